@@ -1,0 +1,3 @@
+//! `constat-agent`: prints one JSON snapshot of this host.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The TSSR check library: embedded packs, docs and coverage.

@@ -1,0 +1,3 @@
+//! `constat`: the examiner's, trainer's and learner's command.
+
+fn main() {}

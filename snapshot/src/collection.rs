@@ -1,0 +1,48 @@
+//! Collection metadata: which collector ran, when, and how long each part took.
+
+use crate::files::FileRequest;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How the snapshot was produced.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionMeta {
+    /// Producer name: `constat-agent`, `constat-probe.ps1`, `constat-ldap`.
+    pub agent: String,
+    /// Producer version.
+    pub agent_version: String,
+    /// Start time, RFC 3339 UTC.
+    pub started_at: String,
+    /// End time, RFC 3339 UTC.
+    pub finished_at: String,
+    /// Total wall time in milliseconds.
+    pub duration_ms: u64,
+    /// Offline root directory when the agent read a mounted disk instead of the live host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// Whether the collector ran with administrator rights (root / elevated).
+    #[serde(default)]
+    pub privileged: bool,
+    /// One entry per collector, in run order.
+    #[serde(default)]
+    pub collectors: Vec<CollectorRun>,
+    /// The file request the collector answered, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<FileRequest>,
+}
+
+/// One collector's run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectorRun {
+    /// Collector name, equal to the section it fills.
+    pub name: String,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// Status of the section it produced (`collected`, `not_collected`, `error`).
+    pub status: String,
+    /// Whether it stopped because its time budget ran out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub timed_out: bool,
+}

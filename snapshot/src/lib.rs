@@ -1,0 +1,130 @@
+//! The snapshot contract: a typed, versioned JSON record of one host's state.
+//!
+//! A snapshot is produced by a collector (the Linux agent, the Windows PowerShell probe, the
+//! LDAP collector) and read by the checker. It is the only thing that crosses that boundary,
+//! so it is versioned ([`SCHEMA_VERSION`]) and its JSON Schema is generated from these types
+//! into `schemas/snapshot.schema.json` (see [`schema::snapshot_schema`]).
+//!
+//! # Wire format
+//!
+//! ```json
+//! { "schema_version": 1,
+//!   "host": { "hostname": "srv-lnx", "os": { "family": "linux", ... }, ... },
+//!   "collection": { "agent": "constat-agent", "started_at": "2026-11-23T10:00:00Z", ... },
+//!   "sections": { "users": { "status": "collected", "data": [ ... ] },
+//!                 "firewall": { "status": "error", "message": "nft: permission denied" },
+//!                 "ad": { "status": "not_collected", "reason": "not applicable on linux" } } }
+//! ```
+//!
+//! Every section carries an explicit [`Section`] status. A collector that could not look
+//! records `not_collected` or `error`: never an empty list, which would read as "absent".
+//!
+//! Concepts shared by Linux and Windows (users, groups, services, firewall, scheduled jobs,
+//! shares, network, packages) use one OS-neutral type with OS-specific details inside.
+
+pub mod collection;
+pub mod files;
+pub mod firewall;
+pub mod host;
+pub mod jobs;
+pub mod network;
+pub mod packages;
+pub mod schema;
+pub mod section;
+pub mod sections;
+pub mod services;
+pub mod shares;
+pub mod sshd;
+pub mod storage;
+pub mod time;
+pub mod users;
+
+pub use collection::{CollectionMeta, CollectorRun};
+pub use files::{FileInfo, FileKind, FileRequest};
+pub use host::{HostIdentity, OsFamily, OsInfo};
+pub use section::Section;
+pub use sections::Sections;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot format. Bump on any change an older reader would misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One host's recorded state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Format version, [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u32,
+    /// Who the host is.
+    pub host: HostIdentity,
+    /// How and when it was collected.
+    pub collection: CollectionMeta,
+    /// What was observed, one status-carrying section per domain.
+    pub sections: Sections,
+}
+
+impl Snapshot {
+    /// Parses a snapshot from JSON, refusing unknown versions with a clear message.
+    pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Json {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        let version = value.get("schema_version").and_then(|v| v.as_u64());
+        match version {
+            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+            Some(v) => return Err(SnapshotError::Version { found: v }),
+            None => return Err(SnapshotError::NotASnapshot),
+        }
+        serde_json::from_str(text).map_err(|e| SnapshotError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Why a snapshot could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The text is not valid JSON for this schema.
+    Json {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// serde's message.
+        message: String,
+    },
+    /// The JSON has no `schema_version`: not a constat snapshot.
+    NotASnapshot,
+    /// Written by another version of the format.
+    Version {
+        /// The version found in the file.
+        found: u64,
+    },
+}
+
+impl std::fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SnapshotError::Json { line, column, message } => {
+                write!(f, "{line}:{column}: invalid snapshot: {message}")
+            }
+            SnapshotError::NotASnapshot => {
+                write!(f, "not a constat snapshot (no \"schema_version\" field)")
+            }
+            SnapshotError::Version { found } => write!(
+                f,
+                "snapshot format version {found} is not supported (this build reads version {SCHEMA_VERSION}); collect again with a matching agent"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}

@@ -1,0 +1,1 @@
+//! Helpers of the real-system test tier (namespaces, lab hosts).
