@@ -113,7 +113,11 @@ pub enum SnapshotError {
 impl std::fmt::Display for SnapshotError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SnapshotError::Json { line, column, message } => {
+            SnapshotError::Json {
+                line,
+                column,
+                message,
+            } => {
                 write!(f, "{line}:{column}: invalid snapshot: {message}")
             }
             SnapshotError::NotASnapshot => {

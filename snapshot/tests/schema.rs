@@ -21,7 +21,12 @@ fn committed_snapshot_schema_is_current() {
 #[test]
 fn section_names_match_json_keys() {
     let json = serde_json::to_value(Sections::default()).unwrap();
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys, Sections::NAMES);
 }
 
@@ -36,6 +41,9 @@ fn default_snapshot_validates_against_schema() {
     };
     let value = serde_json::to_value(&snap).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }

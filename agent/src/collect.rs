@@ -1,0 +1,225 @@
+//! Runs every collector with its own time budget and assembles the snapshot.
+//!
+//! Each collector runs on its own thread. A collector that panics or overruns its budget has
+//! its sections recorded as `error`; the others go on. Results are applied in registry order,
+//! so the snapshot does not depend on thread timing.
+
+use crate::collectors::{self, identity};
+use crate::host::Host;
+use constat_snapshot::{
+    CollectionMeta, CollectorRun, FileRequest, SCHEMA_VERSION, Section, Sections, Snapshot,
+    time::rfc3339_utc,
+};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// What a collector reads from.
+#[derive(Clone)]
+pub struct Context {
+    /// The host.
+    pub host: Arc<dyn Host>,
+    /// Files the checker asked for.
+    pub request: Arc<FileRequest>,
+}
+
+/// A collector's result: a function that writes its sections into the snapshot.
+pub type Update = Box<dyn FnOnce(&mut Sections) + Send>;
+
+/// One collector in the registry.
+pub struct Collector {
+    /// Name shown in collection metadata.
+    pub name: &'static str,
+    /// The sections it fills (JSON keys of [`Sections`]).
+    pub sections: &'static [&'static str],
+    /// Time budget.
+    pub budget: Duration,
+    /// The collector.
+    pub run: fn(&Context) -> Update,
+}
+
+/// Options of one collection.
+#[derive(Debug, Clone, Default)]
+pub struct CollectOptions {
+    /// Files the checker asked for.
+    pub request: FileRequest,
+    /// Collect only these collectors (by name); all when empty.
+    pub only: Vec<String>,
+}
+
+/// Collects a snapshot of `host`.
+pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
+    let started = SystemTime::now();
+    let t0 = Instant::now();
+    let ctx = Context {
+        host,
+        request: Arc::new(options.request.clone()),
+    };
+    let identity = identity::collect(&ctx);
+    let registry = collectors::registry();
+    let mut sections = Sections::default();
+    let mut runs = Vec::new();
+    let (tx, rx) = mpsc::channel::<(usize, Result<Update, String>, Duration)>();
+    let mut pending = Vec::new();
+    for (index, collector) in registry.iter().enumerate() {
+        if !options.only.is_empty() && !options.only.iter().any(|o| o == collector.name) {
+            continue;
+        }
+        let tx = tx.clone();
+        let ctx = ctx.clone();
+        let run = collector.run;
+        pending.push(index);
+        thread::spawn(move || {
+            let start = Instant::now();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&ctx)))
+                .map_err(|payload| panic_message(&*payload));
+            let _ = tx.send((index, result, start.elapsed()));
+        });
+    }
+    drop(tx);
+    // Wait for each collector up to its budget, counted from the start of the collection
+    // (they run in parallel).
+    let mut done: Vec<Option<(Result<Update, String>, Duration)>> =
+        registry.iter().map(|_| None).collect();
+    let deadline = |i: usize| t0 + registry[i].budget;
+    while pending.iter().any(|&i| done[i].is_none()) {
+        let next_deadline = pending
+            .iter()
+            .filter(|&&i| done[i].is_none())
+            .map(|&i| deadline(i))
+            .min()
+            .unwrap_or_else(Instant::now);
+        let wait = next_deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok((i, result, elapsed)) => done[i] = Some((result, elapsed)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let now = Instant::now();
+                for &i in &pending {
+                    if done[i].is_none() && deadline(i) <= now {
+                        let budget = registry[i].budget.as_secs_f64();
+                        done[i] = Some((
+                            Err(format!("timed out after {budget:.1} s")),
+                            registry[i].budget,
+                        ));
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    for &i in &pending {
+        let collector = &registry[i];
+        let (result, elapsed) = done[i]
+            .take()
+            .unwrap_or_else(|| (Err("collector vanished".to_owned()), Duration::ZERO));
+        let timed_out = matches!(&result, Err(m) if m.starts_with("timed out"));
+        match result {
+            Ok(update) => update(&mut sections),
+            Err(message) => {
+                for name in collector.sections {
+                    set_error(
+                        &mut sections,
+                        name,
+                        &format!("collector {}: {message}", collector.name),
+                    );
+                }
+            }
+        }
+        runs.push(CollectorRun {
+            name: collector.name.to_owned(),
+            duration_ms: elapsed.as_millis() as u64,
+            status: collector
+                .sections
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
+            timed_out,
+        });
+    }
+    // Statuses are read once, after every update: `status` holds the first section's key
+    // until here.
+    let statuses = serde_json::to_value(&sections).unwrap_or_default();
+    for run in &mut runs {
+        run.status = match statuses
+            .get(&run.status)
+            .and_then(|s| s.get("status"))
+            .and_then(|s| s.as_str())
+        {
+            Some("collected") => "collected",
+            Some("not_collected") => "not_collected",
+            _ => "error",
+        }
+        .to_owned();
+    }
+    let finished = SystemTime::now();
+    Snapshot {
+        schema_version: SCHEMA_VERSION,
+        host: identity,
+        collection: CollectionMeta {
+            agent: "constat-agent".to_owned(),
+            agent_version: env!("CARGO_PKG_VERSION").to_owned(),
+            started_at: rfc3339_utc(unix(started)),
+            finished_at: rfc3339_utc(unix(finished)),
+            duration_ms: t0.elapsed().as_millis() as u64,
+            root: (!ctx.host.is_live()).then(|| ctx.host.root().display().to_string()),
+            privileged: is_privileged(&*ctx.host),
+            collectors: runs,
+            request: (!options.request.paths.is_empty()).then(|| options.request.clone()),
+        },
+        sections,
+    }
+}
+
+fn unix(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn is_privileged(host: &dyn Host) -> bool {
+    // Effective uid 0 of this process, read without libc.
+    if !host.is_live() {
+        return std::fs::read_to_string("/proc/self/status")
+            .map(|s| effective_uid_is_zero(&s))
+            .unwrap_or(false);
+    }
+    host.read_to_string("/proc/self/status")
+        .map(|s| effective_uid_is_zero(&s))
+        .unwrap_or(false)
+}
+
+fn effective_uid_is_zero(status: &str) -> bool {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|rest| rest.split_whitespace().nth(1))
+        == Some("0")
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("internal error (panic: {text}); please report it")
+}
+
+/// Marks one section as failed, by JSON key.
+pub fn set_error(sections: &mut Sections, name: &str, message: &str) {
+    let mut value = match serde_json::to_value(&*sections) {
+        Ok(v) => v,
+        Err(_) => return,
+    };
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            name.to_owned(),
+            serde_json::to_value(Section::<()>::error(message)).unwrap_or_default(),
+        );
+    }
+    if let Ok(updated) = serde_json::from_value(value) {
+        *sections = updated;
+    }
+}

@@ -1,0 +1,6 @@
+//! One collector per domain; the registry lists them in run order.
+
+pub mod identity;
+mod registry;
+
+pub use registry::registry;

@@ -1,0 +1,173 @@
+//! Running a read-only command with a time limit, capturing its output and its stderr.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Output of a finished command.
+#[derive(Debug, Clone)]
+pub struct CommandOutput {
+    /// Exit code (None when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output, invalid UTF-8 replaced.
+    pub stdout: String,
+    /// Standard error, invalid UTF-8 replaced.
+    pub stderr: String,
+}
+
+impl CommandOutput {
+    /// Whether the command exited with status 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+/// Why a command gave no usable output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommandError {
+    /// The program is not installed.
+    NotFound {
+        /// Program name.
+        program: String,
+    },
+    /// The program could not be started.
+    Spawn {
+        /// Program name.
+        program: String,
+        /// OS error.
+        message: String,
+    },
+    /// The program ran past its time limit and was killed.
+    Timeout {
+        /// Program name.
+        program: String,
+        /// The limit.
+        seconds: f64,
+    },
+    /// An offline root: programs from the inspected disk are never run.
+    Offline {
+        /// Program name.
+        program: String,
+    },
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommandError::NotFound { program } => write!(f, "{program}: not installed"),
+            CommandError::Spawn { program, message } => {
+                write!(f, "{program}: could not start: {message}")
+            }
+            CommandError::Timeout { program, seconds } => {
+                write!(f, "{program}: no answer within {seconds:.1} s, stopped")
+            }
+            CommandError::Offline { program } => {
+                write!(f, "{program}: not run on an offline root")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// Runs `program args…` with `LC_ALL=C`, no stdin, and a time limit.
+pub fn run_command(
+    program: &str,
+    args: &[&str],
+    timeout: Duration,
+) -> Result<CommandOutput, CommandError> {
+    let mut child = Command::new(program)
+        .args(args)
+        .env("LC_ALL", "C")
+        .env("SYSTEMD_PAGER", "")
+        .env("SYSTEMD_COLORS", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CommandError::NotFound {
+                program: program.to_owned(),
+            },
+            _ => CommandError::Spawn {
+                program: program.to_owned(),
+                message: e.to_string(),
+            },
+        })?;
+    let out = child.stdout.take().map(|mut s| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            buf
+        })
+    });
+    let err = child.stderr.take().map(|mut s| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            buf
+        })
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(CommandError::Timeout {
+                    program: program.to_owned(),
+                    seconds: timeout.as_secs_f64(),
+                });
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(2)),
+            Err(e) => {
+                return Err(CommandError::Spawn {
+                    program: program.to_owned(),
+                    message: e.to_string(),
+                });
+            }
+        }
+    };
+    let text = |h: Option<thread::JoinHandle<Vec<u8>>>| {
+        h.and_then(|h| h.join().ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    Ok(CommandOutput {
+        code: status.code(),
+        stdout: text(out),
+        stderr: text(err),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_output_and_status() {
+        let out = run_command(
+            "sh",
+            &["-c", "echo hi; echo oops >&2; exit 3"],
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, "hi\n");
+        assert_eq!(out.stderr, "oops\n");
+        assert_eq!(out.code, Some(3));
+    }
+
+    #[test]
+    fn kills_on_timeout() {
+        let err = run_command("sleep", &["5"], Duration::from_millis(100)).unwrap_err();
+        assert!(matches!(err, CommandError::Timeout { .. }));
+    }
+
+    #[test]
+    fn missing_program_is_not_found() {
+        let err = run_command("constat-no-such-program", &[], Duration::from_secs(1)).unwrap_err();
+        assert_eq!(err.to_string(), "constat-no-such-program: not installed");
+    }
+}
