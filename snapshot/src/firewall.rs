@@ -49,7 +49,7 @@ pub struct FirewallChain {
     pub backend: String,
     /// Address family (`ip`, `ip6`, `inet`).
     pub family: String,
-    /// Table (`filter`, `inet filter`).
+    /// Table name (`filter`, `nat`); the family is in `family`.
     pub table: String,
     /// Chain name.
     pub name: String,
@@ -68,7 +68,8 @@ pub struct FirewallChain {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallRule {
-    /// `accept`, `drop`, `reject`, `jump:<chain>`, `return`, `log`, `other`.
+    /// `accept`, `drop`, `reject`, `jump:<chain>`, `goto:<chain>`, `return`, `log` (log
+    /// only, the packet goes on), `masquerade`, `snat`, `dnat`, `redirect`, `other`.
     pub action: String,
     /// `tcp`, `udp`, `icmp`, `icmpv6`, or empty for any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,10 +77,10 @@ pub struct FirewallRule {
     /// Destination ports or ranges (`22`, `8000-8080`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dports: Vec<String>,
-    /// Source addresses or networks.
+    /// Source addresses or networks; a leading `!` means "not" (`!10.0.0.1`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
-    /// Destination addresses or networks.
+    /// Destination addresses or networks; a leading `!` means "not".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub destinations: Vec<String>,
     /// Input interface.

@@ -2,6 +2,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The host's network state.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -26,6 +27,10 @@ pub struct Network {
     /// `systemd-networkd`), with the files found.
     #[serde(default)]
     pub config_sources: Vec<ConfigSource>,
+    /// Parts the collector could not look at, by field name (`interfaces`, `routes`, `dns`,
+    /// `hosts`), with the reason: an empty list for such a part means "unknown", not "none".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_collected: BTreeMap<String, String>,
 }
 
 /// A network interface.

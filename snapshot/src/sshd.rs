@@ -16,4 +16,22 @@ pub struct Sshd {
     /// Settings with lower-case keys; multi-valued keywords keep every value in order.
     #[serde(default)]
     pub settings: BTreeMap<String, Vec<String>>,
+    /// `Match` blocks of the configuration files, in order, kept apart from the global
+    /// settings (they apply only to the connections they match).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<SshdMatch>,
+    /// Why `sshd -T` could not be used when `source` is `config` on a live host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
+}
+
+/// A `Match` block of sshd_config.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SshdMatch {
+    /// The criteria as written after `Match` (`Address 10.0.0.0/24`, `Group sftp`).
+    pub criteria: String,
+    /// Settings of the block with lower-case keys.
+    #[serde(default)]
+    pub settings: BTreeMap<String, Vec<String>>,
 }

@@ -2,6 +2,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Storage state.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -19,6 +20,11 @@ pub struct Storage {
     /// Software RAID arrays (/proc/mdstat).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub raid: Vec<RaidArray>,
+    /// Parts the collector could not look at, by field name (`mounts`, `fstab`,
+    /// `logical_volumes`, `raid`), with the reason: an empty list for such a part means
+    /// "unknown", not "none".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_collected: BTreeMap<String, String>,
 }
 
 /// A mounted file system.
