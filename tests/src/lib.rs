@@ -1,1 +1,4 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
+
+pub mod netns;
+pub mod real;

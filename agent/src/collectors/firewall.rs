@@ -132,8 +132,10 @@ fn nftables(
     match run_text(host, "nft", &["-j", "list", "ruleset"]) {
         Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(json) => {
-                backend.active = firewall_nft::has_chains(&json);
-                fw.chains.extend(firewall_nft::normalise(&json, skip));
+                // Active when it holds chains of its own, besides iptables-nft's.
+                let chains = firewall_nft::normalise(&json, skip);
+                backend.active = !chains.is_empty();
+                fw.chains.extend(chains);
                 backend.raw_json = Some(json);
             }
             Err(e) => {

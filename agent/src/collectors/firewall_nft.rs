@@ -73,14 +73,6 @@ pub fn normalise(ruleset: &Value, skip: &[(String, String)]) -> Vec<FirewallChai
     chains
 }
 
-/// Whether the ruleset has any chain (loaded rules).
-pub fn has_chains(ruleset: &Value) -> bool {
-    ruleset
-        .get("nftables")
-        .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|o| o.get("chain").is_some()))
-}
-
 fn text(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)

@@ -1,0 +1,324 @@
+//! Real-system tests of the agent's network-facing collectors: the agent runs inside network
+//! namespaces this test creates (10.202.<n>.0/24, no default route) with real nft, iptables
+//! and ufw rules, a real sshd, and configuration files in the namespace's private /etc; plus
+//! one offline-root run on a directory of configuration files.
+
+use constat_tests::netns::{NetNs, run};
+use constat_tests::real::{agent_binary, real_tests_enabled, require_programs};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Command;
+
+/// Runs the agent inside the namespace and returns its snapshot, redacted.
+fn collect_in(ns: &NetNs, extra: &[&str]) -> Value {
+    let mut args = vec!["collect"];
+    args.extend_from_slice(extra);
+    let out = run(&mut ns.command(agent_binary(), &args));
+    let text = ns.redact(&String::from_utf8_lossy(&out.stdout));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("agent output is not JSON: {e}\n{text}"))
+}
+
+fn section<'a>(snapshot: &'a Value, name: &str) -> &'a Value {
+    let s = &snapshot["sections"][name];
+    assert_eq!(s["status"], "collected", "section {name}: {s}");
+    &s["data"]
+}
+
+/// Keeps only the given keys of an object.
+fn pick(value: &Value, keys: &[&str]) -> Value {
+    Value::Object(
+        keys.iter()
+            .filter_map(|k| value.get(*k).map(|v| ((*k).to_owned(), v.clone())))
+            .collect(),
+    )
+}
+
+/// Interfaces without the parts that change on every run (MAC, link-local address).
+fn stable_interfaces(network: &Value) -> Value {
+    let mut interfaces = network["interfaces"].clone();
+    for i in interfaces.as_array_mut().into_iter().flatten() {
+        if i.get("mac").is_some() {
+            i["mac"] = json!("[MAC]");
+        }
+        if let Some(addrs) = i["addresses"].as_array_mut() {
+            addrs.retain(|a| !a["address"].as_str().unwrap_or("").starts_with("fe80:"));
+        }
+    }
+    interfaces
+}
+
+fn backends(firewall: &Value) -> Value {
+    firewall["backends"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| pick(b, &["kind", "active", "enabled_at_boot", "error"]))
+        .collect()
+}
+
+const SSHD_CONFIG: &str = "# written by agent_network.rs
+Port 22
+ListenAddress @ADDR@
+HostKey /etc/ssh/constat_test_host_ed25519_key
+PidFile none
+PermitRootLogin no
+AllowGroups sshusers
+PasswordAuthentication yes
+UsePAM no
+Match Address 10.202.0.0/16
+    PermitRootLogin prohibit-password
+";
+
+const SMB_CONF: &str = "[global]
+   workgroup = HORIZON
+   server role = standalone server
+
+[Commun]
+   path = /srv/partage/commun
+   read only = no
+   valid users = @compta, alice
+";
+
+#[test]
+fn nft_sshd_and_network_in_a_namespace() {
+    if !real_tests_enabled() {
+        return;
+    }
+    require_programs(&["ip", "nft", "sshd", "ssh-keygen", "unshare", "testparm"]);
+    let mut ns = NetNs::create();
+    // The copy of /etc must not carry this machine's host keys or sshd drop-ins.
+    run(Command::new("sh").arg("-c").arg(format!(
+        "rm -rf {d}/etc/ssh/ssh_host_* {d}/etc/ssh/sshd_config.d && \
+         ssh-keygen -q -t ed25519 -N '' -C constat-test -f {d}/etc/ssh/constat_test_host_ed25519_key",
+        d = ns.dir().display()
+    )));
+    ns.write_etc("ssh/sshd_config", &SSHD_CONFIG.replace("@ADDR@", &ns.addr));
+    ns.write_etc(
+        "resolv.conf",
+        &format!("nameserver {}\nsearch lab.test\n", ns.host_addr),
+    );
+    ns.write_etc(
+        "hosts",
+        &format!("127.0.0.1 localhost\n{} vm.lab.test vm\n", ns.addr),
+    );
+    ns.write_etc("samba/smb.conf", SMB_CONF);
+    ns.write_etc("exports", "/srv/nfs 10.202.0.0/16(ro,sync)\n");
+    let lan = format!("10.202.{}.0/24", ns.subnet);
+    ns.sh(&format!(
+        "nft add table inet filter && \
+         nft add chain inet filter input '{{ type filter hook input priority 0; policy drop; }}' && \
+         nft add rule inet filter input ct state established,related accept && \
+         nft add rule inet filter input iif lo accept && \
+         nft add rule inet filter input tcp dport 22 ip saddr {lan} accept comment '\"ssh-lan\"' && \
+         nft add rule inet filter input tcp dport '{{80,443}}' accept"
+    ));
+    ns.spawn("/usr/sbin/sshd", &["-D", "-e"]);
+    ns.wait_listening(22);
+
+    let snapshot = collect_in(&ns, &[]);
+    let network = section(&snapshot, "network");
+    let firewall = section(&snapshot, "firewall");
+    let sshd = section(&snapshot, "sshd");
+    let mut listening = section(&snapshot, "listening").clone();
+    for socket in listening.as_array_mut().into_iter().flatten() {
+        if socket.get("pid").is_some() {
+            socket["pid"] = json!("[PID]");
+        }
+    }
+    let settings = &sshd["settings"];
+    let observed = json!({
+        "listening": listening,
+        "network": {
+            "interfaces": stable_interfaces(network),
+            "routes": network["routes"],
+            "default_gateways": network["default_gateways"],
+            "dns": network["dns"],
+            "hosts": network["hosts"],
+        },
+        "firewall": {
+            "backends": backends(firewall),
+            "chains": firewall["chains"],
+        },
+        "sshd": {
+            "source": sshd["source"],
+            "files": sshd["files"],
+            "settings": pick(settings, &[
+                "port", "listenaddress", "permitrootlogin", "allowgroups",
+                "passwordauthentication", "usepam", "hostkey", "pubkeyauthentication",
+            ]),
+            "matches": sshd["matches"],
+        },
+        "shares": section(&snapshot, "shares"),
+    });
+    insta::assert_json_snapshot!(observed);
+}
+
+#[test]
+fn iptables_rules_in_a_namespace() {
+    if !real_tests_enabled() {
+        return;
+    }
+    require_programs(&[
+        "ip",
+        "iptables",
+        "iptables-save",
+        "ip6tables-save",
+        "nft",
+        "unshare",
+    ]);
+    let ns = NetNs::create();
+    let lan = format!("10.202.{}.0/24", ns.subnet);
+    ns.sh(&format!(
+        "iptables -P INPUT DROP && \
+         iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT && \
+         iptables -A INPUT -i lo -j ACCEPT && \
+         iptables -A INPUT -p tcp -s {lan} --dport 22 -m comment --comment 'ssh lan' -j ACCEPT && \
+         iptables -A INPUT -p tcp -m multiport --dports 80,443,8000:8080 -j ACCEPT && \
+         iptables -A INPUT -p tcp --dport 3306 -m limit --limit 3/min -j ACCEPT && \
+         ip6tables -P INPUT DROP"
+    ));
+    let snapshot = collect_in(&ns, &["--only", "firewall"]);
+    let firewall = section(&snapshot, "firewall");
+    // iptables-nft rules are also in `nft -j`: normalised once, from iptables-save.
+    let nft_ip_chains: Vec<&Value> = firewall["chains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["backend"] == "nftables")
+        .collect();
+    assert!(nft_ip_chains.is_empty(), "counted twice: {nft_ip_chains:?}");
+    insta::assert_json_snapshot!(json!({
+        "backends": backends(firewall),
+        "chains": firewall["chains"],
+    }));
+}
+
+#[test]
+fn ufw_in_a_namespace() {
+    if !real_tests_enabled() {
+        return;
+    }
+    require_programs(&["ip", "ufw", "iptables-save", "unshare"]);
+    let ns = NetNs::create();
+    let lan = format!("10.202.{}.0/24", ns.subnet);
+    // ufw writes /etc/ufw and /run: both are the namespace's private copies.
+    ns.sh(&format!(
+        "ufw allow from {lan} to any port 22 proto tcp comment ssh-lan && \
+         ufw allow 80/tcp && ufw deny 3306/tcp && ufw default deny incoming && \
+         ufw --force enable"
+    ));
+    let snapshot = collect_in(&ns, &["--only", "firewall"]);
+    let firewall = section(&snapshot, "firewall");
+    let ufw = firewall["backends"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|b| b["kind"] == "ufw")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let user_chains: Vec<&Value> = firewall["chains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            c["name"] == "INPUT"
+                || c["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("ufw-user-input"))
+        })
+        .collect();
+    insta::assert_json_snapshot!(json!({
+        "ufw": pick(&ufw, &["kind", "active", "enabled_at_boot", "error", "raw_text"]),
+        "chains": user_chains,
+    }));
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let full = root.join(path);
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+    }
+    std::fs::write(&full, text).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+}
+
+#[test]
+fn offline_root_reads_configuration_files() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let root = dir.path();
+    write(
+        root,
+        "etc/ssh/sshd_config",
+        "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\nAllowGroups sshusers admins\nMatch Group sftp\n  ForceCommand internal-sftp\n",
+    );
+    write(
+        root,
+        "etc/ssh/sshd_config.d/10-hardening.conf",
+        "PermitRootLogin no\nPasswordAuthentication no\n",
+    );
+    write(
+        root,
+        "etc/samba/smb.conf",
+        &format!("{SMB_CONF}   include = /etc/samba/extra.conf\n"),
+    );
+    write(
+        root,
+        "etc/samba/extra.conf",
+        "[Public]\n   path = /srv/public\n   guest ok = yes\n",
+    );
+    write(
+        root,
+        "etc/exports",
+        "/srv/nfs 192.168.10.0/24(rw,sync,no_subtree_check)\n",
+    );
+    write(
+        root,
+        "etc/network/interfaces",
+        "auto eth0\niface eth0 inet static\n  address 192.168.10.20/24\n",
+    );
+    write(
+        root,
+        "etc/resolv.conf",
+        "nameserver 192.168.10.10\nsearch horizon.lan\n",
+    );
+    write(
+        root,
+        "etc/hosts",
+        "127.0.0.1 localhost\n192.168.10.20 srv-lnx.horizon.lan srv-lnx\n",
+    );
+    write(root, "etc/ufw/ufw.conf", "ENABLED=yes\nLOGLEVEL=low\n");
+    write(
+        root,
+        "etc/ufw/user.rules",
+        "*filter\n:ufw-user-input - [0:0]\n### tuple ### allow tcp 22 0.0.0.0/0 any 192.168.10.0/24 in\n-A ufw-user-input -p tcp --dport 22 -s 192.168.10.0/24 -j ACCEPT\nCOMMIT\n",
+    );
+    write(root, "etc/default/ufw", "DEFAULT_INPUT_POLICY=\"DROP\"\n");
+    write(
+        root,
+        "etc/fstab",
+        "UUID=abcd / ext4 errors=remount-ro 0 1\n",
+    );
+    let out = run(Command::new(agent_binary())
+        .args([
+            "collect",
+            "--only",
+            "listening,network,firewall,shares,sshd,storage",
+            "--root",
+        ])
+        .arg(root));
+    let text = String::from_utf8_lossy(&out.stdout).replace(&root.display().to_string(), "[ROOT]");
+    let snapshot: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    insta::assert_json_snapshot!(pick(
+        &snapshot["sections"],
+        &[
+            "listening",
+            "network",
+            "firewall",
+            "shares",
+            "sshd",
+            "storage"
+        ]
+    ));
+}
