@@ -2,6 +2,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Firewall state of a host.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -17,6 +18,10 @@ pub struct Firewall {
     /// Windows firewall profiles (Domain, Private, Public).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profiles: Vec<FirewallProfile>,
+    /// Backends whose rules are not in `chains`, with the reason (e.g. `nftables` on an
+    /// offline root: its text configuration is kept raw, not normalised).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_collected: BTreeMap<String, String>,
 }
 
 /// One firewall tool and what it reported.

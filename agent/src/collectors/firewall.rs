@@ -43,7 +43,18 @@ fn firewall(host: &dyn Host) -> Section<Firewall> {
                     .extend(file.tables.iter().map(|t| (family.to_owned(), t.clone())));
             }
             b.active = b.active && file.active();
-            fw.chains.extend(file.chains);
+            if host.is_live() || b.active {
+                fw.chains.extend(file.chains);
+            } else {
+                fw.not_collected.insert(
+                    backend.to_owned(),
+                    format!(
+                        "offline root: {offline_file} is kept raw in the backend; \
+                         netfilter-persistent is not enabled, so these rules are not loaded \
+                         at boot and are left out of chains"
+                    ),
+                );
+            }
         }
         fw.backends.push(b);
     }
@@ -51,7 +62,17 @@ fn firewall(host: &dyn Host) -> Section<Firewall> {
         fw.backends.push(b);
     }
     if let Some((b, chains)) = firewall_ufw::read(host) {
-        fw.chains.extend(chains);
+        // Offline, ufw's files count only when ufw is enabled (ENABLED=yes).
+        if b.active {
+            fw.chains.extend(chains);
+        } else if !chains.is_empty() {
+            fw.not_collected.insert(
+                "ufw".to_owned(),
+                "offline root: ufw is not enabled (ENABLED=no in /etc/ufw/ufw.conf): its rules \
+                 files are not loaded at boot and are left out of chains"
+                    .to_owned(),
+            );
+        }
         fw.backends.push(b);
     }
     if let Some(b) = firewall_firewalld::read(host) {
@@ -127,6 +148,12 @@ fn nftables(
         let text = host.read_to_string("/etc/nftables.conf").ok()?;
         // The nft text language is not normalised: only live rulesets are (as JSON).
         backend.raw_text = Some(text);
+        fw.not_collected.insert(
+            "nftables".to_owned(),
+            "offline root: /etc/nftables.conf is kept raw in the backend, its rules are not \
+             normalised into chains (collect on the running system for that)"
+                .to_owned(),
+        );
         return Some(backend);
     }
     match run_text(host, "nft", &["-j", "list", "ruleset"]) {

@@ -428,6 +428,24 @@ mod tests {
         insta::assert_json_snapshot!((interfaces, routes, gateways));
     }
 
+    /// Not recorded (the 802.1q module cannot be loaded here): a VLAN entry written in the
+    /// shape iproute2 6.1 prints (`linkinfo.info_kind`, `info_data.id`, parent in `link`).
+    #[test]
+    fn vlan_kind_and_parent() {
+        let addr = r#"[{"ifname":"eth0.20","operstate":"UP","mtu":1500,"link_type":"ether","address":"52:54:00:12:34:56","addr_info":[{"family":"inet","local":"192.168.20.1","prefixlen":24,"scope":"global","dynamic":true}]}]"#;
+        let link = r#"[{"ifname":"eth0.20","link":"eth0","linkinfo":{"info_kind":"vlan","info_data":{"protocol":"802.1Q","id":20,"flags":["REORDER_HDR"]}}}]"#;
+        let interfaces = parse_ip_addr(addr, link).unwrap();
+        assert_eq!(interfaces[0].kind.as_deref(), Some("vlan"));
+        assert_eq!(
+            interfaces[0].vlan,
+            Some(Vlan {
+                id: 20,
+                parent: Some("eth0".into())
+            })
+        );
+        assert_eq!(interfaces[0].dhcp, Some(true));
+    }
+
     #[test]
     fn resolv_conf_and_hosts() {
         let dns = parse_resolv_conf(

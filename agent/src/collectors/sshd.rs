@@ -55,7 +55,8 @@ fn sshd(host: &dyn Host) -> Section<Sshd> {
         Ok(text) => Some(parse_config(text, &mut read, &mut list)),
         Err(_) => None,
     };
-    let mut fallback_reason = None;
+    let mut fallback_reason = (host.is_live() && binary.is_none())
+        .then(|| "no sshd binary found: settings read from the files".to_owned());
     if host.is_live()
         && let Some(binary) = binary
     {
