@@ -344,3 +344,47 @@ fn offline_root_reads_configuration_files() {
         ]
     ));
 }
+
+#[test]
+fn unprivileged_run_reports_why_not_instead_of_empty_lists() {
+    if !real_tests_enabled() {
+        return;
+    }
+    require_programs(&["ip", "nft", "sshd", "ssh-keygen", "unshare", "setpriv"]);
+    let ns = NetNs::create();
+    run(Command::new("sh").arg("-c").arg(format!(
+        "rm -rf {d}/etc/ssh/ssh_host_* {d}/etc/ssh/sshd_config.d && \
+         ssh-keygen -q -t ed25519 -N '' -C constat-test -f {d}/etc/ssh/constat_test_host_ed25519_key",
+        d = ns.dir().display()
+    )));
+    ns.write_etc("ssh/sshd_config", &SSHD_CONFIG.replace("@ADDR@", &ns.addr));
+    ns.sh("nft add table inet filter && nft add chain inet filter input '{ type filter hook input priority 0; policy drop; }'");
+    // As nobody: the firewall tools refuse and the host key is unreadable for `sshd -T`.
+    let agent = agent_binary();
+    let out = run(&mut ns.command(
+        "setpriv",
+        &[
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            &agent.display().to_string(),
+            "collect",
+            "--only",
+            "firewall,sshd,listening",
+        ],
+    ));
+    let text = ns.redact(&String::from_utf8_lossy(&out.stdout));
+    let snapshot: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let sections = &snapshot["sections"];
+    assert_eq!(sections["listening"]["status"], "collected", "{sections}");
+    insta::assert_json_snapshot!(json!({
+        "privileged": snapshot["collection"]["privileged"],
+        "firewall": sections["firewall"],
+        "sshd": {
+            "status": sections["sshd"]["status"],
+            "source": sections["sshd"]["data"]["source"],
+            "fallback_reason": sections["sshd"]["data"]["fallback_reason"],
+            "settings": sections["sshd"]["data"]["settings"],
+        },
+    }));
+}
