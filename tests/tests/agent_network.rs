@@ -388,3 +388,36 @@ fn unprivileged_run_reports_why_not_instead_of_empty_lists() {
         },
     }));
 }
+
+#[test]
+fn network_without_ip_falls_back_to_sysfs() {
+    if !real_tests_enabled() {
+        return;
+    }
+    require_programs(&["ip", "unshare", "env"]);
+    let ns = NetNs::create();
+    run(Command::new("ip").args([
+        "-n",
+        &ns.name,
+        "-6",
+        "addr",
+        "add",
+        "fd00:202::2/64",
+        "dev",
+        "eth0",
+        "nodad",
+    ]));
+    // No `ip` on the PATH: interfaces come from /sys/class/net and /proc/net/if_inet6.
+    let agent = agent_binary().display().to_string();
+    let out = run(&mut ns.command(
+        "env",
+        &["PATH=/nonexistent", &agent, "collect", "--only", "network"],
+    ));
+    let text = ns.redact(&String::from_utf8_lossy(&out.stdout));
+    let snapshot: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let network = section(&snapshot, "network");
+    insta::assert_json_snapshot!(json!({
+        "interfaces": stable_interfaces(network),
+        "not_collected": network["not_collected"],
+    }));
+}
