@@ -77,6 +77,10 @@ pub fn parse_proc_net(text: &str, protocol: &str, family: &str) -> Vec<RawSocket
             }
             let (addr_hex, port_hex) = local.split_once(':')?;
             let port = u16::from_str_radix(port_hex, 16).ok()?;
+            // An unbound UDP socket (port 0) receives nothing.
+            if port == 0 {
+                return None;
+            }
             let (family, address) = decode_address(addr_hex, family)?;
             Some(RawSocket {
                 socket: ListeningSocket {
