@@ -1,1 +1,5 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
+
+pub mod mountns;
+pub mod nspawn;
+pub mod real;

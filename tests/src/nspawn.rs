@@ -1,0 +1,1 @@
+//! A real systemd in a container (placeholder, filled below).

@@ -1,0 +1,92 @@
+//! The gate of the real-system tier and the agent binary under test.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Whether the real tier runs (`CONSTAT_REAL_TESTS=1`). When it does not, prints the one
+/// skip line and returns false; when it does, missing root is a failure, not a skip.
+pub fn real_tests_enabled() -> bool {
+    if std::env::var("CONSTAT_REAL_TESTS").as_deref() != Ok("1") {
+        println!("skipped: set CONSTAT_REAL_TESTS=1 (needs root)");
+        return false;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let euid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|r| r.split_whitespace().nth(1).map(str::to_owned));
+    assert_eq!(
+        euid.as_deref(),
+        Some("0"),
+        "CONSTAT_REAL_TESTS=1 needs root (namespaces, nft, sshd): run the tests as root"
+    );
+    true
+}
+
+/// Fails with a clear message when a program the test needs is missing.
+pub fn require_programs(programs: &[&str]) {
+    for program in programs {
+        let found = [
+            "/usr/local/sbin",
+            "/usr/local/bin",
+            "/usr/sbin",
+            "/usr/bin",
+            "/sbin",
+            "/bin",
+        ]
+        .iter()
+        .any(|d| std::path::Path::new(&format!("{d}/{program}")).exists());
+        assert!(
+            found,
+            "{program} is not installed; install it (see the package list in .ci/run)"
+        );
+    }
+}
+
+/// Path of a freshly built `constat-agent` binary (built once per test process with the
+/// cargo that runs the tests, so it is never stale).
+pub fn agent_binary() -> PathBuf {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(PathBuf::from)
+            .ok_or("no workspace directory")?;
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let out = Command::new(&cargo)
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "constat-agent",
+                "--bin",
+                "constat-agent",
+            ])
+            .current_dir(&workspace)
+            .output()
+            .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "cargo build -p constat-agent failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        // This test binary lives in target/<profile>/deps; the agent in target/<profile>.
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let profile_dir = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .ok_or("unexpected test binary location")?;
+        let agent = profile_dir.join("constat-agent");
+        if agent.exists() {
+            Ok(agent)
+        } else {
+            Err(format!("{} not found after the build", agent.display()))
+        }
+    });
+    match built {
+        Ok(path) => path.clone(),
+        Err(message) => panic!("{message}"),
+    }
+}
