@@ -150,3 +150,67 @@ fn accounts_sudo_cron_backups_and_files_of_a_real_system() {
         ".files.data[].size" => "[size]",
     });
 }
+
+/// Digest of every path under `dir`: name, mode, size, content hash or link target.
+fn tree_digest(dir: &std::path::Path, out: &mut Vec<String>) {
+    use sha2::{Digest, Sha256};
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let content = if meta.is_file() {
+            std::fs::read(&path)
+                .map(|b| format!("{:x}", Sha256::digest(&b)))
+                .unwrap_or_else(|e| format!("unreadable: {e}"))
+        } else if meta.is_symlink() {
+            std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "{} {:o} {} {} {content}",
+            path.display(),
+            meta.mode(),
+            meta.uid(),
+            meta.mtime()
+        ));
+        if meta.is_dir() {
+            tree_digest(&path, out);
+        }
+    }
+}
+
+#[test]
+fn a_live_collection_changes_no_crontab_and_no_sudoers_file() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let agent = agent_binary();
+    let watched = ["/var/spool/cron", "/etc/sudoers.d", "/etc/cron.d"];
+    let digest = || {
+        let mut lines = Vec::new();
+        for dir in watched {
+            tree_digest(std::path::Path::new(dir), &mut lines);
+        }
+        lines
+    };
+    let before = digest();
+    let out = std::process::Command::new(&agent)
+        .arg("collect")
+        .output()
+        .expect("run the agent");
+    assert!(
+        out.status.success(),
+        "agent failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(before, digest(), "a live collection changed {watched:?}");
+}
