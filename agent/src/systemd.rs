@@ -168,7 +168,8 @@ pub fn enablement(host: &dyn Host, unit: &UnitFile) -> &'static str {
     }
 }
 
-/// Runs one batched `systemctl show -p <props> <units…>` (unix timestamps) and parses it.
+/// Runs one batched `systemctl show -p <props> <units…>` and parses it. Timestamps come as
+/// `@unix` where systemd honours `--timestamp=unix`, and in UTC otherwise (`TZ=UTC`).
 pub fn systemctl_show(
     host: &dyn Host,
     properties: &str,
@@ -177,10 +178,17 @@ pub fn systemctl_show(
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let mut args = vec!["show", "--timestamp=unix", "-p", properties];
+    let mut args = vec![
+        "TZ=UTC",
+        "systemctl",
+        "show",
+        "--timestamp=unix",
+        "-p",
+        properties,
+    ];
     args.extend(units.iter().map(String::as_str));
     let out = host
-        .run("systemctl", &args, Duration::from_secs(8))
+        .run("env", &args, Duration::from_secs(8))
         .map_err(|e| e.to_string())?;
     if !out.success() && out.stdout.trim().is_empty() {
         return Err(format!(
@@ -225,10 +233,21 @@ pub fn exec_from_show(value: &str) -> Option<String> {
     (!commands.is_empty()).then(|| commands.join(" ; "))
 }
 
-/// `@1700000000` (from `--timestamp=unix`) to RFC 3339; None for empty or `n/a`.
+/// A `systemctl show` timestamp to RFC 3339: `@1700000000` (`--timestamp=unix`) or
+/// `Tue 2026-11-24 02:30:00 UTC` (properties systemd 252 prints in local time, made UTC by
+/// `TZ=UTC`). None for empty, `n/a`, or another time zone.
 pub fn unix_timestamp(value: &str) -> Option<String> {
-    let secs: i64 = value.trim().strip_prefix('@')?.parse().ok()?;
-    (secs > 0).then(|| constat_snapshot::time::rfc3339_utc(secs))
+    let value = value.trim();
+    if let Some(secs) = value.strip_prefix('@') {
+        let secs: i64 = secs.parse().ok()?;
+        return (secs > 0).then(|| constat_snapshot::time::rfc3339_utc(secs));
+    }
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let [_day, date, time, "UTC"] = words.as_slice() else {
+        return None;
+    };
+    let secs = constat_snapshot::time::parse_rfc3339(&format!("{date}T{time}Z"))?;
+    Some(constat_snapshot::time::rfc3339_utc(secs))
 }
 
 #[cfg(test)]
@@ -262,6 +281,12 @@ mod tests {
             Some("2023-11-14T22:13:20Z")
         );
         assert_eq!(unix_timestamp("n/a"), None);
+        // NextElapseUSecRealtime as systemd 252 printed it in the test container.
+        assert_eq!(
+            unix_timestamp("Tue 2026-11-24 02:30:00 UTC").as_deref(),
+            Some("2026-11-24T02:30:00Z")
+        );
+        assert_eq!(unix_timestamp("Tue 2026-11-24 02:30:00 CET"), None);
         assert_eq!(unix_timestamp(""), None);
     }
 }
