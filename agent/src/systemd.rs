@@ -139,32 +139,53 @@ pub fn parse_unit(text: &str) -> BTreeMap<String, Vec<(String, String)>> {
     sections
 }
 
-/// Enablement read from the file system: `masked`, `enabled` (a `*.wants`/`*.requires`
-/// symlink names it), `disabled` (has an `[Install]` section), or `static`.
-pub fn enablement(host: &dyn Host, unit: &UnitFile) -> &'static str {
-    if host
-        .read_link(&format!("/etc/systemd/system/{}", unit.name))
-        .is_ok_and(|t| t.as_os_str() == "/dev/null")
-    {
-        return "masked";
-    }
-    for dir in [
-        "/etc/systemd/system",
-        "/lib/systemd/system",
-        "/usr/lib/systemd/system",
-    ] {
-        for entry in host.read_dir(dir).unwrap_or_default() {
-            if (entry.ends_with(".wants") || entry.ends_with(".requires"))
-                && host.exists(&format!("{dir}/{entry}/{}", unit.name))
-            {
-                return "enabled";
+/// Units named by a `*.wants`/`*.requires` symlink, and masked units: read once, then
+/// asked for each unit.
+#[derive(Debug, Clone, Default)]
+pub struct Enablement {
+    wanted: std::collections::BTreeSet<String>,
+    masked: std::collections::BTreeSet<String>,
+}
+
+impl Enablement {
+    /// Reads the `*.wants`/`*.requires` directories of the unit directories.
+    pub fn load(host: &dyn Host) -> Enablement {
+        let mut index = Enablement::default();
+        for dir in [
+            "/etc/systemd/system",
+            "/lib/systemd/system",
+            "/usr/lib/systemd/system",
+        ] {
+            for entry in host.read_dir(dir).unwrap_or_default() {
+                let path = format!("{dir}/{entry}");
+                if entry.ends_with(".wants") || entry.ends_with(".requires") {
+                    index
+                        .wanted
+                        .extend(host.read_dir(&path).unwrap_or_default());
+                } else if dir == "/etc/systemd/system"
+                    && host
+                        .read_link(&path)
+                        .is_ok_and(|t| t.as_os_str() == "/dev/null")
+                {
+                    index.masked.insert(entry);
+                }
             }
         }
+        index
     }
-    if unit.sections.contains_key("Install") {
-        "disabled"
-    } else {
-        "static"
+
+    /// `masked`, `enabled` (a `*.wants`/`*.requires` symlink names it), `disabled` (has an
+    /// `[Install]` section), or `static`.
+    pub fn state(&self, unit: &UnitFile) -> &'static str {
+        if self.masked.contains(&unit.name) {
+            "masked"
+        } else if self.wanted.contains(&unit.name) {
+            "enabled"
+        } else if unit.sections.contains_key("Install") {
+            "disabled"
+        } else {
+            "static"
+        }
     }
 }
 

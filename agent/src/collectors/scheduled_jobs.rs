@@ -219,7 +219,11 @@ pub fn parse_anacrontab(text: &str, path: &str) -> Vec<ScheduledJob> {
 /// systemd timers from unit files, enriched by `systemctl show` when systemd is live.
 fn read_timers(host: &dyn Host) -> Vec<ScheduledJob> {
     let timers = systemd::unit_files(host, ".timer");
-    let mut jobs: Vec<ScheduledJob> = timers.iter().map(|t| timer_job(host, t)).collect();
+    let enablement = systemd::Enablement::load(host);
+    let mut jobs: Vec<ScheduledJob> = timers
+        .iter()
+        .map(|t| timer_job(host, &enablement, t))
+        .collect();
     if systemd::systemd_is_live(host) {
         let names: Vec<String> = jobs.iter().map(|j| j.name.clone()).collect();
         if let Ok(blocks) = systemd::systemctl_show(
@@ -250,7 +254,7 @@ fn read_timers(host: &dyn Host) -> Vec<ScheduledJob> {
     jobs
 }
 
-fn timer_job(host: &dyn Host, timer: &UnitFile) -> ScheduledJob {
+fn timer_job(host: &dyn Host, enablement: &systemd::Enablement, timer: &UnitFile) -> ScheduledJob {
     let mut triggers = Vec::new();
     for key in [
         "OnCalendar",
@@ -294,7 +298,7 @@ fn timer_job(host: &dyn Host, timer: &UnitFile) -> ScheduledJob {
             .trim_start_matches(['-', '@', '+', '!', ':'])
             .to_owned(),
         unit: Some(unit),
-        enabled: systemd::enablement(host, timer) == "enabled",
+        enabled: enablement.state(timer) == "enabled",
         ..ScheduledJob::default()
     }
 }

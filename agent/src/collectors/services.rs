@@ -122,14 +122,19 @@ fn enabled_from_state(state: &str) -> Option<bool> {
 /// Services from unit files: running from /proc when the host is live, unknown offline.
 pub fn services_from_files(host: &dyn Host) -> Vec<Service> {
     let processes = host.is_live().then(|| read_proc(host));
+    let enablement = systemd::Enablement::load(host);
     systemd::unit_files(host, ".service")
         .iter()
-        .map(|unit| service_from_file(host, unit, processes.as_deref()))
+        .map(|unit| service_from_file(&enablement, unit, processes.as_deref()))
         .collect()
 }
 
-fn service_from_file(host: &dyn Host, unit: &UnitFile, procs: Option<&[ProcEntry]>) -> Service {
-    let state = systemd::enablement(host, unit);
+fn service_from_file(
+    enablement: &systemd::Enablement,
+    unit: &UnitFile,
+    procs: Option<&[ProcEntry]>,
+) -> Service {
+    let state = enablement.state(unit);
     let exec = unit.values("Service", "ExecStart");
     let binary = exec
         .first()
