@@ -207,7 +207,8 @@ impl Container {
         container
     }
 
-    fn merged(&self) -> PathBuf {
+    /// The container's root directory as seen from the host (the overlay clone).
+    pub fn merged(&self) -> PathBuf {
         self.dir.join("merged")
     }
 

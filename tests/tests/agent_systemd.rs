@@ -95,6 +95,23 @@ fn services_and_timers_of_a_booted_systemd() {
         "jobs_status": s["scheduled_jobs"]["status"],
         "timers": ours(&s["scheduled_jobs"]["data"]),
     });
+    // The same files read as an offline root from the host: unit files and symlinks give the
+    // same enablement as the live systemd; running is unknown.
+    let offline = std::process::Command::new(&agent)
+        .args(["collect", "--only", "services", "--root"])
+        .arg(container.merged())
+        .output()
+        .expect("run the agent on the offline root");
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("offline output is JSON");
+    let offline_services = ours(&offline["sections"]["services"]["data"]);
+    let live_services = ours(&s["services"]["data"]);
+    assert_eq!(offline_services.len(), live_services.len());
+    for (off, live) in offline_services.iter().zip(&live_services) {
+        assert_eq!(off["name"], live["name"]);
+        assert_eq!(off["start_mode"], live["start_mode"], "{}", live["name"]);
+        assert_eq!(off["manager"], json!("systemd_offline"));
+        assert_eq!(off["state"], json!("unknown"));
+    }
     insta::assert_json_snapshot!(view, {
         ".services[].main_pid" => "[pid]",
         ".timers[].next_run" => "[next run]",
