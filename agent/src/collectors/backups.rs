@@ -400,9 +400,13 @@ fn has_pattern(part: &str) -> bool {
 
 fn destination(host: &dyn Host, tool: &str, target: &str) -> BackupDestination {
     let Some(path) = local_path(target) else {
+        let remote =
+            target.contains("://") || target.split('/').next().is_some_and(|p| p.contains(':'));
+        // A relative path is on this host, but its directory depends on the job's working
+        // directory: it is not inspected.
         return BackupDestination {
             target: target.to_owned(),
-            local: false,
+            local: !remote,
             ..BackupDestination::default()
         };
     };
@@ -558,6 +562,7 @@ mod tests {
             "tar czf /var/backups/etc.tar /etc",
             "rclone sync /srv/data remote:bucket/data",
             "duplicity full /home file:///mnt/dup",
+            "tar -cf alternatives.tar -C /var/lib/dpkg alternatives",
             "/usr/bin/true",
             "/usr/local/bin/missing.sh",
         ] {
