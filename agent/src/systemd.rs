@@ -302,7 +302,7 @@ mod tests {
             Some("2023-11-14T22:13:20Z")
         );
         assert_eq!(unix_timestamp("n/a"), None);
-        // NextElapseUSecRealtime as systemd 252 printed it in the test container.
+        // NextElapseUSecRealtime as systemd 252 printed it (testdata/system/show-timers.txt).
         assert_eq!(
             unix_timestamp("Tue 2026-11-24 02:30:00 UTC").as_deref(),
             Some("2026-11-24T02:30:00Z")

@@ -188,19 +188,34 @@ mod tests {
     use std::fs;
     use std::os::unix::fs::symlink;
 
+    const RECORDED: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/collectors/testdata/system"
+    );
+
+    fn recorded(name: &str) -> String {
+        std::fs::read_to_string(format!("{RECORDED}/{name}")).unwrap()
+    }
+
     #[test]
     fn show_blocks_to_services() {
-        // Shape of `systemctl show -p … a.service b.service` from systemd 252 (Debian 12).
-        let text = "Id=ssh.service\nDescription=OpenBSD Secure Shell server\nLoadState=loaded\n\
-ActiveState=active\nSubState=running\nUnitFileState=enabled\nMainPID=512\n\
-FragmentPath=/lib/systemd/system/ssh.service\n\
-ExecStart={ path=/usr/sbin/sshd ; argv[]=/usr/sbin/sshd -D $SSHD_OPTS ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\nUser=\n\n\
-Id=broken.service\nDescription=Always fails\nLoadState=loaded\nActiveState=failed\nSubState=failed\n\
-UnitFileState=enabled\nMainPID=0\nFragmentPath=/etc/systemd/system/broken.service\nExecStart=\nUser=nobody\n\n\
-Id=gone.service\nLoadState=not-found\nActiveState=inactive\n\n\
-Id=setup.service\nLoadState=loaded\nActiveState=active\nSubState=exited\nUnitFileState=static\nMainPID=0\n";
-        let blocks = systemd::parse_show(text);
+        // Recorded from systemd 252 (testdata/system/SOURCES.md).
+        let blocks = systemd::parse_show(&recorded("show-services.txt"));
         insta::assert_yaml_snapshot!(services_from_show(&blocks));
+    }
+
+    #[test]
+    fn names_from_recorded_listings() {
+        let mut names = unit_names(&recorded("list-unit-files.txt"));
+        names.extend(unit_names(&recorded("list-units.txt")));
+        names.sort();
+        names.dedup();
+        assert!(names.contains(&"broken.service".to_owned()));
+        assert!(names.contains(&"cron.service".to_owned()));
+        assert!(
+            !names.iter().any(|n| n.contains("@.")),
+            "templates are skipped"
+        );
     }
 
     #[test]
