@@ -7,7 +7,11 @@
 pub mod collect;
 pub mod collectors;
 pub mod command;
+pub mod fingerprint;
 pub mod host;
+pub mod id_names;
+pub mod shell_words;
+pub mod systemd;
 
 pub use collect::{CollectOptions, collect};
 pub use host::{Host, LocalHost};

@@ -45,6 +45,10 @@ pub struct User {
     /// Public keys allowed to log in as this user (`~/.ssh/authorized_keys`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authorized_keys: Vec<AuthorizedKey>,
+    /// Where the account is defined: `files` (/etc/passwd) or `nss` (seen only through
+    /// `getent`, e.g. a domain account on an AD-joined Linux host).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// What can be said about an account's password without reading the hash.
@@ -77,6 +81,9 @@ pub struct PasswordState {
     /// The password never expires (Windows flag, or no maximum age on Linux).
     #[serde(default)]
     pub never_expires: bool,
+    /// Why the state is `unknown` or partial (e.g. "/etc/shadow unreadable: not root").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Password status of an account.

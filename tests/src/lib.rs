@@ -1,4 +1,6 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
 
+pub mod mountns;
 pub mod netns;
+pub mod nspawn;
 pub mod real;

@@ -16,4 +16,14 @@ pub mod shares;
 pub mod sshd;
 pub mod storage;
 
+// agent-sys collectors (system state).
+pub mod backups;
+pub mod files;
+pub mod packages;
+pub mod processes;
+pub mod scheduled_jobs;
+pub mod services;
+pub mod sudo;
+pub mod users;
+
 pub use registry::registry;

@@ -1,7 +1,10 @@
 //! The registry of collectors: name, sections filled, time budget, function.
 
 use crate::collect::Collector;
-use crate::collectors::{firewall, listening, network, shares, sshd, storage};
+use crate::collectors::{
+    backups, files, firewall, listening, network, packages, processes, scheduled_jobs, services,
+    shares, sshd, storage, sudo, users,
+};
 use std::time::Duration;
 
 /// Every collector, in the order their results are applied.
@@ -10,6 +13,55 @@ pub fn registry() -> &'static [Collector] {
 }
 
 static REGISTRY: &[Collector] = &[
+    // agent-sys collectors (system state).
+    Collector {
+        name: "users",
+        sections: &["users", "groups"],
+        budget: Duration::from_secs(10),
+        run: users::collect,
+    },
+    Collector {
+        name: "sudo",
+        sections: &["sudo"],
+        budget: Duration::from_secs(5),
+        run: sudo::collect,
+    },
+    Collector {
+        name: "services",
+        sections: &["services"],
+        budget: Duration::from_secs(15),
+        run: services::collect,
+    },
+    Collector {
+        name: "processes",
+        sections: &["processes"],
+        budget: Duration::from_secs(10),
+        run: processes::collect,
+    },
+    Collector {
+        name: "packages",
+        sections: &["packages"],
+        budget: Duration::from_secs(40),
+        run: packages::collect,
+    },
+    Collector {
+        name: "scheduled_jobs",
+        sections: &["scheduled_jobs"],
+        budget: Duration::from_secs(15),
+        run: scheduled_jobs::collect,
+    },
+    Collector {
+        name: "backups",
+        sections: &["backups"],
+        budget: Duration::from_secs(15),
+        run: backups::collect,
+    },
+    Collector {
+        name: "files",
+        sections: &["files"],
+        budget: Duration::from_secs(20),
+        run: files::collect,
+    },
     // Network-facing collectors (agent-net).
     Collector {
         name: "listening",

@@ -1,0 +1,315 @@
+//! Files on request: kind, mode, owner, POSIX ACL (`getfacl`, live hosts), size, mtime,
+//! SHA-256, the head of text files, link targets and directory entries.
+
+use crate::collect::{Context, Update};
+use crate::host::Host;
+use crate::id_names::IdNames;
+use constat_snapshot::files::{DEFAULT_HEAD_BYTES, MAX_HEAD_BYTES};
+use constat_snapshot::time::rfc3339_utc;
+use constat_snapshot::{FileInfo, FileKind, Section};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::time::Duration;
+
+/// Files larger than this are not hashed.
+const HASH_MAX_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_ENTRIES: usize = 200;
+
+/// Reports on the requested paths.
+pub fn collect(ctx: &Context) -> Update {
+    let host = &*ctx.host;
+    let section = if ctx.request.paths.is_empty() {
+        Section::not_collected("no file requested")
+    } else {
+        let head = ctx
+            .request
+            .head_bytes
+            .unwrap_or(DEFAULT_HEAD_BYTES)
+            .min(MAX_HEAD_BYTES) as usize;
+        Section::collected(read_files(host, &ctx.request.paths, head))
+    };
+    Box::new(move |s| s.files = section)
+}
+
+/// Facts about each path, in request order.
+pub fn read_files(host: &dyn Host, paths: &[String], head_bytes: usize) -> Vec<FileInfo> {
+    let names = IdNames::load(host);
+    let mut infos: Vec<FileInfo> = paths
+        .iter()
+        .map(|p| file_info(host, &names, p, head_bytes))
+        .collect();
+    let existing: Vec<String> = infos
+        .iter()
+        .filter(|i| i.exists && i.kind != Some(FileKind::Symlink))
+        .map(|i| i.path.clone())
+        .collect();
+    if existing.is_empty() {
+        return infos;
+    }
+    let acls = if host.is_live() {
+        read_acls(host, &existing)
+    } else {
+        Err("acl not read on offline root".to_owned())
+    };
+    for info in infos.iter_mut().filter(|i| existing.contains(&i.path)) {
+        match &acls {
+            Ok(map) => info.acl = map.get(&info.path).cloned().unwrap_or_default(),
+            Err(note) => add_note(info, note),
+        }
+    }
+    infos
+}
+
+fn add_note(info: &mut FileInfo, note: &str) {
+    info.error = Some(match info.error.take() {
+        Some(e) => format!("{e}; {note}"),
+        None => note.to_owned(),
+    });
+}
+
+fn file_info(host: &dyn Host, names: &IdNames, path: &str, head_bytes: usize) -> FileInfo {
+    let mut info = FileInfo {
+        path: path.to_owned(),
+        ..FileInfo::default()
+    };
+    if !path.starts_with('/') {
+        info.error = Some("not an absolute path: ask for /etc/… style paths".to_owned());
+        return info;
+    }
+    let meta = match host.symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return info,
+        Err(e) => {
+            info.error = Some(format!("cannot stat: {e}"));
+            return info;
+        }
+    };
+    info.exists = true;
+    let file_type = meta.file_type();
+    info.kind = Some(if file_type.is_symlink() {
+        FileKind::Symlink
+    } else if file_type.is_dir() {
+        FileKind::Directory
+    } else if file_type.is_file() {
+        FileKind::File
+    } else {
+        FileKind::Other
+    });
+    info.mode = Some(format!("{:04o}", meta.mode() & 0o7777));
+    info.owner = Some(names.user(meta.uid()));
+    info.group = Some(names.group(meta.gid()));
+    info.size = Some(meta.len());
+    info.mtime = Some(rfc3339_utc(meta.mtime()));
+    if file_type.is_symlink() {
+        info.link_target = host
+            .read_link(path)
+            .ok()
+            .map(|t| t.to_string_lossy().into_owned());
+    } else if file_type.is_dir() {
+        match host.read_dir(path) {
+            Ok(mut entries) => {
+                if entries.len() > MAX_ENTRIES {
+                    add_note(
+                        &mut info,
+                        &format!(
+                            "{} entries, only the first {MAX_ENTRIES} listed",
+                            entries.len()
+                        ),
+                    );
+                    entries.truncate(MAX_ENTRIES);
+                }
+                info.entries = Some(entries);
+            }
+            Err(e) => add_note(&mut info, &format!("cannot list: {e}")),
+        }
+    } else if file_type.is_file() {
+        read_content(host, path, meta.len(), head_bytes, &mut info);
+    }
+    info
+}
+
+fn read_content(host: &dyn Host, path: &str, size: u64, head_bytes: usize, info: &mut FileInfo) {
+    let mut file = match std::fs::File::open(host.path(path)) {
+        Ok(f) => f,
+        Err(e) => {
+            add_note(info, &format!("cannot read content: {e}"));
+            return;
+        }
+    };
+    let mut hasher = Sha256::new();
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                add_note(info, &format!("cannot read content: {e}"));
+                return;
+            }
+        };
+        if head.len() < head_bytes + 1 {
+            let want = (head_bytes + 1 - head.len()).min(n);
+            head.extend_from_slice(&buf[..want]);
+        }
+        if size > HASH_MAX_BYTES {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    if size <= HASH_MAX_BYTES {
+        info.sha256 = Some(format!("{:x}", hasher.finalize()));
+    } else {
+        add_note(info, "larger than 64 MiB: not hashed");
+    }
+    if head.contains(&0) {
+        add_note(info, "binary content: head not kept");
+        return;
+    }
+    let truncated = head.len() > head_bytes;
+    head.truncate(head_bytes);
+    if truncated {
+        // Do not cut a UTF-8 sequence in half.
+        while let Err(e) = std::str::from_utf8(&head) {
+            if e.error_len().is_some() || e.valid_up_to() == 0 {
+                break;
+            }
+            head.truncate(e.valid_up_to());
+        }
+    }
+    info.head = Some(String::from_utf8_lossy(&head).into_owned());
+    info.head_truncated = truncated;
+}
+
+/// One `getfacl -pE` run for every path; entries beyond the three base entries, per path.
+fn read_acls(host: &dyn Host, paths: &[String]) -> Result<HashMap<String, Vec<String>>, String> {
+    if !host.has_program("getfacl") {
+        return Err("acl not read: getfacl not installed (package acl)".to_owned());
+    }
+    let mut args = vec!["-pE", "--"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = host
+        .run("getfacl", &args, Duration::from_secs(10))
+        .map_err(|e| format!("acl not read: {e}"))?;
+    Ok(parse_getfacl(&out.stdout))
+}
+
+/// Parses `getfacl -pE` output (`# file: path` headers) into extended entries by path.
+pub fn parse_getfacl(text: &str) -> HashMap<String, Vec<String>> {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(path) = line.strip_prefix("# file: ") {
+            let path = unescape_octal(path);
+            map.entry(path.clone()).or_default();
+            current = Some(path);
+            continue;
+        }
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let Some(path) = &current else {
+            continue;
+        };
+        let entry = line.trim();
+        let base = matches!(entry.split(':').nth(1), Some(""))
+            && !entry.starts_with("mask")
+            && !entry.starts_with("default:");
+        if !base {
+            map.entry(path.clone()).or_default().push(entry.to_owned());
+        }
+    }
+    map
+}
+
+/// getfacl escapes spaces and odd bytes as `\040`.
+fn unescape_octal(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && let Some(digits) = bytes.get(i + 1..i + 4)
+            && let Ok(digits) = std::str::from_utf8(digits)
+            && let Ok(v) = u8::from_str_radix(digits, 8)
+        {
+            out.push(v);
+            i += 4;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::LocalHost;
+    use std::fs;
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn requested_files_offline() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::create_dir_all(r.join("etc/ssh")).unwrap();
+        fs::write(r.join("etc/passwd"), "root:x:0:0::/root:/bin/bash\n").unwrap();
+        fs::write(r.join("etc/group"), "root:x:0:\n").unwrap();
+        fs::write(
+            r.join("etc/ssh/sshd_config"),
+            "PermitRootLogin no\nPort 22\n",
+        )
+        .unwrap();
+        fs::write(r.join("etc/long"), "é".repeat(10)).unwrap();
+        fs::write(r.join("etc/bin"), b"\x7fELF\0\0\x01").unwrap();
+        symlink("/etc/ssh/sshd_config", r.join("etc/link")).unwrap();
+        fs::create_dir(r.join("etc/private")).unwrap();
+        fs::set_permissions(r.join("etc/private"), fs::Permissions::from_mode(0o750)).unwrap();
+        let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for p in ["etc/ssh/sshd_config", "etc/long", "etc/bin"] {
+            fs::set_permissions(r.join(p), fs::Permissions::from_mode(0o644)).unwrap();
+            fs::File::options()
+                .write(true)
+                .open(r.join(p))
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+        let host = LocalHost::offline(r);
+        let paths: Vec<String> = [
+            "/etc/ssh/sshd_config",
+            "/etc/long",
+            "/etc/bin",
+            "/etc/link",
+            "/etc/private",
+            "/etc/absent",
+            "relative/path",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let infos = read_files(&host, &paths, 7);
+        insta::assert_yaml_snapshot!(infos, {
+            "[].owner" => "[owner]",
+            "[].group" => "[group]",
+            "[4].mtime" => "[mtime]",
+            "[3].mtime" => "[mtime]",
+            "[4].size" => "[size]",
+        });
+    }
+
+    #[test]
+    fn getfacl_output() {
+        // Output shape of `getfacl -pE` (acl 2.3.1) for a directory with an ACL and a plain file.
+        let text = "# file: /srv/partage\\040commun\n# owner: root\n# group: webadmins\n# flags: -s-\nuser::rwx\nuser:alice:rwx\ngroup::r-x\ngroup:webadmins:rwx\nmask::rwx\nother::---\ndefault:user::rwx\ndefault:group:webadmins:rwx\n\n# file: /etc/hosts\n# owner: root\n# group: root\nuser::rw-\ngroup::r--\nother::r--\n\n";
+        let map = parse_getfacl(text);
+        let mut keys: Vec<_> = map.into_iter().collect();
+        keys.sort();
+        insta::assert_yaml_snapshot!(keys);
+    }
+}
