@@ -45,7 +45,9 @@ sed -i '/^\[global\]/a\	log file = '"$DIR"'/log/log.%m\n\tpid directory = '"$DIR
 mkdir -p "$DIR/cache" "$DIR/run" "$DIR/log"
 printf '[global]\n\tworkgroup = TSSR\n\trealm = TSSR.LAN\n\tnetbios name = GRADER\n' > "$DIR/client-smb.conf"
 
-in_ns unshare --mount --propagation private --pid --fork --kill-child=SIGTERM --mount-proc \
+# Started through `ip netns exec` directly (not a shell function) so that $! is the
+# unshare process and its child is samba, PID 1 of the new pid namespace.
+ip netns exec "$NS" unshare --mount --propagation private --pid --fork --kill-child=SIGTERM --mount-proc \
   sh -c "mount -t tmpfs tmpfs /run/samba && exec samba -s $DIR/etc/smb.conf -F --debug-stdout" \
   > "$DIR/log/samba-fg.log" 2>&1 < /dev/null &
 UNSHARE_PID=$!
@@ -202,4 +204,5 @@ trap - EXIT
 rm -rf "$W" "$DIR/log"/* "$DIR/run"/*
 tar --warning=no-file-ignored --xattrs --xattrs-include='*' --acls -C "$(dirname "$DIR")" -cf - "$(basename "$DIR")" | zstd -q -3 -o "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
+rm -rf "$DIR" "$DIR.provision.log"
 echo "built $OUT from $DIR (GPOs: $G1 $G2 $G3 $G4)"

@@ -9,3 +9,5 @@
 
 pub mod error;
 pub mod gpo;
+pub mod ldap;
+pub mod probe;
