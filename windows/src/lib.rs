@@ -11,3 +11,4 @@ pub mod error;
 pub mod gpo;
 pub mod ldap;
 pub mod probe;
+pub mod winrm;
