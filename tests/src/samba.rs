@@ -91,6 +91,15 @@ fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
                 .arg(format!("cdcb-{}", std::process::id())),
         )?;
         let _ = std::fs::remove_dir_all(parent);
+        // Archives of older build scripts are stale: remove them.
+        if let Ok(entries) = std::fs::read_dir(cache) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("samba-dc-") && entry.path() != archive {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
     }
     Ok((archive, build_dir))
 }
