@@ -121,3 +121,81 @@ pub fn settings_from_files(
     }
     settings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gpo::gplink::parse_extension_names;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// One GPO folder made of the real fixtures (Samba NDR Registry.pol, samba-tool
+    /// GptTmpl.inf, the recorded Drives.xml), read once with its Drive Maps CSE registered
+    /// and once without: the drive is configured in both, effective in the first only.
+    #[test]
+    fn folder_with_and_without_cse() {
+        let sample = String::from_utf8(fixture(
+            "samples/rapid7_metasploit__gpp_sysvol_Drives_and_ScheduledTasks.xml.txt",
+        ))
+        .unwrap_or_default();
+        let drives = sample
+            .split("<?xml")
+            .nth(1)
+            .and_then(|d| d.split("</Drives>").next())
+            .map(|d| format!("<?xml{d}</Drives>"))
+            .unwrap_or_default();
+        let files = vec![
+            GpoFile {
+                path: "GPT.INI".to_owned(),
+                bytes: b"[General]\r\nVersion=65537\r\n".to_vec(),
+            },
+            GpoFile {
+                path: "Machine/Registry.pol".to_owned(),
+                bytes: fixture("sysvol/machine_Registry.pol"),
+            },
+            GpoFile {
+                path: "Machine/Microsoft/Windows NT/SecEdit/GptTmpl.inf".to_owned(),
+                bytes: fixture("sysvol/samba_GptTmpl.inf"),
+            },
+            GpoFile {
+                path: "User/Preferences/Drives/Drives.xml".to_owned(),
+                bytes: drives.into_bytes(),
+            },
+            GpoFile {
+                path: "User/Registry.pol".to_owned(),
+                bytes: b"PReg\x01\0\0\0[".to_vec(),
+            },
+        ];
+        let mut container = GpoContainer {
+            guid: "{73B42F42-2FAC-438B-ADC5-E5A80F2B29A1}".to_owned(),
+            display_name: "GPO_Lecteurs".to_owned(),
+            user_extensions: parse_extension_names(
+                "[{5794DAFD-BE60-433F-88A2-1A31939AC01F}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}]",
+            ),
+            ..GpoContainer::default()
+        };
+        let registered = settings_from_files(&container.guid, &files, Some(&container));
+        container.user_extensions.clear();
+        let unregistered = settings_from_files(&container.guid, &files, Some(&container));
+        insta::assert_yaml_snapshot!((
+            registered
+                .preferences
+                .iter()
+                .map(|p| (&p.letter, p.effective))
+                .collect::<Vec<_>>(),
+            unregistered
+                .preferences
+                .iter()
+                .map(|p| (&p.letter, p.effective))
+                .collect::<Vec<_>>(),
+            registered.gpt_ini_version,
+            registered.registry.len(),
+            registered.security.map(|s| s.system_access),
+            registered.errors,
+            registered.files,
+        ));
+    }
+}

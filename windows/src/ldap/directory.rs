@@ -616,3 +616,128 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
         dns_zones,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(dn: &str, attrs: &[(&str, &[&str])]) -> Entry {
+        Entry {
+            dn: dn.to_owned(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_ascii_lowercase(),
+                        v.iter().map(|s| (*s).to_owned()).collect(),
+                    )
+                })
+                .collect(),
+            bin: HashMap::new(),
+        }
+    }
+
+    fn sid(rid: u32) -> Vec<u8> {
+        let mut bytes = vec![
+            1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0,
+        ];
+        bytes.extend_from_slice(&rid.to_le_bytes());
+        bytes
+    }
+
+    /// Shapes as the lab Samba DC returns them (see tests/tests/ad_samba.rs for the real run):
+    /// a primary group (513), AGDLP nesting, a membership cycle and an escaped DN.
+    #[test]
+    fn transitive_membership_and_primary_groups() {
+        let mut domain = entry(
+            "DC=tssr,DC=lan",
+            &[
+                ("minPwdLength", &["12"]),
+                ("maxPwdAge", &["-36288000000000"]),
+            ],
+        );
+        let mut domain_sid = sid(0)[..24].to_vec();
+        domain_sid[1] = 4; // S-1-5-21-1-2-3: four sub-authorities
+        domain.bin.insert("objectsid".to_owned(), vec![domain_sid]);
+        let mut users = entry(
+            "CN=Domain Users,CN=Users,DC=tssr,DC=lan",
+            &[
+                ("sAMAccountName", &["Domain Users"]),
+                ("groupType", &["-2147483646"]),
+            ],
+        );
+        users.bin.insert("objectsid".to_owned(), vec![sid(513)]);
+        let gg = entry(
+            "CN=GG_Compta,OU=Compta,DC=tssr,DC=lan",
+            &[
+                ("sAMAccountName", &["GG_Compta"]),
+                ("groupType", &["-2147483646"]),
+                (
+                    "member",
+                    &[
+                        "CN=Dupont\\, Jean,OU=Compta,DC=tssr,DC=lan",
+                        "CN=DL_A,OU=Compta,DC=tssr,DC=lan",
+                    ],
+                ),
+            ],
+        );
+        let dl = entry(
+            "CN=DL_A,OU=Compta,DC=tssr,DC=lan",
+            &[
+                ("sAMAccountName", &["DL_A"]),
+                ("groupType", &["-2147483644"]),
+                (
+                    "member",
+                    &[
+                        "CN=GG_Compta,OU=Compta,DC=tssr,DC=lan",
+                        "CN=Domain Users,CN=Users,DC=tssr,DC=lan",
+                    ],
+                ),
+            ],
+        );
+        let user = entry(
+            "CN=Dupont\\, Jean,OU=Compta,DC=tssr,DC=lan",
+            &[
+                ("sAMAccountName", &["jdupont"]),
+                ("userAccountControl", &["66048"]),
+                ("primaryGroupID", &["513"]),
+                ("memberOf", &["CN=GG_Compta,OU=Compta,DC=tssr,DC=lan"]),
+                ("pwdLastSet", &["0"]),
+                ("accountExpires", &["9223372036854775807"]),
+            ],
+        );
+        let raw = RawDirectory {
+            domain,
+            users: vec![user],
+            groups: vec![users, gg, dl],
+            ..RawDirectory::default()
+        };
+        let directory = build_directory(&raw, 60);
+        insta::assert_yaml_snapshot!((
+            &directory.domain.password_policy,
+            directory
+                .users
+                .iter()
+                .map(|u| (
+                    &u.sam_account_name,
+                    &u.ou_dn,
+                    &u.primary_group,
+                    &u.member_of_transitive,
+                    u.must_change_password,
+                    &u.account_expires
+                ))
+                .collect::<Vec<_>>(),
+            directory
+                .groups
+                .iter()
+                .map(|g| (
+                    &g.name,
+                    g.scope,
+                    &g.member_names,
+                    &g.members_transitive,
+                    &g.primary_members
+                ))
+                .collect::<Vec<_>>(),
+        ));
+    }
+}

@@ -169,3 +169,34 @@ pub fn smb_account(bind: &str, netbios: &str, dn_account: Option<&str>) -> (Stri
     }
     (dn_account.unwrap_or(bind).to_owned(), netbios.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_from_bind_names() {
+        assert_eq!(
+            smb_account("Administrator@tssr.lan", "TSSR", None),
+            ("Administrator".to_owned(), "TSSR".to_owned())
+        );
+        assert_eq!(
+            smb_account("TSSR\\jdupont", "X", None),
+            ("jdupont".to_owned(), "TSSR".to_owned())
+        );
+        assert_eq!(
+            smb_account(
+                "CN=Administrator,CN=Users,DC=tssr,DC=lan",
+                "TSSR",
+                Some("Administrator")
+            ),
+            ("Administrator".to_owned(), "TSSR".to_owned())
+        );
+        let credentials = SmbCredentials {
+            username: "a".to_owned(),
+            domain: "b".to_owned(),
+            password: Secret::new("hunter2"),
+        };
+        assert!(!format!("{credentials:?}").contains("hunter2"));
+    }
+}
