@@ -147,6 +147,9 @@ async fn read_raw(
             )
             .await?,
     )?;
+    for group in &mut raw.groups {
+        complete_ranged_members(session, group).await?;
+    }
     raw.computers = required(
         "computers",
         session
@@ -217,6 +220,56 @@ async fn read_raw(
     }
     raw.root_dse = root_dse;
     Ok(raw)
+}
+
+/// AD returns at most 1,500 values of `member` per read, as `member;range=0-1499`; the
+/// rest must be asked for range by range ([MS-ADTS] 3.1.1.3.1.3.3). Samba returns all values.
+async fn complete_ranged_members(
+    session: &mut Session,
+    group: &mut Entry,
+) -> Result<(), CollectError> {
+    let Some(key) = group
+        .attrs
+        .keys()
+        .find(|k| k.starts_with("member;range="))
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let mut members = group.attrs.remove(&key).unwrap_or_default();
+    let mut range = key;
+    // `member;range=0-1499` → next start 1500; `member;range=1500-*` is the last page.
+    while let Some(end) = range.rsplit('-').next().filter(|end| *end != "*") {
+        let start = end.parse::<u64>().map_err(|_| CollectError::Search {
+            what: "group members".to_owned(),
+            base: group.dn.clone(),
+            message: format!("unexpected range attribute {range:?}"),
+        })? + 1;
+        let attr = format!("member;range={start}-*");
+        let page = session
+            .search(
+                "group members",
+                &group.dn,
+                Scope::Base,
+                "(objectClass=group)",
+                &[attr.as_str()],
+            )
+            .await?
+            .and_then(|mut entries| entries.pop())
+            .unwrap_or_default();
+        let Some(next) = page
+            .attrs
+            .keys()
+            .find(|k| k.starts_with("member;range="))
+            .cloned()
+        else {
+            break;
+        };
+        members.extend(page.attrs.get(&next).cloned().unwrap_or_default());
+        range = next;
+    }
+    group.attrs.insert("member".to_owned(), members);
+    Ok(())
 }
 
 fn host_of(url: &str) -> String {
