@@ -164,6 +164,7 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             finished_at: rfc3339_utc(unix(finished)),
             duration_ms: t0.elapsed().as_millis() as u64,
             root: (!ctx.host.is_live()).then(|| ctx.host.root().display().to_string()),
+            transport: None,
             privileged: is_privileged(&*ctx.host),
             collectors: runs,
             request: (!options.request.paths.is_empty()).then(|| options.request.clone()),

@@ -21,6 +21,10 @@ pub struct CollectionMeta {
     /// Offline root directory when the agent read a mounted disk instead of the live host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
+    /// How the collector reached the host and how the channel was secured (`ssh`,
+    /// `winrm https`, `ldaps, certificate NOT verified (insecure chosen)`), when remote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<String>,
     /// Whether the collector ran with administrator rights (root / elevated).
     #[serde(default)]
     pub privileged: bool,

@@ -22,9 +22,11 @@
 //! Concepts shared by Linux and Windows (users, groups, services, firewall, scheduled jobs,
 //! shares, network, packages) use one OS-neutral type with OS-specific details inside.
 
+pub mod ad;
 pub mod collection;
 pub mod files;
 pub mod firewall;
+pub mod gpo;
 pub mod host;
 pub mod jobs;
 pub mod network;
@@ -38,6 +40,7 @@ pub mod sshd;
 pub mod storage;
 pub mod time;
 pub mod users;
+pub mod windows;
 
 pub use collection::{CollectionMeta, CollectorRun};
 pub use files::{FileInfo, FileKind, FileRequest};

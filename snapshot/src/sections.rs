@@ -1,7 +1,9 @@
 //! The list of snapshot sections: one field per domain, each with its own status.
 
+use crate::ad::Directory;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
+use crate::gpo::GpoSettings;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::network::Network;
 use crate::packages::Packages;
@@ -11,6 +13,10 @@ use crate::shares::Share;
 use crate::sshd::Sshd;
 use crate::storage::Storage;
 use crate::users::{Group, SudoRules, User};
+use crate::windows::{
+    DhcpServer, DnsServer, DomainMembership, Hotfix, Rsop, WindowsBackup, WindowsFeature,
+    WsusClient, WsusServer,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +70,39 @@ pub struct Sections {
     /// Files the checker asked for.
     #[serde(default)]
     pub files: Section<Vec<FileInfo>>,
+    /// Active Directory as seen over LDAP (the `dc` role).
+    #[serde(default)]
+    pub directory: Section<Directory>,
+    /// Group Policy settings per GPO, from SYSVOL or a GPO report.
+    #[serde(default)]
+    pub gpos: Section<Vec<GpoSettings>>,
+    /// Domain membership of a Windows host.
+    #[serde(default)]
+    pub domain_membership: Section<DomainMembership>,
+    /// Windows roles and features.
+    #[serde(default)]
+    pub windows_features: Section<Vec<WindowsFeature>>,
+    /// Installed Windows updates (hotfixes).
+    #[serde(default)]
+    pub windows_updates: Section<Vec<Hotfix>>,
+    /// WSUS client policy.
+    #[serde(default)]
+    pub wsus_client: Section<WsusClient>,
+    /// WSUS server role.
+    #[serde(default)]
+    pub wsus_server: Section<WsusServer>,
+    /// DHCP server role.
+    #[serde(default)]
+    pub dhcp_server: Section<DhcpServer>,
+    /// DNS server role.
+    #[serde(default)]
+    pub dns_server: Section<DnsServer>,
+    /// Windows Server Backup.
+    #[serde(default)]
+    pub windows_backup: Section<WindowsBackup>,
+    /// Resultant set of policy for a user (`gpresult /x`).
+    #[serde(default)]
+    pub rsop: Section<Rsop>,
 }
 
 impl Sections {
@@ -84,5 +123,16 @@ impl Sections {
         "sshd",
         "storage",
         "files",
+        "directory",
+        "gpos",
+        "domain_membership",
+        "windows_features",
+        "windows_updates",
+        "wsus_client",
+        "wsus_server",
+        "dhcp_server",
+        "dns_server",
+        "windows_backup",
+        "rsop",
     ];
 }

@@ -35,6 +35,9 @@ pub struct Share {
     /// Share-level access entries (Windows share ACL).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<AccessEntry>,
+    /// NTFS access entries of the shared path (Windows `Get-Acl`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ntfs: Vec<AccessEntry>,
     /// Every other option as written (Samba keys lower-cased).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,

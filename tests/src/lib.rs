@@ -4,3 +4,4 @@ pub mod mountns;
 pub mod netns;
 pub mod nspawn;
 pub mod real;
+pub mod samba;

@@ -1,0 +1,313 @@
+//! A throw-away Samba AD DC in its own network, mount and pid namespaces, plus a client
+//! network namespace wired only to it (no default route): the collector runs in the client
+//! namespace, so LDAP and SMB traffic can never leave the machine.
+//!
+//! The DC is provisioned and populated once by `tests/scripts/samba-dc-build.sh` (about a
+//! minute) and cached as a `.tar.zst` with xattrs (SYSVOL ACLs live in `security.NTACL`).
+//! Each test restores the archive into its own directory (paths in smb.conf rewritten) and
+//! starts it in about two seconds. [`SambaDc`]'s `Drop` kills samba (PID 1 of its pid
+//! namespace, so its helpers die with it), deletes both namespaces and the directory, even
+//! when the test fails.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Address of the DC inside the lab network (a point-to-point link between two
+/// namespaces the test creates; nothing else is reachable).
+pub const DC_IP: &str = "10.204.0.10";
+/// Address of the client namespace.
+pub const CLIENT_IP: &str = "10.204.0.20";
+/// Administrator password of the lab domain.
+pub const ADMIN_PASSWORD: &str = "Passw0rd!TSSR";
+
+const CACHE_DIR: &str = "/var/tmp/constat-tests";
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Whether the real-system tests run (`CONSTAT_REAL_TESTS=1`). When not, prints the skip
+/// line the project uses and returns false.
+pub fn real_tests_enabled() -> bool {
+    if std::env::var("CONSTAT_REAL_TESTS").as_deref() == Ok("1") {
+        return true;
+    }
+    println!("skipped: set CONSTAT_REAL_TESTS=1 (needs root)");
+    false
+}
+
+fn run(what: &str, command: &mut Command) -> Result<Output, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("{what}: cannot run: {e} (is the tool installed?)"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{what} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(output)
+}
+
+fn sh(what: &str, script: &str) -> Result<Output, String> {
+    run(what, Command::new("sh").arg("-c").arg(script))
+}
+
+fn build_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/samba-dc-build.sh")
+}
+
+/// The cached archive, built under a lock on first use. Its name carries a hash of the
+/// build scripts, so changing them rebuilds it.
+fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
+    let script =
+        std::fs::read(build_script()).map_err(|e| format!("{}: {e}", build_script().display()))?;
+    let helper =
+        std::fs::read(build_script().with_file_name("make_registry_pol.py")).unwrap_or_default();
+    let hash = script
+        .iter()
+        .chain(&helper)
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+        });
+    let cache = Path::new(CACHE_DIR);
+    std::fs::create_dir_all(cache).map_err(|e| format!("{CACHE_DIR}: {e}"))?;
+    let archive = cache.join(format!("samba-dc-{hash:016x}.tar.zst"));
+    let build_dir = cache.join(format!("build-{hash:016x}")).join("dc");
+    let lock = File::create(cache.join("build.lock"))
+        .map_err(|e| format!("{CACHE_DIR}/build.lock: {e}"))?;
+    lock.lock()
+        .map_err(|e| format!("lock {CACHE_DIR}/build.lock: {e}"))?;
+    if !archive.exists() {
+        let parent = build_dir.parent().unwrap_or(cache);
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        run(
+            "samba-dc-build.sh",
+            Command::new(build_script())
+                .arg(&build_dir)
+                .arg(&archive)
+                .arg(format!("cdcb-{}", std::process::id())),
+        )?;
+        let _ = std::fs::remove_dir_all(parent);
+        // Archives of older build scripts are stale: remove them.
+        if let Ok(entries) = std::fs::read_dir(cache) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("samba-dc-") && entry.path() != archive {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+    Ok((archive, build_dir))
+}
+
+/// A running lab DC and its client namespace.
+pub struct SambaDc {
+    dir: PathBuf,
+    dc_ns: String,
+    client_ns: String,
+    samba: Option<Child>,
+}
+
+impl SambaDc {
+    /// Restores the cached DC, wires the namespaces and starts samba; waits until LDAPS and
+    /// SMB answer from the client namespace.
+    pub fn start() -> Result<SambaDc, String> {
+        for tool in [
+            "samba",
+            "smbclient",
+            "ip",
+            "unshare",
+            "zstd",
+            "tar",
+            "samba-tool",
+            "ldapmodify",
+        ] {
+            if !Command::new("sh")
+                .arg("-c")
+                .arg(format!("command -v {tool}"))
+                .output()
+                .is_ok_and(|o| o.status.success())
+            {
+                return Err(format!(
+                    "{tool} is missing: install samba-ad-dc, smbclient, ldap-utils, zstd, iproute2"
+                ));
+            }
+        }
+        let (archive, build_dir) = cached_archive()?;
+        let unique = format!(
+            "{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut dc = SambaDc {
+            dir: Path::new(CACHE_DIR).join(format!("run-{unique}")),
+            dc_ns: format!("cdc-{unique}"),
+            client_ns: format!("ccl-{unique}"),
+            samba: None,
+        };
+        std::fs::create_dir_all(&dc.dir).map_err(|e| format!("{}: {e}", dc.dir.display()))?;
+        sh(
+            "restore DC archive",
+            &format!(
+                "zstd -dc '{}' | tar --xattrs --xattrs-include='*' --acls -C '{}' -xf -",
+                archive.display(),
+                dc.dir.display()
+            ),
+        )?;
+        let dc_dir = dc.dir.join("dc");
+        let conf = dc_dir.join("etc/smb.conf");
+        let text =
+            std::fs::read_to_string(&conf).map_err(|e| format!("{}: {e}", conf.display()))?;
+        std::fs::write(
+            &conf,
+            text.replace(
+                &build_dir.display().to_string(),
+                &dc_dir.display().to_string(),
+            ),
+        )
+        .map_err(|e| format!("{}: {e}", conf.display()))?;
+        let (d, c) = (dc.dc_ns.clone(), dc.client_ns.clone());
+        sh(
+            "create namespaces",
+            &format!(
+                "ip netns add {d} && ip netns add {c} && \
+                 ip -n {d} link add vn-dc type veth peer name eth0 netns {c} && \
+                 ip -n {d} addr add {DC_IP}/24 dev vn-dc && ip -n {d} link set vn-dc up && ip -n {d} link set lo up && \
+                 ip -n {c} addr add {CLIENT_IP}/24 dev eth0 && ip -n {c} link set eth0 up && ip -n {c} link set lo up && \
+                 mkdir -p /etc/netns/{d} /run/samba && printf 'nameserver {DC_IP}\\nsearch tssr.lan\\n' > /etc/netns/{d}/resolv.conf"
+            ),
+        )?;
+        // The client namespace must have no default route: nothing can leave the machine.
+        let routes = sh(
+            "check client routes",
+            &format!("ip -n {c} route show default"),
+        )?;
+        if !routes.stdout.is_empty() {
+            return Err(format!(
+                "client namespace {c} has a default route: refusing to run"
+            ));
+        }
+        let log =
+            File::create(dc_dir.join("log/samba-fg.log")).map_err(|e| format!("samba log: {e}"))?;
+        let child = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &d,
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "--pid",
+                "--fork",
+            ])
+            .args(["--kill-child=SIGTERM", "--mount-proc", "sh", "-c"])
+            .arg(format!(
+                "mount -t tmpfs tmpfs /run/samba && exec samba -s {} -F --debug-stdout",
+                conf.display()
+            ))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("start samba: {e}"))?;
+        dc.samba = Some(child);
+        dc.wait_port(636)?;
+        dc.wait_port(445)?;
+        Ok(dc)
+    }
+
+    fn wait_port(&self, port: u16) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let ok = Command::new("ip")
+                .args(["netns", "exec", &self.client_ns, "bash", "-c"])
+                .arg(format!("exec 3<>/dev/tcp/{DC_IP}/{port}"))
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!(
+            "the lab DC did not open port {port} within 60 s; see {}/dc/log/samba-fg.log",
+            self.dir.display()
+        ))
+    }
+
+    /// Runs a program inside the client namespace with `stdin` as input.
+    pub fn run_in_client(
+        &self,
+        program: &Path,
+        args: &[&str],
+        stdin: &str,
+    ) -> Result<Output, String> {
+        use std::io::Write;
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &self.client_ns])
+            .arg(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", program.display()))?;
+        if let Some(mut input) = child.stdin.take() {
+            input
+                .write_all(stdin.as_bytes())
+                .map_err(|e| format!("stdin: {e}"))?;
+        }
+        child
+            .wait_with_output()
+            .map_err(|e| format!("{}: {e}", program.display()))
+    }
+
+    /// Runs a shell command inside the DC namespace (samba-tool, ldapmodify against the DC).
+    pub fn run_in_dc(&self, script: &str) -> Result<Output, String> {
+        run(
+            script,
+            Command::new("ip").args(["netns", "exec", &self.dc_ns, "sh", "-c", script]),
+        )
+    }
+
+    /// The DC's working directory (`…/dc`).
+    pub fn dir(&self) -> PathBuf {
+        self.dir.join("dc")
+    }
+}
+
+impl Drop for SambaDc {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.samba.take() {
+            // `ip netns exec` execs unshare, whose child is samba (PID 1 of the pid ns):
+            // SIGTERM to it ends every helper of the namespace.
+            let pid = child.id();
+            let _ = Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "for p in $(ps --ppid {pid} -o pid=); do kill -TERM $p; done"
+                ))
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        for ns in [&self.client_ns, &self.dc_ns] {
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+        let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.dc_ns));
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,173 @@
+//! Real AD test: a Samba AD DC in namespaces (tests/src/samba.rs), populated with OUs,
+//! users with flags and logon hours, nested groups (AGDLP), a computer, GPOs with links
+//! (enforced, disabled, blocked inheritance), GptTmpl.inf, Registry.pol, Drives.xml with and
+//! without its CSE registered, a fine-grained password policy and DNS records
+//! (tests/scripts/samba-dc-build.sh). The collector runs in a client namespace with no
+//! default route and talks LDAPS + SMB to the DC only.
+
+use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
+use regex::Regex;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::Path;
+
+fn collector() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_constat-ldap-collect"))
+}
+
+fn collect(dc: &SambaDc, settings: Value) -> Value {
+    let output = dc
+        .run_in_client(collector(), &[], &settings.to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "collector output is not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// Replaces what changes between provisionings: GUIDs of GPOs (by order of appearance,
+/// well-known ones kept), the domain SID, times, durations and SOA serials.
+fn normalise(value: &mut Value) {
+    let text = value.to_string();
+    let guid = Regex::new(
+        r"\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}",
+    )
+    .unwrap();
+    let keep = [
+        "{31B2F340-016D-11D2-945F-00C04FB984F9}", // Default Domain Policy
+        "{6AC1786C-016F-11D2-945F-00C04FB984F9}", // Default Domain Controllers Policy
+    ];
+    let known: Vec<&str> = constat_windows::gpo::gplink::KNOWN_CSES
+        .iter()
+        .map(|(g, _)| *g)
+        .collect();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let text = guid
+        .replace_all(&text, |c: &regex::Captures<'_>| {
+            let upper = c[0].to_ascii_uppercase();
+            if keep.contains(&upper.as_str())
+                || known.contains(&upper.as_str())
+                || upper.starts_with("{D02B1F7")
+                || upper.starts_with("{803E14A0")
+                || upper.starts_with("{2EA1A81B")
+                || upper.starts_with("{00000000")
+            {
+                return c[0].to_owned();
+            }
+            let n = seen.len() + 1;
+            seen.entry(upper)
+                .or_insert_with(|| format!("{{GUID-{n}}}"))
+                .clone()
+        })
+        .into_owned();
+    // Bare lower-case UUIDs in DNS names (_msdcs records of the DC's NTDS settings object).
+    let uuid =
+        Regex::new(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b").unwrap();
+    let text = uuid.replace_all(&text, "[uuid]").into_owned();
+    let sid = Regex::new(r"S-1-5-21-\d+-\d+-\d+").unwrap();
+    let text = sid.replace_all(&text, "S-1-5-21-[domain]").into_owned();
+    let time = Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").unwrap();
+    let text = time
+        .replace_all(&text, |c: &regex::Captures<'_>| {
+            // accountExpires set by the build script: data, not a clock reading.
+            if &c[0] == "2025-01-01T00:00:00Z" {
+                c[0].to_owned()
+            } else {
+                "[time]".to_owned()
+            }
+        })
+        .into_owned();
+    *value = serde_json::from_str(&text).unwrap();
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.get("record_type") == Some(&json!("SOA")) {
+                    map.insert("data".to_owned(), json!("[soa]"));
+                }
+                for (key, v) in map.iter_mut() {
+                    if key == "duration_ms" {
+                        *v = json!(0);
+                    } else {
+                        walk(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(value);
+}
+
+fn admin(tls: &str, url: &str) -> Value {
+    json!({
+        "url": url,
+        "bind_dn": "Administrator@tssr.lan",
+        "password": ADMIN_PASSWORD,
+        "tls": tls,
+        "offset_minutes": 60,
+    })
+}
+
+#[test]
+fn directory_over_ldaps_and_sysvol_over_smb() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
+    let mut result = collect(&dc, admin("insecure", &format!("ldaps://{DC_IP}")));
+    assert!(result.get("error").is_none(), "{result}");
+    let stats = result["stats"].clone();
+    assert!(
+        stats["pages"].as_u64().unwrap_or(0) >= stats["searches"].as_u64().unwrap_or(99),
+        "{stats}"
+    );
+    normalise(&mut result["snapshot"]);
+    insta::assert_json_snapshot!("ldaps_snapshot", result["snapshot"]);
+}
+
+#[test]
+fn starttls_and_failures_are_explained() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("ldap://{DC_IP}");
+    // StartTLS on 389, directory only.
+    let mut starttls = admin("insecure", &url);
+    starttls["sysvol"] = json!(false);
+    let result = collect(&dc, starttls);
+    let users = result["snapshot"]["sections"]["directory"]["data"]["users"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let transport = result["snapshot"]["collection"]["transport"].clone();
+    // Plain LDAP: Samba's default "ldap server require strong auth" refuses the bind.
+    let plain = collect(&dc, admin("plain", &url));
+    // Wrong password.
+    let mut wrong = admin("insecure", &format!("ldaps://{DC_IP}"));
+    wrong["password"] = json!("not-the-password");
+    let wrong = collect(&dc, wrong);
+    // Verification on: the DC's self-signed certificate names DC01.tssr.lan, not the IP.
+    let ca = dc.dir().join("private/tls/ca.pem");
+    let verified = collect(
+        &dc,
+        admin(&ca.display().to_string(), &format!("ldaps://{DC_IP}")),
+    );
+    let verified = verified["error"]
+        .as_str()
+        .unwrap_or_default()
+        .replace(&dc.dir().display().to_string(), "[dc]");
+    insta::assert_yaml_snapshot!(
+        "failures",
+        json!({
+            "starttls_users": users,
+            "starttls_transport": transport,
+            "plain": plain["error"],
+            "wrong_password": wrong["error"],
+            "verify_with_ca_by_ip": verified,
+        })
+    );
+}

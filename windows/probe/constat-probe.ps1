@@ -1,0 +1,311 @@
+# constat-probe.ps1 - read-only state probe of a Windows host for constat.
+#
+# Compatible with Windows PowerShell 5.1. It changes nothing on the host: every command below
+# only reads. It prints ONE JSON document on stdout:
+#   { "probe": "constat-probe.ps1", "probe_version": 1, "host": {...},
+#     "sections": { "<name>": {"status": "collected", "data": ...}
+#                           | {"status": "not_collected", "reason": "..."}
+#                           | {"status": "error", "message": "..."} } }
+# constat (Rust, crate constat-windows, module probe) turns this into a snapshot. Enums are
+# written as names (.ToString()) so that the JSON reads the same on every Windows version.
+#
+# Parameters:
+#   -RsopUser  DOMAIN\user whose resultant set of policy is recorded (clients).
+param([string]$RsopUser = "")
+
+Set-StrictMode -Version 2.0
+$ErrorActionPreference = "Stop"
+$ProgressPreference = "SilentlyContinue"
+
+$started = (Get-Date).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ")
+$sections = [ordered]@{}
+
+# Runs one section: its script block returns the data; any error becomes status "error".
+# A script block may return (NotCollected "reason") when the role is not installed.
+function Invoke-Section([string]$Name, [scriptblock]$Body) {
+    try {
+        $data = & $Body
+        if ($data -is [hashtable] -and $data.ContainsKey("__not_collected")) {
+            $sections[$Name] = [ordered]@{ status = "not_collected"; reason = $data["__not_collected"] }
+        } else {
+            $sections[$Name] = [ordered]@{ status = "collected"; data = $data }
+        }
+    } catch {
+        $sections[$Name] = [ordered]@{ status = "error"; message = "$Name : $($_.Exception.Message)" }
+    }
+}
+
+function NotCollected([string]$Reason) { return @{ "__not_collected" = $Reason } }
+
+# Always an array, even with zero or one element (ConvertTo-Json unwraps single items).
+function AsArray($Items) { return ,@($Items) }
+
+function Test-Feature([string]$Name) {
+    if (-not (Get-Command Get-WindowsFeature -ErrorAction SilentlyContinue)) { return $false }
+    $f = Get-WindowsFeature -Name $Name -ErrorAction SilentlyContinue
+    return ($null -ne $f -and $f.Installed)
+}
+
+function Get-DateText($Value) {
+    if ($null -eq $Value) { return $null }
+    return ([datetime]$Value).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ")
+}
+
+# --- identity -------------------------------------------------------------------------
+$os = Get-CimInstance Win32_OperatingSystem
+$cs = Get-CimInstance Win32_ComputerSystem
+$hostInfo = [ordered]@{
+    hostname       = $env:COMPUTERNAME
+    fqdn           = ([System.Net.Dns]::GetHostEntry("localhost")).HostName
+    machine_id     = (Get-ItemProperty "HKLM:\SOFTWARE\Microsoft\Cryptography" -Name MachineGuid).MachineGuid
+    os_name        = $os.Caption
+    os_version     = $os.Version
+    build          = $os.BuildNumber
+    arch           = $env:PROCESSOR_ARCHITECTURE
+    timezone       = (Get-TimeZone).Id
+    uptime_seconds = [int64]((Get-Date) - $os.LastBootUpTime).TotalSeconds
+    domain         = $(if ($cs.PartOfDomain) { $cs.Domain } else { $null })
+}
+$elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole(
+    [Security.Principal.WindowsBuiltInRole]::Administrator)
+
+# --- domain membership ----------------------------------------------------------------
+Invoke-Section "domain_membership" {
+    $secure = $null
+    if ($cs.PartOfDomain) {
+        try { $secure = Test-ComputerSecureChannel -ErrorAction Stop } catch { $secure = $null }
+    }
+    [ordered]@{
+        PartOfDomain  = $cs.PartOfDomain
+        Domain        = $cs.Domain
+        Workgroup     = $cs.Workgroup
+        DomainRole    = $cs.DomainRole
+        SecureChannel = $secure
+        LogonServer   = $env:LOGONSERVER
+    }
+}
+
+# --- local users and groups -----------------------------------------------------------
+Invoke-Section "users" {
+    if ($cs.DomainRole -ge 4) { return NotCollected "domain controller: no local accounts (see the directory snapshot)" }
+    AsArray (Get-LocalUser | ForEach-Object {
+        [ordered]@{
+            Name = $_.Name; SID = $_.SID.Value; Enabled = $_.Enabled; FullName = $_.FullName
+            Description = $_.Description; PasswordRequired = $_.PasswordRequired
+            PasswordExpires = Get-DateText $_.PasswordExpires; PasswordLastSet = Get-DateText $_.PasswordLastSet
+        }
+    })
+}
+Invoke-Section "groups" {
+    if ($cs.DomainRole -ge 4) { return NotCollected "domain controller: no local groups (see the directory snapshot)" }
+    AsArray (Get-LocalGroup | ForEach-Object {
+        $members = @()
+        # Get-LocalGroupMember fails on orphaned SIDs; fall back to the ADSI view.
+        try { $members = @(Get-LocalGroupMember -Group $_ | ForEach-Object { $_.Name }) }
+        catch { $members = @(([ADSI]"WinNT://./$($_.Name),group").psbase.Invoke("Members") | ForEach-Object { $_.GetType().InvokeMember("AdsPath", "GetProperty", $null, $_, $null) }) }
+        [ordered]@{ Name = $_.Name; SID = $_.SID.Value; Members = AsArray $members }
+    })
+}
+
+# --- services -------------------------------------------------------------------------
+Invoke-Section "services" {
+    AsArray (Get-CimInstance Win32_Service | ForEach-Object {
+        [ordered]@{
+            Name = $_.Name; DisplayName = $_.DisplayName; State = $_.State; StartMode = $_.StartMode
+            StartName = $_.StartName; PathName = $_.PathName; ProcessId = $_.ProcessId
+        }
+    })
+}
+
+# --- firewall -------------------------------------------------------------------------
+Invoke-Section "firewall" {
+    $profiles = Get-NetFirewallProfile | ForEach-Object {
+        [ordered]@{
+            Name = $_.Name; Enabled = $_.Enabled.ToString()
+            DefaultInboundAction = $_.DefaultInboundAction.ToString(); DefaultOutboundAction = $_.DefaultOutboundAction.ToString()
+        }
+    }
+    $rules = Get-NetFirewallRule | Where-Object { $_.Enabled -eq "True" } | ForEach-Object {
+        $port = $_ | Get-NetFirewallPortFilter
+        $addr = $_ | Get-NetFirewallAddressFilter
+        [ordered]@{
+            Name = $_.Name; DisplayName = $_.DisplayName; Enabled = $_.Enabled.ToString()
+            Direction = $_.Direction.ToString(); Action = $_.Action.ToString(); Profile = $_.Profile.ToString()
+            Protocol = "$($port.Protocol)"; LocalPort = AsArray $port.LocalPort
+            RemoteAddress = AsArray $addr.RemoteAddress; LocalAddress = AsArray $addr.LocalAddress
+        }
+    }
+    [ordered]@{ profiles = AsArray $profiles; rules = AsArray $rules }
+}
+
+# --- SMB shares with share ACL and NTFS ACL -------------------------------------------
+Invoke-Section "shares" {
+    AsArray (Get-SmbShare | Where-Object { -not $_.Special -or $_.Name -in @("SYSVOL", "NETLOGON") } | ForEach-Object {
+        $share = $_
+        $access = Get-SmbShareAccess -Name $share.Name | ForEach-Object {
+            [ordered]@{ AccountName = $_.AccountName; AccessControlType = $_.AccessControlType.ToString(); AccessRight = $_.AccessRight.ToString() }
+        }
+        $ntfs = @()
+        if ($share.Path -and (Test-Path -LiteralPath $share.Path)) {
+            $ntfs = (Get-Acl -LiteralPath $share.Path).Access | ForEach-Object {
+                [ordered]@{
+                    IdentityReference = $_.IdentityReference.Value; AccessControlType = $_.AccessControlType.ToString()
+                    FileSystemRights = $_.FileSystemRights.ToString(); IsInherited = $_.IsInherited
+                }
+            }
+        }
+        [ordered]@{ Name = $share.Name; Path = $share.Path; Description = $share.Description; Access = AsArray $access; Ntfs = AsArray $ntfs }
+    })
+}
+
+# --- scheduled tasks (Microsoft's own tasks left out) ---------------------------------
+Invoke-Section "scheduled_jobs" {
+    AsArray (Get-ScheduledTask | Where-Object { $_.TaskPath -notlike "\Microsoft\*" } | ForEach-Object {
+        $info = $_ | Get-ScheduledTaskInfo -ErrorAction SilentlyContinue
+        [ordered]@{
+            TaskName = $_.TaskName; TaskPath = $_.TaskPath; State = $_.State.ToString(); UserId = $_.Principal.UserId
+            Actions = AsArray ($_.Actions | ForEach-Object { [ordered]@{ Execute = $_.Execute; Arguments = $_.Arguments } })
+            Triggers = AsArray ($_.Triggers | ForEach-Object {
+                [ordered]@{ Type = $_.CimClass.CimClassName; StartBoundary = $_.StartBoundary; DaysInterval = $_.DaysInterval; DaysOfWeek = $_.DaysOfWeek; Enabled = $_.Enabled }
+            })
+            LastRunTime = Get-DateText $info.LastRunTime; NextRunTime = Get-DateText $info.NextRunTime; LastTaskResult = $info.LastTaskResult
+        }
+    })
+}
+
+# --- roles and features, hotfixes -----------------------------------------------------
+Invoke-Section "windows_features" {
+    if (Get-Command Get-WindowsFeature -ErrorAction SilentlyContinue) {
+        AsArray (Get-WindowsFeature | ForEach-Object {
+            [ordered]@{ Name = $_.Name; DisplayName = $_.DisplayName; Installed = $_.Installed; InstallState = $_.InstallState.ToString(); FeatureType = $_.FeatureType }
+        })
+    } else {
+        AsArray (Get-WindowsOptionalFeature -Online | ForEach-Object {
+            [ordered]@{ Name = $_.FeatureName; DisplayName = $null; Installed = ($_.State.ToString() -eq "Enabled"); InstallState = $_.State.ToString(); FeatureType = "Optional Feature" }
+        })
+    }
+}
+Invoke-Section "windows_updates" {
+    AsArray (Get-HotFix | ForEach-Object {
+        [ordered]@{ HotFixID = $_.HotFixID; Description = $_.Description; InstalledOn = Get-DateText $_.InstalledOn; InstalledBy = $_.InstalledBy }
+    })
+}
+
+# --- WSUS client policy: the raw `reg query` text, parsed by constat ------------------
+Invoke-Section "wsus_client" {
+    $key = "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
+    $text = (& reg.exe query $key /s 2>&1 | Out-String)
+    [ordered]@{ reg_query = $text; exit_code = $LASTEXITCODE }
+}
+
+# --- server roles (not_collected when the role is absent) -----------------------------
+Invoke-Section "wsus_server" {
+    if (-not (Test-Feature "UpdateServices")) { return NotCollected "role absent (UpdateServices)" }
+    $wsus = Get-WsusServer
+    $config = $wsus.GetConfiguration()
+    $sub = $wsus.GetSubscription()
+    [ordered]@{
+        Name = $wsus.Name; PortNumber = $wsus.PortNumber; UseSecureConnection = $wsus.UseSecureConnection
+        ContentDir = (Get-ItemProperty "HKLM:\SOFTWARE\Microsoft\Update Services\Server\Setup" -Name ContentDir -ErrorAction SilentlyContinue).ContentDir
+        TargetingMode = $config.TargetingMode.ToString()
+        Products = AsArray ($sub.GetUpdateCategories() | ForEach-Object { $_.Title })
+        Classifications = AsArray ($sub.GetUpdateClassifications() | ForEach-Object { $_.Title })
+        Languages = AsArray $config.GetEnabledUpdateLanguages()
+        TargetGroups = AsArray ($wsus.GetComputerTargetGroups() | ForEach-Object { $_.Name })
+        Computers = AsArray ($wsus.GetComputerTargets() | ForEach-Object {
+            [ordered]@{ FullDomainName = $_.FullDomainName; IPAddress = "$($_.IPAddress)"; LastReportedStatusTime = Get-DateText $_.LastReportedStatusTime
+                        Groups = AsArray ($_.GetComputerTargetGroups() | ForEach-Object { $_.Name }) }
+        })
+        LastSyncTime = Get-DateText $sub.LastSynchronizationTime
+        LastSyncResult = "$($sub.GetLastSynchronizationInfo().Result)"
+        ApprovalRules = AsArray ($wsus.GetInstallApprovalRules() | ForEach-Object { "$($_.Name) (enabled: $($_.Enabled))" })
+    }
+}
+Invoke-Section "dhcp_server" {
+    if (-not (Test-Feature "DHCP")) { return NotCollected "role absent (DHCP)" }
+    $authorized = $null
+    try { $authorized = [bool](Get-DhcpServerInDC | Where-Object { $_.DnsName -like "$env:COMPUTERNAME*" }) } catch { }
+    [ordered]@{
+        Authorized = $authorized
+        ServerOptions = AsArray (Get-DhcpServerv4OptionValue -ErrorAction SilentlyContinue | ForEach-Object { [ordered]@{ OptionId = $_.OptionId; Name = $_.Name; Value = AsArray $_.Value } })
+        Scopes = AsArray (Get-DhcpServerv4Scope | ForEach-Object {
+            $id = $_.ScopeId
+            [ordered]@{
+                ScopeId = "$id"; Name = $_.Name; SubnetMask = "$($_.SubnetMask)"; StartRange = "$($_.StartRange)"; EndRange = "$($_.EndRange)"
+                State = $_.State.ToString(); LeaseDuration = "$($_.LeaseDuration)"
+                Exclusions = AsArray (Get-DhcpServerv4ExclusionRange -ScopeId $id | ForEach-Object { "$($_.StartRange)-$($_.EndRange)" })
+                Options = AsArray (Get-DhcpServerv4OptionValue -ScopeId $id | ForEach-Object { [ordered]@{ OptionId = $_.OptionId; Name = $_.Name; Value = AsArray $_.Value } })
+                Reservations = AsArray (Get-DhcpServerv4Reservation -ScopeId $id | ForEach-Object { [ordered]@{ IPAddress = "$($_.IPAddress)"; ClientId = $_.ClientId; Name = $_.Name } })
+                Leases = AsArray (Get-DhcpServerv4Lease -ScopeId $id | ForEach-Object { [ordered]@{ IPAddress = "$($_.IPAddress)"; ClientId = $_.ClientId; HostName = $_.HostName; AddressState = "$($_.AddressState)"; LeaseExpiryTime = Get-DateText $_.LeaseExpiryTime } })
+            }
+        })
+    }
+}
+Invoke-Section "dns_server" {
+    if (-not (Test-Feature "DNS")) { return NotCollected "role absent (DNS)" }
+    [ordered]@{
+        Forwarders = AsArray ((Get-DnsServerForwarder).IPAddress | ForEach-Object { "$_" })
+        Zones = AsArray (Get-DnsServerZone | Where-Object { -not $_.IsAutoCreated -and $_.ZoneName -ne "TrustAnchors" } | ForEach-Object {
+            $zone = $_
+            [ordered]@{
+                ZoneName = $zone.ZoneName; ZoneType = "$($zone.ZoneType)"; IsDsIntegrated = $zone.IsDsIntegrated
+                IsReverseLookupZone = $zone.IsReverseLookupZone; DynamicUpdate = "$($zone.DynamicUpdate)"
+                Records = AsArray (Get-DnsServerResourceRecord -ZoneName $zone.ZoneName | ForEach-Object {
+                    $d = $_.RecordData
+                    $text = switch ($_.RecordType) {
+                        "A" { "$($d.IPv4Address)" } "AAAA" { "$($d.IPv6Address)" } "CNAME" { $d.HostNameAlias }
+                        "NS" { $d.NameServer } "PTR" { $d.PtrDomainName } "MX" { "$($d.Preference) $($d.MailExchange)" }
+                        "SRV" { "$($d.Priority) $($d.Weight) $($d.Port) $($d.DomainName)" }
+                        "SOA" { "$($d.PrimaryServer) $($d.ResponsiblePerson) $($d.SerialNumber)" }
+                        "TXT" { "`"$($d.DescriptiveText)`"" } default { "$d" }
+                    }
+                    [ordered]@{ HostName = $_.HostName; RecordType = "$($_.RecordType)"; TimeToLive = [int]$_.TimeToLive.TotalSeconds; Data = $text }
+                })
+            }
+        })
+    }
+}
+Invoke-Section "windows_backup" {
+    if (-not (Test-Feature "Windows-Server-Backup")) { return NotCollected "role absent (Windows-Server-Backup)" }
+    $policy = Get-WBPolicy -ErrorAction SilentlyContinue
+    $summary = Get-WBSummary -ErrorAction SilentlyContinue
+    [ordered]@{
+        PolicyConfigured = ($null -ne $policy)
+        Schedule = AsArray ($(if ($policy) { Get-WBSchedule -Policy $policy | ForEach-Object { ([datetime]$_).ToString("HH:mm") } }))
+        Targets = AsArray ($(if ($policy) { Get-WBBackupTarget -Policy $policy | ForEach-Object { "$($_.Label) $($_.Path)".Trim() } }))
+        Sources = AsArray ($(if ($policy) {
+            @(Get-WBVolume -Policy $policy | ForEach-Object { $_.MountPath }) +
+            @(Get-WBFileSpec -Policy $policy | ForEach-Object { $_.FileSpec }) +
+            @($(if (Get-WBSystemState -Policy $policy) { "SystemState" })) +
+            @($(if (Get-WBBareMetalRecovery -Policy $policy) { "BareMetalRecovery" }))
+        }))
+        LastResult = $(if ($summary) { "$($summary.LastBackupResultHR)" } else { $null })
+        LastSuccess = $(if ($summary) { Get-DateText $summary.LastSuccessfulBackupTime } else { $null })
+        WbadminVersions = (& wbadmin.exe get versions 2>&1 | Out-String)
+    }
+}
+
+# --- resultant set of policy (clients) ------------------------------------------------
+Invoke-Section "rsop" {
+    if ($RsopUser -eq "") { return NotCollected "no user given (-RsopUser DOMAIN\user)" }
+    $xml = Join-Path $env:TEMP ("constat-rsop-" + [guid]::NewGuid().ToString() + ".xml")
+    try {
+        & gpresult.exe /user $RsopUser /x $xml /f 2>&1 | Out-Null
+        $text = (& gpresult.exe /user $RsopUser /r 2>&1 | Out-String)
+        [ordered]@{ User = $RsopUser; GpresultR = $text; GpresultX = $(if (Test-Path $xml) { Get-Content -Raw -LiteralPath $xml } else { $null }) }
+    } finally {
+        # The probe's own temporary report is its only write; it is removed here.
+        Remove-Item -LiteralPath $xml -ErrorAction SilentlyContinue
+    }
+}
+
+$result = [ordered]@{
+    probe = "constat-probe.ps1"
+    probe_version = 1
+    started_at = $started
+    finished_at = (Get-Date).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ")
+    elevated = $elevated
+    host = $hostInfo
+    sections = $sections
+}
+$result | ConvertTo-Json -Depth 8 -Compress

@@ -1,0 +1,9 @@
+//! The directory collector (`constat-ldap`): AD over LDAP plus SYSVOL over SMB.
+
+pub mod collect;
+pub mod decode;
+pub mod directory;
+pub mod dns_record;
+pub mod session;
+pub mod sysvol_smb;
+pub mod target;
