@@ -437,3 +437,86 @@ mod tests {
         insta::assert_debug_snapshot!((r.variables, r.warnings, &network.evidence));
     }
 }
+
+#[cfg(test)]
+mod cross_host_tests {
+    use super::*;
+    use crate::eval::input::HostObservation;
+    use crate::kinds::testing::{fixture, lab};
+
+    const PACK: &str = r#"
+pack: {id: cross, title: "deux hôtes", referentiel: tssr-2023, profile: ccp1}
+hosts:
+  srv: {os: linux}
+  cli: {os: linux}
+  dc: {os: windows}
+checks:
+  - id: cli-uses-srv
+    title: "le client résout par le DNS et le serveur a le compte alice"
+    criteres: [tssr-2023/CP4/C3]
+    hosts: [cli]
+    points: 2
+    expect:
+      all:
+        - network: {nameservers: [10.255.255.53]}
+        - on: {host: srv, expect: {user: {name: alice}}}
+  - id: dc-has-alice
+    title: "le DC connaît alice"
+    criteres: [tssr-2023/CP2/C1]
+    hosts: [dc]
+    expect: {fact: {path: "ad.users[name=alice]", exists: true}}
+  - id: both-have-alice
+    title: "les deux serveurs Linux ont alice"
+    criteres: [tssr-2023/CP3/C1]
+    hosts: [srv, cli]
+    partial: true
+    expect: {user: {name: alice}}
+"#;
+
+    #[test]
+    fn checks_read_several_hosts_of_one_candidate() {
+        let pack = crate::pack::load("cross.yaml", PACK).expect("valid");
+        let input = CandidateInput {
+            id: "3".to_owned(),
+            name: None,
+            variables: BTreeMap::new(),
+            hosts: BTreeMap::from([
+                (
+                    "srv".to_owned(),
+                    HostObservation {
+                        end: Observed::Snapshot(Box::new(lab())),
+                        start: None,
+                    },
+                ),
+                (
+                    "cli".to_owned(),
+                    HostObservation {
+                        end: Observed::Snapshot(Box::new(fixture())),
+                        start: None,
+                    },
+                ),
+                (
+                    "dc".to_owned(),
+                    HostObservation {
+                        end: Observed::Unreachable {
+                            cause: "WinRM: 401 unauthorized".to_owned(),
+                        },
+                        start: None,
+                    },
+                ),
+            ]),
+        };
+        let r = grade(&pack, &input, &crate::test_support::options());
+        let lines: Vec<String> = r
+            .checks
+            .iter()
+            .map(|c| format!("{} {:?} earned {}", c.id, c.outcome, c.earned))
+            .collect();
+        insta::assert_snapshot!(format!(
+            "{}\n{:?}\n{:?}",
+            lines.join("\n"),
+            r.total,
+            r.hosts
+        ));
+    }
+}

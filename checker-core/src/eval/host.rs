@@ -1,4 +1,4 @@
-//! A host under evaluation: its snapshot, lazily built indexes, and the JSON view for facts.
+//! A host under evaluation: its snapshot, the grading time, and lookups by name.
 
 use crate::eval::evidence::{Evidence, Status};
 use constat_snapshot::Snapshot;
@@ -7,7 +7,7 @@ use constat_snapshot::section::Section;
 use constat_snapshot::services::Service;
 use constat_snapshot::users::{Group, User};
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One observed host, as the kinds see it.
 pub(crate) struct HostView<'a> {
@@ -15,11 +15,7 @@ pub(crate) struct HostView<'a> {
     pub(crate) snapshot: &'a Snapshot,
     /// Grading time (Unix seconds), for ages ("archive younger than N hours").
     pub(crate) now: Option<i64>,
-    json: OnceCell<Option<serde_json::Value>>,
-    users: OnceCell<HashMap<&'a str, &'a User>>,
-    groups: OnceCell<HashMap<&'a str, &'a Group>>,
-    packages: OnceCell<HashMap<&'a str, &'a Package>>,
-    services: OnceCell<HashMap<&'a str, &'a Service>>,
+    packages_sorted: OnceCell<bool>,
 }
 
 impl<'a> HostView<'a> {
@@ -28,19 +24,8 @@ impl<'a> HostView<'a> {
             role,
             snapshot,
             now,
-            json: OnceCell::new(),
-            users: OnceCell::new(),
-            groups: OnceCell::new(),
-            packages: OnceCell::new(),
-            services: OnceCell::new(),
+            packages_sorted: OnceCell::new(),
         }
-    }
-
-    /// The snapshot as JSON, converted once (the fact matcher reads it).
-    pub(crate) fn json(&self) -> Option<&serde_json::Value> {
-        self.json
-            .get_or_init(|| serde_json::to_value(self.snapshot).ok())
-            .as_ref()
     }
 
     /// Evidence line on this host.
@@ -89,54 +74,49 @@ impl<'a> HostView<'a> {
         }
     }
 
+    // Lookups scan the lists: a candidate's host has tens of accounts and services, and
+    // building hash indexes per candidate cost more than it saved (see BENCHMARKS.md).
     pub(crate) fn user(&self, name: &str) -> Option<&'a User> {
-        let index = self
+        self.snapshot
+            .sections
             .users
-            .get_or_init(|| match self.snapshot.sections.users.data() {
-                Some(list) => list.iter().map(|u| (u.name.as_str(), u)).collect(),
-                None => HashMap::new(),
-            });
-        index.get(name).copied()
+            .data()?
+            .iter()
+            .find(|u| u.name == name)
     }
 
     pub(crate) fn group(&self, name: &str) -> Option<&'a Group> {
-        let index = self
+        self.snapshot
+            .sections
             .groups
-            .get_or_init(|| match self.snapshot.sections.groups.data() {
-                Some(list) => list.iter().map(|g| (g.name.as_str(), g)).collect(),
-                None => HashMap::new(),
-            });
-        index.get(name).copied()
+            .data()?
+            .iter()
+            .find(|g| g.name == name)
     }
 
+    /// A package by name: binary search when the list is sorted by name (as the contract
+    /// says), a scan otherwise.
     pub(crate) fn package(&self, name: &str) -> Option<&'a Package> {
-        let index = self
-            .packages
-            .get_or_init(|| match self.snapshot.sections.packages.data() {
-                Some(p) => p.installed.iter().map(|p| (p.name.as_str(), p)).collect(),
-                None => HashMap::new(),
-            });
-        index.get(name).copied()
+        let list = &self.snapshot.sections.packages.data()?.installed;
+        let sorted = *self
+            .packages_sorted
+            .get_or_init(|| list.is_sorted_by(|a, b| a.name <= b.name));
+        if sorted {
+            list.binary_search_by(|p| p.name.as_str().cmp(name))
+                .ok()
+                .and_then(|i| list.get(i))
+        } else {
+            list.iter().find(|p| p.name == name)
+        }
     }
 
     /// A service by name; `ssh` also finds `ssh.service`.
     pub(crate) fn service(&self, name: &str) -> Option<&'a Service> {
-        let index = self
-            .services
-            .get_or_init(|| match self.snapshot.sections.services.data() {
-                Some(list) => {
-                    let mut map = HashMap::new();
-                    for s in list {
-                        map.insert(s.name.as_str(), s);
-                        if let Some(short) = s.name.strip_suffix(".service") {
-                            map.entry(short).or_insert(s);
-                        }
-                    }
-                    map
-                }
-                None => HashMap::new(),
-            });
-        index.get(name).copied()
+        let list = self.snapshot.sections.services.data()?;
+        list.iter().find(|s| s.name == name).or_else(|| {
+            list.iter()
+                .find(|s| s.name.strip_suffix(".service") == Some(name))
+        })
     }
 }
 

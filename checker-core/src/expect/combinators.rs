@@ -122,3 +122,47 @@ pub(crate) fn evaluate(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{kind_case, lab, without};
+
+    #[test]
+    fn at_least_scores_the_fraction() {
+        let a = kind_case(
+            "at_least: {n: 2, of: [{user: {name: alice}}, {user: {name: carol}}, {user: {name: bob}}]}",
+            &lab(),
+        );
+        let b = kind_case(
+            "at_least: {n: 3, of: [{user: {name: alice}}, {user: {name: carol}}, {user: {name: dave}}]}",
+            &lab(),
+        );
+        insta::assert_snapshot!(format!("{a}{b}"));
+    }
+
+    #[test]
+    fn unknowns_never_become_failures() {
+        let lab = without(lab(), "services");
+        let a = kind_case(
+            "any: [{service: {name: apache2, running: true}}, {user: {name: carol}}]",
+            &lab,
+        );
+        let b = kind_case(
+            "any: [{service: {name: apache2, running: true}}, {user: {name: alice}}]",
+            &lab,
+        );
+        let c = kind_case(
+            "all: [{service: {name: apache2, running: true}}, {user: {name: carol}}]",
+            &lab,
+        );
+        let d = kind_case("none: [{service: {name: telnet, running: true}}]", &lab);
+        insta::assert_snapshot!(format!("{a}{b}{c}{d}"));
+    }
+
+    #[test]
+    fn on_reads_another_role() {
+        let a = kind_case("on: {host: dc, expect: {user: {name: alice}}}", &lab());
+        let b = kind_case("on: {host: client, expect: {user: {name: alice}}}", &lab());
+        insta::assert_snapshot!(format!("{a}{b}"));
+    }
+}

@@ -9,6 +9,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::expect::select::{Segment, select};
 use crate::kinds::RawExpect;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -101,14 +102,6 @@ impl RawCompare {
         }
         parts.join(" et ")
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Segment {
-    Key(String),
-    Index(usize),
-    Every,
-    Filter(String, String),
 }
 
 #[derive(Debug, Clone)]
@@ -259,45 +252,6 @@ fn substitute_value(v: &Value, cx: &mut Compile<'_>, at: &Sp<String>) -> Value {
     }
 }
 
-fn walk<'v>(value: &'v Value, segments: &[Segment], out: &mut Vec<&'v Value>) {
-    let Some((first, rest)) = segments.split_first() else {
-        out.push(value);
-        return;
-    };
-    match (first, value) {
-        (Segment::Key(k), Value::Object(map)) => {
-            if let Some(v) = map.get(k) {
-                walk(v, rest, out);
-            }
-        }
-        (Segment::Index(i), Value::Array(items)) => {
-            if let Some(v) = items.get(*i) {
-                walk(v, rest, out);
-            }
-        }
-        (Segment::Every, Value::Array(items)) => {
-            for v in items {
-                walk(v, rest, out);
-            }
-        }
-        (Segment::Every, Value::Object(map)) => {
-            for v in map.values() {
-                walk(v, rest, out);
-            }
-        }
-        (Segment::Filter(k, want), Value::Array(items)) => {
-            for v in items {
-                if v.get(k)
-                    .is_some_and(|x| loose_eq(x, &Value::String(want.clone())))
-                {
-                    walk(v, rest, out);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 fn as_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -351,56 +305,63 @@ pub(crate) fn evaluate_fact(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
 ) -> Status {
-    let Some(json) = host.json() else {
-        out.push(host.evidence(
-            &f.root,
-            &f.text,
-            "fact",
-            "",
-            "snapshot illisible",
-            Status::NotAssessable,
-        ));
-        return Status::NotAssessable;
-    };
-    let base = match f.root.as_str() {
-        "host" | "collection" => json.get(&f.root),
-        section => match json.get("sections").and_then(|s| s.get(section)) {
-            None => {
-                out.push(host.evidence(
-                    section,
-                    &f.text,
-                    "section",
-                    "collected",
-                    "section absente du snapshot",
-                    Status::NotAssessable,
-                ));
-                return Status::NotAssessable;
-            }
-            Some(s) => match s.get("status").and_then(Value::as_str) {
-                Some("collected") => s.get("data"),
-                status => {
-                    let cause = s
-                        .get("reason")
-                        .or_else(|| s.get("message"))
-                        .map(as_text)
-                        .unwrap_or_default();
+    let snapshot = host.snapshot;
+    let mut nodes: Vec<Value> = Vec::new();
+    match f.root.as_str() {
+        "host" => select(&snapshot.host, &f.segments, &mut nodes),
+        "collection" => select(&snapshot.collection, &f.segments, &mut nodes),
+        section => {
+            let key = |k: &str| Segment::Key(k.to_owned());
+            let mut head = Vec::new();
+            select(
+                &snapshot.sections,
+                &[key(section), key("status")],
+                &mut head,
+            );
+            match head.first().and_then(Value::as_str) {
+                Some("collected") => {
+                    let mut path = vec![key(section), key("data")];
+                    path.extend(f.segments.iter().cloned());
+                    select(&snapshot.sections, &path, &mut nodes);
+                }
+                None => {
                     out.push(host.evidence(
                         section,
                         &f.text,
                         "section",
                         "collected",
-                        format!("{}: {cause}", status.unwrap_or("?")),
+                        "section absente du snapshot",
                         Status::NotAssessable,
                     ));
                     return Status::NotAssessable;
                 }
-            },
-        },
-    };
-    let mut nodes = Vec::new();
-    if let Some(base) = base {
-        walk(base, &f.segments, &mut nodes);
+                Some(status) => {
+                    let mut cause = Vec::new();
+                    select(
+                        &snapshot.sections,
+                        &[key(section), key("reason")],
+                        &mut cause,
+                    );
+                    select(
+                        &snapshot.sections,
+                        &[key(section), key("message")],
+                        &mut cause,
+                    );
+                    let cause = cause.first().map(as_text).unwrap_or_default();
+                    out.push(host.evidence(
+                        section,
+                        &f.text,
+                        "section",
+                        "collected",
+                        format!("{status}: {cause}"),
+                        Status::NotAssessable,
+                    ));
+                    return Status::NotAssessable;
+                }
+            }
+        }
     }
+    let nodes: Vec<&Value> = nodes.iter().collect();
     let (holds, expected) = match &f.op {
         Operator::Exists(e) => (
             nodes.iter().any(|v| !v.is_null()) == *e,
@@ -470,6 +431,59 @@ pub(crate) fn evaluate_fact(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::testing::{fixture, kind_case, lab, without};
+
+    #[test]
+    fn passes_on_recorded_facts() {
+        let cases = [
+            r#"fact: {path: "users[name=root].shell", equals: /bin/bash}"#,
+            r#"fact: {path: "network.dns.nameservers", contains: 10.255.255.53}"#,
+            r#"fact: {path: "users[*]", count: {ge: 10}}"#,
+            r#"fact: {path: "packages.installed[name=openssh-server].version", regex: "^1:9"}"#,
+            r#"fact: {path: "users[name=root].uid", compare: {eq: 0}}"#,
+            r#"fact: {path: "users[name=nobody-here]", exists: false}"#,
+            r#"fact: {path: "host.os.id", equals: debian}"#,
+            r#"fact: {path: "users[uid=0].name", equals: root}"#,
+        ];
+        let out: Vec<String> = cases.iter().map(|c| kind_case(c, &fixture())).collect();
+        insta::assert_snapshot!(out.join(""));
+    }
+
+    #[test]
+    fn fails_when_the_value_differs() {
+        let cases = [
+            r#"fact: {path: "users[*].shell", all: true, regex: "bash$"}"#,
+            r#"fact: {path: "sshd.settings.permitrootlogin[0]", equals: "no"}"#,
+            r#"fact: {path: "users[*]", count: {lt: 3}}"#,
+        ];
+        let out: Vec<String> = cases.iter().map(|c| kind_case(c, &fixture())).collect();
+        insta::assert_snapshot!(out.join(""));
+    }
+
+    #[test]
+    fn is_not_assessable_for_missing_or_unknown_sections() {
+        let a = kind_case(
+            r#"fact: {path: "services[name=ssh.service].running", equals: true}"#,
+            &fixture(),
+        );
+        let b = kind_case(
+            r#"fact: {path: "ad.users[name=alice]", exists: true}"#,
+            &lab(),
+        );
+        let c = kind_case(
+            r#"fact: {path: "users[name=root]", exists: true}"#,
+            &without(lab(), "users"),
+        );
+        insta::assert_snapshot!(format!("{a}{b}{c}"));
+    }
+
+    #[test]
+    fn needs_exactly_one_operator() {
+        insta::assert_snapshot!(kind_case(
+            r#"fact: {path: "users", exists: true, count: {ge: 1}}"#,
+            &fixture()
+        ));
+    }
 
     #[test]
     fn paths_parse() {

@@ -3,6 +3,7 @@
 mod combinators;
 mod compiled;
 mod fact;
+mod select;
 
 pub(crate) use combinators::evaluate;
 pub(crate) use compiled::{CompiledExpect, compile};

@@ -81,3 +81,28 @@ registry! {
     Sshd => sshd::SshdExpect,
     Network => network::NetworkExpect,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::kind_docs;
+
+    #[test]
+    fn every_kind_documents_the_required_sections() {
+        for (name, doc) in kind_docs() {
+            for heading in [
+                "## What it checks",
+                "## Why it matters",
+                "## Passing example",
+                "## Failing example",
+                "## Critères",
+            ] {
+                assert!(doc.contains(heading), "kind {name} lacks {heading}");
+            }
+            assert!(
+                doc.starts_with(&format!("# {name}\n")),
+                "kind {name}: doc must start with its name"
+            );
+        }
+        assert_eq!(kind_docs().len(), 13);
+    }
+}
