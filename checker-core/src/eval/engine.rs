@@ -273,11 +273,10 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             },
             other => other,
         };
-        let scored = meta.criteres.iter().any(|k| {
-            referentiel
-                .critere(k)
-                .is_some_and(|(cp, _)| profile.is_some_and(|p| p.scores(cp)))
-        });
+        let scored = check
+            .competences
+            .iter()
+            .any(|cp| profile.is_some_and(|p| p.scores(cp)));
         results[i] = Some(CheckResult {
             id: meta.id.clone(),
             title: meta.title.clone(),

@@ -32,15 +32,277 @@ pub(crate) fn select<T: Serialize + ?Sized>(value: &T, path: &[Segment], out: &m
 }
 
 /// Whether the field `key` of `value` has the text `want` (strings, numbers, booleans).
+/// Allocates nothing for string fields: filters scan long lists (hundreds of packages).
 fn field_is<T: Serialize + ?Sized>(value: &T, key: &str, want: &str) -> bool {
-    let mut found = Vec::new();
-    select(value, &[Segment::Key(key.to_owned())], &mut found);
-    found.iter().any(|v| match v {
-        Value::String(s) => s == want,
-        Value::Number(n) => n.to_string() == want,
-        Value::Bool(b) => b.to_string() == want,
-        _ => false,
-    })
+    value.serialize(FieldIs { key, want }).unwrap_or(false)
+}
+
+/// Serializer answering "does this struct's field `key` equal `want`?".
+struct FieldIs<'k> {
+    key: &'k str,
+    want: &'k str,
+}
+
+struct FieldIsStruct<'k> {
+    key: &'k str,
+    want: &'k str,
+    hit: bool,
+}
+
+impl ser::SerializeStruct for FieldIsStruct<'_> {
+    type Ok = bool;
+    type Error = Stop;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Stop> {
+        if !self.hit && key == self.key {
+            self.hit = value.serialize(ScalarIs(self.want)).unwrap_or(false);
+        }
+        Ok(())
+    }
+    fn end(self) -> Result<bool, Stop> {
+        Ok(self.hit)
+    }
+}
+
+/// Serializer answering "is this scalar's text `want`?".
+struct ScalarIs<'w>(&'w str);
+
+macro_rules! scalar_text {
+    ($($method:ident: $ty:ty),*) => {
+        $(fn $method(self, v: $ty) -> Result<bool, Stop> {
+            Ok(v.to_string() == self.0)
+        })*
+    };
+}
+
+macro_rules! nothing {
+    ($ok:ty; $($method:ident),*) => {
+        $(fn $method(self) -> Result<$ok, Stop> {
+            Ok(false)
+        })*
+    };
+}
+
+impl ser::Serializer for ScalarIs<'_> {
+    type Ok = bool;
+    type Error = Stop;
+    type SerializeSeq = ser::Impossible<bool, Stop>;
+    type SerializeTuple = ser::Impossible<bool, Stop>;
+    type SerializeTupleStruct = ser::Impossible<bool, Stop>;
+    type SerializeTupleVariant = ser::Impossible<bool, Stop>;
+    type SerializeMap = ser::Impossible<bool, Stop>;
+    type SerializeStruct = ser::Impossible<bool, Stop>;
+    type SerializeStructVariant = ser::Impossible<bool, Stop>;
+
+    scalar_text!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32,
+        serialize_f64: f64, serialize_char: char);
+    nothing!(bool; serialize_none, serialize_unit);
+
+    fn serialize_str(self, v: &str) -> Result<bool, Stop> {
+        Ok(v == self.0)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, Stop> {
+        value.serialize(self)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<bool, Stop> {
+        Ok(variant == self.0)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<bool, Stop> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
+        Err(Stop)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Stop> {
+        Err(Stop)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Stop> {
+        Err(Stop)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Stop> {
+        Err(Stop)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Stop> {
+        Err(Stop)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Stop> {
+        Err(Stop)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Stop> {
+        Err(Stop)
+    }
+}
+
+impl<'k> ser::Serializer for FieldIs<'k> {
+    type Ok = bool;
+    type Error = Stop;
+    type SerializeSeq = ser::Impossible<bool, Stop>;
+    type SerializeTuple = ser::Impossible<bool, Stop>;
+    type SerializeTupleStruct = ser::Impossible<bool, Stop>;
+    type SerializeTupleVariant = ser::Impossible<bool, Stop>;
+    type SerializeMap = ser::Impossible<bool, Stop>;
+    type SerializeStruct = FieldIsStruct<'k>;
+    type SerializeStructVariant = ser::Impossible<bool, Stop>;
+
+    nothing!(bool; serialize_none, serialize_unit);
+
+    fn serialize_bool(self, _: bool) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_i8(self, _: i8) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_i16(self, _: i16) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_i32(self, _: i32) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_i64(self, _: i64) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_u8(self, _: u8) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_u16(self, _: u16) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_u32(self, _: u32) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_u64(self, _: u64) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_f32(self, _: f32) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_f64(self, _: f64) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_char(self, _: char) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_str(self, _: &str) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, Stop> {
+        value.serialize(self)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<bool, Stop> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, Stop> {
+        Ok(false)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
+        Err(Stop)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Stop> {
+        Err(Stop)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Stop> {
+        Err(Stop)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Stop> {
+        Err(Stop)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Stop> {
+        Err(Stop)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<FieldIsStruct<'k>, Stop> {
+        Ok(FieldIsStruct {
+            key: self.key,
+            want: self.want,
+            hit: false,
+        })
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Stop> {
+        Err(Stop)
+    }
 }
 
 /// Serialization stopped on purpose or failed; either way nothing more is selected.
@@ -371,7 +633,7 @@ impl<'p, 'o> ser::Serializer for Walker<'p, 'o> {
 mod tests {
     use super::*;
 
-    fn json_walk<'v>(value: &'v Value, path: &[Segment], out: &mut Vec<Value>) {
+    fn json_walk(value: &Value, path: &[Segment], out: &mut Vec<Value>) {
         let Some((first, rest)) = path.split_first() else {
             out.push(value.clone());
             return;

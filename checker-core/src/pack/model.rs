@@ -47,6 +47,8 @@ pub(crate) struct CompiledCheck {
     pub(crate) meta: CheckMeta,
     /// Indexes of prerequisite checks (earlier in topological order is not required).
     pub(crate) requires: Vec<usize>,
+    /// Competences of its critères (resolved once at load).
+    pub(crate) competences: Vec<&'static crate::referentiel::Competence>,
     /// One expectation per `for_each` item (or one), with the item label.
     pub(crate) items: Vec<(Option<String>, CompiledExpect)>,
 }

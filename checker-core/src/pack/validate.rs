@@ -85,6 +85,7 @@ pub(crate) fn compile_checks(
                     .iter()
                     .filter_map(|r| ids.get(&r.value).copied())
                     .collect(),
+                competences: Vec::new(),
                 items,
             })
         })
@@ -340,7 +341,8 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     let compiled = compile_checks(&raw.checks, &vars, &roles, &ids, diags);
     let referentiel = referentiel?;
     let checks: Option<Vec<CompiledCheck>> = compiled.into_iter().collect();
-    let checks = checks?;
+    let mut checks = checks?;
+    resolve_competences(referentiel, &mut checks);
     Some(Pack {
         file: file.to_owned(),
         id: meta.id.value.clone(),
@@ -369,6 +371,21 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     })
 }
 
+/// Fills each check's competences from its critères.
+pub(crate) fn resolve_competences(r: &'static Referentiel, checks: &mut [CompiledCheck]) {
+    for c in checks {
+        let mut cps: Vec<&'static crate::referentiel::Competence> = Vec::new();
+        for k in &c.meta.criteres {
+            if let Some((cp, _)) = r.critere(k)
+                && !cps.iter().any(|x| x.id == cp.id)
+            {
+                cps.push(cp);
+            }
+        }
+        c.competences = cps;
+    }
+}
+
 /// Recompiles a validated pack's checks with another variable binding (candidate overrides).
 pub(crate) fn recompile(
     pack: &Pack,
@@ -381,5 +398,9 @@ pub(crate) fn recompile(
         .enumerate()
         .map(|(i, c)| (c.id.value.clone(), i))
         .collect();
-    compile_checks(&pack.raw_checks, vars, &pack.hosts, &ids, diags)
+    let mut compiled = compile_checks(&pack.raw_checks, vars, &pack.hosts, &ids, diags);
+    for c in compiled.iter_mut().flatten() {
+        resolve_competences(pack.referentiel, std::slice::from_mut(c));
+    }
+    compiled
 }

@@ -8,7 +8,7 @@
 
 use crate::referentiel::{Profile, Referentiel, Verifiability};
 use crate::report::{CcpScore, CheckResult, CompetenceScore, CritereScore, CritereStatus, Score};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) struct Scores {
     pub(crate) criteres: Vec<CritereScore>,
@@ -36,18 +36,30 @@ fn sum<'a>(checks: impl Iterator<Item = &'a CheckResult>) -> Score {
 
 pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckResult]) -> Scores {
     let in_profile = |cp: &crate::referentiel::Competence| profile.is_some_and(|p| p.scores(cp));
+    // Index the checks by critère and by competence once (a report has tens to hundreds of
+    // checks and the référentiel ~50 critères: scanning both for each pair dominated grading).
+    let mut by_critere: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in checks.iter().enumerate() {
+        for k in &c.criteres {
+            by_critere.entry(k.as_str()).or_default().push(i);
+        }
+    }
+    let competence_of: BTreeMap<&str, &str> = r
+        .competences
+        .iter()
+        .flat_map(|cp| {
+            cp.criteres
+                .iter()
+                .map(move |k| (k.id.as_str(), cp.id.as_str()))
+        })
+        .collect();
     let mut criteres = Vec::new();
     let mut competences = Vec::new();
     for cp in &r.competences {
         let mut cp_checks: BTreeSet<usize> = BTreeSet::new();
         let mut covered = 0;
         for k in &cp.criteres {
-            let citing: Vec<usize> = checks
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.criteres.contains(&k.id))
-                .map(|(i, _)| i)
-                .collect();
+            let citing: Vec<usize> = by_critere.get(k.id.as_str()).cloned().unwrap_or_default();
             cp_checks.extend(&citing);
             let assessable = citing
                 .iter()
@@ -101,8 +113,9 @@ pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckR
                 .enumerate()
                 .filter(|(_, c)| {
                     c.criteres.iter().any(|k| {
-                        r.critere(k)
-                            .is_some_and(|(cp, _)| scored_cps.contains(&cp.id.as_str()))
+                        competence_of
+                            .get(k.as_str())
+                            .is_some_and(|cp| scored_cps.contains(cp))
                     })
                 })
                 .map(|(i, _)| i)
