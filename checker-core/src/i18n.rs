@@ -43,6 +43,7 @@ pub(crate) struct Strings {
     pub(crate) requires: &'static str,
     pub(crate) session: &'static str,
     pub(crate) none: &'static str,
+    pub(crate) columns: [&'static str; 5],
 }
 
 const FR: Strings = Strings {
@@ -73,6 +74,7 @@ const FR: Strings = Strings {
     requires: "prérequis non satisfait",
     session: "Synthèse de session",
     none: "aucun",
+    columns: ["rôle / hôte", "état", "section", "objet", "propriété"],
 };
 
 const EN: Strings = Strings {
@@ -103,6 +105,7 @@ const EN: Strings = Strings {
     requires: "prerequisite not met",
     session: "Session summary",
     none: "none",
+    columns: ["role / host", "state", "section", "object", "property"],
 };
 
 impl Lang {

@@ -241,7 +241,10 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
                     let before = evidence.len();
                     let (s, f) = evaluate_pair(check, expect, role, &end, &start, &mut evidence);
                     if let Some(label) = label {
-                        for e in &mut evidence[before..] {
+                        for e in evidence[before..]
+                            .iter_mut()
+                            .filter(|e| !e.path.contains(label.as_str()))
+                        {
                             e.path = format!("{} [{label}]", e.path);
                         }
                     }

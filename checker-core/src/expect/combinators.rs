@@ -64,7 +64,13 @@ pub(crate) fn evaluate(
                 "none",
                 "aucune ne doit tenir",
                 "aucune",
-                if pass { "au moins une tient" } else { "aucune" },
+                if pass {
+                    "au moins une tient"
+                } else if unknown {
+                    "inconnu (un membre n'est pas évaluable)"
+                } else {
+                    "aucune"
+                },
                 status,
             ));
             whole(status)

@@ -66,8 +66,8 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
     let _ = writeln!(o, "<p class=\"note\">{}</p>", e(t.disclaimer));
     let _ = writeln!(
         o,
-        "<h2>{}</h2><table><tr><th>rôle</th><th>état</th><th>hôte</th><th>{}</th></tr>",
-        t.hosts, t.observed
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>hostname</th><th>{}</th></tr>",
+        t.hosts, t.columns[0], t.columns[1], t.observed
     );
     for h in &report.hosts {
         let state = match h.status {
@@ -121,7 +121,11 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
             _ => {}
         }
         if !c.evidence.is_empty() {
-            o.push_str("<table><tr><th>hôte</th><th>section</th><th>objet</th><th>propriété</th>");
+            let _ = write!(
+                o,
+                "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
+                t.columns[0], t.columns[2], t.columns[3], t.columns[4]
+            );
             if options.audience.shows_expected() {
                 let _ = write!(o, "<th>{}</th>", t.expected);
             }

@@ -70,14 +70,14 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
             if options.audience.shows_expected() {
                 let _ = writeln!(
                     o,
-                    "| hôte | objet | propriété | {} | {} | |\n|---|---|---|---|---|---|",
-                    t.expected, t.observed
+                    "| {} | {} | {} | {} | {} | |\n|---|---|---|---|---|---|",
+                    t.columns[0], t.columns[3], t.columns[4], t.expected, t.observed
                 );
             } else {
                 let _ = writeln!(
                     o,
-                    "| hôte | objet | propriété | {} | |\n|---|---|---|---|---|",
-                    t.observed
+                    "| {} | {} | {} | {} | |\n|---|---|---|---|---|",
+                    t.columns[0], t.columns[3], t.columns[4], t.observed
                 );
             }
             for e in &c.evidence {
