@@ -1,0 +1,133 @@
+//! A host under evaluation: its snapshot, the grading time, and lookups by name.
+
+use crate::eval::evidence::{Evidence, Status};
+use constat_snapshot::Snapshot;
+use constat_snapshot::packages::Package;
+use constat_snapshot::section::Section;
+use constat_snapshot::services::Service;
+use constat_snapshot::users::{Group, User};
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+
+/// One observed host, as the kinds see it.
+pub(crate) struct HostView<'a> {
+    pub(crate) role: &'a str,
+    pub(crate) snapshot: &'a Snapshot,
+    /// Grading time (Unix seconds), for ages ("archive younger than N hours").
+    pub(crate) now: Option<i64>,
+    packages_sorted: OnceCell<bool>,
+}
+
+impl<'a> HostView<'a> {
+    pub(crate) fn new(role: &'a str, snapshot: &'a Snapshot, now: Option<i64>) -> Self {
+        HostView {
+            role,
+            snapshot,
+            now,
+            packages_sorted: OnceCell::new(),
+        }
+    }
+
+    /// Evidence line on this host.
+    pub(crate) fn evidence(
+        &self,
+        section: &str,
+        path: &str,
+        property: &str,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        status: Status,
+    ) -> Evidence {
+        Evidence {
+            host: self.role.to_owned(),
+            section: section.to_owned(),
+            path: path.to_owned(),
+            property: property.to_owned(),
+            expected: expected.into(),
+            actual: actual.into(),
+            status,
+        }
+    }
+
+    /// The data of a section, or one not-assessable evidence line saying why it is missing.
+    pub(crate) fn section<'s, T>(
+        &self,
+        name: &str,
+        path: &str,
+        section: &'s Section<T>,
+        out: &mut Vec<Evidence>,
+    ) -> Option<&'s T> {
+        match section {
+            Section::Collected { data } => Some(data),
+            other => {
+                let cause = other.missing_cause().unwrap_or_default();
+                out.push(self.evidence(
+                    name,
+                    path,
+                    "section",
+                    "collected",
+                    format!("{}: {cause}", other.status()),
+                    Status::NotAssessable,
+                ));
+                None
+            }
+        }
+    }
+
+    // Lookups scan the lists: a candidate's host has tens of accounts and services, and
+    // building hash indexes per candidate cost more than it saved (see BENCHMARKS.md).
+    pub(crate) fn user(&self, name: &str) -> Option<&'a User> {
+        self.snapshot
+            .sections
+            .users
+            .data()?
+            .iter()
+            .find(|u| u.name == name)
+    }
+
+    pub(crate) fn group(&self, name: &str) -> Option<&'a Group> {
+        self.snapshot
+            .sections
+            .groups
+            .data()?
+            .iter()
+            .find(|g| g.name == name)
+    }
+
+    /// A package by name: binary search when the list is sorted by name (as the contract
+    /// says), a scan otherwise.
+    pub(crate) fn package(&self, name: &str) -> Option<&'a Package> {
+        let list = &self.snapshot.sections.packages.data()?.installed;
+        let sorted = *self
+            .packages_sorted
+            .get_or_init(|| list.is_sorted_by(|a, b| a.name <= b.name));
+        if sorted {
+            list.binary_search_by(|p| p.name.as_str().cmp(name))
+                .ok()
+                .and_then(|i| list.get(i))
+        } else {
+            list.iter().find(|p| p.name == name)
+        }
+    }
+
+    /// A service by name; `ssh` also finds `ssh.service`.
+    pub(crate) fn service(&self, name: &str) -> Option<&'a Service> {
+        let list = self.snapshot.sections.services.data()?;
+        list.iter().find(|s| s.name == name).or_else(|| {
+            list.iter()
+                .find(|s| s.name.strip_suffix(".service") == Some(name))
+        })
+    }
+}
+
+/// What the engine knows about each role of a candidate.
+pub(crate) enum HostState<'a> {
+    Observed(Box<HostView<'a>>),
+    Unreachable(String),
+    Missing,
+}
+
+/// Every host of one candidate, by role (cross-host checks read several).
+pub(crate) struct Hosts<'a> {
+    pub(crate) by_role: BTreeMap<&'a str, HostState<'a>>,
+}

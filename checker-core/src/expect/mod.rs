@@ -1,0 +1,11 @@
+//! Expectations: the generic fact matcher, combinators, and their compiled form.
+
+mod combinators;
+mod compiled;
+mod fact;
+mod select;
+
+pub(crate) use combinators::evaluate;
+pub(crate) use compiled::{CompiledExpect, compile};
+pub use compiled::{RawAtLeast, RawOn};
+pub use fact::{RawCompare, RawFact};
