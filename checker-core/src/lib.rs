@@ -1,1 +1,28 @@
 //! The checker core: pure functions from packs and snapshots to reports (no I/O).
+//!
+//! * [`referentiel`]: the official competence frameworks as embedded data.
+//! * [`pack`]: the YAML rule pack format, validated into a [`pack::Pack`] ([`pack::load`]),
+//!   and the files each host must report ([`pack::file_requests`]).
+//! * [`grade`]: one candidate's snapshots + a pack → a [`report::Report`].
+//! * [`report::SessionSummary`]: several reports → the jury grid.
+//! * [`render`]: reports to terminal text, HTML, Markdown, CSV and JUnit XML.
+//! * [`kind_docs`]: the documentation of every check kind (`constat explain KIND`).
+//!
+//! **Invariant:** no I/O (no file system, no process, no environment, no clock): enforced by
+//! `#![deny(clippy::disallowed_methods)]` with the workspace `clippy.toml`, and by a test.
+#![deny(clippy::disallowed_methods)]
+
+pub mod eval;
+pub mod expect;
+pub mod i18n;
+pub mod kinds;
+pub mod pack;
+pub mod referentiel;
+pub mod render;
+pub mod report;
+mod score;
+#[cfg(test)]
+mod test_support;
+
+pub use eval::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+pub use kinds::kind_docs;

@@ -1,0 +1,439 @@
+//! The engine: evaluates every check of a pack for one candidate, in prerequisite order.
+
+use crate::eval::diff::diff;
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::{HostState, HostView, Hosts};
+use crate::eval::input::{CandidateInput, GradeOptions, Observed};
+use crate::expect::evaluate;
+use crate::pack::{CompiledCheck, Diagnostics, Pack};
+use crate::report::{
+    CandidateInfo, CheckResult, HostChanges, HostInfo, HostStatus, Outcome, PackInfo,
+    REPORT_SCHEMA_VERSION, Report,
+};
+use crate::score::score;
+use constat_snapshot::time::parse_rfc3339;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+fn hosts_of<'a>(
+    pack: &'a Pack,
+    input: &'a CandidateInput,
+    now: Option<i64>,
+    start: bool,
+) -> Hosts<'a> {
+    let mut by_role = BTreeMap::new();
+    for role in pack.hosts.keys() {
+        let observed = input.hosts.get(role).and_then(|h| {
+            if start {
+                h.start.as_ref()
+            } else {
+                Some(&h.end)
+            }
+        });
+        let state = match observed {
+            Some(Observed::Snapshot(s)) => {
+                HostState::Observed(Box::new(HostView::new(role, s, now)))
+            }
+            Some(Observed::Unreachable { cause }) => HostState::Unreachable(cause.clone()),
+            None => HostState::Missing,
+        };
+        by_role.insert(role.as_str(), state);
+    }
+    Hosts { by_role }
+}
+
+fn not_assessable_reason(evidence: &[Evidence]) -> String {
+    evidence
+        .iter()
+        .find(|e| e.status == Status::NotAssessable)
+        .map_or_else(
+            || "non évaluable".to_owned(),
+            |e| {
+                let what = if e.section.is_empty() {
+                    e.path.clone()
+                } else {
+                    e.section.clone()
+                };
+                format!("{} ({what}) : {}", e.host, e.actual)
+            },
+        )
+}
+
+/// Evaluates one (host, item) pair, applying the `changed` rule against the start state.
+fn evaluate_pair(
+    check: &CompiledCheck,
+    expect: &crate::expect::CompiledExpect,
+    role: &str,
+    end: &Hosts<'_>,
+    start: &Hosts<'_>,
+    evidence: &mut Vec<Evidence>,
+) -> (Status, f64) {
+    let view = match end.by_role.get(role) {
+        Some(HostState::Observed(v)) => v,
+        Some(HostState::Unreachable(cause)) => {
+            evidence.push(Evidence {
+                host: role.to_owned(),
+                section: String::new(),
+                path: role.to_owned(),
+                property: "host".to_owned(),
+                expected: "joignable".to_owned(),
+                actual: format!("injoignable : {cause}"),
+                status: Status::NotAssessable,
+            });
+            return (Status::NotAssessable, 0.0);
+        }
+        _ => {
+            evidence.push(Evidence {
+                host: role.to_owned(),
+                section: String::new(),
+                path: role.to_owned(),
+                property: "host".to_owned(),
+                expected: "observé".to_owned(),
+                actual: "aucun snapshot fourni pour ce rôle".to_owned(),
+                status: Status::NotAssessable,
+            });
+            return (Status::NotAssessable, 0.0);
+        }
+    };
+    let (status, fraction) = evaluate(expect, view, end, evidence);
+    if !check.meta.changed || status != Status::Pass {
+        return (status, fraction);
+    }
+    let Some(HostState::Observed(before)) = start.by_role.get(role) else {
+        evidence.push(Evidence {
+            host: role.to_owned(),
+            section: String::new(),
+            path: role.to_owned(),
+            property: "changed".to_owned(),
+            expected: "absent au début".to_owned(),
+            actual: "pas d'état initial pour comparer".to_owned(),
+            status: Status::NotAssessable,
+        });
+        return (Status::NotAssessable, 0.0);
+    };
+    let mut ignored = Vec::new();
+    let (was, _) = evaluate(expect, before, start, &mut ignored);
+    let (s, actual) = match was {
+        Status::Pass => (Status::Fail, "déjà présent au début de l'épreuve"),
+        Status::Fail => (Status::Pass, "absent au début, présent à la fin"),
+        Status::NotAssessable => (Status::NotAssessable, "état initial non évaluable"),
+    };
+    evidence.push(Evidence {
+        host: role.to_owned(),
+        section: String::new(),
+        path: role.to_owned(),
+        property: "changed".to_owned(),
+        expected: "absent au début".to_owned(),
+        actual: actual.to_owned(),
+        status: s,
+    });
+    (s, if s == Status::Pass { 1.0 } else { 0.0 })
+}
+
+fn snapshot(o: Option<&Observed>) -> Option<&constat_snapshot::Snapshot> {
+    match o {
+        Some(Observed::Snapshot(s)) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Grades one candidate. Pure: the same inputs give the same report, byte for byte.
+pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Report {
+    let mut warnings = Vec::new();
+    let now = parse_rfc3339(&options.graded_at);
+    if now.is_none() {
+        warnings.push(format!(
+            "heure de notation « {} » illisible (RFC 3339 attendu) : les âges ne sont pas évalués",
+            options.graded_at
+        ));
+    }
+    let defaults = pack.variable_defaults();
+    let mut overrides = input.variables.clone();
+    overrides.retain(|name, _| {
+        let known = defaults.contains_key(name);
+        if !known {
+            warnings.push(format!(
+                "surcharge d'une variable inconnue « {name} » : ignorée"
+            ));
+        }
+        known
+    });
+    let vars = match crate::pack::variables_resolve(&defaults, &overrides) {
+        Ok(v) => v,
+        Err(errors) => {
+            warnings.extend(errors.into_iter().map(|(_, m)| m));
+            crate::pack::variables_resolve(&defaults, &BTreeMap::new()).unwrap_or(defaults)
+        }
+    };
+    // Recompile only when the candidate's variables change something.
+    let mut broken: BTreeMap<usize, String> = BTreeMap::new();
+    let checks: Cow<'_, [CompiledCheck]> = if overrides.is_empty() {
+        Cow::Borrowed(&pack.checks)
+    } else {
+        let mut diags = Diagnostics::new(&pack.file);
+        let compiled = crate::pack::recompile(pack, &vars, &mut diags);
+        for d in diags.finish() {
+            warnings.push(format!("{d}"));
+        }
+        Cow::Owned(
+            compiled
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    c.unwrap_or_else(|| {
+                        broken.insert(
+                            i,
+                            "la vérification ne compile pas avec les variables du candidat"
+                                .to_owned(),
+                        );
+                        pack.checks[i].clone()
+                    })
+                })
+                .collect(),
+        )
+    };
+    let profile_id = options
+        .profile
+        .clone()
+        .unwrap_or_else(|| pack.profile.clone());
+    let referentiel = pack.referentiel;
+    let profile = referentiel.profile(&profile_id).or_else(|| {
+        warnings.push(format!(
+            "profil « {profile_id} » inconnu : profil du pack « {} » utilisé",
+            pack.profile
+        ));
+        referentiel.profile(&pack.profile)
+    });
+    let end = hosts_of(pack, input, now, false);
+    let start = hosts_of(pack, input, now, true);
+
+    let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
+    for &i in &pack.order {
+        let check = &checks[i];
+        let meta = &check.meta;
+        let blocking: Vec<String> = check
+            .requires
+            .iter()
+            .filter(|&&j| {
+                matches!(
+                    results[j].as_ref().map(|r| &r.outcome),
+                    Some(Outcome::Fail | Outcome::Skipped { .. })
+                )
+            })
+            .map(|&j| checks[j].meta.id.clone())
+            .collect();
+        let mut evidence = Vec::new();
+        let outcome = if let Some(reason) = broken.get(&i) {
+            Outcome::NotAssessable {
+                reason: reason.clone(),
+            }
+        } else if !blocking.is_empty() {
+            Outcome::Skipped { requires: blocking }
+        } else {
+            let mut status = Status::Pass;
+            let (mut sum, mut n) = (0.0, 0usize);
+            for role in &meta.hosts {
+                for (label, expect) in &check.items {
+                    let before = evidence.len();
+                    let (s, f) = evaluate_pair(check, expect, role, &end, &start, &mut evidence);
+                    if let Some(label) = label {
+                        for e in &mut evidence[before..] {
+                            e.path = format!("{} [{label}]", e.path);
+                        }
+                    }
+                    status = status.and(s);
+                    sum += f;
+                    n += 1;
+                }
+            }
+            let fraction = if n == 0 { 0.0 } else { sum / n as f64 };
+            match status {
+                Status::Pass => Outcome::Pass,
+                Status::Fail if meta.partial && fraction > 0.0 => Outcome::Partial { fraction },
+                Status::Fail => Outcome::Fail,
+                Status::NotAssessable => Outcome::NotAssessable {
+                    reason: not_assessable_reason(&evidence),
+                },
+            }
+        };
+        let earned = match &outcome {
+            Outcome::Pass => meta.points,
+            Outcome::Partial { fraction } => round(meta.points * fraction),
+            Outcome::Fail if meta.penalty > 0.0 => -meta.penalty,
+            Outcome::Fail => 0.0,
+            Outcome::Skipped { .. } | Outcome::NotAssessable { .. } => 0.0,
+        };
+        let outcome = match outcome {
+            Outcome::Partial { fraction } => Outcome::Partial {
+                fraction: round(fraction),
+            },
+            other => other,
+        };
+        let scored = meta.criteres.iter().any(|k| {
+            referentiel
+                .critere(k)
+                .is_some_and(|(cp, _)| profile.is_some_and(|p| p.scores(cp)))
+        });
+        results[i] = Some(CheckResult {
+            id: meta.id.clone(),
+            title: meta.title.clone(),
+            criteres: meta.criteres.clone(),
+            hosts: meta.hosts.clone(),
+            points: meta.points,
+            penalty: meta.penalty,
+            outcome,
+            earned,
+            scored,
+            evidence,
+            hint: meta.hint.clone(),
+            explanation: meta.explanation.clone(),
+        });
+    }
+    let checks: Vec<CheckResult> = results.into_iter().flatten().collect();
+    let interview = checks
+        .iter()
+        .filter(|c| !c.scored)
+        .map(|c| c.id.clone())
+        .collect();
+    let scores = score(referentiel, profile, &checks);
+
+    let mut hosts = Vec::new();
+    let mut changes = Vec::new();
+    for role in pack.hosts.keys() {
+        let obs = input.hosts.get(role);
+        let end_snap = snapshot(obs.map(|o| &o.end));
+        let start_snap = snapshot(obs.and_then(|o| o.start.as_ref()));
+        let (status, cause) = match obs.map(|o| &o.end) {
+            Some(Observed::Snapshot(_)) => (HostStatus::Observed, None),
+            Some(Observed::Unreachable { cause }) => (HostStatus::Unreachable, Some(cause.clone())),
+            None => (
+                HostStatus::Missing,
+                Some("aucun snapshot fourni pour ce rôle".to_owned()),
+            ),
+        };
+        hosts.push(HostInfo {
+            role: role.clone(),
+            status,
+            cause,
+            hostname: end_snap.map(|s| s.host.hostname.clone()),
+            os: end_snap.and_then(|s| s.host.os.name.clone()),
+            observed_at: end_snap.map(|s| s.collection.finished_at.clone()),
+            start_observed_at: start_snap.map(|s| s.collection.finished_at.clone()),
+        });
+        if let (Some(before), Some(after)) = (start_snap, end_snap) {
+            changes.push(HostChanges {
+                role: role.clone(),
+                changes: diff(before, after),
+            });
+        }
+    }
+
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: format!("constat-checker-core {}", env!("CARGO_PKG_VERSION")),
+        graded_at: options.graded_at.clone(),
+        candidate: CandidateInfo {
+            id: input.id.clone(),
+            name: input.name.clone(),
+        },
+        pack: PackInfo {
+            id: pack.id.clone(),
+            title: pack.title.clone(),
+            version: pack.version.clone(),
+            referentiel: referentiel.id.clone(),
+            referentiel_label: referentiel.label.clone(),
+            profile: profile.map_or(profile_id, |p| p.id.clone()),
+            profile_label: profile.map(|p| p.label.clone()).unwrap_or_default(),
+        },
+        variables: vars,
+        hosts,
+        checks,
+        criteres: scores.criteres,
+        competences: scores.competences,
+        ccps: scores.ccps,
+        total: scores.total,
+        interview,
+        changes,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::input::HostObservation;
+    use crate::test_support::{candidate, json, lab_pack, options, report};
+
+    #[test]
+    fn grades_the_lab_candidate() {
+        insta::assert_snapshot!(json(&report()));
+    }
+
+    #[test]
+    fn grading_is_deterministic() {
+        assert_eq!(json(&report()), json(&report()));
+    }
+
+    #[test]
+    fn grades_the_real_recording_as_an_untouched_host() {
+        let mut input = candidate();
+        if let Some(h) = input.hosts.get_mut("linux") {
+            h.end = Observed::Snapshot(Box::new(crate::kinds::testing::fixture()));
+            h.start = None;
+        }
+        let r = grade(&lab_pack(), &input, &options());
+        let lines: Vec<String> = r
+            .checks
+            .iter()
+            .map(|c| format!("{} {:?} {}", c.id, c.outcome, c.earned))
+            .collect();
+        insta::assert_snapshot!(format!("{}\ntotal {:?}", lines.join("\n"), r.total));
+    }
+
+    #[test]
+    fn unreachable_hosts_are_not_assessable_not_failed() {
+        let mut input = candidate();
+        input.hosts.insert(
+            "linux".to_owned(),
+            HostObservation {
+                end: Observed::Unreachable {
+                    cause: "ssh: connection refused".to_owned(),
+                },
+                start: None,
+            },
+        );
+        let r = grade(&lab_pack(), &input, &options());
+        assert!(
+            r.checks
+                .iter()
+                .all(|c| matches!(c.outcome, Outcome::NotAssessable { .. })),
+            "{:?}",
+            r.checks
+        );
+        assert_eq!(r.total.percent, None);
+        assert_eq!(r.total.max, 0.0);
+    }
+
+    #[test]
+    fn candidate_variables_change_the_expectation() {
+        let mut input = candidate();
+        input
+            .variables
+            .insert("gateway".to_owned(), "192.168.12.254".to_owned());
+        input
+            .variables
+            .insert("inconnue".to_owned(), "1".to_owned());
+        let r = grade(&lab_pack(), &input, &options());
+        let network = r
+            .checks
+            .iter()
+            .find(|c| c.id == "lnx-network")
+            .expect("check");
+        assert_eq!(network.outcome, Outcome::Fail);
+        insta::assert_debug_snapshot!((r.variables, r.warnings, &network.evidence));
+    }
+}

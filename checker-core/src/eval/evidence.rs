@@ -1,0 +1,52 @@
+//! Evidence: one observed property compared with what was expected, and where it was read.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Outcome of one property, of one expectation, or of one host.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Holds.
+    Pass,
+    /// Does not hold.
+    Fail,
+    /// Could not be looked at (section not collected, collector error, host unreachable).
+    NotAssessable,
+}
+
+impl Status {
+    /// Kleene conjunction: a failure decides, then an unknown.
+    pub(crate) fn and(self, other: Status) -> Status {
+        match (self, other) {
+            (Status::Fail, _) | (_, Status::Fail) => Status::Fail,
+            (Status::NotAssessable, _) | (_, Status::NotAssessable) => Status::NotAssessable,
+            _ => Status::Pass,
+        }
+    }
+
+    pub(crate) fn from_bool(holds: bool) -> Status {
+        if holds { Status::Pass } else { Status::Fail }
+    }
+}
+
+/// One property compared: expected, actual, where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    /// Host role it was read on.
+    pub host: String,
+    /// Snapshot section.
+    pub section: String,
+    /// The object inside the section (`alice`, `/etc/ssh/sshd_config`, `22/tcp`).
+    pub path: String,
+    /// Property compared (`exists`, `shell`, `mode`).
+    pub property: String,
+    /// What the pack expects (hidden from learners).
+    pub expected: String,
+    /// What was observed (or why it could not be).
+    pub actual: String,
+    /// Verdict for this property.
+    pub status: Status,
+}

@@ -1,0 +1,11 @@
+//! Evaluation: hosts, evidence, the engine that grades one candidate, and start/end diff.
+
+mod diff;
+mod engine;
+pub(crate) mod evidence;
+pub(crate) mod host;
+mod input;
+
+pub use engine::grade;
+pub use evidence::{Evidence, Status};
+pub use input::{CandidateInput, GradeOptions, HostObservation, Observed};

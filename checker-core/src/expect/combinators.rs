@@ -1,0 +1,124 @@
+//! Evaluation of an expectation tree: kinds, facts, and the combinators `all`, `any`,
+//! `none`, `at_least`, `on`, with three-valued logic (an unknown never becomes a failure).
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::{HostState, HostView, Hosts};
+use crate::expect::compiled::CompiledExpect;
+use crate::expect::fact::evaluate_fact;
+use crate::kinds::registry::evaluate_kind;
+
+/// Status and fraction that holds (for partial credit) of an expectation on a host.
+pub(crate) fn evaluate(
+    expect: &CompiledExpect,
+    host: &HostView<'_>,
+    hosts: &Hosts<'_>,
+    out: &mut Vec<Evidence>,
+) -> (Status, f64) {
+    let whole = |s: Status| (s, if s == Status::Pass { 1.0 } else { 0.0 });
+    match expect {
+        CompiledExpect::Kind(k) => whole(evaluate_kind(k, host, out)),
+        CompiledExpect::Fact(f) => whole(evaluate_fact(f, host, out)),
+        CompiledExpect::All(members) => {
+            let mut status = Status::Pass;
+            let mut sum = 0.0;
+            for m in members {
+                let (s, f) = evaluate(m, host, hosts, out);
+                status = status.and(s);
+                sum += f;
+            }
+            (status, sum / members.len().max(1) as f64)
+        }
+        CompiledExpect::Any(members) => {
+            let (mut pass, mut unknown, mut best) = (false, false, 0.0_f64);
+            for m in members {
+                let (s, f) = evaluate(m, host, hosts, out);
+                pass |= s == Status::Pass;
+                unknown |= s == Status::NotAssessable;
+                best = best.max(f);
+            }
+            let status = if pass {
+                Status::Pass
+            } else if unknown {
+                Status::NotAssessable
+            } else {
+                Status::Fail
+            };
+            (status, best)
+        }
+        CompiledExpect::None(members) => {
+            let (mut pass, mut unknown) = (false, false);
+            for m in members {
+                let (s, _) = evaluate(m, host, hosts, out);
+                pass |= s == Status::Pass;
+                unknown |= s == Status::NotAssessable;
+            }
+            let status = if pass {
+                Status::Fail
+            } else if unknown {
+                Status::NotAssessable
+            } else {
+                Status::Pass
+            };
+            out.push(host.evidence(
+                "",
+                "none",
+                "aucune ne doit tenir",
+                "aucune",
+                if pass { "au moins une tient" } else { "aucune" },
+                status,
+            ));
+            whole(status)
+        }
+        CompiledExpect::AtLeast(n, members) => {
+            let (mut passes, mut unknown) = (0_u32, 0_u32);
+            for m in members {
+                match evaluate(m, host, hosts, out).0 {
+                    Status::Pass => passes += 1,
+                    Status::NotAssessable => unknown += 1,
+                    Status::Fail => {}
+                }
+            }
+            let status = if passes >= *n {
+                Status::Pass
+            } else if passes + unknown >= *n {
+                Status::NotAssessable
+            } else {
+                Status::Fail
+            };
+            out.push(host.evidence(
+                "",
+                "at_least",
+                "nombre qui tiennent",
+                format!("≥ {n}"),
+                passes.to_string(),
+                status,
+            ));
+            (status, (f64::from(passes) / f64::from(*n)).min(1.0))
+        }
+        CompiledExpect::On(role, inner) => match hosts.by_role.get(role.as_str()) {
+            Some(HostState::Observed(view)) => evaluate(inner, view, hosts, out),
+            Some(HostState::Unreachable(cause)) => {
+                out.push(host.evidence(
+                    "",
+                    role,
+                    "host",
+                    "joignable",
+                    format!("injoignable : {cause}"),
+                    Status::NotAssessable,
+                ));
+                whole(Status::NotAssessable)
+            }
+            Some(HostState::Missing) | None => {
+                out.push(host.evidence(
+                    "",
+                    role,
+                    "host",
+                    "observé",
+                    "aucun snapshot fourni pour ce rôle",
+                    Status::NotAssessable,
+                ));
+                whole(Status::NotAssessable)
+            }
+        },
+    }
+}

@@ -1,0 +1,118 @@
+//! The compiled expectation tree and its compilation from YAML.
+
+use crate::expect::fact::CompiledFact;
+use crate::kinds::RawExpect;
+use crate::kinds::registry::{CompiledKind, compile_kind};
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `at_least: {n: 2, of: [...]}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAtLeast {
+    /// How many members must hold.
+    pub n: u32,
+    /// The members.
+    pub of: Vec<Sp<RawExpect>>,
+}
+
+/// `on: {host: dc, expect: {...}}`: evaluate on another role of the same candidate.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOn {
+    /// Host role.
+    pub host: Sp<String>,
+    /// What must hold there.
+    pub expect: Box<Sp<RawExpect>>,
+}
+
+/// A validated expectation.
+#[derive(Debug, Clone)]
+pub(crate) enum CompiledExpect {
+    Kind(CompiledKind),
+    Fact(CompiledFact),
+    All(Vec<CompiledExpect>),
+    Any(Vec<CompiledExpect>),
+    None(Vec<CompiledExpect>),
+    AtLeast(u32, Vec<CompiledExpect>),
+    On(String, Box<CompiledExpect>),
+}
+
+/// Compiles an expectation; `None` when a problem was reported.
+pub(crate) fn compile(raw: &Sp<RawExpect>, cx: &mut Compile<'_>) -> Option<CompiledExpect> {
+    if let Some(kind) = compile_kind(&raw.value, cx) {
+        return kind.map(CompiledExpect::Kind);
+    }
+    let list = |items: &[Sp<RawExpect>], cx: &mut Compile<'_>| -> Option<Vec<CompiledExpect>> {
+        if items.is_empty() {
+            cx.error(
+                raw,
+                "combinateur sans membre".to_owned(),
+                Some("donnez au moins une attente dans la liste".to_owned()),
+            );
+            return None;
+        }
+        let compiled: Vec<Option<CompiledExpect>> = items.iter().map(|i| compile(i, cx)).collect();
+        compiled.into_iter().collect()
+    };
+    match &raw.value {
+        RawExpect::Fact(f) => f.compile(raw, cx).map(CompiledExpect::Fact),
+        RawExpect::All(items) => list(items, cx).map(CompiledExpect::All),
+        RawExpect::Any(items) => list(items, cx).map(CompiledExpect::Any),
+        RawExpect::None(items) => list(items, cx).map(CompiledExpect::None),
+        RawExpect::AtLeast(a) => {
+            let members = list(&a.of, cx)?;
+            if a.n == 0 || a.n as usize > members.len() {
+                cx.error(
+                    raw,
+                    format!("at_least: n = {} pour {} membre(s)", a.n, members.len()),
+                    Some("n doit être entre 1 et le nombre de membres".to_owned()),
+                );
+                return None;
+            }
+            Some(CompiledExpect::AtLeast(a.n, members))
+        }
+        RawExpect::On(on) => {
+            let role = cx.text(&on.host);
+            if !cx.roles.contains_key(&role) {
+                let known: Vec<&str> = cx.roles.keys().map(String::as_str).collect();
+                cx.error(
+                    &on.host,
+                    format!("rôle d'hôte inconnu « {role} »"),
+                    Some(format!(
+                        "rôles déclarés sous `hosts:` : {}",
+                        known.join(", ")
+                    )),
+                );
+                return None;
+            }
+            compile(&on.expect, cx).map(|e| CompiledExpect::On(role, Box::new(e)))
+        }
+        _ => None,
+    }
+}
+
+impl CompiledExpect {
+    /// Files any member needs, and the roles it reads through `on`.
+    pub(crate) fn files(&self, default_role: &str, out: &mut Vec<(String, String)>) {
+        match self {
+            CompiledExpect::Kind(k) => {
+                let mut paths = Vec::new();
+                crate::kinds::registry::kind_files(k, &mut paths);
+                out.extend(paths.into_iter().map(|p| (default_role.to_owned(), p)));
+            }
+            CompiledExpect::Fact(_) => {}
+            CompiledExpect::All(v)
+            | CompiledExpect::Any(v)
+            | CompiledExpect::None(v)
+            | CompiledExpect::AtLeast(_, v) => {
+                for e in v {
+                    e.files(default_role, out);
+                }
+            }
+            CompiledExpect::On(role, e) => e.files(role, out),
+        }
+    }
+}

@@ -1,0 +1,494 @@
+//! The generic fact matcher: a path into the snapshot JSON and one comparison.
+//!
+//! Works on any section by name, including sections this build does not know yet (Windows,
+//! AD): the path's first segment is the section (`users`, `ad`) or `host` / `collection`.
+//!
+//! Path syntax: `section.key.key`, with selectors after a key: `[2]` (index), `[*]` (every
+//! element), `[name=alice]` (elements whose field equals the text).
+//! Examples: `users[name=alice].shell`, `network.dns.nameservers`, `sshd.settings.port[0]`.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::RawExpect;
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// `fact: {path: ..., <one operator>}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    /// Path into the snapshot, starting with a section name, `host` or `collection`.
+    pub path: Sp<String>,
+    /// The value equals this (strings compare with numbers by their text).
+    #[serde(default)]
+    pub equals: Option<Value>,
+    /// The value (as text) matches this regex.
+    #[serde(default)]
+    pub regex: Option<Sp<String>>,
+    /// The list contains this element, or the text contains this substring.
+    #[serde(default)]
+    pub contains: Option<Value>,
+    /// The number of values found satisfies this comparison.
+    #[serde(default)]
+    pub count: Option<RawCompare>,
+    /// The value, as a number, satisfies this comparison.
+    #[serde(default)]
+    pub compare: Option<RawCompare>,
+    /// Something is (true) or is not (false) at the path.
+    #[serde(default)]
+    pub exists: Option<bool>,
+    /// When the path finds several values: every one must satisfy the operator (default:
+    /// at least one).
+    #[serde(default)]
+    pub all: bool,
+}
+
+/// Numeric comparison; every bound given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCompare {
+    /// Equal to.
+    #[serde(default)]
+    pub eq: Option<f64>,
+    /// Different from.
+    #[serde(default)]
+    pub ne: Option<f64>,
+    /// Greater than.
+    #[serde(default)]
+    pub gt: Option<f64>,
+    /// Greater than or equal to.
+    #[serde(default)]
+    pub ge: Option<f64>,
+    /// Less than.
+    #[serde(default)]
+    pub lt: Option<f64>,
+    /// Less than or equal to.
+    #[serde(default)]
+    pub le: Option<f64>,
+}
+
+impl RawCompare {
+    fn holds(&self, x: f64) -> bool {
+        self.eq.is_none_or(|v| x == v)
+            && self.ne.is_none_or(|v| x != v)
+            && self.gt.is_none_or(|v| x > v)
+            && self.ge.is_none_or(|v| x >= v)
+            && self.lt.is_none_or(|v| x < v)
+            && self.le.is_none_or(|v| x <= v)
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == RawCompare::default()
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (op, v) in [
+            ("=", self.eq),
+            ("≠", self.ne),
+            (">", self.gt),
+            ("≥", self.ge),
+            ("<", self.lt),
+            ("≤", self.le),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("{op} {v}"));
+            }
+        }
+        parts.join(" et ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+    Every,
+    Filter(String, String),
+}
+
+#[derive(Debug, Clone)]
+enum Operator {
+    Equals(Value),
+    Regex(Regex),
+    Contains(Value),
+    Count(RawCompare),
+    Compare(RawCompare),
+    Exists(bool),
+}
+
+/// A validated fact matcher.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledFact {
+    text: String,
+    root: String,
+    segments: Vec<Segment>,
+    op: Operator,
+    all: bool,
+}
+
+fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
+    let mut segments = Vec::new();
+    let mut chars = path.char_indices().peekable();
+    let mut key = String::new();
+    let bytes = path;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '.' => {
+                if !key.is_empty() {
+                    segments.push(Segment::Key(std::mem::take(&mut key)));
+                } else if !matches!(
+                    segments.last(),
+                    Some(Segment::Index(_) | Segment::Every | Segment::Filter(..))
+                ) {
+                    return Err(format!("segment vide à la position {}", i + 1));
+                }
+            }
+            '[' => {
+                if !key.is_empty() {
+                    segments.push(Segment::Key(std::mem::take(&mut key)));
+                }
+                let rest = &bytes[i + 1..];
+                let Some(end) = rest.find(']') else {
+                    return Err(format!("« [ » sans « ] » à la position {}", i + 1));
+                };
+                let inner = &rest[..end];
+                let seg = if inner == "*" {
+                    Segment::Every
+                } else if let Ok(n) = inner.parse::<usize>() {
+                    Segment::Index(n)
+                } else if let Some((k, v)) = inner.split_once('=') {
+                    Segment::Filter(k.trim().to_owned(), v.trim().to_owned())
+                } else {
+                    return Err(format!("sélecteur « [{inner}] » invalide"));
+                };
+                segments.push(seg);
+                for _ in 0..=inner.chars().count() {
+                    chars.next();
+                }
+            }
+            c => key.push(c),
+        }
+    }
+    if !key.is_empty() {
+        segments.push(Segment::Key(key));
+    }
+    match segments.first() {
+        Some(Segment::Key(root)) => {
+            let root = root.clone();
+            segments.remove(0);
+            Ok((root, segments))
+        }
+        _ => Err("le chemin doit commencer par un nom de section".to_owned()),
+    }
+}
+
+impl RawFact {
+    pub(crate) fn compile(&self, at: &Sp<RawExpect>, cx: &mut Compile<'_>) -> Option<CompiledFact> {
+        let text = cx.text(&self.path);
+        let (root, segments) = match parse_path(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                cx.error(
+                    &self.path,
+                    format!("chemin de fait invalide « {text} » : {e}"),
+                    Some("exemple : users[name=alice].shell, network.dns.nameservers, sshd.settings.port[0]".to_owned()),
+                );
+                return None;
+            }
+        };
+        let mut ops = Vec::new();
+        if let Some(v) = &self.equals {
+            ops.push(Operator::Equals(substitute_value(v, cx, &self.path)));
+        }
+        if let Some(r) = &self.regex {
+            ops.push(Operator::Regex(cx.regex(r)?));
+        }
+        if let Some(v) = &self.contains {
+            ops.push(Operator::Contains(substitute_value(v, cx, &self.path)));
+        }
+        for (c, make) in [
+            (&self.count, Operator::Count as fn(RawCompare) -> Operator),
+            (&self.compare, Operator::Compare),
+        ] {
+            if let Some(c) = c {
+                if c.is_empty() {
+                    cx.error(
+                        at,
+                        "comparaison vide".to_owned(),
+                        Some("donnez au moins une borne : eq, ne, gt, ge, lt, le".to_owned()),
+                    );
+                    return None;
+                }
+                ops.push(make(c.clone()));
+            }
+        }
+        if let Some(e) = self.exists {
+            ops.push(Operator::Exists(e));
+        }
+        if ops.len() != 1 {
+            cx.error(
+                at,
+                format!("un fait demande exactement un opérateur, {} trouvé(s)", ops.len()),
+                Some("choisissez un seul de : equals, regex, contains, count, compare, exists (combinez avec all:)".to_owned()),
+            );
+            return None;
+        }
+        Some(CompiledFact {
+            text,
+            root,
+            segments,
+            op: ops.remove(0),
+            all: self.all,
+        })
+    }
+}
+
+fn substitute_value(v: &Value, cx: &mut Compile<'_>, at: &Sp<String>) -> Value {
+    match v {
+        Value::String(s) => Value::String(cx.text(&Sp {
+            value: s.clone(),
+            line: at.line,
+            col: at.col,
+        })),
+        other => other.clone(),
+    }
+}
+
+fn walk<'v>(value: &'v Value, segments: &[Segment], out: &mut Vec<&'v Value>) {
+    let Some((first, rest)) = segments.split_first() else {
+        out.push(value);
+        return;
+    };
+    match (first, value) {
+        (Segment::Key(k), Value::Object(map)) => {
+            if let Some(v) = map.get(k) {
+                walk(v, rest, out);
+            }
+        }
+        (Segment::Index(i), Value::Array(items)) => {
+            if let Some(v) = items.get(*i) {
+                walk(v, rest, out);
+            }
+        }
+        (Segment::Every, Value::Array(items)) => {
+            for v in items {
+                walk(v, rest, out);
+            }
+        }
+        (Segment::Every, Value::Object(map)) => {
+            for v in map.values() {
+                walk(v, rest, out);
+            }
+        }
+        (Segment::Filter(k, want), Value::Array(items)) => {
+            for v in items {
+                if v.get(k)
+                    .is_some_and(|x| loose_eq(x, &Value::String(want.clone())))
+                {
+                    walk(v, rest, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn loose_eq(actual: &Value, expected: &Value) -> bool {
+    actual == expected
+        || match (actual, expected) {
+            (Value::String(_), Value::String(_)) => false,
+            (a, Value::String(e)) | (Value::String(e), a) if !a.is_object() && !a.is_array() => {
+                as_text(a) == *e
+            }
+            (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+            _ => false,
+        }
+}
+
+fn as_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn show(nodes: &[&Value]) -> String {
+    let text = match nodes {
+        [] => "(absent)".to_owned(),
+        [one] => as_text(one),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(|v| as_text(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    if text.chars().count() > 200 {
+        let cut: String = text.chars().take(200).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// Evaluates a fact on one host.
+pub(crate) fn evaluate_fact(
+    f: &CompiledFact,
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+) -> Status {
+    let Some(json) = host.json() else {
+        out.push(host.evidence(
+            &f.root,
+            &f.text,
+            "fact",
+            "",
+            "snapshot illisible",
+            Status::NotAssessable,
+        ));
+        return Status::NotAssessable;
+    };
+    let base = match f.root.as_str() {
+        "host" | "collection" => json.get(&f.root),
+        section => match json.get("sections").and_then(|s| s.get(section)) {
+            None => {
+                out.push(host.evidence(
+                    section,
+                    &f.text,
+                    "section",
+                    "collected",
+                    "section absente du snapshot",
+                    Status::NotAssessable,
+                ));
+                return Status::NotAssessable;
+            }
+            Some(s) => match s.get("status").and_then(Value::as_str) {
+                Some("collected") => s.get("data"),
+                status => {
+                    let cause = s
+                        .get("reason")
+                        .or_else(|| s.get("message"))
+                        .map(as_text)
+                        .unwrap_or_default();
+                    out.push(host.evidence(
+                        section,
+                        &f.text,
+                        "section",
+                        "collected",
+                        format!("{}: {cause}", status.unwrap_or("?")),
+                        Status::NotAssessable,
+                    ));
+                    return Status::NotAssessable;
+                }
+            },
+        },
+    };
+    let mut nodes = Vec::new();
+    if let Some(base) = base {
+        walk(base, &f.segments, &mut nodes);
+    }
+    let (holds, expected) = match &f.op {
+        Operator::Exists(e) => (
+            nodes.iter().any(|v| !v.is_null()) == *e,
+            if *e {
+                "présent".to_owned()
+            } else {
+                "absent".to_owned()
+            },
+        ),
+        Operator::Count(c) => {
+            let n = match (nodes.as_slice(), f.segments.last()) {
+                ([Value::Array(items)], last) if last != Some(&Segment::Every) => items.len(),
+                _ => nodes.len(),
+            };
+            let status = Status::from_bool(c.holds(n as f64));
+            out.push(host.evidence(
+                &f.root,
+                &f.text,
+                "count",
+                c.describe(),
+                n.to_string(),
+                status,
+            ));
+            return status;
+        }
+        op => {
+            let test = |v: &&Value| match op {
+                Operator::Equals(e) => loose_eq(v, e),
+                Operator::Regex(r) => r.is_match(&as_text(v)),
+                Operator::Contains(e) => match v {
+                    Value::Array(items) => items.iter().any(|i| loose_eq(i, e)),
+                    Value::String(s) => s.contains(&as_text(e)),
+                    _ => false,
+                },
+                Operator::Compare(c) => as_number(v).is_some_and(|x| c.holds(x)),
+                Operator::Exists(_) | Operator::Count(_) => false,
+            };
+            let holds = !nodes.is_empty()
+                && if f.all {
+                    nodes.iter().all(test)
+                } else {
+                    nodes.iter().any(test)
+                };
+            let expected = match op {
+                Operator::Equals(e) => format!("= {}", as_text(e)),
+                Operator::Regex(r) => format!("~ /{}/", r.as_str()),
+                Operator::Contains(e) => format!("contient {}", as_text(e)),
+                Operator::Compare(c) => c.describe(),
+                Operator::Exists(_) | Operator::Count(_) => String::new(),
+            };
+            (holds, expected)
+        }
+    };
+    let status = Status::from_bool(holds);
+    let property = match f.op {
+        Operator::Equals(_) => "equals",
+        Operator::Regex(_) => "regex",
+        Operator::Contains(_) => "contains",
+        Operator::Compare(_) => "compare",
+        Operator::Exists(_) => "exists",
+        Operator::Count(_) => "count",
+    };
+    out.push(host.evidence(&f.root, &f.text, property, expected, show(&nodes), status));
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_parse() {
+        let (root, segs) = parse_path("users[name=alice].groups[*]").expect("parses");
+        assert_eq!(root, "users");
+        assert_eq!(
+            segs,
+            vec![
+                Segment::Filter("name".into(), "alice".into()),
+                Segment::Key("groups".into()),
+                Segment::Every
+            ]
+        );
+        let (root, segs) =
+            parse_path("storage.mounts[target=/srv/data.old].fstype").expect("parses");
+        assert_eq!(root, "storage");
+        assert_eq!(segs.len(), 3);
+        assert!(parse_path("[0]").is_err());
+        assert!(parse_path("users[name").is_err());
+        assert!(parse_path("users..x").is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! User-facing strings in French (default) and English (`--lang en`).
+
+use crate::eval::Status;
+use crate::report::{ChangeKind, CritereStatus, Outcome};
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// French (default: candidates and juries are French).
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+/// Every fixed text of the renderers.
+#[derive(Debug)]
+pub(crate) struct Strings {
+    pub(crate) report: &'static str,
+    pub(crate) candidate: &'static str,
+    pub(crate) pack: &'static str,
+    pub(crate) profile: &'static str,
+    pub(crate) graded_at: &'static str,
+    pub(crate) hosts: &'static str,
+    pub(crate) checks: &'static str,
+    pub(crate) criteres: &'static str,
+    pub(crate) competences: &'static str,
+    pub(crate) total: &'static str,
+    pub(crate) jury: &'static str,
+    pub(crate) interview: &'static str,
+    pub(crate) changes: &'static str,
+    pub(crate) warnings: &'static str,
+    pub(crate) disclaimer: &'static str,
+    pub(crate) expected: &'static str,
+    pub(crate) observed: &'static str,
+    pub(crate) points: &'static str,
+    pub(crate) coverage: &'static str,
+    pub(crate) hint: &'static str,
+    pub(crate) explanation: &'static str,
+    pub(crate) unreachable: &'static str,
+    pub(crate) missing: &'static str,
+    pub(crate) observed_host: &'static str,
+    pub(crate) requires: &'static str,
+    pub(crate) session: &'static str,
+    pub(crate) none: &'static str,
+}
+
+const FR: Strings = Strings {
+    report: "Rapport de constat",
+    candidate: "Candidat",
+    pack: "Pack",
+    profile: "Profil de session",
+    graded_at: "Noté le",
+    hosts: "Hôtes",
+    checks: "Vérifications",
+    criteres: "Critères de performance",
+    competences: "Compétences",
+    total: "Total indicatif",
+    jury: "À évaluer par le jury",
+    interview: "Éléments pour l'entretien technique",
+    changes: "Changements pendant l'épreuve",
+    warnings: "Avertissements",
+    disclaimer: "Score indicatif — ne se substitue pas à l'appréciation du jury, qui seul décide.",
+    expected: "attendu",
+    observed: "observé",
+    points: "pts",
+    coverage: "vérifications évaluables",
+    hint: "Indice",
+    explanation: "Explication",
+    unreachable: "injoignable",
+    missing: "absent",
+    observed_host: "observé",
+    requires: "prérequis non satisfait",
+    session: "Synthèse de session",
+    none: "aucun",
+};
+
+const EN: Strings = Strings {
+    report: "constat report",
+    candidate: "Candidate",
+    pack: "Pack",
+    profile: "Session profile",
+    graded_at: "Graded at",
+    hosts: "Hosts",
+    checks: "Checks",
+    criteres: "Performance criteria",
+    competences: "Competences",
+    total: "Indicative total",
+    jury: "For the jury to assess",
+    interview: "Material for the technical interview",
+    changes: "Changes during the exam",
+    warnings: "Warnings",
+    disclaimer: "Indicative score — it does not replace the jury's judgement; the jury alone decides.",
+    expected: "expected",
+    observed: "observed",
+    points: "pts",
+    coverage: "assessable checks",
+    hint: "Hint",
+    explanation: "Explanation",
+    unreachable: "unreachable",
+    missing: "missing",
+    observed_host: "observed",
+    requires: "prerequisite not met",
+    session: "Session summary",
+    none: "none",
+};
+
+impl Lang {
+    pub(crate) fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        }
+    }
+
+    /// Label of a check outcome.
+    pub fn outcome(self, o: &Outcome) -> String {
+        match (self, o) {
+            (Lang::Fr, Outcome::Pass) => "réussi".to_owned(),
+            (Lang::En, Outcome::Pass) => "pass".to_owned(),
+            (Lang::Fr, Outcome::Partial { fraction }) => {
+                format!("partiel ({:.0} %)", fraction * 100.0)
+            }
+            (Lang::En, Outcome::Partial { fraction }) => {
+                format!("partial ({:.0} %)", fraction * 100.0)
+            }
+            (Lang::Fr, Outcome::Fail) => "échoué".to_owned(),
+            (Lang::En, Outcome::Fail) => "fail".to_owned(),
+            (Lang::Fr, Outcome::Skipped { .. }) => "ignoré".to_owned(),
+            (Lang::En, Outcome::Skipped { .. }) => "skipped".to_owned(),
+            (Lang::Fr, Outcome::NotAssessable { .. }) => "non évaluable".to_owned(),
+            (Lang::En, Outcome::NotAssessable { .. }) => "not assessable".to_owned(),
+        }
+    }
+
+    /// Label of an evidence status.
+    pub fn status(self, s: Status) -> &'static str {
+        match (self, s) {
+            (Lang::Fr, Status::Pass) => "conforme",
+            (Lang::En, Status::Pass) => "ok",
+            (Lang::Fr, Status::Fail) => "non conforme",
+            (Lang::En, Status::Fail) => "not ok",
+            (Lang::Fr, Status::NotAssessable) => "non évaluable",
+            (Lang::En, Status::NotAssessable) => "not assessable",
+        }
+    }
+
+    /// Label of a critère status.
+    pub fn critere_status(self, s: CritereStatus) -> &'static str {
+        match (self, s) {
+            (Lang::Fr, CritereStatus::Indicative) => "indicatif",
+            (Lang::En, CritereStatus::Indicative) => "indicative",
+            (Lang::Fr, CritereStatus::ToConfirm) => "à confirmer par le jury",
+            (Lang::En, CritereStatus::ToConfirm) => "to be confirmed by the jury",
+            (Lang::Fr, CritereStatus::Jury) => "à évaluer par le jury",
+            (Lang::En, CritereStatus::Jury) => "for the jury",
+            (Lang::Fr, CritereStatus::Interview) => "entretien technique",
+            (Lang::En, CritereStatus::Interview) => "technical interview",
+        }
+    }
+
+    /// Label of a change kind.
+    pub fn change(self, k: ChangeKind) -> &'static str {
+        match (self, k) {
+            (Lang::Fr, ChangeKind::Added) => "ajouté",
+            (Lang::En, ChangeKind::Added) => "added",
+            (Lang::Fr, ChangeKind::Removed) => "supprimé",
+            (Lang::En, ChangeKind::Removed) => "removed",
+            (Lang::Fr, ChangeKind::Modified) => "modifié",
+            (Lang::En, ChangeKind::Modified) => "modified",
+        }
+    }
+}
+
+/// `0.75` → `75 %`; absent → `—`.
+pub(crate) fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_owned(), |p| format!("{:.0} %", p * 100.0))
+}
+
+/// Points without useless decimals (`2`, `1.5`).
+pub(crate) fn points(x: f64) -> String {
+    if (x.fract()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}").trim_end_matches('0').to_owned()
+    }
+}

@@ -1,0 +1,238 @@
+//! Check kind `backup_job`: a scheduled backup with a tool, schedule, destination, and a
+//! recent archive.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::kind::Kind;
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use constat_snapshot::jobs::BackupJob;
+use constat_snapshot::time::parse_rfc3339;
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `backup_job: {tool: tar, destination: "^/srv/backup", schedule: "30 23 * * *", max_age_hours: 24}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackupJobExpect {
+    /// Tool (`rsync`, `tar`, `borg`, `restic`, `wbadmin`...).
+    #[serde(default)]
+    pub tool: Option<Sp<String>>,
+    /// Regex on a destination (path or URL as written).
+    #[serde(default)]
+    pub destination: Option<Sp<String>>,
+    /// Regex on a backed-up source path.
+    #[serde(default)]
+    pub source: Option<Sp<String>>,
+    /// Schedule as five cron fields.
+    #[serde(default)]
+    pub schedule: Option<Sp<String>>,
+    /// The newest archive in a local destination is younger than this (hours, at grading time).
+    #[serde(default)]
+    pub max_age_hours: Option<u32>,
+}
+
+/// Compiled `backup_job` expectation.
+#[derive(Debug, Clone)]
+pub struct BackupJobMatcher {
+    id: String,
+    tool: Option<String>,
+    destination: Option<Regex>,
+    source: Option<Regex>,
+    schedule: Option<String>,
+    max_age_hours: Option<u32>,
+}
+
+fn fields(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl BackupJobMatcher {
+    fn matches(&self, job: &BackupJob) -> bool {
+        self.tool
+            .as_ref()
+            .is_none_or(|t| job.tool.eq_ignore_ascii_case(t))
+            && self
+                .destination
+                .as_ref()
+                .is_none_or(|re| job.destinations.iter().any(|d| re.is_match(&d.target)))
+            && self
+                .source
+                .as_ref()
+                .is_none_or(|re| job.sources.iter().any(|s| re.is_match(s)))
+            && self
+                .schedule
+                .as_ref()
+                .is_none_or(|s| job.cron.as_deref().map(fields).as_ref() == Some(s))
+    }
+}
+
+impl Kind for BackupJobExpect {
+    const NAME: &'static str = "backup_job";
+    const DOC: &'static str = r#"# backup_job
+
+## What it checks
+Among the backup jobs the collector recognised in scheduled jobs: one with the expected tool,
+destination (regex), source (regex) and schedule, and optionally whose newest archive in a
+local destination is younger than `max_age_hours` at grading time (so the backup really ran).
+
+## Why it matters
+"Les sauvegardes sont fonctionnelles": a backup that is scheduled but never produced an
+archive, or writes nowhere, is not a backup.
+
+## Passing example
+```yaml
+expect:
+  backup_job: {tool: tar, destination: "^/srv/backup/", schedule: "30 23 * * *", max_age_hours: 24}
+```
+
+## Failing example
+The same when the newest archive is three days old: `last_archive` fails with its date.
+
+## Critères
+`tssr-2023/CP8/C1`, `tssr-2023/CP8/C2`, `tssr-2023/CP6/C2`.
+"#;
+    type Compiled = BackupJobMatcher;
+
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<BackupJobMatcher> {
+        let tool = cx.opt_text(&self.tool);
+        Some(BackupJobMatcher {
+            id: tool.clone().unwrap_or_else(|| "sauvegarde".to_owned()),
+            tool,
+            destination: cx.opt_regex(&self.destination)?,
+            source: cx.opt_regex(&self.source)?,
+            schedule: cx.opt_text(&self.schedule).map(|s| fields(&s)),
+            max_age_hours: self.max_age_hours,
+        })
+    }
+
+    fn evaluate(m: &BackupJobMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+        const S: &str = "backups";
+        let Some(backups) = host.section(S, &m.id, &host.snapshot.sections.backups, out) else {
+            return Status::NotAssessable;
+        };
+        let job = backups.jobs.iter().find(|j| m.matches(j));
+        let expected = [
+            m.tool.clone(),
+            m.destination
+                .as_ref()
+                .map(|r| format!("vers /{}/", r.as_str())),
+            m.source.as_ref().map(|r| format!("de /{}/", r.as_str())),
+            m.schedule.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let Some(job) = job else {
+            let seen: Vec<String> = backups
+                .jobs
+                .iter()
+                .map(|j| format!("{} « {} »", j.tool, j.command))
+                .collect();
+            out.push(host.evidence(
+                S,
+                &m.id,
+                "job",
+                expected,
+                if seen.is_empty() {
+                    "aucune sauvegarde planifiée".to_owned()
+                } else {
+                    seen.join(" ; ")
+                },
+                Status::Fail,
+            ));
+            return Status::Fail;
+        };
+        out.push(host.evidence(
+            S,
+            &m.id,
+            "job",
+            expected,
+            format!(
+                "{} « {} » ({})",
+                job.cron.as_deref().unwrap_or(&job.schedule),
+                job.command,
+                job.job_source
+            ),
+            Status::Pass,
+        ));
+        let Some(hours) = m.max_age_hours else {
+            return Status::Pass;
+        };
+        let newest = job
+            .destinations
+            .iter()
+            .filter(|d| d.local)
+            .filter_map(|d| {
+                d.newest_mtime
+                    .as_deref()
+                    .and_then(|t| parse_rfc3339(t).map(|s| (s, d)))
+            })
+            .max_by_key(|(s, _)| *s);
+        let expected = format!("archive de moins de {hours} h");
+        let (status, actual) = match (newest, host.now) {
+            (_, None) => (
+                Status::NotAssessable,
+                "heure de notation inconnue".to_owned(),
+            ),
+            (None, _)
+                if job
+                    .destinations
+                    .iter()
+                    .any(|d| d.local && d.exists == Some(true)) =>
+            {
+                (
+                    Status::Fail,
+                    "aucune archive dans la destination".to_owned(),
+                )
+            }
+            (None, _) => (
+                Status::NotAssessable,
+                "destination distante ou non inspectée".to_owned(),
+            ),
+            (Some((at, d)), Some(now)) => {
+                let age = (now - at) as f64 / 3600.0;
+                (
+                    Status::from_bool(age <= f64::from(hours)),
+                    format!(
+                        "{} du {} (il y a {age:.1} h)",
+                        d.newest_file.as_deref().unwrap_or("?"),
+                        d.newest_mtime.as_deref().unwrap_or("?")
+                    ),
+                )
+            }
+        };
+        out.push(host.evidence(S, &m.id, "last_archive", expected, actual, status));
+        status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{fixture, kind_case, lab, without};
+
+    #[test]
+    fn passes_with_a_recent_archive() {
+        insta::assert_snapshot!(kind_case(
+            r#"backup_job: {tool: tar, destination: "^/srv/backup/", source: "^/var/www", schedule: "30 23 * * *", max_age_hours: 24}"#,
+            &lab()
+        ));
+    }
+
+    #[test]
+    fn fails_without_a_backup_on_the_real_host_or_with_an_old_archive() {
+        let a = kind_case("backup_job: {tool: rsync}", &fixture());
+        let b = kind_case("backup_job: {tool: tar, max_age_hours: 0}", &lab());
+        insta::assert_snapshot!(format!("{a}{b}"));
+    }
+
+    #[test]
+    fn is_not_assessable_without_backups() {
+        insta::assert_snapshot!(kind_case(
+            "backup_job: {tool: tar}",
+            &without(lab(), "backups")
+        ));
+    }
+}

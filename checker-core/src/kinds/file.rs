@@ -1,0 +1,277 @@
+//! Check kind `file`: a requested path exists with the expected type, mode, owner, ACL,
+//! and content.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::kind::{Kind, includes, property};
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use constat_snapshot::FileKind;
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `file: {path: /srv/compta, kind: directory, mode: "2770", group: compta}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileExpect {
+    /// Absolute path (requested from the collector automatically).
+    pub path: Sp<String>,
+    /// Whether something must exist there (default) or must not.
+    #[serde(default = "yes")]
+    pub exists: bool,
+    /// Type.
+    #[serde(default)]
+    pub kind: Option<FileKind>,
+    /// Permission bits in octal (`0640`, `2770`).
+    #[serde(default)]
+    pub mode: Option<Sp<String>>,
+    /// Owner name.
+    #[serde(default)]
+    pub owner: Option<Sp<String>>,
+    /// Group name.
+    #[serde(default)]
+    pub group: Option<Sp<String>>,
+    /// ACL entries it must include (`group:compta:rwx`, `TSSR\GG_Compta:allow:Modify`).
+    #[serde(default)]
+    pub acl: Vec<Sp<String>>,
+    /// Regex the start of the content must match (multi-line: use `(?m)`).
+    #[serde(default)]
+    pub content: Option<Sp<String>>,
+    /// Regex the content must not match.
+    #[serde(default)]
+    pub not_content: Option<Sp<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Compiled `file` expectation.
+#[derive(Debug, Clone)]
+pub struct FileMatcher {
+    path: String,
+    exists: bool,
+    kind: Option<FileKind>,
+    mode: Option<String>,
+    owner: Option<String>,
+    group: Option<String>,
+    acl: Vec<String>,
+    content: Option<Regex>,
+    not_content: Option<Regex>,
+}
+
+impl Kind for FileExpect {
+    const NAME: &'static str = "file";
+    const DOC: &'static str = r#"# file
+
+## What it checks
+A path the pack requests from the collector: existence, type, mode (octal, leading zeros
+ignored), owner, group, ACL entries (must include), and a regex on the start of its content.
+
+## Why it matters
+Permissions and configuration files are where a subject's "only group X may write" or "the
+vhost serves /var/www/intranet" becomes observable.
+
+## Passing example
+```yaml
+expect:
+  file: {path: /srv/compta, kind: directory, mode: "2770", group: compta, acl: ["group:compta:rwx"]}
+```
+
+## Failing example
+The same with `mode: "0777"` observed: `mode` fails (expected 2770, actual 0777).
+
+## Critères
+`tssr-2023/CP3/C1` (rights), `tssr-2023/CP6/C2` (scripts present), `tssr-2023/CP3/C4` (docs).
+"#;
+    type Compiled = FileMatcher;
+
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<FileMatcher> {
+        let path = cx.text(&self.path);
+        if !path.starts_with('/') && !path.contains(":\\") {
+            cx.error(
+                &self.path,
+                format!("chemin non absolu « {path} »"),
+                Some("donnez un chemin absolu (/etc/..., C:\\...)".to_owned()),
+            );
+        }
+        let mode = cx.opt_text(&self.mode);
+        if let (Some(m), Some(at)) = (&mode, &self.mode)
+            && (m.is_empty() || m.len() > 5 || !m.chars().all(|c| ('0'..='7').contains(&c)))
+        {
+            cx.error(
+                at,
+                format!("mode « {m} » non octal"),
+                Some("écrivez le mode en octal entre guillemets, par ex. \"0640\"".to_owned()),
+            );
+        }
+        Some(FileMatcher {
+            path,
+            exists: self.exists,
+            kind: self.kind,
+            mode: mode.map(|m| normalise_mode(&m)),
+            owner: cx.opt_text(&self.owner),
+            group: cx.opt_text(&self.group),
+            acl: cx.texts(&self.acl),
+            content: cx.opt_regex(&self.content)?,
+            not_content: cx.opt_regex(&self.not_content)?,
+        })
+    }
+
+    fn evaluate(m: &FileMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+        const S: &str = "files";
+        let Some(files) = host.section(S, &m.path, &host.snapshot.sections.files, out) else {
+            return Status::NotAssessable;
+        };
+        let Some(file) = files.iter().find(|f| f.path == m.path) else {
+            out.push(host.evidence(
+                S,
+                &m.path,
+                "requested",
+                "rapporté",
+                "chemin non demandé au collecteur",
+                Status::NotAssessable,
+            ));
+            return Status::NotAssessable;
+        };
+        let exists = Status::from_bool(file.exists == m.exists);
+        out.push(host.evidence(
+            S,
+            &m.path,
+            "exists",
+            if m.exists { "présent" } else { "absent" },
+            if file.exists { "présent" } else { "absent" },
+            exists,
+        ));
+        if !(file.exists && m.exists) {
+            return exists;
+        }
+        let text = |s: &String| s.clone();
+        let mode = file.mode.as_deref().map(normalise_mode);
+        let mut status = property(
+            host,
+            out,
+            S,
+            &m.path,
+            "kind",
+            m.kind.as_ref(),
+            file.kind.as_ref(),
+            |k| format!("{k:?}").to_lowercase(),
+        )
+        .and(property(
+            host,
+            out,
+            S,
+            &m.path,
+            "mode",
+            m.mode.as_ref(),
+            mode.as_ref(),
+            text,
+        ))
+        .and(property(
+            host,
+            out,
+            S,
+            &m.path,
+            "owner",
+            m.owner.as_ref(),
+            file.owner.as_ref(),
+            text,
+        ))
+        .and(property(
+            host,
+            out,
+            S,
+            &m.path,
+            "group",
+            m.group.as_ref(),
+            file.group.as_ref(),
+            text,
+        ));
+        let acl: Vec<&str> = file.acl.iter().map(String::as_str).collect();
+        status = status.and(includes(host, out, S, &m.path, "acl", &m.acl, &acl));
+        for (re, wanted, name) in [
+            (&m.content, true, "content"),
+            (&m.not_content, false, "not_content"),
+        ] {
+            let Some(re) = re else { continue };
+            let s = match &file.head {
+                None => {
+                    let why = file
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| "contenu non rapporté".to_owned());
+                    out.push(host.evidence(
+                        S,
+                        &m.path,
+                        name,
+                        format!("/{}/", re.as_str()),
+                        why,
+                        Status::NotAssessable,
+                    ));
+                    Status::NotAssessable
+                }
+                Some(head) => {
+                    let found = re.find(head);
+                    let s = Status::from_bool(found.is_some() == wanted);
+                    let actual = match found {
+                        Some(f) => format!("trouvé : {}", f.as_str()),
+                        None if file.head_truncated => {
+                            "non trouvé (début du fichier seulement)".to_owned()
+                        }
+                        None => "non trouvé".to_owned(),
+                    };
+                    out.push(host.evidence(
+                        S,
+                        &m.path,
+                        name,
+                        format!("{}/{}/", if wanted { "" } else { "pas " }, re.as_str()),
+                        actual,
+                        s,
+                    ));
+                    s
+                }
+            };
+            status = status.and(s);
+        }
+        status
+    }
+
+    fn requested_files(m: &FileMatcher, out: &mut Vec<String>) {
+        out.push(m.path.clone());
+    }
+}
+
+fn normalise_mode(mode: &str) -> String {
+    let digits = mode.trim_start_matches('0');
+    format!("{digits:0>4}")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{fixture, kind_case, lab, without};
+
+    #[test]
+    fn passes_on_recorded_files() {
+        insta::assert_snapshot!(kind_case(
+            r#"all: [{file: {path: /etc/passwd, kind: file, mode: "644", owner: root, content: "(?m)^root:x:0:0:"}}, {file: {path: /etc/nonexistent-constat, exists: false}}]"#,
+            &fixture()
+        ));
+    }
+
+    #[test]
+    fn fails_on_mode_acl_and_content() {
+        insta::assert_snapshot!(kind_case(
+            r#"all: [{file: {path: /srv/compta, mode: "0770", acl: ["group:direction:r-x"]}}, {file: {path: /etc/passwd, not_content: "^root:"}}]"#,
+            &lab()
+        ));
+    }
+
+    #[test]
+    fn is_not_assessable_when_not_requested_or_not_collected() {
+        let a = kind_case("file: {path: /etc/hostname}", &fixture());
+        let b = kind_case("file: {path: /etc/passwd}", &without(fixture(), "files"));
+        insta::assert_snapshot!(format!("{a}{b}"));
+    }
+}

@@ -1,0 +1,94 @@
+//! The `Kind` trait: what one typed check kind provides (doc, YAML type, matcher).
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::pack::compile::Compile;
+
+/// A typed check kind. Adding one = one file implementing this trait + one registry line.
+pub(crate) trait Kind {
+    /// YAML key (`user`, `scheduled_job`).
+    const NAME: &'static str;
+    /// Documentation with the sections `## What it checks`, `## Why it matters`,
+    /// `## Passing example`, `## Failing example`, `## Critères`.
+    const DOC: &'static str;
+    /// The matcher, after variables are substituted and regexes compiled.
+    type Compiled: std::fmt::Debug + Clone + Send + Sync;
+
+    /// Validates and compiles; problems go to `cx` and give `None`.
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<Self::Compiled>;
+
+    /// Compares the host with the expectation, one evidence line per property.
+    fn evaluate(compiled: &Self::Compiled, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status;
+
+    /// Files the collector must report for this expectation (the agent's `--request`).
+    fn requested_files(compiled: &Self::Compiled, out: &mut Vec<String>) {
+        let _ = (compiled, out);
+    }
+}
+
+/// Helper: compares an optional expected value and records the property.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one evidence line needs all of them; a struct would only rename them"
+)]
+pub(crate) fn property<T: PartialEq + std::fmt::Debug>(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    section: &str,
+    path: &str,
+    name: &str,
+    expected: Option<&T>,
+    actual: Option<&T>,
+    show: impl Fn(&T) -> String,
+) -> Status {
+    let Some(expected) = expected else {
+        return Status::Pass;
+    };
+    let holds = actual == Some(expected);
+    let status = Status::from_bool(holds);
+    out.push(host.evidence(
+        section,
+        path,
+        name,
+        show(expected),
+        actual.map_or_else(|| "(absent)".to_owned(), show),
+        status,
+    ));
+    status
+}
+
+/// Helper: every expected item is among the actual ones.
+pub(crate) fn includes(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    section: &str,
+    path: &str,
+    name: &str,
+    expected: &[String],
+    actual: &[&str],
+) -> Status {
+    if expected.is_empty() {
+        return Status::Pass;
+    }
+    let missing: Vec<&str> = expected
+        .iter()
+        .filter(|e| !actual.iter().any(|a| a.eq_ignore_ascii_case(e)))
+        .map(String::as_str)
+        .collect();
+    let status = Status::from_bool(missing.is_empty());
+    let mut sorted = actual.to_vec();
+    sorted.sort_unstable();
+    out.push(host.evidence(
+        section,
+        path,
+        name,
+        format!("contient {}", expected.join(", ")),
+        if missing.is_empty() {
+            sorted.join(", ")
+        } else {
+            format!("[{}] ; manque {}", sorted.join(", "), missing.join(", "))
+        },
+        status,
+    ));
+    status
+}

@@ -1,0 +1,22 @@
+//! Typed check kinds, one file each, plugged in through the registry.
+
+pub mod backup_job;
+pub mod file;
+pub mod firewall;
+pub mod group;
+pub(crate) mod kind;
+pub mod network;
+pub mod package;
+pub mod port;
+pub(crate) mod registry;
+pub mod scheduled_job;
+pub mod service;
+pub mod share;
+pub mod sshd;
+pub mod sudo;
+pub mod user;
+
+pub use registry::{RawExpect, kind_docs};
+
+#[cfg(test)]
+pub(crate) mod testing;

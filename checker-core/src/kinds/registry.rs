@@ -1,0 +1,83 @@
+//! The registry of check kinds: one line per kind generates the YAML enum and the dispatch.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::expect::{RawAtLeast, RawFact, RawOn};
+use crate::kinds::kind::Kind;
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+macro_rules! registry {
+    ($( $variant:ident => $module:ident :: $raw:ident ),* $(,)?) => {
+        /// An expectation: a typed kind, the generic fact matcher, or a combinator.
+        #[derive(Debug, Clone, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        pub enum RawExpect {
+            $(
+                #[doc = concat!("Typed check kind `", stringify!($module), "` (see `constat explain ", stringify!($module), "`).")]
+                $variant(crate::kinds::$module::$raw),
+            )*
+            /// Generic fact matcher over any snapshot section.
+            Fact(RawFact),
+            /// Every member must hold.
+            All(Vec<Sp<RawExpect>>),
+            /// At least one member must hold.
+            Any(Vec<Sp<RawExpect>>),
+            /// No member may hold.
+            None(Vec<Sp<RawExpect>>),
+            /// At least `n` members must hold.
+            AtLeast(RawAtLeast),
+            /// Evaluate on another host role of the same candidate (cross-host checks).
+            On(RawOn),
+        }
+
+        /// A compiled typed kind.
+        #[derive(Debug, Clone)]
+        pub(crate) enum CompiledKind {
+            $( $variant(<crate::kinds::$module::$raw as Kind>::Compiled), )*
+        }
+
+        /// Compiles the kind variant of an expectation; `None` inside when it is not a kind.
+        pub(crate) fn compile_kind(raw: &RawExpect, cx: &mut Compile<'_>) -> Option<Option<CompiledKind>> {
+            match raw {
+                $( RawExpect::$variant(k) => Some(k.compile(cx).map(CompiledKind::$variant)), )*
+                _ => None,
+            }
+        }
+
+        pub(crate) fn evaluate_kind(kind: &CompiledKind, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+            match kind {
+                $( CompiledKind::$variant(c) => <crate::kinds::$module::$raw as Kind>::evaluate(c, host, out), )*
+            }
+        }
+
+        pub(crate) fn kind_files(kind: &CompiledKind, out: &mut Vec<String>) {
+            match kind {
+                $( CompiledKind::$variant(c) => <crate::kinds::$module::$raw as Kind>::requested_files(c, out), )*
+            }
+        }
+
+        /// Every check kind: `(YAML key, documentation)`, in registry order.
+        pub fn kind_docs() -> Vec<(&'static str, &'static str)> {
+            vec![$( (<crate::kinds::$module::$raw as Kind>::NAME, <crate::kinds::$module::$raw as Kind>::DOC), )*]
+        }
+    };
+}
+
+registry! {
+    User => user::UserExpect,
+    Group => group::GroupExpect,
+    Sudo => sudo::SudoExpect,
+    File => file::FileExpect,
+    Package => package::PackageExpect,
+    Service => service::ServiceExpect,
+    Port => port::PortExpect,
+    Firewall => firewall::FirewallExpect,
+    ScheduledJob => scheduled_job::ScheduledJobExpect,
+    BackupJob => backup_job::BackupJobExpect,
+    Share => share::ShareExpect,
+    Sshd => sshd::SshdExpect,
+    Network => network::NetworkExpect,
+}

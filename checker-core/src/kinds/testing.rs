@@ -1,0 +1,102 @@
+//! Test helper for kinds: one expectation in YAML + a fixture snapshot → rendered outcome.
+
+use crate::eval::host::{HostState, HostView, Hosts};
+use crate::expect::{compile, evaluate};
+use crate::kinds::RawExpect;
+use crate::pack::Diagnostics;
+use crate::pack::compile::Compile;
+use crate::pack::raw::HostOs;
+use crate::pack::span::Sp;
+use constat_snapshot::Snapshot;
+use constat_snapshot::section::Section;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The real recording of the test machine (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn fixture() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/linux-real.json"
+    ))
+    .expect("fixture parses")
+}
+
+/// The derived end-of-lab variant (edited copy of the real recording).
+pub(crate) fn lab() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/linux-lab.json"
+    ))
+    .expect("fixture parses")
+}
+
+/// The snapshot with one section replaced by `not_collected` (derived variant).
+pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
+    let reason = format!("{section}: not collected (derived fixture)");
+    let x = &mut s.sections;
+    match section {
+        "users" => x.users = Section::not_collected(reason),
+        "groups" => x.groups = Section::not_collected(reason),
+        "sudo" => x.sudo = Section::error("sudoers: permission denied (derived fixture)"),
+        "services" => x.services = Section::not_collected(reason),
+        "listening" => x.listening = Section::not_collected(reason),
+        "packages" => x.packages = Section::error("dpkg-query: exit 2 (derived fixture)"),
+        "firewall" => x.firewall = Section::error("nft: permission denied (derived fixture)"),
+        "scheduled_jobs" => x.scheduled_jobs = Section::not_collected(reason),
+        "backups" => x.backups = Section::not_collected(reason),
+        "network" => x.network = Section::not_collected(reason),
+        "shares" => x.shares = Section::not_collected(reason),
+        "sshd" => {
+            x.sshd = Section::error(
+                "sshd -T: Missing privilege separation directory: /run/sshd (derived fixture)",
+            )
+        }
+        "files" => x.files = Section::not_collected(reason),
+        other => panic!("unknown section {other}"),
+    }
+    s
+}
+
+/// Compiles `expect_yaml` for a `linux` role, evaluates it on `snapshot`, renders the outcome.
+pub(crate) fn kind_case(expect_yaml: &str, snapshot: &Snapshot) -> String {
+    let raw: Sp<RawExpect> = serde_saphyr::from_str_with_options(
+        expect_yaml,
+        serde_saphyr::options! { strict_booleans: true },
+    )
+    .expect("expectation parses");
+    let vars = BTreeMap::new();
+    let roles = BTreeMap::from([
+        ("linux".to_owned(), HostOs::Linux),
+        ("dc".to_owned(), HostOs::Windows),
+    ]);
+    let mut diags = Diagnostics::new("test.yaml");
+    let compiled = compile(
+        &raw,
+        &mut Compile {
+            vars: &vars,
+            roles: &roles,
+            diags: &mut diags,
+        },
+    );
+    let Some(compiled) = compiled else {
+        return diags
+            .finish()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+    };
+    let view = HostView::new("linux", snapshot, Some(1_795_455_000));
+    let hosts = Hosts {
+        by_role: BTreeMap::from([("dc", HostState::Missing)]),
+    };
+    let mut out = Vec::new();
+    let (status, fraction) = evaluate(&compiled, &view, &hosts, &mut out);
+    let mut text = format!("{status:?} ({fraction:.2})\n");
+    for e in out {
+        let _ = writeln!(
+            text,
+            "- [{:?}] {}/{} {} {}: attendu « {} », observé « {} »",
+            e.status, e.host, e.section, e.path, e.property, e.expected, e.actual
+        );
+    }
+    text
+}

@@ -1,0 +1,250 @@
+//! Check kind `user`: a local account exists (or not) with the expected properties.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::kind::{Kind, includes, property};
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use constat_snapshot::users::PasswordStatus;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `user: {name: alice, groups: [compta], shell: /bin/bash}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserExpect {
+    /// Login name.
+    pub name: Sp<String>,
+    /// Whether the account must exist (default) or must not.
+    #[serde(default = "yes")]
+    pub exists: bool,
+    /// Numeric user id.
+    #[serde(default)]
+    pub uid: Option<u32>,
+    /// Groups the user must belong to (others allowed).
+    #[serde(default)]
+    pub groups: Vec<Sp<String>>,
+    /// Login shell.
+    #[serde(default)]
+    pub shell: Option<Sp<String>>,
+    /// Home directory.
+    #[serde(default)]
+    pub home: Option<Sp<String>>,
+    /// Full name (GECOS / FullName).
+    #[serde(default)]
+    pub full_name: Option<Sp<String>>,
+    /// Whether the account can log in.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Password state.
+    #[serde(default)]
+    pub password: Option<PasswordStatus>,
+    /// Must change the password at next login.
+    #[serde(default)]
+    pub must_change_password: Option<bool>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Compiled `user` expectation.
+#[derive(Debug, Clone)]
+pub struct UserMatcher {
+    name: String,
+    exists: bool,
+    uid: Option<u32>,
+    groups: Vec<String>,
+    shell: Option<String>,
+    home: Option<String>,
+    full_name: Option<String>,
+    enabled: Option<bool>,
+    password: Option<PasswordStatus>,
+    must_change: Option<bool>,
+}
+
+impl Kind for UserExpect {
+    const NAME: &'static str = "user";
+    const DOC: &'static str = r#"# user
+
+## What it checks
+A local account (Linux passwd entry or Windows local user) exists, or does not, with the
+expected uid, groups (must include), shell, home, full name, enabled state and password state.
+
+## Why it matters
+Creating accounts exactly as the subject asks (names, groups, shell) is the most common
+modification requested on a server, and a forgotten or misspelt account blocks the users.
+
+## Passing example
+```yaml
+expect:
+  user: {name: alice, groups: [compta], shell: /bin/bash}
+```
+The snapshot lists `alice` with `groups: [alice, compta]` and `shell: /bin/bash`.
+
+## Failing example
+The same expectation when `alice` has `shell: /bin/sh`: the `shell` property fails with
+expected `/bin/bash`, actual `/bin/sh`.
+
+## Critères
+`tssr-2023/CP3/C1` (Linux), `tssr-2023/CP2/C1` for Windows local accounts.
+"#;
+    type Compiled = UserMatcher;
+
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<UserMatcher> {
+        Some(UserMatcher {
+            name: cx.text(&self.name),
+            exists: self.exists,
+            uid: self.uid,
+            groups: cx.texts(&self.groups),
+            shell: cx.opt_text(&self.shell),
+            home: cx.opt_text(&self.home),
+            full_name: cx.opt_text(&self.full_name),
+            enabled: self.enabled,
+            password: self.password,
+            must_change: self.must_change_password,
+        })
+    }
+
+    fn evaluate(m: &UserMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+        const S: &str = "users";
+        if host
+            .section(S, &m.name, &host.snapshot.sections.users, out)
+            .is_none()
+        {
+            return Status::NotAssessable;
+        }
+        let user = host.user(&m.name);
+        let exists = Status::from_bool(user.is_some() == m.exists);
+        out.push(host.evidence(
+            S,
+            &m.name,
+            "exists",
+            if m.exists { "présent" } else { "absent" },
+            if user.is_some() { "présent" } else { "absent" },
+            exists,
+        ));
+        let Some(user) = user.filter(|_| m.exists) else {
+            return exists;
+        };
+        let text = |s: &String| s.clone();
+        let mut status = Status::Pass;
+        status = status.and(property(
+            host,
+            out,
+            S,
+            &m.name,
+            "uid",
+            m.uid.as_ref(),
+            user.uid.as_ref(),
+            u32::to_string,
+        ));
+        let groups: Vec<&str> = user.groups.iter().map(String::as_str).collect();
+        status = status.and(includes(
+            host, out, S, &m.name, "groups", &m.groups, &groups,
+        ));
+        status = status.and(property(
+            host,
+            out,
+            S,
+            &m.name,
+            "shell",
+            m.shell.as_ref(),
+            user.shell.as_ref(),
+            text,
+        ));
+        status = status.and(property(
+            host,
+            out,
+            S,
+            &m.name,
+            "home",
+            m.home.as_ref(),
+            user.home.as_ref(),
+            text,
+        ));
+        status = status.and(property(
+            host,
+            out,
+            S,
+            &m.name,
+            "full_name",
+            m.full_name.as_ref(),
+            user.full_name.as_ref(),
+            text,
+        ));
+        status = status.and(property(
+            host,
+            out,
+            S,
+            &m.name,
+            "enabled",
+            m.enabled.as_ref(),
+            user.enabled.as_ref(),
+            bool::to_string,
+        ));
+        if let Some(expected) = m.password {
+            if user.password.status == PasswordStatus::Unknown {
+                out.push(host.evidence(
+                    S,
+                    &m.name,
+                    "password",
+                    format!("{expected:?}"),
+                    "inconnu (shadow illisible)",
+                    Status::NotAssessable,
+                ));
+                status = status.and(Status::NotAssessable);
+            } else {
+                status = status.and(property(
+                    host,
+                    out,
+                    S,
+                    &m.name,
+                    "password",
+                    Some(&expected),
+                    Some(&user.password.status),
+                    |p| format!("{p:?}"),
+                ));
+            }
+        }
+        status.and(property(
+            host,
+            out,
+            S,
+            &m.name,
+            "must_change_password",
+            m.must_change.as_ref(),
+            Some(&user.password.must_change),
+            bool::to_string,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{fixture, kind_case, without};
+
+    #[test]
+    fn passes_on_the_recorded_root_account() {
+        insta::assert_snapshot!(kind_case(
+            "user: {name: root, uid: 0, groups: [root], home: /root}",
+            &fixture()
+        ));
+    }
+
+    #[test]
+    fn fails_on_a_missing_account_and_a_wrong_shell() {
+        insta::assert_snapshot!(kind_case(
+            "all: [{user: {name: alice-absente}}, {user: {name: root, shell: /bin/zsh}}]",
+            &fixture()
+        ));
+    }
+
+    #[test]
+    fn is_not_assessable_without_the_users_section() {
+        insta::assert_snapshot!(kind_case(
+            "user: {name: root}",
+            &without(fixture(), "users")
+        ));
+    }
+}

@@ -1,0 +1,114 @@
+//! The compile context: substitutes `${variables}`, compiles regexes, records diagnostics.
+
+use crate::pack::diagnostics::Diagnostics;
+use crate::pack::span::Sp;
+use regex::Regex;
+use std::collections::BTreeMap;
+
+/// Context handed to each kind while it turns its YAML expectation into a matcher.
+pub(crate) struct Compile<'a> {
+    pub(crate) vars: &'a BTreeMap<String, String>,
+    pub(crate) roles: &'a BTreeMap<String, crate::pack::raw::HostOs>,
+    pub(crate) diags: &'a mut Diagnostics,
+}
+
+impl Compile<'_> {
+    /// Reports a problem at a position.
+    pub(crate) fn error<T>(&mut self, at: &Sp<T>, message: String, help: Option<String>) {
+        self.diags.push(at.line, at.col, message, help);
+    }
+
+    /// The text with every `${name}` replaced; unknown names are reported.
+    pub(crate) fn text(&mut self, s: &Sp<String>) -> String {
+        match substitute(&s.value, self.vars) {
+            Ok(text) => text,
+            Err(name) => {
+                let known: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+                self.error(
+                    s,
+                    format!("variable inconnue « ${{{name}}} »"),
+                    Some(format!(
+                        "déclarez-la sous `variables:` ou utilisez une variable connue : {}",
+                        if known.is_empty() {
+                            "(aucune)".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    )),
+                );
+                s.value.clone()
+            }
+        }
+    }
+
+    pub(crate) fn opt_text(&mut self, s: &Option<Sp<String>>) -> Option<String> {
+        s.as_ref().map(|s| self.text(s))
+    }
+
+    pub(crate) fn texts(&mut self, list: &[Sp<String>]) -> Vec<String> {
+        list.iter().map(|s| self.text(s)).collect()
+    }
+
+    /// A regex compiled after substitution; a bad one is reported.
+    pub(crate) fn regex(&mut self, s: &Sp<String>) -> Option<Regex> {
+        let text = self.text(s);
+        match Regex::new(&text) {
+            Ok(re) => Some(re),
+            Err(e) => {
+                let detail = e.to_string();
+                let last = detail.lines().last().unwrap_or_default().to_owned();
+                self.error(
+                    s,
+                    format!("expression régulière invalide « {text} » : {last}"),
+                    Some("syntaxe du crate regex (https://docs.rs/regex) ; échappez les caractères spéciaux avec \\".to_owned()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn opt_regex(&mut self, s: &Option<Sp<String>>) -> Option<Option<Regex>> {
+        match s {
+            None => Some(None),
+            Some(s) => self.regex(s).map(Some),
+        }
+    }
+}
+
+/// Replaces `${name}` by its value. Returns the first unknown name on failure.
+pub(crate) fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    if !text.contains("${") {
+        return Ok(text.to_owned());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let name = &after[..end];
+        match vars.get(name) {
+            Some(value) => out.push_str(value),
+            None => return Err(name.to_owned()),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Names referenced as `${name}` in a text.
+pub(crate) fn references(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        names.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    names
+}

@@ -1,0 +1,146 @@
+//! `load`: pack text → validated [`Pack`], or every problem found, with positions.
+
+use crate::pack::diagnostics::{Diagnostic, Diagnostics};
+use crate::pack::model::Pack;
+use crate::pack::raw::{RawCheck, RawPack, RawPackHead};
+use crate::pack::split::check_document;
+use crate::pack::validate::validate;
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! { strict_booleans: true }
+}
+
+fn push_yaml_error(diags: &mut Diagnostics, error: &serde_saphyr::Error) {
+    let (line, col) = error.location().map_or((0, 0), |l| {
+        (
+            u32::try_from(l.line()).unwrap_or(0),
+            u32::try_from(l.column()).unwrap_or(0),
+        )
+    });
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let message = first
+        .strip_prefix("error: ")
+        .unwrap_or(first)
+        .split(" at line ")
+        .next()
+        .unwrap_or(first)
+        .to_owned();
+    let message = strip_position(&message);
+    let help = if message.contains("unknown field") || message.contains("unknown variant") {
+        "nom de champ ou de type de vérification inconnu : voir schemas/pack.schema.json (complétion avec la ligne `# yaml-language-server: $schema=...`)"
+    } else if message.contains("missing field") {
+        "ce champ est obligatoire ici"
+    } else {
+        "vérifiez la syntaxe YAML et le type de la valeur"
+    };
+    diags.push(
+        line,
+        col,
+        format!("YAML invalide : {message}"),
+        Some(help.to_owned()),
+    );
+}
+
+/// Removes a leading `line N column M: ` that the parser may put in its message.
+fn strip_position(message: &str) -> String {
+    let mut m = message;
+    if let Some(rest) = m.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+    {
+        m = after;
+    }
+    m.to_owned()
+}
+
+/// Reads and validates a pack. `file_name` is only used in messages (`file:line:col`).
+/// On failure, returns every problem found, sorted by position.
+pub fn load(file_name: &str, text: &str) -> Result<Pack, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::new(file_name);
+    let raw: RawPack = match serde_saphyr::from_str_with_options(text, options()) {
+        Ok(raw) => raw,
+        Err(error) => {
+            // serde stops at the first error: parse each check on its own to report them all.
+            if let Ok(head) = serde_saphyr::from_str_with_options::<RawPackHead>(text, options()) {
+                for item in &head.checks {
+                    let Some(doc) = check_document(text, item.line, item.col) else {
+                        continue;
+                    };
+                    if let Err(e) = serde_saphyr::from_str_with_options::<RawCheck>(&doc, options())
+                    {
+                        push_yaml_error(&mut diags, &e);
+                    }
+                }
+            }
+            let before = diags.list.len();
+            push_yaml_error(&mut diags, &error);
+            let added = diags.list.pop();
+            if let Some(d) = added {
+                let duplicate = diags.list[..before].iter().any(|x| x.line == d.line);
+                if !duplicate {
+                    diags.list.push(d);
+                }
+            }
+            return Err(diags.finish());
+        }
+    };
+    match validate(file_name, raw, &mut diags) {
+        Some(pack) if diags.list.is_empty() => Ok(pack),
+        _ => Err(diags.finish()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::{file_requests, render_diagnostics};
+
+    fn errors(name: &str, text: &str) -> String {
+        match load(name, text) {
+            Ok(_) => "valid".to_owned(),
+            Err(d) => render_diagnostics(&d),
+        }
+    }
+
+    #[test]
+    fn loads_the_lab_pack() {
+        let pack = crate::test_support::lab_pack();
+        let ids: Vec<&str> = pack.checks().map(|c| c.id.as_str()).collect();
+        insta::assert_debug_snapshot!(ids);
+    }
+
+    #[test]
+    fn reports_every_semantic_error_with_positions() {
+        insta::assert_snapshot!(errors(
+            "broken.yaml",
+            include_str!("../../tests/fixtures/packs/broken.yaml")
+        ));
+    }
+
+    #[test]
+    fn reports_unknown_fields_in_every_check() {
+        insta::assert_snapshot!(errors(
+            "broken-fields.yaml",
+            include_str!("../../tests/fixtures/packs/broken-fields.yaml")
+        ));
+    }
+
+    #[test]
+    fn reports_yaml_syntax_and_top_level_errors() {
+        let a = errors("syntax.yaml", "pack: {id: x\nhosts: [");
+        let b = errors(
+            "head.yaml",
+            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab, colour: red}\nhosts: {linux: {os: linux}}\nchecks: []\n",
+        );
+        let c = errors(
+            "bool.yaml",
+            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\nhosts: {linux: {os: linux}}\nchecks:\n  - id: a\n    title: t\n    criteres: [tssr-2023/CP3/C1]\n    hosts: [linux]\n    expect: {user: {name: root, exists: yes}}\n",
+        );
+        insta::assert_snapshot!(format!("{a}---\n{b}---\n{c}"));
+    }
+
+    #[test]
+    fn computes_file_requests_per_role() {
+        insta::assert_debug_snapshot!(file_requests(&crate::test_support::lab_pack()));
+    }
+}

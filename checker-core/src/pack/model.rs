@@ -1,0 +1,94 @@
+//! The validated pack the engine accepts: ids resolved, regexes compiled, variables known.
+
+use crate::expect::CompiledExpect;
+use crate::pack::raw::{HostOs, RawCheck};
+use crate::referentiel::Referentiel;
+use std::collections::BTreeMap;
+
+/// A pack variable after validation.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    /// Default value as written (may reference other variables).
+    pub default: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// What a report needs to know about a check, independent of the candidate.
+#[derive(Debug, Clone)]
+pub struct CheckMeta {
+    /// Stable id.
+    pub id: String,
+    /// French title.
+    pub title: String,
+    /// Critère ids, validated against the référentiel.
+    pub criteres: Vec<String>,
+    /// Host roles.
+    pub hosts: Vec<String>,
+    /// Points when it holds.
+    pub points: f64,
+    /// Points taken away when it does not.
+    pub penalty: f64,
+    /// Prerequisite check ids.
+    pub requires: Vec<String>,
+    /// Partial credit.
+    pub partial: bool,
+    /// Must be new since the start snapshot.
+    pub changed: bool,
+    /// Hint for learners.
+    pub hint: Option<String>,
+    /// Explanation for examiners.
+    pub explanation: Option<String>,
+}
+
+/// One check ready to evaluate.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledCheck {
+    pub(crate) meta: CheckMeta,
+    /// Indexes of prerequisite checks (earlier in topological order is not required).
+    pub(crate) requires: Vec<usize>,
+    /// One expectation per `for_each` item (or one), with the item label.
+    pub(crate) items: Vec<(Option<String>, CompiledExpect)>,
+}
+
+/// A validated rule pack. Build it with [`crate::pack::load`].
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// File name given at load time (for messages).
+    pub file: String,
+    /// Stable id.
+    pub id: String,
+    /// French title.
+    pub title: String,
+    /// Version.
+    pub version: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The référentiel the checks cite.
+    pub referentiel: &'static Referentiel,
+    /// Default session profile id.
+    pub profile: String,
+    /// Variables by name.
+    pub variables: BTreeMap<String, Variable>,
+    /// Host roles and their OS.
+    pub hosts: BTreeMap<String, HostOs>,
+    pub(crate) raw_checks: Vec<RawCheck>,
+    pub(crate) checks: Vec<CompiledCheck>,
+    /// Evaluation order: prerequisites first.
+    pub(crate) order: Vec<usize>,
+}
+
+impl Pack {
+    /// Every check's metadata, in pack order.
+    pub fn checks(&self) -> impl Iterator<Item = &CheckMeta> {
+        self.checks.iter().map(|c| &c.meta)
+    }
+
+    /// Default values of the variables.
+    pub(crate) fn variable_defaults(&self) -> BTreeMap<String, String> {
+        self.variables
+            .iter()
+            .map(|(k, v)| (k.clone(), v.default.clone()))
+            .collect()
+    }
+}

@@ -1,0 +1,137 @@
+//! The pack file as written (YAML), before validation: every field a trainer can write.
+//!
+//! These types only mirror the file (with positions, see [`Sp`]); [`crate::pack::load`]
+//! validates them into a [`crate::pack::Pack`]. The JSON Schema `schemas/pack.schema.json` is
+//! generated from [`RawPack`].
+
+use crate::kinds::RawExpect;
+use crate::pack::span::Sp;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A rule pack: what a subject asks, check by check, tied to critères.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPack {
+    /// Pack metadata.
+    pub pack: RawMeta,
+    /// Variables usable as `${name}` in any text of a check; a candidate may override them
+    /// (e.g. a candidate number that changes the IP plan).
+    #[serde(default)]
+    pub variables: BTreeMap<String, RawVariable>,
+    /// Host roles of the lab (`dc`, `client`, `linux`), each with its OS.
+    pub hosts: BTreeMap<String, RawHost>,
+    /// The checks.
+    pub checks: Vec<RawCheck>,
+}
+
+/// The pack head, read on its own to locate each check when the whole file does not parse.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawPackHead {
+    #[serde(rename = "pack")]
+    pub(crate) _pack: serde::de::IgnoredAny,
+    #[serde(default, rename = "variables")]
+    pub(crate) _variables: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "hosts")]
+    pub(crate) _hosts: serde::de::IgnoredAny,
+    pub(crate) checks: Vec<Sp<serde::de::IgnoredAny>>,
+}
+
+/// Pack metadata.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    /// Stable id (`tssr-2023-lab-linux`).
+    pub id: Sp<String>,
+    /// French title.
+    pub title: String,
+    /// Version of the pack (free text, e.g. `2026.1`).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Référentiel whose critères the checks cite (`tssr-2023`, `tssr-2018`).
+    pub referentiel: Sp<String>,
+    /// Default session profile (`titre`, `ccp1`, `ccp2`, `lab`); the examiner may choose another.
+    pub profile: Sp<String>,
+    /// Description of the subject.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A pack variable.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariable {
+    /// Value used when the candidate does not override it; may use other variables.
+    pub default: Sp<String>,
+    /// What it stands for.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Operating systems of host roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HostOs {
+    /// A Linux host.
+    Linux,
+    /// A Windows host (server or client).
+    Windows,
+}
+
+/// A host role.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHost {
+    /// Its operating system.
+    pub os: HostOs,
+    /// What it is in the subject.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One check.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    /// Stable id, unique in the pack (`lnx-users-created`).
+    pub id: Sp<String>,
+    /// French title shown in reports.
+    pub title: String,
+    /// Critère ids of the référentiel (`tssr-2023/CP3/C1`), at least one.
+    pub criteres: Vec<Sp<String>>,
+    /// Host roles the expectation is evaluated on (each must hold).
+    pub hosts: Vec<Sp<String>>,
+    /// Points earned when it holds (scaled by the fraction for partial checks).
+    #[serde(default = "one")]
+    pub points: f64,
+    /// Points taken away when it does not hold (collateral damage, e.g. firewall disabled).
+    #[serde(default)]
+    pub penalty: f64,
+    /// Check ids that must pass first; when one does not, this check is skipped.
+    #[serde(default)]
+    pub requires: Vec<Sp<String>>,
+    /// Score the fraction that holds (of `for_each` items, of `all` members) instead of all
+    /// or nothing.
+    #[serde(default)]
+    pub partial: bool,
+    /// Evaluate the expectation once per item, with `${item}` standing for it.
+    #[serde(default)]
+    pub for_each: Vec<Sp<String>>,
+    /// The expectation must be new: it must hold at the end and not at the start of the exam
+    /// (needs a start snapshot).
+    #[serde(default)]
+    pub changed: bool,
+    /// Hint for learners (trainer and learner reports).
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// Explanation for examiners.
+    #[serde(default)]
+    pub explanation: Option<String>,
+    /// What must hold.
+    pub expect: Sp<RawExpect>,
+}
+
+fn one() -> f64 {
+    1.0
+}

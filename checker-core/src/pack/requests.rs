@@ -1,0 +1,33 @@
+//! File requests: which paths each host role must report for a pack (agent `--request`).
+
+use crate::pack::model::Pack;
+use constat_snapshot::FileRequest;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Paths each role must report, sorted and deduplicated. Roles with no file get no entry.
+pub fn file_requests(pack: &Pack) -> BTreeMap<String, FileRequest> {
+    let mut by_role: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for check in &pack.checks {
+        for role in &check.meta.hosts {
+            let mut found = Vec::new();
+            for (_, e) in &check.items {
+                e.files(role, &mut found);
+            }
+            for (r, path) in found {
+                by_role.entry(r).or_default().insert(path);
+            }
+        }
+    }
+    by_role
+        .into_iter()
+        .map(|(role, paths)| {
+            (
+                role,
+                FileRequest {
+                    paths: paths.into_iter().collect(),
+                    head_bytes: None,
+                },
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,385 @@
+//! Semantic validation of a parsed pack: référentiel, critères, roles, ids, requires,
+//! variables, expectations. Collects every problem instead of stopping at the first.
+
+use crate::expect::compile;
+use crate::pack::compile::Compile;
+use crate::pack::diagnostics::Diagnostics;
+use crate::pack::model::{CheckMeta, CompiledCheck, Pack, Variable};
+use crate::pack::raw::{HostOs, RawCheck, RawPack};
+use crate::pack::variables::resolve;
+use crate::referentiel::{self, Referentiel};
+use std::collections::BTreeMap;
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+}
+
+fn valid_variable(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Compiles the expectations of one check with a variable binding.
+pub(crate) fn compile_items(
+    check: &RawCheck,
+    vars: &BTreeMap<String, String>,
+    roles: &BTreeMap<String, HostOs>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<(Option<String>, crate::expect::CompiledExpect)>> {
+    if check.for_each.is_empty() {
+        let mut cx = Compile { vars, roles, diags };
+        return compile(&check.expect, &mut cx).map(|e| vec![(None, e)]);
+    }
+    let mut items = Vec::new();
+    let mut ok = true;
+    for item in &check.for_each {
+        let value = Compile { vars, roles, diags }.text(item);
+        let mut with_item = vars.clone();
+        with_item.insert("item".to_owned(), value.clone());
+        let mut cx = Compile {
+            vars: &with_item,
+            roles,
+            diags,
+        };
+        match compile(&check.expect, &mut cx) {
+            Some(e) => items.push((Some(value), e)),
+            None => ok = false,
+        }
+        if !ok {
+            break;
+        }
+    }
+    ok.then_some(items)
+}
+
+/// Compiles every check with a binding; `None` when a problem was reported.
+pub(crate) fn compile_checks(
+    raw: &[RawCheck],
+    vars: &BTreeMap<String, String>,
+    roles: &BTreeMap<String, HostOs>,
+    ids: &BTreeMap<String, usize>,
+    diags: &mut Diagnostics,
+) -> Vec<Option<CompiledCheck>> {
+    raw.iter()
+        .map(|c| {
+            let items = compile_items(c, vars, roles, diags)?;
+            Some(CompiledCheck {
+                meta: CheckMeta {
+                    id: c.id.value.clone(),
+                    title: c.title.clone(),
+                    criteres: c.criteres.iter().map(|k| k.value.clone()).collect(),
+                    hosts: c.hosts.iter().map(|h| h.value.clone()).collect(),
+                    points: c.points,
+                    penalty: c.penalty,
+                    requires: c.requires.iter().map(|r| r.value.clone()).collect(),
+                    partial: c.partial,
+                    changed: c.changed,
+                    hint: c.hint.clone(),
+                    explanation: c.explanation.clone(),
+                },
+                requires: c
+                    .requires
+                    .iter()
+                    .filter_map(|r| ids.get(&r.value).copied())
+                    .collect(),
+                items,
+            })
+        })
+        .collect()
+}
+
+fn check_critere(r: &Referentiel, id: &crate::pack::span::Sp<String>, diags: &mut Diagnostics) {
+    if r.critere(&id.value).is_some() {
+        return;
+    }
+    let competence = id
+        .value
+        .rsplit_once('/')
+        .map(|(cp, _)| cp)
+        .unwrap_or_default();
+    let help = match r.competence(competence) {
+        Some(cp) => format!(
+            "critères de {} : {}",
+            cp.id,
+            cp.criteres
+                .iter()
+                .map(|k| k.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!("les ids ont la forme {}/CP3/C1 (voir referential.md)", r.id),
+    };
+    diags.push(
+        id.line,
+        id.col,
+        format!("critère inconnu « {} » dans {}", id.value, r.id),
+        Some(help),
+    );
+}
+
+/// Topological order of the checks (prerequisites first); reports cycles.
+fn order(raw: &[RawCheck], ids: &BTreeMap<String, usize>, diags: &mut Diagnostics) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    fn visit(
+        i: usize,
+        raw: &[RawCheck],
+        ids: &BTreeMap<String, usize>,
+        marks: &mut Vec<Mark>,
+        path: &mut Vec<usize>,
+        out: &mut Vec<usize>,
+        diags: &mut Diagnostics,
+    ) {
+        match marks[i] {
+            Mark::Done => return,
+            Mark::Active => {
+                let start = path.iter().position(|&p| p == i).unwrap_or(0);
+                let mut names: Vec<&str> = path[start..]
+                    .iter()
+                    .map(|&p| raw[p].id.value.as_str())
+                    .collect();
+                names.push(&raw[i].id.value);
+                let at = &raw[i].id;
+                diags.push(
+                    at.line,
+                    at.col,
+                    format!("cycle de prérequis : {}", names.join(" → ")),
+                    Some("retirez un des `requires:` du cycle".to_owned()),
+                );
+                return;
+            }
+            Mark::New => {}
+        }
+        marks[i] = Mark::Active;
+        path.push(i);
+        for r in &raw[i].requires {
+            if let Some(&j) = ids.get(&r.value) {
+                visit(j, raw, ids, marks, path, out, diags);
+            }
+        }
+        path.pop();
+        marks[i] = Mark::Done;
+        out.push(i);
+    }
+    let mut marks = vec![Mark::New; raw.len()];
+    let mut out = Vec::new();
+    for i in 0..raw.len() {
+        visit(i, raw, ids, &mut marks, &mut Vec::new(), &mut out, diags);
+    }
+    out
+}
+
+/// Validates a parsed pack into a [`Pack`]; every problem goes to `diags`.
+pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Option<Pack> {
+    let meta = &raw.pack;
+    if !valid_id(&meta.id.value) {
+        diags.push(
+            meta.id.line,
+            meta.id.col,
+            format!("id de pack invalide « {} »", meta.id.value),
+            Some("minuscules, chiffres, - _ . uniquement".to_owned()),
+        );
+    }
+    let referentiel = referentiel::get(&meta.referentiel.value);
+    match referentiel {
+        None => {
+            let known: Vec<&str> = referentiel::all().iter().map(|r| r.id.as_str()).collect();
+            diags.push(
+                meta.referentiel.line,
+                meta.referentiel.col,
+                format!("référentiel inconnu « {} »", meta.referentiel.value),
+                Some(format!("référentiels intégrés : {}", known.join(", "))),
+            );
+        }
+        Some(r) if r.profile(&meta.profile.value).is_none() => {
+            let known: Vec<&str> = r.profiles.iter().map(|p| p.id.as_str()).collect();
+            diags.push(
+                meta.profile.line,
+                meta.profile.col,
+                format!(
+                    "profil de session inconnu « {} » pour {}",
+                    meta.profile.value, r.id
+                ),
+                Some(format!("profils : {}", known.join(", "))),
+            );
+        }
+        Some(_) => {}
+    }
+    let mut defaults = BTreeMap::new();
+    for (name, v) in &raw.variables {
+        if !valid_variable(name) || name == "item" {
+            diags.push(
+                v.default.line,
+                v.default.col,
+                format!("nom de variable invalide « {name} »"),
+                Some("lettres, chiffres et _ ; « item » est réservé à for_each".to_owned()),
+            );
+        }
+        defaults.insert(name.clone(), v.default.value.clone());
+    }
+    let vars = match resolve(&defaults, &BTreeMap::new()) {
+        Ok(v) => v,
+        Err(errors) => {
+            for (name, message) in errors {
+                let at = raw
+                    .variables
+                    .get(&name)
+                    .map_or((0, 0), |v| (v.default.line, v.default.col));
+                diags.push(
+                    at.0,
+                    at.1,
+                    message,
+                    Some(
+                        "chaque ${nom} doit être déclaré sous `variables:`, sans cycle".to_owned(),
+                    ),
+                );
+            }
+            defaults.clone()
+        }
+    };
+    if raw.hosts.is_empty() {
+        diags.push(
+            0,
+            0,
+            "aucun rôle d'hôte déclaré".to_owned(),
+            Some("déclarez au moins un rôle sous `hosts:`, par ex. linux: {os: linux}".to_owned()),
+        );
+    }
+    let roles: BTreeMap<String, HostOs> =
+        raw.hosts.iter().map(|(k, h)| (k.clone(), h.os)).collect();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, c) in raw.checks.iter().enumerate() {
+        if !valid_id(&c.id.value) {
+            diags.push(
+                c.id.line,
+                c.id.col,
+                format!("id de vérification invalide « {} »", c.id.value),
+                Some("minuscules, chiffres, - _ . uniquement".to_owned()),
+            );
+        }
+        if let Some(&first) = ids.get(&c.id.value) {
+            let f = &raw.checks[first].id;
+            diags.push(
+                c.id.line,
+                c.id.col,
+                format!(
+                    "id de vérification en double « {} » (déjà utilisé ligne {})",
+                    c.id.value, f.line
+                ),
+                Some("chaque vérification doit avoir un id unique et stable".to_owned()),
+            );
+        } else {
+            ids.insert(c.id.value.clone(), i);
+        }
+    }
+    for c in &raw.checks {
+        if c.criteres.is_empty() {
+            diags.push(
+                c.id.line,
+                c.id.col,
+                format!("la vérification « {} » ne cite aucun critère", c.id.value),
+                Some("ajoutez criteres: [tssr-2023/CP3/C1]".to_owned()),
+            );
+        }
+        if let Some(r) = referentiel {
+            for k in &c.criteres {
+                check_critere(r, k, diags);
+            }
+        }
+        if c.hosts.is_empty() {
+            diags.push(
+                c.id.line,
+                c.id.col,
+                format!("la vérification « {} » ne désigne aucun hôte", c.id.value),
+                Some("ajoutez hosts: [linux]".to_owned()),
+            );
+        }
+        for h in &c.hosts {
+            if !roles.contains_key(&h.value) {
+                let known: Vec<&str> = roles.keys().map(String::as_str).collect();
+                diags.push(
+                    h.line,
+                    h.col,
+                    format!("rôle d'hôte inconnu « {} »", h.value),
+                    Some(format!(
+                        "rôles déclarés sous `hosts:` : {}",
+                        known.join(", ")
+                    )),
+                );
+            }
+        }
+        if !(c.points.is_finite() && c.points >= 0.0 && c.penalty.is_finite() && c.penalty >= 0.0) {
+            diags.push(c.id.line, c.id.col, format!("points ou pénalité négatifs dans « {} »", c.id.value), Some("points et penalty sont des nombres positifs ; la pénalité est retirée quand la vérification échoue".to_owned()));
+        }
+        for r in &c.requires {
+            if r.value == c.id.value {
+                diags.push(
+                    r.line,
+                    r.col,
+                    format!("« {} » se requiert elle-même", r.value),
+                    None,
+                );
+            } else if !ids.contains_key(&r.value) {
+                diags.push(
+                    r.line,
+                    r.col,
+                    format!("prérequis inconnu « {} »", r.value),
+                    Some("requires cite des ids de vérifications du même pack".to_owned()),
+                );
+            }
+        }
+    }
+    let order = order(&raw.checks, &ids, diags);
+    let compiled = compile_checks(&raw.checks, &vars, &roles, &ids, diags);
+    let referentiel = referentiel?;
+    let checks: Option<Vec<CompiledCheck>> = compiled.into_iter().collect();
+    let checks = checks?;
+    Some(Pack {
+        file: file.to_owned(),
+        id: meta.id.value.clone(),
+        title: meta.title.clone(),
+        version: meta.version.clone(),
+        description: meta.description.clone(),
+        referentiel,
+        profile: meta.profile.value.clone(),
+        variables: raw
+            .variables
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    Variable {
+                        default: v.default.value.clone(),
+                        description: v.description.clone(),
+                    },
+                )
+            })
+            .collect(),
+        hosts: roles,
+        raw_checks: raw.checks,
+        checks,
+        order,
+    })
+}
+
+/// Recompiles a validated pack's checks with another variable binding (candidate overrides).
+pub(crate) fn recompile(
+    pack: &Pack,
+    vars: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Vec<Option<CompiledCheck>> {
+    let ids: BTreeMap<String, usize> = pack
+        .raw_checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.value.clone(), i))
+        .collect();
+    compile_checks(&pack.raw_checks, vars, &pack.hosts, &ids, diags)
+}

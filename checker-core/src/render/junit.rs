@@ -1,0 +1,82 @@
+//! JUnit XML renderer: one test suite per candidate, one test case per check, for CI
+//! dashboards (a trainer's automated lab). Written by hand: the format is small and the
+//! escaping below covers it.
+
+use crate::render::html::escape;
+use crate::render::options::RenderOptions;
+use crate::report::{Outcome, Report};
+use std::fmt::Write;
+
+/// Renders a report as JUnit XML.
+pub fn junit(report: &Report, options: &RenderOptions) -> String {
+    let e = |s: &str| escape(s);
+    let count = |f: fn(&Outcome) -> bool| report.checks.iter().filter(|c| f(&c.outcome)).count();
+    let failures = count(|o| matches!(o, Outcome::Fail | Outcome::Partial { .. }));
+    let skipped = count(|o| matches!(o, Outcome::Skipped { .. } | Outcome::NotAssessable { .. }));
+    let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        o,
+        "<testsuites name=\"constat\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+        report.checks.len()
+    );
+    let _ = writeln!(
+        o,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" timestamp=\"{}\">",
+        e(&format!("{} {}", report.candidate.id, report.pack.id)),
+        report.checks.len(),
+        e(&report.graded_at)
+    );
+    for c in &report.checks {
+        let _ = write!(
+            o,
+            "    <testcase classname=\"{}\" name=\"{}\"",
+            e(&report.pack.id),
+            e(&format!("{} — {}", c.id, c.title))
+        );
+        let details: Vec<String> = c
+            .evidence
+            .iter()
+            .filter(|ev| ev.status != crate::eval::Status::Pass)
+            .map(|ev| {
+                if options.audience.shows_expected() {
+                    format!(
+                        "{} {} {} {}: expected {} / actual {}",
+                        ev.host, ev.section, ev.path, ev.property, ev.expected, ev.actual
+                    )
+                } else {
+                    format!(
+                        "{} {} {} {}: actual {}",
+                        ev.host, ev.section, ev.path, ev.property, ev.actual
+                    )
+                }
+            })
+            .collect();
+        match &c.outcome {
+            Outcome::Pass => o.push_str("/>\n"),
+            Outcome::Fail | Outcome::Partial { .. } => {
+                let _ = writeln!(
+                    o,
+                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                    e(&options.lang.outcome(&c.outcome)),
+                    e(&details.join("\n"))
+                );
+            }
+            Outcome::Skipped { requires } => {
+                let _ = writeln!(
+                    o,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    e(&format!("requires {}", requires.join(", ")))
+                );
+            }
+            Outcome::NotAssessable { reason } => {
+                let _ = writeln!(
+                    o,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    e(&format!("not assessable: {reason}"))
+                );
+            }
+        }
+    }
+    o.push_str("  </testsuite>\n</testsuites>\n");
+    o
+}

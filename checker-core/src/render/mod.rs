@@ -1,0 +1,22 @@
+//! Renderers: pure functions from a report (or session summary) to text, one file each.
+
+mod csv;
+mod html;
+mod junit;
+mod markdown;
+mod options;
+mod session_csv;
+mod session_html;
+mod terminal;
+
+pub use csv::csv;
+pub use html::html;
+pub use junit::junit;
+pub use markdown::markdown;
+pub use options::{Audience, RenderOptions};
+pub use session_csv::session_csv;
+pub use session_html::session_html;
+pub use terminal::terminal;
+
+#[cfg(test)]
+mod tests;
