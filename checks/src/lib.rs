@@ -1,1 +1,11 @@
-//! The TSSR check library: embedded packs, docs and coverage.
+//! The TSSR check library: embedded rule packs, generated docs, coverage and pack drafts.
+//!
+//! * [`packs`] / [`find`]: the packs shipped in the binary (`checks/packs/*.yaml`).
+//! * [`docs`]: Markdown pages for every check kind and every pack (`docs/`).
+//! * [`coverage`]: which critères of a référentiel the packs cover, and what is left to the jury.
+
+mod embedded;
+#[cfg(test)]
+mod pack_tests;
+
+pub use embedded::{EmbeddedPack, find, packs};
