@@ -21,7 +21,14 @@ macro_rules! embedded {
     };
 }
 
-static PACKS: &[EmbeddedPack] = embedded!["demo",];
+static PACKS: &[EmbeddedPack] = embedded![
+    "demo",
+    "lab-cp3-linux",
+    "lab-cp4-network",
+    "lab-cp6-scripts",
+    "lab-cp7-firewall",
+    "lab-cp8-backup",
+];
 
 /// Every embedded pack, in a stable order (demo first, then the labs by competence).
 pub fn packs() -> &'static [EmbeddedPack] {
