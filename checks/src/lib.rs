@@ -4,8 +4,11 @@
 //! * [`docs`]: Markdown pages for every check kind and every pack (`docs/`).
 //! * [`coverage`]: which critères of a référentiel the packs cover, and what is left to the jury.
 
+mod coverage;
+pub mod docs;
 mod embedded;
 #[cfg(test)]
 mod pack_tests;
 
+pub use coverage::{Assessment, Coverage, CritereCoverage, coverage, render_coverage};
 pub use embedded::{EmbeddedPack, find, packs};
