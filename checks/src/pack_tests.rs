@@ -141,3 +141,9 @@ fn lab_fail_fixtures_fail_the_intended_checks() {
         insta::assert_snapshot!(format!("{id}-fail"), rendered(&report));
     }
 }
+
+#[test]
+fn demo_shows_skipped_partial_and_not_assessable() {
+    let report = rendered(&graded(&pack("demo"), "demo/laptop.json", GRADED_AT));
+    insta::assert_snapshot!(report);
+}
