@@ -1,1 +1,17 @@
-//! The TSSR check library: embedded packs, docs and coverage.
+//! The TSSR check library: embedded rule packs, generated docs, coverage and pack drafts.
+//!
+//! * [`packs`] / [`find`]: the packs shipped in the binary (`checks/packs/*.yaml`).
+//! * [`docs`]: Markdown pages for every check kind and every pack (`docs/`).
+//! * [`coverage()`]: which critères of a référentiel the packs cover, and what is left to the jury.
+//! * [`propose()`]: a draft pack from a reference solution's snapshot.
+
+mod coverage;
+pub mod docs;
+mod embedded;
+#[cfg(test)]
+mod pack_tests;
+mod propose;
+
+pub use coverage::{Assessment, Coverage, CritereCoverage, coverage, render_coverage};
+pub use embedded::{EmbeddedPack, find, packs};
+pub use propose::propose;

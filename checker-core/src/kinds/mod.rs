@@ -10,6 +10,7 @@ pub mod package;
 pub mod port;
 pub(crate) mod registry;
 pub mod scheduled_job;
+pub mod script;
 pub mod service;
 pub mod share;
 pub mod sshd;

@@ -76,6 +76,7 @@ registry! {
     Port => port::PortExpect,
     Firewall => firewall::FirewallExpect,
     ScheduledJob => scheduled_job::ScheduledJobExpect,
+    Script => script::ScriptExpect,
     BackupJob => backup_job::BackupJobExpect,
     Share => share::ShareExpect,
     Sshd => sshd::SshdExpect,

@@ -1,0 +1,186 @@
+//! Coverage of a référentiel by packs: which critères machine checks cover, which are left
+//! to the jury, and a French text table.
+
+use crate::docs::class;
+use constat_checker_core::pack::Pack;
+use constat_checker_core::referentiel::{Referentiel, Verifiability};
+use std::fmt::Write;
+
+/// How a critère is assessed given the packs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assessment {
+    /// Class A critère with at least one check: the machine gives the evidence and a score.
+    Machine,
+    /// Class A+B or B with checks: machine evidence the jury completes.
+    MachineAndJury,
+    /// Class C: only the jury can assess it.
+    Jury,
+    /// Class A, A+B or B without any check: left to the jury although a check could help.
+    Uncovered,
+}
+
+/// One critère's line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CritereCoverage {
+    /// Critère id (`tssr-2023/CP3/C1`).
+    pub critere: String,
+    /// Verifiability class from the référentiel.
+    pub class: Verifiability,
+    /// Whether one of the packs' profiles scores its competence (otherwise: interview material).
+    pub scored: bool,
+    /// Covering checks as `pack/check`.
+    pub checks: Vec<String>,
+    /// The resulting assessment.
+    pub assessment: Assessment,
+}
+
+/// Coverage of one référentiel by a set of packs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// Référentiel id.
+    pub referentiel: String,
+    /// Pack ids.
+    pub packs: Vec<String>,
+    /// Profile ids of the packs (deduplicated, in pack order).
+    pub profiles: Vec<String>,
+    /// Every critère of the référentiel, in official order.
+    pub criteres: Vec<CritereCoverage>,
+}
+
+/// Computes the coverage of the first pack's référentiel by every pack citing it (packs on
+/// another référentiel are ignored). `None` when `packs` is empty.
+pub fn coverage(packs: &[&Pack]) -> Option<Coverage> {
+    let r: &Referentiel = packs.first()?.referentiel;
+    let packs: Vec<&&Pack> = packs.iter().filter(|p| p.referentiel.id == r.id).collect();
+    let mut profiles: Vec<String> = Vec::new();
+    for p in &packs {
+        if !profiles.contains(&p.profile) {
+            profiles.push(p.profile.clone());
+        }
+    }
+    let mut criteres = Vec::new();
+    for competence in &r.competences {
+        let scored = profiles
+            .iter()
+            .filter_map(|id| r.profile(id))
+            .any(|p| p.scores(competence));
+        for k in &competence.criteres {
+            let checks: Vec<String> = packs
+                .iter()
+                .flat_map(|p| {
+                    p.checks()
+                        .filter(|c| c.criteres.contains(&k.id))
+                        .map(|c| format!("{}/{}", p.id, c.id))
+                })
+                .collect();
+            let assessment = match (k.class, checks.is_empty()) {
+                (Verifiability::C, _) => Assessment::Jury,
+                (_, true) => Assessment::Uncovered,
+                (Verifiability::A, false) => Assessment::Machine,
+                (_, false) => Assessment::MachineAndJury,
+            };
+            criteres.push(CritereCoverage {
+                critere: k.id.clone(),
+                class: k.class,
+                scored,
+                checks,
+                assessment,
+            });
+        }
+    }
+    Some(Coverage {
+        referentiel: r.id.clone(),
+        packs: packs.iter().map(|p| p.id.clone()).collect(),
+        profiles,
+        criteres,
+    })
+}
+
+fn label(a: Assessment) -> &'static str {
+    match a {
+        Assessment::Machine => "vérifié",
+        Assessment::MachineAndJury => "preuves + jury",
+        Assessment::Jury => "jury",
+        Assessment::Uncovered => "non couvert",
+    }
+}
+
+/// The coverage as a French text table, followed by totals.
+pub fn render_coverage(c: &Coverage) -> String {
+    let mut s = format!(
+        "Couverture du référentiel {} par {} (profil{} {})\n\n",
+        c.referentiel,
+        c.packs.join(", "),
+        if c.profiles.len() > 1 { "s" } else { "" },
+        c.profiles.join(", ")
+    );
+    let width = c
+        .criteres
+        .iter()
+        .map(|k| k.critere.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = writeln!(
+        s,
+        "{:<width$}  {:<6}  {:<8}  {:<15}  Vérifications",
+        "Critère", "Classe", "Noté", "Évaluation"
+    );
+    for k in &c.criteres {
+        let checks = if k.checks.is_empty() {
+            "—".to_owned()
+        } else {
+            k.checks.join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "{:<width$}  {:<6}  {:<8}  {:<15}  {checks}",
+            k.critere,
+            class(k.class),
+            if k.scored { "oui" } else { "entretien" },
+            label(k.assessment),
+        );
+    }
+    let count = |a: Assessment| c.criteres.iter().filter(|k| k.assessment == a).count();
+    let _ = write!(
+        s,
+        "\n{} critères : {} vérifiés, {} avec preuves à compléter par le jury, {} réservés au jury (classe C), {} non couverts.\n",
+        c.criteres.len(),
+        count(Assessment::Machine),
+        count(Assessment::MachineAndJury),
+        count(Assessment::Jury),
+        count(Assessment::Uncovered),
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded::packs;
+    use crate::pack_tests::pack;
+
+    #[test]
+    fn demo_pack() {
+        let demo = pack("demo");
+        let c = coverage(&[&demo]).unwrap_or_else(|| panic!("no coverage"));
+        insta::assert_snapshot!(render_coverage(&c));
+    }
+
+    #[test]
+    fn all_lab_packs_together() {
+        let labs: Vec<Pack> = packs()
+            .iter()
+            .filter(|p| p.id.starts_with("lab-"))
+            .map(|p| pack(p.id))
+            .collect();
+        let refs: Vec<&Pack> = labs.iter().collect();
+        let c = coverage(&refs).unwrap_or_else(|| panic!("no coverage"));
+        insta::assert_snapshot!(render_coverage(&c));
+    }
+
+    #[test]
+    fn no_pack_no_coverage() {
+        assert!(coverage(&[]).is_none());
+    }
+}

@@ -1,0 +1,85 @@
+//! The rule packs shipped with constat, embedded at compile time.
+
+/// One pack shipped in the binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedPack {
+    /// The pack's `pack.id`.
+    pub id: &'static str,
+    /// File name under `checks/packs/` (used in diagnostics).
+    pub file_name: &'static str,
+    /// The YAML text.
+    pub text: &'static str,
+}
+
+macro_rules! embedded {
+    ($( $id:literal ),* $(,)?) => {
+        &[$( EmbeddedPack {
+            id: $id,
+            file_name: concat!("checks/packs/", $id, ".yaml"),
+            text: include_str!(concat!("../packs/", $id, ".yaml")),
+        }, )*]
+    };
+}
+
+static PACKS: &[EmbeddedPack] = embedded![
+    "demo",
+    "lab-cp3-linux",
+    "lab-cp4-network",
+    "lab-cp6-scripts",
+    "lab-cp7-firewall",
+    "lab-cp8-backup",
+];
+
+/// Every embedded pack, in a stable order (demo first, then the labs by competence).
+pub fn packs() -> &'static [EmbeddedPack] {
+    PACKS
+}
+
+/// The embedded pack with this id.
+pub fn find(id: &str) -> Option<&'static EmbeddedPack> {
+    PACKS.iter().find(|p| p.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use constat_checker_core::pack::{load, render_diagnostics};
+
+    #[test]
+    fn every_embedded_pack_loads() {
+        let mut failures = String::new();
+        for p in packs() {
+            match load(p.file_name, p.text) {
+                Ok(pack) => assert_eq!(
+                    pack.id, p.id,
+                    "{}: pack.id differs from file name",
+                    p.file_name
+                ),
+                Err(diags) => failures.push_str(&render_diagnostics(&diags)),
+            }
+        }
+        assert!(failures.is_empty(), "invalid embedded packs:\n{failures}");
+    }
+
+    #[test]
+    fn every_pack_points_to_the_schema() {
+        for p in packs() {
+            assert!(
+                p.text.starts_with(
+                    "# yaml-language-server: $schema=../../schemas/pack.schema.json\n"
+                ),
+                "{} must start with the schema modeline",
+                p.file_name
+            );
+        }
+    }
+
+    #[test]
+    fn find_by_id() {
+        assert_eq!(
+            find("demo").map(|p| p.file_name),
+            Some("checks/packs/demo.yaml")
+        );
+        assert!(find("nope").is_none());
+    }
+}
