@@ -104,6 +104,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 13);
+        assert_eq!(kind_docs().len(), 14);
     }
 }
