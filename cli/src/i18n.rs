@@ -62,6 +62,14 @@ pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
 /// `(key, français, English)`.
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("label.error", "erreur", "error"),
+    (
+        "host_error.display",
+        "{kind} : {message}",
+        "{kind}: {message}",
+    ),
+    ("verify.state.absent", "absente", "absent"),
+    ("verify.state.valid", "valide", "valid"),
+    ("verify.state.invalid", "INVALIDE", "INVALID"),
     ("label.cause", "cause", "cause"),
     ("label.hint", "que faire", "what to do"),
     (

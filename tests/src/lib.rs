@@ -1,1 +1,3 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
+
+pub mod sshhost;

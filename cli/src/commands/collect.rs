@@ -1,6 +1,7 @@
 //! `constat collect`: one host → one snapshot file (`--transport local|ssh`).
 
 use crate::credentials::CredentialStore;
+use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TransportKind};
@@ -127,7 +128,13 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         agent_path: args.agent_path.clone(),
         sudo: args.sudo,
     };
-    let collected = crate::runtime()?.block_on(collect_host(&target, &ctx))?;
+    let collected = crate::runtime()?
+        .block_on(collect_host(&target, &ctx))
+        .map_err(|error| CliError {
+            status: ExitStatus::Failures,
+            message: error.to_string(),
+            hint: None,
+        })?;
     write_atomically(&args.out, &collected.json).map_err(|e| {
         anyhow::Error::new(e).context(tf("collect.write_failed", &[("file", &args.out.display())]))
     })?;

@@ -16,6 +16,6 @@ pub use grade::grade_session;
 pub use layout::SessionDir;
 pub use manifest::{HostEntry, HostStatus, MANIFEST_VERSION, Manifest, Phase, PhaseRecord};
 pub use progress::ProgressMode;
-pub use run::{RunOptions, RunSummary, run_phase};
+pub use run::{FailedHost, RunOptions, RunSummary, run_phase};
 pub use signature::{SignatureFile, VerifyReport, sign_manifest, verify_session};
 pub use status::{StatusGrid, status_grid};

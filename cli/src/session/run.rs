@@ -55,7 +55,17 @@ pub struct RunSummary {
     /// Hosts skipped because already collected (`--resume`).
     pub skipped: Vec<String>,
     /// Hosts that failed, with the cause.
-    pub failed: Vec<(String, HostError)>,
+    pub failed: Vec<FailedHost>,
+}
+
+/// A host that failed, with the cause.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FailedHost {
+    /// `candidate/role`.
+    pub host: String,
+    /// Why.
+    #[serde(flatten)]
+    pub error: HostError,
 }
 
 pub(crate) fn now_rfc3339() -> String {
@@ -183,13 +193,13 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((label, Ok(_))) => summary.collected.push(label),
-            Ok((label, Err(error))) => summary.failed.push((label, error)),
+            Ok((label, Err(error))) => summary.failed.push(FailedHost { host: label, error }),
             Err(e) => return Err(anyhow::Error::new(e).context(t("session.task_failed"))),
         }
     }
     summary.collected.sort();
     summary.skipped.sort();
-    summary.failed.sort_by(|a, b| a.0.cmp(&b.0));
+    summary.failed.sort_by(|a, b| a.host.cmp(&b.host));
     let mut guard = manifest.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(record) = guard.phases.get_mut(&options.phase) {
         record.finished_at = Some(now_rfc3339());

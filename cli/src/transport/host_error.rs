@@ -1,7 +1,7 @@
 //! Why one host could not be collected: a kind (for the manifest and the summary) and a
 //! message (for people).
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -73,7 +73,10 @@ impl HostError {
 
 impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind.label(), self.message)
+        f.write_str(&tf(
+            "host_error.display",
+            &[("kind", &self.kind.label()), ("message", &self.message)],
+        ))
     }
 }
 

@@ -226,7 +226,7 @@ async fn connect_with_retry(
                         &[
                             ("address", &target.address),
                             ("port", &target.port),
-                            ("seconds", &limit.as_secs_f64()),
+                            ("seconds", &format!("{:.1}", limit.as_secs_f64())),
                         ],
                     ),
                 ));

@@ -88,8 +88,8 @@ pub(super) fn run(
             )?;
             if !summary.failed.is_empty() {
                 writeln!(out, "{}", t("run.failures"))?;
-                for (host, error) in &summary.failed {
-                    writeln!(out, "  {host} : {error}")?;
+                for failed in &summary.failed {
+                    writeln!(out, "  {} : {}", failed.host, failed.error)?;
                 }
                 writeln!(out, "{}", t("run.resume_hint"))?;
             }

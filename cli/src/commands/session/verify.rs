@@ -42,7 +42,14 @@ pub(super) fn run(
                     "verify.summary",
                     &[
                         ("files", &report.files_checked),
-                        ("signature", &report.signature)
+                        (
+                            "signature",
+                            &match report.signature.as_str() {
+                                "valid" => t("verify.state.valid"),
+                                "invalid" => t("verify.state.invalid"),
+                                _ => t("verify.state.absent"),
+                            },
+                        )
                     ],
                 )
             )?;
