@@ -21,6 +21,7 @@ pub struct CredentialStore {
     file: BTreeMap<String, Secret>,
     file_path: Option<PathBuf>,
     prompted: Mutex<BTreeMap<String, Secret>>,
+    refused: Mutex<std::collections::BTreeSet<String>>,
     allow_prompt: bool,
 }
 
@@ -53,6 +54,18 @@ impl CredentialStore {
         Ok(store)
     }
 
+    /// Looks up every name once, before collection starts, so that prompts happen one after
+    /// the other and never inside the concurrent host tasks. Missing names are left for the
+    /// hosts that need them to report.
+    pub fn prefetch<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
+        let mut unique: Vec<&str> = names.into_iter().collect();
+        unique.sort_unstable();
+        unique.dedup();
+        for name in unique {
+            let _ = self.get(name);
+        }
+    }
+
     /// The secret named `name`, or an error saying where it was looked for.
     pub fn get(&self, name: &str) -> anyhow::Result<Secret> {
         let var = env_var_name(name);
@@ -69,8 +82,23 @@ impl CredentialStore {
         if let Some(secret) = prompted.get(name) {
             return Ok(secret.clone());
         }
-        if self.allow_prompt {
-            let value = rpassword::prompt_password(tf("cred.prompt", &[("name", &name)]))?;
+        if self.allow_prompt
+            && !self
+                .refused
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(name)
+        {
+            let value = match rpassword::prompt_password(tf("cred.prompt", &[("name", &name)])) {
+                Ok(value) => value,
+                Err(e) => {
+                    self.refused
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(name.to_owned());
+                    return Err(e.into());
+                }
+            };
             let secret = Secret::new(value);
             prompted.insert(name.to_owned(), secret.clone());
             return Ok(secret);
@@ -173,6 +201,19 @@ mod tests {
         let error = read_credentials_file(&path).unwrap_err();
         let text = format!("{error:#}");
         assert!(!text.contains("S3cret"), "{text}");
+    }
+
+    #[test]
+    fn the_store_debug_never_shows_a_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_file(dir.path(), 0o600, "lab-linux: 'S3cret!'\n");
+        let store = CredentialStore::open(Some(&path)).unwrap();
+        assert_eq!(store.get("lab-linux").unwrap().expose(), "S3cret!");
+        let debug = format!("{store:?}");
+        assert!(
+            debug.contains("***") && !debug.contains("S3cret"),
+            "{debug}"
+        );
     }
 
     #[test]

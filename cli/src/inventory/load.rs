@@ -160,6 +160,15 @@ mod tests {
     }
 
     #[test]
+    fn a_password_in_the_inventory_is_refused_without_being_repeated() {
+        let text = error_of(
+            "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: A\n    hosts:\n      linux: { address: 10.0.0.1, password: 'Secr3t!' }\n",
+        );
+        assert!(text.contains("unknown field `password`"), "{text}");
+        assert!(!text.contains("Secr3t"), "{text}");
+    }
+
+    #[test]
     fn booleans_are_strict() {
         let inventory = parse_inventory(
             "session: { id: s1, referentiel: NO }\nsettings: { strict_host_keys: true }\n",

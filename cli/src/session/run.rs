@@ -117,6 +117,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     manifest.save(&manifest_path)?;
 
     let credentials = Arc::new(CredentialStore::open(options.credentials_file.as_deref())?);
+    credentials.prefetch(hosts.iter().filter_map(|h| h.cred.as_deref()));
     let known_hosts = Arc::new(KnownHosts::open(&dir.known_hosts()).map_err(|e| {
         anyhow::Error::new(e).context(tf(
             "session.known_hosts",
