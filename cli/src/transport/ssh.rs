@@ -1,12 +1,14 @@
-//! The SSH transport (russh): one connection per host, three exec round trips.
+//! The SSH transport (russh): one connection per host, two exec round trips.
 //!
-//! 1. `uname -m`: the host's architecture, to pick a matching agent binary;
-//! 2. upload: `cat > /tmp/constat-agent-<random>` with the binary on stdin, mode 0700
-//!    (skipped when the inventory names an installed `agent_path`);
-//! 3. `<agent> collect --request -` with the file request JSON on stdin (through `sudo -S`
+//! 1. upload: `cat > /tmp/constat-agent-<random>` with the binary on stdin, mode 0700, then
+//!    `uname -m` to check that the binary matches the host's architecture (skipped when the
+//!    inventory names an installed `agent_path`);
+//! 2. `<agent> collect --request -` with the file request JSON on stdin (through `sudo -S`
 //!    when asked: the password goes on stdin, never on a command line), followed in the same
 //!    command by the removal of what was uploaded. If that step never ran (time limit, lost
 //!    connection), a last `rm -f` is attempted.
+//!
+//! With `sudo`, the request travels as a second uploaded file (stdin carries the password).
 //!
 //! Host keys: trust on first use recorded in the session's `known_hosts`, or refusal of
 //! unknown keys with `--strict-host-keys`; a changed key is always refused, showing both
@@ -278,11 +280,17 @@ async fn authenticate(
     let mut tried = Vec::new();
     if let Some(key) = key {
         tried.push("publickey");
-        let hash = handle
-            .best_supported_rsa_hash()
-            .await
-            .map_err(protocol_error)?
-            .flatten();
+        // Only RSA keys need the server's preferred hash, and asking can wait up to 1 s for
+        // the server's extension info.
+        let hash = if key.algorithm().is_rsa() {
+            handle
+                .best_supported_rsa_hash()
+                .await
+                .map_err(protocol_error)?
+                .flatten()
+        } else {
+            None
+        };
         let result = handle
             .authenticate_publickey(
                 &target.user,
@@ -388,18 +396,23 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     trimmed.chars().take(300).collect()
 }
 
+/// Writes `bytes` to `path` (mode 0700), then runs `then`; returns its trimmed output.
 async fn upload(
     handle: &Handle<KeyPolicy>,
     path: &str,
     bytes: &[u8],
+    then: &str,
     uploaded: &Mutex<Vec<String>>,
     round_trips: &mut u32,
-) -> Result<(), HostError> {
+) -> Result<String, HostError> {
     uploaded
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .push(quote(path));
-    let command = format!("umask 077 && cat > {p} && chmod 700 {p}", p = quote(path));
+    let command = format!(
+        "umask 077 && cat > {p} && chmod 700 {p} && {then}",
+        p = quote(path)
+    );
     *round_trips += 1;
     let output = exec(handle, &command, Some(bytes)).await?;
     if output.status != Some(0) {
@@ -411,7 +424,7 @@ async fn upload(
             ),
         ));
     }
-    Ok(())
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 async fn run_agent(
@@ -427,9 +440,16 @@ async fn run_agent(
         None => {
             let binary = find_agent_binary()
                 .map_err(|message| HostError::new(HostErrorKind::NoAgent, message))?;
-            *round_trips += 1;
-            let uname = exec(handle, "uname -m", None).await?;
-            let arch = String::from_utf8_lossy(&uname.stdout).trim().to_owned();
+            let bytes = std::fs::read(&binary.path).map_err(|e| {
+                HostError::new(
+                    HostErrorKind::NoAgent,
+                    format!("{}: {e}", binary.path.display()),
+                )
+            })?;
+            let path = format!("/tmp/constat-agent-{}", random_suffix());
+            // The architecture comes back with the upload: one round trip instead of two.
+            // A binary that does not match is removed by the final clean-up.
+            let arch = upload(handle, &path, &bytes, "uname -m", uploaded, round_trips).await?;
             if !binary.matches(&arch) {
                 return Err(HostError::new(
                     HostErrorKind::NoAgent,
@@ -446,14 +466,6 @@ async fn run_agent(
                     ),
                 ));
             }
-            let bytes = std::fs::read(&binary.path).map_err(|e| {
-                HostError::new(
-                    HostErrorKind::NoAgent,
-                    format!("{}: {e}", binary.path.display()),
-                )
-            })?;
-            let path = format!("/tmp/constat-agent-{}", random_suffix());
-            upload(handle, &path, &bytes, uploaded, round_trips).await?;
             path
         }
     };
@@ -468,7 +480,7 @@ async fn run_agent(
             ));
         };
         let path = format!("/tmp/constat-request-{}.json", random_suffix());
-        upload(handle, &path, &request, uploaded, round_trips).await?;
+        upload(handle, &path, &request, "true", uploaded, round_trips).await?;
         let mut stdin = password.expose().as_bytes().to_vec();
         stdin.push(b'\n');
         (
