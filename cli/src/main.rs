@@ -1,3 +1,31 @@
 //! `constat`: the examiner's, trainer's and learner's command.
+//!
+//! Parses the command line, runs it, and maps the outcome to a documented exit code
+//! (see `constat --help`). A closed stdout (`constat … | head`) is not an error.
 
-fn main() {}
+use clap::Parser;
+use constat_cli::exit_status::ExitStatus;
+use constat_cli::{Cli, errors, run};
+use std::process::ExitCode;
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let format = cli.format;
+    let mut stdout = std::io::stdout().lock();
+    match run(cli, &mut stdout) {
+        Ok(status) => status.into(),
+        Err(error) if is_broken_pipe(&error) => ExitStatus::Success.into(),
+        Err(error) => {
+            drop(stdout);
+            errors::report(&error, format, &mut std::io::stderr()).into()
+        }
+    }
+}

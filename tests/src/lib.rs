@@ -5,3 +5,4 @@ pub mod netns;
 pub mod nspawn;
 pub mod real;
 pub mod samba;
+pub mod sshhost;

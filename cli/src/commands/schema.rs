@@ -1,0 +1,33 @@
+//! `constat schema [snapshot|inventory]`: prints a JSON Schema.
+
+use crate::exit_status::ExitStatus;
+use crate::inventory::inventory_schema;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+
+/// Which schema.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    /// Host snapshot (agent output).
+    Snapshot,
+    /// Session inventory.
+    Inventory,
+}
+
+/// Arguments of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Schéma à afficher.
+    #[arg(value_enum, default_value_t = SchemaKind::Snapshot)]
+    pub kind: SchemaKind,
+}
+
+/// Prints the schema.
+pub fn run(args: SchemaArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let text = match args.kind {
+        SchemaKind::Snapshot => constat_snapshot::schema::snapshot_schema(),
+        SchemaKind::Inventory => inventory_schema(),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(ExitStatus::Success)
+}

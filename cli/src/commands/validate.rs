@@ -1,0 +1,50 @@
+//! `constat validate FILE…`: checks inventories (packs once the checker core lands).
+
+use crate::exit_status::ExitStatus;
+use crate::i18n::tf;
+use crate::inventory::{load_inventory, resolve_hosts};
+use crate::output::{Format, write_json};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Fichiers d'inventaire (YAML).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Validates each file; the first error stops with its location.
+pub fn run(args: ValidateArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let mut results = Vec::new();
+    for file in &args.files {
+        let inventory = load_inventory(file)?;
+        let hosts = resolve_hosts(&inventory)?;
+        results.push(serde_json::json!({
+            "file": file.display().to_string(),
+            "kind": "inventory",
+            "candidates": inventory.candidates.len(),
+            "hosts": hosts.len(),
+        }));
+        if format == Format::Human {
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "validate.ok",
+                    &[
+                        ("file", &file.display()),
+                        ("candidates", &inventory.candidates.len()),
+                        ("hosts", &hosts.len()),
+                    ],
+                )
+            )?;
+        }
+    }
+    if format == Format::Json {
+        write_json(out, &results)?;
+    }
+    Ok(ExitStatus::Success)
+}

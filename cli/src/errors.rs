@@ -1,0 +1,78 @@
+//! User-facing errors: a classified error with an optional "what to do" hint, and the
+//! printer that shows an error chain as "erreur : …", "cause : …", "que faire : …".
+
+use crate::exit_status::{ExitStatus, status_of};
+use crate::i18n::t;
+use crate::output::Format;
+use std::fmt;
+use std::io::Write;
+
+/// An error with its exit status and a hint for the user.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit status this error maps to.
+    pub status: ExitStatus,
+    /// The message (already translated).
+    pub message: String,
+    /// What the user can do about it (already translated).
+    pub hint: Option<String>,
+}
+
+impl CliError {
+    /// An input error (exit 2) with a hint.
+    pub fn input(message: impl Into<String>, hint: impl Into<String>) -> CliError {
+        CliError {
+            status: ExitStatus::InputError,
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// A hint attached as context to any error (`.context(Hint(...))` would lose the message, so
+/// hints travel inside [`CliError`] or are found by [`hint_of`]).
+fn hint_of(error: &anyhow::Error) -> Option<String> {
+    error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<CliError>())
+        .and_then(|e| e.hint.clone())
+}
+
+/// Prints an error chain on `out` and returns the exit status it maps to.
+pub fn report(error: &anyhow::Error, format: Format, out: &mut dyn Write) -> ExitStatus {
+    let status = status_of(error);
+    let mut chain = error.chain().map(|c| c.to_string());
+    let first = chain.next().unwrap_or_default();
+    let causes: Vec<String> = chain.collect();
+    let hint = hint_of(error);
+    let _ = match format {
+        Format::Json => {
+            let value = serde_json::json!({
+                "error": first,
+                "causes": causes,
+                "hint": hint,
+                "exit_code": status.code(),
+            });
+            writeln!(out, "{value}")
+        }
+        Format::Human => {
+            let mut text = format!("{} : {first}\n", t("label.error"));
+            for cause in &causes {
+                text.push_str(&format!("{} : {cause}\n", t("label.cause")));
+            }
+            if let Some(hint) = &hint {
+                text.push_str(&format!("{} : {hint}\n", t("label.hint")));
+            }
+            out.write_all(text.as_bytes())
+        }
+    };
+    status
+}

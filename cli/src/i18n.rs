@@ -1,0 +1,593 @@
+//! User-facing messages in French (default) and English (`--lang en`).
+//!
+//! Every message the user can see goes through [`t`] or [`tf`] with a key of [`CATALOGUE`].
+//! Placeholders are `{name}`; [`tf`] replaces them. A test checks that every entry has both
+//! languages with the same placeholders, and that every key used in the sources exists.
+
+use clap::ValueEnum;
+use std::fmt::Display;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Language of user-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Lang {
+    /// Français (par défaut).
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+static LANG: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the language for the rest of the process.
+pub fn set_lang(lang: Lang) {
+    LANG.store(
+        match lang {
+            Lang::Fr => 0,
+            Lang::En => 1,
+        },
+        Ordering::Relaxed,
+    );
+}
+
+/// The current language.
+pub fn lang() -> Lang {
+    match LANG.load(Ordering::Relaxed) {
+        1 => Lang::En,
+        _ => Lang::Fr,
+    }
+}
+
+/// The message for `key` in the current language (the key itself when unknown, which a test
+/// prevents).
+pub fn t(key: &str) -> &'static str {
+    let en = lang() == Lang::En;
+    CATALOGUE
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, fr, english)| if en { *english } else { *fr })
+        .unwrap_or("(message manquant)")
+}
+
+/// The message for `key` with `{name}` placeholders replaced.
+pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut text = t(key).to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+/// `(key, français, English)`.
+pub const CATALOGUE: &[(&str, &str, &str)] = &[
+    ("label.error", "erreur", "error"),
+    (
+        "host_error.display",
+        "{kind} : {message}",
+        "{kind}: {message}",
+    ),
+    ("verify.state.absent", "absente", "absent"),
+    ("verify.state.valid", "valide", "valid"),
+    ("verify.state.invalid", "INVALIDE", "INVALID"),
+    ("label.cause", "cause", "cause"),
+    ("label.hint", "que faire", "what to do"),
+    (
+        "agent.not_found",
+        "aucun binaire de l'agent constat-agent trouvé (cherché : {tried})",
+        "no constat-agent binary found (looked at: {tried})",
+    ),
+    (
+        "collect.done",
+        "instantané écrit dans {file} (sha256 {sha256})",
+        "snapshot written to {file} (sha256 {sha256})",
+    ),
+    (
+        "collect.request_unreadable",
+        "impossible de lire le fichier de requête {file}",
+        "cannot read the request file {file}",
+    ),
+    (
+        "collect.request_invalid",
+        "fichier de requête {file} invalide (attendu {\"paths\": [...]})",
+        "invalid request file {file} (expected {\"paths\": [...]})",
+    ),
+    (
+        "collect.write_failed",
+        "impossible d'écrire l'instantané {file}",
+        "cannot write the snapshot {file}",
+    ),
+    (
+        "cred.file_invalid",
+        "fichier d'identifiants {file} invalide à la ligne {line}, colonne {column}",
+        "invalid credentials file {file} at line {line}, column {column}",
+    ),
+    (
+        "cred.file_invalid_hint",
+        "écrivez une ligne par identifiant : `nom: 'mot de passe'` (guillemets simples conseillés)",
+        "write one line per credential: `name: 'password'` (single quotes advised)",
+    ),
+    (
+        "cred.file_mode",
+        "le fichier d'identifiants {file} a les droits {mode} : il ne doit être lisible que par son propriétaire",
+        "the credentials file {file} has mode {mode}: only its owner may read it",
+    ),
+    (
+        "cred.file_mode_hint",
+        "chmod 600 {file}",
+        "chmod 600 {file}",
+    ),
+    (
+        "cred.file_unreadable",
+        "impossible de lire le fichier d'identifiants {file}",
+        "cannot read the credentials file {file}",
+    ),
+    (
+        "cred.missing",
+        "identifiant « {name} » introuvable",
+        "credential \"{name}\" not found",
+    ),
+    (
+        "cred.missing_hint",
+        "définissez la variable {var}, ajoutez-le au fichier d'identifiants ({file}) ou lancez la commande dans un terminal pour le saisir",
+        "set {var}, add it to the credentials file ({file}) or run the command in a terminal to type it",
+    ),
+    (
+        "cred.no_file",
+        "aucun fichier donné : --credentials",
+        "no file given: --credentials",
+    ),
+    (
+        "cred.prompt",
+        "Mot de passe pour « {name} » : ",
+        "Password for \"{name}\": ",
+    ),
+    (
+        "csv.bad_header",
+        "{file} : la première ligne doit être l'en-tête id,name[,variable…]",
+        "{file}: the first line must be the header id,name[,variable…]",
+    ),
+    (
+        "csv.bad_header_hint",
+        "exemple : « id,name,num » puis « c01,Alice Martin,1 » (séparateur , ou ;)",
+        "example: \"id,name,num\" then \"c01,Alice Martin,1\" (separator , or ;)",
+    ),
+    (
+        "csv.empty_id",
+        "{file}:{line} : identifiant de candidat vide",
+        "{file}:{line}: empty candidate id",
+    ),
+    (
+        "csv.invalid",
+        "{file}:{line} : CSV invalide : {message}",
+        "{file}:{line}: invalid CSV: {message}",
+    ),
+    (
+        "csv.unreadable",
+        "impossible de lire la liste de candidats {file}",
+        "cannot read the candidate list {file}",
+    ),
+    (
+        "export.done",
+        "session exportée dans {dir} ({files} fichiers, vérifiés)",
+        "session exported to {dir} ({files} files, verified)",
+    ),
+    (
+        "export.exists",
+        "la destination {dir} existe déjà",
+        "the destination {dir} already exists",
+    ),
+    (
+        "export.exists_hint",
+        "choisissez un dossier qui n'existe pas encore",
+        "choose a directory that does not exist yet",
+    ),
+    (
+        "export.no_manifest",
+        "{dir} n'a pas de manifest.json : ce n'est pas une session relevée",
+        "{dir} has no manifest.json: not a collected session",
+    ),
+    (
+        "export.no_manifest_hint",
+        "lancez d'abord « constat session run <dossier> --phase start »",
+        "run \"constat session run <dir> --phase start\" first",
+    ),
+    (
+        "export.verify_failed",
+        "la copie ne correspond pas au manifeste",
+        "the copy does not match the manifest",
+    ),
+    (
+        "init.done",
+        "session créée dans {dir} : {candidates} candidats, {hosts} hôtes",
+        "session created in {dir}: {candidates} candidates, {hosts} hosts",
+    ),
+    (
+        "init.exists",
+        "{dir} contient déjà une session",
+        "{dir} already holds a session",
+    ),
+    (
+        "init.exists_hint",
+        "choisissez un autre dossier, ou poursuivez celle-ci avec « constat session run »",
+        "choose another directory, or continue this one with \"constat session run\"",
+    ),
+    (
+        "inventory.bad_name",
+        "{file} : {what} = « {value} » ne peut pas servir de nom de dossier",
+        "{file}: {what} = \"{value}\" cannot be used as a directory name",
+    ),
+    (
+        "inventory.bad_name_hint",
+        "utilisez seulement des lettres, chiffres, « . », « _ » et « - »",
+        "use only letters, digits, \".\", \"_\" and \"-\"",
+    ),
+    (
+        "inventory.duplicate_candidate",
+        "{file} : le candidat « {id} » apparaît deux fois",
+        "{file}: candidate \"{id}\" appears twice",
+    ),
+    (
+        "inventory.duplicate_candidate_hint",
+        "donnez à chaque candidat un identifiant unique (inventaire et CSV réunis)",
+        "give each candidate a unique id (inventory and CSV together)",
+    ),
+    ("inventory.in_file", "dans {file}", "in {file}"),
+    (
+        "inventory.invalid",
+        "{file}:{line}:{column} : inventaire invalide : {message}",
+        "{file}:{line}:{column}: invalid inventory: {message}",
+    ),
+    (
+        "inventory.invalid_hint",
+        "comparez avec le schéma : « constat schema inventory »",
+        "compare with the schema: \"constat schema inventory\"",
+    ),
+    (
+        "inventory.no_address",
+        "{host} : aucune adresse (ni dans l'hôte, ni dans defaults)",
+        "{host}: no address (neither in the host nor in defaults)",
+    ),
+    (
+        "inventory.no_address_hint",
+        "ajoutez « address: » à l'hôte ou au rôle dans « defaults: »",
+        "add \"address:\" to the host or to the role under \"defaults:\"",
+    ),
+    (
+        "inventory.template_hint",
+        "variables connues : ${candidate}, ${name} et les clés de « vars: » du candidat (ou colonnes du CSV)",
+        "known variables: ${candidate}, ${name} and the keys of the candidate's \"vars:\" (or CSV columns)",
+    ),
+    (
+        "inventory.unclosed_template",
+        "{host} : modèle non fermé (accolade fermante manquante) dans « {value} »",
+        "{host}: unclosed template (missing closing brace) in \"{value}\"",
+    ),
+    (
+        "inventory.unknown_variable",
+        "{host} : variable « {var} » inconnue pour le candidat {candidate}",
+        "{host}: unknown variable \"{var}\" for candidate {candidate}",
+    ),
+    (
+        "inventory.unreadable",
+        "impossible de lire l'inventaire {file}",
+        "cannot read the inventory {file}",
+    ),
+    (
+        "inventory.zero_concurrency",
+        "{file} : settings.concurrency doit valoir au moins 1",
+        "{file}: settings.concurrency must be at least 1",
+    ),
+    (
+        "inventory.zero_concurrency_hint",
+        "mettez par exemple « concurrency: 16 »",
+        "set for example \"concurrency: 16\"",
+    ),
+    ("kind.agent_failed", "échec de l'agent", "agent failed"),
+    (
+        "kind.auth_refused",
+        "authentification refusée",
+        "authentication refused",
+    ),
+    ("kind.bad_output", "sortie invalide", "bad output"),
+    (
+        "kind.credentials",
+        "identifiant manquant",
+        "missing credential",
+    ),
+    ("kind.host_key", "clé d'hôte refusée", "host key refused"),
+    ("kind.no_agent", "agent indisponible", "no agent"),
+    ("kind.other", "erreur", "error"),
+    ("kind.sudo_refused", "sudo refusé", "sudo refused"),
+    ("kind.timeout", "délai dépassé", "timed out"),
+    ("kind.unreachable", "injoignable", "unreachable"),
+    (
+        "kind.unsupported",
+        "transport indisponible",
+        "transport unavailable",
+    ),
+    (
+        "progress.collected",
+        "relevé en {seconds} s",
+        "collected in {seconds} s",
+    ),
+    ("progress.collecting", "relevé en cours…", "collecting…"),
+    ("progress.failed", "échec — {error}", "failed — {error}"),
+    ("progress.line", "{host} : {outcome}", "{host}: {outcome}"),
+    ("progress.waiting", "en attente", "waiting"),
+    ("run.failures", "hôtes en échec :", "failed hosts:"),
+    (
+        "run.resume_hint",
+        "que faire : corrigez ces hôtes puis relancez avec --resume (seuls les hôtes manquants seront relevés)",
+        "what to do: fix these hosts then run again with --resume (only the missing hosts are collected)",
+    ),
+    (
+        "run.summary",
+        "phase {phase} : {collected} relevés, {skipped} déjà relevés, {failed} en échec ({seconds} s)",
+        "phase {phase}: {collected} collected, {skipped} already collected, {failed} failed ({seconds} s)",
+    ),
+    (
+        "session.known_hosts",
+        "impossible de lire {file}",
+        "cannot read {file}",
+    ),
+    (
+        "session.manifest_unreadable",
+        "manifeste {file} illisible",
+        "unreadable manifest {file}",
+    ),
+    (
+        "session.task_failed",
+        "une tâche de relevé s'est arrêtée anormalement",
+        "a collection task stopped abnormally",
+    ),
+    (
+        "session.write_failed",
+        "impossible d'écrire {file} : {error}",
+        "cannot write {file}: {error}",
+    ),
+    (
+        "sign.done",
+        "manifeste signé : {file} (clé {key})",
+        "manifest signed: {file} (key {key})",
+    ),
+    (
+        "sign.key_hint",
+        "créez une clé avec « ssh-keygen -t ed25519 -N '' -f cle-examinateur »",
+        "create a key with \"ssh-keygen -t ed25519 -N '' -f examiner-key\"",
+    ),
+    (
+        "sign.key_unreadable",
+        "clé privée {file} illisible : {error}",
+        "unreadable private key {file}: {error}",
+    ),
+    (
+        "sign.no_manifest",
+        "impossible de lire {file}",
+        "cannot read {file}",
+    ),
+    (
+        "sign.not_ed25519",
+        "{file} n'est pas une clé ed25519",
+        "{file} is not an ed25519 key",
+    ),
+    (
+        "ssh.agent_failed",
+        "l'agent a échoué (code {code}) : {stderr}",
+        "the agent failed (exit code {code}): {stderr}",
+    ),
+    (
+        "ssh.agent_no_status",
+        "l'agent s'est arrêté sans code de sortie : {stderr}",
+        "the agent stopped without an exit code: {stderr}",
+    ),
+    (
+        "ssh.arch_mismatch",
+        "l'hôte est {arch} mais l'agent {path} est {binary_arch} : construisez l'agent pour {arch} et désignez-le avec CONSTAT_AGENT_BIN",
+        "the host is {arch} but the agent {path} is {binary_arch}: build the agent for {arch} and point CONSTAT_AGENT_BIN at it",
+    ),
+    (
+        "ssh.auth_refused",
+        "le compte {user} a été refusé (méthodes essayées : {methods}) ; vérifiez le compte et l'identifiant",
+        "account {user} was refused (methods tried: {methods}); check the account and the credential",
+    ),
+    (
+        "ssh.connect_failed",
+        "connexion à {address}:{port} impossible : {error}",
+        "cannot connect to {address}:{port}: {error}",
+    ),
+    (
+        "ssh.connect_timeout",
+        "pas de réponse de {address}:{port} en {seconds} s",
+        "no answer from {address}:{port} within {seconds} s",
+    ),
+    (
+        "ssh.host_timeout",
+        "l'hôte n'a pas fini en {seconds} s (délai par hôte)",
+        "the host did not finish within {seconds} s (per-host limit)",
+    ),
+    (
+        "ssh.key_changed",
+        "la clé de {host} a changé : enregistrée {old}, présentée {new} ; si la machine a été réinstallée, retirez sa ligne du fichier known_hosts de la session",
+        "the key of {host} changed: recorded {old}, presented {new}; if the machine was reinstalled, remove its line from the session's known_hosts file",
+    ),
+    (
+        "ssh.key_file",
+        "clé privée {file} illisible : {error}",
+        "unreadable private key {file}: {error}",
+    ),
+    (
+        "ssh.key_unknown",
+        "clé de {host} inconnue ({fingerprint}) et --strict-host-keys est actif ; ajoutez-la au fichier known_hosts de la session après l'avoir vérifiée",
+        "unknown key for {host} ({fingerprint}) and --strict-host-keys is on; add it to the session's known_hosts after checking it",
+    ),
+    (
+        "ssh.key_unreadable",
+        "clé de {host} illisible",
+        "unreadable key from {host}",
+    ),
+    ("ssh.protocol", "erreur SSH : {error}", "SSH error: {error}"),
+    (
+        "ssh.sudo_needs_password",
+        "{host} : sudo demandé mais aucun identifiant (cred) pour le mot de passe",
+        "{host}: sudo requested but no credential (cred) for the password",
+    ),
+    (
+        "ssh.sudo_refused",
+        "sudo a refusé le compte {user} : {stderr}",
+        "sudo refused account {user}: {stderr}",
+    ),
+    (
+        "ssh.upload_failed",
+        "dépôt de {path} impossible : {stderr}",
+        "cannot upload {path}: {stderr}",
+    ),
+    ("status.candidate", "candidat", "candidate"),
+    ("status.collected", "relevé", "collected"),
+    ("status.damaged", "ENDOMMAGÉ", "DAMAGED"),
+    ("status.failed", "échec", "failed"),
+    ("status.pending", "à faire", "pending"),
+    (
+        "transport.bad_output",
+        "la sortie de l'agent n'est pas un instantané valide : {error} ; début : {start}",
+        "the agent's output is not a valid snapshot: {error}; start: {start}",
+    ),
+    (
+        "transport.unsupported",
+        "le transport {transport} n'est pas encore disponible dans cette version",
+        "the {transport} transport is not available in this build yet",
+    ),
+    (
+        "validate.ok",
+        "{file} : inventaire valide ({candidates} candidats, {hosts} hôtes)",
+        "{file}: valid inventory ({candidates} candidates, {hosts} hosts)",
+    ),
+    (
+        "verify.bad_signature_file",
+        "fichier de signature invalide : {error}",
+        "invalid signature file: {error}",
+    ),
+    (
+        "verify.manifest_changed",
+        "le manifeste a changé depuis la signature",
+        "the manifest changed since it was signed",
+    ),
+    (
+        "verify.missing",
+        "{file} manquant : {error}",
+        "{file} missing: {error}",
+    ),
+    ("verify.ok", "tout correspond", "everything matches"),
+    (
+        "verify.other_signer",
+        "signé par une autre clé que celle attendue",
+        "signed by another key than the expected one",
+    ),
+    (
+        "verify.sha_mismatch",
+        "{file} : sha256 différent du manifeste",
+        "{file}: sha256 differs from the manifest",
+    ),
+    (
+        "verify.sidecar_mismatch",
+        "{file} : sha256 différent du fichier .sha256",
+        "{file}: sha256 differs from the .sha256 file",
+    ),
+    (
+        "verify.signature_invalid",
+        "signature invalide",
+        "invalid signature",
+    ),
+    (
+        "verify.signer_unreadable",
+        "impossible de lire la clé publique {file}",
+        "cannot read the public key {file}",
+    ),
+    (
+        "verify.summary",
+        "{files} instantanés vérifiés, signature : {signature}",
+        "{files} snapshots checked, signature: {signature}",
+    ),
+    (
+        "verify.unsigned",
+        "le manifeste n'est pas signé",
+        "the manifest is not signed",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            let after = &rest[start + 1..];
+            let Some(end) = after.find('}') else { break };
+            found.insert(after[..end].to_owned());
+            rest = &after[end + 1..];
+        }
+        found
+    }
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_placeholders() {
+        let mut keys = BTreeSet::new();
+        for (key, fr, en) in CATALOGUE {
+            assert!(keys.insert(*key), "duplicate key {key}");
+            assert!(!fr.trim().is_empty(), "{key}: French text missing");
+            assert!(!en.trim().is_empty(), "{key}: English text missing");
+            assert_eq!(
+                placeholders(fr),
+                placeholders(en),
+                "{key}: placeholders differ"
+            );
+        }
+    }
+
+    fn used_keys(dir: &Path, keys: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                used_keys(&path, keys);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for marker in [concat!("t", "("), concat!("tf", "(")] {
+                for (index, _) in text.match_indices(marker) {
+                    let before = text[..index].chars().next_back().unwrap_or(' ');
+                    if before.is_alphanumeric() || before == '_' {
+                        continue;
+                    }
+                    let rest = text[index + marker.len()..].trim_start();
+                    let Some(rest) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    let end = rest.find('"').unwrap();
+                    keys.insert(rest[..end].to_owned());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_the_sources_exists() {
+        let mut keys = BTreeSet::new();
+        used_keys(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut keys,
+        );
+        let known: BTreeSet<&str> = CATALOGUE.iter().map(|(k, _, _)| *k).collect();
+        let missing: Vec<&String> = keys
+            .iter()
+            .filter(|k| !known.contains(k.as_str()) && !k.contains('{'))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys missing from the catalogue: {missing:?}"
+        );
+    }
+}

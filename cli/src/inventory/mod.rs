@@ -1,0 +1,13 @@
+//! The session inventory: candidates, their hosts by role, defaults per role.
+
+mod csv_import;
+mod load;
+mod model;
+mod resolve;
+
+pub use csv_import::import_candidates;
+pub use load::{load_inventory, parse_inventory};
+pub use model::{
+    Candidate, HostSpec, Inventory, SessionInfo, Settings, TransportKind, inventory_schema,
+};
+pub use resolve::{HostTarget, resolve_hosts};

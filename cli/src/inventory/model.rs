@@ -1,0 +1,180 @@
+//! Inventory types, as written in YAML; `schemas/inventory.schema.json` is generated from them.
+//!
+//! ```yaml
+//! session: { id: tssr-2026-11, referentiel: TSSR, profile: standard, pack: packs/tssr.yaml }
+//! settings: { concurrency: 16, connect_timeout_s: 10, host_timeout_s: 300 }
+//! defaults:
+//!   linux: { transport: ssh, address: "10.0.${num}.20", user: root, cred: lab-linux }
+//! candidates:
+//!   - { id: c01, name: Alice Martin, vars: { num: "1" } }
+//!   - id: c02
+//!     name: Bruno Petit
+//!     hosts: { linux: { address: 10.0.2.21, cred: "${candidate}-linux" } }
+//! ```
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A session inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// What the session is.
+    pub session: SessionInfo,
+    /// How collection runs.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Host settings per role (`linux`, `server`, `client`), applied to every candidate.
+    /// Strings may use `${candidate}` and `${<variable>}` from the candidate's `vars`.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, HostSpec>,
+    /// The candidates.
+    #[serde(default)]
+    pub candidates: Vec<Candidate>,
+}
+
+/// Identity of the exam session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInfo {
+    /// Session id (letters, digits, `.`, `_`, `-`).
+    pub id: String,
+    /// Référentiel (e.g. `TSSR`).
+    pub referentiel: String,
+    /// Exam profile within the référentiel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Path of the rule pack (the answer key; it never leaves the examiner's machine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<String>,
+    /// Planned start time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Planned end time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+}
+
+/// Collection settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Hosts collected at the same time.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
+    /// Time limit to connect to a host, in seconds.
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_s: u64,
+    /// Time limit for a whole host (connect, upload, collect, clean up), in seconds.
+    #[serde(default = "default_host_timeout")]
+    pub host_timeout_s: u64,
+    /// Refuse unknown or changed host keys instead of trusting them on first use.
+    #[serde(default)]
+    pub strict_host_keys: bool,
+    /// Paths of files the agent reports on (until the pack provides them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request: Vec<String>,
+}
+
+fn default_concurrency() -> usize {
+    16
+}
+fn default_connect_timeout() -> u64 {
+    10
+}
+fn default_host_timeout() -> u64 {
+    300
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            concurrency: default_concurrency(),
+            connect_timeout_s: default_connect_timeout(),
+            host_timeout_s: default_host_timeout(),
+            strict_host_keys: false,
+            request: Vec::new(),
+        }
+    }
+}
+
+/// One candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    /// Candidate id, used as a directory name (letters, digits, `.`, `_`, `-`).
+    pub id: String,
+    /// Full name, as shown in reports.
+    pub name: String,
+    /// Per-candidate variables for `${...}` templates.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vars: BTreeMap<String, String>,
+    /// Hosts by role; fields left out come from `defaults`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hosts: BTreeMap<String, HostSpec>,
+}
+
+/// How to reach one host; every field is optional so that defaults can fill it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    /// Address (IP or name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Port (SSH default 22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Transport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<TransportKind>,
+    /// Account to log in with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Name of the credential holding the password (never the password itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cred: Option<String>,
+    /// Private key file for SSH public-key authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Agent already installed on the host: nothing is uploaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_path: Option<String>,
+    /// Run the agent through `sudo -S` (password from `cred`) when the account is not root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sudo: Option<bool>,
+}
+
+/// How a host is collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    /// This machine, agent run in-process.
+    Local,
+    /// SSH: upload and run the agent.
+    Ssh,
+    /// WinRM: PowerShell probe (Windows hosts).
+    Winrm,
+    /// LDAP: directory collector (AD DS).
+    Ldap,
+}
+
+impl TransportKind {
+    /// The name as written in the inventory.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportKind::Local => "local",
+            TransportKind::Ssh => "ssh",
+            TransportKind::Winrm => "winrm",
+            TransportKind::Ldap => "ldap",
+        }
+    }
+}
+
+/// The inventory JSON Schema, pretty-printed with a trailing newline.
+pub fn inventory_schema() -> String {
+    let schema = schemars::schema_for!(Inventory);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

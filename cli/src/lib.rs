@@ -1,0 +1,102 @@
+//! The `constat` command: collection over transports, exam sessions, validation, schemas.
+//!
+//! `main.rs` only parses arguments and calls [`run`]; every subcommand lives in its own file
+//! under `commands/`. User-facing text goes through [`i18n`] (French by default).
+
+pub mod commands;
+pub mod credentials;
+pub mod errors;
+pub mod exit_status;
+pub mod i18n;
+pub mod inventory;
+pub mod output;
+pub mod secret;
+pub mod session;
+pub mod transport;
+
+use clap::{Parser, Subcommand};
+use exit_status::ExitStatus;
+use std::io::Write;
+
+/// Text shown after `constat --help`.
+pub const AFTER_HELP: &str = "Codes de sortie :
+  0  tout ce qui était demandé a été fait
+  1  exécution terminée, mais des hôtes ont échoué (ou, une fois la notation branchée, des contrôles)
+  2  erreur d'utilisation ou d'entrée (arguments, inventaire invalide, fichier d'identifiants refusé)
+  3  erreur d'entrée/sortie (fichier illisible ou impossible à écrire)
+
+Les mots de passe ne se donnent jamais en ligne de commande : variables CONSTAT_CRED_<NOM>,
+fichier d'identifiants en mode 0600, ou saisie interactive.";
+
+/// constat : relevé de l'état réel des machines d'examen et évaluation indicative.
+#[derive(Debug, Parser)]
+#[command(
+    name = "constat",
+    version,
+    about = "constat : relève l'état réel des machines d'examen et en donne une évaluation indicative",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Format de sortie.
+    #[arg(long, global = true, value_enum, default_value_t = output::Format::Human)]
+    pub format: output::Format,
+    /// Langue des messages.
+    #[arg(long, global = true, value_enum, default_value_t = i18n::Lang::Fr)]
+    pub lang: i18n::Lang,
+    /// Commande.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Relève un hôte et écrit son instantané (snapshot) JSON.
+    Collect(commands::collect::CollectArgs),
+    /// Sessions d'examen : init, run, status, export, sign, verify.
+    #[command(subcommand)]
+    Session(commands::session::SessionCommand),
+    /// Vérifie des fichiers d'inventaire.
+    Validate(commands::validate::ValidateArgs),
+    /// Affiche les schémas JSON (instantané, inventaire).
+    Schema(commands::schema::SchemaArgs),
+    /// Génère l'autocomplétion pour un shell.
+    Completions(commands::completions::CompletionsArgs),
+}
+
+/// Runs a parsed command line, writing results on `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    i18n::set_lang(cli.lang);
+    let format = cli.format;
+    match cli.command {
+        Command::Collect(args) => commands::collect::run(args, format, out),
+        Command::Session(command) => commands::session::run(command, format, out),
+        Command::Validate(args) => commands::validate::run(args, format, out),
+        Command::Schema(args) => commands::schema::run(args, out),
+        Command::Completions(args) => commands::completions::run(args, out),
+    }
+}
+
+/// A tokio runtime for the commands that talk to hosts.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_commands_and_exit_codes() {
+        let help = Cli::command().render_long_help().to_string();
+        insta::assert_snapshot!(help);
+    }
+}

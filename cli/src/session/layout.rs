@@ -1,0 +1,61 @@
+//! Where things are in a session directory.
+//!
+//! ```text
+//! <session>/inventory.yaml           the inventory (candidates merged from CSV)
+//! <session>/known_hosts              SSH host keys, trust on first use
+//! <session>/request.json             files the agents report on (never the pack)
+//! <session>/manifest.json            files, sha256, times, per-host durations and errors
+//! <session>/manifest.json.sig        optional ed25519 signature of the manifest
+//! <session>/<candidate>/<phase>/<role>.json (+ .json.sha256)
+//! ```
+
+use super::manifest::Phase;
+use std::path::{Path, PathBuf};
+
+/// A session directory.
+#[derive(Debug, Clone)]
+pub struct SessionDir {
+    root: PathBuf,
+}
+
+impl SessionDir {
+    /// The session at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> SessionDir {
+        SessionDir { root: root.into() }
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The inventory copy.
+    pub fn inventory(&self) -> PathBuf {
+        self.root.join("inventory.yaml")
+    }
+
+    /// The host keys.
+    pub fn known_hosts(&self) -> PathBuf {
+        self.root.join("known_hosts")
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> PathBuf {
+        self.root.join("manifest.json")
+    }
+
+    /// The manifest signature.
+    pub fn signature(&self) -> PathBuf {
+        self.root.join("manifest.json.sig")
+    }
+
+    /// Path of a snapshot relative to the session root.
+    pub fn snapshot_relative(candidate: &str, phase: Phase, role: &str) -> String {
+        format!("{candidate}/{}/{role}.json", phase.as_str())
+    }
+
+    /// Absolute path of a file named relative to the root.
+    pub fn file(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+}

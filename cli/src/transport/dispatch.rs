@@ -1,0 +1,88 @@
+//! One entry point for every transport: [`collect_host`] picks local, SSH, or a plugged-in
+//! collector (WinRM and LDAP register through [`RemoteCollector`] when they land).
+
+use super::host_error::{HostError, HostErrorKind};
+use super::known_hosts::KnownHosts;
+use super::{collect_local, collect_ssh};
+use crate::credentials::CredentialStore;
+use crate::i18n::tf;
+use crate::inventory::{HostTarget, TransportKind};
+use constat_snapshot::FileRequest;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What every transport needs besides the host.
+#[derive(Clone)]
+pub struct CollectContext {
+    /// Credentials by name.
+    pub credentials: Arc<CredentialStore>,
+    /// Host keys of the session.
+    pub known_hosts: Arc<KnownHosts>,
+    /// Refuse unknown host keys.
+    pub strict_host_keys: bool,
+    /// Time limit to connect.
+    pub connect_timeout: Duration,
+    /// Time limit for the whole host.
+    pub host_timeout: Duration,
+    /// Files the agent reports on (never the pack itself).
+    pub request: FileRequest,
+    /// Collectors for other transports (WinRM, LDAP), by kind.
+    pub plugged: BTreeMap<&'static str, Arc<dyn RemoteCollector>>,
+}
+
+/// A snapshot as returned by a host.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    /// The snapshot JSON, exactly as the agent printed it (already validated).
+    pub json: Vec<u8>,
+    /// SSH exec round trips used (0 for local).
+    pub round_trips: u32,
+}
+
+/// The future a plugged collector returns.
+pub type CollectFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Collected, HostError>> + Send + 'a>>;
+
+/// A transport implemented elsewhere (WinRM, LDAP): the seam they plug into.
+pub trait RemoteCollector: Send + Sync {
+    /// Collects `target`.
+    fn collect<'a>(&'a self, target: &'a HostTarget, ctx: &'a CollectContext) -> CollectFuture<'a>;
+}
+
+/// Collects one host with its transport.
+pub async fn collect_host(
+    target: &HostTarget,
+    ctx: &CollectContext,
+) -> Result<Collected, HostError> {
+    match target.transport {
+        TransportKind::Local => collect_local(ctx).await,
+        TransportKind::Ssh => collect_ssh(target, ctx).await,
+        other => match ctx.plugged.get(other.as_str()) {
+            Some(collector) => collector.collect(target, ctx).await,
+            None => Err(HostError::new(
+                HostErrorKind::Unsupported,
+                tf("transport.unsupported", &[("transport", &other.as_str())]),
+            )),
+        },
+    }
+}
+
+/// Checks that `json` is a snapshot; otherwise a `bad_output` error quoting its first bytes.
+pub(crate) fn validate_snapshot(json: &[u8]) -> Result<(), HostError> {
+    let text = String::from_utf8_lossy(json);
+    constat_snapshot::Snapshot::from_json(&text)
+        .map(|_| ())
+        .map_err(|e| {
+            let start: String = text.chars().take(80).collect();
+            HostError::new(
+                HostErrorKind::BadOutput,
+                tf(
+                    "transport.bad_output",
+                    &[("error", &e), ("start", &format!("{start:?}"))],
+                ),
+            )
+        })
+}

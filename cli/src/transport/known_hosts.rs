@@ -1,0 +1,111 @@
+//! The session's `known_hosts` file: trust on first use, or refuse unknown and changed keys
+//! (`--strict-host-keys`). One line per host: `[address]:port <OpenSSH public key>`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// What the file says about a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// Same key as recorded.
+    Known,
+    /// No key recorded for this host.
+    Unknown,
+    /// Another key is recorded (OpenSSH text of the recorded key).
+    Changed(String),
+}
+
+/// Host keys of one session.
+#[derive(Debug)]
+pub struct KnownHosts {
+    path: PathBuf,
+    entries: Mutex<BTreeMap<String, String>>,
+}
+
+impl KnownHosts {
+    /// Reads `path` (missing = empty).
+    pub fn open(path: &Path) -> std::io::Result<KnownHosts> {
+        let mut entries = BTreeMap::new();
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                for line in text.lines() {
+                    if let Some((host, key)) = line.trim().split_once(' ')
+                        && !host.starts_with('#')
+                    {
+                        entries.insert(host.to_owned(), key.trim().to_owned());
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        Ok(KnownHosts {
+            path: path.to_owned(),
+            entries: Mutex::new(entries),
+        })
+    }
+
+    /// The file's host field for `address:port`.
+    pub fn host_field(address: &str, port: u16) -> String {
+        format!("[{address}]:{port}")
+    }
+
+    /// Compares `key` (OpenSSH text, `ssh-ed25519 AAAA…`) with the recorded one.
+    pub fn check(&self, host: &str, key: &str) -> KeyCheck {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match entries.get(host) {
+            None => KeyCheck::Unknown,
+            Some(recorded) if same_key(recorded, key) => KeyCheck::Known,
+            Some(recorded) => KeyCheck::Changed(recorded.clone()),
+        }
+    }
+
+    /// Records a first-seen key (appends a line, synced to disk).
+    pub fn record(&self, host: &str, key: &str) -> std::io::Result<()> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        file.write_all(format!("{host} {}\n", key_material(key)).as_bytes())?;
+        file.sync_all()?;
+        entries.insert(host.to_owned(), key_material(key));
+        Ok(())
+    }
+}
+
+/// `type base64`, without a trailing comment.
+fn key_material(key: &str) -> String {
+    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+fn same_key(a: &str, b: &str) -> bool {
+    key_material(a) == key_material(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_use_is_recorded_then_changes_are_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("known_hosts");
+        let hosts = KnownHosts::open(&path).unwrap();
+        let host = KnownHosts::host_field("10.0.0.1", 22);
+        assert_eq!(hosts.check(&host, "ssh-ed25519 AAAA1"), KeyCheck::Unknown);
+        hosts.record(&host, "ssh-ed25519 AAAA1 comment").unwrap();
+        let reopened = KnownHosts::open(&path).unwrap();
+        assert_eq!(reopened.check(&host, "ssh-ed25519 AAAA1"), KeyCheck::Known);
+        assert_eq!(
+            reopened.check(&host, "ssh-ed25519 AAAA2"),
+            KeyCheck::Changed("ssh-ed25519 AAAA1".to_owned())
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[10.0.0.1]:22 ssh-ed25519 AAAA1\n"
+        );
+    }
+}

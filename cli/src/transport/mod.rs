@@ -1,0 +1,15 @@
+//! Transports: how a host's snapshot reaches the examiner's machine.
+
+mod agent_binary;
+mod dispatch;
+mod host_error;
+mod known_hosts;
+mod local;
+mod ssh;
+
+pub use agent_binary::{AgentBinary, find_agent_binary};
+pub use dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector, collect_host};
+pub use host_error::{HostError, HostErrorKind};
+pub use known_hosts::KnownHosts;
+pub use local::collect_local;
+pub use ssh::collect_ssh;

@@ -1,0 +1,543 @@
+//! The SSH transport (russh): one connection per host, two exec round trips.
+//!
+//! 1. upload: `cat > /tmp/constat-agent-<random>` with the binary on stdin, mode 0700, then
+//!    `uname -m` to check that the binary matches the host's architecture (skipped when the
+//!    inventory names an installed `agent_path`);
+//! 2. `<agent> collect --request -` with the file request JSON on stdin (through `sudo -S`
+//!    when asked: the password goes on stdin, never on a command line), followed in the same
+//!    command by the removal of what was uploaded. If that step never ran (time limit, lost
+//!    connection), a last `rm -f` is attempted.
+//!
+//! With `sudo`, the request travels as a second uploaded file (stdin carries the password).
+//!
+//! Host keys: trust on first use recorded in the session's `known_hosts`, or refusal of
+//! unknown keys with `--strict-host-keys`; a changed key is always refused, showing both
+//! fingerprints. A refused or reset connection is retried once; authentication failures are not.
+
+use super::agent_binary::find_agent_binary;
+use super::dispatch::{CollectContext, Collected, validate_snapshot};
+use super::host_error::{HostError, HostErrorKind};
+use super::known_hosts::{KeyCheck, KnownHosts};
+use crate::i18n::tf;
+use crate::inventory::HostTarget;
+use crate::secret::Secret;
+use russh::client::{self, Handle, KeyboardInteractiveAuthResponse};
+use russh::keys::{HashAlg, PrivateKey, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
+use russh::{ChannelMsg, Disconnect};
+use std::io::Read;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Time allowed for the last-chance cleanup of uploaded files.
+const CLEANUP_LIMIT: Duration = Duration::from_secs(5);
+
+struct KeyPolicy {
+    host_field: String,
+    known_hosts: Arc<KnownHosts>,
+    strict: bool,
+    issue: Arc<Mutex<Option<HostError>>>,
+}
+
+impl KeyPolicy {
+    fn refuse(&self, error: HostError) -> bool {
+        *self.issue.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+        false
+    }
+
+    fn decide(&self, key: &PublicKey) -> bool {
+        let Ok(text) = key.to_openssh() else {
+            return self.refuse(HostError::new(
+                HostErrorKind::HostKey,
+                tf("ssh.key_unreadable", &[("host", &self.host_field)]),
+            ));
+        };
+        let fingerprint = key.fingerprint(HashAlg::Sha256);
+        match self.known_hosts.check(&self.host_field, &text) {
+            KeyCheck::Known => true,
+            KeyCheck::Unknown if !self.strict => {
+                match self.known_hosts.record(&self.host_field, &text) {
+                    Ok(()) => true,
+                    Err(e) => self.refuse(HostError::new(HostErrorKind::Other, e.to_string())),
+                }
+            }
+            KeyCheck::Unknown => self.refuse(HostError::new(
+                HostErrorKind::HostKey,
+                tf(
+                    "ssh.key_unknown",
+                    &[("host", &self.host_field), ("fingerprint", &fingerprint)],
+                ),
+            )),
+            KeyCheck::Changed(recorded) => {
+                let old = PublicKey::from_openssh(&recorded)
+                    .map(|k| k.fingerprint(HashAlg::Sha256).to_string())
+                    .unwrap_or(recorded);
+                self.refuse(HostError::new(
+                    HostErrorKind::HostKey,
+                    tf(
+                        "ssh.key_changed",
+                        &[
+                            ("host", &self.host_field),
+                            ("old", &old),
+                            ("new", &fingerprint),
+                        ],
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+impl client::Handler for KeyPolicy {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        let public = match key {
+            PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
+            PublicKeyOrCertificate::Certificate(cert) => PublicKey::from(cert.public_key().clone()),
+        };
+        Ok(self.decide(&public))
+    }
+}
+
+struct ExecOutput {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    status: Option<u32>,
+}
+
+/// Collects one host over SSH.
+pub async fn collect_ssh(
+    target: &HostTarget,
+    ctx: &CollectContext,
+) -> Result<Collected, HostError> {
+    let deadline = Instant::now() + ctx.host_timeout;
+    let password = match &target.cred {
+        Some(name) => Some(
+            ctx.credentials
+                .get(name)
+                .map_err(|e| HostError::new(HostErrorKind::Credentials, format!("{e:#}")))?,
+        ),
+        None => None,
+    };
+    let key = match &target.key {
+        Some(path) => Some(russh::keys::load_secret_key(path, None).map_err(|e| {
+            HostError::new(
+                HostErrorKind::Credentials,
+                tf("ssh.key_file", &[("file", path), ("error", &e)]),
+            )
+        })?),
+        None => None,
+    };
+    let issue = Arc::new(Mutex::new(None));
+    let handle = connect_with_retry(target, ctx, deadline, &issue).await?;
+    let handle = tokio::time::timeout(
+        remaining(deadline),
+        authenticate(handle, target, key, password.as_ref()),
+    )
+    .await
+    .map_err(|_| timeout_error(ctx))??;
+    let uploaded = Mutex::new(Vec::new());
+    let mut round_trips = 0;
+    let result = tokio::time::timeout(
+        remaining(deadline),
+        run_agent(
+            &handle,
+            target,
+            ctx,
+            password.as_ref(),
+            &uploaded,
+            &mut round_trips,
+        ),
+    )
+    .await
+    .unwrap_or_else(|_| Err(timeout_error(ctx)));
+    let leftovers = std::mem::take(&mut *uploaded.lock().unwrap_or_else(|p| p.into_inner()));
+    if !leftovers.is_empty() {
+        let command = format!("rm -f {}", leftovers.join(" "));
+        let _ = tokio::time::timeout(CLEANUP_LIMIT, exec(&handle, &command, None)).await;
+    }
+    let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
+    result.map(|json| Collected { json, round_trips })
+}
+
+fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+fn timeout_error(ctx: &CollectContext) -> HostError {
+    HostError::new(
+        HostErrorKind::Timeout,
+        tf(
+            "ssh.host_timeout",
+            &[("seconds", &ctx.host_timeout.as_secs())],
+        ),
+    )
+}
+
+fn is_transient(error: &russh::Error) -> bool {
+    matches!(error, russh::Error::IO(e) if matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset
+    ))
+}
+
+async fn connect_with_retry(
+    target: &HostTarget,
+    ctx: &CollectContext,
+    deadline: Instant,
+    issue: &Arc<Mutex<Option<HostError>>>,
+) -> Result<Handle<KeyPolicy>, HostError> {
+    let config = Arc::new(client::Config {
+        inactivity_timeout: Some(ctx.host_timeout),
+        ..client::Config::default()
+    });
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let policy = KeyPolicy {
+            host_field: KnownHosts::host_field(&target.address, target.port),
+            known_hosts: ctx.known_hosts.clone(),
+            strict: ctx.strict_host_keys,
+            issue: issue.clone(),
+        };
+        let limit = ctx.connect_timeout.min(remaining(deadline));
+        let connecting = client::connect(
+            config.clone(),
+            (target.address.as_str(), target.port),
+            policy,
+        );
+        match tokio::time::timeout(limit, connecting).await {
+            Ok(Ok(handle)) => return Ok(handle),
+            Ok(Err(e)) if attempt == 1 && is_transient(&e) => {
+                tokio::time::sleep(Duration::from_millis(500).min(remaining(deadline))).await;
+            }
+            Ok(Err(e)) => {
+                if let Some(refused) = issue.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    return Err(refused);
+                }
+                return Err(connect_error(target, &e));
+            }
+            Err(_) => {
+                return Err(HostError::new(
+                    HostErrorKind::Timeout,
+                    tf(
+                        "ssh.connect_timeout",
+                        &[
+                            ("address", &target.address),
+                            ("port", &target.port),
+                            ("seconds", &format!("{:.1}", limit.as_secs_f64())),
+                        ],
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn connect_error(target: &HostTarget, error: &russh::Error) -> HostError {
+    let kind = match error {
+        russh::Error::IO(_) | russh::Error::Disconnect | russh::Error::HUP => {
+            HostErrorKind::Unreachable
+        }
+        russh::Error::ConnectionTimeout
+        | russh::Error::InactivityTimeout
+        | russh::Error::Elapsed(_) => HostErrorKind::Timeout,
+        _ => HostErrorKind::Other,
+    };
+    HostError::new(
+        kind,
+        tf(
+            "ssh.connect_failed",
+            &[
+                ("address", &target.address),
+                ("port", &target.port),
+                ("error", &error),
+            ],
+        ),
+    )
+}
+
+fn protocol_error(error: russh::Error) -> HostError {
+    let kind = match &error {
+        russh::Error::InactivityTimeout | russh::Error::Elapsed(_) => HostErrorKind::Timeout,
+        russh::Error::IO(_) | russh::Error::Disconnect | russh::Error::HUP => {
+            HostErrorKind::Unreachable
+        }
+        _ => HostErrorKind::Other,
+    };
+    HostError::new(kind, tf("ssh.protocol", &[("error", &error)]))
+}
+
+async fn authenticate(
+    mut handle: Handle<KeyPolicy>,
+    target: &HostTarget,
+    key: Option<PrivateKey>,
+    password: Option<&Secret>,
+) -> Result<Handle<KeyPolicy>, HostError> {
+    let mut tried = Vec::new();
+    if let Some(key) = key {
+        tried.push("publickey");
+        // Only RSA keys need the server's preferred hash, and asking can wait up to 1 s for
+        // the server's extension info.
+        let hash = if key.algorithm().is_rsa() {
+            handle
+                .best_supported_rsa_hash()
+                .await
+                .map_err(protocol_error)?
+                .flatten()
+        } else {
+            None
+        };
+        let result = handle
+            .authenticate_publickey(
+                &target.user,
+                PrivateKeyWithHashAlg::new(Arc::new(key), hash),
+            )
+            .await
+            .map_err(protocol_error)?;
+        if result.success() {
+            return Ok(handle);
+        }
+    }
+    if let Some(password) = password {
+        tried.push("password");
+        let result = handle
+            .authenticate_password(&target.user, password.expose())
+            .await
+            .map_err(protocol_error)?;
+        if result.success() {
+            return Ok(handle);
+        }
+        tried.push("keyboard-interactive");
+        let mut reply = handle
+            .authenticate_keyboard_interactive_start(&target.user, None)
+            .await
+            .map_err(protocol_error)?;
+        for _ in 0..5 {
+            match reply {
+                KeyboardInteractiveAuthResponse::Success => return Ok(handle),
+                KeyboardInteractiveAuthResponse::Failure { .. } => break,
+                KeyboardInteractiveAuthResponse::InfoRequest { prompts, .. } => {
+                    let answers = prompts
+                        .iter()
+                        .map(|_| password.expose().to_owned())
+                        .collect();
+                    reply = handle
+                        .authenticate_keyboard_interactive_respond(answers)
+                        .await
+                        .map_err(protocol_error)?;
+                }
+            }
+        }
+    }
+    Err(HostError::new(
+        HostErrorKind::AuthRefused,
+        tf(
+            "ssh.auth_refused",
+            &[("user", &target.user), ("methods", &tried.join(", "))],
+        ),
+    ))
+}
+
+/// Runs one command, feeding `stdin` then end-of-file.
+async fn exec(
+    handle: &Handle<KeyPolicy>,
+    command: &str,
+    stdin: Option<&[u8]>,
+) -> Result<ExecOutput, HostError> {
+    let mut channel = handle
+        .channel_open_session()
+        .await
+        .map_err(protocol_error)?;
+    channel.exec(true, command).await.map_err(protocol_error)?;
+    if let Some(bytes) = stdin {
+        channel.data(bytes).await.map_err(protocol_error)?;
+    }
+    channel.eof().await.map_err(protocol_error)?;
+    let mut output = ExecOutput {
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        status: None,
+    };
+    while let Some(message) = channel.wait().await {
+        match message {
+            ChannelMsg::Data { data } => output.stdout.extend_from_slice(&data),
+            ChannelMsg::ExtendedData { data, .. } => output.stderr.extend_from_slice(&data),
+            ChannelMsg::ExitStatus { exit_status } => output.status = Some(exit_status),
+            _ => {}
+        }
+    }
+    Ok(output)
+}
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 8];
+    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    if read.is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        bytes = ((nanos as u64) ^ u64::from(std::process::id())).to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+fn stderr_excerpt(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let trimmed = text.trim();
+    trimmed.chars().take(300).collect()
+}
+
+/// Writes `bytes` to `path` (mode 0700), then runs `then`; returns its trimmed output.
+async fn upload(
+    handle: &Handle<KeyPolicy>,
+    path: &str,
+    bytes: &[u8],
+    then: &str,
+    uploaded: &Mutex<Vec<String>>,
+    round_trips: &mut u32,
+) -> Result<String, HostError> {
+    uploaded
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(quote(path));
+    let command = format!(
+        "umask 077 && cat > {p} && chmod 700 {p} && {then}",
+        p = quote(path)
+    );
+    *round_trips += 1;
+    let output = exec(handle, &command, Some(bytes)).await?;
+    if output.status != Some(0) {
+        return Err(HostError::new(
+            HostErrorKind::AgentFailed,
+            tf(
+                "ssh.upload_failed",
+                &[("path", &path), ("stderr", &stderr_excerpt(&output.stderr))],
+            ),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+async fn run_agent(
+    handle: &Handle<KeyPolicy>,
+    target: &HostTarget,
+    ctx: &CollectContext,
+    password: Option<&Secret>,
+    uploaded: &Mutex<Vec<String>>,
+    round_trips: &mut u32,
+) -> Result<Vec<u8>, HostError> {
+    let agent = match &target.agent_path {
+        Some(path) => path.clone(),
+        None => {
+            let binary = find_agent_binary()
+                .map_err(|message| HostError::new(HostErrorKind::NoAgent, message))?;
+            let bytes = std::fs::read(&binary.path).map_err(|e| {
+                HostError::new(
+                    HostErrorKind::NoAgent,
+                    format!("{}: {e}", binary.path.display()),
+                )
+            })?;
+            let path = format!("/tmp/constat-agent-{}", random_suffix());
+            // The architecture comes back with the upload: one round trip instead of two.
+            // A binary that does not match is removed by the final clean-up.
+            let arch = upload(handle, &path, &bytes, "uname -m", uploaded, round_trips).await?;
+            if !binary.matches(&arch) {
+                return Err(HostError::new(
+                    HostErrorKind::NoAgent,
+                    tf(
+                        "ssh.arch_mismatch",
+                        &[
+                            ("arch", &arch),
+                            ("path", &binary.path.display()),
+                            (
+                                "binary_arch",
+                                &binary.arch.clone().unwrap_or_else(|| "?".to_owned()),
+                            ),
+                        ],
+                    ),
+                ));
+            }
+            path
+        }
+    };
+    let request = serde_json::to_vec(&ctx.request)
+        .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
+    let use_sudo = target.sudo && target.user != "root";
+    let (command_line, stdin) = if use_sudo {
+        let Some(password) = password else {
+            return Err(HostError::new(
+                HostErrorKind::Credentials,
+                tf("ssh.sudo_needs_password", &[("host", &target.label())]),
+            ));
+        };
+        let path = format!("/tmp/constat-request-{}.json", random_suffix());
+        upload(handle, &path, &request, "true", uploaded, round_trips).await?;
+        let mut stdin = password.expose().as_bytes().to_vec();
+        stdin.push(b'\n');
+        (
+            format!(
+                "sudo -S -p '' {} collect --request {}",
+                quote(&agent),
+                quote(&path)
+            ),
+            stdin,
+        )
+    } else {
+        (format!("{} collect --request -", quote(&agent)), request)
+    };
+    let removal = uploaded.lock().unwrap_or_else(|p| p.into_inner()).join(" ");
+    let command = if removal.is_empty() {
+        command_line
+    } else {
+        format!("{command_line}; rc=$?; rm -f {removal}; exit $rc")
+    };
+    *round_trips += 1;
+    let output = exec(handle, &command, Some(&stdin)).await;
+    drop(stdin);
+    let output = output?;
+    if output.status.is_some() {
+        uploaded.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+    let stderr = stderr_excerpt(&output.stderr);
+    if use_sudo
+        && output.status != Some(0)
+        && (stderr.contains("incorrect password")
+            || stderr.contains("Sorry, try again")
+            || stderr.contains("not in the sudoers")
+            || stderr.contains("is not allowed"))
+    {
+        return Err(HostError::new(
+            HostErrorKind::SudoRefused,
+            tf(
+                "ssh.sudo_refused",
+                &[("user", &target.user), ("stderr", &stderr)],
+            ),
+        ));
+    }
+    match output.status {
+        Some(0) => {}
+        Some(code) => {
+            return Err(HostError::new(
+                HostErrorKind::AgentFailed,
+                tf("ssh.agent_failed", &[("code", &code), ("stderr", &stderr)]),
+            ));
+        }
+        None => {
+            return Err(HostError::new(
+                HostErrorKind::AgentFailed,
+                tf("ssh.agent_no_status", &[("stderr", &stderr)]),
+            ));
+        }
+    }
+    validate_snapshot(&output.stdout)?;
+    Ok(output.stdout)
+}

@@ -1,0 +1,122 @@
+//! The `constat` binary end to end: schemas on disk are current, errors and exit codes.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn constat() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_constat"))
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn committed_inventory_schema_is_current() {
+    let path = repo().join("schemas/inventory.schema.json");
+    let fresh = constat_cli::inventory::inventory_schema();
+    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "schemas/inventory.schema.json is stale: run `UPDATE_SCHEMAS=1 cargo test -p constat-cli --test cli`"
+    );
+}
+
+#[test]
+fn schema_command_prints_the_committed_schemas() {
+    for (kind, file) in [
+        ("snapshot", "schemas/snapshot.schema.json"),
+        ("inventory", "schemas/inventory.schema.json"),
+    ] {
+        let output = constat().args(["schema", kind]).output().unwrap();
+        assert!(output.status.success());
+        let committed = std::fs::read_to_string(repo().join(file)).unwrap();
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            committed,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn an_invalid_inventory_exits_2_with_location_and_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.yaml");
+    std::fs::write(
+        &path,
+        "session:\n  id: s1\n  referentiel: TSSR\n  pakc: x\n",
+    )
+    .unwrap();
+    let output = constat().arg("validate").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr)
+        .unwrap()
+        .replace(&dir.path().display().to_string(), "[DIR]");
+    insta::assert_snapshot!(stderr, @r"
+    erreur : [DIR]/inv.yaml:4:3 : inventaire invalide : unknown field `pakc`, expected one of id, referentiel, profile, pack, start, end
+    que faire : comparez avec le schéma : « constat schema inventory »
+    ");
+    let output = constat()
+        .args(["--lang", "en", "--format", "json", "validate"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let value: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap();
+    assert_eq!(
+        value["hint"],
+        "compare with the schema: \"constat schema inventory\""
+    );
+}
+
+#[test]
+fn a_missing_file_exits_3() {
+    let output = constat()
+        .args(["validate", "/nonexistent/inventory.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap(), @r"
+    erreur : impossible de lire l'inventaire /nonexistent/inventory.yaml
+    cause : No such file or directory (os error 2)
+    ");
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let mut child = constat()
+        .args(["schema", "snapshot"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn local_collection_writes_a_valid_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("host.json");
+    let output = constat()
+        .args([
+            "--format",
+            "json",
+            "collect",
+            "--transport",
+            "local",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    constat_snapshot::Snapshot::from_json(&text).unwrap();
+    let sidecar: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sidecar["round_trips"], 0);
+}
