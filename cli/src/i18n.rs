@@ -61,6 +61,116 @@ pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
 
 /// `(key, français, English)`.
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
+    (
+        "pack.unreadable",
+        "pack {pack} introuvable : ni pack intégré ni fichier lisible",
+        "pack {pack} not found: neither an embedded pack nor a readable file",
+    ),
+    (
+        "pack.unreadable_hint",
+        "donnez un chemin de fichier YAML ou un pack intégré : {ids}",
+        "give a YAML file path or an embedded pack: {ids}",
+    ),
+    (
+        "pack.invalid",
+        "le pack {pack} contient {count} erreur(s) :",
+        "pack {pack} has {count} error(s):",
+    ),
+    (
+        "pack.invalid_hint",
+        "corrigez chaque erreur à la ligne et colonne indiquées ; `constat schema pack` donne le schéma pour l'éditeur",
+        "fix each error at the line and column shown; `constat schema pack` prints the schema for your editor",
+    ),
+    (
+        "pack.ok",
+        "{file} : pack {id} valide ({checks} contrôles)",
+        "{file}: pack {id} valid ({checks} checks)",
+    ),
+    (
+        "grade.bad_pair",
+        "valeur « {value} » invalide : attendu ROLE=FICHIER ou NOM=VALEUR",
+        "invalid value \"{value}\": expected ROLE=FILE or NAME=VALUE",
+    ),
+    (
+        "grade.bad_pair_hint",
+        "exemple : --snapshot linux=srv-lnx.json",
+        "example: --snapshot linux=srv-lnx.json",
+    ),
+    (
+        "grade.snapshot_unreadable",
+        "impossible de lire l'instantané {file}",
+        "cannot read the snapshot {file}",
+    ),
+    (
+        "grade.snapshot_unreadable_hint",
+        "relevez l'hôte avec `constat collect` ou `constat-agent collect --out FICHIER`",
+        "collect the host with `constat collect` or `constat-agent collect --out FILE`",
+    ),
+    (
+        "grade.snapshot_invalid",
+        "instantané {file} invalide : {error}",
+        "invalid snapshot {file}: {error}",
+    ),
+    (
+        "grade.unknown_role",
+        "le rôle {role} n'existe pas dans le pack {pack}",
+        "role {role} does not exist in pack {pack}",
+    ),
+    (
+        "grade.unknown_role_hint",
+        "rôles du pack : {roles}",
+        "roles of the pack: {roles}",
+    ),
+    (
+        "grade.written",
+        "rapports écrits dans {dir} (report.html, report.json, report.md)",
+        "reports written to {dir} (report.html, report.json, report.md)",
+    ),
+    (
+        "check.role_needed",
+        "le pack {pack} a plusieurs rôles : précisez --role",
+        "pack {pack} has several roles: give --role",
+    ),
+    (
+        "demo.written",
+        "Rapport complet : {html}",
+        "Full report: {html}",
+    ),
+    (
+        "explain.unknown",
+        "« {name} » n'est ni un type de contrôle ni un contrôle d'un pack intégré",
+        "\"{name}\" is neither a check kind nor a check of an embedded pack",
+    ),
+    (
+        "explain.unknown_hint",
+        "types de contrôle : {kinds}",
+        "check kinds: {kinds}",
+    ),
+    (
+        "coverage.mixed",
+        "les packs donnés n'ont pas tous le même référentiel",
+        "the packs given do not share one référentiel",
+    ),
+    (
+        "coverage.mixed_hint",
+        "donnez des packs d'un seul référentiel (ex. tssr-2023)",
+        "give packs of a single référentiel (e.g. tssr-2023)",
+    ),
+    (
+        "session.no_pack",
+        "l'inventaire ne nomme pas de pack (session.pack) : rien n'est noté",
+        "the inventory names no pack (session.pack): nothing graded",
+    ),
+    (
+        "session.no_end_phase",
+        "la phase de fin n'a pas encore été relevée : lancez `constat session run --phase end`",
+        "the end phase has not been collected yet: run `constat session run --phase end`",
+    ),
+    (
+        "session.graded",
+        "{count} candidat(s) noté(s) : rapports dans {dir}",
+        "{count} candidate(s) graded: reports in {dir}",
+    ),
     ("label.error", "erreur", "error"),
     (
         "host_error.display",

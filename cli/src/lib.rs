@@ -7,6 +7,7 @@ pub mod commands;
 pub mod credentials;
 pub mod errors;
 pub mod exit_status;
+pub mod grading;
 pub mod i18n;
 pub mod inventory;
 pub mod output;
@@ -21,7 +22,7 @@ use std::io::Write;
 /// Text shown after `constat --help`.
 pub const AFTER_HELP: &str = "Codes de sortie :
   0  tout ce qui était demandé a été fait
-  1  exécution terminée, mais des hôtes ont échoué (ou, une fois la notation branchée, des contrôles)
+  1  exécution terminée, mais des hôtes ou des contrôles ont échoué
   2  erreur d'utilisation ou d'entrée (arguments, inventaire invalide, fichier d'identifiants refusé)
   3  erreur d'entrée/sortie (fichier illisible ou impossible à écrire)
 
@@ -51,13 +52,25 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Démonstration : relève cette machine, la note avec le pack `demo`, écrit constat-demo/report.html.
+    Demo(commands::demo::DemoArgs),
+    /// Relève cette machine et la note avec un pack (apprenant, formateur), avec indices.
+    Check(commands::check::CheckArgs),
+    /// Note des instantanés avec un pack et affiche ou écrit le rapport.
+    Grade(commands::grade::GradeArgs),
     /// Relève un hôte et écrit son instantané (snapshot) JSON.
     Collect(commands::collect::CollectArgs),
     /// Sessions d'examen : init, run, status, export, sign, verify.
     #[command(subcommand)]
     Session(commands::session::SessionCommand),
-    /// Vérifie des fichiers d'inventaire.
+    /// Vérifie des packs de contrôles et des inventaires (toutes les erreurs, avec ligne et colonne).
     Validate(commands::validate::ValidateArgs),
+    /// Documentation d'un type de contrôle ou d'un contrôle d'un pack intégré.
+    Explain(commands::explain::ExplainArgs),
+    /// Couverture des critères du référentiel par les packs.
+    Coverage(commands::coverage::CoverageArgs),
+    /// Propose un pack à partir de l'instantané d'une solution de référence.
+    Propose(commands::propose::ProposeArgs),
     /// Affiche les schémas JSON (instantané, inventaire).
     Schema(commands::schema::SchemaArgs),
     /// Génère l'autocomplétion pour un shell.
@@ -69,6 +82,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     i18n::set_lang(cli.lang);
     let format = cli.format;
     match cli.command {
+        Command::Demo(args) => commands::demo::run(args, format, out),
+        Command::Check(args) => commands::check::run(args, format, out),
+        Command::Grade(args) => commands::grade::run(args, format, out),
+        Command::Explain(args) => commands::explain::run(args, out),
+        Command::Coverage(args) => commands::coverage::run(args, out),
+        Command::Propose(args) => commands::propose::run(args, out),
         Command::Collect(args) => commands::collect::run(args, format, out),
         Command::Session(command) => commands::session::run(command, format, out),
         Command::Validate(args) => commands::validate::run(args, format, out),

@@ -1,7 +1,13 @@
 //! One file per subcommand.
 
+pub mod check;
 pub mod collect;
 pub mod completions;
+pub mod coverage;
+pub mod demo;
+pub mod explain;
+pub mod grade;
+pub mod propose;
 pub mod schema;
 pub mod session;
 pub mod validate;

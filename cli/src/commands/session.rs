@@ -2,6 +2,7 @@
 
 mod export;
 mod init;
+mod regrade;
 mod run;
 mod sign;
 mod status;
@@ -19,6 +20,8 @@ pub enum SessionCommand {
     Init(init::InitArgs),
     /// Relève tous les hôtes d'une phase (début ou fin d'épreuve).
     Run(run::RunArgs),
+    /// Note de nouveau les instantanés enregistrés (pack corrigé), sans toucher aux VM.
+    Regrade(regrade::RegradeArgs),
     /// Affiche la grille candidats × rôles × phases.
     Status(status::StatusArgs),
     /// Copie la session (instantanés, manifeste, signature) et vérifie la copie.
@@ -38,6 +41,7 @@ pub fn run(
     match command {
         SessionCommand::Init(args) => init::run(args, format, out),
         SessionCommand::Run(args) => run::run(args, format, out),
+        SessionCommand::Regrade(args) => regrade::run(args, format, out),
         SessionCommand::Status(args) => status::run(args, format, out),
         SessionCommand::Export(args) => export::run(args, format, out),
         SessionCommand::Sign(args) => sign::run(args, format, out),

@@ -1,4 +1,5 @@
-//! `constat validate FILE…`: checks inventories (packs once the checker core lands).
+//! `constat validate FILE…`: checks rule packs (every error at once, file:line:col) and
+//! inventories. A YAML file with a top-level `pack:` key is a pack.
 
 use crate::exit_status::ExitStatus;
 use crate::i18n::tf;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Fichiers d'inventaire (YAML).
+    /// Packs de contrôles ou fichiers d'inventaire (YAML).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -20,6 +21,32 @@ pub struct ValidateArgs {
 pub fn run(args: ValidateArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let mut results = Vec::new();
     for file in &args.files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        if text.lines().any(|l| l.starts_with("pack:")) {
+            let pack = crate::grading::load_pack(&file.display().to_string())?;
+            let checks = pack.checks().count();
+            results.push(serde_json::json!({
+                "file": file.display().to_string(),
+                "kind": "pack",
+                "id": pack.id,
+                "checks": checks,
+            }));
+            if format == Format::Human {
+                writeln!(
+                    out,
+                    "{}",
+                    tf(
+                        "pack.ok",
+                        &[
+                            ("file", &file.display()),
+                            ("id", &pack.id),
+                            ("checks", &checks)
+                        ],
+                    )
+                )?;
+            }
+            continue;
+        }
         let inventory = load_inventory(file)?;
         let hosts = resolve_hosts(&inventory)?;
         results.push(serde_json::json!({

@@ -1,20 +1,133 @@
-//! The grading seam: called by `session run` after collection and by `session regrade`.
+//! Grading a session: called by `session run` after collection and by `session regrade`.
 //!
-//! The checker core is not wired yet; this function is where it plugs in (load the pack named
-//! in the inventory, grade every candidate's snapshots, write the reports). Until then it
-//! grades nothing and says so.
+//! Loads the pack named in the session's inventory (an embedded pack id, a path as written, or
+//! a path relative to the session directory), grades every candidate from the snapshots on
+//! disk (a host whose collection failed is graded as unreachable, with its cause), and writes
+//! `reports/<candidate>.{json,html,md}`, `reports/summary.html` and `reports/jury.csv`.
+//! Nothing is sent to any host.
 
 use super::layout::SessionDir;
-use super::manifest::Manifest;
+use super::manifest::{HostStatus, Manifest, Phase};
+use super::write_atomically;
+use crate::grading::{load_pack, now_rfc3339, render_options, write_report_files};
+use crate::inventory::load_inventory;
+use constat_checker_core::render::Audience;
+use constat_checker_core::report::{Report, SessionSummary};
+use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+use constat_snapshot::Snapshot;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// What grading did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GradeOutcome {
-    /// No grader in this build: snapshots are collected, nothing is graded.
-    NotAvailable,
+    /// The inventory names no pack: snapshots are kept, nothing is graded.
+    NoPack,
+    /// The end phase has not been collected yet.
+    NoEndPhase,
+    /// Reports written.
+    Graded {
+        /// Candidates graded.
+        candidates: usize,
+        /// Where the reports are.
+        dir: PathBuf,
+    },
 }
 
-/// Grades a session's collected snapshots.
-pub fn grade_session(_dir: &SessionDir, _manifest: &Manifest) -> anyhow::Result<GradeOutcome> {
-    Ok(GradeOutcome::NotAvailable)
+fn observed(
+    dir: &SessionDir,
+    manifest: &Manifest,
+    candidate: &str,
+    role: &str,
+    phase: Phase,
+) -> Option<Observed> {
+    let entry = manifest
+        .hosts
+        .iter()
+        .find(|h| h.candidate == candidate && h.role == role && h.phase == phase)?;
+    match (&entry.status, &entry.file) {
+        (HostStatus::Collected, Some(file)) => {
+            let path = dir.file(file);
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|text| {
+                    Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+                });
+            Some(match loaded {
+                Ok(snapshot) => Observed::Snapshot(Box::new(snapshot)),
+                Err(cause) => Observed::Unreachable { cause },
+            })
+        }
+        _ => Some(Observed::Unreachable {
+            cause: entry
+                .error
+                .as_ref()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "not collected".to_owned()),
+        }),
+    }
+}
+
+/// Grades a session's collected snapshots and writes the reports.
+pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<GradeOutcome> {
+    let inventory = load_inventory(&dir.inventory())?;
+    let Some(pack_spec) = inventory.session.pack.clone() else {
+        return Ok(GradeOutcome::NoPack);
+    };
+    if !manifest.hosts.iter().any(|h| h.phase == Phase::End) {
+        return Ok(GradeOutcome::NoEndPhase);
+    }
+    let spec = if constat_checks::find(&pack_spec).is_some()
+        || std::path::Path::new(&pack_spec).exists()
+    {
+        pack_spec
+    } else {
+        dir.root().join(&pack_spec).display().to_string()
+    };
+    let pack = load_pack(&spec)?;
+    let graded_at = now_rfc3339();
+    let mut reports: Vec<Report> = Vec::new();
+    for candidate in &inventory.candidates {
+        let mut hosts = BTreeMap::new();
+        for role in pack.hosts.keys() {
+            let Some(end) = observed(dir, manifest, &candidate.id, role, Phase::End) else {
+                continue;
+            };
+            let start = observed(dir, manifest, &candidate.id, role, Phase::Start)
+                .filter(|o| matches!(o, Observed::Snapshot(_)));
+            hosts.insert(role.clone(), HostObservation { end, start });
+        }
+        let input = CandidateInput {
+            id: candidate.id.clone(),
+            name: Some(candidate.name.clone()),
+            variables: candidate.vars.clone(),
+            hosts,
+        };
+        reports.push(grade(
+            &pack,
+            &input,
+            &GradeOptions {
+                graded_at: graded_at.clone(),
+                profile: inventory.session.profile.clone(),
+            },
+        ));
+    }
+    let out = dir.root().join("reports");
+    let options = render_options(Audience::Examiner, false);
+    for report in &reports {
+        write_report_files(&out, &report.candidate.id, report, &options)?;
+    }
+    let summary = SessionSummary::from_reports(&reports);
+    write_atomically(
+        &out.join("summary.html"),
+        constat_checker_core::render::session_html(&summary, &options).as_bytes(),
+    )?;
+    write_atomically(
+        &out.join("jury.csv"),
+        constat_checker_core::render::session_csv(&reports, &options).as_bytes(),
+    )?;
+    Ok(GradeOutcome::Graded {
+        candidates: reports.len(),
+        dir: out,
+    })
 }

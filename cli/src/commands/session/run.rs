@@ -64,8 +64,7 @@ pub(super) fn run(
     };
     let summary = crate::runtime()?.block_on(run_phase(&dir, &options))?;
     let manifest = Manifest::load(&dir.manifest())?;
-    // Seam: grading plugs in here once the checker core lands.
-    let _graded = grade_session(&dir, &manifest)?;
+    let graded = grade_session(&dir, &manifest)?;
     match format {
         Format::Json => write_json(out, &summary)?,
         Format::Human => {
@@ -86,6 +85,16 @@ pub(super) fn run(
                     ],
                 )
             )?;
+            if let crate::session::GradeOutcome::Graded { candidates, dir } = &graded {
+                writeln!(
+                    out,
+                    "{}",
+                    tf(
+                        "session.graded",
+                        &[("count", candidates), ("dir", &dir.display())]
+                    )
+                )?;
+            }
             if !summary.failed.is_empty() {
                 writeln!(out, "{}", t("run.failures"))?;
                 for failed in &summary.failed {

@@ -1,0 +1,113 @@
+//! `constat check`: collect this machine and grade it against a pack, with hints — the
+//! learner's and trainer's everyday command.
+
+use crate::commands::grade::AudienceArg;
+use crate::errors::CliError;
+use crate::exit_status::ExitStatus;
+use crate::grading::{
+    all_passed, collect_local_for, load_pack, now_rfc3339, render_options, write_report_files,
+};
+use crate::i18n::tf;
+use crate::output::{Format, write_json};
+use clap::Args;
+use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Pack : identifiant d'un pack intégré ou fichier YAML.
+    #[arg(long)]
+    pub pack: String,
+    /// Rôle de cette machine dans le pack (par défaut le seul rôle Linux du pack).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Public du rapport (apprenant par défaut : indices, sans les valeurs attendues).
+    #[arg(long, value_enum, default_value_t = AudienceArg::Learner)]
+    pub audience: AudienceArg,
+    /// Dossier où écrire report.json, report.html, report.md et snapshot.json.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// The role this machine plays: `--role`, else the pack's only role.
+pub fn pick_role(
+    pack: &constat_checker_core::pack::Pack,
+    wanted: Option<&str>,
+) -> anyhow::Result<String> {
+    let roles: Vec<&String> = pack.hosts.keys().collect();
+    match wanted {
+        Some(role) if pack.hosts.contains_key(role) => Ok(role.to_owned()),
+        None if roles.len() == 1 => Ok(roles[0].clone()),
+        _ => Err(CliError::input(
+            tf("check.role_needed", &[("pack", &pack.id)]),
+            tf(
+                "grade.unknown_role_hint",
+                &[(
+                    "roles",
+                    &roles
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )],
+            ),
+        )
+        .into()),
+    }
+}
+
+/// Collects this machine and grades it.
+pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let pack = load_pack(&args.pack)?;
+    let role = pick_role(&pack, args.role.as_deref())?;
+    let snapshot = collect_local_for(&pack, &role);
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)?;
+        let mut json = serde_json::to_vec_pretty(&snapshot)?;
+        json.push(b'\n');
+        crate::session::write_atomically(&dir.join("snapshot.json"), &json)?;
+    }
+    let mut hosts = BTreeMap::new();
+    hosts.insert(
+        role,
+        HostObservation {
+            end: Observed::Snapshot(Box::new(snapshot)),
+            start: None,
+        },
+    );
+    let input = CandidateInput {
+        id: "local".to_owned(),
+        name: None,
+        variables: BTreeMap::new(),
+        hosts,
+    };
+    let report = grade(
+        &pack,
+        &input,
+        &GradeOptions {
+            graded_at: now_rfc3339(),
+            profile: None,
+        },
+    );
+    let color = format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let options = render_options(args.audience.into(), color);
+    if let Some(dir) = &args.out {
+        write_report_files(dir, "report", &report, &options)?;
+    }
+    match format {
+        Format::Human => write!(
+            out,
+            "{}",
+            constat_checker_core::render::terminal(&report, &options)
+        )?,
+        Format::Json => write_json(out, &report)?,
+    }
+    Ok(if all_passed(&report) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failures
+    })
+}

@@ -1,0 +1,41 @@
+//! `constat coverage [PACK…]`: per critère of the référentiel, which checks cover it (A/B)
+//! and which are left to the jury (C or uncovered).
+
+use crate::errors::CliError;
+use crate::exit_status::ExitStatus;
+use crate::grading::load_pack;
+use crate::i18n::tf;
+use clap::Args;
+use std::io::Write;
+
+/// Arguments of `coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Packs (identifiants intégrés ou fichiers) ; tous les packs intégrés si aucun.
+    pub packs: Vec<String>,
+}
+
+/// Prints the coverage table.
+pub fn run(args: CoverageArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let specs: Vec<String> = if args.packs.is_empty() {
+        constat_checks::packs()
+            .iter()
+            .map(|p| p.id.to_owned())
+            .collect()
+    } else {
+        args.packs
+    };
+    let packs = specs
+        .iter()
+        .map(|s| load_pack(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let refs: Vec<&constat_checker_core::pack::Pack> = packs.iter().collect();
+    let coverage = constat_checks::coverage(&refs).ok_or_else(|| {
+        anyhow::Error::from(CliError::input(
+            tf("coverage.mixed", &[]),
+            tf("coverage.mixed_hint", &[]),
+        ))
+    })?;
+    write!(out, "{}", constat_checks::render_coverage(&coverage))?;
+    Ok(ExitStatus::Success)
+}

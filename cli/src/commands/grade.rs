@@ -1,0 +1,175 @@
+//! `constat grade`: pack + snapshot files → report (terminal, JSON, and files with `--out`).
+
+use crate::errors::CliError;
+use crate::exit_status::ExitStatus;
+use crate::grading::{all_passed, load_pack, now_rfc3339, render_options, write_report_files};
+use crate::i18n::tf;
+use crate::output::{Format, write_json};
+use clap::{Args, ValueEnum};
+use constat_checker_core::render::Audience;
+use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+use constat_snapshot::Snapshot;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Who reads the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    /// Jury : tout, avec les explications.
+    Examiner,
+    /// Formateur : tout, avec les indices.
+    Trainer,
+    /// Apprenant : indices, jamais les valeurs attendues.
+    Learner,
+}
+
+impl From<AudienceArg> for Audience {
+    fn from(a: AudienceArg) -> Audience {
+        match a {
+            AudienceArg::Examiner => Audience::Examiner,
+            AudienceArg::Trainer => Audience::Trainer,
+            AudienceArg::Learner => Audience::Learner,
+        }
+    }
+}
+
+/// Arguments of `grade`.
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Pack : identifiant d'un pack intégré (ex. `demo`) ou fichier YAML.
+    #[arg(long)]
+    pub pack: String,
+    /// Instantané de fin par rôle : `ROLE=fichier.json` (répétable).
+    #[arg(long = "snapshot", value_name = "ROLE=FICHIER", required = true)]
+    pub snapshots: Vec<String>,
+    /// Instantané de début par rôle : `ROLE=fichier.json` (répétable).
+    #[arg(long = "start", value_name = "ROLE=FICHIER")]
+    pub starts: Vec<String>,
+    /// Identifiant du candidat.
+    #[arg(long, default_value = "candidat")]
+    pub candidate: String,
+    /// Variable propre au candidat : `NOM=valeur` (répétable).
+    #[arg(long = "var", value_name = "NOM=VALEUR")]
+    pub vars: Vec<String>,
+    /// Profil de session (titre, ccp1, ccp2, lab) à la place de celui du pack.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Public du rapport.
+    #[arg(long, value_enum, default_value_t = AudienceArg::Examiner)]
+    pub audience: AudienceArg,
+    /// Dossier où écrire report.json, report.html et report.md.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Splits `ROLE=VALUE`.
+pub fn split_pair(text: &str) -> anyhow::Result<(String, String)> {
+    text.split_once('=')
+        .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .ok_or_else(|| {
+            CliError::input(
+                tf("grade.bad_pair", &[("value", &text)]),
+                tf("grade.bad_pair_hint", &[]),
+            )
+            .into()
+        })
+}
+
+fn read_snapshot(path: &str) -> anyhow::Result<Snapshot> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::Error::new(e).context(CliError::input(
+            tf("grade.snapshot_unreadable", &[("file", &path)]),
+            tf("grade.snapshot_unreadable_hint", &[]),
+        ))
+    })?;
+    Snapshot::from_json(&text).map_err(|e| {
+        CliError::input(
+            tf("grade.snapshot_invalid", &[("file", &path), ("error", &e)]),
+            tf("grade.snapshot_unreadable_hint", &[]),
+        )
+        .into()
+    })
+}
+
+/// Grades snapshot files.
+pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let pack = load_pack(&args.pack)?;
+    let mut hosts: BTreeMap<String, HostObservation> = BTreeMap::new();
+    for pair in &args.snapshots {
+        let (role, file) = split_pair(pair)?;
+        if !pack.hosts.contains_key(&role) {
+            return Err(CliError::input(
+                tf("grade.unknown_role", &[("role", &role), ("pack", &pack.id)]),
+                tf(
+                    "grade.unknown_role_hint",
+                    &[(
+                        "roles",
+                        &pack.hosts.keys().cloned().collect::<Vec<_>>().join(", "),
+                    )],
+                ),
+            )
+            .into());
+        }
+        let snapshot = read_snapshot(&file)?;
+        hosts.insert(
+            role,
+            HostObservation {
+                end: Observed::Snapshot(Box::new(snapshot)),
+                start: None,
+            },
+        );
+    }
+    for pair in &args.starts {
+        let (role, file) = split_pair(pair)?;
+        let snapshot = read_snapshot(&file)?;
+        if let Some(host) = hosts.get_mut(&role) {
+            host.start = Some(Observed::Snapshot(Box::new(snapshot)));
+        }
+    }
+    let mut variables = BTreeMap::new();
+    for pair in &args.vars {
+        let (k, v) = split_pair(pair)?;
+        variables.insert(k, v);
+    }
+    let input = CandidateInput {
+        id: args.candidate.clone(),
+        name: None,
+        variables,
+        hosts,
+    };
+    let report = grade(
+        &pack,
+        &input,
+        &GradeOptions {
+            graded_at: now_rfc3339(),
+            profile: args.profile.clone(),
+        },
+    );
+    let options = render_options(
+        args.audience.into(),
+        format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+    );
+    if let Some(dir) = &args.out {
+        write_report_files(dir, "report", &report, &options)?;
+    }
+    match format {
+        Format::Human => {
+            write!(
+                out,
+                "{}",
+                constat_checker_core::render::terminal(&report, &options)
+            )?;
+            if let Some(dir) = &args.out {
+                writeln!(out, "{}", tf("grade.written", &[("dir", &dir.display())]))?;
+            }
+        }
+        Format::Json => write_json(out, &report)?,
+    }
+    Ok(if all_passed(&report) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failures
+    })
+}

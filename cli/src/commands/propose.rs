@@ -1,0 +1,43 @@
+//! `constat propose --snapshot golden.json [--start start.json]`: drafts a pack from what a
+//! reference solution changed, for the trainer to prune.
+
+use crate::errors::CliError;
+use crate::exit_status::ExitStatus;
+use crate::i18n::tf;
+use clap::Args;
+use constat_snapshot::Snapshot;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `propose`.
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    /// Instantané de la solution de référence.
+    #[arg(long)]
+    pub snapshot: PathBuf,
+    /// Instantané de départ (avant la solution) : seules les différences sont proposées.
+    #[arg(long)]
+    pub start: Option<PathBuf>,
+}
+
+fn read(path: &PathBuf) -> anyhow::Result<Snapshot> {
+    let text = std::fs::read_to_string(path)?;
+    Snapshot::from_json(&text).map_err(|e| {
+        CliError::input(
+            tf(
+                "grade.snapshot_invalid",
+                &[("file", &path.display()), ("error", &e)],
+            ),
+            tf("grade.snapshot_unreadable_hint", &[]),
+        )
+        .into()
+    })
+}
+
+/// Prints the draft pack.
+pub fn run(args: ProposeArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let golden = read(&args.snapshot)?;
+    let start = args.start.as_ref().map(read).transpose()?;
+    write!(out, "{}", constat_checks::propose(&golden, start.as_ref()))?;
+    Ok(ExitStatus::Success)
+}

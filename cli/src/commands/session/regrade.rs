@@ -1,0 +1,45 @@
+//! `constat session regrade DIR [--pack P]`: grades the stored snapshots again (e.g. with a
+//! corrected pack) without touching any VM.
+
+use crate::exit_status::ExitStatus;
+use crate::i18n::tf;
+use crate::output::{Format, write_json};
+use crate::session::{GradeOutcome, Manifest, SessionDir, grade_session};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `session regrade`.
+#[derive(Debug, Args)]
+pub struct RegradeArgs {
+    /// Dossier de session.
+    pub dir: PathBuf,
+}
+
+/// Regrades the session.
+pub(super) fn run(
+    args: RegradeArgs,
+    format: Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let dir = SessionDir::new(&args.dir);
+    let manifest = Manifest::load(&dir.manifest())?;
+    let outcome = grade_session(&dir, &manifest)?;
+    match (&outcome, format) {
+        (GradeOutcome::Graded { candidates, dir }, Format::Human) => writeln!(
+            out,
+            "{}",
+            tf(
+                "session.graded",
+                &[("count", candidates), ("dir", &dir.display())]
+            )
+        )?,
+        (GradeOutcome::Graded { candidates, dir }, Format::Json) => write_json(
+            out,
+            &serde_json::json!({"graded": candidates, "reports": dir.display().to_string()}),
+        )?,
+        (GradeOutcome::NoPack, _) => writeln!(out, "{}", tf("session.no_pack", &[]))?,
+        (GradeOutcome::NoEndPhase, _) => writeln!(out, "{}", tf("session.no_end_phase", &[]))?,
+    }
+    Ok(ExitStatus::Success)
+}

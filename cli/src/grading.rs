@@ -1,0 +1,115 @@
+//! Glue between the CLI and the checker core: load a pack (embedded id or file), collect this
+//! machine for a pack's role, grade, and write report files.
+
+use crate::errors::CliError;
+use crate::i18n::{Lang, lang, tf};
+use crate::session::write_atomically;
+use constat_agent::{CollectOptions, LocalHost};
+use constat_checker_core::pack::{Pack, file_requests, load, render_diagnostics};
+use constat_checker_core::render::{Audience, RenderOptions};
+use constat_checker_core::report::Report;
+use constat_snapshot::{Snapshot, time::rfc3339_utc};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Loads a pack: an embedded pack id (`demo`, `lab-cp3-linux`) or a YAML file path.
+pub fn load_pack(spec: &str) -> anyhow::Result<Pack> {
+    let (name, text) = match constat_checks::find(spec) {
+        Some(embedded) => (embedded.file_name.to_owned(), embedded.text.to_owned()),
+        None => {
+            let path = Path::new(spec);
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::Error::new(e).context(CliError::input(
+                    tf("pack.unreadable", &[("pack", &spec)]),
+                    tf("pack.unreadable_hint", &[("ids", &embedded_ids())]),
+                ))
+            })?;
+            (spec.to_owned(), text)
+        }
+    };
+    load(&name, &text).map_err(|diagnostics| {
+        CliError::input(
+            format!(
+                "{}\n{}",
+                tf(
+                    "pack.invalid",
+                    &[("pack", &name), ("count", &diagnostics.len())]
+                ),
+                render_diagnostics(&diagnostics).trim_end()
+            ),
+            tf("pack.invalid_hint", &[]),
+        )
+        .into()
+    })
+}
+
+/// Ids of the packs embedded in this build, comma-separated.
+pub fn embedded_ids() -> String {
+    constat_checks::packs()
+        .iter()
+        .map(|p| p.id)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Collects this machine with the file requests the pack needs for `role`.
+pub fn collect_local_for(pack: &Pack, role: &str) -> Snapshot {
+    let request = file_requests(pack).remove(role).unwrap_or_default();
+    constat_agent::collect(
+        Arc::new(LocalHost::live()),
+        &CollectOptions {
+            request,
+            only: Vec::new(),
+        },
+    )
+}
+
+/// The current time in RFC 3339 UTC (the core never reads a clock; the CLI does).
+pub fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    rfc3339_utc(secs)
+}
+
+/// Render options in the CLI's language.
+pub fn render_options(audience: Audience, color: bool) -> RenderOptions {
+    RenderOptions {
+        lang: match lang() {
+            Lang::Fr => constat_checker_core::i18n::Lang::Fr,
+            Lang::En => constat_checker_core::i18n::Lang::En,
+        },
+        audience,
+        color,
+    }
+}
+
+/// Writes `report.json`, `report.html` and `report.md` into `dir` (atomically each).
+pub fn write_report_files(
+    dir: &Path,
+    stem: &str,
+    report: &Report,
+    options: &RenderOptions,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut json = serde_json::to_vec_pretty(report)?;
+    json.push(b'\n');
+    write_atomically(&dir.join(format!("{stem}.json")), &json)?;
+    let html = constat_checker_core::render::html(report, options);
+    write_atomically(&dir.join(format!("{stem}.html")), html.as_bytes())?;
+    let md = constat_checker_core::render::markdown(report, options);
+    write_atomically(&dir.join(format!("{stem}.md")), md.as_bytes())?;
+    Ok(())
+}
+
+/// Whether every assessable check of the report passed (skipped and not assessable checks
+/// are not failures).
+pub fn all_passed(report: &Report) -> bool {
+    use constat_checker_core::report::Outcome;
+    report
+        .checks
+        .iter()
+        .all(|c| !matches!(c.outcome, Outcome::Fail | Outcome::Partial { .. }))
+}
