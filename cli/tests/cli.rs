@@ -120,3 +120,21 @@ fn local_collection_writes_a_valid_snapshot() {
     let sidecar: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sidecar["round_trips"], 0);
 }
+
+#[test]
+fn running_a_directory_that_is_not_a_session_explains_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = constat()
+        .args(["session", "run", "--phase", "start"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr)
+        .unwrap()
+        .replace(&dir.path().display().to_string(), "[DIR]");
+    insta::assert_snapshot!(stderr, @r"
+    erreur : [DIR] n'est pas un dossier de session (pas d'inventory.yaml)
+    que faire : créez-le avec « constat session init --inventory session.yaml <dossier> »
+    ");
+}
