@@ -177,6 +177,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{kind} : {message}",
         "{kind}: {message}",
     ),
+    (
+        "session.missing",
+        "{dir} n'est pas un dossier de session (pas d'inventory.yaml)",
+        "{dir} is not a session directory (no inventory.yaml)",
+    ),
+    (
+        "session.missing_hint",
+        "créez-le avec « constat session init --inventory session.yaml <dossier> »",
+        "create it with \"constat session init --inventory session.yaml <dir>\"",
+    ),
     ("verify.state.absent", "absente", "absent"),
     ("verify.state.valid", "valide", "valid"),
     ("verify.state.invalid", "INVALIDE", "INVALID"),

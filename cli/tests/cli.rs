@@ -120,3 +120,78 @@ fn local_collection_writes_a_valid_snapshot() {
     let sidecar: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sidecar["round_trips"], 0);
 }
+
+#[test]
+fn running_a_directory_that_is_not_a_session_explains_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = constat()
+        .args(["session", "run", "--phase", "start"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr)
+        .unwrap()
+        .replace(&dir.path().display().to_string(), "[DIR]");
+    insta::assert_snapshot!(stderr, @r"
+    erreur : [DIR] n'est pas un dossier de session (pas d'inventory.yaml)
+    que faire : créez-le avec « constat session init --inventory session.yaml <dossier> »
+    ");
+}
+
+#[test]
+fn a_local_session_runs_resumes_verifies_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        "session: { id: local-1, referentiel: TSSR }\ndefaults:\n  this: { transport: local }\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("candidats.csv");
+    std::fs::write(&csv, "id;name\nc01;Alice Martin\n").unwrap();
+    let session = dir.path().join("session");
+    let run = |args: &[&str]| {
+        let output = constat().args(args).output().unwrap();
+        let text = String::from_utf8(output.stdout)
+            .unwrap()
+            .replace(&dir.path().display().to_string(), "[DIR]");
+        (output.status.code(), text)
+    };
+    let s = session.to_str().unwrap();
+    let (code, text) = run(&[
+        "session",
+        "init",
+        "--inventory",
+        inventory.to_str().unwrap(),
+        "--candidates",
+        csv.to_str().unwrap(),
+        s,
+    ]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!(text, @"session créée dans [DIR]/session : 1 candidats, 1 hôtes");
+    let (code, _) = run(&["session", "run", s, "--phase", "start", "--quiet"]);
+    assert_eq!(code, Some(0));
+    let (code, text) = run(&[
+        "--format", "json", "session", "run", s, "--phase", "start", "--resume",
+    ]);
+    assert_eq!(code, Some(0));
+    let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(summary["skipped"], serde_json::json!(["c01/this"]));
+    let (code, text) = run(&["session", "status", s]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!(text, @r"
+    candidat  this:start  this:end
+    c01       relevé      à faire
+    ");
+    let (code, text) = run(&["--lang", "en", "session", "verify", s]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!(text, @r"
+    1 snapshots checked, signature: absent
+    everything matches
+    ");
+    let export = dir.path().join("export");
+    let (code, _) = run(&["session", "export", s, "--out", export.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert!(export.join("c01/start/this.json.sha256").is_file());
+}

@@ -10,6 +10,8 @@
 //! ```
 
 use super::manifest::Phase;
+use crate::errors::CliError;
+use crate::i18n::{t, tf};
 use std::path::{Path, PathBuf};
 
 /// A session directory.
@@ -22,6 +24,18 @@ impl SessionDir {
     /// The session at `root`.
     pub fn new(root: impl Into<PathBuf>) -> SessionDir {
         SessionDir { root: root.into() }
+    }
+
+    /// Fails with a hint when `root` holds no session (no `inventory.yaml`).
+    pub fn ensure_exists(&self) -> anyhow::Result<()> {
+        if self.inventory().is_file() {
+            return Ok(());
+        }
+        Err(CliError::input(
+            tf("session.missing", &[("dir", &self.root.display())]),
+            t("session.missing_hint"),
+        )
+        .into())
     }
 
     /// The directory.

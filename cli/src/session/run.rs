@@ -92,6 +92,7 @@ pub(crate) fn is_intact(dir: &SessionDir, entry: &HostEntry) -> bool {
 /// Collects one phase of the session in `dir`.
 pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result<RunSummary> {
     let started = Instant::now();
+    dir.ensure_exists()?;
     let inventory = load_inventory(&dir.inventory())?;
     let hosts = resolve_hosts(&inventory)?;
     let manifest_path = dir.manifest();

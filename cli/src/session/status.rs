@@ -37,6 +37,7 @@ pub struct StatusGrid {
 
 /// Builds the grid of the session in `dir`.
 pub fn status_grid(dir: &SessionDir) -> anyhow::Result<StatusGrid> {
+    dir.ensure_exists()?;
     let inventory = load_inventory(&dir.inventory())?;
     let hosts = resolve_hosts(&inventory)?;
     let manifest = if dir.manifest().exists() {
