@@ -148,9 +148,22 @@ fn apt_updates(host: &dyn Host) -> PendingUpdates {
             newest,
         );
     }
+    // The package cache files are disabled so that apt builds its cache in memory: a stale
+    // /var/cache/apt/pkgcache.bin would otherwise be rewritten, and the agent never writes to
+    // the host. This costs a few seconds on hosts with large lists (see BENCHMARKS.md).
     match host.run(
         "apt-get",
-        &["-s", "-q", "-o", "Debug::NoLocking=1", "dist-upgrade"],
+        &[
+            "-s",
+            "-q",
+            "-o",
+            "Debug::NoLocking=1",
+            "-o",
+            "Dir::Cache::pkgcache=",
+            "-o",
+            "Dir::Cache::srcpkgcache=",
+            "dist-upgrade",
+        ],
         Duration::from_secs(30),
     ) {
         Ok(out) if out.success() => PendingUpdates {
