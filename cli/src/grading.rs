@@ -113,3 +113,43 @@ pub fn all_passed(report: &Report) -> bool {
         .iter()
         .all(|c| !matches!(c.outcome, Outcome::Fail | Outcome::Partial { .. }))
 }
+
+/// Collects this machine as `role` of the pack and grades it; with `keep_snapshot`, the
+/// snapshot is also written there as `snapshot.json`.
+pub fn grade_this_machine(
+    pack: &Pack,
+    role: String,
+    candidate_id: &str,
+    keep_snapshot: Option<&Path>,
+) -> anyhow::Result<Report> {
+    use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+    let snapshot = collect_local_for(pack, &role);
+    if let Some(dir) = keep_snapshot {
+        std::fs::create_dir_all(dir)?;
+        let mut json = serde_json::to_vec_pretty(&snapshot)?;
+        json.push(b'\n');
+        write_atomically(&dir.join("snapshot.json"), &json)?;
+    }
+    let mut hosts = std::collections::BTreeMap::new();
+    hosts.insert(
+        role,
+        HostObservation {
+            end: Observed::Snapshot(Box::new(snapshot)),
+            start: None,
+        },
+    );
+    let input = CandidateInput {
+        id: candidate_id.to_owned(),
+        name: None,
+        variables: std::collections::BTreeMap::new(),
+        hosts,
+    };
+    Ok(grade(
+        pack,
+        &input,
+        &GradeOptions {
+            graded_at: now_rfc3339(),
+            profile: None,
+        },
+    ))
+}

@@ -195,3 +195,48 @@ fn a_local_session_runs_resumes_verifies_and_exports() {
     assert_eq!(code, Some(0));
     assert!(export.join("c01/start/this.json.sha256").is_file());
 }
+
+#[test]
+fn grade_writes_reports_and_exits_1_when_a_check_fails() {
+    // Input: the unedited agent recording of a Debian 12 machine (checks/fixtures/real).
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = repo().join("checks/fixtures/real/debian12.json");
+    let output = constat()
+        .args(["grade", "--pack", "demo", "--snapshot"])
+        .arg(format!("linux={}", snapshot.display()))
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // The recorded machine has no firewall: the demo's firewall check fails.
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("demo-firewall-policy"), "{stdout}");
+    assert!(stdout.contains("Score indicatif"), "{stdout}");
+    for file in ["report.json", "report.html", "report.md"] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(!html.contains("acquis") && !html.contains("validé"));
+}
+
+#[test]
+fn validate_reports_every_pack_error_with_its_location() {
+    let pack = repo().join("checker-core/tests/fixtures/packs/broken.yaml");
+    let output = constat().arg("validate").arg(&pack).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr)
+        .unwrap()
+        .replace(&repo().display().to_string(), "[REPO]");
+    insta::assert_snapshot!("validate_broken_pack", stderr);
+}
+
+#[test]
+fn explain_prints_a_kind_doc_and_an_unknown_name_exits_2() {
+    let output = constat().args(["explain", "firewall"]).output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("# firewall"), "{stdout}");
+    let output = constat().args(["explain", "pare-feu"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

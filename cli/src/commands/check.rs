@@ -5,13 +5,11 @@ use crate::commands::grade::AudienceArg;
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::grading::{
-    all_passed, collect_local_for, load_pack, now_rfc3339, render_options, write_report_files,
+    all_passed, grade_this_machine, load_pack, render_options, write_report_files,
 };
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
 use clap::Args;
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -63,35 +61,7 @@ pub fn pick_role(
 pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let pack = load_pack(&args.pack)?;
     let role = pick_role(&pack, args.role.as_deref())?;
-    let snapshot = collect_local_for(&pack, &role);
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)?;
-        let mut json = serde_json::to_vec_pretty(&snapshot)?;
-        json.push(b'\n');
-        crate::session::write_atomically(&dir.join("snapshot.json"), &json)?;
-    }
-    let mut hosts = BTreeMap::new();
-    hosts.insert(
-        role,
-        HostObservation {
-            end: Observed::Snapshot(Box::new(snapshot)),
-            start: None,
-        },
-    );
-    let input = CandidateInput {
-        id: "local".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        hosts,
-    };
-    let report = grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: now_rfc3339(),
-            profile: None,
-        },
-    );
+    let report = grade_this_machine(&pack, role, "local", args.out.as_deref())?;
     let color = format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let options = render_options(args.audience.into(), color);
     if let Some(dir) = &args.out {

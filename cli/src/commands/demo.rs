@@ -3,15 +3,11 @@
 
 use crate::commands::check::pick_role;
 use crate::exit_status::ExitStatus;
-use crate::grading::{
-    collect_local_for, load_pack, now_rfc3339, render_options, write_report_files,
-};
+use crate::grading::{grade_this_machine, load_pack, render_options, write_report_files};
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
 use clap::Args;
 use constat_checker_core::render::Audience;
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -27,33 +23,7 @@ pub struct DemoArgs {
 pub fn run(args: DemoArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let pack = load_pack("demo")?;
     let role = pick_role(&pack, None)?;
-    let snapshot = collect_local_for(&pack, &role);
-    std::fs::create_dir_all(&args.out)?;
-    let mut json = serde_json::to_vec_pretty(&snapshot)?;
-    json.push(b'\n');
-    crate::session::write_atomically(&args.out.join("snapshot.json"), &json)?;
-    let mut hosts = BTreeMap::new();
-    hosts.insert(
-        role,
-        HostObservation {
-            end: Observed::Snapshot(Box::new(snapshot)),
-            start: None,
-        },
-    );
-    let input = CandidateInput {
-        id: "demo".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        hosts,
-    };
-    let report = grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: now_rfc3339(),
-            profile: None,
-        },
-    );
+    let report = grade_this_machine(&pack, role, "demo", Some(&args.out))?;
     let color = format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let options = render_options(Audience::Trainer, color);
     write_report_files(&args.out, "report", &report, &options)?;
