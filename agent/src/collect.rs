@@ -138,6 +138,20 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             timed_out,
         });
     }
+    mark_not_applicable(&mut sections, registry);
+    let skipped: Vec<&str> = registry
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !pending.contains(i))
+        .flat_map(|(_, c)| c.sections.iter().copied())
+        .collect();
+    if !skipped.is_empty() {
+        set_sections(
+            &mut sections,
+            &skipped,
+            &Section::not_collected("not requested (collection limited with --only)"),
+        );
+    }
     // Statuses are read once, after every update: `status` holds the first section's key
     // until here.
     let statuses = serde_json::to_value(&sections).unwrap_or_default();
@@ -210,17 +224,38 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Marks one section as failed, by JSON key.
 pub fn set_error(sections: &mut Sections, name: &str, message: &str) {
+    set_sections(sections, &[name], &Section::<()>::error(message));
+}
+
+/// Sets the status of several sections, by JSON key, in one pass.
+fn set_sections(sections: &mut Sections, names: &[&str], status: &Section<()>) {
     let mut value = match serde_json::to_value(&*sections) {
         Ok(v) => v,
         Err(_) => return,
     };
     if let Some(obj) = value.as_object_mut() {
-        obj.insert(
-            name.to_owned(),
-            serde_json::to_value(Section::<()>::error(message)).unwrap_or_default(),
-        );
+        for name in names {
+            obj.insert(
+                (*name).to_owned(),
+                serde_json::to_value(status).unwrap_or_default(),
+            );
+        }
     }
     if let Ok(updated) = serde_json::from_value(value) {
         *sections = updated;
     }
+}
+
+/// Sections no Linux collector fills (directory, GPOs, Windows roles): said so explicitly.
+fn mark_not_applicable(sections: &mut Sections, registry: &[Collector]) {
+    let foreign: Vec<&str> = Sections::NAMES
+        .iter()
+        .copied()
+        .filter(|name| !registry.iter().any(|c| c.sections.contains(name)))
+        .collect();
+    set_sections(
+        sections,
+        &foreign,
+        &Section::not_collected("not applicable: the Linux agent does not collect this section"),
+    );
 }
