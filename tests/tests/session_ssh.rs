@@ -83,7 +83,7 @@ fn a_session_survives_failing_hosts_and_resumes_only_the_missing_ones() {
     let key = lab.client_key.display().to_string();
     let inventory = format!(
         "session: {{ id: lab-{id}, referentiel: TSSR }}
-settings: {{ concurrency: 4, connect_timeout_s: 5, host_timeout_s: 6 }}
+settings: {{ concurrency: 4, connect_timeout_s: 5, host_timeout_s: 60 }}
 defaults:
   linux: {{ transport: ssh, address: '10.203.{net}.${{ip}}', user: root, key: '{key}' }}
 candidates:
