@@ -240,3 +240,53 @@ fn explain_prints_a_kind_doc_and_an_unknown_name_exits_2() {
     let output = constat().args(["explain", "pare-feu"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        "session: { id: local-2, referentiel: tssr-2023, profile: lab, pack: demo }\n\
+         defaults:\n  linux: { transport: local }\n\
+         candidates:\n  - { id: c01, name: Alice Martin }\n",
+    )
+    .unwrap();
+    let session = dir.path().join("session");
+    let s = session.to_str().unwrap();
+    let ok = |args: &[&str]| {
+        let output = constat().args(args).output().unwrap();
+        assert!(
+            output.status.code() == Some(0) || output.status.code() == Some(1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    ok(&[
+        "session",
+        "init",
+        "--inventory",
+        inventory.to_str().unwrap(),
+        s,
+    ]);
+    ok(&["session", "run", s, "--phase", "start", "--quiet"]);
+    assert!(
+        !session.join("reports").exists(),
+        "graded before the end phase"
+    );
+    let text = ok(&["session", "run", s, "--phase", "end", "--quiet"]);
+    assert!(text.contains("1 candidat(s) noté(s)"), "{text}");
+    for file in ["c01.json", "c01.html", "c01.md", "summary.html", "jury.csv"] {
+        assert!(session.join("reports").join(file).is_file(), "{file}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(session.join("reports/c01.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["candidate"]["id"], "c01");
+    assert_eq!(report["pack"]["id"], "demo");
+    std::fs::remove_dir_all(session.join("reports")).unwrap();
+    let text = ok(&["session", "regrade", s]);
+    assert!(text.contains("1 candidat(s) noté(s)"), "{text}");
+    assert!(session.join("reports/jury.csv").is_file());
+}
