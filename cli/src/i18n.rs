@@ -352,6 +352,26 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "donnez à chaque candidat un identifiant unique (inventaire et CSV réunis)",
         "give each candidate a unique id (inventory and CSV together)",
     ),
+    (
+        "inventory.base_dn_invalid",
+        "{host} : base_dn « {value} » n'est pas un DN",
+        "{host}: base_dn \"{value}\" is not a DN",
+    ),
+    (
+        "inventory.base_dn_invalid_hint",
+        "écrivez-le comme « DC=tssr,DC=lan », ou retirez-le pour lire le defaultNamingContext du DC",
+        "write it like \"DC=tssr,DC=lan\", or leave it out to read the DC's defaultNamingContext",
+    ),
+    (
+        "inventory.ca_file_needs_verify",
+        "{host} : ca_file n'a de sens qu'avec « tls: verify » (ici « tls: {tls} »)",
+        "{host}: ca_file only makes sense with \"tls: verify\" (here \"tls: {tls}\")",
+    ),
+    (
+        "inventory.ca_file_needs_verify_hint",
+        "retirez ca_file, ou mettez « tls: verify » pour vérifier le certificat avec ce fichier",
+        "remove ca_file, or set \"tls: verify\" to check the certificate with that file",
+    ),
     ("inventory.in_file", "dans {file}", "in {file}"),
     (
         "inventory.invalid",
@@ -374,6 +394,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "add \"address:\" to the host or to the role under \"defaults:\"",
     ),
     (
+        "inventory.option_not_for_transport",
+        "{host} : l'option « {option} » ne s'applique pas au transport {transport}",
+        "{host}: the \"{option}\" option does not apply to the {transport} transport",
+    ),
+    (
+        "inventory.option_transports_hint",
+        "elle ne sert qu'aux transports : {allowed} ; retirez-la ou changez « transport: »",
+        "it is only used by the transports: {allowed}; remove it or change \"transport:\"",
+    ),
+    (
         "inventory.template_hint",
         "variables connues : ${candidate}, ${name} et les clés de « vars: » du candidat (ou colonnes du CSV)",
         "known variables: ${candidate}, ${name} and the keys of the candidate's \"vars:\" (or CSV columns)",
@@ -392,6 +422,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "inventory.unreadable",
         "impossible de lire l'inventaire {file}",
         "cannot read the inventory {file}",
+    ),
+    (
+        "inventory.utc_offset_range",
+        "{host} : utc_offset_minutes vaut {value}, hors de -720..840",
+        "{host}: utc_offset_minutes is {value}, outside -720..840",
+    ),
+    (
+        "inventory.utc_offset_range_hint",
+        "décalage de l'heure locale du domaine en minutes : 60 pour Paris en hiver, 120 en été",
+        "offset of the domain's local time in minutes: 60 for Paris in winter, 120 in summer",
     ),
     (
         "inventory.zero_concurrency",
@@ -420,11 +460,47 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("kind.other", "erreur", "error"),
     ("kind.sudo_refused", "sudo refusé", "sudo refused"),
     ("kind.timeout", "délai dépassé", "timed out"),
+    ("kind.tls", "certificat refusé", "certificate refused"),
     ("kind.unreachable", "injoignable", "unreachable"),
     (
         "kind.unsupported",
         "transport indisponible",
         "transport unavailable",
+    ),
+    (
+        "ldap.bind_refused",
+        "{host} : connexion LDAP en tant que {user} refusée : {error}",
+        "{host}: LDAP bind as {user} refused: {error}",
+    ),
+    (
+        "ldap.connect_failed",
+        "{host} : connexion LDAP impossible : {error}",
+        "{host}: cannot connect over LDAP: {error}",
+    ),
+    (
+        "ldap.needs_cred",
+        "{host} : le transport ldap a besoin d'un mot de passe : ajoutez « cred: » (nom de l'identifiant)",
+        "{host}: the ldap transport needs a password: add \"cred:\" (name of the credential)",
+    ),
+    (
+        "ldap.search_failed",
+        "{host} : lecture de l'annuaire impossible : {error}",
+        "{host}: cannot read the directory: {error}",
+    ),
+    (
+        "ldap.target_invalid",
+        "{host} : cible LDAP incohérente : {error}",
+        "{host}: inconsistent LDAP target: {error}",
+    ),
+    (
+        "ldap.timed_out",
+        "{host} : l'annuaire n'a pas été lu en {seconds} s",
+        "{host}: the directory was not read within {seconds} s",
+    ),
+    (
+        "ldap.tls_refused",
+        "{host} : certificat du DC refusé : {error} (donnez son autorité avec ca_file / --ca-file, ou choisissez explicitement « tls: insecure » pour un DC de labo)",
+        "{host}: the DC's certificate was refused: {error} (give its CA with ca_file / --ca-file, or choose \"tls: insecure\" explicitly for a lab DC)",
     ),
     (
         "progress.collected",
@@ -632,6 +708,36 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "verify.unsigned",
         "le manifeste n'est pas signé",
         "the manifest is not signed",
+    ),
+    (
+        "winrm.auth_refused",
+        "{host} : authentification WinRM refusée : {error}",
+        "{host}: WinRM authentication refused: {error}",
+    ),
+    (
+        "winrm.bad_output",
+        "{host} : la sortie de la sonde PowerShell est inutilisable : {error}",
+        "{host}: the PowerShell probe's output is unusable: {error}",
+    ),
+    (
+        "winrm.connect_failed",
+        "{host} : WinRM injoignable : {error}",
+        "{host}: WinRM unreachable: {error}",
+    ),
+    (
+        "winrm.needs_cred",
+        "{host} : le transport winrm a besoin d'un mot de passe : ajoutez « cred: » (nom de l'identifiant)",
+        "{host}: the winrm transport needs a password: add \"cred:\" (name of the credential)",
+    ),
+    (
+        "winrm.protocol",
+        "{host} : le service WinRM a refusé la requête : {error}",
+        "{host}: the WinRM service refused the request: {error}",
+    ),
+    (
+        "winrm.timed_out",
+        "{host} : WinRM n'a pas répondu en {seconds} s",
+        "{host}: WinRM did not answer within {seconds} s",
     ),
 ];
 

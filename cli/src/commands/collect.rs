@@ -1,16 +1,15 @@
-//! `constat collect`: one host → one snapshot file (`--transport local|ssh`).
+//! `constat collect`: one host → one snapshot file (`--transport local|ssh|ldap|winrm`).
 
 use crate::credentials::CredentialStore;
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::i18n::tf;
-use crate::inventory::{HostTarget, TransportKind};
+use crate::inventory::{HostTarget, TlsMode, TransportKind};
 use crate::output::{Format, write_json};
 use crate::session::{sha256_hex, write_atomically};
-use crate::transport::{CollectContext, KnownHosts, collect_host};
+use crate::transport::{CollectContext, KnownHosts, collect_host, plugged_collectors};
 use clap::{Args, ValueEnum};
 use constat_snapshot::FileRequest;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +22,21 @@ pub enum CollectTransport {
     Local,
     /// SSH : dépôt et exécution de l'agent.
     Ssh,
+    /// LDAP : lecture de l'annuaire d'un contrôleur de domaine (LDAPS par défaut).
+    Ldap,
+    /// WinRM : sonde PowerShell (jamais essayé sur un vrai Windows).
+    Winrm,
+}
+
+/// TLS policy on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CollectTls {
+    /// Certificat vérifié (avec --ca-file ou les autorités du système).
+    Verify,
+    /// Certificat NON vérifié (DC de labo auto-signé) ; noté dans l'instantané.
+    Insecure,
+    /// Sans TLS (le mot de passe circule en clair).
+    Plain,
 }
 
 /// Arguments of `collect`.
@@ -31,15 +45,34 @@ pub struct CollectArgs {
     /// Transport.
     #[arg(long, value_enum, default_value_t = CollectTransport::Local)]
     pub transport: CollectTransport,
-    /// Adresse de l'hôte (ssh).
-    #[arg(long, required_if_eq("transport", "ssh"))]
+    /// Adresse de l'hôte (ssh, ldap, winrm).
+    #[arg(long, required_if_eq_any([("transport", "ssh"), ("transport", "ldap"), ("transport", "winrm")]))]
     pub address: Option<String>,
-    /// Port SSH.
-    #[arg(long, default_value_t = 22)]
-    pub port: u16,
+    /// Port (par défaut : ssh 22, ldap 636 ou 389 avec --tls plain, winrm 5985 ou 5986 en HTTPS).
+    #[arg(long)]
+    pub port: Option<u16>,
     /// Compte de connexion.
     #[arg(long, default_value = "root")]
     pub user: String,
+    /// Compte de liaison LDAP (`Administrator@tssr.lan`, `TSSR\Administrator` ou un DN) ;
+    /// remplace --user.
+    #[arg(long)]
+    pub bind: Option<String>,
+    /// Politique TLS (ldap : verify par défaut ; winrm : HTTPS si verify ou insecure).
+    #[arg(long, value_enum)]
+    pub tls: Option<CollectTls>,
+    /// Autorités de certification (PEM) pour vérifier le certificat du DC (ldap, --tls verify).
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// Contexte de nommage à lire (ldap), par ex. DC=tssr,DC=lan.
+    #[arg(long)]
+    pub base_dn: Option<String>,
+    /// Ne pas lire SYSVOL (ldap).
+    #[arg(long)]
+    pub no_sysvol: bool,
+    /// Décalage de l'heure locale du domaine en minutes (ldap, grille des heures de connexion).
+    #[arg(long, default_value_t = crate::inventory::DEFAULT_UTC_OFFSET_MINUTES, allow_hyphen_values = true)]
+    pub utc_offset_minutes: i32,
     /// Nom de l'identifiant (mot de passe) : CONSTAT_CRED_<NOM>, fichier d'identifiants ou saisie.
     #[arg(long)]
     pub cred: Option<String>,
@@ -111,22 +144,39 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         connect_timeout: Duration::from_secs(args.connect_timeout),
         host_timeout: Duration::from_secs(args.timeout),
         request,
-        plugged: BTreeMap::new(),
+        plugged: plugged_collectors(),
+    };
+    let tls = args.tls.map(|tls| match tls {
+        CollectTls::Verify => TlsMode::Verify,
+        CollectTls::Insecure => TlsMode::Insecure,
+        CollectTls::Plain => TlsMode::Plain,
+    });
+    let (transport, default_port) = match (args.transport, tls) {
+        (CollectTransport::Local, _) => (TransportKind::Local, 0),
+        (CollectTransport::Ssh, _) => (TransportKind::Ssh, 22),
+        (CollectTransport::Ldap, Some(TlsMode::Plain)) => (TransportKind::Ldap, 389),
+        (CollectTransport::Ldap, _) => (TransportKind::Ldap, 636),
+        (CollectTransport::Winrm, Some(TlsMode::Verify | TlsMode::Insecure)) => {
+            (TransportKind::Winrm, 5986)
+        }
+        (CollectTransport::Winrm, _) => (TransportKind::Winrm, 5985),
     };
     let target = HostTarget {
         candidate: "-".to_owned(),
         role: "host".to_owned(),
-        transport: match args.transport {
-            CollectTransport::Local => TransportKind::Local,
-            CollectTransport::Ssh => TransportKind::Ssh,
-        },
+        transport,
         address: args.address.clone().unwrap_or_default(),
-        port: args.port,
-        user: args.user.clone(),
+        port: args.port.unwrap_or(default_port),
+        user: args.bind.clone().unwrap_or_else(|| args.user.clone()),
         cred: args.cred.clone(),
         key: args.key.as_ref().map(|k| k.display().to_string()),
         agent_path: args.agent_path.clone(),
         sudo: args.sudo,
+        tls,
+        ca_file: args.ca_file.as_ref().map(|p| p.display().to_string()),
+        base_dn: args.base_dn.clone(),
+        sysvol: !args.no_sysvol,
+        utc_offset_minutes: args.utc_offset_minutes,
     };
     let collected = crate::runtime()?
         .block_on(collect_host(&target, &ctx))

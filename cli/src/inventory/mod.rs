@@ -8,6 +8,6 @@ mod resolve;
 pub use csv_import::import_candidates;
 pub use load::{load_inventory, parse_inventory};
 pub use model::{
-    Candidate, HostSpec, Inventory, SessionInfo, Settings, TransportKind, inventory_schema,
+    Candidate, HostSpec, Inventory, SessionInfo, Settings, TlsMode, TransportKind, inventory_schema,
 };
-pub use resolve::{HostTarget, resolve_hosts};
+pub use resolve::{DEFAULT_UTC_OFFSET_MINUTES, HostTarget, resolve_hosts};

@@ -143,6 +143,49 @@ pub struct HostSpec {
     /// Run the agent through `sudo -S` (password from `cred`) when the account is not root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sudo: Option<bool>,
+    /// TLS policy (`ldap`: default `verify`; `winrm`: `verify`/`insecure` mean HTTPS,
+    /// left out or `plain` mean HTTP with NTLM message encryption).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsMode>,
+    /// CA certificates (PEM file) checking the DC's certificate (`ldap`, `tls: verify`);
+    /// the system roots when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Naming context to read (`ldap`), e.g. `DC=tssr,DC=lan`; the rootDSE's
+    /// `defaultNamingContext` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_dn: Option<String>,
+    /// Also read the GPO files from SYSVOL over SMB (`ldap`, default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sysvol: Option<bool>,
+    /// Offset of the domain's local time from UTC in minutes, for the local logon-hours
+    /// grid (`ldap`, default 60: Paris in winter; -720 to 840).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_minutes: Option<i32>,
+}
+
+/// How a TLS connection checks the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsMode {
+    /// TLS, certificate verified (with `ca_file` or the system roots).
+    #[default]
+    Verify,
+    /// TLS without certificate verification (self-signed lab DC); recorded in the snapshot.
+    Insecure,
+    /// No TLS: the password crosses the network in clear (AD refuses it by default).
+    Plain,
+}
+
+impl TlsMode {
+    /// The name as written in the inventory.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Verify => "verify",
+            TlsMode::Insecure => "insecure",
+            TlsMode::Plain => "plain",
+        }
+    }
 }
 
 /// How a host is collected.

@@ -1,7 +1,7 @@
 //! Expands an inventory into one [`HostTarget`] per candidate and role: defaults for the role,
 //! overridden by the candidate's own fields, then `${...}` templates filled in.
 
-use super::model::{Candidate, HostSpec, Inventory, TransportKind};
+use super::model::{Candidate, HostSpec, Inventory, TlsMode, TransportKind};
 use crate::errors::CliError;
 use crate::i18n::{t, tf};
 
@@ -28,7 +28,20 @@ pub struct HostTarget {
     pub agent_path: Option<String>,
     /// Use `sudo -S` for the agent.
     pub sudo: bool,
+    /// TLS policy as written (`ldap`: `None` means verify; `winrm`: `None` means HTTP).
+    pub tls: Option<TlsMode>,
+    /// CA file for `tls: verify` (`ldap`).
+    pub ca_file: Option<String>,
+    /// Naming context to read (`ldap`).
+    pub base_dn: Option<String>,
+    /// Read SYSVOL too (`ldap`).
+    pub sysvol: bool,
+    /// Local time offset from UTC in minutes (`ldap`).
+    pub utc_offset_minutes: i32,
 }
+
+/// Default of `utc_offset_minutes`: Paris in winter.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 60;
 
 impl HostTarget {
     /// `candidate/role`, as shown in progress and errors.
@@ -68,6 +81,11 @@ fn merge(defaults: Option<&HostSpec>, own: Option<&HostSpec>) -> HostSpec {
         key: own.key.clone().or(base.key),
         agent_path: own.agent_path.clone().or(base.agent_path),
         sudo: own.sudo.or(base.sudo),
+        tls: own.tls.or(base.tls),
+        ca_file: own.ca_file.clone().or(base.ca_file),
+        base_dn: own.base_dn.clone().or(base.base_dn),
+        sysvol: own.sysvol.or(base.sysvol),
+        utc_offset_minutes: own.utc_offset_minutes.or(base.utc_offset_minutes),
     }
 }
 
@@ -88,9 +106,12 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         )
         .into());
     }
-    let default_port = match transport {
-        TransportKind::Winrm => 5985,
-        TransportKind::Ldap => 389,
+    check_transport_options(spec, transport, &at)?;
+    let default_port = match (transport, spec.tls) {
+        (TransportKind::Winrm, Some(TlsMode::Verify | TlsMode::Insecure)) => 5986,
+        (TransportKind::Winrm, _) => 5985,
+        (TransportKind::Ldap, Some(TlsMode::Plain)) => 389,
+        (TransportKind::Ldap, _) => 636,
         _ => 22,
     };
     Ok(HostTarget {
@@ -104,7 +125,89 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         key: fill("key", &spec.key)?,
         agent_path: fill("agent_path", &spec.agent_path)?,
         sudo: spec.sudo.unwrap_or(false),
+        tls: spec.tls,
+        ca_file: fill("ca_file", &spec.ca_file)?,
+        base_dn: fill("base_dn", &spec.base_dn)?,
+        sysvol: spec.sysvol.unwrap_or(true),
+        utc_offset_minutes: spec
+            .utc_offset_minutes
+            .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES),
     })
+}
+
+/// Refuses options that the host's transport would silently ignore, and out-of-range values.
+fn check_transport_options(
+    spec: &HostSpec,
+    transport: TransportKind,
+    at: &str,
+) -> anyhow::Result<()> {
+    let misplaced = |option: &str, allowed: &str| -> anyhow::Error {
+        CliError::input(
+            tf(
+                "inventory.option_not_for_transport",
+                &[
+                    ("host", &at),
+                    ("option", &option),
+                    ("transport", &transport.as_str()),
+                ],
+            ),
+            tf("inventory.option_transports_hint", &[("allowed", &allowed)]),
+        )
+        .into()
+    };
+    let ldap = transport == TransportKind::Ldap;
+    if spec.tls.is_some() && !matches!(transport, TransportKind::Ldap | TransportKind::Winrm) {
+        return Err(misplaced("tls", "ldap, winrm"));
+    }
+    for (option, set) in [
+        ("ca_file", spec.ca_file.is_some()),
+        ("base_dn", spec.base_dn.is_some()),
+        ("sysvol", spec.sysvol.is_some()),
+        ("utc_offset_minutes", spec.utc_offset_minutes.is_some()),
+    ] {
+        if set && !ldap {
+            return Err(misplaced(option, "ldap"));
+        }
+    }
+    if spec.ca_file.is_some() && spec.tls.is_some_and(|tls| tls != TlsMode::Verify) {
+        return Err(CliError::input(
+            tf(
+                "inventory.ca_file_needs_verify",
+                &[
+                    ("host", &at),
+                    ("tls", &spec.tls.unwrap_or_default().as_str()),
+                ],
+            ),
+            t("inventory.ca_file_needs_verify_hint"),
+        )
+        .into());
+    }
+    if let Some(offset) = spec.utc_offset_minutes
+        && !(-720..=840).contains(&offset)
+    {
+        return Err(CliError::input(
+            tf(
+                "inventory.utc_offset_range",
+                &[("host", &at), ("value", &offset)],
+            ),
+            t("inventory.utc_offset_range_hint"),
+        )
+        .into());
+    }
+    if spec.base_dn.as_deref().is_some_and(|dn| !dn.contains('=')) {
+        return Err(CliError::input(
+            tf(
+                "inventory.base_dn_invalid",
+                &[
+                    ("host", &at),
+                    ("value", &spec.base_dn.as_deref().unwrap_or("")),
+                ],
+            ),
+            t("inventory.base_dn_invalid_hint"),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Replaces `${candidate}`, `${name}` and `${<var>}`; an unknown variable is an error.
@@ -172,5 +275,38 @@ candidates:
         .unwrap();
         let hosts = resolve_hosts(&inventory).unwrap();
         insta::assert_debug_snapshot!(hosts);
+    }
+
+    #[test]
+    fn ldap_options_are_resolved_and_checked() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let head = "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      dc: ";
+        let ok = parse_inventory(
+            &format!("{head}{{ transport: ldap, address: 10.0.1.10, user: Administrator@tssr.lan, cred: dc, tls: insecure, base_dn: 'DC=tssr,DC=lan', sysvol: false, utc_offset_minutes: 120 }}\n"),
+            "inv.yaml",
+        )
+        .unwrap();
+        let hosts = resolve_hosts(&ok).unwrap();
+        assert_eq!(hosts[0].port, 636);
+        assert_eq!(hosts[0].tls, Some(TlsMode::Insecure));
+        assert!(!hosts[0].sysvol);
+        assert_eq!(hosts[0].utc_offset_minutes, 120);
+        let errors: Vec<String> = [
+            "{ transport: ssh, address: a, sysvol: false }",
+            "{ transport: ldap, address: a, tls: insecure, ca_file: ca.pem }",
+            "{ transport: ldap, address: a, utc_offset_minutes: 900 }",
+            "{ transport: ldap, address: a, base_dn: tssr.lan }",
+            "{ transport: local, tls: verify }",
+        ]
+        .iter()
+        .map(|spec| {
+            let error = parse_inventory(&format!("{head}{spec}\n"), "inv.yaml")
+                .and_then(|inventory| resolve_hosts(&inventory))
+                .unwrap_err();
+            let cli = error.downcast_ref::<CliError>().unwrap();
+            format!("{} | {}", cli.message, cli.hint.as_deref().unwrap_or(""))
+        })
+        .collect();
+        insta::assert_debug_snapshot!(errors);
     }
 }

@@ -15,7 +15,6 @@ use crate::inventory::{HostTarget, load_inventory, resolve_hosts};
 use crate::transport::{CollectContext, HostError, KnownHosts, collect_host};
 use constat_snapshot::FileRequest;
 use constat_snapshot::time::rfc3339_utc;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -142,7 +141,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             paths: settings.request.clone(),
             head_bytes: None,
         },
-        plugged: BTreeMap::new(),
+        plugged: crate::transport::plugged_collectors(),
     };
     let concurrency = options.concurrency.unwrap_or(settings.concurrency).max(1);
     let progress = Arc::new(Progress::new(options.progress));

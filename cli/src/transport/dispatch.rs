@@ -1,5 +1,5 @@
 //! One entry point for every transport: [`collect_host`] picks local, SSH, or a plugged-in
-//! collector (WinRM and LDAP register through [`RemoteCollector`] when they land).
+//! collector (WinRM and LDAP register through [`RemoteCollector`], see [`plugged_collectors`]).
 
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::KnownHosts;
@@ -50,6 +50,17 @@ pub type CollectFuture<'a> =
 pub trait RemoteCollector: Send + Sync {
     /// Collects `target`.
     fn collect<'a>(&'a self, target: &'a HostTarget, ctx: &'a CollectContext) -> CollectFuture<'a>;
+}
+
+/// The collectors of this build for transports other than local and SSH.
+pub fn plugged_collectors() -> BTreeMap<&'static str, Arc<dyn RemoteCollector>> {
+    let mut plugged: BTreeMap<&'static str, Arc<dyn RemoteCollector>> = BTreeMap::new();
+    plugged.insert(TransportKind::Ldap.as_str(), Arc::new(super::LdapCollector));
+    plugged.insert(
+        TransportKind::Winrm.as_str(),
+        Arc::new(super::WinrmCollector),
+    );
+    plugged
 }
 
 /// Collects one host with its transport.

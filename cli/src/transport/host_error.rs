@@ -15,6 +15,8 @@ pub enum HostErrorKind {
     AuthRefused,
     /// A time limit ran out.
     Timeout,
+    /// The server's TLS certificate was refused.
+    Tls,
     /// The host key is unknown (strict mode) or changed.
     HostKey,
     /// The agent's output is not a snapshot.
@@ -40,6 +42,7 @@ impl HostErrorKind {
             HostErrorKind::Unreachable => t("kind.unreachable"),
             HostErrorKind::AuthRefused => t("kind.auth_refused"),
             HostErrorKind::Timeout => t("kind.timeout"),
+            HostErrorKind::Tls => t("kind.tls"),
             HostErrorKind::HostKey => t("kind.host_key"),
             HostErrorKind::BadOutput => t("kind.bad_output"),
             HostErrorKind::AgentFailed => t("kind.agent_failed"),

@@ -1,0 +1,182 @@
+//! The `winrm` transport: the PowerShell probe of `constat-windows` run over WinRM
+//! (NTLM over HTTP with message encryption by default, HTTPS with `tls: verify|insecure`).
+//!
+//! **Never run against a live Windows host**: no Windows machine can run in this lab. Only
+//! the target building and the error mapping are tested here; the client itself is tested in
+//! `constat-windows` against loopback listeners and recorded probe outputs.
+
+use super::dispatch::{
+    CollectContext, CollectFuture, Collected, RemoteCollector, validate_snapshot,
+};
+use super::host_error::{HostError, HostErrorKind};
+use crate::i18n::tf;
+use crate::inventory::{HostTarget, TlsMode};
+use constat_windows::ldap::target::Secret;
+use constat_windows::winrm::{WinrmRunError, WinrmTarget, collect_windows};
+
+/// Collects `winrm` hosts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WinrmCollector;
+
+impl RemoteCollector for WinrmCollector {
+    fn collect<'a>(&'a self, target: &'a HostTarget, ctx: &'a CollectContext) -> CollectFuture<'a> {
+        Box::pin(collect_winrm(target, ctx))
+    }
+}
+
+/// Splits `DOMAIN\user` into (user, domain); other forms keep an empty domain.
+fn split_account(account: &str) -> (String, String) {
+    match account.split_once('\\') {
+        Some((domain, user)) => (user.to_owned(), domain.to_owned()),
+        None => (account.to_owned(), String::new()),
+    }
+}
+
+/// The WinRM target of a host, password given.
+pub(super) fn winrm_target(
+    target: &HostTarget,
+    ctx: &CollectContext,
+    password: Secret,
+) -> WinrmTarget {
+    let (username, domain) = split_account(&target.user);
+    let https = matches!(target.tls, Some(TlsMode::Verify | TlsMode::Insecure));
+    WinrmTarget {
+        host: target.address.clone(),
+        port: Some(target.port),
+        https,
+        insecure_tls: target.tls == Some(TlsMode::Insecure),
+        username,
+        domain,
+        password,
+        connect_timeout: ctx.connect_timeout,
+        timeout: ctx.host_timeout,
+        rsop_user: None,
+    }
+}
+
+/// Maps a WinRM failure to a host error kind and a translated message.
+pub(super) fn map_winrm_error(target: &HostTarget, error: WinrmRunError) -> HostError {
+    let host = target.label();
+    let text = error.to_string();
+    let (kind, key) = match &error {
+        WinrmRunError::Auth { .. } => (HostErrorKind::AuthRefused, "winrm.auth_refused"),
+        WinrmRunError::Connect { message, .. } => {
+            let lower = message.to_ascii_lowercase();
+            if lower.contains("certificate") || lower.contains("tls") {
+                (HostErrorKind::Tls, "winrm.connect_failed")
+            } else {
+                (HostErrorKind::Unreachable, "winrm.connect_failed")
+            }
+        }
+        WinrmRunError::Timeout { seconds, .. } => {
+            return HostError::new(
+                HostErrorKind::Timeout,
+                tf("winrm.timed_out", &[("host", &host), ("seconds", seconds)]),
+            );
+        }
+        WinrmRunError::Output { .. } => (HostErrorKind::BadOutput, "winrm.bad_output"),
+        _ => (HostErrorKind::Other, "winrm.protocol"),
+    };
+    HostError::new(kind, tf(key, &[("host", &host), ("error", &text)]))
+}
+
+/// Collects one `winrm` host.
+pub async fn collect_winrm(
+    target: &HostTarget,
+    ctx: &CollectContext,
+) -> Result<Collected, HostError> {
+    let Some(cred) = &target.cred else {
+        return Err(HostError::new(
+            HostErrorKind::Credentials,
+            tf("winrm.needs_cred", &[("host", &target.label())]),
+        ));
+    };
+    let password = ctx
+        .credentials
+        .get(cred)
+        .map_err(|e| HostError::new(HostErrorKind::Credentials, format!("{e:#}")))?;
+    let winrm = winrm_target(target, ctx, Secret::new(password.expose()));
+    let snapshot = collect_windows(&winrm)
+        .await
+        .map_err(|e| map_winrm_error(target, e))?;
+    let mut json = serde_json::to_vec_pretty(&snapshot)
+        .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
+    json.push(b'\n');
+    validate_snapshot(&json)?;
+    Ok(Collected {
+        json,
+        round_trips: 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_split_on_backslash() {
+        assert_eq!(
+            split_account("TSSR\\Administrateur"),
+            ("Administrateur".to_owned(), "TSSR".to_owned())
+        );
+        assert_eq!(
+            split_account("admin@tssr.lan"),
+            ("admin@tssr.lan".to_owned(), String::new())
+        );
+    }
+
+    #[test]
+    fn errors_map_to_kinds() {
+        let target = HostTarget {
+            candidate: "c01".to_owned(),
+            role: "server".to_owned(),
+            transport: crate::inventory::TransportKind::Winrm,
+            address: "10.0.1.10".to_owned(),
+            port: 5985,
+            user: "TSSR\\Administrateur".to_owned(),
+            cred: Some("win".to_owned()),
+            key: None,
+            agent_path: None,
+            sudo: false,
+            tls: None,
+            ca_file: None,
+            base_dn: None,
+            sysvol: true,
+            utc_offset_minutes: 60,
+        };
+        let errors = vec![
+            WinrmRunError::Auth {
+                host: "10.0.1.10".to_owned(),
+                user: "Administrateur".to_owned(),
+                message: "HTTP 401".to_owned(),
+            },
+            WinrmRunError::Connect {
+                host: "10.0.1.10".to_owned(),
+                port: 5985,
+                message: "Connection refused".to_owned(),
+            },
+            WinrmRunError::Timeout {
+                host: "10.0.1.10".to_owned(),
+                seconds: 30,
+            },
+            WinrmRunError::Protocol {
+                host: "10.0.1.10".to_owned(),
+                message: "s:Fault".to_owned(),
+            },
+        ];
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let kinds: Vec<HostErrorKind> = errors
+            .into_iter()
+            .map(|e| map_winrm_error(&target, e).kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                HostErrorKind::AuthRefused,
+                HostErrorKind::Unreachable,
+                HostErrorKind::Timeout,
+                HostErrorKind::Other,
+            ]
+        );
+    }
+}
