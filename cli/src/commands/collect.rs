@@ -3,7 +3,7 @@
 use crate::credentials::CredentialStore;
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::inventory::{HostTarget, TlsMode, TransportKind};
 use crate::output::{Format, write_json};
 use crate::session::{sha256_hex, write_atomically};
@@ -116,6 +116,52 @@ fn default_known_hosts() -> PathBuf {
     base.join("constat/known_hosts")
 }
 
+/// Refuses options the chosen transport would ignore (nothing silent).
+fn check_option_transports(
+    args: &CollectArgs,
+    transport: TransportKind,
+    tls: Option<TlsMode>,
+) -> Result<(), CliError> {
+    let ldap = transport == TransportKind::Ldap;
+    for (option, set, allowed) in [
+        (
+            "--tls",
+            tls.is_some() && !matches!(transport, TransportKind::Ldap | TransportKind::Winrm),
+            "ldap, winrm",
+        ),
+        ("--ca-file", args.ca_file.is_some() && !ldap, "ldap"),
+        ("--base-dn", args.base_dn.is_some() && !ldap, "ldap"),
+        ("--no-sysvol", args.no_sysvol && !ldap, "ldap"),
+    ] {
+        if set {
+            return Err(CliError::input(
+                tf(
+                    "inventory.option_not_for_transport",
+                    &[
+                        ("host", &"constat collect"),
+                        ("option", &option),
+                        ("transport", &transport.as_str()),
+                    ],
+                ),
+                tf("inventory.option_transports_hint", &[("allowed", &allowed)]),
+            ));
+        }
+    }
+    if args.ca_file.is_some() && tls.is_some_and(|tls| tls != TlsMode::Verify) {
+        return Err(CliError::input(
+            tf(
+                "inventory.ca_file_needs_verify",
+                &[
+                    ("host", &"constat collect"),
+                    ("tls", &tls.unwrap_or_default().as_str()),
+                ],
+            ),
+            t("inventory.ca_file_needs_verify_hint"),
+        ));
+    }
+    Ok(())
+}
+
 /// Collects the host and writes the snapshot.
 pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let request = match &args.request {
@@ -161,6 +207,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         }
         (CollectTransport::Winrm, _) => (TransportKind::Winrm, 5985),
     };
+    check_option_transports(&args, transport, tls)?;
     let target = HostTarget {
         candidate: "-".to_owned(),
         role: "host".to_owned(),
