@@ -1,6 +1,8 @@
 //! Typed check kinds, one file each, plugged in through the registry.
 
+pub mod ad_user;
 pub mod backup_job;
+pub(crate) mod directory;
 pub mod file;
 pub mod firewall;
 pub mod group;

@@ -81,6 +81,7 @@ registry! {
     Share => share::ShareExpect,
     Sshd => sshd::SshdExpect,
     Network => network::NetworkExpect,
+    AdUser => ad_user::AdUserExpect,
 }
 
 #[cfg(test)]
@@ -104,6 +105,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 14);
+        assert_eq!(kind_docs().len(), 15);
     }
 }
