@@ -82,6 +82,7 @@ registry! {
     Sshd => sshd::SshdExpect,
     Network => network::NetworkExpect,
     AdUser => ad_user::AdUserExpect,
+    AdGroup => ad_group::AdGroupExpect,
 }
 
 #[cfg(test)]
@@ -105,6 +106,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 15);
+        assert_eq!(kind_docs().len(), 16);
     }
 }
