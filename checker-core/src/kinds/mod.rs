@@ -1,6 +1,7 @@
 //! Typed check kinds, one file each, plugged in through the registry.
 
 pub mod ad_group;
+pub mod ad_ou;
 pub mod ad_user;
 pub mod backup_job;
 pub(crate) mod directory;

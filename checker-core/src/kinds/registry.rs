@@ -83,6 +83,7 @@ registry! {
     Network => network::NetworkExpect,
     AdUser => ad_user::AdUserExpect,
     AdGroup => ad_group::AdGroupExpect,
+    AdOu => ad_ou::AdOuExpect,
 }
 
 #[cfg(test)]
@@ -106,6 +107,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 16);
+        assert_eq!(kind_docs().len(), 17);
     }
 }
