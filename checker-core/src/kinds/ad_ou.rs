@@ -2,7 +2,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::normalize_dn;
+use crate::kinds::directory::{name_path, normalize_dn};
 use crate::kinds::kind::{Kind, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -169,19 +169,6 @@ description: `description` fails with observed « (absent) ».
         }
         status
     }
-}
-
-/// `OU=Postes,OU=Comptabilite,DC=tssr,DC=lan` → `Postes` under `Comptabilite` as
-/// `Comptabilite/Postes`.
-fn name_path(dn: &str) -> String {
-    let mut names: Vec<&str> = dn
-        .split(',')
-        .filter_map(|rdn| rdn.split_once('='))
-        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("ou"))
-        .map(|(_, v)| v.trim())
-        .collect();
-    names.reverse();
-    names.join("/")
 }
 
 #[cfg(test)]

@@ -28,6 +28,27 @@ pub(crate) fn is_within(ou_dn: &str, expected: &str) -> bool {
     actual == expected || actual.ends_with(&format!(",{expected}"))
 }
 
+/// `OU=Postes,OU=Comptabilite,DC=tssr,DC=lan` → `Comptabilite/Postes` (parents first).
+pub(crate) fn name_path(dn: &str) -> String {
+    let mut names: Vec<&str> = dn
+        .split(',')
+        .filter_map(|rdn| rdn.split_once('='))
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("ou"))
+        .map(|(_, v)| v.trim())
+        .collect();
+    names.reverse();
+    names.join("/")
+}
+
+/// Whether `dn` is the container an expectation names: a DN when it has `=`, else a name path.
+pub(crate) fn names_container(dn: &str, reference: &str) -> bool {
+    if reference.contains('=') {
+        normalize_dn(dn) == normalize_dn(reference)
+    } else {
+        name_path(dn).eq_ignore_ascii_case(reference.trim_matches('/'))
+    }
+}
+
 /// Records the `ou` property: the object's container is the expected OU or below it.
 pub(crate) fn in_ou(
     host: &HostView<'_>,

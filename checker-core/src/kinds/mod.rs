@@ -7,6 +7,7 @@ pub mod backup_job;
 pub(crate) mod directory;
 pub mod file;
 pub mod firewall;
+pub mod gpo;
 pub mod group;
 pub(crate) mod kind;
 pub mod network;

@@ -84,6 +84,7 @@ registry! {
     AdUser => ad_user::AdUserExpect,
     AdGroup => ad_group::AdGroupExpect,
     AdOu => ad_ou::AdOuExpect,
+    Gpo => gpo::GpoExpect,
 }
 
 #[cfg(test)]
@@ -107,6 +108,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 17);
+        assert_eq!(kind_docs().len(), 18);
     }
 }
