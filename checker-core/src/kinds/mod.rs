@@ -1,5 +1,6 @@
 //! Typed check kinds, one file each, plugged in through the registry.
 
+pub mod ad_computer;
 pub mod ad_group;
 pub mod ad_ou;
 pub mod ad_user;

@@ -85,6 +85,7 @@ registry! {
     AdGroup => ad_group::AdGroupExpect,
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,
+    AdComputer => ad_computer::AdComputerExpect,
 }
 
 #[cfg(test)]
@@ -108,6 +109,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 18);
+        assert_eq!(kind_docs().len(), 19);
     }
 }
