@@ -1,8 +1,14 @@
 //! Typed check kinds, one file each, plugged in through the registry.
 
+pub mod ad_computer;
+pub mod ad_group;
+pub mod ad_ou;
+pub mod ad_user;
 pub mod backup_job;
+pub(crate) mod directory;
 pub mod file;
 pub mod firewall;
+pub mod gpo;
 pub mod group;
 pub(crate) mod kind;
 pub mod network;

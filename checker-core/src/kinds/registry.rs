@@ -81,6 +81,11 @@ registry! {
     Share => share::ShareExpect,
     Sshd => sshd::SshdExpect,
     Network => network::NetworkExpect,
+    AdUser => ad_user::AdUserExpect,
+    AdGroup => ad_group::AdGroupExpect,
+    AdOu => ad_ou::AdOuExpect,
+    Gpo => gpo::GpoExpect,
+    AdComputer => ad_computer::AdComputerExpect,
 }
 
 #[cfg(test)]
@@ -104,6 +109,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 14);
+        assert_eq!(kind_docs().len(), 19);
     }
 }

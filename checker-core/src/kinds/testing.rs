@@ -28,6 +28,12 @@ pub(crate) fn lab() -> Snapshot {
     .expect("fixture parses")
 }
 
+/// The real LDAP collection of a Samba AD DC (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn ad() -> Snapshot {
+    Snapshot::from_json(include_str!("../../tests/fixtures/snapshots/ad-samba.json"))
+        .expect("fixture parses")
+}
+
 /// The snapshot with one section replaced by `not_collected` (derived variant).
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
@@ -50,6 +56,10 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
             )
         }
         "files" => x.files = Section::not_collected(reason),
+        "directory" => {
+            x.directory = Section::error("ldap bind: invalid credentials (derived fixture)")
+        }
+        "gpos" => x.gpos = Section::not_collected(reason),
         other => panic!("unknown section {other}"),
     }
     s
@@ -57,6 +67,11 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
 
 /// Compiles `expect_yaml` for a `linux` role, evaluates it on `snapshot`, renders the outcome.
 pub(crate) fn kind_case(expect_yaml: &str, snapshot: &Snapshot) -> String {
+    kind_case_as("linux", expect_yaml, snapshot)
+}
+
+/// Same as [`kind_case`], the snapshot being the host of `role` (`dc` for AD kinds).
+pub(crate) fn kind_case_as(role: &str, expect_yaml: &str, snapshot: &Snapshot) -> String {
     let raw: Sp<RawExpect> = serde_saphyr::from_str_with_options(
         expect_yaml,
         serde_saphyr::options! { strict_booleans: true },
@@ -84,7 +99,7 @@ pub(crate) fn kind_case(expect_yaml: &str, snapshot: &Snapshot) -> String {
             .collect::<Vec<_>>()
             .join("\n");
     };
-    let view = HostView::new("linux", snapshot, Some(1_795_455_000));
+    let view = HostView::new(role, snapshot, Some(1_795_455_000));
     let hosts = Hosts {
         by_role: BTreeMap::from([("dc", HostState::Missing)]),
     };

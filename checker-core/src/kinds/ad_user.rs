@@ -1,0 +1,484 @@
+//! Check kind `ad_user`: a domain user account exists with the expected OU, state and attributes.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::directory::{in_ou, rdn_value};
+use crate::kinds::kind::{Kind, includes, property};
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use constat_snapshot::ad::{DirectoryUser, LogonHours};
+use regex::Regex;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `ad_user: {name: jdupont, ou: "OU=Comptabilite,DC=tssr,DC=lan", member_of: [GG_Compta]}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdUserExpect {
+    /// `sAMAccountName` (case-insensitive).
+    pub name: Sp<String>,
+    /// Whether the account must exist (default) or must not.
+    #[serde(default = "yes")]
+    pub exists: bool,
+    /// DN of the OU the account must be in (directly or below it), case-insensitive.
+    #[serde(default)]
+    pub ou: Option<Sp<String>>,
+    /// Account enabled.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// "User must change password at next logon".
+    #[serde(default)]
+    pub must_change_password: Option<bool>,
+    /// "Password never expires".
+    #[serde(default)]
+    pub password_never_expires: Option<bool>,
+    /// `givenName` (exact, case-insensitive).
+    #[serde(default)]
+    pub given_name: Option<Sp<String>>,
+    /// `sn` (exact, case-insensitive).
+    #[serde(default)]
+    pub surname: Option<Sp<String>>,
+    /// `userPrincipalName` (exact, case-insensitive).
+    #[serde(default)]
+    pub upn: Option<Sp<String>>,
+    /// `title` (exact, case-insensitive).
+    #[serde(default)]
+    pub title: Option<Sp<String>>,
+    /// `department` (exact, case-insensitive).
+    #[serde(default)]
+    pub department: Option<Sp<String>>,
+    /// Regex the `description` must match.
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// Groups the user must belong to (others allowed): direct membership plus the primary
+    /// group, or any membership through nesting with `nested: true`.
+    #[serde(default)]
+    pub member_of: Vec<Sp<String>>,
+    /// Count memberships reached through nested groups.
+    #[serde(default)]
+    pub nested: bool,
+    /// Allowed logon hours in local time, exactly: `["Mon-Fri 08:00-18:00"]`; whole hours;
+    /// `[]` means never allowed.
+    #[serde(default)]
+    pub logon_hours: Option<Vec<Sp<String>>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One week of hours, Sunday first (the order of the snapshot grids).
+type Week = [[bool; 24]; 7];
+
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/// Compiled `ad_user` expectation.
+#[derive(Debug, Clone)]
+pub struct AdUserMatcher {
+    name: String,
+    exists: bool,
+    ou: Option<String>,
+    enabled: Option<bool>,
+    must_change: Option<bool>,
+    never_expires: Option<bool>,
+    attributes: Vec<(&'static str, String)>,
+    description: Option<Regex>,
+    member_of: Vec<String>,
+    nested: bool,
+    logon_hours: Option<(String, Week)>,
+}
+
+impl Kind for AdUserExpect {
+    const NAME: &'static str = "ad_user";
+    const DOC: &'static str = r#"# ad_user
+
+## What it checks
+A domain user account (by `sAMAccountName`) exists, or does not, in the expected OU (the
+OU itself or one below it), enabled or disabled, with "must change password at next logon"
+and "password never expires" as asked, the expected attributes (given name, surname, UPN,
+title, department; description as a regex), group memberships (direct, or through nested
+groups with `nested: true`) and logon hours, given as allowed ranges in local time and
+compared hour by hour with the decoded `logonHours` grid.
+
+## Why it matters
+Creating the users of a department in the right OU, in the right groups, with a first-logon
+password change and the working hours the subject asks is the core of the AD part of the
+exam: the OU decides which GPOs apply, the groups decide which shares open.
+
+## Passing example
+```yaml
+expect:
+  ad_user:
+    name: mmartin
+    ou: "OU=Comptabilite,DC=tssr,DC=lan"
+    must_change_password: true
+    member_of: [GG_Compta]
+    logon_hours: ["Mon-Fri 08:00-18:00"]
+```
+The directory lists `mmartin` under `OU=Comptabilite`, `pwdLastSet` = 0, a direct member of
+`GG_Compta`, with logon allowed Monday to Friday from 08:00 to 18:00 local time.
+
+## Failing example
+The same expectation for `jdupont`, who must not change his password and may log on at any
+time: `must_change_password` and `logon_hours` fail (observed « toujours autorisé »).
+
+## Critères
+`tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
+"#;
+    type Compiled = AdUserMatcher;
+
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<AdUserMatcher> {
+        let mut attributes = Vec::new();
+        for (key, value) in [
+            ("given_name", &self.given_name),
+            ("surname", &self.surname),
+            ("upn", &self.upn),
+            ("title", &self.title),
+            ("department", &self.department),
+        ] {
+            if let Some(value) = cx.opt_text(value) {
+                attributes.push((key, value));
+            }
+        }
+        let description = cx.opt_regex(&self.description);
+        let logon_hours = match &self.logon_hours {
+            None => Some(None),
+            Some(ranges) => parse_week(ranges, cx).map(Some),
+        };
+        Some(AdUserMatcher {
+            name: cx.text(&self.name),
+            exists: self.exists,
+            ou: cx.opt_text(&self.ou),
+            enabled: self.enabled,
+            must_change: self.must_change_password,
+            never_expires: self.password_never_expires,
+            attributes,
+            description: description?,
+            member_of: cx.texts(&self.member_of),
+            nested: self.nested,
+            logon_hours: logon_hours?,
+        })
+    }
+
+    fn evaluate(m: &AdUserMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+        const S: &str = "directory";
+        let Some(dir) = host.section(S, &m.name, &host.snapshot.sections.directory, out) else {
+            return Status::NotAssessable;
+        };
+        let user = dir
+            .users
+            .iter()
+            .find(|u| u.sam_account_name.eq_ignore_ascii_case(&m.name));
+        let exists = Status::from_bool(user.is_some() == m.exists);
+        out.push(host.evidence(
+            S,
+            &m.name,
+            "exists",
+            if m.exists { "présent" } else { "absent" },
+            if user.is_some() { "présent" } else { "absent" },
+            exists,
+        ));
+        let Some(user) = user.filter(|_| m.exists) else {
+            return exists;
+        };
+        let flag = |out: &mut Vec<Evidence>, name: &str, expected: Option<bool>, actual: bool| {
+            property(
+                host,
+                out,
+                S,
+                &m.name,
+                name,
+                expected.as_ref(),
+                Some(&actual),
+                bool::to_string,
+            )
+        };
+        let mut status = in_ou(host, out, &m.name, m.ou.as_ref(), &user.ou_dn);
+        status = status.and(flag(out, "enabled", m.enabled, user.enabled));
+        status = status.and(flag(
+            out,
+            "must_change_password",
+            m.must_change,
+            user.must_change_password,
+        ));
+        status = status.and(flag(
+            out,
+            "password_never_expires",
+            m.never_expires,
+            user.password_never_expires,
+        ));
+        for (key, expected) in &m.attributes {
+            let actual = attribute(user, key);
+            let holds = actual.is_some_and(|a| a.eq_ignore_ascii_case(expected));
+            let st = Status::from_bool(holds);
+            out.push(host.evidence(
+                S,
+                &m.name,
+                key,
+                expected.clone(),
+                actual.unwrap_or("(absent)").to_owned(),
+                st,
+            ));
+            status = status.and(st);
+        }
+        if let Some(re) = &m.description {
+            let actual = user.description.as_deref();
+            let st = Status::from_bool(actual.is_some_and(|d| re.is_match(d)));
+            out.push(host.evidence(
+                S,
+                &m.name,
+                "description",
+                format!("~ {}", re.as_str()),
+                actual.unwrap_or("(absent)").to_owned(),
+                st,
+            ));
+            status = status.and(st);
+        }
+        let groups: Vec<&str> = if m.nested {
+            user.member_of_transitive
+                .iter()
+                .map(String::as_str)
+                .collect()
+        } else {
+            user.member_of
+                .iter()
+                .map(|dn| rdn_value(dn))
+                .chain(user.primary_group.as_deref())
+                .collect()
+        };
+        let name = if m.nested {
+            "member_of (imbriqué)"
+        } else {
+            "member_of"
+        };
+        status = status.and(includes(host, out, S, &m.name, name, &m.member_of, &groups));
+        if let Some((shown, expected)) = &m.logon_hours {
+            status = status.and(logon_hours(
+                host,
+                out,
+                &m.name,
+                shown,
+                expected,
+                &user.logon_hours,
+            ));
+        }
+        status
+    }
+}
+
+fn attribute<'u>(user: &'u DirectoryUser, key: &str) -> Option<&'u str> {
+    match key {
+        "given_name" => user.given_name.as_deref(),
+        "surname" => user.surname.as_deref(),
+        "upn" => user.upn.as_deref(),
+        "title" => user.title.as_deref(),
+        _ => user.department.as_deref(),
+    }
+}
+
+fn logon_hours(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    shown: &str,
+    expected: &Week,
+    actual: &LogonHours,
+) -> Status {
+    let (grid, text) = if actual.always_allowed {
+        ([[true; 24]; 7], "toujours autorisé".to_owned())
+    } else {
+        let mut grid = [[false; 24]; 7];
+        let mut complete = actual.local.len() == 7;
+        for day in &actual.local {
+            let index = DAYS.iter().position(|d| *d == day.day);
+            match index {
+                Some(i) if day.hours.len() == 24 => {
+                    for (h, c) in day.hours.chars().enumerate() {
+                        grid[i][h] = c == '1';
+                    }
+                }
+                _ => complete = false,
+            }
+        }
+        if !complete {
+            out.push(host.evidence(
+                "directory",
+                path,
+                "logon_hours",
+                shown.to_owned(),
+                "grille locale illisible dans l'instantané",
+                Status::NotAssessable,
+            ));
+            return Status::NotAssessable;
+        }
+        let text = if actual.local_ranges.is_empty() {
+            "jamais autorisé".to_owned()
+        } else {
+            actual.local_ranges.join(", ")
+        };
+        (grid, text)
+    };
+    let status = Status::from_bool(&grid == expected);
+    out.push(host.evidence(
+        "directory",
+        path,
+        "logon_hours",
+        shown.to_owned(),
+        text,
+        status,
+    ));
+    status
+}
+
+/// Parses `["Mon-Fri 08:00-18:00", "Sat 09:00-12:00"]` into a grid; errors go to `cx`.
+fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, Week)> {
+    let mut week = [[false; 24]; 7];
+    let mut ok = true;
+    let mut shown = Vec::new();
+    for range in ranges {
+        let text = cx.text(range);
+        match parse_range(&text) {
+            Ok((days, from, to)) => {
+                for day in days {
+                    for hour in week[day].iter_mut().take(to).skip(from) {
+                        *hour = true;
+                    }
+                }
+                shown.push(text);
+            }
+            Err(message) => {
+                cx.error(
+                    range,
+                    format!("plage horaire invalide « {text} » : {message}"),
+                    Some(
+                        "forme attendue « Mon-Fri 08:00-18:00 » ou « Mon,Wed 08:00-12:00 », \
+                         jours Mon Tue Wed Thu Fri Sat Sun, heures entières"
+                            .to_owned(),
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    let shown = if shown.is_empty() {
+        "jamais autorisé".to_owned()
+    } else {
+        shown.join(", ")
+    };
+    ok.then_some((shown, week))
+}
+
+/// `Mon-Fri 08:00-18:00` → (Sunday-first day indexes, first hour, end hour exclusive).
+fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
+    let (days, hours) = text
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| "il manque l'espace entre les jours et les heures".to_owned())?;
+    // Monday-first order, as an administrator writes "Mon-Sun".
+    const ORDER: [usize; 7] = [1, 2, 3, 4, 5, 6, 0];
+    let position = |name: &str| {
+        DAYS.iter()
+            .position(|d| d.eq_ignore_ascii_case(name.trim()))
+            .and_then(|i| ORDER.iter().position(|o| *o == i))
+            .ok_or_else(|| format!("jour inconnu « {} »", name.trim()))
+    };
+    let mut indexes = Vec::new();
+    for part in days.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (position(a)?, position(b)?);
+                if a > b {
+                    return Err(format!(
+                        "« {part} » va à rebours (la semaine commence lundi)"
+                    ));
+                }
+                indexes.extend(ORDER[a..=b].iter().copied());
+            }
+            None => indexes.push(ORDER[position(part)?]),
+        }
+    }
+    let (from, to) = hours
+        .trim()
+        .split_once('-')
+        .ok_or_else(|| "les heures s'écrivent « 08:00-18:00 »".to_owned())?;
+    let hour = |t: &str| -> Result<usize, String> {
+        let (h, min) = t.trim().split_once(':').unwrap_or((t.trim(), "00"));
+        let h: usize = h.parse().map_err(|_| format!("heure illisible « {t} »"))?;
+        if min != "00" || h > 24 {
+            return Err(format!(
+                "« {t} » n'est pas une heure entière (la grille AD est horaire)"
+            ));
+        }
+        Ok(h)
+    };
+    let (from, to) = (hour(from)?, hour(to)?);
+    if from >= to {
+        return Err(format!("la fin {to}:00 doit suivre le début {from}:00"));
+    }
+    Ok((indexes, from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{ad, kind_case_as, without};
+
+    // Fixture: the real Samba AD DC collection (tests/fixtures/snapshots/ad-samba.json).
+
+    #[test]
+    fn passes_on_the_recorded_accounting_user() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"ad_user:
+  name: MMARTIN
+  ou: "ou=comptabilite,dc=tssr,dc=lan"
+  enabled: true
+  must_change_password: true
+  password_never_expires: false
+  given_name: Marie
+  surname: Martin
+  upn: mmartin@tssr.lan
+  member_of: [GG_Compta, Domain Users]
+  logon_hours: ["Mon-Fri 08:00-18:00"]"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn passes_on_nested_membership_and_attributes() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"ad_user: {name: jdupont, title: Comptable, department: Comptabilite, password_never_expires: true, member_of: [DL_Partage_Compta_RW, U_Tous], nested: true}"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn fails_on_wrong_state_hours_and_direct_membership() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - ad_user: {name: jdupont, must_change_password: true, logon_hours: ["Mon-Fri 08:00-18:00"], member_of: [DL_Partage_Compta_RW]}
+  - ad_user: {name: pdurand, ou: "OU=Informatique,DC=tssr,DC=lan", enabled: true, description: "^Compta"}
+  - ad_user: {name: absent.user}"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn rejects_a_bad_logon_range() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"ad_user: {name: mmartin, logon_hours: ["Lun-Ven 08:00-18:30"]}"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn is_not_assessable_without_the_directory() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "ad_user: {name: mmartin}",
+            &without(ad(), "directory")
+        ));
+    }
+}

@@ -1,0 +1,612 @@
+//! Check kind `gpo`: a GPO exists, is linked where expected, and sets the expected settings.
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::directory::names_container;
+use crate::kinds::kind::{Kind, property};
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use constat_snapshot::ad::{Directory, GpLink};
+use constat_snapshot::gpo::{GpoSettings, PolicyScope, RegistryAction, SecurityTemplate};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::fmt::Write;
+
+/// `gpo: {name: GPO_Lecteurs, linked_to: [{ou: Comptabilite}], drives: [{letter: S}]}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GpoExpect {
+    /// Display name (case-insensitive).
+    pub name: Sp<String>,
+    /// Whether the GPO must exist (default) or must not.
+    #[serde(default = "yes")]
+    pub exists: bool,
+    /// Where it must be linked.
+    #[serde(default)]
+    pub linked_to: Vec<LinkExpect>,
+    /// Computer configuration enabled (not disabled in the GPO status).
+    #[serde(default)]
+    pub computer_enabled: Option<bool>,
+    /// User configuration enabled.
+    #[serde(default)]
+    pub user_enabled: Option<bool>,
+    /// Registry policies (Administrative Templates) it must set.
+    #[serde(default)]
+    pub registry: Vec<RegistryExpect>,
+    /// Security settings (GptTmpl.inf) it must set.
+    #[serde(default)]
+    pub security: Vec<SecurityExpect>,
+    /// Drive mappings (Group Policy Preferences) it must contain.
+    #[serde(default)]
+    pub drives: Vec<DriveExpect>,
+}
+
+/// One expected link.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkExpect {
+    /// The OU or domain: a DN (`OU=Comptabilite,DC=tssr,DC=lan`, `DC=tssr,DC=lan`) or an OU
+    /// name path (`Comptabilite/Postes`), case-insensitive.
+    pub ou: Sp<String>,
+    /// Link enabled (default: must be).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Link enforced ("No Override").
+    #[serde(default)]
+    pub enforced: Option<bool>,
+    /// Link order as GPMC shows it (1 = highest precedence).
+    #[serde(default)]
+    pub order: Option<u32>,
+}
+
+/// One expected registry policy.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryExpect {
+    /// `machine` or `user`; either when absent.
+    #[serde(default)]
+    pub scope: Option<PolicyScope>,
+    /// Key under the hive (`Software\Policies\Microsoft\Windows\WindowsUpdate`), case-insensitive.
+    pub key: Sp<String>,
+    /// Value name (`WUServer`), case-insensitive.
+    pub value: Sp<String>,
+    /// Data (`http://srv-wsus:8530`, `1`); any data when absent. Compared as text,
+    /// case-insensitive.
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// One expected security setting.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityExpect {
+    /// `system_access`, `kerberos_policy`, `event_audit`, `privilege_rights`,
+    /// `registry_values`, or another section as written (`Service General Setting`).
+    pub section: Sp<String>,
+    /// Key (`MinimumPasswordLength`), case-insensitive.
+    pub key: Sp<String>,
+    /// Value as written in the file (`12`; principals joined with `,` for privilege rights).
+    pub value: serde_json::Value,
+}
+
+/// One expected drive mapping.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DriveExpect {
+    /// Drive letter (`S` or `S:`).
+    pub letter: Sp<String>,
+    /// UNC path (`\\srv-file01\Compta`), case-insensitive.
+    #[serde(default)]
+    pub path: Option<Sp<String>>,
+    /// Require that clients apply it: the Drive Maps extension is registered in the GPO
+    /// (default true).
+    #[serde(default = "yes")]
+    pub effective: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Compiled link expectation.
+#[derive(Debug, Clone)]
+pub struct LinkMatcher {
+    ou: String,
+    enabled: bool,
+    enforced: Option<bool>,
+    order: Option<u32>,
+}
+
+/// Compiled `gpo` expectation.
+#[derive(Debug, Clone)]
+pub struct GpoMatcher {
+    name: String,
+    exists: bool,
+    links: Vec<LinkMatcher>,
+    computer_enabled: Option<bool>,
+    user_enabled: Option<bool>,
+    registry: Vec<(Option<PolicyScope>, String, String, Option<String>)>,
+    security: Vec<(String, String, String)>,
+    drives: Vec<(String, Option<String>, bool)>,
+}
+
+impl Kind for GpoExpect {
+    const NAME: &'static str = "gpo";
+    const DOC: &'static str = r#"# gpo
+
+## What it checks
+A Group Policy Object (by display name) exists, or does not; it is linked to the expected
+OUs or domain (link enabled unless `enabled: false`, optionally enforced and at a given link
+order); its computer and user parts are enabled; and it sets the expected settings:
+registry policies (`key`, `value`, `data`), security settings from GptTmpl.inf
+(`section`, `key`, `value`) and drive mappings from the preferences (`letter`, `path`), which
+by default must also be *effective* (the Drive Maps client-side extension is registered in
+the GPO, otherwise clients ignore the item).
+
+## Why it matters
+A GPO that is created but not linked, linked with the link disabled, or whose preference was
+written by a tool that did not register its extension, applies to nobody: the jury sees the
+settings in the editor but the workstation never gets them.
+
+## Passing example
+```yaml
+expect:
+  gpo:
+    name: GPO_Lecteurs
+    linked_to: [{ou: Comptabilite, order: 2}]
+    drives: [{letter: "S:", path: '\\srv-file01\Compta'}]
+```
+
+## Failing example
+`gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` when the drive item is there
+but the Drive Maps extension is not registered: `drives` fails with observed
+« S: → \\srv-file01\Compta, non effectif ».
+
+## Critères
+`tssr-2023/CP2/C2` (mettre en place les stratégies de groupe).
+"#;
+    type Compiled = GpoMatcher;
+
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<GpoMatcher> {
+        let links = self
+            .linked_to
+            .iter()
+            .map(|l| LinkMatcher {
+                ou: cx.text(&l.ou),
+                enabled: l.enabled,
+                enforced: l.enforced,
+                order: l.order,
+            })
+            .collect();
+        let registry = self
+            .registry
+            .iter()
+            .map(|r| {
+                (
+                    r.scope,
+                    cx.text(&r.key),
+                    cx.text(&r.value),
+                    r.data.as_ref().map(as_text),
+                )
+            })
+            .collect();
+        let security = self
+            .security
+            .iter()
+            .map(|s| (cx.text(&s.section), cx.text(&s.key), as_text(&s.value)))
+            .collect();
+        let drives = self
+            .drives
+            .iter()
+            .map(|d| {
+                let letter = cx.text(&d.letter);
+                (
+                    letter.trim_end_matches(':').to_uppercase(),
+                    cx.opt_text(&d.path),
+                    d.effective,
+                )
+            })
+            .collect();
+        Some(GpoMatcher {
+            name: cx.text(&self.name),
+            exists: self.exists,
+            links,
+            computer_enabled: self.computer_enabled,
+            user_enabled: self.user_enabled,
+            registry,
+            security,
+            drives,
+        })
+    }
+
+    fn evaluate(m: &GpoMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+        const S: &str = "directory";
+        let p = m.name.as_str();
+        let Some(dir) = host.section(S, p, &host.snapshot.sections.directory, out) else {
+            return Status::NotAssessable;
+        };
+        let gpo = dir
+            .gpos
+            .iter()
+            .find(|g| g.display_name.eq_ignore_ascii_case(&m.name));
+        let exists = Status::from_bool(gpo.is_some() == m.exists);
+        out.push(host.evidence(
+            S,
+            p,
+            "exists",
+            if m.exists { "présent" } else { "absent" },
+            gpo.map_or_else(|| "absent".to_owned(), |g| format!("présent ({})", g.guid)),
+            exists,
+        ));
+        let Some(gpo) = gpo.filter(|_| m.exists) else {
+            return exists;
+        };
+        let mut status = Status::Pass;
+        for link in &m.links {
+            status = status.and(check_link(host, out, p, dir, &gpo.guid, link));
+        }
+        status = status.and(property(
+            host,
+            out,
+            S,
+            p,
+            "computer_enabled",
+            m.computer_enabled.as_ref(),
+            Some(&!gpo.computer_disabled),
+            bool::to_string,
+        ));
+        status = status.and(property(
+            host,
+            out,
+            S,
+            p,
+            "user_enabled",
+            m.user_enabled.as_ref(),
+            Some(&!gpo.user_disabled),
+            bool::to_string,
+        ));
+        if m.registry.is_empty() && m.security.is_empty() && m.drives.is_empty() {
+            return status;
+        }
+        let Some(all) = host.section("gpos", p, &host.snapshot.sections.gpos, out) else {
+            return status.and(Status::NotAssessable);
+        };
+        let Some(settings) = all.iter().find(|s| s.guid.eq_ignore_ascii_case(&gpo.guid)) else {
+            out.push(host.evidence(
+                "gpos",
+                p,
+                "settings",
+                "lus dans SYSVOL",
+                format!("aucun dossier {} relevé", gpo.guid),
+                Status::NotAssessable,
+            ));
+            return status.and(Status::NotAssessable);
+        };
+        for expected in &m.registry {
+            status = status.and(check_registry(host, out, p, settings, expected));
+        }
+        for (section, key, value) in &m.security {
+            status = status.and(check_security(host, out, p, settings, section, key, value));
+        }
+        for expected in &m.drives {
+            status = status.and(check_drive(host, out, p, settings, expected));
+        }
+        status
+    }
+}
+
+/// A YAML scalar as the text a GPO file holds (`1`, `http://…`); lists joined with `,`.
+fn as_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(as_text).collect::<Vec<_>>().join(","),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn show_link(l: &GpLink) -> String {
+    format!(
+        "liée ({}, {}, ordre {})",
+        if l.enabled {
+            "activée"
+        } else {
+            "désactivée"
+        },
+        if l.enforced {
+            "appliquée"
+        } else {
+            "non appliquée"
+        },
+        l.link_order
+    )
+}
+
+fn check_link(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    dir: &Directory,
+    guid: &str,
+    link: &LinkMatcher,
+) -> Status {
+    let mut expected = format!(
+        "liée à {} ({}",
+        link.ou,
+        if link.enabled {
+            "activée"
+        } else {
+            "désactivée"
+        }
+    );
+    if let Some(enforced) = link.enforced {
+        expected.push_str(if enforced {
+            ", appliquée"
+        } else {
+            ", non appliquée"
+        });
+    }
+    if let Some(order) = link.order {
+        let _ = write!(expected, ", ordre {order}");
+    }
+    expected.push(')');
+    let links: Option<&[GpLink]> = if names_container(&dir.domain.dn, &link.ou) {
+        Some(&dir.domain.gp_links)
+    } else {
+        dir.ous
+            .iter()
+            .find(|ou| names_container(&ou.dn, &link.ou))
+            .map(|ou| ou.gp_links.as_slice())
+    };
+    let (actual, status) = match links {
+        None => ("OU absente".to_owned(), Status::Fail),
+        Some(links) => match links.iter().find(|l| l.gpo_guid.eq_ignore_ascii_case(guid)) {
+            None => ("non liée".to_owned(), Status::Fail),
+            Some(l) => {
+                let holds = l.enabled == link.enabled
+                    && link.enforced.is_none_or(|e| e == l.enforced)
+                    && link.order.is_none_or(|o| o == l.link_order);
+                (show_link(l), Status::from_bool(holds))
+            }
+        },
+    };
+    out.push(host.evidence("directory", path, "linked_to", expected, actual, status));
+    status
+}
+
+fn check_registry(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    settings: &GpoSettings,
+    (scope, key, value, data): &(Option<PolicyScope>, String, String, Option<String>),
+) -> Status {
+    let scope_name = |s: &PolicyScope| match s {
+        PolicyScope::Machine => "ordinateur",
+        PolicyScope::User => "utilisateur",
+    };
+    let name = format!("registry {key}\\{value}");
+    let found = settings.registry.iter().find(|r| {
+        scope.is_none_or(|s| s == r.scope)
+            && r.key.eq_ignore_ascii_case(key)
+            && r.value_name.eq_ignore_ascii_case(value)
+    });
+    let expected = format!(
+        "{}{}",
+        data.as_deref().unwrap_or("(définie)"),
+        scope.map_or_else(String::new, |s| format!(" ({})", scope_name(&s)))
+    );
+    let (actual, status) = match found {
+        None => ("(absente)".to_owned(), Status::Fail),
+        Some(r) if !matches!(r.action, RegistryAction::Set | RegistryAction::SoftSet) => (
+            format!("{:?} ({})", r.action, scope_name(&r.scope)),
+            Status::Fail,
+        ),
+        Some(r) => {
+            let actual = as_text(&r.data);
+            let holds = data
+                .as_ref()
+                .is_none_or(|d| d.eq_ignore_ascii_case(&actual));
+            (
+                format!("{actual} ({})", scope_name(&r.scope)),
+                Status::from_bool(holds),
+            )
+        }
+    };
+    out.push(host.evidence("gpos", path, &name, expected, actual, status));
+    status
+}
+
+fn security_value(t: &SecurityTemplate, section: &str, key: &str) -> Option<String> {
+    let find = |map: &std::collections::BTreeMap<String, String>| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.clone())
+    };
+    match section.to_lowercase().replace(' ', "_").as_str() {
+        "system_access" => find(&t.system_access),
+        "kerberos_policy" => find(&t.kerberos_policy),
+        "event_audit" => find(&t.event_audit),
+        "registry_values" => find(&t.registry_values),
+        "privilege_rights" => t
+            .privilege_rights
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.join(",")),
+        _ => t
+            .other
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(section))
+            .and_then(|(_, map)| find(map)),
+    }
+}
+
+fn check_security(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    settings: &GpoSettings,
+    section: &str,
+    key: &str,
+    value: &str,
+) -> Status {
+    let actual = settings
+        .security
+        .as_ref()
+        .and_then(|t| security_value(t, section, key));
+    let status = Status::from_bool(
+        actual
+            .as_deref()
+            .is_some_and(|a| a.trim().eq_ignore_ascii_case(value.trim())),
+    );
+    out.push(host.evidence(
+        "gpos",
+        path,
+        &format!("security [{section}] {key}"),
+        value.to_owned(),
+        actual.unwrap_or_else(|| "(absent)".to_owned()),
+        status,
+    ));
+    status
+}
+
+fn check_drive(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    settings: &GpoSettings,
+    (letter, unc, effective): &(String, Option<String>, bool),
+) -> Status {
+    let drives: Vec<_> = settings
+        .preferences
+        .iter()
+        .filter(|p| p.kind == "drives")
+        .filter(|p| {
+            p.letter
+                .as_deref()
+                .is_some_and(|l| l.trim_end_matches(':').eq_ignore_ascii_case(letter))
+        })
+        .collect();
+    let mut expected = format!("{letter}:");
+    if let Some(unc) = unc {
+        let _ = write!(expected, " → {unc}");
+    }
+    if *effective {
+        expected.push_str(", effectif");
+    }
+    let name = format!("drives {letter}");
+    let Some(drive) = drives.iter().find(|d| {
+        unc.as_ref()
+            .is_none_or(|u| d.path.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(u)))
+    }) else {
+        let actual = if drives.is_empty() {
+            "(absent)".to_owned()
+        } else {
+            drives
+                .iter()
+                .map(|d| format!("{letter}: → {}", d.path.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        };
+        out.push(host.evidence("gpos", path, &name, expected, actual, Status::Fail));
+        return Status::Fail;
+    };
+    let mut actual = format!("{letter}: → {}", drive.path.as_deref().unwrap_or("?"));
+    let mut status = Status::Pass;
+    if drive.disabled {
+        actual.push_str(", élément désactivé");
+        status = Status::Fail;
+    }
+    if *effective {
+        match drive.effective {
+            Some(true) => actual.push_str(", effectif"),
+            Some(false) => {
+                actual.push_str(", non effectif (extension Drive Maps non enregistrée)");
+                status = Status::Fail;
+            }
+            None => {
+                actual.push_str(", effet inconnu (conteneur GPO non lu)");
+                status = status.and(Status::NotAssessable);
+            }
+        }
+    }
+    out.push(host.evidence("gpos", path, &name, expected, actual, status));
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{ad, kind_case_as, without};
+
+    // Fixture: the real Samba AD DC collection (tests/fixtures/snapshots/ad-samba.json).
+
+    #[test]
+    fn passes_on_the_recorded_gpos() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo:
+      name: gpo_lecteurs
+      linked_to: [{ou: Comptabilite, order: 2, enforced: false}]
+      user_enabled: true
+      drives: [{letter: "s:", path: '\\srv-file01\compta'}]
+  - gpo:
+      name: GPO_Compta_Securite
+      linked_to: [{ou: "OU=Comptabilite,DC=tssr,DC=lan", order: 1}]
+      registry:
+        - {scope: machine, key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, data: "http://srv-wsus.tssr.lan:8530"}
+        - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate\AU', value: AUOptions, data: 4}
+      security: [{section: system_access, key: MinimumPasswordLength, value: 12}]
+  - gpo:
+      name: GPO_Informatique_Restrictions
+      linked_to: [{ou: Informatique, enforced: true}, {ou: Comptabilite/Postes, enabled: false}]
+      user_enabled: false
+      security: [{section: privilege_rights, key: SeRemoteInteractiveLogonRight, value: "*S-1-5-32-544,*S-1-5-32-555"}]
+  - gpo: {name: Default Domain Policy, linked_to: [{ou: "DC=tssr,DC=lan"}]}
+  - gpo: {name: GPO_Inexistante, exists: false}"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn fails_on_ineffective_drive_links_and_settings() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo: {name: GPO_Lecteurs_NonApplique, linked_to: [{ou: Comptabilite}], drives: [{letter: S}]}
+  - gpo:
+      name: GPO_Informatique_Restrictions
+      linked_to: [{ou: Comptabilite/Postes}, {ou: Direction}]
+      user_enabled: true
+      computer_enabled: true
+  - gpo:
+      name: GPO_Compta_Securite
+      registry:
+        - {scope: user, key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer}
+        - {key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: RestrictRun}
+        - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate\AU', value: AUOptions, data: 3}
+      security: [{section: system_access, key: MinimumPasswordLength, value: 14}, {section: event_audit, key: AuditLogonEvents, value: 3}]
+      drives: [{letter: H, effective: false}]
+  - gpo: {name: GPO_Absente}"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn settings_are_not_assessable_without_sysvol() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "gpo: {name: GPO_Lecteurs, linked_to: [{ou: Comptabilite}], drives: [{letter: S}]}",
+            &without(ad(), "gpos")
+        ));
+    }
+
+    #[test]
+    fn is_not_assessable_without_the_directory() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "gpo: {name: GPO_Lecteurs}",
+            &without(ad(), "directory")
+        ));
+    }
+}
