@@ -120,6 +120,10 @@ pub(crate) struct CompiledFact {
     text: String,
     root: String,
     segments: Vec<Segment>,
+    /// `[root, "status"]`, built once: grading walks it for every candidate.
+    status_path: [Segment; 2],
+    /// `[root, "data", segments...]`, built once.
+    data_path: Vec<Segment>,
     op: Operator,
     all: bool,
 }
@@ -231,10 +235,16 @@ impl RawFact {
             );
             return None;
         }
+        let key = |k: &str| Segment::Key(k.to_owned());
+        let status_path = [key(&root), key("status")];
+        let mut data_path = vec![key(&root), key("data")];
+        data_path.extend(segments.iter().cloned());
         Some(CompiledFact {
             text,
             root,
             segments,
+            status_path,
+            data_path,
             op: ops.remove(0),
             all: self.all,
         })
@@ -313,17 +323,9 @@ pub(crate) fn evaluate_fact(
         section => {
             let key = |k: &str| Segment::Key(k.to_owned());
             let mut head = Vec::new();
-            select(
-                &snapshot.sections,
-                &[key(section), key("status")],
-                &mut head,
-            );
+            select(&snapshot.sections, &f.status_path, &mut head);
             match head.first().and_then(Value::as_str) {
-                Some("collected") => {
-                    let mut path = vec![key(section), key("data")];
-                    path.extend(f.segments.iter().cloned());
-                    select(&snapshot.sections, &path, &mut nodes);
-                }
+                Some("collected") => select(&snapshot.sections, &f.data_path, &mut nodes),
                 None => {
                     out.push(host.evidence(
                         section,

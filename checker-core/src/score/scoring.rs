@@ -8,7 +8,7 @@
 
 use crate::referentiel::{Profile, Referentiel, Verifiability};
 use crate::report::{CcpScore, CheckResult, CompetenceScore, CritereScore, CritereStatus, Score};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub(crate) struct Scores {
     pub(crate) criteres: Vec<CritereScore>,
@@ -53,14 +53,30 @@ pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckR
                 .map(move |k| (k.id.as_str(), cp.id.as_str()))
         })
         .collect();
+    // Competences of each check, resolved once (the CCP totals below read them per CCP).
+    let check_competences: Vec<Vec<&str>> = checks
+        .iter()
+        .map(|c| {
+            c.criteres
+                .iter()
+                .filter_map(|k| competence_of.get(k.as_str()).copied())
+                .collect()
+        })
+        .collect();
     let mut criteres = Vec::new();
     let mut competences = Vec::new();
+    // Which checks cite a critère of the current competence; reused between competences.
+    let mut in_cp = vec![false; checks.len()];
     for cp in &r.competences {
-        let mut cp_checks: BTreeSet<usize> = BTreeSet::new();
+        in_cp.iter_mut().for_each(|m| *m = false);
         let mut covered = 0;
         for k in &cp.criteres {
-            let citing: Vec<usize> = by_critere.get(k.id.as_str()).cloned().unwrap_or_default();
-            cp_checks.extend(&citing);
+            let citing: &[usize] = by_critere.get(k.id.as_str()).map_or(&[], Vec::as_slice);
+            for &i in citing {
+                if let Some(m) = in_cp.get_mut(i) {
+                    *m = true;
+                }
+            }
             let assessable = citing
                 .iter()
                 .filter(|&&i| checks[i].outcome.is_assessable())
@@ -95,7 +111,11 @@ pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckR
             in_profile: in_profile(cp),
             criteres_covered: covered,
             criteres_total: cp.criteres.len(),
-            score: sum(cp_checks.iter().map(|&i| &checks[i])),
+            score: sum(checks
+                .iter()
+                .zip(&in_cp)
+                .filter(|(_, m)| **m)
+                .map(|(c, _)| c)),
         });
     }
     let ccps = r
@@ -108,23 +128,16 @@ pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckR
                 .filter(|id| r.competence(id).is_some_and(in_profile))
                 .map(String::as_str)
                 .collect();
-            let ids: BTreeSet<usize> = checks
+            let in_ccp = checks
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| {
-                    c.criteres.iter().any(|k| {
-                        competence_of
-                            .get(k.as_str())
-                            .is_some_and(|cp| scored_cps.contains(cp))
-                    })
-                })
-                .map(|(i, _)| i)
-                .collect();
+                .zip(&check_competences)
+                .filter(|(_, cps)| cps.iter().any(|cp| scored_cps.contains(cp)))
+                .map(|(c, _)| c);
             CcpScore {
                 id: ccp.id.clone(),
                 title: ccp.title.clone(),
                 in_profile: !scored_cps.is_empty(),
-                score: sum(ids.iter().map(|&i| &checks[i])),
+                score: sum(in_ccp),
             }
         })
         .collect();
