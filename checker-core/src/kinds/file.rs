@@ -121,18 +121,7 @@ The same with `mode: "0777"` observed: `mode` fails (expected 2770, actual 0777)
 
     fn evaluate(m: &FileMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
         const S: &str = "files";
-        let Some(files) = host.section(S, &m.path, &host.snapshot.sections.files, out) else {
-            return Status::NotAssessable;
-        };
-        let Some(file) = files.iter().find(|f| f.path == m.path) else {
-            out.push(host.evidence(
-                S,
-                &m.path,
-                "requested",
-                "rapporté",
-                "chemin non demandé au collecteur",
-                Status::NotAssessable,
-            ));
+        let Some(file) = requested_file(host, &m.path, out) else {
             return Status::NotAssessable;
         };
         let exists = Status::from_bool(file.exists == m.exists);
@@ -246,6 +235,28 @@ The same with `mode: "0777"` observed: `mode` fails (expected 2770, actual 0777)
 fn normalise_mode(mode: &str) -> String {
     let digits = mode.trim_start_matches('0');
     format!("{digits:0>4}")
+}
+
+/// The requested file at `path`, or `None` with the evidence saying why: the `files` section
+/// was not collected, or the path was not in the collector's request.
+pub(crate) fn requested_file<'a>(
+    host: &HostView<'a>,
+    path: &str,
+    out: &mut Vec<Evidence>,
+) -> Option<&'a constat_snapshot::FileInfo> {
+    let files = host.section("files", path, &host.snapshot.sections.files, out)?;
+    let found = files.iter().find(|f| f.path == path);
+    if found.is_none() {
+        out.push(host.evidence(
+            "files",
+            path,
+            "requested",
+            "rapporté",
+            "chemin non demandé au collecteur",
+            Status::NotAssessable,
+        ));
+    }
+    found
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::file::requested_file;
 use crate::kinds::kind::Kind;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -178,18 +179,7 @@ and `header` fails (1 comment line, at least 3 expected).
 
     fn evaluate(m: &ScriptMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
         const S: &str = "files";
-        let Some(files) = host.section(S, &m.path, &host.snapshot.sections.files, out) else {
-            return Status::NotAssessable;
-        };
-        let Some(file) = files.iter().find(|f| f.path == m.path) else {
-            out.push(host.evidence(
-                S,
-                &m.path,
-                "requested",
-                "rapporté",
-                "chemin non demandé au collecteur",
-                Status::NotAssessable,
-            ));
+        let Some(file) = requested_file(host, &m.path, out) else {
             return Status::NotAssessable;
         };
         let exists = Status::from_bool(file.exists);
