@@ -1,5 +1,6 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
 
+pub mod exam_lab;
 pub mod mountns;
 pub mod netns;
 pub mod nspawn;

@@ -14,8 +14,20 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// Packages added to `--variant=minbase`.
-pub const PACKAGES: &[&str] = &["systemd", "systemd-sysv", "dbus", "cron"];
+/// Packages added to `--variant=minbase` (the exam lab's Linux server needs sshd, sudo,
+/// nftables, nginx and tar; nginx is stopped and disabled by the lab's start state).
+pub const PACKAGES: &[&str] = &[
+    "systemd",
+    "systemd-sysv",
+    "dbus",
+    "cron",
+    "iproute2",
+    "openssh-server",
+    "sudo",
+    "nftables",
+    "nginx-light",
+    "tar",
+];
 const CACHE_DIR: &str = "/var/cache/constat-tests";
 const CGROUP_ROOTS: &[&str] = &[
     "/sys/fs/cgroup/unified",
@@ -180,9 +192,11 @@ impl Container {
         let cgroup_dir = cgroup_parent().join(&container.cgroup);
         std::fs::create_dir_all(&cgroup_dir)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", cgroup_dir.display()));
+        // CAP_NET_ADMIN: nspawn only keeps it with its own private networking, and units
+        // such as nftables.service need it; the namespace is the container's own anyway.
         let script = format!(
             "echo $$ > {}/cgroup.procs; exec systemd-nspawn -q -D {} -b -M {} --register=no --keep-unit \
-             --console=passive --network-namespace-path=/run/netns/{}",
+             --console=passive --capability=CAP_NET_ADMIN --network-namespace-path=/run/netns/{}",
             cgroup_dir.display(),
             merged.display(),
             container.name,
@@ -205,6 +219,12 @@ impl Container {
         container.leader = Some(container.wait_for_leader(nspawn_pid));
         container.wait_until_started();
         container
+    }
+
+    /// The container's network namespace (`ip netns` name; only `lo` until a caller adds
+    /// links to it).
+    pub fn netns(&self) -> &str {
+        &self.netns
     }
 
     /// The container's root directory as seen from the host (the overlay clone).

@@ -55,17 +55,70 @@ fn sh(what: &str, script: &str) -> Result<Output, String> {
     run(what, Command::new("sh").arg("-c").arg(script))
 }
 
-fn build_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/samba-dc-build.sh")
+/// Which DC to restore and how to wire it.
+#[derive(Debug, Clone)]
+pub struct DcOptions {
+    /// Build script under `tests/scripts/` (its hash names the cached archive).
+    pub script: &'static str,
+    /// Prefix of the cached archive's name (archives of the same prefix and another hash
+    /// are stale and removed).
+    pub archive_prefix: &'static str,
+    /// The DC's address.
+    pub dc_ip: String,
+    /// Where the DC's link goes.
+    pub link: DcLink,
+}
+
+/// The other end of the DC's veth.
+#[derive(Debug, Clone)]
+pub enum DcLink {
+    /// A client namespace of its own (created and deleted with the DC) with this address,
+    /// point-to-point /24 with the DC.
+    OwnClient {
+        /// Address of the client namespace.
+        client_ip: String,
+    },
+    /// A bridge in an existing namespace (owned by the caller): the DC's veth peer is
+    /// enslaved to it.
+    Bridge {
+        /// The namespace holding the bridge.
+        netns: String,
+        /// The bridge's name in that namespace.
+        bridge: String,
+        /// Prefix length of the DC's address.
+        prefix: u8,
+    },
+}
+
+impl Default for DcOptions {
+    /// The populated DC of the AD tests (`samba-dc-build.sh`) at [`DC_IP`] with its own
+    /// client namespace at [`CLIENT_IP`].
+    fn default() -> DcOptions {
+        DcOptions {
+            script: "samba-dc-build.sh",
+            archive_prefix: "samba-dc-",
+            dc_ip: DC_IP.to_owned(),
+            link: DcLink::OwnClient {
+                client_ip: CLIENT_IP.to_owned(),
+            },
+        }
+    }
+}
+
+fn build_script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(name)
 }
 
 /// The cached archive, built under a lock on first use. Its name carries a hash of the
 /// build scripts, so changing them rebuilds it.
-fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
+fn cached_archive(options: &DcOptions) -> Result<(PathBuf, PathBuf), String> {
+    let script_path = build_script(options.script);
     let script =
-        std::fs::read(build_script()).map_err(|e| format!("{}: {e}", build_script().display()))?;
+        std::fs::read(&script_path).map_err(|e| format!("{}: {e}", script_path.display()))?;
     let helper =
-        std::fs::read(build_script().with_file_name("make_registry_pol.py")).unwrap_or_default();
+        std::fs::read(script_path.with_file_name("make_registry_pol.py")).unwrap_or_default();
     let hash = script
         .iter()
         .chain(&helper)
@@ -74,7 +127,8 @@ fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
         });
     let cache = Path::new(CACHE_DIR);
     std::fs::create_dir_all(cache).map_err(|e| format!("{CACHE_DIR}: {e}"))?;
-    let archive = cache.join(format!("samba-dc-{hash:016x}.tar.zst"));
+    let prefix = options.archive_prefix;
+    let archive = cache.join(format!("{prefix}{hash:016x}.tar.zst"));
     let build_dir = cache.join(format!("build-{hash:016x}")).join("dc");
     let lock = File::create(cache.join("build.lock"))
         .map_err(|e| format!("{CACHE_DIR}/build.lock: {e}"))?;
@@ -84,8 +138,8 @@ fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
         let parent = build_dir.parent().unwrap_or(cache);
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         run(
-            "samba-dc-build.sh",
-            Command::new(build_script())
+            options.script,
+            Command::new(&script_path)
                 .arg(&build_dir)
                 .arg(&archive)
                 .arg(format!("cdcb-{}", std::process::id())),
@@ -95,7 +149,11 @@ fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
         if let Ok(entries) = std::fs::read_dir(cache) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if name.starts_with("samba-dc-") && entry.path() != archive {
+                if name.starts_with(prefix)
+                    && name.ends_with(".tar.zst")
+                    && name.len() == prefix.len() + 16 + ".tar.zst".len()
+                    && entry.path() != archive
+                {
                     let _ = std::fs::remove_file(entry.path());
                 }
             }
@@ -108,7 +166,11 @@ fn cached_archive() -> Result<(PathBuf, PathBuf), String> {
 pub struct SambaDc {
     dir: PathBuf,
     dc_ns: String,
+    /// The namespace the DC is reached from (its own client namespace or the caller's).
     client_ns: String,
+    /// Whether `client_ns` was created here (and is deleted on drop).
+    owns_client: bool,
+    dc_ip: String,
     samba: Option<Child>,
 }
 
@@ -116,6 +178,12 @@ impl SambaDc {
     /// Restores the cached DC, wires the namespaces and starts samba; waits until LDAPS and
     /// SMB answer from the client namespace.
     pub fn start() -> Result<SambaDc, String> {
+        SambaDc::start_with(&DcOptions::default())
+    }
+
+    /// Restores the DC that `options` names, wires it as asked and starts samba; waits
+    /// until LDAPS and SMB answer from the client side.
+    pub fn start_with(options: &DcOptions) -> Result<SambaDc, String> {
         for tool in [
             "samba",
             "smbclient",
@@ -137,16 +205,22 @@ impl SambaDc {
                 ));
             }
         }
-        let (archive, build_dir) = cached_archive()?;
+        let (archive, build_dir) = cached_archive(options)?;
         let unique = format!(
             "{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
+        let (client_ns, owns_client) = match &options.link {
+            DcLink::OwnClient { .. } => (format!("ccl-{unique}"), true),
+            DcLink::Bridge { netns, .. } => (netns.clone(), false),
+        };
         let mut dc = SambaDc {
             dir: Path::new(CACHE_DIR).join(format!("run-{unique}")),
             dc_ns: format!("cdc-{unique}"),
-            client_ns: format!("ccl-{unique}"),
+            client_ns,
+            owns_client,
+            dc_ip: options.dc_ip.clone(),
             samba: None,
         };
         std::fs::create_dir_all(&dc.dir).map_err(|e| format!("{}: {e}", dc.dir.display()))?;
@@ -170,15 +244,26 @@ impl SambaDc {
             ),
         )
         .map_err(|e| format!("{}: {e}", conf.display()))?;
-        let (d, c) = (dc.dc_ns.clone(), dc.client_ns.clone());
+        let (d, c, ip) = (dc.dc_ns.clone(), dc.client_ns.clone(), dc.dc_ip.clone());
+        let link = match &options.link {
+            DcLink::OwnClient { client_ip } => format!(
+                "ip netns add {c} && \
+                 ip -n {d} link add vn-dc type veth peer name eth0 netns {c} && \
+                 ip -n {d} addr add {ip}/24 dev vn-dc && \
+                 ip -n {c} addr add {client_ip}/24 dev eth0 && ip -n {c} link set eth0 up && ip -n {c} link set lo up"
+            ),
+            DcLink::Bridge { bridge, prefix, .. } => format!(
+                "ip -n {d} link add vn-dc type veth peer name vd{unique} netns {c} && \
+                 ip -n {d} addr add {ip}/{prefix} dev vn-dc && \
+                 ip -n {c} link set vd{unique} master {bridge} up"
+            ),
+        };
         sh(
             "create namespaces",
             &format!(
-                "ip netns add {d} && ip netns add {c} && \
-                 ip -n {d} link add vn-dc type veth peer name eth0 netns {c} && \
-                 ip -n {d} addr add {DC_IP}/24 dev vn-dc && ip -n {d} link set vn-dc up && ip -n {d} link set lo up && \
-                 ip -n {c} addr add {CLIENT_IP}/24 dev eth0 && ip -n {c} link set eth0 up && ip -n {c} link set lo up && \
-                 mkdir -p /etc/netns/{d} /run/samba && printf 'nameserver {DC_IP}\\nsearch tssr.lan\\n' > /etc/netns/{d}/resolv.conf"
+                "ip netns add {d} && {link} && \
+                 ip -n {d} link set vn-dc up && ip -n {d} link set lo up && \
+                 mkdir -p /etc/netns/{d} /run/samba && printf 'nameserver {ip}\\nsearch tssr.lan\\n' > /etc/netns/{d}/resolv.conf"
             ),
         )?;
         // The client namespace must have no default route: nothing can leave the machine.
@@ -226,7 +311,7 @@ impl SambaDc {
         while Instant::now() < deadline {
             let ok = Command::new("ip")
                 .args(["netns", "exec", &self.client_ns, "bash", "-c"])
-                .arg(format!("exec 3<>/dev/tcp/{DC_IP}/{port}"))
+                .arg(format!("exec 3<>/dev/tcp/{}/{port}", self.dc_ip))
                 .stderr(Stdio::null())
                 .status()
                 .is_ok_and(|s| s.success());
@@ -280,6 +365,11 @@ impl SambaDc {
     pub fn dir(&self) -> PathBuf {
         self.dir.join("dc")
     }
+
+    /// The DC's address.
+    pub fn ip(&self) -> &str {
+        &self.dc_ip
+    }
 }
 
 impl Drop for SambaDc {
@@ -304,9 +394,15 @@ impl Drop for SambaDc {
             let _ = child.kill();
             let _ = child.wait();
         }
-        for ns in [&self.client_ns, &self.dc_ns] {
-            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        if self.owns_client {
+            let _ = Command::new("ip")
+                .args(["netns", "del", &self.client_ns])
+                .status();
         }
+        // Deleting the DC namespace deletes its veth, and so the peer on the bridge.
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.dc_ns])
+            .status();
         let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.dc_ns));
         let _ = std::fs::remove_dir_all(&self.dir);
     }

@@ -1,5 +1,6 @@
 //! Start/end diff: what changed on a host during the exam (users, groups, services,
-//! firewall, scheduled jobs, packages, requested files).
+//! firewall, scheduled jobs, packages, requested files; on a DC the directory: OUs, users,
+//! groups, computers, GPOs and their links, DNS records).
 
 use crate::report::{Change, ChangeKind};
 use constat_snapshot::Snapshot;
@@ -175,6 +176,121 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Change> {
         };
         compare("firewall", &m(fb), &m(fa), &mut out);
     }
+    if let (Some(db), Some(da)) = (b.directory.data(), a.directory.data()) {
+        compare(
+            "directory",
+            &directory_items(db),
+            &directory_items(da),
+            &mut out,
+        );
+    }
     out.sort();
     out
+}
+
+fn yes_no(value: bool, yes: &str, no: &str) -> String {
+    if value { yes } else { no }.to_owned()
+}
+
+/// The directory as keyed items (`ou …`, `user …`, `group …`, `computer …`, `gpo …`,
+/// `dns …`) with what an examiner compares; volatile attributes (whenChanged,
+/// pwdLastSet dates) are left out.
+fn directory_items(d: &constat_snapshot::ad::Directory) -> BTreeMap<String, String> {
+    use constat_snapshot::ad::GroupScope;
+    let mut map = BTreeMap::new();
+    for ou in &d.ous {
+        map.insert(
+            format!("ou {}", ou.dn),
+            format!("description {}", ou.description.as_deref().unwrap_or("-")),
+        );
+    }
+    for u in &d.users {
+        let hours = if u.logon_hours.always_allowed {
+            "toujours".to_owned()
+        } else {
+            u.logon_hours.local_ranges.join(", ")
+        };
+        map.insert(
+            format!("user {}", u.sam_account_name),
+            format!(
+                "{} ; {} ; changement du mot de passe {} ; service {} ; horaires {} ; membre de {}",
+                u.ou_dn,
+                yes_no(u.enabled, "activé", "désactivé"),
+                yes_no(u.must_change_password, "imposé", "non imposé"),
+                u.department.as_deref().unwrap_or("-"),
+                hours,
+                sorted(&u.member_of)
+            ),
+        );
+    }
+    for g in &d.groups {
+        let scope = match g.scope {
+            GroupScope::Global => "global",
+            GroupScope::DomainLocal => "domaine local",
+            GroupScope::Universal => "universel",
+            GroupScope::Builtin => "intégré",
+        };
+        let members = if g.member_names.is_empty() {
+            &g.members
+        } else {
+            &g.member_names
+        };
+        map.insert(
+            format!("group {}", g.name),
+            format!("{} ; {scope} ; membres {}", g.ou_dn, sorted(members)),
+        );
+    }
+    for c in &d.computers {
+        map.insert(format!("computer {}", c.name), c.ou_dn.clone());
+    }
+    for g in &d.gpos {
+        let extensions: Vec<&str> = g
+            .user_extensions
+            .iter()
+            .chain(&g.machine_extensions)
+            .map(|e| e.name.as_deref().unwrap_or(e.cse.as_str()))
+            .collect();
+        map.insert(
+            format!("gpo {}", g.display_name),
+            format!(
+                "version {} ; liée à {} ; extensions {}",
+                g.version,
+                if g.linked_to.is_empty() {
+                    "aucune OU".to_owned()
+                } else {
+                    g.linked_to.join(", ")
+                },
+                if extensions.is_empty() {
+                    "aucune".to_owned()
+                } else {
+                    extensions.join(", ")
+                }
+            ),
+        );
+    }
+    // SOA serials move with every update: left out. Several values of one name are sorted.
+    let mut records: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for z in &d.dns_zones {
+        for r in z.records.iter().filter(|r| r.record_type != "SOA") {
+            records
+                .entry(format!("dns {} {} {}", z.name, r.name, r.record_type))
+                .or_default()
+                .push(&r.data);
+        }
+    }
+    for (key, mut values) in records {
+        values.sort_unstable();
+        map.insert(key, values.join(", "));
+    }
+    map
+}
+
+/// Sorted and comma-separated, `-` when empty.
+fn sorted(items: &[String]) -> String {
+    if items.is_empty() {
+        return "-".to_owned();
+    }
+    let mut items: Vec<&str> = items.iter().map(String::as_str).collect();
+    items.sort_unstable();
+    items.join(",")
 }

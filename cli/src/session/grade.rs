@@ -68,6 +68,16 @@ fn observed(
     }
 }
 
+/// Where the inventory's `pack` is: an embedded pack id, a path as written, or a path
+/// relative to the session directory.
+pub(crate) fn pack_location(dir: &SessionDir, pack_spec: &str) -> String {
+    if constat_checks::find(pack_spec).is_some() || std::path::Path::new(pack_spec).exists() {
+        pack_spec.to_owned()
+    } else {
+        dir.root().join(pack_spec).display().to_string()
+    }
+}
+
 /// Grades a session's collected snapshots and writes the reports.
 pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<GradeOutcome> {
     let inventory = load_inventory(&dir.inventory())?;
@@ -77,14 +87,7 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
     if !manifest.hosts.iter().any(|h| h.phase == Phase::End) {
         return Ok(GradeOutcome::NoEndPhase);
     }
-    let spec = if constat_checks::find(&pack_spec).is_some()
-        || std::path::Path::new(&pack_spec).exists()
-    {
-        pack_spec
-    } else {
-        dir.root().join(&pack_spec).display().to_string()
-    };
-    let pack = load_pack(&spec)?;
+    let pack = load_pack(&pack_location(dir, &pack_spec))?;
     let graded_at = now_rfc3339();
     let mut reports: Vec<Report> = Vec::new();
     for candidate in &inventory.candidates {

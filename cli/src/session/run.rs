@@ -6,15 +6,19 @@
 //! snapshot is on disk with a matching sha256 is not collected again.
 
 use super::atomic::{sha256_hex, write_atomically};
+use super::grade::pack_location;
 use super::layout::SessionDir;
 use super::manifest::{HostEntry, HostStatus, Manifest, Phase, PhaseRecord};
 use super::progress::{Progress, ProgressMode};
 use crate::credentials::CredentialStore;
+use crate::grading::load_pack;
 use crate::i18n::{t, tf};
 use crate::inventory::{HostTarget, load_inventory, resolve_hosts};
 use crate::transport::{CollectContext, HostError, KnownHosts, collect_host};
+use constat_checker_core::pack::file_requests;
 use constat_snapshot::FileRequest;
 use constat_snapshot::time::rfc3339_utc;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -143,6 +147,12 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
         },
         plugged: crate::transport::plugged_collectors(),
     };
+    // The files the pack's checks read, per role (only paths leave this machine, never
+    // the pack), added to the inventory's own `settings.request`.
+    let pack_requests = match &inventory.session.pack {
+        Some(spec) => file_requests(&load_pack(&pack_location(dir, spec))?),
+        None => BTreeMap::new(),
+    };
     let concurrency = options.concurrency.unwrap_or(settings.concurrency).max(1);
     let progress = Arc::new(Progress::new(options.progress));
     let manifest = Arc::new(Mutex::new(manifest));
@@ -169,7 +179,15 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
         }
         progress.start(&label, t("progress.waiting"));
         let semaphore = semaphore.clone();
-        let ctx = ctx.clone();
+        let mut ctx = ctx.clone();
+        if let Some(request) = pack_requests.get(&target.role) {
+            for path in &request.paths {
+                if !ctx.request.paths.contains(path) {
+                    ctx.request.paths.push(path.clone());
+                }
+            }
+            ctx.request.head_bytes = ctx.request.head_bytes.max(request.head_bytes);
+        }
         let progress = progress.clone();
         let manifest = manifest.clone();
         let dir = dir.clone();
