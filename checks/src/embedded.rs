@@ -28,6 +28,9 @@ static PACKS: &[EmbeddedPack] = embedded![
     "lab-cp6-scripts",
     "lab-cp7-firewall",
     "lab-cp8-backup",
+    "tssr-2023-msp-titre",
+    "tssr-2023-msp-ccp1",
+    "tssr-2023-msp-ccp2",
 ];
 
 /// Every embedded pack, in a stable order (demo first, then the labs by competence).

@@ -48,6 +48,47 @@ pub(crate) fn graded(pack: &Pack, fixture: &str, graded_at: &str) -> Report {
     grade(pack, &input, &options)
 }
 
+/// Grades a multi-host pack: `<dir>/<state>/<role>.json` for every role of the pack, from
+/// the first of `dirs` that has it, with `<dir>/start/<role>.json` (same directory) as the
+/// start state when it exists. Roles without a fixture are absent (their checks are not
+/// assessable), as in a lab without that VM.
+pub(crate) fn graded_roles(pack: &Pack, dirs: &[&str], state: &str, graded_at: &str) -> Report {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut hosts = BTreeMap::new();
+    for role in pack.hosts.keys() {
+        let Some(dir) = dirs
+            .iter()
+            .find(|d| root.join(format!("{d}/{state}/{role}.json")).exists())
+        else {
+            continue;
+        };
+        let start = format!("{dir}/start/{role}.json");
+        let start = root
+            .join(&start)
+            .exists()
+            .then(|| Observed::Snapshot(Box::new(snapshot(&start))));
+        hosts.insert(
+            role.clone(),
+            HostObservation {
+                end: Observed::Snapshot(Box::new(snapshot(&format!("{dir}/{state}/{role}.json")))),
+                start,
+            },
+        );
+    }
+    assert!(!hosts.is_empty(), "no fixture under {dirs:?} for {state}");
+    let input = CandidateInput {
+        id: "fixture".to_owned(),
+        name: Some(format!("{}/{state}", pack.id)),
+        variables: BTreeMap::new(),
+        hosts,
+    };
+    let options = GradeOptions {
+        graded_at: graded_at.to_owned(),
+        profile: None,
+    };
+    grade(pack, &input, &options)
+}
+
 /// The French examiner terminal report, without colours.
 pub(crate) fn rendered(report: &Report) -> String {
     terminal(
@@ -146,4 +187,94 @@ fn lab_fail_fixtures_fail_the_intended_checks() {
 fn demo_shows_skipped_partial_and_not_assessable() {
     let report = rendered(&graded(&pack("demo"), "demo/laptop.json", GRADED_AT));
     insta::assert_snapshot!(report);
+}
+
+/// The exam packs, the fixture directories their roles are read from (first match wins),
+/// and the checks candidate B fails. Candidate A (`pass/`) passes every assessable check;
+/// candidate B (`fail/`) fails exactly the subject's mistakes and passes everything else.
+type Exam = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const EXAMS: &[Exam] = &[
+    (
+        "tssr-2023-msp-titre",
+        &["tssr-2023-msp-titre"],
+        &[
+            "cp2-users",
+            "cp2-logon-hours",
+            "cp2-gg-commercial",
+            "cp5-gpo-linked",
+            "cp3-nginx",
+            "cp4-firewall-policy",
+            "cp4-firewall-services",
+            "cp4-firewall-persistent",
+            "cp4-firewall-not-open",
+            "cp6-lnx-script-documented",
+            "cp6-lnx-script-content",
+            "cp6-lnx-script-scheduled",
+            "cp6-lnx-backup-destination",
+        ],
+    ),
+    (
+        "tssr-2023-msp-ccp1",
+        &["tssr-2023-msp-titre"],
+        &["cp2-users", "cp2-gg-commercial", "cp3-nginx"],
+    ),
+    (
+        "tssr-2023-msp-ccp2",
+        &["tssr-2023-msp-ccp2", "tssr-2023-msp-titre"],
+        &[
+            "cp5-gpo-linked",
+            "cp6-lnx-script-documented",
+            "cp6-lnx-script-content",
+            "cp6-lnx-script-scheduled",
+            "cp6-lnx-backup-destination",
+            "cp7-firewall-policy",
+            "cp7-firewall-services",
+            "cp7-firewall-persistent",
+            "cp7-firewall-not-open",
+            "cp7-firewall-vpn-proxy-open",
+            "cp7-vpn-config",
+            "cp7-proxy-lan-only",
+        ],
+    ),
+];
+
+#[test]
+fn exam_candidate_a_passes_every_assessable_check() {
+    for (id, dirs, _) in EXAMS {
+        let report = graded_roles(&pack(id), dirs, "pass", GRADED_AT);
+        for c in &report.checks {
+            assert!(
+                matches!(c.outcome, Outcome::Pass) || !c.outcome.is_assessable(),
+                "{id}/pass: {} is {}\n{}",
+                c.id,
+                c.outcome.keyword(),
+                rendered(&report)
+            );
+        }
+        insta::assert_snapshot!(format!("{id}-pass"), rendered(&report));
+    }
+}
+
+#[test]
+fn exam_candidate_b_fails_exactly_the_subject_mistakes() {
+    for (id, dirs, failing) in EXAMS {
+        let report = graded_roles(&pack(id), dirs, "fail", GRADED_AT);
+        for c in &report.checks {
+            let passed = matches!(c.outcome, Outcome::Pass);
+            let meant_to_fail = failing.contains(&c.id.as_str());
+            assert!(
+                !c.outcome.is_assessable() || passed != meant_to_fail,
+                "{id}/fail: {} is {} (expected {})\n{}",
+                c.id,
+                c.outcome.keyword(),
+                if meant_to_fail { "not pass" } else { "pass" },
+                rendered(&report)
+            );
+        }
+        insta::assert_snapshot!(format!("{id}-fail"), rendered(&report));
+    }
 }
