@@ -294,3 +294,50 @@ fn sorted(items: &[String]) -> String {
     items.sort_unstable();
     items.join(",")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+    use crate::kinds::testing::ad;
+
+    /// Fixture: the real Samba AD DC collection; the "end" state is derived from it by
+    /// the changes a candidate makes (a user enabled, one moved, a group member removed,
+    /// a GPO unlinked, a DNS record added).
+    #[test]
+    fn directory_changes_of_a_dc() {
+        let before = ad();
+        let mut after = ad();
+        let constat_snapshot::section::Section::Collected { data: d } =
+            &mut after.sections.directory
+        else {
+            panic!("the fixture has a directory")
+        };
+        let pdurand = d.users.iter_mut().find(|u| u.sam_account_name == "pdurand");
+        let Some(pdurand) = pdurand else {
+            panic!("pdurand in the fixture")
+        };
+        pdurand.enabled = true;
+        pdurand.ou_dn = "CN=Users,DC=tssr,DC=lan".to_owned();
+        if let Some(g) = d.groups.iter_mut().find(|g| g.name == "GG_Compta") {
+            g.member_names.retain(|m| m != "mmartin");
+        }
+        for gpo in &mut d.gpos {
+            gpo.linked_to.clear();
+        }
+        if let Some(zone) = d.dns_zones.iter_mut().find(|z| z.name == "tssr.lan")
+            && let Some(record) = zone.records.first().cloned()
+        {
+            zone.records.push(constat_snapshot::ad::DnsRecord {
+                name: "intranet2".to_owned(),
+                record_type: "A".to_owned(),
+                data: "10.204.0.30".to_owned(),
+                ..record
+            });
+        }
+        let changes: Vec<String> = diff(&before, &after)
+            .iter()
+            .map(|c| format!("{:?} {} {}: {}", c.kind, c.section, c.item, c.detail))
+            .collect();
+        insta::assert_debug_snapshot!(changes);
+    }
+}
