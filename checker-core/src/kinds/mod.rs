@@ -6,6 +6,7 @@ pub mod ad_ou;
 pub mod ad_user;
 pub mod backup_job;
 pub(crate) mod directory;
+pub mod domain_joined;
 pub mod file;
 pub mod firewall;
 pub mod gpo;
@@ -22,6 +23,11 @@ pub mod share;
 pub mod sshd;
 pub mod sudo;
 pub mod user;
+pub(crate) mod windows;
+pub mod windows_backup;
+pub mod windows_feature;
+pub mod wsus_client;
+pub mod wsus_server;
 
 pub use registry::{RawExpect, kind_docs};
 

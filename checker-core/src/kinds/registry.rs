@@ -86,6 +86,11 @@ registry! {
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,
     AdComputer => ad_computer::AdComputerExpect,
+    DomainJoined => domain_joined::DomainJoinedExpect,
+    WindowsFeature => windows_feature::WindowsFeatureExpect,
+    WsusClient => wsus_client::WsusClientExpect,
+    WsusServer => wsus_server::WsusServerExpect,
+    WindowsBackup => windows_backup::WindowsBackupExpect,
 }
 
 #[cfg(test)]
@@ -109,6 +114,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 19);
+        assert_eq!(kind_docs().len(), 24);
     }
 }
