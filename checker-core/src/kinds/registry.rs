@@ -91,6 +91,13 @@ registry! {
     WsusClient => wsus_client::WsusClientExpect,
     WsusServer => wsus_server::WsusServerExpect,
     WindowsBackup => windows_backup::WindowsBackupExpect,
+    DhcpReservation => dhcp_reservation::DhcpReservationExpect,
+    DhcpScope => dhcp_scope::DhcpScopeExpect,
+    DnsRecord => dns_record::DnsRecordExpect,
+    ScheduledTask => scheduled_task::ScheduledTaskExpect,
+    GpoApplied => gpo_applied::GpoAppliedExpect,
+    WindowsFirewall => windows_firewall::WindowsFirewallExpect,
+    WindowsFirewallRule => windows_firewall_rule::WindowsFirewallRuleExpect,
 }
 
 #[cfg(test)]
@@ -114,6 +121,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 24);
+        assert_eq!(kind_docs().len(), 31);
     }
 }
