@@ -33,6 +33,7 @@ pub mod windows_backup;
 pub mod windows_feature;
 pub mod windows_firewall;
 pub mod windows_firewall_rule;
+pub mod windows_share;
 pub mod wsus_client;
 pub mod wsus_server;
 

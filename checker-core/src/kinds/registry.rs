@@ -98,6 +98,7 @@ registry! {
     GpoApplied => gpo_applied::GpoAppliedExpect,
     WindowsFirewall => windows_firewall::WindowsFirewallExpect,
     WindowsFirewallRule => windows_firewall_rule::WindowsFirewallRuleExpect,
+    WindowsShare => windows_share::WindowsShareExpect,
 }
 
 #[cfg(test)]
@@ -121,6 +122,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 31);
+        assert_eq!(kind_docs().len(), 32);
     }
 }
