@@ -48,8 +48,8 @@ The DHCP server has the scope `scope` and, in it, a reservation of address `ip`
 and separators: `00-15-5D-0A-0B-0C` = `00:15:5d:0a:0b:0c`).
 
 ## Why it matters
-"Configurer le service DHCP": printers and servers need a stable address; a reservation with
-a mistyped MAC address never serves its client.
+« Le serveur et les services sont opérationnels » (CP2): printers and servers need a stable
+address; a reservation with a mistyped MAC address never serves its client.
 
 ## Passing example
 ```yaml
@@ -61,7 +61,7 @@ expect:
 The same when the reservation was made for another MAC address: `mac` fails.
 
 ## Critères
-`tssr-2023/CP2/C2`, `tssr-2023/CP1/C2`.
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
     type Compiled = DhcpReservationMatcher;
 

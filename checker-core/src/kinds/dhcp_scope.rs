@@ -73,8 +73,9 @@ expected range (`start`, `end`), subnet mask, state (`active`), router (option 3
 case-insensitive). Options set at server level count for every scope, as on Windows.
 
 ## Why it matters
-"Configurer le service DHCP": a scope with the wrong gateway or DNS server hands out leases
-with which clients cannot reach the domain nor the Internet; an inactive scope serves nobody.
+« Le serveur et les services sont opérationnels » (CP2): a scope with the wrong gateway or DNS
+server hands out leases with which clients cannot reach the domain nor the Internet; an inactive
+scope serves nobody.
 
 ## Passing example
 ```yaml
@@ -88,7 +89,7 @@ expect:
 The same when option 3 is missing: `router` fails (expected 192.168.10.254, actual (absent)).
 
 ## Critères
-`tssr-2023/CP2/C2`, `tssr-2023/CP1/C2`.
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
     type Compiled = DhcpScopeMatcher;
 

@@ -83,12 +83,14 @@ impl Kind for DnsRecordExpect {
 The zone `zone` holds a record `name` (relative to the zone, `@` for the apex,
 case-insensitive) of type `type` (default `A`), with the data `data` when given (case and
 final `.` ignored; for MX and SRV records the target host alone is enough); with `exists: false`, no such record exists. Records are read from the
-AD-integrated zones of the `directory` section (LDAP) when it was collected, else from the
-DNS server role (`dns_server`, `Get-DnsServerResourceRecord`). The evidence says which.
+AD-integrated zones of the `directory` section (LDAP) when it was collected and holds the
+zone, else from the DNS server role (`dns_server`, `Get-DnsServerResourceRecord`). The evidence
+says which.
 
 ## Why it matters
-"Installer et configurer le service DNS": clients reach the intranet, the mail server or the
-domain controllers by name; a record missing or pointing to the wrong address breaks them all.
+« Le serveur et les services sont opérationnels » (CP2): clients reach the intranet, the mail
+server or the domain controllers by name; a record missing or pointing to the wrong address
+breaks them all.
 
 ## Passing example
 ```yaml
@@ -101,7 +103,7 @@ The same when `intranet` points to `192.168.10.21`: `records` fails (expected
 intranet A 192.168.10.20, actual 192.168.10.21).
 
 ## Critères
-`tssr-2023/CP2/C2`, `tssr-2023/CP1/C2`.
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
     type Compiled = DnsRecordMatcher;
 
@@ -122,10 +124,15 @@ intranet A 192.168.10.20, actual 192.168.10.21).
     fn evaluate(m: &DnsRecordMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
         let path = format!("{}/{}", m.zone, m.name);
         let sections = &host.snapshot.sections;
+        let has_zone = |zones: &[DnsZone]| zones.iter().any(|z| same(bare(&z.name), bare(&m.zone)));
+        // AD-integrated zones first; a zone only the DNS role knows (file-backed) from there.
         let (section, zones): (&str, &[DnsZone]) =
             match (sections.directory.data(), sections.dns_server.data()) {
+                (Some(d), Some(r)) if !has_zone(&d.dns_zones) && has_zone(&r.zones) => {
+                    ("dns_server", &r.zones)
+                }
                 (Some(d), _) => ("directory", &d.dns_zones),
-                (None, Some(d)) => ("dns_server", &d.zones),
+                (None, Some(r)) => ("dns_server", &r.zones),
                 (None, None) => {
                     host.section("directory", &path, &sections.directory, out);
                     host.section("dns_server", &path, &sections.dns_server, out);
@@ -206,6 +213,24 @@ mod tests {
             "dc",
             "all: [{dns_record: {zone: tssr.lan, name: intranet, data: 192.168.10.21}}, {dns_record: {zone: tssr.lan, name: intranet.tssr.lan}}, {dns_record: {zone: corp.lan, name: intranet}}]",
             &without(windows_lab(), "directory")
+        ));
+    }
+
+    /// The directory (real recording) has no `lab.local` zone: read from the DNS role instead.
+    #[test]
+    fn falls_back_to_the_dns_role_for_a_zone_not_in_ad() {
+        let mut snapshot = windows_lab();
+        if let Some(role) = snapshot.sections.dns_server.data().cloned() {
+            let mut role = role;
+            for zone in &mut role.zones {
+                zone.name = "lab.local".to_owned();
+            }
+            snapshot.sections.dns_server = constat_snapshot::section::Section::collected(role);
+        }
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "all: [{dns_record: {zone: lab.local, name: intranet, data: 192.168.10.20}}, {dns_record: {zone: tssr.lan, name: intranet}}]",
+            &snapshot
         ));
     }
 

@@ -49,8 +49,9 @@ channel with a domain controller must also be valid (`Test-ComputerSecureChannel
 probe could not test it, that property is not assessable.
 
 ## Why it matters
-"Intégrer un poste ou un serveur dans un domaine": a client left in a workgroup receives no
-GPO, no domain account can log on, and the whole AD part of the lab cannot be shown.
+« Intégrer un poste client au domaine » is a CP2 savoir-faire (REAC 2023): a client left in a
+workgroup receives no GPO, no domain account can log on, and the whole AD part of the lab cannot
+be shown.
 
 ## Passing example
 ```yaml
@@ -62,7 +63,7 @@ expect:
 The same on a client still in `WORKGROUP`: `joined` fails (expected true, actual false).
 
 ## Critères
-`tssr-2023/CP2/C1`, `tssr-2023/CP3/C1`.
+`tssr-2023/CP2/C1` (intégrer un poste client au domaine), `tssr-2023/CP9/C1`.
 "#;
     type Compiled = DomainJoinedMatcher;
 

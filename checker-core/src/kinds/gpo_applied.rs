@@ -60,9 +60,10 @@ of that user (`alefevre` or `TSSR\alefevre`). A GPO listed as filtered out fails
 reason Windows gave (`Denied (Security)`, `Empty`, `Disabled link`).
 
 ## Why it matters
-"Mettre en place des stratégies de groupe": a GPO that exists and is linked but is filtered
-out by security, or linked to the wrong OU, changes nothing on the user's session. Only the RSoP
-shows what the client really applied.
+« Spécifier et implémenter les nouvelles règles de gestion (GPO) dans un annuaire Active
+Directory » (CP5): a GPO that exists and is linked but is filtered out by security, or linked to
+the wrong OU, changes nothing on the user's session. Only the RSoP shows what the client really
+applied.
 
 ## Passing example
 ```yaml
@@ -75,7 +76,7 @@ The same when the GPO is filtered: `applied` fails (expected applied, actual fil
 Denied (Security)).
 
 ## Critères
-`tssr-2023/CP2/C1`, `tssr-2023/CP3/C1`.
+`tssr-2023/CP5/C2`, `tssr-2023/CP2/C2`, `tssr-2023/CP9/C1`.
 "#;
     type Compiled = GpoAppliedMatcher;
 

@@ -113,8 +113,8 @@ running as `principal` (`SYSTEM` also matches `NT AUTHORITY\SYSTEM` and `S-1-5-1
 prefix is optional), enabled unless `enabled: false`.
 
 ## Why it matters
-"Automatiser des tâches d'administration à l'aide de scripts": a script that is not
-scheduled, or scheduled as a user who logs off, does not run when the jury checks.
+« Planifier sur un serveur le déclenchement d'une tâche automatisée » (CP6): a script that is
+not scheduled, or scheduled as a user who logs off, does not run when the jury checks.
 
 ## Passing example
 ```yaml
@@ -127,7 +127,7 @@ expect:
 The same when the task runs at logon: `trigger` fails (expected daily, actual logon).
 
 ## Critères
-`tssr-2023/CP2/C4`, `tssr-2023/CP3/C4`.
+`tssr-2023/CP6/C1`.
 "#;
     type Compiled = ScheduledTaskMatcher;
 

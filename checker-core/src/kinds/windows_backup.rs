@@ -51,8 +51,8 @@ time (`21:00`), the sources it must include (`C:`, `SystemState`), and a last su
 (`Get-WBSummary`) younger than `last_success_within_hours` at grading time.
 
 ## Why it matters
-"Mettre en place une sauvegarde et vérifier sa restauration": a policy that never ran, or
-that skips the system volume, restores nothing on exam day.
+« Les sauvegardes sont fonctionnelles et conformes au PRA et au PCA » (CP8): a policy that
+never ran, or that skips the system volume, restores nothing on exam day.
 
 ## Passing example
 ```yaml
@@ -65,7 +65,7 @@ The same on a server where only one-off backups were made: `policy` fails (expec
 configured, actual none).
 
 ## Critères
-`tssr-2023/CP3/C3`, `tssr-2023/CP2/C2`.
+`tssr-2023/CP8/C1`.
 "#;
     type Compiled = WindowsBackupMatcher;
 

@@ -41,8 +41,9 @@ case-insensitively) is installed, or with `installed: false` is not. A feature t
 not list at all counts as not installed.
 
 ## Why it matters
-"Installer et configurer les rôles serveur" (AD DS, DNS, DHCP, WSUS...): the role must be
-installed before anything else can be configured, and a useless role widens the attack surface.
+« Le serveur et les services sont opérationnels » (CP2): a role (AD DS, DNS, DHCP, WSUS...)
+must be installed before anything else can be configured, and a useless role widens the attack
+surface.
 
 ## Passing example
 ```yaml
@@ -55,7 +56,7 @@ The same on a member server where AD DS is only `Available`: `installed` fails (
 true, actual false (Available)).
 
 ## Critères
-`tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
+`tssr-2023/CP2/C2`.
 "#;
     type Compiled = WindowsFeatureMatcher;
 

@@ -101,8 +101,9 @@ outbound actions are the expected ones. `NotConfigured` counts as Windows' built
 is not assessable.
 
 ## Why it matters
-"Sécuriser les serveurs et les postes": turning the firewall off to "make it work" is the
-classic fault; the jury expects it on, with explicit rules for the services offered.
+« Configurer, tester et dépanner un service de filtrage IP (pare-feu) » (CP7): turning the
+firewall off to "make it work" is the classic fault; the jury expects it on, with explicit rules
+for the services offered.
 
 ## Passing example
 ```yaml
@@ -115,7 +116,7 @@ The same when the domain profile was switched off: `enabled` fails (expected tru
 false).
 
 ## Critères
-`tssr-2023/CP2/C2`, `tssr-2023/CP3/C2`.
+`tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`, `tssr-2023/CP2/C2`.
 "#;
     type Compiled = WindowsFirewallMatcher;
 

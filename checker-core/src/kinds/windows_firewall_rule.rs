@@ -190,8 +190,9 @@ only: `enabled: false` passes when no enabled rule has that name. A filter the p
 read is not assessable, never taken as "any".
 
 ## Why it matters
-"Sécuriser les serveurs": opening exactly the service needed (RDP from the admin network
-only) rather than switching the firewall off is what the jury looks for.
+« Configurer, tester et dépanner un service de filtrage IP (pare-feu) » (CP7): opening
+exactly the service needed (RDP from the admin network only) rather than switching the firewall
+off is what the jury looks for.
 
 ## Passing example
 ```yaml
@@ -204,7 +205,7 @@ expect:
 The same when the rule allows every port: `local_port` fails (expected 3389, actual Any).
 
 ## Critères
-`tssr-2023/CP2/C2`, `tssr-2023/CP3/C2`.
+`tssr-2023/CP7/C1`, `tssr-2023/CP2/C2`.
 "#;
     type Compiled = WindowsFirewallRuleMatcher;
 

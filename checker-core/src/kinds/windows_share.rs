@@ -237,8 +237,8 @@ lists the entries that decided each layer. Partial credit per entry: write one
 `windows_share` per principal under `all:` with `partial: true`.
 
 ## Why it matters
-"Configurer les partages, les droits d'accès et les permissions conformément aux demandes":
-the classic exam fault is a right correct on one layer and blocked (or wide open) on the
+« Configurer les partages, les droits d'accès et les permissions conformément aux demandes
+des administrateurs » (CP2): the classic exam fault is a right correct on one layer and blocked (or wide open) on the
 other; only the effective right says what the users really get.
 
 ## Passing example
@@ -257,7 +257,7 @@ The same when the share permission is `Everyone: Read`: the effective right of
 `DL_Commercial_RW` is `read` (share Read, NTFS Modify), `access` fails for it.
 
 ## Critères
-`tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`, `tssr-2023/CP3/C1`.
+`tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
 "#;
     type Compiled = WindowsShareMatcher;
 

@@ -47,8 +47,9 @@ ignored), optionally the client-side targeting group `TargetGroup`, and has
 Windows Update).
 
 ## Why it matters
-"Mettre en place une solution de gestion des mises à jour": a client that does not report to
-the WSUS server keeps downloading from Microsoft and never receives the approved updates.
+« Le déploiement des mises à jour a lieu sur tous les équipements » (CP9, with the
+savoir-faire « suivi du déploiement des mises à jour logicielles (de type WSUS…) »): a client that
+does not report to the WSUS server never receives the approved updates.
 
 ## Passing example
 ```yaml
@@ -61,7 +62,7 @@ The same on a client with no Windows Update policy: `policy` fails (expected pre
 absent).
 
 ## Critères
-`tssr-2023/CP2/C3`, `tssr-2023/CP3/C3`.
+`tssr-2023/CP9/C2`.
 "#;
     type Compiled = WsusClientMatcher;
 

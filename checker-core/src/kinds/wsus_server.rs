@@ -49,8 +49,8 @@ The probe does not collect approvals yet: `approved_updates_at_least` is then no
 never a failure.
 
 ## Why it matters
-"Mettre en place une solution de gestion des mises à jour": a WSUS server that never
-synchronised, with no client and no approval, distributes nothing.
+« Le déploiement des mises à jour a lieu sur tous les équipements » (CP9): a WSUS server that
+never synchronised, with no client and no approval, distributes nothing.
 
 ## Passing example
 ```yaml
@@ -62,7 +62,7 @@ expect:
 The same when no client reported yet: `computers` fails (expected ≥ 1, actual 0).
 
 ## Critères
-`tssr-2023/CP2/C3`.
+`tssr-2023/CP9/C2`, `tssr-2023/CP2/C2`.
 "#;
     type Compiled = WsusServerMatcher;
 
@@ -177,6 +177,11 @@ mod tests {
             "wsus_server: {group: Serveurs, computers_at_least: 1, synced_within_hours: 1, approved_updates_at_least: 1}",
             &windows_lab()
         ));
+    }
+
+    #[test]
+    fn rejects_an_expectation_without_properties() {
+        insta::assert_snapshot!(kind_case_as("dc", "wsus_server: {}", &windows_lab()));
     }
 
     #[test]
