@@ -160,12 +160,15 @@ fn key(principal: &str) -> String {
 
 /// Every name an ACE may use to reach `principal`: itself, the groups it belongs to
 /// (directory groups through `members_transitive`, local groups through `members`), and the
-/// identities every authenticated account has.
+/// identities every authenticated account has (`Everyone`, `Authenticated Users`,
+/// `BUILTIN\Users`).
 fn identities(host: &HostView<'_>, principal: &str) -> Vec<String> {
+    // `Authenticated Users` is a member of `BUILTIN\Users` on every Windows host.
     let mut ids = vec![
         key(principal),
         "everyone".to_owned(),
         "authenticated users".to_owned(),
+        "users".to_owned(),
     ];
     let sections = &host.snapshot.sections;
     let directory = sections.directory.data().map(|d| d.groups.as_slice());
@@ -188,6 +191,33 @@ fn identities(host: &HostView<'_>, principal: &str) -> Vec<String> {
             return ids;
         }
     }
+}
+
+/// Whether an ACE names a domain account or group (`TSSR\GG_Compta`), as opposed to a local
+/// or well-known one (`BUILTIN\Users`, `NT AUTHORITY\SYSTEM`, `SRV01\Admins`, `Everyone`).
+fn is_domain_principal(principal: &str, hostname: &str) -> bool {
+    principal.split_once('\\').is_some_and(|(domain, _)| {
+        let d = domain.trim().to_uppercase();
+        !matches!(
+            d.as_str(),
+            "BUILTIN"
+                | "NT AUTHORITY"
+                | "AUTORITE NT"
+                | "NT SERVICE"
+                | "APPLICATION PACKAGE AUTHORITY"
+        ) && !d.eq_ignore_ascii_case(hostname)
+    })
+}
+
+/// ACEs naming domain principals that `ids` does not contain: without the directory their
+/// members are unknown, so they might apply.
+fn unresolved<'a>(acl: &'a [AccessEntry], ids: &[String], hostname: &str) -> Vec<&'a str> {
+    acl.iter()
+        .filter(|a| {
+            is_domain_principal(&a.principal, hostname) && !ids.contains(&key(&a.principal))
+        })
+        .map(|a| a.principal.as_str())
+        .collect()
 }
 
 /// The right `ids` get from an ACL, and the ACEs that decided it.
@@ -232,8 +262,11 @@ folder (`Get-Acl`: Read/ReadAndExecute, Modify, FullControl), as a user reaching
 the network gets it; `via: share` or `via: ntfs` (for the whole share or per entry) compares
 one layer only. A principal gets the entries granted to itself, to the groups it belongs to
 (directory groups with nesting when the `directory` section is there, local groups), to
-`Everyone` and to `Authenticated Users`; deny entries win over allow entries. The evidence
-lists the entries that decided each layer. Partial credit per entry: write one
+`Everyone`, `Authenticated Users` and `BUILTIN\Users` (which holds Authenticated Users on
+every Windows host); deny entries win over allow entries. The evidence
+lists the entries that decided each layer. When the host has no `directory` section, the
+members of domain groups are unknown: a mismatch that such a group could explain is not
+assessable rather than failed. Partial credit per entry: write one
 `windows_share` per principal under `all:` with `partial: true`.
 
 ## Why it matters
@@ -305,6 +338,7 @@ The same when the share permission is `Everyone: Read`: the effective right of
             out.push(host.evidence(S, &m.name, "path", path.clone(), share.path.clone(), s));
             status = status.and(s);
         }
+        let directory_known = host.snapshot.sections.directory.data().is_some();
         for (principal, right, via) in &m.access {
             let ids = identities(host, principal);
             let (share_right, share_why) = right_from(&share.access, &ids);
@@ -335,11 +369,30 @@ The same when the share permission is `Everyone: Read`: the effective right of
                     )
                 }
             };
+            // Without the directory, a domain group on the ACL may contain the principal.
+            let mut doubtful: Vec<&str> = Vec::new();
+            if !directory_known {
+                let hostname = host.snapshot.host.hostname.as_str();
+                if *via != Via::Ntfs {
+                    doubtful.extend(unresolved(&share.access, &ids, hostname));
+                }
+                if *via != Via::Share {
+                    doubtful.extend(unresolved(&share.ntfs, &ids, hostname));
+                }
+            }
             // An empty ACL means the probe could not read it (Windows always has entries).
-            let s = if unknown {
+            let s = if unknown || (actual != *right && !doubtful.is_empty()) {
                 Status::NotAssessable
             } else {
                 Status::from_bool(actual == *right)
+            };
+            let shown = if s == Status::NotAssessable && !unknown {
+                format!(
+                    "{shown} ; appartenance inconnue à {} (pas de section directory sur cet hôte)",
+                    doubtful.join(", ")
+                )
+            } else {
+                shown
             };
             let what = match via {
                 Via::Share => "partage",
@@ -385,6 +438,16 @@ mod tests {
             "dc",
             r"all: [{windows_share: {name: Direction, access: [{principal: 'TSSR\mmartin', right: modify}, {principal: 'TSSR\adminit', right: modify}]}}, {windows_share: {name: Compta, access: [{principal: 'TSSR\adminit', right: modify}]}}, {windows_share: {name: Commercial}}]",
             &windows_lab()
+        ));
+    }
+
+    /// windows-probe.json has no directory: GG_Compta's members are unknown there.
+    #[test]
+    fn is_not_assessable_when_domain_groups_cannot_be_resolved() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r"windows_share: {name: Compta, access: [{principal: 'TSSR\jdupont', right: modify, via: share}, {principal: 'TSSR\GG_Compta', right: modify}]}",
+            &windows_probe()
         ));
     }
 
