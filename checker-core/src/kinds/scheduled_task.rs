@@ -3,7 +3,7 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::kind::Kind;
-use crate::kinds::windows::{bool_property, listed, same};
+use crate::kinds::windows::{bool_property, listed, on_linux, same};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::jobs::{JobKind, ScheduledJob};
@@ -110,7 +110,8 @@ A Windows scheduled task (`Get-ScheduledTask`) named `name` (case-insensitive), 
 when given (`\` the root, `\TSSR\`), whose action (command and arguments) contains `command`
 (case-insensitive), with a trigger of kind `trigger` (`daily`, `weekly`, `logon`, `startup`),
 running as `principal` (`SYSTEM` also matches `NT AUTHORITY\SYSTEM` and `S-1-5-18`; a domain
-prefix is optional), enabled unless `enabled: false`.
+prefix is optional), enabled unless `enabled: false`. On a Linux host it is not assessable
+(use `scheduled_job` there).
 
 ## Why it matters
 « Planifier sur un serveur le déclenchement d'une tâche automatisée » (CP6): a script that is
@@ -144,6 +145,9 @@ The same when the task runs at logon: `trigger` fails (expected daily, actual lo
 
     fn evaluate(m: &ScheduledTaskMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
         const S: &str = "scheduled_jobs";
+        if on_linux(host, out, (S, &m.name)) {
+            return Status::NotAssessable;
+        }
         let Some(jobs) = host.section(S, &m.name, &host.snapshot.sections.scheduled_jobs, out)
         else {
             return Status::NotAssessable;
@@ -267,11 +271,15 @@ mod tests {
     }
 
     #[test]
-    fn is_not_assessable_on_the_linux_recording() {
-        insta::assert_snapshot!(kind_case_as(
-            "dc",
-            "scheduled_task: {name: Export-Comptes}",
-            &crate::kinds::testing::without(fixture(), "scheduled_jobs")
+    fn is_not_assessable_without_tasks_or_on_linux() {
+        insta::assert_snapshot!(format!(
+            "{}\n{}",
+            kind_case_as(
+                "dc",
+                "scheduled_task: {name: Export-Comptes}",
+                &crate::kinds::testing::without(windows_lab(), "scheduled_jobs")
+            ),
+            kind_case_as("dc", "scheduled_task: {name: Export-Comptes}", &fixture())
         ));
     }
 }

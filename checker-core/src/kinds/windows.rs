@@ -2,6 +2,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use constat_snapshot::host::OsFamily;
 use constat_snapshot::time::parse_rfc3339;
 
 /// Two names equal for Windows: case-insensitive, surrounding spaces ignored.
@@ -103,4 +104,20 @@ pub(crate) fn listed<S: AsRef<str>>(items: &[S]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// On a Linux host, records why a Windows-only expectation cannot be assessed there.
+pub(crate) fn on_linux(host: &HostView<'_>, out: &mut Vec<Evidence>, at: (&str, &str)) -> bool {
+    let linux = host.snapshot.host.os.family == OsFamily::Linux;
+    if linux {
+        out.push(host.evidence(
+            at.0,
+            at.1,
+            "os",
+            "windows",
+            "linux (contrôle Windows non applicable à cet hôte)",
+            Status::NotAssessable,
+        ));
+    }
+    linux
 }
