@@ -56,8 +56,9 @@ pub(crate) fn score(
         let end = by_critere.partition_point(|(k, _)| *k <= id);
         by_critere.get(start..end).unwrap_or_default()
     };
-    let mut criteres = Vec::new();
-    let mut competences = Vec::new();
+    // Sized once: growing these (a few KiB) made glibc consolidate its free lists each time.
+    let mut criteres = Vec::with_capacity(r.competences.iter().map(|cp| cp.criteres.len()).sum());
+    let mut competences = Vec::with_capacity(r.competences.len());
     // Which checks cite a critère of the current competence; reused between competences.
     let mut in_cp = vec![false; checks.len()];
     for cp in &r.competences {
