@@ -2,6 +2,9 @@
 //!
 //! Run with `cargo bench -p constat-checker-core --bench grade`. Prints the median of
 //! several runs and the check evaluations per second (one core: grading is sequential).
+//! Wall time is at the mercy of other processes on a shared machine, so the CPU time of the
+//! grading thread (Linux `/proc/thread-self/schedstat`, nanoseconds) is printed too: on a
+//! loaded machine, compare that one.
 #![allow(
     clippy::disallowed_methods,
     reason = "a benchmark reads the clock; the library does not"
@@ -59,6 +62,13 @@ fn pack_text() -> String {
     text
 }
 
+/// CPU time consumed by this thread so far, in seconds (`None` off Linux).
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
 fn main() {
     let pack = load("bench.yaml", &pack_text()).unwrap_or_else(|d| panic!("{d:#?}"));
     let base = Snapshot::from_json(include_str!("../tests/fixtures/snapshots/linux-lab.json"))
@@ -87,16 +97,22 @@ fn main() {
     };
     let checks = pack.checks().count();
     let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
     let mut sink = 0.0;
     for _ in 0..RUNS {
         let start = Instant::now();
+        let cpu_start = thread_cpu_seconds();
         for c in &candidates {
             let report = grade(&pack, c, &options);
             sink += report.total.earned;
         }
         times.push(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
+            cpu_times.push(b - a);
+        }
     }
     times.sort_by(f64::total_cmp);
+    cpu_times.sort_by(f64::total_cmp);
     let median = times[RUNS / 2];
     let evals = (CANDIDATES * checks) as f64;
     println!(
@@ -107,4 +123,14 @@ fn main() {
         evals / median,
         median * 1e6 / CANDIDATES as f64
     );
+    if let Some(&cpu) = cpu_times.get(RUNS / 2) {
+        println!(
+            "thread CPU time: median {:.1} ms (min {:.1}, max {:.1}); {:.0} check evaluations per CPU second; {:.1} µs CPU per candidate report",
+            cpu * 1e3,
+            cpu_times[0] * 1e3,
+            cpu_times[cpu_times.len() - 1] * 1e3,
+            evals / cpu,
+            cpu * 1e6 / CANDIDATES as f64
+        );
+    }
 }

@@ -295,13 +295,23 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             explanation: meta.explanation.clone(),
         });
     }
-    let checks: Vec<CheckResult> = results.into_iter().flatten().collect();
+    let mut check_competences: Vec<&[&crate::referentiel::Competence]> =
+        Vec::with_capacity(results.len());
+    let checks: Vec<CheckResult> = results
+        .into_iter()
+        .zip(checks.iter())
+        .filter_map(|(r, c)| {
+            let r = r?;
+            check_competences.push(&c.competences);
+            Some(r)
+        })
+        .collect();
     let interview = checks
         .iter()
         .filter(|c| !c.scored)
         .map(|c| c.id.clone())
         .collect();
-    let scores = score(referentiel, profile, &checks);
+    let scores = score(referentiel, profile, &checks, &check_competences);
 
     let mut hosts = Vec::new();
     let mut changes = Vec::new();

@@ -110,6 +110,32 @@ impl<'a> HostView<'a> {
         }
     }
 
+    /// Every installed package named `name`, in list order (several with multi-arch): a
+    /// range found by binary search when the list is sorted, a scan otherwise.
+    pub(crate) fn packages_named(&self, name: &str) -> impl Iterator<Item = &'a Package> {
+        let list: &'a [Package] = self
+            .snapshot
+            .sections
+            .packages
+            .data()
+            .map_or(&[], |p| p.installed.as_slice());
+        let sorted = *self
+            .packages_sorted
+            .get_or_init(|| list.is_sorted_by(|a, b| a.name <= b.name));
+        let (start, end) = if sorted {
+            (
+                list.partition_point(|p| p.name.as_str() < name),
+                list.partition_point(|p| p.name.as_str() <= name),
+            )
+        } else {
+            (0, list.len())
+        };
+        list.get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .filter(move |p| p.name == name)
+    }
+
     /// A service by name; `ssh` also finds `ssh.service`.
     pub(crate) fn service(&self, name: &str) -> Option<&'a Service> {
         let list = self.snapshot.sections.services.data()?;

@@ -6,9 +6,8 @@
 //! loses `penalty` when it fails. `not_assessable` checks leave the denominator; skipped
 //! checks (a prerequisite failed) stay in it with nothing earned, without their penalty.
 
-use crate::referentiel::{Profile, Referentiel, Verifiability};
+use crate::referentiel::{Competence, Profile, Referentiel, Verifiability};
 use crate::report::{CcpScore, CheckResult, CompetenceScore, CritereScore, CritereStatus, Score};
-use std::collections::BTreeMap;
 
 pub(crate) struct Scores {
     pub(crate) criteres: Vec<CritereScore>,
@@ -34,52 +33,47 @@ fn sum<'a>(checks: impl Iterator<Item = &'a CheckResult>) -> Score {
     }
 }
 
-pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckResult]) -> Scores {
-    let in_profile = |cp: &crate::referentiel::Competence| profile.is_some_and(|p| p.scores(cp));
-    // Index the checks by critère and by competence once (a report has tens to hundreds of
-    // checks and the référentiel ~50 critères: scanning both for each pair dominated grading).
-    let mut by_critere: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, c) in checks.iter().enumerate() {
-        for k in &c.criteres {
-            by_critere.entry(k.as_str()).or_default().push(i);
-        }
-    }
-    let competence_of: BTreeMap<&str, &str> = r
-        .competences
+/// Scores the checks; `check_competences[i]` are the competences of `checks[i]` (resolved
+/// from its critères when the pack was loaded).
+pub(crate) fn score(
+    r: &Referentiel,
+    profile: Option<&Profile>,
+    checks: &[CheckResult],
+    check_competences: &[&[&Competence]],
+) -> Scores {
+    let in_profile = |cp: &Competence| profile.is_some_and(|p| p.scores(cp));
+    // (critère, check) pairs sorted once: the checks citing a critère are one range, found
+    // by binary search, in check order (a report has tens to hundreds of checks and the
+    // référentiel ~50 critères: scanning both for each pair dominated grading).
+    let mut by_critere: Vec<(&str, usize)> = checks
         .iter()
-        .flat_map(|cp| {
-            cp.criteres
-                .iter()
-                .map(move |k| (k.id.as_str(), cp.id.as_str()))
-        })
+        .enumerate()
+        .flat_map(|(i, c)| c.criteres.iter().map(move |k| (k.as_str(), i)))
         .collect();
-    // Competences of each check, resolved once (the CCP totals below read them per CCP).
-    let check_competences: Vec<Vec<&str>> = checks
-        .iter()
-        .map(|c| {
-            c.criteres
-                .iter()
-                .filter_map(|k| competence_of.get(k.as_str()).copied())
-                .collect()
-        })
-        .collect();
-    let mut criteres = Vec::new();
-    let mut competences = Vec::new();
+    by_critere.sort_unstable();
+    let citing_of = |id: &str| -> &[(&str, usize)] {
+        let start = by_critere.partition_point(|(k, _)| *k < id);
+        let end = by_critere.partition_point(|(k, _)| *k <= id);
+        by_critere.get(start..end).unwrap_or_default()
+    };
+    // Sized once: growing these (a few KiB) made glibc consolidate its free lists each time.
+    let mut criteres = Vec::with_capacity(r.competences.iter().map(|cp| cp.criteres.len()).sum());
+    let mut competences = Vec::with_capacity(r.competences.len());
     // Which checks cite a critère of the current competence; reused between competences.
     let mut in_cp = vec![false; checks.len()];
     for cp in &r.competences {
         in_cp.iter_mut().for_each(|m| *m = false);
         let mut covered = 0;
         for k in &cp.criteres {
-            let citing: &[usize] = by_critere.get(k.id.as_str()).map_or(&[], Vec::as_slice);
-            for &i in citing {
+            let citing = citing_of(&k.id);
+            for &(_, i) in citing {
                 if let Some(m) = in_cp.get_mut(i) {
                     *m = true;
                 }
             }
             let assessable = citing
                 .iter()
-                .filter(|&&i| checks[i].outcome.is_assessable())
+                .filter(|&&(_, i)| checks[i].outcome.is_assessable())
                 .count();
             if assessable > 0 {
                 covered += 1;
@@ -99,9 +93,9 @@ pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckR
                 class: k.class,
                 competence: cp.id.clone(),
                 status,
-                checks: citing.iter().map(|&i| checks[i].id.clone()).collect(),
+                checks: citing.iter().map(|&(_, i)| checks[i].id.clone()).collect(),
                 assessable,
-                score: sum(citing.iter().map(|&i| &checks[i])),
+                score: sum(citing.iter().map(|&(_, i)| &checks[i])),
             });
         }
         competences.push(CompetenceScore {
@@ -122,21 +116,20 @@ pub(crate) fn score(r: &Referentiel, profile: Option<&Profile>, checks: &[CheckR
         .ccps
         .iter()
         .map(|ccp| {
-            let scored_cps: Vec<&str> = ccp
-                .cps
-                .iter()
-                .filter(|id| r.competence(id).is_some_and(in_profile))
-                .map(String::as_str)
-                .collect();
+            // A scored CP of this CCP: in the CCP and scored by the profile.
+            let scored = |cp: &Competence| ccp.cps.contains(&cp.id) && in_profile(cp);
             let in_ccp = checks
                 .iter()
-                .zip(&check_competences)
-                .filter(|(_, cps)| cps.iter().any(|cp| scored_cps.contains(cp)))
+                .zip(check_competences)
+                .filter(|(_, cps)| cps.iter().any(|cp| scored(cp)))
                 .map(|(c, _)| c);
             CcpScore {
                 id: ccp.id.clone(),
                 title: ccp.title.clone(),
-                in_profile: !scored_cps.is_empty(),
+                in_profile: ccp
+                    .cps
+                    .iter()
+                    .any(|id| r.competence(id).is_some_and(in_profile)),
                 score: sum(in_ccp),
             }
         })
