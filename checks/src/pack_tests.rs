@@ -189,9 +189,10 @@ fn demo_shows_skipped_partial_and_not_assessable() {
     insta::assert_snapshot!(report);
 }
 
-/// The exam packs, the fixture directories their roles are read from (first match wins),
-/// and the checks candidate B fails. Candidate A (`pass/`) passes every assessable check;
-/// candidate B (`fail/`) fails exactly the subject's mistakes and passes everything else.
+/// The multi-host packs (exams, and the labs with a directory side), the fixture
+/// directories their roles are read from (first match wins), and the checks the `fail/`
+/// state fails. `pass/` (candidate A) passes every assessable check; `fail/` (candidate B)
+/// fails exactly the listed mistakes and passes everything else.
 type Exam = (
     &'static str,
     &'static [&'static str],
@@ -238,6 +239,29 @@ const EXAMS: &[Exam] = &[
             "cp7-firewall-vpn-proxy-open",
             "cp7-vpn-config",
             "cp7-proxy-lan-only",
+        ],
+    ),
+    (
+        "lab-cp5-gpo",
+        &["lab-cp5-gpo"],
+        &[
+            "cp5-drive-map",
+            "cp5-security",
+            "cp5-enforced",
+            "cp5-block-inheritance",
+            "cp5-linux-site",
+        ],
+    ),
+    (
+        "lab-cp9-deploy",
+        &["lab-cp9-deploy"],
+        &[
+            "cp9-wsus-gpo",
+            "cp9-wsus-dns",
+            "cp9-wsus-client",
+            "cp9-wsus-server",
+            "cp9-apt-repository",
+            "cp9-apt-source",
         ],
     ),
 ];
