@@ -8,7 +8,7 @@ use constat_checker_core::pack::{Pack, load, render_diagnostics};
 use constat_checker_core::render::{Audience, RenderOptions, terminal};
 use constat_checker_core::report::{Outcome, Report};
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
-use constat_snapshot::Snapshot;
+use constat_snapshot::{Section, Snapshot};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -301,4 +301,67 @@ fn exam_candidate_b_fails_exactly_the_subject_mistakes() {
         }
         insta::assert_snapshot!(format!("{id}-fail"), rendered(&report));
     }
+}
+
+/// The shape of the end-to-end lab (a Samba AD DC collected over LDAP + SMB, no PowerShell
+/// probe, no Windows client): candidate A's `dc` without its probe sections and no `client`.
+/// Every directory and Linux check still passes; every check needing the probe or the client
+/// is not assessable — never a failure.
+#[test]
+fn exam_in_the_e2e_lab_shape_leaves_probe_checks_not_assessable() {
+    let id = "tssr-2023-msp-titre";
+    let p = pack(id);
+    let mut dc = snapshot(&format!("{id}/pass/dc.json"));
+    let probe = "le lab e2e n'exécute pas la sonde PowerShell (contrôleur Samba lu par LDAP)";
+    let s = &mut dc.sections;
+    s.shares = Section::not_collected(probe);
+    s.windows_features = Section::not_collected(probe);
+    s.services = Section::not_collected(probe);
+    s.dhcp_server = Section::not_collected(probe);
+    s.scheduled_jobs = Section::not_collected(probe);
+    s.files = Section::not_collected(probe);
+    let start = |role: &str| {
+        Some(Observed::Snapshot(Box::new(snapshot(&format!(
+            "{id}/start/{role}.json"
+        )))))
+    };
+    let input = CandidateInput {
+        id: "e2e".to_owned(),
+        name: Some("A, lab e2e".to_owned()),
+        variables: BTreeMap::new(),
+        hosts: BTreeMap::from([
+            (
+                "dc".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(dc)),
+                    start: start("dc"),
+                },
+            ),
+            (
+                "linux".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(snapshot(&format!("{id}/pass/linux.json")))),
+                    start: start("linux"),
+                },
+            ),
+        ]),
+    };
+    let report = grade(
+        &p,
+        &input,
+        &GradeOptions {
+            graded_at: GRADED_AT.to_owned(),
+            profile: None,
+        },
+    );
+    for c in &report.checks {
+        assert!(
+            matches!(c.outcome, Outcome::Pass | Outcome::NotAssessable { .. }),
+            "{}: {} in the e2e shape\n{}",
+            c.id,
+            c.outcome.keyword(),
+            rendered(&report)
+        );
+    }
+    insta::assert_snapshot!(rendered(&report));
 }
