@@ -12,6 +12,8 @@ pub mod host;
 pub mod id_names;
 pub mod shell_words;
 pub mod systemd;
+#[cfg(test)]
+mod test_root;
 
 pub use collect::{CollectOptions, collect};
 pub use host::{Host, LocalHost};

@@ -493,17 +493,10 @@ impl DirStats {
 mod tests {
     use super::*;
     use crate::host::LocalHost;
+    use crate::test_root::write;
     use constat_snapshot::jobs::JobKind;
     use std::fs;
-    use std::os::unix::fs::PermissionsExt;
     use std::time::{Duration, SystemTime};
-
-    fn write(root: &std::path::Path, path: &str, text: &str, mode: u32) {
-        let p = root.join(path.trim_start_matches('/'));
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, text).unwrap();
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
-    }
 
     fn job(command: &str) -> ScheduledJob {
         ScheduledJob {

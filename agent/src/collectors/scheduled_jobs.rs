@@ -386,15 +386,9 @@ fn cron_weekdays(spec: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::host::LocalHost;
+    use crate::test_root::write;
     use std::fs;
     use std::os::unix::fs::symlink;
-
-    fn write(root: &std::path::Path, path: &str, text: &str, mode: u32) {
-        let p = root.join(path.trim_start_matches('/'));
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, text).unwrap();
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
-    }
 
     #[test]
     fn calendar_to_cron() {

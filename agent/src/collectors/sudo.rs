@@ -376,15 +376,7 @@ fn rest_split_commands(rest: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::host::LocalHost;
-    use std::fs;
-    use std::os::unix::fs::PermissionsExt;
-
-    fn write(root: &std::path::Path, path: &str, text: &str, mode: u32) {
-        let p = root.join(path.trim_start_matches('/'));
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, text).unwrap();
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
-    }
+    use crate::test_root::write;
 
     #[test]
     fn sudoers_with_includes_and_aliases() {

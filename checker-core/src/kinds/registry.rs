@@ -86,6 +86,19 @@ registry! {
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,
     AdComputer => ad_computer::AdComputerExpect,
+    DomainJoined => domain_joined::DomainJoinedExpect,
+    WindowsFeature => windows_feature::WindowsFeatureExpect,
+    WsusClient => wsus_client::WsusClientExpect,
+    WsusServer => wsus_server::WsusServerExpect,
+    WindowsBackup => windows_backup::WindowsBackupExpect,
+    DhcpReservation => dhcp_reservation::DhcpReservationExpect,
+    DhcpScope => dhcp_scope::DhcpScopeExpect,
+    DnsRecord => dns_record::DnsRecordExpect,
+    ScheduledTask => scheduled_task::ScheduledTaskExpect,
+    GpoApplied => gpo_applied::GpoAppliedExpect,
+    WindowsFirewall => windows_firewall::WindowsFirewallExpect,
+    WindowsFirewallRule => windows_firewall_rule::WindowsFirewallRuleExpect,
+    WindowsShare => windows_share::WindowsShareExpect,
 }
 
 #[cfg(test)]
@@ -109,6 +122,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 19);
+        assert_eq!(kind_docs().len(), 32);
     }
 }

@@ -5,6 +5,7 @@ use crate::eval::host::HostView;
 use crate::kinds::kind::{Kind, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
+use constat_snapshot::services::{Service, ServiceManager};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,9 +18,54 @@ pub struct ServiceExpect {
     /// Whether it must run now.
     #[serde(default)]
     pub running: Option<bool>,
-    /// Whether it must start at boot.
+    /// Whether it must start at boot (Windows: start type automatic or automatic delayed).
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Windows start type.
+    #[serde(default)]
+    pub start_type: Option<StartType>,
+}
+
+/// Windows service start types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StartType {
+    /// Starts at boot.
+    Automatic,
+    /// Starts shortly after boot.
+    AutomaticDelayed,
+    /// Started on demand.
+    Manual,
+    /// Cannot start.
+    Disabled,
+}
+
+impl StartType {
+    /// Reads the raw Windows start mode (`Auto`, `Automatic`, `Manual`, `Disabled`,
+    /// `AutomaticDelayedStart`).
+    fn parse(raw: &str) -> Option<StartType> {
+        let raw = raw.to_ascii_lowercase();
+        if raw.contains("delayed") {
+            Some(StartType::AutomaticDelayed)
+        } else if raw.starts_with("auto") {
+            Some(StartType::Automatic)
+        } else if raw == "manual" || raw == "demand" {
+            Some(StartType::Manual)
+        } else if raw == "disabled" {
+            Some(StartType::Disabled)
+        } else {
+            None
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            StartType::Automatic => "automatic",
+            StartType::AutomaticDelayed => "automatic_delayed",
+            StartType::Manual => "manual",
+            StartType::Disabled => "disabled",
+        }
+    }
 }
 
 /// Compiled `service` expectation.
@@ -28,6 +74,43 @@ pub struct ServiceMatcher {
     name: String,
     running: Option<bool>,
     enabled: Option<bool>,
+    start_type: Option<StartType>,
+}
+
+/// Records the `start_type` property of a Windows service.
+fn start_type(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    m: &ServiceMatcher,
+    service: &Service,
+) -> Status {
+    const S: &str = "services";
+    let Some(expected) = m.start_type else {
+        return Status::Pass;
+    };
+    let raw = service.start_mode.as_deref().unwrap_or("(absent)");
+    let (status, actual) = match (service.manager, StartType::parse(raw)) {
+        (ServiceManager::Windows, Some(actual)) if actual == expected => {
+            (Status::Pass, raw.to_owned())
+        }
+        // The probe reads `StartMode`, which says `Auto` for both automatic start types.
+        (ServiceManager::Windows, Some(StartType::Automatic))
+            if expected == StartType::AutomaticDelayed =>
+        {
+            (
+                Status::NotAssessable,
+                format!("{raw} (démarrage différé non distingué par la sonde)"),
+            )
+        }
+        (ServiceManager::Windows, Some(_)) => (Status::Fail, raw.to_owned()),
+        (ServiceManager::Windows, None) => (Status::Fail, format!("{raw} (type inconnu)")),
+        (_, _) => (
+            Status::NotAssessable,
+            format!("{raw} (type de démarrage Windows, hôte non Windows)"),
+        ),
+    };
+    out.push(host.evidence(S, &m.name, "start_type", expected.word(), actual, status));
+    status
 }
 
 impl Kind for ServiceExpect {
@@ -36,7 +119,11 @@ impl Kind for ServiceExpect {
 
 ## What it checks
 A service (systemd unit or Windows service) exists, runs and/or starts at boot. A service
-that does not exist fails `running: true` and passes `running: false`.
+that does not exist fails `running: true` and passes `running: false`. On Windows, `enabled`
+means start type automatic (delayed or not), and `start_type` (`automatic`,
+`automatic_delayed`, `manual`, `disabled`) compares the start type itself; the probe reads
+`StartMode`, which does not tell delayed from immediate automatic start, so
+`automatic_delayed` against `Auto` is not assessable.
 
 ## Why it matters
 "Le serveur et les services sont opérationnels": a service started by hand but not enabled
@@ -47,6 +134,7 @@ will not survive the jury's reboot.
 expect:
   service: {name: apache2, running: true, enabled: true}
 ```
+On a Windows server: `service: {name: NTDS, running: true, start_type: automatic}`.
 
 ## Failing example
 The same when apache2 is `inactive`: `running` fails (expected true, actual false).
@@ -61,6 +149,7 @@ The same when apache2 is `inactive`: `running` fails (expected true, actual fals
             name: cx.text(&self.name),
             running: self.running,
             enabled: self.enabled,
+            start_type: self.start_type,
         })
     }
 
@@ -110,12 +199,13 @@ The same when apache2 is `inactive`: `running` fails (expected true, actual fals
             service.enabled.as_ref(),
             bool::to_string,
         ))
+        .and(start_type(host, out, m, service))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{fixture, kind_case, lab};
+    use crate::kinds::testing::{fixture, kind_case, kind_case_as, lab, windows_lab};
 
     #[test]
     fn passes_when_running_and_enabled() {
@@ -130,6 +220,16 @@ mod tests {
         insta::assert_snapshot!(kind_case(
             "all: [{service: {name: nftables, running: true}}, {service: {name: nginx, running: true}}]",
             &lab()
+        ));
+    }
+
+    /// `windows-lab.json`'s services have the shape services.rs gives Win32_Service.
+    #[test]
+    fn windows_start_types() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "all: [{service: {name: NTDS, running: true, enabled: true, start_type: automatic}}, {service: {name: Spooler, running: false, enabled: false, start_type: disabled}}, {service: {name: WSearch, start_type: automatic}}, {service: {name: DNS, start_type: automatic_delayed}}]",
+            &windows_lab()
         ));
     }
 

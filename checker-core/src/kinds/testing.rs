@@ -34,6 +34,22 @@ pub(crate) fn ad() -> Snapshot {
         .expect("fixture parses")
 }
 
+/// Probe outputs on real recorded Windows data (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn windows_probe() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/windows-probe.json"
+    ))
+    .expect("fixture parses")
+}
+
+/// The derived end-of-lab Windows DC (recorded probe outputs + documented shapes).
+pub(crate) fn windows_lab() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/windows-lab.json"
+    ))
+    .expect("fixture parses")
+}
+
 /// The snapshot with one section replaced by `not_collected` (derived variant).
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
@@ -60,6 +76,17 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
             x.directory = Section::error("ldap bind: invalid credentials (derived fixture)")
         }
         "gpos" => x.gpos = Section::not_collected(reason),
+        "domain_membership" => x.domain_membership = Section::not_collected(reason),
+        "windows_features" => {
+            x.windows_features =
+                Section::error("Get-WindowsFeature: access denied (derived fixture)")
+        }
+        "wsus_client" => x.wsus_client = Section::not_collected(reason),
+        "wsus_server" => x.wsus_server = Section::not_collected(reason),
+        "dhcp_server" => x.dhcp_server = Section::not_collected(reason),
+        "dns_server" => x.dns_server = Section::not_collected(reason),
+        "windows_backup" => x.windows_backup = Section::not_collected(reason),
+        "rsop" => x.rsop = Section::error("gpresult: exit 1 (derived fixture)"),
         other => panic!("unknown section {other}"),
     }
     s

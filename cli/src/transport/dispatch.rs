@@ -81,6 +81,21 @@ pub async fn collect_host(
     }
 }
 
+impl Collected {
+    /// Serialises a snapshot built in this process (local agent, LDAP, WinRM) the way the
+    /// agent prints it, and validates it like any remote output.
+    pub(crate) fn from_snapshot(
+        snapshot: &constat_snapshot::Snapshot,
+        round_trips: u32,
+    ) -> Result<Collected, HostError> {
+        let mut json = serde_json::to_vec_pretty(snapshot)
+            .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
+        json.push(b'\n');
+        validate_snapshot(&json)?;
+        Ok(Collected { json, round_trips })
+    }
+}
+
 /// Checks that `json` is a snapshot; otherwise a `bad_output` error quoting its first bytes.
 pub(crate) fn validate_snapshot(json: &[u8]) -> Result<(), HostError> {
     let text = String::from_utf8_lossy(json);

@@ -6,9 +6,7 @@
 //! (default port 636). The password comes from the credential store and is only handed to
 //! the LDAP bind and to smbclient's stdin; it never reaches a message.
 
-use super::dispatch::{
-    CollectContext, CollectFuture, Collected, RemoteCollector, validate_snapshot,
-};
+use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};
@@ -144,14 +142,7 @@ pub async fn collect_ldap(
     let collection = collect_directory(&ldap_target, &options)
         .await
         .map_err(|e| map_collect_error(target, e))?;
-    let mut json = serde_json::to_vec_pretty(&collection.snapshot)
-        .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    json.push(b'\n');
-    validate_snapshot(&json)?;
-    Ok(Collected {
-        json,
-        round_trips: collection.stats.pages,
-    })
+    Collected::from_snapshot(&collection.snapshot, collection.stats.pages)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The `local` transport: the agent library runs in-process on this machine.
 
-use super::dispatch::{CollectContext, Collected, validate_snapshot};
+use super::dispatch::{CollectContext, Collected};
 use super::host_error::{HostError, HostErrorKind};
 use constat_agent::{CollectOptions, LocalHost, collect};
 use std::sync::Arc;
@@ -15,12 +15,5 @@ pub async fn collect_local(ctx: &CollectContext) -> Result<Collected, HostError>
         tokio::task::spawn_blocking(move || collect(Arc::new(LocalHost::live()), &options))
             .await
             .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    let mut json = serde_json::to_vec_pretty(&snapshot)
-        .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    json.push(b'\n');
-    validate_snapshot(&json)?;
-    Ok(Collected {
-        json,
-        round_trips: 0,
-    })
+    Collected::from_snapshot(&snapshot, 0)
 }

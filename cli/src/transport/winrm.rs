@@ -5,9 +5,7 @@
 //! the target building and the error mapping are tested here; the client itself is tested in
 //! `constat-windows` against loopback listeners and recorded probe outputs.
 
-use super::dispatch::{
-    CollectContext, CollectFuture, Collected, RemoteCollector, validate_snapshot,
-};
+use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};
@@ -99,14 +97,7 @@ pub async fn collect_winrm(
     let snapshot = collect_windows(&winrm)
         .await
         .map_err(|e| map_winrm_error(target, e))?;
-    let mut json = serde_json::to_vec_pretty(&snapshot)
-        .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    json.push(b'\n');
-    validate_snapshot(&json)?;
-    Ok(Collected {
-        json,
-        round_trips: 1,
-    })
+    Collected::from_snapshot(&snapshot, 1)
 }
 
 #[cfg(test)]

@@ -117,11 +117,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/fixtures/sysvol/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::gpo::test_fixture::fixture(&format!("sysvol/{name}"))
     }
 
     fn parse(bytes: &[u8]) -> Result<SecurityTemplate, String> {

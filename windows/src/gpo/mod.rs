@@ -8,4 +8,6 @@ pub mod gpttmpl_inf;
 pub mod registry_pol;
 pub mod scripts_ini;
 pub mod sysvol;
+#[cfg(test)]
+mod test_fixture;
 pub mod text;

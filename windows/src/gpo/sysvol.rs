@@ -126,11 +126,7 @@ pub fn settings_from_files(
 mod tests {
     use super::*;
     use crate::gpo::gplink::parse_extension_names;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::gpo::test_fixture::fixture;
 
     /// One GPO folder made of the real fixtures (Samba NDR Registry.pol, samba-tool
     /// GptTmpl.inf, the recorded Drives.xml), read once with its Drive Maps CSE registered

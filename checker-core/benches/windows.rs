@@ -1,0 +1,74 @@
+//! Grading throughput of the Windows kinds: 1,000 candidates × the `lab-windows` pack (one
+//! check per Windows kind, effective share rights resolved through the directory's groups),
+//! rendering excluded.
+//!
+//! Run with `cargo bench -p constat-checker-core --bench windows`. Prints the median of
+//! several runs and the check evaluations per second (one core: grading is sequential).
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark reads the clock; the library does not"
+)]
+
+use constat_checker_core::pack::load;
+use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+use constat_snapshot::Snapshot;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+const CANDIDATES: usize = 1_000;
+const RUNS: usize = 5;
+
+fn main() {
+    let pack = load(
+        "lab-windows.yaml",
+        include_str!("../tests/fixtures/packs/lab-windows.yaml"),
+    )
+    .unwrap_or_else(|d| panic!("{d:#?}"));
+    let base = Snapshot::from_json(include_str!("../tests/fixtures/snapshots/windows-lab.json"))
+        .expect("fixture");
+    let candidates: Vec<CandidateInput> = (0..CANDIDATES)
+        .map(|n| {
+            let mut s = base.clone();
+            s.host.hostname = format!("SRV-{n:04}");
+            CandidateInput {
+                id: format!("{n:04}"),
+                name: None,
+                variables: BTreeMap::new(),
+                hosts: BTreeMap::from([(
+                    "dc".to_owned(),
+                    HostObservation {
+                        end: Observed::Snapshot(Box::new(s)),
+                        start: None,
+                    },
+                )]),
+            }
+        })
+        .collect();
+    let options = GradeOptions {
+        graded_at: "2026-11-23T17:30:00Z".to_owned(),
+        profile: None,
+    };
+    // `for_each` over 4 features: 14 evaluations per candidate for 11 checks.
+    let evaluations_per_candidate = 14;
+    let mut times = Vec::new();
+    let mut sink = 0.0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        for c in &candidates {
+            let report = grade(&pack, c, &options);
+            sink += report.total.earned;
+        }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[RUNS / 2];
+    let evals = (CANDIDATES * evaluations_per_candidate) as f64;
+    println!(
+        "graded {CANDIDATES} candidates × lab-windows ({evaluations_per_candidate} evaluations each): median {:.1} ms over {RUNS} runs (min {:.1}, max {:.1}); {:.0} check evaluations/s; {:.1} µs per candidate report (checksum {sink})",
+        median * 1e3,
+        times[0] * 1e3,
+        times[RUNS - 1] * 1e3,
+        evals / median,
+        median * 1e6 / CANDIDATES as f64
+    );
+}

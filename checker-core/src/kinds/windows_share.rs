@@ -1,0 +1,462 @@
+//! Check kind `windows_share`: an SMB share and the effective right of principals on it
+//! (the weaker of the share permission and the NTFS permission, through groups, deny first).
+
+use crate::eval::evidence::{Evidence, Status};
+use crate::eval::host::HostView;
+use crate::kinds::kind::Kind;
+use crate::kinds::windows::same;
+use crate::pack::compile::Compile;
+use crate::pack::span::Sp;
+use constat_snapshot::shares::AccessEntry;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `windows_share: {name: Commercial, path: 'D:\Partages\Commercial', access: [{principal:
+/// 'TSSR\DL_Commercial_RW', right: modify}]}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowsShareExpect {
+    /// Share name (case-insensitive).
+    pub name: Sp<String>,
+    /// Whether it must exist (default) or must not.
+    #[serde(default = "yes")]
+    pub exists: bool,
+    /// Local path shared (case-insensitive, trailing `\` ignored).
+    #[serde(default)]
+    pub path: Option<Sp<String>>,
+    /// Rights principals must have.
+    #[serde(default)]
+    pub access: Vec<AccessExpect>,
+    /// Which permission is compared (default: effective = the weaker of share and NTFS).
+    #[serde(default)]
+    pub via: Via,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One principal and the right it must have.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessExpect {
+    /// User or group (`TSSR\DL_Commercial_RW`, `DL_Commercial_RW`, `Everyone`).
+    pub principal: Sp<String>,
+    /// The right it must have, exactly.
+    pub right: Right,
+    /// Overrides the share-level `via` for this entry.
+    #[serde(default)]
+    pub via: Option<Via>,
+}
+
+/// Rights, from weakest to strongest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Right {
+    /// No access at all (to check that a principal is kept out).
+    None,
+    /// Read (share `Read`, NTFS `Read`/`ReadAndExecute`).
+    Read,
+    /// Modify (share `Change`, NTFS `Modify`: read, write and delete).
+    Modify,
+    /// Full control (share `Full`, NTFS `FullControl`).
+    FullControl,
+}
+
+impl Right {
+    fn word(self) -> &'static str {
+        match self {
+            Right::None => "aucun",
+            Right::Read => "read",
+            Right::Modify => "modify",
+            Right::FullControl => "full_control",
+        }
+    }
+}
+
+/// Which permission layer is compared.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Share permission only.
+    Share,
+    /// NTFS permission only.
+    Ntfs,
+    /// The weaker of both (what a user reaching the share over the network gets).
+    #[default]
+    Effective,
+}
+
+/// Compiled `windows_share` expectation.
+#[derive(Debug, Clone)]
+pub struct WindowsShareMatcher {
+    name: String,
+    exists: bool,
+    path: Option<String>,
+    access: Vec<(String, Right, Via)>,
+}
+
+// Permission bits: read, write, delete, full control.
+const R: u8 = 1;
+const W: u8 = 2;
+const D: u8 = 4;
+const F: u8 = 8;
+
+/// Bits granted or denied by one right name (share or NTFS), or by a numeric access mask.
+fn bits(right: &str) -> u8 {
+    match right.trim().to_ascii_lowercase().as_str() {
+        "full" | "fullcontrol" => R | W | D | F,
+        "change" | "modify" => R | W | D,
+        "read" | "readandexecute" | "readdata" | "listdirectory" | "readattributes" => R,
+        "write" | "writedata" | "createfiles" | "appenddata" => W,
+        "delete" | "deletesubdirectoriesandfiles" => D,
+        other => other.parse::<i64>().map_or(0, |mask| {
+            let mask = mask as u32;
+            let mut b = 0;
+            if mask & 0x1000_0000 != 0 || mask & 0x001F_01FF == 0x001F_01FF {
+                b |= R | W | D | F;
+            }
+            if mask & 0x8000_0000 != 0 || mask & 0x1 != 0 {
+                b |= R;
+            }
+            if mask & 0x4000_0000 != 0 || mask & 0x2 != 0 {
+                b |= W;
+            }
+            if mask & 0x0001_0000 != 0 {
+                b |= D;
+            }
+            b
+        }),
+    }
+}
+
+fn level(b: u8) -> Right {
+    if b & (R | W | D | F) == R | W | D | F {
+        Right::FullControl
+    } else if b & (R | W | D) == R | W | D {
+        Right::Modify
+    } else if b & R != 0 {
+        Right::Read
+    } else {
+        Right::None
+    }
+}
+
+/// `TSSR\GG_Compta` → `gg_compta`; well-known names in French or English → one key.
+fn key(principal: &str) -> String {
+    let short = principal
+        .trim()
+        .rsplit_once('\\')
+        .map_or(principal.trim(), |(_, n)| n);
+    match short.to_lowercase().as_str() {
+        "everyone" | "tout le monde" | "s-1-1-0" => "everyone".to_owned(),
+        "authenticated users" | "utilisateurs authentifiés" | "s-1-5-11" => {
+            "authenticated users".to_owned()
+        }
+        "users" | "utilisateurs" | "s-1-5-32-545" => "users".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Every name an ACE may use to reach `principal`: itself, the groups it belongs to
+/// (directory groups through `members_transitive`, local groups through `members`), and the
+/// identities every authenticated account has (`Everyone`, `Authenticated Users`,
+/// `BUILTIN\Users`).
+fn identities(host: &HostView<'_>, principal: &str) -> Vec<String> {
+    // `Authenticated Users` is a member of `BUILTIN\Users` on every Windows host.
+    let mut ids = vec![
+        key(principal),
+        "everyone".to_owned(),
+        "authenticated users".to_owned(),
+        "users".to_owned(),
+    ];
+    let sections = &host.snapshot.sections;
+    let directory = sections.directory.data().map(|d| d.groups.as_slice());
+    let local = sections.groups.data().map(Vec::as_slice);
+    loop {
+        let before = ids.len();
+        for g in directory.unwrap_or_default() {
+            let k = key(&g.name);
+            if !ids.contains(&k) && g.members_transitive.iter().any(|m| ids.contains(&key(m))) {
+                ids.push(k);
+            }
+        }
+        for g in local.unwrap_or_default() {
+            let k = key(&g.name);
+            if !ids.contains(&k) && g.members.iter().any(|m| ids.contains(&key(m))) {
+                ids.push(k);
+            }
+        }
+        if ids.len() == before {
+            return ids;
+        }
+    }
+}
+
+/// Whether an ACE names a domain account or group (`TSSR\GG_Compta`), as opposed to a local
+/// or well-known one (`BUILTIN\Users`, `NT AUTHORITY\SYSTEM`, `SRV01\Admins`, `Everyone`).
+fn is_domain_principal(principal: &str, hostname: &str) -> bool {
+    principal.split_once('\\').is_some_and(|(domain, _)| {
+        let d = domain.trim().to_uppercase();
+        !matches!(
+            d.as_str(),
+            "BUILTIN"
+                | "NT AUTHORITY"
+                | "AUTORITE NT"
+                | "NT SERVICE"
+                | "APPLICATION PACKAGE AUTHORITY"
+        ) && !d.eq_ignore_ascii_case(hostname)
+    })
+}
+
+/// ACEs naming domain principals that `ids` does not contain: without the directory their
+/// members are unknown, so they might apply.
+fn unresolved<'a>(acl: &'a [AccessEntry], ids: &[String], hostname: &str) -> Vec<&'a str> {
+    acl.iter()
+        .filter(|a| {
+            is_domain_principal(&a.principal, hostname) && !ids.contains(&key(&a.principal))
+        })
+        .map(|a| a.principal.as_str())
+        .collect()
+}
+
+/// The right `ids` get from an ACL, and the ACEs that decided it.
+fn right_from(acl: &[AccessEntry], ids: &[String]) -> (Right, String) {
+    let (mut allow, mut deny) = (0_u8, 0_u8);
+    let mut used = Vec::new();
+    for ace in acl.iter().filter(|a| ids.contains(&key(&a.principal))) {
+        let b = ace.rights.iter().fold(0, |acc, r| acc | bits(r));
+        let denied = same(&ace.kind, "deny");
+        if denied {
+            deny |= b;
+        } else {
+            allow |= b;
+        }
+        used.push(format!(
+            "{}{} : {}",
+            if denied { "refus " } else { "" },
+            ace.principal,
+            ace.rights.join(", ")
+        ));
+    }
+    // A denied right also takes full control away.
+    let effective = if deny != 0 { allow & !deny & !F } else { allow };
+    let why = if used.is_empty() {
+        "aucune entrée applicable".to_owned()
+    } else {
+        used.join(" ; ")
+    };
+    (level(effective), why)
+}
+
+impl Kind for WindowsShareExpect {
+    const NAME: &'static str = "windows_share";
+    const DOC: &'static str = r#"# windows_share
+
+## What it checks
+An SMB share of a Windows host (`Get-SmbShare`) exists with the expected path, and each
+principal of `access` has exactly the expected right: `read`, `modify`, `full_control`, or
+`none` (kept out). By default the right compared is the EFFECTIVE one, the weaker of the share
+permission (`Get-SmbShareAccess`: Read, Change, Full) and the NTFS permission of the shared
+folder (`Get-Acl`: Read/ReadAndExecute, Modify, FullControl), as a user reaching the share over
+the network gets it; `via: share` or `via: ntfs` (for the whole share or per entry) compares
+one layer only. A principal gets the entries granted to itself, to the groups it belongs to
+(directory groups with nesting when the `directory` section is there, local groups), to
+`Everyone`, `Authenticated Users` and `BUILTIN\Users` (which holds Authenticated Users on
+every Windows host); deny entries win over allow entries. The evidence
+lists the entries that decided each layer. When the host has no `directory` section, the
+members of domain groups are unknown: a mismatch that such a group could explain is not
+assessable rather than failed. Partial credit per entry: write one
+`windows_share` per principal under `all:` with `partial: true`.
+
+## Why it matters
+« Configurer les partages, les droits d'accès et les permissions conformément aux demandes
+des administrateurs » (CP2): the classic exam fault is a right correct on one layer and blocked (or wide open) on the
+other; only the effective right says what the users really get.
+
+## Passing example
+```yaml
+expect:
+  windows_share:
+    name: Commercial
+    path: 'D:\Partages\Commercial'
+    access:
+      - {principal: 'TSSR\DL_Commercial_RW', right: modify}
+      - {principal: 'TSSR\DL_Commercial_R', right: read}
+```
+
+## Failing example
+The same when the share permission is `Everyone: Read`: the effective right of
+`DL_Commercial_RW` is `read` (share Read, NTFS Modify), `access` fails for it.
+
+## Critères
+`tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
+"#;
+    type Compiled = WindowsShareMatcher;
+
+    fn compile(&self, cx: &mut Compile<'_>) -> Option<WindowsShareMatcher> {
+        Some(WindowsShareMatcher {
+            name: cx.text(&self.name),
+            exists: self.exists,
+            path: cx.opt_text(&self.path),
+            access: self
+                .access
+                .iter()
+                .map(|a| (cx.text(&a.principal), a.right, a.via.unwrap_or(self.via)))
+                .collect(),
+        })
+    }
+
+    fn evaluate(m: &WindowsShareMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+        const S: &str = "shares";
+        let Some(shares) = host.section(S, &m.name, &host.snapshot.sections.shares, out) else {
+            return Status::NotAssessable;
+        };
+        let share = shares
+            .iter()
+            .find(|s| s.protocol == "smb" && same(&s.name, &m.name));
+        let exists = Status::from_bool(share.is_some() == m.exists);
+        out.push(host.evidence(
+            S,
+            &m.name,
+            "exists",
+            if m.exists { "présent" } else { "absent" },
+            if share.is_some() {
+                "présent"
+            } else {
+                "absent"
+            },
+            exists,
+        ));
+        let Some(share) = share.filter(|_| m.exists) else {
+            return exists;
+        };
+        let mut status = Status::Pass;
+        if let Some(path) = &m.path {
+            let trim = |p: &str| p.trim().trim_end_matches('\\').to_owned();
+            let s = Status::from_bool(same(&trim(&share.path), &trim(path)));
+            out.push(host.evidence(S, &m.name, "path", path.clone(), share.path.clone(), s));
+            status = status.and(s);
+        }
+        let directory_known = host.snapshot.sections.directory.data().is_some();
+        for (principal, right, via) in &m.access {
+            let ids = identities(host, principal);
+            let (share_right, share_why) = right_from(&share.access, &ids);
+            let (ntfs_right, ntfs_why) = right_from(&share.ntfs, &ids);
+            let layer = |name: &str, r: Right, why: &str| format!("{name} {} [{why}]", r.word());
+            let (actual, shown, unknown) = match via {
+                Via::Share => (
+                    share_right,
+                    layer("partage", share_right, &share_why),
+                    share.access.is_empty(),
+                ),
+                Via::Ntfs => (
+                    ntfs_right,
+                    layer("NTFS", ntfs_right, &ntfs_why),
+                    share.ntfs.is_empty(),
+                ),
+                Via::Effective => {
+                    let eff = share_right.min(ntfs_right);
+                    (
+                        eff,
+                        format!(
+                            "{} = min({} ; {})",
+                            eff.word(),
+                            layer("partage", share_right, &share_why),
+                            layer("NTFS", ntfs_right, &ntfs_why)
+                        ),
+                        share.access.is_empty() || share.ntfs.is_empty(),
+                    )
+                }
+            };
+            // Without the directory, a domain group on the ACL may contain the principal.
+            let mut doubtful: Vec<&str> = Vec::new();
+            if !directory_known {
+                let hostname = host.snapshot.host.hostname.as_str();
+                if *via != Via::Ntfs {
+                    doubtful.extend(unresolved(&share.access, &ids, hostname));
+                }
+                if *via != Via::Share {
+                    doubtful.extend(unresolved(&share.ntfs, &ids, hostname));
+                }
+            }
+            // An empty ACL means the probe could not read it (Windows always has entries).
+            let s = if unknown || (actual != *right && !doubtful.is_empty()) {
+                Status::NotAssessable
+            } else {
+                Status::from_bool(actual == *right)
+            };
+            let shown = if s == Status::NotAssessable && !unknown {
+                format!(
+                    "{shown} ; appartenance inconnue à {} (pas de section directory sur cet hôte)",
+                    doubtful.join(", ")
+                )
+            } else {
+                shown
+            };
+            let what = match via {
+                Via::Share => "partage",
+                Via::Ntfs => "NTFS",
+                Via::Effective => "effectif",
+            };
+            out.push(host.evidence(
+                S,
+                &format!("{}/{principal}", m.name),
+                &format!("access ({what})"),
+                right.word(),
+                if unknown {
+                    format!("ACL non collectée ({shown})")
+                } else {
+                    shown
+                },
+                s,
+            ));
+            status = status.and(s);
+        }
+        status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kinds::testing::{kind_case_as, windows_lab, windows_probe, without};
+
+    /// The Compta share's ACLs come from a recorded Get-Acl and Get-SmbShareAccess; the
+    /// directory (groups of jdupont) is the real Samba AD recording.
+    #[test]
+    fn passes_through_groups_on_the_recorded_acls() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r"windows_share: {name: compta, path: 'C:\acltest\', access: [{principal: 'TSSR\jdupont', right: modify}, {principal: DL_Partage_Compta_RW, right: modify, via: ntfs}, {principal: 'TSSR\GG_Compta', right: modify, via: share}]}",
+            &windows_lab()
+        ));
+    }
+
+    #[test]
+    fn fails_when_a_deny_or_the_share_layer_restricts() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r"all: [{windows_share: {name: Direction, access: [{principal: 'TSSR\mmartin', right: modify}, {principal: 'TSSR\adminit', right: modify}]}}, {windows_share: {name: Compta, access: [{principal: 'TSSR\adminit', right: modify}]}}, {windows_share: {name: Commercial}}]",
+            &windows_lab()
+        ));
+    }
+
+    /// windows-probe.json has no directory: GG_Compta's members are unknown there.
+    #[test]
+    fn is_not_assessable_when_domain_groups_cannot_be_resolved() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r"windows_share: {name: Compta, access: [{principal: 'TSSR\jdupont', right: modify, via: share}, {principal: 'TSSR\GG_Compta', right: modify}]}",
+            &windows_probe()
+        ));
+    }
+
+    #[test]
+    fn is_not_assessable_without_shares() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "windows_share: {name: Compta, access: [{principal: jdupont, right: read}]}",
+            &without(windows_probe(), "shares")
+        ));
+    }
+}
