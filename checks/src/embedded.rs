@@ -23,6 +23,7 @@ macro_rules! embedded {
 
 static PACKS: &[EmbeddedPack] = embedded![
     "demo",
+    "lab-cp2-windows",
     "lab-cp3-linux",
     "lab-cp4-network",
     "lab-cp5-gpo",

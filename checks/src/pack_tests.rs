@@ -207,6 +207,7 @@ const EXAMS: &[Exam] = &[
             "cp2-logon-hours",
             "cp2-gg-commercial",
             "cp5-gpo-linked",
+            "cp5-gpo-applied",
             "cp3-nginx",
             "cp4-firewall-policy",
             "cp4-firewall-services",
@@ -228,6 +229,7 @@ const EXAMS: &[Exam] = &[
         &["tssr-2023-msp-ccp2", "tssr-2023-msp-titre"],
         &[
             "cp5-gpo-linked",
+            "cp5-gpo-applied",
             "cp6-lnx-script-documented",
             "cp6-lnx-script-content",
             "cp6-lnx-script-scheduled",
@@ -242,10 +244,21 @@ const EXAMS: &[Exam] = &[
         ],
     ),
     (
+        "lab-cp2-windows",
+        &["lab-cp2-windows"],
+        &[
+            "cp2-share",
+            "cp2-services",
+            "cp2-dns-record",
+            "cp2-dhcp-reservation",
+        ],
+    ),
+    (
         "lab-cp5-gpo",
         &["lab-cp5-gpo"],
         &[
             "cp5-drive-map",
+            "cp5-drive-applied",
             "cp5-security",
             "cp5-enforced",
             "cp5-block-inheritance",
