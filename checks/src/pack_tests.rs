@@ -8,7 +8,7 @@ use constat_checker_core::pack::{Pack, load, render_diagnostics};
 use constat_checker_core::render::{Audience, RenderOptions, terminal};
 use constat_checker_core::report::{Outcome, Report};
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
-use constat_snapshot::Snapshot;
+use constat_snapshot::{Section, Snapshot};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -189,9 +189,10 @@ fn demo_shows_skipped_partial_and_not_assessable() {
     insta::assert_snapshot!(report);
 }
 
-/// The exam packs, the fixture directories their roles are read from (first match wins),
-/// and the checks candidate B fails. Candidate A (`pass/`) passes every assessable check;
-/// candidate B (`fail/`) fails exactly the subject's mistakes and passes everything else.
+/// The multi-host packs (exams, and the labs with a directory side), the fixture
+/// directories their roles are read from (first match wins), and the checks the `fail/`
+/// state fails. `pass/` (candidate A) passes every assessable check; `fail/` (candidate B)
+/// fails exactly the listed mistakes and passes everything else.
 type Exam = (
     &'static str,
     &'static [&'static str],
@@ -206,6 +207,7 @@ const EXAMS: &[Exam] = &[
             "cp2-logon-hours",
             "cp2-gg-commercial",
             "cp5-gpo-linked",
+            "cp5-gpo-applied",
             "cp3-nginx",
             "cp4-firewall-policy",
             "cp4-firewall-services",
@@ -227,6 +229,7 @@ const EXAMS: &[Exam] = &[
         &["tssr-2023-msp-ccp2", "tssr-2023-msp-titre"],
         &[
             "cp5-gpo-linked",
+            "cp5-gpo-applied",
             "cp6-lnx-script-documented",
             "cp6-lnx-script-content",
             "cp6-lnx-script-scheduled",
@@ -238,6 +241,40 @@ const EXAMS: &[Exam] = &[
             "cp7-firewall-vpn-proxy-open",
             "cp7-vpn-config",
             "cp7-proxy-lan-only",
+        ],
+    ),
+    (
+        "lab-cp2-windows",
+        &["lab-cp2-windows"],
+        &[
+            "cp2-share",
+            "cp2-services",
+            "cp2-dns-record",
+            "cp2-dhcp-reservation",
+        ],
+    ),
+    (
+        "lab-cp5-gpo",
+        &["lab-cp5-gpo"],
+        &[
+            "cp5-drive-map",
+            "cp5-drive-applied",
+            "cp5-security",
+            "cp5-enforced",
+            "cp5-block-inheritance",
+            "cp5-linux-site",
+        ],
+    ),
+    (
+        "lab-cp9-deploy",
+        &["lab-cp9-deploy"],
+        &[
+            "cp9-wsus-gpo",
+            "cp9-wsus-dns",
+            "cp9-wsus-client",
+            "cp9-wsus-server",
+            "cp9-apt-repository",
+            "cp9-apt-source",
         ],
     ),
 ];
@@ -277,4 +314,67 @@ fn exam_candidate_b_fails_exactly_the_subject_mistakes() {
         }
         insta::assert_snapshot!(format!("{id}-fail"), rendered(&report));
     }
+}
+
+/// The shape of the end-to-end lab (a Samba AD DC collected over LDAP + SMB, no PowerShell
+/// probe, no Windows client): candidate A's `dc` without its probe sections and no `client`.
+/// Every directory and Linux check still passes; every check needing the probe or the client
+/// is not assessable — never a failure.
+#[test]
+fn exam_in_the_e2e_lab_shape_leaves_probe_checks_not_assessable() {
+    let id = "tssr-2023-msp-titre";
+    let p = pack(id);
+    let mut dc = snapshot(&format!("{id}/pass/dc.json"));
+    let probe = "le lab e2e n'exécute pas la sonde PowerShell (contrôleur Samba lu par LDAP)";
+    let s = &mut dc.sections;
+    s.shares = Section::not_collected(probe);
+    s.windows_features = Section::not_collected(probe);
+    s.services = Section::not_collected(probe);
+    s.dhcp_server = Section::not_collected(probe);
+    s.scheduled_jobs = Section::not_collected(probe);
+    s.files = Section::not_collected(probe);
+    let start = |role: &str| {
+        Some(Observed::Snapshot(Box::new(snapshot(&format!(
+            "{id}/start/{role}.json"
+        )))))
+    };
+    let input = CandidateInput {
+        id: "e2e".to_owned(),
+        name: Some("A, lab e2e".to_owned()),
+        variables: BTreeMap::new(),
+        hosts: BTreeMap::from([
+            (
+                "dc".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(dc)),
+                    start: start("dc"),
+                },
+            ),
+            (
+                "linux".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(snapshot(&format!("{id}/pass/linux.json")))),
+                    start: start("linux"),
+                },
+            ),
+        ]),
+    };
+    let report = grade(
+        &p,
+        &input,
+        &GradeOptions {
+            graded_at: GRADED_AT.to_owned(),
+            profile: None,
+        },
+    );
+    for c in &report.checks {
+        assert!(
+            matches!(c.outcome, Outcome::Pass | Outcome::NotAssessable { .. }),
+            "{}: {} in the e2e shape\n{}",
+            c.id,
+            c.outcome.keyword(),
+            rendered(&report)
+        );
+    }
+    insta::assert_snapshot!(rendered(&report));
 }
