@@ -344,6 +344,47 @@ async fn read_gpos(
     Section::collected(settings)
 }
 
+/// Why an LDAP collection has no shares, services, roles, DHCP, files... of the DC: only
+/// the PowerShell probe reads them.
+pub const NOT_READ_OVER_LDAP: &str =
+    "not read over LDAP: this part of the DC needs the PowerShell probe (winrm transport)";
+
+/// Every section `not_collected` with [`NOT_READ_OVER_LDAP`] (the collector then fills
+/// `directory` and `gpos`).
+fn sections_not_read_over_ldap() -> Sections {
+    let why = NOT_READ_OVER_LDAP;
+    Sections {
+        users: Section::not_collected(why),
+        groups: Section::not_collected(why),
+        sudo: Section::not_collected(why),
+        services: Section::not_collected(why),
+        processes: Section::not_collected(why),
+        listening: Section::not_collected(why),
+        packages: Section::not_collected(why),
+        firewall: Section::not_collected(why),
+        scheduled_jobs: Section::not_collected(why),
+        backups: Section::not_collected(why),
+        network: Section::not_collected(why),
+        shares: Section::not_collected(why),
+        sshd: Section::not_collected(why),
+        storage: Section::not_collected(why),
+        files: Section::not_collected(why),
+        directory: Section::not_collected(why),
+        gpos: Section::not_collected(why),
+        domain_membership: Section::not_collected(why),
+        windows_features: Section::not_collected(why),
+        windows_updates: Section::not_collected(why),
+        wsus_client: Section::not_collected(why),
+        wsus_server: Section::not_collected(why),
+        dhcp_server: Section::not_collected(why),
+        dns_server: Section::not_collected(why),
+        windows_backup: Section::not_collected(why),
+        rsop: Section::not_collected(why),
+        // Active script runs are asked on a Linux host only.
+        ..Sections::default()
+    }
+}
+
 /// Collects the directory (and, unless disabled, the GPO settings from SYSVOL) into one
 /// snapshot for the `dc` role.
 pub async fn collect_directory(
@@ -379,10 +420,8 @@ pub async fn collect_directory(
         .and_then(|f| f.split('.').next())
         .map_or_else(|| host_of(&target.url), str::to_owned);
     let gpos_status = gpos.status().to_owned();
-    let mut sections = Sections {
-        gpos,
-        ..Sections::default()
-    };
+    let mut sections = sections_not_read_over_ldap();
+    sections.gpos = gpos;
     let domain = directory.domain.dns_name.clone();
     sections.directory = Section::collected(directory);
     let snapshot = Snapshot {
