@@ -1,7 +1,7 @@
 //! User-facing strings in French (default) and English (`--lang en`).
 
 use crate::eval::Status;
-use crate::report::{ChangeKind, CritereStatus, Outcome};
+use crate::report::{ChangeKind, CoverageAssessment, CritereStatus, Outcome};
 
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,6 +41,12 @@ pub(crate) struct Strings {
     pub(crate) missing: &'static str,
     pub(crate) observed_host: &'static str,
     pub(crate) requires: &'static str,
+    pub(crate) active: &'static str,
+    pub(crate) coverage_title: &'static str,
+    pub(crate) coverage_intro: &'static str,
+    pub(crate) coverage_columns: [&'static str; 5],
+    pub(crate) scored_yes: &'static str,
+    pub(crate) scored_interview: &'static str,
     pub(crate) session: &'static str,
     pub(crate) none: &'static str,
     pub(crate) columns: [&'static str; 5],
@@ -72,6 +78,12 @@ const FR: Strings = Strings {
     missing: "absent",
     observed_host: "observé",
     requires: "prérequis non satisfait",
+    active: "test actif : exécute le script du candidat (avec --active-tests)",
+    coverage_title: "Couverture des critères",
+    coverage_intro: "Ce que les vérifications automatiques documentent et ce qui reste à évaluer par le jury, critère par critère (classes du référentiel : A vérifiable sur les machines, B preuves partielles, C jury seul).",
+    coverage_columns: ["Critère", "Classe", "Noté", "Évaluation", "Vérifications"],
+    scored_yes: "oui",
+    scored_interview: "entretien technique",
     session: "Synthèse de session",
     none: "aucun",
     columns: ["rôle / hôte", "état", "section", "objet", "propriété"],
@@ -103,6 +115,12 @@ const EN: Strings = Strings {
     missing: "missing",
     observed_host: "observed",
     requires: "prerequisite not met",
+    active: "active test: runs the candidate's script (with --active-tests)",
+    coverage_title: "Coverage of the critères",
+    coverage_intro: "What the automatic checks document and what the jury must assess, critère by critère (référentiel classes: A checkable on the machines, B partial evidence, C jury only).",
+    coverage_columns: ["Critère", "Class", "Scored", "Assessment", "Checks"],
+    scored_yes: "yes",
+    scored_interview: "technical interview",
     session: "Session summary",
     none: "none",
     columns: ["role / host", "state", "section", "object", "property"],
@@ -159,6 +177,22 @@ impl Lang {
             (Lang::En, CritereStatus::Jury) => "for the jury",
             (Lang::Fr, CritereStatus::Interview) => "entretien technique",
             (Lang::En, CritereStatus::Interview) => "technical interview",
+        }
+    }
+
+    /// Label of a coverage assessment.
+    pub fn coverage(self, a: CoverageAssessment) -> &'static str {
+        match (self, a) {
+            (Lang::Fr, CoverageAssessment::Machine) => "vérifié sur les machines",
+            (Lang::En, CoverageAssessment::Machine) => "checked on the machines",
+            (Lang::Fr, CoverageAssessment::MachineAndJury) => "preuves, à compléter par le jury",
+            (Lang::En, CoverageAssessment::MachineAndJury) => "evidence, for the jury to complete",
+            (Lang::Fr, CoverageAssessment::Jury) => "à évaluer par le jury",
+            (Lang::En, CoverageAssessment::Jury) => "for the jury",
+            (Lang::Fr, CoverageAssessment::Uncovered) => {
+                "à évaluer par le jury (aucune vérification)"
+            }
+            (Lang::En, CoverageAssessment::Uncovered) => "for the jury (no check)",
         }
     }
 

@@ -180,6 +180,19 @@ mod tests {
     }
 
     #[test]
+    fn exam_packs() {
+        for id in [
+            "tssr-2023-msp-titre",
+            "tssr-2023-msp-ccp1",
+            "tssr-2023-msp-ccp2",
+        ] {
+            let p = pack(id);
+            let c = coverage(&[&p]).unwrap_or_else(|| panic!("no coverage"));
+            insta::assert_snapshot!(id, render_coverage(&c));
+        }
+    }
+
+    #[test]
     fn no_pack_no_coverage() {
         assert!(coverage(&[]).is_none());
     }

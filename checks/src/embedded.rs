@@ -23,11 +23,17 @@ macro_rules! embedded {
 
 static PACKS: &[EmbeddedPack] = embedded![
     "demo",
+    "lab-cp2-windows",
     "lab-cp3-linux",
     "lab-cp4-network",
+    "lab-cp5-gpo",
     "lab-cp6-scripts",
     "lab-cp7-firewall",
     "lab-cp8-backup",
+    "lab-cp9-deploy",
+    "tssr-2023-msp-titre",
+    "tssr-2023-msp-ccp1",
+    "tssr-2023-msp-ccp2",
 ];
 
 /// Every embedded pack, in a stable order (demo first, then the labs by competence).

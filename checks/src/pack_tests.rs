@@ -8,7 +8,7 @@ use constat_checker_core::pack::{Pack, load, render_diagnostics};
 use constat_checker_core::render::{Audience, RenderOptions, terminal};
 use constat_checker_core::report::{Outcome, Report};
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
-use constat_snapshot::Snapshot;
+use constat_snapshot::{Section, Snapshot};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -40,6 +40,47 @@ pub(crate) fn graded(pack: &Pack, fixture: &str, graded_at: &str) -> Report {
                 start: None,
             },
         )]),
+    };
+    let options = GradeOptions {
+        graded_at: graded_at.to_owned(),
+        profile: None,
+    };
+    grade(pack, &input, &options)
+}
+
+/// Grades a multi-host pack: `<dir>/<state>/<role>.json` for every role of the pack, from
+/// the first of `dirs` that has it, with `<dir>/start/<role>.json` (same directory) as the
+/// start state when it exists. Roles without a fixture are absent (their checks are not
+/// assessable), as in a lab without that VM.
+pub(crate) fn graded_roles(pack: &Pack, dirs: &[&str], state: &str, graded_at: &str) -> Report {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut hosts = BTreeMap::new();
+    for role in pack.hosts.keys() {
+        let Some(dir) = dirs
+            .iter()
+            .find(|d| root.join(format!("{d}/{state}/{role}.json")).exists())
+        else {
+            continue;
+        };
+        let start = format!("{dir}/start/{role}.json");
+        let start = root
+            .join(&start)
+            .exists()
+            .then(|| Observed::Snapshot(Box::new(snapshot(&start))));
+        hosts.insert(
+            role.clone(),
+            HostObservation {
+                end: Observed::Snapshot(Box::new(snapshot(&format!("{dir}/{state}/{role}.json")))),
+                start,
+            },
+        );
+    }
+    assert!(!hosts.is_empty(), "no fixture under {dirs:?} for {state}");
+    let input = CandidateInput {
+        id: "fixture".to_owned(),
+        name: Some(format!("{}/{state}", pack.id)),
+        variables: BTreeMap::new(),
+        hosts,
     };
     let options = GradeOptions {
         graded_at: graded_at.to_owned(),
@@ -146,4 +187,194 @@ fn lab_fail_fixtures_fail_the_intended_checks() {
 fn demo_shows_skipped_partial_and_not_assessable() {
     let report = rendered(&graded(&pack("demo"), "demo/laptop.json", GRADED_AT));
     insta::assert_snapshot!(report);
+}
+
+/// The multi-host packs (exams, and the labs with a directory side), the fixture
+/// directories their roles are read from (first match wins), and the checks the `fail/`
+/// state fails. `pass/` (candidate A) passes every assessable check; `fail/` (candidate B)
+/// fails exactly the listed mistakes and passes everything else.
+type Exam = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const EXAMS: &[Exam] = &[
+    (
+        "tssr-2023-msp-titre",
+        &["tssr-2023-msp-titre"],
+        &[
+            "cp2-users",
+            "cp2-logon-hours",
+            "cp2-gg-commercial",
+            "cp5-gpo-linked",
+            "cp5-gpo-applied",
+            "cp3-nginx",
+            "cp4-firewall-policy",
+            "cp4-firewall-services",
+            "cp4-firewall-persistent",
+            "cp4-firewall-not-open",
+            "cp6-lnx-script-documented",
+            "cp6-lnx-script-content",
+            "cp6-lnx-script-scheduled",
+            "cp6-lnx-backup-destination",
+        ],
+    ),
+    (
+        "tssr-2023-msp-ccp1",
+        &["tssr-2023-msp-titre"],
+        &["cp2-users", "cp2-gg-commercial", "cp3-nginx"],
+    ),
+    (
+        "tssr-2023-msp-ccp2",
+        &["tssr-2023-msp-ccp2", "tssr-2023-msp-titre"],
+        &[
+            "cp5-gpo-linked",
+            "cp5-gpo-applied",
+            "cp6-lnx-script-documented",
+            "cp6-lnx-script-content",
+            "cp6-lnx-script-scheduled",
+            "cp6-lnx-backup-destination",
+            "cp7-firewall-policy",
+            "cp7-firewall-services",
+            "cp7-firewall-persistent",
+            "cp7-firewall-not-open",
+            "cp7-firewall-vpn-proxy-open",
+            "cp7-vpn-config",
+            "cp7-proxy-lan-only",
+        ],
+    ),
+    (
+        "lab-cp2-windows",
+        &["lab-cp2-windows"],
+        &[
+            "cp2-share",
+            "cp2-services",
+            "cp2-dns-record",
+            "cp2-dhcp-reservation",
+        ],
+    ),
+    (
+        "lab-cp5-gpo",
+        &["lab-cp5-gpo"],
+        &[
+            "cp5-drive-map",
+            "cp5-drive-applied",
+            "cp5-security",
+            "cp5-enforced",
+            "cp5-block-inheritance",
+            "cp5-linux-site",
+        ],
+    ),
+    (
+        "lab-cp9-deploy",
+        &["lab-cp9-deploy"],
+        &[
+            "cp9-wsus-gpo",
+            "cp9-wsus-dns",
+            "cp9-wsus-client",
+            "cp9-wsus-server",
+            "cp9-apt-repository",
+            "cp9-apt-source",
+        ],
+    ),
+];
+
+#[test]
+fn exam_candidate_a_passes_every_assessable_check() {
+    for (id, dirs, _) in EXAMS {
+        let report = graded_roles(&pack(id), dirs, "pass", GRADED_AT);
+        for c in &report.checks {
+            assert!(
+                matches!(c.outcome, Outcome::Pass) || !c.outcome.is_assessable(),
+                "{id}/pass: {} is {}\n{}",
+                c.id,
+                c.outcome.keyword(),
+                rendered(&report)
+            );
+        }
+        insta::assert_snapshot!(format!("{id}-pass"), rendered(&report));
+    }
+}
+
+#[test]
+fn exam_candidate_b_fails_exactly_the_subject_mistakes() {
+    for (id, dirs, failing) in EXAMS {
+        let report = graded_roles(&pack(id), dirs, "fail", GRADED_AT);
+        for c in &report.checks {
+            let passed = matches!(c.outcome, Outcome::Pass);
+            let meant_to_fail = failing.contains(&c.id.as_str());
+            assert!(
+                !c.outcome.is_assessable() || passed != meant_to_fail,
+                "{id}/fail: {} is {} (expected {})\n{}",
+                c.id,
+                c.outcome.keyword(),
+                if meant_to_fail { "not pass" } else { "pass" },
+                rendered(&report)
+            );
+        }
+        insta::assert_snapshot!(format!("{id}-fail"), rendered(&report));
+    }
+}
+
+/// The shape of the end-to-end lab (a Samba AD DC collected over LDAP + SMB, no PowerShell
+/// probe, no Windows client): candidate A's `dc` without its probe sections and no `client`.
+/// Every directory and Linux check still passes; every check needing the probe or the client
+/// is not assessable — never a failure.
+#[test]
+fn exam_in_the_e2e_lab_shape_leaves_probe_checks_not_assessable() {
+    let id = "tssr-2023-msp-titre";
+    let p = pack(id);
+    let mut dc = snapshot(&format!("{id}/pass/dc.json"));
+    let probe = "le lab e2e n'exécute pas la sonde PowerShell (contrôleur Samba lu par LDAP)";
+    let s = &mut dc.sections;
+    s.shares = Section::not_collected(probe);
+    s.windows_features = Section::not_collected(probe);
+    s.services = Section::not_collected(probe);
+    s.dhcp_server = Section::not_collected(probe);
+    s.scheduled_jobs = Section::not_collected(probe);
+    s.files = Section::not_collected(probe);
+    let start = |role: &str| {
+        Some(Observed::Snapshot(Box::new(snapshot(&format!(
+            "{id}/start/{role}.json"
+        )))))
+    };
+    let input = CandidateInput {
+        id: "e2e".to_owned(),
+        name: Some("A, lab e2e".to_owned()),
+        variables: BTreeMap::new(),
+        hosts: BTreeMap::from([
+            (
+                "dc".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(dc)),
+                    start: start("dc"),
+                },
+            ),
+            (
+                "linux".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(snapshot(&format!("{id}/pass/linux.json")))),
+                    start: start("linux"),
+                },
+            ),
+        ]),
+    };
+    let report = grade(
+        &p,
+        &input,
+        &GradeOptions {
+            graded_at: GRADED_AT.to_owned(),
+            profile: None,
+        },
+    );
+    for c in &report.checks {
+        assert!(
+            matches!(c.outcome, Outcome::Pass | Outcome::NotAssessable { .. }),
+            "{}: {} in the e2e shape\n{}",
+            c.id,
+            c.outcome.keyword(),
+            rendered(&report)
+        );
+    }
+    insta::assert_snapshot!(rendered(&report));
 }

@@ -5,7 +5,9 @@ use crate::errors::CliError;
 use crate::i18n::{Lang, lang, tf};
 use crate::session::write_atomically;
 use constat_agent::{CollectOptions, LocalHost};
-use constat_checker_core::pack::{Pack, file_requests, load, render_diagnostics};
+use constat_checker_core::pack::{
+    Pack, file_requests, load, render_diagnostics, script_run_requests,
+};
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
 use constat_snapshot::{Snapshot, time::rfc3339_utc};
@@ -115,15 +117,27 @@ pub fn all_passed(report: &Report) -> bool {
 }
 
 /// Collects this machine as `role` of the pack and grades it; with `keep_snapshot`, the
-/// snapshot is also written there as `snapshot.json`.
+/// snapshot is also written there as `snapshot.json`. With `active_tests` (the caller checked
+/// that the pack allows them), the pack's script runs are performed and recorded in the
+/// snapshot's `script_runs` section first.
 pub fn grade_this_machine(
     pack: &Pack,
     role: String,
     candidate_id: &str,
     keep_snapshot: Option<&Path>,
+    active_tests: bool,
 ) -> anyhow::Result<Report> {
     use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
-    let snapshot = collect_local_for(pack, &role);
+    let mut snapshot = collect_local_for(pack, &role);
+    if active_tests {
+        let requests = script_run_requests(pack).remove(&role).unwrap_or_default();
+        snapshot.sections.script_runs = match crate::script_runner::RunAs::unprivileged() {
+            Ok(run_as) => constat_snapshot::Section::collected(crate::script_runner::run_all(
+                &requests, &run_as,
+            )),
+            Err(e) => constat_snapshot::Section::error(e),
+        };
+    }
     if let Some(dir) = keep_snapshot {
         std::fs::create_dir_all(dir)?;
         let mut json = serde_json::to_vec_pretty(&snapshot)?;

@@ -127,6 +127,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "reports written to {dir} (report.html, report.json, report.md)",
     ),
     (
+        "check.active_refused",
+        "le pack {pack} n'autorise pas les tests actifs : aucun script ne sera exécuté",
+        "pack {pack} does not allow active tests: no script will be run",
+    ),
+    (
+        "check.active_refused_hint",
+        "retirez --active-tests, ou ajoutez `active_tests: true` sous `pack:` si le pack doit exécuter des scripts",
+        "drop --active-tests, or add `active_tests: true` under `pack:` if the pack must run scripts",
+    ),
+    (
         "check.role_needed",
         "le pack {pack} a plusieurs rôles : précisez --role",
         "pack {pack} has several roles: give --role",

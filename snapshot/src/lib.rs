@@ -32,6 +32,7 @@ pub mod jobs;
 pub mod network;
 pub mod packages;
 pub mod schema;
+pub mod script_runs;
 pub mod section;
 pub mod sections;
 pub mod services;
@@ -45,6 +46,7 @@ pub mod windows;
 pub use collection::{CollectionMeta, CollectorRun};
 pub use files::{FileInfo, FileKind, FileRequest};
 pub use host::{HostIdentity, OsFamily, OsInfo};
+pub use script_runs::{ScriptRun, ScriptRunRequest};
 pub use section::Section;
 pub use sections::Sections;
 

@@ -28,10 +28,13 @@ pub enum Section<T> {
     },
 }
 
+/// Reason of a section the snapshot does not contain.
+const ABSENT: &str = "section absent from the snapshot";
+
 impl<T> Default for Section<T> {
     fn default() -> Self {
         Section::NotCollected {
-            reason: "section absent from the snapshot".to_owned(),
+            reason: ABSENT.to_owned(),
         }
     }
 }
@@ -54,6 +57,12 @@ impl<T> Section<T> {
         Section::Error {
             message: message.into(),
         }
+    }
+
+    /// Whether this is the default "section absent from the snapshot" (used to leave
+    /// optional sections out of the JSON).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Section::NotCollected { reason } if reason == ABSENT)
     }
 
     /// The data when collected.

@@ -7,6 +7,7 @@ use crate::gpo::GpoSettings;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::network::Network;
 use crate::packages::Packages;
+use crate::script_runs::ScriptRun;
 use crate::section::Section;
 use crate::services::{ListeningSocket, Process, Service};
 use crate::shares::Share;
@@ -103,6 +104,11 @@ pub struct Sections {
     /// Resultant set of policy for a user (`gpresult /x`).
     #[serde(default)]
     pub rsop: Section<Rsop>,
+    /// Active script tests run by the CLI with `--active-tests` (opt-in, see
+    /// [`crate::script_runs`]). Left out of the JSON and of [`Sections::NAMES`] while absent,
+    /// because no collector fills it.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub script_runs: Section<Vec<ScriptRun>>,
 }
 
 impl Sections {

@@ -48,45 +48,50 @@ pub fn require_programs(programs: &[&str]) {
 /// cargo that runs the tests, so it is never stale).
 pub fn agent_binary() -> PathBuf {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .map(PathBuf::from)
-            .ok_or("no workspace directory")?;
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let out = Command::new(&cargo)
-            .args([
-                "build",
-                "-q",
-                "-p",
-                "constat-agent",
-                "--bin",
-                "constat-agent",
-            ])
-            .current_dir(&workspace)
-            .output()
-            .map_err(|e| format!("cannot run {cargo}: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "cargo build -p constat-agent failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        // This test binary lives in target/<profile>/deps; the agent in target/<profile>.
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let profile_dir = exe
-            .parent()
-            .and_then(|deps| deps.parent())
-            .ok_or("unexpected test binary location")?;
-        let agent = profile_dir.join("constat-agent");
-        if agent.exists() {
-            Ok(agent)
-        } else {
-            Err(format!("{} not found after the build", agent.display()))
-        }
-    });
-    match built {
+    match BUILT.get_or_init(|| build_binary("constat-agent", "constat-agent")) {
         Ok(path) => path.clone(),
         Err(message) => panic!("{message}"),
+    }
+}
+
+/// Path of a freshly built `constat` CLI binary (built once per test process).
+pub fn cli_binary() -> PathBuf {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match BUILT.get_or_init(|| build_binary("constat-cli", "constat")) {
+        Ok(path) => path.clone(),
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// `cargo build -q -p <package> --bin <bin>` with the cargo running the tests; the path of
+/// the binary next to this test binary's profile directory.
+fn build_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .ok_or("no workspace directory")?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(&cargo)
+        .args(["build", "-q", "-p", package, "--bin", bin])
+        .current_dir(&workspace)
+        .output()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo build -p {package} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    // This test binary lives in target/<profile>/deps; the binaries in target/<profile>.
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .ok_or("unexpected test binary location")?;
+    let path = profile_dir.join(bin);
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!("{} not found after the build", path.display()))
     }
 }

@@ -293,6 +293,7 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             evidence,
             hint: meta.hint.clone(),
             explanation: meta.explanation.clone(),
+            active: meta.active,
         });
     }
     let mut check_competences: Vec<&[&crate::referentiel::Competence]> =

@@ -115,4 +115,29 @@ impl CompiledExpect {
             CompiledExpect::On(role, e) => e.files(role, out),
         }
     }
+
+    /// Script runs any member asks for (`script: {run: ...}`), with the role they run on.
+    pub(crate) fn runs(
+        &self,
+        default_role: &str,
+        out: &mut Vec<(String, constat_snapshot::ScriptRunRequest)>,
+    ) {
+        match self {
+            CompiledExpect::Kind(crate::kinds::registry::CompiledKind::Script(m)) => {
+                if let Some(request) = m.run_request() {
+                    out.push((default_role.to_owned(), request));
+                }
+            }
+            CompiledExpect::Kind(_) | CompiledExpect::Fact(_) => {}
+            CompiledExpect::All(v)
+            | CompiledExpect::Any(v)
+            | CompiledExpect::None(v)
+            | CompiledExpect::AtLeast(_, v) => {
+                for e in v {
+                    e.runs(default_role, out);
+                }
+            }
+            CompiledExpect::On(role, e) => e.runs(role, out),
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Check kind `script`: a script file is present, executable, starts with an accepted
-//! interpreter line, carries a documentation header, and optionally is scheduled.
+//! interpreter line, carries a documentation header, optionally is scheduled, and (opt-in
+//! active test) gave the expected result when the CLI ran it.
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
@@ -8,6 +9,7 @@ use crate::kinds::kind::Kind;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::files::FileInfo;
+use constat_snapshot::{ScriptRun, ScriptRunRequest};
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -57,6 +59,46 @@ pub struct ScriptExpect {
     /// the path.
     #[serde(default)]
     pub scheduled: bool,
+    /// Active test (opt-in): run the script and check its result. The core never runs it:
+    /// it declares the request; the CLI runs it only when the pack has `active_tests: true`
+    /// and the examiner passes `--active-tests` (bash scripts on Linux only).
+    #[serde(default)]
+    pub run: Option<Sp<RunExpect>>,
+}
+
+/// `run: {args: [--test], expect_stdout: "OK", expect_exit: 0, timeout_s: 10, creates: out.tar.gz}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunExpect {
+    /// Arguments, in order.
+    #[serde(default)]
+    pub args: Vec<Sp<String>>,
+    /// Regex the standard output must match.
+    #[serde(default)]
+    pub expect_stdout: Option<Sp<String>>,
+    /// Expected exit status (default 0).
+    #[serde(default)]
+    pub expect_exit: Option<i32>,
+    /// Time limit in seconds (default 10, at most 300); the script is killed after it.
+    #[serde(default)]
+    pub timeout_s: Option<u32>,
+    /// A path that must exist after the run; relative paths are inside the throwaway working
+    /// directory the script runs in.
+    #[serde(default)]
+    pub creates: Option<Sp<String>>,
+}
+
+const DEFAULT_TIMEOUT_S: u32 = 10;
+const MAX_TIMEOUT_S: u32 = 300;
+
+/// Compiled `run:` block.
+#[derive(Debug, Clone)]
+pub struct RunMatcher {
+    args: Vec<String>,
+    stdout: Option<Regex>,
+    exit: i32,
+    timeout_s: u32,
+    creates: Option<String>,
 }
 
 fn yes() -> bool {
@@ -80,6 +122,19 @@ pub struct ScriptMatcher {
     header: Regex,
     help_keywords: Vec<String>,
     scheduled: bool,
+    run: Option<RunMatcher>,
+}
+
+impl ScriptMatcher {
+    /// The run the CLI must perform for this expectation, if it has a `run:` block.
+    pub(crate) fn run_request(&self) -> Option<ScriptRunRequest> {
+        self.run.as_ref().map(|r| ScriptRunRequest {
+            path: self.path.clone(),
+            args: r.args.clone(),
+            timeout_s: r.timeout_s,
+            creates: r.creates.clone(),
+        })
+    }
 }
 
 impl Kind for ScriptExpect {
@@ -97,10 +152,17 @@ A script file the pack requests from the collector, read without running it:
   its comment-based help contains every `help_keywords` entry (default `.SYNOPSIS`,
   `.DESCRIPTION`);
 * optionally (`scheduled: true`) some scheduled job (cron, systemd timer, Windows task) runs
-  a command containing the script's path.
+  a command containing the script's path;
+* optionally, as an **active test** (`run:`), the script gave the expected exit status
+  (`expect_exit`, default 0), standard output (`expect_stdout`, a regex) and created a file
+  (`creates`) within `timeout_s` seconds (default 10).
 
 Only the start of the file is collected (the agent's head), which is where the interpreter
-line and the header are. The script is never executed.
+line and the header are. The checker never executes anything: a `run:` block only declares
+a request. The CLI runs it only when the pack says `active_tests: true` AND the examiner
+passes `--active-tests`, as `nobody` (`setpriv`), in a throwaway directory, with the time
+limit, and stores the result in the snapshot's `script_runs` section; without it the active
+part is `not_assessable`. Reports mark such checks « test actif ».
 
 ## Why it matters
 CP6: "Les scripts sur le serveur Linux sont testés et fonctionnent conformément à la
@@ -116,9 +178,20 @@ with a script starting `#!/bin/bash` then `# Description : sauvegarde de /var/ww
 `# Usage : sauvegarde.sh`, `# Auteur : ...`, mode `0755`, and a cron line
 `30 23 * * * root /usr/local/bin/sauvegarde.sh`.
 
+Active test (the pack also says `active_tests: true`):
+```yaml
+expect:
+  script:
+    path: /usr/local/bin/sauvegarde.sh
+    run: {args: [--test], expect_stdout: "(?i)sauvegarde ok", creates: www.tgz, timeout_s: 20}
+```
+passes when the run recorded in `script_runs` exited 0, printed « Sauvegarde OK » and left
+`www.tgz` in its working directory.
+
 ## Failing example
 The same script with mode `0644` and a single comment line: `executable` fails (mode 0644)
-and `header` fails (1 comment line, at least 3 expected).
+and `header` fails (1 comment line, at least 3 expected). With the `run:` block above, a run
+that exited 2 with « tar: /var/www: Permission denied » fails `exit` and `stdout`.
 
 ## Critères
 `tssr-2023/CP6/C2` (Linux scripts), `tssr-2023/CP6/C1` (PowerShell scripts),
@@ -160,6 +233,10 @@ and `header` fails (1 comment line, at least 3 expected).
             Some(h) => cx.regex(h)?,
             None => Regex::new(DEFAULT_HEADER).ok()?,
         };
+        let run = match &self.run {
+            None => None,
+            Some(r) => Some(compile_run(r, language, cx)?),
+        };
         let mut help_keywords = cx.texts(&self.help_keywords);
         if help_keywords.is_empty() {
             help_keywords = DEFAULT_HELP.iter().map(|s| (*s).to_owned()).collect();
@@ -174,6 +251,7 @@ and `header` fails (1 comment line, at least 3 expected).
             header,
             help_keywords,
             scheduled: self.scheduled,
+            run,
         })
     }
 
@@ -235,11 +313,180 @@ and `header` fails (1 comment line, at least 3 expected).
         if m.scheduled {
             status = status.and(scheduled(m, host, out));
         }
+        if let Some(run) = &m.run {
+            status = status.and(run_result(m, run, host, out));
+        }
         status
     }
 
     fn requested_files(m: &ScriptMatcher, out: &mut Vec<String>) {
         out.push(m.path.clone());
+    }
+}
+
+fn compile_run(
+    r: &Sp<RunExpect>,
+    language: ScriptLanguage,
+    cx: &mut Compile<'_>,
+) -> Option<RunMatcher> {
+    let mut ok = true;
+    if language != ScriptLanguage::Bash {
+        cx.error(
+            r,
+            "run : seuls les scripts Linux (bash) peuvent être exécutés".to_owned(),
+            Some("retirez run: ou vérifiez le script PowerShell sans l'exécuter".to_owned()),
+        );
+        ok = false;
+    }
+    let timeout_s = r.value.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S);
+    if timeout_s == 0 || timeout_s > MAX_TIMEOUT_S {
+        cx.error(
+            r,
+            format!("run : timeout_s {timeout_s} hors limites"),
+            Some(format!("entre 1 et {MAX_TIMEOUT_S} secondes")),
+        );
+        ok = false;
+    }
+    let creates = cx.opt_text(&r.value.creates);
+    if let (Some(c), Some(at)) = (&creates, &r.value.creates)
+        && c.split('/').any(|part| part == "..")
+    {
+        cx.error(
+            at,
+            format!("run : creates « {c} » remonte hors du dossier de travail"),
+            Some("un chemin absolu, ou relatif au dossier de travail sans « .. »".to_owned()),
+        );
+        ok = false;
+    }
+    let stdout = cx.opt_regex(&r.value.expect_stdout)?;
+    let args = cx.texts(&r.value.args);
+    ok.then_some(RunMatcher {
+        args,
+        stdout,
+        exit: r.value.expect_exit.unwrap_or(0),
+        timeout_s,
+        creates,
+    })
+}
+
+/// The recorded run of this script with these arguments, compared with the `run:` block.
+fn run_result(
+    m: &ScriptMatcher,
+    r: &RunMatcher,
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+) -> Status {
+    const S: &str = "script_runs";
+    let section = &host.snapshot.sections.script_runs;
+    if section.is_absent() {
+        out.push(host.evidence(
+            S,
+            &m.path,
+            "run",
+            "test actif exécuté",
+            "non exécuté : l'examinateur n'a pas demandé les tests actifs (--active-tests)",
+            Status::NotAssessable,
+        ));
+        return Status::NotAssessable;
+    }
+    let Some(runs) = host.section(S, &m.path, section, out) else {
+        return Status::NotAssessable;
+    };
+    let Some(run) = runs.iter().find(|x| x.path == m.path && x.args == r.args) else {
+        out.push(host.evidence(
+            S,
+            &m.path,
+            "run",
+            format!("exécution de {}", command_line(&m.path, &r.args)),
+            format!("absente parmi {} exécution(s) enregistrée(s)", runs.len()),
+            Status::NotAssessable,
+        ));
+        return Status::NotAssessable;
+    };
+    if let Some(error) = &run.error {
+        out.push(host.evidence(
+            S,
+            &m.path,
+            "run",
+            format!("exécution de {}", command_line(&m.path, &r.args)),
+            format!("impossible : {error}"),
+            Status::Fail,
+        ));
+        return Status::Fail;
+    }
+    let mut status = Status::Pass;
+    let (exit, actual) = match (run.timed_out, run.exit_code) {
+        (true, _) => (Status::Fail, format!("arrêté au bout de {} s", r.timeout_s)),
+        (false, Some(code)) => (Status::from_bool(code == r.exit), format!("code {code}")),
+        (false, None) => (Status::Fail, "tué par un signal".to_owned()),
+    };
+    out.push(host.evidence(
+        S,
+        &m.path,
+        "exit",
+        format!(
+            "code {} en moins de {} s (en tant que {})",
+            r.exit, r.timeout_s, run.run_as
+        ),
+        format!("{actual} en {} ms{}", run.duration_ms, stderr_tail(run)),
+        exit,
+    ));
+    status = status.and(exit);
+    if let Some(re) = &r.stdout {
+        let found = re.is_match(&run.stdout);
+        let holds = Status::from_bool(found);
+        out.push(host.evidence(
+            S,
+            &m.path,
+            "stdout",
+            format!("/{}/", re.as_str()),
+            first_line_or_empty(&run.stdout),
+            holds,
+        ));
+        status = status.and(holds);
+    }
+    if r.creates.is_some() {
+        let created = Status::from_bool(run.created == Some(true));
+        out.push(host.evidence(
+            S,
+            &m.path,
+            "creates",
+            format!(
+                "{} créé",
+                run.creates.as_deref().or(r.creates.as_deref()).unwrap_or_default()
+            ),
+            if run.created == Some(true) {
+                "présent"
+            } else {
+                "absent"
+            },
+            created,
+        ));
+        status = status.and(created);
+    }
+    status
+}
+
+fn command_line(path: &str, args: &[String]) -> String {
+    std::iter::once(path)
+        .chain(args.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn first_line_or_empty(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    match lines.as_slice() {
+        [] => "(sortie vide)".to_owned(),
+        [one] => format!("« {} »", one.trim()),
+        [first, rest @ ..] => format!("« {} » (+{} ligne(s))", first.trim(), rest.len()),
+    }
+}
+
+fn stderr_tail(run: &ScriptRun) -> String {
+    match run.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
+        Some(line) => format!(" ; erreur : « {} »", line.trim()),
+        None => String::new(),
     }
 }
 
@@ -430,10 +677,10 @@ fn scheduled(m: &ScriptMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) ->
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{kind_case, lab, without};
-    use constat_snapshot::Snapshot;
     use constat_snapshot::files::FileInfo;
     use constat_snapshot::jobs::ScheduledJob;
     use constat_snapshot::section::Section;
+    use constat_snapshot::{ScriptRun, Snapshot};
 
     /// DERIVED: the lab recording plus hand-written script files and one cron line (the
     /// contents are typical trainee scripts, not recorded).
@@ -522,6 +769,80 @@ mod tests {
             r#"script: {path: /usr/local/bin/brouillon.sh, executable: false, interpreters: ["/bin/sh"], min_comment_lines: 1, header: "test"}"#,
             &with_scripts(),
         ));
+    }
+
+    /// A `script_runs` section as the CLI's runner writes it (values typed here: the runner
+    /// itself is tested for real in `tests/tests/script_runs.rs`).
+    fn with_runs(runs: Vec<ScriptRun>) -> Snapshot {
+        let mut s = with_scripts();
+        s.sections.script_runs = Section::collected(runs);
+        s
+    }
+
+    fn run(args: &[&str], exit: Option<i32>, stdout: &str, created: Option<bool>) -> ScriptRun {
+        ScriptRun {
+            path: "/usr/local/bin/sauvegarde.sh".to_owned(),
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            run_as: "nobody".to_owned(),
+            exit_code: exit,
+            stdout: stdout.to_owned(),
+            duration_ms: 42,
+            creates: created.map(|_| "/tmp/constat-run-1/www.tgz".to_owned()),
+            created,
+            ..ScriptRun::default()
+        }
+    }
+
+    const ACTIVE: &str = r#"script: {path: /usr/local/bin/sauvegarde.sh, run: {args: [--test], expect_stdout: "(?i)sauvegarde ok", creates: www.tgz}}"#;
+
+    #[test]
+    fn active_test_passes_on_the_recorded_run() {
+        let s = with_runs(vec![run(
+            &["--test"],
+            Some(0),
+            "Sauvegarde OK\n",
+            Some(true),
+        )]);
+        insta::assert_snapshot!(kind_case(ACTIVE, &s));
+    }
+
+    #[test]
+    fn active_test_fails_on_exit_output_timeout_and_error() {
+        let mut timed_out = run(&["--test"], None, "", Some(false));
+        timed_out.timed_out = true;
+        timed_out.duration_ms = 10_004;
+        let mut failed = run(&["--test"], Some(2), "", Some(false));
+        failed.stderr = "tar: /var/www: Cannot open: Permission denied\n".to_owned();
+        let mut error = run(&["--test"], None, "", None);
+        error.error = Some("setpriv introuvable".to_owned());
+        let cases: Vec<String> = [failed, timed_out, error]
+            .into_iter()
+            .map(|r| kind_case(ACTIVE, &with_runs(vec![r])))
+            .collect();
+        insta::assert_snapshot!(cases.join(""));
+    }
+
+    #[test]
+    fn active_test_is_not_assessable_without_a_run() {
+        let absent = kind_case(ACTIVE, &with_scripts());
+        let other_args = kind_case(
+            ACTIVE,
+            &with_runs(vec![run(&[], Some(0), "Sauvegarde OK", Some(true))]),
+        );
+        insta::assert_snapshot!(format!("{absent}{other_args}"));
+    }
+
+    #[test]
+    fn run_block_is_refused_on_powershell_and_bad_limits() {
+        let a = kind_case(
+            r#"script: {path: 'C:\Scripts\New-Users.ps1', run: {}}"#,
+            &with_scripts(),
+        );
+        let b = kind_case(
+            "script: {path: /usr/local/bin/sauvegarde.sh, run: {timeout_s: 0, creates: ../../etc/x}}",
+            &with_scripts(),
+        );
+        insta::assert_snapshot!(format!("{a}\n{b}"));
     }
 
     #[test]

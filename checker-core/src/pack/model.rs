@@ -39,6 +39,8 @@ pub struct CheckMeta {
     pub hint: Option<String>,
     /// Explanation for examiners.
     pub explanation: Option<String>,
+    /// It runs a script (a `script` expectation with `run:`): an active test.
+    pub active: bool,
 }
 
 /// One check ready to evaluate.
@@ -74,6 +76,8 @@ pub struct Pack {
     pub variables: BTreeMap<String, Variable>,
     /// Host roles and their OS.
     pub hosts: BTreeMap<String, HostOs>,
+    /// Whether the pack allows active tests (scripts run by the CLI with `--active-tests`).
+    pub active_tests: bool,
     pub(crate) raw_checks: Vec<RawCheck>,
     pub(crate) checks: Vec<CompiledCheck>,
     /// Evaluation order: prerequisites first.

@@ -56,6 +56,10 @@ pub struct RawMeta {
     /// Description of the subject.
     #[serde(default)]
     pub description: Option<String>,
+    /// The pack may run scripts (`script: {run: ...}`): the CLI runs them only when the
+    /// examiner also passes `--active-tests`, as an unprivileged user in a throwaway directory.
+    #[serde(default)]
+    pub active_tests: bool,
 }
 
 /// A pack variable.

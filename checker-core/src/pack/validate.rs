@@ -66,6 +66,10 @@ pub(crate) fn compile_checks(
     raw.iter()
         .map(|c| {
             let items = compile_items(c, vars, roles, diags)?;
+            let mut runs = Vec::new();
+            for (_, e) in &items {
+                e.runs("", &mut runs);
+            }
             Some(CompiledCheck {
                 meta: CheckMeta {
                     id: c.id.value.clone(),
@@ -79,6 +83,7 @@ pub(crate) fn compile_checks(
                     changed: c.changed,
                     hint: c.hint.clone(),
                     explanation: c.explanation.clone(),
+                    active: !runs.is_empty(),
                 },
                 requires: c
                     .requires
@@ -342,6 +347,24 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     let referentiel = referentiel?;
     let checks: Option<Vec<CompiledCheck>> = compiled.into_iter().collect();
     let mut checks = checks?;
+    if !meta.active_tests {
+        for (c, raw_check) in checks.iter().zip(&raw.checks) {
+            if c.meta.active {
+                diags.push(
+                    raw_check.id.line,
+                    raw_check.id.col,
+                    format!(
+                        "« {} » exécute un script (run:) mais le pack n'autorise pas les tests actifs",
+                        c.meta.id
+                    ),
+                    Some("ajoutez `active_tests: true` sous `pack:` (l'examinateur devra en plus passer --active-tests)".to_owned()),
+                );
+            }
+        }
+        if checks.iter().any(|c| c.meta.active) {
+            return None;
+        }
+    }
     resolve_competences(referentiel, &mut checks);
     Some(Pack {
         file: file.to_owned(),
@@ -365,6 +388,7 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             })
             .collect(),
         hosts: roles,
+        active_tests: meta.active_tests,
         raw_checks: raw.checks,
         checks,
         order,

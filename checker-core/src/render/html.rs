@@ -100,6 +100,13 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
             points(c.points),
             t.points
         );
+        if c.active {
+            let _ = writeln!(
+                o,
+                "<p class=\"active\"><strong>{}</strong></p>",
+                e(t.active)
+            );
+        }
         let _ = writeln!(
             o,
             "<p>{} · {}</p>",

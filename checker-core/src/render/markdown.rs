@@ -57,6 +57,9 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
             points(c.points),
             t.points
         );
+        if c.active {
+            let _ = writeln!(o, "**{}**\n", md(t.active));
+        }
         match &c.outcome {
             Outcome::NotAssessable { reason } => {
                 let _ = writeln!(o, "*{}*\n", md(reason));

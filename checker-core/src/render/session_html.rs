@@ -3,7 +3,7 @@
 use crate::i18n::{percent, points};
 use crate::render::html::{STYLE, escape};
 use crate::render::options::RenderOptions;
-use crate::report::{CritereStatus, SessionSummary};
+use crate::report::{CoverageAssessment, CritereStatus, SessionSummary};
 use std::fmt::Write;
 
 /// Renders a session summary as a self-contained HTML page.
@@ -65,6 +65,71 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
             percent(r.total.percent)
         );
     }
-    o.push_str("</table>\n</body></html>\n");
+    o.push_str("</table>\n");
+    coverage_table(summary, options, &mut o);
+    o.push_str("</body></html>\n");
     o
+}
+
+/// The per-critère coverage: class, scored or interview, assessment, covering checks.
+fn coverage_table(summary: &SessionSummary, options: &RenderOptions, o: &mut String) {
+    let t = options.lang.strings();
+    let e = escape;
+    if summary.coverage.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>{}</h2>\n<p class=\"note\">{}</p>\n<table><tr>{}</tr>",
+        e(t.coverage_title),
+        e(t.coverage_intro),
+        t.coverage_columns
+            .iter()
+            .map(|c| format!("<th>{}</th>", e(c)))
+            .collect::<String>()
+    );
+    for k in &summary.coverage {
+        let class = match k.assessment {
+            CoverageAssessment::Machine | CoverageAssessment::MachineAndJury => "pass",
+            CoverageAssessment::Jury | CoverageAssessment::Uncovered => "skipped",
+        };
+        let _ = writeln!(
+            o,
+            "<tr class=\"{class}\"><td title=\"{}\">{}</td><td>{:?}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e(&k.text),
+            e(&k.id),
+            k.class,
+            if k.scored {
+                t.scored_yes
+            } else {
+                t.scored_interview
+            },
+            e(options.lang.coverage(k.assessment)),
+            if k.checks.is_empty() {
+                "—".to_owned()
+            } else {
+                e(&k.checks.join(", "))
+            }
+        );
+    }
+    o.push_str("</table>\n");
+    let count = |a: CoverageAssessment| {
+        summary
+            .coverage
+            .iter()
+            .filter(|k| k.assessment == a)
+            .count()
+    };
+    let _ = writeln!(
+        o,
+        "<p>{} : {} · {} : {} · {} : {} · {} : {}</p>",
+        e(options.lang.coverage(CoverageAssessment::Machine)),
+        count(CoverageAssessment::Machine),
+        e(options.lang.coverage(CoverageAssessment::MachineAndJury)),
+        count(CoverageAssessment::MachineAndJury),
+        e(options.lang.coverage(CoverageAssessment::Jury)),
+        count(CoverageAssessment::Jury),
+        e(options.lang.coverage(CoverageAssessment::Uncovered)),
+        count(CoverageAssessment::Uncovered),
+    );
 }

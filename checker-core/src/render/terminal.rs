@@ -88,6 +88,9 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             t.points,
             options.lang.outcome(&check.outcome)
         );
+        if check.active {
+            let _ = writeln!(out, "     [{}]", t.active);
+        }
         match &check.outcome {
             Outcome::NotAssessable { reason } => {
                 let _ = writeln!(out, "     {reason}");

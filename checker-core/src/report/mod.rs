@@ -4,4 +4,6 @@ mod model;
 mod session;
 
 pub use model::*;
-pub use session::{SessionCell, SessionColumn, SessionRow, SessionSummary};
+pub use session::{
+    CoverageAssessment, CoverageLine, SessionCell, SessionColumn, SessionRow, SessionSummary,
+};

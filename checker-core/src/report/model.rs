@@ -176,6 +176,9 @@ pub struct CheckResult {
     pub hint: Option<String>,
     /// Explanation for examiners.
     pub explanation: Option<String>,
+    /// An active test: the CLI ran a script for it (`--active-tests`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub active: bool,
 }
 
 /// Earned over possible points.

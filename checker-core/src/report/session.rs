@@ -46,6 +46,37 @@ pub struct SessionRow {
     pub not_assessable: usize,
 }
 
+/// How a critère is assessed in the session, given the pack's checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageAssessment {
+    /// Class A with at least one check: machine evidence and an indicative score.
+    Machine,
+    /// Class A+B or B with checks: machine evidence the jury completes.
+    MachineAndJury,
+    /// Class C: only the jury can assess it.
+    Jury,
+    /// Machine-checkable in principle but no check cites it: left to the jury.
+    Uncovered,
+}
+
+/// One line of the coverage table: a critère of the référentiel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CoverageLine {
+    /// Critère id.
+    pub id: String,
+    /// Verbatim text.
+    pub text: String,
+    /// Verifiability class.
+    pub class: Verifiability,
+    /// Whether the session profile scores it (otherwise: material for the entretien technique).
+    pub scored: bool,
+    /// Ids of the checks citing it (`pack/check` when the session mixes packs).
+    pub checks: Vec<String>,
+    /// The resulting assessment.
+    pub assessment: CoverageAssessment,
+}
+
 /// The grid of a session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SessionSummary {
@@ -54,6 +85,9 @@ pub struct SessionSummary {
     pub columns: Vec<SessionColumn>,
     /// Rows sorted by candidate id.
     pub rows: Vec<SessionRow>,
+    /// Every critère of the référentiel (first report's order) with the checks covering it
+    /// across the session's packs: what the machine evidences, what the jury must assess.
+    pub coverage: Vec<CoverageLine>,
 }
 
 impl SessionSummary {
@@ -104,6 +138,58 @@ impl SessionSummary {
             })
             .collect();
         rows.sort_by(|a, b| a.candidate.cmp(&b.candidate).then(a.pack.cmp(&b.pack)));
-        SessionSummary { columns, rows }
+        SessionSummary {
+            columns,
+            rows,
+            coverage: coverage(reports),
+        }
     }
+}
+
+/// Coverage of the référentiel by the checks of the session's packs (each pack counted once).
+fn coverage(reports: &[Report]) -> Vec<CoverageLine> {
+    let mut packs: Vec<&Report> = Vec::new();
+    for r in reports {
+        if !packs.iter().any(|p| p.pack.id == r.pack.id) {
+            packs.push(r);
+        }
+    }
+    let several = packs.len() > 1;
+    let Some(first) = packs.first() else {
+        return Vec::new();
+    };
+    first
+        .criteres
+        .iter()
+        .map(|k| {
+            let mut checks: Vec<String> = Vec::new();
+            let mut scored = false;
+            for p in &packs {
+                if let Some(pk) = p.criteres.iter().find(|x| x.id == k.id) {
+                    scored |= pk.status != CritereStatus::Interview;
+                    checks.extend(pk.checks.iter().map(|c| {
+                        if several {
+                            format!("{}/{c}", p.pack.id)
+                        } else {
+                            c.clone()
+                        }
+                    }));
+                }
+            }
+            let assessment = match (k.class, checks.is_empty()) {
+                (Verifiability::C, _) => CoverageAssessment::Jury,
+                (_, true) => CoverageAssessment::Uncovered,
+                (Verifiability::A, false) => CoverageAssessment::Machine,
+                (_, false) => CoverageAssessment::MachineAndJury,
+            };
+            CoverageLine {
+                id: k.id.clone(),
+                text: k.text.clone(),
+                class: k.class,
+                scored,
+                checks,
+                assessment,
+            }
+        })
+        .collect()
 }

@@ -28,6 +28,10 @@ pub struct CheckArgs {
     /// Dossier où écrire report.json, report.html, report.md et snapshot.json.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Exécute les scripts des tests actifs du pack (seulement si le pack l'autorise), en tant
+    /// que nobody, dans un dossier jetable, avec une limite de temps.
+    #[arg(long)]
+    pub active_tests: bool,
 }
 
 /// The role this machine plays: `--role`, else the pack's only role.
@@ -61,7 +65,14 @@ pub fn pick_role(
 pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let pack = load_pack(&args.pack)?;
     let role = pick_role(&pack, args.role.as_deref())?;
-    let report = grade_this_machine(&pack, role, "local", args.out.as_deref())?;
+    if args.active_tests && !pack.active_tests {
+        return Err(CliError::input(
+            tf("check.active_refused", &[("pack", &pack.id)]),
+            tf("check.active_refused_hint", &[]),
+        )
+        .into());
+    }
+    let report = grade_this_machine(&pack, role, "local", args.out.as_deref(), args.active_tests)?;
     let color = format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let options = render_options(args.audience.into(), color);
     if let Some(dir) = &args.out {
