@@ -217,12 +217,18 @@ const EXAMS: &[Exam] = &[
             "cp6-lnx-script-content",
             "cp6-lnx-script-scheduled",
             "cp6-lnx-backup-destination",
+            "doc-exploitation-entries",
         ],
     ),
     (
         "tssr-2023-msp-ccp1",
         &["tssr-2023-msp-titre"],
-        &["cp2-users", "cp2-gg-commercial", "cp3-nginx"],
+        &[
+            "cp2-users",
+            "cp2-gg-commercial",
+            "cp3-nginx",
+            "doc-exploitation-entries",
+        ],
     ),
     (
         "tssr-2023-msp-ccp2",
@@ -377,4 +383,23 @@ fn exam_in_the_e2e_lab_shape_leaves_probe_checks_not_assessable() {
         );
     }
     insta::assert_snapshot!(rendered(&report));
+}
+
+/// The addendum's documents (tasks 22 and 23) are only seen if the pack asks the agent for
+/// them: the core derives the `linux` file request from the `file` checks.
+#[test]
+fn exam_packs_request_the_addendum_documents() {
+    for id in ["tssr-2023-msp-titre", "tssr-2023-msp-ccp1"] {
+        let requests = constat_checker_core::pack::file_requests(&pack(id));
+        let linux = &requests["linux"].paths;
+        for path in [
+            "/srv/docs/exploitation.md",
+            "/srv/docs/kb/reactivation-compte.md",
+        ] {
+            assert!(
+                linux.iter().any(|p| p == path),
+                "{id}: {path} not requested: {linux:?}"
+            );
+        }
+    }
 }

@@ -234,6 +234,16 @@ fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
                 } else {
                     return Err(format!("sélecteur « [{inner}] » invalide"));
                 };
+                if matches!(segments.last(), Some(Segment::Filter(..))) {
+                    // `[a=b][c=d]` or `[a=b][0]`: a filter yields elements, not a list, so
+                    // a second selector would silently find nothing.
+                    return Err(format!(
+                        "sélecteur « [{inner}] » juste après un filtre, à la position {} : un \
+                         filtre donne des éléments, pas une liste (un seul filtre par niveau ; \
+                         pour un champ de l'élément, écrivez par exemple users[name=alice].groups[0])",
+                        i + 1
+                    ));
+                }
                 segments.push(seg);
                 for _ in 0..=inner.chars().count() {
                     chars.next();
@@ -634,5 +644,15 @@ mod tests {
         assert!(parse_path("[0]").is_err());
         assert!(parse_path("users[name").is_err());
         assert!(parse_path("users..x").is_err());
+        // A selector right after a filter would silently find nothing: refused with why.
+        for chained in [
+            "users[name=a][uid=0]",
+            "users[name=a][0]",
+            "users[name=a][*]",
+        ] {
+            let err = parse_path(chained).expect_err(chained);
+            assert!(err.contains("juste après un filtre"), "{chained}: {err}");
+        }
+        assert!(parse_path("users[name=a].groups[0]").is_ok());
     }
 }

@@ -186,14 +186,20 @@ but the Drive Maps extension is not registered: `drives` fails with observed
                     r.scope,
                     cx.text(&r.key),
                     cx.text(&r.value),
-                    r.data.as_ref().map(as_text),
+                    // Data has no position of its own: a bad `${name}` is reported at the key.
+                    r.data
+                        .as_ref()
+                        .map(|d| cx.text(&r.key.with_value(as_text(d)))),
                 )
             })
             .collect();
         let security = self
             .security
             .iter()
-            .map(|s| (cx.text(&s.section), cx.text(&s.key), as_text(&s.value)))
+            .map(|s| {
+                let value = cx.text(&s.key.with_value(as_text(&s.value)));
+                (cx.text(&s.section), cx.text(&s.key), value)
+            })
             .collect();
         let drives = self
             .drives
@@ -536,7 +542,28 @@ fn check_drive(
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{ad, kind_case_as, without};
+    use crate::kinds::testing::{ad, kind_case_as, kind_case_with_vars, without};
+    use std::collections::BTreeMap;
+
+    /// Registry data and security values take `${variables}` like every other text (an
+    /// unknown one is reported at the setting's key, as `Compile::text` does everywhere).
+    #[test]
+    fn setting_values_take_variables() {
+        let yaml = r#"gpo:
+  name: GPO_Compta_Securite
+  registry:
+    - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, data: "${wsus}"}
+  security: [{section: system_access, key: MinimumPasswordLength, value: "${min_length}"}]"#;
+        let vars = BTreeMap::from([
+            (
+                "wsus".to_owned(),
+                "http://srv-wsus.tssr.lan:8530".to_owned(),
+            ),
+            ("min_length".to_owned(), "12".to_owned()),
+        ]);
+        let out = kind_case_with_vars("dc", &vars, yaml, &ad());
+        assert!(out.starts_with("Pass"), "{out}");
+    }
 
     // Fixture: the real Samba AD DC collection (tests/fixtures/snapshots/ad-samba.json).
 

@@ -99,12 +99,21 @@ pub(crate) fn kind_case(expect_yaml: &str, snapshot: &Snapshot) -> String {
 
 /// Same as [`kind_case`], the snapshot being the host of `role` (`dc` for AD kinds).
 pub(crate) fn kind_case_as(role: &str, expect_yaml: &str, snapshot: &Snapshot) -> String {
+    kind_case_with_vars(role, &BTreeMap::new(), expect_yaml, snapshot)
+}
+
+/// Same as [`kind_case_as`], with pack variables for `${name}` templates.
+pub(crate) fn kind_case_with_vars(
+    role: &str,
+    vars: &BTreeMap<String, String>,
+    expect_yaml: &str,
+    snapshot: &Snapshot,
+) -> String {
     let raw: Sp<RawExpect> = serde_saphyr::from_str_with_options(
         expect_yaml,
         serde_saphyr::options! { strict_booleans: true },
     )
     .expect("expectation parses");
-    let vars = BTreeMap::new();
     let roles = BTreeMap::from([
         ("linux".to_owned(), HostOs::Linux),
         ("dc".to_owned(), HostOs::Windows),
@@ -113,7 +122,7 @@ pub(crate) fn kind_case_as(role: &str, expect_yaml: &str, snapshot: &Snapshot) -
     let compiled = compile(
         &raw,
         &mut Compile {
-            vars: &vars,
+            vars,
             roles: &roles,
             diags: &mut diags,
         },

@@ -24,6 +24,15 @@ impl<T> Sp<T> {
             col: 0,
         }
     }
+
+    /// Another value at this value's position (for a field that has no position of its own).
+    pub fn with_value<U>(&self, value: U) -> Sp<U> {
+        Sp {
+            value,
+            line: self.line,
+            col: self.col,
+        }
+    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
