@@ -1,12 +1,15 @@
 #!/bin/bash
 # What a candidate does on SRV-LNX for the subject of tssr-2023-msp-titre (tasks 14-20 of
 # /work/prompts/subject.md), run as root inside the lab's Linux server (systemd-nspawn).
-#   usage: exam-candidate-linux.sh a|b
+#   usage: exam-candidate-linux.sh a|b DC_IP
 # `a` does everything right; `b` makes the subject's listed mistakes (nginx enabled but not
 # started, a firewall accepting everything, backup at 02:00 into /srv/sauvegarde, a script
-# without a documentation header).
+# without a documentation header, an operations log that forgets nftables).
 set -euxo pipefail
-VARIANT=$1
+VARIANT=$1; DC_IP=$2
+
+# 21. Name resolution through the domain's DNS.
+printf 'nameserver %s\nsearch tssr.lan\n' "$DC_IP" > /etc/resolv.conf
 
 # 14. Group, users, sudo for lroux only.
 groupadd webadmins
@@ -96,4 +99,27 @@ SH
 fi
 chmod 0755 /usr/local/bin/sauvegarde-intranet.sh
 echo "$CRON /usr/local/bin/sauvegarde-intranet.sh" | crontab -
+# 22. Operations log (B forgets the firewall line) and 23. knowledge-base article.
+mkdir -p /srv/docs/kb
+{
+  echo "# Journal d'exploitation SRV-LNX / SRV-AD"
+  echo "- Ticket incident : Denis Lambert ne peut plus se connecter ; compte dlambert réactivé, mot de passe à changer"
+  echo "- AD : OU Commercial, comptes, groupes GG_Commercial et DL_Commercial_RW (AGDLP)"
+  echo "- GPO_Commercial : lecteur S: et panneau de configuration interdit"
+  echo "- nginx installé pour l'intranet, démarré au boot"
+  if [ "$VARIANT" = a ]; then echo "- nftables : politique drop en entrée, SSH et HTTP ouverts"; fi
+  echo "- Sauvegarde quotidienne de /srv/intranet"
+} > /srv/docs/exploitation.md
+cat > /srv/docs/kb/reactivation-compte.md <<'MD'
+# Réactivation d'un compte utilisateur
+
+## Symptôme
+L'utilisateur ne peut plus ouvrir de session (compte désactivé).
+
+## Cause
+Le compte a été désactivé dans l'annuaire.
+
+## Solution
+Réactiver le compte, imposer le changement du mot de passe à la prochaine ouverture de session.
+MD
 echo "candidate $VARIANT: SRV-LNX configured"

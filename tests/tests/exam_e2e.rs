@@ -226,7 +226,7 @@ fn two_candidates_sit_the_exam_and_are_graded_with_evidence() {
                 &vms.dc.dir().display().to_string(),
             ],
         );
-        vms.linux_sh(&linux_script, &[variant]);
+        vms.linux_sh(&linux_script, &[variant, &vms.dc_ip()]);
     }
 
     let end = constat(
