@@ -42,7 +42,8 @@ pub struct FileInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// POSIX ACL entries beyond the mode (`user:alice:rwx`, `default:group:web:r-x`), or
-    /// NTFS entries (`TSSR\GG_Compta:allow:Modify`).
+    /// NTFS entries `identity:allow|deny:Right,Right[:inherited]`
+    /// (`TSSR\GG_Compta:allow:Modify,Synchronize`, `BUILTIN\Administrateurs:allow:FullControl:inherited`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acl: Vec<String>,
     /// Size in bytes.
@@ -57,6 +58,10 @@ pub struct FileInfo {
     /// Start of a regular file's content when it is text (UTF-8, invalid bytes replaced).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<String>,
+    /// How the head was decoded when the collector had to choose (Windows probe: `utf-8`,
+    /// `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1252`); absent on Linux (UTF-8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_encoding: Option<String>,
     /// The head stops before the end of the file.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub head_truncated: bool,
@@ -66,6 +71,9 @@ pub struct FileInfo {
     /// Entries of a directory (names only, sorted, at most 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<String>>,
+    /// Windows file attributes (`ReadOnly`, `Hidden`, `Archive`...); empty on Linux.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
     /// Why some facts are missing (e.g. permission denied reading the content).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

@@ -10,8 +10,14 @@
 # written as names (.ToString()) so that the JSON reads the same on every Windows version.
 #
 # Parameters:
-#   -RsopUser  DOMAIN\user whose resultant set of policy is recorded (clients).
-param([string]$RsopUser = "")
+#   -RsopUser   DOMAIN\user whose resultant set of policy is recorded (clients).
+#   -Files      absolute paths (C:\Scripts\Export-Comptes.ps1) the rule pack asks about; the
+#               "files" section reports on them. constat passes them from the pack.
+#   -HeadBytes  bytes read from the start of each requested file (default 4096, at most 65536).
+#
+# A trainer can run it by hand:
+#   powershell -ExecutionPolicy Bypass -File constat-probe.ps1 -Files C:\Scripts\Export-Comptes.ps1
+param([string]$RsopUser = "", [string[]]$Files = @(), [int]$HeadBytes = 4096)
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = "Stop"
@@ -297,6 +303,84 @@ Invoke-Section "rsop" {
         # The probe's own temporary report is its only write; it is removed here.
         Remove-Item -LiteralPath $xml -ErrorAction SilentlyContinue
     }
+}
+
+# --- files the pack asks for (-Files) --------------------------------------------------
+# For each path: whether it exists, what it is, size, last write time (UTC), owner, NTFS ACL
+# (identity, Allow/Deny, rights, inherited), SHA-256 and the first -HeadBytes bytes of a file
+# as base64. The bytes are sent raw on purpose: constat decodes them (UTF-8, UTF-8 or UTF-16
+# with BOM, else Windows-1252), so a script saved by Notepad, ISE or Out-File reads the same.
+# Everything is read-only: the file is opened for reading and shared with other writers.
+function Get-FileFacts([string]$Path, [int]$Limit) {
+    $facts = [ordered]@{ Path = $Path; Exists = $false }
+    $errors = New-Object System.Collections.ArrayList
+    if ($Path -notmatch '^[A-Za-z]:\\') {
+        $facts.Errors = AsArray @("not an absolute local path: ask for C:\... style paths")
+        return $facts
+    }
+    try {
+        $item = Get-Item -LiteralPath $Path -Force -ErrorAction Stop
+    } catch [System.Management.Automation.ItemNotFoundException] {
+        return $facts
+    } catch {
+        $facts.Errors = AsArray @("cannot read: $($_.Exception.Message)")
+        return $facts
+    }
+    $facts.Exists = $true
+    $linkType = $null
+    if ($item.PSObject.Properties["LinkType"]) { $linkType = $item.LinkType }
+    if ($linkType -in @("SymbolicLink", "Junction")) {
+        $facts.Kind = "Symlink"
+        $facts.LinkTarget = "$(@($item.Target) -join ', ')"
+    } elseif ($item.PSIsContainer) { $facts.Kind = "Directory" } else { $facts.Kind = "File" }
+    $facts.Attributes = $item.Attributes.ToString()
+    $facts.LastWriteTimeUtc = $item.LastWriteTimeUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", [Globalization.CultureInfo]::InvariantCulture)
+    try {
+        $acl = Get-Acl -LiteralPath $Path
+        $facts.Owner = $acl.Owner
+        $facts.Access = AsArray ($acl.Access | ForEach-Object {
+            [ordered]@{
+                IdentityReference = $_.IdentityReference.Value; AccessControlType = $_.AccessControlType.ToString()
+                FileSystemRights = $_.FileSystemRights.ToString(); IsInherited = $_.IsInherited
+            }
+        })
+    } catch { [void]$errors.Add("acl not read: $($_.Exception.Message)") }
+    if ($facts.Kind -eq "Directory") {
+        try {
+            $names = @(Get-ChildItem -LiteralPath $Path -Force -Name -ErrorAction Stop | Sort-Object)
+            $facts.EntryCount = $names.Count
+            $facts.Entries = AsArray ($names | Select-Object -First 200)
+        } catch { [void]$errors.Add("cannot list: $($_.Exception.Message)") }
+    } elseif ($facts.Kind -eq "File") {
+        $facts.Length = $item.Length
+        if ($item.Length -le 64MB) {
+            try { $facts.SHA256 = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
+            catch { [void]$errors.Add("not hashed: $($_.Exception.Message)") }
+        } else { [void]$errors.Add("larger than 64 MiB: not hashed") }
+        try {
+            # One byte more than the limit tells constat whether the head is cut.
+            $stream = [System.IO.File]::Open($Path, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::ReadWrite)
+            try {
+                $buffer = New-Object byte[] ($Limit + 1)
+                $read = 0
+                while ($read -lt $buffer.Length) {
+                    $n = $stream.Read($buffer, $read, $buffer.Length - $read)
+                    if ($n -le 0) { break }
+                    $read += $n
+                }
+                $facts.HeadBase64 = [Convert]::ToBase64String($buffer, 0, $read)
+                $facts.HeadLimit = $Limit
+            } finally { $stream.Dispose() }
+        } catch { [void]$errors.Add("cannot read content: $($_.Exception.Message)") }
+    }
+    if ($errors.Count -gt 0) { $facts.Errors = AsArray $errors.ToArray() }
+    return $facts
+}
+Invoke-Section "files" {
+    if ($Files.Count -eq 0) { return NotCollected "no file requested" }
+    $limit = [Math]::Min([Math]::Max($HeadBytes, 0), 65536)
+    # Same nesting depth as "shares" (ConvertTo-Json -Depth 8): a bare array of paths.
+    AsArray ($Files | ForEach-Object { Get-FileFacts $_ $limit })
 }
 
 $result = [ordered]@{

@@ -7,6 +7,10 @@
 //! base64 (so accents survive any console code page), decodes it and runs it. The script is
 //! streamed in chunks with WS-Man `Send`, then end-of-stream.
 //!
+//! The pack's file request travels the same way, never on the command line (no quoting, no
+//! length limit): stdin is `<script base64>.<request JSON base64>` (`.` is not a base64
+//! character); the bootstrap turns the request into `-Files` / `-HeadBytes`.
+//!
 //! Not yet run against a live Windows host: only the command building, chunking and error
 //! mapping are tested here (a loopback listener stands in for failing servers).
 
@@ -15,7 +19,7 @@ use crate::probe::normalise::{ProbeError, normalise_probe_output};
 use crate::probe::script::PROBE_SCRIPT;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use constat_snapshot::Snapshot;
+use constat_snapshot::{FileRequest, Snapshot};
 use std::time::Duration;
 use winrm_rs::{
     AuthMethod, EncryptionMode, WinrmClient, WinrmConfig, WinrmCredentials, WinrmError,
@@ -50,6 +54,8 @@ pub struct WinrmTarget {
     pub timeout: Duration,
     /// User whose RSoP is recorded (`TSSR\jdupont`), for clients.
     pub rsop_user: Option<String>,
+    /// Files the pack asks about on this host (`C:\Scripts\Export-Comptes.ps1`).
+    pub files: FileRequest,
 }
 
 /// Why a WinRM collection failed, with what to check.
@@ -170,15 +176,18 @@ pub fn map_error(target: &WinrmTarget, error: WinrmError) -> WinrmRunError {
     }
 }
 
-/// The bootstrap PowerShell: read base64 from stdin, decode UTF-8, run with the arguments.
+/// The bootstrap PowerShell: read `<script>.<request>` (both base64) from stdin, decode the
+/// script (UTF-8), turn the request JSON into `-Files`/`-HeadBytes`, run with the arguments.
 pub fn bootstrap_script(rsop_user: Option<&str>) -> String {
     let args = rsop_user
         .map(|u| format!(" -RsopUser '{}'", u.replace('\'', "''")))
         .unwrap_or_default();
     format!(
-        "$ErrorActionPreference='Stop';$b=[Console]::In.ReadToEnd() -replace '\\s','';\
-         $t=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($b));\
-         & ([scriptblock]::Create($t)){args}"
+        "$ErrorActionPreference='Stop';$p=([Console]::In.ReadToEnd() -replace '\\s','') -split '\\.';\
+         $t=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($p[0]));$a=@{{}};\
+         if($p.Count -gt 1 -and $p[1]){{$r=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($p[1]))|ConvertFrom-Json;\
+         if(@($r.paths).Count){{$a.Files=[string[]]@($r.paths)}};if($r.head_bytes){{$a.HeadBytes=[int]$r.head_bytes}}}};\
+         & ([scriptblock]::Create($t)) @a{args}"
     )
 }
 
@@ -204,9 +213,19 @@ pub fn bootstrap_command(rsop_user: Option<&str>) -> (String, Vec<String>) {
     )
 }
 
-/// The script as base64 text split into stdin chunks.
-pub fn script_chunks(script: &str, chunk_size: usize) -> Vec<Vec<u8>> {
-    let encoded = STANDARD.encode(script.as_bytes());
+/// What stdin carries: the script as base64, `.`, the file request JSON as base64.
+pub fn stdin_payload(script: &str, files: &FileRequest) -> String {
+    let request = serde_json::to_vec(files).unwrap_or_default();
+    format!(
+        "{}.{}",
+        STANDARD.encode(script.as_bytes()),
+        STANDARD.encode(request)
+    )
+}
+
+/// The stdin payload (script and request, see [`stdin_payload`]) split into chunks.
+pub fn script_chunks(script: &str, files: &FileRequest, chunk_size: usize) -> Vec<Vec<u8>> {
+    let encoded = stdin_payload(script, files);
     encoded
         .as_bytes()
         .chunks(chunk_size.max(4))
@@ -239,7 +258,7 @@ pub async fn run_probe(target: &WinrmTarget) -> Result<(i32, String, String), Wi
         let (program, args) = bootstrap_command(target.rsop_user.as_deref());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let command = shell.start_command(&program, &args).await?;
-        for chunk in script_chunks(PROBE_SCRIPT, CHUNK_SIZE) {
+        for chunk in script_chunks(PROBE_SCRIPT, &target.files, CHUNK_SIZE) {
             shell.send_input(&command, &chunk, false).await?;
         }
         shell.send_input(&command, b"", true).await?;
@@ -303,6 +322,7 @@ mod tests {
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(10),
             rsop_user: None,
+            files: FileRequest::default(),
         }
     }
 
@@ -315,12 +335,29 @@ mod tests {
             PROBE_SCRIPT.len() > 3000,
             "the probe would not fit in -EncodedCommand"
         );
-        let chunks = script_chunks(PROBE_SCRIPT, CHUNK_SIZE);
+        // Paths with quotes, spaces and accents never reach the command line: they travel
+        // on stdin, after the script, as base64 JSON.
+        let files = FileRequest {
+            paths: vec![
+                "C:\\Scripts\\Export-Comptes.ps1".to_owned(),
+                "C:\\Partages\\Comptabilité d'Élodie\\notes.txt".to_owned(),
+            ],
+            head_bytes: Some(8192),
+        };
+        let chunks = script_chunks(PROBE_SCRIPT, &files, CHUNK_SIZE);
         assert!(chunks.iter().all(|c| c.len() <= CHUNK_SIZE));
-        let joined: Vec<u8> = chunks.concat();
-        let decoded = STANDARD.decode(joined).unwrap_or_default();
+        let joined = String::from_utf8(chunks.concat()).unwrap_or_default();
+        let (script, request) = joined.split_once('.').unwrap_or_default();
+        let decoded = STANDARD.decode(script).unwrap_or_default();
         assert_eq!(String::from_utf8_lossy(&decoded), PROBE_SCRIPT);
+        let request: FileRequest =
+            serde_json::from_slice(&STANDARD.decode(request).unwrap_or_default())
+                .unwrap_or_default();
+        assert_eq!(request, files);
+        let (_, args) = bootstrap_command(None);
+        assert!(!args.concat().contains("Scripts"));
         assert!(bootstrap_script(Some("TSSR\\j'dupont")).ends_with("-RsopUser 'TSSR\\j''dupont'"));
+        assert!(bootstrap_script(None).contains("$a.Files=[string[]]@($r.paths)"));
     }
 
     /// Serves `answers` to successive connections on 127.0.0.1 (loopback only).

@@ -37,7 +37,8 @@ pub struct ScriptExpect {
     /// `/usr/bin/bash`, `/usr/bin/env bash`).
     #[serde(default)]
     pub interpreters: Vec<Sp<String>>,
-    /// Whether some execute bit must be set (bash only; default true).
+    /// Whether some execute bit must be set (bash only; default true; ignored for PowerShell:
+    /// Windows has no execute bit).
     #[serde(default = "yes")]
     pub executable: bool,
     /// Whether a documentation header is required (default true).
@@ -158,7 +159,19 @@ A script file the pack requests from the collector, read without running it:
   (`creates`) within `timeout_s` seconds (default 10).
 
 Only the start of the file is collected (the agent's head), which is where the interpreter
-line and the header are. The checker never executes anything: a `run:` block only declares
+line and the header are.
+
+On a Windows host (PowerShell probe, `.ps1` scripts) there is no execute bit and no
+interpreter line: what lets a script run is the NTFS read right and the execution policy, so
+`executable` and `interpreters` are **ignored** for PowerShell (neither checked nor counted;
+the evidence only lists what was checked). The probe sends the raw first bytes and constat
+decodes them (UTF-8, UTF-8 or UTF-16 with BOM as `Out-File` and ISE write, else Windows-1252),
+so comment-based help saved in UTF-16 is read like any other; it must sit in the head, i.e.
+at the start of the script (help placed at the end of a long script is not seen). Windows
+paths are compared case-insensitively with scheduled task commands
+(`powershell.exe -File c:\scripts\export-comptes.ps1` runs `C:\Scripts\Export-Comptes.ps1`).
+
+The checker never executes anything: a `run:` block only declares
 a request. The CLI runs it only when the pack says `active_tests: true` AND the examiner
 passes `--active-tests`, as `nobody` (`setpriv`), in a throwaway directory, with the time
 limit, and stores the result in the snapshot's `script_runs` section; without it the active
@@ -616,7 +629,8 @@ fn powershell_help(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
 ) -> Status {
-    let upper = head.to_uppercase();
+    // A byte order mark left in the text (a UTF-8-BOM script read as UTF-8) is not content.
+    let upper = head.trim_start_matches('\u{feff}').to_uppercase();
     let missing: Vec<&str> = m
         .help_keywords
         .iter()
@@ -646,6 +660,15 @@ fn powershell_help(
     status
 }
 
+/// Whether `command` contains `path`; Windows paths (`C:\...`) ignore case, as NTFS does.
+fn runs_path(command: &str, path: &str) -> bool {
+    if path.contains(":\\") {
+        command.to_lowercase().contains(&path.to_lowercase())
+    } else {
+        command.contains(path)
+    }
+}
+
 fn scheduled(m: &ScriptMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
     const S: &str = "scheduled_jobs";
     let Some(jobs) = host.section(S, &m.path, &host.snapshot.sections.scheduled_jobs, out) else {
@@ -653,7 +676,7 @@ fn scheduled(m: &ScriptMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) ->
     };
     let job = jobs
         .iter()
-        .find(|j| j.enabled && j.command.contains(&m.path));
+        .find(|j| j.enabled && runs_path(&j.command, &m.path));
     let status = Status::from_bool(job.is_some());
     out.push(host.evidence(
         S,
@@ -676,7 +699,7 @@ fn scheduled(m: &ScriptMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) ->
 
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{kind_case, lab, without};
+    use crate::kinds::testing::{kind_case, kind_case_as, lab, windows_lab, without};
     use constat_snapshot::files::FileInfo;
     use constat_snapshot::jobs::ScheduledJob;
     use constat_snapshot::section::Section;
@@ -843,6 +866,51 @@ mod tests {
             &with_scripts(),
         );
         insta::assert_snapshot!(format!("{a}\n{b}"));
+    }
+
+    /// The `files` section exactly as the PowerShell probe's normaliser prints it
+    /// (`windows/src/probe/snapshots/…probe_files_section.snap`: probe output written in the
+    /// shape Microsoft documents for Get-Item/Get-Acl/Get-FileHash, NOT recorded on a live
+    /// Windows host; the UTF-16LE script head is decoded there) on the derived Windows DC,
+    /// whose `Export-Comptes` task runs `powershell.exe -File C:\Scripts\Export-Comptes.ps1`.
+    fn with_probe_files() -> Snapshot {
+        let snap = include_str!(
+            "../../../windows/src/probe/snapshots/constat_windows__probe__files__tests__probe_files_section.snap"
+        );
+        let body = snap.splitn(3, "---").nth(2).unwrap_or_default();
+        let parsed: std::collections::BTreeMap<String, Vec<FileInfo>> =
+            serde_saphyr::from_str(body).expect("probe files snapshot parses");
+        let mut files = parsed.get("Ok").cloned().unwrap_or_default();
+        // The probe echoes each path as requested: a pack writing it in lower case gets the
+        // same facts under the lower-case path (derived entry).
+        if let Some(first) = files.first() {
+            files.push(FileInfo {
+                path: first.path.to_lowercase(),
+                ..first.clone()
+            });
+        }
+        let mut s = windows_lab();
+        s.sections.files = Section::collected(files);
+        s
+    }
+
+    #[test]
+    fn powershell_script_from_the_probe() {
+        let s = with_probe_files();
+        let cases = [
+            // UTF-16LE with BOM, .SYNOPSIS and .DESCRIPTION, scheduled: passes with no
+            // executable or interpreter evidence.
+            r#"script: {path: 'C:\Scripts\Export-Comptes.ps1', scheduled: true}"#,
+            // Case differs from the task's command: same file on NTFS, still scheduled.
+            r#"script: {path: 'c:\scripts\export-comptes.ps1', scheduled: true}"#,
+            // UTF-8 with BOM, a plain comment and no help: fails on help.
+            r#"script: {path: 'C:\Scripts\New-Partages.ps1'}"#,
+            // Windows-1252: decoded, no help; an absent script.
+            r#"script: {path: 'C:\Scripts\ansi.ps1', help_keywords: [.SYNOPSIS]}"#,
+            r#"script: {path: 'C:\Scripts\absent.ps1'}"#,
+        ];
+        let out: Vec<String> = cases.iter().map(|c| kind_case_as("dc", c, &s)).collect();
+        insta::assert_snapshot!(out.join(""));
     }
 
     #[test]

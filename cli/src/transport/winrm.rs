@@ -49,6 +49,8 @@ pub(super) fn winrm_target(
         connect_timeout: ctx.connect_timeout,
         timeout: ctx.host_timeout,
         rsop_user: None,
+        // The pack's file requests for this host, as the SSH transport sends them.
+        files: ctx.request.clone(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod features;
+pub mod files;
 pub mod firewall;
 pub mod normalise;
 pub mod roles;

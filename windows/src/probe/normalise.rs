@@ -5,6 +5,7 @@
 use crate::probe::accounts::{normalise_groups, normalise_users};
 use crate::probe::backup::normalise_backup;
 use crate::probe::features::{normalise_features, normalise_hotfixes};
+use crate::probe::files::normalise_files;
 use crate::probe::firewall::normalise_firewall;
 use crate::probe::roles::{normalise_dhcp, normalise_dns};
 use crate::probe::rsop::normalise_rsop;
@@ -129,6 +130,7 @@ pub fn normalise_probe_output(output: &str) -> Result<Snapshot, ProbeError> {
         dns_server: section(&raw, "dns_server", normalise_dns),
         windows_backup: section(&raw, "windows_backup", normalise_backup),
         rsop: section(&raw, "rsop", normalise_rsop),
+        files: section(&raw, "files", normalise_files),
         ..Sections::default()
     };
     let collectors = crate::probe::script::PROBE_SECTIONS

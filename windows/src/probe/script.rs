@@ -20,6 +20,7 @@ pub const PROBE_SECTIONS: &[&str] = &[
     "dns_server",
     "windows_backup",
     "rsop",
+    "files",
 ];
 
 #[cfg(test)]
@@ -45,6 +46,26 @@ mod tests {
                 "section {name} missing from the probe"
             );
         }
+        // The parameters the WinRM bootstrap passes (`-RsopUser`, `-Files`, `-HeadBytes`).
+        let param = PROBE_SCRIPT
+            .lines()
+            .find(|l| l.starts_with("param("))
+            .unwrap_or_default();
+        for name in ["$RsopUser", "$Files", "$HeadBytes"] {
+            assert!(param.contains(name), "parameter {name} missing: {param}");
+            let passed = match name {
+                "$RsopUser" => "-RsopUser".to_owned(),
+                other => other.replace('$', "$a."),
+            };
+            assert!(
+                crate::winrm::bootstrap_script(Some("X\\y")).contains(&passed),
+                "the bootstrap does not pass {name}"
+            );
+        }
+        // Requested files are opened for reading only, shared with writers.
+        assert!(
+            PROBE_SCRIPT.contains("[System.IO.FileAccess]::Read, [System.IO.FileShare]::ReadWrite")
+        );
         let opens = PROBE_SCRIPT.matches('{').count();
         let closes = PROBE_SCRIPT.matches('}').count();
         assert_eq!(opens, closes, "unbalanced braces");
