@@ -2,7 +2,8 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::{existence, in_ou};
+use crate::kinds::directory::in_ou;
+use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -87,7 +88,14 @@ fails with expected `true`, actual `false`.
                     .trim_end_matches('$')
                     .eq_ignore_ascii_case(&m.name)
         });
-        let exists = existence(host, out, &m.name, m.exists, computer.is_some());
+        let exists = existence(
+            host,
+            out,
+            "directory",
+            &m.name,
+            m.exists,
+            computer.is_some(),
+        );
         let Some(computer) = computer.filter(|_| m.exists) else {
             return exists;
         };

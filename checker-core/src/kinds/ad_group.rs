@@ -2,7 +2,8 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::{existence, in_ou};
+use crate::kinds::directory::in_ou;
+use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, includes, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -124,7 +125,7 @@ distribution group whose direct members are `adminit` and `GG_Compta`: `type` fa
             .groups
             .iter()
             .find(|g| g.name.eq_ignore_ascii_case(&m.name));
-        let exists = existence(host, out, &m.name, m.exists, group.is_some());
+        let exists = existence(host, out, "directory", &m.name, m.exists, group.is_some());
         let Some(group) = group.filter(|_| m.exists) else {
             return exists;
         };

@@ -2,7 +2,8 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::{existence, in_ou, rdn_value};
+use crate::kinds::directory::{in_ou, rdn_value};
+use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, includes, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -169,7 +170,7 @@ time: `must_change_password` and `logon_hours` fail (observed « toujours autori
             .users
             .iter()
             .find(|u| u.sam_account_name.eq_ignore_ascii_case(&m.name));
-        let exists = existence(host, out, &m.name, m.exists, user.is_some());
+        let exists = existence(host, out, "directory", &m.name, m.exists, user.is_some());
         let Some(user) = user.filter(|_| m.exists) else {
             return exists;
         };

@@ -72,28 +72,6 @@ pub(crate) fn in_ou(
     status
 }
 
-/// Records whether a directory object exists as expected (`exists: true|false` in the pack)
-/// and returns that status.
-pub(crate) fn existence(
-    host: &HostView<'_>,
-    out: &mut Vec<Evidence>,
-    path: &str,
-    expected: bool,
-    found: bool,
-) -> Status {
-    let word = |present: bool| if present { "présent" } else { "absent" };
-    let status = Status::from_bool(found == expected);
-    out.push(host.evidence(
-        "directory",
-        path,
-        "exists",
-        word(expected),
-        word(found),
-        status,
-    ));
-    status
-}
-
 #[cfg(test)]
 mod tests {
     use super::{is_within, rdn_value};

@@ -10,6 +10,7 @@ pub mod dhcp_scope;
 pub(crate) mod directory;
 pub mod dns_record;
 pub mod domain_joined;
+pub(crate) mod existence;
 pub mod file;
 pub mod firewall;
 pub mod gpo;

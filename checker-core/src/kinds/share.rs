@@ -2,6 +2,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, includes, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -104,19 +105,7 @@ The same when the share has `guest ok = yes`.
             return Status::NotAssessable;
         };
         let share = shares.iter().find(|s| s.name.eq_ignore_ascii_case(&m.name));
-        let exists = Status::from_bool(share.is_some() == m.exists);
-        out.push(host.evidence(
-            S,
-            &m.name,
-            "exists",
-            if m.exists { "présent" } else { "absent" },
-            if share.is_some() {
-                "présent"
-            } else {
-                "absent"
-            },
-            exists,
-        ));
+        let exists = existence(host, out, S, &m.name, m.exists, share.is_some());
         let Some(share) = share.filter(|_| m.exists) else {
             return exists;
         };

@@ -3,6 +3,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::existence::existence;
 use crate::kinds::kind::Kind;
 use crate::kinds::windows::same;
 use crate::pack::compile::Compile;
@@ -315,19 +316,7 @@ The same when the share permission is `Everyone: Read`: the effective right of
         let share = shares
             .iter()
             .find(|s| s.protocol == "smb" && same(&s.name, &m.name));
-        let exists = Status::from_bool(share.is_some() == m.exists);
-        out.push(host.evidence(
-            S,
-            &m.name,
-            "exists",
-            if m.exists { "présent" } else { "absent" },
-            if share.is_some() {
-                "présent"
-            } else {
-                "absent"
-            },
-            exists,
-        ));
+        let exists = existence(host, out, S, &m.name, m.exists, share.is_some());
         let Some(share) = share.filter(|_| m.exists) else {
             return exists;
         };
