@@ -129,7 +129,7 @@ fn lab_fail_fixtures_fail_the_intended_checks() {
             .checks
             .iter()
             .filter(|c| !matches!(c.outcome, Outcome::Pass))
-            .map(|c| c.id.as_str())
+            .map(|c| &*c.id)
             .collect();
         for want in *failing {
             assert!(

@@ -65,12 +65,12 @@ impl SessionSummary {
                 let relevant = !k.checks.is_empty() || k.class == Verifiability::C;
                 if relevant
                     && k.status != CritereStatus::Interview
-                    && !columns.iter().any(|c| c.id == k.id)
+                    && !columns.iter().any(|c| *c.id == *k.id)
                 {
                     columns.push(SessionColumn {
-                        id: k.id.clone(),
+                        id: k.id.to_string(),
                         class: k.class,
-                        text: k.text.clone(),
+                        text: k.text.to_string(),
                     });
                 }
             }
@@ -86,7 +86,7 @@ impl SessionSummary {
                     .map(|c| {
                         r.criteres
                             .iter()
-                            .find(|k| k.id == c.id)
+                            .find(|k| *k.id == *c.id)
                             .map(|k| SessionCell {
                                 status: k.status,
                                 percent: k.score.percent,

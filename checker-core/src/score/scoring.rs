@@ -48,7 +48,7 @@ pub(crate) fn score(
     let mut by_critere: Vec<(&str, usize)> = checks
         .iter()
         .enumerate()
-        .flat_map(|(i, c)| c.criteres.iter().map(move |k| (k.as_str(), i)))
+        .flat_map(|(i, c)| c.criteres.iter().map(move |k| (&**k, i)))
         .collect();
     by_critere.sort_unstable();
     let citing_of = |id: &str| -> &[(&str, usize)] {
@@ -99,7 +99,7 @@ pub(crate) fn score(
             });
         }
         competences.push(CompetenceScore {
-            id: cp.id.clone(),
+            id: cp.id.to_string(),
             title: cp.title.trim_end_matches('.').to_owned(),
             kind: cp.kind,
             in_profile: in_profile(cp),
@@ -117,7 +117,8 @@ pub(crate) fn score(
         .iter()
         .map(|ccp| {
             // A scored CP of this CCP: in the CCP and scored by the profile.
-            let scored = |cp: &Competence| ccp.cps.contains(&cp.id) && in_profile(cp);
+            let scored =
+                |cp: &Competence| ccp.cps.iter().any(|id| **id == *cp.id) && in_profile(cp);
             let in_ccp = checks
                 .iter()
                 .zip(check_competences)
