@@ -9,6 +9,11 @@
     reason = "a benchmark reads the clock; the library does not"
 )]
 
+/// The allocator of the binary that grades (`constat`, see `cli/src/main.rs`): measure what
+/// examiners run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use constat_checker_core::pack::load;
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
 use constat_snapshot::Snapshot;

@@ -69,7 +69,7 @@ pub fn coverage(packs: &[&Pack]) -> Option<Coverage> {
                 .iter()
                 .flat_map(|p| {
                     p.checks()
-                        .filter(|c| c.criteres.contains(&k.id))
+                        .filter(|c| c.criteres.iter().any(|id| **id == *k.id))
                         .map(|c| format!("{}/{}", p.id, c.id))
                 })
                 .collect();
@@ -80,7 +80,7 @@ pub fn coverage(packs: &[&Pack]) -> Option<Coverage> {
                 (_, false) => Assessment::MachineAndJury,
             };
             criteres.push(CritereCoverage {
-                critere: k.id.clone(),
+                critere: k.id.to_string(),
                 class: k.class,
                 scored,
                 checks,

@@ -170,7 +170,7 @@ fn lab_fail_fixtures_fail_the_intended_checks() {
             .checks
             .iter()
             .filter(|c| !matches!(c.outcome, Outcome::Pass))
-            .map(|c| c.id.as_str())
+            .map(|c| &*c.id)
             .collect();
         for want in *failing {
             assert!(
@@ -308,7 +308,7 @@ fn exam_candidate_b_fails_exactly_the_subject_mistakes() {
         let report = graded_roles(&pack(id), dirs, "fail", GRADED_AT);
         for c in &report.checks {
             let passed = matches!(c.outcome, Outcome::Pass);
-            let meant_to_fail = failing.contains(&c.id.as_str());
+            let meant_to_fail = failing.contains(&&*c.id);
             assert!(
                 !c.outcome.is_assessable() || passed != meant_to_fail,
                 "{id}/fail: {} is {} (expected {})\n{}",

@@ -8,6 +8,12 @@ use constat_cli::exit_status::ExitStatus;
 use constat_cli::{Cli, errors, run};
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc malloc: grading builds and drops many small strings per check,
+/// and glibc's free-list consolidation dominated its profile (see BENCHMARKS.md, "Checker
+/// core"). The grading benches use the same allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause

@@ -280,19 +280,20 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             .competences
             .iter()
             .any(|cp| profile.is_some_and(|p| p.scores(cp)));
+        let shared = &check.shared;
         results[i] = Some(CheckResult {
-            id: meta.id.clone(),
-            title: meta.title.clone(),
-            criteres: meta.criteres.clone(),
-            hosts: meta.hosts.clone(),
+            id: shared.id.clone(),
+            title: shared.title.clone(),
+            criteres: shared.criteres.clone(),
+            hosts: shared.hosts.clone(),
             points: meta.points,
             penalty: meta.penalty,
             outcome,
             earned,
             scored,
             evidence,
-            hint: meta.hint.clone(),
-            explanation: meta.explanation.clone(),
+            hint: shared.hint.clone(),
+            explanation: shared.explanation.clone(),
             active: meta.active,
         });
     }
@@ -310,7 +311,7 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
     let interview = checks
         .iter()
         .filter(|c| !c.scored)
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     let scores = score(referentiel, profile, &checks, &check_competences);
 
@@ -444,7 +445,7 @@ mod tests {
         let network = r
             .checks
             .iter()
-            .find(|c| c.id == "lnx-network")
+            .find(|c| &*c.id == "lnx-network")
             .expect("check");
         assert_eq!(network.outcome, Outcome::Fail);
         insta::assert_debug_snapshot!((r.variables, r.warnings, &network.evidence));

@@ -4,6 +4,7 @@ use crate::expect::CompiledExpect;
 use crate::pack::raw::{HostOs, RawCheck};
 use crate::referentiel::Referentiel;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A pack variable after validation.
 #[derive(Debug, Clone)]
@@ -43,10 +44,36 @@ pub struct CheckMeta {
     pub active: bool,
 }
 
+/// A check's metadata as reports carry it: built once at load, cloned by reference count.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedMeta {
+    pub(crate) id: Arc<str>,
+    pub(crate) title: Arc<str>,
+    pub(crate) criteres: Arc<[Arc<str>]>,
+    pub(crate) hosts: Arc<[Arc<str>]>,
+    pub(crate) hint: Option<Arc<str>>,
+    pub(crate) explanation: Option<Arc<str>>,
+}
+
+impl SharedMeta {
+    pub(crate) fn of(meta: &CheckMeta) -> Self {
+        SharedMeta {
+            id: meta.id.as_str().into(),
+            title: meta.title.as_str().into(),
+            criteres: meta.criteres.iter().map(|k| k.as_str().into()).collect(),
+            hosts: meta.hosts.iter().map(|h| h.as_str().into()).collect(),
+            hint: meta.hint.as_deref().map(Into::into),
+            explanation: meta.explanation.as_deref().map(Into::into),
+        }
+    }
+}
+
 /// One check ready to evaluate.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledCheck {
     pub(crate) meta: CheckMeta,
+    /// The metadata every report repeats, shared by them all.
+    pub(crate) shared: SharedMeta,
     /// Indexes of prerequisite checks (earlier in topological order is not required).
     pub(crate) requires: Vec<usize>,
     /// Competences of its critères (resolved once at load).

@@ -4,7 +4,7 @@
 use crate::expect::compile;
 use crate::pack::compile::Compile;
 use crate::pack::diagnostics::Diagnostics;
-use crate::pack::model::{CheckMeta, CompiledCheck, Pack, Variable};
+use crate::pack::model::{CheckMeta, CompiledCheck, Pack, SharedMeta, Variable};
 use crate::pack::raw::{HostOs, RawCheck, RawPack};
 use crate::pack::variables::resolve;
 use crate::referentiel::{self, Referentiel};
@@ -70,21 +70,23 @@ pub(crate) fn compile_checks(
             for (_, e) in &items {
                 e.runs("", &mut runs);
             }
+            let meta = CheckMeta {
+                id: c.id.value.clone(),
+                title: c.title.clone(),
+                criteres: c.criteres.iter().map(|k| k.value.clone()).collect(),
+                hosts: c.hosts.iter().map(|h| h.value.clone()).collect(),
+                points: c.points,
+                penalty: c.penalty,
+                requires: c.requires.iter().map(|r| r.value.clone()).collect(),
+                partial: c.partial,
+                changed: c.changed,
+                hint: c.hint.clone(),
+                explanation: c.explanation.clone(),
+                active: !runs.is_empty(),
+            };
             Some(CompiledCheck {
-                meta: CheckMeta {
-                    id: c.id.value.clone(),
-                    title: c.title.clone(),
-                    criteres: c.criteres.iter().map(|k| k.value.clone()).collect(),
-                    hosts: c.hosts.iter().map(|h| h.value.clone()).collect(),
-                    points: c.points,
-                    penalty: c.penalty,
-                    requires: c.requires.iter().map(|r| r.value.clone()).collect(),
-                    partial: c.partial,
-                    changed: c.changed,
-                    hint: c.hint.clone(),
-                    explanation: c.explanation.clone(),
-                    active: !runs.is_empty(),
-                },
+                shared: SharedMeta::of(&meta),
+                meta,
                 requires: c
                     .requires
                     .iter()
@@ -112,7 +114,7 @@ fn check_critere(r: &Referentiel, id: &crate::pack::span::Sp<String>, diags: &mu
             cp.id,
             cp.criteres
                 .iter()
-                .map(|k| k.id.as_str())
+                .map(|k| &*k.id)
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

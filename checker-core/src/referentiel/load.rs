@@ -69,7 +69,7 @@ mod tests {
         let (_, k) = r.critere("tssr-2023/CP2/C1").expect("CP2/C1");
         assert_eq!(k.class, Verifiability::A);
         assert_eq!(
-            k.text,
+            &*k.text,
             "Les modifications dans l'annuaire correspondent à la demande."
         );
         for p in ["titre", "ccp1", "ccp2", "lab"] {

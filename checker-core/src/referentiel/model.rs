@@ -68,8 +68,8 @@ pub enum Modality {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Competence {
-    /// Stable id (`tssr-2023/CP3`).
-    pub id: String,
+    /// Stable id (`tssr-2023/CP3`), shared with the reports.
+    pub id: std::sync::Arc<str>,
     /// Professional or transversal.
     pub kind: CompetenceKind,
     /// The CCP it belongs to (professional competences only).
@@ -103,12 +103,12 @@ pub enum Verifiability {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Critere {
-    /// Stable id (`tssr-2023/CP3/C1`).
-    pub id: String,
+    /// Stable id (`tssr-2023/CP3/C1`), shared with the reports.
+    pub id: std::sync::Arc<str>,
     /// Verifiability class.
     pub class: Verifiability,
-    /// Verbatim French text.
-    pub text: String,
+    /// Verbatim French text, shared with the reports.
+    pub text: std::sync::Arc<str>,
     /// Remark on the source of the text, when it is not the usual one.
     #[serde(default)]
     pub note: Option<String>,
@@ -143,14 +143,14 @@ pub struct Correspondence {
 impl Referentiel {
     /// The competence with this id.
     pub fn competence(&self, id: &str) -> Option<&Competence> {
-        self.competences.iter().find(|c| c.id == id)
+        self.competences.iter().find(|c| &*c.id == id)
     }
 
     /// The critère with this id and the competence that holds it.
     pub fn critere(&self, id: &str) -> Option<(&Competence, &Critere)> {
         self.competences
             .iter()
-            .find_map(|c| c.criteres.iter().find(|k| k.id == id).map(|k| (c, k)))
+            .find_map(|c| c.criteres.iter().find(|k| &*k.id == id).map(|k| (c, k)))
     }
 
     /// The profile with this id.
@@ -170,6 +170,7 @@ impl Profile {
     /// Whether the profile scores this competence. Transversal competences are assessed
     /// through the professional ones, so they are in scope in every profile.
     pub fn scores(&self, competence: &Competence) -> bool {
-        competence.kind == CompetenceKind::Transversale || self.scored.contains(&competence.id)
+        competence.kind == CompetenceKind::Transversale
+            || self.scored.iter().any(|cp| **cp == *competence.id)
     }
 }

@@ -151,7 +151,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         .criteres
         .iter()
         .filter(|k| k.status == CritereStatus::Jury)
-        .map(|k| k.id.as_str())
+        .map(|k| &*k.id)
         .collect();
     let _ = writeln!(
         out,

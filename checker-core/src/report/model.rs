@@ -8,6 +8,7 @@ use crate::referentiel::{CompetenceKind, Verifiability};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Version of the report format. Bump on any change an older reader would misread.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -149,17 +150,20 @@ impl Outcome {
     }
 }
 
+// The check's metadata (id, title, critères, hosts, hint, explanation) is shared with the
+// compiled pack (`Arc`), not copied per report; it serializes as plain strings. (A plain
+// comment: doc comments end up in `schemas/report.schema.json`.)
 /// One check's result with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
     /// Check id.
-    pub id: String,
+    pub id: Arc<str>,
     /// French title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Critère ids.
-    pub criteres: Vec<String>,
+    pub criteres: Arc<[Arc<str>]>,
     /// Host roles.
-    pub hosts: Vec<String>,
+    pub hosts: Arc<[Arc<str>]>,
     /// Points at stake.
     pub points: f64,
     /// Penalty when it fails.
@@ -173,9 +177,9 @@ pub struct CheckResult {
     /// Per-property evidence.
     pub evidence: Vec<Evidence>,
     /// Hint for learners.
-    pub hint: Option<String>,
+    pub hint: Option<Arc<str>>,
     /// Explanation for examiners.
-    pub explanation: Option<String>,
+    pub explanation: Option<Arc<str>>,
     /// An active test: the CLI ran a script for it (`--active-tests`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub active: bool,
@@ -206,21 +210,22 @@ pub enum CritereStatus {
     Interview,
 }
 
+// Ids and text are shared with the référentiel and the pack (`Arc`).
 /// Score of one critère.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CritereScore {
     /// Critère id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Verbatim text.
-    pub text: String,
+    pub text: Arc<str>,
     /// Verifiability class.
     pub class: Verifiability,
     /// Competence id.
-    pub competence: String,
+    pub competence: Arc<str>,
     /// How to read it.
     pub status: CritereStatus,
     /// Checks citing it.
-    pub checks: Vec<String>,
+    pub checks: Vec<Arc<str>>,
     /// How many of them could be assessed (coverage).
     pub assessable: usize,
     /// Indicative score.

@@ -99,12 +99,12 @@ impl SessionSummary {
                 let relevant = !k.checks.is_empty() || k.class == Verifiability::C;
                 if relevant
                     && k.status != CritereStatus::Interview
-                    && !columns.iter().any(|c| c.id == k.id)
+                    && !columns.iter().any(|c| *c.id == *k.id)
                 {
                     columns.push(SessionColumn {
-                        id: k.id.clone(),
+                        id: k.id.to_string(),
                         class: k.class,
-                        text: k.text.clone(),
+                        text: k.text.to_string(),
                     });
                 }
             }
@@ -120,7 +120,7 @@ impl SessionSummary {
                     .map(|c| {
                         r.criteres
                             .iter()
-                            .find(|k| k.id == c.id)
+                            .find(|k| *k.id == *c.id)
                             .map(|k| SessionCell {
                                 status: k.status,
                                 percent: k.score.percent,
@@ -171,7 +171,7 @@ fn coverage(reports: &[Report]) -> Vec<CoverageLine> {
                         if several {
                             format!("{}/{c}", p.pack.id)
                         } else {
-                            c.clone()
+                            c.to_string()
                         }
                     }));
                 }
@@ -183,8 +183,8 @@ fn coverage(reports: &[Report]) -> Vec<CoverageLine> {
                 (_, false) => CoverageAssessment::MachineAndJury,
             };
             CoverageLine {
-                id: k.id.clone(),
-                text: k.text.clone(),
+                id: k.id.to_string(),
+                text: k.text.to_string(),
                 class: k.class,
                 scored,
                 checks,

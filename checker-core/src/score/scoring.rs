@@ -48,7 +48,7 @@ pub(crate) fn score(
     let mut by_critere: Vec<(&str, usize)> = checks
         .iter()
         .enumerate()
-        .flat_map(|(i, c)| c.criteres.iter().map(move |k| (k.as_str(), i)))
+        .flat_map(|(i, c)| c.criteres.iter().map(move |k| (&**k, i)))
         .collect();
     by_critere.sort_unstable();
     let citing_of = |id: &str| -> &[(&str, usize)] {
@@ -62,6 +62,7 @@ pub(crate) fn score(
     // Which checks cite a critère of the current competence; reused between competences.
     let mut in_cp = vec![false; checks.len()];
     for cp in &r.competences {
+        let cp_in_profile = in_profile(cp);
         in_cp.iter_mut().for_each(|m| *m = false);
         let mut covered = 0;
         for k in &cp.criteres {
@@ -78,7 +79,7 @@ pub(crate) fn score(
             if assessable > 0 {
                 covered += 1;
             }
-            let status = if !in_profile(cp) {
+            let status = if !cp_in_profile {
                 CritereStatus::Interview
             } else if k.class == Verifiability::C || assessable == 0 {
                 CritereStatus::Jury
@@ -99,10 +100,10 @@ pub(crate) fn score(
             });
         }
         competences.push(CompetenceScore {
-            id: cp.id.clone(),
+            id: cp.id.to_string(),
             title: cp.title.trim_end_matches('.').to_owned(),
             kind: cp.kind,
-            in_profile: in_profile(cp),
+            in_profile: cp_in_profile,
             criteres_covered: covered,
             criteres_total: cp.criteres.len(),
             score: sum(checks
@@ -116,12 +117,24 @@ pub(crate) fn score(
         .ccps
         .iter()
         .map(|ccp| {
-            // A scored CP of this CCP: in the CCP and scored by the profile.
-            let scored = |cp: &Competence| ccp.cps.contains(&cp.id) && in_profile(cp);
+            // The scored CPs of this CCP (in the CCP and scored by the profile), by position in
+            // the référentiel: decided once per CCP, then checks are matched by address
+            // instead of comparing id strings per check and competence.
+            let scored: Vec<bool> = r
+                .competences
+                .iter()
+                .map(|cp| ccp.cps.iter().any(|id| **id == *cp.id) && in_profile(cp))
+                .collect();
+            let is_scored = |cp: &Competence| {
+                r.competences
+                    .iter()
+                    .zip(&scored)
+                    .any(|(c, &s)| s && std::ptr::eq(c, cp))
+            };
             let in_ccp = checks
                 .iter()
                 .zip(check_competences)
-                .filter(|(_, cps)| cps.iter().any(|cp| scored(cp)))
+                .filter(|(_, cps)| cps.iter().any(|cp| is_scored(cp)))
                 .map(|(c, _)| c);
             CcpScore {
                 id: ccp.id.clone(),
