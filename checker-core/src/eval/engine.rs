@@ -76,8 +76,8 @@ fn evaluate_pair(
                 section: Cow::Borrowed(""),
                 path: role.to_owned(),
                 property: Cow::Borrowed("host"),
-                expected: "joignable".to_owned(),
-                actual: format!("injoignable : {cause}"),
+                expected: Cow::Borrowed("joignable"),
+                actual: format!("injoignable : {cause}").into(),
                 status: Status::NotAssessable,
             });
             return (Status::NotAssessable, 0.0);
@@ -88,8 +88,8 @@ fn evaluate_pair(
                 section: Cow::Borrowed(""),
                 path: role.to_owned(),
                 property: Cow::Borrowed("host"),
-                expected: "observé".to_owned(),
-                actual: "aucun snapshot fourni pour ce rôle".to_owned(),
+                expected: Cow::Borrowed("observé"),
+                actual: Cow::Borrowed("aucun snapshot fourni pour ce rôle"),
                 status: Status::NotAssessable,
             });
             return (Status::NotAssessable, 0.0);
@@ -105,8 +105,8 @@ fn evaluate_pair(
             section: Cow::Borrowed(""),
             path: role.to_owned(),
             property: Cow::Borrowed("changed"),
-            expected: "absent au début".to_owned(),
-            actual: "pas d'état initial pour comparer".to_owned(),
+            expected: Cow::Borrowed("absent au début"),
+            actual: Cow::Borrowed("pas d'état initial pour comparer"),
             status: Status::NotAssessable,
         });
         return (Status::NotAssessable, 0.0);
@@ -123,8 +123,8 @@ fn evaluate_pair(
         section: Cow::Borrowed(""),
         path: role.to_owned(),
         property: Cow::Borrowed("changed"),
-        expected: "absent au début".to_owned(),
-        actual: actual.to_owned(),
+        expected: Cow::Borrowed("absent au début"),
+        actual: Cow::Borrowed(actual),
         status: s,
     });
     (s, if s == Status::Pass { 1.0 } else { 0.0 })

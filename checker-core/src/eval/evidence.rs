@@ -38,8 +38,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Evidence {
     // Host and section (and below, property) are shared or borrowed rather than allocated
-    // per line: a host's lines share one `Arc`, and kinds name sections and most properties
-    // with constants. The JSON is the same strings.
+    // per line: a host's lines share one `Arc`, and kinds name sections, most properties
+    // and many expected/actual words (`présent`, `absent`) with constants. The JSON is the same strings.
     /// Host role it was read on.
     pub host: Arc<str>,
     /// Snapshot section.
@@ -49,9 +49,9 @@ pub struct Evidence {
     /// Property compared (`exists`, `shell`, `mode`).
     pub property: Cow<'static, str>,
     /// What the pack expects (hidden from learners).
-    pub expected: String,
+    pub expected: Cow<'static, str>,
     /// What was observed (or why it could not be).
-    pub actual: String,
+    pub actual: Cow<'static, str>,
     /// Verdict for this property.
     pub status: Status,
 }

@@ -38,8 +38,8 @@ impl<'a> HostView<'a> {
         section: impl Into<Cow<'static, str>>,
         path: &str,
         property: impl Into<Cow<'static, str>>,
-        expected: impl Into<String>,
-        actual: impl Into<String>,
+        expected: impl Into<Cow<'static, str>>,
+        actual: impl Into<Cow<'static, str>>,
         status: Status,
     ) -> Evidence {
         Evidence {

@@ -27,8 +27,8 @@ pub(crate) fn text_property(
         at.0,
         at.1,
         name,
-        expected,
-        actual.unwrap_or("(absent)"),
+        expected.to_owned(),
+        actual.unwrap_or("(absent)").to_owned(),
         status,
     ));
     status
