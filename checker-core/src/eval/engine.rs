@@ -49,10 +49,10 @@ fn not_assessable_reason(evidence: &[Evidence]) -> String {
         .map_or_else(
             || "non évaluable".to_owned(),
             |e| {
-                let what = if e.section.is_empty() {
-                    e.path.clone()
+                let what: &str = if e.section.is_empty() {
+                    &e.path
                 } else {
-                    e.section.clone()
+                    &e.section
                 };
                 format!("{} ({what}) : {}", e.host, e.actual)
             },
@@ -72,24 +72,24 @@ fn evaluate_pair(
         Some(HostState::Observed(v)) => v,
         Some(HostState::Unreachable(cause)) => {
             evidence.push(Evidence {
-                host: role.to_owned(),
-                section: String::new(),
+                host: role.into(),
+                section: Cow::Borrowed(""),
                 path: role.to_owned(),
-                property: "host".to_owned(),
-                expected: "joignable".to_owned(),
-                actual: format!("injoignable : {cause}"),
+                property: Cow::Borrowed("host"),
+                expected: Cow::Borrowed("joignable"),
+                actual: format!("injoignable : {cause}").into(),
                 status: Status::NotAssessable,
             });
             return (Status::NotAssessable, 0.0);
         }
         _ => {
             evidence.push(Evidence {
-                host: role.to_owned(),
-                section: String::new(),
+                host: role.into(),
+                section: Cow::Borrowed(""),
                 path: role.to_owned(),
-                property: "host".to_owned(),
-                expected: "observé".to_owned(),
-                actual: "aucun snapshot fourni pour ce rôle".to_owned(),
+                property: Cow::Borrowed("host"),
+                expected: Cow::Borrowed("observé"),
+                actual: Cow::Borrowed("aucun snapshot fourni pour ce rôle"),
                 status: Status::NotAssessable,
             });
             return (Status::NotAssessable, 0.0);
@@ -101,12 +101,12 @@ fn evaluate_pair(
     }
     let Some(HostState::Observed(before)) = start.by_role.get(role) else {
         evidence.push(Evidence {
-            host: role.to_owned(),
-            section: String::new(),
+            host: role.into(),
+            section: Cow::Borrowed(""),
             path: role.to_owned(),
-            property: "changed".to_owned(),
-            expected: "absent au début".to_owned(),
-            actual: "pas d'état initial pour comparer".to_owned(),
+            property: Cow::Borrowed("changed"),
+            expected: Cow::Borrowed("absent au début"),
+            actual: Cow::Borrowed("pas d'état initial pour comparer"),
             status: Status::NotAssessable,
         });
         return (Status::NotAssessable, 0.0);
@@ -119,12 +119,12 @@ fn evaluate_pair(
         Status::NotAssessable => (Status::NotAssessable, "état initial non évaluable"),
     };
     evidence.push(Evidence {
-        host: role.to_owned(),
-        section: String::new(),
+        host: role.into(),
+        section: Cow::Borrowed(""),
         path: role.to_owned(),
-        property: "changed".to_owned(),
-        expected: "absent au début".to_owned(),
-        actual: actual.to_owned(),
+        property: Cow::Borrowed("changed"),
+        expected: Cow::Borrowed("absent au début"),
+        actual: Cow::Borrowed(actual),
         status: s,
     });
     (s, if s == Status::Pass { 1.0 } else { 0.0 })
@@ -208,6 +208,10 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
         ));
         referentiel.profile(&pack.profile)
     });
+    // The profile's position in the référentiel: each check knows, from load, whether each
+    // profile scores it.
+    let profile_index =
+        profile.and_then(|p| referentiel.profiles.iter().position(|q| std::ptr::eq(q, p)));
     let end = hosts_of(pack, input, now, false);
     let start = hosts_of(pack, input, now, true);
 
@@ -276,10 +280,9 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             },
             other => other,
         };
-        let scored = check
-            .competences
-            .iter()
-            .any(|cp| profile.is_some_and(|p| p.scores(cp)));
+        let scored = profile_index
+            .and_then(|j| check.scored_in.get(j).copied())
+            .unwrap_or(false);
         let shared = &check.shared;
         results[i] = Some(CheckResult {
             id: shared.id.clone(),

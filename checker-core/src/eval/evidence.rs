@@ -2,6 +2,8 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Outcome of one property, of one expectation, or of one host.
 #[derive(
@@ -35,18 +37,21 @@ impl Status {
 /// One property compared: expected, actual, where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Evidence {
+    // Host and section (and below, property) are shared or borrowed rather than allocated
+    // per line: a host's lines share one `Arc`, and kinds name sections, most properties
+    // and many expected/actual words (`présent`, `absent`) with constants. The JSON is the same strings.
     /// Host role it was read on.
-    pub host: String,
+    pub host: Arc<str>,
     /// Snapshot section.
-    pub section: String,
+    pub section: Cow<'static, str>,
     /// The object inside the section (`alice`, `/etc/ssh/sshd_config`, `22/tcp`).
     pub path: String,
     /// Property compared (`exists`, `shell`, `mode`).
-    pub property: String,
+    pub property: Cow<'static, str>,
     /// What the pack expects (hidden from learners).
-    pub expected: String,
+    pub expected: Cow<'static, str>,
     /// What was observed (or why it could not be).
-    pub actual: String,
+    pub actual: Cow<'static, str>,
     /// Verdict for this property.
     pub status: Status,
 }

@@ -6,12 +6,15 @@ use constat_snapshot::packages::Package;
 use constat_snapshot::section::Section;
 use constat_snapshot::services::Service;
 use constat_snapshot::users::{Group, User};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One observed host, as the kinds see it.
 pub(crate) struct HostView<'a> {
-    pub(crate) role: &'a str,
+    /// The host role, shared by the evidence lines of this host.
+    role: Arc<str>,
     pub(crate) snapshot: &'a Snapshot,
     /// Grading time (Unix seconds), for ages ("archive younger than N hours").
     pub(crate) now: Option<i64>,
@@ -21,28 +24,29 @@ pub(crate) struct HostView<'a> {
 impl<'a> HostView<'a> {
     pub(crate) fn new(role: &'a str, snapshot: &'a Snapshot, now: Option<i64>) -> Self {
         HostView {
-            role,
+            role: role.into(),
             snapshot,
             now,
             packages_sorted: OnceCell::new(),
         }
     }
 
-    /// Evidence line on this host.
+    /// Evidence line on this host. `section` and `property` are borrowed when the kind
+    /// names them with constants (a `String` otherwise: no allocation per line for them).
     pub(crate) fn evidence(
         &self,
-        section: &str,
+        section: impl Into<Cow<'static, str>>,
         path: &str,
-        property: &str,
-        expected: impl Into<String>,
-        actual: impl Into<String>,
+        property: impl Into<Cow<'static, str>>,
+        expected: impl Into<Cow<'static, str>>,
+        actual: impl Into<Cow<'static, str>>,
         status: Status,
     ) -> Evidence {
         Evidence {
-            host: self.role.to_owned(),
-            section: section.to_owned(),
+            host: Arc::clone(&self.role),
+            section: section.into(),
             path: path.to_owned(),
-            property: property.to_owned(),
+            property: property.into(),
             expected: expected.into(),
             actual: actual.into(),
             status,
@@ -52,7 +56,7 @@ impl<'a> HostView<'a> {
     /// The data of a section, or one not-assessable evidence line saying why it is missing.
     pub(crate) fn section<'s, T>(
         &self,
-        name: &str,
+        name: &'static str,
         path: &str,
         section: &'s Section<T>,
         out: &mut Vec<Evidence>,
@@ -98,9 +102,7 @@ impl<'a> HostView<'a> {
     /// says), a scan otherwise.
     pub(crate) fn package(&self, name: &str) -> Option<&'a Package> {
         let list = &self.snapshot.sections.packages.data()?.installed;
-        let sorted = *self
-            .packages_sorted
-            .get_or_init(|| list.is_sorted_by(|a, b| a.name <= b.name));
+        let sorted = *self.packages_sorted.get_or_init(|| names_sorted(list));
         if sorted {
             list.binary_search_by(|p| p.name.as_str().cmp(name))
                 .ok()
@@ -119,9 +121,7 @@ impl<'a> HostView<'a> {
             .packages
             .data()
             .map_or(&[], |p| p.installed.as_slice());
-        let sorted = *self
-            .packages_sorted
-            .get_or_init(|| list.is_sorted_by(|a, b| a.name <= b.name));
+        let sorted = *self.packages_sorted.get_or_init(|| names_sorted(list));
         let (start, end) = if sorted {
             (
                 list.partition_point(|p| p.name.as_str() < name),
@@ -146,6 +146,26 @@ impl<'a> HostView<'a> {
     }
 }
 
+/// Whether the packages are sorted by name (byte order, duplicates allowed). Once per host
+/// view, so compared inline: names are short and share prefixes (`lib…`), and a `memcmp`
+/// call per pair cost more than the comparison (see BENCHMARKS.md, session perf4).
+fn names_sorted(list: &[Package]) -> bool {
+    list.windows(2).all(|w| match w {
+        [a, b] => bytes_le(a.name.as_bytes(), b.name.as_bytes()),
+        _ => true,
+    })
+}
+
+/// `a <= b` in byte order, as `[u8]`'s `Ord`.
+fn bytes_le(a: &[u8], b: &[u8]) -> bool {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x < y;
+        }
+    }
+    a.len() <= b.len()
+}
+
 /// What the engine knows about each role of a candidate.
 pub(crate) enum HostState<'a> {
     Observed(Box<HostView<'a>>),
@@ -156,4 +176,35 @@ pub(crate) enum HostState<'a> {
 /// Every host of one candidate, by role (cross-host checks read several).
 pub(crate) struct Hosts<'a> {
     pub(crate) by_role: BTreeMap<&'a str, HostState<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bytes_le;
+
+    #[test]
+    fn inline_comparison_is_byte_order() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abd",
+            "b",
+            "lib",
+            "libc6",
+            "libc6-dev",
+            "é",
+            "z",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    bytes_le(a.as_bytes(), b.as_bytes()),
+                    a <= b,
+                    "{a:?} <= {b:?}"
+                );
+            }
+        }
+    }
 }

@@ -415,7 +415,7 @@ pub(crate) fn evaluate_fact(
                 Some("collected") => select(&snapshot.sections, &f.data_path, &mut nodes),
                 None => {
                     out.push(host.evidence(
-                        section,
+                        section.to_owned(),
                         &f.text,
                         "section",
                         "collected",
@@ -438,7 +438,7 @@ pub(crate) fn evaluate_fact(
                     );
                     let cause = cause.first().map(as_text).unwrap_or_default();
                     out.push(host.evidence(
-                        section,
+                        section.to_owned(),
                         &f.text,
                         "section",
                         "collected",
@@ -467,7 +467,7 @@ pub(crate) fn evaluate_fact(
             };
             let status = Status::from_bool(c.holds(n as f64));
             out.push(host.evidence(
-                &f.root,
+                f.root.clone(),
                 &f.text,
                 "count",
                 c.describe(),
@@ -513,7 +513,14 @@ pub(crate) fn evaluate_fact(
         Operator::Exists(_) => "exists",
         Operator::Count(_) => "count",
     };
-    out.push(host.evidence(&f.root, &f.text, property, expected, show(&nodes), status));
+    out.push(host.evidence(
+        f.root.clone(),
+        &f.text,
+        property,
+        expected,
+        show(&nodes),
+        status,
+    ));
     status
 }
 

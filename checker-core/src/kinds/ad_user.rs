@@ -174,18 +174,19 @@ time: `must_change_password` and `logon_hours` fail (observed « toujours autori
         let Some(user) = user.filter(|_| m.exists) else {
             return exists;
         };
-        let flag = |out: &mut Vec<Evidence>, name: &str, expected: Option<bool>, actual: bool| {
-            property(
-                host,
-                out,
-                S,
-                &m.name,
-                name,
-                expected.as_ref(),
-                Some(&actual),
-                bool::to_string,
-            )
-        };
+        let flag =
+            |out: &mut Vec<Evidence>, name: &'static str, expected: Option<bool>, actual: bool| {
+                property(
+                    host,
+                    out,
+                    S,
+                    &m.name,
+                    name,
+                    expected.as_ref(),
+                    Some(&actual),
+                    bool::to_string,
+                )
+            };
         let mut status = in_ou(host, out, &m.name, m.ou.as_ref(), &user.ou_dn);
         status = status.and(flag(out, "enabled", m.enabled, user.enabled));
         status = status.and(flag(
@@ -207,7 +208,7 @@ time: `must_change_password` and `logon_hours` fail (observed « toujours autori
             out.push(host.evidence(
                 S,
                 &m.name,
-                key,
+                (*key).to_owned(),
                 expected.clone(),
                 actual.unwrap_or("(absent)").to_owned(),
                 st,

@@ -8,7 +8,7 @@ use crate::eval::host::HostView;
 pub(crate) fn existence(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
-    section: &str,
+    section: &'static str,
     path: &str,
     expected: bool,
     found: bool,

@@ -419,7 +419,7 @@ fn check_registry(
             )
         }
     };
-    out.push(host.evidence("gpos", path, &name, expected, actual, status));
+    out.push(host.evidence("gpos", path, name, expected, actual, status));
     status
 }
 
@@ -468,7 +468,7 @@ fn check_security(
     out.push(host.evidence(
         "gpos",
         path,
-        &format!("security [{section}] {key}"),
+        format!("security [{section}] {key}"),
         value.to_owned(),
         actual.unwrap_or_else(|| "(absent)".to_owned()),
         status,
@@ -514,7 +514,7 @@ fn check_drive(
                 .collect::<Vec<_>>()
                 .join(" ; ")
         };
-        out.push(host.evidence("gpos", path, &name, expected, actual, Status::Fail));
+        out.push(host.evidence("gpos", path, name, expected, actual, Status::Fail));
         return Status::Fail;
     };
     let mut actual = format!("{letter}: → {}", drive.path.as_deref().unwrap_or("?"));
@@ -536,7 +536,7 @@ fn check_drive(
             }
         }
     }
-    out.push(host.evidence("gpos", path, &name, expected, actual, status));
+    out.push(host.evidence("gpos", path, name, expected, actual, status));
     status
 }
 

@@ -34,9 +34,9 @@ pub(crate) trait Kind {
 pub(crate) fn property<T: PartialEq + std::fmt::Debug>(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
-    section: &str,
+    section: &'static str,
     path: &str,
-    name: &str,
+    name: &'static str,
     expected: Option<&T>,
     actual: Option<&T>,
     show: impl Fn(&T) -> String,
@@ -61,9 +61,9 @@ pub(crate) fn property<T: PartialEq + std::fmt::Debug>(
 pub(crate) fn includes(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
-    section: &str,
+    section: &'static str,
     path: &str,
-    name: &str,
+    name: &'static str,
     expected: &[String],
     actual: &[&str],
 ) -> Status {

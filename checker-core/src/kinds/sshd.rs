@@ -97,7 +97,7 @@ The same when `permitrootlogin yes` is effective.
             } else {
                 format!("{}{origin}", values.join(", "))
             };
-            out.push(host.evidence(S, "sshd_config", key, want.clone(), actual, s));
+            out.push(host.evidence(S, "sshd_config", key.clone(), want.clone(), actual, s));
             status = status.and(s);
         }
         status

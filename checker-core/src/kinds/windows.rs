@@ -14,8 +14,8 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
 pub(crate) fn text_property(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
-    at: (&str, &str),
-    name: &str,
+    at: (&'static str, &str),
+    name: &'static str,
     expected: Option<&str>,
     actual: Option<&str>,
 ) -> Status {
@@ -27,8 +27,8 @@ pub(crate) fn text_property(
         at.0,
         at.1,
         name,
-        expected,
-        actual.unwrap_or("(absent)"),
+        expected.to_owned(),
+        actual.unwrap_or("(absent)").to_owned(),
         status,
     ));
     status
@@ -38,8 +38,8 @@ pub(crate) fn text_property(
 pub(crate) fn bool_property(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
-    at: (&str, &str),
-    name: &str,
+    at: (&'static str, &str),
+    name: &'static str,
     expected: Option<bool>,
     actual: Option<bool>,
 ) -> Status {
@@ -62,8 +62,8 @@ pub(crate) fn bool_property(
 pub(crate) fn within_hours(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
-    at: (&str, &str),
-    name: &str,
+    at: (&'static str, &str),
+    name: &'static str,
     hours: Option<u32>,
     time: Option<&str>,
 ) -> Status {
@@ -107,7 +107,11 @@ pub(crate) fn listed<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 /// On a Linux host, records why a Windows-only expectation cannot be assessed there.
-pub(crate) fn on_linux(host: &HostView<'_>, out: &mut Vec<Evidence>, at: (&str, &str)) -> bool {
+pub(crate) fn on_linux(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    at: (&'static str, &str),
+) -> bool {
     let linux = host.snapshot.host.os.family == OsFamily::Linux;
     if linux {
         out.push(host.evidence(

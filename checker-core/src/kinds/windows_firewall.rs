@@ -65,7 +65,7 @@ fn action_property(
     host: &HostView<'_>,
     out: &mut Vec<Evidence>,
     path: &str,
-    name: &str,
+    name: &'static str,
     expected: Option<DefaultAction>,
     actual: Option<&str>,
     fallback: DefaultAction,

@@ -110,7 +110,7 @@ fn compare(
     const S: &str = "firewall";
     let path = format!("{}/{}", chain.name, rule.raw);
     let mut status = Status::Pass;
-    let mut line = |name: &str, expected: String, actual: String, s: Status| {
+    let mut line = |name: &'static str, expected: String, actual: String, s: Status| {
         out.push(host.evidence(S, &path, name, expected, actual, s));
         status = status.and(s);
     };

@@ -391,7 +391,7 @@ The same when the share permission is `Everyone: Read`: the effective right of
             out.push(host.evidence(
                 S,
                 &format!("{}/{principal}", m.name),
-                &format!("access ({what})"),
+                format!("access ({what})"),
                 right.word(),
                 if unknown {
                     format!("ACL non collectée ({shown})")

@@ -78,6 +78,8 @@ pub(crate) struct CompiledCheck {
     pub(crate) requires: Vec<usize>,
     /// Competences of its critères (resolved once at load).
     pub(crate) competences: Vec<&'static crate::referentiel::Competence>,
+    /// Whether each profile of the référentiel (by position) scores it (decided at load).
+    pub(crate) scored_in: Vec<bool>,
     /// One expectation per `for_each` item (or one), with the item label.
     pub(crate) items: Vec<(Option<String>, CompiledExpect)>,
 }

@@ -93,6 +93,7 @@ pub(crate) fn compile_checks(
                     .filter_map(|r| ids.get(&r.value).copied())
                     .collect(),
                 competences: Vec::new(),
+                scored_in: Vec::new(),
                 items,
             })
         })
@@ -397,7 +398,8 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     })
 }
 
-/// Fills each check's competences from its critères.
+/// Fills each check's competences from its critères, and whether each profile of the
+/// référentiel scores it.
 pub(crate) fn resolve_competences(r: &'static Referentiel, checks: &mut [CompiledCheck]) {
     for c in checks {
         let mut cps: Vec<&'static crate::referentiel::Competence> = Vec::new();
@@ -408,6 +410,11 @@ pub(crate) fn resolve_competences(r: &'static Referentiel, checks: &mut [Compile
                 cps.push(cp);
             }
         }
+        c.scored_in = r
+            .profiles
+            .iter()
+            .map(|p| cps.iter().any(|cp| p.scores(cp)))
+            .collect();
         c.competences = cps;
     }
 }
