@@ -16,10 +16,13 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use constat_checker_core::pack::load;
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+use constat_checker_core::{GradeOptions, grade};
 use constat_snapshot::Snapshot;
-use std::collections::BTreeMap;
 use std::time::Instant;
+
+#[path = "support/candidates.rs"]
+mod support;
+use support::candidates;
 
 const CANDIDATES: usize = 1_000;
 const RUNS: usize = 5;
@@ -78,24 +81,7 @@ fn main() {
     let pack = load("bench.yaml", &pack_text()).unwrap_or_else(|d| panic!("{d:#?}"));
     let base = Snapshot::from_json(include_str!("../tests/fixtures/snapshots/linux-lab.json"))
         .expect("fixture");
-    let candidates: Vec<CandidateInput> = (0..CANDIDATES)
-        .map(|n| {
-            let mut s = base.clone();
-            s.host.hostname = format!("srv-{n:04}");
-            CandidateInput {
-                id: format!("{n:04}"),
-                name: None,
-                variables: BTreeMap::new(),
-                hosts: BTreeMap::from([(
-                    "linux".to_owned(),
-                    HostObservation {
-                        end: Observed::Snapshot(Box::new(s)),
-                        start: None,
-                    },
-                )]),
-            }
-        })
-        .collect();
+    let candidates = candidates(&base, "linux", "srv", CANDIDATES);
     let options = GradeOptions {
         graded_at: "2026-11-23T17:35:00Z".to_owned(),
         profile: None,
