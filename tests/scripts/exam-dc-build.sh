@@ -13,27 +13,7 @@ IP=10.205.0.10
 LAB_IPS=(10.205.1.10 10.205.2.10)
 PASS='Passw0rd!TSSR'
 A=(-H "ldap://$IP" -U "Administrator%$PASS")
-UNSHARE_PID=
-cleanup() {
-  if [ -n "$UNSHARE_PID" ] && [ -e "/proc/$UNSHARE_PID" ]; then
-    C=$(ps --ppid "$UNSHARE_PID" -o pid= | tr -d ' ' || true)
-    [ -n "$C" ] && kill -TERM "$C" 2>/dev/null || true
-    for _ in $(seq 50); do [ -e "/proc/$UNSHARE_PID" ] || break; sleep 0.2; done
-    kill -KILL "$UNSHARE_PID" 2>/dev/null || true
-  fi
-  ip netns del "$NS" 2>/dev/null || true
-  rm -rf "/etc/netns/$NS"
-}
-trap cleanup EXIT
-in_ns() { ip netns exec "$NS" "$@"; }
-
-ip netns add "$NS"
-ip -n "$NS" link add vn-dc type veth peer name vn-peer
-ip -n "$NS" link set vn-peer up
-ip -n "$NS" addr add $IP/24 dev vn-dc
-ip -n "$NS" link set vn-dc up
-ip -n "$NS" link set lo up
-mkdir -p "/etc/netns/$NS" && printf 'nameserver %s\nsearch tssr.lan\n' $IP > "/etc/netns/$NS/resolv.conf"
+. "$(cd "$(dirname "$0")" && pwd)/dc-netns.sh"
 
 rm -rf "$DIR"
 in_ns samba-tool domain provision --targetdir="$DIR" \

@@ -119,9 +119,11 @@ fn cached_archive(options: &DcOptions) -> Result<(PathBuf, PathBuf), String> {
         std::fs::read(&script_path).map_err(|e| format!("{}: {e}", script_path.display()))?;
     let helper =
         std::fs::read(script_path.with_file_name("make_registry_pol.py")).unwrap_or_default();
+    let netns_lib = std::fs::read(script_path.with_file_name("dc-netns.sh")).unwrap_or_default();
     let hash = script
         .iter()
         .chain(&helper)
+        .chain(&netns_lib)
         .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
         });

@@ -337,6 +337,9 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
     ous.sort_by_key(|o| (o.dn.matches(',').count(), lower(&o.dn)));
     for gpo in &mut gpos {
         gpo.linked_to = linked.remove(&gpo.guid).unwrap_or_default();
+        // The search order of OUs is the DC's, not stable between two DCs: sort like the OUs.
+        gpo.linked_to
+            .sort_by_key(|dn| (dn.matches(',').count(), lower(dn)));
     }
     gpos.sort_by_key(|g| (g.display_name.to_ascii_lowercase(), g.guid.clone()));
 
