@@ -86,6 +86,54 @@ macro_rules! nothing {
     };
 }
 
+macro_rules! ignore_scalars {
+    ($($method:ident: $ty:ty),*) => {
+        $(fn $method(self, _: $ty) -> Result<bool, Stop> {
+            Ok(false)
+        })*
+    };
+}
+
+/// The question serializers only look at scalars and structs: a list or a map stops them.
+macro_rules! refuse_lists_and_maps {
+    () => {
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
+            Err(Stop)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Stop> {
+            Err(Stop)
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, Stop> {
+            Err(Stop)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Stop> {
+            Err(Stop)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Stop> {
+            Err(Stop)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Stop> {
+            Err(Stop)
+        }
+    };
+}
+
 impl ser::Serializer for ScalarIs<'_> {
     type Ok = bool;
     type Error = Stop;
@@ -138,41 +186,8 @@ impl ser::Serializer for ScalarIs<'_> {
     ) -> Result<bool, Stop> {
         Ok(false)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Stop> {
-        Err(Stop)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Stop> {
-        Err(Stop)
-    }
+    refuse_lists_and_maps!();
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Stop> {
-        Err(Stop)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Stop> {
         Err(Stop)
     }
 }
@@ -190,42 +205,9 @@ impl<'k> ser::Serializer for FieldIs<'k> {
 
     nothing!(bool; serialize_none, serialize_unit);
 
-    fn serialize_bool(self, _: bool) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_i8(self, _: i8) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_i16(self, _: i16) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_i32(self, _: i32) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_i64(self, _: i64) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_u8(self, _: u8) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_u16(self, _: u16) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_u32(self, _: u32) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_u64(self, _: u64) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_f32(self, _: f32) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_f64(self, _: f64) -> Result<bool, Stop> {
-        Ok(false)
-    }
-    fn serialize_char(self, _: char) -> Result<bool, Stop> {
-        Ok(false)
-    }
+    ignore_scalars!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32,
+        serialize_f64: f64, serialize_char: char);
     fn serialize_str(self, _: &str) -> Result<bool, Stop> {
         Ok(false)
     }
@@ -262,46 +244,13 @@ impl<'k> ser::Serializer for FieldIs<'k> {
     ) -> Result<bool, Stop> {
         Ok(false)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Stop> {
-        Err(Stop)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Stop> {
-        Err(Stop)
-    }
+    refuse_lists_and_maps!();
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<FieldIsStruct<'k>, Stop> {
         Ok(FieldIsStruct {
             key: self.key,
             want: self.want,
             hit: false,
         })
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Stop> {
-        Err(Stop)
     }
 }
 
