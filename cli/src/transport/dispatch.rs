@@ -7,6 +7,7 @@ use super::{collect_local, collect_ssh};
 use crate::credentials::CredentialStore;
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TransportKind};
+use crate::secret::Secret;
 use constat_snapshot::FileRequest;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -78,6 +79,32 @@ pub async fn collect_host(
                 tf("transport.unsupported", &[("transport", &other.as_str())]),
             )),
         },
+    }
+}
+
+impl CollectContext {
+    /// The password named `cred`, from the store (environment, 0600 file or prompt); a
+    /// missing one is a `credentials` host error naming it, never a panic.
+    pub(crate) fn password(&self, cred: &str) -> Result<Secret, HostError> {
+        self.credentials
+            .get(cred)
+            .map_err(|e| HostError::new(HostErrorKind::Credentials, format!("{e:#}")))
+    }
+
+    /// The password of a transport that cannot work without one (LDAP bind, WinRM NTLM):
+    /// no `cred:` in the inventory is the error `needs_key` (with the host).
+    pub(crate) fn required_password(
+        &self,
+        target: &HostTarget,
+        needs_key: &str,
+    ) -> Result<Secret, HostError> {
+        let Some(cred) = &target.cred else {
+            return Err(HostError::new(
+                HostErrorKind::Credentials,
+                tf(needs_key, &[("host", &target.label())]),
+            ));
+        };
+        self.password(cred)
     }
 }
 

@@ -115,16 +115,7 @@ pub async fn collect_ldap(
     target: &HostTarget,
     ctx: &CollectContext,
 ) -> Result<Collected, HostError> {
-    let Some(cred) = &target.cred else {
-        return Err(HostError::new(
-            HostErrorKind::Credentials,
-            tf("ldap.needs_cred", &[("host", &target.label())]),
-        ));
-    };
-    let password = ctx
-        .credentials
-        .get(cred)
-        .map_err(|e| HostError::new(HostErrorKind::Credentials, format!("{e:#}")))?;
+    let password = ctx.required_password(target, "ldap.needs_cred")?;
     let ldap_target = LdapTarget {
         url: ldap_url(target),
         bind_dn: target.user.clone(),

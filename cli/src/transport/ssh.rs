@@ -115,11 +115,7 @@ pub async fn collect_ssh(
 ) -> Result<Collected, HostError> {
     let deadline = Instant::now() + ctx.host_timeout;
     let password = match &target.cred {
-        Some(name) => Some(
-            ctx.credentials
-                .get(name)
-                .map_err(|e| HostError::new(HostErrorKind::Credentials, format!("{e:#}")))?,
-        ),
+        Some(name) => Some(ctx.password(name)?),
         None => None,
     };
     let key = match &target.key {

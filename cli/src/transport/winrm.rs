@@ -85,16 +85,7 @@ pub async fn collect_winrm(
     target: &HostTarget,
     ctx: &CollectContext,
 ) -> Result<Collected, HostError> {
-    let Some(cred) = &target.cred else {
-        return Err(HostError::new(
-            HostErrorKind::Credentials,
-            tf("winrm.needs_cred", &[("host", &target.label())]),
-        ));
-    };
-    let password = ctx
-        .credentials
-        .get(cred)
-        .map_err(|e| HostError::new(HostErrorKind::Credentials, format!("{e:#}")))?;
+    let password = ctx.required_password(target, "winrm.needs_cred")?;
     let winrm = winrm_target(target, ctx, Secret::new(password.expose()));
     let snapshot = collect_windows(&winrm)
         .await
