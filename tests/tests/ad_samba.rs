@@ -100,6 +100,25 @@ fn normalise(value: &mut Value) {
         }
     }
     walk(value);
+    // The collector sorts DNS records by their real names; some names hold the DC's random
+    // UUIDs, so once those are redacted the order would follow the GUID of whichever DC the
+    // cache holds. Sort again on what the snapshot shows.
+    if let Some(zones) = value
+        .pointer_mut("/sections/directory/data/dns_zones")
+        .and_then(Value::as_array_mut)
+    {
+        for zone in zones {
+            if let Some(records) = zone.get_mut("records").and_then(Value::as_array_mut) {
+                records.sort_by_key(|r| {
+                    (
+                        r["name"].as_str().unwrap_or_default().to_ascii_lowercase(),
+                        r["record_type"].to_string(),
+                        r["data"].to_string(),
+                    )
+                });
+            }
+        }
+    }
 }
 
 fn admin(tls: &str, url: &str) -> Value {

@@ -57,11 +57,15 @@ fn scenario_view(snapshot: &Value) -> Value {
         section["data"]
             .as_array()
             .map(|items| {
-                items
+                // The agent lists accounts by id; the ids hang on the machine's other accounts
+                // (and are redacted below), so the view sorts on the names the scenario chose.
+                let mut kept: Vec<Value> = items
                     .iter()
                     .filter(|i| names.contains(&i["name"].as_str().unwrap_or_default()))
                     .cloned()
-                    .collect()
+                    .collect();
+                kept.sort_by_key(|i| i["name"].as_str().unwrap_or_default().to_owned());
+                Value::Array(kept)
             })
             .unwrap_or_else(|| section.clone())
     };
