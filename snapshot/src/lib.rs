@@ -73,23 +73,24 @@ pub struct Snapshot {
 impl Snapshot {
     /// Parses a snapshot from JSON, refusing unknown versions with a clear message.
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| SnapshotError::Json {
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
         let version = value.get("schema_version").and_then(|v| v.as_u64());
         match version {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
             Some(v) => return Err(SnapshotError::Version { found: v }),
             None => return Err(SnapshotError::NotASnapshot),
         }
-        serde_json::from_str(text).map_err(|e| SnapshotError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        serde_json::from_str(text).map_err(json_error)
+    }
+}
+
+/// A serde error with its position. serde_json gives column 0 for an error found right after
+/// a line break (e.g. a text cut at the end of a line): that is the line's first column.
+fn json_error(e: serde_json::Error) -> SnapshotError {
+    SnapshotError::Json {
+        line: e.line().max(1),
+        column: e.column().max(1),
+        message: e.to_string(),
     }
 }
 
@@ -137,3 +138,17 @@ impl std::fmt::Display for SnapshotError {
 }
 
 impl std::error::Error for SnapshotError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_cut_after_a_line_break_is_located_on_a_real_column() {
+        let error = Snapshot::from_json("{\n  \"schema_version\": 1,\n").unwrap_err();
+        let SnapshotError::Json { line, column, .. } = error else {
+            panic!("not a JSON error: {error:?}");
+        };
+        assert_eq!((line, column), (3, 1));
+    }
+}

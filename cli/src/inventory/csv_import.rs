@@ -15,7 +15,8 @@ pub fn import_candidates(path: &Path) -> anyhow::Result<Vec<Candidate>> {
     parse_candidates(&text, &shown)
 }
 
-fn parse_candidates(text: &str, origin: &str) -> anyhow::Result<Vec<Candidate>> {
+/// Parses candidates CSV text; `origin` names it in errors.
+pub fn parse_candidates(text: &str, origin: &str) -> anyhow::Result<Vec<Candidate>> {
     let delimiter = if text.lines().next().is_some_and(|l| l.contains(';')) {
         b';'
     } else {

@@ -5,7 +5,7 @@ mod load;
 mod model;
 mod resolve;
 
-pub use csv_import::import_candidates;
+pub use csv_import::{import_candidates, parse_candidates};
 pub use load::{load_inventory, parse_inventory};
 pub use model::{
     Candidate, HostSpec, Inventory, SessionInfo, Settings, TlsMode, TransportKind, inventory_schema,
