@@ -55,6 +55,30 @@ const PACKS: &[(&str, &str)] = &[
         include_str!("../../checks/packs/tssr-2023-msp-titre.yaml"),
     ),
     (
+        "lab-cp2-windows.yaml",
+        include_str!("../../checks/packs/lab-cp2-windows.yaml"),
+    ),
+    (
+        "lab-cp4-network.yaml",
+        include_str!("../../checks/packs/lab-cp4-network.yaml"),
+    ),
+    (
+        "lab-cp6-scripts.yaml",
+        include_str!("../../checks/packs/lab-cp6-scripts.yaml"),
+    ),
+    (
+        "lab-cp8-backup.yaml",
+        include_str!("../../checks/packs/lab-cp8-backup.yaml"),
+    ),
+    (
+        "lab-cp9-deploy.yaml",
+        include_str!("../../checks/packs/lab-cp9-deploy.yaml"),
+    ),
+    (
+        "tssr-2023-msp-ccp1.yaml",
+        include_str!("../../checks/packs/tssr-2023-msp-ccp1.yaml"),
+    ),
+    (
         "lab-linux.yaml",
         include_str!("../../checker-core/tests/fixtures/packs/lab-linux.yaml"),
     ),
@@ -116,7 +140,17 @@ enum Edit {
     SwapLines(usize, usize),
     /// Cut the text at a position.
     Truncate(usize),
+    /// Replace the value of a `key: value` line with another scalar or collection.
+    ReplaceValue(usize, &'static str),
 }
+
+/// Values put in place of a `key: value` line's value.
+#[rustfmt::skip]
+const VALUES: &[&str] = &[
+    "0", "-1", "1e308", "-1e308", ".nan", ".inf", "99999999999999999999", "4294967296", "0.5",
+    "\"\"", "''", "~", "null", "[]", "{}", "[a, b]", "{a: 1}", "true", "no", "\"${x}\"",
+    "\"\\u001b[2J\"", "|\n  bloc\n", "*nope", "!!int x", "\"é\"", "-", "[[[[[[]]]]]]",
+];
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
@@ -127,6 +161,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..=1000usize).prop_map(Edit::RemoveLine),
         1 => (0..=1000usize, 0..=1000usize).prop_map(|(a, b)| Edit::SwapLines(a, b)),
         1 => (0..=1000usize).prop_map(Edit::Truncate),
+        4 => (0..=1000usize, proptest::sample::select(VALUES)).prop_map(|(p, v)| Edit::ReplaceValue(p, v)),
     ]
 }
 
@@ -184,6 +219,22 @@ fn apply(text: &str, edits: &[Edit]) -> String {
             Edit::Truncate(p) => {
                 let i = at(&text, *p);
                 text.truncate(i);
+            }
+            Edit::ReplaceValue(p, v) => {
+                let mut lines: Vec<String> =
+                    text.split_inclusive('\n').map(str::to_owned).collect();
+                let keyed: Vec<usize> = (0..lines.len())
+                    .filter(|&i| lines[i].contains(": "))
+                    .collect();
+                if keyed.is_empty() {
+                    continue;
+                }
+                let n = keyed[(keyed.len() - 1) * p / 1000];
+                let line = &lines[n];
+                let colon = line.find(": ").expect("filtered on it") + 2;
+                let end = if line.ends_with('\n') { "\n" } else { "" };
+                lines[n] = format!("{}{v}{end}", &line[..colon]);
+                text = lines.concat();
             }
         }
     }
