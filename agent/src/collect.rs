@@ -62,8 +62,13 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
     let mut runs = Vec::new();
     let (tx, rx) = mpsc::channel::<(usize, Result<Update, String>, Duration)>();
     let mut pending = Vec::new();
+    let mut unrequested: Vec<&str> = Vec::new();
     for (index, collector) in registry.iter().enumerate() {
         if !options.only.is_empty() && !options.only.iter().any(|o| o == collector.name) {
+            continue;
+        }
+        if !requested(collector, &options.request) {
+            unrequested.extend(collector.sections.iter().copied());
             continue;
         }
         let tx = tx.clone();
@@ -144,7 +149,15 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
         .enumerate()
         .filter(|(i, _)| !pending.contains(i))
         .flat_map(|(_, c)| c.sections.iter().copied())
+        .filter(|name| !unrequested.contains(name))
         .collect();
+    if !unrequested.is_empty() {
+        set_sections(
+            &mut sections,
+            &unrequested,
+            &Section::not_collected("not requested (the checks read no data from this section)"),
+        );
+    }
     if !skipped.is_empty() {
         set_sections(
             &mut sections,
@@ -181,10 +194,23 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             transport: None,
             privileged: is_privileged(&*ctx.host),
             collectors: runs,
-            request: (!options.request.paths.is_empty()).then(|| options.request.clone()),
+            request: (!options.request.paths.is_empty() || options.request.sections.is_some())
+                .then(|| options.request.clone()),
         },
         sections,
     }
+}
+
+/// Whether the request asks for one of the collector's sections: every collector when the
+/// request names no sections; `files` also whenever paths are requested.
+fn requested(collector: &Collector, request: &FileRequest) -> bool {
+    let Some(wanted) = &request.sections else {
+        return true;
+    };
+    collector
+        .sections
+        .iter()
+        .any(|s| wanted.iter().any(|w| w == s) || (*s == "files" && !request.paths.is_empty()))
 }
 
 fn unix(t: SystemTime) -> i64 {
@@ -258,4 +284,70 @@ fn mark_not_applicable(sections: &mut Sections, registry: &[Collector]) {
         &foreign,
         &Section::not_collected("not applicable: the Linux agent does not collect this section"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::LocalHost;
+
+    /// Sections outside the request are `not_collected` with the reason, their collectors
+    /// never run, and requested paths still bring the `files` section.
+    #[test]
+    fn only_requested_sections_are_collected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+        std::fs::write(
+            dir.path().join("etc/passwd"),
+            "root:x:0:0:root:/root:/bin/sh\n",
+        )
+        .unwrap();
+        let options = CollectOptions {
+            request: FileRequest {
+                paths: vec!["/etc/passwd".to_owned()],
+                head_bytes: None,
+                sections: Some(vec!["users".to_owned()]),
+            },
+            only: Vec::new(),
+        };
+        let snapshot = collect(Arc::new(LocalHost::offline(dir.path())), &options);
+        let json = serde_json::to_value(&snapshot.sections).unwrap();
+        let status = |name: &str| {
+            (
+                json[name]["status"].as_str().unwrap_or_default().to_owned(),
+                json[name]["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        assert_eq!(status("users").0, "collected");
+        assert_eq!(status("files").0, "collected");
+        assert_eq!(
+            status("packages"),
+            (
+                "not_collected".to_owned(),
+                "not requested (the checks read no data from this section)".to_owned()
+            )
+        );
+        let ran: Vec<&str> = snapshot
+            .collection
+            .collectors
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert!(!ran.contains(&"packages"), "{ran:?}");
+        assert_eq!(
+            snapshot.collection.request.unwrap().sections,
+            Some(vec!["users".to_owned()])
+        );
+        // Without `sections`, everything is collected as before.
+        let all = collect(
+            Arc::new(LocalHost::offline(dir.path())),
+            &CollectOptions::default(),
+        );
+        assert!(
+            all.collection
+                .collectors
+                .iter()
+                .any(|c| c.name == "packages")
+        );
+    }
 }

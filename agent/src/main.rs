@@ -18,7 +18,9 @@ const USAGE: &str = "usage: constat-agent collect [--root DIR] [--request FILE|-
        constat-agent --version
 
 Collects a read-only snapshot of this host (or of an offline root with --root) and prints it
-as JSON. --request names a JSON file {\"paths\": [...]} of files to report on (- for stdin).
+as JSON. --request names a JSON file {\"paths\": [...], \"sections\": [...]} (- for stdin): files
+to report on and, optionally, the only sections to collect (the others are recorded as
+not_collected, \"not requested\"; absent = every section).
 Exit codes: 0 written, 2 usage error, 3 request unreadable or output not writable.";
 
 struct Args {

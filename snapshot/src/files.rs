@@ -13,6 +13,11 @@ pub struct FileRequest {
     /// Bytes of text kept from the start of each regular file (default 4096, at most 65536).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_bytes: Option<u32>,
+    /// Snapshot sections the checker reads (JSON keys of the snapshot's `sections`); the
+    /// collector skips the others and records them `not_collected` ("not requested").
+    /// Absent = every section (older requests, `constat collect`, a session's start phase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<String>>,
 }
 
 /// Default number of bytes of text kept from a requested file.

@@ -343,6 +343,7 @@ mod tests {
                 "C:\\Partages\\Comptabilité d'Élodie\\notes.txt".to_owned(),
             ],
             head_bytes: Some(8192),
+            sections: None,
         };
         let chunks = script_chunks(PROBE_SCRIPT, &files, CHUNK_SIZE);
         assert!(chunks.iter().all(|c| c.len() <= CHUNK_SIZE));

@@ -4,7 +4,11 @@ pub mod identity;
 mod registry;
 
 // Network-facing collectors (agent-net).
+pub mod apt_lists;
+pub mod apt_pending;
+pub mod apt_policy;
 mod command_text;
+pub mod debversion;
 pub mod firewall;
 pub mod firewall_firewalld;
 pub mod firewall_iptables;

@@ -1,6 +1,8 @@
 //! Installed packages (/var/lib/dpkg/status, or `rpm -qa` on a live RPM host) and pending
-//! updates computed offline from the local apt lists (`apt-get -s dist-upgrade`).
+//! updates computed from the dpkg status and the local apt lists (`apt_pending.rs`: what
+//! `apt-get -s dist-upgrade` would install, without running apt).
 
+use super::apt_pending;
 use crate::collect::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
@@ -23,7 +25,7 @@ fn read_packages(host: &dyn Host) -> Section<Packages> {
             return Section::collected(Packages {
                 manager: "dpkg".to_owned(),
                 installed: parse_dpkg_status(&text),
-                updates: apt_updates(host),
+                updates: apt_updates(host, &text),
             });
         }
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -112,7 +114,7 @@ pub fn parse_rpm_qa(text: &str) -> Vec<Package> {
     out
 }
 
-fn apt_updates(host: &dyn Host) -> PendingUpdates {
+fn apt_updates(host: &dyn Host, status: &str) -> PendingUpdates {
     let unknown = |reason: String, at: Option<String>| PendingUpdates {
         known: false,
         reason: Some(reason),
@@ -142,44 +144,20 @@ fn apt_updates(host: &dyn Host) -> PendingUpdates {
             newest,
         );
     }
-    if !host.is_live() {
-        return unknown(
-            "offline root: apt-get is not run, pending updates not computed".to_owned(),
-            newest,
-        );
-    }
-    // The package cache files are disabled so that apt builds its cache in memory: a stale
-    // /var/cache/apt/pkgcache.bin would otherwise be rewritten, and the agent never writes to
-    // the host. This costs a few seconds on hosts with large lists (see BENCHMARKS.md).
-    match host.run(
-        "apt-get",
-        &[
-            "-s",
-            "-q",
-            "-o",
-            "Debug::NoLocking=1",
-            "-o",
-            "Dir::Cache::pkgcache=",
-            "-o",
-            "Dir::Cache::srcpkgcache=",
-            "dist-upgrade",
-        ],
-        Duration::from_secs(30),
-    ) {
-        Ok(out) if out.success() => PendingUpdates {
+    match apt_pending::pending_updates(host, status) {
+        Ok(pending) => PendingUpdates {
             known: true,
             reason: None,
             lists_updated_at: newest,
-            pending: parse_apt_simulation(&out.stdout),
+            pending,
         },
-        Ok(out) => unknown(
-            format!("apt-get -s dist-upgrade failed: {}", out.stderr.trim()),
-            newest,
-        ),
-        Err(e) => unknown(e.to_string(), newest),
+        Err(reason) => unknown(reason, newest),
     }
 }
 
+/// `Inst pkg [current] (candidate archive [arch])` lines of an apt simulation (kept to compare
+/// with apt itself in the real tier).
+#[doc(hidden)]
 /// `Inst pkg [current] (candidate archive [arch])` lines of an apt simulation.
 pub fn parse_apt_simulation(text: &str) -> Vec<PendingUpdate> {
     let mut out: Vec<PendingUpdate> = text

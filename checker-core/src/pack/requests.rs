@@ -26,6 +26,7 @@ pub fn file_requests(pack: &Pack) -> BTreeMap<String, FileRequest> {
                 FileRequest {
                     paths: paths.into_iter().collect(),
                     head_bytes: None,
+                    sections: None,
                 },
             )
         })

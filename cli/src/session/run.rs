@@ -144,6 +144,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
         request: FileRequest {
             paths: settings.request.clone(),
             head_bytes: None,
+            sections: None,
         },
         plugged: crate::transport::plugged_collectors(),
     };
