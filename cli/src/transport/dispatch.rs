@@ -124,17 +124,31 @@ impl Collected {
 }
 
 /// Checks that `json` is a snapshot; otherwise a `bad_output` error quoting its first bytes.
+/// Invalid UTF-8 is refused here, with its byte offset, so that a snapshot the reports could
+/// not read is never recorded as collected.
 pub(crate) fn validate_snapshot(json: &[u8]) -> Result<(), HostError> {
-    let text = String::from_utf8_lossy(json);
-    constat_snapshot::Snapshot::from_json(&text)
+    let start = |bytes: &[u8]| -> String {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(320)]);
+        let start: String = text.chars().take(80).collect();
+        format!("{start:?}")
+    };
+    let text = std::str::from_utf8(json).map_err(|e| {
+        HostError::new(
+            HostErrorKind::BadOutput,
+            tf(
+                "transport.invalid_utf8",
+                &[("offset", &e.valid_up_to()), ("start", &start(json))],
+            ),
+        )
+    })?;
+    constat_snapshot::Snapshot::from_json(text)
         .map(|_| ())
         .map_err(|e| {
-            let start: String = text.chars().take(80).collect();
             HostError::new(
                 HostErrorKind::BadOutput,
                 tf(
                     "transport.bad_output",
-                    &[("error", &e), ("start", &format!("{start:?}"))],
+                    &[("error", &e), ("start", &start(json))],
                 ),
             )
         })

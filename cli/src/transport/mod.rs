@@ -1,6 +1,7 @@
 //! Transports: how a host's snapshot reaches the examiner's machine.
 
 mod agent_binary;
+mod bounded;
 mod dispatch;
 mod host_error;
 mod known_hosts;

@@ -15,6 +15,7 @@
 //! fingerprints. A refused or reset connection is retried once; authentication failures are not.
 
 use super::agent_binary::find_agent_binary;
+use super::bounded::{BoundedOutput, SMALL_OUTPUT, too_large};
 use super::dispatch::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::{KeyCheck, KnownHosts};
@@ -103,8 +104,7 @@ impl client::Handler for KeyPolicy {
 }
 
 struct ExecOutput {
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
+    output: BoundedOutput,
     status: Option<u32>,
 }
 
@@ -153,7 +153,8 @@ pub async fn collect_ssh(
     let leftovers = std::mem::take(&mut *uploaded.lock().unwrap_or_else(|p| p.into_inner()));
     if !leftovers.is_empty() {
         let command = format!("rm -f {}", leftovers.join(" "));
-        let _ = tokio::time::timeout(CLEANUP_LIMIT, exec(&handle, &command, None)).await;
+        let cleanup = exec(&handle, &command, None, SMALL_OUTPUT, "rm -f");
+        let _ = tokio::time::timeout(CLEANUP_LIMIT, cleanup).await;
     }
     let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
     result.map(|json| Collected { json, round_trips })
@@ -338,11 +339,15 @@ async fn authenticate(
     ))
 }
 
-/// Runs one command, feeding `stdin` then end-of-file.
+/// Runs one command, feeding `stdin` then end-of-file. Whatever the host sends is bounded:
+/// past `limit` bytes on stdout (or on stderr, of which only a tail is kept) the channel is
+/// closed and the command fails with `output_too_large`, naming `what`.
 async fn exec(
     handle: &Handle<KeyPolicy>,
     command: &str,
     stdin: Option<&[u8]>,
+    limit: u64,
+    what: &str,
 ) -> Result<ExecOutput, HostError> {
     let mut channel = handle
         .channel_open_session()
@@ -353,20 +358,24 @@ async fn exec(
         channel.data(bytes).await.map_err(protocol_error)?;
     }
     channel.eof().await.map_err(protocol_error)?;
-    let mut output = ExecOutput {
-        stdout: Vec::new(),
-        stderr: Vec::new(),
-        status: None,
-    };
+    let mut output = BoundedOutput::new(limit);
+    let mut status = None;
     while let Some(message) = channel.wait().await {
-        match message {
-            ChannelMsg::Data { data } => output.stdout.extend_from_slice(&data),
-            ChannelMsg::ExtendedData { data, .. } => output.stderr.extend_from_slice(&data),
-            ChannelMsg::ExitStatus { exit_status } => output.status = Some(exit_status),
-            _ => {}
+        let pushed = match message {
+            ChannelMsg::Data { data } => output.push_stdout(&data),
+            ChannelMsg::ExtendedData { data, .. } => output.push_stderr(&data),
+            ChannelMsg::ExitStatus { exit_status } => {
+                status = Some(exit_status);
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let Err(stream) = pushed {
+            let _ = channel.close().await;
+            return Err(too_large(stream, limit, what));
         }
     }
-    Ok(output)
+    Ok(ExecOutput { output, status })
 }
 
 fn random_suffix() -> String {
@@ -384,12 +393,6 @@ fn random_suffix() -> String {
 
 fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
-}
-
-fn stderr_excerpt(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let trimmed = text.trim();
-    trimmed.chars().take(300).collect()
 }
 
 /// Writes `bytes` to `path` (mode 0700), then runs `then`; returns its trimmed output.
@@ -410,17 +413,19 @@ async fn upload(
         p = quote(path)
     );
     *round_trips += 1;
-    let output = exec(handle, &command, Some(bytes)).await?;
+    let output = exec(handle, &command, Some(bytes), SMALL_OUTPUT, then).await?;
     if output.status != Some(0) {
         return Err(HostError::new(
             HostErrorKind::AgentFailed,
             tf(
                 "ssh.upload_failed",
-                &[("path", &path), ("stderr", &stderr_excerpt(&output.stderr))],
+                &[("path", &path), ("stderr", &output.output.stderr_excerpt())],
             ),
         ));
     }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    Ok(String::from_utf8_lossy(output.output.stdout())
+        .trim()
+        .to_owned())
 }
 
 async fn run_agent(
@@ -497,13 +502,20 @@ async fn run_agent(
         format!("{command_line}; rc=$?; rm -f {removal}; exit $rc")
     };
     *round_trips += 1;
-    let output = exec(handle, &command, Some(&stdin)).await;
+    let output = exec(
+        handle,
+        &command,
+        Some(&stdin),
+        target.output_limit,
+        "constat-agent collect",
+    )
+    .await;
     drop(stdin);
     let output = output?;
     if output.status.is_some() {
         uploaded.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
-    let stderr = stderr_excerpt(&output.stderr);
+    let stderr = output.output.stderr_excerpt();
     if use_sudo
         && output.status != Some(0)
         && (stderr.contains("incorrect password")
@@ -534,6 +546,7 @@ async fn run_agent(
             ));
         }
     }
-    validate_snapshot(&output.stdout)?;
-    Ok(output.stdout)
+    let stdout = output.output.into_stdout();
+    validate_snapshot(&stdout)?;
+    Ok(stdout)
 }
