@@ -3,6 +3,7 @@
 
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::KnownHosts;
+use super::scrub::HostSecrets;
 use super::{collect_local, collect_ssh};
 use crate::credentials::CredentialStore;
 use crate::i18n::tf;
@@ -64,11 +65,20 @@ pub fn plugged_collectors() -> BTreeMap<&'static str, Arc<dyn RemoteCollector>> 
     plugged
 }
 
-/// Collects one host with its transport.
+/// Collects one host with its transport. Whatever comes back (snapshot or error) has every
+/// credential used for the host scrubbed ([`HostSecrets`]) before anyone stores or prints it.
 pub async fn collect_host(
     target: &HostTarget,
     ctx: &CollectContext,
 ) -> Result<Collected, HostError> {
+    let secrets = ctx.host_secrets(target);
+    match collect_raw(target, ctx).await {
+        Ok(collected) => secrets.scrub_collected(collected),
+        Err(error) => Err(secrets.scrub_error(error)),
+    }
+}
+
+async fn collect_raw(target: &HostTarget, ctx: &CollectContext) -> Result<Collected, HostError> {
     match target.transport {
         TransportKind::Local => collect_local(ctx).await,
         TransportKind::Ssh => collect_ssh(target, ctx).await,
@@ -83,6 +93,17 @@ pub async fn collect_host(
 }
 
 impl CollectContext {
+    /// The credentials used for `target` (its password, which is also its sudo password),
+    /// for scrubbing; a credential that cannot be found is simply not used.
+    pub fn host_secrets(&self, target: &HostTarget) -> HostSecrets {
+        HostSecrets::new(
+            target
+                .cred
+                .as_deref()
+                .and_then(|name| self.credentials.get(name).ok()),
+        )
+    }
+
     /// The password named `cred`, from the store (environment, 0600 file or prompt); a
     /// missing one is a `credentials` host error naming it, never a panic.
     pub(crate) fn password(&self, cred: &str) -> Result<Secret, HostError> {
