@@ -782,6 +782,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "the host's output is not valid UTF-8 (byte {offset}): snapshot refused; start: {start}",
     ),
     (
+        "progress.removed_stale",
+        " ; {count} fichier(s) laissé(s) dans /tmp par une exécution interrompue de cette session supprimé(s) (voir manifest.json)",
+        "; {count} file(s) left in /tmp by an interrupted run of this session removed (see manifest.json)",
+    ),
+    (
         "ldap.too_large",
         "{host} : l'annuaire envoie trop de données : {error}",
         "{host}: the directory sends too much: {error}",

@@ -191,6 +191,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         host_timeout: Duration::from_secs(args.timeout),
         request,
         plugged: plugged_collectors(),
+        session_id: None,
     };
     let tls = args.tls.map(|tls| match tls {
         CollectTls::Verify => TlsMode::Verify,

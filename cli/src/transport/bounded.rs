@@ -86,7 +86,17 @@ impl BoundedOutput {
 
 fn excerpt(bytes: &[u8], cut_before: bool) -> String {
     let text = String::from_utf8_lossy(bytes);
-    let trimmed = text.trim();
+    // Control characters made visible (`\x1b`): a host cannot drive the examiner's terminal.
+    let visible: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => format!("\\x{:02x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect();
+    let trimmed = visible.as_str();
     let count = trimmed.chars().count();
     let tail: String = trimmed
         .chars()
@@ -152,6 +162,13 @@ mod tests {
         out.push_stderr(b"  sudo: 1 incorrect password attempt\n")
             .unwrap();
         assert_eq!(out.stderr_excerpt(), "sudo: 1 incorrect password attempt");
+    }
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        let mut out = BoundedOutput::new(100);
+        out.push_stderr(b"\x1b]52;c;aGk=\x07\x1b[2Jdone\r").unwrap();
+        assert_eq!(out.stderr_excerpt(), "\\x1b]52;c;aGk=\\x07\\x1b[2Jdone");
     }
 
     #[test]

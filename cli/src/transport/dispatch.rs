@@ -33,6 +33,10 @@ pub struct CollectContext {
     pub request: FileRequest,
     /// Collectors for other transports (WinRM, LDAP), by kind.
     pub plugged: BTreeMap<&'static str, Arc<dyn RemoteCollector>>,
+    /// The session's id: files uploaded to a host are named `/tmp/constat-<tag>-…` with a
+    /// tag derived from it and the host, so that every later run on that host removes the
+    /// stale ones it owns (and nothing else). `None` outside a session (`collect`).
+    pub session_id: Option<String>,
 }
 
 /// A snapshot as returned by a host.
@@ -42,6 +46,8 @@ pub struct Collected {
     pub json: Vec<u8>,
     /// SSH exec round trips used (0 for local).
     pub round_trips: u32,
+    /// Files of an earlier, interrupted run of this session removed from the host's /tmp.
+    pub removed_stale: Vec<String>,
 }
 
 /// The future a plugged collector returns.
@@ -140,7 +146,11 @@ impl Collected {
             .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
         json.push(b'\n');
         validate_snapshot(&json)?;
-        Ok(Collected { json, round_trips })
+        Ok(Collected {
+            json,
+            round_trips,
+            removed_stale: Vec::new(),
+        })
     }
 }
 

@@ -127,6 +127,7 @@ mod tests {
         let collected = Collected {
             json,
             round_trips: 2,
+            removed_stale: Vec::new(),
         };
         let scrubbed = secrets().scrub_collected(collected).unwrap();
         let text = String::from_utf8(scrubbed.json).unwrap();
@@ -141,6 +142,7 @@ mod tests {
         let collected = Collected {
             json: json.clone(),
             round_trips: 1,
+            removed_stale: Vec::new(),
         };
         assert_eq!(secrets().scrub_collected(collected).unwrap().json, json);
     }
