@@ -240,6 +240,12 @@ candidates:
             "{phase}: constat's peak RSS was {} KiB",
             phase_run.peak_kib
         );
+        // The figure BENCHMARKS.md quotes (run with --nocapture).
+        println!(
+            "peak RSS of `session run --phase {phase}` over 2 normal + {} hostile hosts: {} KiB",
+            HOSTILE.len(),
+            phase_run.peak_kib
+        );
         assert_clean(&format!("constat's output ({phase})"), &phase_run.raw);
         insta::assert_snapshot!(format!("hostile_{phase}_failures"), failures(&phase_run));
         outputs.push(phase_run);
