@@ -749,6 +749,53 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{host} : WinRM n'a pas répondu en {seconds} s",
         "{host}: WinRM did not answer within {seconds} s",
     ),
+    // --- hostile transport (issue #12): bounded host output, scrubbed credentials,
+    // invalid UTF-8, identity, clean-up of stale uploads ---
+    (
+        "kind.output_too_large",
+        "sortie trop volumineuse",
+        "output too large",
+    ),
+    (
+        "transport.output_too_large",
+        "« {what} » a envoyé plus de {limit} sur sa sortie : connexion fermée (un relevé normal pèse moins d'1 Mio ; boucle ou affichage dans le profil de connexion du compte ?). Pour relever la limite : « max_output_mib: » de cet hôte dans l'inventaire (par hôte ou dans « defaults: »)",
+        "\"{what}\" sent more than {limit} on its output: connection closed (a normal snapshot is under 1 MiB; a loop or output in the account's login profile?). To raise the limit: \"max_output_mib:\" for this host in the inventory (per host or in \"defaults:\")",
+    ),
+    (
+        "transport.stderr_too_large",
+        "« {what} » a envoyé plus de {limit} sur sa sortie d'erreur : connexion fermée (boucle ou affichage dans le profil de connexion du compte ?). Pour relever la limite : « max_output_mib: » de cet hôte dans l'inventaire",
+        "\"{what}\" sent more than {limit} on its error output: connection closed (a loop or output in the account's login profile?). To raise the limit: \"max_output_mib:\" for this host in the inventory",
+    ),
+    (
+        "inventory.max_output_range",
+        "{host} : max_output_mib vaut {value}, hors de l'intervalle accepté",
+        "{host}: max_output_mib is {value}, outside the accepted range",
+    ),
+    (
+        "inventory.max_output_range_hint",
+        "donnez un nombre de Mio entre 1 et {max} (64 par défaut)",
+        "give a number of MiB between 1 and {max} (default 64)",
+    ),
+    (
+        "transport.invalid_utf8",
+        "la sortie de l'hôte n'est pas de l'UTF-8 valide (octet {offset}) : instantané refusé ; début : {start}",
+        "the host's output is not valid UTF-8 (byte {offset}): snapshot refused; start: {start}",
+    ),
+    (
+        "progress.removed_stale",
+        " ; {count} fichier(s) laissé(s) dans /tmp par une exécution interrompue de cette session supprimé(s) (voir manifest.json)",
+        "; {count} file(s) left in /tmp by an interrupted run of this session removed (see manifest.json)",
+    ),
+    (
+        "ldap.too_large",
+        "{host} : l'annuaire envoie trop de données : {error}",
+        "{host}: the directory sends too much: {error}",
+    ),
+    (
+        "winrm.output_too_large",
+        "{host} : sortie trop volumineuse de la sonde : {error}",
+        "{host}: the probe's output is too large: {error}",
+    ),
 ];
 
 #[cfg(test)]

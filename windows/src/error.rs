@@ -76,6 +76,18 @@ pub enum CollectError {
         /// Server diagnostic.
         message: String,
     },
+    /// The directory sent more than constat accepts (entries, value size, total bytes).
+    #[error(
+        "LDAP search {what} (base {base}): the directory sent {message}; collection abandoned (a lab directory is far smaller: check the base DN)"
+    )]
+    TooLarge {
+        /// Which part of the directory.
+        what: String,
+        /// Search base.
+        base: String,
+        /// Which limit, with its value.
+        message: String,
+    },
     /// The whole collection exceeded its time limit.
     #[error("LDAP collection from {url} timed out after {seconds} s")]
     Timeout {

@@ -56,7 +56,13 @@ pub struct WinrmTarget {
     pub rsop_user: Option<String>,
     /// Files the pack asks about on this host (`C:\Scripts\Export-Comptes.ps1`).
     pub files: FileRequest,
+    /// Largest probe output accepted, in bytes (stdout, and stderr in total); past it the
+    /// command is abandoned with [`WinrmRunError::OutputTooLarge`].
+    pub output_limit: u64,
 }
+
+/// Bytes of the probe's stderr kept (its last ones).
+pub const STDERR_TAIL: usize = 16 * 1024;
 
 /// Why a WinRM collection failed, with what to check.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +107,18 @@ pub enum WinrmRunError {
         host: String,
         /// Fault or parse error.
         message: String,
+    },
+    /// The probe sent more than the size limit: the command was abandoned.
+    #[error(
+        "the probe on {host} sent more than {limit} bytes on its {stream}: abandoned (raise max_output_mib for this host in the inventory if the output is legitimate)"
+    )]
+    OutputTooLarge {
+        /// Host.
+        host: String,
+        /// `stdout` or `stderr`.
+        stream: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
     },
     /// The probe ran but its output is unusable.
     #[error(
@@ -263,28 +281,51 @@ pub async fn run_probe(target: &WinrmTarget) -> Result<(i32, String, String), Wi
         }
         shell.send_input(&command, b"", true).await?;
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut stderr_total = 0u64;
         let exit_code = loop {
             let output = shell.receive_next(&command).await?;
+            let over = if stdout.len() as u64 + output.stdout.len() as u64 > target.output_limit {
+                Some("stdout")
+            } else {
+                stderr_total += output.stderr.len() as u64;
+                (stderr_total > target.output_limit).then_some("stderr")
+            };
+            if let Some(stream) = over {
+                let _ = shell.close().await;
+                return Ok(Err(WinrmRunError::OutputTooLarge {
+                    host: target.host.clone(),
+                    stream,
+                    limit: target.output_limit,
+                }));
+            }
             stdout.extend(output.stdout);
-            stderr.extend(output.stderr);
+            keep_tail(&mut stderr, &output.stderr);
             if output.done {
                 break output.exit_code.unwrap_or(-1);
             }
         };
         let _ = shell.close().await;
-        Ok::<_, WinrmError>((
+        Ok::<_, WinrmError>(Ok((
             exit_code,
             String::from_utf8_lossy(&stdout).into_owned(),
             String::from_utf8_lossy(&stderr).into_owned(),
-        ))
+        )))
     };
     match tokio::time::timeout(target.timeout, run).await {
         Err(_) => Err(WinrmRunError::Timeout {
             host: target.host.clone(),
             seconds: target.timeout.as_secs(),
         }),
-        Ok(result) => result.map_err(|e| map_error(target, e)),
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(map_error(target, e)),
     }
+}
+
+/// Appends `data` to `tail`, keeping only the last [`STDERR_TAIL`] bytes.
+fn keep_tail(tail: &mut Vec<u8>, data: &[u8]) {
+    tail.extend_from_slice(&data[data.len().saturating_sub(STDERR_TAIL)..]);
+    let excess = tail.len().saturating_sub(STDERR_TAIL);
+    tail.drain(..excess);
 }
 
 /// Runs the probe and normalises its output into a snapshot.
@@ -322,6 +363,7 @@ mod tests {
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(10),
             rsop_user: None,
+            output_limit: 1 << 20,
             files: FileRequest::default(),
         }
     }
@@ -361,6 +403,19 @@ mod tests {
         assert!(bootstrap_script(None).contains("$a.Files=[string[]]@($r.paths)"));
     }
 
+    #[test]
+    fn stderr_keeps_only_its_tail() {
+        let mut tail = Vec::new();
+        for _ in 0..40 {
+            keep_tail(&mut tail, &[b'x'; 1000]);
+        }
+        keep_tail(&mut tail, b"cause");
+        assert_eq!(tail.len(), STDERR_TAIL);
+        assert!(tail.ends_with(b"xcause"));
+        keep_tail(&mut tail, &vec![b'y'; 3 * STDERR_TAIL]);
+        assert_eq!(tail, vec![b'y'; STDERR_TAIL]);
+    }
+
     /// Serves `answers` to successive connections on 127.0.0.1 (loopback only).
     fn serve(answers: Vec<&'static [u8]>) -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
@@ -392,6 +447,7 @@ mod tests {
                     WinrmRunError::Timeout { .. } => "timeout",
                     WinrmRunError::Protocol { .. } => "protocol",
                     WinrmRunError::Output { .. } => "output",
+                    WinrmRunError::OutputTooLarge { .. } => "too large",
                 };
                 // Port numbers differ per run.
                 format!(

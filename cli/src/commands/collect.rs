@@ -191,6 +191,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         host_timeout: Duration::from_secs(args.timeout),
         request,
         plugged: plugged_collectors(),
+        session_id: None,
     };
     let tls = args.tls.map(|tls| match tls {
         CollectTls::Verify => TlsMode::Verify,
@@ -224,6 +225,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         base_dn: args.base_dn.clone(),
         sysvol: !args.no_sysvol,
         utc_offset_minutes: args.utc_offset_minutes,
+        output_limit: crate::inventory::DEFAULT_MAX_OUTPUT_MIB << 20,
     };
     let collected = crate::runtime()?
         .block_on(collect_host(&target, &ctx))

@@ -10,4 +10,7 @@ pub use load::{load_inventory, parse_inventory};
 pub use model::{
     Candidate, HostSpec, Inventory, SessionInfo, Settings, TlsMode, TransportKind, inventory_schema,
 };
-pub use resolve::{DEFAULT_UTC_OFFSET_MINUTES, HostTarget, resolve_hosts};
+pub use resolve::{
+    DEFAULT_MAX_OUTPUT_MIB, DEFAULT_UTC_OFFSET_MINUTES, HostTarget, MAX_OUTPUT_MIB_LIMIT,
+    resolve_hosts,
+};

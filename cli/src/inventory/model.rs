@@ -162,6 +162,10 @@ pub struct HostSpec {
     /// grid (`ldap`, default 60: Paris in winter; -720 to 840).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc_offset_minutes: Option<i32>,
+    /// Largest snapshot accepted from this host, in MiB (default 64, 1 to 4096): past it
+    /// the host fails with `output_too_large` and the session goes on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_mib: Option<u64>,
 }
 
 /// How a TLS connection checks the server.

@@ -38,10 +38,18 @@ pub struct HostTarget {
     pub sysvol: bool,
     /// Local time offset from UTC in minutes (`ldap`).
     pub utc_offset_minutes: i32,
+    /// Largest snapshot (and any other output) accepted from the host, in bytes.
+    pub output_limit: u64,
 }
 
 /// Default of `utc_offset_minutes`: Paris in winter.
 pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 60;
+
+/// Default of `max_output_mib`.
+pub const DEFAULT_MAX_OUTPUT_MIB: u64 = 64;
+
+/// Largest `max_output_mib` accepted.
+pub const MAX_OUTPUT_MIB_LIMIT: u64 = 4096;
 
 impl HostTarget {
     /// `candidate/role`, as shown in progress and errors.
@@ -86,6 +94,7 @@ fn merge(defaults: Option<&HostSpec>, own: Option<&HostSpec>) -> HostSpec {
         base_dn: own.base_dn.clone().or(base.base_dn),
         sysvol: own.sysvol.or(base.sysvol),
         utc_offset_minutes: own.utc_offset_minutes.or(base.utc_offset_minutes),
+        max_output_mib: own.max_output_mib.or(base.max_output_mib),
     }
 }
 
@@ -132,6 +141,7 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         utc_offset_minutes: spec
             .utc_offset_minutes
             .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES),
+        output_limit: spec.max_output_mib.unwrap_or(DEFAULT_MAX_OUTPUT_MIB) << 20,
     })
 }
 
@@ -191,6 +201,21 @@ fn check_transport_options(
                 &[("host", &at), ("value", &offset)],
             ),
             t("inventory.utc_offset_range_hint"),
+        )
+        .into());
+    }
+    if let Some(mib) = spec.max_output_mib
+        && !(1..=MAX_OUTPUT_MIB_LIMIT).contains(&mib)
+    {
+        return Err(CliError::input(
+            tf(
+                "inventory.max_output_range",
+                &[("host", &at), ("value", &mib)],
+            ),
+            tf(
+                "inventory.max_output_range_hint",
+                &[("max", &MAX_OUTPUT_MIB_LIMIT)],
+            ),
         )
         .into());
     }
@@ -307,6 +332,46 @@ candidates:
             format!("{} | {}", cli.message, cli.hint.as_deref().unwrap_or(""))
         })
         .collect();
+        insta::assert_debug_snapshot!(errors);
+    }
+
+    #[test]
+    fn output_limit_comes_from_the_role_default_or_the_host() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let inventory = parse_inventory(
+            "session: { id: s1, referentiel: TSSR }
+defaults:
+  linux: { address: 10.0.1.20, max_output_mib: 8 }
+  server: { address: 10.0.1.10 }
+candidates:
+  - id: c01
+    name: Alice
+    hosts:
+      server: { max_output_mib: 128 }
+  - { id: c02, name: Bruno }
+",
+            "inv.yaml",
+        )
+        .unwrap();
+        let limits: Vec<(String, u64)> = resolve_hosts(&inventory)
+            .unwrap()
+            .iter()
+            .map(|h| (h.label(), h.output_limit >> 20))
+            .collect();
+        insta::assert_debug_snapshot!(limits);
+        let errors: Vec<String> = ["0", "5000"]
+            .iter()
+            .map(|mib| {
+                let text = format!(
+                    "session: {{ id: s1, referentiel: TSSR }}\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      linux: {{ address: a, max_output_mib: {mib} }}\n"
+                );
+                let error = parse_inventory(&text, "inv.yaml")
+                    .and_then(|inventory| resolve_hosts(&inventory))
+                    .unwrap_err();
+                let cli = error.downcast_ref::<CliError>().unwrap();
+                format!("{} | {}", cli.message, cli.hint.as_deref().unwrap_or(""))
+            })
+            .collect();
         insta::assert_debug_snapshot!(errors);
     }
 }

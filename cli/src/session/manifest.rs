@@ -116,6 +116,10 @@ pub struct HostEntry {
     /// Why the last attempt failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<HostError>,
+    /// Files an interrupted earlier run of this session left in the host's /tmp, removed
+    /// by the last attempt (constat's own, by their session-scoped name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed_stale: Vec<String>,
 }
 
 impl Manifest {

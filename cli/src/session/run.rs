@@ -147,6 +147,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             sections: None,
         },
         plugged: crate::transport::plugged_collectors(),
+        session_id: Some(inventory.session.id.clone()),
     };
     // The files the pack's checks read, per role (only paths leave this machine, never
     // the pack), added to the inventory's own `settings.request`.
@@ -198,13 +199,16 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             progress.update(&label, t("progress.collecting"));
             let outcome = collect_and_store(&dir, &target, phase, &ctx, &manifest).await;
             match &outcome {
-                Ok(ms) => progress.finish(
-                    &label,
-                    &tf(
+                Ok((ms, removed)) => {
+                    let mut line = tf(
                         "progress.collected",
                         &[("seconds", &format!("{:.1}", *ms as f64 / 1000.0))],
-                    ),
-                ),
+                    );
+                    if *removed > 0 {
+                        line.push_str(&tf("progress.removed_stale", &[("count", removed)]));
+                    }
+                    progress.finish(&label, &line)
+                }
                 Err(error) => progress.finish(&label, &tf("progress.failed", &[("error", &error)])),
             }
             (label, outcome)
@@ -229,14 +233,15 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     Ok(summary)
 }
 
-/// Collects one host and records the outcome; returns the duration in ms.
+/// Collects one host and records the outcome; returns the duration in ms and the number
+/// of stale files removed from the host.
 async fn collect_and_store(
     dir: &SessionDir,
     target: &HostTarget,
     phase: Phase,
     ctx: &CollectContext,
     manifest: &Mutex<Manifest>,
-) -> Result<u64, HostError> {
+) -> Result<(u64, usize), HostError> {
     let started = Instant::now();
     let result = collect_host(target, ctx).await;
     let duration_ms = started.elapsed().as_millis() as u64;
@@ -261,6 +266,7 @@ async fn collect_and_store(
         round_trips: 0,
         attempts: previous_attempts + 1,
         error: None,
+        removed_stale: Vec::new(),
     };
     let outcome = match result {
         Ok(collected) => {
@@ -272,13 +278,14 @@ async fn collect_and_store(
                 )
             });
             entry.round_trips = collected.round_trips;
+            entry.removed_stale = collected.removed_stale.clone();
             match written {
                 Ok(()) => {
                     entry.status = HostStatus::Collected;
                     entry.file = Some(relative);
                     entry.sha256 = Some(sha);
                     entry.collected_at = Some(now_rfc3339());
-                    Ok(duration_ms)
+                    Ok((duration_ms, collected.removed_stale.len()))
                 }
                 Err(e) => Err(HostError::new(
                     crate::transport::HostErrorKind::Other,

@@ -3,6 +3,7 @@
 
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::KnownHosts;
+use super::scrub::HostSecrets;
 use super::{collect_local, collect_ssh};
 use crate::credentials::CredentialStore;
 use crate::i18n::tf;
@@ -32,6 +33,10 @@ pub struct CollectContext {
     pub request: FileRequest,
     /// Collectors for other transports (WinRM, LDAP), by kind.
     pub plugged: BTreeMap<&'static str, Arc<dyn RemoteCollector>>,
+    /// The session's id: files uploaded to a host are named `/tmp/constat-<tag>-…` with a
+    /// tag derived from it and the host, so that every later run on that host removes the
+    /// stale ones it owns (and nothing else). `None` outside a session (`collect`).
+    pub session_id: Option<String>,
 }
 
 /// A snapshot as returned by a host.
@@ -41,6 +46,8 @@ pub struct Collected {
     pub json: Vec<u8>,
     /// SSH exec round trips used (0 for local).
     pub round_trips: u32,
+    /// Files of an earlier, interrupted run of this session removed from the host's /tmp.
+    pub removed_stale: Vec<String>,
 }
 
 /// The future a plugged collector returns.
@@ -64,11 +71,20 @@ pub fn plugged_collectors() -> BTreeMap<&'static str, Arc<dyn RemoteCollector>> 
     plugged
 }
 
-/// Collects one host with its transport.
+/// Collects one host with its transport. Whatever comes back (snapshot or error) has every
+/// credential used for the host scrubbed ([`HostSecrets`]) before anyone stores or prints it.
 pub async fn collect_host(
     target: &HostTarget,
     ctx: &CollectContext,
 ) -> Result<Collected, HostError> {
+    let secrets = ctx.host_secrets(target);
+    match collect_raw(target, ctx).await {
+        Ok(collected) => secrets.scrub_collected(collected),
+        Err(error) => Err(secrets.scrub_error(error)),
+    }
+}
+
+async fn collect_raw(target: &HostTarget, ctx: &CollectContext) -> Result<Collected, HostError> {
     match target.transport {
         TransportKind::Local => collect_local(ctx).await,
         TransportKind::Ssh => collect_ssh(target, ctx).await,
@@ -83,6 +99,17 @@ pub async fn collect_host(
 }
 
 impl CollectContext {
+    /// The credentials used for `target` (its password, which is also its sudo password),
+    /// for scrubbing; a credential that cannot be found is simply not used.
+    pub fn host_secrets(&self, target: &HostTarget) -> HostSecrets {
+        HostSecrets::new(
+            target
+                .cred
+                .as_deref()
+                .and_then(|name| self.credentials.get(name).ok()),
+        )
+    }
+
     /// The password named `cred`, from the store (environment, 0600 file or prompt); a
     /// missing one is a `credentials` host error naming it, never a panic.
     pub(crate) fn password(&self, cred: &str) -> Result<Secret, HostError> {
@@ -119,22 +146,40 @@ impl Collected {
             .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
         json.push(b'\n');
         validate_snapshot(&json)?;
-        Ok(Collected { json, round_trips })
+        Ok(Collected {
+            json,
+            round_trips,
+            removed_stale: Vec::new(),
+        })
     }
 }
 
 /// Checks that `json` is a snapshot; otherwise a `bad_output` error quoting its first bytes.
+/// Invalid UTF-8 is refused here, with its byte offset, so that a snapshot the reports could
+/// not read is never recorded as collected.
 pub(crate) fn validate_snapshot(json: &[u8]) -> Result<(), HostError> {
-    let text = String::from_utf8_lossy(json);
-    constat_snapshot::Snapshot::from_json(&text)
+    let start = |bytes: &[u8]| -> String {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(320)]);
+        let start: String = text.chars().take(80).collect();
+        format!("{start:?}")
+    };
+    let text = std::str::from_utf8(json).map_err(|e| {
+        HostError::new(
+            HostErrorKind::BadOutput,
+            tf(
+                "transport.invalid_utf8",
+                &[("offset", &e.valid_up_to()), ("start", &start(json))],
+            ),
+        )
+    })?;
+    constat_snapshot::Snapshot::from_json(text)
         .map(|_| ())
         .map_err(|e| {
-            let start: String = text.chars().take(80).collect();
             HostError::new(
                 HostErrorKind::BadOutput,
                 tf(
                     "transport.bad_output",
-                    &[("error", &e), ("start", &format!("{start:?}"))],
+                    &[("error", &e), ("start", &start(json))],
                 ),
             )
         })

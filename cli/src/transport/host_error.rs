@@ -21,6 +21,8 @@ pub enum HostErrorKind {
     HostKey,
     /// The agent's output is not a snapshot.
     BadOutput,
+    /// The host sent more than the size limit (snapshot or stderr); the channel was closed.
+    OutputTooLarge,
     /// The agent ran but failed.
     AgentFailed,
     /// No agent binary for the host's architecture.
@@ -46,6 +48,7 @@ impl HostErrorKind {
             HostErrorKind::HostKey => t("kind.host_key"),
             HostErrorKind::BadOutput => t("kind.bad_output"),
             HostErrorKind::AgentFailed => t("kind.agent_failed"),
+            HostErrorKind::OutputTooLarge => t("kind.output_too_large"),
             HostErrorKind::NoAgent => t("kind.no_agent"),
             HostErrorKind::SudoRefused => t("kind.sudo_refused"),
             HostErrorKind::Credentials => t("kind.credentials"),

@@ -99,6 +99,10 @@ pub(super) fn map_collect_error(target: &HostTarget, error: CollectError) -> Hos
                 &[("host", &host), ("user", &target.user), ("error", &text)],
             ),
         ),
+        CollectError::TooLarge { .. } => HostError::new(
+            HostErrorKind::OutputTooLarge,
+            tf("ldap.too_large", &[("host", &host), ("error", &text)]),
+        ),
         CollectError::Timeout { seconds, .. } => HostError::new(
             HostErrorKind::Timeout,
             tf("ldap.timed_out", &[("host", &host), ("seconds", &seconds)]),
@@ -157,6 +161,7 @@ mod tests {
             base_dn: None,
             sysvol: true,
             utc_offset_minutes: 60,
+            output_limit: 1 << 20,
         }
     }
 

@@ -1,11 +1,13 @@
 //! Transports: how a host's snapshot reaches the examiner's machine.
 
 mod agent_binary;
+mod bounded;
 mod dispatch;
 mod host_error;
 mod known_hosts;
 mod ldap;
 mod local;
+mod scrub;
 mod ssh;
 mod winrm;
 
@@ -17,5 +19,6 @@ pub use host_error::{HostError, HostErrorKind};
 pub use known_hosts::KnownHosts;
 pub use ldap::{LdapCollector, collect_ldap, ldap_url};
 pub use local::collect_local;
+pub use scrub::{HostSecrets, MASK};
 pub use ssh::collect_ssh;
 pub use winrm::{WinrmCollector, collect_winrm};

@@ -1,8 +1,12 @@
 //! The SSH transport (russh): one connection per host, two exec round trips.
 //!
-//! 1. upload: `cat > /tmp/constat-agent-<random>` with the binary on stdin, mode 0700, then
-//!    `uname -m` to check that the binary matches the host's architecture (skipped when the
-//!    inventory names an installed `agent_path`);
+//! 1. upload: `cat > /tmp/constat-<tag>-<random>-agent` with the binary on stdin, mode 0700,
+//!    then `uname -m` to check that the binary matches the host's architecture (skipped when
+//!    the inventory names an installed `agent_path`). In a session, `<tag>` is derived from
+//!    the session id and the host (`candidate/role`): the first upload of every run also
+//!    removes the login account's own `/tmp/constat-<tag>-*` files left by an interrupted
+//!    earlier run of the same session on the same host (never anything else), and reports
+//!    their names;
 //! 2. `<agent> collect --request -` with the file request JSON on stdin (through `sudo -S`
 //!    when asked: the password goes on stdin, never on a command line), followed in the same
 //!    command by the removal of what was uploaded. If that step never ran (time limit, lost
@@ -15,6 +19,7 @@
 //! fingerprints. A refused or reset connection is retried once; authentication failures are not.
 
 use super::agent_binary::find_agent_binary;
+use super::bounded::{BoundedOutput, SMALL_OUTPUT, too_large};
 use super::dispatch::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::{KeyCheck, KnownHosts};
@@ -103,8 +108,7 @@ impl client::Handler for KeyPolicy {
 }
 
 struct ExecOutput {
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
+    output: BoundedOutput,
     status: Option<u32>,
 }
 
@@ -137,6 +141,8 @@ pub async fn collect_ssh(
     .map_err(|_| timeout_error(ctx))??;
     let uploaded = Mutex::new(Vec::new());
     let mut round_trips = 0;
+    let names = UploadNames::new(ctx.session_id.as_deref(), &target.label());
+    let mut removed_stale = Vec::new();
     let result = tokio::time::timeout(
         remaining(deadline),
         run_agent(
@@ -144,8 +150,12 @@ pub async fn collect_ssh(
             target,
             ctx,
             password.as_ref(),
-            &uploaded,
+            &Uploads {
+                names: &names,
+                uploaded: &uploaded,
+            },
             &mut round_trips,
+            &mut removed_stale,
         ),
     )
     .await
@@ -153,10 +163,15 @@ pub async fn collect_ssh(
     let leftovers = std::mem::take(&mut *uploaded.lock().unwrap_or_else(|p| p.into_inner()));
     if !leftovers.is_empty() {
         let command = format!("rm -f {}", leftovers.join(" "));
-        let _ = tokio::time::timeout(CLEANUP_LIMIT, exec(&handle, &command, None)).await;
+        let cleanup = exec(&handle, &command, None, SMALL_OUTPUT, "rm -f");
+        let _ = tokio::time::timeout(CLEANUP_LIMIT, cleanup).await;
     }
     let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
-    result.map(|json| Collected { json, round_trips })
+    result.map(|json| Collected {
+        json,
+        round_trips,
+        removed_stale,
+    })
 }
 
 fn remaining(deadline: Instant) -> Duration {
@@ -338,11 +353,15 @@ async fn authenticate(
     ))
 }
 
-/// Runs one command, feeding `stdin` then end-of-file.
+/// Runs one command, feeding `stdin` then end-of-file. Whatever the host sends is bounded:
+/// past `limit` bytes on stdout (or on stderr, of which only a tail is kept) the channel is
+/// closed and the command fails with `output_too_large`, naming `what`.
 async fn exec(
     handle: &Handle<KeyPolicy>,
     command: &str,
     stdin: Option<&[u8]>,
+    limit: u64,
+    what: &str,
 ) -> Result<ExecOutput, HostError> {
     let mut channel = handle
         .channel_open_session()
@@ -353,20 +372,24 @@ async fn exec(
         channel.data(bytes).await.map_err(protocol_error)?;
     }
     channel.eof().await.map_err(protocol_error)?;
-    let mut output = ExecOutput {
-        stdout: Vec::new(),
-        stderr: Vec::new(),
-        status: None,
-    };
+    let mut output = BoundedOutput::new(limit);
+    let mut status = None;
     while let Some(message) = channel.wait().await {
-        match message {
-            ChannelMsg::Data { data } => output.stdout.extend_from_slice(&data),
-            ChannelMsg::ExtendedData { data, .. } => output.stderr.extend_from_slice(&data),
-            ChannelMsg::ExitStatus { exit_status } => output.status = Some(exit_status),
-            _ => {}
+        let pushed = match message {
+            ChannelMsg::Data { data } => output.push_stdout(&data),
+            ChannelMsg::ExtendedData { data, .. } => output.push_stderr(&data),
+            ChannelMsg::ExitStatus { exit_status } => {
+                status = Some(exit_status);
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let Err(stream) = pushed {
+            let _ = channel.close().await;
+            return Err(too_large(stream, limit, what));
         }
     }
-    Ok(output)
+    Ok(ExecOutput { output, status })
 }
 
 fn random_suffix() -> String {
@@ -386,41 +409,106 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-fn stderr_excerpt(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let trimmed = text.trim();
-    trimmed.chars().take(300).collect()
+/// Names of the files uploaded to one host in one run.
+struct UploadNames {
+    /// `constat-<tag>-` in a session (what stale-file removal matches), else `constat-`.
+    prefix: String,
+    /// This run's `<prefix><random>-`.
+    run: String,
+    /// Whether earlier runs' files are looked for.
+    sweep: bool,
 }
 
-/// Writes `bytes` to `path` (mode 0700), then runs `then`; returns its trimmed output.
+impl UploadNames {
+    fn new(session_id: Option<&str>, label: &str) -> UploadNames {
+        let prefix = match session_id {
+            Some(id) => format!(
+                "constat-{}-",
+                &crate::session::sha256_hex(format!("{id}\n{label}").as_bytes())[..12]
+            ),
+            None => "constat-".to_owned(),
+        };
+        let run = format!("{prefix}{}-", random_suffix());
+        UploadNames {
+            sweep: session_id.is_some(),
+            prefix,
+            run,
+        }
+    }
+
+    fn path(&self, what: &str) -> String {
+        format!("/tmp/{}{what}", self.run)
+    }
+
+    /// Shell that removes this session's stale files for this host (the login account's
+    /// own regular files in /tmp, not this run's) and prints one `constat-removed <path>`
+    /// line per file.
+    fn sweep_command(&self) -> Option<String> {
+        self.sweep.then(|| {
+            format!(
+                "find /tmp -maxdepth 1 -type f -user \"$(id -u)\" -name {own} ! -name {this} -print -delete 2>/dev/null | sed 's/^/{MARK}/'; ",
+                own = quote(&format!("{}*", self.prefix)),
+                this = quote(&format!("{}*", self.run)),
+            )
+        })
+    }
+}
+
+/// Marks a removed stale file in the first upload's output.
+const MARK: &str = "constat-removed ";
+
+/// This run's upload names and the paths uploaded so far (removed at the end).
+struct Uploads<'a> {
+    names: &'a UploadNames,
+    uploaded: &'a Mutex<Vec<String>>,
+}
+
+/// Writes `bytes` to `path` (mode 0700), then runs `then`; returns its trimmed output. The
+/// first upload of a run also removes stale files of the session ([`UploadNames`]), whose
+/// names are added to `removed`.
 async fn upload(
     handle: &Handle<KeyPolicy>,
     path: &str,
     bytes: &[u8],
     then: &str,
-    uploaded: &Mutex<Vec<String>>,
+    uploads: &Uploads<'_>,
     round_trips: &mut u32,
+    removed: &mut Vec<String>,
 ) -> Result<String, HostError> {
-    uploaded
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(quote(path));
+    let first = {
+        let mut uploaded = uploads.uploaded.lock().unwrap_or_else(|p| p.into_inner());
+        uploaded.push(quote(path));
+        uploaded.len() == 1 && *round_trips == 0
+    };
+    let sweep = if first {
+        uploads.names.sweep_command().unwrap_or_default()
+    } else {
+        String::new()
+    };
     let command = format!(
-        "umask 077 && cat > {p} && chmod 700 {p} && {then}",
+        "umask 077 && cat > {p} && chmod 700 {p} && {{ {sweep}{then}; }}",
         p = quote(path)
     );
     *round_trips += 1;
-    let output = exec(handle, &command, Some(bytes)).await?;
+    let output = exec(handle, &command, Some(bytes), SMALL_OUTPUT, then).await?;
     if output.status != Some(0) {
         return Err(HostError::new(
             HostErrorKind::AgentFailed,
             tf(
                 "ssh.upload_failed",
-                &[("path", &path), ("stderr", &stderr_excerpt(&output.stderr))],
+                &[("path", &path), ("stderr", &output.output.stderr_excerpt())],
             ),
         ));
     }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    let text = String::from_utf8_lossy(output.output.stdout());
+    let mut rest = Vec::new();
+    for line in text.lines() {
+        match line.strip_prefix(MARK) {
+            Some(file) => removed.push(file.to_owned()),
+            None => rest.push(line),
+        }
+    }
+    Ok(rest.join("\n").trim().to_owned())
 }
 
 async fn run_agent(
@@ -428,9 +516,11 @@ async fn run_agent(
     target: &HostTarget,
     ctx: &CollectContext,
     password: Option<&Secret>,
-    uploaded: &Mutex<Vec<String>>,
+    uploads: &Uploads<'_>,
     round_trips: &mut u32,
+    removed: &mut Vec<String>,
 ) -> Result<Vec<u8>, HostError> {
+    let uploaded = uploads.uploaded;
     let agent = match &target.agent_path {
         Some(path) => path.clone(),
         None => {
@@ -442,10 +532,19 @@ async fn run_agent(
                     format!("{}: {e}", binary.path.display()),
                 )
             })?;
-            let path = format!("/tmp/constat-agent-{}", random_suffix());
+            let path = uploads.names.path("agent");
             // The architecture comes back with the upload: one round trip instead of two.
             // A binary that does not match is removed by the final clean-up.
-            let arch = upload(handle, &path, &bytes, "uname -m", uploaded, round_trips).await?;
+            let arch = upload(
+                handle,
+                &path,
+                &bytes,
+                "uname -m",
+                uploads,
+                round_trips,
+                removed,
+            )
+            .await?;
             if !binary.matches(&arch) {
                 return Err(HostError::new(
                     HostErrorKind::NoAgent,
@@ -475,8 +574,17 @@ async fn run_agent(
                 tf("ssh.sudo_needs_password", &[("host", &target.label())]),
             ));
         };
-        let path = format!("/tmp/constat-request-{}.json", random_suffix());
-        upload(handle, &path, &request, "true", uploaded, round_trips).await?;
+        let path = uploads.names.path("request.json");
+        upload(
+            handle,
+            &path,
+            &request,
+            "true",
+            uploads,
+            round_trips,
+            removed,
+        )
+        .await?;
         let mut stdin = password.expose().as_bytes().to_vec();
         stdin.push(b'\n');
         (
@@ -497,13 +605,20 @@ async fn run_agent(
         format!("{command_line}; rc=$?; rm -f {removal}; exit $rc")
     };
     *round_trips += 1;
-    let output = exec(handle, &command, Some(&stdin)).await;
+    let output = exec(
+        handle,
+        &command,
+        Some(&stdin),
+        target.output_limit,
+        "constat-agent collect",
+    )
+    .await;
     drop(stdin);
     let output = output?;
     if output.status.is_some() {
         uploaded.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
-    let stderr = stderr_excerpt(&output.stderr);
+    let stderr = output.output.stderr_excerpt();
     if use_sudo
         && output.status != Some(0)
         && (stderr.contains("incorrect password")
@@ -534,6 +649,31 @@ async fn run_agent(
             ));
         }
     }
-    validate_snapshot(&output.stdout)?;
-    Ok(output.stdout)
+    let stdout = output.output.into_stdout();
+    validate_snapshot(&stdout)?;
+    Ok(stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_are_named_by_session_and_host_and_only_those_are_swept() {
+        let names = UploadNames::new(Some("tssr-2026-11"), "c01/linux");
+        let other = UploadNames::new(Some("tssr-2026-11"), "c02/linux");
+        assert_eq!(names.prefix.len(), "constat-".len() + 13);
+        assert_ne!(names.prefix, other.prefix);
+        assert!(
+            names
+                .path("agent")
+                .starts_with(&format!("/tmp/{}", names.run))
+        );
+        let sweep = names.sweep_command().unwrap();
+        let shown = sweep
+            .replace(&names.run, "<run>-")
+            .replace(&names.prefix, "<session-host>-");
+        insta::assert_snapshot!(shown);
+        assert_eq!(UploadNames::new(None, "-/host").sweep_command(), None);
+    }
 }

@@ -51,6 +51,7 @@ pub(super) fn winrm_target(
         rsop_user: None,
         // The pack's file requests for this host, as the SSH transport sends them.
         files: ctx.request.clone(),
+        output_limit: target.output_limit,
     }
 }
 
@@ -75,6 +76,9 @@ pub(super) fn map_winrm_error(target: &HostTarget, error: WinrmRunError) -> Host
             );
         }
         WinrmRunError::Output { .. } => (HostErrorKind::BadOutput, "winrm.bad_output"),
+        WinrmRunError::OutputTooLarge { .. } => {
+            (HostErrorKind::OutputTooLarge, "winrm.output_too_large")
+        }
         _ => (HostErrorKind::Other, "winrm.protocol"),
     };
     HostError::new(kind, tf(key, &[("host", &host), ("error", &text)]))
@@ -127,6 +131,7 @@ mod tests {
             base_dn: None,
             sysvol: true,
             utc_offset_minutes: 60,
+            output_limit: 1 << 20,
         };
         let errors = vec![
             WinrmRunError::Auth {

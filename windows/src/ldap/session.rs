@@ -9,6 +9,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Most entries one collection accepts (a lab directory has a few hundred).
+pub const MAX_ENTRIES: u32 = 200_000;
+/// Largest attribute value accepted, in bytes (photos and certificates included).
+pub const MAX_VALUE_BYTES: usize = 4 << 20;
+/// Most bytes of names and values one collection accepts.
+pub const MAX_TOTAL_BYTES: u64 = 128 << 20;
+
 /// Round-trip counters of a collection.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LdapStats {
@@ -18,6 +25,9 @@ pub struct LdapStats {
     pub pages: u32,
     /// Entries received (referrals excluded).
     pub entries: u32,
+    /// Bytes of names and values received.
+    #[serde(skip)]
+    pub bytes: u64,
 }
 
 /// One entry with lower-cased attribute names; binary values kept as bytes.
@@ -87,6 +97,30 @@ impl Entry {
         values.extend(self.strs(name).into_iter().map(String::into_bytes));
         values
     }
+}
+
+/// Bytes of an entry's names and values; `Err` names a value over [`MAX_VALUE_BYTES`].
+fn entry_size(entry: &Entry) -> Result<u64, String> {
+    let mut total = entry.dn.len() as u64;
+    let text = entry
+        .attrs
+        .iter()
+        .flat_map(|(k, v)| v.iter().map(move |v| (k, v.len())));
+    let bin = entry
+        .bin
+        .iter()
+        .flat_map(|(k, v)| v.iter().map(move |v| (k, v.len())));
+    for (name, len) in text.chain(bin) {
+        if len > MAX_VALUE_BYTES {
+            return Err(format!(
+                "a value of {len} bytes for attribute {name} of {} (limit {} MiB)",
+                entry.dn,
+                MAX_VALUE_BYTES >> 20
+            ));
+        }
+        total += (name.len() + len) as u64;
+    }
+    Ok(total)
 }
 
 /// A bound session.
@@ -204,6 +238,11 @@ impl Session {
             base: base.to_owned(),
             message,
         };
+        let too_large = |message: String| CollectError::TooLarge {
+            what: what.to_owned(),
+            base: base.to_owned(),
+            message,
+        };
         loop {
             self.stats.pages += 1;
             let control = PagedResults {
@@ -233,7 +272,18 @@ impl Session {
                     continue; // continuation referrals (DomainDnsZones, Configuration): not chased
                 }
                 self.stats.entries += 1;
-                entries.push(Entry::from_search(SearchEntry::construct(entry)));
+                let entry = Entry::from_search(SearchEntry::construct(entry));
+                self.stats.bytes += entry_size(&entry).map_err(&too_large)?;
+                if self.stats.entries > MAX_ENTRIES {
+                    return Err(too_large(format!("more than {MAX_ENTRIES} entries")));
+                }
+                if self.stats.bytes > MAX_TOTAL_BYTES {
+                    return Err(too_large(format!(
+                        "more than {} MiB of names and values",
+                        MAX_TOTAL_BYTES >> 20
+                    )));
+                }
+                entries.push(entry);
             }
             cookie = status
                 .ctrls
@@ -282,4 +332,28 @@ fn client_config(path: &std::path::Path, url: &str) -> Result<rustls::ClientConf
         .map_err(|e| error(e.to_string()))?
         .with_root_certificates(roots)
         .with_no_client_auth())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_size_counts_names_and_values_and_refuses_huge_values() {
+        let mut entry = Entry {
+            dn: "CN=a".to_owned(),
+            ..Entry::default()
+        };
+        entry.attrs.insert("cn".to_owned(), vec!["a".to_owned()]);
+        entry.bin.insert("objectsid".to_owned(), vec![vec![0; 28]]);
+        assert_eq!(entry_size(&entry), Ok(4 + 3 + 37));
+        entry
+            .bin
+            .insert("jpegphoto".to_owned(), vec![vec![0; MAX_VALUE_BYTES + 1]]);
+        let error = entry_size(&entry).unwrap_err();
+        assert!(
+            error.contains("attribute jpegphoto of CN=a (limit 4 MiB)"),
+            "{error}"
+        );
+    }
 }
