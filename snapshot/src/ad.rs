@@ -5,6 +5,7 @@
 //! Raw attribute values are kept next to their decoded form (`user_account_control` and
 //! `uac_flags`), so a check can use either and a reader can verify the decoding.
 
+use crate::section::Section;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -441,6 +442,105 @@ pub struct GpoContainer {
     /// `whenChanged` (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when_changed: Option<String>,
+    /// The WMI filter `gPCWQLFilter` points to (the `msWMI-Som` object), when found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wmi_filter_object: Option<WmiFilter>,
+    /// Security filtering and delegation, from the container's `nTSecurityDescriptor`
+    /// (`not_collected` when the DC did not return it to this account, `error` when malformed).
+    #[serde(default = "security_not_read")]
+    pub security: Section<GpoSecurity>,
+}
+
+fn security_not_read() -> Section<GpoSecurity> {
+    Section::not_collected("the collector that wrote this snapshot does not read GPO security")
+}
+
+/// Who a GPO applies to and who may edit it, decoded from its container's DACL.
+///
+/// Each trustee is judged on its own ACEs (allow and deny on the same SID), not through group
+/// membership: a deny on a group that contains an allowed account is the checker's business.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GpoSecurity {
+    /// Owner (name, or the SID when it is not resolved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Security filtering: trustees allowed both Read (`RP`) and the Apply Group Policy extended
+    /// right (`edacfd8f-ffb3-11d1-b41d-00a0c968f939`), and denied neither. Sorted by name.
+    #[serde(default)]
+    pub apply_to: Vec<GpoTrustee>,
+    /// Trustees denied Apply Group Policy or Read. Sorted by name.
+    #[serde(default)]
+    pub denied: Vec<GpoTrustee>,
+    /// Trustees that may edit the GPO (write properties, change permissions or owner, or full
+    /// control). Sorted by name.
+    #[serde(default)]
+    pub edit: Vec<GpoTrustee>,
+    /// Every ACE of the DACL that applies to the container itself, in DACL order.
+    #[serde(default)]
+    pub aces: Vec<GpoAce>,
+}
+
+/// A security principal named in a GPO's DACL.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct GpoTrustee {
+    /// Account or group name (`GG_Compta`, `Authenticated Users`), or the SID when unresolved.
+    pub name: String,
+    /// SID (`S-1-5-11`).
+    pub sid: String,
+}
+
+/// One access control entry of a GPO container's DACL.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GpoAce {
+    /// Trustee name, or the SID when unresolved.
+    pub trustee: String,
+    /// Trustee SID.
+    pub sid: String,
+    /// Allow (`true`) or deny.
+    pub allow: bool,
+    /// Rights as SDDL abbreviations (`RP`, `WP`, `CR`, `GA`…); unknown bits as `0x…`.
+    pub rights: Vec<String>,
+    /// The object type an object ACE is limited to (`Apply Group Policy`, or the GUID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_type: Option<String>,
+    /// Inherited from the parent container.
+    #[serde(default)]
+    pub inherited: bool,
+}
+
+/// A WMI filter (`msWMI-Som` object under `CN=SOM,CN=WMIPolicy,CN=System`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WmiFilter {
+    /// `msWMI-ID` (GUID in braces, upper case).
+    pub id: String,
+    /// `msWMI-Name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `msWMI-Parm1` (description).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The queries of `msWMI-Parm2`.
+    #[serde(default)]
+    pub queries: Vec<WmiQuery>,
+    /// `msWMI-Parm2` as read, when it could not be split into queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_queries: Option<String>,
+}
+
+/// One WQL query of a WMI filter.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WmiQuery {
+    /// WMI namespace (`root\CIMv2`).
+    pub namespace: String,
+    /// The query (`SELECT * FROM Win32_OperatingSystem WHERE ProductType = 1`).
+    pub query: String,
 }
 
 /// One `[{CSE}{tool}…]` group of `gPCMachineExtensionNames` / `gPCUserExtensionNames`.

@@ -166,6 +166,62 @@ replace: versionNumber
 versionNumber: 65536
 LDIF
 
+# --- GPO security filtering and a WMI filter ------------------------------------------
+# GPO_Compta_Securite filtered to GG_Compta as GPMC does it: Authenticated Users keeps Read
+# only, GG_Compta gets Read + Apply Group Policy; GPO_Lecteurs denies Apply to PC-COMPTA01.
+# The DACL is rewritten over LDAP (signed and sealed) with Samba's own bindings.
+in_ns /usr/bin/python3 - "$IP" "$PASS" "$DIR/client-smb.conf" "$G1" "$G3" <<'PY'
+import sys
+import ldb
+from samba import Ldb
+from samba.credentials import Credentials
+from samba.dcerpc import security
+from samba.ndr import ndr_pack, ndr_unpack
+from samba.param import LoadParm
+ip, password, conf, g1, g3 = sys.argv[1:]
+lp = LoadParm(); lp.load(conf)
+creds = Credentials(); creds.guess(lp)
+creds.set_username("Administrator"); creds.set_password(password); creds.set_domain("TSSR")
+db = Ldb(url="ldap://" + ip, credentials=creds, lp=lp)
+base = "DC=tssr,DC=lan"
+def sid(filt):
+    res = db.search(base=base, expression=filt, attrs=["objectSid"])
+    return str(ndr_unpack(security.dom_sid, res[0]["objectSid"][0]))
+domain = security.dom_sid(sid("(objectClass=domainDNS)"))
+apply_gp = "edacfd8f-ffb3-11d1-b41d-00a0c968f939"
+def rewrite(guid, edit):
+    dn = "CN=%s,CN=Policies,CN=System,%s" % (guid, base)
+    res = db.search(base=dn, scope=ldb.SCOPE_BASE, attrs=["nTSecurityDescriptor"], controls=["sd_flags:1:4"])
+    sddl = ndr_unpack(security.descriptor, res[0]["nTSecurityDescriptor"][0]).as_sddl(domain)
+    new = edit(sddl)
+    assert new != sddl, sddl
+    m = ldb.Message(); m.dn = ldb.Dn(db, dn)
+    m["nTSecurityDescriptor"] = ldb.MessageElement(ndr_pack(security.descriptor.from_sddl(new, domain)), ldb.FLAG_MOD_REPLACE, "nTSecurityDescriptor")
+    db.modify(m, controls=["sd_flags:1:4"])
+grp = sid("(sAMAccountName=GG_Compta)")
+pc = sid("(sAMAccountName=PC-COMPTA01$)")
+rewrite(g1, lambda s: s.replace("(OA;CI;CR;%s;;AU)" % apply_gp, "(A;CI;RPLCLORC;;;%s)(OA;CI;CR;%s;;%s)" % (grp, apply_gp, grp)))
+rewrite(g3, lambda s: s.replace("D:P", "D:P(OD;;CR;%s;;%s)" % (apply_gp, pc), 1))
+PY
+WMI='{6B1F3A3C-5D2E-4F10-9A7B-0C1D2E3F4A5B}'
+WQL='SELECT * FROM Win32_OperatingSystem WHERE ProductType = 1'
+in_ns ldapmodify "${LDAP[@]}" -ZZ -o tls_reqcert=never >/dev/null <<LDIF
+dn: CN=$WMI,CN=SOM,CN=WMIPolicy,CN=System,DC=tssr,DC=lan
+changetype: add
+objectClass: msWMI-Som
+msWMI-ID: $WMI
+msWMI-Name: Postes clients uniquement
+msWMI-Parm1: Windows client editions (ProductType 1)
+msWMI-Parm2: 1;3;10;${#WQL};WQL;root\\CIMv2;$WQL;
+msWMI-Author: Administrator@tssr.lan
+showInAdvancedViewOnly: TRUE
+
+dn: CN=$G2,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: modify
+replace: gPCWQLFilter
+gPCWQLFilter: [tssr.lan;$WMI;0]
+LDIF
+
 # --- DNS records ----------------------------------------------------------------------
 dns() { in_ns samba-tool dns "$@" -U "Administrator%$PASS" >/dev/null; }
 dns add $IP tssr.lan srv-wsus A 10.204.0.20

@@ -2,7 +2,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::in_ou;
+use crate::kinds::directory::{in_ou, same_account};
 use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, property};
 use crate::pack::compile::Compile;
@@ -14,7 +14,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdComputerExpect {
-    /// Computer name (`PC-COMPTA01`, or `PC-COMPTA01$`), case-insensitive.
+    /// Computer name (`PC-COMPTA01`, `PC-COMPTA01$`, `TSSR\PC-COMPTA01$` or
+    /// `pc-compta01@tssr.lan`), case-insensitive.
     pub name: Sp<String>,
     /// Whether the account must exist (default) or must not.
     #[serde(default = "yes")]
@@ -82,12 +83,10 @@ fails with expected `true`, actual `false`.
         let Some(dir) = host.section(S, &m.name, &host.snapshot.sections.directory, out) else {
             return Status::NotAssessable;
         };
-        let computer = dir.computers.iter().find(|c| {
-            c.name.eq_ignore_ascii_case(&m.name)
-                || c.sam_account_name
-                    .trim_end_matches('$')
-                    .eq_ignore_ascii_case(&m.name)
-        });
+        let computer = dir
+            .computers
+            .iter()
+            .find(|c| same_account(&c.name, &m.name) || same_account(&c.sam_account_name, &m.name));
         let exists = existence(
             host,
             out,

@@ -2,9 +2,9 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::in_ou;
+use crate::kinds::directory::{in_ou, same_account};
 use crate::kinds::existence::existence;
-use crate::kinds::kind::{Kind, includes, property};
+use crate::kinds::kind::{Kind, includes_by, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::ad::{GroupKind, GroupScope};
@@ -29,7 +29,8 @@ pub struct AdGroupExpect {
     /// Type: `security` or `distribution`.
     #[serde(default, rename = "type")]
     pub kind: Option<GroupKind>,
-    /// Members (users, computers or groups, by name) the group must include.
+    /// Members (users, computers or groups, by name) the group must include; a computer may be
+    /// written `CLIENT1` or `CLIENT1$`, any account `DOMAIN\name` or `name@domain`.
     #[serde(default)]
     pub members: Vec<Sp<String>>,
     /// The members must be exactly `members`, no more.
@@ -66,7 +67,9 @@ A domain group exists, or does not, in the expected OU (the OU itself or one bel
 the expected scope (`global`, `domain_local`, `universal`), type (`security`,
 `distribution`) and members: they must include the listed names, or be exactly them with
 `exactly: true`; direct members (plus accounts whose primary group it is) by default, every
-member reached through nested groups with `nested: true`.
+member reached through nested groups with `nested: true`. Account names compare as the
+directory does: a computer is `CLIENT1` or `CLIENT1$`, and `TSSR\CLIENT1$` or
+`client1@tssr.lan` name the same account (in `name` and `members` alike).
 
 ## Why it matters
 The AGDLP method the exam expects (accounts in global groups, global groups in domain local
@@ -121,10 +124,7 @@ distribution group whose direct members are `adminit` and `GG_Compta`: `type` fa
         let Some(dir) = host.section(S, &m.name, &host.snapshot.sections.directory, out) else {
             return Status::NotAssessable;
         };
-        let group = dir
-            .groups
-            .iter()
-            .find(|g| g.name.eq_ignore_ascii_case(&m.name));
+        let group = dir.groups.iter().find(|g| same_account(&g.name, &m.name));
         let exists = existence(host, out, "directory", &m.name, m.exists, group.is_some());
         let Some(group) = group.filter(|_| m.exists) else {
             return exists;
@@ -170,17 +170,26 @@ distribution group whose direct members are `adminit` and `GG_Compta`: `type` fa
             "members"
         };
         if !m.exactly {
-            return status.and(includes(host, out, S, &m.name, label, &m.members, &members));
+            return status.and(includes_by(
+                host,
+                out,
+                S,
+                &m.name,
+                label,
+                &m.members,
+                &members,
+                same_account,
+            ));
         }
         let missing: Vec<&str> = m
             .members
             .iter()
-            .filter(|e| !members.iter().any(|a| a.eq_ignore_ascii_case(e)))
+            .filter(|e| !members.iter().any(|a| same_account(a, e)))
             .map(String::as_str)
             .collect();
         let extra: Vec<&str> = members
             .iter()
-            .filter(|a| !m.members.iter().any(|e| e.eq_ignore_ascii_case(a)))
+            .filter(|a| !m.members.iter().any(|e| same_account(e, a)))
             .copied()
             .collect();
         let holds = Status::from_bool(missing.is_empty() && extra.is_empty());
@@ -240,6 +249,21 @@ mod tests {
   - ad_group: {name: U_Tous, ou: "OU=Comptabilite,DC=tssr,DC=lan", type: security, members: [jdupont]}
   - ad_group: {name: GG_Compta, scope: domain_local, members: [jdupont, adminit], exactly: true}
   - ad_group: {name: GG_Direction}"#,
+            &ad()
+        ));
+    }
+
+    /// "CLIENT1 belongs to GrpComputers": a computer is `PC-COMPTA01` or `PC-COMPTA01$` (and
+    /// `TSSR\\…`, `…@tssr.lan`) in members, in `exactly` and in the group name alike.
+    #[test]
+    fn accepts_every_spelling_of_a_computer_member() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - ad_group: {name: Domain Computers, members: [PC-COMPTA01]}
+  - ad_group: {name: Domain Computers, members: [pc-compta01@tssr.lan], nested: true, exactly: true}
+  - ad_group: {name: 'TSSR\Domain Controllers', members: ['TSSR\DC01'], exactly: true}
+  - ad_group: {name: Domain Computers, members: [PC-COMPTA02]}"#,
             &ad()
         ));
     }

@@ -2,9 +2,9 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
-use crate::kinds::directory::{in_ou, rdn_value};
+use crate::kinds::directory::{in_ou, rdn_value, same_account};
 use crate::kinds::existence::existence;
-use crate::kinds::kind::{Kind, includes, property};
+use crate::kinds::kind::{Kind, includes_by, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::ad::{DirectoryUser, LogonHours};
@@ -16,7 +16,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdUserExpect {
-    /// `sAMAccountName` (case-insensitive).
+    /// `sAMAccountName` (case-insensitive; `TSSR\jdupont` and `jdupont@tssr.lan` name the same).
     pub name: Sp<String>,
     /// Whether the account must exist (default) or must not.
     #[serde(default = "yes")]
@@ -169,7 +169,7 @@ time: `must_change_password` and `logon_hours` fail (observed « toujours autori
         let user = dir
             .users
             .iter()
-            .find(|u| u.sam_account_name.eq_ignore_ascii_case(&m.name));
+            .find(|u| same_account(&u.sam_account_name, &m.name));
         let exists = existence(host, out, "directory", &m.name, m.exists, user.is_some());
         let Some(user) = user.filter(|_| m.exists) else {
             return exists;
@@ -245,7 +245,16 @@ time: `must_change_password` and `logon_hours` fail (observed « toujours autori
         } else {
             "member_of"
         };
-        status = status.and(includes(host, out, S, &m.name, name, &m.member_of, &groups));
+        status = status.and(includes_by(
+            host,
+            out,
+            S,
+            &m.name,
+            name,
+            &m.member_of,
+            &groups,
+            same_account,
+        ));
         if let Some((shown, expected)) = &m.logon_hours {
             status = status.and(logon_hours(
                 host,

@@ -1,4 +1,5 @@
-//! Helpers shared by the Active Directory kinds: DN comparisons and the `in OU` property.
+//! Helpers shared by the Active Directory kinds: DN comparisons, account names and the `in OU`
+//! property.
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
@@ -49,6 +50,21 @@ pub(crate) fn names_container(dn: &str, reference: &str) -> bool {
     }
 }
 
+/// The account an account name designates, for comparison: lower case, without a
+/// `DOMAIN\` prefix, an `@domain` suffix or a computer's trailing `$`, so that `CLIENT1`,
+/// `CLIENT1$`, `TSSR\client1$` and `client1@tssr.lan` are the same computer.
+pub(crate) fn account_key(name: &str) -> String {
+    let name = name.trim();
+    let name = name.rsplit_once('\\').map_or(name, |(_, n)| n);
+    let name = name.split_once('@').map_or(name, |(n, _)| n);
+    name.trim().trim_end_matches('$').to_lowercase()
+}
+
+/// Whether two account names designate the same account (see [`account_key`]).
+pub(crate) fn same_account(a: &str, b: &str) -> bool {
+    account_key(a) == account_key(b)
+}
+
 /// Records the `ou` property: the object's container is the expected OU or below it.
 pub(crate) fn in_ou(
     host: &HostView<'_>,
@@ -74,7 +90,23 @@ pub(crate) fn in_ou(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_within, rdn_value};
+    use super::{is_within, rdn_value, same_account};
+
+    #[test]
+    fn account_names_accept_every_spelling_of_a_computer() {
+        for spelling in [
+            "CLIENT1",
+            "CLIENT1$",
+            "client1$",
+            "TSSR\\CLIENT1$",
+            "client1@tssr.lan",
+        ] {
+            assert!(same_account(spelling, "CLIENT1$"), "{spelling}");
+            assert!(same_account("client1", spelling), "{spelling}");
+        }
+        assert!(!same_account("CLIENT1", "CLIENT10$"));
+        assert!(same_account("TSSR\\GG_Compta", "gg_compta"));
+    }
 
     #[test]
     fn dn_suffix_is_case_and_space_insensitive() {

@@ -3,10 +3,14 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::directory::names_container;
+use crate::kinds::gpo_filtering::{
+    AppliesToExpect, AppliesToMatcher, WmiFilterExpect, WmiFilterMatcher, check_applies_to,
+    check_wmi_filter, linked_elsewhere,
+};
 use crate::kinds::kind::{Kind, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
-use constat_snapshot::ad::{Directory, GpLink};
+use constat_snapshot::ad::{Directory, GpLink, GpoContainer};
 use constat_snapshot::gpo::{GpoSettings, PolicyScope, RegistryAction, SecurityTemplate};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -39,6 +43,12 @@ pub struct GpoExpect {
     /// Drive mappings (Group Policy Preferences) it must contain.
     #[serde(default)]
     pub drives: Vec<DriveExpect>,
+    /// Security filtering: who the GPO applies to (`includes`, `excludes`, `exactly`).
+    #[serde(default)]
+    pub applies_to: Option<AppliesToExpect>,
+    /// The WMI filter linked to it.
+    #[serde(default)]
+    pub wmi_filter: Option<WmiFilterExpect>,
 }
 
 /// One expected link.
@@ -128,6 +138,8 @@ pub struct GpoMatcher {
     registry: Vec<(Option<PolicyScope>, String, String, Option<String>)>,
     security: Vec<(String, String, String)>,
     drives: Vec<(String, Option<String>, bool)>,
+    applies_to: Option<AppliesToMatcher>,
+    wmi_filter: Option<WmiFilterMatcher>,
 }
 
 impl Kind for GpoExpect {
@@ -143,6 +155,19 @@ registry policies (`key`, `value`, `data`), security settings from GptTmpl.inf
 by default must also be *effective* (the Drive Maps client-side extension is registered in
 the GPO, otherwise clients ignore the item).
 
+Security filtering (`applies_to`) is read from the GPO container's security descriptor: the
+GPO applies to a trustee allowed both Read and the *Apply Group Policy* extended right and
+denied neither. `includes` lists trustees it must apply to, `excludes` those it must not
+(`Authenticated Users` for a filtered GPO; French names and SIDs such as `S-1-5-11` are
+understood; an account listed there also fails while a trustee it belongs to, such as
+Authenticated Users, still applies the GPO to it), `exactly` the complete list. The evidence shows the effective target — each
+trustee with the users and computers inside the scope of the GPO's enabled links (blocked
+inheritance honoured unless the link is enforced), counting only the enabled parts (GPO
+status) and leaving out denied accounts: « s'applique à : GG_Compta (3 utilisateurs) ».
+`wmi_filter` checks the linked WMI filter (`msWMI-Som`): its name and a regex one of its WQL
+queries must match, or `exists: false` for none. A link that is not where expected says
+where the GPO is linked instead (« liée à : Informatique », « liée nulle part »).
+
 ## Why it matters
 A GPO that is created but not linked, linked with the link disabled, or whose preference was
 written by a tool that did not register its extension, applies to nobody: the jury sees the
@@ -156,14 +181,28 @@ expect:
     linked_to: [{ou: Comptabilite, order: 2}]
     drives: [{letter: "S:", path: '\\srv-file01\Compta'}]
 ```
+A GPO filtered to a group instead of Authenticated Users, and one with a WMI filter:
+```yaml
+expect:
+  all:
+    - gpo: {name: GPO_Compta_Securite, applies_to: {exactly: [GG_Compta]}}
+    - gpo:
+        name: GPO_Informatique_Restrictions
+        wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
+```
 
 ## Failing example
 `gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` when the drive item is there
 but the Drive Maps extension is not registered: `drives` fails with observed
 « S: → \\srv-file01\Compta, non effectif ».
 
+`gpo: {name: GPO_Lecteurs, applies_to: {excludes: [Authenticated Users]}}` when the GPO was
+left on its default filtering: `applies_to` fails with observed « s'applique à :
+Authenticated Users (2 utilisateurs, 1 ordinateur) ».
+
 ## Critères
-`tssr-2023/CP2/C2` (mettre en place les stratégies de groupe).
+`tssr-2023/CP2/C2` (mettre en place les stratégies de groupe; filtrage de sécurité et
+filtres WMI compris).
 "#;
     type Compiled = GpoMatcher;
 
@@ -213,7 +252,17 @@ but the Drive Maps extension is not registered: `drives` fails with observed
                 )
             })
             .collect();
+        let applies_to = match &self.applies_to {
+            Some(a) => Some(a.compile(cx)?),
+            None => None,
+        };
+        let wmi_filter = match &self.wmi_filter {
+            Some(w) => Some(w.compile(cx)?),
+            None => None,
+        };
         Some(GpoMatcher {
+            applies_to,
+            wmi_filter,
             name: cx.text(&self.name),
             exists: self.exists,
             links,
@@ -249,7 +298,13 @@ but the Drive Maps extension is not registered: `drives` fails with observed
         };
         let mut status = Status::Pass;
         for link in &m.links {
-            status = status.and(check_link(host, out, p, dir, &gpo.guid, link));
+            status = status.and(check_link(host, out, p, dir, gpo, link));
+        }
+        if let Some(applies_to) = &m.applies_to {
+            status = status.and(check_applies_to(host, out, p, dir, gpo, applies_to));
+        }
+        if let Some(wmi) = &m.wmi_filter {
+            status = status.and(check_wmi_filter(host, out, p, gpo, wmi));
         }
         status = status.and(property(
             host,
@@ -333,9 +388,10 @@ fn check_link(
     out: &mut Vec<Evidence>,
     path: &str,
     dir: &Directory,
-    guid: &str,
+    gpo: &GpoContainer,
     link: &LinkMatcher,
 ) -> Status {
+    let guid = gpo.guid.as_str();
     let mut expected = format!(
         "liée à {} ({}",
         link.ou,
@@ -365,9 +421,16 @@ fn check_link(
             .map(|ou| ou.gp_links.as_slice())
     };
     let (actual, status) = match links {
-        None => ("OU absente".to_owned(), Status::Fail),
+        None => (
+            format!("OU absente ; {}", linked_elsewhere(dir, gpo)),
+            Status::Fail,
+        ),
         Some(links) => match links.iter().find(|l| l.gpo_guid.eq_ignore_ascii_case(guid)) {
-            None => ("non liée".to_owned(), Status::Fail),
+            None if gpo.linked_to.is_empty() => ("liée nulle part".to_owned(), Status::Fail),
+            None => (
+                format!("non liée ici ; {}", linked_elsewhere(dir, gpo)),
+                Status::Fail,
+            ),
             Some(l) => {
                 let holds = l.enabled == link.enabled
                     && link.enforced.is_none_or(|e| e == l.enforced)
@@ -616,6 +679,67 @@ mod tests {
       drives: [{letter: H, effective: false}]
   - gpo: {name: GPO_Absente}"#,
             &ad()
+        ));
+    }
+
+    /// Security filtering and the WMI filter as the real Samba DC holds them: GPO_Compta_Securite
+    /// filtered to GG_Compta, GPO_Lecteurs left on Authenticated Users with PC-COMPTA01 denied,
+    /// a WMI filter on GPO_Informatique_Restrictions (tests/scripts/samba-dc-build.sh).
+    #[test]
+    fn security_filtering_and_wmi_filter_pass_on_the_recorded_gpos() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo: {name: GPO_Compta_Securite, applies_to: {exactly: ['TSSR\GG_Compta'], excludes: [Utilisateurs authentifiés]}, wmi_filter: {exists: false}}
+  - gpo: {name: GPO_Lecteurs, applies_to: {includes: [S-1-5-11], excludes: [PC-COMPTA01]}}
+  - gpo: {name: GPO_Informatique_Restrictions, wmi_filter: {name: postes clients uniquement, query: 'ProductType\s*=\s*1'}}"#,
+            &ad()
+        ));
+    }
+
+    /// A GPO left applying to Authenticated Users fails with evidence naming who it applies
+    /// to; a link elsewhere names where the GPO is linked.
+    #[test]
+    fn filtering_and_link_failures_name_what_was_found() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo: {name: GPO_Lecteurs, applies_to: {exactly: [GG_Compta], excludes: [Authenticated Users]}}
+  - gpo: {name: GPO_Lecteurs_NonApplique, linked_to: [{ou: Comptabilite}]}
+  - gpo: {name: GPO_Compta_Securite, linked_to: [{ou: Direction}], wmi_filter: {name: Postes}}
+  - gpo: {name: GPO_Lecteurs, applies_to: {excludes: [jdupont]}}
+  - gpo: {name: GPO_Lecteurs_NonApplique, applies_to: {excludes: [jdupont]}}
+  - gpo: {name: GPO_Informatique_Restrictions, wmi_filter: {query: 'ProductType = 2'}}"#,
+            &ad()
+        ));
+    }
+
+    #[test]
+    fn rejects_exactly_with_includes() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "gpo: {name: GPO_Lecteurs, applies_to: {exactly: [GG_Compta], includes: [GG_Compta]}}",
+            &ad()
+        ));
+    }
+
+    /// A snapshot whose collector did not read the descriptor: not assessable, with the reason.
+    #[test]
+    fn filtering_is_not_assessable_when_the_descriptor_was_not_read() {
+        let mut snapshot = ad();
+        if let constat_snapshot::section::Section::Collected { data } =
+            &mut snapshot.sections.directory
+        {
+            for gpo in &mut data.gpos {
+                gpo.security = constat_snapshot::section::Section::not_collected(
+                    "the DC returned no nTSecurityDescriptor for this GPO to the collecting account",
+                );
+            }
+        }
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "gpo: {name: GPO_Lecteurs, applies_to: {excludes: [Authenticated Users]}}",
+            &snapshot
         ));
     }
 

@@ -2,6 +2,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::directory::same_account;
 use crate::kinds::kind::Kind;
 use crate::kinds::windows::{listed, same};
 use crate::pack::compile::Compile;
@@ -42,10 +43,10 @@ pub struct GpoAppliedMatcher {
     user: Option<String>,
 }
 
-/// `TSSR\alefevre` matches `alefevre` and `tssr\ALEFEVRE`.
+/// `TSSR\alefevre` matches `alefevre`, `alefevre@tssr.lan` and `tssr\ALEFEVRE` (a computer
+/// `CLIENT1$` matches `CLIENT1`); an expected domain must be the actual one.
 fn same_user(actual: &str, expected: &str) -> bool {
-    let name = |s: &str| s.rsplit_once('\\').map_or(s, |(_, n)| n).to_owned();
-    same(actual, expected) || (!expected.contains('\\') && same(&name(actual), expected))
+    same(actual, expected) || (!expected.contains('\\') && same_account(actual, expected))
 }
 
 impl Kind for GpoAppliedExpect {

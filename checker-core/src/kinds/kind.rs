@@ -67,12 +67,29 @@ pub(crate) fn includes(
     expected: &[String],
     actual: &[&str],
 ) -> Status {
+    includes_by(host, out, section, path, name, expected, actual, |a, e| {
+        a.eq_ignore_ascii_case(e)
+    })
+}
+
+/// [`includes`] with the comparison given (account names, for instance).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn includes_by(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    section: &'static str,
+    path: &str,
+    name: &'static str,
+    expected: &[String],
+    actual: &[&str],
+    same: impl Fn(&str, &str) -> bool,
+) -> Status {
     if expected.is_empty() {
         return Status::Pass;
     }
     let missing: Vec<&str> = expected
         .iter()
-        .filter(|e| !actual.iter().any(|a| a.eq_ignore_ascii_case(e)))
+        .filter(|e| !actual.iter().any(|a| same(a, e)))
         .map(String::as_str)
         .collect();
     let status = Status::from_bool(missing.is_empty());

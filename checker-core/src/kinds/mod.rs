@@ -15,6 +15,7 @@ pub mod file;
 pub mod firewall;
 pub mod gpo;
 pub mod gpo_applied;
+pub mod gpo_filtering;
 pub mod group;
 pub(crate) mod kind;
 pub mod network;

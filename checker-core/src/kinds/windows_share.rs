@@ -3,6 +3,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::directory::account_key;
 use crate::kinds::existence::existence;
 use crate::kinds::kind::Kind;
 use crate::kinds::windows::same;
@@ -143,7 +144,8 @@ fn level(b: u8) -> Right {
     }
 }
 
-/// `TSSR\GG_Compta` → `gg_compta`; well-known names in French or English → one key.
+/// `TSSR\GG_Compta` → `gg_compta`, `TSSR\PC01$` → `pc01` (as [`account_key`]); well-known
+/// names in French or English → one key.
 fn key(principal: &str) -> String {
     let short = principal
         .trim()
@@ -155,7 +157,7 @@ fn key(principal: &str) -> String {
             "authenticated users".to_owned()
         }
         "users" | "utilisateurs" | "s-1-5-32-545" => "users".to_owned(),
-        other => other.to_owned(),
+        other => account_key(other),
     }
 }
 

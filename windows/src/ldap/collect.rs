@@ -6,7 +6,7 @@ use crate::gpo::sysvol::settings_from_files;
 use crate::ldap::decode::unix_to_rfc3339;
 use crate::ldap::directory::{
     COMPUTER_ATTRS, DNS_NODE_ATTRS, DOMAIN_ATTRS, GPO_ATTRS, GROUP_ATTRS, OU_ATTRS, PSO_ATTRS,
-    RawDirectory, RawDnsPartition, USER_ATTRS, build_directory,
+    RawDirectory, RawDnsPartition, USER_ATTRS, WMI_FILTER_ATTRS, build_directory,
 };
 use crate::ldap::session::{Entry, LdapStats, Session};
 use crate::ldap::sysvol_smb::{SmbCredentials, fetch_policies, smb_account};
@@ -163,12 +163,22 @@ async fn read_raw(
             .await?,
     )?;
     raw.gpos = session
-        .search(
+        .search_with_sd(
             "GPO containers",
             &format!("CN=Policies,CN=System,{base}"),
             Scope::OneLevel,
             "(objectClass=groupPolicyContainer)",
             GPO_ATTRS,
+        )
+        .await?
+        .unwrap_or_default();
+    raw.wmi_filters = session
+        .search(
+            "WMI filters",
+            &format!("CN=SOM,CN=WMIPolicy,CN=System,{base}"),
+            Scope::OneLevel,
+            "(objectClass=msWMI-Som)",
+            WMI_FILTER_ATTRS,
         )
         .await?
         .unwrap_or_default();

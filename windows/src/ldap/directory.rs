@@ -7,11 +7,12 @@ use crate::ldap::decode::{
     logon_hours, parent_dn, pwd_properties, rdn_value, sid_to_string, uac_flags,
 };
 use crate::ldap::dns_record::decode_dns_record;
+use crate::ldap::gpo_security::{gpo_security, wmi_filter, wql_filter_id};
 use crate::ldap::session::Entry;
 use constat_snapshot::ad::{
     Directory, DirectoryComputer, DirectoryGroup, DirectoryUser, DnsRecord, DnsZone, Domain,
     FineGrainedPasswordPolicy, GpLink, GpoContainer, GroupKind, GroupScope, OrganizationalUnit,
-    PasswordPolicy,
+    PasswordPolicy, WmiFilter,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -81,6 +82,7 @@ pub const COMPUTER_ATTRS: &[&str] = &[
     "lastLogonTimestamp",
     "memberOf",
     "primaryGroupID",
+    "objectSid",
 ];
 /// Attributes read from GPO containers.
 pub const GPO_ATTRS: &[&str] = &[
@@ -93,7 +95,10 @@ pub const GPO_ATTRS: &[&str] = &[
     "gPCMachineExtensionNames",
     "gPCUserExtensionNames",
     "whenChanged",
+    "nTSecurityDescriptor",
 ];
+/// Attributes read from WMI filters (`msWMI-Som`).
+pub const WMI_FILTER_ATTRS: &[&str] = &["msWMI-ID", "msWMI-Name", "msWMI-Parm1", "msWMI-Parm2"];
 /// Attributes read from Password Settings Objects.
 pub const PSO_ATTRS: &[&str] = &[
     "cn",
@@ -142,6 +147,8 @@ pub struct RawDirectory {
     pub computers: Vec<Entry>,
     /// GPO containers.
     pub gpos: Vec<Entry>,
+    /// WMI filters (`msWMI-Som` under `CN=SOM,CN=WMIPolicy,CN=System`).
+    pub wmi_filters: Vec<Entry>,
     /// Password Settings Objects.
     pub psos: Vec<Entry>,
     /// DNS partitions.
@@ -231,6 +238,37 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
         .bytes("objectsid")
         .and_then(|b| sid_to_string(&b));
 
+    // Account and group names by SID, for the GPOs' security descriptors.
+    let by_sid: HashMap<String, String> = raw
+        .users
+        .iter()
+        .chain(&raw.groups)
+        .chain(&raw.computers)
+        .filter_map(|e| {
+            let sid = sid_to_string(&e.bytes("objectsid")?)?;
+            Some((
+                sid,
+                e.string("samaccountname")
+                    .unwrap_or_else(|| rdn_value(&e.dn)),
+            ))
+        })
+        .collect();
+    let sid_name = |sid: &str| by_sid.get(sid).cloned();
+    let wmi_filters: HashMap<String, WmiFilter> = raw
+        .wmi_filters
+        .iter()
+        .filter_map(|e| {
+            let id = e.string("mswmi-id")?;
+            let filter = wmi_filter(
+                &id,
+                e.string("mswmi-name"),
+                e.string("mswmi-parm1"),
+                e.str("mswmi-parm2"),
+            );
+            Some((filter.id.clone(), filter))
+        })
+        .collect();
+
     // GPO containers first: links need their names.
     let mut gpos: Vec<GpoContainer> = raw
         .gpos
@@ -263,6 +301,11 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
                     .unwrap_or_default(),
                 linked_to: Vec::new(),
                 when_changed: e.str("whenchanged").and_then(generalized_to_rfc3339),
+                wmi_filter_object: e
+                    .str("gpcwqlfilter")
+                    .and_then(wql_filter_id)
+                    .and_then(|id| wmi_filters.get(&id).cloned()),
+                security: gpo_security(e.bytes("ntsecuritydescriptor").as_deref(), &sid_name),
             }
         })
         .collect();

@@ -4,6 +4,8 @@ pub mod collect;
 pub mod decode;
 pub mod directory;
 pub mod dns_record;
+pub mod gpo_security;
+pub mod security_descriptor;
 pub mod session;
 pub mod sysvol_smb;
 pub mod target;

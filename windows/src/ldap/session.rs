@@ -3,7 +3,7 @@
 
 use crate::error::CollectError;
 use crate::ldap::target::{LdapTarget, TlsPolicy};
-use ldap3::controls::{ControlType, MakeCritical, PagedResults};
+use ldap3::controls::{ControlType, MakeCritical, PagedResults, RawControl};
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -230,6 +230,33 @@ impl Session {
         filter: &str,
         attrs: &[&str],
     ) -> Result<Option<Vec<Entry>>, CollectError> {
+        self.search_inner(what, base, scope, filter, attrs, false)
+            .await
+    }
+
+    /// [`Session::search`] with the `LDAP_SERVER_SD_FLAGS` control (OWNER | GROUP | DACL), so
+    /// that `nTSecurityDescriptor` comes back to an account that may not read the SACL.
+    pub async fn search_with_sd(
+        &mut self,
+        what: &str,
+        base: &str,
+        scope: Scope,
+        filter: &str,
+        attrs: &[&str],
+    ) -> Result<Option<Vec<Entry>>, CollectError> {
+        self.search_inner(what, base, scope, filter, attrs, true)
+            .await
+    }
+
+    async fn search_inner(
+        &mut self,
+        what: &str,
+        base: &str,
+        scope: Scope,
+        filter: &str,
+        attrs: &[&str],
+        sd_flags: bool,
+    ) -> Result<Option<Vec<Entry>>, CollectError> {
         self.stats.searches += 1;
         let mut entries = Vec::new();
         let mut cookie = Vec::new();
@@ -249,9 +276,13 @@ impl Session {
                 size: self.page_size,
                 cookie: std::mem::take(&mut cookie),
             };
+            let mut controls: Vec<RawControl> = vec![control.critical().into()];
+            if sd_flags {
+                controls.push(sd_flags_control());
+            }
             let result = self
                 .ldap
-                .with_controls(control.critical())
+                .with_controls(controls)
                 .search(base, scope, filter, attrs.to_vec())
                 .await
                 .map_err(|e: LdapError| error(e.to_string()))?;
@@ -301,6 +332,17 @@ impl Session {
     /// Unbinds, ignoring errors (the collection is done).
     pub async fn close(mut self) {
         let _ = self.ldap.unbind().await;
+    }
+}
+
+/// `LDAP_SERVER_SD_FLAGS_OID` ([MS-ADTS] 3.1.1.3.4.1.11) asking for OWNER, GROUP and DACL
+/// (not the SACL, which needs a privilege): BER `SEQUENCE { INTEGER 7 }`. Not critical, so a
+/// server that ignores it still answers.
+fn sd_flags_control() -> RawControl {
+    RawControl {
+        ctype: "1.2.840.113556.1.4.801".to_owned(),
+        crit: false,
+        val: Some(vec![0x30, 0x03, 0x02, 0x01, 0x07]),
     }
 }
 
