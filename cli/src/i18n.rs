@@ -343,21 +343,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "choose another directory, or continue this one with \"constat session run\"",
     ),
     (
-        "inventory.bad_name",
-        "{file} : {what} = « {value} » ne peut pas servir de nom de dossier",
-        "{file}: {what} = \"{value}\" cannot be used as a directory name",
-    ),
-    (
-        "inventory.bad_name_hint",
-        "utilisez seulement des lettres, chiffres, « . », « _ » et « - »",
-        "use only letters, digits, \".\", \"_\" and \"-\"",
-    ),
-    (
-        "inventory.duplicate_candidate",
-        "{file} : le candidat « {id} » apparaît deux fois",
-        "{file}: candidate \"{id}\" appears twice",
-    ),
-    (
         "inventory.duplicate_candidate_hint",
         "donnez à chaque candidat un identifiant unique (inventaire et CSV réunis)",
         "give each candidate a unique id (inventory and CSV together)",
@@ -748,6 +733,63 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "winrm.timed_out",
         "{host} : WinRM n'a pas répondu en {seconds} s",
         "{host}: WinRM did not answer within {seconds} s",
+    ),
+    // --- Session names that cannot collide (ids, roles, display names) ---
+    ("name.empty", "nom vide", "empty name"),
+    (
+        "name.too_long",
+        "{length} caractères, au plus {max}",
+        "{length} characters, at most {max}",
+    ),
+    (
+        "name.bad_char",
+        "caractère « {char} » interdit",
+        "character \"{char}\" not allowed",
+    ),
+    (
+        "name.leading_dot",
+        "ne doit pas commencer par « . »",
+        "must not start with \".\"",
+    ),
+    (
+        "name.reserved",
+        "nom réservé (fichier de la session ou nom interdit par Windows)",
+        "reserved name (a session file, or a name Windows refuses)",
+    ),
+    (
+        "inventory.bad_name_at",
+        "{file}:{line}:{column} : {what} « {value} » refusé : {reason}",
+        "{file}:{line}:{column}: {what} \"{value}\" refused: {reason}",
+    ),
+    (
+        "inventory.bad_name_at_hint",
+        "un identifiant ou un rôle : 1 à 64 lettres ASCII, chiffres, « - », « _ », « . » (pas en premier), et ni un nom de la session (inventory, known_hosts, request, manifest, reports, summary, jury, start, end, export) ni un nom réservé par Windows (CON, NUL, COM1…) ; un nom affiché : 200 caractères au plus, sans caractère de contrôle",
+        "an id or role: 1 to 64 ASCII letters, digits, \"-\", \"_\", \".\" (not first), and neither a session name (inventory, known_hosts, request, manifest, reports, summary, jury, start, end, export) nor a name Windows reserves (CON, NUL, COM1…); a display name: at most 200 characters, no control character",
+    ),
+    (
+        "inventory.duplicate_candidate_at",
+        "{file}:{line}:{column} : le candidat « {id} » apparaît deux fois (déjà « {first} » ligne {first_line} ; la casse ne compte pas)",
+        "{file}:{line}:{column}: candidate \"{id}\" appears twice (already \"{first}\" at line {first_line}; case does not count)",
+    ),
+    (
+        "csv.bad_name",
+        "{file}:{line} : {what} « {value} » refusé : {reason}",
+        "{file}:{line}: {what} \"{value}\" refused: {reason}",
+    ),
+    (
+        "csv.duplicate",
+        "{file}:{line} : le candidat « {id} » apparaît deux fois (déjà « {first} » ligne {first_line} ; la casse ne compte pas)",
+        "{file}:{line}: candidate \"{id}\" appears twice (already \"{first}\" at line {first_line}; case does not count)",
+    ),
+    (
+        "session.report_failed",
+        "rapport de « {candidate} » non écrit : {error}",
+        "report of \"{candidate}\" not written: {error}",
+    ),
+    (
+        "session.reports_failed_hint",
+        "les autres rapports, la synthèse et la grille du jury sont écrits ; corrigez le chemin indiqué puis relancez « constat session regrade »",
+        "the other reports, the summary and the jury grid are written; fix the path shown, then run \"constat session regrade\"",
     ),
 ];
 
