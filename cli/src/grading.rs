@@ -3,6 +3,7 @@
 
 use crate::errors::CliError;
 use crate::i18n::{Lang, lang, tf};
+use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
 use constat_agent::{CollectOptions, LocalHost};
 use constat_checker_core::pack::{
@@ -21,12 +22,14 @@ pub fn load_pack(spec: &str) -> anyhow::Result<Pack> {
         Some(embedded) => (embedded.file_name.to_owned(), embedded.text.to_owned()),
         None => {
             let path = Path::new(spec);
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                anyhow::Error::new(e).context(CliError::input(
+            if !path.exists() {
+                return Err(CliError::input(
                     tf("pack.unreadable", &[("pack", &spec)]),
                     tf("pack.unreadable_hint", &[("ids", &embedded_ids())]),
-                ))
-            })?;
+                )
+                .into());
+            }
+            let text = read_local(path, InputKind::Pack)?;
             (spec.to_owned(), text)
         }
     };

@@ -791,6 +791,60 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "les autres rapports, la synthèse et la grille du jury sont écrits ; corrigez le chemin indiqué puis relancez « constat session regrade »",
         "the other reports, the summary and the jury grid are written; fix the path shown, then run \"constat session regrade\"",
     ),
+    // --- Bounded local inputs (packs, inventories, CSV, snapshots) ---
+    ("input.kind_pack", "pack", "pack"),
+    ("input.kind_inventory", "inventaire", "inventory"),
+    ("input.kind_csv", "CSV des candidats", "candidates CSV"),
+    ("input.kind_snapshot", "instantané", "snapshot"),
+    (
+        "input.kind_pack_or_inventory",
+        "pack ou inventaire",
+        "pack or inventory",
+    ),
+    (
+        "input.unreadable",
+        "{what} illisible : {file}",
+        "cannot read {what}: {file}",
+    ),
+    (
+        "input.unreadable_hint",
+        "vérifiez le chemin et les droits du fichier",
+        "check the path and the file's permissions",
+    ),
+    (
+        "input.not_regular",
+        "{what} refusé : {file} est {nature}, pas un fichier ordinaire",
+        "{what} refused: {file} is {nature}, not a regular file",
+    ),
+    (
+        "input.not_regular_hint",
+        "donnez le chemin d'un fichier ordinaire ; constat ne lit ni un tube (FIFO), ni un périphérique, ni un dossier",
+        "give the path of a regular file; constat reads neither a pipe (FIFO), a device nor a directory",
+    ),
+    ("input.nature_dir", "un dossier", "a directory"),
+    ("input.nature_fifo", "un tube (FIFO)", "a pipe (FIFO)"),
+    ("input.nature_device", "un périphérique", "a device"),
+    ("input.nature_other", "un fichier spécial", "a special file"),
+    (
+        "input.too_large",
+        "{what} refusé : {file} fait au moins {size} octets, au plus {limit}",
+        "{what} refused: {file} is at least {size} bytes, at most {limit}",
+    ),
+    (
+        "input.too_large_hint",
+        "vérifiez que c'est le bon fichier ; un pack ou un inventaire fait quelques Kio, un instantané quelques Mio",
+        "check it is the right file; a pack or an inventory is a few KiB, a snapshot a few MiB",
+    ),
+    (
+        "input.not_utf8",
+        "{what} refusé : {file} n'est pas du texte UTF-8 (octet {offset})",
+        "{what} refused: {file} is not UTF-8 text (byte {offset})",
+    ),
+    (
+        "input.not_utf8_hint",
+        "enregistrez le fichier en UTF-8",
+        "save the file as UTF-8",
+    ),
 ];
 
 #[cfg(test)]

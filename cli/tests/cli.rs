@@ -82,7 +82,7 @@ fn a_missing_file_exits_3() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap(), @r"
-    erreur : impossible de lire l'inventaire /nonexistent/inventory.yaml
+    erreur : pack ou inventaire illisible : /nonexistent/inventory.yaml
     cause : No such file or directory (os error 2)
     ");
 }
@@ -356,4 +356,37 @@ fn session_init_refuses_colliding_ids_with_their_location() {
     assert!(stderr.contains("inv.yaml:6:"), "{stderr}");
     assert!(stderr.contains("« known_hosts » refusé"), "{stderr}");
     assert!(!session.join("known_hosts").exists());
+}
+
+/// Local inputs are bounded: `grade --snapshot linux=/dev/zero` used to grow without end and
+/// `validate` on a FIFO used to block; both are refused at once with the path and a hint
+/// (exit 2). No timing is asserted: a regression would hang or exhaust memory instead.
+#[test]
+fn devices_and_fifos_are_refused_as_local_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pack.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let cases: [Vec<std::ffi::OsString>; 3] = [
+        vec!["validate".into(), fifo.clone().into()],
+        vec![
+            "grade".into(),
+            "--pack".into(),
+            "demo".into(),
+            "--snapshot".into(),
+            "linux=/dev/zero".into(),
+        ],
+        vec!["propose".into(), "--snapshot".into(), dir.path().into()],
+    ];
+    let mut shown = String::new();
+    for args in cases {
+        let output = constat().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        shown.push_str(
+            &String::from_utf8(output.stderr)
+                .unwrap()
+                .replace(&dir.path().display().to_string(), "[DIR]"),
+        );
+    }
+    insta::assert_snapshot!(shown);
 }

@@ -5,14 +5,14 @@ use super::model::Candidate;
 use super::names::{NameProblem, check_display_name, check_name};
 use crate::errors::CliError;
 use crate::i18n::{t, tf};
+use crate::local_input::{InputKind, read_local};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Reads candidates from `path`.
 pub fn import_candidates(path: &Path) -> anyhow::Result<Vec<Candidate>> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::Error::new(e).context(tf("csv.unreadable", &[("file", &shown)])))?;
+    let text = read_local(path, InputKind::Csv)?;
     parse_candidates(&text, &shown)
 }
 

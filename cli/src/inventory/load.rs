@@ -7,15 +7,14 @@ use super::names::{NameProblem, check_display_name, check_name};
 use super::resolve::resolve_hosts;
 use crate::errors::CliError;
 use crate::i18n::{t, tf};
+use crate::local_input::{InputKind, read_local};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Reads and checks the inventory at `path`.
 pub fn load_inventory(path: &Path) -> anyhow::Result<Inventory> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::Error::new(e).context(tf("inventory.unreadable", &[("file", &shown)]))
-    })?;
+    let text = read_local(path, InputKind::Inventory)?;
     parse_inventory(&text, &shown)
 }
 

@@ -13,6 +13,7 @@ use crate::errors::CliError;
 use crate::grading::{load_pack, now_rfc3339, render_options, write_report_files};
 use crate::i18n::{t, tf};
 use crate::inventory::load_inventory;
+use crate::local_input::{InputKind, read_local};
 use constat_checker_core::render::Audience;
 use constat_checker_core::report::{Report, SessionSummary};
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
@@ -50,8 +51,8 @@ fn observed(
     match (&entry.status, &entry.file) {
         (HostStatus::Collected, Some(file)) => {
             let path = dir.file(file);
-            let loaded = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))
+            let loaded = read_local(&path, InputKind::Snapshot)
+                .map_err(|e| format!("{e:#}"))
                 .and_then(|text| {
                     Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
                 });
