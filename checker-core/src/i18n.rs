@@ -211,7 +211,8 @@ impl Lang {
 
 /// `0.75` → `75 %`; absent → `—`.
 pub(crate) fn percent(p: Option<f64>) -> String {
-    p.map_or_else(|| "—".to_owned(), |p| format!("{:.0} %", p * 100.0))
+    p.filter(|p| p.is_finite())
+        .map_or_else(|| "—".to_owned(), |p| format!("{:.0} %", p * 100.0))
 }
 
 /// Points without useless decimals (`2`, `1.5`).

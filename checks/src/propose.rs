@@ -41,7 +41,17 @@ pub fn propose(golden: &Snapshot, start: Option<&Snapshot>) -> String {
         return s;
     }
     s.push_str("checks:\n");
-    for c in checks {
+    // Two host names may give the same slug (`Alice`, `alice`, `a\x1bb`/`a b`): ids stay unique.
+    let mut seen = std::collections::BTreeSet::new();
+    for mut c in checks {
+        if !seen.insert(c.id.clone()) {
+            let mut n = 2;
+            while seen.contains(&format!("{}-{n}", c.id)) {
+                n += 1;
+            }
+            c.id = format!("{}-{n}", c.id);
+            seen.insert(c.id.clone());
+        }
         let _ = write!(
             s,
             "  - id: {}\n    title: {}\n    criteres: [{}]\n    hosts: [linux]\n    points: 1\n    expect:\n      {}\n\n",
@@ -72,6 +82,14 @@ fn quote(text: &str) -> String {
             '\\' => q.push_str("\\\\"),
             '\n' => q.push_str("\\n"),
             '\t' => q.push_str("\\t"),
+            // Host-derived text may hold any character: whatever YAML cannot print (C0, DEL,
+            // C1, U+FFFE/U+FFFF, BOM) and the bidi controls become `\uXXXX`, so the draft
+            // always re-parses and shows no reordered text.
+            c if constat_checker_core::render::escape::is_control(c)
+                || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+            {
+                let _ = write!(q, "\\u{:04x}", c as u32);
+            }
             c => q.push(c),
         }
     }
@@ -351,6 +369,43 @@ mod tests {
         let jobs = snapshot("lab-cp6-scripts/pass.json");
         golden.sections.scheduled_jobs = jobs.sections.scheduled_jobs;
         insta::assert_snapshot!(checked(propose(&golden, None)));
+    }
+
+    /// A hostile golden snapshot (names, shells, cron lines with escape sequences, bidi
+    /// overrides, quotes, YAML structure, colliding slugs): the draft still loads.
+    #[test]
+    fn hostile_names_and_commands_round_trip() {
+        const H: &str =
+            "x\u{1b}]52;c;cA==\u{7}\u{9b}\u{202e}\u{feff}\u{ffff}\"'\\: #{a}[b]\r\n\0- &*!|>%@`";
+        let mut golden = snapshot("lab-cp3-linux/pass.json");
+        golden.host.hostname = H.to_owned();
+        let start = snapshot("real/debian12.json");
+        if let constat_snapshot::Section::Collected { data: users } = &mut golden.sections.users {
+            let mut evil = users.iter().find(|u| !u.system).cloned().expect("a user");
+            evil.name = format!("{H}1");
+            evil.shell = Some(H.to_owned());
+            evil.groups = vec![H.to_owned()];
+            let mut twin = evil.clone();
+            twin.name = format!("{H}2");
+            users.push(evil);
+            users.push(twin);
+        }
+        let jobs = snapshot("lab-cp6-scripts/pass.json");
+        golden.sections.scheduled_jobs = jobs.sections.scheduled_jobs;
+        if let constat_snapshot::Section::Collected { data: jobs } =
+            &mut golden.sections.scheduled_jobs
+            && let Some(j) = jobs.first_mut()
+        {
+            j.command = H.to_owned();
+            j.user = Some(H.to_owned());
+        }
+        let draft = checked(propose(&golden, Some(&start)));
+        assert!(
+            !draft
+                .chars()
+                .any(|c| c != '\n' && constat_checker_core::render::escape::is_control(c))
+        );
+        assert!(draft.contains("\\u001b]52"), "{draft}");
     }
 
     #[test]

@@ -71,7 +71,9 @@ pub fn report(error: &anyhow::Error, format: Format, out: &mut dyn Write) -> Exi
             if let Some(hint) = &hint {
                 text.push_str(&format!("{} : {hint}\n", t("label.hint")));
             }
-            out.write_all(text.as_bytes())
+            // Messages carry host-derived text (collector errors, hostnames): no raw control
+            // character reaches the examiner's terminal.
+            out.write_all(constat_checker_core::render::escape::terminal_lines(&text).as_bytes())
         }
     };
     status

@@ -3,6 +3,7 @@
 
 use crate::errors::CliError;
 use crate::i18n::{Lang, lang, tf};
+use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
 use constat_agent::{CollectOptions, LocalHost};
 use constat_checker_core::pack::{
@@ -21,12 +22,14 @@ pub fn load_pack(spec: &str) -> anyhow::Result<Pack> {
         Some(embedded) => (embedded.file_name.to_owned(), embedded.text.to_owned()),
         None => {
             let path = Path::new(spec);
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                anyhow::Error::new(e).context(CliError::input(
+            if !path.exists() {
+                return Err(CliError::input(
                     tf("pack.unreadable", &[("pack", &spec)]),
                     tf("pack.unreadable_hint", &[("ids", &embedded_ids())]),
-                ))
-            })?;
+                )
+                .into());
+            }
+            let text = read_local(path, InputKind::Pack)?;
             (spec.to_owned(), text)
         }
     };
@@ -95,14 +98,27 @@ pub fn write_report_files(
     report: &Report,
     options: &RenderOptions,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    // Every file error names its path (a candidate id too long for the file system, a
+    // directory where a report should be).
+    let named = |path: &Path, e: std::io::Error| {
+        anyhow::anyhow!(tf(
+            "session.write_failed",
+            &[("file", &path.display()), ("error", &e)]
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| named(dir, e))?;
     let mut json = serde_json::to_vec_pretty(report)?;
     json.push(b'\n');
-    write_atomically(&dir.join(format!("{stem}.json")), &json)?;
     let html = constat_checker_core::render::html(report, options);
-    write_atomically(&dir.join(format!("{stem}.html")), html.as_bytes())?;
     let md = constat_checker_core::render::markdown(report, options);
-    write_atomically(&dir.join(format!("{stem}.md")), md.as_bytes())?;
+    for (ext, bytes) in [
+        ("json", &json[..]),
+        ("html", html.as_bytes()),
+        ("md", md.as_bytes()),
+    ] {
+        let path = dir.join(format!("{stem}.{ext}"));
+        write_atomically(&path, bytes).map_err(|e| named(&path, e))?;
+    }
     Ok(())
 }
 

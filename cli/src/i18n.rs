@@ -343,21 +343,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "choose another directory, or continue this one with \"constat session run\"",
     ),
     (
-        "inventory.bad_name",
-        "{file} : {what} = « {value} » ne peut pas servir de nom de dossier",
-        "{file}: {what} = \"{value}\" cannot be used as a directory name",
-    ),
-    (
-        "inventory.bad_name_hint",
-        "utilisez seulement des lettres, chiffres, « . », « _ » et « - »",
-        "use only letters, digits, \".\", \"_\" and \"-\"",
-    ),
-    (
-        "inventory.duplicate_candidate",
-        "{file} : le candidat « {id} » apparaît deux fois",
-        "{file}: candidate \"{id}\" appears twice",
-    ),
-    (
         "inventory.duplicate_candidate_hint",
         "donnez à chaque candidat un identifiant unique (inventaire et CSV réunis)",
         "give each candidate a unique id (inventory and CSV together)",
@@ -795,6 +780,117 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "winrm.output_too_large",
         "{host} : sortie trop volumineuse de la sonde : {error}",
         "{host}: the probe's output is too large: {error}",
+    ),
+    // --- Session names that cannot collide (ids, roles, display names) ---
+    ("name.empty", "nom vide", "empty name"),
+    (
+        "name.too_long",
+        "{length} caractères, au plus {max}",
+        "{length} characters, at most {max}",
+    ),
+    (
+        "name.bad_char",
+        "caractère « {char} » interdit",
+        "character \"{char}\" not allowed",
+    ),
+    (
+        "name.leading_dot",
+        "ne doit pas commencer par « . »",
+        "must not start with \".\"",
+    ),
+    (
+        "name.reserved",
+        "nom réservé (fichier de la session ou nom interdit par Windows)",
+        "reserved name (a session file, or a name Windows refuses)",
+    ),
+    (
+        "inventory.bad_name_at",
+        "{file}:{line}:{column} : {what} « {value} » refusé : {reason}",
+        "{file}:{line}:{column}: {what} \"{value}\" refused: {reason}",
+    ),
+    (
+        "inventory.bad_name_at_hint",
+        "un identifiant ou un rôle : 1 à 64 lettres ASCII, chiffres, « - », « _ », « . » (pas en premier), et ni un nom de la session (inventory, known_hosts, request, manifest, reports, summary, jury, start, end, export) ni un nom réservé par Windows (CON, NUL, COM1…) ; un nom affiché : 200 caractères au plus, sans caractère de contrôle",
+        "an id or role: 1 to 64 ASCII letters, digits, \"-\", \"_\", \".\" (not first), and neither a session name (inventory, known_hosts, request, manifest, reports, summary, jury, start, end, export) nor a name Windows reserves (CON, NUL, COM1…); a display name: at most 200 characters, no control character",
+    ),
+    (
+        "inventory.duplicate_candidate_at",
+        "{file}:{line}:{column} : le candidat « {id} » apparaît deux fois (déjà « {first} » ligne {first_line} ; la casse ne compte pas)",
+        "{file}:{line}:{column}: candidate \"{id}\" appears twice (already \"{first}\" at line {first_line}; case does not count)",
+    ),
+    (
+        "csv.bad_name",
+        "{file}:{line} : {what} « {value} » refusé : {reason}",
+        "{file}:{line}: {what} \"{value}\" refused: {reason}",
+    ),
+    (
+        "csv.duplicate",
+        "{file}:{line} : le candidat « {id} » apparaît deux fois (déjà « {first} » ligne {first_line} ; la casse ne compte pas)",
+        "{file}:{line}: candidate \"{id}\" appears twice (already \"{first}\" at line {first_line}; case does not count)",
+    ),
+    (
+        "session.report_failed",
+        "rapport de « {candidate} » non écrit : {error}",
+        "report of \"{candidate}\" not written: {error}",
+    ),
+    (
+        "session.reports_failed_hint",
+        "les autres rapports, la synthèse et la grille du jury sont écrits ; corrigez le chemin indiqué puis relancez « constat session regrade »",
+        "the other reports, the summary and the jury grid are written; fix the path shown, then run \"constat session regrade\"",
+    ),
+    // --- Bounded local inputs (packs, inventories, CSV, snapshots) ---
+    ("input.kind_pack", "pack", "pack"),
+    ("input.kind_inventory", "inventaire", "inventory"),
+    ("input.kind_csv", "CSV des candidats", "candidates CSV"),
+    ("input.kind_snapshot", "instantané", "snapshot"),
+    (
+        "input.kind_pack_or_inventory",
+        "pack ou inventaire",
+        "pack or inventory",
+    ),
+    (
+        "input.unreadable",
+        "{what} illisible : {file}",
+        "cannot read {what}: {file}",
+    ),
+    (
+        "input.unreadable_hint",
+        "vérifiez le chemin et les droits du fichier",
+        "check the path and the file's permissions",
+    ),
+    (
+        "input.not_regular",
+        "{what} refusé : {file} est {nature}, pas un fichier ordinaire",
+        "{what} refused: {file} is {nature}, not a regular file",
+    ),
+    (
+        "input.not_regular_hint",
+        "donnez le chemin d'un fichier ordinaire ; constat ne lit ni un tube (FIFO), ni un périphérique, ni un dossier",
+        "give the path of a regular file; constat reads neither a pipe (FIFO), a device nor a directory",
+    ),
+    ("input.nature_dir", "un dossier", "a directory"),
+    ("input.nature_fifo", "un tube (FIFO)", "a pipe (FIFO)"),
+    ("input.nature_device", "un périphérique", "a device"),
+    ("input.nature_other", "un fichier spécial", "a special file"),
+    (
+        "input.too_large",
+        "{what} refusé : {file} fait au moins {size} octets, au plus {limit}",
+        "{what} refused: {file} is at least {size} bytes, at most {limit}",
+    ),
+    (
+        "input.too_large_hint",
+        "vérifiez que c'est le bon fichier ; un pack ou un inventaire fait quelques Kio, un instantané quelques Mio",
+        "check it is the right file; a pack or an inventory is a few KiB, a snapshot a few MiB",
+    ),
+    (
+        "input.not_utf8",
+        "{what} refusé : {file} n'est pas du texte UTF-8 (octet {offset})",
+        "{what} refused: {file} is not UTF-8 text (byte {offset})",
+    ),
+    (
+        "input.not_utf8_hint",
+        "enregistrez le fichier en UTF-8",
+        "save the file as UTF-8",
     ),
 ];
 

@@ -10,6 +10,7 @@ pub mod exit_status;
 pub mod grading;
 pub mod i18n;
 pub mod inventory;
+pub mod local_input;
 pub mod output;
 pub mod script_runner;
 pub mod secret;

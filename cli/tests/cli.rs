@@ -82,7 +82,7 @@ fn a_missing_file_exits_3() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap(), @r"
-    erreur : impossible de lire l'inventaire /nonexistent/inventory.yaml
+    erreur : pack ou inventaire illisible : /nonexistent/inventory.yaml
     cause : No such file or directory (os error 2)
     ");
 }
@@ -289,4 +289,104 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     let text = ok(&["session", "regrade", s]);
     assert!(text.contains("1 candidat(s) noté(s)"), "{text}");
     assert!(session.join("reports/jury.csv").is_file());
+}
+
+/// A candidate whose report cannot be written (a directory stands where `c01.md` goes) does
+/// not prevent the other candidate's reports, the summary or the jury grid; the error names
+/// the path and the exit code is 3.
+#[test]
+fn one_unwritable_report_never_blocks_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        "session: { id: local-3, referentiel: tssr-2023, profile: lab, pack: demo }\n\
+         defaults:\n  linux: { transport: local }\n\
+         candidates:\n  - { id: c01, name: A }\n  - { id: c02, name: B }\n",
+    )
+    .unwrap();
+    let session = dir.path().join("session");
+    let s = session.to_str().unwrap();
+    let run = |args: &[&str]| constat().args(args).output().unwrap();
+    assert!(
+        run(&[
+            "session",
+            "init",
+            "--inventory",
+            inventory.to_str().unwrap(),
+            s
+        ])
+        .status
+        .success()
+    );
+    run(&["session", "run", s, "--phase", "end", "--quiet"]);
+    std::fs::remove_dir_all(session.join("reports")).unwrap();
+    std::fs::create_dir_all(session.join("reports/c01.md")).unwrap();
+    let output = run(&["session", "regrade", s]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("reports/c01.md"), "{stderr}");
+    for file in ["c02.json", "c02.html", "c02.md", "summary.html", "jury.csv"] {
+        assert!(session.join("reports").join(file).is_file(), "{file}");
+    }
+}
+
+/// `session init` refuses a candidate id that would collide with the session's own files,
+/// with the inventory's line and column, before anything is written.
+#[test]
+fn session_init_refuses_colliding_ids_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        "session: { id: s1, referentiel: tssr-2023 }\n\
+         defaults:\n  linux: { transport: local }\n\
+         candidates:\n  - { id: c01, name: A }\n  - { id: known_hosts, name: B }\n",
+    )
+    .unwrap();
+    let session = dir.path().join("session");
+    let output = constat()
+        .args(["session", "init", "--inventory"])
+        .arg(&inventory)
+        .arg(&session)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("inv.yaml:6:"), "{stderr}");
+    assert!(stderr.contains("« known_hosts » refusé"), "{stderr}");
+    assert!(!session.join("known_hosts").exists());
+}
+
+/// Local inputs are bounded: `grade --snapshot linux=/dev/zero` used to grow without end and
+/// `validate` on a FIFO used to block; both are refused at once with the path and a hint
+/// (exit 2). No timing is asserted: a regression would hang or exhaust memory instead.
+#[test]
+fn devices_and_fifos_are_refused_as_local_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pack.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let cases: [Vec<std::ffi::OsString>; 3] = [
+        vec!["validate".into(), fifo.clone().into()],
+        vec![
+            "grade".into(),
+            "--pack".into(),
+            "demo".into(),
+            "--snapshot".into(),
+            "linux=/dev/zero".into(),
+        ],
+        vec!["propose".into(), "--snapshot".into(), dir.path().into()],
+    ];
+    let mut shown = String::new();
+    for args in cases {
+        let output = constat().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        shown.push_str(
+            &String::from_utf8(output.stderr)
+                .unwrap()
+                .replace(&dir.path().display().to_string(), "[DIR]"),
+        );
+    }
+    insta::assert_snapshot!(shown);
 }

@@ -52,7 +52,10 @@ impl Compile<'_> {
     /// A regex compiled after substitution; a bad one is reported.
     pub(crate) fn regex(&mut self, s: &Sp<String>) -> Option<Regex> {
         let text = self.text(s);
-        match Regex::new(&text) {
+        match regex::RegexBuilder::new(&text)
+            .size_limit(crate::pack::limits::REGEX_SIZE_LIMIT)
+            .build()
+        {
             Ok(re) => Some(re),
             Err(e) => {
                 let detail = e.to_string();

@@ -7,7 +7,10 @@ use crate::pack::split::check_document;
 use crate::pack::validate::validate;
 
 fn options() -> serde_saphyr::Options {
-    serde_saphyr::options! { strict_booleans: true }
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: Some(crate::pack::limits::yaml_budget()),
+    }
 }
 
 fn push_yaml_error(diags: &mut Diagnostics, error: &serde_saphyr::Error) {
@@ -60,8 +63,13 @@ pub fn load(file_name: &str, text: &str) -> Result<Pack, Vec<Diagnostic>> {
     let raw: RawPack = match serde_saphyr::from_str_with_options(text, options()) {
         Ok(raw) => raw,
         Err(error) => {
-            // serde stops at the first error: parse each check on its own to report them all.
-            if let Ok(head) = serde_saphyr::from_str_with_options::<RawPackHead>(text, options()) {
+            // serde stops at the first error: parse each check on its own to report them all
+            // (not after a budget breach: the text is too big to parse again).
+            let breached = matches!(error, serde_saphyr::Error::Budget { .. });
+            if !breached
+                && let Ok(head) =
+                    serde_saphyr::from_str_with_options::<RawPackHead>(text, options())
+            {
                 for item in &head.checks {
                     let Some(doc) = check_document(text, item.line, item.col) else {
                         continue;
@@ -100,6 +108,83 @@ mod tests {
             Ok(_) => "valid".to_owned(),
             Err(d) => render_diagnostics(&d),
         }
+    }
+
+    const HEAD: &str = "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\nhosts: {linux: {os: linux}}\nchecks:\n";
+
+    fn check(id: &str, extra: &str) -> String {
+        format!(
+            "  - id: {id}\n    title: t\n    criteres: [tssr-2023/CP3/C1]\n    hosts: [linux]\n{extra}    expect: {{user: {{name: root}}}}\n"
+        )
+    }
+
+    /// Points must be finite, non-negative and bounded: `1e308` used to print
+    /// `inf / inf pts (NaN %)`.
+    #[test]
+    fn points_and_penalties_are_finite_and_bounded() {
+        let mut text = HEAD.to_owned();
+        for (id, extra) in [
+            ("huge", "    points: 1e308\n"),
+            ("nan", "    points: .nan\n"),
+            ("inf", "    points: .inf\n"),
+            ("negative", "    points: -1\n"),
+            ("penalty", "    penalty: 1001\n"),
+            ("fine", "    points: 1000\n    penalty: 2.5\n"),
+        ] {
+            text.push_str(&check(id, extra));
+        }
+        insta::assert_snapshot!(errors("points.yaml", &text));
+    }
+
+    /// A 200 000-item `for_each` used to take 21 s and 3.3 GB to validate: it is refused
+    /// before any item is compiled; too many checks likewise; a regex over the size limit and
+    /// nesting beyond the YAML budget are refused with their position.
+    #[test]
+    fn oversized_packs_are_refused_with_their_limit() {
+        let items: String = (0..200_000).map(|i| format!("u{i},")).collect();
+        let big = format!(
+            "{HEAD}{}",
+            check(
+                "many",
+                &format!("    for_each: [{}]\n", items.trim_end_matches(','))
+            )
+        );
+        let many_checks: String = (0..2001).map(|i| check(&format!("c{i}"), "")).collect();
+        let regex = format!(
+            "{HEAD}  - id: re\n    title: t\n    criteres: [tssr-2023/CP3/C1]\n    hosts: [linux]\n    expect: {{scheduled_job: {{command: '(\\w{{1000}}){{1000}}'}}}}\n"
+        );
+        let mut deep = String::from("{user: {name: root}}");
+        for _ in 0..60 {
+            deep = format!("{{all: [{deep}]}}");
+        }
+        let nested = format!(
+            "{HEAD}  - id: deep\n    title: t\n    criteres: [tssr-2023/CP3/C1]\n    hosts: [linux]\n    expect: {deep}\n"
+        );
+        let refs = vec!["*a"; 1001].join(", ");
+        let aliases = format!(
+            "{HEAD}{}",
+            check("a", &format!("    hint: &a x\n    for_each: [{refs}]\n"))
+        );
+        let items: String = (0..501).map(|i| format!("u{i},")).collect();
+        let for_each = format!(
+            "{HEAD}{}",
+            check(
+                "items",
+                &format!("    for_each: [{}]\n", items.trim_end_matches(','))
+            )
+        );
+        let out = [
+            ("yaml-nodes.yaml", big),
+            ("for_each.yaml", for_each),
+            ("checks.yaml", format!("{HEAD}{many_checks}")),
+            ("regex.yaml", regex),
+            ("nested.yaml", nested),
+            ("aliases.yaml", aliases),
+        ]
+        .iter()
+        .map(|(name, text)| format!("== {name}\n{}\n", errors(name, text)))
+        .collect::<String>();
+        insta::assert_snapshot!(out);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub(crate) mod compile;
 mod diagnostics;
+pub mod limits;
 mod load;
 mod model;
 pub mod raw;

@@ -4,6 +4,7 @@
 use crate::expect::compile;
 use crate::pack::compile::Compile;
 use crate::pack::diagnostics::Diagnostics;
+use crate::pack::limits::{MAX_CHECKS, MAX_FOR_EACH, MAX_POINTS};
 use crate::pack::model::{CheckMeta, CompiledCheck, Pack, SharedMeta, Variable};
 use crate::pack::raw::{HostOs, RawCheck, RawPack};
 use crate::pack::variables::resolve;
@@ -18,6 +19,15 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
 }
 
+/// A number as written back in a message (`1e308`, not 309 digits).
+fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e6 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 fn valid_variable(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
@@ -29,6 +39,19 @@ pub(crate) fn compile_items(
     roles: &BTreeMap<String, HostOs>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<(Option<String>, crate::expect::CompiledExpect)>> {
+    if check.for_each.len() > MAX_FOR_EACH {
+        diags.push(
+            check.id.line,
+            check.id.col,
+            format!(
+                "« {} » : for_each a {} éléments, au plus {MAX_FOR_EACH}",
+                check.id.value,
+                check.for_each.len()
+            ),
+            Some("découpez la liste en plusieurs vérifications, ou utilisez un motif (regex) plutôt qu'une liste".to_owned()),
+        );
+        return None;
+    }
     if check.for_each.is_empty() {
         let mut cx = Compile { vars, roles, diags };
         return compile(&check.expect, &mut cx).map(|e| vec![(None, e)]);
@@ -188,6 +211,18 @@ fn order(raw: &[RawCheck], ids: &BTreeMap<String, usize>, diags: &mut Diagnostic
 /// Validates a parsed pack into a [`Pack`]; every problem goes to `diags`.
 pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Option<Pack> {
     let meta = &raw.pack;
+    if raw.checks.len() > MAX_CHECKS {
+        diags.push(
+            meta.id.line,
+            meta.id.col,
+            format!(
+                "le pack a {} vérifications, au plus {MAX_CHECKS}",
+                raw.checks.len()
+            ),
+            Some("découpez-le en plusieurs packs (un par compétence)".to_owned()),
+        );
+        return None;
+    }
     if !valid_id(&meta.id.value) {
         diags.push(
             meta.id.line,
@@ -324,8 +359,19 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
                 );
             }
         }
-        if !(c.points.is_finite() && c.points >= 0.0 && c.penalty.is_finite() && c.penalty >= 0.0) {
-            diags.push(c.id.line, c.id.col, format!("points ou pénalité négatifs dans « {} »", c.id.value), Some("points et penalty sont des nombres positifs ; la pénalité est retirée quand la vérification échoue".to_owned()));
+        let bounded = |x: f64| x.is_finite() && (0.0..=MAX_POINTS).contains(&x);
+        if !(bounded(c.points) && bounded(c.penalty)) {
+            diags.push(
+                c.id.line,
+                c.id.col,
+                format!(
+                    "points ou pénalité hors bornes dans « {} » (points: {}, penalty: {})",
+                    c.id.value,
+                    shown(c.points),
+                    shown(c.penalty)
+                ),
+                Some(format!("points et penalty sont des nombres de 0 à {MAX_POINTS} ; la pénalité est retirée quand la vérification échoue")),
+            );
         }
         for r in &c.requires {
             if r.value == c.id.value {

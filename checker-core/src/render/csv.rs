@@ -1,22 +1,8 @@
 //! CSV renderer: the jury grid of one candidate, one row per critère (RFC 4180 quoting).
 
+use crate::render::escape::csv_field as field;
 use crate::render::options::RenderOptions;
 use crate::report::Report;
-
-/// Quotes a CSV field when needed (comma, quote, newline, leading formula character).
-pub(crate) fn field(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err();
-    let text = if formula {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
 
 pub(crate) fn number(x: Option<f64>) -> String {
     x.map_or_else(String::new, |x| format!("{x}"))

@@ -6,21 +6,7 @@ use crate::render::options::RenderOptions;
 use crate::report::{CritereStatus, HostStatus, Outcome, Report};
 use std::fmt::Write;
 
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::render::escape::html as escape;
 
 pub(crate) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
 table{border-collapse:collapse;margin:1em 0;width:100%}td,th{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}\

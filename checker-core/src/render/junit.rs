@@ -2,7 +2,7 @@
 //! dashboards (a trainer's automated lab). Written by hand: the format is small and the
 //! escaping below covers it.
 
-use crate::render::html::escape;
+use crate::render::escape::xml as escape;
 use crate::render::options::RenderOptions;
 use crate::report::{Outcome, Report};
 use std::fmt::Write;

@@ -1,25 +1,10 @@
 //! Markdown renderer (for a learner's repository or a trainer's notes).
 
 use crate::i18n::{percent, points};
+use crate::render::escape::{markdown as md, markdown_code};
 use crate::render::options::RenderOptions;
 use crate::report::{CritereStatus, Outcome, Report};
 use std::fmt::Write;
-
-/// Escapes the characters that break a Markdown table cell or inline text.
-fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Renders a report as Markdown.
 pub fn markdown(report: &Report, options: &RenderOptions) -> String {
@@ -36,7 +21,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
         o,
         "{} : `{}` « {} » · {} · {} : {} · {} {}\n",
         t.pack,
-        report.pack.id,
+        markdown_code(&report.pack.id),
         md(&report.pack.title),
         md(&report.pack.referentiel),
         t.profile,
@@ -157,7 +142,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
                 "- {} {} `{}` — {}",
                 options.lang.change(ch.kind),
                 md(&ch.section),
-                ch.item.replace('`', "'"),
+                markdown_code(&ch.item),
                 md(&ch.detail)
             );
         }

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from a report (or session summary) to text, one file each.
 
 mod csv;
+pub mod escape;
 mod html;
 mod junit;
 mod markdown;

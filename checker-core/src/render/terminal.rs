@@ -2,6 +2,7 @@
 
 use crate::eval::Status;
 use crate::i18n::{percent, points};
+use crate::render::escape::terminal as v;
 use crate::render::options::RenderOptions;
 use crate::report::{CritereStatus, HostStatus, Outcome, Report};
 use std::fmt::Write;
@@ -33,26 +34,26 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         .candidate
         .name
         .as_ref()
-        .map(|n| format!(" ({n})"))
+        .map(|n| format!(" ({})", v(n)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "{} — {} {}{name}",
         paint(c, "1", t.report),
         t.candidate,
-        report.candidate.id
+        v(&report.candidate.id)
     );
     let _ = writeln!(
         out,
         "{} : {} « {} » · {} · {} {} · {} {}",
         t.pack,
-        report.pack.id,
-        report.pack.title,
-        report.pack.referentiel,
+        v(&report.pack.id),
+        v(&report.pack.title),
+        v(&report.pack.referentiel),
         t.profile,
-        report.pack.profile,
+        v(&report.pack.profile),
         t.graded_at,
-        report.graded_at
+        v(&report.graded_at)
     );
     let hosts: Vec<String> = report
         .hosts
@@ -60,18 +61,18 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         .map(|h| match h.status {
             HostStatus::Observed => format!(
                 "{} ({}, {} {})",
-                h.role,
-                h.hostname.as_deref().unwrap_or("?"),
+                v(&h.role),
+                v(h.hostname.as_deref().unwrap_or("?")),
                 t.observed_host,
-                h.observed_at.as_deref().unwrap_or("?")
+                v(h.observed_at.as_deref().unwrap_or("?"))
             ),
             HostStatus::Unreachable => format!(
                 "{} ({} : {})",
-                h.role,
+                v(&h.role),
                 t.unreachable,
-                h.cause.as_deref().unwrap_or("")
+                v(h.cause.as_deref().unwrap_or(""))
             ),
-            HostStatus::Missing => format!("{} ({})", h.role, t.missing),
+            HostStatus::Missing => format!("{} ({})", v(&h.role), t.missing),
         })
         .collect();
     let _ = writeln!(out, "{} : {}\n", t.hosts, hosts.join(", "));
@@ -81,8 +82,8 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             out,
             "{} {} — {} ({} / {} {}) {}",
             paint(c, colour, label),
-            check.id,
-            check.title,
+            v(&check.id),
+            v(&check.title),
             points(check.earned),
             points(check.points),
             t.points,
@@ -93,10 +94,10 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         }
         match &check.outcome {
             Outcome::NotAssessable { reason } => {
-                let _ = writeln!(out, "     {reason}");
+                let _ = writeln!(out, "     {}", v(reason));
             }
             Outcome::Skipped { requires } => {
-                let _ = writeln!(out, "     {} : {}", t.requires, requires.join(", "));
+                let _ = writeln!(out, "     {} : {}", t.requires, v(&requires.join(", ")));
             }
             _ => {}
         }
@@ -106,20 +107,25 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                     let _ = writeln!(
                         out,
                         "     - {} {} {} {} : {} « {} », {} « {} »",
-                        e.host,
-                        e.section,
-                        e.path,
-                        e.property,
+                        v(&e.host),
+                        v(&e.section),
+                        v(&e.path),
+                        v(&e.property),
                         t.expected,
-                        e.expected,
+                        v(&e.expected),
                         t.observed,
-                        e.actual
+                        v(&e.actual)
                     );
                 } else {
                     let _ = writeln!(
                         out,
                         "     - {} {} {} {} : {} « {} »",
-                        e.host, e.section, e.path, e.property, t.observed, e.actual
+                        v(&e.host),
+                        v(&e.section),
+                        v(&e.path),
+                        v(&e.property),
+                        t.observed,
+                        v(&e.actual)
                     );
                 }
             }
@@ -127,7 +133,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         if options.audience.shows_hints()
             && let Some(h) = &check.hint
         {
-            let _ = writeln!(out, "     {} : {h}", t.hint);
+            let _ = writeln!(out, "     {} : {}", t.hint, v(h));
         }
     }
     let _ = writeln!(out, "\n{}", paint(c, "1", t.criteres));
@@ -139,7 +145,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         let _ = writeln!(
             out,
             "  {:<20} {:>6}  {}/{} {}  {}",
-            k.id,
+            v(&k.id),
             percent(k.score.percent),
             k.assessable,
             k.checks.len(),
@@ -160,7 +166,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         if jury.is_empty() {
             t.none.to_owned()
         } else {
-            jury.join(", ")
+            v(&jury.join(", ")).into_owned()
         }
     );
     let _ = writeln!(
@@ -170,24 +176,24 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         if report.interview.is_empty() {
             t.none.to_owned()
         } else {
-            report.interview.join(", ")
+            v(&report.interview.join(", ")).into_owned()
         }
     );
     for h in &report.changes {
-        let _ = writeln!(out, "\n{} ({}) :", t.changes, h.role);
+        let _ = writeln!(out, "\n{} ({}) :", t.changes, v(&h.role));
         for ch in &h.changes {
             let _ = writeln!(
                 out,
                 "  {:<9} {:<14} {} — {}",
                 options.lang.change(ch.kind),
-                ch.section,
-                ch.item,
-                ch.detail
+                v(&ch.section),
+                v(&ch.item),
+                v(&ch.detail)
             );
         }
     }
     for w in &report.warnings {
-        let _ = writeln!(out, "{} : {w}", paint(c, "33", t.warnings));
+        let _ = writeln!(out, "{} : {}", paint(c, "33", t.warnings), v(w));
     }
     let _ = writeln!(
         out,

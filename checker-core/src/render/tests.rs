@@ -84,3 +84,85 @@ fn never_says_acquis_or_valide() {
         );
     }
 }
+
+/// A report whose host-derived strings (candidate name from a CSV, hostname, unreachable
+/// cause, evidence, changes) carry escape sequences, bidi overrides, Markdown/HTML structure
+/// and a CSV formula.
+fn hostile_report() -> crate::report::Report {
+    const H: &str = "=HYPERLINK(\"http://e\")\u{1b}[2J\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}]0;x\u{7}\u{9b}1m\u{202e}txt.exe\u{2066}|#`<b>[l](u)\r\n\0";
+    let mut r = report();
+    r.candidate.name = Some(H.to_owned());
+    for h in &mut r.hosts {
+        h.hostname = Some(H.to_owned());
+        h.cause = Some(H.to_owned());
+    }
+    r.hosts.push(crate::report::HostInfo {
+        status: crate::report::HostStatus::Unreachable,
+        role: "dc".to_owned(),
+        cause: Some(H.to_owned()),
+        hostname: None,
+        os: None,
+        observed_at: None,
+        start_observed_at: None,
+    });
+    for c in &mut r.checks {
+        c.outcome = crate::report::Outcome::Fail;
+        for e in &mut c.evidence {
+            e.path = H.to_owned();
+            e.actual = H.to_owned().into();
+            e.status = crate::eval::Status::Fail;
+        }
+    }
+    r.changes.push(crate::report::HostChanges {
+        role: "linux".to_owned(),
+        changes: vec![crate::report::Change {
+            section: "scheduled_jobs".to_owned(),
+            item: H.to_owned(),
+            kind: crate::report::ChangeKind::Added,
+            detail: H.to_owned(),
+        }],
+    });
+    r.warnings.push(H.to_owned());
+    r
+}
+
+/// Hostile strings through every renderer: no raw control character (but the line breaks
+/// the renderer itself writes) and no bidi override reaches any output; Markdown tables
+/// keep their columns; CSV cells are formula-guarded. Snapshot: the lines that carry them.
+#[test]
+fn hostile_strings_through_every_renderer() {
+    let r = hostile_report();
+    let o = opts(Audience::Examiner);
+    let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
+    let outputs = [
+        ("terminal", terminal(&r, &o)),
+        ("markdown", markdown(&r, &o)),
+        ("csv", csv(&r, &o)),
+        ("session_csv", session_csv(std::slice::from_ref(&r), &o)),
+        ("html", html(&r, &o)),
+        ("session_html", session_html(&summary, &o)),
+        ("junit", junit(&r, &o)),
+    ];
+    let mut shown = String::new();
+    for (name, text) in &outputs {
+        for c in text.chars() {
+            assert!(
+                c == '\n' || !crate::render::escape::is_control(c),
+                "{name}: raw {c:?} in output"
+            );
+        }
+        shown.push_str(&format!("== {name}\n"));
+        for line in text.lines().filter(|l| l.contains("HYPERLINK")).take(4) {
+            shown.push_str(line);
+            shown.push('\n');
+        }
+    }
+    let md = &outputs[1].1;
+    for line in md.lines().filter(|l| l.starts_with("| linux |")) {
+        assert_eq!(line.matches(" | ").count(), 5, "{line}");
+    }
+    for line in outputs[2].1.lines().skip(1) {
+        assert!(line.contains(",\"'=HYPERLINK("), "{line}");
+    }
+    insta::assert_snapshot!(shown);
+}

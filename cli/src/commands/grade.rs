@@ -78,12 +78,10 @@ pub fn split_pair(text: &str) -> anyhow::Result<(String, String)> {
 }
 
 fn read_snapshot(path: &str) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::Error::new(e).context(CliError::input(
-            tf("grade.snapshot_unreadable", &[("file", &path)]),
-            tf("grade.snapshot_unreadable_hint", &[]),
-        ))
-    })?;
+    let text = crate::local_input::read_local(
+        std::path::Path::new(path),
+        crate::local_input::InputKind::Snapshot,
+    )?;
     Snapshot::from_json(&text).map_err(|e| {
         CliError::input(
             tf("grade.snapshot_invalid", &[("file", &path), ("error", &e)]),

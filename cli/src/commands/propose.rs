@@ -20,8 +20,8 @@ pub struct ProposeArgs {
     pub start: Option<PathBuf>,
 }
 
-fn read(path: &PathBuf) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path)?;
+fn read(path: &std::path::Path) -> anyhow::Result<Snapshot> {
+    let text = crate::local_input::read_local(path, crate::local_input::InputKind::Snapshot)?;
     Snapshot::from_json(&text).map_err(|e| {
         CliError::input(
             tf(
@@ -37,7 +37,7 @@ fn read(path: &PathBuf) -> anyhow::Result<Snapshot> {
 /// Prints the draft pack.
 pub fn run(args: ProposeArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let golden = read(&args.snapshot)?;
-    let start = args.start.as_ref().map(read).transpose()?;
+    let start = args.start.as_deref().map(read).transpose()?;
     write!(out, "{}", constat_checks::propose(&golden, start.as_ref()))?;
     Ok(ExitStatus::Success)
 }

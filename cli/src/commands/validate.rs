@@ -21,7 +21,9 @@ pub struct ValidateArgs {
 pub fn run(args: ValidateArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let mut results = Vec::new();
     for file in &args.files {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        // Bounded and refused on a FIFO or device before anything else reads it.
+        let text =
+            crate::local_input::read_local(file, crate::local_input::InputKind::PackOrInventory)?;
         if text.lines().any(|l| l.starts_with("pack:")) {
             let pack = crate::grading::load_pack(&file.display().to_string())?;
             let checks = pack.checks().count();

@@ -2,16 +2,17 @@
 //! becomes a per-candidate variable for `${...}` templates.
 
 use super::model::Candidate;
+use super::names::{NameProblem, check_display_name, check_name};
 use crate::errors::CliError;
 use crate::i18n::{t, tf};
+use crate::local_input::{InputKind, read_local};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Reads candidates from `path`.
 pub fn import_candidates(path: &Path) -> anyhow::Result<Vec<Candidate>> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::Error::new(e).context(tf("csv.unreadable", &[("file", &shown)])))?;
+    let text = read_local(path, InputKind::Csv)?;
     parse_candidates(&text, &shown)
 }
 
@@ -42,6 +43,7 @@ pub fn parse_candidates(text: &str, origin: &str) -> anyhow::Result<Vec<Candidat
         .into());
     }
     let mut candidates = Vec::new();
+    let mut seen: BTreeMap<String, (String, u64)> = BTreeMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(origin, &e))?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
@@ -59,6 +61,42 @@ pub fn parse_candidates(text: &str, origin: &str) -> anyhow::Result<Vec<Candidat
             )
             .into());
         }
+        let bad = |what: &str, value: &str, problem: NameProblem| -> anyhow::Error {
+            CliError::input(
+                tf(
+                    "csv.bad_name",
+                    &[
+                        ("file", &origin),
+                        ("line", &line),
+                        ("what", &what),
+                        ("value", &value),
+                        ("reason", &problem.describe()),
+                    ],
+                ),
+                t("inventory.bad_name_at_hint"),
+            )
+            .into()
+        };
+        check_name(&field(0)).map_err(|p| bad("id", &field(0), p))?;
+        check_display_name(&field(1)).map_err(|p| bad("name", &field(1), p))?;
+        let folded = field(0).to_ascii_lowercase();
+        if let Some((first, first_line)) = seen.get(&folded) {
+            return Err(CliError::input(
+                tf(
+                    "csv.duplicate",
+                    &[
+                        ("file", &origin),
+                        ("line", &line),
+                        ("id", &field(0)),
+                        ("first", first),
+                        ("first_line", first_line),
+                    ],
+                ),
+                t("inventory.duplicate_candidate_hint"),
+            )
+            .into());
+        }
+        seen.insert(folded, (field(0), line));
         candidates.push(Candidate {
             id: field(0),
             name: field(1),
@@ -93,6 +131,27 @@ mod tests {
         )
         .unwrap();
         insta::assert_debug_snapshot!(candidates);
+    }
+
+    /// Ids that would collide with the session's files or each other, or exceed a file-name
+    /// limit, are refused with the CSV line.
+    #[test]
+    fn reserved_long_and_duplicate_ids_name_their_line() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let long = "a".repeat(252);
+        let mut out = String::new();
+        for body in [
+            "c01,A\nknown_hosts,B\n".to_owned(),
+            "c01,A\nSummary,B\n".to_owned(),
+            format!("c01,A\n{long},B\n"),
+            "c01,A\nc02,B\nC01,C\n".to_owned(),
+            "c01,A\n.hidden,B\n".to_owned(),
+            "c01,\"A\u{1b}]0;x\u{7}\"\n".to_owned(),
+        ] {
+            let error = parse_candidates(&format!("id,name\n{body}"), "c.csv").unwrap_err();
+            out.push_str(&format!("{error:#}\n"));
+        }
+        insta::assert_snapshot!(constat_checker_core::render::escape::terminal_lines(&out));
     }
 
     #[test]

@@ -3,18 +3,18 @@
 //! resolve).
 
 use super::model::Inventory;
+use super::names::{NameProblem, check_display_name, check_name};
 use super::resolve::resolve_hosts;
 use crate::errors::CliError;
 use crate::i18n::{t, tf};
-use std::collections::BTreeSet;
+use crate::local_input::{InputKind, read_local};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Reads and checks the inventory at `path`.
 pub fn load_inventory(path: &Path) -> anyhow::Result<Inventory> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::Error::new(e).context(tf("inventory.unreadable", &[("file", &shown)]))
-    })?;
+    let text = read_local(path, InputKind::Inventory)?;
     parse_inventory(&text, &shown)
 }
 
@@ -40,7 +40,7 @@ pub fn parse_inventory(text: &str, origin: &str) -> anyhow::Result<Inventory> {
             t("inventory.invalid_hint"),
         )
     })?;
-    check_inventory(&inventory, origin)?;
+    check_inventory(&inventory, origin, Some(text))?;
     Ok(inventory)
 }
 
@@ -57,55 +57,133 @@ fn first_line(message: &str) -> String {
     }
 }
 
-/// Whether `name` can be used as a file or directory name.
-pub(crate) fn is_safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+/// Positions of the names [`check_inventory`] checks, read again from the text only when one is
+/// refused (so the model itself stays free of spans).
+#[derive(serde::Deserialize, Default)]
+struct Located {
+    #[serde(default)]
+    session: Option<LocatedSession>,
+    #[serde(default)]
+    candidates: Vec<LocatedCandidate>,
+    #[serde(default)]
+    defaults: Option<serde_saphyr::Spanned<serde::de::IgnoredAny>>,
 }
 
-fn check_inventory(inventory: &Inventory, origin: &str) -> anyhow::Result<()> {
-    let bad_name = |what: &str, value: &str| -> anyhow::Error {
+#[derive(serde::Deserialize)]
+struct LocatedSession {
+    id: serde_saphyr::Spanned<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize)]
+struct LocatedCandidate {
+    id: serde_saphyr::Spanned<serde::de::IgnoredAny>,
+    #[serde(default)]
+    name: Option<serde_saphyr::Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    hosts: Option<serde_saphyr::Spanned<serde::de::IgnoredAny>>,
+}
+
+/// Where a refused name is: line and column in the inventory (0:0 when built in code).
+#[derive(Clone, Copy)]
+enum Place {
+    SessionId,
+    Defaults,
+    CandidateId(usize),
+    CandidateName(usize),
+    CandidateHosts(usize),
+}
+
+fn position(text: Option<&str>, place: Place) -> (usize, usize) {
+    let located: Located = text
+        .and_then(|t| serde_saphyr::from_str(t).ok())
+        .unwrap_or_default();
+    let at = |s: &serde_saphyr::Spanned<serde::de::IgnoredAny>| {
+        (s.referenced.line() as usize, s.referenced.column() as usize)
+    };
+    let found = match place {
+        Place::SessionId => located.session.as_ref().map(|s| at(&s.id)),
+        Place::Defaults => located.defaults.as_ref().map(at),
+        Place::CandidateId(i) => located.candidates.get(i).map(|c| at(&c.id)),
+        Place::CandidateName(i) => located
+            .candidates
+            .get(i)
+            .and_then(|c| c.name.as_ref().or(Some(&c.id)).map(at)),
+        Place::CandidateHosts(i) => located
+            .candidates
+            .get(i)
+            .and_then(|c| c.hosts.as_ref().or(Some(&c.id)).map(at)),
+    };
+    found.unwrap_or((0, 0))
+}
+
+fn check_inventory(inventory: &Inventory, origin: &str, text: Option<&str>) -> anyhow::Result<()> {
+    let refuse = |what: &str, value: &str, place: Place, problem: NameProblem| -> anyhow::Error {
+        let (line, column) = position(text, place);
         CliError::input(
             tf(
-                "inventory.bad_name",
-                &[("file", &origin), ("what", &what), ("value", &value)],
+                "inventory.bad_name_at",
+                &[
+                    ("file", &origin),
+                    ("line", &line),
+                    ("column", &column),
+                    ("what", &what),
+                    ("value", &value),
+                    ("reason", &problem.describe()),
+                ],
             ),
-            t("inventory.bad_name_hint"),
+            t("inventory.bad_name_at_hint"),
         )
         .into()
     };
-    if !is_safe_name(&inventory.session.id) {
-        return Err(bad_name("session.id", &inventory.session.id));
-    }
-    let mut seen = BTreeSet::new();
+    check_name(&inventory.session.id)
+        .map_err(|p| refuse("session.id", &inventory.session.id, Place::SessionId, p))?;
+    // Case-folded: `C01` and `c01` would share a directory on a case-insensitive disk.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, candidate) in inventory.candidates.iter().enumerate() {
-        if !is_safe_name(&candidate.id) {
-            return Err(bad_name(&format!("candidates[{index}].id"), &candidate.id));
-        }
-        if !seen.insert(candidate.id.as_str()) {
+        let what = format!("candidates[{index}].id");
+        check_name(&candidate.id)
+            .map_err(|p| refuse(&what, &candidate.id, Place::CandidateId(index), p))?;
+        check_display_name(&candidate.name).map_err(|p| {
+            refuse(
+                &format!("candidates[{index}].name"),
+                &candidate.name,
+                Place::CandidateName(index),
+                p,
+            )
+        })?;
+        if let Some(&first) = seen.get(&candidate.id.to_ascii_lowercase()) {
+            let (line, column) = position(text, Place::CandidateId(index));
+            let (first_line, _) = position(text, Place::CandidateId(first));
             return Err(CliError::input(
                 tf(
-                    "inventory.duplicate_candidate",
-                    &[("file", &origin), ("id", &candidate.id)],
+                    "inventory.duplicate_candidate_at",
+                    &[
+                        ("file", &origin),
+                        ("line", &line),
+                        ("column", &column),
+                        ("id", &candidate.id),
+                        ("first", &inventory.candidates[first].id),
+                        ("first_line", &first_line),
+                    ],
                 ),
                 t("inventory.duplicate_candidate_hint"),
             )
             .into());
         }
+        seen.insert(candidate.id.to_ascii_lowercase(), index);
         for role in candidate.hosts.keys() {
-            if !is_safe_name(role) {
-                return Err(bad_name(&format!("candidates[{index}].hosts"), role));
-            }
+            check_name(role).map_err(|p| {
+                refuse(
+                    &format!("candidates[{index}].hosts"),
+                    role,
+                    Place::CandidateHosts(index),
+                    p,
+                )
+            })?;
         }
     }
     for role in inventory.defaults.keys() {
-        if !is_safe_name(role) {
-            return Err(bad_name("defaults", role));
-        }
+        check_name(role).map_err(|p| refuse("defaults", role, Place::Defaults, p))?;
     }
     if inventory.settings.concurrency == 0 {
         return Err(CliError::input(
@@ -157,6 +235,32 @@ mod tests {
         insta::assert_snapshot!(error_of(
             "session: { id: s1, referentiel: TSSR }\ndefaults:\n  linux: { transport: ssh, address: '10.0.${num}.1' }\ncandidates:\n  - { id: c01, name: A }\n"
         ));
+    }
+
+    /// Reserved, long, dotted and case-duplicate ids, bad roles and display names: refused
+    /// with the inventory's file:line:col.
+    #[test]
+    fn colliding_names_are_refused_where_they_are_written() {
+        let head =
+            "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - { id: c01, name: A }\n";
+        let long = "a".repeat(252);
+        let mut out = String::new();
+        for tail in [
+            "  - { id: known_hosts, name: B }\n".to_owned(),
+            "  - { id: SUMMARY, name: B }\n".to_owned(),
+            "  - { id: reports, name: B }\n".to_owned(),
+            format!("  - {{ id: {long}, name: B }}\n"),
+            "  - { id: '..', name: B }\n".to_owned(),
+            "  - { id: nul.txt, name: B }\n".to_owned(),
+            "  - id: C01\n    name: B\n".to_owned(),
+            "  - id: c02\n    name: \"B\\e[2J\"\n".to_owned(),
+            "  - id: c02\n    name: B\n    hosts:\n      manifest: { address: 10.0.0.1 }\n"
+                .to_owned(),
+        ] {
+            out.push_str(&error_of(&format!("{head}{tail}")));
+            out.push('\n');
+        }
+        insta::assert_snapshot!(constat_checker_core::render::escape::terminal_lines(&out));
     }
 
     #[test]

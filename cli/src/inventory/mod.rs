@@ -3,6 +3,7 @@
 mod csv_import;
 mod load;
 mod model;
+mod names;
 mod resolve;
 
 pub use csv_import::{import_candidates, parse_candidates};

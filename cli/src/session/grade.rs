@@ -9,8 +9,11 @@
 use super::layout::SessionDir;
 use super::manifest::{HostStatus, Manifest, Phase};
 use super::write_atomically;
+use crate::errors::CliError;
 use crate::grading::{load_pack, now_rfc3339, render_options, write_report_files};
+use crate::i18n::{t, tf};
 use crate::inventory::load_inventory;
+use crate::local_input::{InputKind, read_local};
 use constat_checker_core::render::Audience;
 use constat_checker_core::report::{Report, SessionSummary};
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
@@ -48,8 +51,8 @@ fn observed(
     match (&entry.status, &entry.file) {
         (HostStatus::Collected, Some(file)) => {
             let path = dir.file(file);
-            let loaded = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))
+            let loaded = read_local(&path, InputKind::Snapshot)
+                .map_err(|e| format!("{e:#}"))
                 .and_then(|text| {
                     Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
                 });
@@ -117,18 +120,47 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
     }
     let out = dir.root().join("reports");
     let options = render_options(Audience::Examiner, false);
+    // One candidate whose report cannot be written never prevents the others', the summary
+    // or the jury grid: failures are gathered and reported once everything else is written.
+    let mut failures: Vec<String> = Vec::new();
     for report in &reports {
-        write_report_files(&out, &report.candidate.id, report, &options)?;
+        if let Err(e) = write_report_files(&out, &report.candidate.id, report, &options) {
+            failures.push(tf(
+                "session.report_failed",
+                &[
+                    ("candidate", &report.candidate.id),
+                    ("error", &format!("{e:#}")),
+                ],
+            ));
+        }
     }
     let summary = SessionSummary::from_reports(&reports);
-    write_atomically(
-        &out.join("summary.html"),
-        constat_checker_core::render::session_html(&summary, &options).as_bytes(),
-    )?;
-    write_atomically(
-        &out.join("jury.csv"),
-        constat_checker_core::render::session_csv(&reports, &options).as_bytes(),
-    )?;
+    for (name, bytes) in [
+        (
+            "summary.html",
+            constat_checker_core::render::session_html(&summary, &options),
+        ),
+        (
+            "jury.csv",
+            constat_checker_core::render::session_csv(&reports, &options),
+        ),
+    ] {
+        let path = out.join(name);
+        write_atomically(&path, bytes.as_bytes()).map_err(|e| {
+            anyhow::anyhow!(tf(
+                "session.write_failed",
+                &[("file", &path.display()), ("error", &e)]
+            ))
+        })?;
+    }
+    if !failures.is_empty() {
+        return Err(CliError {
+            status: crate::exit_status::ExitStatus::IoError,
+            message: failures.join("; "),
+            hint: Some(t("session.reports_failed_hint").to_owned()),
+        }
+        .into());
+    }
     Ok(GradeOutcome::Graded {
         candidates: reports.len(),
         dir: out,

@@ -2,6 +2,7 @@
 //! lines otherwise.
 
 use crate::i18n::tf;
+use constat_checker_core::render::escape::terminal as visible;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -47,6 +48,7 @@ impl Progress {
 
     /// A host starts (or waits for a slot).
     pub(crate) fn start(&self, label: &str, state: &str) {
+        let (label, state) = (&*visible(label), &*visible(state));
         if let Some((multi, bars)) = &self.bars {
             let bar = multi.add(ProgressBar::new_spinner());
             bar.set_style(
@@ -64,6 +66,7 @@ impl Progress {
 
     /// A host's state changes.
     pub(crate) fn update(&self, label: &str, state: &str) {
+        let (label, state) = (&*visible(label), &*visible(state));
         if let Some((_, bars)) = &self.bars
             && let Some(bar) = bars.lock().unwrap_or_else(|p| p.into_inner()).get(label)
         {
@@ -73,6 +76,7 @@ impl Progress {
 
     /// A host is done.
     pub(crate) fn finish(&self, label: &str, outcome: &str) {
+        let (label, outcome) = (&*visible(label), &*visible(outcome));
         if let Some((_, bars)) = &self.bars
             && let Some(bar) = bars.lock().unwrap_or_else(|p| p.into_inner()).get(label)
         {

@@ -127,6 +127,9 @@ impl StatusGrid {
             }
             table.push(row);
         }
+        for cell in table.iter_mut().flatten() {
+            *cell = constat_checker_core::render::escape::terminal(cell).into_owned();
+        }
         let widths: Vec<usize> = (0..table[0].len())
             .map(|i| {
                 table
@@ -157,6 +160,7 @@ impl StatusGrid {
                 cell.error.clone().unwrap_or_default()
             ));
         }
-        text
+        // Candidate ids, roles and collector errors come from the inventory and the hosts.
+        constat_checker_core::render::escape::terminal_lines(&text).into_owned()
     }
 }

@@ -7,6 +7,7 @@ use crate::session::{
     Manifest, Phase, ProgressMode, RunOptions, SessionDir, grade_session, run_phase,
 };
 use clap::Args;
+use constat_checker_core::render::escape::terminal as visible;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -98,7 +99,12 @@ pub(super) fn run(
             if !summary.failed.is_empty() {
                 writeln!(out, "{}", t("run.failures"))?;
                 for failed in &summary.failed {
-                    writeln!(out, "  {} : {}", failed.host, failed.error)?;
+                    writeln!(
+                        out,
+                        "  {} : {}",
+                        visible(&failed.host),
+                        visible(&failed.error.to_string())
+                    )?;
                 }
                 writeln!(out, "{}", t("run.resume_hint"))?;
             }
