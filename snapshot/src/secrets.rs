@@ -169,6 +169,33 @@ pub fn scrub_in_place(text: &mut String) -> usize {
     n
 }
 
+/// Scrubs every string value (not map keys) of a JSON tree in place; returns the count.
+pub fn scrub_json(value: &mut serde_json::Value) -> usize {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => scrub_in_place(text),
+        Value::Array(items) => items.iter_mut().map(scrub_json).sum(),
+        Value::Object(map) => map.values_mut().map(scrub_json).sum(),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+    }
+}
+
+/// Scrubs every string a collector kept from the host (cron lines, backup scripts, sudo
+/// rules, share options, network files, unit command lines, file heads…) in one pass over
+/// the sections, so no collector can forget to. Returns how many values were replaced.
+///
+/// # Errors
+/// The scrubbed sections no longer fit their types (a bug: every masked value is a string
+/// that stays a string); the caller then must not keep the unscrubbed sections.
+pub fn scrub_sections(sections: &mut crate::Sections) -> Result<usize, String> {
+    let mut value = serde_json::to_value(&*sections).map_err(|e| e.to_string())?;
+    let count = scrub_json(&mut value);
+    if count > 0 {
+        *sections = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    }
+    Ok(count)
+}
+
 /// Key names (lower case) whose value is a secret, matched as the end of a key
 /// (`DB_PASSWORD`, `smtp_pass`, `PrivateKey`, `api-token`).
 const SECRET_KEY_SUFFIXES: [&str; 15] = [
