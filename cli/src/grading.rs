@@ -95,7 +95,7 @@ pub fn write_report_files(
     report: &Report,
     options: &RenderOptions,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::private_fs::create_private_dir_all(dir)?;
     let mut json = serde_json::to_vec_pretty(report)?;
     json.push(b'\n');
     write_atomically(&dir.join(format!("{stem}.json")), &json)?;
@@ -139,7 +139,7 @@ pub fn grade_this_machine(
         };
     }
     if let Some(dir) = keep_snapshot {
-        std::fs::create_dir_all(dir)?;
+        crate::private_fs::create_private_dir_all(dir)?;
         let mut json = serde_json::to_vec_pretty(&snapshot)?;
         json.push(b'\n');
         write_atomically(&dir.join("snapshot.json"), &json)?;

@@ -11,6 +11,7 @@ pub mod grading;
 pub mod i18n;
 pub mod inventory;
 pub mod output;
+pub mod private_fs;
 pub mod script_runner;
 pub mod secret;
 pub mod session;
