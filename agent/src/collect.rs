@@ -165,6 +165,21 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             &Section::not_collected("not requested (collection limited with --only)"),
         );
     }
+    // What constat never keeps: secret-looking values in any text a collector kept.
+    if let Err(e) = constat_snapshot::secrets::scrub_sections(&mut sections) {
+        let all: Vec<&str> = registry
+            .iter()
+            .flat_map(|c| c.sections.iter().copied())
+            .collect();
+        sections = Sections::default();
+        set_sections(
+            &mut sections,
+            &all,
+            &Section::error(format!(
+                "internal error: secret scrubbing failed ({e}); nothing kept, please report it"
+            )),
+        );
+    }
     // Statuses are read once, after every update: `status` holds the first section's key
     // until here.
     let statuses = serde_json::to_value(&sections).unwrap_or_default();
@@ -290,6 +305,7 @@ fn mark_not_applicable(sections: &mut Sections, registry: &[Collector]) {
 mod tests {
     use super::*;
     use crate::host::LocalHost;
+    use crate::test_root::write;
 
     /// Sections outside the request are `not_collected` with the reason, their collectors
     /// never run, and requested paths still bring the `files` section.
@@ -349,5 +365,79 @@ mod tests {
                 .iter()
                 .any(|c| c.name == "packages")
         );
+    }
+
+    /// Every collector that keeps host text goes through the scrubber: cron lines, the backup
+    /// scripts they call, sudo rules, smb.conf, network files, requested file heads.
+    #[test]
+    fn no_collector_keeps_a_secret_looking_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        write(r, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0o644);
+        write(r, "/etc/group", "root:x:0:\n", 0o644);
+        write(
+            r,
+            "/etc/shadow",
+            "root:$6$saltsalt$Jt1Wl5b7eYQk0kX1bq1S9cF8e7jv6Gm7o0V4lP9z.Q2rY3sT4uV5wX6yZ7aB8cD9e:19000::::::\n",
+            0o640,
+        );
+        write(
+            r,
+            "/etc/crontab",
+            "30 2 * * * root mysqldump -uroot -pCRONSECRET --all-databases > /srv/db.sql\n0 3 * * * root /usr/local/bin/save.sh\n",
+            0o644,
+        );
+        write(
+            r,
+            "/usr/local/bin/save.sh",
+            "#!/bin/sh\nsshpass -p SCRIPTSECRET rsync -a /srv backup@nas:/srv\nrsync -a /etc rsync://svc:URLSECRET@nas/etc\n",
+            0o755,
+        );
+        write(
+            r,
+            "/etc/sudoers",
+            "root ALL=(ALL:ALL) ALL\nDefaults env_keep += \"DB_PASSWORD\"\n",
+            0o440,
+        );
+        write(
+            r,
+            "/etc/samba/smb.conf",
+            "[global]\n   workgroup = TSSR\n   ldap admin password = SMBSECRET\n",
+            0o644,
+        );
+        write(
+            r,
+            "/etc/network/interfaces",
+            "auto wlan0\niface wlan0 inet dhcp\n    wpa-ssid lab\n    wpa-psk=NETSECRET\n",
+            0o644,
+        );
+        write(r, "/srv/app/.env", "DB_PASSWORD=FILESECRET\n", 0o600);
+        let options = CollectOptions {
+            request: FileRequest {
+                paths: vec![
+                    "/etc/shadow".to_owned(),
+                    "/srv/app/.env".to_owned(),
+                    "/usr/local/bin/save.sh".to_owned(),
+                ],
+                head_bytes: None,
+                sections: None,
+            },
+            only: Vec::new(),
+        };
+        let snapshot = collect(Arc::new(crate::LocalHost::offline(r)), &options);
+        let text = serde_json::to_string(&snapshot).unwrap();
+        for secret in [
+            "$6$saltsalt",
+            "CRONSECRET",
+            "SCRIPTSECRET",
+            "URLSECRET",
+            "SMBSECRET",
+            "NETSECRET",
+            "FILESECRET",
+        ] {
+            assert!(!text.contains(secret), "{secret} kept in the snapshot");
+        }
+        // The cron job is still there, its password masked.
+        assert!(text.contains("mysqldump -uroot -p***"), "{text}");
     }
 }

@@ -106,7 +106,7 @@ pub fn write_report_files(
             &[("file", &path.display()), ("error", &e)]
         ))
     };
-    std::fs::create_dir_all(dir).map_err(|e| named(dir, e))?;
+    crate::private_fs::create_private_dir_all(dir).map_err(|e| named(dir, e))?;
     let mut json = serde_json::to_vec_pretty(report)?;
     json.push(b'\n');
     let html = constat_checker_core::render::html(report, options);
@@ -155,7 +155,7 @@ pub fn grade_this_machine(
         };
     }
     if let Some(dir) = keep_snapshot {
-        std::fs::create_dir_all(dir)?;
+        crate::private_fs::create_private_dir_all(dir)?;
         let mut json = serde_json::to_vec_pretty(&snapshot)?;
         json.push(b'\n');
         write_atomically(&dir.join("snapshot.json"), &json)?;

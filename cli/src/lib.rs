@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod inventory;
 pub mod local_input;
 pub mod output;
+pub mod private_fs;
 pub mod script_runner;
 pub mod secret;
 pub mod session;

@@ -7,6 +7,69 @@ fn constat() -> Command {
     Command::new(env!("CARGO_BIN_EXE_constat"))
 }
 
+/// Every file under `dir` is 0600 and every directory below it 0700, and no file holds a
+/// crypt hash (`$y$`, `$6$`, `$5$`, `$1$`, `$2b$` followed by a salt).
+fn assert_private_and_secret_free(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        if entry.file_type().unwrap().is_dir() {
+            assert_eq!(mode, 0o700, "{}", path.display());
+            assert_private_and_secret_free(&path);
+        } else {
+            assert_eq!(mode, 0o600, "{}", path.display());
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            for marker in ["$y$j", "$6$", "$5$", "$1$", "$2b$", "$gy$"] {
+                assert!(!text.contains(marker), "{} holds {marker}", path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn demo_keeps_no_password_hash_and_writes_private_files() {
+    // `constat demo` grades this machine with the demo pack, which checks /etc/shadow's
+    // mode and owner: run as root, the agent can read shadow but must keep none of it.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("constat-demo");
+    let output = constat()
+        .args(["demo", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mode = std::fs::metadata(&out).unwrap().permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o700
+    );
+    assert_private_and_secret_free(&out);
+    // Whatever this machine's shadow holds (a CI box may have no password at all), its
+    // content and hash are withheld, its mode and owner kept.
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("snapshot.json")).unwrap()).unwrap();
+    let shadow = snapshot["sections"]["files"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "/etc/shadow")
+        .unwrap();
+    assert_eq!(shadow["head_withheld"], "secret_file", "{shadow}");
+    assert!(shadow.get("head").is_none() && shadow.get("sha256").is_none());
+    assert!(shadow["mode"].is_string() && shadow["owner"].is_string());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.contains("$y$j") && !stdout.contains("$6$"),
+        "{stdout}"
+    );
+}
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -216,6 +279,7 @@ fn grade_writes_reports_and_exits_1_when_a_check_fails() {
     for file in ["report.json", "report.html", "report.md"] {
         assert!(dir.path().join(file).is_file(), "{file}");
     }
+    assert_private_and_secret_free(dir.path());
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(!html.contains("acquis") && !html.contains("validé"));
 }
@@ -280,6 +344,9 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     for file in ["c01.json", "c01.html", "c01.md", "summary.html", "jury.csv"] {
         assert!(session.join("reports").join(file).is_file(), "{file}");
     }
+    // The demo pack asks for /etc/shadow and this session collects this machine: its
+    // password hashes are in no file, and every file is the examiner's alone.
+    assert_private_and_secret_free(&session);
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(session.join("reports/c01.json")).unwrap())
             .unwrap();

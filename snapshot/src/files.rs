@@ -57,7 +57,8 @@ pub struct FileInfo {
     /// Modification time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<String>,
-    /// SHA-256 of a regular file's content, lower-case hex.
+    /// SHA-256 of a regular file's content, lower-case hex. Absent when the content is
+    /// withheld (`head_withheld`): a hash of a low-entropy secret can be brute-forced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// Start of a regular file's content when it is text (UTF-8, invalid bytes replaced).
@@ -67,6 +68,14 @@ pub struct FileInfo {
     /// `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1252`); absent on Linux (UTF-8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_encoding: Option<String>,
+    /// Why the head (and the SHA-256) of a regular file was not kept although it could be
+    /// read: the resolved file holds secrets (`crate::secrets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_withheld: Option<HeadWithheld>,
+    /// How many secret-looking values (password hashes, `password=` values, keys) the
+    /// collector replaced by `***` in `head`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub head_scrubbed: u32,
     /// The head stops before the end of the file.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub head_truncated: bool,
@@ -82,6 +91,23 @@ pub struct FileInfo {
     /// Why some facts are missing (e.g. permission denied reading the content).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Why a file's content was not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadWithheld {
+    /// The resolved file is a known secret-bearing file (shadow, gshadow, a private key, a
+    /// WireGuard configuration, a Samba or Kerberos credential store…), recognised by its
+    /// resolved path or (Linux) by its device and inode.
+    SecretFile,
+    /// The content holds a private key (`-----BEGIN … PRIVATE KEY-----`, an OpenVPN static
+    /// key, a WireGuard `PrivateKey =` line), whatever the file's name.
+    SecretContent,
 }
 
 /// File types.

@@ -33,6 +33,7 @@ pub mod network;
 pub mod packages;
 pub mod schema;
 pub mod script_runs;
+pub mod secrets;
 pub mod section;
 pub mod sections;
 pub mod services;
@@ -44,7 +45,7 @@ pub mod users;
 pub mod windows;
 
 pub use collection::{CollectionMeta, CollectorRun};
-pub use files::{FileInfo, FileKind, FileRequest};
+pub use files::{FileInfo, FileKind, FileRequest, HeadWithheld};
 pub use host::{HostIdentity, OsFamily, OsInfo};
 pub use script_runs::{ScriptRun, ScriptRunRequest};
 pub use section::Section;

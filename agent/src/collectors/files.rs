@@ -1,14 +1,21 @@
 //! Files on request: kind, mode, owner, POSIX ACL (`getfacl`, live hosts), size, mtime,
 //! SHA-256, the head of text files, link targets and directory entries.
+//!
+//! A secret-bearing file never gives its text nor its hash (`constat_snapshot::secrets`): the
+//! decision is made on the *resolved* file (every symlink of the path followed, parents too)
+//! and on the opened file's device and inode compared with the host's known secret files, so a
+//! bind mount or a hard link of /etc/shadow is withheld like /etc/shadow itself. Other heads
+//! are scrubbed of secret-looking values.
 
 use crate::collect::{Context, Update};
 use crate::host::Host;
 use crate::id_names::IdNames;
 use constat_snapshot::files::{DEFAULT_HEAD_BYTES, MAX_HEAD_BYTES};
+use constat_snapshot::secrets::{self, MARKER_OVERLAP};
 use constat_snapshot::time::rfc3339_utc;
-use constat_snapshot::{FileInfo, FileKind, Section};
+use constat_snapshot::{FileInfo, FileKind, HeadWithheld, Section};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::time::Duration;
@@ -16,6 +23,57 @@ use std::time::Duration;
 /// Files larger than this are not hashed.
 const HASH_MAX_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_ENTRIES: usize = 200;
+/// Bytes read past the kept head so that a value cut by the head's end is still recognised
+/// (and scrubbed) whole.
+const SCRUB_CONTEXT: usize = 1024;
+/// Symlinks followed when resolving one path (Linux's own limit).
+const MAX_LINK_HOPS: usize = 40;
+
+/// Host files whose text is secret wherever they are reached from (hard link, bind mount):
+/// their device and inode are compared with every opened file's.
+const KNOWN_SECRET_FILES: [&str; 14] = [
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/shadow-",
+    "/etc/gshadow-",
+    "/etc/security/opasswd",
+    "/etc/samba/smbpasswd",
+    "/etc/krb5.keytab",
+    "/var/lib/samba/private/secrets.tdb",
+    "/var/lib/samba/private/passdb.tdb",
+    "/var/lib/samba/private/secrets.ldb",
+    "/var/lib/samba/private/sam.ldb",
+    "/root/.ssh/id_rsa",
+    "/root/.ssh/id_ed25519",
+    "/root/.ssh/id_ecdsa",
+];
+
+/// Device and inode of the host's known secret files (and SSH host keys).
+struct SecretIds(HashSet<(u64, u64)>);
+
+impl SecretIds {
+    fn load(host: &dyn Host) -> SecretIds {
+        let mut paths: Vec<String> = KNOWN_SECRET_FILES.iter().map(|p| (*p).to_owned()).collect();
+        for dir in ["/etc/ssh", "/etc/wireguard", "/etc/ssl/private"] {
+            if let Ok(names) = host.read_dir(dir) {
+                paths.extend(
+                    names
+                        .into_iter()
+                        .map(|n| format!("{dir}/{n}"))
+                        .filter(|p| secrets::secret_path(p).is_some()),
+                );
+            }
+        }
+        SecretIds(
+            paths
+                .iter()
+                .filter_map(|p| host.metadata(p).ok())
+                .filter(|m| m.is_file())
+                .map(|m| (m.dev(), m.ino()))
+                .collect(),
+        )
+    }
+}
 
 /// Reports on the requested paths.
 pub fn collect(ctx: &Context) -> Update {
@@ -36,9 +94,10 @@ pub fn collect(ctx: &Context) -> Update {
 /// Facts about each path, in request order.
 pub fn read_files(host: &dyn Host, paths: &[String], head_bytes: usize) -> Vec<FileInfo> {
     let names = IdNames::load(host);
+    let secret_ids = SecretIds::load(host);
     let mut infos: Vec<FileInfo> = paths
         .iter()
-        .map(|p| file_info(host, &names, p, head_bytes))
+        .map(|p| file_info(host, &names, &secret_ids, p, head_bytes))
         .collect();
     let existing: Vec<String> = infos
         .iter()
@@ -69,7 +128,13 @@ fn add_note(info: &mut FileInfo, note: &str) {
     });
 }
 
-fn file_info(host: &dyn Host, names: &IdNames, path: &str, head_bytes: usize) -> FileInfo {
+fn file_info(
+    host: &dyn Host,
+    names: &IdNames,
+    secret_ids: &SecretIds,
+    path: &str,
+    head_bytes: usize,
+) -> FileInfo {
     let mut info = FileInfo {
         path: path.to_owned(),
         ..FileInfo::default()
@@ -125,12 +190,77 @@ fn file_info(host: &dyn Host, names: &IdNames, path: &str, head_bytes: usize) ->
             Err(e) => add_note(&mut info, &format!("cannot list: {e}")),
         }
     } else if file_type.is_file() {
-        read_content(host, path, meta.len(), head_bytes, &mut info);
+        read_content(host, secret_ids, path, meta.len(), head_bytes, &mut info);
     }
     info
 }
 
-fn read_content(host: &dyn Host, path: &str, size: u64, head_bytes: usize, info: &mut FileInfo) {
+/// The path with every symlink followed (parents included), in the host's namespace (an
+/// offline root's absolute links stay under the root). A dangling or looping path resolves
+/// as far as it can.
+pub fn resolve(host: &dyn Host, path: &str) -> String {
+    let mut done: Vec<String> = Vec::new();
+    let mut todo: VecDeque<String> = path.split('/').map(str::to_owned).collect();
+    let mut hops = 0;
+    while let Some(part) = todo.pop_front() {
+        match part.as_str() {
+            "" | "." => continue,
+            ".." => {
+                done.pop();
+                continue;
+            }
+            _ => {}
+        }
+        let candidate = format!("/{}", [done.join("/"), part.clone()].join("/")).replace("//", "/");
+        let is_link = host
+            .symlink_metadata(&candidate)
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if is_link
+            && hops < MAX_LINK_HOPS
+            && let Ok(target) = host.read_link(&candidate)
+        {
+            hops += 1;
+            let target = target.to_string_lossy().into_owned();
+            if target.starts_with('/') {
+                done.clear();
+            }
+            let mut next: VecDeque<String> = target.split('/').map(str::to_owned).collect();
+            next.extend(todo);
+            todo = next;
+        } else {
+            done.push(part);
+        }
+    }
+    format!("/{}", done.join("/"))
+}
+
+/// Marks the content withheld and says why in the file's notes.
+fn withhold(info: &mut FileInfo, reason: HeadWithheld, why: &str) {
+    info.head_withheld = Some(reason);
+    info.sha256 = None;
+    info.head = None;
+    info.head_truncated = false;
+    add_note(info, &format!("content withheld: {why}"));
+}
+
+fn read_content(
+    host: &dyn Host,
+    secret_ids: &SecretIds,
+    path: &str,
+    size: u64,
+    head_bytes: usize,
+    info: &mut FileInfo,
+) {
+    let resolved = resolve(host, path);
+    if let Some(why) = secrets::secret_path(&resolved) {
+        let why = if resolved == path {
+            why.to_owned()
+        } else {
+            format!("{why} (resolves to {resolved})")
+        };
+        withhold(info, HeadWithheld::SecretFile, &why);
+        return;
+    }
     let mut file = match std::fs::File::open(host.path(path)) {
         Ok(f) => f,
         Err(e) => {
@@ -138,9 +268,22 @@ fn read_content(host: &dyn Host, path: &str, size: u64, head_bytes: usize, info:
             return;
         }
     };
+    // The opened file itself, whatever path, bind mount or hard link led to it.
+    if let Ok(meta) = file.metadata()
+        && secret_ids.0.contains(&(meta.dev(), meta.ino()))
+    {
+        withhold(
+            info,
+            HeadWithheld::SecretFile,
+            "same file (device and inode) as a host secret file",
+        );
+        return;
+    }
     let mut hasher = Sha256::new();
+    let keep = head_bytes + SCRUB_CONTEXT;
     let mut head = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
+    let mut tail: Vec<u8> = Vec::new();
     loop {
         let n = match file.read(&mut buf) {
             Ok(0) => break,
@@ -150,25 +293,43 @@ fn read_content(host: &dyn Host, path: &str, size: u64, head_bytes: usize, info:
                 return;
             }
         };
-        if head.len() < head_bytes + 1 {
-            let want = (head_bytes + 1 - head.len()).min(n);
+        tail.extend_from_slice(&buf[..n]);
+        if let Some(why) = secrets::secret_content(&tail) {
+            withhold(info, HeadWithheld::SecretContent, why);
+            return;
+        }
+        let cut = tail.len().saturating_sub(MARKER_OVERLAP);
+        tail.drain(..cut);
+        if head.len() < keep {
+            let want = (keep - head.len()).min(n);
             head.extend_from_slice(&buf[..want]);
         }
         if size > HASH_MAX_BYTES {
-            break;
+            if head.len() >= keep {
+                break;
+            }
+            continue;
         }
         hasher.update(&buf[..n]);
     }
     if size <= HASH_MAX_BYTES {
         info.sha256 = Some(format!("{:x}", hasher.finalize()));
     } else {
-        add_note(info, "larger than 64 MiB: not hashed");
+        add_note(
+            info,
+            "larger than 64 MiB: not hashed, searched for keys in its first bytes only",
+        );
     }
     if head.contains(&0) {
         add_note(info, "binary content: head not kept");
         return;
     }
+    // Scrub with context past the head, then keep a prefix of the scrubbed text.
     let truncated = head.len() > head_bytes;
+    let (scrubbed, count) = secrets::scrub(&String::from_utf8_lossy(&head));
+    info.head_scrubbed = u32::try_from(count).unwrap_or(u32::MAX);
+    let mut head = scrubbed.into_bytes();
+    let truncated = truncated || head.len() > head_bytes;
     head.truncate(head_bytes);
     if truncated {
         // Do not cut a UTF-8 sequence in half.
@@ -301,6 +462,111 @@ mod tests {
             "[3].mtime" => "[mtime]",
             "[4].size" => "[size]",
         });
+    }
+
+    #[test]
+    fn secret_files_are_withheld_whatever_leads_to_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        for d in [
+            "etc/wireguard",
+            "srv/backup",
+            "root/.ssh",
+            "etc/ssl/certs",
+            "srv/app",
+        ] {
+            fs::create_dir_all(r.join(d)).unwrap();
+        }
+        let shadow = "root:$y$j9T$7Qm1nC3oWjv6V5hTqJ0x./$0cQ2b0g1A8b7e0yKqXwO7iQ4gW9l1kz8mYb5r6tUu1D:19700:0:99999:7:::\n";
+        fs::write(r.join("etc/shadow"), shadow).unwrap();
+        // A symlinked parent directory: /srv/etclink/shadow is /etc/shadow.
+        symlink("/etc", r.join("srv/etclink")).unwrap();
+        // A hard link under an innocent name.
+        fs::hard_link(r.join("etc/shadow"), r.join("srv/backup/users.txt")).unwrap();
+        fs::write(
+            r.join("etc/wireguard/wg0.conf"),
+            "[Interface]\nAddress = 10.8.0.1/24\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n",
+        )
+        .unwrap();
+        // The same WireGuard text under a name that says nothing: found by its content.
+        fs::write(
+            r.join("srv/app/vpn.txt"),
+            "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n",
+        )
+        .unwrap();
+        fs::write(
+            r.join("root/.ssh/deploy"),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        let cert =
+            "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n";
+        fs::write(r.join("etc/ssl/certs/site.pem"), cert).unwrap();
+        let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
+        fs::write(r.join("srv/app/site.pem"), format!("{cert}{key}")).unwrap();
+        fs::write(
+            r.join("srv/app/.env"),
+            "APP_NAME=gestion\nDB_PASSWORD=hunter2\nurl=https://svc:hunter3@db.local/x\n",
+        )
+        .unwrap();
+        let host = LocalHost::offline(r);
+        let paths: Vec<String> = [
+            "/etc/shadow",
+            "/srv/etclink/shadow",
+            "/srv/backup/users.txt",
+            "/etc/wireguard/wg0.conf",
+            "/srv/app/vpn.txt",
+            "/root/.ssh/deploy",
+            "/etc/ssl/certs/site.pem",
+            "/srv/app/site.pem",
+            "/srv/app/.env",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let infos = read_files(&host, &paths, 4096);
+        let text = serde_json::to_string(&infos).unwrap();
+        for secret in [
+            "$y$",
+            "yAnz5TF",
+            "b3BlbnNzaC1",
+            "MIGHAgEA",
+            "hunter2",
+            "hunter3",
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked: {text}");
+        }
+        let rows: Vec<String> = infos
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} | withheld={:?} sha256={} scrubbed={} | {} | {}",
+                    i.path,
+                    i.head_withheld,
+                    i.sha256.is_some(),
+                    i.head_scrubbed,
+                    i.head.as_deref().unwrap_or("-").replace('\n', "⏎"),
+                    i.error.as_deref().unwrap_or("-"),
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(rows.join("\n"));
+    }
+
+    #[test]
+    fn resolve_follows_parents_and_stays_in_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::create_dir_all(r.join("etc")).unwrap();
+        fs::create_dir_all(r.join("srv/a")).unwrap();
+        symlink("/etc", r.join("srv/etclink")).unwrap();
+        symlink("../etclink", r.join("srv/a/up")).unwrap();
+        symlink("loop", r.join("srv/loop")).unwrap();
+        let host = LocalHost::offline(r);
+        assert_eq!(resolve(&host, "/srv/etclink/shadow"), "/etc/shadow");
+        assert_eq!(resolve(&host, "/srv/a/up/./x/../shadow"), "/etc/shadow");
+        assert_eq!(resolve(&host, "/srv/loop"), "/srv/loop");
+        assert_eq!(resolve(&host, "/"), "/");
     }
 
     #[test]

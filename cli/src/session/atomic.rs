@@ -1,20 +1,22 @@
 //! Atomic file writes (temporary file, fsync, rename, fsync of the directory) and SHA-256.
 
+use crate::private_fs::{create_private_dir_all, create_private_file};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` so that a reader sees the old content or the new, never half.
+/// The file is private (0600) and so is every directory created on the way (0700).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    create_private_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = create_private_file(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
     }

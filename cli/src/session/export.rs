@@ -32,7 +32,7 @@ pub fn export_session(dir: &SessionDir, out: &Path) -> anyhow::Result<usize> {
 }
 
 fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
-    std::fs::create_dir_all(to)?;
+    crate::private_fs::create_private_dir_all(to)?;
     let mut count = 0;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
@@ -45,7 +45,7 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
         if entry.file_type()?.is_dir() {
             count += copy_tree(&source, &target)?;
         } else {
-            std::fs::copy(&source, &target)?;
+            crate::private_fs::copy_private(&source, &target)?;
             count += 1;
         }
     }

@@ -65,10 +65,7 @@ impl KnownHosts {
     /// Records a first-seen key (appends a line, synced to disk).
     pub fn record(&self, host: &str, key: &str) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file = crate::private_fs::append_private_file(&self.path)?;
         file.write_all(format!("{host} {}\n", key_material(key)).as_bytes())?;
         file.sync_all()?;
         entries.insert(host.to_owned(), key_material(key));

@@ -434,6 +434,15 @@ pub async fn collect_directory(
     sections.gpos = gpos;
     let domain = directory.domain.dns_name.clone();
     sections.directory = Section::collected(directory);
+    // What constat never keeps: secret-looking values in descriptions, GPO settings…
+    if let Err(e) = constat_snapshot::secrets::scrub_sections(&mut sections) {
+        let message = format!(
+            "internal error: secret scrubbing failed ({e}); nothing kept, please report it"
+        );
+        sections = sections_not_read_over_ldap();
+        sections.directory = Section::error(message.clone());
+        sections.gpos = Section::error(message);
+    }
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
         host: HostIdentity {

@@ -1,12 +1,18 @@
 //! Requested files (`-Files`): `Get-Item`, `Get-Acl`, `Get-FileHash` and the raw first bytes
 //! of each file, decoded here (UTF-8, UTF-8/UTF-16 with BOM, else Windows-1252).
+//!
+//! What the probe sent is judged here before anything is kept (`constat_snapshot::secrets`): a
+//! secret-bearing path (the SAM/SECURITY hives, `ntds.dit`, `*.key`, `*.pfx`…, judged on the
+//! path and on a link's target) or a head holding a private key keeps its metadata but neither
+//! its text nor its hash; other heads are scrubbed of secret-looking values.
 
 use crate::probe::shares::ntfs_entry;
 use crate::probe::value::{boolean, int, items, list, strings, text};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use constat_snapshot::files::{DEFAULT_HEAD_BYTES, MAX_HEAD_BYTES};
-use constat_snapshot::{FileInfo, FileKind};
+use constat_snapshot::secrets;
+use constat_snapshot::{FileInfo, FileKind, HeadWithheld};
 use serde_json::Value;
 
 /// At most this many directory entries are kept (as the Linux agent does).
@@ -210,14 +216,38 @@ fn one_file(raw: &Value) -> Result<FileInfo, String> {
         match STANDARD.decode(encoded.as_bytes()) {
             Ok(bytes) => match decode_head(&bytes, limit) {
                 Ok(head) => {
-                    info.head = Some(head.text);
-                    info.head_truncated = head.truncated;
-                    info.head_encoding = Some(head.encoding.to_owned());
+                    if let Some(why) = secrets::secret_content(head.text.as_bytes())
+                        .or_else(|| secrets::secret_content(&bytes))
+                    {
+                        info.head_withheld = Some(HeadWithheld::SecretContent);
+                        errors.push(format!("content withheld: {why}"));
+                    } else {
+                        let (text, count) = secrets::scrub(&head.text);
+                        info.head = Some(text);
+                        info.head_scrubbed = u32::try_from(count).unwrap_or(u32::MAX);
+                        info.head_truncated = head.truncated;
+                        info.head_encoding = Some(head.encoding.to_owned());
+                    }
                 }
                 Err(why) => errors.push(why.to_owned()),
             },
             Err(e) => errors.push(format!("head is not base64: {e}")),
         }
+    }
+    let secret_file = secrets::secret_path(&path)
+        .or_else(|| info.link_target.as_deref().and_then(secrets::secret_path));
+    if let Some(why) = secret_file.filter(|_| info.kind == Some(FileKind::File)) {
+        info.head = None;
+        info.head_truncated = false;
+        info.head_encoding = None;
+        info.head_scrubbed = 0;
+        info.head_withheld = Some(HeadWithheld::SecretFile);
+        errors.retain(|e| !e.starts_with("content withheld"));
+        errors.push(format!("content withheld: {why}"));
+    }
+    if info.head_withheld.is_some() {
+        // A hash of a low-entropy secret can be brute-forced.
+        info.sha256 = None;
     }
     if !errors.is_empty() {
         info.error = Some(errors.join("; "));
@@ -286,6 +316,14 @@ mod tests {
              "EntryCount": 2, "Entries": ["New-Partages.ps1", "Export-Comptes.ps1"]},
             {"Path": "C:\\Lien", "Exists": true, "Kind": "Symlink", "Attributes": "Directory, ReparsePoint", "LinkTarget": "C:\\Scripts"},
             {"Path": "C:\\Scripts\\absent.ps1", "Exists": false},
+            {"Path": "C:\\Scripts\\Sauvegarde.ps1", "Exists": true, "Kind": "File", "Attributes": "Archive",
+             "Length": 96, "SHA256": "AB", "HeadLimit": 4096,
+             "HeadBase64": b64(&utf16le_with_bom("$cred = 'P@ssw0rd'\r\nnet use Z: \\\\nas\\save /user:svc P@ssw0rd\r\n$password = \"P@ssw0rd\"\r\n"))},
+            {"Path": "C:\\certs\\site.pfx", "Exists": true, "Kind": "File", "Attributes": "Archive",
+             "Length": 2600, "SHA256": "CD", "HeadLimit": 4096, "HeadBase64": b64(b"0\x82\n(")},
+            {"Path": "C:\\certs\\export.txt", "Exists": true, "Kind": "File", "Attributes": "Archive",
+             "Length": 80, "SHA256": "EF", "HeadLimit": 4096,
+             "HeadBase64": b64(b"-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEA\r\n")},
             {"Path": "Scripts\\relatif.ps1", "Exists": false, "Errors": "not an absolute local path: ask for C:\\... style paths"}
         ]);
         insta::assert_yaml_snapshot!(normalise_files(&data));

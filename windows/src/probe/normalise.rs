@@ -51,6 +51,9 @@ pub enum ProbeError {
         /// Version found.
         found: i64,
     },
+    /// Scrubbing secret-looking values failed (a bug): nothing is kept.
+    #[error("internal error: secret scrubbing failed ({0}); nothing kept, please report it")]
+    Scrub(String),
 }
 
 fn section<T>(raw: &Value, name: &str, normalise: fn(&Value) -> Result<T, String>) -> Section<T> {
@@ -114,7 +117,7 @@ pub fn normalise_probe_output(output: &str) -> Result<Snapshot, ProbeError> {
         }
     }
     let host = raw.get("host").cloned().unwrap_or(Value::Null);
-    let sections = Sections {
+    let mut sections = Sections {
         domain_membership: section(&raw, "domain_membership", normalise_membership),
         users: section(&raw, "users", normalise_users),
         groups: section(&raw, "groups", normalise_groups),
@@ -133,6 +136,8 @@ pub fn normalise_probe_output(output: &str) -> Result<Snapshot, ProbeError> {
         files: section(&raw, "files", normalise_files),
         ..Sections::default()
     };
+    // What constat never keeps: secret-looking values in any text the probe sent.
+    constat_snapshot::secrets::scrub_sections(&mut sections).map_err(ProbeError::Scrub)?;
     let collectors = crate::probe::script::PROBE_SECTIONS
         .iter()
         .map(|name| CollectorRun {

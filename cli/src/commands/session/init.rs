@@ -48,7 +48,7 @@ pub(super) fn run(
     let origin = dir.inventory().display().to_string();
     parse_inventory(&text, &origin)?;
     let hosts = resolve_hosts(&inventory)?;
-    std::fs::create_dir_all(dir.root())?;
+    crate::private_fs::create_private_dir_all(dir.root())?;
     write_atomically(&dir.inventory(), text.as_bytes())?;
     match format {
         Format::Json => write_json(
