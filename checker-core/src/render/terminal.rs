@@ -65,13 +65,13 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                 t.observed_host,
                 h.observed_at.as_deref().unwrap_or("?")
             ),
-            HostStatus::Unreachable => format!(
+            HostStatus::Missing => format!("{} ({})", h.role, t.missing),
+            failed => format!(
                 "{} ({} : {})",
                 h.role,
-                t.unreachable,
+                t.host_failure(failed).unwrap_or(t.unreachable),
                 h.cause.as_deref().unwrap_or("")
             ),
-            HostStatus::Missing => format!("{} ({})", h.role, t.missing),
         })
         .collect();
     let _ = writeln!(out, "{} : {}\n", t.hosts, hosts.join(", "));
