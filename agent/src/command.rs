@@ -1,6 +1,8 @@
 //! Running a read-only command with a time limit, capturing its output and its stderr.
 
 use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -71,14 +73,66 @@ impl std::fmt::Display for CommandError {
 
 impl std::error::Error for CommandError {}
 
-/// Runs `program args…` with `LC_ALL=C`, no stdin, and a time limit.
+/// Where administration programs live, searched before the caller's PATH: collected without
+/// sudo, a non-root PATH often lacks the sbin directories (`lvs`, `nft`, `sshd`), and a program
+/// that is installed must never be reported "not installed".
+pub const ADMIN_DIRS: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
+/// Finds a program: a name with a `/` as is; otherwise the first executable regular file named
+/// so in [`ADMIN_DIRS`], then in the directories of `path` (the caller's PATH).
+pub fn resolve_program(program: &str, path: Option<&str>) -> Option<PathBuf> {
+    let executable = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        return Some(PathBuf::from(program));
+    }
+    if program.is_empty() {
+        return None;
+    }
+    ADMIN_DIRS
+        .iter()
+        .copied()
+        .chain(path.unwrap_or("").split(':').filter(|d| !d.is_empty()))
+        .map(|dir| Path::new(dir).join(program))
+        .find(|p| executable(p))
+}
+
+/// The PATH given to a child: [`ADMIN_DIRS`] first (a program run through `env` or a wrapper
+/// script finds its tools too), then the caller's own directories.
+pub fn child_path(path: Option<&str>) -> String {
+    let mut dirs: Vec<&str> = ADMIN_DIRS.to_vec();
+    for dir in path.unwrap_or("").split(':') {
+        if !dir.is_empty() && !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    dirs.join(":")
+}
+
+/// Runs `program args…` with `LC_ALL=C`, no stdin, and a time limit. The program is looked
+/// up with [`resolve_program`] (sbin directories whatever PATH says).
 pub fn run_command(
     program: &str,
     args: &[&str],
     timeout: Duration,
 ) -> Result<CommandOutput, CommandError> {
-    let mut child = Command::new(program)
+    let path = std::env::var("PATH").ok();
+    let Some(resolved) = resolve_program(program, path.as_deref()) else {
+        return Err(CommandError::NotFound {
+            program: program.to_owned(),
+        });
+    };
+    let mut child = Command::new(resolved)
         .args(args)
+        .env("PATH", child_path(path.as_deref()))
         .env("LC_ALL", "C")
         .env("SYSTEMD_PAGER", "")
         .env("SYSTEMD_COLORS", "0")
@@ -163,6 +217,29 @@ mod tests {
     fn kills_on_timeout() {
         let err = run_command("sleep", &["5"], Duration::from_millis(100)).unwrap_err();
         assert!(matches!(err, CommandError::Timeout { .. }));
+    }
+
+    #[test]
+    fn finds_admin_programs_whatever_path_says() {
+        // `sh` is in /bin or /usr/bin on every Linux machine; an empty PATH still finds it.
+        let found = resolve_program("sh", Some("")).expect("sh is found");
+        assert!(ADMIN_DIRS.iter().any(|d| found.starts_with(d)), "{found:?}");
+        assert_eq!(
+            resolve_program("constat-no-such-program", Some("/bin")),
+            None
+        );
+        assert_eq!(
+            resolve_program("/opt/x/tool", None),
+            Some(PathBuf::from("/opt/x/tool"))
+        );
+    }
+
+    #[test]
+    fn child_path_puts_sbin_first_without_duplicates() {
+        assert_eq!(
+            child_path(Some("/usr/bin:/bin:/opt/tools")),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/tools"
+        );
     }
 
     #[test]

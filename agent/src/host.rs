@@ -63,16 +63,7 @@ pub trait Host: Send + Sync {
     ) -> Result<CommandOutput, CommandError>;
     /// Whether a program is on the host's PATH (`/usr/sbin`, `/usr/bin`, `/sbin`, `/bin`).
     fn has_program(&self, program: &str) -> bool {
-        [
-            "/usr/local/sbin",
-            "/usr/local/bin",
-            "/usr/sbin",
-            "/usr/bin",
-            "/sbin",
-            "/bin",
-        ]
-        .iter()
-        .any(|dir| {
+        crate::command::ADMIN_DIRS.iter().any(|dir| {
             self.metadata(&format!("{dir}/{program}"))
                 .is_ok_and(|m| m.is_file())
         })

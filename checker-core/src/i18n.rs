@@ -1,6 +1,7 @@
 //! User-facing strings in French (default) and English (`--lang en`).
 
 use crate::eval::Status;
+use crate::report::HostStatus;
 use crate::report::{ChangeKind, CoverageAssessment, CritereStatus, Outcome};
 
 /// Report language.
@@ -38,6 +39,10 @@ pub(crate) struct Strings {
     pub(crate) hint: &'static str,
     pub(crate) explanation: &'static str,
     pub(crate) unreachable: &'static str,
+    // Host states (issue 18: refused ≠ unreachable).
+    pub(crate) auth_refused: &'static str,
+    pub(crate) sudo_refused: &'static str,
+    pub(crate) collection_failed: &'static str,
     pub(crate) missing: &'static str,
     pub(crate) observed_host: &'static str,
     pub(crate) requires: &'static str,
@@ -75,6 +80,10 @@ const FR: Strings = Strings {
     hint: "Indice",
     explanation: "Explication",
     unreachable: "injoignable",
+    // Host states (issue 18: refused ≠ unreachable).
+    auth_refused: "authentification refusée",
+    sudo_refused: "sudo refusé",
+    collection_failed: "collecte échouée",
     missing: "absent",
     observed_host: "observé",
     requires: "prérequis non satisfait",
@@ -112,6 +121,10 @@ const EN: Strings = Strings {
     hint: "Hint",
     explanation: "Explanation",
     unreachable: "unreachable",
+    // Host states (issue 18: refused ≠ unreachable).
+    auth_refused: "authentication refused",
+    sudo_refused: "sudo refused",
+    collection_failed: "collection failed",
     missing: "missing",
     observed_host: "observed",
     requires: "prerequisite not met",
@@ -125,6 +138,19 @@ const EN: Strings = Strings {
     none: "none",
     columns: ["role / host", "state", "section", "object", "property"],
 };
+
+impl Strings {
+    /// Label of a host that gave no snapshot; `None` for an observed or missing host.
+    pub(crate) fn host_failure(&self, status: HostStatus) -> Option<&'static str> {
+        match status {
+            HostStatus::Unreachable => Some(self.unreachable),
+            HostStatus::AuthRefused => Some(self.auth_refused),
+            HostStatus::SudoRefused => Some(self.sudo_refused),
+            HostStatus::CollectionFailed => Some(self.collection_failed),
+            HostStatus::Observed | HostStatus::Missing => None,
+        }
+    }
+}
 
 impl Lang {
     pub(crate) fn strings(self) -> &'static Strings {

@@ -24,5 +24,5 @@ mod score;
 #[cfg(test)]
 mod test_support;
 
-pub use eval::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+pub use eval::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade};
 pub use kinds::kind_docs;

@@ -40,6 +40,30 @@ pub struct Service {
     /// Account it runs as (systemd User=, Windows StartName).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// When its main process started (RFC 3339 UTC): systemd `ExecMainStartTimestamp`, or
+    /// the start time of the process in /proc without systemd. A configuration file modified
+    /// after it is probably not applied (the daemon reads its files when it starts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// When systemd last saw it become active (`StateChangeTimestamp` of an active unit): after
+    /// its start or its last reload (`systemctl reload` re-reads the files without a new main
+    /// process). The later of this and `started_at` is when the files were last applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reloaded_at: Option<String>,
+    /// Configuration files the service reads, from the agent's table of known services
+    /// (sshd with its drop-ins, nftables.conf, nginx, Samba, ...), with their modification times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_files: Vec<ConfigFile>,
+}
+
+/// A configuration file of a service and when it was last modified.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Absolute path on the host.
+    pub path: String,
+    /// Modification time (RFC 3339 UTC).
+    pub modified_at: String,
 }
 
 /// Source of service information.

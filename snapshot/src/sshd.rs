@@ -20,6 +20,10 @@ pub struct Sshd {
     /// settings (they apply only to the connections they match).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matches: Vec<SshdMatch>,
+    /// Where each global keyword is set in the files (`/etc/ssh/sshd_config.d/50-cloud-init.conf:1`),
+    /// lower-case keys; a multi-valued keyword lists every line. Absent keywords take sshd's default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub origins: BTreeMap<String, Vec<String>>,
     /// Why `sshd -T` could not be used when `source` is `config` on a live host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_reason: Option<String>,

@@ -114,6 +114,7 @@ fn services_and_timers_of_a_booted_systemd() {
     }
     insta::assert_json_snapshot!(view, {
         ".services[].main_pid" => "[pid]",
+        ".services[].started_at" => "[start]",
         ".timers[].next_run" => "[next run]",
         ".timers[].last_run" => "[last run]",
     });

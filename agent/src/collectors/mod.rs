@@ -26,6 +26,7 @@ pub mod files;
 pub mod packages;
 pub mod processes;
 pub mod scheduled_jobs;
+pub mod service_configs;
 pub mod services;
 pub mod sudo;
 pub mod users;

@@ -4,6 +4,7 @@
 
 use crate::collect::{Context, Update};
 use crate::collectors::processes::{ProcEntry, read_proc};
+use crate::collectors::service_configs;
 use crate::host::Host;
 use crate::systemd::{self, UnitFile};
 use constat_snapshot::Section;
@@ -11,7 +12,7 @@ use constat_snapshot::services::{Service, ServiceManager};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-const PROPERTIES: &str = "Id,Description,LoadState,ActiveState,SubState,UnitFileState,MainPID,FragmentPath,ExecStart,User";
+const PROPERTIES: &str = "Id,Description,LoadState,ActiveState,SubState,UnitFileState,MainPID,FragmentPath,ExecStart,User,ExecMainStartTimestamp,StateChangeTimestamp";
 
 /// Reads services.
 pub fn collect(ctx: &Context) -> Update {
@@ -57,7 +58,11 @@ fn live_services(host: &dyn Host) -> Section<Vec<Service>> {
     }
     let names: Vec<String> = names.into_iter().collect();
     match systemd::systemctl_show(host, PROPERTIES, &names) {
-        Ok(blocks) => Section::collected(services_from_show(&blocks)),
+        Ok(blocks) => {
+            let mut services = services_from_show(&blocks);
+            add_config_files(host, &mut services);
+            Section::collected(services)
+        }
         Err(e) => Section::error(e),
     }
 }
@@ -85,6 +90,10 @@ pub fn services_from_show(blocks: &[BTreeMap<String, String>]) -> Vec<Service> {
             let active = get("ActiveState");
             let sub = get("SubState");
             let file_state = get("UnitFileState");
+            let reloaded_at = get("StateChangeTimestamp")
+                .filter(|_| active.as_deref() == Some("active"))
+                .as_deref()
+                .and_then(service_configs::start_from_show);
             Some(Service {
                 name,
                 description: get("Description"),
@@ -100,6 +109,11 @@ pub fn services_from_show(blocks: &[BTreeMap<String, String>]) -> Vec<Service> {
                 path: get("FragmentPath"),
                 exec: b.get("ExecStart").and_then(|v| systemd::exec_from_show(v)),
                 user: get("User"),
+                started_at: get("ExecMainStartTimestamp")
+                    .as_deref()
+                    .and_then(service_configs::start_from_show),
+                reloaded_at,
+                config_files: Vec::new(),
             })
         })
         .collect();
@@ -123,10 +137,24 @@ fn enabled_from_state(state: &str) -> Option<bool> {
 pub fn services_from_files(host: &dyn Host) -> Vec<Service> {
     let processes = host.is_live().then(|| read_proc(host));
     let enablement = systemd::Enablement::load(host);
-    systemd::unit_files(host, ".service")
+    let mut services: Vec<Service> = systemd::unit_files(host, ".service")
         .iter()
         .map(|unit| service_from_file(&enablement, unit, processes.as_deref()))
-        .collect()
+        .collect();
+    for service in &mut services {
+        if let Some(pid) = service.main_pid {
+            service.started_at = service_configs::process_start(host, pid);
+        }
+    }
+    add_config_files(host, &mut services);
+    services
+}
+
+/// Applied vs written: the modification times of the files each known service reads.
+fn add_config_files(host: &dyn Host, services: &mut [Service]) {
+    for service in services {
+        service.config_files = service_configs::config_files(host, &service.name);
+    }
 }
 
 fn service_from_file(
@@ -178,6 +206,7 @@ fn service_from_file(
         path: Some(unit.path.clone()),
         exec: (!exec.is_empty()).then(|| exec.join(" ; ")),
         user: unit.value("Service", "User").map(str::to_owned),
+        ..Service::default()
     }
 }
 

@@ -62,10 +62,13 @@ fn sshd(host: &dyn Host) -> Section<Sshd> {
     {
         match effective(host, binary) {
             Ok(text) => {
-                let (files, matches) = parsed.map(|p| (p.files, p.matches)).unwrap_or_default();
+                let (files, matches, origins) = parsed
+                    .map(|p| (p.files, p.matches, p.origins))
+                    .unwrap_or_default();
                 return Section::collected(Sshd {
                     source: "sshd -T".to_owned(),
                     files,
+                    origins,
                     settings: parse_sshd_t(&text),
                     matches,
                     fallback_reason: None,
@@ -78,6 +81,7 @@ fn sshd(host: &dyn Host) -> Section<Sshd> {
         (Some(p), _) => Section::collected(Sshd {
             source: "config".to_owned(),
             files: p.files,
+            origins: p.origins,
             settings: p.settings,
             matches: p.matches,
             fallback_reason,
@@ -138,6 +142,9 @@ pub struct ParsedConfig {
     pub settings: BTreeMap<String, Vec<String>>,
     /// Match blocks.
     pub matches: Vec<SshdMatch>,
+    /// Global keyword → `path:line` of the lines that set it (the first for a single-valued
+    /// keyword, as sshd uses the first value it reads; every line for a multi-valued one).
+    pub origins: BTreeMap<String, Vec<String>>,
 }
 
 /// Parses sshd_config text; `read` reads a file, `list` lists a directory (for `Include`).
@@ -151,11 +158,12 @@ pub fn parse_config(
         ..ParsedConfig::default()
     };
     let mut current: Option<usize> = None;
-    parse_file(text, read, list, &mut parsed, &mut current, 0);
+    parse_file(SSHD_CONFIG, text, read, list, &mut parsed, &mut current, 0);
     parsed
 }
 
 fn parse_file(
+    file: &str,
     text: &str,
     read: &mut dyn FnMut(&str) -> Option<String>,
     list: &mut dyn FnMut(&str) -> Option<Vec<String>>,
@@ -163,7 +171,7 @@ fn parse_file(
     current: &mut Option<usize>,
     depth: usize,
 ) {
-    for line in text.lines() {
+    for (index, line) in text.lines().enumerate() {
         let Some((key, args)) = split_line(line) else {
             continue;
         };
@@ -175,8 +183,8 @@ fn parse_file(
                 for pattern in &args {
                     for path in expand_include(pattern, list) {
                         if let Some(text) = read(&path) {
-                            parsed.files.push(path);
-                            parse_file(&text, read, list, parsed, current, depth + 1);
+                            parsed.files.push(path.clone());
+                            parse_file(&path, &text, read, list, parsed, current, depth + 1);
                         }
                     }
                 }
@@ -189,6 +197,13 @@ fn parse_file(
                 *current = Some(parsed.matches.len() - 1);
             }
             _ => {
+                let origin = format!("{file}:{}", index + 1);
+                if current.is_none() {
+                    let origins = parsed.origins.entry(key.clone()).or_default();
+                    if origins.is_empty() || MULTI.contains(&key.as_str()) {
+                        origins.push(origin);
+                    }
+                }
                 let settings = match *current {
                     Some(i) => &mut parsed.matches[i].settings,
                     None => &mut parsed.settings,
@@ -340,6 +355,8 @@ mod tests {
         };
         let p = parse_config(main, &mut read, &mut list);
         insta::assert_json_snapshot!((p.files, p.settings, p.matches));
+        // The drop-in that set each value, first one for single-valued keywords.
+        insta::assert_json_snapshot!("config_origins", p.origins);
     }
 
     #[test]

@@ -97,8 +97,13 @@ fn storage(host: &dyn Host) -> Storage {
                         .insert("logical_volumes".to_owned(), format!("lvs: {e}"));
                 }
             },
-            // No LVM tools: no LVM.
-            Err(CommandFailure::Unavailable(_)) => {}
+            // Not even in the sbin directories: say so, an empty list would claim "no LV".
+            Err(CommandFailure::Unavailable(e)) => {
+                storage.not_collected.insert(
+                    "logical_volumes".to_owned(),
+                    format!("{e} (LVM tools absent: logical volumes not listed)"),
+                );
+            }
             Err(e) => {
                 storage
                     .not_collected

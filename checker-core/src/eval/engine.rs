@@ -34,7 +34,14 @@ fn hosts_of<'a>(
             Some(Observed::Snapshot(s)) => {
                 HostState::Observed(Box::new(HostView::new(role, s, now)))
             }
-            Some(Observed::Unreachable { cause }) => HostState::Unreachable(cause.clone()),
+            Some(Observed::Unreachable { cause }) => HostState::Unreachable {
+                expected: "joignable",
+                actual: format!("injoignable : {cause}"),
+            },
+            Some(Observed::Failed { failure, cause }) => HostState::Unreachable {
+                expected: "collecté",
+                actual: format!("{} : {cause}", failure.label_fr()),
+            },
             None => HostState::Missing,
         };
         by_role.insert(role.as_str(), state);
@@ -70,14 +77,14 @@ fn evaluate_pair(
 ) -> (Status, f64) {
     let view = match end.by_role.get(role) {
         Some(HostState::Observed(v)) => v,
-        Some(HostState::Unreachable(cause)) => {
+        Some(HostState::Unreachable { expected, actual }) => {
             evidence.push(Evidence {
                 host: role.into(),
                 section: Cow::Borrowed(""),
                 path: role.to_owned(),
                 property: Cow::Borrowed("host"),
-                expected: Cow::Borrowed("joignable"),
-                actual: format!("injoignable : {cause}").into(),
+                expected: Cow::Borrowed(expected),
+                actual: actual.clone().into(),
                 status: Status::NotAssessable,
             });
             return (Status::NotAssessable, 0.0);
@@ -327,6 +334,7 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
         let (status, cause) = match obs.map(|o| &o.end) {
             Some(Observed::Snapshot(_)) => (HostStatus::Observed, None),
             Some(Observed::Unreachable { cause }) => (HostStatus::Unreachable, Some(cause.clone())),
+            Some(Observed::Failed { failure, cause }) => (failure.status(), Some(cause.clone())),
             None => (
                 HostStatus::Missing,
                 Some("aucun snapshot fourni pour ce rôle".to_owned()),
@@ -433,6 +441,33 @@ mod tests {
         );
         assert_eq!(r.total.percent, None);
         assert_eq!(r.total.max, 0.0);
+    }
+
+    #[test]
+    fn a_refused_sudo_is_not_called_unreachable() {
+        let mut input = candidate();
+        input.hosts.insert(
+            "linux".to_owned(),
+            HostObservation {
+                end: Observed::Failed {
+                    failure: crate::eval::input::HostFailure::SudoRefused,
+                    cause: "jury is not in the sudoers file".to_owned(),
+                },
+                start: None,
+            },
+        );
+        let r = grade(&lab_pack(), &input, &options());
+        let host = r.hosts.iter().find(|h| h.role == "linux").expect("linux");
+        assert_eq!(host.status, HostStatus::SudoRefused);
+        let evidence = &r.checks[0].evidence[0];
+        assert_eq!(evidence.expected, "collecté");
+        assert_eq!(
+            evidence.actual,
+            "sudo refusé : jury is not in the sudoers file"
+        );
+        assert!(matches!(r.checks[0].outcome, Outcome::NotAssessable { .. }));
+        let text = crate::render::terminal(&r, &Default::default());
+        assert!(text.contains("linux (sudo refusé : jury"), "{text}");
     }
 
     #[test]

@@ -169,7 +169,12 @@ fn bytes_le(a: &[u8], b: &[u8]) -> bool {
 /// What the engine knows about each role of a candidate.
 pub(crate) enum HostState<'a> {
     Observed(Box<HostView<'a>>),
-    Unreachable(String),
+    /// No snapshot although the examiner tried: what was expected and what happened
+    /// (« injoignable : … », « sudo refusé : … »).
+    Unreachable {
+        expected: &'static str,
+        actual: String,
+    },
     Missing,
 }
 

@@ -13,6 +13,46 @@ pub enum Observed {
         /// Why (connection refused, authentication failed...).
         cause: String,
     },
+    /// The host answered but gave no snapshot: the account or sudo was refused, or the
+    /// collection itself failed. Not "unreachable": the report says which, with the cause.
+    Failed {
+        /// What went wrong.
+        failure: HostFailure,
+        /// Why (the transport's message).
+        cause: String,
+    },
+}
+
+/// Why a reachable host gave no snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostFailure {
+    /// The account, password or key was refused.
+    AuthRefused,
+    /// The account may log in but `sudo` was refused (not in sudoers, wrong password).
+    SudoRefused,
+    /// The connection worked and the collection failed (agent error, unreadable output).
+    CollectionFailed,
+}
+
+impl HostFailure {
+    /// The report's host status for this failure.
+    pub fn status(self) -> crate::report::HostStatus {
+        use crate::report::HostStatus;
+        match self {
+            HostFailure::AuthRefused => HostStatus::AuthRefused,
+            HostFailure::SudoRefused => HostStatus::SudoRefused,
+            HostFailure::CollectionFailed => HostStatus::CollectionFailed,
+        }
+    }
+
+    /// French label used in evidence lines (evidence is written in French, as the kinds').
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            HostFailure::AuthRefused => "authentification refusée",
+            HostFailure::SudoRefused => "sudo refusé",
+            HostFailure::CollectionFailed => "collecte échouée",
+        }
+    }
 }
 
 /// One host role of a candidate: the end state, and optionally the start state.

@@ -8,4 +8,4 @@ mod input;
 
 pub use engine::grade;
 pub use evidence::{Evidence, Status};
-pub use input::{CandidateInput, GradeOptions, HostObservation, Observed};
+pub use input::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed};

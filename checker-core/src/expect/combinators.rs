@@ -103,13 +103,13 @@ pub(crate) fn evaluate(
         }
         CompiledExpect::On(role, inner) => match hosts.by_role.get(role.as_str()) {
             Some(HostState::Observed(view)) => evaluate(inner, view, hosts, out),
-            Some(HostState::Unreachable(cause)) => {
+            Some(HostState::Unreachable { expected, actual }) => {
                 out.push(host.evidence(
                     "",
                     role,
                     "host",
-                    "joignable",
-                    format!("injoignable : {cause}"),
+                    *expected,
+                    actual.clone(),
                     Status::NotAssessable,
                 ));
                 whole(Status::NotAssessable)

@@ -58,10 +58,12 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
     for h in &report.hosts {
         let state = match h.status {
             HostStatus::Observed => t.observed_host.to_owned(),
-            HostStatus::Unreachable => {
-                format!("{} : {}", t.unreachable, h.cause.as_deref().unwrap_or(""))
-            }
             HostStatus::Missing => t.missing.to_owned(),
+            failed => format!(
+                "{} : {}",
+                t.host_failure(failed).unwrap_or(t.unreachable),
+                h.cause.as_deref().unwrap_or("")
+            ),
         };
         let _ = writeln!(
             o,

@@ -66,13 +66,13 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                 t.observed_host,
                 v(h.observed_at.as_deref().unwrap_or("?"))
             ),
-            HostStatus::Unreachable => format!(
+            HostStatus::Missing => format!("{} ({})", v(&h.role), t.missing),
+            failed => format!(
                 "{} ({} : {})",
                 v(&h.role),
-                t.unreachable,
+                t.host_failure(failed).unwrap_or(t.unreachable),
                 v(h.cause.as_deref().unwrap_or(""))
             ),
-            HostStatus::Missing => format!("{} ({})", v(&h.role), t.missing),
         })
         .collect();
     let _ = writeln!(out, "{} : {}\n", t.hosts, hosts.join(", "));

@@ -84,6 +84,12 @@ pub enum HostStatus {
     Observed,
     /// The collector could not reach it.
     Unreachable,
+    /// Reached, but the account, password or key was refused.
+    AuthRefused,
+    /// Reached and logged in, but `sudo` was refused.
+    SudoRefused,
+    /// Reached, but the collection failed (agent error, unreadable output).
+    CollectionFailed,
     /// No input for this role.
     Missing,
 }

@@ -14,9 +14,12 @@ use crate::grading::{load_pack, now_rfc3339, render_options, write_report_files}
 use crate::i18n::{t, tf};
 use crate::inventory::load_inventory;
 use crate::local_input::{InputKind, read_local};
+use crate::transport::{HostError, HostErrorKind};
 use constat_checker_core::render::Audience;
 use constat_checker_core::report::{Report, SessionSummary};
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+use constat_checker_core::{
+    CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade,
+};
 use constat_snapshot::Snapshot;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -58,17 +61,46 @@ fn observed(
                 });
             Some(match loaded {
                 Ok(snapshot) => Observed::Snapshot(Box::new(snapshot)),
-                Err(cause) => Observed::Unreachable { cause },
+                Err(cause) => Observed::Failed {
+                    failure: HostFailure::CollectionFailed,
+                    cause,
+                },
             })
         }
-        _ => Some(Observed::Unreachable {
-            cause: entry
-                .error
-                .as_ref()
-                .map(|e| e.to_string())
-                .unwrap_or_else(|| "not collected".to_owned()),
-        }),
+        _ => Some(failed_observation(entry.error.as_ref())),
     }
+}
+
+/// A host without a snapshot, by what its transport said: unreachable only when no connection
+/// was made; a refused account, a refused sudo and a failed collection are told apart.
+fn failed_observation(error: Option<&HostError>) -> Observed {
+    let Some(error) = error else {
+        return Observed::Unreachable {
+            cause: "not collected".to_owned(),
+        };
+    };
+    let cause = error.message.clone();
+    let failure = match error.kind {
+        HostErrorKind::Unreachable | HostErrorKind::Timeout => {
+            return Observed::Unreachable {
+                cause: error.to_string(),
+            };
+        }
+        HostErrorKind::AuthRefused | HostErrorKind::Credentials => HostFailure::AuthRefused,
+        HostErrorKind::SudoRefused => HostFailure::SudoRefused,
+        HostErrorKind::Tls
+        | HostErrorKind::HostKey
+        | HostErrorKind::BadOutput
+        | HostErrorKind::AgentFailed
+        | HostErrorKind::NoAgent
+        | HostErrorKind::Unsupported
+        | HostErrorKind::Other => HostFailure::CollectionFailed,
+    };
+    let cause = match failure {
+        HostFailure::CollectionFailed => error.to_string(),
+        _ => cause,
+    };
+    Observed::Failed { failure, cause }
 }
 
 /// Where the inventory's `pack` is: an embedded pack id, a path as written, or a path

@@ -45,6 +45,7 @@ pub fn normalise_services(data: &Value) -> Result<Vec<Service>, String> {
                 path: None,
                 exec: text(s, "PathName"),
                 user: text(s, "StartName"),
+                ..Service::default()
             })
         })
         .collect::<Result<_, String>>()?;
