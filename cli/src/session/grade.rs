@@ -91,6 +91,7 @@ fn failed_observation(error: Option<&HostError>) -> Observed {
         HostErrorKind::Tls
         | HostErrorKind::HostKey
         | HostErrorKind::BadOutput
+        | HostErrorKind::OutputTooLarge
         | HostErrorKind::AgentFailed
         | HostErrorKind::NoAgent
         | HostErrorKind::Unsupported
