@@ -371,8 +371,13 @@ fn assignments(s: &str) -> (String, usize) {
         if key.is_empty() || !secret_key(key) {
             continue;
         }
-        if *c == b':' && (key == "passwd" || key.eq_ignore_ascii_case("pass")) {
-            // `passwd: files systemd` (nsswitch.conf), `pass:[…]` markup.
+        if *c == b':'
+            && (key.eq_ignore_ascii_case("passwd")
+                || key.eq_ignore_ascii_case("pass")
+                || key.eq_ignore_ascii_case("nopasswd"))
+        {
+            // `passwd: files systemd` (nsswitch.conf), `pass:[…]` markup, and sudoers'
+            // `NOPASSWD:` / `PASSWD:` tags (`%web ALL=(root) NOPASSWD: WEB`).
             continue;
         }
         if *c == b':' && b.get(i + 1) == Some(&b':') {
@@ -670,6 +675,8 @@ mod tests {
             "already masked: password=***",
             "smb passwd file = /etc/samba/smbpasswd",
             "encrypt passwords = yes",
+            "%webadmins ALL=(root) NOPASSWD: WEB",
+            "alice ALL=(ALL) PASSWD: /usr/bin/apt, NOPASSWD:SETENV: /usr/bin/make",
         ];
         let rows: Vec<String> = cases
             .iter()

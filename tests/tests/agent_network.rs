@@ -407,11 +407,19 @@ fn network_without_ip_falls_back_to_sysfs() {
         "eth0",
         "nodad",
     ]));
-    // No `ip` on the PATH: interfaces come from /sys/class/net and /proc/net/if_inet6.
+    // No `ip` anywhere: the agent looks in the sbin and bin directories whatever PATH says,
+    // so the namespace's private mount namespace hides them under empty tmpfs mounts (after
+    // which only the already-started shell and the agent's absolute path are used).
+    // Interfaces then come from /sys/class/net and /proc/net/if_inet6.
     let agent = agent_binary().display().to_string();
     let out = run(&mut ns.command(
-        "env",
-        &["PATH=/nonexistent", &agent, "collect", "--only", "network"],
+        "sh",
+        &[
+            "-c",
+            "mount -t tmpfs none /usr/sbin && mount -t tmpfs none /usr/bin && \
+             exec \"$0\" collect --only network",
+            &agent,
+        ],
     ));
     let text = ns.redact(&String::from_utf8_lossy(&out.stdout));
     let snapshot: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));

@@ -115,6 +115,7 @@ fn services_and_timers_of_a_booted_systemd() {
     insta::assert_json_snapshot!(view, {
         ".services[].main_pid" => "[pid]",
         ".services[].started_at" => "[start]",
+        ".services[].reloaded_at" => "[reloaded]",
         ".timers[].next_run" => "[next run]",
         ".timers[].last_run" => "[last run]",
     });
