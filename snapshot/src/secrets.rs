@@ -395,28 +395,31 @@ fn assignments(s: &str) -> (String, usize) {
     mask_ranges(s, &ranges)
 }
 
+/// The byte ranges of the whitespace-separated words of `b`.
+fn word_spans(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i > start {
+            spans.push((start, i));
+        }
+    }
+    spans
+}
+
 /// Command-line options: `--password X`, `-Password X`, `--token X`, `sshpass -p X`,
 /// `mysqldump -pX`, `-u user:pass`, `-U user%pass`, `--user user:pass`,
 /// `net use … /user:svc X`, `ConvertTo-SecureString 'X' -AsPlainText`.
 fn options(s: &str) -> (String, usize) {
     let b = s.as_bytes();
-    let tokens: Vec<(usize, usize)> = {
-        let mut v = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i > start {
-                v.push((start, i));
-            }
-        }
-        v
-    };
+    let tokens = word_spans(b);
     let word = |t: (usize, usize)| &s[t.0..t.1];
     let mysql = tokens.iter().any(|t| {
         let w = word(*t).rsplit('/').next().unwrap_or("");
@@ -477,23 +480,7 @@ fn options(s: &str) -> (String, usize) {
 /// `.netrc`: `machine h login u password p` (also `passwd`, `pass`).
 fn netrc(s: &str) -> (String, usize) {
     let b = s.as_bytes();
-    let words: Vec<(usize, usize)> = {
-        let mut v = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i > start {
-                v.push((start, i));
-            }
-        }
-        v
-    };
+    let words = word_spans(b);
     let w = |t: (usize, usize)| &s[t.0..t.1];
     let is_netrc = words
         .iter()
