@@ -215,6 +215,22 @@ mod tests {
         assert!(compare("linux", None, &end, &ExpectedIdentity::default()).is_empty());
     }
 
+    /// Fixture: the real Samba AD DC collection (over LDAP); the end is another domain's DC.
+    #[test]
+    fn another_domain_controller_is_a_warning() {
+        let start = crate::kinds::testing::ad();
+        let mut end = start.clone();
+        end.host.hostname = "dc2".to_owned();
+        end.host.domain = Some("autre.lan".to_owned());
+        if let Section::Collected { data } = &mut end.sections.directory {
+            data.domain.sid = Some("S-1-5-21-1-2-3".to_owned());
+            data.domain.dc_dns_host_name = Some("dc2.autre.lan".to_owned());
+        }
+        let none = ExpectedIdentity::default();
+        assert!(compare("dc", Some(&start), &start, &none).is_empty());
+        insta::assert_snapshot!(lines(&compare("dc", Some(&start), &end, &none)));
+    }
+
     #[test]
     fn hostile_values_are_cut() {
         let start = renamed("srv-a", None);
