@@ -305,7 +305,7 @@ impl Lang {
 
     /// One warning as a sentence; `esc` escapes host text for the output format (role and
     /// values come from the inventory and the host).
-    pub(crate) fn identity_line(self, w: &IdentityWarning, esc: &dyn Fn(&str) -> String) -> String {
+    pub fn identity_line(self, w: &IdentityWarning, esc: &dyn Fn(&str) -> String) -> String {
         let value = |v: &Option<String>| match (self, v) {
             (Lang::Fr, Some(v)) => format!("« {} »", esc(v)),
             (Lang::En, Some(v)) => format!("“{}”", esc(v)),

@@ -341,6 +341,10 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     );
     let text = ok(&["session", "run", s, "--phase", "end", "--quiet"]);
     assert!(text.contains("1 candidat(s) noté(s)"), "{text}");
+    assert!(
+        text.contains("[!!] c01 — Identité inattendue : linux — nom d'hôte attendu (inventaire) « not-c01.invalid »"),
+        "{text}"
+    );
     for file in ["c01.json", "c01.html", "c01.md", "summary.html", "jury.csv"] {
         assert!(session.join("reports").join(file).is_file(), "{file}");
     }

@@ -302,6 +302,14 @@ candidates:
     }
 
     // Identity is evidence: the swapped snapshot and the unexpected host name are shown.
+    assert!(
+        outputs[1]
+            .stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("[!!] {} — Identité changée", OTHER_HOST.0))),
+        "{}",
+        outputs[1].stdout
+    );
     let read = |name: &str| std::fs::read_to_string(session.join("reports").join(name)).unwrap();
     let other_md = read(&format!("{}.md", OTHER_HOST.0));
     assert!(

@@ -37,6 +37,9 @@ pub enum GradeOutcome {
         candidates: usize,
         /// Where the reports are.
         dir: PathBuf,
+        /// Identity warnings (`candidate — Identité changée : …`), terminal-escaped, in
+        /// candidate order: shown to the examiner as soon as the session is graded.
+        identity: Vec<String>,
     },
 }
 
@@ -206,8 +209,19 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
         }
         .into());
     }
+    let lang = options.lang;
+    let esc = |x: &str| constat_checker_core::render::escape::terminal(x).into_owned();
+    let identity = reports
+        .iter()
+        .flat_map(|r| {
+            r.identity_warnings
+                .iter()
+                .map(move |w| format!("{} — {}", esc(&r.candidate.id), lang.identity_line(w, &esc)))
+        })
+        .collect();
     Ok(GradeOutcome::Graded {
         candidates: reports.len(),
         dir: out,
+        identity,
     })
 }
