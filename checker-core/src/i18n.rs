@@ -2,7 +2,10 @@
 
 use crate::eval::Status;
 use crate::report::HostStatus;
-use crate::report::{ChangeKind, CoverageAssessment, CritereStatus, Outcome};
+use crate::report::{
+    ChangeKind, CoverageAssessment, CritereStatus, IdentityProperty, IdentityReference,
+    IdentityWarning, Outcome,
+};
 
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -247,5 +250,84 @@ pub(crate) fn points(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.2}").trim_end_matches('0').to_owned()
+    }
+}
+
+// Identity is evidence (issue 12, item 5): a host whose identity changed since the start or
+// differs from the inventory's expectation.
+impl Lang {
+    /// Heading of the identity warnings.
+    pub(crate) fn identity_title(self) -> &'static str {
+        match self {
+            Lang::Fr => "Identité des machines",
+            Lang::En => "Host identity",
+        }
+    }
+
+    /// Session summary column / marker.
+    pub(crate) fn identity_column(self) -> &'static str {
+        match self {
+            Lang::Fr => "identité",
+            Lang::En => "identity",
+        }
+    }
+
+    /// Label of an identity property.
+    pub fn identity_property(self, p: IdentityProperty) -> &'static str {
+        match (self, p) {
+            (Lang::Fr, IdentityProperty::Hostname) => "nom d'hôte",
+            (Lang::En, IdentityProperty::Hostname) => "host name",
+            (_, IdentityProperty::MachineId) => "machine-id",
+            (Lang::Fr, IdentityProperty::Domain) => "domaine",
+            (Lang::En, IdentityProperty::Domain) => "domain",
+            (Lang::Fr, IdentityProperty::DomainSid) => "SID du domaine",
+            (Lang::En, IdentityProperty::DomainSid) => "domain SID",
+            (Lang::Fr, IdentityProperty::DomainController) => "contrôleur de domaine",
+            (Lang::En, IdentityProperty::DomainController) => "domain controller",
+        }
+    }
+
+    /// One warning in a few words, for a CSV cell (`linux : nom d'hôte (début)`).
+    pub(crate) fn identity_short(self, w: &IdentityWarning) -> String {
+        let against = match (self, w.reference) {
+            (Lang::Fr, IdentityReference::Start) => "début",
+            (Lang::En, IdentityReference::Start) => "start",
+            (Lang::Fr, IdentityReference::Expected) => "inventaire",
+            (Lang::En, IdentityReference::Expected) => "inventory",
+        };
+        let colon = if self == Lang::Fr { " :" } else { ":" };
+        format!(
+            "{}{colon} {} ({against})",
+            w.role,
+            self.identity_property(w.property)
+        )
+    }
+
+    /// One warning as a sentence; `esc` escapes host text for the output format (role and
+    /// values come from the inventory and the host).
+    pub fn identity_line(self, w: &IdentityWarning, esc: &dyn Fn(&str) -> String) -> String {
+        let value = |v: &Option<String>| match (self, v) {
+            (Lang::Fr, Some(v)) => format!("« {} »", esc(v)),
+            (Lang::En, Some(v)) => format!("“{}”", esc(v)),
+            (Lang::Fr, None) => "inconnu".to_owned(),
+            (Lang::En, None) => "unknown".to_owned(),
+        };
+        let (was, now) = (value(&w.expected), value(&w.observed));
+        let role = esc(&w.role);
+        let property = self.identity_property(w.property);
+        match (self, w.reference) {
+            (Lang::Fr, IdentityReference::Start) => {
+                format!("Identité changée : {role} — {property} au début {was}, à la fin {now}")
+            }
+            (Lang::En, IdentityReference::Start) => format!(
+                "Identity changed: {role} — {property} at the start {was}, at the end {now}"
+            ),
+            (Lang::Fr, IdentityReference::Expected) => format!(
+                "Identité inattendue : {role} — {property} attendu (inventaire) {was}, observé {now}"
+            ),
+            (Lang::En, IdentityReference::Expected) => format!(
+                "Unexpected identity: {role} — {property} expected (inventory) {was}, observed {now}"
+            ),
+        }
     }
 }

@@ -24,5 +24,7 @@ mod score;
 #[cfg(test)]
 mod test_support;
 
-pub use eval::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade};
+pub use eval::{
+    CandidateInput, ExpectedIdentity, GradeOptions, HostFailure, HostObservation, Observed, grade,
+};
 pub use kinds::kind_docs;

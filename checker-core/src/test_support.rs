@@ -26,6 +26,7 @@ pub(crate) fn candidate() -> CandidateInput {
         id: "12".to_owned(),
         name: Some("Candidate <Douze> & Cie".to_owned()),
         variables: BTreeMap::new(),
+        expected_identity: Default::default(),
         hosts: BTreeMap::from([(
             "linux".to_owned(),
             HostObservation {

@@ -20,6 +20,7 @@ fn grades_the_windows_lab() {
         id: "7".to_owned(),
         name: None,
         variables: BTreeMap::new(),
+        expected_identity: Default::default(),
         hosts: BTreeMap::from([(
             "dc".to_owned(),
             HostObservation {

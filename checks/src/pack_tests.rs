@@ -33,6 +33,7 @@ pub(crate) fn graded(pack: &Pack, fixture: &str, graded_at: &str) -> Report {
         id: "fixture".to_owned(),
         name: Some(fixture.to_owned()),
         variables: BTreeMap::new(),
+        expected_identity: Default::default(),
         hosts: BTreeMap::from([(
             "linux".to_owned(),
             HostObservation {
@@ -80,6 +81,7 @@ pub(crate) fn graded_roles(pack: &Pack, dirs: &[&str], state: &str, graded_at: &
         id: "fixture".to_owned(),
         name: Some(format!("{}/{state}", pack.id)),
         variables: BTreeMap::new(),
+        expected_identity: Default::default(),
         hosts,
     };
     let options = GradeOptions {
@@ -348,6 +350,7 @@ fn exam_in_the_e2e_lab_shape_leaves_probe_checks_not_assessable() {
         id: "e2e".to_owned(),
         name: Some("A, lab e2e".to_owned()),
         variables: BTreeMap::new(),
+        expected_identity: Default::default(),
         hosts: BTreeMap::from([
             (
                 "dc".to_owned(),

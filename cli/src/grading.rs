@@ -172,6 +172,7 @@ pub fn grade_this_machine(
         id: candidate_id.to_owned(),
         name: None,
         variables: std::collections::BTreeMap::new(),
+        expected_identity: Default::default(),
         hosts,
     };
     Ok(grade(

@@ -312,7 +312,7 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     std::fs::write(
         &inventory,
         "session: { id: local-2, referentiel: tssr-2023, profile: lab, pack: demo }\n\
-         defaults:\n  linux: { transport: local }\n\
+         defaults:\n  linux: { transport: local, expect_hostname: 'not-${candidate}.invalid' }\n\
          candidates:\n  - { id: c01, name: Alice Martin }\n",
     )
     .unwrap();
@@ -341,6 +341,10 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     );
     let text = ok(&["session", "run", s, "--phase", "end", "--quiet"]);
     assert!(text.contains("1 candidat(s) noté(s)"), "{text}");
+    assert!(
+        text.contains("[!!] c01 — Identité inattendue : linux — nom d'hôte attendu (inventaire) « not-c01.invalid »"),
+        "{text}"
+    );
     for file in ["c01.json", "c01.html", "c01.md", "summary.html", "jury.csv"] {
         assert!(session.join("reports").join(file).is_file(), "{file}");
     }
@@ -352,6 +356,26 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
             .unwrap();
     assert_eq!(report["candidate"]["id"], "c01");
     assert_eq!(report["pack"]["id"], "demo");
+    // Identity: the same machine at the start and the end (no change), but not the host name
+    // the inventory expects: one warning, shown in the report and the summary.
+    let warnings = report["identity_warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["reference"], "expected");
+    assert_eq!(warnings[0]["property"], "hostname");
+    assert_eq!(warnings[0]["expected"], "not-c01.invalid");
+    assert_eq!(
+        report["hosts"][0]["identity_compared"],
+        serde_json::json!(["start", "expected"])
+    );
+    let md = std::fs::read_to_string(session.join("reports/c01.md")).unwrap();
+    assert!(
+        md.contains(
+            "Identité inattendue : linux — nom d'hôte attendu (inventaire) « not-c01.invalid »"
+        ),
+        "{md}"
+    );
+    let summary = std::fs::read_to_string(session.join("reports/summary.html")).unwrap();
+    assert!(summary.contains("Identité inattendue"), "{summary}");
     std::fs::remove_dir_all(session.join("reports")).unwrap();
     let text = ok(&["session", "regrade", s]);
     assert!(text.contains("1 candidat(s) noté(s)"), "{text}");

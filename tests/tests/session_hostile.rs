@@ -8,8 +8,10 @@
 //! output or in any file of the session directory, and constat's peak memory (VmHWM) stays
 //! under [`PEAK_RSS_LIMIT_KIB`]. Needs root and CONSTAT_REAL_TESTS=1.
 //!
-//! Not covered here yet: a host returning another host's snapshot (identity comparison is
-//! not implemented).
+//! Identity is evidence: one more host ([`OTHER_HOST`]) collects normally at the start and
+//! returns "another host's snapshot" at the end (host name and machine-id rewritten); its
+//! report and the session summary show the identity warning, and a normal candidate whose
+//! inventory expects another host name (`expect_hostname`) shows an "unexpected identity".
 
 use constat_tests::sshhost::{Account, Lab, real_tests_enabled, workspace_binary};
 use std::os::unix::fs::PermissionsExt;
@@ -57,6 +59,17 @@ const HOSTILE: &[(&str, &str)] = &[
         "printf '\\033]52;c;SGVsbG8=\\007\\033[2J\\033]0;pwned\\007' ; printf '\\033[2J\\033]0;pwned\\007 agent crashed' >&2; exit 3",
     ),
 ];
+
+/// The host that answers with another host's snapshot in the end phase: its wrapper lets
+/// the first `collect` through and rewrites the host name and machine-id of the later ones.
+/// `{state}` is a file outside the session directory marking that the start was collected.
+const OTHER_HOST: (&str, &str) = (
+    "c16-other-host",
+    "if [ -e '{state}' ]; then eval \"$SSH_ORIGINAL_COMMAND\" | sed -e 's/\"hostname\": \"[^\"]*\"/\"hostname\": \"another-host\"/' -e 's/\"machine_id\": \"[^\"]*\"/\"machine_id\": \"0000000000000000000000000000abcd\"/'; else : > '{state}'; eval \"$SSH_ORIGINAL_COMMAND\"; fi",
+);
+
+/// A host name no lab host has: candidate c01's inventory expects it.
+const UNEXPECTED_NAME: &str = "not-this-vm";
 
 struct Run {
     code: Option<i32>,
@@ -183,9 +196,22 @@ fn a_session_over_hostile_hosts_completes_bounded_and_leaks_nothing() {
     ] {
         let i = lab.add_host(vec![exam.clone()]);
         lab.start(i);
-        candidates.push_str(&candidate(id, name, user, &lab.hosts[i].address));
+        let extra = if id == "c01-sudo" {
+            format!(", expect_hostname: {UNEXPECTED_NAME}")
+        } else {
+            String::new()
+        };
+        candidates.push_str(&candidate(id, name, user, &lab.hosts[i].address, &extra));
     }
-    for (id, behaviour) in HOSTILE {
+    let state = lab.dir.join(format!("{}.started", OTHER_HOST.0));
+    let other = OTHER_HOST
+        .1
+        .replace("{state}", &state.display().to_string());
+    for (id, behaviour) in HOSTILE
+        .iter()
+        .copied()
+        .chain([(OTHER_HOST.0, other.as_str())])
+    {
         let i = lab.add_host(vec![exam.clone()]);
         let wrapper = lab.dir.join(format!("{id}.sh"));
         std::fs::write(
@@ -201,12 +227,12 @@ fn a_session_over_hostile_hosts_completes_bounded_and_leaks_nothing() {
         text.push_str(&format!("ForceCommand {}\n", wrapper.display()));
         std::fs::write(&config, text).unwrap();
         lab.start(i);
-        let user = if *id == "c12-echo-stdin" {
+        let user = if id == "c12-echo-stdin" {
             "exam"
         } else {
             "root"
         };
-        candidates.push_str(&candidate(id, id, user, &lab.hosts[i].address));
+        candidates.push_str(&candidate(id, id, user, &lab.hosts[i].address, ""));
     }
     let key = lab.client_key.display().to_string();
     let inventory = format!(
@@ -293,11 +319,67 @@ candidates:
     for (path, bytes) in &files {
         assert_clean(&path.display().to_string(), bytes);
     }
+
+    // Identity is evidence: the swapped snapshot and the unexpected host name are shown.
+    assert!(
+        outputs[1]
+            .stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("[!!] {} — Identité changée", OTHER_HOST.0))),
+        "{}",
+        outputs[1].stdout
+    );
+    let read = |name: &str| std::fs::read_to_string(session.join("reports").join(name)).unwrap();
+    let other_md = read(&format!("{}.md", OTHER_HOST.0));
+    assert!(
+        other_md.contains("Identité changée : linux — nom d'hôte au début")
+            && other_md.contains("à la fin « another-host »"),
+        "{other_md}"
+    );
+    let other_json: serde_json::Value =
+        serde_json::from_str(&read(&format!("{}.json", OTHER_HOST.0))).unwrap();
+    let warnings = other_json["identity_warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w["property"] == "hostname"
+            && w["reference"] == "start"
+            && w["observed"] == "another-host"),
+        "{warnings:?}"
+    );
+    let other_html = read(&format!("{}.html", OTHER_HOST.0));
+    assert!(other_html.contains("Identité changée"), "{other_html}");
+    let unexpected = read("c01-sudo.md");
+    assert!(
+        unexpected.contains(&format!(
+            "Identité inattendue : linux — nom d'hôte attendu (inventaire) « {UNEXPECTED_NAME} »"
+        )),
+        "{unexpected}"
+    );
+    let normal: serde_json::Value = serde_json::from_str(&read("c00-ok.json")).unwrap();
+    assert_eq!(normal["identity_warnings"], serde_json::json!([]));
+    let summary = read("summary.html");
+    let row = summary
+        .lines()
+        .find(|l| l.contains(OTHER_HOST.0))
+        .unwrap_or_default();
+    assert!(row.contains("Identité changée"), "{summary}");
+    let jury = read("jury.csv");
+    assert!(
+        jury.lines()
+            .filter(|l| l.starts_with(OTHER_HOST.0))
+            .all(|l| l.contains("linux : nom d'hôte (début)")),
+        "{jury}"
+    );
+    assert!(
+        jury.lines()
+            .filter(|l| l.starts_with("c00-ok"))
+            .all(|l| !l.contains("(début)")),
+        "{jury}"
+    );
 }
 
-fn candidate(id: &str, name: &str, user: &str, address: &str) -> String {
+fn candidate(id: &str, name: &str, user: &str, address: &str, extra: &str) -> String {
     format!(
-        "  - {{ id: {id}, name: '{name}', hosts: {{ linux: {{ address: '{address}', user: {user}, sudo: {} }} }} }}\n",
+        "  - {{ id: {id}, name: '{name}', hosts: {{ linux: {{ address: '{address}', user: {user}, sudo: {}{extra} }} }} }}\n",
         user != "root"
     )
 }

@@ -20,6 +20,7 @@ pub(crate) fn candidates(
                 id: format!("{n:04}"),
                 name: None,
                 variables: BTreeMap::new(),
+                expected_identity: Default::default(),
                 hosts: BTreeMap::from([(
                     role.to_owned(),
                     HostObservation {

@@ -3,12 +3,13 @@
 use crate::eval::diff::diff;
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::{HostState, HostView, Hosts};
+use crate::eval::identity::{ExpectedIdentity, compare as compare_identity};
 use crate::eval::input::{CandidateInput, GradeOptions, Observed};
 use crate::expect::evaluate;
 use crate::pack::{CompiledCheck, Diagnostics, Pack};
 use crate::report::{
-    CandidateInfo, CheckResult, HostChanges, HostInfo, HostStatus, Outcome, PackInfo,
-    REPORT_SCHEMA_VERSION, Report,
+    CandidateInfo, CheckResult, HostChanges, HostInfo, HostStatus, IdentityReference, Outcome,
+    PackInfo, REPORT_SCHEMA_VERSION, Report,
 };
 use crate::score::score;
 use constat_snapshot::time::parse_rfc3339;
@@ -327,6 +328,8 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
 
     let mut hosts = Vec::new();
     let mut changes = Vec::new();
+    let mut identity_warnings = Vec::new();
+    let no_expectation = ExpectedIdentity::default();
     for role in pack.hosts.keys() {
         let obs = input.hosts.get(role);
         let end_snap = snapshot(obs.map(|o| &o.end));
@@ -340,6 +343,17 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
                 Some("aucun snapshot fourni pour ce rôle".to_owned()),
             ),
         };
+        let expected = input.expected_identity.get(role).unwrap_or(&no_expectation);
+        let mut identity_compared = Vec::new();
+        if let Some(after) = end_snap {
+            identity_warnings.extend(compare_identity(role, start_snap, after, expected));
+            if start_snap.is_some() {
+                identity_compared.push(IdentityReference::Start);
+            }
+            if !expected.is_empty() {
+                identity_compared.push(IdentityReference::Expected);
+            }
+        }
         hosts.push(HostInfo {
             role: role.clone(),
             status,
@@ -348,6 +362,7 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             os: end_snap.and_then(|s| s.host.os.name.clone()),
             observed_at: end_snap.map(|s| s.collection.finished_at.clone()),
             start_observed_at: start_snap.map(|s| s.collection.finished_at.clone()),
+            identity_compared,
         });
         if let (Some(before), Some(after)) = (start_snap, end_snap) {
             changes.push(HostChanges {
@@ -384,6 +399,7 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
         interview,
         changes,
         warnings,
+        identity_warnings,
     }
 }
 
@@ -532,6 +548,7 @@ checks:
             id: "3".to_owned(),
             name: None,
             variables: BTreeMap::new(),
+            expected_identity: Default::default(),
             hosts: BTreeMap::from([
                 (
                     "srv".to_owned(),

@@ -75,6 +75,9 @@ pub struct CandidateInput {
     pub variables: BTreeMap<String, String>,
     /// Observations by host role.
     pub hosts: BTreeMap<String, HostObservation>,
+    /// What the inventory says each role's host must be (`expect_hostname`...); roles
+    /// left out expect nothing.
+    pub expected_identity: BTreeMap<String, crate::eval::ExpectedIdentity>,
 }
 
 /// Grading options.

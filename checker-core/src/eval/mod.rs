@@ -4,8 +4,10 @@ mod diff;
 mod engine;
 pub(crate) mod evidence;
 pub(crate) mod host;
+mod identity;
 mod input;
 
 pub use engine::grade;
 pub use evidence::{Evidence, Status};
+pub use identity::{ExpectedIdentity, MAX_VALUE_CHARS, compare as compare_identity};
 pub use input::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed};

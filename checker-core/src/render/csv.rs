@@ -9,10 +9,18 @@ pub(crate) fn number(x: Option<f64>) -> String {
 }
 
 /// Header of the jury grid.
-pub(crate) const HEADER: &str = "candidat,nom,pack,critere,competence,classe,statut,pourcentage,points_obtenus,points_max,verifications_evaluables,verifications\n";
+pub(crate) const HEADER: &str = "candidat,nom,pack,critere,competence,classe,statut,pourcentage,points_obtenus,points_max,verifications_evaluables,verifications,identite\n";
 
 /// Appends one candidate's rows.
 pub(crate) fn rows(report: &Report, options: &RenderOptions, out: &mut String) {
+    // Identity warnings, short (`linux : nom d'hôte (début)`), repeated on each row of the
+    // candidate so that a filtered spreadsheet still shows them.
+    let identity: Vec<String> = report
+        .identity_warnings
+        .iter()
+        .map(|w| options.lang.identity_short(w))
+        .collect();
+    let identity = field(&identity.join("; "));
     for k in &report.criteres {
         let class = match k.class {
             crate::referentiel::Verifiability::A => "A",
@@ -33,6 +41,7 @@ pub(crate) fn rows(report: &Report, options: &RenderOptions, out: &mut String) {
             number(k.score.percent.map(|_| k.score.max)),
             k.assessable.to_string(),
             k.checks.len().to_string(),
+            identity.clone(),
         ];
         out.push_str(&line.join(","));
         out.push('\n');

@@ -50,6 +50,17 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
         e(&report.graded_at)
     );
     let _ = writeln!(o, "<p class=\"note\">{}</p>", e(t.disclaimer));
+    if !report.identity_warnings.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2 class=\"fail\">{}</h2><ul class=\"fail\">",
+            options.lang.identity_title()
+        );
+        for w in &report.identity_warnings {
+            let _ = writeln!(o, "<li>{}</li>", options.lang.identity_line(w, &e));
+        }
+        o.push_str("</ul>\n");
+    }
     let _ = writeln!(
         o,
         "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>hostname</th><th>{}</th></tr>",

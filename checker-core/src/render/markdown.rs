@@ -30,6 +30,13 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
         md(&report.graded_at)
     );
     let _ = writeln!(o, "> {}\n", t.disclaimer);
+    if !report.identity_warnings.is_empty() {
+        let _ = writeln!(o, "## {}\n", options.lang.identity_title());
+        for w in &report.identity_warnings {
+            let _ = writeln!(o, "- **{}**", options.lang.identity_line(w, &md));
+        }
+        o.push('\n');
+    }
     let _ = writeln!(o, "## {}\n", t.checks);
     for c in &report.checks {
         let _ = writeln!(

@@ -28,7 +28,12 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
             c.class
         );
     }
-    let _ = writeln!(o, "<th>{}</th></tr>", t.total);
+    let _ = writeln!(
+        o,
+        "<th>{}</th><th>{}</th></tr>",
+        t.total,
+        options.lang.identity_column()
+    );
     for r in &summary.rows {
         let name = r
             .name
@@ -57,13 +62,23 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
                 }
             }
         }
-        let _ = writeln!(
+        let _ = write!(
             o,
-            "<td>{} / {} ({})</td></tr>",
+            "<td>{} / {} ({})</td>",
             points(r.total.earned),
             points(r.total.max),
             percent(r.total.percent)
         );
+        if r.identity_warnings.is_empty() {
+            o.push_str("<td></td></tr>\n");
+        } else {
+            let lines: Vec<String> = r
+                .identity_warnings
+                .iter()
+                .map(|w| options.lang.identity_line(w, &e))
+                .collect();
+            let _ = writeln!(o, "<td class=\"fail\">{}</td></tr>", lines.join("<br>"));
+        }
     }
     o.push_str("</table>\n");
     coverage_table(summary, options, &mut o);

@@ -76,6 +76,14 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         })
         .collect();
     let _ = writeln!(out, "{} : {}\n", t.hosts, hosts.join(", "));
+    if !report.identity_warnings.is_empty() {
+        let esc = |x: &str| v(x).into_owned();
+        for w in &report.identity_warnings {
+            let line = options.lang.identity_line(w, &esc);
+            let _ = writeln!(out, "{} {line}", paint(c, "1;31", "[!!]"));
+        }
+        out.push('\n');
+    }
     for check in &report.checks {
         let (label, colour) = tag(&check.outcome);
         let _ = writeln!(

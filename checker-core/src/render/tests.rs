@@ -104,6 +104,14 @@ fn hostile_report() -> crate::report::Report {
         os: None,
         observed_at: None,
         start_observed_at: None,
+        identity_compared: Vec::new(),
+    });
+    r.identity_warnings.push(crate::report::IdentityWarning {
+        role: H.to_owned(),
+        property: crate::report::IdentityProperty::Hostname,
+        reference: crate::report::IdentityReference::Start,
+        expected: Some(H.to_owned()),
+        observed: Some(H.to_owned()),
     });
     for c in &mut r.checks {
         c.outcome = crate::report::Outcome::Fail;
@@ -165,4 +173,54 @@ fn hostile_strings_through_every_renderer() {
         assert!(line.contains(",\"'=HYPERLINK("), "{line}");
     }
     insta::assert_snapshot!(shown);
+}
+
+/// A candidate whose end snapshot is another machine's (host name and machine-id differ from
+/// the start) and whose inventory expected yet another name: the warnings come first.
+#[test]
+fn identity_warnings_come_first_in_every_report() {
+    use crate::eval::{CandidateInput, ExpectedIdentity, Observed};
+    let mut input: CandidateInput = crate::test_support::candidate();
+    if let Some(h) = input.hosts.get_mut("linux")
+        && let Observed::Snapshot(s) = &mut h.end
+    {
+        s.host.hostname = "srv-b".to_owned();
+        s.host.machine_id = Some("fedcba9876543210fedcba9876543210".to_owned());
+    }
+    input.expected_identity.insert(
+        "linux".to_owned(),
+        ExpectedIdentity {
+            hostname: Some("srv-a".to_owned()),
+            machine_id: None,
+        },
+    );
+    let r = crate::grade(
+        &crate::test_support::lab_pack(),
+        &input,
+        &crate::test_support::options(),
+    );
+    let en = RenderOptions {
+        lang: Lang::En,
+        ..opts(Audience::Examiner)
+    };
+    let head = |text: String| text.lines().take(9).collect::<Vec<_>>().join("\n");
+    let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
+    let grid = session_html(&summary, &opts(Audience::Examiner));
+    let row = grid
+        .lines()
+        .find(|l| l.starts_with("<tr><td>12"))
+        .unwrap_or_default();
+    let cell = row.rsplit("<td").next().unwrap_or_default();
+    insta::assert_snapshot!(format!(
+        "{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n{}",
+        serde_json::to_string_pretty(&r.identity_warnings).expect("json"),
+        head(terminal(&r, &opts(Audience::Examiner))),
+        head(terminal(&r, &en)),
+        head(markdown(&r, &opts(Audience::Examiner))),
+        cell,
+        csv(&r, &opts(Audience::Examiner))
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+    ));
 }

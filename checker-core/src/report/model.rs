@@ -46,6 +46,56 @@ pub struct Report {
     pub changes: Vec<HostChanges>,
     /// Problems with the inputs (unknown variable override, check that did not compile).
     pub warnings: Vec<String>,
+    /// Hosts whose identity differs from the start snapshot's or from the inventory's
+    /// expectation (wrong VM, swapped snapshot), sorted by role, property, reference.
+    #[serde(default)]
+    pub identity_warnings: Vec<IdentityWarning>,
+}
+
+/// A property of a host's identity.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityProperty {
+    /// Short host name.
+    Hostname,
+    /// `/etc/machine-id` (Linux) or MachineGuid (Windows).
+    MachineId,
+    /// Domain or realm the host is joined to (for a `dc` read over LDAP: its domain).
+    Domain,
+    /// SID of the domain read over LDAP (`dc` role).
+    DomainSid,
+    /// Domain controller that answered over LDAP (`dc` role).
+    DomainController,
+}
+
+/// What an identity was compared with.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityReference {
+    /// The start phase's snapshot of the same candidate and role.
+    Start,
+    /// The inventory's expectation (`expect_hostname`, `expect_machine_id`).
+    Expected,
+}
+
+/// One identity difference, shown to the jury near the top of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IdentityWarning {
+    /// Host role.
+    pub role: String,
+    /// Which property differs.
+    pub property: IdentityProperty,
+    /// Compared with the start snapshot or with the inventory.
+    pub reference: IdentityReference,
+    /// Value at the start or expected (absent: unknown). Host text, cut to 128 characters;
+    /// a machine-id is shown by its first 8 characters.
+    pub expected: Option<String>,
+    /// Value in the end snapshot (absent: unknown), cut the same way.
+    pub observed: Option<String>,
 }
 
 /// The candidate.
@@ -111,6 +161,10 @@ pub struct HostInfo {
     pub observed_at: Option<String>,
     /// Start snapshot time, when one was given.
     pub start_observed_at: Option<String>,
+    /// What the end snapshot's identity was compared with (empty: nothing, e.g. no start
+    /// snapshot and no inventory expectation).
+    #[serde(default)]
+    pub identity_compared: Vec<IdentityReference>,
 }
 
 /// Result of one check.

@@ -1,7 +1,7 @@
 //! The session summary: several candidate reports → one grid candidates × critères (pure).
 
 use crate::referentiel::Verifiability;
-use crate::report::{CritereStatus, Report, Score};
+use crate::report::{CritereStatus, IdentityWarning, Report, Score};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,9 @@ pub struct SessionRow {
     pub total: Score,
     /// Checks not assessable (to look at before deliberating).
     pub not_assessable: usize,
+    /// The candidate's identity warnings (wrong VM, swapped snapshot): to look at first.
+    #[serde(default)]
+    pub identity_warnings: Vec<IdentityWarning>,
 }
 
 /// How a critère is assessed in the session, given the pack's checks.
@@ -135,6 +138,7 @@ impl SessionSummary {
                     .iter()
                     .filter(|c| !c.outcome.is_assessable())
                     .count(),
+                identity_warnings: r.identity_warnings.clone(),
             })
             .collect();
         rows.sort_by(|a, b| a.candidate.cmp(&b.candidate).then(a.pack.cmp(&b.pack)));

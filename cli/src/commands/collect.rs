@@ -226,6 +226,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         sysvol: !args.no_sysvol,
         utc_offset_minutes: args.utc_offset_minutes,
         output_limit: crate::inventory::DEFAULT_MAX_OUTPUT_MIB << 20,
+        expected_identity: Default::default(),
     };
     let collected = crate::runtime()?
         .block_on(collect_host(&target, &ctx))

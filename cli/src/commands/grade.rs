@@ -136,6 +136,7 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
         name: None,
         variables,
         hosts,
+        expected_identity: BTreeMap::new(),
     };
     let report = grade(
         &pack,

@@ -166,6 +166,15 @@ pub struct HostSpec {
     /// the host fails with `output_too_large` and the session goes on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_mib: Option<u64>,
+    /// Host name this host must report (short name or FQDN, case-insensitive; `${...}`
+    /// allowed, e.g. `srv-${num}`). A different name is shown to the jury as an identity
+    /// warning (wrong VM, swapped snapshot); it does not change the grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_hostname: Option<String>,
+    /// machine-id (Linux `/etc/machine-id`, Windows MachineGuid) this host must report,
+    /// case-insensitive; a different one is an identity warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_machine_id: Option<String>,
 }
 
 /// How a TLS connection checks the server.

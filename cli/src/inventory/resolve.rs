@@ -40,6 +40,8 @@ pub struct HostTarget {
     pub utc_offset_minutes: i32,
     /// Largest snapshot (and any other output) accepted from the host, in bytes.
     pub output_limit: u64,
+    /// What the host must report as its identity (`expect_hostname`, `expect_machine_id`).
+    pub expected_identity: constat_checker_core::ExpectedIdentity,
 }
 
 /// Default of `utc_offset_minutes`: Paris in winter.
@@ -95,6 +97,8 @@ fn merge(defaults: Option<&HostSpec>, own: Option<&HostSpec>) -> HostSpec {
         sysvol: own.sysvol.or(base.sysvol),
         utc_offset_minutes: own.utc_offset_minutes.or(base.utc_offset_minutes),
         max_output_mib: own.max_output_mib.or(base.max_output_mib),
+        expect_hostname: own.expect_hostname.clone().or(base.expect_hostname),
+        expect_machine_id: own.expect_machine_id.clone().or(base.expect_machine_id),
     }
 }
 
@@ -142,6 +146,10 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
             .utc_offset_minutes
             .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES),
         output_limit: spec.max_output_mib.unwrap_or(DEFAULT_MAX_OUTPUT_MIB) << 20,
+        expected_identity: constat_checker_core::ExpectedIdentity {
+            hostname: fill("expect_hostname", &spec.expect_hostname)?,
+            machine_id: fill("expect_machine_id", &spec.expect_machine_id)?,
+        },
     })
 }
 
@@ -178,6 +186,10 @@ fn check_transport_options(
         if set && !ldap {
             return Err(misplaced(option, "ldap"));
         }
+    }
+    // A DC read over LDAP reports no machine-id: the expectation could never be met.
+    if spec.expect_machine_id.is_some() && ldap {
+        return Err(misplaced("expect_machine_id", "local, ssh, winrm"));
     }
     if spec.ca_file.is_some() && spec.tls.is_some_and(|tls| tls != TlsMode::Verify) {
         return Err(CliError::input(
@@ -373,5 +385,44 @@ candidates:
             })
             .collect();
         insta::assert_debug_snapshot!(errors);
+    }
+
+    #[test]
+    fn identity_expectations_are_templated_and_refused_where_unmeetable() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let inventory = parse_inventory(
+            "session: { id: s1, referentiel: TSSR }
+defaults:
+  linux: { address: 10.0.1.20, expect_hostname: 'srv-${num}' }
+candidates:
+  - { id: c01, name: Alice, vars: { num: '1' } }
+  - id: c02
+    name: Bruno
+    vars: { num: '2' }
+    hosts:
+      linux: { expect_machine_id: 3d1219c7a0e54a8c9f1b2e3d4c5b6a79 }
+",
+            "inv.yaml",
+        )
+        .unwrap();
+        let expected: Vec<(String, constat_checker_core::ExpectedIdentity)> =
+            resolve_hosts(&inventory)
+                .unwrap()
+                .into_iter()
+                .map(|h| (h.label(), h.expected_identity))
+                .collect();
+        insta::assert_debug_snapshot!(expected);
+        let error = parse_inventory(
+            "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      dc: { transport: ldap, address: a, expect_machine_id: x }\n",
+            "inv.yaml",
+        )
+        .and_then(|inventory| resolve_hosts(&inventory))
+        .unwrap_err();
+        let cli = error.downcast_ref::<CliError>().unwrap();
+        insta::assert_snapshot!(format!(
+            "{} | {}",
+            cli.message,
+            cli.hint.as_deref().unwrap_or("")
+        ));
     }
 }

@@ -37,6 +37,9 @@ pub enum GradeOutcome {
         candidates: usize,
         /// Where the reports are.
         dir: PathBuf,
+        /// Identity warnings (`candidate — Identité changée : …`), terminal-escaped, in
+        /// candidate order: shown to the examiner as soon as the session is graded.
+        identity: Vec<String>,
     },
 }
 
@@ -125,6 +128,13 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
     }
     let pack = load_pack(&pack_location(dir, &pack_spec))?;
     let graded_at = now_rfc3339();
+    // The inventory's identity expectations (`expect_hostname`...), by candidate and role.
+    let expectations: BTreeMap<(String, String), constat_checker_core::ExpectedIdentity> =
+        crate::inventory::resolve_hosts(&inventory)?
+            .into_iter()
+            .filter(|h| !h.expected_identity.is_empty())
+            .map(|h| ((h.candidate, h.role), h.expected_identity))
+            .collect();
     let mut reports: Vec<Report> = Vec::new();
     for candidate in &inventory.candidates {
         let mut hosts = BTreeMap::new();
@@ -140,6 +150,11 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
             id: candidate.id.clone(),
             name: Some(candidate.name.clone()),
             variables: candidate.vars.clone(),
+            expected_identity: expectations
+                .iter()
+                .filter(|((c, _), _)| *c == candidate.id)
+                .map(|((_, role), e)| (role.clone(), e.clone()))
+                .collect(),
             hosts,
         };
         reports.push(grade(
@@ -194,8 +209,19 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
         }
         .into());
     }
+    let lang = options.lang;
+    let esc = |x: &str| constat_checker_core::render::escape::terminal(x).into_owned();
+    let identity = reports
+        .iter()
+        .flat_map(|r| {
+            r.identity_warnings
+                .iter()
+                .map(move |w| format!("{} — {}", esc(&r.candidate.id), lang.identity_line(w, &esc)))
+        })
+        .collect();
     Ok(GradeOutcome::Graded {
         candidates: reports.len(),
         dir: out,
+        identity,
     })
 }

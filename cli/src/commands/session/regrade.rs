@@ -26,17 +26,40 @@ pub(super) fn run(
     let manifest = Manifest::load(&dir.manifest())?;
     let outcome = grade_session(&dir, &manifest)?;
     match (&outcome, format) {
-        (GradeOutcome::Graded { candidates, dir }, Format::Human) => writeln!(
+        (
+            GradeOutcome::Graded {
+                candidates,
+                dir,
+                identity,
+            },
+            Format::Human,
+        ) => {
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "session.graded",
+                    &[("count", candidates), ("dir", &dir.display())]
+                )
+            )?;
+            for line in identity {
+                writeln!(out, "[!!] {line}")?;
+            }
+        }
+        (
+            GradeOutcome::Graded {
+                candidates,
+                dir,
+                identity,
+            },
+            Format::Json,
+        ) => write_json(
             out,
-            "{}",
-            tf(
-                "session.graded",
-                &[("count", candidates), ("dir", &dir.display())]
-            )
-        )?,
-        (GradeOutcome::Graded { candidates, dir }, Format::Json) => write_json(
-            out,
-            &serde_json::json!({"graded": candidates, "reports": dir.display().to_string()}),
+            &serde_json::json!({
+                "graded": candidates,
+                "reports": dir.display().to_string(),
+                "identity_warnings": identity,
+            }),
         )?,
         (GradeOutcome::NoPack, _) => writeln!(out, "{}", tf("session.no_pack", &[]))?,
         (GradeOutcome::NoEndPhase, _) => writeln!(out, "{}", tf("session.no_end_phase", &[]))?,

@@ -86,7 +86,12 @@ pub(super) fn run(
                     ],
                 )
             )?;
-            if let crate::session::GradeOutcome::Graded { candidates, dir } = &graded {
+            if let crate::session::GradeOutcome::Graded {
+                candidates,
+                dir,
+                identity,
+            } = &graded
+            {
                 writeln!(
                     out,
                     "{}",
@@ -95,6 +100,9 @@ pub(super) fn run(
                         &[("count", candidates), ("dir", &dir.display())]
                     )
                 )?;
+                for line in identity {
+                    writeln!(out, "[!!] {line}")?;
+                }
             }
             if !summary.failed.is_empty() {
                 writeln!(out, "{}", t("run.failures"))?;
