@@ -65,7 +65,7 @@ const HOSTILE: &[(&str, &str)] = &[
 /// `{state}` is a file outside the session directory marking that the start was collected.
 const OTHER_HOST: (&str, &str) = (
     "c16-other-host",
-    "if [ -e '{state}' ]; then eval \"$SSH_ORIGINAL_COMMAND\" | sed -e 's/\"hostname\": \"[^\"]*\"/\"hostname\": \"another-host\"/' -e 's/\"machine_id\": \"[^\"]*\"/\"machine_id\": \"0000000000000000000000000000abcd\"/'; else : > '{state}'; eval \"$SSH_ORIGINAL_COMMAND\"; fi",
+    "if [ -e '{state}' ]; then eval \"$SSH_ORIGINAL_COMMAND\" | sed -e 's/\"hostname\": *\"[^\"]*\"/\"hostname\":\"another-host\"/' -e 's/\"machine_id\": *\"[^\"]*\"/\"machine_id\":\"0000000000000000000000000000abcd\"/'; else : > '{state}'; eval \"$SSH_ORIGINAL_COMMAND\"; fi",
 );
 
 /// A host name no lab host has: candidate c01's inventory expects it.
