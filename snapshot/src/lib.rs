@@ -23,6 +23,7 @@
 //! shares, network, packages) use one OS-neutral type with OS-specific details inside.
 
 pub mod ad;
+pub mod appliance;
 pub mod collection;
 pub mod files;
 pub mod firewall;

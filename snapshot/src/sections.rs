@@ -1,6 +1,7 @@
 //! The list of snapshot sections: one field per domain, each with its own status.
 
 use crate::ad::Directory;
+use crate::appliance::Appliance;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
@@ -109,6 +110,11 @@ pub struct Sections {
     /// because no collector fills it.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub script_runs: Section<Vec<ScriptRun>>,
+    /// Firewall appliance configuration (pfSense/OPNsense `config.xml`, the `firewall`
+    /// appliance role). Left out of the JSON and of [`Sections::NAMES`] while absent, so
+    /// snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub appliance: Section<Appliance>,
 }
 
 impl Sections {

@@ -99,6 +99,10 @@ registry! {
     WindowsFirewall => windows_firewall::WindowsFirewallExpect,
     WindowsFirewallRule => windows_firewall_rule::WindowsFirewallRuleExpect,
     WindowsShare => windows_share::WindowsShareExpect,
+    // Firewall appliance kinds (systems the référentiel names, issue 16).
+    Vlan => vlan::VlanExpect,
+    ApplianceRule => appliance_rule::ApplianceRuleExpect,
+    VpnTunnel => vpn_tunnel::VpnTunnelExpect,
 }
 
 #[cfg(test)]
@@ -122,6 +126,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 32);
+        assert_eq!(kind_docs().len(), 35);
     }
 }

@@ -1,0 +1,9 @@
+//! The systems the TSSR référentiel names beside the candidate's hosts, read as evidence.
+//!
+//! Today: firewall appliances (pfSense and OPNsense `config.xml`, [`appliance_xml`]), read
+//! from an exported backup file or the appliance's `/conf/config.xml`. Every reader is a pure
+//! function of bytes, bounded in size, tested on real public samples (`testdata/SOURCES.md`).
+
+pub mod appliance_xml;
+
+pub use appliance_xml::{ApplianceError, MAX_CONFIG_BYTES, appliance_snapshot, parse_config_xml};
