@@ -40,6 +40,7 @@ pub mod services;
 pub mod shares;
 pub mod sshd;
 pub mod storage;
+pub mod supervision;
 pub mod time;
 pub mod users;
 pub mod windows;

@@ -14,6 +14,7 @@ use crate::services::{ListeningSocket, Process, Service};
 use crate::shares::Share;
 use crate::sshd::Sshd;
 use crate::storage::Storage;
+use crate::supervision::Supervision;
 use crate::users::{Group, SudoRules, User};
 use crate::windows::{
     DhcpServer, DnsServer, DomainMembership, Hotfix, Rsop, WindowsBackup, WindowsFeature,
@@ -115,6 +116,10 @@ pub struct Sections {
     /// snapshots of other hosts are unchanged.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub appliance: Section<Appliance>,
+    /// Supervision server (Nagios `status.dat`, Icinga2 API). Left out of the JSON and of
+    /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub supervision: Section<Supervision>,
 }
 
 impl Sections {

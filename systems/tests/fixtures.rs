@@ -6,6 +6,7 @@
 use constat_snapshot::Snapshot;
 use constat_snapshot::section::Section;
 use constat_systems::appliance_snapshot;
+use constat_systems::supervision::{parse_icinga2, supervision_snapshot};
 use std::path::PathBuf;
 
 fn testdata(name: &str) -> Vec<u8> {
@@ -41,6 +42,22 @@ fn opnsense() -> Snapshot {
     read("idx39993198255__opnsense_25_vlans_interfaces_rules_excerpt.xml")
 }
 
+/// The recorded Icinga2 API answers (hosts, services in problem).
+fn icinga2() -> Snapshot {
+    let sup = parse_icinga2(
+        &testdata("recorded_icinga2-2.13__objects_hosts.json"),
+        &testdata("recorded_icinga2-2.13__objects_services_problems.json"),
+        "https://127.0.0.1:5665",
+    )
+    .unwrap();
+    supervision_snapshot(
+        sup,
+        "supervision",
+        "https://127.0.0.1:5665",
+        "2026-11-23T17:00:00Z",
+    )
+}
+
 #[test]
 fn checker_fixtures_are_fresh() {
     let dir =
@@ -48,6 +65,7 @@ fn checker_fixtures_are_fresh() {
     for (name, snapshot) in [
         ("appliance-pfsense.json", pfsense()),
         ("appliance-opnsense.json", opnsense()),
+        ("supervision-icinga2.json", icinga2()),
     ] {
         let text = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
         let path = dir.join(name);

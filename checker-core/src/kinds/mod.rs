@@ -19,6 +19,8 @@ pub mod gpo;
 pub mod gpo_applied;
 pub mod group;
 pub(crate) mod kind;
+pub mod monitored_host;
+pub mod monitoring_alert;
 pub mod network;
 pub mod package;
 pub mod port;

@@ -103,6 +103,9 @@ registry! {
     Vlan => vlan::VlanExpect,
     ApplianceRule => appliance_rule::ApplianceRuleExpect,
     VpnTunnel => vpn_tunnel::VpnTunnelExpect,
+    // Supervision kinds (systems the référentiel names, issue 16).
+    MonitoredHost => monitored_host::MonitoredHostExpect,
+    MonitoringAlert => monitoring_alert::MonitoringAlertExpect,
 }
 
 #[cfg(test)]
@@ -126,6 +129,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 35);
+        assert_eq!(kind_docs().len(), 37);
     }
 }

@@ -67,6 +67,14 @@ pub(crate) fn appliance_opnsense() -> Snapshot {
     .expect("appliance-opnsense fixture parses")
 }
 
+/// The parser's output on real Icinga2 API answers (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn supervision_icinga2() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/supervision-icinga2.json"
+    ))
+    .expect("supervision-icinga2 fixture parses")
+}
+
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
     let x = &mut s.sections;
@@ -103,6 +111,10 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
         "dns_server" => x.dns_server = Section::not_collected(reason),
         "windows_backup" => x.windows_backup = Section::not_collected(reason),
         "rsop" => x.rsop = Section::error("gpresult: exit 1 (derived fixture)"),
+        "supervision" => {
+            x.supervision =
+                Section::error("icinga2 https://127.0.0.1:5665: 401 Unauthorized (derived fixture)")
+        }
         "appliance" => {
             x.appliance = Section::error("ssh fw1: cat /conf/config.xml: exit 1 (derived fixture)")
         }
