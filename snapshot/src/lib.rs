@@ -29,6 +29,7 @@ pub mod files;
 pub mod firewall;
 pub mod gpo;
 pub mod host;
+pub mod hypervisor;
 pub mod jobs;
 pub mod network;
 pub mod packages;

@@ -5,6 +5,7 @@ use crate::appliance::Appliance;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
+use crate::hypervisor::Hypervisor;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::network::Network;
 use crate::packages::Packages;
@@ -120,6 +121,10 @@ pub struct Sections {
     /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub supervision: Section<Supervision>,
+    /// Hypervisor (Proxmox VE API). Left out of the JSON and of [`Sections::NAMES`] while
+    /// absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub hypervisor: Section<Hypervisor>,
 }
 
 impl Sections {

@@ -6,6 +6,7 @@
 use constat_snapshot::Snapshot;
 use constat_snapshot::section::Section;
 use constat_systems::appliance_snapshot;
+use constat_systems::proxmox::{hypervisor_snapshot, parse_proxmox};
 use constat_systems::supervision::{parse_icinga2, supervision_snapshot};
 use std::path::PathBuf;
 
@@ -58,6 +59,33 @@ fn icinga2() -> Snapshot {
     )
 }
 
+/// The Proxmox answers of one test cluster: guests and their configs.
+fn proxmox() -> Snapshot {
+    let all: serde_json::Value = serde_json::from_slice(&testdata(
+        "ansible-collections_community.proxmox__api2_json_nodes_qemu_lxc_config.json",
+    ))
+    .unwrap();
+    let configs: Vec<(String, Vec<u8>)> = all
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::to_vec(v).unwrap()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = configs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect();
+    let h = parse_proxmox(
+        &testdata(
+            "ansible-collections_community.proxmox__api2_json_cluster_resources_type_vm.json",
+        ),
+        &refs,
+        "/api2/json/cluster/resources?type=vm",
+    )
+    .unwrap();
+    hypervisor_snapshot(h, "pve", "2026-11-23T17:00:00Z")
+}
+
 #[test]
 fn checker_fixtures_are_fresh() {
     let dir =
@@ -66,6 +94,7 @@ fn checker_fixtures_are_fresh() {
         ("appliance-pfsense.json", pfsense()),
         ("appliance-opnsense.json", opnsense()),
         ("supervision-icinga2.json", icinga2()),
+        ("hypervisor-proxmox.json", proxmox()),
     ] {
         let text = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
         let path = dir.join(name);

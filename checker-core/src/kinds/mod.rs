@@ -34,6 +34,7 @@ pub mod sshd;
 pub mod sudo;
 pub mod user;
 pub mod vlan;
+pub mod vm;
 pub mod vpn_tunnel;
 pub(crate) mod windows;
 pub mod windows_backup;

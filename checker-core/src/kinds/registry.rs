@@ -106,6 +106,8 @@ registry! {
     // Supervision kinds (systems the référentiel names, issue 16).
     MonitoredHost => monitored_host::MonitoredHostExpect,
     MonitoringAlert => monitoring_alert::MonitoringAlertExpect,
+    // Hypervisor kinds (systems the référentiel names, issue 16).
+    Vm => vm::VmExpect,
 }
 
 #[cfg(test)]
@@ -129,6 +131,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 37);
+        assert_eq!(kind_docs().len(), 38);
     }
 }

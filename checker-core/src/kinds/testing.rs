@@ -75,6 +75,14 @@ pub(crate) fn supervision_icinga2() -> Snapshot {
     .expect("supervision-icinga2 fixture parses")
 }
 
+/// The parser's output on Proxmox API answers (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn hypervisor_proxmox() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/hypervisor-proxmox.json"
+    ))
+    .expect("hypervisor-proxmox fixture parses")
+}
+
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
     let x = &mut s.sections;
@@ -111,6 +119,11 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
         "dns_server" => x.dns_server = Section::not_collected(reason),
         "windows_backup" => x.windows_backup = Section::not_collected(reason),
         "rsop" => x.rsop = Section::error("gpresult: exit 1 (derived fixture)"),
+        "hypervisor" => {
+            x.hypervisor = Section::error(
+                "proxmox https://127.0.0.1:8006: 401 authentication failure (derived fixture)",
+            )
+        }
         "supervision" => {
             x.supervision =
                 Section::error("icinga2 https://127.0.0.1:5665: 401 Unauthorized (derived fixture)")
