@@ -749,6 +749,22 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{host} : WinRM n'a pas répondu en {seconds} s",
         "{host}: WinRM did not answer within {seconds} s",
     ),
+    // `constat import` (systems beside the hosts, issue 16).
+    (
+        "import.unreadable",
+        "{file} : lecture impossible ({error})",
+        "{file}: cannot read it ({error})",
+    ),
+    (
+        "import.unreadable_hint",
+        "donnez le chemin du fichier exporté (config.xml, status.dat)",
+        "give the path of the exported file (config.xml, status.dat)",
+    ),
+    (
+        "import.invalid_hint",
+        "donnez le fichier tel que le système l'a écrit : config.xml de Diagnostics > Sauvegarde, /var/lib/nagios4/status.dat",
+        "give the file as the system wrote it: config.xml from Diagnostics > Backup, /var/lib/nagios4/status.dat",
+    ),
 ];
 
 #[cfg(test)]
