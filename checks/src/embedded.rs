@@ -29,6 +29,7 @@ static PACKS: &[EmbeddedPack] = embedded![
     "lab-cp5-gpo",
     "lab-cp6-scripts",
     "lab-cp7-firewall",
+    "lab-cp7-appliance",
     "lab-cp8-backup",
     "lab-cp9-deploy",
     "tssr-2023-msp-titre",

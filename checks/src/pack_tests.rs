@@ -274,6 +274,11 @@ const EXAMS: &[Exam] = &[
         ],
     ),
     (
+        "lab-cp7-appliance",
+        &["lab-cp7-appliance"],
+        &["cp7-vlans", "cp7-wan-no-admin"],
+    ),
+    (
         "lab-cp9-deploy",
         &["lab-cp9-deploy"],
         &[

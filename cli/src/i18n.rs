@@ -892,6 +892,22 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "enregistrez le fichier en UTF-8",
         "save the file as UTF-8",
     ),
+    // `constat import` (systems beside the hosts, issue 16).
+    (
+        "import.unreadable",
+        "{file} : lecture impossible ({error})",
+        "{file}: cannot read it ({error})",
+    ),
+    (
+        "import.unreadable_hint",
+        "donnez le chemin du fichier exporté (config.xml, status.dat)",
+        "give the path of the exported file (config.xml, status.dat)",
+    ),
+    (
+        "import.invalid_hint",
+        "donnez le fichier tel que le système l'a écrit : config.xml de Diagnostics > Sauvegarde, /var/lib/nagios4/status.dat",
+        "give the file as the system wrote it: config.xml from Diagnostics > Backup, /var/lib/nagios4/status.dat",
+    ),
 ];
 
 #[cfg(test)]

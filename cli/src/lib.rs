@@ -63,6 +63,8 @@ pub enum Command {
     Grade(commands::grade::GradeArgs),
     /// Relève un hôte et écrit son instantané (snapshot) JSON.
     Collect(commands::collect::CollectArgs),
+    /// Convertit un export d'un système (config.xml pfSense/OPNsense, status.dat Nagios) en instantané.
+    Import(commands::import::ImportArgs),
     /// Sessions d'examen : init, run, status, export, sign, verify.
     #[command(subcommand)]
     Session(commands::session::SessionCommand),
@@ -92,6 +94,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
         Command::Coverage(args) => commands::coverage::run(args, out),
         Command::Propose(args) => commands::propose::run(args, out),
         Command::Collect(args) => commands::collect::run(args, format, out),
+        Command::Import(args) => commands::import::run(args, format, out),
         Command::Session(command) => commands::session::run(command, format, out),
         Command::Validate(args) => commands::validate::run(args, format, out),
         Command::Schema(args) => commands::schema::run(args, out),

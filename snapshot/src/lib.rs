@@ -23,11 +23,13 @@
 //! shares, network, packages) use one OS-neutral type with OS-specific details inside.
 
 pub mod ad;
+pub mod appliance;
 pub mod collection;
 pub mod files;
 pub mod firewall;
 pub mod gpo;
 pub mod host;
+pub mod hypervisor;
 pub mod jobs;
 pub mod network;
 pub mod packages;
@@ -40,6 +42,7 @@ pub mod services;
 pub mod shares;
 pub mod sshd;
 pub mod storage;
+pub mod supervision;
 pub mod time;
 pub mod users;
 pub mod windows;

@@ -1,9 +1,11 @@
 //! The list of snapshot sections: one field per domain, each with its own status.
 
 use crate::ad::Directory;
+use crate::appliance::Appliance;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
+use crate::hypervisor::Hypervisor;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::network::Network;
 use crate::packages::Packages;
@@ -13,6 +15,7 @@ use crate::services::{ListeningSocket, Process, Service};
 use crate::shares::Share;
 use crate::sshd::Sshd;
 use crate::storage::Storage;
+use crate::supervision::Supervision;
 use crate::users::{Group, SudoRules, User};
 use crate::windows::{
     DhcpServer, DnsServer, DomainMembership, Hotfix, Rsop, WindowsBackup, WindowsFeature,
@@ -109,6 +112,19 @@ pub struct Sections {
     /// because no collector fills it.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub script_runs: Section<Vec<ScriptRun>>,
+    /// Firewall appliance configuration (pfSense/OPNsense `config.xml`, the `firewall`
+    /// appliance role). Left out of the JSON and of [`Sections::NAMES`] while absent, so
+    /// snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub appliance: Section<Appliance>,
+    /// Supervision server (Nagios `status.dat`, Icinga2 API). Left out of the JSON and of
+    /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub supervision: Section<Supervision>,
+    /// Hypervisor (Proxmox VE API). Left out of the JSON and of [`Sections::NAMES`] while
+    /// absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub hypervisor: Section<Hypervisor>,
 }
 
 impl Sections {

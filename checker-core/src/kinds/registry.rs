@@ -99,6 +99,15 @@ registry! {
     WindowsFirewall => windows_firewall::WindowsFirewallExpect,
     WindowsFirewallRule => windows_firewall_rule::WindowsFirewallRuleExpect,
     WindowsShare => windows_share::WindowsShareExpect,
+    // Firewall appliance kinds (systems the référentiel names, issue 16).
+    Vlan => vlan::VlanExpect,
+    ApplianceRule => appliance_rule::ApplianceRuleExpect,
+    VpnTunnel => vpn_tunnel::VpnTunnelExpect,
+    // Supervision kinds (systems the référentiel names, issue 16).
+    MonitoredHost => monitored_host::MonitoredHostExpect,
+    MonitoringAlert => monitoring_alert::MonitoringAlertExpect,
+    // Hypervisor kinds (systems the référentiel names, issue 16).
+    Vm => vm::VmExpect,
 }
 
 #[cfg(test)]
@@ -122,6 +131,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 32);
+        assert_eq!(kind_docs().len(), 38);
     }
 }

@@ -51,6 +51,38 @@ pub(crate) fn windows_lab() -> Snapshot {
 }
 
 /// The snapshot with one section replaced by `not_collected` (derived variant).
+/// The parser's output on real pfSense `config.xml` excerpts (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn appliance_pfsense() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/appliance-pfsense.json"
+    ))
+    .expect("appliance-pfsense fixture parses")
+}
+
+/// The parser's output on a real OPNsense 25 export (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn appliance_opnsense() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/appliance-opnsense.json"
+    ))
+    .expect("appliance-opnsense fixture parses")
+}
+
+/// The parser's output on real Icinga2 API answers (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn supervision_icinga2() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/supervision-icinga2.json"
+    ))
+    .expect("supervision-icinga2 fixture parses")
+}
+
+/// The parser's output on Proxmox API answers (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn hypervisor_proxmox() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/hypervisor-proxmox.json"
+    ))
+    .expect("hypervisor-proxmox fixture parses")
+}
+
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
     let x = &mut s.sections;
@@ -87,6 +119,18 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
         "dns_server" => x.dns_server = Section::not_collected(reason),
         "windows_backup" => x.windows_backup = Section::not_collected(reason),
         "rsop" => x.rsop = Section::error("gpresult: exit 1 (derived fixture)"),
+        "hypervisor" => {
+            x.hypervisor = Section::error(
+                "proxmox https://127.0.0.1:8006: 401 authentication failure (derived fixture)",
+            )
+        }
+        "supervision" => {
+            x.supervision =
+                Section::error("icinga2 https://127.0.0.1:5665: 401 Unauthorized (derived fixture)")
+        }
+        "appliance" => {
+            x.appliance = Section::error("ssh fw1: cat /conf/config.xml: exit 1 (derived fixture)")
+        }
         other => panic!("unknown section {other}"),
     }
     s

@@ -81,6 +81,9 @@ pub enum HostOs {
     Linux,
     /// A Windows host (server or client).
     Windows,
+    /// A network appliance read from its configuration (pfSense/OPNsense `config.xml`):
+    /// its checks read the `appliance` section.
+    Appliance,
 }
 
 /// A host role.

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod demo;
 pub mod explain;
 pub mod grade;
+pub mod import;
 pub mod propose;
 pub mod schema;
 pub mod session;
