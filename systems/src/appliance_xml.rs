@@ -13,9 +13,7 @@ use constat_snapshot::appliance::{
     Appliance, ApplianceAlias, ApplianceInterface, ApplianceRule, ApplianceVlan, RuleEndpoint,
     VpnTunnel,
 };
-use constat_snapshot::{
-    CollectionMeta, HostIdentity, OsFamily, OsInfo, SCHEMA_VERSION, Section, Snapshot,
-};
+use constat_snapshot::{HostIdentity, OsFamily, OsInfo, SCHEMA_VERSION, Section, Snapshot};
 use roxmltree::{Document, Node, ParsingOptions};
 
 /// Largest `config.xml` accepted (real backups are a few hundred KiB; RRD data included in a
@@ -224,15 +222,7 @@ pub fn appliance_snapshot(
             },
             ..HostIdentity::default()
         },
-        collection: CollectionMeta {
-            agent: "constat-systems".to_owned(),
-            agent_version: env!("CARGO_PKG_VERSION").to_owned(),
-            started_at: started_at.to_owned(),
-            finished_at: started_at.to_owned(),
-            duration_ms: 0,
-            root: Some(source_name.to_owned()),
-            ..CollectionMeta::default()
-        },
+        collection: crate::collection::read_at(started_at, Some(source_name)),
         sections: constat_snapshot::Sections {
             appliance: Section::collected(appliance),
             ..Default::default()

@@ -7,6 +7,7 @@
 //! function of bytes, bounded in size, tested on real public samples (`testdata/SOURCES.md`).
 
 pub mod appliance_xml;
+mod collection;
 pub mod proxmox;
 pub mod supervision;
 

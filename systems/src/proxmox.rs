@@ -4,7 +4,7 @@
 //! Proxmox writes some numbers as strings (`"vmid": "100"`, `"template": ""`): both read.
 
 use constat_snapshot::hypervisor::{Guest, GuestNetwork, Hypervisor};
-use constat_snapshot::{CollectionMeta, HostIdentity, SCHEMA_VERSION, Section, Sections, Snapshot};
+use constat_snapshot::{HostIdentity, SCHEMA_VERSION, Section, Sections, Snapshot};
 use serde_json::Value;
 
 /// Largest answer accepted.
@@ -203,14 +203,7 @@ pub fn hypervisor_snapshot(hypervisor: Hypervisor, hostname: &str, started_at: &
             hostname: hostname.to_owned(),
             ..HostIdentity::default()
         },
-        collection: CollectionMeta {
-            agent: "constat-systems".to_owned(),
-            agent_version: env!("CARGO_PKG_VERSION").to_owned(),
-            started_at: started_at.to_owned(),
-            finished_at: started_at.to_owned(),
-            duration_ms: 0,
-            ..CollectionMeta::default()
-        },
+        collection: crate::collection::read_at(started_at, None),
         sections: Sections {
             hypervisor: Section::collected(hypervisor),
             ..Sections::default()

@@ -4,9 +4,7 @@
 //! to words (`up`/`down`, `ok`/`warning`/`critical`/`unknown`, `pending` when never checked).
 
 use constat_snapshot::supervision::{MonitoredHost, MonitoredService, Supervision};
-use constat_snapshot::{
-    CollectionMeta, HostIdentity, OsInfo, SCHEMA_VERSION, Section, Sections, Snapshot,
-};
+use constat_snapshot::{HostIdentity, OsInfo, SCHEMA_VERSION, Section, Sections, Snapshot};
 use serde_json::Value;
 
 /// Largest input accepted (a `status.dat` of a few hundred hosts is well under this).
@@ -293,15 +291,7 @@ pub fn supervision_snapshot(
             os: OsInfo::default(),
             ..HostIdentity::default()
         },
-        collection: CollectionMeta {
-            agent: "constat-systems".to_owned(),
-            agent_version: env!("CARGO_PKG_VERSION").to_owned(),
-            started_at: started_at.to_owned(),
-            finished_at: started_at.to_owned(),
-            duration_ms: 0,
-            root: Some(source_name.to_owned()),
-            ..CollectionMeta::default()
-        },
+        collection: crate::collection::read_at(started_at, Some(source_name)),
         sections: Sections {
             supervision: Section::collected(supervision),
             ..Sections::default()

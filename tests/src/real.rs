@@ -27,16 +27,10 @@ pub fn real_tests_enabled() -> bool {
 /// Fails with a clear message when a program the test needs is missing.
 pub fn require_programs(programs: &[&str]) {
     for program in programs {
-        let found = [
-            "/usr/local/sbin",
-            "/usr/local/bin",
-            "/usr/sbin",
-            "/usr/bin",
-            "/sbin",
-            "/bin",
-        ]
-        .iter()
-        .any(|d| std::path::Path::new(&format!("{d}/{program}")).exists());
+        // The directories the agent itself searches, whatever PATH says.
+        let found = constat_agent::command::ADMIN_DIRS
+            .iter()
+            .any(|d| std::path::Path::new(&format!("{d}/{program}")).exists());
         assert!(
             found,
             "{program} is not installed; install it (see the package list in .ci/run)"

@@ -9,14 +9,7 @@ use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-const ADMIN_DIRS: &[&str] = &[
-    "/usr/local/sbin",
-    "/usr/local/bin",
-    "/usr/sbin",
-    "/usr/bin",
-    "/sbin",
-    "/bin",
-];
+use constat_agent::command::ADMIN_DIRS;
 
 fn installed(program: &str) -> bool {
     ADMIN_DIRS

@@ -43,6 +43,32 @@ pub enum GradeOutcome {
     },
 }
 
+impl GradeOutcome {
+    /// For the examiner's terminal: how many candidates were graded and where, then each
+    /// identity warning. Nothing for the other outcomes (their callers word them).
+    pub fn write_graded(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if let GradeOutcome::Graded {
+            candidates,
+            dir,
+            identity,
+        } = self
+        {
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "session.graded",
+                    &[("count", candidates), ("dir", &dir.display())]
+                )
+            )?;
+            for line in identity {
+                writeln!(out, "[!!] {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn observed(
     dir: &SessionDir,
     manifest: &Manifest,

@@ -26,26 +26,7 @@ pub(super) fn run(
     let manifest = Manifest::load(&dir.manifest())?;
     let outcome = grade_session(&dir, &manifest)?;
     match (&outcome, format) {
-        (
-            GradeOutcome::Graded {
-                candidates,
-                dir,
-                identity,
-            },
-            Format::Human,
-        ) => {
-            writeln!(
-                out,
-                "{}",
-                tf(
-                    "session.graded",
-                    &[("count", candidates), ("dir", &dir.display())]
-                )
-            )?;
-            for line in identity {
-                writeln!(out, "[!!] {line}")?;
-            }
-        }
+        (graded @ GradeOutcome::Graded { .. }, Format::Human) => graded.write_graded(out)?,
         (
             GradeOutcome::Graded {
                 candidates,

@@ -86,24 +86,7 @@ pub(super) fn run(
                     ],
                 )
             )?;
-            if let crate::session::GradeOutcome::Graded {
-                candidates,
-                dir,
-                identity,
-            } = &graded
-            {
-                writeln!(
-                    out,
-                    "{}",
-                    tf(
-                        "session.graded",
-                        &[("count", candidates), ("dir", &dir.display())]
-                    )
-                )?;
-                for line in identity {
-                    writeln!(out, "[!!] {line}")?;
-                }
-            }
+            graded.write_graded(out)?;
             if !summary.failed.is_empty() {
                 writeln!(out, "{}", t("run.failures"))?;
                 for failed in &summary.failed {
