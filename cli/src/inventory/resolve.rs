@@ -292,6 +292,15 @@ mod tests {
     use super::*;
     use crate::inventory::parse_inventory;
 
+    /// The message and hint of the error resolving the inventory `text` (which must fail).
+    fn resolve_error(text: &str) -> String {
+        let error = parse_inventory(text, "inv.yaml")
+            .and_then(|inventory| resolve_hosts(&inventory))
+            .unwrap_err();
+        let cli = error.downcast_ref::<CliError>().unwrap();
+        format!("{} | {}", cli.message, cli.hint.as_deref().unwrap_or(""))
+    }
+
     #[test]
     fn defaults_and_templates_are_applied() {
         let inventory = parse_inventory(
@@ -336,13 +345,7 @@ candidates:
             "{ transport: local, tls: verify }",
         ]
         .iter()
-        .map(|spec| {
-            let error = parse_inventory(&format!("{head}{spec}\n"), "inv.yaml")
-                .and_then(|inventory| resolve_hosts(&inventory))
-                .unwrap_err();
-            let cli = error.downcast_ref::<CliError>().unwrap();
-            format!("{} | {}", cli.message, cli.hint.as_deref().unwrap_or(""))
-        })
+        .map(|spec| resolve_error(&format!("{head}{spec}\n")))
         .collect();
         insta::assert_debug_snapshot!(errors);
     }
@@ -377,11 +380,7 @@ candidates:
                 let text = format!(
                     "session: {{ id: s1, referentiel: TSSR }}\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      linux: {{ address: a, max_output_mib: {mib} }}\n"
                 );
-                let error = parse_inventory(&text, "inv.yaml")
-                    .and_then(|inventory| resolve_hosts(&inventory))
-                    .unwrap_err();
-                let cli = error.downcast_ref::<CliError>().unwrap();
-                format!("{} | {}", cli.message, cli.hint.as_deref().unwrap_or(""))
+                resolve_error(&text)
             })
             .collect();
         insta::assert_debug_snapshot!(errors);
@@ -412,17 +411,8 @@ candidates:
                 .map(|h| (h.label(), h.expected_identity))
                 .collect();
         insta::assert_debug_snapshot!(expected);
-        let error = parse_inventory(
+        insta::assert_snapshot!(resolve_error(
             "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      dc: { transport: ldap, address: a, expect_machine_id: x }\n",
-            "inv.yaml",
-        )
-        .and_then(|inventory| resolve_hosts(&inventory))
-        .unwrap_err();
-        let cli = error.downcast_ref::<CliError>().unwrap();
-        insta::assert_snapshot!(format!(
-            "{} | {}",
-            cli.message,
-            cli.hint.as_deref().unwrap_or("")
         ));
     }
 }
