@@ -30,8 +30,9 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
     }
     let _ = writeln!(
         o,
-        "<th>{}</th><th>{}</th></tr>",
+        "<th>{}</th><th>{}</th><th>{}</th></tr>",
         t.total,
+        t.hosts,
         options.lang.identity_column()
     );
     for r in &summary.rows {
@@ -69,6 +70,24 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
             points(r.total.max),
             percent(r.total.percent)
         );
+        if r.host_problems.is_empty() {
+            o.push_str("<td></td>");
+        } else {
+            let lines: Vec<String> = r
+                .host_problems
+                .iter()
+                .map(|h| {
+                    let label = t.host_failure(h.status).unwrap_or(t.missing);
+                    match &h.cause {
+                        Some(cause) if !cause.is_empty() => {
+                            format!("{} : {} — {}", e(&h.role), e(label), e(cause))
+                        }
+                        _ => format!("{} : {}", e(&h.role), e(label)),
+                    }
+                })
+                .collect();
+            let _ = write!(o, "<td class=\"fail\">{}</td>", lines.join("<br>"));
+        }
         if r.identity_warnings.is_empty() {
             o.push_str("<td></td></tr>\n");
         } else {

@@ -224,3 +224,34 @@ fn identity_warnings_come_first_in_every_report() {
             .unwrap_or_default()
     ));
 }
+
+/// A candidate whose host gave no snapshot: the session summary says which host, which
+/// state (refused sudo, not "unreachable") and the cause, escaped, instead of a bare 0 / 0.
+#[test]
+fn the_session_summary_names_failed_hosts_and_their_cause() {
+    use crate::eval::{CandidateInput, HostFailure, Observed};
+    let mut input: CandidateInput = crate::test_support::candidate();
+    if let Some(h) = input.hosts.get_mut("linux") {
+        h.end = Observed::Failed {
+            failure: HostFailure::SudoRefused,
+            cause: "sudo: exam is not in the sudoers file <b>\u{1b}[2J".to_owned(),
+        };
+    }
+    let r = crate::grade(
+        &crate::test_support::lab_pack(),
+        &input,
+        &crate::test_support::options(),
+    );
+    let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
+    let grid = session_html(&summary, &opts(Audience::Examiner));
+    let row = grid
+        .lines()
+        .find(|l| l.starts_with("<tr><td>12"))
+        .unwrap_or_default();
+    let cells: Vec<&str> = row.rsplit("<td").take(2).collect();
+    insta::assert_snapshot!(format!(
+        "{}\n\n{}",
+        serde_json::to_string_pretty(&summary.rows[0].host_problems).expect("json"),
+        cells.join("\n")
+    ));
+}

@@ -1,7 +1,7 @@
 //! The session summary: several candidate reports → one grid candidates × critères (pure).
 
 use crate::referentiel::Verifiability;
-use crate::report::{CritereStatus, IdentityWarning, Report, Score};
+use crate::report::{CritereStatus, HostStatus, IdentityWarning, Report, Score};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +47,21 @@ pub struct SessionRow {
     /// The candidate's identity warnings (wrong VM, swapped snapshot): to look at first.
     #[serde(default)]
     pub identity_warnings: Vec<IdentityWarning>,
+    /// The candidate's hosts that gave no snapshot (unreachable, refused, failed, missing),
+    /// with the cause: a total of « 0 / 0 » must never hide a host that failed.
+    #[serde(default)]
+    pub host_problems: Vec<HostProblem>,
+}
+
+/// A host of a candidate that gave no snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct HostProblem {
+    /// Role in the pack.
+    pub role: String,
+    /// Why there is no snapshot.
+    pub status: HostStatus,
+    /// The transport's cause, when there is one.
+    pub cause: Option<String>,
 }
 
 /// How a critère is assessed in the session, given the pack's checks.
@@ -139,6 +154,16 @@ impl SessionSummary {
                     .filter(|c| !c.outcome.is_assessable())
                     .count(),
                 identity_warnings: r.identity_warnings.clone(),
+                host_problems: r
+                    .hosts
+                    .iter()
+                    .filter(|h| h.status != HostStatus::Observed)
+                    .map(|h| HostProblem {
+                        role: h.role.clone(),
+                        status: h.status,
+                        cause: h.cause.clone(),
+                    })
+                    .collect(),
             })
             .collect();
         rows.sort_by(|a, b| a.candidate.cmp(&b.candidate).then(a.pack.cmp(&b.pack)));
