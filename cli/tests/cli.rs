@@ -106,6 +106,30 @@ fn schema_command_prints_the_committed_schemas() {
     }
 }
 
+/// `constat schema` names the schema it prints: no silent default.
+#[test]
+fn schema_without_a_kind_is_a_usage_error() {
+    let output = constat().arg("schema").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}
+
+/// A reader that closes the pipe at once (`constat completions bash | head -1`) is the
+/// ordinary broken-pipe exit (0, nothing on stderr), never a panic.
+#[test]
+fn completions_into_a_closed_pipe_do_not_panic() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = constat()
+        .args(["completions", "bash"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
 #[test]
 fn an_invalid_inventory_exits_2_with_location_and_hint() {
     let dir = tempfile::tempdir().unwrap();

@@ -13,9 +13,13 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-/// Prints the completion script.
+/// Prints the completion script. It is generated in memory first: clap_complete panics when
+/// its writer fails, and a closed pipe (`constat completions bash | head -1`) must be the
+/// ordinary broken-pipe exit, not a panic.
 pub fn run(args: CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "constat", out);
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "constat", &mut script);
+    out.write_all(&script)?;
     Ok(ExitStatus::Success)
 }

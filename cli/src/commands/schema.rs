@@ -21,8 +21,8 @@ pub enum SchemaKind {
 /// Arguments of `schema`.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Schéma à afficher.
-    #[arg(value_enum, default_value_t = SchemaKind::Snapshot)]
+    /// Schéma à afficher (obligatoire : snapshot, inventory, pack ou report).
+    #[arg(value_enum)]
     pub kind: SchemaKind,
 }
 
