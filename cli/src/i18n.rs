@@ -844,6 +844,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("input.kind_csv", "CSV des candidats", "candidates CSV"),
     ("input.kind_snapshot", "instantané", "snapshot"),
     (
+        "input.kind_export",
+        "fichier exporté par le système",
+        "file exported by the system",
+    ),
+    (
         "input.kind_pack_or_inventory",
         "pack ou inventaire",
         "pack or inventory",
@@ -893,16 +898,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "save the file as UTF-8",
     ),
     // `constat import` (systems beside the hosts, issue 16).
-    (
-        "import.unreadable",
-        "{file} : lecture impossible ({error})",
-        "{file}: cannot read it ({error})",
-    ),
-    (
-        "import.unreadable_hint",
-        "donnez le chemin du fichier exporté (config.xml, status.dat)",
-        "give the path of the exported file (config.xml, status.dat)",
-    ),
     (
         "import.invalid_hint",
         "donnez le fichier tel que le système l'a écrit : config.xml de Diagnostics > Sauvegarde, /var/lib/nagios4/status.dat",

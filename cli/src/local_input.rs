@@ -29,6 +29,8 @@ pub enum InputKind {
     PackOrInventory,
     /// A snapshot (JSON), given with `--snapshot` or stored in a session.
     Snapshot,
+    /// A file a system exported (`constat import`: a firewall's config.xml, Nagios status.dat).
+    Export,
 }
 
 impl InputKind {
@@ -40,6 +42,7 @@ impl InputKind {
             }
             InputKind::Inventory | InputKind::Csv => 4 << 20,
             InputKind::Snapshot => 64 << 20,
+            InputKind::Export => 32 << 20,
         }
     }
 
@@ -50,6 +53,7 @@ impl InputKind {
             InputKind::Csv => t("input.kind_csv"),
             InputKind::PackOrInventory => t("input.kind_pack_or_inventory"),
             InputKind::Snapshot => t("input.kind_snapshot"),
+            InputKind::Export => t("input.kind_export"),
         }
     }
 }

@@ -235,23 +235,48 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
             message: error.to_string(),
             hint: None,
         })?;
-    write_atomically(&args.out, &collected.json).map_err(|e| {
-        anyhow::Error::new(e).context(tf("collect.write_failed", &[("file", &args.out.display())]))
+    write_snapshot_file(
+        &args.out,
+        &collected.json,
+        serde_json::json!({ "round_trips": collected.round_trips }),
+        format,
+        out,
+    )?;
+    Ok(ExitStatus::Success)
+}
+
+/// Writes a snapshot file (atomically, private) and tells where, with its sha256; in JSON,
+/// `extra`'s fields are added to `file` and `sha256`.
+pub(crate) fn write_snapshot_file(
+    path: &std::path::Path,
+    json: &[u8],
+    extra: serde_json::Value,
+    format: Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    write_atomically(path, json).map_err(|e| {
+        anyhow::Error::new(e).context(tf("collect.write_failed", &[("file", &path.display())]))
     })?;
-    let sha = sha256_hex(&collected.json);
+    let sha = sha256_hex(json);
     match format {
-        Format::Json => write_json(
-            out,
-            &serde_json::json!({ "file": args.out.display().to_string(), "sha256": sha, "round_trips": collected.round_trips }),
-        )?,
+        Format::Json => {
+            let mut fields =
+                serde_json::json!({ "file": path.display().to_string(), "sha256": sha });
+            if let (Some(fields), serde_json::Value::Object(extra)) =
+                (fields.as_object_mut(), extra)
+            {
+                fields.extend(extra);
+            }
+            write_json(out, &fields)?;
+        }
         Format::Human => writeln!(
             out,
             "{}",
             tf(
                 "collect.done",
-                &[("file", &args.out.display()), ("sha256", &sha)]
+                &[("file", &path.display()), ("sha256", &sha)]
             )
         )?,
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }

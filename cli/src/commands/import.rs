@@ -6,10 +6,10 @@ use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::grading::now_rfc3339;
 use crate::i18n::tf;
-use crate::output::{Format, write_json};
-use crate::session::{sha256_hex, write_atomically};
+use crate::local_input::{InputKind, read_local};
+use crate::output::Format;
 use clap::{Args, ValueEnum};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// What the file is.
@@ -37,21 +37,12 @@ pub struct ImportArgs {
     pub hostname: String,
 }
 
-/// Largest file read (the readers refuse more anyway; this bounds the read itself).
-const MAX_BYTES: u64 = 32 * 1024 * 1024;
-
 /// Runs `import`.
 pub fn run(args: ImportArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let file = args.file.display().to_string();
-    let mut bytes = Vec::new();
-    std::fs::File::open(&args.file)
-        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| {
-            CliError::input(
-                tf("import.unreadable", &[("file", &file), ("error", &e)]),
-                tf("import.unreadable_hint", &[]),
-            )
-        })?;
+    // A regular file only (never a FIFO or a device), bounded, UTF-8: what the examiner is
+    // handed comes from the candidate's system.
+    let bytes = read_local(&args.file, InputKind::Export)?.into_bytes();
     let now = now_rfc3339();
     let snapshot = match args.kind {
         ImportKind::Appliance => {
@@ -64,28 +55,12 @@ pub fn run(args: ImportArgs, format: Format, out: &mut dyn Write) -> anyhow::Res
             .map_err(|e| e.to_string()),
     }
     .map_err(|message| CliError::input(message, tf("import.invalid_hint", &[])))?;
+    // Scrubbed like every collected snapshot (descriptions and comments are candidate text).
+    let mut snapshot = snapshot;
+    constat_snapshot::secrets::scrub_sections(&mut snapshot.sections)
+        .map_err(anyhow::Error::msg)?;
     let mut json = serde_json::to_vec_pretty(&snapshot)?;
     json.push(b'\n');
-    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    write_atomically(&args.out, &json).map_err(|e| {
-        anyhow::Error::new(e).context(tf("collect.write_failed", &[("file", &args.out.display())]))
-    })?;
-    let sha = sha256_hex(&json);
-    match format {
-        Format::Json => write_json(
-            out,
-            &serde_json::json!({ "file": args.out.display().to_string(), "sha256": sha }),
-        )?,
-        Format::Human => writeln!(
-            out,
-            "{}",
-            tf(
-                "collect.done",
-                &[("file", &args.out.display()), ("sha256", &sha)]
-            )
-        )?,
-    }
+    super::collect::write_snapshot_file(&args.out, &json, serde_json::json!({}), format, out)?;
     Ok(ExitStatus::Success)
 }
