@@ -79,30 +79,9 @@ pub async fn collect_host(
 ) -> Result<Collected, HostError> {
     let secrets = ctx.host_secrets(target);
     match collect_raw(target, ctx).await {
-        Ok(collected) => secrets
-            .scrub_collected(collected)
-            .and_then(scrub_secret_values),
+        Ok(collected) => secrets.scrub_collected(collected),
         Err(error) => Err(secrets.scrub_error(error)),
     }
-}
-
-/// The examiner's side scrubs secret-looking values again (crypt hashes, `password=`
-/// assignments, private keys' lines…; `constat_snapshot::secrets`): the agent already does,
-/// but a candidate who is root on the VM can replace the agent's output, and no host may make
-/// constat store a secret. Bytes are kept as the host sent them when nothing is found.
-fn scrub_secret_values(collected: Collected) -> Result<Collected, HostError> {
-    let mut value: serde_json::Value = serde_json::from_slice(&collected.json)
-        .map_err(|e| HostError::new(HostErrorKind::BadOutput, e.to_string()))?;
-    let Some(sections) = value.get_mut("sections") else {
-        return Ok(collected);
-    };
-    if constat_snapshot::secrets::scrub_json(sections) == 0 {
-        return Ok(collected);
-    }
-    let mut json = serde_json::to_vec_pretty(&value)
-        .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    json.push(b'\n');
-    Ok(Collected { json, ..collected })
 }
 
 async fn collect_raw(target: &HostTarget, ctx: &CollectContext) -> Result<Collected, HostError> {
@@ -204,45 +183,4 @@ pub(crate) fn validate_snapshot(json: &[u8]) -> Result<(), HostError> {
                 ),
             )
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A root candidate can replace the agent's output: a shadow line in a file head and a
-    /// password on a cron line are scrubbed on the examiner's side too; identity is untouched.
-    #[test]
-    fn secret_values_a_hostile_agent_returns_are_scrubbed() {
-        let hostile = serde_json::json!({
-            "host": {"hostname": "password=not-a-section"},
-            "sections": {
-                "files": {"status": "collected", "items": [{
-                    "path": "/srv/copy",
-                    "head": "root:$6$saltsalt$Jt1Wl5b7eYQk0kX1bq1S9cF8e7jv6Gm7o0V4lP9z:19000::::::\n"
-                }]},
-                "jobs": {"status": "collected", "items": [{
-                    "command": "mysqldump -uroot -pHUNTER2 db"
-                }]}
-            }
-        });
-        let collected = Collected {
-            json: serde_json::to_vec(&hostile).unwrap(),
-            round_trips: 1,
-            removed_stale: Vec::new(),
-        };
-        let text = String::from_utf8(scrub_secret_values(collected).unwrap().json).unwrap();
-        assert!(!text.contains("$6$saltsalt"), "{text}");
-        assert!(!text.contains("HUNTER2"), "{text}");
-        assert!(text.contains("password=not-a-section"), "{text}");
-
-        let clean = br#"{"sections":{"users":{"status":"collected"}}}"#.to_vec();
-        let kept = scrub_secret_values(Collected {
-            json: clean.clone(),
-            round_trips: 1,
-            removed_stale: Vec::new(),
-        })
-        .unwrap();
-        assert_eq!(kept.json, clean);
-    }
 }

@@ -50,16 +50,19 @@ impl HostSecrets {
         HostError::new(error.kind, self.scrub(&error.message))
     }
 
-    /// The snapshot with every string (keys included) scrubbed. The JSON is decoded first,
-    /// so a credential written with escapes (`\u0041`) is found too; bytes are kept as the
-    /// host sent them when nothing is found.
+    /// The snapshot with every string (keys included) scrubbed of these credentials, and its
+    /// sections of secret-looking values (`constat_snapshot::secrets`: crypt hashes,
+    /// `password=`…) — the agent does that too, but a candidate who is root can replace the
+    /// agent's output. The JSON is decoded once, so a credential written with escapes
+    /// (`\u0041`) is found too; bytes are kept as the host sent them when nothing is found.
     pub fn scrub_collected(&self, collected: Collected) -> Result<Collected, HostError> {
-        if self.secrets.is_empty() {
-            return Ok(collected);
-        }
         let mut value: serde_json::Value = serde_json::from_slice(&collected.json)
             .map_err(|e| HostError::new(HostErrorKind::BadOutput, e.to_string()))?;
-        if !self.scrub_value(&mut value) {
+        let credentials = !self.secrets.is_empty() && self.scrub_value(&mut value);
+        let values = value
+            .get_mut("sections")
+            .map_or(0, constat_snapshot::secrets::scrub_json);
+        if !credentials && values == 0 {
             return Ok(collected);
         }
         let mut json = serde_json::to_vec_pretty(&value)
@@ -145,5 +148,48 @@ mod tests {
             removed_stale: Vec::new(),
         };
         assert_eq!(secrets().scrub_collected(collected).unwrap().json, json);
+    }
+
+    /// A root candidate can replace the agent's output: a shadow line in a file head and a
+    /// password on a cron line are scrubbed on the examiner's side too; identity is untouched.
+    #[test]
+    fn secret_values_a_hostile_agent_returns_are_scrubbed() {
+        let hostile = serde_json::json!({
+            "host": {"hostname": "password=not-a-section"},
+            "sections": {
+                "files": {"status": "collected", "items": [{
+                    "path": "/srv/copy",
+                    "head": "root:$6$saltsalt$Jt1Wl5b7eYQk0kX1bq1S9cF8e7jv6Gm7o0V4lP9z:19000::::::\n"
+                }]},
+                "jobs": {"status": "collected", "items": [{
+                    "command": "mysqldump -uroot -pHUNTER2 db"
+                }]}
+            }
+        });
+        let collected = Collected {
+            json: serde_json::to_vec(&hostile).unwrap(),
+            round_trips: 1,
+            removed_stale: Vec::new(),
+        };
+        let text = String::from_utf8(
+            HostSecrets::default()
+                .scrub_collected(collected)
+                .unwrap()
+                .json,
+        )
+        .unwrap();
+        assert!(!text.contains("$6$saltsalt"), "{text}");
+        assert!(!text.contains("HUNTER2"), "{text}");
+        assert!(text.contains("password=not-a-section"), "{text}");
+
+        let clean = br#"{"sections":{"users":{"status":"collected"}}}"#.to_vec();
+        let kept = HostSecrets::default()
+            .scrub_collected(Collected {
+                json: clean.clone(),
+                round_trips: 1,
+                removed_stale: Vec::new(),
+            })
+            .unwrap();
+        assert_eq!(kept.json, clean);
     }
 }
