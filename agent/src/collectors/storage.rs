@@ -1,5 +1,7 @@
-//! Storage: mounted file systems (/proc/self/mounts, sizes from `df -P -B1`), /etc/fstab,
-//! LVM logical volumes (`lvs --reportformat json --units b`) and software RAID (/proc/mdstat).
+//! Storage: mounted file systems (/proc/self/mountinfo, else /proc/self/mounts; sizes from
+//! `df -P -B1`), /etc/fstab, LVM logical volumes (`lvs --reportformat json --units b`, with
+//! their device paths and numbers), file systems on block devices (`blkid -o export`, else
+//! /dev/disk/by-uuid and by-label) and software RAID (/proc/mdstat: level, state, members).
 //!
 //! Pseudo file systems are left out (proc, sysfs, cgroup, devpts, ...); tmpfs is kept only
 //! under /tmp and overlay only as the root. Sizes come from `df` rather than statvfs(2), which
@@ -10,7 +12,9 @@ use crate::collect::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
 use crate::host::Host;
 use constat_snapshot::Section;
-use constat_snapshot::storage::{FstabEntry, LogicalVolume, Mount, RaidArray, Storage};
+use constat_snapshot::storage::{
+    BlockDevice, FstabEntry, LogicalVolume, Mount, RaidArray, RaidMember, Storage,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -51,9 +55,16 @@ pub fn collect(ctx: &Context) -> Update {
 fn storage(host: &dyn Host) -> Storage {
     let mut storage = Storage::default();
     if host.is_live() {
-        match host.read_to_string("/proc/self/mounts") {
-            Ok(text) => {
-                storage.mounts = parse_mounts(&text);
+        let mounts = host
+            .read_to_string("/proc/self/mountinfo")
+            .map(|t| parse_mountinfo(&t))
+            .or_else(|_| {
+                host.read_to_string("/proc/self/mounts")
+                    .map(|t| parse_mounts(&t))
+            });
+        match mounts {
+            Ok(mounts) => {
+                storage.mounts = mounts;
                 match run_text(host, "df", &["-P", "-B1"]) {
                     Ok(df) => apply_df(&mut storage.mounts, &parse_df(&df)),
                     Err(e) => {
@@ -87,7 +98,15 @@ fn storage(host: &dyn Host) -> Storage {
         match run_text(
             host,
             "lvs",
-            &["--reportformat", "json", "--units", "b", "--nosuffix"],
+            &[
+                "--reportformat",
+                "json",
+                "--units",
+                "b",
+                "--nosuffix",
+                "-o",
+                "+lv_path,lv_dm_path,lv_kernel_major,lv_kernel_minor",
+            ],
         ) {
             Ok(text) => match parse_lvs(&text) {
                 Ok(lvs) => storage.logical_volumes = lvs,
@@ -114,6 +133,7 @@ fn storage(host: &dyn Host) -> Storage {
         if let Ok(text) = host.read_to_string("/proc/mdstat") {
             storage.raid = parse_mdstat(&text);
         }
+        block_devices(host, &mut storage);
     } else {
         storage.not_collected.insert(
             "logical_volumes".to_owned(),
@@ -121,6 +141,140 @@ fn storage(host: &dyn Host) -> Storage {
         );
     }
     storage
+}
+
+/// File systems on block devices: `blkid -o export`, else the /dev/disk/by-uuid and
+/// by-label links (no type then). Neither: `not_collected`, never an empty list.
+fn block_devices(host: &dyn Host, storage: &mut Storage) {
+    let blkid = match run_text(host, "blkid", &["-o", "export"]) {
+        Ok(text) => return storage.block_devices = parse_blkid(&text),
+        Err(e) => e.to_string(),
+    };
+    let mut by_path: BTreeMap<String, BlockDevice> = BTreeMap::new();
+    let mut read_any = false;
+    for (dir, uuid) in [("/dev/disk/by-uuid", true), ("/dev/disk/by-label", false)] {
+        let Ok(names) = host.read_dir(dir) else {
+            continue;
+        };
+        read_any = true;
+        for name in names {
+            let Ok(target) = host.read_link(&format!("{dir}/{name}")) else {
+                continue;
+            };
+            let Some(dev) = target.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let device = format!("/dev/{dev}");
+            let entry = by_path.entry(device.clone()).or_insert(BlockDevice {
+                device,
+                ..BlockDevice::default()
+            });
+            // udev escapes spaces and slashes in the link name (`\x20`).
+            let value = unescape_udev(&name);
+            if uuid {
+                entry.uuid = Some(value);
+            } else {
+                entry.label = Some(value);
+            }
+        }
+    }
+    if read_any {
+        storage.block_devices = by_path.into_values().collect();
+    } else {
+        storage.not_collected.insert(
+            "block_devices".to_owned(),
+            format!("{blkid}; /dev/disk/by-uuid and by-label unreadable"),
+        );
+    }
+}
+
+/// Decodes udev's `\xNN` escapes in /dev/disk/by-label names.
+fn unescape_udev(name: &str) -> String {
+    let mut out = Vec::with_capacity(name.len());
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && bytes.get(i + 1) == Some(&b'x')
+            && let Some(code) = name
+                .get(i + 2..i + 4)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(code);
+            i += 4;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses `blkid -o export`: `KEY=value` blocks separated by blank lines, sorted by device.
+pub fn parse_blkid(text: &str) -> Vec<BlockDevice> {
+    let mut devices: Vec<BlockDevice> = Vec::new();
+    let mut current: Option<BlockDevice> = None;
+    for line in text.lines().chain(std::iter::once("")) {
+        let Some((key, value)) = line.split_once('=') else {
+            if let Some(d) = current.take().filter(|d| !d.device.is_empty()) {
+                devices.push(d);
+            }
+            continue;
+        };
+        let d = current.get_or_insert_with(BlockDevice::default);
+        // blkid escapes shell-special characters with a backslash.
+        let value = value.replace('\\', "");
+        match key {
+            "DEVNAME" => d.device = value,
+            "TYPE" => d.fstype = Some(value),
+            "UUID" => d.uuid = Some(value),
+            "LABEL" => d.label = Some(value),
+            _ => {}
+        }
+    }
+    devices.sort_by(|a, b| a.device.cmp(&b.device));
+    devices
+}
+
+/// Parses /proc/self/mountinfo (device numbers, and the source as the kernel names it),
+/// leaving pseudo file systems out like [`parse_mounts`].
+pub fn parse_mountinfo(text: &str) -> Vec<Mount> {
+    let mut mounts: Vec<Mount> = Vec::new();
+    for line in text.lines() {
+        // `id parent major:minor root target options [optional...] - fstype source super`
+        let Some((left, right)) = line.split_once(" - ") else {
+            continue;
+        };
+        let l: Vec<&str> = left.split_whitespace().collect();
+        let r: Vec<&str> = right.split_whitespace().collect();
+        let ([_, _, dev, _, target, options, ..], [fstype, source, ..]) =
+            (l.as_slice(), r.as_slice())
+        else {
+            continue;
+        };
+        let target = unescape(target);
+        if !keep(fstype, &target) {
+            continue;
+        }
+        mounts.retain(|m| m.target != target);
+        mounts.push(Mount {
+            source: unescape(source),
+            target,
+            fstype: (*fstype).to_owned(),
+            options: (*options).to_owned(),
+            dev: Some((*dev).to_owned()),
+            ..Mount::default()
+        });
+    }
+    mounts
+}
+
+fn keep(fstype: &str, target: &str) -> bool {
+    match fstype {
+        "tmpfs" => target == "/tmp" || target.starts_with("/tmp/"),
+        "overlay" => target == "/",
+        t => !PSEUDO.contains(&t),
+    }
 }
 
 /// Decodes the octal escapes of /proc/self/mounts and fstab (`\040` for a space).
@@ -154,12 +308,7 @@ pub fn parse_mounts(text: &str) -> Vec<Mount> {
             continue;
         };
         let target = unescape(target);
-        let keep = match *fstype {
-            "tmpfs" => target == "/tmp" || target.starts_with("/tmp/"),
-            "overlay" => target == "/",
-            t => !PSEUDO.contains(&t),
-        };
-        if !keep {
+        if !keep(fstype, &target) {
             continue;
         }
         // A mount point mounted over again: the last one is what is visible.
@@ -223,65 +372,152 @@ pub fn parse_fstab(text: &str) -> Vec<FstabEntry> {
         .collect()
 }
 
-/// Parses `lvs --reportformat json --units b --nosuffix`.
+/// Parses `lvs --reportformat json --units b --nosuffix` (one `report` entry) or
+/// `lvm fullreport` (one entry per VG). LVM's internal volumes (`[data_rimage_0]`) are
+/// left out.
 pub fn parse_lvs(text: &str) -> Result<Vec<LogicalVolume>, String> {
     let json: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let lvs = json
-        .pointer("/report/0/lv")
+    let reports = json
+        .get("report")
         .and_then(Value::as_array)
-        .ok_or("no report[0].lv array in the output")?;
-    Ok(lvs
-        .iter()
-        .filter_map(|lv| {
-            let size = lv
-                .get("lv_size")?
-                .as_str()?
-                .trim_end_matches(['B', 'b'])
-                .parse()
-                .ok()?;
-            Some(LogicalVolume {
-                vg: lv.get("vg_name")?.as_str()?.to_owned(),
-                lv: lv.get("lv_name")?.as_str()?.to_owned(),
-                size_bytes: size,
-            })
-        })
-        .collect())
+        .ok_or("no report array in the output")?;
+    let mut out = Vec::new();
+    for report in reports {
+        // fullreport names the VG once, in `vg`; `lvs` in each LV.
+        let report_vg = report
+            .pointer("/vg/0/vg_name")
+            .and_then(Value::as_str)
+            .map(str::trim);
+        for lv in report
+            .get("lv")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(lv) = parse_lv(lv, report_vg)? {
+                out.push(lv);
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.vg, &a.lv).cmp(&(&b.vg, &b.lv)));
+    Ok(out)
 }
 
-/// Parses /proc/mdstat: `md0 : active raid1 sdb1[1] sda1[0]` then `[2/2] [UU]`.
+fn parse_lv(lv: &Value, report_vg: Option<&str>) -> Result<Option<LogicalVolume>, String> {
+    let field = |k: &str| lv.get(k).and_then(Value::as_str).map(str::trim);
+    let (Some(vg), Some(name), Some(size)) = (
+        field("vg_name").or(report_vg),
+        field("lv_name"),
+        field("lv_size"),
+    ) else {
+        return Ok(None);
+    };
+    if name.starts_with('[') {
+        return Ok(None);
+    }
+    let Ok(size_bytes) = size.trim_end_matches(['B', 'b']).parse() else {
+        return Err(format!(
+            "lv_size {size:?} of {vg}/{name} is not a number of bytes"
+        ));
+    };
+    let non_empty = |k: &str| field(k).filter(|v| !v.is_empty()).map(str::to_owned);
+    let dev = match (field("lv_kernel_major"), field("lv_kernel_minor")) {
+        (Some(ma), Some(mi)) if !ma.starts_with('-') && !ma.is_empty() && !mi.is_empty() => {
+            Some(format!("{ma}:{mi}"))
+        }
+        _ => None,
+    };
+    Ok(Some(LogicalVolume {
+        vg: vg.to_owned(),
+        lv: name.to_owned(),
+        size_bytes,
+        path: non_empty("lv_path"),
+        dm_path: non_empty("lv_dm_path"),
+        dev,
+    }))
+}
+
+/// Parses /proc/mdstat: `md0 : active raid1 sdb1[1] sda1[0](F)`, then `[2/1] [U_]` and
+/// an optional `recovery = 8.5%` line. The state says what a jury asks: `clean`,
+/// `degraded`, `recovering`, `resyncing`, `reshaping`, `checking` or `inactive`.
 pub fn parse_mdstat(text: &str) -> Vec<RaidArray> {
     let mut arrays: Vec<RaidArray> = Vec::new();
     for line in text.lines() {
         if let Some((device, rest)) = line.split_once(" : ")
-            && device.starts_with("md")
+            && device.trim().starts_with("md")
         {
             let mut words = rest.split_whitespace();
-            let state = words.next().unwrap_or_default().to_owned();
+            let active = words.next() == Some("active");
             let mut level = String::new();
-            let mut members = Vec::new();
+            let mut member_states = Vec::new();
             for w in words {
-                if w.starts_with("raid") || w == "linear" {
+                if w.starts_with("raid") || w == "linear" || w == "multipath" {
                     level = w.to_owned();
-                } else if let Some((dev, _)) = w.split_once('[') {
-                    members.push(dev.to_owned());
-                } else if w == "(auto-read-only)" || w == "(read-only)" {
-                    continue;
+                } else if let Some((dev, tail)) = w.split_once('[') {
+                    let (slot, flags) = tail.split_once(']').unwrap_or((tail, ""));
+                    let state = if flags.contains("(F)") {
+                        "faulty"
+                    } else if flags.contains("(S)") {
+                        "spare"
+                    } else {
+                        "active"
+                    };
+                    member_states.push(RaidMember {
+                        device: dev.to_owned(),
+                        slot: slot.parse().ok(),
+                        state: state.to_owned(),
+                    });
                 }
             }
             arrays.push(RaidArray {
                 device: device.trim().to_owned(),
                 level,
-                state,
-                members,
+                state: if active { "clean" } else { "inactive" }.to_owned(),
+                members: member_states.iter().map(|m| m.device.clone()).collect(),
+                member_states,
+                ..RaidArray::default()
             });
-        } else if let Some(last) = arrays.last_mut()
-            && let Some(status) = line.split_whitespace().last()
-            && status.starts_with('[')
-            && status.contains('_')
-            && last.state == "active"
+            continue;
+        }
+        let Some(last) = arrays.last_mut() else {
+            continue;
+        };
+        let words: Vec<&str> = line.split_whitespace().collect();
+        // `[2/1] [U_]`: devices in the array / working.
+        if let Some(counts) = words
+            .iter()
+            .rev()
+            .find(|w| w.starts_with('[') && w.contains('/') && w.ends_with(']'))
+            && let Some((total, up)) = counts.trim_matches(['[', ']']).split_once('/')
         {
-            // `[U_]`: a member is missing.
-            last.state = "degraded".to_owned();
+            last.raid_devices = total.parse().ok();
+            last.active_devices = up.parse().ok();
+            if last.state == "clean" && last.active_devices < last.raid_devices {
+                last.state = "degraded".to_owned();
+            }
+        }
+        // `[=>....]  recovery =  8.5% (...)`, `resync=DELAYED`.
+        for (word, state) in [
+            ("recovery", "recovering"),
+            ("resync", "resyncing"),
+            ("reshape", "reshaping"),
+            ("check", "checking"),
+        ] {
+            let Some(at) = words.iter().position(|w| w.starts_with(word)) else {
+                continue;
+            };
+            let progress = if words[at].contains('=') {
+                words[at].split_once('=').map(|(_, v)| v.to_owned())
+            } else {
+                words.get(at + 2).map(|v| (*v).to_owned())
+            };
+            last.sync = Some(match progress {
+                Some(p) if !p.is_empty() => format!("{word} {p}"),
+                _ => word.to_owned(),
+            });
+            if last.state != "inactive" && words[at] == word {
+                last.state = state.to_owned();
+            }
         }
     }
     arrays
@@ -306,11 +542,53 @@ mod tests {
         ));
     }
 
-    /// Not recorded (no md device here): written in the format md(4) documents.
+    /// No md driver here: the arrays prometheus/procfs collected from real systems
+    /// (`testdata/proc-mdstat-procfs`, see testdata/SOURCES.md): clean, degraded,
+    /// recovering, resyncing, checking, reshaping, inactive, faulty and spare members.
     #[test]
-    fn mdstat_degraded() {
-        let text = "Personalities : [raid1]\nmd0 : active raid1 sdb1[1] sda1[0]\n      1046528 blocks super 1.2 [2/2] [UU]\n\nmd1 : active raid1 sdc1[0]\n      1046528 blocks super 1.2 [2/1] [U_]\n\nunused devices: <none>\n";
-        insta::assert_json_snapshot!(parse_mdstat(text));
+    fn recorded_mdstat_states() {
+        insta::assert_json_snapshot!(parse_mdstat(include_str!("testdata/proc-mdstat-procfs")));
+    }
+
+    /// No device-mapper here: `lvm fullreport --reportformat json` recorded on a Debian
+    /// buster VM with two VGs on loop devices (hansmi/prometheus-lvm-exporter, see
+    /// testdata/SOURCES.md); `lvs` prints the same `report[].lv` objects.
+    #[test]
+    fn recorded_lvm_report() {
+        insta::assert_json_snapshot!(
+            parse_lvs(include_str!("testdata/lvm-fullreport-multivg.json")).unwrap()
+        );
+    }
+
+    #[test]
+    fn lvs_size_that_is_not_bytes_is_an_error() {
+        let e =
+            parse_lvs(r#"{"report":[{"lv":[{"lv_name":"d","vg_name":"v","lv_size":"2.00g"}]}]}"#)
+                .unwrap_err();
+        assert!(e.contains("v/d"), "{e}");
+    }
+
+    /// Recorded here: an ext4 image labelled BAREOS loop-mounted (and bind-mounted over
+    /// itself) in a private mount namespace; `blkid -o export` at the same moment.
+    #[test]
+    fn recorded_mountinfo_and_blkid() {
+        let mounts = parse_mountinfo(include_str!("testdata/proc-self-mountinfo"));
+        let loop_mount: Vec<_> = mounts.iter().filter(|m| m.source == "/dev/loop0").collect();
+        assert_eq!(
+            loop_mount.len(),
+            1,
+            "the bind mount over it is one mount point"
+        );
+        assert_eq!(loop_mount[0].dev.as_deref(), Some("7:0"));
+        insta::assert_json_snapshot!((
+            mounts,
+            parse_blkid(include_str!("testdata/blkid-export.txt"))
+        ));
+    }
+
+    #[test]
+    fn udev_label_escapes() {
+        assert_eq!(unescape_udev("my\\x20data"), "my data");
     }
 
     /// Not recorded (no LVM tools here): the shape `lvs --reportformat json` documents.
@@ -322,7 +600,8 @@ mod tests {
             [LogicalVolume {
                 vg: "vg0".into(),
                 lv: "data".into(),
-                size_bytes: 10737418240
+                size_bytes: 10737418240,
+                ..LogicalVolume::default()
             }]
         );
     }
