@@ -50,6 +50,18 @@ pub(crate) fn windows_lab() -> Snapshot {
     .expect("fixture parses")
 }
 
+/// `linux-real.json` with the derived storage section of `storage-lab.storage.json`
+/// (recorded RAID and LVM parts plus a written scenario; see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn storage_lab() -> Snapshot {
+    let mut snap = fixture();
+    let storage = serde_json::from_str(include_str!(
+        "../../tests/fixtures/snapshots/storage-lab.storage.json"
+    ))
+    .expect("storage-lab fixture parses");
+    snap.sections.storage = Section::collected(storage);
+    snap
+}
+
 /// The snapshot with one section replaced by `not_collected` (derived variant).
 /// The parser's output on real pfSense `config.xml` excerpts (see `tests/fixtures/FIXTURES.md`).
 pub(crate) fn appliance_pfsense() -> Snapshot {
