@@ -24,6 +24,9 @@ pub struct UserExpect {
     /// Groups the user must belong to (others allowed).
     #[serde(default)]
     pub groups: Vec<Sp<String>>,
+    /// Primary group, by name (`GG_Commercial`) or gid (`1003`).
+    #[serde(default)]
+    pub primary_group: Option<Sp<String>>,
     /// Login shell.
     #[serde(default)]
     pub shell: Option<Sp<String>>,
@@ -55,6 +58,7 @@ pub struct UserMatcher {
     exists: bool,
     uid: Option<u32>,
     groups: Vec<String>,
+    primary_group: Option<String>,
     shell: Option<String>,
     home: Option<String>,
     full_name: Option<String>,
@@ -69,7 +73,7 @@ impl Kind for UserExpect {
 
 ## What it checks
 A local account (Linux passwd entry or Windows local user) exists, or does not, with the
-expected uid, groups (must include), shell, home, full name, enabled state and password state.
+expected uid, groups (must include), primary group (name or gid), shell, home, full name, enabled state and password state.
 
 ## Why it matters
 Creating accounts exactly as the subject asks (names, groups, shell) is the most common
@@ -97,6 +101,7 @@ expected `/bin/bash`, actual `/bin/sh`.
             exists: self.exists,
             uid: self.uid,
             groups: cx.texts(&self.groups),
+            primary_group: cx.opt_text(&self.primary_group),
             shell: cx.opt_text(&self.shell),
             home: cx.opt_text(&self.home),
             full_name: cx.opt_text(&self.full_name),
@@ -143,6 +148,9 @@ expected `/bin/bash`, actual `/bin/sh`.
         status = status.and(includes(
             host, out, S, &m.name, "groups", &m.groups, &groups,
         ));
+        if let Some(expected) = &m.primary_group {
+            status = status.and(primary_group(host, out, &m.name, expected, user));
+        }
         status = status.and(property(
             host,
             out,
@@ -220,6 +228,41 @@ expected `/bin/bash`, actual `/bin/sh`.
     }
 }
 
+/// The primary group by name, or by gid when the expectation is a number.
+fn primary_group(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    name: &str,
+    expected: &str,
+    user: &constat_snapshot::users::User,
+) -> Status {
+    let actual = match (&user.primary_group, user.gid) {
+        (Some(g), Some(gid)) => format!("{g} (gid {gid})"),
+        (Some(g), None) => g.clone(),
+        (None, Some(gid)) => format!("gid {gid}"),
+        (None, None) => "(inconnu)".to_owned(),
+    };
+    let status = match expected.trim().parse::<u32>() {
+        Ok(gid) => match user.gid {
+            Some(actual) => Status::from_bool(actual == gid),
+            None => Status::NotAssessable,
+        },
+        Err(_) => match &user.primary_group {
+            Some(g) => Status::from_bool(g == expected),
+            None => Status::NotAssessable,
+        },
+    };
+    out.push(host.evidence(
+        "users",
+        name,
+        "primary_group",
+        expected.to_owned(),
+        actual,
+        status,
+    ));
+    status
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{fixture, kind_case, without};
@@ -236,6 +279,14 @@ mod tests {
     fn fails_on_a_missing_account_and_a_wrong_shell() {
         insta::assert_snapshot!(kind_case(
             "all: [{user: {name: alice-absente}}, {user: {name: root, shell: /bin/zsh}}]",
+            &fixture()
+        ));
+    }
+
+    #[test]
+    fn primary_group_by_name_and_by_gid() {
+        insta::assert_snapshot!(kind_case(
+            "all: [{user: {name: root, primary_group: root}}, {user: {name: root, primary_group: \"0\"}}, {user: {name: root, primary_group: adm}}]",
             &fixture()
         ));
     }

@@ -22,8 +22,37 @@ impl Compile<'_> {
     pub(crate) fn text(&mut self, s: &Sp<String>) -> String {
         match substitute(&s.value, self.vars) {
             Ok(text) => text,
+            Err(name) if name.starts_with("item.") => {
+                let fields: Vec<&str> = self
+                    .vars
+                    .keys()
+                    .filter_map(|k| k.strip_prefix("item."))
+                    .collect();
+                self.error(
+                    s,
+                    format!(
+                        "champ « {} » absent de l'élément for_each « {} »",
+                        &name["item.".len()..],
+                        self.vars.get("item").map_or("", String::as_str)
+                    ),
+                    Some(if fields.is_empty() {
+                        "`${item.champ}` demande des éléments for_each enregistrements : `for_each: [{dir: commercial, group: GG_Commercial}]`".to_owned()
+                    } else {
+                        format!(
+                            "ajoutez ce champ à chaque élément ou utilisez un champ présent : {}",
+                            fields.join(", ")
+                        )
+                    }),
+                );
+                s.value.clone()
+            }
             Err(name) => {
-                let known: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+                let known: Vec<&str> = self
+                    .vars
+                    .keys()
+                    .filter(|k| !k.starts_with("item."))
+                    .map(String::as_str)
+                    .collect();
                 self.error(
                     s,
                     format!("variable inconnue « ${{{name}}} »"),

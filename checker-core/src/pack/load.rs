@@ -34,6 +34,8 @@ fn push_yaml_error(diags: &mut Diagnostics, error: &serde_saphyr::Error) {
         "nom de champ ou de type de vérification inconnu : voir schemas/pack.schema.json (complétion avec la ligne `# yaml-language-server: $schema=...`)"
     } else if message.contains("missing field") {
         "ce champ est obligatoire ici"
+    } else if message.contains("ForEachItem") {
+        "un élément for_each est un texte (`alice`) ou un enregistrement de textes (`{dir: commercial, group: GG_Commercial}`), sans liste ni sous-enregistrement"
     } else {
         "vérifiez la syntaxe YAML et le type de la valeur"
     };

@@ -122,9 +122,11 @@ pub struct RawCheck {
     /// or nothing.
     #[serde(default)]
     pub partial: bool,
-    /// Evaluate the expectation once per item, with `${item}` standing for it.
+    /// Evaluate the expectation once per item, with `${item}` standing for it; an item
+    /// may be a record (`{dir: commercial, group: GG_Commercial}`) whose fields are
+    /// `${item.dir}`, `${item.group}`.
     #[serde(default)]
-    pub for_each: Vec<Sp<String>>,
+    pub for_each: Vec<Sp<ForEachItem>>,
     /// The expectation must be new: it must hold at the end and not at the start of the exam
     /// (needs a start snapshot).
     #[serde(default)]
@@ -141,4 +143,14 @@ pub struct RawCheck {
 
 fn one() -> f64 {
     1.0
+}
+
+/// One `for_each` item: a text (`${item}`) or a record of texts (`${item.field}`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ForEachItem {
+    /// `alice`: `${item}`.
+    Text(String),
+    /// `{dir: commercial, group: GG_Commercial}`: `${item.dir}`, `${item.group}`.
+    Record(std::collections::BTreeMap<String, String>),
 }

@@ -6,7 +6,7 @@ use crate::pack::compile::Compile;
 use crate::pack::diagnostics::Diagnostics;
 use crate::pack::limits::{MAX_CHECKS, MAX_FOR_EACH, MAX_POINTS};
 use crate::pack::model::{CheckMeta, CompiledCheck, Pack, SharedMeta, Variable};
-use crate::pack::raw::{HostOs, RawCheck, RawPack};
+use crate::pack::raw::{ForEachItem, HostOs, RawCheck, RawPack};
 use crate::pack::variables::resolve;
 use crate::referentiel::{self, Referentiel};
 use std::collections::BTreeMap;
@@ -57,25 +57,58 @@ pub(crate) fn compile_items(
         return compile(&check.expect, &mut cx).map(|e| vec![(None, e)]);
     }
     let mut items = Vec::new();
-    let mut ok = true;
     for item in &check.for_each {
-        let value = Compile { vars, roles, diags }.text(item);
         let mut with_item = vars.clone();
-        with_item.insert("item".to_owned(), value.clone());
+        let label = match &item.value {
+            ForEachItem::Text(text) => {
+                let value = Compile { vars, roles, diags }.text(&item.with_value(text.clone()));
+                with_item.insert("item".to_owned(), value.clone());
+                value
+            }
+            ForEachItem::Record(fields) => {
+                if fields.is_empty() {
+                    diags.push(
+                        item.line,
+                        item.col,
+                        format!("« {} » : élément for_each vide", check.id.value),
+                        Some(
+                            "donnez au moins un champ : `{dir: commercial, group: GG_Commercial}`"
+                                .to_owned(),
+                        ),
+                    );
+                    return None;
+                }
+                let mut parts = Vec::new();
+                for (field, text) in fields {
+                    if !valid_variable(field) {
+                        diags.push(
+                            item.line,
+                            item.col,
+                            format!(
+                                "« {} » : champ for_each « {field} » invalide",
+                                check.id.value
+                            ),
+                            Some("lettres, chiffres et _".to_owned()),
+                        );
+                        return None;
+                    }
+                    let value = Compile { vars, roles, diags }.text(&item.with_value(text.clone()));
+                    parts.push(format!("{field}={value}"));
+                    with_item.insert(format!("item.{field}"), value);
+                }
+                let label = parts.join(", ");
+                with_item.insert("item".to_owned(), label.clone());
+                label
+            }
+        };
         let mut cx = Compile {
             vars: &with_item,
             roles,
             diags,
         };
-        match compile(&check.expect, &mut cx) {
-            Some(e) => items.push((Some(value), e)),
-            None => ok = false,
-        }
-        if !ok {
-            break;
-        }
+        items.push((Some(label), compile(&check.expect, &mut cx)?));
     }
-    ok.then_some(items)
+    Some(items)
 }
 
 /// Compiles every check with a binding; `None` when a problem was reported.
