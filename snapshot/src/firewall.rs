@@ -103,6 +103,13 @@ pub struct FirewallRule {
     pub complete: bool,
     /// The rule as the tool prints it.
     pub raw: String,
+    /// nftables rule handle (`nft -a list ruleset` shows it), to find the rule on the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<u64>,
+    /// The rule in nft's words (`tcp dport 9101-9103 ip saddr 192.168.1.0/24 accept`), for
+    /// evidence a jury can read; absent in snapshots from older agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 fn yes() -> bool {

@@ -59,7 +59,7 @@ pub fn parse_save(text: &str, backend: &str, family: &str) -> SaveFile {
             let Some((chain, args)) = tokens.split_first() else {
                 continue;
             };
-            let rule = parse_rule(args, line);
+            let rule = parse_rule(args, line, family);
             let rules = &mut chain_mut(&mut file.chains, backend, family, &table, chain).rules;
             // `-I CHAIN` without a position inserts first (ufw's user.rules uses it).
             if op == "-I" && args.first().is_none_or(|a| a.starts_with('-')) {
@@ -144,7 +144,7 @@ fn split_words(text: &str) -> Vec<String> {
 }
 
 /// Parses the arguments of one `-A CHAIN ...` line.
-fn parse_rule(args: &[String], raw: &str) -> FirewallRule {
+fn parse_rule(args: &[String], raw: &str, family: &str) -> FirewallRule {
     let mut rule = FirewallRule {
         action: String::new(),
         complete: true,
@@ -220,7 +220,74 @@ fn parse_rule(args: &[String], raw: &str) -> FirewallRule {
         rule.action = "other".to_owned();
     }
     rule.ct_states.sort();
+    // Read in nft's words when every match was understood; the raw line otherwise.
+    if rule.complete {
+        rule.text = Some(nft_like(&rule, family));
+    }
     rule
+}
+
+/// A complete rule in nft's words: `iifname eth0 ip saddr 10.0.0.0/8 tcp dport 22 accept`.
+fn nft_like(rule: &FirewallRule, family: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    if let Some(i) = &rule.in_interface {
+        words.push(format!("iifname {i}"));
+    }
+    for (field, list) in [("saddr", &rule.sources), ("daddr", &rule.destinations)] {
+        let (neg, pos): (Vec<&String>, Vec<&String>) =
+            list.iter().partition(|a| a.starts_with('!'));
+        if !pos.is_empty() {
+            words.push(format!("{family} {field} {}", set_words(&pos)));
+        }
+        if !neg.is_empty() {
+            let neg: Vec<String> = neg
+                .iter()
+                .map(|a| a.trim_start_matches('!').to_owned())
+                .collect();
+            words.push(format!(
+                "{family} {field} != {}",
+                set_words(&neg.iter().collect::<Vec<_>>())
+            ));
+        }
+    }
+    match (&rule.protocol, rule.dports.is_empty()) {
+        (Some(p), false) => words.push(format!(
+            "{p} dport {}",
+            set_words(&rule.dports.iter().collect::<Vec<_>>())
+        )),
+        (Some(p), true) => words.push(format!("meta l4proto {p}")),
+        _ => {}
+    }
+    if !rule.ct_states.is_empty() {
+        words.push(format!("ct state {}", rule.ct_states.join(",")));
+    }
+    if let Some(c) = &rule.comment {
+        words.push(format!("comment \"{}\"", c.replace('"', "\\\"")));
+    }
+    let action = match rule.action.split_once(':') {
+        Some((kind, target)) => format!("{kind} {target}"),
+        None => rule.action.clone(),
+    };
+    let at = if rule.comment.is_some() {
+        words.len() - 1
+    } else {
+        words.len()
+    };
+    words.insert(at, action);
+    words.join(" ")
+}
+
+fn set_words(items: &[&String]) -> String {
+    match items {
+        [one] => (*one).clone(),
+        many => format!(
+            "{{ {} }}",
+            many.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 fn addresses(value: &str, negated: bool) -> Vec<String> {

@@ -4,8 +4,33 @@
 //! does not know, see stack.md §5). A match the normaliser does not understand, such as an
 //! opaque `xt` match left by iptables-nft, marks the rule `complete: false`.
 
+use crate::collectors::firewall_nft_text::rule_text;
 use constat_snapshot::firewall::{FirewallChain, FirewallRule};
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Named sets of a ruleset by `(family, table, name)`: their elements, so that a rule's
+/// `ip saddr @lan` is judged on the set's networks.
+pub type Sets<'a> = BTreeMap<(String, String, String), &'a Value>;
+
+/// The named sets of a ruleset (`{"set": {..., "elem": [...]}}`); a set without elements
+/// maps to an empty list.
+pub fn sets(ruleset: &Value) -> Sets<'_> {
+    static EMPTY: Value = Value::Array(Vec::new());
+    ruleset
+        .get("nftables")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.get("set"))
+        .map(|set| {
+            (
+                (text(set, "family"), text(set, "table"), text(set, "name")),
+                set.get("elem").unwrap_or(&EMPTY),
+            )
+        })
+        .collect()
+}
 
 /// Normalises a ruleset, leaving out the tables listed in `skip` as `(family, table)`
 /// (tables that iptables-nft manages and `iptables-save` already reports).
@@ -19,6 +44,7 @@ pub fn normalise(ruleset: &Value, skip: &[(String, String)]) -> Vec<FirewallChai
         skip.iter()
             .any(|(f, t)| f.as_str() == family && t.as_str() == table)
     };
+    let sets = sets(ruleset);
     let mut chains: Vec<FirewallChain> = Vec::new();
     for object in objects {
         if let Some(chain) = object.get("chain") {
@@ -51,7 +77,7 @@ pub fn normalise(ruleset: &Value, skip: &[(String, String)]) -> Vec<FirewallChai
             if skipped(&family, &table) {
                 continue;
             }
-            let normalised = normalise_rule(rule);
+            let normalised = normalise_rule(rule, &sets);
             match chains
                 .iter_mut()
                 .find(|c| c.family == family && c.table == table && c.name == chain)
@@ -80,8 +106,10 @@ fn text(v: &Value, key: &str) -> String {
         .to_owned()
 }
 
-/// Normalises one rule object.
-pub fn normalise_rule(rule: &Value) -> FirewallRule {
+/// Normalises one rule object; `@name` references are looked up in `sets` (the rule's own
+/// family and table).
+pub fn normalise_rule(rule: &Value, sets: &Sets<'_>) -> FirewallRule {
+    let scope = (text(rule, "family"), text(rule, "table"));
     let mut out = FirewallRule {
         action: String::new(),
         complete: true,
@@ -90,6 +118,8 @@ pub fn normalise_rule(rule: &Value) -> FirewallRule {
             .and_then(Value::as_str)
             .map(str::to_owned),
         raw: rule.to_string(),
+        handle: rule.get("handle").and_then(Value::as_u64),
+        text: Some(rule_text(rule)),
         ..FirewallRule::default()
     };
     let mut logs = false;
@@ -104,7 +134,7 @@ pub fn normalise_rule(rule: &Value) -> FirewallRule {
             continue;
         };
         match key.as_str() {
-            "match" => apply_match(body, &mut out),
+            "match" => apply_match(body, &scope, sets, &mut out),
             "accept" | "drop" | "reject" | "return" | "masquerade" | "snat" | "dnat"
             | "redirect" => out.action = key.clone(),
             "jump" | "goto" => {
@@ -114,7 +144,11 @@ pub fn normalise_rule(rule: &Value) -> FirewallRule {
             "log" => logs = true,
             // Counters do not change what the rule matches.
             "counter" => {}
-            "queue" => out.action = "other".to_owned(),
+            // The packet goes to a user-space program that decides: nothing to conclude.
+            "queue" => {
+                out.action = "other".to_owned();
+                out.complete = false;
+            }
             // `xt` (an iptables match nft cannot show), `limit`, `meter`, sets being updated...
             _ => out.complete = false,
         }
@@ -125,7 +159,7 @@ pub fn normalise_rule(rule: &Value) -> FirewallRule {
     out
 }
 
-fn apply_match(body: &Value, out: &mut FirewallRule) {
+fn apply_match(body: &Value, scope: &(String, String), sets: &Sets<'_>, out: &mut FirewallRule) {
     let op = body.get("op").and_then(Value::as_str).unwrap_or("==");
     let (Some(left), Some(right)) = (body.get("left"), body.get("right")) else {
         out.complete = false;
@@ -136,7 +170,14 @@ fn apply_match(body: &Value, out: &mut FirewallRule) {
         out.complete = false;
         return;
     }
-    let values = values(right);
+    let values = match right.as_str().and_then(|r| r.strip_prefix('@')) {
+        Some(name) => match sets.get(&(scope.0.clone(), scope.1.clone(), name.to_owned())) {
+            Some(elements) => values(elements),
+            // Unknown set: kept as `@name`, which no check can read as an address or port.
+            None => vec![format!("@{name}")],
+        },
+        None => values(right),
+    };
     if let Some(payload) = left.get("payload") {
         let protocol = payload
             .get("protocol")
@@ -207,6 +248,9 @@ fn values(right: &Value) -> Vec<String> {
             } else if let Some(range) = o.get("range").and_then(Value::as_array) {
                 let parts: Vec<String> = range.iter().flat_map(values).collect();
                 vec![parts.join("-")]
+            } else if let Some(elem) = o.get("elem") {
+                // A set element with options (`timeout`, `comment`): its value.
+                elem.get("val").map(values).unwrap_or_default()
             } else if let Some(prefix) = o.get("prefix") {
                 let addr = prefix.get("addr").and_then(Value::as_str).unwrap_or("?");
                 let len = prefix.get("len").and_then(Value::as_u64).unwrap_or(0);
@@ -237,6 +281,17 @@ mod tests {
     #[test]
     fn recorded_native_ruleset() {
         insta::assert_json_snapshot!(chains_of(include_str!("testdata/nft-native.json"), &[]));
+    }
+
+    /// Named sets are resolved to their elements, handles and nft-like text are kept.
+    #[test]
+    fn recorded_sets_jumps_and_gotos() {
+        let ruleset: Value = serde_json::from_str(include_str!("testdata/nft-sets.json")).unwrap();
+        let mut chains = normalise(&ruleset, &[]);
+        for rule in chains.iter_mut().flat_map(|c| c.rules.iter_mut()) {
+            rule.raw = format!("{} bytes", rule.raw.len());
+        }
+        insta::assert_json_snapshot!(chains);
     }
 
     #[test]

@@ -2,11 +2,15 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::firewall_walk::{
+    Family, Packet, Span, Verdict, address_atoms, complement, port_atoms, verdict,
+};
 use crate::kinds::kind::Kind;
 use crate::kinds::port::Protocol;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
-use constat_snapshot::firewall::{FirewallChain, FirewallRule};
+use constat_snapshot::firewall::FirewallChain;
+use constat_snapshot::network::Network;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -18,6 +22,43 @@ pub enum Policy {
     Accept,
     /// Drop what no rule accepts.
     Drop,
+}
+
+/// Verdict an `access` entry expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Want {
+    /// New connections are accepted.
+    #[default]
+    Allow,
+    /// New connections are dropped or rejected.
+    Deny,
+}
+
+/// One condition judged on the same rule path:
+/// `{port: 9101-9103/tcp, from: 192.168.1.0/24, only: true}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessExpect {
+    /// Port or range with its protocol: `22/tcp`, `9101-9103/tcp`, `53/udp` (`80` = tcp).
+    pub port: Sp<String>,
+    /// Sources, comma-separated: `192.168.1.0/24`, `10.0.0.5`, `10.0.0.1-10.0.0.9`, IPv6
+    /// too. Anywhere when absent.
+    #[serde(default)]
+    pub from: Option<Sp<String>>,
+    /// Destinations, comma-separated; the host's own addresses (network section) when absent.
+    #[serde(default)]
+    pub to: Option<Sp<String>>,
+    /// Input interface (`eth0`); each of the host's interfaces but loopback when absent.
+    #[serde(default)]
+    pub iif: Option<Sp<String>>,
+    /// `allow` (default) or `deny`.
+    #[serde(default)]
+    pub verdict: Want,
+    /// With `allow` and `from`: every other source (IPv4 and IPv6) must be dropped or
+    /// rejected, the policy included.
+    #[serde(default)]
+    pub only: bool,
 }
 
 /// `firewall: {active: true, input_policy: drop, allow: ["22/tcp", "80/tcp"], deny: ["23/tcp"]}`.
@@ -33,9 +74,24 @@ pub struct FirewallExpect {
     /// Ports that new incoming connections from anywhere must reach (`22/tcp`, `53/udp`, `80`).
     #[serde(default)]
     pub allow: Vec<Sp<String>>,
-    /// Ports that new incoming connections must not reach.
+    /// Ports that no new incoming connection may reach, from any source.
     #[serde(default)]
     pub deny: Vec<Sp<String>>,
+    /// Port, source, destination and interface judged together, on the same rule path.
+    #[serde(default)]
+    pub access: Vec<AccessExpect>,
+}
+
+/// One compiled access condition.
+#[derive(Debug, Clone)]
+pub struct Access {
+    ports: (u16, u16),
+    proto: Protocol,
+    from: Option<Vec<Span>>,
+    to: Option<Vec<Span>>,
+    iif: Option<String>,
+    allow: bool,
+    only: bool,
 }
 
 /// Compiled `firewall` expectation.
@@ -43,11 +99,10 @@ pub struct FirewallExpect {
 pub struct FirewallMatcher {
     active: Option<bool>,
     input_policy: Option<Policy>,
-    allow: Vec<(u16, Protocol)>,
-    deny: Vec<(u16, Protocol)>,
+    access: Vec<Access>,
 }
 
-fn parse_port(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<(u16, Protocol)> {
+fn parse_port(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<((u16, u16), Protocol)> {
     let text = cx.text(s);
     let (port, proto) = text.split_once('/').unwrap_or((&text, "tcp"));
     let proto = match proto {
@@ -55,63 +110,277 @@ fn parse_port(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<(u16, Protocol)> {
         "udp" => Some(Protocol::Udp),
         _ => None,
     };
-    match (port.parse::<u16>(), proto) {
-        (Ok(p), Some(proto)) => Some((p, proto)),
+    let range = match port.split_once('-') {
+        Some((a, b)) => a.parse::<u16>().ok().zip(b.parse::<u16>().ok()),
+        None => port.parse::<u16>().ok().map(|p| (p, p)),
+    };
+    match (range, proto) {
+        (Some((a, b)), Some(proto)) if a <= b => Some(((a, b), proto)),
         _ => {
             cx.error(
                 s,
                 format!("port invalide « {text} »"),
-                Some("écrivez PORT/PROTO, par ex. 22/tcp ou 53/udp".to_owned()),
+                Some(
+                    "écrivez PORT/PROTO ou DÉBUT-FIN/PROTO, par ex. 22/tcp, 53/udp ou \
+                     9101-9103/tcp"
+                        .to_owned(),
+                ),
             );
             None
         }
     }
 }
 
-enum Decision {
-    Allowed(String),
-    Denied(String),
+fn parse_spans(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<Vec<Span>> {
+    let text = cx.text(s);
+    let mut spans = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        match Span::parse(part) {
+            Some(span) => spans.push(span),
+            None => {
+                cx.error(
+                    s,
+                    format!("adresse ou réseau invalide « {part} »"),
+                    Some(
+                        "écrivez 192.168.1.0/24, 10.0.0.5, 10.0.0.1-10.0.0.9 ou fd00::/8, \
+                         séparés par des virgules"
+                            .to_owned(),
+                    ),
+                );
+                return None;
+            }
+        }
+    }
+    Some(spans)
+}
+
+fn port_label(ports: (u16, u16), proto: Protocol) -> String {
+    if ports.0 == ports.1 {
+        format!("{}/{}", ports.0, proto.as_str())
+    } else {
+        format!("{}-{}/{}", ports.0, ports.1, proto.as_str())
+    }
+}
+
+fn spans_label(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(Span::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the host's network section says about where packets can arrive.
+struct HostFacts {
+    /// Non-loopback interface names; `None` when the network section is missing.
+    interfaces: Option<Vec<String>>,
+    /// The host's own addresses (not loopback), per family.
+    addresses: Vec<(Family, u128)>,
+    /// Whether the host has a global IPv6 address (then "from anywhere" includes IPv6).
+    global_v6: bool,
+}
+
+impl HostFacts {
+    fn of(network: Option<&Network>) -> HostFacts {
+        let Some(network) = network else {
+            return HostFacts {
+                interfaces: None,
+                addresses: Vec::new(),
+                global_v6: false,
+            };
+        };
+        let mut facts = HostFacts {
+            interfaces: Some(Vec::new()),
+            addresses: Vec::new(),
+            global_v6: false,
+        };
+        let outside: Vec<_> = network
+            .interfaces
+            .iter()
+            .filter(|i| i.kind.as_deref() != Some("loopback") && i.name != "lo")
+            .collect();
+        // Packets come in on interfaces that have an address (ifb, down bridges do not
+        // receive connections); all of them when none has one.
+        let addressed: Vec<_> = outside
+            .iter()
+            .copied()
+            .filter(|i| !i.addresses.is_empty())
+            .collect();
+        let chosen = if addressed.is_empty() {
+            outside
+        } else {
+            addressed
+        };
+        for i in chosen {
+            if let Some(names) = facts.interfaces.as_mut() {
+                names.push(i.name.clone());
+            }
+            for a in &i.addresses {
+                if let Some(span) = Span::parse(&a.address) {
+                    facts.addresses.push((span.family, span.lo));
+                    facts.global_v6 |=
+                        span.family == Family::V6 && a.scope.as_deref() == Some("global");
+                }
+            }
+        }
+        facts.addresses.sort();
+        facts.addresses.dedup();
+        facts
+    }
+}
+
+/// The outcome of one question over every case it covers.
+enum Judged {
+    /// Every case got the wanted verdict; the distinct reasons.
+    Holds(Vec<String>),
+    /// A case got the other verdict: the case and the rule or policy.
+    Broken(String),
+    /// A case could not be decided.
     Unknown(String),
 }
 
-fn port_in(dports: &[String], port: u16) -> bool {
-    dports.iter().any(|d| match d.split_once('-') {
-        Some((a, b)) => {
-            a.parse::<u16>().is_ok_and(|a| a <= port) && b.parse::<u16>().is_ok_and(|b| port <= b)
-        }
-        None => d.parse::<u16>() == Ok(port),
-    })
-}
+/// Upper bound on cases per question (atoms of sources × ports × destinations × interfaces).
+const MAX_CASES: usize = 100_000;
 
-fn applies(rule: &FirewallRule, port: u16, proto: Protocol) -> bool {
-    let new_traffic = rule.ct_states.is_empty() || rule.ct_states.iter().any(|s| s == "new");
-    let unrestricted = rule.sources.is_empty() && rule.in_interface.is_none();
-    let proto_ok = rule.protocol.as_deref().is_none_or(|p| p == proto.as_str());
-    let port_ok = rule.dports.is_empty() || port_in(&rule.dports, port);
-    new_traffic
-        && unrestricted
-        && proto_ok
-        && port_ok
-        && (rule.protocol.is_some() || rule.dports.is_empty())
-}
-
-fn decide(chain: &FirewallChain, port: u16, proto: Protocol) -> Decision {
-    for rule in &chain.rules {
-        if !applies(rule, port, proto) {
+/// Judges every new connection from `sources` to `to` (or the host's addresses) on the
+/// ports, arriving on `iif` (or each of the host's interfaces): all accepted when
+/// `want_accept`, all dropped or rejected otherwise.
+fn judge(
+    chains: &[FirewallChain],
+    facts: &HostFacts,
+    sources: &[Span],
+    a: &Access,
+    want_accept: bool,
+) -> Judged {
+    let mut reasons: Vec<String> = Vec::new();
+    for family in [Family::V4, Family::V6] {
+        let domain: Vec<Span> = sources
+            .iter()
+            .filter(|s| s.family == family)
+            .copied()
+            .collect();
+        if domain.is_empty() {
             continue;
         }
-        if !rule.complete {
-            return Decision::Unknown(format!("règle non interprétée : {}", rule.raw));
+        let dsts: Vec<(Option<u128>, String)> = match &a.to {
+            Some(to) => {
+                let own: Vec<Span> = to.iter().filter(|s| s.family == family).copied().collect();
+                if own.is_empty() {
+                    continue;
+                }
+                address_atoms(chains, &own, false)
+                    .into_iter()
+                    .map(|s| (Some(s.lo), s.to_string()))
+                    .collect()
+            }
+            None => {
+                let own: Vec<(Option<u128>, String)> = facts
+                    .addresses
+                    .iter()
+                    .filter(|(f, _)| *f == family)
+                    .map(|(f, v)| {
+                        let span = Span {
+                            family: *f,
+                            lo: *v,
+                            hi: *v,
+                        };
+                        (Some(*v), span.to_string())
+                    })
+                    .collect();
+                if own.is_empty() {
+                    vec![(None, String::new())]
+                } else {
+                    own
+                }
+            }
+        };
+        let iifs: Vec<Option<&str>> = match (&a.iif, &facts.interfaces) {
+            (Some(i), _) => vec![Some(i.as_str())],
+            (None, Some(names)) if !names.is_empty() => {
+                names.iter().map(|n| Some(n.as_str())).collect()
+            }
+            _ => vec![None],
+        };
+        let srcs = address_atoms(chains, &domain, true);
+        let ports = port_atoms(chains, a.ports.0, a.ports.1);
+        if srcs.len() * ports.len() * dsts.len() * iifs.len() > MAX_CASES {
+            return Judged::Unknown(format!(
+                "trop de cas à examiner (plus de {MAX_CASES}) : règles trop nombreuses"
+            ));
         }
-        match rule.action.as_str() {
-            "accept" => return Decision::Allowed(rule.raw.clone()),
-            "drop" | "reject" => return Decision::Denied(rule.raw.clone()),
-            _ => {}
+        for src in &srcs {
+            for &(lo, hi) in &ports {
+                for (dst, dst_label) in &dsts {
+                    for iif in &iifs {
+                        let packet = Packet {
+                            family,
+                            src: src.lo,
+                            dst: *dst,
+                            port: lo,
+                            proto: a.proto.as_str(),
+                            iif: *iif,
+                        };
+                        let case = || {
+                            let mut text =
+                                format!("{} depuis {src}", port_label((lo, hi), a.proto));
+                            if !dst_label.is_empty() {
+                                text.push_str(&format!(" vers {dst_label}"));
+                            }
+                            if let Some(i) = iif {
+                                text.push_str(&format!(" sur {i}"));
+                            }
+                            text
+                        };
+                        match verdict(chains, &packet) {
+                            Verdict::Unknown(why) => {
+                                return Judged::Unknown(format!("{} : {why}", case()));
+                            }
+                            Verdict::Accept(why) if !want_accept => {
+                                return Judged::Broken(format!("{} : autorisé ({why})", case()));
+                            }
+                            Verdict::Deny(why) if want_accept => {
+                                return Judged::Broken(format!("{} : bloqué ({why})", case()));
+                            }
+                            Verdict::Accept(why) | Verdict::Deny(why) => {
+                                if !reasons.contains(&why) {
+                                    reasons.push(why);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
-    match chain.policy.as_deref() {
-        Some("drop") => Decision::Denied(format!("politique drop de {}", chain.name)),
-        _ => Decision::Allowed(format!("politique accept de {}", chain.name)),
+    Judged::Holds(reasons)
+}
+
+/// Every source of the families a question about "anywhere" covers.
+fn anywhere(facts: &HostFacts, want_accept: bool) -> Vec<Span> {
+    // Denied from anywhere includes IPv6 always (a hole there is a hole); allowed from
+    // anywhere asks IPv6 only of a host that has a global IPv6 address.
+    let mut out = vec![Span::all(Family::V4)];
+    if !want_accept || facts.global_v6 {
+        out.push(Span::all(Family::V6));
+    }
+    out
+}
+
+fn judged_evidence(judged: Judged, want_accept: bool, summary: &str) -> (Status, String) {
+    match judged {
+        Judged::Holds(reasons) => {
+            let word = if want_accept { "autorisé" } else { "bloqué" };
+            let mut shown: Vec<String> = reasons.iter().take(3).cloned().collect();
+            if reasons.len() > 3 {
+                shown.push(format!("+{} autres", reasons.len() - 3));
+            }
+            (
+                Status::Pass,
+                format!("{word} {summary} ({})", shown.join(" ; ")),
+            )
+        }
+        Judged::Broken(case) => (Status::Fail, case),
+        Judged::Unknown(why) => (Status::NotAssessable, why),
     }
 }
 
@@ -121,23 +390,45 @@ impl Kind for FirewallExpect {
 
 ## What it checks
 On the normalised view of every active backend (nftables, iptables, ufw...): whether a
-firewall is active, the default policy of the input chains, and for each listed port whether
-a new connection from anywhere is accepted or dropped (first matching rule, else the
-policy; rules limited to some sources or interfaces do not decide). A rule the normaliser
-did not fully understand makes the port not assessable rather than guessed.
+firewall is active, the default policy of the input chains, and which new incoming
+connections get through. `allow`/`deny` ask about a port from anywhere; `access` ties port,
+source (`from`), destination (`to`) and input interface (`iif`) to the same rule path, so
+"9101-9103/tcp from the LAN only" is one condition: `only: true` also requires every other
+source (IPv4 and IPv6) to be dropped or rejected.
+
+Each question is judged on the effective ruleset in order: every base chain hooked on
+`input` whose family sees the packet, rule by rule, following `jump`/`goto` into regular
+chains, the first `accept`/`drop`/`reject` deciding, else the chain's policy; a drop in any
+input base chain is final. Rules limited to `ct state established,related` do not open new
+connections; named and anonymous sets, prefixes and ranges are understood. Sources are cut
+at every boundary a rule mentions, so the answer covers every address, not a sample. Without
+`to`, the destinations are the host's own addresses and without `iif` each of its
+interfaces but loopback (network section); a rule needing what is unknown, or that the
+normaliser did not fully understand, makes the condition not assessable rather than
+guessed. The evidence names the deciding rule in nft's words with its table, chain and
+handle, or the case that breaks the condition.
 
 ## Why it matters
-Opening exactly the ports a service needs, without disabling the firewall, is both a
-requested change and a security rule; `ufw` or raw nftables are equally accepted.
+Opening exactly the ports a service needs, to the networks that need them, without
+disabling the firewall, is both a requested change and a security rule; `ufw`, iptables or
+raw nftables are equally accepted.
 
 ## Passing example
 ```yaml
 expect:
-  firewall: {active: true, input_policy: drop, allow: ["22/tcp", "80/tcp"], deny: ["23/tcp"]}
+  firewall:
+    active: true
+    input_policy: drop
+    allow: ["22/tcp", "80/tcp"]
+    deny: ["23/tcp"]
+    access:
+      - {port: 9101-9103/tcp, from: 192.168.1.0/24, only: true}
 ```
 
 ## Failing example
-The same when the input policy is `accept` and nothing drops 23/tcp.
+The same when `tcp dport 9101 accept` lets everyone in (the evidence shows the source
+outside 192.168.1.0/24 and that rule), when 9101-9103 is open to no one, or when the input
+policy is `accept` and nothing drops 23/tcp.
 
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`, `tssr-2023/CP5/C4`; as a penalty ("firewall
@@ -146,13 +437,62 @@ disabled") on any CP.
     type Compiled = FirewallMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<FirewallMatcher> {
-        let allow: Vec<_> = self.allow.iter().map(|p| parse_port(cx, p)).collect();
-        let deny: Vec<_> = self.deny.iter().map(|p| parse_port(cx, p)).collect();
-        Some(FirewallMatcher {
+        let mut access = Vec::new();
+        let mut ok = true;
+        for (list, allow) in [(&self.allow, true), (&self.deny, false)] {
+            for p in list {
+                match parse_port(cx, p) {
+                    Some((ports, proto)) => access.push(Access {
+                        ports,
+                        proto,
+                        from: None,
+                        to: None,
+                        iif: None,
+                        allow,
+                        only: false,
+                    }),
+                    None => ok = false,
+                }
+            }
+        }
+        for a in &self.access {
+            let port = parse_port(cx, &a.port);
+            let from = a.from.as_ref().map(|f| parse_spans(cx, f));
+            let to = a.to.as_ref().map(|t| parse_spans(cx, t));
+            let allow = a.verdict == Want::Allow;
+            if a.only && (!allow || a.from.is_none()) {
+                cx.error(
+                    &a.port,
+                    "`only` demande `from` et le verdict `allow`".to_owned(),
+                    Some(
+                        "écrivez {port: 9101-9103/tcp, from: 192.168.1.0/24, only: true} : \
+                         autorisé depuis ce réseau, bloqué depuis tout autre"
+                            .to_owned(),
+                    ),
+                );
+                ok = false;
+            }
+            match (port, from, to) {
+                (Some((ports, proto)), from, to)
+                    if !matches!(from, Some(None)) && !matches!(to, Some(None)) =>
+                {
+                    access.push(Access {
+                        ports,
+                        proto,
+                        from: from.flatten(),
+                        to: to.flatten(),
+                        iif: a.iif.as_ref().map(|i| cx.text(i)),
+                        allow,
+                        only: a.only,
+                    })
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(FirewallMatcher {
             active: self.active,
             input_policy: self.input_policy,
-            allow: allow.into_iter().collect::<Option<_>>()?,
-            deny: deny.into_iter().collect::<Option<_>>()?,
+            access,
         })
     }
 
@@ -226,38 +566,52 @@ disabled") on any CP.
             ));
             status = status.and(s);
         }
-        for (list, want_allowed) in [(&m.allow, true), (&m.deny, false)] {
-            for (port, proto) in list {
-                let id = format!("{port}/{}", proto.as_str());
-                let mut decision =
-                    Decision::Allowed("aucune chaîne input (pas de filtrage)".to_owned());
-                for chain in &inputs {
-                    match decide(chain, *port, *proto) {
-                        Decision::Allowed(why) => {
-                            if let Decision::Allowed(_) = decision {
-                                decision = Decision::Allowed(why);
-                            }
-                        }
-                        other => {
-                            decision = other;
-                            break;
-                        }
+        let facts = HostFacts::of(host.snapshot.sections.network.data());
+        for a in &m.access {
+            let ports = port_label(a.ports, a.proto);
+            let mut questions: Vec<(String, Vec<Span>, bool, String)> = Vec::new();
+            match &a.from {
+                Some(from) => {
+                    let label = spans_label(from);
+                    questions.push((
+                        format!("{ports} depuis {label}"),
+                        from.clone(),
+                        a.allow,
+                        format!("depuis {label}"),
+                    ));
+                    if a.only {
+                        let mut elsewhere = complement(Family::V4, from);
+                        elsewhere.extend(complement(Family::V6, from));
+                        questions.push((
+                            format!("{ports} depuis ailleurs que {label}"),
+                            elsewhere,
+                            false,
+                            "depuis toute autre source".to_owned(),
+                        ));
                     }
                 }
-                let (s, actual) = match decision {
-                    Decision::Allowed(why) => {
-                        (Status::from_bool(want_allowed), format!("autorisé ({why})"))
-                    }
-                    Decision::Denied(why) => {
-                        (Status::from_bool(!want_allowed), format!("bloqué ({why})"))
-                    }
-                    Decision::Unknown(why) => (Status::NotAssessable, why),
-                };
+                None => questions.push((
+                    ports.clone(),
+                    anywhere(&facts, a.allow),
+                    a.allow,
+                    "depuis toute source".to_owned(),
+                )),
+            }
+            for (path, sources, want_accept, summary) in questions {
+                let mut path = path;
+                if let Some(to) = &a.to {
+                    path.push_str(&format!(" vers {}", spans_label(to)));
+                }
+                if let Some(i) = &a.iif {
+                    path.push_str(&format!(" sur {i}"));
+                }
+                let judged = judge(&fw.chains, &facts, &sources, a, want_accept);
+                let (s, actual) = judged_evidence(judged, want_accept, &summary);
                 out.push(host.evidence(
                     S,
-                    &id,
+                    &path,
                     "input",
-                    if want_allowed { "autorisé" } else { "bloqué" },
+                    if want_accept { "autorisé" } else { "bloqué" },
                     actual,
                     s,
                 ));
@@ -271,11 +625,166 @@ disabled") on any CP.
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{fixture, kind_case, lab, without};
+    use constat_snapshot::Snapshot;
+    use constat_snapshot::section::Section;
+    use serde_json::{Value, json};
+
+    /// The lab snapshot with its firewall chains replaced (derived fixture: the rules are
+    /// written as the agent normalises `nft -j list ruleset`, see agent's firewall_nft.rs;
+    /// tests/tests/firewall_live.rs grades the same shapes from a real nft).
+    fn lab_with(policy: &str, rules: Value) -> Snapshot {
+        let mut s = lab();
+        let Section::Collected { data } = &mut s.sections.firewall else {
+            panic!("lab firewall collected");
+        };
+        data.chains = serde_json::from_value(json!([
+            {"backend": "nftables", "family": "inet", "table": "filter", "name": "input",
+             "hook": "input", "policy": policy, "rules": rules},
+            {"backend": "nftables", "family": "inet", "table": "filter", "name": "backup",
+             "rules": [
+                {"action": "accept", "protocol": "tcp", "dports": ["9101-9103"],
+                 "sources": ["192.168.1.0/24"], "handle": 12,
+                 "text": "tcp dport 9101-9103 ip saddr 192.168.1.0/24 accept", "raw": "{}"},
+                {"action": "reject", "handle": 13, "text": "reject", "raw": "{}"}
+             ]}
+        ]))
+        .expect("chains");
+        s
+    }
+
+    fn rule(action: &str, fields: Value, handle: u64, text: &str) -> Value {
+        let mut r = fields;
+        r["action"] = json!(action);
+        r["handle"] = json!(handle);
+        r["text"] = json!(text);
+        r["raw"] = json!("{}");
+        r
+    }
+
+    fn base() -> Vec<Value> {
+        vec![
+            rule(
+                "accept",
+                json!({"ct_states": ["established", "related"]}),
+                4,
+                "ct state established,related accept",
+            ),
+            rule(
+                "accept",
+                json!({"in_interface": "lo"}),
+                5,
+                "iif \"lo\" accept",
+            ),
+            rule(
+                "accept",
+                json!({"protocol": "tcp", "dports": ["22"], "sources": ["192.168.1.0/24"]}),
+                6,
+                "tcp dport 22 ip saddr 192.168.1.0/24 accept",
+            ),
+        ]
+    }
+
+    const LAN_ONLY: &str =
+        "firewall: {access: [{port: 9101-9103/tcp, from: 192.168.1.0/24, only: true}]}";
 
     #[test]
     fn passes_on_the_lab_filter() {
         insta::assert_snapshot!(kind_case(
-            r#"firewall: {active: true, input_policy: drop, allow: ["22/tcp", "80", "443/tcp"], deny: ["23/tcp", "445/tcp", "53/udp"]}"#,
+            r#"firewall: {active: true, input_policy: drop, allow: ["22/tcp", "80", "443/tcp"], deny: ["23/tcp", "53/udp"], access: [{port: 445/tcp, from: 192.168.10.0/24, only: true}]}"#,
+            &lab()
+        ));
+    }
+
+    #[test]
+    fn from_the_lan_only_passes_on_a_lan_rule_and_a_drop_policy() {
+        let mut rules = base();
+        rules.push(rule(
+            "accept",
+            json!({"protocol": "tcp", "dports": ["9101-9103"], "sources": ["192.168.1.0/24"]}),
+            7,
+            "tcp dport 9101-9103 ip saddr 192.168.1.0/24 accept",
+        ));
+        insta::assert_snapshot!(kind_case(LAN_ONLY, &lab_with("drop", json!(rules))));
+    }
+
+    /// The issue's false pass: some rule has saddr LAN, another opens 9101 to everyone.
+    #[test]
+    fn from_the_lan_only_fails_when_9101_is_open_to_everyone() {
+        let mut rules = base();
+        rules.push(rule(
+            "accept",
+            json!({"protocol": "tcp", "dports": ["9101-9103"]}),
+            7,
+            "tcp dport 9101-9103 accept",
+        ));
+        insta::assert_snapshot!(kind_case(LAN_ONLY, &lab_with("drop", json!(rules))));
+    }
+
+    #[test]
+    fn from_the_lan_only_fails_when_half_the_range_is_closed() {
+        let mut rules = base();
+        rules.push(rule(
+            "accept",
+            json!({"protocol": "tcp", "dports": ["9101"], "sources": ["192.168.1.0/24"]}),
+            7,
+            "tcp dport 9101 ip saddr 192.168.1.0/24 accept",
+        ));
+        insta::assert_snapshot!(kind_case(LAN_ONLY, &lab_with("drop", json!(rules))));
+    }
+
+    /// Policy accept: the LAN rule, then a jump to a chain whose end returns, then an
+    /// explicit reject of everyone else.
+    #[test]
+    fn accept_policy_with_a_jump_and_a_reject_after_passes() {
+        let mut rules = base();
+        rules.push(rule(
+            "jump:backup",
+            json!({"protocol": "tcp", "dports": ["9101-9103"]}),
+            8,
+            "tcp dport 9101-9103 jump backup",
+        ));
+        insta::assert_snapshot!(kind_case(LAN_ONLY, &lab_with("accept", json!(rules))));
+    }
+
+    /// A LAN rule that is really wider than the LAN (/16) opens it to other sources.
+    #[test]
+    fn a_wider_network_than_the_lan_fails_only() {
+        let mut rules = base();
+        rules.push(rule(
+            "accept",
+            json!({"protocol": "tcp", "dports": ["9101-9103"], "sources": ["192.168.0.0/16"]}),
+            7,
+            "tcp dport 9101-9103 ip saddr 192.168.0.0/16 accept",
+        ));
+        insta::assert_snapshot!(kind_case(LAN_ONLY, &lab_with("drop", json!(rules))));
+    }
+
+    /// Without the network section the interface a packet comes in is unknown: a rule on
+    /// `iifname` cannot be judged and says how to make it so.
+    #[test]
+    fn an_interface_rule_without_network_is_not_assessable() {
+        let mut rules = base();
+        rules.push(rule(
+            "accept",
+            json!({"protocol": "tcp", "dports": ["9101-9103"], "in_interface": "eth1"}),
+            7,
+            "iifname \"eth1\" tcp dport 9101-9103 accept",
+        ));
+        let s = without(lab_with("drop", json!(rules)), "network");
+        insta::assert_snapshot!(kind_case(LAN_ONLY, &s));
+        insta::assert_snapshot!(
+            "with_iif",
+            kind_case(
+                "firewall: {access: [{port: 9101/tcp, from: 192.168.1.0/24, iif: eth0, to: 192.0.2.2}]}",
+                &s
+            )
+        );
+    }
+
+    #[test]
+    fn bad_access_entries_are_compile_errors() {
+        insta::assert_snapshot!(kind_case(
+            "firewall: {access: [{port: 9103-9101/tcp}, {port: 22/tcp, from: lan}, {port: 22/tcp, only: true}]}",
             &lab()
         ));
     }

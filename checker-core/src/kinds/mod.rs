@@ -15,6 +15,7 @@ pub mod domain_joined;
 pub(crate) mod existence;
 pub mod file;
 pub mod firewall;
+pub(crate) mod firewall_walk;
 pub mod gpo;
 pub mod gpo_applied;
 pub mod gpo_filtering;
