@@ -117,6 +117,7 @@ fn decide(chain: &FirewallChain, port: u16, proto: Protocol) -> Decision {
 
 impl Kind for FirewallExpect {
     const NAME: &'static str = "firewall";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["firewall"]);
     const DOC: &'static str = r#"# firewall
 
 ## What it checks
