@@ -54,6 +54,16 @@ pub(crate) fn graded(pack: &Pack, fixture: &str, graded_at: &str) -> Report {
 /// start state when it exists. Roles without a fixture are absent (their checks are not
 /// assessable), as in a lab without that VM.
 pub(crate) fn graded_roles(pack: &Pack, dirs: &[&str], state: &str, graded_at: &str) -> Report {
+    let input = graded_input(pack, dirs, state);
+    let options = GradeOptions {
+        graded_at: graded_at.to_owned(),
+        profile: None,
+    };
+    grade(pack, &input, &options)
+}
+
+/// The candidate input [`graded_roles`] grades.
+fn graded_input(pack: &Pack, dirs: &[&str], state: &str) -> CandidateInput {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut hosts = BTreeMap::new();
     for role in pack.hosts.keys() {
@@ -77,18 +87,13 @@ pub(crate) fn graded_roles(pack: &Pack, dirs: &[&str], state: &str, graded_at: &
         );
     }
     assert!(!hosts.is_empty(), "no fixture under {dirs:?} for {state}");
-    let input = CandidateInput {
+    CandidateInput {
         id: "fixture".to_owned(),
         name: Some(format!("{}/{state}", pack.id)),
         variables: BTreeMap::new(),
         expected_identity: Default::default(),
         hosts,
-    };
-    let options = GradeOptions {
-        graded_at: graded_at.to_owned(),
-        profile: None,
-    };
-    grade(pack, &input, &options)
+    }
 }
 
 /// The French examiner terminal report, without colours.
@@ -408,6 +413,90 @@ fn exam_packs_request_the_addendum_documents() {
                 linux.iter().any(|p| p == path),
                 "{id}: {path} not requested: {linux:?}"
             );
+        }
+    }
+}
+
+/// The snapshot an agent would send for a section selection: every section outside it is
+/// `not_collected` ("not requested"), as `agent/src/collect.rs` records it. `None` = all.
+fn as_if_requested(snapshot: &mut Snapshot, sections: Option<&[String]>) {
+    let Some(wanted) = sections else { return };
+    let mut value = serde_json::to_value(&snapshot.sections).expect("sections serialize");
+    let map = value.as_object_mut().expect("an object");
+    for (name, section) in map.iter_mut() {
+        if !wanted.iter().any(|w| w == name) {
+            *section = serde_json::to_value(Section::<()>::not_collected(
+                "not requested (the checks read no data from this section)",
+            ))
+            .expect("a status");
+        }
+    }
+    snapshot.sections = serde_json::from_value(value).expect("sections deserialize");
+}
+
+/// Collecting only the sections the pack reads (`constat check`; a session's end phase with
+/// the diff's sections too) grades exactly as a full collection: every shipped pack, on its
+/// pass and fail fixtures, gives the same report. This is what keeps each kind's declared
+/// `SECTIONS` honest.
+#[test]
+fn grading_on_the_requested_sections_equals_grading_on_everything() {
+    use constat_checker_core::pack::sections_for;
+    let same = |pack: &Pack, full: Report, reduced: Report, what: &str| {
+        assert_eq!(
+            serde_json::to_value(&full).unwrap(),
+            serde_json::to_value(&reduced).unwrap(),
+            "{}: {what}: grading differs when only the requested sections are collected",
+            pack.id
+        );
+    };
+    for (id, _) in LABS {
+        let p = pack(id);
+        let sections = sections_for(&p, "linux", false);
+        for state in ["pass", "fail"] {
+            let fixture = format!("{id}/{state}.json");
+            let mut end = snapshot(&fixture);
+            as_if_requested(&mut end, sections.as_deref());
+            let input = CandidateInput {
+                id: "fixture".to_owned(),
+                name: Some(fixture.clone()),
+                variables: BTreeMap::new(),
+                expected_identity: Default::default(),
+                hosts: BTreeMap::from([(
+                    "linux".to_owned(),
+                    HostObservation {
+                        end: Observed::Snapshot(Box::new(end)),
+                        start: None,
+                    },
+                )]),
+            };
+            let options = GradeOptions {
+                graded_at: GRADED_AT.to_owned(),
+                profile: None,
+            };
+            same(
+                &p,
+                graded(&p, &fixture, GRADED_AT),
+                grade(&p, &input, &options),
+                &fixture,
+            );
+        }
+    }
+    for (id, dirs, _) in EXAMS {
+        let p = pack(id);
+        for state in ["pass", "fail"] {
+            let full = graded_roles(&p, dirs, state, GRADED_AT);
+            let mut reduced_input = graded_input(&p, dirs, state);
+            for (role, host) in reduced_input.hosts.iter_mut() {
+                let sections = sections_for(&p, role, host.start.is_some());
+                if let Observed::Snapshot(end) = &mut host.end {
+                    as_if_requested(end, sections.as_deref());
+                }
+            }
+            let options = GradeOptions {
+                graded_at: GRADED_AT.to_owned(),
+                profile: None,
+            };
+            same(&p, full, grade(&p, &reduced_input, &options), state);
         }
     }
 }

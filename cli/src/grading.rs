@@ -7,7 +7,7 @@ use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
 use constat_agent::{CollectOptions, LocalHost};
 use constat_checker_core::pack::{
-    Pack, file_requests, load, render_diagnostics, script_run_requests,
+    Pack, file_requests, load, render_diagnostics, script_run_requests, sections_for,
 };
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
@@ -58,9 +58,11 @@ pub fn embedded_ids() -> String {
         .join(", ")
 }
 
-/// Collects this machine with the file requests the pack needs for `role`.
+/// Collects this machine with the file requests the pack needs for `role`, and only the
+/// sections its checks read (no start snapshot is diffed here).
 pub fn collect_local_for(pack: &Pack, role: &str) -> Snapshot {
-    let request = file_requests(pack).remove(role).unwrap_or_default();
+    let mut request = file_requests(pack).remove(role).unwrap_or_default();
+    request.sections = sections_for(pack, role, false);
     constat_agent::collect(
         Arc::new(LocalHost::live()),
         &CollectOptions {

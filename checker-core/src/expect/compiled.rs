@@ -116,6 +116,35 @@ impl CompiledExpect {
         }
     }
 
+    /// Sections any member reads, with the role it reads them on; `None` for the section
+    /// means every section (a kind that has not declared what it reads).
+    pub(crate) fn sections(&self, default_role: &str, out: &mut Vec<(String, Option<String>)>) {
+        match self {
+            CompiledExpect::Kind(k) => match crate::kinds::registry::kind_sections(k) {
+                Some(names) => out.extend(
+                    names
+                        .iter()
+                        .map(|n| (default_role.to_owned(), Some((*n).to_owned()))),
+                ),
+                None => out.push((default_role.to_owned(), None)),
+            },
+            CompiledExpect::Fact(f) => {
+                if let Some(section) = f.section() {
+                    out.push((default_role.to_owned(), Some(section.to_owned())));
+                }
+            }
+            CompiledExpect::All(v)
+            | CompiledExpect::Any(v)
+            | CompiledExpect::None(v)
+            | CompiledExpect::AtLeast(_, v) => {
+                for e in v {
+                    e.sections(default_role, out);
+                }
+            }
+            CompiledExpect::On(role, e) => e.sections(role, out),
+        }
+    }
+
     /// Script runs any member asks for (`script: {run: ...}`), with the role they run on.
     pub(crate) fn runs(
         &self,

@@ -392,6 +392,17 @@ fn show(nodes: &[&Value]) -> String {
     }
 }
 
+impl CompiledFact {
+    /// The snapshot section the path reads (its first segment); `None` for `host.` and
+    /// `collection.` paths, which every snapshot carries.
+    pub(crate) fn section(&self) -> Option<&str> {
+        match self.root.as_str() {
+            "host" | "collection" => None,
+            section => Some(section),
+        }
+    }
+}
+
 /// Evaluates a fact on one host.
 pub(crate) fn evaluate_fact(
     f: &CompiledFact,

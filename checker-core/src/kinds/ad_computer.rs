@@ -43,6 +43,7 @@ pub struct AdComputerMatcher {
 
 impl Kind for AdComputerExpect {
     const NAME: &'static str = "ad_computer";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory"]);
     const DOC: &'static str = r#"# ad_computer
 
 ## What it checks

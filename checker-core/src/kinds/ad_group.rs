@@ -60,6 +60,7 @@ pub struct AdGroupMatcher {
 
 impl Kind for AdGroupExpect {
     const NAME: &'static str = "ad_group";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory"]);
     const DOC: &'static str = r#"# ad_group
 
 ## What it checks

@@ -56,6 +56,7 @@ pub struct AdOuMatcher {
 
 impl Kind for AdOuExpect {
     const NAME: &'static str = "ad_ou";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory"]);
     const DOC: &'static str = r#"# ad_ou
 
 ## What it checks

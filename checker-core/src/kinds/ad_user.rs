@@ -91,6 +91,7 @@ pub struct AdUserMatcher {
 
 impl Kind for AdUserExpect {
     const NAME: &'static str = "ad_user";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory"]);
     const DOC: &'static str = r#"# ad_user
 
 ## What it checks

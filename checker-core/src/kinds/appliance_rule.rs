@@ -129,6 +129,7 @@ fn rule_label(r: &ApplianceRule) -> String {
 
 impl Kind for ApplianceRuleExpect {
     const NAME: &'static str = "appliance_rule";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["appliance"]);
     const DOC: &'static str = r#"# appliance_rule
 
 ## What it checks

@@ -70,6 +70,7 @@ impl BackupJobMatcher {
 
 impl Kind for BackupJobExpect {
     const NAME: &'static str = "backup_job";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["backups"]);
     const DOC: &'static str = r#"# backup_job
 
 ## What it checks

@@ -40,6 +40,7 @@ pub(crate) fn normalize_mac(mac: &str) -> String {
 
 impl Kind for DhcpReservationExpect {
     const NAME: &'static str = "dhcp_reservation";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["dhcp_server"]);
     const DOC: &'static str = r#"# dhcp_reservation
 
 ## What it checks

@@ -64,6 +64,7 @@ fn option<'a>(scope: &'a DhcpScope, server: &'a [DhcpOption], id: u32) -> Option
 
 impl Kind for DhcpScopeExpect {
     const NAME: &'static str = "dhcp_scope";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["dhcp_server"]);
     const DOC: &'static str = r#"# dhcp_scope
 
 ## What it checks

@@ -77,6 +77,7 @@ fn relative(name: &str, zone: &str) -> String {
 
 impl Kind for DnsRecordExpect {
     const NAME: &'static str = "dns_record";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory", "dns_server"]);
     const DOC: &'static str = r#"# dns_record
 
 ## What it checks

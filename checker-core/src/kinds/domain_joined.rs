@@ -39,6 +39,7 @@ fn names_domain(actual: &str, expected: &str) -> bool {
 
 impl Kind for DomainJoinedExpect {
     const NAME: &'static str = "domain_joined";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["domain_membership"]);
     const DOC: &'static str = r#"# domain_joined
 
 ## What it checks

@@ -63,6 +63,7 @@ pub struct FileMatcher {
 
 impl Kind for FileExpect {
     const NAME: &'static str = "file";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["files"]);
     const DOC: &'static str = r#"# file
 
 ## What it checks

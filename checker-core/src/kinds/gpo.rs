@@ -144,6 +144,7 @@ pub struct GpoMatcher {
 
 impl Kind for GpoExpect {
     const NAME: &'static str = "gpo";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory", "gpos"]);
     const DOC: &'static str = r#"# gpo
 
 ## What it checks

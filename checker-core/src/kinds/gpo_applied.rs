@@ -51,6 +51,7 @@ fn same_user(actual: &str, expected: &str) -> bool {
 
 impl Kind for GpoAppliedExpect {
     const NAME: &'static str = "gpo_applied";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["rsop"]);
     const DOC: &'static str = r#"# gpo_applied
 
 ## What it checks

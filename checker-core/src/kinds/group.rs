@@ -40,6 +40,7 @@ pub struct GroupMatcher {
 
 impl Kind for GroupExpect {
     const NAME: &'static str = "group";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["groups"]);
     const DOC: &'static str = r#"# group
 
 ## What it checks

@@ -11,6 +11,10 @@ pub(crate) trait Kind {
     /// Documentation with the sections `## What it checks`, `## Why it matters`,
     /// `## Passing example`, `## Failing example`, `## Critères`.
     const DOC: &'static str;
+    /// Snapshot sections the matcher reads (JSON keys of `Sections`), so that a collection
+    /// for this pack can skip the others. `None` (the default, for a kind that has not
+    /// declared) means every section.
+    const SECTIONS: Option<&'static [&'static str]> = None;
     /// The matcher, after variables are substituted and regexes compiled.
     type Compiled: std::fmt::Debug + Clone + Send + Sync;
 

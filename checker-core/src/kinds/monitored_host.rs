@@ -38,6 +38,7 @@ pub struct MonitoredHostMatcher {
 
 impl Kind for MonitoredHostExpect {
     const NAME: &'static str = "monitored_host";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["supervision"]);
     const DOC: &'static str = r#"# monitored_host
 
 ## What it checks

@@ -42,6 +42,7 @@ pub struct MonitoringAlertMatcher {
 
 impl Kind for MonitoringAlertExpect {
     const NAME: &'static str = "monitoring_alert";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["supervision"]);
     const DOC: &'static str = r#"# monitoring_alert
 
 ## What it checks

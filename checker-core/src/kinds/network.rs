@@ -56,6 +56,7 @@ pub struct NetworkMatcher {
 
 impl Kind for NetworkExpect {
     const NAME: &'static str = "network";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["network"]);
     const DOC: &'static str = r#"# network
 
 ## What it checks

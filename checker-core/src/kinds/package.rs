@@ -37,6 +37,7 @@ pub struct PackageMatcher {
 
 impl Kind for PackageExpect {
     const NAME: &'static str = "package";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["packages"]);
     const DOC: &'static str = r#"# package
 
 ## What it checks

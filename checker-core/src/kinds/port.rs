@@ -65,6 +65,7 @@ pub struct PortMatcher {
 
 impl Kind for PortExpect {
     const NAME: &'static str = "port";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["listening"]);
     const DOC: &'static str = r#"# port
 
 ## What it checks

@@ -59,6 +59,13 @@ macro_rules! registry {
             }
         }
 
+        /// Sections the kind reads; `None` = every section (a kind that has not declared).
+        pub(crate) fn kind_sections(kind: &CompiledKind) -> Option<&'static [&'static str]> {
+            match kind {
+                $( CompiledKind::$variant(_) => <crate::kinds::$module::$raw as Kind>::SECTIONS, )*
+            }
+        }
+
         /// Every check kind: `(YAML key, documentation)`, in registry order.
         pub fn kind_docs() -> Vec<(&'static str, &'static str)> {
             vec![$( (<crate::kinds::$module::$raw as Kind>::NAME, <crate::kinds::$module::$raw as Kind>::DOC), )*]

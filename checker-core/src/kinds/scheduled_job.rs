@@ -46,6 +46,7 @@ fn fields(s: &str) -> String {
 
 impl Kind for ScheduledJobExpect {
     const NAME: &'static str = "scheduled_job";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["scheduled_jobs"]);
     const DOC: &'static str = r#"# scheduled_job
 
 ## What it checks

@@ -103,6 +103,7 @@ fn same_account(actual: &str, expected: &str) -> bool {
 
 impl Kind for ScheduledTaskExpect {
     const NAME: &'static str = "scheduled_task";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["scheduled_jobs"]);
     const DOC: &'static str = r#"# scheduled_task
 
 ## What it checks

@@ -140,6 +140,8 @@ impl ScriptMatcher {
 
 impl Kind for ScriptExpect {
     const NAME: &'static str = "script";
+    const SECTIONS: Option<&'static [&'static str]> =
+        Some(&["files", "scheduled_jobs", "script_runs"]);
     const DOC: &'static str = r#"# script
 
 ## What it checks

@@ -115,6 +115,7 @@ fn start_type(
 
 impl Kind for ServiceExpect {
     const NAME: &'static str = "service";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["services"]);
     const DOC: &'static str = r#"# service
 
 ## What it checks

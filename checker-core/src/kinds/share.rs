@@ -61,6 +61,7 @@ pub struct ShareMatcher {
 
 impl Kind for ShareExpect {
     const NAME: &'static str = "share";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["shares"]);
     const DOC: &'static str = r#"# share
 
 ## What it checks

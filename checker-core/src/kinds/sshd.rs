@@ -48,6 +48,7 @@ const DEFAULTS: &[(&str, &str)] = &[
 
 impl Kind for SshdExpect {
     const NAME: &'static str = "sshd";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["services", "sshd"]);
     const DOC: &'static str = r#"# sshd
 
 ## What it checks

@@ -40,6 +40,7 @@ pub struct SudoMatcher {
 
 impl Kind for SudoExpect {
     const NAME: &'static str = "sudo";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["sudo", "users"]);
     const DOC: &'static str = r#"# sudo
 
 ## What it checks

@@ -69,6 +69,7 @@ pub struct UserMatcher {
 
 impl Kind for UserExpect {
     const NAME: &'static str = "user";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["users"]);
     const DOC: &'static str = r#"# user
 
 ## What it checks

@@ -44,6 +44,7 @@ pub struct VlanMatcher {
 
 impl Kind for VlanExpect {
     const NAME: &'static str = "vlan";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["appliance"]);
     const DOC: &'static str = r#"# vlan
 
 ## What it checks

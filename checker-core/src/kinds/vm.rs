@@ -49,6 +49,7 @@ pub struct VmMatcher {
 
 impl Kind for VmExpect {
     const NAME: &'static str = "vm";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["hypervisor"]);
     const DOC: &'static str = r#"# vm
 
 ## What it checks

@@ -102,6 +102,7 @@ fn tunnel_label(t: &VpnTunnel) -> String {
 
 impl Kind for VpnTunnelExpect {
     const NAME: &'static str = "vpn_tunnel";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["appliance"]);
     const DOC: &'static str = r#"# vpn_tunnel
 
 ## What it checks

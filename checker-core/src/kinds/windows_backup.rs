@@ -42,6 +42,7 @@ fn volume(s: &str) -> &str {
 
 impl Kind for WindowsBackupExpect {
     const NAME: &'static str = "windows_backup";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["windows_backup"]);
     const DOC: &'static str = r#"# windows_backup
 
 ## What it checks

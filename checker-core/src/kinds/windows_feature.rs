@@ -33,6 +33,7 @@ pub struct WindowsFeatureMatcher {
 
 impl Kind for WindowsFeatureExpect {
     const NAME: &'static str = "windows_feature";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["windows_features"]);
     const DOC: &'static str = r#"# windows_feature
 
 ## What it checks

@@ -91,6 +91,7 @@ fn action_property(
 
 impl Kind for WindowsFirewallExpect {
     const NAME: &'static str = "windows_firewall";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["firewall"]);
     const DOC: &'static str = r#"# windows_firewall
 
 ## What it checks

@@ -178,6 +178,7 @@ fn compare(
 
 impl Kind for WindowsFirewallRuleExpect {
     const NAME: &'static str = "windows_firewall_rule";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["firewall"]);
     const DOC: &'static str = r#"# windows_firewall_rule
 
 ## What it checks

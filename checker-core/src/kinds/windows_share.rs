@@ -254,6 +254,7 @@ fn right_from(acl: &[AccessEntry], ids: &[String]) -> (Right, String) {
 
 impl Kind for WindowsShareExpect {
     const NAME: &'static str = "windows_share";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory", "groups", "shares"]);
     const DOC: &'static str = r#"# windows_share
 
 ## What it checks

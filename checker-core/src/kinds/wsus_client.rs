@@ -37,6 +37,7 @@ pub struct WsusClientMatcher {
 
 impl Kind for WsusClientExpect {
     const NAME: &'static str = "wsus_client";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["wsus_client"]);
     const DOC: &'static str = r#"# wsus_client
 
 ## What it checks

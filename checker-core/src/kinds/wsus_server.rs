@@ -38,6 +38,7 @@ pub struct WsusServerMatcher {
 
 impl Kind for WsusServerExpect {
     const NAME: &'static str = "wsus_server";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["wsus_server"]);
     const DOC: &'static str = r#"# wsus_server
 
 ## What it checks

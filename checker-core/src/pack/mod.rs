@@ -18,7 +18,9 @@ pub use diagnostics::{Diagnostic, render_diagnostics};
 pub use load::load;
 pub(crate) use model::CompiledCheck;
 pub use model::{CheckMeta, Pack, Variable};
-pub use requests::{file_requests, script_run_requests};
+pub use requests::{
+    DIFF_SECTIONS, file_requests, script_run_requests, section_requests, sections_for,
+};
 pub use schema::pack_schema;
 pub use span::Sp;
 pub(crate) use validate::recompile;

@@ -1,4 +1,5 @@
-//! File requests: which paths each host role must report for a pack (agent `--request`).
+//! Collection requests: which paths each host role must report for a pack, and which
+//! snapshot sections its checks read (agent `--request`).
 
 use crate::pack::model::Pack;
 use constat_snapshot::{FileRequest, ScriptRunRequest};
@@ -33,6 +34,64 @@ pub fn file_requests(pack: &Pack) -> BTreeMap<String, FileRequest> {
         .collect()
 }
 
+/// Sections the report's start/end diff compares (`eval/diff.rs`): a session's end phase
+/// collects them beside the pack's, so the jury's list of changes is as complete as with a
+/// full collection.
+pub const DIFF_SECTIONS: &[&str] = &[
+    "users",
+    "groups",
+    "services",
+    "scheduled_jobs",
+    "files",
+    "packages",
+    "firewall",
+    "directory",
+];
+
+/// Snapshot sections each role's checks read (kinds' declared sections, `fact` path roots,
+/// through `on:` to the role they name), sorted. `None` for a role: one of its checks uses a
+/// kind that has not declared its sections, so it needs every section. A role that no check
+/// reads gets no entry: callers collect it in full. A `changed` check reads the same
+/// sections in the start snapshot, which is always collected in full.
+pub fn section_requests(pack: &Pack) -> BTreeMap<String, Option<Vec<String>>> {
+    let mut by_role: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+    for check in &pack.checks {
+        for role in &check.meta.hosts {
+            let mut found = Vec::new();
+            for (_, e) in &check.items {
+                e.sections(role, &mut found);
+            }
+            for (r, section) in found {
+                let entry = by_role.entry(r).or_insert_with(|| Some(BTreeSet::new()));
+                match (entry.as_mut(), section) {
+                    (Some(set), Some(section)) => {
+                        set.insert(section);
+                    }
+                    (Some(_), None) => *entry = None,
+                    (None, _) => {}
+                }
+            }
+        }
+    }
+    by_role
+        .into_iter()
+        .map(|(role, set)| (role, set.map(|s| s.into_iter().collect())))
+        .collect()
+}
+
+/// The sections to ask `role` for when grading `pack`: the pack's, plus [`DIFF_SECTIONS`]
+/// when a start snapshot will be diffed against this one (a session's end phase). `None`
+/// = every section (a role no check reads, or a kind that has not declared).
+pub fn sections_for(pack: &Pack, role: &str, with_diff: bool) -> Option<Vec<String>> {
+    let mut sections = section_requests(pack).remove(role)??;
+    if with_diff {
+        sections.extend(DIFF_SECTIONS.iter().map(|s| (*s).to_owned()));
+        sections.sort();
+        sections.dedup();
+    }
+    Some(sections)
+}
+
 /// Script runs each role must perform for a pack that allows active tests (`pack.active_tests`),
 /// sorted and deduplicated; empty for any other pack. The core only declares them: the CLI
 /// runs them when the examiner passes `--active-tests` and stores the results in the
@@ -57,4 +116,52 @@ pub fn script_run_requests(pack: &Pack) -> BTreeMap<String, Vec<ScriptRunRequest
         .into_iter()
         .map(|(role, runs)| (role, runs.into_iter().collect()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{section_requests, sections_for};
+    use crate::pack::load;
+
+    #[test]
+    fn sections_per_role_of_the_lab_pack() {
+        insta::assert_debug_snapshot!(section_requests(&crate::test_support::lab_pack()));
+    }
+
+    #[test]
+    fn fact_roots_and_on_name_their_sections_and_roles() {
+        let pack = load(
+            "x.yaml",
+            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\n\
+             hosts: {linux: {os: linux}, dc: {os: windows}}\n\
+             checks:\n\
+             \x20 - id: a\n\
+             \x20   title: t\n\
+             \x20   criteres: [tssr-2023/CP3/C1]\n\
+             \x20   hosts: [linux]\n\
+             \x20   expect:\n\
+             \x20     all:\n\
+             \x20       - {fact: {path: \"storage.mounts[*].target\", exists: true}}\n\
+             \x20       - {fact: {path: \"host.hostname\", equals: srv}}\n\
+             \x20       - {user: {name: alice}}\n\
+             \x20       - {on: {host: dc, expect: {ad_user: {name: alice}}}}\n",
+        )
+        .expect("valid pack");
+        let sections = section_requests(&pack);
+        assert_eq!(
+            sections.get("linux"),
+            Some(&Some(vec!["storage".to_owned(), "users".to_owned()])),
+            "host.* is not a section; the fact's root and the kind's sections are"
+        );
+        assert_eq!(
+            sections.get("dc"),
+            Some(&Some(vec!["directory".to_owned()]))
+        );
+        let end = sections_for(&pack, "linux", true).expect("declared");
+        for s in super::DIFF_SECTIONS {
+            assert!(end.iter().any(|e| e == s), "end phase lacks {s}");
+        }
+        assert!(end.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicate");
+        assert_eq!(sections_for(&pack, "nobody-reads-me", false), None);
+    }
 }

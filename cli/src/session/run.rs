@@ -15,10 +15,9 @@ use crate::grading::load_pack;
 use crate::i18n::{t, tf};
 use crate::inventory::{HostTarget, load_inventory, resolve_hosts};
 use crate::transport::{CollectContext, HostError, KnownHosts, collect_host};
-use constat_checker_core::pack::file_requests;
+use constat_checker_core::pack::{file_requests, sections_for};
 use constat_snapshot::FileRequest;
 use constat_snapshot::time::rfc3339_utc;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -151,9 +150,16 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     };
     // The files the pack's checks read, per role (only paths leave this machine, never
     // the pack), added to the inventory's own `settings.request`.
-    let pack_requests = match &inventory.session.pack {
-        Some(spec) => file_requests(&load_pack(&pack_location(dir, spec))?),
-        None => BTreeMap::new(),
+    // At the end phase, also only the sections the pack reads plus those the start/end
+    // diff compares (the start phase stays full: it is the reference of every diff).
+    let pack = match &inventory.session.pack {
+        Some(spec) => Some(load_pack(&pack_location(dir, spec))?),
+        None => None,
+    };
+    let pack_requests = pack.as_ref().map(file_requests).unwrap_or_default();
+    let end_sections = |role: &str| match (&pack, options.phase) {
+        (Some(pack), Phase::End) => sections_for(pack, role, true),
+        _ => None,
     };
     let concurrency = options.concurrency.unwrap_or(settings.concurrency).max(1);
     let progress = Arc::new(Progress::new(options.progress));
@@ -190,6 +196,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             }
             ctx.request.head_bytes = ctx.request.head_bytes.max(request.head_bytes);
         }
+        ctx.request.sections = end_sections(&target.role);
         let progress = progress.clone();
         let manifest = manifest.clone();
         let dir = dir.clone();
