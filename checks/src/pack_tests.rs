@@ -275,6 +275,7 @@ const EXAMS: &[Exam] = &[
             "cp5-security",
             "cp5-enforced",
             "cp5-block-inheritance",
+            "cp5-software",
             "cp5-linux-site",
         ],
     ),

@@ -449,10 +449,91 @@ pub struct GpoContainer {
     /// (`not_collected` when the DC did not return it to this account, `error` when malformed).
     #[serde(default = "security_not_read")]
     pub security: Section<GpoSecurity>,
+    /// Software installation: the `packageRegistration` objects of the GPO's class stores
+    /// (`CN=Packages,CN=Class Store,CN=Machine|User,<GPO>`), computer part first, then by
+    /// name (`not_collected` when an older collector wrote the snapshot).
+    #[serde(default = "software_not_read")]
+    pub software: Section<Vec<SoftwarePackage>>,
 }
 
 fn security_not_read() -> Section<GpoSecurity> {
     Section::not_collected("the collector that wrote this snapshot does not read GPO security")
+}
+
+fn software_not_read() -> Section<Vec<SoftwarePackage>> {
+    Section::not_collected(
+        "the collector that wrote this snapshot does not read GPO software installation",
+    )
+}
+
+/// How a software installation package is deployed ([MS-GPSI] 2.2.2.4.3 `packageFlags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SoftwareDeployment {
+    /// `ACTFLG_Assigned` (0x400): installed at computer startup or offered at user logon.
+    Assigned,
+    /// `ACTFLG_Published` (0x8): offered to users in "Programs and Features", never pushed.
+    Published,
+    /// Neither flag: the package was removed from deployment (or the object is not one a
+    /// client acts on).
+    #[default]
+    None,
+    /// Both flags, which [MS-GPSI] forbids: the object is malformed.
+    Both,
+}
+
+/// One software installation package of a GPO (a `packageRegistration` object).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SoftwarePackage {
+    /// Computer (`CN=Machine`) or user (`CN=User`) part of the GPO.
+    pub scope: crate::gpo::PolicyScope,
+    /// The object's RDN (the deployment GUID in braces, upper case).
+    pub id: String,
+    /// `packageName`, as GPMC shows it (`Google Chrome`).
+    pub name: String,
+    /// The Windows Installer package: the `0:` entry of `msiFileList`
+    /// (`\\srv-file01\Deploiement\7z.msi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msi_path: Option<String>,
+    /// Transforms (`.mst`), the other `msiFileList` entries in their order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transforms: Vec<String>,
+    /// `productCode` as a GUID in braces, upper case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+    /// `packageType`: `msi` (5, DrwFilePath) or `zap` (6, SetupNamePath); the number when
+    /// another value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_type: Option<String>,
+    /// Assigned or published, from `packageFlags`.
+    pub deployment: SoftwareDeployment,
+    /// Raw `packageFlags`.
+    pub flags: u32,
+    /// Every flag set, by its [MS-GPSI] name (`Assigned`, `UninstallOnPolicyRemoval`…);
+    /// unknown bits as `0x…`.
+    #[serde(default)]
+    pub flag_names: Vec<String>,
+    /// `ACTFLG_InstallUserAssign`: an assigned user package is installed at logon instead
+    /// of only advertised.
+    pub install_at_logon: bool,
+    /// `ACTFLG_UninstallOnPolicyRemoval`: removed when the GPO no longer applies.
+    pub uninstall_when_out_of_scope: bool,
+    /// `ACTFLG_OnDemandInstall`: installed on file-extension activation.
+    pub on_demand: bool,
+    /// `versionNumberHi.versionNumberLo`, when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `msiScriptPath`: the advertise script (`.aas`) in SYSVOL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script_path: Option<String>,
+    /// `canUpgradeScript`: the packages this one upgrades, as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upgrades: Vec<String>,
+    /// What is malformed in the object (both Assigned and Published, a bad `msiFileList`
+    /// entry, a `productCode` that is not 16 bytes…); the rest is still reported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
 }
 
 /// Who a GPO applies to and who may edit it, decoded from its container's DACL.

@@ -38,6 +38,11 @@ pub struct GpoSettings {
     /// Administrative template policies by name, as a GPO report lists them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_templates: Vec<AdminTemplatePolicy>,
+    /// Software installation advertise scripts (`Machine|User/Applications/*.aas`). Their
+    /// format is Windows Installer's undocumented binary script format ([MS-GPSI] only
+    /// names them), so they are described, not parsed: path, size and SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advertise_scripts: Vec<AdvertiseScript>,
     /// Files found in the GPO folder, relative paths with `/`, sorted.
     #[serde(default)]
     pub files: Vec<String>,
@@ -240,4 +245,18 @@ pub struct AdminTemplatePolicy {
     /// Options shown under the policy, name → value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
+}
+
+/// A software installation advertise script (`.aas`) found in a GPO folder.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvertiseScript {
+    /// Machine or user part.
+    pub scope: PolicyScope,
+    /// Path relative to the GPO folder (`Machine/Applications/{…}.aas`).
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
 }

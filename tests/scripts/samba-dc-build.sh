@@ -222,6 +222,78 @@ replace: gPCWQLFilter
 gPCWQLFilter: [tssr.lan;$WMI;0]
 LDIF
 
+# --- Software installation (class store packages, [MS-GPSI] 2.2.2.4) --------------------
+# As the Software Installation snap-in writes them: CN=Class Store (classStore, appSchemaVersion
+# 1740 = 0x6CC) and CN=Packages under the GPO's CN=Machine or CN=User, one packageRegistration
+# per package. 7-Zip assigned to computers in GPO_Informatique_Restrictions (packageFlags 0xC30 =
+# Assigned + OrphanOnPolicyRemoval + UserInstall + 0x10), Google Chrome published to users in
+# GPO_Lecteurs (0x1078 = Published + UninstallOnPolicyRemoval + OnDemandInstall + UserInstall +
+# 0x10). Product codes and deployment ids are fixed (kept by the test's GUID normaliser); the .aas
+# files are placeholders (their format is Windows Installer's, not reproducible here).
+P7='{5E7C0A11-0000-4000-8000-0000000007A1}'; PC='{5E7C0A11-0000-4000-8000-00000000C4E0}'
+b64guid() { /usr/bin/python3 -c 'import base64,sys,uuid; print(base64.b64encode(uuid.UUID(sys.argv[1]).bytes_le).decode())' "$1"; }
+PROD7=$(b64guid '{23170F69-40C1-2702-2301-000001000000}'); PRODC=$(b64guid '{5E7C0A11-0000-4000-8000-0000C4120E00}')
+classstore() { # $1 = GPO GUID, $2 = Machine|User
+  cat <<LDIF
+dn: CN=Class Store,CN=$2,CN=$1,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: add
+objectClass: classStore
+appSchemaVersion: 1740
+
+dn: CN=Packages,CN=Class Store,CN=$2,CN=$1,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: add
+objectClass: classStore
+
+LDIF
+}
+{ classstore "$G2" Machine; classstore "$G3" User; cat <<LDIF
+dn: CN=$P7,CN=Packages,CN=Class Store,CN=Machine,CN=$G2,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: add
+objectClass: packageRegistration
+packageName: 7-Zip 23.01 (x64 edition)
+packageFlags: 3120
+packageType: 5
+productCode:: $PROD7
+msiFileList: 0:\\\\srv-file01\\Deploiement\\7z2301-x64.msi
+msiScriptPath: \\\\tssr.lan\\SysVol\\tssr.lan\\Policies\\$G2\\Machine\\Applications\\$P7.aas
+msiScriptName: A
+versionNumberHi: 23
+versionNumberLo: 1
+localeID: 0
+machineArchitecture: 9
+installUiLevel: 5
+
+dn: CN=$PC,CN=Packages,CN=Class Store,CN=User,CN=$G3,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: add
+objectClass: packageRegistration
+packageName: Google Chrome
+packageFlags: 4216
+packageType: 5
+productCode:: $PRODC
+msiFileList: 0:\\\\srv-file01\\Deploiement\\googlechromestandaloneenterprise64.msi
+msiScriptPath: \\\\tssr.lan\\SysVol\\tssr.lan\\Policies\\$G3\\User\\Applications\\$PC.aas
+msiScriptName: P
+versionNumberHi: 120
+versionNumberLo: 0
+localeID: 0
+machineArchitecture: 9
+installUiLevel: 5
+
+dn: CN=$G2,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: modify
+replace: gPCMachineExtensionNames
+gPCMachineExtensionNames: [{827D319E-6EAC-11D2-A4EA-00C04F79F83A}{803E14A0-B4FB-11D0-A0D0-00A0C90F574B}][{C6DC5466-785A-11D2-84D0-00C04FB169F7}{942A8E4F-A261-11D1-A760-00C04FB9603F}]
+
+dn: CN=$G3,CN=Policies,CN=System,DC=tssr,DC=lan
+changetype: modify
+replace: gPCUserExtensionNames
+gPCUserExtensionNames: [{00000000-0000-0000-0000-000000000000}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}][{5794DAFD-BE60-433F-88A2-1A31939AC01F}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}][{C6DC5466-785A-11D2-84D0-00C04FB169F7}{BACF5C8A-A3C7-11D1-A760-00C04FB9603F}]
+LDIF
+} | in_ns ldapmodify "${LDAP[@]}" -ZZ -o tls_reqcert=never >/dev/null
+printf 'constat placeholder advertise script\r\n' > "$W/placeholder.aas"
+smb "cd \"tssr.lan\\Policies\\$G2\"; mkdir Machine\\Applications; put \"$W/placeholder.aas\" \"Machine\\Applications\\$P7.aas\""
+smb "cd \"tssr.lan\\Policies\\$G3\"; mkdir User\\Applications; put \"$W/placeholder.aas\" \"User\\Applications\\$PC.aas\""
+
 # --- DNS records ----------------------------------------------------------------------
 dns() { in_ns samba-tool dns "$@" -U "Administrator%$PASS" >/dev/null; }
 dns add $IP tssr.lan srv-wsus A 10.204.0.20

@@ -54,6 +54,12 @@ fn normalise(value: &mut Value) {
                 || upper.starts_with("{803E14A0")
                 || upper.starts_with("{2EA1A81B")
                 || upper.starts_with("{00000000")
+                // Software installation: the snap-in's tool GUIDs, 7-Zip's product code and
+                // the fixed ids the build script gives packages.
+                || upper.starts_with("{942A8E4F")
+                || upper.starts_with("{BACF5C8A")
+                || upper.starts_with("{23170F69")
+                || upper.starts_with("{5E7C0A11")
             {
                 return c[0].to_owned();
             }

@@ -7,6 +7,7 @@ use crate::kinds::gpo_filtering::{
     AppliesToExpect, AppliesToMatcher, WmiFilterExpect, WmiFilterMatcher, check_applies_to,
     check_wmi_filter, linked_elsewhere,
 };
+use crate::kinds::gpo_software::{SoftwareExpect, SoftwareMatcher, check_software};
 use crate::kinds::kind::{Kind, property};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -49,6 +50,9 @@ pub struct GpoExpect {
     /// The WMI filter linked to it.
     #[serde(default)]
     pub wmi_filter: Option<WmiFilterExpect>,
+    /// Software installation packages it must deploy.
+    #[serde(default)]
+    pub software: Vec<SoftwareExpect>,
 }
 
 /// One expected link.
@@ -140,6 +144,7 @@ pub struct GpoMatcher {
     drives: Vec<(String, Option<String>, bool)>,
     applies_to: Option<AppliesToMatcher>,
     wmi_filter: Option<WmiFilterMatcher>,
+    software: Vec<SoftwareMatcher>,
 }
 
 impl Kind for GpoExpect {
@@ -169,6 +174,21 @@ status) and leaving out denied accounts: « s'applique à : GG_Compta (3 utilisa
 queries must match, or `exists: false` for none. A link that is not where expected says
 where the GPO is linked instead (« liée à : Informatique », « liée nulle part »).
 
+`software` checks software installation packages, read from the `packageRegistration`
+objects of the GPO's class stores (`CN=Packages,CN=Class Store,CN=Machine|User,<GPO>`):
+`name` (`packageName`, case-insensitive; `7-Zip` matches `7-Zip 23.01 (x64 edition)`),
+`source` (the `.msi`, the `0:` entry of `msiFileList`; compared ignoring case, with the
+server written as its short name or its FQDN: `\\SRV-FILE01\Deploiement\7z.msi` equals
+`\\srv-file01.tssr.lan\deploiement\7z.msi`), `deployment` (`assigned` or `published`),
+`scope` (`machine` — `computer` is accepted — or `user`) and `uninstall_when_out_of_scope`.
+Deployment comes from `packageFlags` as [MS-GPSI] 2.2.2.4.3 defines it: `ACTFLG_Assigned`
+= 0x400, `ACTFLG_Published` = 0x8 (never both), `ACTFLG_UninstallOnPolicyRemoval` = 0x1000,
+`ACTFLG_InstallUserAssign` = 0x2000 (an assigned user package installed at logon),
+`ACTFLG_OnDemandInstall` = 0x40. Windows only publishes to users: a computer package is
+always assigned. By default the package must also be *effective* (the Software
+Installation extension `{C6DC5466-…}` is registered in that part of the GPO). A missing
+package lists the packages the GPO does deploy.
+
 ## Why it matters
 A GPO that is created but not linked, linked with the link disabled, or whose preference was
 written by a tool that did not register its extension, applies to nobody: the jury sees the
@@ -191,11 +211,26 @@ expect:
         name: GPO_Informatique_Restrictions
         wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
 ```
+7-Zip assigned to the computers, Chrome published to the users:
+```yaml
+expect:
+  all:
+    - gpo:
+        name: GPO_Informatique_Restrictions
+        software: [{name: 7-Zip, deployment: assigned, scope: computer, source: '\\srv-file01.tssr.lan\Deploiement\7z2301-x64.msi'}]
+    - gpo:
+        name: GPO_Lecteurs
+        software: [{name: Google Chrome, deployment: published, scope: user, uninstall_when_out_of_scope: true}]
+```
 
 ## Failing example
 `gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` when the drive item is there
 but the Drive Maps extension is not registered: `drives` fails with observed
 « S: → \\srv-file01\Compta, non effectif ».
+
+`gpo: {name: GPO_Lecteurs, software: [{name: Google Chrome, deployment: published}]}` when
+Chrome was assigned instead: `software Google Chrome` fails with observed « Google Chrome :
+attribué (utilisateur), source \\srv-file01\Deploiement\chrome.msi, effectif ».
 
 `gpo: {name: GPO_Lecteurs, applies_to: {excludes: [Authenticated Users]}}` when the GPO was
 left on its default filtering: `applies_to` fails with observed « s'applique à :
@@ -203,7 +238,7 @@ Authenticated Users (2 utilisateurs, 1 ordinateur) ».
 
 ## Critères
 `tssr-2023/CP2/C2` (mettre en place les stratégies de groupe; filtrage de sécurité et
-filtres WMI compris).
+filtres WMI compris; déploiement de logiciels par stratégie de groupe).
 "#;
     type Compiled = GpoMatcher;
 
@@ -261,7 +296,9 @@ filtres WMI compris).
             Some(w) => Some(w.compile(cx)?),
             None => None,
         };
+        let software = self.software.iter().map(|s| s.compile(cx)).collect();
         Some(GpoMatcher {
+            software,
             applies_to,
             wmi_filter,
             name: cx.text(&self.name),
@@ -306,6 +343,9 @@ filtres WMI compris).
         }
         if let Some(wmi) = &m.wmi_filter {
             status = status.and(check_wmi_filter(host, out, p, gpo, wmi));
+        }
+        for software in &m.software {
+            status = status.and(check_software(host, out, p, gpo, software));
         }
         status = status.and(property(
             host,
@@ -712,6 +752,61 @@ mod tests {
   - gpo: {name: GPO_Lecteurs_NonApplique, applies_to: {excludes: [jdupont]}}
   - gpo: {name: GPO_Informatique_Restrictions, wmi_filter: {query: 'ProductType = 2'}}"#,
             &ad()
+        ));
+    }
+
+    /// Software installation as the real Samba DC holds it: 7-Zip assigned to computers in
+    /// GPO_Informatique_Restrictions, Chrome published to users in GPO_Lecteurs (real
+    /// packageRegistration objects written by tests/scripts/samba-dc-build.sh). The source is
+    /// written with the FQDN and another case on purpose.
+    #[test]
+    fn software_installation_passes_on_the_recorded_packages() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo:
+      name: GPO_Informatique_Restrictions
+      software: [{name: 7-zip, deployment: assigned, scope: computer, source: '\\SRV-FILE01.tssr.lan\deploiement\7Z2301-X64.MSI', uninstall_when_out_of_scope: false}]
+  - gpo:
+      name: GPO_Lecteurs
+      software: [{name: Google Chrome, deployment: published, scope: user, source: '//srv-file01/Deploiement/googlechromestandaloneenterprise64.msi'}]"#,
+            &ad()
+        ));
+    }
+
+    /// "Assigned instead of published" (and the reverse, a wrong part, a wrong server, a
+    /// missing package) fails with what the class store holds.
+    #[test]
+    fn software_installation_failures_show_the_deployment() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo: {name: GPO_Lecteurs, software: [{name: Google Chrome, deployment: assigned}]}
+  - gpo: {name: GPO_Informatique_Restrictions, software: [{name: 7-Zip, deployment: published, scope: user}]}
+  - gpo: {name: GPO_Informatique_Restrictions, software: [{name: 7-Zip, source: '\\srv-file02\Deploiement\7z2301-x64.msi'}]}
+  - gpo: {name: GPO_Lecteurs, software: [{name: Mozilla Firefox}]}
+  - gpo: {name: GPO_Compta_Securite, software: [{name: 7-Zip}]}"#,
+            &ad()
+        ));
+    }
+
+    /// A snapshot written before class stores were read: not assessable, with the reason.
+    #[test]
+    fn software_is_not_assessable_when_class_stores_were_not_read() {
+        let mut snapshot = ad();
+        if let constat_snapshot::section::Section::Collected { data } =
+            &mut snapshot.sections.directory
+        {
+            for gpo in &mut data.gpos {
+                gpo.software = constat_snapshot::section::Section::not_collected(
+                    "the collector that wrote this snapshot does not read GPO software installation",
+                );
+            }
+        }
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            "gpo: {name: GPO_Lecteurs, software: [{name: Google Chrome, deployment: published}]}",
+            &snapshot
         ));
     }
 

@@ -8,7 +8,8 @@ use crate::gpo::gpttmpl_inf::parse_gpttmpl_inf;
 use crate::gpo::registry_pol::parse_registry_pol;
 use crate::gpo::scripts_ini::parse_scripts_ini;
 use constat_snapshot::ad::GpoContainer;
-use constat_snapshot::gpo::{GpoSettings, PolicyScope};
+use constat_snapshot::gpo::{AdvertiseScript, GpoSettings, PolicyScope};
+use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// One file of a GPO folder.
@@ -40,6 +41,10 @@ pub fn read_gpo_dir(dir: &Path) -> std::io::Result<Vec<GpoFile>> {
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Builds the settings of GPO `guid` from its files. With the container, preferences get
@@ -100,9 +105,22 @@ pub fn settings_from_files(
                 let mut scripts = parse_scripts_ini(&file.bytes, scope, *name == "psscripts.ini");
                 settings.scripts.append(&mut scripts);
             }
+            ["machine" | "user", "applications", name] if name.ends_with(".aas") => {
+                // Windows Installer's advertise script format is not documented ([MS-GPSI]
+                // treats it as opaque): described by size and hash, not parsed.
+                settings.advertise_scripts.push(AdvertiseScript {
+                    scope,
+                    path: file.path.clone(),
+                    size: file.bytes.len() as u64,
+                    sha256: hex(&Sha256::digest(&file.bytes)),
+                });
+            }
             _ => {}
         }
     }
+    settings
+        .advertise_scripts
+        .sort_by(|a, b| a.path.cmp(&b.path));
     // Machine half first, as the client applies it.
     settings
         .registry
@@ -164,6 +182,10 @@ mod tests {
                 path: "User/Registry.pol".to_owned(),
                 bytes: b"PReg\x01\0\0\0[".to_vec(),
             },
+            GpoFile {
+                path: "Machine/Applications/{1D2C3B4A-0000-4000-8000-000000000001}.aas".to_owned(),
+                bytes: b"opaque advertise script".to_vec(),
+            },
         ];
         let mut container = GpoContainer {
             guid: "{73B42F42-2FAC-438B-ADC5-E5A80F2B29A1}".to_owned(),
@@ -191,6 +213,7 @@ mod tests {
             registered.registry.len(),
             registered.security.map(|s| s.system_access),
             registered.errors,
+            registered.advertise_scripts,
             registered.files,
         ));
     }

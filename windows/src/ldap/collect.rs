@@ -9,6 +9,7 @@ use crate::ldap::directory::{
     RawDirectory, RawDnsPartition, USER_ATTRS, WMI_FILTER_ATTRS, build_directory,
 };
 use crate::ldap::session::{Entry, LdapStats, Session};
+use crate::ldap::software::PACKAGE_ATTRS;
 use crate::ldap::sysvol_smb::{SmbCredentials, fetch_policies, smb_account};
 use crate::ldap::target::{DirectoryOptions, LdapTarget, describe_security};
 use constat_snapshot::ad::Directory;
@@ -172,6 +173,20 @@ async fn read_raw(
         )
         .await?
         .unwrap_or_default();
+    // Software installation: every class store package under the GPO containers, in one
+    // subtree search ([MS-GPSI] 2.2.2.3 reads them GPO by GPO; one search is the same data).
+    raw.packages = Some(
+        session
+            .search(
+                "software installation packages",
+                &format!("CN=Policies,CN=System,{base}"),
+                Scope::Subtree,
+                "(objectClass=packageRegistration)",
+                PACKAGE_ATTRS,
+            )
+            .await?
+            .unwrap_or_default(),
+    );
     raw.wmi_filters = session
         .search(
             "WMI filters",

@@ -9,6 +9,8 @@ use crate::ldap::decode::{
 use crate::ldap::dns_record::decode_dns_record;
 use crate::ldap::gpo_security::{gpo_security, wmi_filter, wql_filter_id};
 use crate::ldap::session::Entry;
+use crate::ldap::software::packages_by_gpo;
+use constat_snapshot::Section;
 use constat_snapshot::ad::{
     Directory, DirectoryComputer, DirectoryGroup, DirectoryUser, DnsRecord, DnsZone, Domain,
     FineGrainedPasswordPolicy, GpLink, GpoContainer, GroupKind, GroupScope, OrganizationalUnit,
@@ -149,6 +151,9 @@ pub struct RawDirectory {
     pub gpos: Vec<Entry>,
     /// WMI filters (`msWMI-Som` under `CN=SOM,CN=WMIPolicy,CN=System`).
     pub wmi_filters: Vec<Entry>,
+    /// Software installation packages (`packageRegistration` under the GPOs' class
+    /// stores); `None` when they were not searched.
+    pub packages: Option<Vec<Entry>>,
     /// Password Settings Objects.
     pub psos: Vec<Entry>,
     /// DNS partitions.
@@ -217,6 +222,13 @@ fn password_policy(e: &Entry, prefix: &str) -> PasswordPolicy {
     }
 }
 
+/// A GPO container's GUID (its `cn`, upper case, in braces).
+fn guid_of(e: &Entry) -> String {
+    e.string("cn")
+        .unwrap_or_else(|| rdn_value(&e.dn))
+        .to_ascii_uppercase()
+}
+
 fn rid(sid: &str) -> Option<u32> {
     sid.rsplit('-').next()?.parse().ok()
 }
@@ -269,6 +281,7 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
         })
         .collect();
 
+    let mut packages = raw.packages.as_deref().map(packages_by_gpo);
     // GPO containers first: links need their names.
     let mut gpos: Vec<GpoContainer> = raw
         .gpos
@@ -277,10 +290,7 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
             let version = e.int("versionnumber").map_or(0, |v| v as u32);
             let flags = e.int("flags").map_or(0, |v| v as u32);
             GpoContainer {
-                guid: e
-                    .string("cn")
-                    .unwrap_or_else(|| rdn_value(&e.dn))
-                    .to_ascii_uppercase(),
+                guid: guid_of(e),
                 dn: e.dn.clone(),
                 display_name: e.string("displayname").unwrap_or_default(),
                 version,
@@ -306,6 +316,12 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
                     .and_then(wql_filter_id)
                     .and_then(|id| wmi_filters.get(&id).cloned()),
                 security: gpo_security(e.bytes("ntsecuritydescriptor").as_deref(), &sid_name),
+                software: match packages.as_mut() {
+                    None => Section::not_collected("software installation packages not searched"),
+                    Some(by_gpo) => {
+                        Section::collected(by_gpo.remove(&guid_of(e)).unwrap_or_default())
+                    }
+                },
             }
         })
         .collect();

@@ -7,5 +7,6 @@ pub mod dns_record;
 pub mod gpo_security;
 pub mod security_descriptor;
 pub mod session;
+pub mod software;
 pub mod sysvol_smb;
 pub mod target;
