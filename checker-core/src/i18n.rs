@@ -30,7 +30,6 @@ pub(crate) struct Strings {
     pub(crate) criteres: &'static str,
     pub(crate) competences: &'static str,
     pub(crate) total: &'static str,
-    pub(crate) jury: &'static str,
     pub(crate) interview: &'static str,
     pub(crate) changes: &'static str,
     pub(crate) warnings: &'static str,
@@ -48,7 +47,6 @@ pub(crate) struct Strings {
     pub(crate) collection_failed: &'static str,
     pub(crate) missing: &'static str,
     pub(crate) observed_host: &'static str,
-    pub(crate) requires: &'static str,
     pub(crate) active: &'static str,
     pub(crate) coverage_title: &'static str,
     pub(crate) coverage_intro: &'static str,
@@ -71,7 +69,6 @@ const FR: Strings = Strings {
     criteres: "Critères de performance",
     competences: "Compétences",
     total: "Total indicatif",
-    jury: "À évaluer par le jury",
     interview: "Éléments pour l'entretien technique",
     changes: "Changements pendant l'épreuve",
     warnings: "Avertissements",
@@ -89,7 +86,6 @@ const FR: Strings = Strings {
     collection_failed: "collecte échouée",
     missing: "absent",
     observed_host: "observé",
-    requires: "prérequis non satisfait",
     active: "test actif : exécute le script du candidat (avec --active-tests)",
     coverage_title: "Couverture des critères",
     coverage_intro: "Ce que les vérifications automatiques documentent et ce qui reste à évaluer par le jury, critère par critère (classes du référentiel : A vérifiable sur les machines, B preuves partielles, C jury seul).",
@@ -112,7 +108,6 @@ const EN: Strings = Strings {
     criteres: "Performance criteria",
     competences: "Competences",
     total: "Indicative total",
-    jury: "For the jury to assess",
     interview: "Material for the technical interview",
     changes: "Changes during the exam",
     warnings: "Warnings",
@@ -130,7 +125,6 @@ const EN: Strings = Strings {
     collection_failed: "collection failed",
     missing: "missing",
     observed_host: "observed",
-    requires: "prerequisite not met",
     active: "active test: runs the candidate's script (with --active-tests)",
     coverage_title: "Coverage of the critères",
     coverage_intro: "What the automatic checks document and what the jury must assess, critère by critère (référentiel classes: A checkable on the machines, B partial evidence, C jury only).",
@@ -176,8 +170,10 @@ impl Lang {
             }
             (Lang::Fr, Outcome::Fail) => "échoué".to_owned(),
             (Lang::En, Outcome::Fail) => "fail".to_owned(),
-            (Lang::Fr, Outcome::Skipped { .. }) => "ignoré".to_owned(),
-            (Lang::En, Outcome::Skipped { .. }) => "skipped".to_owned(),
+            (Lang::Fr, Outcome::Skipped { .. }) => "non évaluée (prérequis non réussi)".to_owned(),
+            (Lang::En, Outcome::Skipped { .. }) => {
+                "not evaluated (prerequisite not met)".to_owned()
+            }
             (Lang::Fr, Outcome::NotAssessable { .. }) => "non évaluable".to_owned(),
             (Lang::En, Outcome::NotAssessable { .. }) => "not assessable".to_owned(),
         }
@@ -329,5 +325,233 @@ impl Lang {
                 "Unexpected identity: {role} — {property} expected (inventory) {was}, observed {now}"
             ),
         }
+    }
+}
+
+// Result-first report and session summary (issue 14, items 1 and 2): the words of the new
+// layout (result, what needs the jury, passed checks collapsed, annex, evidence in words).
+/// Fixed texts of the result-first report and the session summary.
+#[derive(Debug)]
+pub(crate) struct ReportWords {
+    pub(crate) result: &'static str,
+    pub(crate) by_competence: &'static str,
+    pub(crate) chart_label: &'static str,
+    pub(crate) needs_jury: &'static str,
+    pub(crate) nothing_for_jury: &'static str,
+    pub(crate) jury_notes: &'static str,
+    pub(crate) no_jury_notes: &'static str,
+    pub(crate) hosts_not_observed: &'static str,
+    pub(crate) failed_partial: &'static str,
+    pub(crate) not_assessable: &'static str,
+    pub(crate) not_evaluated: &'static str,
+    pub(crate) passed: &'static str,
+    pub(crate) looked_at: &'static str,
+    pub(crate) verdict: &'static str,
+    pub(crate) raw: &'static str,
+    pub(crate) unused: &'static str,
+    pub(crate) must_not_hold_ok: &'static str,
+    pub(crate) must_not_hold_bad: &'static str,
+    pub(crate) annex: &'static str,
+    pub(crate) annex_intro: &'static str,
+    pub(crate) out_of_profile: &'static str,
+    pub(crate) counts: [&'static str; 5],
+    pub(crate) value_at: &'static str,
+    pub(crate) any_value: &'static str,
+    pub(crate) matching: &'static str,
+    pub(crate) report_link: &'static str,
+    pub(crate) critere_grid: &'static str,
+    pub(crate) critere_grid_intro: &'static str,
+    pub(crate) host_status: &'static str,
+    pub(crate) all_observed: &'static str,
+    pub(crate) not_assessable_count: &'static str,
+    pub(crate) legend: &'static str,
+}
+
+const FR_WORDS: ReportWords = ReportWords {
+    result: "Résultat",
+    by_competence: "Par compétence",
+    chart_label: "Score indicatif par compétence",
+    needs_jury: "À examiner par le jury",
+    nothing_for_jury: "Rien à signaler : toutes les vérifications évaluables sont réussies.",
+    jury_notes: "Notes du jury",
+    no_jury_notes: "aucune note",
+    hosts_not_observed: "Machines non relevées",
+    failed_partial: "Vérifications échouées ou partielles",
+    not_assessable: "Vérifications non évaluables (hors du calcul)",
+    not_evaluated: "Vérifications non évaluées (prérequis non réussi)",
+    passed: "Vérifications réussies",
+    looked_at: "Ce qui a été regardé",
+    verdict: "verdict",
+    raw: "chemin brut",
+    unused: "non utilisée (une autre possibilité suffit)",
+    must_not_hold_ok: "absent, comme exigé",
+    must_not_hold_bad: "présent alors qu'interdit",
+    annex: "Annexe : critères à évaluer par le jury",
+    annex_intro: "Critères du profil qu'aucune vérification automatique ne couvre : le jury les évalue lors de l'épreuve.",
+    out_of_profile: "hors profil : éléments pour l'entretien technique",
+    counts: [
+        "réussies",
+        "partielles",
+        "échouées",
+        "non évaluables",
+        "non évaluées",
+    ],
+    value_at: "valeur relevée",
+    any_value: "n'importe lequel",
+    matching: "correspondant à",
+    report_link: "rapport",
+    critere_grid: "Grille candidats × critères",
+    critere_grid_intro: "Seconde vue : le détail par critère (survoler l'en-tête pour son texte).",
+    host_status: "Machines",
+    all_observed: "toutes relevées",
+    not_assessable_count: "non évaluables",
+    legend: "Couleurs : ≥ 80 % vert, ≥ 50 % jaune, > 0 % orange, 0 % rouge, gris = rien d'évaluable.",
+};
+
+const EN_WORDS: ReportWords = ReportWords {
+    result: "Result",
+    by_competence: "By competence",
+    chart_label: "Indicative score by competence",
+    needs_jury: "For the jury to examine",
+    nothing_for_jury: "Nothing to report: every assessable check passed.",
+    jury_notes: "Jury notes",
+    no_jury_notes: "no note",
+    hosts_not_observed: "Hosts not observed",
+    failed_partial: "Failed or partial checks",
+    not_assessable: "Checks not assessable (left out of the score)",
+    not_evaluated: "Checks not evaluated (prerequisite not met)",
+    passed: "Passed checks",
+    looked_at: "What was looked at",
+    verdict: "verdict",
+    raw: "raw path",
+    unused: "not used (another alternative holds)",
+    must_not_hold_ok: "absent, as required",
+    must_not_hold_bad: "present although forbidden",
+    annex: "Annex: critères for the jury to assess",
+    annex_intro: "Critères of the profile that no automatic check covers: the jury assesses them during the exam.",
+    out_of_profile: "outside the profile: material for the technical interview",
+    counts: [
+        "passed",
+        "partial",
+        "failed",
+        "not assessable",
+        "not evaluated",
+    ],
+    value_at: "value read",
+    any_value: "any",
+    matching: "matching",
+    report_link: "report",
+    critere_grid: "Candidates × critères grid",
+    critere_grid_intro: "Second view: the detail by critère (hover a header for its text).",
+    host_status: "Hosts",
+    all_observed: "all observed",
+    not_assessable_count: "not assessable",
+    legend: "Colours: ≥ 80 % green, ≥ 50 % yellow, > 0 % orange, 0 % red, grey = nothing assessable.",
+};
+
+impl Lang {
+    /// Words of the result-first report and the session summary.
+    pub(crate) fn words(self) -> &'static ReportWords {
+        match self {
+            Lang::Fr => &FR_WORDS,
+            Lang::En => &EN_WORDS,
+        }
+    }
+
+    /// « 35 critères à évaluer par le jury : voir annexe ».
+    pub(crate) fn jury_criteres_line(self, n: usize) -> String {
+        match (self, n) {
+            (Lang::Fr, 1) => "1 critère à évaluer par le jury : voir l'annexe".to_owned(),
+            (Lang::Fr, n) => format!("{n} critères à évaluer par le jury : voir l'annexe"),
+            (Lang::En, 1) => "1 critère for the jury to assess: see the annex".to_owned(),
+            (Lang::En, n) => format!("{n} critères for the jury to assess: see the annex"),
+        }
+    }
+
+    /// Why a check was not evaluated: its prerequisites did not pass.
+    pub(crate) fn prerequisites_line(self, ids: &str) -> String {
+        match self {
+            Lang::Fr => format!("non évaluée : le prérequis {ids} n'est pas réussi"),
+            Lang::En => format!("not evaluated: prerequisite {ids} did not pass"),
+        }
+    }
+
+    /// What a snapshot section holds, as a noun for « what was looked at ».
+    pub(crate) fn section_noun(self, section: &str) -> Option<&'static str> {
+        let fr = match section {
+            "users" => ("compte", "account"),
+            "groups" => ("groupe", "group"),
+            "files" => ("fichier", "file"),
+            "sudo" => ("droit sudo de", "sudo right of"),
+            "packages" => ("paquet", "package"),
+            "services" => ("service", "service"),
+            "listening" => ("port", "port"),
+            "firewall" => ("pare-feu", "firewall"),
+            "backups" => ("sauvegarde", "backup"),
+            "scheduled_jobs" => ("tâche planifiée", "scheduled job"),
+            "shares" => ("partage", "share"),
+            "sshd" => ("SSH", "SSH"),
+            "network" => ("réseau", "network"),
+            "storage" => ("stockage", "storage"),
+            "processes" => ("processus", "process"),
+            "directory" => ("annuaire", "directory"),
+            "gpos" => ("GPO", "GPO"),
+            "appliance" => ("pare-feu matériel", "firewall appliance"),
+            "supervision" => ("supervision", "monitoring"),
+            "hypervisor" => ("hyperviseur", "hypervisor"),
+            "script_runs" => ("script", "script"),
+            _ => return None,
+        };
+        Some(match self {
+            Lang::Fr => fr.0,
+            Lang::En => fr.1,
+        })
+    }
+
+    /// A property compared, in words (`None`: shown as written).
+    pub(crate) fn property_words(self, property: &str) -> Option<&'static str> {
+        let w = match property {
+            "exists" => ("existe", "exists"),
+            "installed" => ("installé", "installed"),
+            "running" => ("démarré", "running"),
+            "enabled" => ("activé au démarrage", "enabled at boot"),
+            "listening" => ("en écoute", "listening"),
+            "process" => ("programme qui écoute", "listening program"),
+            "members" => ("membres", "members"),
+            "groups" => ("groupes", "groups"),
+            "mode" => ("droits", "mode"),
+            "owner" => ("propriétaire", "owner"),
+            "group" => ("groupe propriétaire", "owning group"),
+            "kind" => ("type", "kind"),
+            "acl" => ("ACL", "ACL"),
+            "policy" => ("politique par défaut", "default policy"),
+            "input" => ("trafic entrant", "incoming traffic"),
+            "active" => ("actif", "active"),
+            "changed" => ("créé pendant l'épreuve", "created during the exam"),
+            "host" => ("machine relevée", "host observed"),
+            "section" => ("section relevée", "section collected"),
+            "command" => ("commande autorisée", "allowed command"),
+            "job" => ("tâche de sauvegarde", "backup job"),
+            "last_archive" => ("dernière archive", "last archive"),
+            "schedule" => ("planification", "schedule"),
+            "gateway" => ("passerelle", "gateway"),
+            "nameservers" => ("serveurs DNS", "name servers"),
+            "none" => (
+                "aucune possibilité interdite ne tient",
+                "no forbidden alternative holds",
+            ),
+            "at_least" => (
+                "nombre de possibilités qui tiennent",
+                "alternatives that hold",
+            ),
+            "equals" | "regex" | "contains" | "compare" | "count" => {
+                ("valeur relevée", "value read")
+            }
+            _ => return None,
+        };
+        Some(match self {
+            Lang::Fr => w.0,
+            Lang::En => w.1,
+        })
     }
 }

@@ -54,4 +54,19 @@ pub struct Evidence {
     pub actual: Cow<'static, str>,
     /// Verdict for this property.
     pub status: Status,
+    /// How to read the line inside a combinator (absent: plainly, by its status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<EvidenceContext>,
+}
+
+/// Where an evidence line sits in an `any` or `none` (report readability, issue 14): the
+/// renderers must not show a red « non conforme » for a line that did not count against
+/// the candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceContext {
+    /// An alternative of an `any` that held through another member: not needed.
+    UnusedAlternative,
+    /// A member of a `none`: what must *not* hold (its `fail` is what the pack wants).
+    MustNotHold,
 }

@@ -1,7 +1,7 @@
 //! Evaluation of an expectation tree: kinds, facts, and the combinators `all`, `any`,
 //! `none`, `at_least`, `on`, with three-valued logic (an unknown never becomes a failure).
 
-use crate::eval::evidence::{Evidence, Status};
+use crate::eval::evidence::{Evidence, EvidenceContext, Status};
 use crate::eval::host::{HostState, HostView, Hosts};
 use crate::expect::compiled::CompiledExpect;
 use crate::expect::fact::evaluate_fact;
@@ -30,11 +30,25 @@ pub(crate) fn evaluate(
         }
         CompiledExpect::Any(members) => {
             let (mut pass, mut unknown, mut best) = (false, false, 0.0_f64);
+            let mut unused = Vec::new();
             for m in members {
+                let first = out.len();
                 let (s, f) = evaluate(m, host, hosts, out);
                 pass |= s == Status::Pass;
                 unknown |= s == Status::NotAssessable;
                 best = best.max(f);
+                if s != Status::Pass {
+                    unused.push(first..out.len());
+                }
+            }
+            if pass {
+                // The alternatives that did not hold were not needed: say so rather than
+                // « non conforme » under a passed check.
+                for line in unused.into_iter().flatten() {
+                    if let Some(e) = out.get_mut(line) {
+                        e.context.get_or_insert(EvidenceContext::UnusedAlternative);
+                    }
+                }
             }
             let status = if pass {
                 Status::Pass
@@ -47,10 +61,15 @@ pub(crate) fn evaluate(
         }
         CompiledExpect::None(members) => {
             let (mut pass, mut unknown) = (false, false);
+            let first = out.len();
             for m in members {
                 let (s, _) = evaluate(m, host, hosts, out);
                 pass |= s == Status::Pass;
                 unknown |= s == Status::NotAssessable;
+            }
+            // Members are what must not hold: their `fail` is what the pack wants.
+            for e in out.iter_mut().skip(first) {
+                e.context.get_or_insert(EvidenceContext::MustNotHold);
             }
             let status = if pass {
                 Status::Fail

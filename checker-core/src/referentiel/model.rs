@@ -99,6 +99,18 @@ pub enum Verifiability {
     C,
 }
 
+impl Verifiability {
+    /// The class as the référentiel writes it (`A+B`, not `AB`), for every renderer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verifiability::A => "A",
+            Verifiability::AB => "A+B",
+            Verifiability::B => "B",
+            Verifiability::C => "C",
+        }
+    }
+}
+
 /// A critère de performance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,5 +1,7 @@
 //! Renderers: pure functions from a report (or session summary) to text, one file each.
 
+mod chart;
+mod clock;
 mod csv;
 pub mod escape;
 mod html;
@@ -9,6 +11,7 @@ mod options;
 mod session_csv;
 mod session_html;
 mod terminal;
+mod words;
 
 pub use csv::csv;
 pub use html::html;

@@ -1,10 +1,14 @@
-//! Terminal renderer: compact text, coloured when asked.
+//! Terminal renderer: compact text, coloured when asked, result first (same order as the
+//! HTML report): header, total and competences, what needs the jury, passed checks in one
+//! line each, the critères the pack touches, the annex.
 
-use crate::eval::Status;
 use crate::i18n::{percent, points};
+use crate::render::clock::local_and_utc;
 use crate::render::escape::terminal as v;
+use crate::render::html::jury_criteres;
 use crate::render::options::RenderOptions;
-use crate::report::{CritereStatus, HostStatus, Outcome, Report};
+use crate::render::words::describe;
+use crate::report::{CheckResult, CritereStatus, HostStatus, Outcome, Report};
 use std::fmt::Write;
 
 fn paint(on: bool, code: &str, text: &str) -> String {
@@ -25,9 +29,17 @@ fn tag(o: &Outcome) -> (&'static str, &'static str) {
     }
 }
 
+/// A ten-cell text bar: `██████░░░░`.
+fn bar(p: Option<f64>) -> String {
+    let filled =
+        (p.filter(|p| p.is_finite()).unwrap_or(0.0).clamp(0.0, 1.0) * 10.0).round() as usize;
+    format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
+}
+
 /// Renders a report for a terminal.
 pub fn terminal(report: &Report, options: &RenderOptions) -> String {
     let t = options.lang.strings();
+    let w = options.lang.words();
     let c = options.color;
     let mut out = String::new();
     let name = report
@@ -45,103 +57,134 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
     );
     let _ = writeln!(
         out,
-        "{} : {} « {} » · {} · {} {} · {} {}",
+        "{} : {} « {} » · {} · {} : {} · {} {}",
         t.pack,
         v(&report.pack.id),
         v(&report.pack.title),
         v(&report.pack.referentiel),
         t.profile,
-        v(&report.pack.profile),
+        v(&report.pack.profile_label),
         t.graded_at,
-        v(&report.graded_at)
+        v(&local_and_utc(options.lang, &report.graded_at))
     );
-    let hosts: Vec<String> = report
-        .hosts
+    // Result.
+    let _ = writeln!(
+        out,
+        "\n{} : {} / {} {} ({})",
+        paint(c, "1", t.total),
+        points(report.total.earned),
+        points(report.total.max),
+        t.points,
+        percent(report.total.percent)
+    );
+    for cp in report
+        .competences
         .iter()
-        .map(|h| match h.status {
-            HostStatus::Observed => format!(
-                "{} ({}, {} {})",
-                v(&h.role),
-                v(h.hostname.as_deref().unwrap_or("?")),
-                t.observed_host,
-                v(h.observed_at.as_deref().unwrap_or("?"))
-            ),
-            HostStatus::Missing => format!("{} ({})", v(&h.role), t.missing),
-            failed => format!(
-                "{} ({} : {})",
-                v(&h.role),
-                t.host_failure(failed).unwrap_or(t.unreachable),
-                v(h.cause.as_deref().unwrap_or(""))
-            ),
-        })
-        .collect();
-    let _ = writeln!(out, "{} : {}\n", t.hosts, hosts.join(", "));
-    if !report.identity_warnings.is_empty() {
-        let esc = |x: &str| v(x).into_owned();
-        for w in &report.identity_warnings {
-            let line = options.lang.identity_line(w, &esc);
-            let _ = writeln!(out, "{} {line}", paint(c, "1;31", "[!!]"));
-        }
-        out.push('\n');
-    }
-    for check in &report.checks {
-        let (label, colour) = tag(&check.outcome);
+        .filter(|cp| cp.in_profile && cp.score.max > 0.0)
+    {
         let _ = writeln!(
             out,
-            "{} {} — {} ({} / {} {}) {}",
-            paint(c, colour, label),
-            v(&check.id),
-            v(&check.title),
-            points(check.earned),
-            points(check.points),
-            t.points,
-            options.lang.outcome(&check.outcome)
+            "  {:<6} {} {:>6}  {}",
+            v(&cp.id),
+            bar(cp.score.percent),
+            percent(cp.score.percent),
+            v(&cp.title)
         );
-        if check.active {
-            let _ = writeln!(out, "     [{}]", t.active);
+    }
+    let _ = writeln!(out, "{}", t.disclaimer);
+    // What needs the jury.
+    let _ = writeln!(out, "\n{}", paint(c, "1", w.needs_jury));
+    if !report.identity_warnings.is_empty() {
+        let esc = |x: &str| v(x).into_owned();
+        for warning in &report.identity_warnings {
+            let line = options.lang.identity_line(warning, &esc);
+            let _ = writeln!(out, "{} {line}", paint(c, "1;31", "[!!]"));
         }
+    }
+    for h in report
+        .hosts
+        .iter()
+        .filter(|h| h.status != HostStatus::Observed)
+    {
+        let label = t.host_failure(h.status).unwrap_or(t.missing);
+        let _ = writeln!(
+            out,
+            "{} {} ({} : {})",
+            paint(c, "1;31", "[!!]"),
+            v(&h.role),
+            label,
+            v(h.cause.as_deref().unwrap_or(""))
+        );
+    }
+    let needs: Vec<&CheckResult> = [
+        |o: &Outcome| matches!(o, Outcome::Fail | Outcome::Partial { .. }),
+        |o: &Outcome| matches!(o, Outcome::NotAssessable { .. }),
+        |o: &Outcome| matches!(o, Outcome::Skipped { .. }),
+    ]
+    .iter()
+    .flat_map(|f| report.checks.iter().filter(move |ch| f(&ch.outcome)))
+    .collect();
+    if needs.is_empty() && report.identity_warnings.is_empty() {
+        let _ = writeln!(out, "  {}", w.nothing_for_jury);
+    }
+    for check in needs {
+        check_line(check, options, &mut out);
         match &check.outcome {
             Outcome::NotAssessable { reason } => {
                 let _ = writeln!(out, "     {}", v(reason));
             }
             Outcome::Skipped { requires } => {
-                let _ = writeln!(out, "     {} : {}", t.requires, v(&requires.join(", ")));
+                let _ = writeln!(
+                    out,
+                    "     {}",
+                    v(&options.lang.prerequisites_line(&requires.join(", ")))
+                );
             }
             _ => {}
         }
-        if !matches!(check.outcome, Outcome::Pass) {
-            for e in check.evidence.iter().filter(|e| e.status == Status::Fail) {
-                if options.audience.shows_expected() {
-                    let _ = writeln!(
-                        out,
-                        "     - {} {} {} {} : {} « {} », {} « {} »",
-                        v(&e.host),
-                        v(&e.section),
-                        v(&e.path),
-                        v(&e.property),
-                        t.expected,
-                        v(&e.expected),
-                        t.observed,
-                        v(&e.actual)
-                    );
-                } else {
-                    let _ = writeln!(
-                        out,
-                        "     - {} {} {} {} : {} « {} »",
-                        v(&e.host),
-                        v(&e.section),
-                        v(&e.path),
-                        v(&e.property),
-                        t.observed,
-                        v(&e.actual)
-                    );
-                }
+        for e in &check.evidence {
+            let d = describe(options.lang, e);
+            if d.tone != "fail" {
+                continue;
+            }
+            if options.audience.shows_expected() {
+                let _ = writeln!(
+                    out,
+                    "     - {} ({}) : {} « {} », {} « {} »",
+                    v(&d.what),
+                    v(&e.host),
+                    t.expected,
+                    v(&d.expected),
+                    t.observed,
+                    v(&e.actual)
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "     - {} ({}) : {} « {} »",
+                    v(&d.what),
+                    v(&e.host),
+                    t.observed,
+                    v(&e.actual)
+                );
             }
         }
         if options.audience.shows_hints()
             && let Some(h) = &check.hint
         {
             let _ = writeln!(out, "     {} : {}", t.hint, v(h));
+        }
+    }
+    // Passed checks, one line each.
+    let passed: Vec<&CheckResult> = report
+        .checks
+        .iter()
+        .filter(|ch| matches!(ch.outcome, Outcome::Pass))
+        .collect();
+    if !passed.is_empty() {
+        let _ = writeln!(out, "\n{} ({})", paint(c, "1", w.passed), passed.len());
+        for check in passed {
+            check_line(check, options, &mut out);
         }
     }
     let _ = writeln!(out, "\n{}", paint(c, "1", t.criteres));
@@ -161,22 +204,10 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             options.lang.critere_status(k.status)
         );
     }
-    let jury: Vec<&str> = report
-        .criteres
-        .iter()
-        .filter(|k| k.status == CritereStatus::Jury)
-        .map(|k| &*k.id)
-        .collect();
-    let _ = writeln!(
-        out,
-        "\n{} : {}",
-        t.jury,
-        if jury.is_empty() {
-            t.none.to_owned()
-        } else {
-            v(&jury.join(", ")).into_owned()
-        }
-    );
+    let jury = jury_criteres(report);
+    if !jury.is_empty() {
+        let _ = writeln!(out, "  {}", options.lang.jury_criteres_line(jury.len()));
+    }
     let _ = writeln!(
         out,
         "{} : {}",
@@ -200,18 +231,31 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             );
         }
     }
-    for w in &report.warnings {
-        let _ = writeln!(out, "{} : {}", paint(c, "33", t.warnings), v(w));
+    for warning in &report.warnings {
+        let _ = writeln!(out, "{} : {}", paint(c, "33", t.warnings), v(warning));
     }
+    if !jury.is_empty() {
+        let ids: Vec<&str> = jury.iter().map(|k| &*k.id).collect();
+        let _ = writeln!(out, "\n{} : {}", w.annex, v(&ids.join(", ")));
+    }
+    out
+}
+
+fn check_line(check: &CheckResult, options: &RenderOptions, out: &mut String) {
+    let t = options.lang.strings();
+    let (label, colour) = tag(&check.outcome);
     let _ = writeln!(
         out,
-        "\n{} : {} / {} {} ({})",
-        paint(c, "1", t.total),
-        points(report.total.earned),
-        points(report.total.max),
+        "{} {} — {} ({} / {} {}) {}",
+        paint(options.color, colour, label),
+        v(&check.id),
+        v(&check.title),
+        points(check.earned),
+        points(check.points),
         t.points,
-        percent(report.total.percent)
+        options.lang.outcome(&check.outcome)
     );
-    let _ = writeln!(out, "{}", t.disclaimer);
-    out
+    if check.active {
+        let _ = writeln!(out, "     [{}]", t.active);
+    }
 }

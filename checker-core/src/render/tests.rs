@@ -203,12 +203,12 @@ fn identity_warnings_come_first_in_every_report() {
         lang: Lang::En,
         ..opts(Audience::Examiner)
     };
-    let head = |text: String| text.lines().take(9).collect::<Vec<_>>().join("\n");
+    let head = |text: String| text.lines().take(20).collect::<Vec<_>>().join("\n");
     let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
     let grid = session_html(&summary, &opts(Audience::Examiner));
     let row = grid
         .lines()
-        .find(|l| l.starts_with("<tr><td>12"))
+        .find(|l| l.starts_with("<tr><td><a href=\"12.html\""))
         .unwrap_or_default();
     let cell = row.rsplit("<td").next().unwrap_or_default();
     insta::assert_snapshot!(format!(
@@ -246,12 +246,40 @@ fn the_session_summary_names_failed_hosts_and_their_cause() {
     let grid = session_html(&summary, &opts(Audience::Examiner));
     let row = grid
         .lines()
-        .find(|l| l.starts_with("<tr><td>12"))
+        .find(|l| l.starts_with("<tr><td><a href=\"12.html\""))
         .unwrap_or_default();
-    let cells: Vec<&str> = row.rsplit("<td").take(2).collect();
+    let cells: Vec<&str> = row.rsplit("<td").take(3).collect();
     insta::assert_snapshot!(format!(
         "{}\n\n{}",
         serde_json::to_string_pretty(&summary.rows[0].host_problems).expect("json"),
         cells.join("\n")
     ));
+}
+
+/// Every score has a colour in the summary, 0 % included; each row links to the candidate's
+/// report beside the summary (id percent-encoded); `<html lang>` is set.
+#[test]
+fn the_session_summary_colours_every_score_and_links_reports() {
+    let mut zero = report();
+    zero.candidate.id = "c 07/..".to_owned();
+    zero.total.earned = 0.0;
+    zero.total.percent = Some(0.0);
+    for cp in &mut zero.competences {
+        cp.score.earned = 0.0;
+        cp.score.percent = cp.score.percent.map(|_| 0.0);
+    }
+    let summary = SessionSummary::from_reports(&[report(), zero]);
+    let page = session_html(&summary, &opts(Audience::Examiner));
+    assert!(page.contains("<html lang=\"fr\">"));
+    let row = page
+        .lines()
+        .find(|l| l.contains("href=\"c%2007%2F...html\""))
+        .expect("row of the 0 % candidate links its report");
+    assert!(row.contains("class=\"num s-zero\">0 / 16 (0 %)"), "{row}");
+    assert!(!row.contains("s-none"), "{row}");
+    let en = RenderOptions {
+        lang: Lang::En,
+        ..opts(Audience::Examiner)
+    };
+    assert!(session_html(&summary, &en).contains("<html lang=\"en\">"));
 }

@@ -5,6 +5,6 @@ mod session;
 
 pub use model::*;
 pub use session::{
-    CoverageAssessment, CoverageLine, HostProblem, SessionCell, SessionColumn, SessionRow,
-    SessionSummary,
+    CoverageAssessment, CoverageLine, HostProblem, SessionCell, SessionColumn, SessionCompetence,
+    SessionRow, SessionSummary,
 };

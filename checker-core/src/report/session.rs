@@ -51,6 +51,19 @@ pub struct SessionRow {
     /// with the cause: a total of « 0 / 0 » must never hide a host that failed.
     #[serde(default)]
     pub host_problems: Vec<HostProblem>,
+    /// Scores per competence, in the order of [`SessionSummary::competences`] (`None`: the
+    /// candidate's report lacks it).
+    #[serde(default)]
+    pub competences: Vec<Option<Score>>,
+}
+
+/// A competence shown in the summary: scored by the profile, with checks in a pack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionCompetence {
+    /// Competence id (`tssr-2023/CP3`).
+    pub id: String,
+    /// Title.
+    pub title: String,
 }
 
 /// A host of a candidate that gave no snapshot.
@@ -106,6 +119,10 @@ pub struct SessionSummary {
     /// Every critère of the référentiel (first report's order) with the checks covering it
     /// across the session's packs: what the machine evidences, what the jury must assess.
     pub coverage: Vec<CoverageLine>,
+    /// The competences of the one-row-per-candidate view: in the profile and with at least
+    /// one check in some report, in référentiel order (from the first report).
+    #[serde(default)]
+    pub competences: Vec<SessionCompetence>,
 }
 
 impl SessionSummary {
@@ -123,6 +140,21 @@ impl SessionSummary {
                         id: k.id.to_string(),
                         class: k.class,
                         text: k.text.to_string(),
+                    });
+                }
+            }
+        }
+        let mut competences: Vec<SessionCompetence> = Vec::new();
+        for r in reports {
+            for cp in &r.competences {
+                let touched = r
+                    .criteres
+                    .iter()
+                    .any(|k| *k.competence == *cp.id && !k.checks.is_empty());
+                if cp.in_profile && touched && !competences.iter().any(|c| c.id == cp.id) {
+                    competences.push(SessionCompetence {
+                        id: cp.id.clone(),
+                        title: cp.title.clone(),
                     });
                 }
             }
@@ -164,6 +196,10 @@ impl SessionSummary {
                         cause: h.cause.clone(),
                     })
                     .collect(),
+                competences: competences
+                    .iter()
+                    .map(|c| r.competences.iter().find(|x| x.id == c.id).map(|x| x.score))
+                    .collect(),
             })
             .collect();
         rows.sort_by(|a, b| a.candidate.cmp(&b.candidate).then(a.pack.cmp(&b.pack)));
@@ -171,6 +207,7 @@ impl SessionSummary {
             columns,
             rows,
             coverage: coverage(reports),
+            competences,
         }
     }
 }
