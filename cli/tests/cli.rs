@@ -505,3 +505,55 @@ fn devices_and_fifos_are_refused_as_local_inputs() {
     }
     insta::assert_snapshot!(shown);
 }
+
+/// The binary picks its language before clap parses: clap's help and errors follow `--lang`
+/// and `CONSTAT_LANG` (issue 14 item 5); help goes to stdout with exit 0, errors to stderr
+/// with exit 2.
+#[test]
+fn clap_speaks_the_language_asked_for() {
+    let run = |env: Option<&str>, args: &[&str]| {
+        let mut command = constat();
+        command.env_remove("CONSTAT_LANG").args(args);
+        if let Some(lang) = env {
+            command.env("CONSTAT_LANG", lang);
+        }
+        command.output().unwrap()
+    };
+    let french = run(None, &["check"]);
+    assert_eq!(french.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&french.stderr);
+    assert!(
+        stderr.starts_with("erreur : arguments obligatoires manquants"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Utilisation : constat check"), "{stderr}");
+    for (env, args) in [
+        (Some("en"), &["check"][..]),
+        (None, &["--lang", "en", "check"][..]),
+    ] {
+        let english = run(env, args);
+        assert_eq!(english.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&english.stderr);
+        assert!(
+            stderr.starts_with("error: the following required arguments"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("Usage: constat check"), "{stderr}");
+    }
+    let help = run(Some("en"), &["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        stdout.contains("Exit codes:") && !stdout.contains("Codes de sortie"),
+        "{stdout}"
+    );
+    let help = run(None, &["session", "run", "--help"]);
+    let stdout = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        stdout.contains("Utilisation :") && !stdout.contains("Usage:"),
+        "{stdout}"
+    );
+    let bad = run(Some("de"), &["check"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("CONSTAT_LANG=de"));
+}
