@@ -2,7 +2,7 @@
 //! printer that shows an error chain as "erreur : …", "cause : …", "que faire : …".
 
 use crate::exit_status::{ExitStatus, status_of};
-use crate::i18n::t;
+use crate::i18n::{os_errors, t};
 use crate::output::Format;
 use std::fmt;
 use std::io::Write;
@@ -55,8 +55,9 @@ pub fn report(error: &anyhow::Error, format: Format, out: &mut dyn Write) -> Exi
     let hint = hint_of(error);
     let _ = match format {
         Format::Json => {
+            let causes: Vec<String> = causes.iter().map(|c| os_errors(c)).collect();
             let value = serde_json::json!({
-                "error": first,
+                "error": os_errors(&first),
                 "causes": causes,
                 "hint": hint,
                 "exit_code": status.code(),
@@ -64,12 +65,14 @@ pub fn report(error: &anyhow::Error, format: Format, out: &mut dyn Write) -> Exi
             writeln!(out, "{value}")
         }
         Format::Human => {
-            let mut text = format!("{} : {first}\n", t("label.error"));
+            // OS errors (`Connection refused (os error 111)`) in the user's language too.
+            let sep = t("label.separator");
+            let mut text = format!("{}{sep}{}\n", t("label.error"), os_errors(&first));
             for cause in &causes {
-                text.push_str(&format!("{} : {cause}\n", t("label.cause")));
+                text.push_str(&format!("{}{sep}{}\n", t("label.cause"), os_errors(cause)));
             }
             if let Some(hint) = &hint {
-                text.push_str(&format!("{} : {hint}\n", t("label.hint")));
+                text.push_str(&format!("{}{sep}{hint}\n", t("label.hint")));
             }
             // Messages carry host-derived text (collector errors, hostnames): no raw control
             // character reaches the examiner's terminal.

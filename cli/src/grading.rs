@@ -7,7 +7,7 @@ use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
 use constat_agent::{CollectOptions, LocalHost};
 use constat_checker_core::pack::{
-    Pack, file_requests, load, render_diagnostics, script_run_requests, sections_for,
+    Pack, file_requests, load, render_diagnostics_in, script_run_requests, sections_for,
 };
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
@@ -41,12 +41,20 @@ pub fn load_pack(spec: &str) -> anyhow::Result<Pack> {
                     "pack.invalid",
                     &[("pack", &name), ("count", &diagnostics.len())]
                 ),
-                render_diagnostics(&diagnostics).trim_end()
+                render_diagnostics_in(&diagnostics, core_lang()).trim_end()
             ),
             tf("pack.invalid_hint", &[]),
         )
         .into()
     })
+}
+
+/// The CLI's language for the core's texts.
+pub fn core_lang() -> constat_checker_core::i18n::Lang {
+    match lang() {
+        Lang::Fr => constat_checker_core::i18n::Lang::Fr,
+        Lang::En => constat_checker_core::i18n::Lang::En,
+    }
 }
 
 /// Ids of the packs embedded in this build, comma-separated.

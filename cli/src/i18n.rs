@@ -59,6 +59,69 @@ pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
     text
 }
 
+/// French texts of the operating system's error messages (`strerror`, as Rust prints them),
+/// so that « Connection refused (os error 111) » never shows in French mode.
+const OS_ERRORS_FR: &[(&str, &str)] = &[
+    (
+        "No such file or directory",
+        "fichier ou dossier introuvable",
+    ),
+    ("Permission denied", "permission refusée"),
+    ("Operation not permitted", "opération non permise"),
+    ("Connection refused", "connexion refusée"),
+    (
+        "Connection reset by peer",
+        "connexion réinitialisée par l'hôte distant",
+    ),
+    ("Connection timed out", "délai de connexion dépassé"),
+    ("No route to host", "aucune route vers l'hôte"),
+    ("Network is unreachable", "réseau injoignable"),
+    ("Host is down", "hôte arrêté"),
+    ("File exists", "le fichier existe déjà"),
+    ("Not a directory", "ce n'est pas un dossier"),
+    ("Is a directory", "c'est un dossier"),
+    ("Directory not empty", "dossier non vide"),
+    ("No space left on device", "plus de place sur le disque"),
+    (
+        "Read-only file system",
+        "système de fichiers en lecture seule",
+    ),
+    ("Broken pipe", "tube fermé"),
+    ("Too many open files", "trop de fichiers ouverts"),
+    ("Address already in use", "adresse déjà utilisée"),
+    (
+        "Cannot assign requested address",
+        "adresse demandée indisponible",
+    ),
+    ("Name or service not known", "nom ou service inconnu"),
+    (
+        "Temporary failure in name resolution",
+        "échec temporaire de la résolution de noms",
+    ),
+    (
+        "failed to lookup address information",
+        "échec de la résolution de l'adresse",
+    ),
+    ("Invalid argument", "argument invalide"),
+    ("File name too long", "nom de fichier trop long"),
+    ("Input/output error", "erreur d'entrée/sortie"),
+    ("os error", "erreur système"),
+];
+
+/// `text` with the operating system's English error messages in the current language.
+pub fn os_errors(text: &str) -> String {
+    if lang() == Lang::En {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    for (english, french) in OS_ERRORS_FR {
+        if out.contains(english) {
+            out = out.replace(english, french);
+        }
+    }
+    out
+}
+
 /// `(key, français, English)`.
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
     (
@@ -903,6 +966,58 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "donnez le fichier tel que le système l'a écrit : config.xml de Diagnostics > Sauvegarde, /var/lib/nagios4/status.dat",
         "give the file as the system wrote it: config.xml from Diagnostics > Backup, /var/lib/nagios4/status.dat",
     ),
+    // one-language (issue 14 item 5): session status lines, OS errors, validate.
+    (
+        "status.failure_line",
+        "  {candidate}/{role}/{phase} : {error}",
+        "  {candidate}/{role}/{phase}: {error}",
+    ),
+    ("label.separator", " : ", ": "),
+    (
+        "inventory.unknown_field",
+        "champ inconnu « {name} » (possibles : {expected})",
+        "unknown field \"{name}\" (possible: {expected})",
+    ),
+    (
+        "inventory.unknown_value",
+        "valeur inconnue « {name} » (possibles : {expected})",
+        "unknown value \"{name}\" (possible: {expected})",
+    ),
+    (
+        "inventory.missing_field",
+        "champ obligatoire « {name} » absent",
+        "missing field \"{name}\"",
+    ),
+    (
+        "inventory.did_you_mean",
+        " ; vouliez-vous dire « {name} » ?",
+        "; did you mean \"{name}\"?",
+    ),
+    (
+        "validate.pack_missing",
+        "{file} : le pack « {pack} » nommé par session.pack n'existe pas (ni pack intégré ni fichier {path})",
+        "{file}: the pack \"{pack}\" named by session.pack does not exist (neither an embedded pack nor the file {path})",
+    ),
+    (
+        "validate.pack_missing_hint",
+        "donnez un pack intégré ({ids}) ou un chemin relatif au dossier de l'inventaire",
+        "give an embedded pack ({ids}) or a path relative to the inventory's directory",
+    ),
+    (
+        "validate.failed",
+        "{count} fichier(s) sur {total} invalide(s)",
+        "{count} of {total} file(s) invalid",
+    ),
+    (
+        "validate.failed_hint",
+        "corrigez les erreurs ci-dessus, puis relancez `constat validate`",
+        "fix the errors above, then run `constat validate` again",
+    ),
+    (
+        "validate.pack_embedded_ok",
+        "{file} : pack intégré {id} valide ({checks} contrôles)",
+        "{file}: embedded pack {id} valid ({checks} checks)",
+    ),
 ];
 
 #[cfg(test)]
@@ -921,6 +1036,21 @@ mod tests {
             rest = &after[end + 1..];
         }
         found
+    }
+
+    #[test]
+    fn os_errors_are_french_in_french_mode() {
+        set_lang(Lang::Fr);
+        let refused = std::io::Error::from_raw_os_error(111).to_string();
+        let missing = std::io::Error::from_raw_os_error(2).to_string();
+        assert_eq!(
+            os_errors(&refused),
+            "connexion refusée (erreur système 111)"
+        );
+        assert_eq!(
+            os_errors(&format!("clé /k illisible : {missing}")),
+            "clé /k illisible : fichier ou dossier introuvable (erreur système 2)"
+        );
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn an_invalid_inventory_exits_2_with_location_and_hint() {
         .unwrap()
         .replace(&dir.path().display().to_string(), "[DIR]");
     insta::assert_snapshot!(stderr, @r"
-    erreur : [DIR]/inv.yaml:4:3 : inventaire invalide : unknown field `pakc`, expected one of id, referentiel, profile, pack, start, end
+    erreur : [DIR]/inv.yaml:4:3 : inventaire invalide : champ inconnu « pakc » (possibles : id, referentiel, profile, pack, start, end) ; vouliez-vous dire « pack » ?
     que faire : comparez avec le schéma : « constat schema inventory »
     ");
     let output = constat()
@@ -170,7 +170,7 @@ fn a_missing_file_exits_3() {
     assert_eq!(output.status.code(), Some(3));
     insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap(), @r"
     erreur : pack ou inventaire illisible : /nonexistent/inventory.yaml
-    cause : No such file or directory (os error 2)
+    cause : fichier ou dossier introuvable (erreur système 2)
     ");
 }
 
@@ -504,4 +504,95 @@ fn devices_and_fifos_are_refused_as_local_inputs() {
         );
     }
     insta::assert_snapshot!(shown);
+}
+
+/// The binary picks its language before clap parses: clap's help and errors follow `--lang`
+/// and `CONSTAT_LANG` (issue 14 item 5); help goes to stdout with exit 0, errors to stderr
+/// with exit 2.
+#[test]
+fn clap_speaks_the_language_asked_for() {
+    let run = |env: Option<&str>, args: &[&str]| {
+        let mut command = constat();
+        command.env_remove("CONSTAT_LANG").args(args);
+        if let Some(lang) = env {
+            command.env("CONSTAT_LANG", lang);
+        }
+        command.output().unwrap()
+    };
+    let french = run(None, &["check"]);
+    assert_eq!(french.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&french.stderr);
+    assert!(
+        stderr.starts_with("erreur : arguments obligatoires manquants"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Utilisation : constat check"), "{stderr}");
+    for (env, args) in [
+        (Some("en"), &["check"][..]),
+        (None, &["--lang", "en", "check"][..]),
+    ] {
+        let english = run(env, args);
+        assert_eq!(english.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&english.stderr);
+        assert!(
+            stderr.starts_with("error: the following required arguments"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("Usage: constat check"), "{stderr}");
+    }
+    let help = run(Some("en"), &["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        stdout.contains("Exit codes:") && !stdout.contains("Codes de sortie"),
+        "{stdout}"
+    );
+    let help = run(None, &["session", "run", "--help"]);
+    let stdout = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        stdout.contains("Utilisation :") && !stdout.contains("Usage:"),
+        "{stdout}"
+    );
+    let bad = run(Some("de"), &["check"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("CONSTAT_LANG=de"));
+}
+
+/// `validate` checks every file even after one fails (a typo and an unknown critère in one
+/// pack both reported), accepts a shipped pack name, refuses an inventory whose pack does not
+/// exist; `session regrade` on a missing directory names it (issue 14 items 5 and 7).
+#[test]
+fn validate_reports_every_file_and_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        "session: { id: s1, referentiel: tssr-2023, profile: lab, pack: nope.yaml }\n\
+         candidates:\n  - { id: c01, name: A }\ndefaults:\n  linux: { transport: local }\n",
+    )
+    .unwrap();
+    let typo = repo().join("checker-core/tests/fixtures/packs/typo-and-critere.yaml");
+    let output = constat()
+        .args(["validate", "lab-cp3-linux"])
+        .arg(&typo)
+        .arg(&inventory)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr)
+        .unwrap()
+        .replace(&dir.path().display().to_string(), "[DIR]")
+        .replace(&repo().display().to_string(), "[REPO]");
+    insta::assert_snapshot!(format!("{stdout}---\n{stderr}"));
+    let missing = dir.path().join("s2");
+    let output = constat()
+        .args(["session", "regrade"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
 }

@@ -53,16 +53,35 @@ impl Compile<'_> {
                     .filter(|k| !k.starts_with("item."))
                     .map(String::as_str)
                     .collect();
-                self.error(
-                    s,
-                    format!("variable inconnue « ${{{name}}} »"),
-                    Some(format!(
-                        "déclarez-la sous `variables:` ou utilisez une variable connue : {}",
-                        if known.is_empty() {
-                            "(aucune)".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
+                let list = if known.is_empty() {
+                    "(-)".to_owned()
+                } else {
+                    known.join(", ")
+                };
+                let guess = crate::pack::diagnostics::closest(&name, &known)
+                    .map(|best| {
+                        (
+                            format!("vouliez-vous dire « ${{{best}}} » ? "),
+                            format!("did you mean \"${{{best}}}\"? "),
+                        )
+                    })
+                    .unwrap_or_default();
+                self.diags.push_both(
+                    s.line,
+                    s.col,
+                    (
+                        format!("variable inconnue « ${{{name}}} »"),
+                        format!("unknown variable \"${{{name}}}\""),
+                    ),
+                    Some((
+                        format!(
+                            "{}déclarez-la sous `variables:` ou utilisez une variable connue : {list}",
+                            guess.0
+                        ),
+                        format!(
+                            "{}declare it under `variables:` or use a known variable: {list}",
+                            guess.1
+                        ),
                     )),
                 );
                 s.value.clone()

@@ -1,5 +1,6 @@
 //! Diagnostics: every problem found in a pack, with file, line, column and a fix.
 
+use crate::i18n::Lang;
 use serde::Serialize;
 use std::fmt;
 
@@ -16,19 +17,54 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The message in English, when it has one (`--lang en`).
+    #[serde(skip)]
+    pub message_en: Option<String>,
+    /// The help in English, when it has one.
+    #[serde(skip)]
+    pub help_en: Option<String>,
+}
+
+impl Diagnostic {
+    /// The message in `lang` (French when no English text was written for it).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.message_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.message,
+        }
+    }
+
+    /// The help in `lang`.
+    pub fn help_in(&self, lang: Lang) -> Option<&str> {
+        match (lang, &self.help_en) {
+            (Lang::En, Some(en)) => Some(en),
+            _ => self.help.as_deref(),
+        }
+    }
+
+    /// `file:line:col: erreur : message` and its help, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let (error, help) = match lang {
+            Lang::Fr => ("erreur : ", "aide : "),
+            Lang::En => ("error: ", "help: "),
+        };
+        let mut out = format!(
+            "{}:{}:{}: {error}{}",
+            self.file,
+            self.line,
+            self.col,
+            self.message_in(lang)
+        );
+        if let Some(text) = self.help_in(lang) {
+            out.push_str(&format!("\n  {help}{text}"));
+        }
+        out
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: erreur : {}",
-            self.file, self.line, self.col, self.message
-        )?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  aide : {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(Lang::Fr))
     }
 }
 
@@ -54,6 +90,31 @@ impl Diagnostics {
             col,
             message,
             help,
+            message_en: None,
+            help_en: None,
+        });
+    }
+
+    /// A problem written in both languages: `(français, English)`.
+    pub(crate) fn push_both(
+        &mut self,
+        line: u32,
+        col: u32,
+        message: (String, String),
+        help: Option<(String, String)>,
+    ) {
+        let (help, help_en) = match help {
+            Some((fr, en)) => (Some(fr), Some(en)),
+            None => (None, None),
+        };
+        self.list.push(Diagnostic {
+            file: self.file.clone(),
+            line,
+            col,
+            message: message.0,
+            help,
+            message_en: Some(message.1),
+            help_en,
         });
     }
 
@@ -65,13 +126,47 @@ impl Diagnostics {
     }
 }
 
-/// Renders every diagnostic, one block each.
+/// Renders every diagnostic, one block each (French).
 pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    render_diagnostics_in(diagnostics, Lang::Fr)
+}
+
+/// Renders every diagnostic in `lang`, one block each.
+pub fn render_diagnostics_in(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&d.to_string());
+        out.push_str(&d.render(lang));
         out.push('\n');
     }
-    out.push_str(&format!("{} erreur(s)\n", diagnostics.len()));
+    out.push_str(&match lang {
+        Lang::Fr => format!("{} erreur(s)\n", diagnostics.len()),
+        Lang::En => format!("{} error(s)\n", diagnostics.len()),
+    });
     out
+}
+
+/// Edit distance between two names (Levenshtein, on characters), for "did you mean".
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The known name closest to `unknown`, if it is close enough to be a typo.
+pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let limit = (unknown.chars().count() / 3).max(2);
+    known
+        .iter()
+        .map(|k| (distance(unknown, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
 }

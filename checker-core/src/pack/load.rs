@@ -2,7 +2,7 @@
 
 use crate::pack::diagnostics::{Diagnostic, Diagnostics};
 use crate::pack::model::Pack;
-use crate::pack::raw::{RawCheck, RawPack, RawPackHead};
+use crate::pack::raw::{RawCheck, RawCheckId, RawPack, RawPackHead, RawPackPartial};
 use crate::pack::split::check_document;
 use crate::pack::validate::validate;
 
@@ -30,21 +30,131 @@ fn push_yaml_error(diags: &mut Diagnostics, error: &serde_saphyr::Error) {
         .unwrap_or(first)
         .to_owned();
     let message = strip_position(&message);
-    let help = if message.contains("unknown field") || message.contains("unknown variant") {
-        "nom de champ ou de type de vérification inconnu : voir schemas/pack.schema.json (complétion avec la ligne `# yaml-language-server: $schema=...`)"
-    } else if message.contains("missing field") {
-        "ce champ est obligatoire ici"
-    } else if message.contains("ForEachItem") {
-        "un élément for_each est un texte (`alice`) ou un enregistrement de textes (`{dir: commercial, group: GG_Commercial}`), sans liste ni sous-enregistrement"
-    } else {
-        "vérifiez la syntaxe YAML et le type de la valeur"
+    let (text, help) = explain_yaml_error(&message);
+    diags.push_both(line, col, text, Some(help));
+}
+
+/// The parser's English message in both languages, with "did you mean" for an unknown field
+/// or kind: `(message, help)`, each `(français, English)`.
+fn explain_yaml_error(message: &str) -> ((String, String), (String, String)) {
+    const SCHEMA_FR: &str = "voir schemas/pack.schema.json (complétion avec la ligne `# yaml-language-server: $schema=...`)";
+    const SCHEMA_EN: &str = "see schemas/pack.schema.json (completion with the line `# yaml-language-server: $schema=...`)";
+    let quoted = |s: &str| -> Option<String> {
+        let start = s.find('`')? + 1;
+        let end = s[start..].find('`')? + start;
+        Some(s[start..end].to_owned())
     };
-    diags.push(
-        line,
-        col,
-        format!("YAML invalide : {message}"),
-        Some(help.to_owned()),
-    );
+    let expected: Vec<&str> = message
+        .split_once("expected one of ")
+        .map(|(_, list)| list.split(", ").map(|n| n.trim_matches('`')).collect())
+        .unwrap_or_default();
+    let unknown_field = message.starts_with("unknown field");
+    let unknown_variant = message.starts_with("unknown variant");
+    if (unknown_field || unknown_variant)
+        && let Some(name) = quoted(message)
+    {
+        let (what_fr, what_en) = if unknown_field {
+            ("champ inconnu", "unknown field")
+        } else {
+            (
+                "type de vérification ou valeur inconnu",
+                "unknown check kind or value",
+            )
+        };
+        let list = expected.join(", ");
+        let help = match crate::pack::diagnostics::closest(&name, &expected) {
+            Some(best) => (
+                format!("vouliez-vous dire « {best} » ? Possibles : {list}"),
+                format!("did you mean \"{best}\"? Possible: {list}"),
+            ),
+            None => (
+                format!("possibles : {list} ; {SCHEMA_FR}"),
+                format!("possible: {list}; {SCHEMA_EN}"),
+            ),
+        };
+        return (
+            (
+                format!("{what_fr} « {name} »"),
+                format!("{what_en} \"{name}\""),
+            ),
+            help,
+        );
+    }
+    if message.starts_with("missing field")
+        && let Some(name) = quoted(message)
+    {
+        return (
+            (
+                format!("champ obligatoire « {name} » absent"),
+                format!("missing field \"{name}\""),
+            ),
+            (
+                "ce champ est obligatoire ici".to_owned(),
+                "this field is required here".to_owned(),
+            ),
+        );
+    }
+    if message.contains("ForEachItem") {
+        return (
+            (
+                format!("YAML invalide : {message}"),
+                format!("invalid YAML: {message}"),
+            ),
+            (
+                "un élément for_each est un texte (`alice`) ou un enregistrement de textes (`{dir: commercial, group: GG_Commercial}`), sans liste ni sous-enregistrement".to_owned(),
+                "a for_each item is a text (`alice`) or a record of texts (`{dir: commercial, group: GG_Commercial}`), with no list or nested record".to_owned(),
+            ),
+        );
+    }
+    (
+        (
+            format!("YAML invalide : {message}"),
+            format!("invalid YAML: {message}"),
+        ),
+        (
+            "vérifiez la syntaxe YAML et le type de la valeur".to_owned(),
+            "check the YAML syntax and the type of the value".to_owned(),
+        ),
+    )
+}
+
+/// The semantic phase on the checks that parse, when others do not: their problems are
+/// reported with the syntax errors instead of after they are fixed.
+fn validate_what_parses(file_name: &str, text: &str, diags: &mut Diagnostics) {
+    let Ok(partial) = serde_saphyr::from_str_with_options::<RawPackPartial>(text, options()) else {
+        return;
+    };
+    let mut checks = Vec::new();
+    let mut broken_ids = Vec::new();
+    for item in &partial.checks {
+        let Some(doc) = check_document(text, item.line, item.col) else {
+            continue;
+        };
+        match serde_saphyr::from_str_with_options::<RawCheck>(&doc, options()) {
+            Ok(check) => checks.push(check),
+            Err(_) => {
+                if let Ok(id) = serde_saphyr::from_str_with_options::<RawCheckId>(&doc, options()) {
+                    broken_ids.push(id.id);
+                }
+            }
+        }
+    }
+    let raw = RawPack {
+        pack: partial.pack,
+        variables: partial.variables,
+        hosts: partial.hosts,
+        checks,
+    };
+    let mut semantic = Diagnostics::new(file_name);
+    let _ = validate(file_name, raw, &mut semantic);
+    for d in semantic.list {
+        let about_broken = broken_ids
+            .iter()
+            .any(|id| d.message_en.as_deref() == Some(&format!("unknown prerequisite \"{id}\"")));
+        if !about_broken {
+            diags.list.push(d);
+        }
+    }
 }
 
 /// Removes a leading `line N column M: ` that the parser may put in its message.
@@ -90,6 +200,9 @@ pub fn load(file_name: &str, text: &str) -> Result<Pack, Vec<Diagnostic>> {
                 if !duplicate {
                     diags.list.push(d);
                 }
+            }
+            if !breached {
+                validate_what_parses(file_name, text, &mut diags);
             }
             return Err(diags.finish());
         }
@@ -210,6 +323,18 @@ mod tests {
             "broken-fields.yaml",
             include_str!("../../tests/fixtures/packs/broken-fields.yaml")
         ));
+    }
+
+    /// A typo in one check does not hide the semantic errors of the others (unknown critère,
+    /// misspelt role), in French and in English, with "did you mean" (issue 14 item 5); the
+    /// check requiring the broken one is not reported as citing an unknown prerequisite.
+    #[test]
+    fn reports_every_phase_in_both_languages_with_suggestions() {
+        let text = include_str!("../../tests/fixtures/packs/typo-and-critere.yaml");
+        let diagnostics = load("typo-and-critere.yaml", text).unwrap_err();
+        let fr = crate::pack::render_diagnostics_in(&diagnostics, crate::i18n::Lang::Fr);
+        let en = crate::pack::render_diagnostics_in(&diagnostics, crate::i18n::Lang::En);
+        insta::assert_snapshot!(format!("{fr}---\n{en}"));
     }
 
     #[test]

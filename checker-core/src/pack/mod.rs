@@ -14,7 +14,7 @@ mod validate;
 mod variables;
 
 pub(crate) use diagnostics::Diagnostics;
-pub use diagnostics::{Diagnostic, render_diagnostics};
+pub use diagnostics::{Diagnostic, closest, render_diagnostics, render_diagnostics_in};
 pub use load::load;
 pub(crate) use model::CompiledCheck;
 pub use model::{CheckMeta, Pack, Variable};

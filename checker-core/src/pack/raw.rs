@@ -38,6 +38,24 @@ pub(crate) struct RawPackHead {
     pub(crate) checks: Vec<Sp<serde::de::IgnoredAny>>,
 }
 
+/// The pack with its checks unparsed: when one check does not parse, the others are still
+/// validated (a typo in one check and an unknown critère in another are both reported).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawPackPartial {
+    pub(crate) pack: RawMeta,
+    #[serde(default)]
+    pub(crate) variables: BTreeMap<String, RawVariable>,
+    pub(crate) hosts: BTreeMap<String, RawHost>,
+    pub(crate) checks: Vec<Sp<serde::de::IgnoredAny>>,
+}
+
+/// Only the id of a check that does not parse (so that checks requiring it are not reported
+/// as citing an unknown prerequisite).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawCheckId {
+    pub(crate) id: String,
+}
+
 /// Pack metadata.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

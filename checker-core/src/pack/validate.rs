@@ -165,22 +165,41 @@ fn check_critere(r: &Referentiel, id: &crate::pack::span::Sp<String>, diags: &mu
         .rsplit_once('/')
         .map(|(cp, _)| cp)
         .unwrap_or_default();
-    let help = match r.competence(competence) {
-        Some(cp) => format!(
-            "critères de {} : {}",
-            cp.id,
-            cp.criteres
+    let all: Vec<&str> = r
+        .competences
+        .iter()
+        .flat_map(|cp| cp.criteres.iter().map(|k| &*k.id))
+        .collect();
+    let guess = crate::pack::diagnostics::closest(&id.value, &all);
+    let help = match (guess, r.competence(competence)) {
+        (Some(best), _) => (
+            format!("vouliez-vous dire « {best} » ?"),
+            format!("did you mean \"{best}\"?"),
+        ),
+        (None, Some(cp)) => {
+            let list = cp
+                .criteres
                 .iter()
                 .map(|k| &*k.id)
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", ");
+            (
+                format!("critères de {} : {list}", cp.id),
+                format!("critères of {}: {list}", cp.id),
+            )
+        }
+        (None, None) => (
+            format!("les ids ont la forme {}/CP3/C1 (voir referential.md)", r.id),
+            format!("ids look like {}/CP3/C1 (see referential.md)", r.id),
         ),
-        None => format!("les ids ont la forme {}/CP3/C1 (voir referential.md)", r.id),
     };
-    diags.push(
+    diags.push_both(
         id.line,
         id.col,
-        format!("critère inconnu « {} » dans {}", id.value, r.id),
+        (
+            format!("critère inconnu « {} » dans {}", id.value, r.id),
+            format!("unknown critère \"{}\" in {}", id.value, r.id),
+        ),
         Some(help),
     );
 }
@@ -268,23 +287,38 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     match referentiel {
         None => {
             let known: Vec<&str> = referentiel::all().iter().map(|r| r.id.as_str()).collect();
-            diags.push(
+            diags.push_both(
                 meta.referentiel.line,
                 meta.referentiel.col,
-                format!("référentiel inconnu « {} »", meta.referentiel.value),
-                Some(format!("référentiels intégrés : {}", known.join(", "))),
+                (
+                    format!("référentiel inconnu « {} »", meta.referentiel.value),
+                    format!("unknown référentiel \"{}\"", meta.referentiel.value),
+                ),
+                Some((
+                    format!("référentiels intégrés : {}", known.join(", ")),
+                    format!("embedded référentiels: {}", known.join(", ")),
+                )),
             );
         }
         Some(r) if r.profile(&meta.profile.value).is_none() => {
             let known: Vec<&str> = r.profiles.iter().map(|p| p.id.as_str()).collect();
-            diags.push(
+            diags.push_both(
                 meta.profile.line,
                 meta.profile.col,
-                format!(
-                    "profil de session inconnu « {} » pour {}",
-                    meta.profile.value, r.id
+                (
+                    format!(
+                        "profil de session inconnu « {} » pour {}",
+                        meta.profile.value, r.id
+                    ),
+                    format!(
+                        "unknown session profile \"{}\" for {}",
+                        meta.profile.value, r.id
+                    ),
                 ),
-                Some(format!("profils : {}", known.join(", "))),
+                Some((
+                    format!("profils : {}", known.join(", ")),
+                    format!("profiles: {}", known.join(", ")),
+                )),
             );
         }
         Some(_) => {}
@@ -334,23 +368,38 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     for (i, c) in raw.checks.iter().enumerate() {
         if !valid_id(&c.id.value) {
-            diags.push(
+            diags.push_both(
                 c.id.line,
                 c.id.col,
-                format!("id de vérification invalide « {} »", c.id.value),
-                Some("minuscules, chiffres, - _ . uniquement".to_owned()),
+                (
+                    format!("id de vérification invalide « {} »", c.id.value),
+                    format!("invalid check id \"{}\"", c.id.value),
+                ),
+                Some((
+                    "minuscules, chiffres, - _ . uniquement".to_owned(),
+                    "lowercase letters, digits, - _ . only".to_owned(),
+                )),
             );
         }
         if let Some(&first) = ids.get(&c.id.value) {
             let f = &raw.checks[first].id;
-            diags.push(
+            diags.push_both(
                 c.id.line,
                 c.id.col,
-                format!(
-                    "id de vérification en double « {} » (déjà utilisé ligne {})",
-                    c.id.value, f.line
+                (
+                    format!(
+                        "id de vérification en double « {} » (déjà utilisé ligne {})",
+                        c.id.value, f.line
+                    ),
+                    format!(
+                        "duplicate check id \"{}\" (already used on line {})",
+                        c.id.value, f.line
+                    ),
                 ),
-                Some("chaque vérification doit avoir un id unique et stable".to_owned()),
+                Some((
+                    "chaque vérification doit avoir un id unique et stable".to_owned(),
+                    "every check needs a unique, stable id".to_owned(),
+                )),
             );
         } else {
             ids.insert(c.id.value.clone(), i);
@@ -358,11 +407,17 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     }
     for c in &raw.checks {
         if c.criteres.is_empty() {
-            diags.push(
+            diags.push_both(
                 c.id.line,
                 c.id.col,
-                format!("la vérification « {} » ne cite aucun critère", c.id.value),
-                Some("ajoutez criteres: [tssr-2023/CP3/C1]".to_owned()),
+                (
+                    format!("la vérification « {} » ne cite aucun critère", c.id.value),
+                    format!("check \"{}\" cites no critère", c.id.value),
+                ),
+                Some((
+                    "ajoutez criteres: [tssr-2023/CP3/C1]".to_owned(),
+                    "add criteres: [tssr-2023/CP3/C1]".to_owned(),
+                )),
             );
         }
         if let Some(r) = referentiel {
@@ -371,24 +426,43 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             }
         }
         if c.hosts.is_empty() {
-            diags.push(
+            diags.push_both(
                 c.id.line,
                 c.id.col,
-                format!("la vérification « {} » ne désigne aucun hôte", c.id.value),
-                Some("ajoutez hosts: [linux]".to_owned()),
+                (
+                    format!("la vérification « {} » ne désigne aucun hôte", c.id.value),
+                    format!("check \"{}\" names no host", c.id.value),
+                ),
+                Some((
+                    "ajoutez hosts: [linux]".to_owned(),
+                    "add hosts: [linux]".to_owned(),
+                )),
             );
         }
         for h in &c.hosts {
             if !roles.contains_key(&h.value) {
                 let known: Vec<&str> = roles.keys().map(String::as_str).collect();
-                diags.push(
+                let list = known.join(", ");
+                let help = match crate::pack::diagnostics::closest(&h.value, &known) {
+                    Some(best) => (
+                        format!(
+                            "vouliez-vous dire « {best} » ? Rôles déclarés sous `hosts:` : {list}"
+                        ),
+                        format!("did you mean \"{best}\"? Roles declared under `hosts:`: {list}"),
+                    ),
+                    None => (
+                        format!("rôles déclarés sous `hosts:` : {list}"),
+                        format!("roles declared under `hosts:`: {list}"),
+                    ),
+                };
+                diags.push_both(
                     h.line,
                     h.col,
-                    format!("rôle d'hôte inconnu « {} »", h.value),
-                    Some(format!(
-                        "rôles déclarés sous `hosts:` : {}",
-                        known.join(", ")
-                    )),
+                    (
+                        format!("rôle d'hôte inconnu « {} »", h.value),
+                        format!("unknown host role \"{}\"", h.value),
+                    ),
+                    Some(help),
                 );
             }
         }
@@ -408,18 +482,35 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
         }
         for r in &c.requires {
             if r.value == c.id.value {
-                diags.push(
+                diags.push_both(
                     r.line,
                     r.col,
-                    format!("« {} » se requiert elle-même", r.value),
+                    (
+                        format!("« {} » se requiert elle-même", r.value),
+                        format!("\"{}\" requires itself", r.value),
+                    ),
                     None,
                 );
             } else if !ids.contains_key(&r.value) {
-                diags.push(
+                let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+                let help = match crate::pack::diagnostics::closest(&r.value, &known) {
+                    Some(best) => (
+                        format!("vouliez-vous dire « {best} » ?"),
+                        format!("did you mean \"{best}\"?"),
+                    ),
+                    None => (
+                        "requires cite des ids de vérifications du même pack".to_owned(),
+                        "requires names check ids of the same pack".to_owned(),
+                    ),
+                };
+                diags.push_both(
                     r.line,
                     r.col,
-                    format!("prérequis inconnu « {} »", r.value),
-                    Some("requires cite des ids de vérifications du même pack".to_owned()),
+                    (
+                        format!("prérequis inconnu « {} »", r.value),
+                        format!("unknown prerequisite \"{}\"", r.value),
+                    ),
+                    Some(help),
                 );
             }
         }

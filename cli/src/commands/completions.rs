@@ -1,8 +1,7 @@
 //! `constat completions <shell>`: shell completion script on stdout.
 
-use crate::Cli;
 use crate::exit_status::ExitStatus;
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 use std::io::Write;
 
@@ -17,7 +16,7 @@ pub struct CompletionsArgs {
 /// its writer fails, and a closed pipe (`constat completions bash | head -1`) must be the
 /// ordinary broken-pipe exit, not a panic.
 pub fn run(args: CompletionsArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
-    let mut command = Cli::command();
+    let mut command = crate::clap_i18n::command(crate::i18n::lang());
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "constat", &mut script);
     out.write_all(&script)?;

@@ -48,13 +48,46 @@ pub fn parse_inventory(text: &str, origin: &str) -> anyhow::Result<Inventory> {
 /// is already shown as `file:line:col`).
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or_default().trim();
-    match line.strip_prefix("error: line ") {
+    let line = match line.strip_prefix("error: line ") {
         Some(rest) if rest.contains(" column ") => rest
             .split_once(": ")
             .map(|(_, m)| m.to_owned())
             .unwrap_or_else(|| line.to_owned()),
         _ => line.to_owned(),
+    };
+    serde_message(&line)
+}
+
+/// serde's English `unknown field`/`unknown variant`/`missing field` in the user's language,
+/// with "did you mean" when the unknown name is close to an expected one.
+fn serde_message(message: &str) -> String {
+    let quoted = |s: &str| -> Option<String> {
+        let start = s.find('`')? + 1;
+        let end = s[start..].find('`')? + start;
+        Some(s[start..end].to_owned())
+    };
+    let Some(name) = quoted(message) else {
+        return message.to_owned();
+    };
+    let expected: Vec<&str> = message
+        .split_once("expected one of ")
+        .or_else(|| message.split_once("expected "))
+        .map(|(_, list)| list.split(", ").map(|n| n.trim_matches('`')).collect())
+        .unwrap_or_default();
+    let key = if message.starts_with("unknown field") {
+        "inventory.unknown_field"
+    } else if message.starts_with("unknown variant") {
+        "inventory.unknown_value"
+    } else if message.starts_with("missing field") {
+        return tf("inventory.missing_field", &[("name", &name)]);
+    } else {
+        return message.to_owned();
+    };
+    let mut text = tf(key, &[("name", &name), ("expected", &expected.join(", "))]);
+    if let Some(best) = constat_checker_core::pack::closest(&name, &expected) {
+        text.push_str(&tf("inventory.did_you_mean", &[("name", &best)]));
     }
+    text
 }
 
 /// Positions of the names [`check_inventory`] checks, read again from the text only when one is
@@ -268,7 +301,7 @@ mod tests {
         let text = error_of(
             "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: A\n    hosts:\n      linux: { address: 10.0.0.1, password: 'Secr3t!' }\n",
         );
-        assert!(text.contains("unknown field `password`"), "{text}");
+        assert!(text.contains("champ inconnu « password »"), "{text}");
         assert!(!text.contains("Secr3t"), "{text}");
     }
 

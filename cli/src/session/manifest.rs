@@ -135,8 +135,10 @@ impl Manifest {
 
     /// Reads `path`.
     pub fn load(path: &Path) -> anyhow::Result<Manifest> {
-        let text = std::fs::read_to_string(path)?;
-        Ok(serde_json::from_str(&text)?)
+        use anyhow::Context;
+        let named = || crate::i18n::tf("session.manifest_unreadable", &[("file", &path.display())]);
+        let text = std::fs::read_to_string(path).with_context(named)?;
+        serde_json::from_str(&text).with_context(named)
     }
 
     /// Writes `path` atomically.

@@ -99,12 +99,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     let hosts = resolve_hosts(&inventory)?;
     let manifest_path = dir.manifest();
     let mut manifest = if manifest_path.exists() {
-        Manifest::load(&manifest_path).map_err(|e| {
-            e.context(tf(
-                "session.manifest_unreadable",
-                &[("file", &manifest_path.display())],
-            ))
-        })?
+        Manifest::load(&manifest_path)?
     } else {
         Manifest::new(inventory.session.clone())
     };

@@ -3,7 +3,7 @@
 use super::layout::SessionDir;
 use super::manifest::{HostStatus, Manifest, Phase};
 use super::run::is_intact;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::inventory::{load_inventory, resolve_hosts};
 use serde::Serialize;
 
@@ -117,7 +117,9 @@ impl StatusGrid {
                 row.push(match cell {
                     Some(c) => match (c.state, &c.error_kind) {
                         ("collected", _) => t("status.collected").to_owned(),
-                        ("failed", Some(kind)) => format!("{} ({kind})", t("status.failed")),
+                        ("failed", Some(kind)) => {
+                            format!("{} ({})", t("status.failed"), kind_label(kind))
+                        }
                         ("failed", None) => t("status.failed").to_owned(),
                         ("damaged", _) => t("status.damaged").to_owned(),
                         _ => t("status.pending").to_owned(),
@@ -152,15 +154,45 @@ impl StatusGrid {
         let failures: Vec<&StatusCell> =
             self.cells.iter().filter(|c| c.state == "failed").collect();
         for cell in failures {
-            text.push_str(&format!(
-                "  {}/{}/{} : {}\n",
-                cell.candidate,
-                cell.role,
-                cell.phase.as_str(),
-                cell.error.clone().unwrap_or_default()
+            text.push_str(&tf(
+                "status.failure_line",
+                &[
+                    ("candidate", &cell.candidate),
+                    ("role", &cell.role),
+                    ("phase", &cell.phase.as_str()),
+                    (
+                        "error",
+                        &crate::i18n::os_errors(&cell.error.clone().unwrap_or_default()),
+                    ),
+                ],
             ));
+            text.push('\n');
         }
         // Candidate ids, roles and collector errors come from the inventory and the hosts.
         constat_checker_core::render::escape::terminal_lines(&text).into_owned()
+    }
+}
+
+/// The translated label of a failure kind stored in the manifest (`unreachable` → « injoignable »);
+/// an unknown kind (a newer manifest) is shown as stored.
+fn kind_label(kind: &str) -> String {
+    serde_json::from_value::<crate::transport::HostErrorKind>(serde_json::Value::String(
+        kind.to_owned(),
+    ))
+    .map(|k| k.label().to_owned())
+    .unwrap_or_else(|_| kind.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `session status` said « échec (unreachable) »: the stored kind is shown translated.
+    #[test]
+    fn failure_kinds_are_translated() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        assert_eq!(kind_label("unreachable"), "injoignable");
+        assert_eq!(kind_label("auth_refused"), t("kind.auth_refused"));
+        assert_eq!(kind_label("from_a_newer_version"), "from_a_newer_version");
     }
 }

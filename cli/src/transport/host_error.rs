@@ -81,7 +81,10 @@ impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&tf(
             "host_error.display",
-            &[("kind", &self.kind.label()), ("message", &self.message)],
+            &[
+                ("kind", &self.kind.label()),
+                ("message", &crate::i18n::os_errors(&self.message)),
+            ],
         ))
     }
 }

@@ -23,6 +23,7 @@ pub(super) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let dir = SessionDir::new(&args.dir);
+    dir.ensure_exists()?;
     let manifest = Manifest::load(&dir.manifest())?;
     let outcome = grade_session(&dir, &manifest)?;
     match (&outcome, format) {
