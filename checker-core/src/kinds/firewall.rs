@@ -386,7 +386,7 @@ fn judged_evidence(judged: Judged, want_accept: bool, summary: &str) -> (Status,
 
 impl Kind for FirewallExpect {
     const NAME: &'static str = "firewall";
-    const SECTIONS: Option<&'static [&'static str]> = Some(&["firewall"]);
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["firewall", "network"]);
     const DOC: &'static str = r#"# firewall
 
 ## What it checks

@@ -86,6 +86,7 @@ struct LvMatcher {
 
 impl Kind for StorageExpect {
     const NAME: &'static str = "storage";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["storage"]);
     const DOC: &'static str = r#"# storage
 
 ## What it checks
