@@ -267,8 +267,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("label.hint", "que faire", "what to do"),
     (
         "agent.not_found",
-        "aucun binaire de l'agent constat-agent trouvé (cherché : {tried})",
-        "no constat-agent binary found (looked at: {tried})",
+        "aucun binaire de l'agent constat-agent trouvé (cherché : {tried}) ; construisez l'agent statique avec `cargo build --profile release-agent --target x86_64-unknown-linux-musl -p constat-agent` (rustup target add x86_64-unknown-linux-musl), posez-le à côté de constat, ou désignez-le avec CONSTAT_AGENT_BIN",
+        "no constat-agent binary found (looked at: {tried}); build the static agent with `cargo build --profile release-agent --target x86_64-unknown-linux-musl -p constat-agent` (rustup target add x86_64-unknown-linux-musl), put it next to constat, or point CONSTAT_AGENT_BIN at it",
     ),
     (
         "collect.done",

@@ -3,7 +3,8 @@
 //! `scripts/bench-session [N...]` (root): for each N, starts N hosts (namespaces with their
 //! own sshd, see `constat_tests::sshhost`), times `constat collect` alone on a few hosts (the
 //! slowest is the reference), then times `constat session run` over all N hosts with the
-//! default concurrency (16) and with concurrency N. Prints one Markdown table row per run.
+//! default concurrency (16) and with concurrency N. Prints one Markdown table row per run,
+//! with the session's peak RSS (`/usr/bin/time -f %M`).
 
 use constat_tests::sshhost::{Lab, real_tests_enabled, workspace_binary};
 use std::path::{Path, PathBuf};
@@ -36,9 +37,17 @@ fn children_cpu() -> f64 {
 }
 
 fn timed(lab: &Lab, constat: &Path, agent: &Path, args: &[String]) -> Duration {
+    timed_rss(lab, constat, agent, args).0
+}
+
+/// Wall time and peak RSS (KiB, `/usr/bin/time -f %M`) of `constat args` in the client
+/// namespace.
+fn timed_rss(lab: &Lab, constat: &Path, agent: &Path, args: &[String]) -> (Duration, u64) {
     let started = Instant::now();
     let output = lab
-        .client_command(constat)
+        .client_command(Path::new("/usr/bin/time"))
+        .args(["-f", "constat-peak-rss-kib %M"])
+        .arg(constat)
         .args(args)
         .env("CONSTAT_AGENT_BIN", agent)
         .output()
@@ -50,7 +59,13 @@ fn timed(lab: &Lab, constat: &Path, agent: &Path, args: &[String]) -> Duration {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    elapsed
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let rss = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("constat-peak-rss-kib "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    (elapsed, rss)
 }
 
 fn main() {
@@ -77,9 +92,9 @@ fn main() {
     let agent_size = std::fs::metadata(&agent).map(|m| m.len()).unwrap_or(0);
     println!("agent: {} ({agent_size} bytes)", agent.display());
     println!(
-        "| hosts | N | concurrency | slowest single host | session wall time | ratio | round trips/host | constat CPU/host |"
+        "| hosts | N | concurrency | slowest single host | session wall time | ratio | round trips/host | constat CPU/host | constat peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let mut lab = Lab::new();
         for i in 0..n {
@@ -186,7 +201,7 @@ fn measure(
             &concurrency.to_string(),
         ]);
         let cpu_before = children_cpu();
-        let wall = timed(lab, constat, agent, &run);
+        let (wall, rss) = timed_rss(lab, constat, agent, &run);
         let cpu = children_cpu() - cpu_before;
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(session.join("manifest.json")).unwrap())
@@ -197,12 +212,13 @@ fn measure(
             .map(|h| h["round_trips"].as_u64().unwrap_or(0))
             .sum();
         println!(
-            "| {mode} | {n} | {concurrency} | {:.2} s | {:.2} s | {:.2} | {:.1} | {:.0} ms |",
+            "| {mode} | {n} | {concurrency} | {:.2} s | {:.2} s | {:.2} | {:.1} | {:.0} ms | {:.1} MiB |",
             slowest.as_secs_f64(),
             wall.as_secs_f64(),
             wall.as_secs_f64() / slowest.as_secs_f64(),
             trips as f64 / hosts.len() as f64,
-            cpu * 1000.0 / hosts.len() as f64
+            cpu * 1000.0 / hosts.len() as f64,
+            rss as f64 / 1024.0
         );
     }
 }

@@ -61,7 +61,7 @@ fn firewall(host: &dyn Host) -> Section<Firewall> {
     if let Some(b) = nftables(host, &managed_by_iptables_nft, &mut fw) {
         fw.backends.push(b);
     }
-    if let Some((b, chains)) = firewall_ufw::read(host) {
+    if let Some((b, chains)) = firewall_ufw::read(host, &fw.chains) {
         // Offline, ufw's files count only when ufw is enabled (ENABLED=yes).
         if b.active {
             fw.chains.extend(chains);

@@ -1,9 +1,14 @@
 //! Which agent binary to upload: `CONSTAT_AGENT_BIN` when set, else the static musl build of
 //! this workspace, else `constat-agent` next to the `constat` executable. The binary's
 //! architecture is read from its ELF header and compared with the host's `uname -m`.
+//!
+//! [`load_agent`] reads the bytes once per process and shares them ([`Arc`]) across every host
+//! of a session; the file is read again only when its path, size or mtime changed.
 
 use crate::i18n::tf;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 /// A local agent executable.
 #[derive(Debug, Clone)]
@@ -40,9 +45,52 @@ pub fn find_agent_binary() -> Result<AgentBinary, String> {
     Err(tf("agent.not_found", &[("tried", &tried.join(", "))]))
 }
 
-/// Architecture of an ELF executable, as `uname -m` names it.
+/// The agent's bytes, read once and shared by every host of a session.
+#[derive(Debug)]
+pub struct LoadedAgent {
+    /// Where and which architecture.
+    pub binary: AgentBinary,
+    /// The executable.
+    pub bytes: Arc<[u8]>,
+}
+
+/// The agent found by [`find_agent_binary`], read once per process (again only when the file
+/// changed): 16 hosts share one copy of the bytes instead of reading 16.
+pub fn load_agent() -> Result<Arc<LoadedAgent>, String> {
+    load_at(find_agent_binary()?)
+}
+
+/// Reads `binary` unless the same file (path, size, mtime) was read already.
+fn load_at(binary: AgentBinary) -> Result<Arc<LoadedAgent>, String> {
+    type Key = (PathBuf, u64, Option<SystemTime>);
+    static CACHE: Mutex<Option<(Key, Arc<LoadedAgent>)>> = Mutex::new(None);
+    let meta =
+        std::fs::metadata(&binary.path).map_err(|e| format!("{}: {e}", binary.path.display()))?;
+    let key = (binary.path.clone(), meta.len(), meta.modified().ok());
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((cached, agent)) = cache.as_ref()
+        && *cached == key
+    {
+        return Ok(agent.clone());
+    }
+    let bytes =
+        std::fs::read(&binary.path).map_err(|e| format!("{}: {e}", binary.path.display()))?;
+    let agent = Arc::new(LoadedAgent {
+        binary,
+        bytes: bytes.into(),
+    });
+    *cache = Some((key, agent.clone()));
+    Ok(agent)
+}
+
+/// Architecture of an ELF executable, as `uname -m` names it (from its first 20 bytes).
 fn elf_arch(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
+    use std::io::Read;
+    let mut bytes = [0u8; 20];
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut bytes)
+        .ok()?;
     if bytes.get(..4)? != b"\x7fELF" {
         return None;
     }
@@ -74,5 +122,19 @@ mod tests {
     fn the_test_executable_is_recognised() {
         let exe = std::env::current_exe().unwrap();
         assert_eq!(elf_arch(&exe).as_deref(), Some(std::env::consts::ARCH));
+    }
+
+    #[test]
+    fn the_bytes_are_read_once_and_shared() {
+        // The test executable stands for the agent.
+        let exe = std::env::current_exe().unwrap();
+        let binary = AgentBinary {
+            arch: elf_arch(&exe),
+            path: exe.clone(),
+        };
+        let a = load_at(binary.clone()).expect("found");
+        let b = load_at(binary).expect("found");
+        assert!(Arc::ptr_eq(&a.bytes, &b.bytes), "one copy for every host");
+        assert_eq!(a.bytes.len() as u64, std::fs::metadata(&exe).unwrap().len());
     }
 }

@@ -11,7 +11,7 @@ mod scrub;
 mod ssh;
 mod winrm;
 
-pub use agent_binary::{AgentBinary, find_agent_binary};
+pub use agent_binary::{AgentBinary, LoadedAgent, find_agent_binary, load_agent};
 pub use dispatch::{
     CollectContext, CollectFuture, Collected, RemoteCollector, collect_host, plugged_collectors,
 };

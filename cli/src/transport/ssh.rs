@@ -14,11 +14,20 @@
 //!
 //! With `sudo`, the request travels as a second uploaded file (stdin carries the password).
 //!
+//! The agent is uploaded on every run, never cached on the host (issue 13 item 3, decided):
+//! the rule is that nothing of ours outlives a run on the candidate's machine, and a binary
+//! kept between a session's start and end phases would sit for the whole exam on a machine
+//! where the candidate is root (a sha256 check before reuse cannot exclude a swap between the
+//! check and the exec). The cost is bounded instead: the static `release-agent` build
+//! (~2.5 MB here, found first by `agent_binary.rs`) is read once per process and shared by
+//! every host ([`super::agent_binary::load_agent`]), and the upload shares its round trip with
+//! `uname -m`, so a host costs two exec round trips whatever it had before.
+//!
 //! Host keys: trust on first use recorded in the session's `known_hosts`, or refusal of
 //! unknown keys with `--strict-host-keys`; a changed key is always refused, showing both
 //! fingerprints. A refused or reset connection is retried once; authentication failures are not.
 
-use super::agent_binary::find_agent_binary;
+use super::agent_binary::load_agent;
 use super::bounded::{BoundedOutput, SMALL_OUTPUT, too_large};
 use super::dispatch::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
@@ -524,21 +533,16 @@ async fn run_agent(
     let agent = match &target.agent_path {
         Some(path) => path.clone(),
         None => {
-            let binary = find_agent_binary()
-                .map_err(|message| HostError::new(HostErrorKind::NoAgent, message))?;
-            let bytes = std::fs::read(&binary.path).map_err(|e| {
-                HostError::new(
-                    HostErrorKind::NoAgent,
-                    format!("{}: {e}", binary.path.display()),
-                )
-            })?;
+            let agent =
+                load_agent().map_err(|message| HostError::new(HostErrorKind::NoAgent, message))?;
+            let (binary, bytes) = (&agent.binary, &agent.bytes);
             let path = uploads.names.path("agent");
             // The architecture comes back with the upload: one round trip instead of two.
             // A binary that does not match is removed by the final clean-up.
             let arch = upload(
                 handle,
                 &path,
-                &bytes,
+                bytes,
                 "uname -m",
                 uploads,
                 round_trips,
