@@ -115,6 +115,9 @@ pub fn write_report_files(
         ))
     };
     crate::private_fs::create_private_dir_all(dir).map_err(|e| named(dir, e))?;
+    // What this audience may see, in every file (a learner's report.json has no expected
+    // value either), with neutral words displayed in the report's language.
+    let report = &constat_checker_core::render::for_reader(report, options);
     let mut json = serde_json::to_vec_pretty(report)?;
     json.push(b'\n');
     let html = constat_checker_core::render::html(report, options);

@@ -596,3 +596,43 @@ fn validate_reports_every_file_and_names_what_is_missing() {
     assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
     assert!(!stderr.contains("os error"), "{stderr}");
 }
+
+/// Issue 14 item 6: `constat --format json check --audience learner` printed 14 expected
+/// values that the learner's terminal view hides; the JSON holds none now, and its values are
+/// neutral words with their display text beside them.
+#[test]
+fn the_learner_json_has_no_expected_value() {
+    let run = |audience: &str| {
+        let output = constat()
+            .args([
+                "--format",
+                "json",
+                "check",
+                "--pack",
+                "lab-cp3-linux",
+                "--audience",
+            ])
+            .arg(audience)
+            .output()
+            .unwrap();
+        assert!(matches!(output.status.code(), Some(0 | 1)));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let learner = run("learner");
+    let evidence: Vec<&serde_json::Value> = learner["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().unwrap())
+        .collect();
+    assert!(!evidence.is_empty());
+    for e in &evidence {
+        assert!(e.get("expected").is_none(), "{e}");
+    }
+    let examiner = run("examiner").to_string();
+    assert!(
+        examiner.contains("\"expected\":\"listening\""),
+        "{examiner}"
+    );
+    assert!(examiner.contains("\"display\":{\"expected\":\"en écoute\""), "{examiner}");
+}

@@ -87,6 +87,7 @@ fn evaluate_pair(
                 expected: Cow::Borrowed(expected),
                 actual: actual.clone().into(),
                 status: Status::NotAssessable,
+                display: None,
             });
             return (Status::NotAssessable, 0.0);
         }
@@ -99,6 +100,7 @@ fn evaluate_pair(
                 expected: Cow::Borrowed("observé"),
                 actual: Cow::Borrowed("aucun snapshot fourni pour ce rôle"),
                 status: Status::NotAssessable,
+                display: None,
             });
             return (Status::NotAssessable, 0.0);
         }
@@ -116,6 +118,7 @@ fn evaluate_pair(
             expected: Cow::Borrowed("absent au début"),
             actual: Cow::Borrowed("pas d'état initial pour comparer"),
             status: Status::NotAssessable,
+            display: None,
         });
         return (Status::NotAssessable, 0.0);
     };
@@ -134,6 +137,7 @@ fn evaluate_pair(
         expected: Cow::Borrowed("absent au début"),
         actual: Cow::Borrowed(actual),
         status: s,
+        display: None,
     });
     (s, if s == Status::Pass { 1.0 } else { 0.0 })
 }

@@ -48,10 +48,27 @@ pub struct Evidence {
     pub path: String,
     /// Property compared (`exists`, `shell`, `mode`).
     pub property: Cow<'static, str>,
-    /// What the pack expects (hidden from learners).
+    /// What the pack expects (hidden from learners: empty and not serialized in their
+    /// reports). A neutral word (`listening`, `closed`) where the kind compares a state.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
     pub expected: Cow<'static, str>,
     /// What was observed (or why it could not be).
     pub actual: Cow<'static, str>,
     /// Verdict for this property.
     pub status: Status,
+    /// `expected` and `actual` in the report's language when they are neutral words; set by
+    /// `render::for_reader`, absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<EvidenceDisplay>,
+}
+
+/// Display text of an evidence line's neutral words (`closed` → « fermé »).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceDisplay {
+    /// `expected` in the report's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// `actual` in the report's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
 }

@@ -50,6 +50,7 @@ impl<'a> HostView<'a> {
             expected: expected.into(),
             actual: actual.into(),
             status,
+            display: None,
         }
     }
 

@@ -151,12 +151,12 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
                     e(&ev.property)
                 );
                 if options.audience.shows_expected() {
-                    let _ = write!(o, "<td>{}</td>", e(&ev.expected));
+                    let _ = write!(o, "<td>{}</td>", e(options.lang.shown(&ev.expected)));
                 }
                 let _ = writeln!(
                     o,
                     "<td>{}</td><td>{}</td></tr>",
-                    e(&ev.actual),
+                    e(options.lang.shown(&ev.actual)),
                     e(options.lang.status(ev.status))
                 );
             }

@@ -84,8 +84,8 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
                         md(&e.host),
                         md(object.trim()),
                         md(&e.property),
-                        md(&e.expected),
-                        md(&e.actual),
+                        md(options.lang.shown(&e.expected)),
+                        md(options.lang.shown(&e.actual)),
                         options.lang.status(e.status)
                     );
                 } else {
@@ -95,7 +95,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
                         md(&e.host),
                         md(object.trim()),
                         md(&e.property),
-                        md(&e.actual),
+                        md(options.lang.shown(&e.actual)),
                         options.lang.status(e.status)
                     );
                 }

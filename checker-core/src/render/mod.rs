@@ -1,5 +1,6 @@
 //! Renderers: pure functions from a report (or session summary) to text, one file each.
 
+mod audience;
 mod csv;
 pub mod escape;
 mod html;
@@ -10,6 +11,7 @@ mod session_csv;
 mod session_html;
 mod terminal;
 
+pub use audience::for_reader;
 pub use csv::csv;
 pub use html::html;
 pub use junit::junit;

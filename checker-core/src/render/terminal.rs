@@ -120,9 +120,9 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                         v(&e.path),
                         v(&e.property),
                         t.expected,
-                        v(&e.expected),
+                        v(options.lang.shown(&e.expected)),
                         t.observed,
-                        v(&e.actual)
+                        v(options.lang.shown(&e.actual))
                     );
                 } else {
                     let _ = writeln!(
@@ -133,7 +133,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                         v(&e.path),
                         v(&e.property),
                         t.observed,
-                        v(&e.actual)
+                        v(options.lang.shown(&e.actual))
                     );
                 }
             }

@@ -84,7 +84,10 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             "{}",
             constat_checker_core::render::terminal(&report, &options)
         )?,
-        Format::Json => write_json(out, &report)?,
+        Format::Json => write_json(
+            out,
+            &constat_checker_core::render::for_reader(&report, &options),
+        )?,
     }
     Ok(if all_passed(&report) {
         ExitStatus::Success

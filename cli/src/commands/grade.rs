@@ -164,7 +164,10 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
                 writeln!(out, "{}", tf("grade.written", &[("dir", &dir.display())]))?;
             }
         }
-        Format::Json => write_json(out, &report)?,
+        Format::Json => write_json(
+            out,
+            &constat_checker_core::render::for_reader(&report, &options),
+        )?,
     }
     Ok(if all_passed(&report) {
         ExitStatus::Success
