@@ -146,10 +146,7 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             profile: args.profile.clone(),
         },
     );
-    let options = render_options(
-        args.audience.into(),
-        format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout()),
-    );
+    let options = render_options(args.audience.into(), crate::output::stdout_color(format));
     if let Some(dir) = &args.out {
         write_report_files(dir, "report", &report, &options)?;
     }
