@@ -149,6 +149,28 @@ impl Strings {
     }
 }
 
+// one-language (issue 14 item 5): neutral evidence words and their display text.
+impl Lang {
+    /// The display text of a neutral evidence word (`listening` → « en écoute »), or `None`
+    /// when `value` is not one (then it is shown as is).
+    pub fn word(self, value: &str) -> Option<&'static str> {
+        const WORDS: &[(&str, &str, &str)] = &[
+            ("listening", "en écoute", "listening"),
+            ("closed", "fermé", "closed"),
+            ("unknown", "inconnu", "unknown"),
+        ];
+        WORDS
+            .iter()
+            .find(|(w, _, _)| *w == value)
+            .map(|(_, fr, en)| if self == Lang::En { *en } else { *fr })
+    }
+
+    /// `value` as a reader sees it: its display text when it is a neutral word.
+    pub fn shown(self, value: &str) -> &str {
+        self.word(value).unwrap_or(value)
+    }
+}
+
 impl Lang {
     pub(crate) fn strings(self) -> &'static Strings {
         match self {

@@ -179,7 +179,7 @@ fn pack_page(pack: &Pack, source: &EmbeddedPack) -> String {
     s
 }
 
-pub(crate) fn class(v: constat_checker_core::referentiel::Verifiability) -> &'static str {
+pub fn class(v: constat_checker_core::referentiel::Verifiability) -> &'static str {
     use constat_checker_core::referentiel::Verifiability as V;
     match v {
         V::A => "A",

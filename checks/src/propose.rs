@@ -18,9 +18,10 @@ pub fn propose(golden: &Snapshot, start: Option<&Snapshot>) -> String {
     firewall(golden, start, &mut checks);
     jobs(golden, start, &mut checks);
     let mut s = String::from(
-        "# yaml-language-server: $schema=../../schemas/pack.schema.json\n\
-         # Brouillon généré par `constat` à partir d'une solution de référence.\n\
+        "# Brouillon généré par `constat` à partir d'une solution de référence.\n\
          # À relire : supprimez ce qui ne relève pas du sujet, renommez, ajustez critères et points.\n\
+         # Complétion dans l'éditeur : `constat schema pack > pack.schema.json` à côté de ce\n\
+         # fichier, puis une première ligne de modèle yaml-language-server avec $schema=pack.schema.json.\n\
          pack:\n  id: brouillon\n  title: \"Brouillon à renommer\"\n  version: \"0.1\"\n  referentiel: tssr-2023\n  profile: titre\n",
     );
     let _ = writeln!(

@@ -153,6 +153,23 @@ a credentials file with mode 0600, or an interactive prompt.",
     ("format=human", "Readable text (French by default)"),
     ("format=json", "One JSON document, for scripts"),
     (":lang", "Language of messages"),
+    (
+        ":color",
+        "Terminal colours (auto: when the output is a terminal and NO_COLOR is not set)",
+    ),
+    (
+        "color=auto",
+        "Colours if the output is a terminal and NO_COLOR is not set",
+    ),
+    (
+        "color=always",
+        "Always (even redirected, even with NO_COLOR)",
+    ),
+    ("color=never", "Never"),
+    (
+        ":verbose",
+        "Details the steps on standard error (pack loaded, collection, files written)",
+    ),
     ("lang=fr", "French (default)"),
     ("lang=en", "English"),
     (

@@ -33,6 +33,7 @@ pub fn load_pack(spec: &str) -> anyhow::Result<Pack> {
             (spec.to_owned(), text)
         }
     };
+    crate::output::verbose(&tf("verbose.pack", &[("pack", &name)]));
     load(&name, &text).map_err(|diagnostics| {
         CliError::input(
             format!(
@@ -55,6 +56,81 @@ pub fn core_lang() -> constat_checker_core::i18n::Lang {
         Lang::Fr => constat_checker_core::i18n::Lang::Fr,
         Lang::En => constat_checker_core::i18n::Lang::En,
     }
+}
+
+/// Sections the Linux agent collects (the others are Windows or appliance sections).
+const LINUX_SECTIONS: &[&str] = &[
+    "users",
+    "groups",
+    "sudo",
+    "files",
+    "services",
+    "processes",
+    "packages",
+    "scheduled_jobs",
+    "backups",
+    "listening",
+    "network",
+    "firewall",
+    "shares",
+    "sshd",
+    "storage",
+];
+
+/// Sections a non-root collection could not read fully (`not_collected`/`error`, or what
+/// only root may read), named to the user.
+fn unseen_sections(snapshot: &Snapshot) -> Vec<String> {
+    let value = serde_json::to_value(&snapshot.sections).unwrap_or_default();
+    let mut unseen: Vec<String> = value
+        .as_object()
+        .map(|sections| {
+            sections
+                .iter()
+                .filter(|(name, _)| LINUX_SECTIONS.contains(&name.as_str()))
+                .filter(|(_, s)| s.get("status").and_then(|v| v.as_str()) != Some("collected"))
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    unseen.sort();
+    unseen
+}
+
+/// `constat check` as a non-root user sees less (shadow, sudoers, other users' crontabs, the
+/// owners of sockets): says so on stderr, with what it could not see, instead of grading a
+/// partial view silently.
+fn warn_when_not_root(snapshot: &Snapshot) {
+    if is_root() {
+        return;
+    }
+    let unseen = unseen_sections(snapshot);
+    let list = if unseen.is_empty() {
+        "-".to_owned()
+    } else {
+        unseen.join(", ")
+    };
+    eprintln!(
+        "{}",
+        constat_checker_core::render::escape::terminal_lines(&tf(
+            "check.not_root",
+            &[("sections", &list)]
+        ))
+        .trim_end()
+    );
+}
+
+/// Whether this process runs as root: effective uid 0 in /proc/self/status (`Uid:` real,
+/// effective, saved, fs). Unreadable: assumed root, so no false warning.
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|ids| ids.split_whitespace().nth(1).map(|e| e == "0"))
+        })
+        .unwrap_or(true)
 }
 
 /// Ids of the packs embedded in this build, comma-separated.
@@ -117,6 +193,9 @@ pub fn write_report_files(
         ))
     };
     crate::private_fs::create_private_dir_all(dir).map_err(|e| named(dir, e))?;
+    // What this audience may see, in every file (a learner's report.json has no expected
+    // value either), with neutral words displayed in the report's language.
+    let report = &constat_checker_core::render::for_reader(report, options);
     let mut json = serde_json::to_vec_pretty(report)?;
     json.push(b'\n');
     let html = constat_checker_core::render::html(report, options);
@@ -128,6 +207,7 @@ pub fn write_report_files(
     ] {
         let path = dir.join(format!("{stem}.{ext}"));
         write_atomically(&path, bytes).map_err(|e| named(&path, e))?;
+        crate::output::verbose(&tf("verbose.written", &[("file", &path.display())]));
     }
     Ok(())
 }
@@ -154,7 +234,9 @@ pub fn grade_this_machine(
     active_tests: bool,
 ) -> anyhow::Result<Report> {
     use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+    crate::output::verbose(&tf("verbose.collect", &[("role", &role)]));
     let mut snapshot = collect_local_for(pack, &role);
+    warn_when_not_root(&snapshot);
     if active_tests {
         let requests = script_run_requests(pack).remove(&role).unwrap_or_default();
         snapshot.sections.script_runs = match crate::script_runner::RunAs::unprivileged() {

@@ -974,6 +974,43 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("label.separator", " : ", ": "),
     (
+        "check.not_root",
+        "attention : constat check n'est pas lancé en root, il voit moins (mots de passe, sudoers, tâches des autres comptes, processus des ports) : lancez avec sudo. Non relevé ou incomplet : {sections}",
+        "warning: constat check is not run as root, it sees less (passwords, sudoers, other accounts' jobs, the processes behind ports): run it with sudo. Not collected or incomplete: {sections}",
+    ),
+    ("verbose.pack", "pack : {pack}", "pack: {pack}"),
+    (
+        "verbose.collect",
+        "relevé de cette machine (rôle {role})",
+        "collecting this machine (role {role})",
+    ),
+    ("verbose.written", "écrit : {file}", "written: {file}"),
+    (
+        "explain.pack",
+        "pack : {pack} ({title})",
+        "pack: {pack} ({title})",
+    ),
+    ("explain.criteres", "critères : {list}", "critères: {list}"),
+    ("explain.hosts", "hôtes : {list}", "hosts: {list}"),
+    ("explain.points", "points : {points}", "points: {points}"),
+    (
+        "explain.penalty",
+        "pénalité : {points}",
+        "penalty: {points}",
+    ),
+    ("explain.requires", "prérequis : {list}", "requires: {list}"),
+    (
+        "explain.active",
+        "test actif : exécute le script avec --active-tests",
+        "active test: runs the script with --active-tests",
+    ),
+    ("explain.hint", "indice : {text}", "hint: {text}"),
+    (
+        "explain.explanation",
+        "explication : {text}",
+        "explanation: {text}",
+    ),
+    (
         "inventory.unknown_field",
         "champ inconnu « {name} » (possibles : {expected})",
         "unknown field \"{name}\" (possible: {expected})",

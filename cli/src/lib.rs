@@ -48,6 +48,12 @@ pub struct Cli {
     /// Langue des messages.
     #[arg(long, global = true, value_enum, default_value_t = i18n::Lang::Fr)]
     pub lang: i18n::Lang,
+    /// Couleurs du terminal (auto : si la sortie est un terminal et sans NO_COLOR).
+    #[arg(long, global = true, value_enum, default_value_t = output::ColorChoice::Auto)]
+    pub color: output::ColorChoice,
+    /// Détaille les étapes sur la sortie d'erreur (pack chargé, relevé, fichiers écrits).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     /// Commande.
     #[command(subcommand)]
     pub command: Command,
@@ -86,14 +92,16 @@ pub enum Command {
 /// Runs a parsed command line, writing results on `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     i18n::set_lang(cli.lang);
+    output::set_color(cli.color);
+    output::set_verbose(cli.verbose);
     let format = cli.format;
     match cli.command {
         Command::Demo(args) => commands::demo::run(args, format, out),
         Command::Check(args) => commands::check::run(args, format, out),
         Command::Grade(args) => commands::grade::run(args, format, out),
-        Command::Explain(args) => commands::explain::run(args, out),
-        Command::Coverage(args) => commands::coverage::run(args, out),
-        Command::Propose(args) => commands::propose::run(args, out),
+        Command::Explain(args) => commands::explain::run(args, format, out),
+        Command::Coverage(args) => commands::coverage::run(args, format, out),
+        Command::Propose(args) => commands::propose::run(args, format, out),
         Command::Collect(args) => commands::collect::run(args, format, out),
         Command::Import(args) => commands::import::run(args, format, out),
         Command::Session(command) => commands::session::run(command, format, out),

@@ -596,3 +596,104 @@ fn validate_reports_every_file_and_names_what_is_missing() {
     assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
     assert!(!stderr.contains("os error"), "{stderr}");
 }
+
+/// Issue 14 item 6: `constat --format json check --audience learner` printed 14 expected
+/// values that the learner's terminal view hides; the JSON holds none now, and its values are
+/// neutral words with their display text beside them.
+#[test]
+fn the_learner_json_has_no_expected_value() {
+    let run = |audience: &str| {
+        let output = constat()
+            .args([
+                "--format",
+                "json",
+                "check",
+                "--pack",
+                "lab-cp3-linux",
+                "--audience",
+            ])
+            .arg(audience)
+            .output()
+            .unwrap();
+        assert!(matches!(output.status.code(), Some(0 | 1)));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let learner = run("learner");
+    let evidence: Vec<&serde_json::Value> = learner["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().unwrap())
+        .collect();
+    assert!(!evidence.is_empty());
+    for e in &evidence {
+        assert!(e.get("expected").is_none(), "{e}");
+    }
+    let examiner = run("examiner").to_string();
+    assert!(
+        examiner.contains("\"expected\":\"listening\""),
+        "{examiner}"
+    );
+    assert!(
+        examiner.contains("\"display\":{\"expected\":\"en écoute\""),
+        "{examiner}"
+    );
+}
+
+/// Paper cuts (issue 14 item 7): `coverage`, `explain` and `propose` honour `--format json`;
+/// `propose` writes no `$schema` path that only holds inside the repository; `--verbose`
+/// details the steps on stderr.
+#[test]
+fn coverage_explain_and_propose_speak_json() {
+    let json = |args: &[&str]| {
+        let output = constat()
+            .arg("--format")
+            .arg("json")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let coverage = json(&["coverage", "lab-cp3-linux"]);
+    assert_eq!(coverage["referentiel"], "tssr-2023");
+    assert!(coverage["criteres"][0]["assessment"].is_string());
+    assert_eq!(json(&["explain", "port"])["kind"], "port");
+    let snapshot = repo().join("checker-core/tests/fixtures/snapshots/linux-lab.json");
+    let proposed = json(&["propose", "--snapshot", snapshot.to_str().unwrap()]);
+    let draft = proposed["pack"].as_str().unwrap();
+    assert!(!draft.contains("$schema=../"), "{draft}");
+    assert!(draft.contains("constat schema pack"), "{draft}");
+    let output = constat()
+        .args(["--verbose", "explain", "cp3-users"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pack : "), "{stderr}");
+}
+
+/// `constat check` as a non-root user says « lancez avec sudo » and names what it could not
+/// see (issue 14 item 7). Run as nobody through runuser when the test runs as root.
+#[test]
+fn check_as_non_root_says_to_use_sudo() {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+    let binary = env!("CARGO_BIN_EXE_constat");
+    let mut command = if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "nobody", "--", binary]);
+        c
+    } else {
+        Command::new(binary)
+    };
+    let output = command
+        .args(["check", "--pack", "lab-cp3-linux"])
+        .current_dir("/")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lancez avec sudo"), "{stderr}");
+    assert!(stderr.contains("Non relevé ou incomplet"), "{stderr}");
+}

@@ -88,6 +88,7 @@ fn evaluate_pair(
                 actual: actual.clone().into(),
                 status: Status::NotAssessable,
                 context: None,
+                display: None,
             });
             return (Status::NotAssessable, 0.0);
         }
@@ -101,6 +102,7 @@ fn evaluate_pair(
                 actual: Cow::Borrowed("aucun snapshot fourni pour ce rôle"),
                 status: Status::NotAssessable,
                 context: None,
+                display: None,
             });
             return (Status::NotAssessable, 0.0);
         }
@@ -119,6 +121,7 @@ fn evaluate_pair(
             actual: Cow::Borrowed("pas d'état initial pour comparer"),
             status: Status::NotAssessable,
             context: None,
+            display: None,
         });
         return (Status::NotAssessable, 0.0);
     };
@@ -138,6 +141,7 @@ fn evaluate_pair(
         actual: Cow::Borrowed(actual),
         status: s,
         context: None,
+        display: None,
     });
     (s, if s == Status::Pass { 1.0 } else { 0.0 })
 }

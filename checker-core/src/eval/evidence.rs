@@ -48,7 +48,9 @@ pub struct Evidence {
     pub path: String,
     /// Property compared (`exists`, `shell`, `mode`).
     pub property: Cow<'static, str>,
-    /// What the pack expects (hidden from learners).
+    /// What the pack expects (hidden from learners: empty and not serialized in their
+    /// reports). A neutral word (`listening`, `closed`) where the kind compares a state.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
     pub expected: Cow<'static, str>,
     /// What was observed (or why it could not be).
     pub actual: Cow<'static, str>,
@@ -57,6 +59,10 @@ pub struct Evidence {
     /// How to read the line inside a combinator (absent: plainly, by its status).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<EvidenceContext>,
+    /// `expected` and `actual` in the report's language when they are neutral words; set by
+    /// `render::for_reader`, absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<EvidenceDisplay>,
 }
 
 /// Where an evidence line sits in an `any` or `none` (report readability, issue 14): the
@@ -69,4 +75,15 @@ pub enum EvidenceContext {
     UnusedAlternative,
     /// A member of a `none`: what must *not* hold (its `fail` is what the pack wants).
     MustNotHold,
+}
+
+/// Display text of an evidence line's neutral words (`closed` → « fermé »).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceDisplay {
+    /// `expected` in the report's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// `actual` in the report's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
 }

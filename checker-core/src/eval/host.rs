@@ -51,6 +51,7 @@ impl<'a> HostView<'a> {
             actual: actual.into(),
             status,
             context: None,
+            display: None,
         }
     }
 

@@ -8,6 +8,6 @@ mod identity;
 mod input;
 
 pub use engine::grade;
-pub use evidence::{Evidence, EvidenceContext, Status};
+pub use evidence::{Evidence, EvidenceContext, EvidenceDisplay, Status};
 pub use identity::{ExpectedIdentity, MAX_VALUE_CHARS, compare as compare_identity};
 pub use input::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed};

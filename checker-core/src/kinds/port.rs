@@ -128,9 +128,9 @@ expect:
             S,
             &m.id,
             "listening",
-            if m.listening { "en écoute" } else { "fermé" },
+            if m.listening { "listening" } else { "closed" },
             if shown.is_empty() {
-                "fermé".to_owned()
+                "closed".to_owned()
             } else {
                 shown.join(", ")
             },
@@ -149,7 +149,7 @@ expect:
                 "process",
                 p.clone(),
                 if actual.is_empty() {
-                    "inconnu".to_owned()
+                    "unknown".to_owned()
                 } else {
                     actual.join(", ")
                 },

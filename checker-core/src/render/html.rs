@@ -339,7 +339,7 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
             let _ = writeln!(
                 o,
                 "<td>{}</td><td>{}</td></tr>",
-                e(&ev.actual),
+                e(options.lang.shown(&ev.actual)),
                 e(d.verdict)
             );
         }

@@ -243,11 +243,16 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
                     o,
                     "| {what} | {} | {} | {} |",
                     md(&d.expected),
-                    md(&e.actual),
+                    md(options.lang.shown(&e.actual)),
                     d.verdict
                 );
             } else {
-                let _ = writeln!(o, "| {what} | {} | {} |", md(&e.actual), d.verdict);
+                let _ = writeln!(
+                    o,
+                    "| {what} | {} | {} |",
+                    md(options.lang.shown(&e.actual)),
+                    d.verdict
+                );
             }
         }
         o.push('\n');

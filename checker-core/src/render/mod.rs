@@ -1,5 +1,6 @@
 //! Renderers: pure functions from a report (or session summary) to text, one file each.
 
+mod audience;
 mod chart;
 mod clock;
 mod csv;
@@ -13,6 +14,7 @@ mod session_html;
 mod terminal;
 mod words;
 
+pub use audience::for_reader;
 pub use csv::csv;
 pub use html::html;
 pub use junit::junit;

@@ -156,7 +156,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                     t.expected,
                     v(&d.expected),
                     t.observed,
-                    v(&e.actual)
+                    v(options.lang.shown(&e.actual))
                 );
             } else {
                 let _ = writeln!(
@@ -165,7 +165,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                     v(&d.what),
                     v(&e.host),
                     t.observed,
-                    v(&e.actual)
+                    v(options.lang.shown(&e.actual))
                 );
             }
         }

@@ -99,10 +99,8 @@ pub(crate) fn describe(lang: Lang, ev: &Evidence) -> Described {
     };
     let expected = match ev.expected.strip_prefix("~ ") {
         Some(re) => format!("{} {re}", w.matching),
-        None => ev
-            .expected
-            .strip_prefix("= ")
-            .unwrap_or(&ev.expected)
+        None => lang
+            .shown(ev.expected.strip_prefix("= ").unwrap_or(&ev.expected))
             .to_owned(),
     };
     let (verdict, tone) = match (ev.context, ev.status) {

@@ -73,7 +73,7 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
         .into());
     }
     let report = grade_this_machine(&pack, role, "local", args.out.as_deref(), args.active_tests)?;
-    let color = format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = crate::output::stdout_color(format);
     let options = render_options(args.audience.into(), color);
     if let Some(dir) = &args.out {
         write_report_files(dir, "report", &report, &options)?;
@@ -84,7 +84,10 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             "{}",
             constat_checker_core::render::terminal(&report, &options)
         )?,
-        Format::Json => write_json(out, &report)?,
+        Format::Json => write_json(
+            out,
+            &constat_checker_core::render::for_reader(&report, &options),
+        )?,
     }
     Ok(if all_passed(&report) {
         ExitStatus::Success

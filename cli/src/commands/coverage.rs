@@ -16,7 +16,11 @@ pub struct CoverageArgs {
 }
 
 /// Prints the coverage table.
-pub fn run(args: CoverageArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    args: CoverageArgs,
+    format: crate::output::Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
     let specs: Vec<String> = if args.packs.is_empty() {
         constat_checks::packs()
             .iter()
@@ -36,6 +40,40 @@ pub fn run(args: CoverageArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus
             tf("coverage.mixed_hint", &[]),
         ))
     })?;
+    if format == crate::output::Format::Json {
+        crate::output::write_json(out, &coverage_json(&coverage))?;
+        return Ok(ExitStatus::Success);
+    }
     write!(out, "{}", constat_checks::render_coverage(&coverage))?;
     Ok(ExitStatus::Success)
+}
+
+/// The coverage as JSON: language-neutral assessments (`machine`, `machine_and_jury`, `jury`,
+/// `uncovered`) and classes as the référentiel writes them.
+fn coverage_json(coverage: &constat_checks::Coverage) -> serde_json::Value {
+    use constat_checks::Assessment;
+    let criteres: Vec<serde_json::Value> = coverage
+        .criteres
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "critere": c.critere,
+                "class": constat_checks::docs::class(c.class),
+                "scored": c.scored,
+                "checks": c.checks,
+                "assessment": match c.assessment {
+                    Assessment::Machine => "machine",
+                    Assessment::MachineAndJury => "machine_and_jury",
+                    Assessment::Jury => "jury",
+                    Assessment::Uncovered => "uncovered",
+                },
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "referentiel": coverage.referentiel,
+        "packs": coverage.packs,
+        "profiles": coverage.profiles,
+        "criteres": criteres,
+    })
 }

@@ -24,7 +24,7 @@ pub fn run(args: DemoArgs, format: Format, out: &mut dyn Write) -> anyhow::Resul
     let pack = load_pack("demo")?;
     let role = pick_role(&pack, None)?;
     let report = grade_this_machine(&pack, role, "demo", Some(&args.out), false)?;
-    let color = format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = crate::output::stdout_color(format);
     let options = render_options(Audience::Trainer, color);
     write_report_files(&args.out, "report", &report, &options)?;
     match format {

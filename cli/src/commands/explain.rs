@@ -5,6 +5,7 @@ use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::grading::load_pack;
 use crate::i18n::tf;
+use crate::output::{Format, write_json};
 use clap::Args;
 use std::io::Write;
 
@@ -16,13 +17,17 @@ pub struct ExplainArgs {
     pub name: String,
 }
 
-/// Prints the documentation.
-pub fn run(args: ExplainArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
-    if let Some((_, doc)) = constat_checker_core::kind_docs()
+/// Prints the documentation (with `--format json`: `{"kind", "doc"}` for a kind, or the list
+/// of matching checks with neutral fields).
+pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    if let Some((kind, doc)) = constat_checker_core::kind_docs()
         .into_iter()
         .find(|(kind, _)| *kind == args.name)
     {
-        writeln!(out, "{}", doc.trim_end())?;
+        match format {
+            Format::Json => write_json(out, &serde_json::json!({ "kind": kind, "doc": doc }))?,
+            Format::Human => writeln!(out, "{}", doc.trim_end())?,
+        }
         return Ok(ExitStatus::Success);
     }
     // `PACK/CHECK` names one check; a bare id is looked up in every embedded pack (the
@@ -31,51 +36,115 @@ pub fn run(args: ExplainArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
         Some((p, c)) => (Some(p), c),
         None => (None, args.name.as_str()),
     };
-    let mut found = 0;
+    let mut found = Vec::new();
     for embedded in constat_checks::packs() {
         if wanted_pack.is_some_and(|p| p != embedded.id) {
             continue;
         }
         let pack = load_pack(embedded.id)?;
         if let Some(check) = pack.checks().find(|c| c.id == wanted_check) {
-            if found > 0 {
-                writeln!(out)?;
-            }
-            found += 1;
-            writeln!(out, "{} — {}", check.id, check.title)?;
-            writeln!(out, "pack : {} ({})", pack.id, pack.title)?;
-            writeln!(out, "critères : {}", check.criteres.join(", "))?;
-            writeln!(out, "hôtes : {}", check.hosts.join(", "))?;
-            writeln!(out, "points : {}", check.points)?;
-            if check.penalty > 0.0 {
-                writeln!(out, "pénalité : {}", check.penalty)?;
-            }
-            if !check.requires.is_empty() {
-                writeln!(out, "prérequis : {}", check.requires.join(", "))?;
-            }
-            if check.active {
-                writeln!(out, "test actif : exécute le script avec --active-tests")?;
-            }
-            if let Some(h) = &check.hint {
-                writeln!(out, "indice : {h}")?;
-            }
-            if let Some(e) = &check.explanation {
-                writeln!(out, "explication : {e}")?;
-            }
+            found.push(serde_json::json!({
+                "id": check.id,
+                "title": check.title,
+                "pack": pack.id,
+                "pack_title": pack.title,
+                "criteres": check.criteres,
+                "hosts": check.hosts,
+                "points": check.points,
+                "penalty": check.penalty,
+                "requires": check.requires,
+                "active": check.active,
+                "hint": check.hint.as_deref(),
+                "explanation": check.explanation.as_deref(),
+            }));
         }
     }
-    if found > 0 {
+    if found.is_empty() {
+        let kinds: Vec<&str> = constat_checker_core::kind_docs()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        return Err(CliError::input(
+            tf("explain.unknown", &[("name", &args.name)]),
+            tf("explain.unknown_hint", &[("kinds", &kinds.join(", "))]),
+        )
+        .into());
+    }
+    if format == Format::Json {
+        write_json(out, &found)?;
         return Ok(ExitStatus::Success);
     }
-    let kinds: Vec<&str> = constat_checker_core::kind_docs()
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    Err(CliError::input(
-        tf("explain.unknown", &[("name", &args.name)]),
-        tf("explain.unknown_hint", &[("kinds", &kinds.join(", "))]),
-    )
-    .into())
+    for (i, c) in found.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let text = |key: &str| c[key].as_str().unwrap_or_default().to_owned();
+        let list = |key: &str| {
+            c[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        writeln!(out, "{} — {}", text("id"), text("title"))?;
+        writeln!(
+            out,
+            "{}",
+            tf(
+                "explain.pack",
+                &[("pack", &text("pack")), ("title", &text("pack_title"))]
+            )
+        )?;
+        writeln!(
+            out,
+            "{}",
+            tf("explain.criteres", &[("list", &list("criteres"))])
+        )?;
+        writeln!(out, "{}", tf("explain.hosts", &[("list", &list("hosts"))]))?;
+        writeln!(
+            out,
+            "{}",
+            tf(
+                "explain.points",
+                &[("points", &c["points"].as_f64().unwrap_or_default())]
+            )
+        )?;
+        if c["penalty"].as_f64().unwrap_or(0.0) > 0.0 {
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    "explain.penalty",
+                    &[("points", &c["penalty"].as_f64().unwrap_or_default())]
+                )
+            )?;
+        }
+        if !list("requires").is_empty() {
+            writeln!(
+                out,
+                "{}",
+                tf("explain.requires", &[("list", &list("requires"))])
+            )?;
+        }
+        if c["active"].as_bool() == Some(true) {
+            writeln!(out, "{}", tf("explain.active", &[]))?;
+        }
+        if c["hint"].is_string() {
+            writeln!(out, "{}", tf("explain.hint", &[("text", &text("hint"))]))?;
+        }
+        if c["explanation"].is_string() {
+            writeln!(
+                out,
+                "{}",
+                tf("explain.explanation", &[("text", &text("explanation"))])
+            )?;
+        }
+    }
+    Ok(ExitStatus::Success)
 }
 
 #[cfg(test)]
@@ -88,6 +157,7 @@ mod tests {
             ExplainArgs {
                 name: name.to_owned(),
             },
+            Format::Human,
             &mut out,
         )
         .unwrap_or_else(|e| panic!("explain {name}: {e}"));
@@ -102,6 +172,34 @@ mod tests {
     #[test]
     fn explains_the_ad_user_kind() {
         insta::assert_snapshot!(explained("ad_user"));
+    }
+
+    /// `explain`, `coverage` and `propose` honour `--format json` (issue 14 item 7).
+    #[test]
+    fn explain_speaks_json() {
+        let mut out = Vec::new();
+        run(
+            ExplainArgs {
+                name: "cp3-users".to_owned(),
+            },
+            Format::Json,
+            &mut out,
+        )
+        .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert!(value.as_array().is_some_and(|a| !a.is_empty()), "{value}");
+        assert!(value[0]["criteres"].is_array());
+        let mut out = Vec::new();
+        run(
+            ExplainArgs {
+                name: "user".to_owned(),
+            },
+            Format::Json,
+            &mut out,
+        )
+        .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["kind"], "user");
     }
 
     #[test]

@@ -146,10 +146,7 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             profile: args.profile.clone(),
         },
     );
-    let options = render_options(
-        args.audience.into(),
-        format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stdout()),
-    );
+    let options = render_options(args.audience.into(), crate::output::stdout_color(format));
     if let Some(dir) = &args.out {
         write_report_files(dir, "report", &report, &options)?;
     }
@@ -164,7 +161,10 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
                 writeln!(out, "{}", tf("grade.written", &[("dir", &dir.display())]))?;
             }
         }
-        Format::Json => write_json(out, &report)?,
+        Format::Json => write_json(
+            out,
+            &constat_checker_core::render::for_reader(&report, &options),
+        )?,
     }
     Ok(if all_passed(&report) {
         ExitStatus::Success

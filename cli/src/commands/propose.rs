@@ -35,9 +35,26 @@ fn read(path: &std::path::Path) -> anyhow::Result<Snapshot> {
 }
 
 /// Prints the draft pack.
-pub fn run(args: ProposeArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    args: ProposeArgs,
+    format: crate::output::Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
     let golden = read(&args.snapshot)?;
     let start = args.start.as_deref().map(read).transpose()?;
-    write!(out, "{}", constat_checks::propose(&golden, start.as_ref()))?;
+    let draft = constat_checks::propose(&golden, start.as_ref());
+    if format == crate::output::Format::Json {
+        // The draft is YAML for a trainer to edit; JSON carries it whole, with its checks
+        // counted by loading it.
+        let checks = constat_checker_core::pack::load("brouillon.yaml", &draft)
+            .map(|p| p.checks().count())
+            .ok();
+        crate::output::write_json(
+            out,
+            &serde_json::json!({ "format": "yaml", "pack": draft, "checks": checks }),
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    write!(out, "{draft}")?;
     Ok(ExitStatus::Success)
 }
