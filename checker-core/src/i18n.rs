@@ -493,8 +493,8 @@ impl Lang {
     /// Why a check was not evaluated: its prerequisites did not pass.
     pub(crate) fn prerequisites_line(self, ids: &str) -> String {
         match self {
-            Lang::Fr => format!("non évaluée : le prérequis {ids} n'est pas réussi"),
-            Lang::En => format!("not evaluated: prerequisite {ids} did not pass"),
+            Lang::Fr => format!("prérequis non réussi : {ids}"),
+            Lang::En => format!("prerequisite not met: {ids}"),
         }
     }
 
