@@ -7,3 +7,4 @@ pub mod nspawn;
 pub mod real;
 pub mod samba;
 pub mod sshhost;
+pub mod zabbix;
