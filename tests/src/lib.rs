@@ -1,6 +1,7 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
 
 pub mod exam_lab;
+pub mod icinga2;
 pub mod mountns;
 pub mod netns;
 pub mod nspawn;

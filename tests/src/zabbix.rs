@@ -393,7 +393,7 @@ impl ZabbixLab {
 
 /// `pid` and its descendants (the daemons' children rename themselves, so they are found by
 /// parent id, never by name).
-fn with_descendants(pid: i32) -> Vec<i32> {
+pub(crate) fn with_descendants(pid: i32) -> Vec<i32> {
     let mut parents: Vec<(i32, i32)> = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(child) = entry.file_name().to_string_lossy().parse::<i32>() else {
@@ -424,7 +424,7 @@ fn with_descendants(pid: i32) -> Vec<i32> {
     family
 }
 
-fn alive(pid: i32) -> bool {
+pub(crate) fn alive(pid: i32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
 
