@@ -1055,6 +1055,72 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{file} : pack intégré {id} valide ({checks} contrôles)",
         "{file}: embedded pack {id} valid ({checks} checks)",
     ),
+    // --- Supervision APIs (issue 16: zabbix, icinga2 transports) ---
+    (
+        "api.ca_file_unreadable",
+        "{host} : fichier de CA {path} illisible : {error}",
+        "{host}: cannot read the CA file {path}: {error}",
+    ),
+    (
+        "api.connect_failed",
+        "{host} : connexion à l'API impossible : {error}",
+        "{host}: cannot reach the API: {error}",
+    ),
+    (
+        "api.tls_refused",
+        "{host} : certificat TLS de l'API refusé : {error} (donnez « ca_file: » ou, en labo, « tls: insecure »)",
+        "{host}: the API's TLS certificate was refused: {error} (give \"ca_file:\" or, in a lab, \"tls: insecure\")",
+    ),
+    (
+        "api.timed_out",
+        "{host} : l'API n'a pas répondu dans les {seconds} s : {error}",
+        "{host}: the API did not answer within {seconds} s: {error}",
+    ),
+    (
+        "api.too_large",
+        "{host} : réponse de {url} trop volumineuse ({size} octets, limite {limit}) : augmentez « max_output_mib »",
+        "{host}: the answer of {url} is too large ({size} bytes, limit {limit}): raise \"max_output_mib\"",
+    ),
+    (
+        "inventory.api_path_invalid",
+        "{host} : api_path « {value} » invalide",
+        "{host}: invalid api_path \"{value}\"",
+    ),
+    (
+        "inventory.api_path_invalid_hint",
+        "un chemin absolu sans « ? », « # » ni espace, par ex. /zabbix/api_jsonrpc.php",
+        "an absolute path without \"?\", \"#\" or spaces, e.g. /zabbix/api_jsonrpc.php",
+    ),
+    (
+        "icinga2.needs_cred",
+        "{host} : le transport icinga2 a besoin du mot de passe de l'ApiUser : ajoutez « cred: »",
+        "{host}: the icinga2 transport needs the ApiUser's password: add \"cred:\"",
+    ),
+    (
+        "icinga2.auth_refused",
+        "{host} : Icinga2 refuse l'ApiUser {user} ({url}, HTTP {status}) : vérifiez le mot de passe et ses permissions objects/query",
+        "{host}: Icinga2 refused the ApiUser {user} ({url}, HTTP {status}): check the password and its objects/query permissions",
+    ),
+    (
+        "icinga2.bad_answer",
+        "{host} : réponse inattendue d'Icinga2 ({url}) : {error}",
+        "{host}: unexpected answer of Icinga2 ({url}): {error}",
+    ),
+    (
+        "zabbix.needs_cred",
+        "{host} : le transport zabbix a besoin d'un identifiant : « cred: » (mot de passe de « user: », ou jeton d'API sans « user: »)",
+        "{host}: the zabbix transport needs a credential: \"cred:\" (the password of \"user:\", or an API token without \"user:\")",
+    ),
+    (
+        "zabbix.auth_refused",
+        "{host} : Zabbix refuse l'identifiant ({url}) : {error}",
+        "{host}: Zabbix refused the credential ({url}): {error}",
+    ),
+    (
+        "zabbix.bad_answer",
+        "{host} : réponse inattendue de Zabbix à {method} ({url}) : {error}",
+        "{host}: unexpected answer of Zabbix to {method} ({url}): {error}",
+    ),
 ];
 
 #[cfg(test)]

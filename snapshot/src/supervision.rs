@@ -1,4 +1,4 @@
-//! A supervision server (Nagios, Icinga2, later Zabbix) as evidence: the hosts it monitors and
+//! A supervision server (Nagios, Icinga2, Zabbix) as evidence: the hosts it monitors and
 //! the checks (services) it runs, with their current state.
 
 use schemars::JsonSchema;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Supervision {
-    /// `nagios` or `icinga2`.
+    /// `nagios`, `icinga2` or `zabbix`.
     pub product: String,
     /// Monitored hosts, sorted by name.
     #[serde(default)]
@@ -16,6 +16,17 @@ pub struct Supervision {
     /// Checks (services), sorted by host then name.
     #[serde(default)]
     pub services: Vec<MonitoredService>,
+    /// Items with their last values (Zabbix), sorted by host then key; left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<MonitoredItem>,
+    /// Whether the server's problem history was read (`problems` is then the full list, even
+    /// empty); false for Nagios and Icinga2, which keep none to read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub problems_read: bool,
+    /// Problems open or recently resolved (Zabbix), sorted by start time then host and name;
+    /// left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<MonitoringProblem>,
 }
 
 /// A monitored host.
@@ -59,4 +70,53 @@ pub struct MonitoredService {
     /// In a scheduled downtime.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_downtime: bool,
+}
+
+/// An item a supervision server collects (Zabbix items), with its last value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoredItem {
+    /// Host it belongs to.
+    pub host: String,
+    /// Item key (`vfs.file.exists[/srv/backup/flag]`, `agent.ping`).
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// `supported`, `not_supported` (the server could not get it: `error` says why), or
+    /// `disabled`.
+    pub state: String,
+    /// Last value received, when any (cut to 1 KiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_value: Option<String>,
+    /// When the last value was received (RFC 3339, UTC), when any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_at: Option<String>,
+    /// Why the item is not supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A problem a supervision server raised (Zabbix `problem.get`), open or resolved.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringProblem {
+    /// Host of the trigger that raised it (empty when the trigger is gone).
+    pub host: String,
+    /// Problem name (the trigger's description when it was raised).
+    pub name: String,
+    /// The check (trigger) that raised it, as in `services`.
+    pub service: String,
+    /// `information`, `warning`, `average`, `high`, `disaster` or `not_classified`.
+    pub severity: String,
+    /// When it was raised (RFC 3339, UTC).
+    pub started_at: String,
+    /// When it was resolved (RFC 3339, UTC); absent while open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
+    /// Acknowledged by an operator.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub acknowledged: bool,
+    /// Suppressed (the host is in maintenance).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suppressed: bool,
 }

@@ -8,6 +8,7 @@ use constat_snapshot::section::Section;
 use constat_systems::appliance_snapshot;
 use constat_systems::proxmox::{hypervisor_snapshot, parse_proxmox};
 use constat_systems::supervision::{parse_icinga2, supervision_snapshot};
+use constat_systems::zabbix::{ZabbixAnswers, parse_zabbix};
 use std::path::PathBuf;
 
 fn testdata(name: &str) -> Vec<u8> {
@@ -59,6 +60,28 @@ fn icinga2() -> Snapshot {
     )
 }
 
+/// The Zabbix 6.0 answers recorded live (one problem resolved, one open on the backup flag).
+fn zabbix() -> Snapshot {
+    let [hosts, items, triggers, problems] = ["host", "item", "trigger", "problem"]
+        .map(|m| testdata(&format!("recorded_zabbix-6.0__live_{m}.get.json")));
+    let sup = parse_zabbix(
+        ZabbixAnswers {
+            hosts: &hosts,
+            items: &items,
+            triggers: &triggers,
+            problems: &problems,
+        },
+        "http://127.0.0.1:8080/api_jsonrpc.php",
+    )
+    .unwrap();
+    supervision_snapshot(
+        sup,
+        "supervision",
+        "http://127.0.0.1:8080/api_jsonrpc.php",
+        "2026-12-02T08:13:00Z",
+    )
+}
+
 /// The Proxmox answers of one test cluster: guests and their configs.
 fn proxmox() -> Snapshot {
     let all: serde_json::Value = serde_json::from_slice(&testdata(
@@ -94,6 +117,7 @@ fn checker_fixtures_are_fresh() {
         ("appliance-pfsense.json", pfsense()),
         ("appliance-opnsense.json", opnsense()),
         ("supervision-icinga2.json", icinga2()),
+        ("supervision-zabbix.json", zabbix()),
         ("hypervisor-proxmox.json", proxmox()),
     ] {
         let text = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";

@@ -1,9 +1,11 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
 
 pub mod exam_lab;
+pub mod icinga2;
 pub mod mountns;
 pub mod netns;
 pub mod nspawn;
 pub mod real;
 pub mod samba;
 pub mod sshhost;
+pub mod zabbix;

@@ -7,6 +7,7 @@ use crate::kinds::kind::Kind;
 use crate::kinds::windows::listed;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
+use constat_snapshot::supervision::{MonitoredService, Supervision};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -30,6 +31,9 @@ pub enum AlertState {
     Problem,
     /// Checked and `ok`.
     Ok,
+    /// A problem was raised on the check and resolved, and the check is `ok` now (needs the
+    /// server's problem history: Zabbix).
+    Resolved,
 }
 
 /// Compiled `monitoring_alert` expectation.
@@ -48,9 +52,14 @@ impl Kind for MonitoringAlertExpect {
 ## What it checks
 The supervision server (section `supervision`: Nagios `status.dat` or the Icinga2 API) has a
 check on `host` named `service` (or whose check command is `service`, case-insensitive) in
-the expected state: `problem` (warning, critical or unknown; acknowledged or not) or `ok`. A
-check never run yet (`pending`) fails either way, with that word as evidence. Several checks
-matching: any one in the expected state passes.
+the expected state: `problem` (warning, critical or unknown; acknowledged or not), `ok`, or
+`resolved`: a problem was raised on it and resolved, and it is `ok` now — the proof that
+the alert fires and clears. A check never run yet (`pending`) fails, with that word as
+evidence. Several checks matching: any one in the expected state passes. With Zabbix
+(section read from its API), a check is a trigger (`service` = its name or its item key,
+`backup.flag`) and `resolved` reads the problems Zabbix lists (open, and resolved in its
+« display OK triggers » time, 5 min by default: collect soon after the fix); Nagios and
+Icinga2 keep no problem history to read, so `resolved` is not assessable there.
 
 ## Why it matters
 A subject asks to supervise a condition (a backup flag file, a service, a disk) and to prove
@@ -67,6 +76,13 @@ expect:
 ## Failing example
 `monitoring_alert: {host: srv-debian-01, service: flag-file, state: ok}` while the flag file
 is missing: `state` fails (actual « critical « FILE_AGE CRITICAL: File not found … » »).
+
+```yaml
+expect:
+  monitoring_alert: {host: srv-debian-01, service: backup.flag, state: resolved}
+```
+passes when Zabbix lists « Backup missing on srv-debian-01 » raised then resolved, and the
+trigger is OK.
 
 ## Critères
 `tssr-2023/CP5/C3`, `tssr-2023/CP8/C2`.
@@ -117,9 +133,12 @@ is missing: `state` fails (actual « critical « FILE_AGE CRITICAL: File not fou
             ));
             return Status::Fail;
         }
+        if m.state == AlertState::Resolved {
+            return resolved(host, sup, &matching, &path, out);
+        }
         let wanted = |state: &str| match m.state {
             AlertState::Problem => matches!(state, "warning" | "critical" | "unknown"),
-            AlertState::Ok => state == "ok",
+            AlertState::Ok | AlertState::Resolved => state == "ok",
         };
         let best = matching
             .iter()
@@ -139,7 +158,7 @@ is missing: `state` fails (actual « critical « FILE_AGE CRITICAL: File not fou
             "state",
             match m.state {
                 AlertState::Problem => "problème (warning, critical ou unknown)",
-                AlertState::Ok => "ok",
+                AlertState::Ok | AlertState::Resolved => "ok",
             },
             actual,
             status,
@@ -148,9 +167,77 @@ is missing: `state` fails (actual « critical « FILE_AGE CRITICAL: File not fou
     }
 }
 
+/// `state: resolved`: a problem of one of the `matching` checks was resolved, and that check
+/// is `ok` now.
+fn resolved(
+    host: &HostView<'_>,
+    sup: &Supervision,
+    matching: &[&&MonitoredService],
+    path: &str,
+    out: &mut Vec<Evidence>,
+) -> Status {
+    const S: &str = "supervision";
+    const EXPECTED: &str = "problème levé puis résolu, contrôle ok";
+    if !sup.problems_read {
+        out.push(host.evidence(
+            S,
+            path,
+            "resolved",
+            EXPECTED,
+            format!(
+                "historique des problèmes non relevé ({} n'en garde pas)",
+                sup.product
+            ),
+            Status::NotAssessable,
+        ));
+        return Status::NotAssessable;
+    }
+    let mut seen = Vec::new();
+    for check in matching {
+        let problems: Vec<_> = sup
+            .problems
+            .iter()
+            .filter(|p| p.host.eq_ignore_ascii_case(&check.host) && p.service == check.name)
+            .collect();
+        if let Some(p) = problems.iter().rev().find(|p| p.resolved_at.is_some())
+            && check.state == "ok"
+        {
+            out.push(host.evidence(
+                S,
+                path,
+                "resolved",
+                EXPECTED,
+                format!(
+                    "« {} » levé à {}, résolu à {} ; contrôle ok",
+                    p.name,
+                    p.started_at,
+                    p.resolved_at.as_deref().unwrap_or_default()
+                ),
+                Status::Pass,
+            ));
+            return Status::Pass;
+        }
+        let raised = problems.len();
+        let solved = problems.iter().filter(|p| p.resolved_at.is_some()).count();
+        seen.push(format!(
+            "{} : {} ; {raised} problème(s) levé(s), {solved} résolu(s)",
+            check.name, check.state
+        ));
+    }
+    out.push(host.evidence(
+        S,
+        path,
+        "resolved",
+        EXPECTED,
+        seen.join(" ; "),
+        Status::Fail,
+    ));
+    Status::Fail
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{kind_case, supervision_icinga2, without};
+    use crate::kinds::testing::{kind_case, supervision_icinga2, supervision_zabbix, without};
 
     /// `supervision-icinga2.json`: real Icinga2 answers where the flag file is missing.
     #[test]
@@ -165,6 +252,39 @@ mod tests {
     fn fails_when_not_cleared_or_not_supervised() {
         insta::assert_snapshot!(kind_case(
             "all: [{monitoring_alert: {host: srv-debian-01, service: file_age, state: ok}}, {monitoring_alert: {host: srv-debian-01, service: backup, state: problem}}]",
+            &supervision_icinga2()
+        ));
+    }
+
+    /// `supervision-zabbix.json`: real Zabbix 6.0 answers, the backup flag's trigger raised,
+    /// resolved, raised again (open now).
+    #[test]
+    fn zabbix_problem_and_resolution() {
+        insta::assert_snapshot!(kind_case(
+            "all: [{monitoring_alert: {host: srv-debian-01, service: backup.flag, state: problem}}, {monitoring_alert: {host: srv-debian-01, service: Backup missing on srv-debian-01, state: resolved}}, {monitoring_alert: {host: srv-debian-01, service: flag-file, state: resolved}}]",
+            &supervision_zabbix()
+        ));
+    }
+
+    #[test]
+    fn resolved_passes_once_the_trigger_is_ok_again() {
+        let mut snapshot = supervision_zabbix();
+        if let constat_snapshot::section::Section::Collected { data } =
+            &mut snapshot.sections.supervision
+        {
+            data.services[0].state = "ok".to_owned();
+            data.services[0].output = None;
+        }
+        insta::assert_snapshot!(kind_case(
+            "monitoring_alert: {host: srv-debian-01, service: backup.flag, state: resolved}",
+            &snapshot
+        ));
+    }
+
+    #[test]
+    fn resolved_is_not_assessable_without_a_problem_history() {
+        insta::assert_snapshot!(kind_case(
+            "monitoring_alert: {host: srv-debian-01, service: flag-file, state: resolved}",
             &supervision_icinga2()
         ));
     }

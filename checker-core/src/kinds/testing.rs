@@ -87,6 +87,14 @@ pub(crate) fn supervision_icinga2() -> Snapshot {
     .expect("supervision-icinga2 fixture parses")
 }
 
+/// The Zabbix reader's output on real Zabbix 6.0 answers (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn supervision_zabbix() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/supervision-zabbix.json"
+    ))
+    .expect("supervision-zabbix fixture parses")
+}
+
 /// The parser's output on Proxmox API answers (see `tests/fixtures/FIXTURES.md`).
 pub(crate) fn hypervisor_proxmox() -> Snapshot {
     Snapshot::from_json(include_str!(

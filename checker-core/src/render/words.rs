@@ -148,6 +148,7 @@ mod tests {
             actual: Cow::Borrowed("x"),
             status: Status::Fail,
             context: None,
+            display: None,
         }
     }
 

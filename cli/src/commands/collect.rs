@@ -225,6 +225,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         base_dn: args.base_dn.clone(),
         sysvol: !args.no_sysvol,
         utc_offset_minutes: args.utc_offset_minutes,
+        api_path: None,
         output_limit: crate::inventory::DEFAULT_MAX_OUTPUT_MIB << 20,
         expected_identity: Default::default(),
     };

@@ -143,12 +143,13 @@ pub struct HostSpec {
     /// Run the agent through `sudo -S` (password from `cred`) when the account is not root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sudo: Option<bool>,
-    /// TLS policy (`ldap`: default `verify`; `winrm`: `verify`/`insecure` mean HTTPS,
-    /// left out or `plain` mean HTTP with NTLM message encryption).
+    /// TLS policy (`ldap`, `zabbix`, `icinga2`: default `verify`, `plain` = HTTP for the
+    /// APIs; `winrm`: `verify`/`insecure` mean HTTPS, left out or `plain` mean HTTP with NTLM
+    /// message encryption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
-    /// CA certificates (PEM file) checking the DC's certificate (`ldap`, `tls: verify`);
-    /// the system roots when left out.
+    /// CA certificates (PEM file) checking the server's certificate (`ldap`, `zabbix`,
+    /// `icinga2`, with `tls: verify`); the system roots when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Naming context to read (`ldap`), e.g. `DC=tssr,DC=lan`; the rootDSE's
@@ -162,6 +163,10 @@ pub struct HostSpec {
     /// grid (`ldap`, default 60: Paris in winter; -720 to 840).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc_offset_minutes: Option<i32>,
+    /// Path of the Zabbix API on the web server (`zabbix`, default
+    /// `/zabbix/api_jsonrpc.php`, as the Debian and Ubuntu packages serve it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_path: Option<String>,
     /// Largest snapshot accepted from this host, in MiB (default 64, 1 to 4096): past it
     /// the host fails with `output_too_large` and the session goes on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,6 +218,10 @@ pub enum TransportKind {
     Winrm,
     /// LDAP: directory collector (AD DS).
     Ldap,
+    /// Zabbix JSON-RPC API (supervision server, read-only methods).
+    Zabbix,
+    /// Icinga2 REST API (supervision server, read-only `GET`s).
+    Icinga2,
 }
 
 impl TransportKind {
@@ -223,6 +232,8 @@ impl TransportKind {
             TransportKind::Ssh => "ssh",
             TransportKind::Winrm => "winrm",
             TransportKind::Ldap => "ldap",
+            TransportKind::Zabbix => "zabbix",
+            TransportKind::Icinga2 => "icinga2",
         }
     }
 }

@@ -38,6 +38,8 @@ pub struct HostTarget {
     pub sysvol: bool,
     /// Local time offset from UTC in minutes (`ldap`).
     pub utc_offset_minutes: i32,
+    /// Path of the API on the web server (`zabbix`).
+    pub api_path: Option<String>,
     /// Largest snapshot (and any other output) accepted from the host, in bytes.
     pub output_limit: u64,
     /// What the host must report as its identity (`expect_hostname`, `expect_machine_id`).
@@ -96,6 +98,7 @@ fn merge(defaults: Option<&HostSpec>, own: Option<&HostSpec>) -> HostSpec {
         base_dn: own.base_dn.clone().or(base.base_dn),
         sysvol: own.sysvol.or(base.sysvol),
         utc_offset_minutes: own.utc_offset_minutes.or(base.utc_offset_minutes),
+        api_path: own.api_path.clone().or(base.api_path),
         max_output_mib: own.max_output_mib.or(base.max_output_mib),
         expect_hostname: own.expect_hostname.clone().or(base.expect_hostname),
         expect_machine_id: own.expect_machine_id.clone().or(base.expect_machine_id),
@@ -125,7 +128,15 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         (TransportKind::Winrm, _) => 5985,
         (TransportKind::Ldap, Some(TlsMode::Plain)) => 389,
         (TransportKind::Ldap, _) => 636,
+        (TransportKind::Zabbix, Some(TlsMode::Plain)) => 80,
+        (TransportKind::Zabbix, _) => 443,
+        (TransportKind::Icinga2, _) => 5665,
         _ => 22,
+    };
+    // A Zabbix host without `user` is read with an API token (the credential).
+    let default_user = match transport {
+        TransportKind::Zabbix => "",
+        _ => "root",
     };
     Ok(HostTarget {
         candidate: candidate.id.clone(),
@@ -133,7 +144,7 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         transport,
         address,
         port: spec.port.unwrap_or(default_port),
-        user: fill("user", &spec.user)?.unwrap_or_else(|| "root".to_owned()),
+        user: fill("user", &spec.user)?.unwrap_or_else(|| default_user.to_owned()),
         cred: fill("cred", &spec.cred)?,
         key: fill("key", &spec.key)?,
         agent_path: fill("agent_path", &spec.agent_path)?,
@@ -145,6 +156,7 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         utc_offset_minutes: spec
             .utc_offset_minutes
             .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES),
+        api_path: fill("api_path", &spec.api_path)?,
         output_limit: spec.max_output_mib.unwrap_or(DEFAULT_MAX_OUTPUT_MIB) << 20,
         expected_identity: constat_checker_core::ExpectedIdentity {
             hostname: fill("expect_hostname", &spec.expect_hostname)?,
@@ -174,11 +186,35 @@ fn check_transport_options(
         .into()
     };
     let ldap = transport == TransportKind::Ldap;
-    if spec.tls.is_some() && !matches!(transport, TransportKind::Ldap | TransportKind::Winrm) {
-        return Err(misplaced("tls", "ldap, winrm"));
+    let api = matches!(transport, TransportKind::Zabbix | TransportKind::Icinga2);
+    if spec.tls.is_some() && !(ldap || api || transport == TransportKind::Winrm) {
+        return Err(misplaced("tls", "ldap, winrm, zabbix, icinga2"));
+    }
+    if spec.ca_file.is_some() && !(ldap || api) {
+        return Err(misplaced("ca_file", "ldap, zabbix, icinga2"));
+    }
+    if spec.api_path.is_some() && transport != TransportKind::Zabbix {
+        return Err(misplaced("api_path", "zabbix"));
+    }
+    if let Some(path) = spec.api_path.as_deref()
+        && (!path.starts_with('/')
+            || path.contains(['?', '#'])
+            || path.chars().any(char::is_whitespace))
+    {
+        return Err(CliError::input(
+            tf(
+                "inventory.api_path_invalid",
+                &[("host", &at), ("value", &path)],
+            ),
+            t("inventory.api_path_invalid_hint"),
+        )
+        .into());
+    }
+    // A supervision API reports no machine-id either.
+    if spec.expect_machine_id.is_some() && api {
+        return Err(misplaced("expect_machine_id", "local, ssh, winrm"));
     }
     for (option, set) in [
-        ("ca_file", spec.ca_file.is_some()),
         ("base_dn", spec.base_dn.is_some()),
         ("sysvol", spec.sysvol.is_some()),
         ("utc_offset_minutes", spec.utc_offset_minutes.is_some()),

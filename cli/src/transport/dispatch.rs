@@ -1,5 +1,5 @@
 //! One entry point for every transport: [`collect_host`] picks local, SSH, or a plugged-in
-//! collector (WinRM and LDAP register through [`RemoteCollector`], see [`plugged_collectors`]).
+//! collector (WinRM, LDAP, Zabbix and Icinga2 register through [`RemoteCollector`], see [`plugged_collectors`]).
 
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::KnownHosts;
@@ -67,6 +67,14 @@ pub fn plugged_collectors() -> BTreeMap<&'static str, Arc<dyn RemoteCollector>> 
     plugged.insert(
         TransportKind::Winrm.as_str(),
         Arc::new(super::WinrmCollector),
+    );
+    plugged.insert(
+        TransportKind::Zabbix.as_str(),
+        Arc::new(super::ZabbixCollector),
+    );
+    plugged.insert(
+        TransportKind::Icinga2.as_str(),
+        Arc::new(super::Icinga2Collector),
     );
     plugged
 }

@@ -161,6 +161,7 @@ mod tests {
             base_dn: None,
             sysvol: true,
             utc_offset_minutes: 60,
+            api_path: None,
             output_limit: 1 << 20,
             expected_identity: Default::default(),
         }

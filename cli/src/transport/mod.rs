@@ -4,21 +4,26 @@ mod agent_binary;
 mod bounded;
 mod dispatch;
 mod host_error;
+mod http_api;
+mod icinga2;
 mod known_hosts;
 mod ldap;
 mod local;
 mod scrub;
 mod ssh;
 mod winrm;
+mod zabbix;
 
 pub use agent_binary::{AgentBinary, LoadedAgent, find_agent_binary, load_agent};
 pub use dispatch::{
     CollectContext, CollectFuture, Collected, RemoteCollector, collect_host, plugged_collectors,
 };
 pub use host_error::{HostError, HostErrorKind};
+pub use icinga2::{Icinga2Collector, collect_icinga2};
 pub use known_hosts::KnownHosts;
 pub use ldap::{LdapCollector, collect_ldap, ldap_url};
 pub use local::collect_local;
 pub use scrub::{HostSecrets, MASK};
 pub use ssh::collect_ssh;
 pub use winrm::{WinrmCollector, collect_winrm};
+pub use zabbix::{ZabbixCollector, collect_zabbix};

@@ -1,0 +1,115 @@
+//! The `icinga2` transport: reads an Icinga2 (2.13) server through its REST API into one
+//! snapshot with the `supervision` section (`constat_systems::supervision::parse_icinga2`).
+//!
+//! Read-only: two `GET`s with HTTP basic authentication (an `ApiUser`; `permissions =
+//! [ "objects/query/Host", "objects/query/Service" ]` is enough): [`HOSTS_PATH`] and
+//! [`SERVICES_PATH`], asking only for the attributes read (states, last check output, check
+//! command, `downtime_depth` for downtimes, `acknowledgement`). URL:
+//! `https://address:5665`; Icinga2's own CA (`/var/lib/icinga2/certs/ca.crt`) goes in
+//! `ca_file`, and the address must be the name in the server's certificate.
+
+use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::host_error::{HostError, HostErrorKind};
+use super::http_api::{ApiClient, channel_label, excerpt};
+use crate::i18n::tf;
+use crate::inventory::HostTarget;
+use std::time::Instant;
+
+/// Hosts and the attributes read.
+pub(super) const HOSTS_PATH: &str = "/v1/objects/hosts?attrs=name&attrs=address&attrs=state&attrs=last_check&attrs=last_check_result&attrs=downtime_depth&attrs=acknowledgement";
+
+/// Services and the attributes read.
+pub(super) const SERVICES_PATH: &str = "/v1/objects/services?attrs=name&attrs=host_name&attrs=state&attrs=last_check&attrs=last_check_result&attrs=check_command&attrs=downtime_depth&attrs=acknowledgement";
+
+/// Collects `icinga2` hosts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Icinga2Collector;
+
+impl RemoteCollector for Icinga2Collector {
+    fn collect<'a>(&'a self, target: &'a HostTarget, ctx: &'a CollectContext) -> CollectFuture<'a> {
+        Box::pin(collect_icinga2(target, ctx))
+    }
+}
+
+/// Collects one `icinga2` host.
+pub async fn collect_icinga2(
+    target: &HostTarget,
+    ctx: &CollectContext,
+) -> Result<Collected, HostError> {
+    let password = ctx.required_password(target, "icinga2.needs_cred")?;
+    let started = Instant::now();
+    let started_at = crate::grading::now_rfc3339();
+    let api = ApiClient::new(target, ctx)?;
+    let base = api.url("");
+    let get = |path: &'static str| {
+        let api = &api;
+        let password = &password;
+        async move {
+            let (status, body) = api.get_basic(path, &target.user, password).await?;
+            let url = api.url(path);
+            match status {
+                200..=299 => Ok(body),
+                401 | 403 => Err(HostError::new(
+                    HostErrorKind::AuthRefused,
+                    tf(
+                        "icinga2.auth_refused",
+                        &[
+                            ("host", &api.label()),
+                            ("user", &target.user),
+                            ("url", &url),
+                            ("status", &status),
+                        ],
+                    ),
+                )),
+                _ => Err(HostError::new(
+                    HostErrorKind::BadOutput,
+                    tf(
+                        "icinga2.bad_answer",
+                        &[
+                            ("host", &api.label()),
+                            ("url", &url),
+                            ("error", &format!("HTTP {status} {}", excerpt(&body))),
+                        ],
+                    ),
+                )),
+            }
+        }
+    };
+    let work = async { Ok::<_, HostError>((get(HOSTS_PATH).await?, get(SERVICES_PATH).await?)) };
+    let (hosts, services) = tokio::time::timeout(ctx.host_timeout, work)
+        .await
+        .map_err(|_| {
+            HostError::new(
+                HostErrorKind::Timeout,
+                tf(
+                    "api.timed_out",
+                    &[
+                        ("host", &target.label()),
+                        ("error", &base),
+                        ("seconds", &ctx.host_timeout.as_secs()),
+                    ],
+                ),
+            )
+        })??;
+    let supervision = constat_systems::supervision::parse_icinga2(&hosts, &services, &base)
+        .map_err(|e| {
+            HostError::new(
+                HostErrorKind::BadOutput,
+                tf(
+                    "icinga2.bad_answer",
+                    &[("host", &target.label()), ("url", &base), ("error", &e)],
+                ),
+            )
+        })?;
+    let mut snapshot = constat_systems::supervision::supervision_snapshot(
+        supervision,
+        &target.address,
+        &base,
+        &started_at,
+    );
+    snapshot.collection.agent = "constat-icinga2".to_owned();
+    snapshot.collection.finished_at = crate::grading::now_rfc3339();
+    snapshot.collection.duration_ms = started.elapsed().as_millis() as u64;
+    snapshot.collection.transport = Some(channel_label("icinga2 api", target));
+    Collected::from_snapshot(&snapshot, 2)
+}
