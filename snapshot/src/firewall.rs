@@ -22,6 +22,39 @@ pub struct Firewall {
     /// offline root: its text configuration is kept raw, not normalised).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub not_collected: BTreeMap<String, String>,
+    /// Live nftables ruleset vs what `/etc/nftables.conf` would load (live hosts with nft).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nftables_file: Option<NftablesFile>,
+}
+
+/// What `/etc/nftables.conf` (with its includes) would load, compared rule by rule with the
+/// live ruleset. The file is loaded by `nft -f` in a throw-away network namespace the agent
+/// creates (`unshare --net`), whose ruleset is listed then vanishes with it: the host's own
+/// ruleset is never touched.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NftablesFile {
+    /// The file (`/etc/nftables.conf`).
+    pub path: String,
+    /// Whether the file exists.
+    pub present: bool,
+    /// Its modification time (RFC 3339 UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<String>,
+    /// Why the file's ruleset could not be obtained (syntax error, unknown interface, no
+    /// privilege to create a namespace); then the lists below are empty and mean nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Live only: `inet filter input: tcp dport 22 accept` (rules, chain policies and set
+    /// contents in nft's words, counters and handles left out), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub live_only: Vec<String>,
+    /// In the file only, same form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_only: Vec<String>,
+    /// Chains holding the same rules in another order (`inet filter input`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reordered: Vec<String>,
 }
 
 /// One firewall tool and what it reported.

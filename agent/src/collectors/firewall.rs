@@ -8,7 +8,7 @@
 use crate::collect::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
 use crate::collectors::firewall_iptables::{SaveFile, parse_save};
-use crate::collectors::{firewall_firewalld, firewall_nft, firewall_ufw};
+use crate::collectors::{firewall_firewalld, firewall_nft, firewall_nft_file, firewall_ufw};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::firewall::{Firewall, FirewallBackend};
@@ -163,6 +163,7 @@ fn nftables(
                 let chains = firewall_nft::normalise(&json, skip);
                 backend.active = !chains.is_empty();
                 fw.chains.extend(chains);
+                fw.nftables_file = Some(firewall_nft_file::compare(host, &json));
                 backend.raw_json = Some(json);
             }
             Err(e) => {

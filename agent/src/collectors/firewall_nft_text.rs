@@ -68,6 +68,11 @@ fn statement(expr: &Value) -> String {
     }
 }
 
+/// One value (set element, address, port, range, prefix) in nft's words.
+pub fn value_text(v: &Value) -> String {
+    expression(v)
+}
+
 fn expression(v: &Value) -> String {
     match v {
         Value::String(s) => {

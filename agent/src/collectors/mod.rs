@@ -13,6 +13,7 @@ pub mod firewall;
 pub mod firewall_firewalld;
 pub mod firewall_iptables;
 pub mod firewall_nft;
+pub mod firewall_nft_file;
 pub mod firewall_nft_text;
 pub mod firewall_ufw;
 pub mod listening;

@@ -9,7 +9,7 @@ use crate::kinds::kind::Kind;
 use crate::kinds::port::Protocol;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
-use constat_snapshot::firewall::FirewallChain;
+use constat_snapshot::firewall::{FirewallChain, NftablesFile};
 use constat_snapshot::network::Network;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -80,6 +80,10 @@ pub struct FirewallExpect {
     /// Port, source, destination and interface judged together, on the same rule path.
     #[serde(default)]
     pub access: Vec<AccessExpect>,
+    /// Whether the live nftables ruleset is what `/etc/nftables.conf` loads at boot (compared
+    /// rule by rule) and nftables.service is enabled.
+    #[serde(default)]
+    pub persisted: Option<bool>,
 }
 
 /// One compiled access condition.
@@ -100,6 +104,7 @@ pub struct FirewallMatcher {
     active: Option<bool>,
     input_policy: Option<Policy>,
     access: Vec<Access>,
+    persisted: Option<bool>,
 }
 
 fn parse_port(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<((u16, u16), Protocol)> {
@@ -384,6 +389,154 @@ fn judged_evidence(judged: Judged, want_accept: bool, summary: &str) -> (Status,
     }
 }
 
+/// At most `n` lines, then how many more.
+fn some_lines(lines: &[String], n: usize) -> String {
+    let mut shown: Vec<String> = lines.iter().take(n).cloned().collect();
+    if lines.len() > n {
+        shown.push(format!("+{} autres", lines.len() - n));
+    }
+    shown.join(" ; ")
+}
+
+/// ` ; fichier modifié le X, après le démarrage de nftables.service (Y)` when so.
+fn edited_after_start(host: &HostView<'_>, file: &NftablesFile) -> String {
+    use constat_snapshot::time::parse_rfc3339;
+    let Some(modified) = file.modified_at.as_deref() else {
+        return String::new();
+    };
+    let Some(service) = host.snapshot.sections.services.data().and_then(|list| {
+        list.iter()
+            .find(|s| matches!(s.name.as_str(), "nftables.service" | "nftables"))
+    }) else {
+        return String::new();
+    };
+    let started = [&service.started_at, &service.reloaded_at]
+        .into_iter()
+        .filter_map(|t| t.as_deref())
+        .filter_map(|t| parse_rfc3339(t).map(|s| (s, t)))
+        .max();
+    match (started, parse_rfc3339(modified)) {
+        (Some((at, text)), Some(m)) if m > at => format!(
+            " ; {} modifié le {modified}, après le dernier (re)démarrage de {} ({text}) : \
+             modification probablement non appliquée",
+            file.path, service.name
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Live ruleset vs `/etc/nftables.conf`, and nftables.service enabled at boot.
+fn persisted(
+    want: bool,
+    fw: &constat_snapshot::firewall::Firewall,
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+) -> Status {
+    const S: &str = "firewall";
+    let expected = if want {
+        "règles en vigueur = règles du fichier"
+    } else {
+        "règles en vigueur ≠ règles du fichier"
+    };
+    let Some(file) = &fw.nftables_file else {
+        let why = match fw.not_collected.get("nftables") {
+            Some(reason) => reason.clone(),
+            None if fw.backends.iter().any(|b| b.kind == "nftables") => {
+                "comparaison absente (agent antérieur ou ruleset illisible)".to_owned()
+            }
+            None => "nftables n'est pas installé".to_owned(),
+        };
+        out.push(host.evidence(
+            S,
+            "nftables",
+            "persisted",
+            expected,
+            why,
+            Status::NotAssessable,
+        ));
+        return Status::NotAssessable;
+    };
+    let mut status = if !file.present {
+        let s = Status::from_bool(!want);
+        out.push(host.evidence(
+            S,
+            &file.path,
+            "persisted",
+            expected,
+            "fichier absent : rien n'est rechargé au démarrage",
+            s,
+        ));
+        s
+    } else if let Some(error) = &file.error {
+        out.push(host.evidence(
+            S,
+            &file.path,
+            "persisted",
+            expected,
+            format!("comparaison impossible : {error}"),
+            Status::NotAssessable,
+        ));
+        Status::NotAssessable
+    } else {
+        let same =
+            file.live_only.is_empty() && file.file_only.is_empty() && file.reordered.is_empty();
+        let mut actual = if same {
+            "identiques (mêmes chaînes, politiques, règles et ensembles)".to_owned()
+        } else {
+            let mut parts = Vec::new();
+            if !file.live_only.is_empty() {
+                parts.push(format!(
+                    "en vigueur seulement : {}",
+                    some_lines(&file.live_only, 8)
+                ));
+            }
+            if !file.file_only.is_empty() {
+                parts.push(format!(
+                    "dans le fichier seulement : {}",
+                    some_lines(&file.file_only, 8)
+                ));
+            }
+            if !file.reordered.is_empty() {
+                parts.push(format!(
+                    "mêmes règles dans un autre ordre : {}",
+                    file.reordered.join(", ")
+                ));
+            }
+            parts.join(" | ")
+        };
+        actual.push_str(&edited_after_start(host, file));
+        let s = Status::from_bool(same == want);
+        out.push(host.evidence(S, &file.path, "persisted", expected, actual, s));
+        s
+    };
+    if want {
+        let boot = fw
+            .backends
+            .iter()
+            .find(|b| b.kind == "nftables")
+            .and_then(|b| b.enabled_at_boot);
+        let s = match boot {
+            Some(true) => Status::Pass,
+            Some(false) => Status::Fail,
+            None => Status::NotAssessable,
+        };
+        out.push(host.evidence(
+            S,
+            "nftables.service",
+            "enabled",
+            "activé au démarrage",
+            match boot {
+                Some(true) => "activé",
+                Some(false) => "non activé : le fichier ne sera pas chargé au démarrage",
+                None => "unité nftables.service absente",
+            },
+            s,
+        ));
+        status = status.and(s);
+    }
+    status
+}
+
 impl Kind for FirewallExpect {
     const NAME: &'static str = "firewall";
     const SECTIONS: Option<&'static [&'static str]> = Some(&["firewall", "network"]);
@@ -409,6 +562,13 @@ normaliser did not fully understand, makes the condition not assessable rather t
 guessed. The evidence names the deciding rule in nft's words with its table, chain and
 handle, or the case that breaks the condition.
 
+`persisted: true` compares the live nftables ruleset with what `/etc/nftables.conf` (and its
+includes) loads, as nft itself normalises both (the agent loads the file in a throw-away
+network namespace): rules, base-chain policies and set contents present on one side only
+are listed, chains with the same rules in another order are named, and a file modified
+after nftables.service last started is pointed out; nftables.service must also be enabled.
+A file that cannot be loaded there (syntax error, `iif` on an interface) is not assessable.
+
 ## Why it matters
 Opening exactly the ports a service needs, to the networks that need them, without
 disabling the firewall, is both a requested change and a security rule; `ufw`, iptables or
@@ -424,6 +584,7 @@ expect:
     deny: ["23/tcp"]
     access:
       - {port: 9101-9103/tcp, from: 192.168.1.0/24, only: true}
+    persisted: true
 ```
 
 ## Failing example
@@ -494,6 +655,7 @@ disabled") on any CP.
             active: self.active,
             input_policy: self.input_policy,
             access,
+            persisted: self.persisted,
         })
     }
 
@@ -618,6 +780,9 @@ disabled") on any CP.
                 ));
                 status = status.and(s);
             }
+        }
+        if let Some(want) = m.persisted {
+            status = status.and(persisted(want, fw, host, out));
         }
         status
     }
@@ -788,6 +953,50 @@ mod tests {
             "firewall: {access: [{port: 9103-9101/tcp}, {port: 22/tcp, from: lan}, {port: 22/tcp, only: true}]}",
             &lab()
         ));
+    }
+
+    fn lab_with_file(file: Value) -> Snapshot {
+        let mut s = lab();
+        let Section::Collected { data } = &mut s.sections.firewall else {
+            panic!("lab firewall collected");
+        };
+        data.nftables_file = Some(serde_json::from_value(file).expect("nftables_file"));
+        s
+    }
+
+    /// Derived fixtures: the comparison as the agent writes it (tests/tests/firewall_live.rs
+    /// produces it from a real nft).
+    #[test]
+    fn persisted_compares_the_live_ruleset_with_the_file() {
+        let same = lab_with_file(json!({"path": "/etc/nftables.conf", "present": true,
+            "modified_at": "2026-11-23T16:00:00Z"}));
+        insta::assert_snapshot!(
+            "persisted_same",
+            kind_case("firewall: {persisted: true}", &same)
+        );
+        let differs = lab_with_file(json!({"path": "/etc/nftables.conf", "present": true,
+            "modified_at": "2026-11-23T16:00:00Z",
+            "live_only": ["inet filter input: tcp dport 9101-9103 accept"],
+            "file_only": ["inet filter input: tcp dport 9101-9103 ip saddr 192.168.1.0/24 accept"]}));
+        insta::assert_snapshot!(
+            "persisted_differs",
+            kind_case("firewall: {persisted: true}", &differs)
+        );
+        let broken = lab_with_file(json!({"path": "/etc/nftables.conf", "present": true,
+            "error": "/etc/nftables.conf could not be loaded in a throw-away network namespace: `unshare --net -- sh -c ...` failed (exit status 1): /etc/nftables.conf:4:5-8: Error: syntax error"}));
+        insta::assert_snapshot!(
+            "persisted_error",
+            kind_case("firewall: {persisted: true}", &broken)
+        );
+        let absent = lab_with_file(json!({"path": "/etc/nftables.conf", "present": false}));
+        insta::assert_snapshot!(
+            "persisted_absent",
+            kind_case("firewall: {persisted: true}", &absent)
+        );
+        insta::assert_snapshot!(
+            "persisted_old_agent",
+            kind_case("firewall: {persisted: true}", &lab())
+        );
     }
 
     #[test]
