@@ -9,6 +9,7 @@ mod ldap;
 mod local;
 mod scrub;
 mod ssh;
+mod ssh_offer;
 mod winrm;
 
 pub use agent_binary::{AgentBinary, find_agent_binary};
