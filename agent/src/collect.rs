@@ -211,6 +211,8 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             collectors: runs,
             request: (!options.request.paths.is_empty() || options.request.sections.is_some())
                 .then(|| options.request.clone()),
+            // Transport evidence: the CLI records it, never the agent.
+            ssh_server: None,
         },
         sections,
     }

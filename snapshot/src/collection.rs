@@ -34,6 +34,24 @@ pub struct CollectionMeta {
     /// The file request the collector answered, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<FileRequest>,
+    /// What the running SSH server offered the examiner's own connection (transport
+    /// evidence, recorded by the CLI, not by the agent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_server: Option<SshServerOffer>,
+}
+
+/// What a running sshd advertised to the examiner's SSH client.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SshServerOffer {
+    /// Account the `none` authentication attempt was made for (`Match User` blocks apply).
+    pub user: String,
+    /// Authentication methods that can continue, as the server listed them after a `none`
+    /// attempt (`publickey`, `password`, `keyboard-interactive`).
+    pub auth_methods: Vec<String>,
+    /// Algorithm of the host key the server presented (`ssh-ed25519`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_key_algorithm: Option<String>,
 }
 
 /// One collector's run.

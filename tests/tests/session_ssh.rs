@@ -175,6 +175,15 @@ candidates:
         let path = session.join(format!("{candidate}/start/linux.json"));
         let snapshot: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(snapshot["collection"]["privileged"], true, "{candidate}");
+        // What the real sshd offered the examiner's connection (its config: password on,
+        // keyboard-interactive off), recorded by the transport, not the agent.
+        let offered: Vec<&str> = snapshot["collection"]["ssh_server"]["auth_methods"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(offered, ["publickey", "password"], "{candidate}");
     }
 
     // Fix the hosts: start the down one, give the right password, thaw the hung one, point

@@ -3,6 +3,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::date_pattern::DatePattern;
 use crate::kinds::kind::Kind;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
@@ -31,6 +32,13 @@ pub struct BackupJobExpect {
     /// The newest archive in a local destination is younger than this (hours, at grading time).
     #[serde(default)]
     pub max_age_hours: Option<u32>,
+    /// Dated archive path with strftime conversions (`/backup/etc-%F.tar.gz`): the job
+    /// writes there (`$(date +%F)`) or its destination holds such an archive.
+    #[serde(default)]
+    pub archive: Option<Sp<String>>,
+    /// Other date formats accepted in `archive` (`["%Y%m%d", "%d-%m-%Y"]`).
+    #[serde(default)]
+    pub date_formats: Vec<Sp<String>>,
 }
 
 /// Compiled `backup_job` expectation.
@@ -42,6 +50,7 @@ pub struct BackupJobMatcher {
     source: Option<Regex>,
     schedule: Option<String>,
     max_age_hours: Option<u32>,
+    archive: Option<DatePattern>,
 }
 
 fn fields(s: &str) -> String {
@@ -65,7 +74,24 @@ impl BackupJobMatcher {
                 .schedule
                 .as_ref()
                 .is_none_or(|s| job.cron.as_deref().map(fields).as_ref() == Some(s))
+            && self
+                .archive
+                .as_ref()
+                .is_none_or(|p| archive_match(p, job).is_some())
     }
+}
+
+/// Where a job meets a dated archive pattern: its written target, else the newest file of
+/// an inspected destination.
+fn archive_match(p: &DatePattern, job: &BackupJob) -> Option<String> {
+    job.destinations.iter().find_map(|d| {
+        if p.matches_written(&d.target) {
+            return Some(format!("écrit « {} »", d.target));
+        }
+        let (dir, name) = (d.directory.as_deref()?, d.newest_file.as_deref()?);
+        let path = format!("{}/{name}", dir.trim_end_matches('/'));
+        p.matches_name(&path).then(|| format!("archive {path}"))
+    })
 }
 
 impl Kind for BackupJobExpect {
@@ -77,6 +103,11 @@ impl Kind for BackupJobExpect {
 Among the backup jobs the collector recognised in scheduled jobs: one with the expected tool,
 destination (regex), source (regex) and schedule, and optionally whose newest archive in a
 local destination is younger than `max_age_hours` at grading time (so the backup really ran).
+`archive: /backup/etc-%F.tar.gz` asks for a dated archive name: strftime conversions
+(`%F`, `%Y-%m-%d`, `%Y%m%d`, `%d-%m-%Y`, `%H%M`…) stand for the date, in the pattern's
+format or any of `date_formats`; the job matches when its destination is written that way
+(`/backup/etc-$(date +%Y%m%d).tar.gz`, `` `date +%F` ``, `\%` in crontab) or when the
+newest file of its destination has such a name with a real date (`etc-20261202.tar.gz`).
 
 ## Why it matters
 "Les sauvegardes sont fonctionnelles": a backup that is scheduled but never produced an
@@ -98,6 +129,24 @@ The same when the newest archive is three days old: `last_archive` fails with it
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<BackupJobMatcher> {
         let tool = cx.opt_text(&self.tool);
+        let archive = match &self.archive {
+            None => None,
+            Some(a) => {
+                let text = cx.text(a);
+                let formats = cx.texts(&self.date_formats);
+                match DatePattern::compile(&text, &formats) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        cx.error(
+                            a,
+                            format!("motif d'archive « {text} » : {e}"),
+                            Some("exemple : `archive: /backup/etc-%F.tar.gz` avec `date_formats: [\"%Y%m%d\"]`".to_owned()),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
         Some(BackupJobMatcher {
             id: tool.clone().unwrap_or_else(|| "sauvegarde".to_owned()),
             tool,
@@ -105,6 +154,7 @@ The same when the newest archive is three days old: `last_archive` fails with it
             source: cx.opt_regex(&self.source)?,
             schedule: cx.opt_text(&self.schedule).map(|s| fields(&s)),
             max_age_hours: self.max_age_hours,
+            archive,
         })
     }
 
@@ -121,6 +171,7 @@ The same when the newest archive is three days old: `last_archive` fails with it
                 .map(|r| format!("vers /{}/", r.as_str())),
             m.source.as_ref().map(|r| format!("de /{}/", r.as_str())),
             m.schedule.clone(),
+            m.archive.as_ref().map(|a| format!("archive {}", a.text)),
         ]
         .into_iter()
         .flatten()
@@ -159,6 +210,11 @@ The same when the newest archive is three days old: `last_archive` fails with it
             ),
             Status::Pass,
         ));
+        if let Some(p) = &m.archive
+            && let Some(found) = archive_match(p, job)
+        {
+            out.push(host.evidence(S, &m.id, "archive", p.text.clone(), found, Status::Pass));
+        }
         let Some(hours) = m.max_age_hours else {
             return Status::Pass;
         };
@@ -213,6 +269,22 @@ The same when the newest archive is three days old: `last_archive` fails with it
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{fixture, kind_case, lab, without};
+
+    /// The lab job writes `/srv/backup/web_$(date +%F).tar.gz` and its destination holds
+    /// `web_2026-11-23.tar.gz`: found whether the pack writes %F or allows %Y%m%d; a pack
+    /// that allows only `%d%m%Y` or names another file fails.
+    #[test]
+    fn dated_archive_names() {
+        let ok = kind_case(
+            r#"all: [{backup_job: {tool: tar, archive: "/srv/backup/web_%F.tar.gz"}}, {backup_job: {tool: tar, archive: "/srv/backup/web_%Y%m%d.tar.gz", date_formats: ["%Y-%m-%d"]}}]"#,
+            &lab(),
+        );
+        let bad = kind_case(
+            r#"any: [{backup_job: {tool: tar, archive: "/srv/backup/web_%d%m%Y.tar.gz"}}, {backup_job: {tool: tar, archive: "/srv/backup/etc_%F.tar.gz"}}]"#,
+            &lab(),
+        );
+        insta::assert_snapshot!(format!("{ok}{bad}"));
+    }
 
     #[test]
     fn passes_with_a_recent_archive() {

@@ -7,6 +7,7 @@ pub mod ad_user;
 pub(crate) mod appliance;
 pub mod appliance_rule;
 pub mod backup_job;
+pub(crate) mod date_pattern;
 pub mod dhcp_reservation;
 pub mod dhcp_scope;
 pub(crate) mod directory;

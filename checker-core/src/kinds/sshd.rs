@@ -70,6 +70,13 @@ started, the check does not pass: « fichier modifié après le démarrage du se
 modification probablement non appliquée » (restart or reload sshd). `accept_unapplied: true`
 accepts it (the evidence line stays).
 
+What the running daemon offers: collected over SSH, the snapshot records the authentication
+methods the server advertised to the examiner's own connection (`collection.ssh_server`,
+after a `none` attempt). `PasswordAuthentication no` (likewise `KbdInteractiveAuthentication`,
+`PubkeyAuthentication`) fails when the daemon still offers that method (« le démon en service
+propose encore password »), and `AuthenticationMethods` fails when it offers a method no list
+starts with — whatever the files say, and even with `accept_unapplied`.
+
 ## Passing example
 ```yaml
 expect:
@@ -162,8 +169,98 @@ The same when `permitrootlogin yes` is effective, when `AllowUsers alice bob`, o
         if let Some(s) = unapplied(m, host, out) {
             status = status.and(s);
         }
-        status
+        status.and(running_offer(m, host, out))
     }
+}
+
+/// The keywords that switch one authentication method off, and that method.
+const METHOD_KEYWORDS: &[(&str, &str)] = &[
+    ("passwordauthentication", "password"),
+    ("kbdinteractiveauthentication", "keyboard-interactive"),
+    ("challengeresponseauthentication", "keyboard-interactive"),
+    ("pubkeyauthentication", "publickey"),
+];
+
+/// What the running daemon offered the examiner's connection, against the settings the pack
+/// expects: a method the files switch off but the daemon still offers is a failure (the file
+/// was edited, the daemon not restarted). No offer recorded (local collection): nothing.
+fn running_offer(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
+    const S: &str = "sshd";
+    let Some(offer) = &host.snapshot.collection.ssh_server else {
+        return Status::Pass;
+    };
+    let offered = |method: &str| offer.auth_methods.iter().any(|a| a == method);
+    let shown = format!(
+        "{} (proposé à {} par le démon en service)",
+        if offer.auth_methods.is_empty() {
+            "aucune méthode".to_owned()
+        } else {
+            offer.auth_methods.join(",")
+        },
+        offer.user
+    );
+    let mut status = Status::Pass;
+    for (key, method) in METHOD_KEYWORDS {
+        if m.settings
+            .iter()
+            .any(|(k, v)| k == key && v.eq_ignore_ascii_case("no"))
+        {
+            let s = Status::from_bool(!offered(method));
+            let actual = if offered(method) {
+                format!("le démon en service propose encore {method} : {shown}")
+            } else {
+                shown.clone()
+            };
+            out.push(host.evidence(
+                S,
+                "running",
+                "advertised",
+                format!("{method} non proposé"),
+                actual,
+                s,
+            ));
+            status = status.and(s);
+        }
+    }
+    // AuthenticationMethods: what can start is the first method of each list.
+    let lists = m
+        .settings
+        .iter()
+        .find(|(k, _)| k == "authenticationmethods")
+        .map(|(_, v)| v.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .or_else(|| {
+            m.exactly
+                .iter()
+                .find(|(k, _)| k == "authenticationmethods")
+                .map(|(_, v)| v.clone())
+        });
+    if let Some(lists) = lists.filter(|l| !l.iter().any(|x| x.eq_ignore_ascii_case("any"))) {
+        let first: Vec<String> = lists
+            .iter()
+            .filter_map(|l| l.split(',').next())
+            .map(|f| f.split(':').next().unwrap_or(f).to_ascii_lowercase())
+            .collect();
+        let extra: Vec<&String> = offer
+            .auth_methods
+            .iter()
+            .filter(|a| !first.contains(a))
+            .collect();
+        let s = Status::from_bool(extra.is_empty());
+        let actual = match extra.first() {
+            Some(e) => format!("le démon en service propose encore {e} : {shown}"),
+            None => shown.clone(),
+        };
+        out.push(host.evidence(
+            S,
+            "running",
+            "advertised",
+            format!("seulement {}", first.join(",")),
+            actual,
+            s,
+        ));
+        status = status.and(s);
+    }
+    status
 }
 
 /// ` (fichier:ligne)` where the files set a keyword, empty when unknown.
@@ -219,6 +316,42 @@ fn unapplied(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> O
         }
     }
     status
+}
+
+#[cfg(test)]
+mod offer_tests {
+    use crate::kinds::testing::{kind_case, lab};
+    use constat_snapshot::collection::SshServerOffer;
+
+    /// Derived: the lab snapshot with what a daemon that was never restarted offers
+    /// (`publickey,password`), as `transport/ssh_offer.rs` records it.
+    #[test]
+    fn a_daemon_still_offering_password_fails() {
+        let mut snap = lab();
+        // The candidate's files are right (`sshd -T` reads them)...
+        if let constat_snapshot::Section::Collected { data } = &mut snap.sections.sshd {
+            data.settings
+                .insert("passwordauthentication".into(), vec!["no".into()]);
+            data.settings
+                .insert("authenticationmethods".into(), vec!["publickey".into()]);
+        }
+        // ...but the daemon was never restarted.
+        snap.collection.ssh_server = Some(SshServerOffer {
+            user: "jury".into(),
+            auth_methods: vec!["publickey".into(), "password".into()],
+            host_key_algorithm: Some("ssh-ed25519".into()),
+        });
+        let fail = kind_case(
+            r#"sshd: {settings: {PasswordAuthentication: "no"}, accept_unapplied: true}"#,
+            &snap,
+        );
+        snap.collection.ssh_server.as_mut().unwrap().auth_methods = vec!["publickey".into()];
+        let pass = kind_case(
+            r#"sshd: {settings: {PasswordAuthentication: "no", AuthenticationMethods: publickey}, accept_unapplied: true}"#,
+            &snap,
+        );
+        insta::assert_snapshot!(format!("{fail}{pass}"));
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod ldap;
 mod local;
 mod scrub;
 mod ssh;
+mod ssh_offer;
 mod winrm;
 mod zabbix;
 

@@ -141,7 +141,14 @@ pub async fn collect_ssh(
         None => None,
     };
     let issue = Arc::new(Mutex::new(None));
-    let handle = connect_with_retry(target, ctx, deadline, &issue).await?;
+    let mut handle = connect_with_retry(target, ctx, deadline, &issue).await?;
+    let offer = tokio::time::timeout(
+        remaining(deadline),
+        super::ssh_offer::offered(&mut handle, &target.user),
+    )
+    .await
+    .ok()
+    .flatten();
     let handle = tokio::time::timeout(
         remaining(deadline),
         authenticate(handle, target, key, password.as_ref()),
@@ -177,7 +184,7 @@ pub async fn collect_ssh(
     }
     let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
     result.map(|json| Collected {
-        json,
+        json: super::ssh_offer::record(json, offer),
         round_trips,
         removed_stale,
     })
