@@ -879,54 +879,28 @@ mod tests {
         ));
     }
 
-    /// "Drive C: hidden" written the subject's way — one check, `bits_set: 4` — passes for
-    /// 4 (C only) and for 0x3FFFFFF (all drives), here set by a Group Policy Preferences
-    /// Registry item (hand-made in the shape `parse_gpp` gives a GPMC Registry.xml item:
-    /// DWORD data as eight hex digits); 0x3 (A and B) fails.
+    /// The real Samba DC: GPO_Compta_Securite's user Registry.pol sets NoDrives = 4 and
+    /// NoControlPanel = 1; GPO_Lecteurs' Group Policy Preferences Registry.xml sets NoDrives =
+    /// 0x3FFFFFF and ScreenSaveTimeOut = "600" (tests/scripts/samba-dc-build.sh). "C: hidden"
+    /// is one check that passes on both masks.
     #[test]
-    fn nodrives_c_hidden_accepts_every_correct_mask() {
-        let with_nodrives = |value: &str| {
-            let mut snapshot = ad();
-            if let constat_snapshot::section::Section::Collected { data } =
-                &mut snapshot.sections.gpos
-            {
-                let lecteurs = data
-                    .iter_mut()
-                    .find(|g| g.display_name.as_deref() == Some("GPO_Lecteurs"));
-                if let Some(gpo) = lecteurs {
-                    gpo.preferences.push(constat_snapshot::gpo::Preference {
-                        kind: "registry".to_owned(),
-                        scope: constat_snapshot::gpo::PolicyScope::User,
-                        element: "Registry".to_owned(),
-                        name: "NoDrives".to_owned(),
-                        action: Some("update".to_owned()),
-                        effective: Some(true),
-                        properties: BTreeMap::from(
-                            [
-                                ("action", "U"),
-                                ("hive", "HKEY_CURRENT_USER"),
-                                (
-                                    "key",
-                                    r"Software\Microsoft\Windows\CurrentVersion\Policies\Explorer",
-                                ),
-                                ("name", "NoDrives"),
-                                ("type", "REG_DWORD"),
-                                ("value", value),
-                            ]
-                            .map(|(k, v)| (k.to_owned(), v.to_owned())),
-                        ),
-                        ..constat_snapshot::gpo::Preference::default()
-                    });
-                }
-            }
-            snapshot
-        };
-        let check = r#"gpo: {name: GPO_Lecteurs, registry: [{scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}]}"#;
-        insta::assert_snapshot!(
-            ["00000004", "03ffffff", "00000003"]
-                .map(|v| kind_case_as("dc", check, &with_nodrives(v)))
-                .join("\n")
-        );
+    fn registry_semantics_on_the_recorded_policies_and_preferences() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo:
+      name: GPO_Compta_Securite
+      registry:
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
+  - gpo:
+      name: GPO_Lecteurs
+      registry:
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+        - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_clear: 0x8}"#,
+            &ad()
+        ));
     }
 
     /// Software installation as the real Samba DC holds it: 7-Zip assigned to computers in
