@@ -116,19 +116,25 @@ W=$DIR.work; rm -rf "$W"; mkdir -p "$W"
  'Software\Policies\Microsoft\Windows\WindowsUpdate\AU;AUOptions;DWORD;4' >/dev/null
 /usr/bin/python3 "$HERE/make_registry_pol.py" "$W/user.pol" \
  'Software\Microsoft\Windows\CurrentVersion\Policies\System;DisableTaskMgr;DWORD;1' \
- 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer;RestrictRun;DELETE;' >/dev/null
+ 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer;RestrictRun;DELETE;' \
+ 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer;NoDrives;DWORD;4' \
+ 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer;NoControlPanel;DWORD;1' >/dev/null
 printf '[General]\r\nVersion=65537\r\n' > "$W/GPT1.INI"
 printf '[Unicode]\r\nUnicode=yes\r\n[System Access]\r\nMinimumPasswordLength = 10\r\nPasswordComplexity = 1\r\nLockoutBadCount = 5\r\n[Privilege Rights]\r\nSeRemoteInteractiveLogonRight = *S-1-5-32-544,*S-1-5-32-555\r\n[Version]\r\nsignature="$CHICAGO$"\r\nRevision=1\r\n' \
   | iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } > "$W/GptTmpl.inf"
 printf '[General]\r\nVersion=1\r\n' > "$W/GPT2.INI"
 printf '<?xml version="1.0" encoding="utf-8"?>\r\n<Drives clsid="{8FDDCC1A-0C3C-43cd-A6B4-71A6DF20DA8C}"><Drive clsid="{935D1B74-9CB8-4e3c-9914-7DD559B7A417}" name="S:" status="S:" image="2" changed="2026-11-23 10:00:00" uid="{0B4E6C1A-1111-4C4B-9B1E-000000000001}"><Properties action="U" thisDrive="NOCHANGE" allDrives="NOCHANGE" userName="" path="\\\\srv-file01\\Compta" label="Partage Compta" persistent="1" useLetter="1" letter="S"/></Drive></Drives>\r\n' > "$W/Drives.xml"
 printf '[General]\r\nVersion=65536\r\n' > "$W/GPT3.INI"
+# Group Policy Preferences Registry items (GPO_Lecteurs, user part) in GPMC's format: NoDrives
+# = 0x3FFFFFF (all drives hidden) as eight hex digits, ScreenSaveTimeOut as a string.
+printf '<?xml version="1.0" encoding="utf-8"?>\r\n<RegistrySettings clsid="{A3CCFC41-DFDB-43a5-8D26-0FE8B954DA51}"><Registry clsid="{9CD4B2F4-923D-47f5-A062-E897DD1DAD50}" name="NoDrives" status="NoDrives" image="12" changed="2026-11-23 10:00:00" uid="{0B4E6C1A-2222-4C4B-9B1E-000000000002}"><Properties action="U" displayDecimal="0" default="0" hive="HKEY_CURRENT_USER" key="Software\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer" name="NoDrives" type="REG_DWORD" value="03ffffff"/></Registry><Registry clsid="{9CD4B2F4-923D-47f5-A062-E897DD1DAD50}" name="ScreenSaveTimeOut" status="ScreenSaveTimeOut" image="7" changed="2026-11-23 10:00:00" uid="{0B4E6C1A-2222-4C4B-9B1E-000000000003}"><Properties action="U" displayDecimal="0" default="0" hive="HKEY_CURRENT_USER" key="Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop" name="ScreenSaveTimeOut" type="REG_SZ" value="600"/></Registry></RegistrySettings>\r\n' > "$W/Registry.xml"
 smb() { in_ns smbclient "//$IP/sysvol" -U "Administrator%$PASS" -c "$1" >/dev/null; }
 smb "cd \"tssr.lan\\Policies\\$G1\"; put \"$W/machine.pol\" Machine\\Registry.pol; put \"$W/user.pol\" User\\Registry.pol; put \"$W/GPT1.INI\" GPT.INI"
 smb "cd \"tssr.lan\\Policies\\$G2\"; mkdir Machine\\Microsoft; mkdir \"Machine\\Microsoft\\Windows NT\"; mkdir \"Machine\\Microsoft\\Windows NT\\SecEdit\"; put \"$W/GptTmpl.inf\" \"Machine\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf\"; put \"$W/GPT2.INI\" GPT.INI"
 for g in "$G3" "$G4"; do
   smb "cd \"tssr.lan\\Policies\\$g\"; mkdir User\\Preferences; mkdir User\\Preferences\\Drives; put \"$W/Drives.xml\" User\\Preferences\\Drives\\Drives.xml; put \"$W/GPT3.INI\" GPT.INI"
 done
+smb "cd \"tssr.lan\\Policies\\$G3\"; mkdir User\\Preferences\\Registry; put \"$W/Registry.xml\" User\\Preferences\\Registry\\Registry.xml"
 in_ns ldapmodify "${LDAP[@]}" -ZZ -o tls_reqcert=never >/dev/null <<LDIF
 dn: CN=$G1,CN=Policies,CN=System,DC=tssr,DC=lan
 changetype: modify
@@ -287,7 +293,7 @@ gPCMachineExtensionNames: [{827D319E-6EAC-11D2-A4EA-00C04F79F83A}{803E14A0-B4FB-
 dn: CN=$G3,CN=Policies,CN=System,DC=tssr,DC=lan
 changetype: modify
 replace: gPCUserExtensionNames
-gPCUserExtensionNames: [{00000000-0000-0000-0000-000000000000}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}][{5794DAFD-BE60-433F-88A2-1A31939AC01F}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}][{C6DC5466-785A-11D2-84D0-00C04FB169F7}{BACF5C8A-A3C7-11D1-A760-00C04FB9603F}]
+gPCUserExtensionNames: [{00000000-0000-0000-0000-000000000000}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}][{5794DAFD-BE60-433F-88A2-1A31939AC01F}{2EA1A81B-48E5-45E9-8BB7-A6E3AC170006}][{B087BE9D-ED37-454F-AF9C-04291E351182}{BEE07A6A-EC9F-4659-B8C9-0B1937907C83}][{C6DC5466-785A-11D2-84D0-00C04FB169F7}{BACF5C8A-A3C7-11D1-A760-00C04FB9603F}]
 LDIF
 } | in_ns ldapmodify "${LDAP[@]}" -ZZ -o tls_reqcert=never >/dev/null
 printf 'constat placeholder advertise script\r\n' > "$W/placeholder.aas"

@@ -60,6 +60,8 @@ fn normalise(value: &mut Value) {
                 || upper.starts_with("{BACF5C8A")
                 || upper.starts_with("{23170F69")
                 || upper.starts_with("{5E7C0A11")
+                // Group Policy Preferences Registry: its tool GUID.
+                || upper.starts_with("{BEE07A6A")
             {
                 return c[0].to_owned();
             }

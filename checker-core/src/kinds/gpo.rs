@@ -9,6 +9,7 @@ use crate::kinds::gpo_filtering::{
 };
 use crate::kinds::gpo_software::{SoftwareExpect, SoftwareMatcher, check_software};
 use crate::kinds::kind::{Kind, property};
+use crate::kinds::registry_data::{DataMatcher, HostNames, Observed, json_text, show_observed};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::ad::{Directory, GpLink, GpoContainer};
@@ -85,9 +86,28 @@ pub struct RegistryExpect {
     /// Value name (`WUServer`), case-insensitive.
     pub value: Sp<String>,
     /// Data (`http://srv-wsus:8530`, `1`); any data when absent. Compared as text,
-    /// case-insensitive.
+    /// case-insensitive (a number also equals the same number written in hexadecimal).
     #[serde(default)]
     pub data: Option<serde_json::Value>,
+    /// The data equals this number (DWORD/QWORD, compared as a number) or text (ignoring case).
+    #[serde(default)]
+    pub equals: Option<serde_json::Value>,
+    /// Every bit of this mask is set in the DWORD (`NoDrives` hiding C: = `bits_set: 4`).
+    #[serde(default)]
+    pub bits_set: Option<u64>,
+    /// No bit of this mask is set in the DWORD.
+    #[serde(default)]
+    pub bits_clear: Option<u64>,
+    /// The data is one of these (texts ignoring case, numbers as numbers).
+    #[serde(default)]
+    pub one_of: Vec<serde_json::Value>,
+    /// The data matches this regular expression.
+    #[serde(default)]
+    pub regex: Option<Sp<String>>,
+    /// The data is this path: UNC paths compared ignoring case, the server named by its
+    /// short name or its FQDN (`\\WINSERV1\Ressources` = `\\winserv1.lab.lan\ressources`).
+    #[serde(default)]
+    pub path: Option<Sp<String>>,
 }
 
 /// One expected security setting.
@@ -139,7 +159,7 @@ pub struct GpoMatcher {
     links: Vec<LinkMatcher>,
     computer_enabled: Option<bool>,
     user_enabled: Option<bool>,
-    registry: Vec<(Option<PolicyScope>, String, String, Option<String>)>,
+    registry: Vec<(Option<PolicyScope>, String, String, DataMatcher)>,
     security: Vec<(String, String, String)>,
     drives: Vec<(String, Option<String>, bool)>,
     applies_to: Option<AppliesToMatcher>,
@@ -173,6 +193,28 @@ status) and leaving out denied accounts: « s'applique à : GG_Compta (3 utilisa
 `wmi_filter` checks the linked WMI filter (`msWMI-Som`): its name and a regex one of its WQL
 queries must match, or `exists: false` for none. A link that is not where expected says
 where the GPO is linked instead (« liée à : Informatique », « liée nulle part »).
+
+Registry data is compared by type (`registry`, on Registry.pol records first, then on Group
+Policy Preferences Registry items, whose DWORDs are hex digits): `data` as text ignoring
+case; `equals` a number (compared as a number: `1`, `0x1`, `00000001` are equal) or a text;
+`bits_set` / `bits_clear` a DWORD mask (YAML accepts `0x3FFFFFF`); `one_of` a list; `regex`
+a pattern of the text; `path` a path, UNC compared ignoring case with the server written by
+its short name or FQDN. Every condition given must hold. The policies subjects use
+(Explorer = `Software\Microsoft\Windows\CurrentVersion\Policies\Explorer`, user part
+unless said):
+
+| Subject says | Key, value | Semantics and check |
+|---|---|---|
+| hide drive C: | Explorer, `NoDrives` | bitmask, A = bit 0 (1), B = 2, C = 4, D = 8 … Z = 0x2000000; "all drives" = 0x3FFFFFF. "C: hidden" accepts 4 and every mask containing C: `bits_set: 4` |
+| forbid access to C: | Explorer, `NoViewOnDrive` | same bitmask as `NoDrives` |
+| no Control Panel | Explorer, `NoControlPanel` | DWORD 1 = forbidden: `equals: 1` |
+| no Run command | Explorer, `NoRun` | DWORD 1: `equals: 1` |
+| no Task Manager | `…\Policies\System`, `DisableTaskMgr` | DWORD 1: `equals: 1` |
+| wallpaper | `…\Policies\System`, `Wallpaper` (and `WallpaperStyle`, `0` centred … `2` stretched, `10` fill) | a path: `path: '\\WINSERV1\Ressources\fond.jpg'` or `regex` |
+| screensaver on | `Software\Policies\Microsoft\Windows\Control Panel\Desktop`, `ScreenSaveActive` | string `1` |
+| password on resume | same key, `ScreenSaverIsSecure` | string `1` |
+| after N minutes | same key, `ScreenSaveTimeOut` | seconds as a string: 10 min = `600`; `one_of: [600, 900]` accepts either |
+| screensaver file | same key, `SCRNSAVE.EXE` | `regex: '(?i)scrnsave\.scr$'` |
 
 `software` checks software installation packages, read from the `packageRegistration`
 objects of the GPO's class stores (`CN=Packages,CN=Class Store,CN=Machine|User,<GPO>`):
@@ -211,6 +253,18 @@ expect:
         name: GPO_Informatique_Restrictions
         wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
 ```
+"Drive C: hidden" as one check (passes with 4 or 0x3FFFFFF), the Control Panel denied and
+the screensaver locked after 10 or 15 minutes:
+```yaml
+expect:
+  gpo:
+    name: GPO_Restrictions_Postes
+    registry:
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
+      - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\System', value: Wallpaper, path: '\\WINSERV1\Ressources\fond.jpg'}
+```
 7-Zip assigned to the computers, Chrome published to the users:
 ```yaml
 expect:
@@ -227,6 +281,9 @@ expect:
 `gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` when the drive item is there
 but the Drive Maps extension is not registered: `drives` fails with observed
 « S: → \\srv-file01\Compta, non effectif ».
+
+`registry: [{value: NoDrives, bits_set: 4, …}]` when the candidate hid only A: and B:
+(`NoDrives` = 3): fails with observed « 3 (0x3) (utilisateur) ».
 
 `gpo: {name: GPO_Lecteurs, software: [{name: Google Chrome, deployment: published}]}` when
 Chrome was assigned instead: `software Google Chrome` fails with observed « Google Chrome :
@@ -253,21 +310,31 @@ filtres WMI compris; déploiement de logiciels par stratégie de groupe).
                 order: l.order,
             })
             .collect();
-        let registry = self
-            .registry
-            .iter()
-            .map(|r| {
-                (
-                    r.scope,
-                    cx.text(&r.key),
-                    cx.text(&r.value),
-                    // Data has no position of its own: a bad `${name}` is reported at the key.
-                    r.data
-                        .as_ref()
-                        .map(|d| cx.text(&r.key.with_value(as_text(d)))),
-                )
-            })
-            .collect();
+        let mut registry = Vec::new();
+        for r in &self.registry {
+            // Data has no position of its own: a bad `${name}` is reported at the key.
+            let mut text_at_key = |v: &serde_json::Value| {
+                let text = cx.text(&r.key.with_value(as_text(v)));
+                if v.is_string() {
+                    serde_json::Value::String(text)
+                } else {
+                    v.clone()
+                }
+            };
+            let data = DataMatcher {
+                data: r.data.as_ref().map(|d| as_text(&text_at_key(d))),
+                equals: r.equals.as_ref().map(&mut text_at_key),
+                one_of: r.one_of.iter().map(&mut text_at_key).collect(),
+                bits_set: r.bits_set,
+                bits_clear: r.bits_clear,
+                regex: match &r.regex {
+                    Some(re) => Some(cx.regex(re)?),
+                    None => None,
+                },
+                path: cx.opt_text(&r.path),
+            };
+            registry.push((r.scope, cx.text(&r.key), cx.text(&r.value), data));
+        }
         let security = self
             .security
             .iter()
@@ -399,12 +466,7 @@ filtres WMI compris; déploiement de logiciels par stratégie de groupe).
 
 /// A YAML scalar as the text a GPO file holds (`1`, `http://…`); lists joined with `,`.
 fn as_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(as_text).collect::<Vec<_>>().join(","),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
+    json_text(value)
 }
 
 fn show_link(l: &GpLink) -> String {
@@ -489,42 +551,86 @@ fn check_registry(
     out: &mut Vec<Evidence>,
     path: &str,
     settings: &GpoSettings,
-    (scope, key, value, data): &(Option<PolicyScope>, String, String, Option<String>),
+    (scope, key, value, data): &(Option<PolicyScope>, String, String, DataMatcher),
 ) -> Status {
     let scope_name = |s: &PolicyScope| match s {
         PolicyScope::Machine => "ordinateur",
         PolicyScope::User => "utilisateur",
     };
     let name = format!("registry {key}\\{value}");
-    let found = settings.registry.iter().find(|r| {
+    let expected = format!(
+        "{}{}",
+        data.describe(),
+        scope.map_or_else(String::new, |s| format!(" ({})", scope_name(&s)))
+    );
+    let names = HostNames::of(host);
+    // Registry.pol first (Administrative Templates), then Group Policy Preferences Registry
+    // items, which set the same value another way.
+    let policy = settings.registry.iter().find(|r| {
         scope.is_none_or(|s| s == r.scope)
             && r.key.eq_ignore_ascii_case(key)
             && r.value_name.eq_ignore_ascii_case(value)
     });
-    let expected = format!(
-        "{}{}",
-        data.as_deref().unwrap_or("(définie)"),
-        scope.map_or_else(String::new, |s| format!(" ({})", scope_name(&s)))
-    );
-    let (actual, status) = match found {
-        None => ("(absente)".to_owned(), Status::Fail),
-        Some(r) if !matches!(r.action, RegistryAction::Set | RegistryAction::SoftSet) => (
+    let preference = settings.preferences.iter().find(|p| {
+        p.kind == "registry"
+            && scope.is_none_or(|s| s == p.scope)
+            && prop(p, "key").is_some_and(|k| k.trim_matches('\\').eq_ignore_ascii_case(key))
+            && prop(p, "name").is_some_and(|n| n.eq_ignore_ascii_case(value))
+    });
+    let (actual, status) = match (policy, preference) {
+        (Some(r), _) if !matches!(r.action, RegistryAction::Set | RegistryAction::SoftSet) => (
             format!("{:?} ({})", r.action, scope_name(&r.scope)),
             Status::Fail,
         ),
-        Some(r) => {
-            let actual = as_text(&r.data);
-            let holds = data
-                .as_ref()
-                .is_none_or(|d| d.eq_ignore_ascii_case(&actual));
+        (Some(r), _) => {
+            let observed = Observed::from_json(&r.data, &r.value_type);
             (
-                format!("{actual} ({})", scope_name(&r.scope)),
-                Status::from_bool(holds),
+                format!(
+                    "{} ({})",
+                    show_observed(data, &observed),
+                    scope_name(&r.scope)
+                ),
+                Status::from_bool(data.holds(&names, &observed)),
             )
         }
+        (None, Some(p)) => {
+            let value_type = prop(p, "type").unwrap_or("REG_SZ");
+            let observed =
+                Observed::from_preference(prop(p, "value").unwrap_or_default(), value_type);
+            let mut status = Status::from_bool(data.holds(&names, &observed));
+            let mut actual = format!(
+                "{} ({value_type}, {}, préférence Registre",
+                show_observed(data, &observed),
+                scope_name(&p.scope)
+            );
+            if p.action.as_deref() == Some("delete") {
+                actual.push_str(", action supprimer");
+                status = Status::Fail;
+            }
+            if p.disabled {
+                actual.push_str(", élément désactivé");
+                status = Status::Fail;
+            }
+            if p.effective == Some(false) {
+                actual.push_str(
+                    ", non effectif (extension Registry des préférences non enregistrée)",
+                );
+                status = Status::Fail;
+            }
+            actual.push(')');
+            (actual, status)
+        }
+        (None, None) => ("(absente)".to_owned(), Status::Fail),
     };
     out.push(host.evidence("gpos", path, name, expected, actual, status));
     status
+}
+
+fn prop<'p>(p: &'p constat_snapshot::gpo::Preference, name: &str) -> Option<&'p str> {
+    p.properties
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn security_value(t: &SecurityTemplate, section: &str, key: &str) -> Option<String> {
@@ -751,6 +857,49 @@ mod tests {
   - gpo: {name: GPO_Lecteurs, applies_to: {excludes: [jdupont]}}
   - gpo: {name: GPO_Lecteurs_NonApplique, applies_to: {excludes: [jdupont]}}
   - gpo: {name: GPO_Informatique_Restrictions, wmi_filter: {query: 'ProductType = 2'}}"#,
+            &ad()
+        ));
+    }
+
+    /// Typed registry data on the real Registry.pol files of the Samba DC (AUOptions = 4,
+    /// DisableTaskMgr = 1, WUServer = http://srv-wsus.tssr.lan:8530).
+    #[test]
+    fn registry_data_by_type_on_the_recorded_registry_pol() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"gpo:
+  name: GPO_Compta_Securite
+  registry:
+    - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate\AU', value: AUOptions, bits_set: 4, one_of: [3, 4]}
+    - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate\AU', value: AUOptions, bits_set: 8}
+    - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate\AU', value: AUOptions, bits_clear: 0x4}
+    - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\System', value: DisableTaskMgr, equals: 1}
+    - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, regex: '^https?://srv-wsus(\.tssr\.lan)?:8530$'}
+    - {key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, one_of: ['http://srv-wsus:8530']}"#,
+            &ad()
+        ));
+    }
+
+    /// The real Samba DC: GPO_Compta_Securite's user Registry.pol sets NoDrives = 4 and
+    /// NoControlPanel = 1; GPO_Lecteurs' Group Policy Preferences Registry.xml sets NoDrives =
+    /// 0x3FFFFFF and ScreenSaveTimeOut = "600" (tests/scripts/samba-dc-build.sh). "C: hidden"
+    /// is one check that passes on both masks.
+    #[test]
+    fn registry_semantics_on_the_recorded_policies_and_preferences() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo:
+      name: GPO_Compta_Securite
+      registry:
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
+  - gpo:
+      name: GPO_Lecteurs
+      registry:
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+        - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
+        - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_clear: 0x8}"#,
             &ad()
         ));
     }
