@@ -5,17 +5,19 @@ pub mod escape;
 mod html;
 mod junit;
 mod markdown;
+mod moodle;
 mod options;
 mod session_csv;
 mod session_html;
 mod terminal;
 
-pub use csv::csv;
+pub use csv::{CsvDialect, csv, csv_with};
 pub use html::html;
-pub use junit::junit;
+pub use junit::{junit, junit_session};
 pub use markdown::markdown;
+pub use moodle::{GradebookId, moodle_csv};
 pub use options::{Audience, RenderOptions};
-pub use session_csv::session_csv;
+pub use session_csv::{session_csv, session_csv_with};
 pub use session_html::session_html;
 pub use terminal::terminal;
 
