@@ -903,6 +903,52 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "donnez le fichier tel que le système l'a écrit : config.xml de Diagnostics > Sauvegarde, /var/lib/nagios4/status.dat",
         "give the file as the system wrote it: config.xml from Diagnostics > Backup, /var/lib/nagios4/status.dat",
     ),
+    // Report files and exports (issue 14 item 3): --report, --csv-dialect.
+    (
+        "report.unknown_format",
+        "format de rapport inconnu : « {value} »",
+        "unknown report format: “{value}”",
+    ),
+    (
+        "report.unknown_format_hint",
+        "formats possibles : {formats} (séparés par des virgules, ou FORMAT=CHEMIN)",
+        "possible formats: {formats} (comma-separated, or FORMAT=PATH)",
+    ),
+    (
+        "report.empty_path",
+        "--report {value} : chemin vide",
+        "--report {value}: empty path",
+    ),
+    (
+        "report.empty_path_hint",
+        "écrivez FORMAT=CHEMIN, par exemple --report junit=resultats.xml",
+        "write FORMAT=PATH, e.g. --report junit=results.xml",
+    ),
+    (
+        "report.needs_out",
+        "--report {format} : où écrire le fichier ?",
+        "--report {format}: where should the file go?",
+    ),
+    (
+        "report.needs_out_hint",
+        "ajoutez --out DOSSIER, ou donnez un chemin : --report {format}=CHEMIN",
+        "add --out DIR, or give a path: --report {format}=PATH",
+    ),
+    (
+        "report.session_path",
+        "--report {format}=CHEMIN : une session écrit un fichier {format} par candidat dans reports/, pas à un chemin",
+        "--report {format}=PATH: a session writes one {format} file per candidate into reports/, not at a path",
+    ),
+    (
+        "report.session_path_hint",
+        "un chemin n'est possible que pour les fichiers de session : csv, junit, moodle",
+        "a path is only possible for the session files: csv, junit, moodle",
+    ),
+    (
+        "report.written",
+        "Fichiers écrits : {files}",
+        "Files written: {files}",
+    ),
 ];
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ mod status;
 
 pub use atomic::{sha256_hex, write_atomically};
 pub use export::export_session;
-pub use grade::{GradeOutcome, grade_session};
+pub use grade::{GradeOutcome, grade_session, grade_session_with};
 pub use layout::SessionDir;
 pub use manifest::{HostEntry, HostStatus, MANIFEST_VERSION, Manifest, Phase, PhaseRecord};
 pub use progress::ProgressMode;
