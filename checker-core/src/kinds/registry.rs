@@ -108,6 +108,8 @@ registry! {
     MonitoringAlert => monitoring_alert::MonitoringAlertExpect,
     // Hypervisor kinds (systems the référentiel names, issue 16).
     Vm => vm::VmExpect,
+    // Requirements handed to the jury (issue 19 item 6).
+    Jury => jury::JuryExpect,
 }
 
 #[cfg(test)]
@@ -131,6 +133,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 38);
+        assert_eq!(kind_docs().len(), 39);
     }
 }

@@ -61,6 +61,7 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
         }
         o.push_str("</ul>\n");
     }
+    crate::render::jury_notes::html(report, options, &mut o);
     let _ = writeln!(
         o,
         "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>hostname</th><th>{}</th></tr>",
@@ -94,7 +95,7 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
             "<h3 class=\"{class}\">{} — {} : {} ({} / {} {})</h3>",
             e(&c.id),
             e(&c.title),
-            e(&options.lang.outcome(&c.outcome)),
+            e(&options.lang.check_verdict(c)),
             points(c.earned),
             points(c.points),
             t.points

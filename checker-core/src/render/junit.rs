@@ -11,7 +11,7 @@ fn failures(report: &Report) -> usize {
     report
         .checks
         .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Partial { .. }))
+        .filter(|c| c.counts() && matches!(c.outcome, Outcome::Fail | Outcome::Partial { .. }))
         .count()
 }
 
@@ -41,9 +41,18 @@ pub fn junit_session(reports: &[Report], options: &RenderOptions) -> String {
 
 fn suite(report: &Report, options: &RenderOptions, o: &mut String) {
     let e = |s: &str| escape(s);
-    let count = |f: fn(&Outcome) -> bool| report.checks.iter().filter(|c| f(&c.outcome)).count();
     let failures = failures(report);
-    let skipped = count(|o| matches!(o, Outcome::Skipped { .. } | Outcome::NotAssessable { .. }));
+    let skipped = report
+        .checks
+        .iter()
+        .filter(|c| {
+            !c.counts()
+                || matches!(
+                    c.outcome,
+                    Outcome::Skipped { .. } | Outcome::NotAssessable { .. }
+                )
+        })
+        .count();
     let _ = writeln!(
         o,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" timestamp=\"{}\">",
@@ -76,13 +85,22 @@ fn suite(report: &Report, options: &RenderOptions, o: &mut String) {
                 }
             })
             .collect();
+        if !c.counts() && c.jury.is_some() {
+            // Neutralised by the jury, or a `jury` check awaiting its decision.
+            let _ = writeln!(
+                o,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                e(&options.lang.check_verdict(c))
+            );
+            continue;
+        }
         match &c.outcome {
             Outcome::Pass => o.push_str("/>\n"),
             Outcome::Fail | Outcome::Partial { .. } => {
                 let _ = writeln!(
                     o,
                     ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
-                    e(&options.lang.outcome(&c.outcome)),
+                    e(&options.lang.check_verdict(c)),
                     e(&details.join("\n"))
                 );
             }

@@ -37,6 +37,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
         }
         o.push('\n');
     }
+    crate::render::jury_notes::markdown(report, options, &mut o);
     let _ = writeln!(o, "## {}\n", t.checks);
     for c in &report.checks {
         let _ = writeln!(
@@ -44,7 +45,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
             "### {} — {} : {} ({} / {} {})\n",
             md(&c.id),
             md(&c.title),
-            options.lang.outcome(&c.outcome),
+            options.lang.check_verdict(c),
             points(c.earned),
             points(c.points),
             t.points

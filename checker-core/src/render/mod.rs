@@ -4,6 +4,7 @@ mod csv;
 pub mod escape;
 mod html;
 mod junit;
+mod jury_notes;
 mod markdown;
 mod moodle;
 mod options;

@@ -84,6 +84,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         }
         out.push('\n');
     }
+    crate::render::jury_notes::terminal(report, options, &mut out);
     for check in &report.checks {
         let (label, colour) = tag(&check.outcome);
         let _ = writeln!(
@@ -95,7 +96,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             points(check.earned),
             points(check.points),
             t.points,
-            options.lang.outcome(&check.outcome)
+            options.lang.check_verdict(check)
         );
         if check.active {
             let _ = writeln!(out, "     [{}]", t.active);

@@ -380,3 +380,44 @@ fn junit_for_a_session() {
     assert_eq!(text.matches("<testsuite ").count(), 2);
     insta::assert_snapshot!(text);
 }
+
+// Jury notes, waivers and decisions (issue 14 item 4, issue 19 item 6).
+
+/// A waived check and the jury's note through the terminal, Markdown, HTML and JUnit; the
+/// note's text (typed by an examiner, but bounded and escaped like host text) never reaches
+/// an output raw.
+#[test]
+fn jury_notes_and_waived_checks_in_every_report() {
+    use crate::report::JuryNote;
+    let note = JuryNote {
+        author: "Mme <Jury>".to_owned(),
+        at: "2026-11-23T10:40:00Z".to_owned(),
+        text: "Disque du DC en panne à 10h40\u{1b}[2J | *non retenu*".to_owned(),
+        waive: vec!["lnx-updates-known".to_owned()],
+        decide: Vec::new(),
+    };
+    let r = crate::grade_with_jury(
+        &crate::test_support::lab_pack(),
+        &crate::test_support::candidate(),
+        &crate::test_support::options(),
+        &[note],
+    );
+    let o = opts(Audience::Examiner);
+    let mut shown = String::new();
+    for (name, text) in [
+        ("terminal", terminal(&r, &o)),
+        ("markdown", markdown(&r, &o)),
+        ("html", html(&r, &o)),
+        ("junit", junit(&r, &o)),
+    ] {
+        assert!(!text.contains('\u{1b}'), "{name}");
+        shown.push_str(&format!("== {name}\n"));
+        for line in text.lines().filter(|l| {
+            l.contains("Jury") || l.contains("lnx-updates-known") || l.contains("Notes du jury")
+        }) {
+            shown.push_str(line);
+            shown.push('\n');
+        }
+    }
+    insta::assert_snapshot!(shown);
+}

@@ -1,0 +1,46 @@
+//! The jury's notes of a candidate, as one small block per output format, for the renderers
+//! to place (after the identity warnings: what needs the jury comes first).
+
+use crate::render::escape;
+use crate::render::options::RenderOptions;
+use crate::report::Report;
+use std::fmt::Write;
+
+/// HTML block (`<h2>` + list), empty without notes.
+pub(crate) fn html(report: &Report, options: &RenderOptions, o: &mut String) {
+    if report.jury_notes.is_empty() {
+        return;
+    }
+    let e = |x: &str| escape::html(x);
+    let _ = writeln!(o, "<h2>{}</h2><ul>", options.lang.jury_notes_title());
+    for n in &report.jury_notes {
+        let _ = writeln!(o, "<li>{}</li>", options.lang.jury_note_line(n, &e));
+    }
+    o.push_str("</ul>\n");
+}
+
+/// Markdown block, empty without notes.
+pub(crate) fn markdown(report: &Report, options: &RenderOptions, o: &mut String) {
+    if report.jury_notes.is_empty() {
+        return;
+    }
+    let md = |x: &str| escape::markdown(x);
+    let _ = writeln!(o, "## {}\n", options.lang.jury_notes_title());
+    for n in &report.jury_notes {
+        let _ = writeln!(o, "- {}", options.lang.jury_note_line(n, &md));
+    }
+    o.push('\n');
+}
+
+/// Terminal block, empty without notes.
+pub(crate) fn terminal(report: &Report, options: &RenderOptions, o: &mut String) {
+    if report.jury_notes.is_empty() {
+        return;
+    }
+    let esc = |x: &str| escape::terminal(x).into_owned();
+    let _ = writeln!(o, "{} :", options.lang.jury_notes_title());
+    for n in &report.jury_notes {
+        let _ = writeln!(o, "  [jury] {}", options.lang.jury_note_line(n, &esc));
+    }
+    o.push('\n');
+}
