@@ -213,3 +213,175 @@ fn a_session_writes_junit_moodle_and_the_chosen_csv_form() {
         stderr(&output)
     );
 }
+
+fn report_json(session: &Path, candidate: &str) -> serde_json::Value {
+    serde_json::from_str(&read(&session.join(format!("reports/{candidate}.json")))).unwrap()
+}
+
+/// `session note` records a waiver in notes.json (who, when, why, what), regrades at once:
+/// the waived check keeps its machine verdict, is marked, and leaves the total's
+/// denominator; the note is in the report. A notes file edited afterwards fails
+/// `session verify` with a clear message. Bad notes are refused with a hint.
+#[test]
+fn a_jury_note_waives_a_check_is_signed_and_refused_when_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = local_session(dir.path(), &["c01", "c02"]);
+    let s = session.to_str().unwrap();
+    ok(&["session", "run", s, "--phase", "end", "--quiet"]);
+    let before = report_json(&session, "c01");
+    let check = before["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "demo-shadow-protected")
+        .unwrap()
+        .clone();
+    let text = ok(&[
+        "session",
+        "note",
+        s,
+        "--candidate",
+        "c01",
+        "--author",
+        "Mme Martin",
+        "--text",
+        "Incident de salle : /etc/shadow restauré par l'équipe technique",
+        "--waive",
+        "demo-shadow-protected",
+    ]);
+    assert!(text.contains("Note du jury enregistrée pour c01"), "{text}");
+    let notes: serde_json::Value =
+        serde_json::from_str(&read(&session.join("notes.json"))).unwrap();
+    let note = &notes["notes"][0];
+    assert_eq!(note["candidate"], "c01");
+    assert_eq!(note["author"], "Mme Martin");
+    assert_eq!(note["waive"], serde_json::json!(["demo-shadow-protected"]));
+    assert!(note["at"].as_str().unwrap().ends_with('Z'), "{note}");
+    let after = report_json(&session, "c01");
+    let waived = after["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "demo-shadow-protected")
+        .unwrap();
+    assert_eq!(
+        waived["jury"],
+        serde_json::json!({"by": "waived", "note": 0})
+    );
+    assert_eq!(waived["outcome"], check["outcome"], "machine verdict kept");
+    if check["outcome"]["status"] != "not_assessable" {
+        let points = check["points"].as_f64().unwrap();
+        let max = |r: &serde_json::Value| r["total"]["max"].as_f64().unwrap();
+        assert_eq!(max(&after), max(&before) - points);
+    }
+    assert_eq!(after["jury_notes"][0]["author"], "Mme Martin");
+    let md = read(&session.join("reports/c01.md"));
+    assert!(md.contains("## Notes du jury"), "{md}");
+    assert!(md.contains("neutralisé par le jury"), "{md}");
+    // c02 is untouched.
+    assert!(report_json(&session, "c02").get("jury_notes").is_none());
+    // Verified as recorded; then a hand-edited notes file is named.
+    let verify = constat().args(["session", "verify", s]).output().unwrap();
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    let edited = read(&session.join("notes.json")).replace("Mme Martin", "M. Autre");
+    std::fs::write(session.join("notes.json"), edited).unwrap();
+    let verify = constat().args(["session", "verify", s]).output().unwrap();
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        stdout(&verify).contains("notes.json a été modifié après son enregistrement"),
+        "{}",
+        stdout(&verify)
+    );
+    // Refusals: unknown candidate, unknown id, a decision on a machine check.
+    for (extra, wanted) in [
+        (vec!["--candidate", "c09"], "c09"),
+        (
+            vec!["--candidate", "c01", "--waive", "nope"],
+            "--waive nope",
+        ),
+        (
+            vec![
+                "--candidate",
+                "c01",
+                "--decide",
+                "demo-shadow-protected=pass",
+            ],
+            "n'est pas une vérification `jury`",
+        ),
+        (
+            vec![
+                "--candidate",
+                "c01",
+                "--decide",
+                "demo-shadow-protected=peut-être",
+            ],
+            "décision illisible",
+        ),
+    ] {
+        let mut args = vec!["session", "note", s, "--author", "X", "--text", "Y"];
+        args.extend(extra);
+        let output = constat().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(wanted), "{}", stderr(&output));
+    }
+}
+
+/// `session run --candidates c02 --roles linux` collects only c02 and keeps c01's earlier
+/// snapshot; both are graded. An unknown candidate is refused with the known ones.
+#[test]
+fn a_subset_run_merges_with_earlier_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = local_session(dir.path(), &["c01", "c02"]);
+    let s = session.to_str().unwrap();
+    ok(&[
+        "session",
+        "run",
+        s,
+        "--phase",
+        "end",
+        "--quiet",
+        "--candidates",
+        "c01",
+    ]);
+    let manifest = || -> serde_json::Value {
+        serde_json::from_str(&read(&session.join("manifest.json"))).unwrap()
+    };
+    let hosts = manifest()["hosts"].as_array().unwrap().clone();
+    assert_eq!(hosts.len(), 1, "{hosts:?}");
+    let c01_sha = hosts[0]["sha256"].clone();
+    let output = constat()
+        .args([
+            "--format",
+            "json",
+            "session",
+            "run",
+            s,
+            "--phase",
+            "end",
+            "--candidates",
+            "c02",
+            "--roles",
+            "linux",
+        ])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        summary["collected"],
+        serde_json::json!(["c02/linux"]),
+        "{summary}"
+    );
+    let hosts = manifest()["hosts"].as_array().unwrap().clone();
+    assert_eq!(hosts.len(), 2);
+    assert_eq!(hosts[0]["candidate"], "c01");
+    assert_eq!(hosts[0]["sha256"], c01_sha, "c01 kept as collected");
+    assert!(
+        session.join("reports/c01.json").is_file() && session.join("reports/c02.json").is_file()
+    );
+    let output = constat()
+        .args(["session", "run", s, "--phase", "end", "--candidates", "c03"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("c01, c02"), "{}", stderr(&output));
+}

@@ -20,7 +20,7 @@ use constat_checker_core::render::Audience;
 use constat_checker_core::render::GradebookId;
 use constat_checker_core::report::{Report, SessionSummary};
 use constat_checker_core::{
-    CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade,
+    CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade_with_jury,
 };
 use constat_snapshot::Snapshot;
 use std::collections::BTreeMap;
@@ -165,6 +165,7 @@ pub fn grade_session_with(
         return Ok(GradeOutcome::NoEndPhase);
     }
     let pack = load_pack(&pack_location(dir, &pack_spec))?;
+    let notes = super::notes::load_notes(dir)?;
     let graded_at = now_rfc3339();
     // The inventory's identity expectations (`expect_hostname`...), by candidate and role.
     let expectations: BTreeMap<(String, String), constat_checker_core::ExpectedIdentity> =
@@ -195,13 +196,14 @@ pub fn grade_session_with(
                 .collect(),
             hosts,
         };
-        reports.push(grade(
+        reports.push(grade_with_jury(
             &pack,
             &input,
             &GradeOptions {
                 graded_at: graded_at.clone(),
                 profile: inventory.session.profile.clone(),
             },
+            &notes.of(&candidate.id),
         ));
     }
     let out = dir.root().join("reports");

@@ -40,6 +40,12 @@ pub struct RunArgs {
     /// Pas de barres de progression.
     #[arg(long)]
     pub quiet: bool,
+    /// Seulement ces candidats (séparés par des virgules) ; les relevés des autres sont gardés.
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    pub candidates: Vec<String>,
+    /// Seulement ces rôles (séparés par des virgules).
+    #[arg(long, value_delimiter = ',', value_name = "ROLE,ROLE")]
+    pub roles: Vec<String>,
     /// Rapports à écrire.
     #[command(flatten)]
     pub reports: crate::reports::ReportArgs,
@@ -66,6 +72,8 @@ pub(super) fn run(
         } else {
             ProgressMode::Auto
         },
+        candidates: args.candidates.clone(),
+        roles: args.roles.clone(),
     };
     let summary = crate::runtime()?.block_on(run_phase(&dir, &options))?;
     let manifest = Manifest::load(&dir.manifest())?;
