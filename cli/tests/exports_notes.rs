@@ -385,3 +385,103 @@ fn a_subset_run_merges_with_earlier_results() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("c01, c02"), "{}", stderr(&output));
 }
+
+/// A pack with a `jury` check: « à vérifier par le jury » and out of the total until the jury
+/// decides; `--decide ID=partial:N` then scores it N points, in the report and the JUnit file.
+#[test]
+fn a_jury_decision_scores_a_jury_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("demo-jury.yaml");
+    let demo = read(&repo().join("checks/packs/demo.yaml"));
+    std::fs::write(
+        &pack,
+        format!(
+            "{}\n  - id: demo-proc\n    title: Procédure de restauration rédigée\n    criteres: [tssr-2023/CP2/C2]\n    hosts: [linux]\n    points: 2\n    expect:\n      jury: {{look_at: \"Procédure imprimée\"}}\n",
+            demo.trim_end()
+        ),
+    )
+    .unwrap();
+    let inventory = dir.path().join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        format!(
+            "session: {{ id: local-jury, referentiel: tssr-2023, profile: lab, pack: '{}' }}\n\
+             defaults:\n  linux: {{ transport: local }}\ncandidates:\n  - {{ id: c01, name: Candidat }}\n",
+            pack.display()
+        ),
+    )
+    .unwrap();
+    let session = dir.path().join("session");
+    let s = session.to_str().unwrap();
+    ok(&[
+        "session",
+        "init",
+        "--inventory",
+        inventory.to_str().unwrap(),
+        s,
+    ]);
+    ok(&["session", "run", s, "--phase", "end", "--quiet"]);
+    let find = |r: &serde_json::Value| {
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "demo-proc")
+            .unwrap()
+            .clone()
+    };
+    let before = report_json(&session, "c01");
+    assert_eq!(find(&before)["jury"], serde_json::json!({"by": "pending"}));
+    assert!(read(&session.join("reports/c01.md")).contains("à vérifier par le jury"));
+    ok(&[
+        "session",
+        "note",
+        s,
+        "--candidate",
+        "c01",
+        "--author",
+        "Jury",
+        "--text",
+        "Procédure présentée, incomplète",
+        "--decide",
+        "demo-proc=partial:1,5",
+    ]);
+    let after = report_json(&session, "c01");
+    let proc = find(&after);
+    assert_eq!(proc["earned"], 1.5);
+    assert_eq!(
+        proc["jury"],
+        serde_json::json!({"by": "decided", "note": 0})
+    );
+    let total = |r: &serde_json::Value, k: &str| r["total"][k].as_f64().unwrap();
+    // The total counts the checks the session profile scores.
+    let scored = if proc["scored"] == true { 1.0 } else { 0.0 };
+    assert_eq!(total(&after, "max"), total(&before, "max") + 2.0 * scored);
+    assert_eq!(
+        total(&after, "earned"),
+        total(&before, "earned") + 1.5 * scored
+    );
+    // More points than the check is worth is refused.
+    let output = constat()
+        .args([
+            "session",
+            "note",
+            s,
+            "--candidate",
+            "c01",
+            "--author",
+            "Jury",
+            "--text",
+            "x",
+            "--decide",
+            "demo-proc=partial:3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("vaut 2 points"),
+        "{}",
+        stderr(&output)
+    );
+}
