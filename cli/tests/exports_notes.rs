@@ -278,6 +278,9 @@ fn a_jury_note_waives_a_check_is_signed_and_refused_when_wrong() {
     let md = read(&session.join("reports/c01.md"));
     assert!(md.contains("## Notes du jury"), "{md}");
     assert!(md.contains("neutralisé par le jury"), "{md}");
+    let summary = read(&session.join("reports/summary.html"));
+    assert!(summary.contains("<h2>Notes du jury</h2>"), "{summary}");
+    assert!(summary.contains("<strong>c01</strong> — "), "{summary}");
     // c02 is untouched.
     assert!(report_json(&session, "c02").get("jury_notes").is_none());
     // Verified as recorded; then a hand-edited notes file is named.

@@ -44,3 +44,28 @@ pub(crate) fn terminal(report: &Report, options: &RenderOptions, o: &mut String)
     }
     o.push('\n');
 }
+
+/// Session summary block: each candidate's notes, after the candidate table; empty without
+/// notes.
+pub(crate) fn session_html(
+    summary: &crate::report::SessionSummary,
+    options: &RenderOptions,
+    o: &mut String,
+) {
+    if summary.rows.iter().all(|r| r.jury_notes.is_empty()) {
+        return;
+    }
+    let e = |x: &str| escape::html(x);
+    let _ = writeln!(o, "<h2>{}</h2><ul>", options.lang.jury_notes_title());
+    for r in &summary.rows {
+        for n in &r.jury_notes {
+            let _ = writeln!(
+                o,
+                "<li><strong>{}</strong> — {}</li>",
+                e(&r.candidate),
+                options.lang.jury_note_line(n, &e)
+            );
+        }
+    }
+    o.push_str("</ul>\n");
+}

@@ -100,6 +100,7 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
         }
     }
     o.push_str("</table>\n");
+    crate::render::jury_notes::session_html(summary, options, &mut o);
     coverage_table(summary, options, &mut o);
     o.push_str("</body></html>\n");
     o

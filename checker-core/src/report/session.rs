@@ -51,6 +51,9 @@ pub struct SessionRow {
     /// with the cause: a total of « 0 / 0 » must never hide a host that failed.
     #[serde(default)]
     pub host_problems: Vec<HostProblem>,
+    /// The jury's notes about the candidate (waivers, decisions), in recorded order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jury_notes: Vec<crate::report::JuryNote>,
 }
 
 /// A host of a candidate that gave no snapshot.
@@ -154,6 +157,7 @@ impl SessionSummary {
                     .filter(|c| !c.outcome.is_assessable())
                     .count(),
                 identity_warnings: r.identity_warnings.clone(),
+                jury_notes: r.jury_notes.clone(),
                 host_problems: r
                     .hosts
                     .iter()
