@@ -577,3 +577,90 @@ impl Lang {
         })
     }
 }
+
+// Jury notes, waivers and decisions (issue 14 item 4, issue 19 item 6).
+impl Lang {
+    /// Heading of the jury notes.
+    pub(crate) fn jury_notes_title(self) -> &'static str {
+        match self {
+            Lang::Fr => "Notes du jury",
+            Lang::En => "Jury notes",
+        }
+    }
+
+    /// Label of a jury verdict.
+    pub fn jury_verdict(self, v: &crate::report::JuryVerdict) -> String {
+        use crate::report::JuryVerdict;
+        match (self, v) {
+            (Lang::Fr, JuryVerdict::Pass) => "réussi".to_owned(),
+            (Lang::En, JuryVerdict::Pass) => "pass".to_owned(),
+            (Lang::Fr, JuryVerdict::Fail) => "échoué".to_owned(),
+            (Lang::En, JuryVerdict::Fail) => "fail".to_owned(),
+            (Lang::Fr, JuryVerdict::Partial { points: p }) => {
+                format!("partiel ({} pts)", points(*p))
+            }
+            (Lang::En, JuryVerdict::Partial { points: p }) => {
+                format!("partial ({} pts)", points(*p))
+            }
+        }
+    }
+
+    /// A check's verdict as the report shows it: the machine's, or what the jury made of it
+    /// (« à vérifier par le jury », « neutralisé par le jury », « … (décision du jury) »).
+    pub fn check_verdict(self, c: &crate::report::CheckResult) -> String {
+        use crate::report::JuryMark;
+        match (self, &c.jury) {
+            (_, None) => self.outcome(&c.outcome),
+            (Lang::Fr, Some(JuryMark::Pending)) => "à vérifier par le jury".to_owned(),
+            (Lang::En, Some(JuryMark::Pending)) => "for the jury to check".to_owned(),
+            (Lang::Fr, Some(JuryMark::Waived { .. })) => format!(
+                "neutralisé par le jury (machine : {})",
+                self.outcome(&c.outcome)
+            ),
+            (Lang::En, Some(JuryMark::Waived { .. })) => format!(
+                "neutralised by the jury (machine: {})",
+                self.outcome(&c.outcome)
+            ),
+            (Lang::Fr, Some(JuryMark::Decided { .. })) => {
+                format!("{} (décision du jury)", self.outcome(&c.outcome))
+            }
+            (Lang::En, Some(JuryMark::Decided { .. })) => {
+                format!("{} (jury decision)", self.outcome(&c.outcome))
+            }
+        }
+    }
+
+    /// One note as a line; `esc` escapes the recorded text for the output format.
+    pub fn jury_note_line(
+        self,
+        n: &crate::report::JuryNote,
+        esc: &dyn Fn(&str) -> String,
+    ) -> String {
+        let colon = if self == Lang::Fr { " :" } else { ":" };
+        let mut line = format!(
+            "{} — {}{colon} {}",
+            esc(&n.at),
+            esc(&n.author),
+            esc(&n.text)
+        );
+        if !n.waive.is_empty() {
+            let ids: Vec<String> = n.waive.iter().map(|w| esc(w)).collect();
+            line.push_str(&match self {
+                Lang::Fr => format!(" — neutralise : {}", ids.join(", ")),
+                Lang::En => format!(" — neutralises: {}", ids.join(", ")),
+            });
+        }
+        if !n.decide.is_empty() {
+            let decisions: Vec<String> = n
+                .decide
+                .iter()
+                .map(|d| format!("{} = {}", esc(&d.check), self.jury_verdict(&d.verdict)))
+                .collect();
+            line.push_str(&match self {
+                Lang::Fr => format!(" — décide : {}", decisions.join(", ")),
+                Lang::En => format!(" — decides: {}", decisions.join(", ")),
+            });
+        }
+        line
+    }
+}

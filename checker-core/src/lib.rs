@@ -26,5 +26,6 @@ mod test_support;
 
 pub use eval::{
     CandidateInput, ExpectedIdentity, GradeOptions, HostFailure, HostObservation, Observed, grade,
+    grade_with_jury,
 };
 pub use kinds::kind_docs;

@@ -65,16 +65,28 @@ pub fn coverage(packs: &[&Pack]) -> Option<Coverage> {
             .filter_map(|id| r.profile(id))
             .any(|p| p.scores(competence));
         for k in &competence.criteres {
+            // A `jury` check is evidence for the jury, listed with a `(jury)` marker: a
+            // critère only such checks cite is the jury's, not the machine's.
+            let mut machine = false;
             let checks: Vec<String> = packs
                 .iter()
                 .flat_map(|p| {
                     p.checks()
                         .filter(|c| c.criteres.iter().any(|id| **id == *k.id))
-                        .map(|c| format!("{}/{}", p.id, c.id))
+                        .map(|c| {
+                            if constat_checker_core::kinds::jury::is_jury(p, &c.id) {
+                                format!("{}/{} (jury)", p.id, c.id)
+                            } else {
+                                machine = true;
+                                format!("{}/{}", p.id, c.id)
+                            }
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             let assessment = match (k.class, checks.is_empty()) {
                 (Verifiability::C, _) => Assessment::Jury,
+                (_, false) if !machine => Assessment::Jury,
                 (_, true) => Assessment::Uncovered,
                 (Verifiability::A, false) => Assessment::Machine,
                 (_, false) => Assessment::MachineAndJury,
@@ -159,6 +171,25 @@ mod tests {
     use super::*;
     use crate::embedded::packs;
     use crate::pack_tests::pack;
+
+    /// A critère cited only by a `jury` check is the jury's (the check listed with a
+    /// `(jury)` marker), never the machine's.
+    #[test]
+    fn a_jury_check_is_evidence_for_the_jury() {
+        let text = format!(
+            "{}\n  - id: demo-proc\n    title: Procédure rédigée\n    criteres: [tssr-2023/CP2/C2]\n    hosts: [linux]\n    points: 1\n    expect:\n      jury: {{look_at: \"Procédure imprimée\"}}\n",
+            crate::find("demo").unwrap().text.trim_end()
+        );
+        let p = constat_checker_core::pack::load("demo.yaml", &text).unwrap();
+        let c = coverage(&[&p]).unwrap();
+        let line = c
+            .criteres
+            .iter()
+            .find(|k| k.critere == "tssr-2023/CP2/C2")
+            .unwrap();
+        assert_eq!(line.checks, vec!["demo/demo-proc (jury)".to_owned()]);
+        assert_eq!(line.assessment, Assessment::Jury);
+    }
 
     #[test]
     fn demo_pack() {

@@ -1121,6 +1121,149 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{host} : réponse inattendue de Zabbix à {method} ({url}) : {error}",
         "{host}: unexpected answer of Zabbix to {method} ({url}): {error}",
     ),
+    // Report files and exports (issue 14 item 3): --report, --csv-dialect.
+    (
+        "report.unknown_format",
+        "format de rapport inconnu : « {value} »",
+        "unknown report format: “{value}”",
+    ),
+    (
+        "report.unknown_format_hint",
+        "formats possibles : {formats} (séparés par des virgules, ou FORMAT=CHEMIN)",
+        "possible formats: {formats} (comma-separated, or FORMAT=PATH)",
+    ),
+    (
+        "report.empty_path",
+        "--report {value} : chemin vide",
+        "--report {value}: empty path",
+    ),
+    (
+        "report.empty_path_hint",
+        "écrivez FORMAT=CHEMIN, par exemple --report junit=resultats.xml",
+        "write FORMAT=PATH, e.g. --report junit=results.xml",
+    ),
+    (
+        "report.needs_out",
+        "--report {format} : où écrire le fichier ?",
+        "--report {format}: where should the file go?",
+    ),
+    (
+        "report.needs_out_hint",
+        "ajoutez --out DOSSIER, ou donnez un chemin : --report {format}=CHEMIN",
+        "add --out DIR, or give a path: --report {format}=PATH",
+    ),
+    (
+        "report.session_path",
+        "--report {format}=CHEMIN : une session écrit un fichier {format} par candidat dans reports/, pas à un chemin",
+        "--report {format}=PATH: a session writes one {format} file per candidate into reports/, not at a path",
+    ),
+    (
+        "report.session_path_hint",
+        "un chemin n'est possible que pour les fichiers de session : csv, junit, moodle",
+        "a path is only possible for the session files: csv, junit, moodle",
+    ),
+    (
+        "report.written",
+        "Fichiers écrits : {files}",
+        "Files written: {files}",
+    ),
+    // Jury notes, waivers, decisions and session subsets (issue 14 item 4, issue 19 item 6).
+    (
+        "notes.invalid",
+        "{file}:{line}:{column} : notes du jury illisibles : {error}",
+        "{file}:{line}:{column}: unreadable jury notes: {error}",
+    ),
+    (
+        "notes.invalid_hint",
+        "notes.json ne s'écrit qu'avec `constat session note` ; restaurez la copie exportée",
+        "notes.json is only written by `constat session note`; restore the exported copy",
+    ),
+    (
+        "notes.unknown_candidate",
+        "candidat inconnu dans cette session : « {candidate} »",
+        "no such candidate in this session: “{candidate}”",
+    ),
+    ("notes.known", "possibles : {known}", "possible: {known}"),
+    (
+        "notes.bad_length",
+        "{what} doit faire de 1 à {max} caractères",
+        "{what} must be 1 to {max} characters long",
+    ),
+    (
+        "notes.bad_length_hint",
+        "le jury signe sa note (--author) et en donne le motif (--text)",
+        "the jury signs its note (--author) and gives its grounds (--text)",
+    ),
+    (
+        "notes.no_pack",
+        "l'inventaire de la session ne nomme aucun pack : rien à neutraliser ni à décider",
+        "the session's inventory names no pack: nothing to neutralise or decide",
+    ),
+    (
+        "notes.no_pack_hint",
+        "ajoutez `pack:` à la section `session` de l'inventaire",
+        "add `pack:` to the inventory's `session` section",
+    ),
+    (
+        "notes.unknown_waive",
+        "--waive {id} : ni une vérification du pack ni un critère du référentiel",
+        "--waive {id}: neither a check of the pack nor a critère of the référentiel",
+    ),
+    (
+        "notes.bad_decision",
+        "--decide {value} : décision illisible",
+        "--decide {value}: unreadable decision",
+    ),
+    (
+        "notes.bad_decision_hint",
+        "écrivez ID=pass, ID=fail ou ID=partial:N (N points, au plus ceux de la vérification)",
+        "write ID=pass, ID=fail or ID=partial:N (N points, at most the check's)",
+    ),
+    (
+        "notes.not_jury",
+        "--decide {check} : ce n'est pas une vérification `jury` du pack (la machine note les autres)",
+        "--decide {check}: not a `jury` check of the pack (the machine grades the others)",
+    ),
+    (
+        "notes.too_many_points",
+        "--decide {check}=partial:{points} : la vérification vaut {max} points",
+        "--decide {check}=partial:{points}: the check is worth {max} points",
+    ),
+    (
+        "notes.recorded",
+        "Note du jury enregistrée pour {candidate} ({file}).",
+        "Jury note recorded for {candidate} ({file}).",
+    ),
+    (
+        "notes.sign_again",
+        "Le manifeste a changé : signez-le de nouveau (`constat session sign`).",
+        "The manifest changed: sign it again (`constat session sign`).",
+    ),
+    (
+        "verify.notes_changed",
+        "notes.json a été modifié après son enregistrement (sha256 différent de celui du manifeste)",
+        "notes.json was modified after it was recorded (sha256 differs from the manifest's)",
+    ),
+    (
+        "verify.notes_unrecorded",
+        "notes.json n'est pas enregistré dans le manifeste (écrit hors de `constat session note`)",
+        "notes.json is not recorded in the manifest (written outside `constat session note`)",
+    ),
+    (
+        "verify.notes_missing",
+        "le manifeste enregistre des notes du jury mais notes.json est absent",
+        "the manifest records jury notes but notes.json is missing",
+    ),
+    (
+        "run.unknown_subset",
+        "{what} {name} : aucun hôte de l'inventaire",
+        "{what} {name}: no host of the inventory",
+    ),
+    (
+        "run.unknown_subset_hint",
+        "possibles : {known}",
+        "possible: {known}",
+    ),
 ];
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod local_input;
 pub mod output;
 pub mod private_fs;
+pub mod reports;
 pub mod script_runner;
 pub mod secret;
 pub mod session;

@@ -159,6 +159,18 @@ fn round(x: f64) -> f64 {
 
 /// Grades one candidate. Pure: the same inputs give the same report, byte for byte.
 pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Report {
+    grade_with_jury(pack, input, options, &[])
+}
+
+/// Grades one candidate and applies the jury's notes about them (`session note`): waived
+/// checks leave every score, decided `jury` checks are scored from the decision. The notes
+/// are copied into the report.
+pub fn grade_with_jury(
+    pack: &Pack,
+    input: &CandidateInput,
+    options: &GradeOptions,
+    notes: &[crate::report::JuryNote],
+) -> Report {
     let mut warnings = Vec::new();
     let now = parse_rfc3339(&options.graded_at);
     if now.is_none() {
@@ -314,19 +326,23 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
             hint: shared.hint.clone(),
             explanation: shared.explanation.clone(),
             active: meta.active,
+            jury: None,
         });
     }
     let mut check_competences: Vec<&[&crate::referentiel::Competence]> =
         Vec::with_capacity(results.len());
-    let checks: Vec<CheckResult> = results
+    let mut is_jury: Vec<bool> = Vec::with_capacity(results.len());
+    let mut checks: Vec<CheckResult> = results
         .into_iter()
         .zip(checks.iter())
         .filter_map(|(r, c)| {
             let r = r?;
             check_competences.push(&c.competences);
+            is_jury.push(crate::kinds::is_jury_check(c));
             Some(r)
         })
         .collect();
+    super::jury::apply(&mut checks, &is_jury, notes);
     let interview = checks
         .iter()
         .filter(|c| !c.scored)
@@ -408,6 +424,7 @@ pub fn grade(pack: &Pack, input: &CandidateInput, options: &GradeOptions) -> Rep
         changes,
         warnings,
         identity_warnings,
+        jury_notes: notes.to_vec(),
     }
 }
 

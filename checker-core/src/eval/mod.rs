@@ -6,8 +6,9 @@ pub(crate) mod evidence;
 pub(crate) mod host;
 mod identity;
 mod input;
+mod jury;
 
-pub use engine::grade;
+pub use engine::{grade, grade_with_jury};
 pub use evidence::{Evidence, EvidenceContext, EvidenceDisplay, Status};
 pub use identity::{ExpectedIdentity, MAX_VALUE_CHARS, compare as compare_identity};
 pub use input::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed};

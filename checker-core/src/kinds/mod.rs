@@ -22,6 +22,7 @@ pub mod gpo_applied;
 pub mod gpo_filtering;
 pub mod gpo_software;
 pub mod group;
+pub mod jury;
 pub(crate) mod kind;
 pub mod monitored_host;
 pub mod monitoring_alert;
@@ -53,6 +54,7 @@ pub mod windows_share;
 pub mod wsus_client;
 pub mod wsus_server;
 
+pub(crate) use jury::is_jury_check;
 pub use registry::{RawExpect, kind_docs};
 
 #[cfg(test)]

@@ -117,6 +117,8 @@ registry! {
     Vm => vm::VmExpect,
     // Storage chain and RAID (issue 18).
     Storage => storage::StorageExpect,
+    // Requirements handed to the jury (issue 19 item 6).
+    Jury => jury::JuryExpect,
 }
 
 #[cfg(test)]

@@ -119,6 +119,11 @@ impl Pack {
         self.checks.iter().map(|c| &c.meta)
     }
 
+    /// The compiled checks (kind-level questions such as `kinds::jury::is_jury`).
+    pub(crate) fn compiled_checks(&self) -> &[CompiledCheck] {
+        &self.checks
+    }
+
     /// Default values of the variables.
     pub(crate) fn variable_defaults(&self) -> BTreeMap<String, String> {
         self.variables

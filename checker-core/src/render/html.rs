@@ -223,13 +223,7 @@ fn jury_section(report: &Report, options: &RenderOptions, o: &mut String) {
         }
         o.push_str("</ul>\n");
     }
-    // The place of the jury's notes and waivers (recorded per candidate in the session by
-    // another part of issue 14): an empty list until the report model carries them.
-    let _ = writeln!(
-        o,
-        "<section id=\"jury-notes\" class=\"jury-notes\"><h3>{}</h3><ul class=\"jury-notes\"></ul><p class=\"note\">{}</p></section>",
-        w.jury_notes, w.no_jury_notes
-    );
+    crate::render::jury_notes::html(report, options, o);
     let groups = jury_groups(options.lang);
     let mut any = false;
     for (heading, belongs) in groups {
@@ -270,7 +264,7 @@ fn check_heading(c: &CheckResult, options: &RenderOptions, o: &mut String) {
         "{} — {} : {} ({} / {} {})",
         e(&c.id),
         e(&c.title),
-        e(&options.lang.outcome(&c.outcome)),
+        e(&options.lang.check_verdict(c)),
         points(c.earned),
         points(c.points),
         t.points

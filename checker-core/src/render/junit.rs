@@ -7,18 +7,52 @@ use crate::render::options::RenderOptions;
 use crate::report::{Outcome, Report};
 use std::fmt::Write;
 
+fn failures(report: &Report) -> usize {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.counts() && matches!(c.outcome, Outcome::Fail | Outcome::Partial { .. }))
+        .count()
+}
+
 /// Renders a report as JUnit XML.
 pub fn junit(report: &Report, options: &RenderOptions) -> String {
-    let e = |s: &str| escape(s);
-    let count = |f: fn(&Outcome) -> bool| report.checks.iter().filter(|c| f(&c.outcome)).count();
-    let failures = count(|o| matches!(o, Outcome::Fail | Outcome::Partial { .. }));
-    let skipped = count(|o| matches!(o, Outcome::Skipped { .. } | Outcome::NotAssessable { .. }));
+    junit_session(std::slice::from_ref(report), options)
+}
+
+/// Renders several candidates' reports as one JUnit XML file, one test suite per candidate
+/// (sorted by candidate id): what a session writes as `reports/junit.xml`.
+pub fn junit_session(reports: &[Report], options: &RenderOptions) -> String {
+    let mut sorted: Vec<&Report> = reports.iter().collect();
+    sorted.sort_by(|a, b| a.candidate.id.cmp(&b.candidate.id));
+    let tests: usize = sorted.iter().map(|r| r.checks.len()).sum();
+    let failed: usize = sorted.iter().map(|r| failures(r)).sum();
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         o,
-        "<testsuites name=\"constat\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
-        report.checks.len()
+        "<testsuites name=\"constat\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\">"
     );
+    for report in sorted {
+        suite(report, options, &mut o);
+    }
+    o.push_str("</testsuites>\n");
+    o
+}
+
+fn suite(report: &Report, options: &RenderOptions, o: &mut String) {
+    let e = |s: &str| escape(s);
+    let failures = failures(report);
+    let skipped = report
+        .checks
+        .iter()
+        .filter(|c| {
+            !c.counts()
+                || matches!(
+                    c.outcome,
+                    Outcome::Skipped { .. } | Outcome::NotAssessable { .. }
+                )
+        })
+        .count();
     let _ = writeln!(
         o,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" timestamp=\"{}\">",
@@ -51,13 +85,22 @@ pub fn junit(report: &Report, options: &RenderOptions) -> String {
                 }
             })
             .collect();
+        if !c.counts() && c.jury.is_some() {
+            // Neutralised by the jury, or a `jury` check awaiting its decision.
+            let _ = writeln!(
+                o,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                e(&options.lang.check_verdict(c))
+            );
+            continue;
+        }
         match &c.outcome {
             Outcome::Pass => o.push_str("/>\n"),
             Outcome::Fail | Outcome::Partial { .. } => {
                 let _ = writeln!(
                     o,
                     ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
-                    e(&options.lang.outcome(&c.outcome)),
+                    e(&options.lang.check_verdict(c)),
                     e(&details.join("\n"))
                 );
             }
@@ -77,6 +120,5 @@ pub fn junit(report: &Report, options: &RenderOptions) -> String {
             }
         }
     }
-    o.push_str("  </testsuite>\n</testsuites>\n");
-    o
+    o.push_str("  </testsuite>\n");
 }

@@ -90,7 +90,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
         }
         o.push('\n');
     }
-    let _ = writeln!(o, "### {}\n\n*{}*\n", w.jury_notes, w.no_jury_notes);
+    crate::render::jury_notes::markdown(report, options, &mut o);
     let groups = jury_groups(options.lang);
     for (heading, belongs) in groups {
         let checks: Vec<&CheckResult> = report
@@ -195,7 +195,7 @@ fn heading_text(c: &CheckResult, options: &RenderOptions, esc: &dyn Fn(&str) -> 
         "{} — {} : {} ({} / {} {})",
         esc(&c.id),
         esc(&c.title),
-        esc(&options.lang.outcome(&c.outcome)),
+        esc(&options.lang.check_verdict(c)),
         points(c.earned),
         points(c.points),
         t.points

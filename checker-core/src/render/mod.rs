@@ -7,7 +7,9 @@ mod csv;
 pub mod escape;
 mod html;
 mod junit;
+mod jury_notes;
 mod markdown;
+mod moodle;
 mod options;
 mod session_csv;
 mod session_html;
@@ -15,12 +17,13 @@ mod terminal;
 mod words;
 
 pub use audience::for_reader;
-pub use csv::csv;
+pub use csv::{CsvDialect, csv, csv_with};
 pub use html::html;
-pub use junit::junit;
+pub use junit::{junit, junit_session};
 pub use markdown::markdown;
+pub use moodle::{GradebookId, moodle_csv};
 pub use options::{Audience, RenderOptions};
-pub use session_csv::session_csv;
+pub use session_csv::{session_csv, session_csv_with};
 pub use session_html::session_html;
 pub use terminal::terminal;
 

@@ -133,7 +133,11 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
             );
         }
     }
-    o.push_str("</tbody></table>\n");
+    o.push_str(
+        "</tbody></table>
+",
+    );
+    crate::render::jury_notes::session_html(summary, options, &mut o);
     critere_grid(summary, options, &mut o);
     coverage_table(summary, options, &mut o);
     o.push_str("</body></html>\n");

@@ -116,6 +116,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             v(h.cause.as_deref().unwrap_or(""))
         );
     }
+    crate::render::jury_notes::terminal(report, options, &mut out);
     let needs: Vec<&CheckResult> = [
         |o: &Outcome| matches!(o, Outcome::Fail | Outcome::Partial { .. }),
         |o: &Outcome| matches!(o, Outcome::NotAssessable { .. }),
@@ -253,7 +254,7 @@ fn check_line(check: &CheckResult, options: &RenderOptions, out: &mut String) {
         points(check.earned),
         points(check.points),
         t.points,
-        options.lang.outcome(&check.outcome)
+        options.lang.check_verdict(check)
     );
     if check.active {
         let _ = writeln!(out, "     [{}]", t.active);

@@ -170,7 +170,7 @@ fn hostile_strings_through_every_renderer() {
         assert_eq!(line.matches(" | ").count(), 5, "{line}");
     }
     for line in outputs[2].1.lines().skip(1) {
-        assert!(line.contains(",\"'=HYPERLINK("), "{line}");
+        assert!(line.contains(";\"'=HYPERLINK("), "{line}");
     }
     insta::assert_snapshot!(shown);
 }
@@ -282,4 +282,170 @@ fn the_session_summary_colours_every_score_and_links_reports() {
         ..opts(Audience::Examiner)
     };
     assert!(session_html(&summary, &en).contains("<html lang=\"en\">"));
+}
+
+// Exports for the jury's tools (issue 14 item 3): French and international jury.csv, the
+// Moodle gradebook, JUnit for a session.
+
+/// Two candidates: the lab report and one whose `dc` host was unreachable.
+fn two_candidates() -> Vec<crate::report::Report> {
+    let mut other = report();
+    other.candidate.id = "c02".to_owned();
+    other.candidate.name = Some("Zoé Martin".to_owned());
+    other.hosts.push(crate::report::HostInfo {
+        status: crate::report::HostStatus::SudoRefused,
+        role: "dc".to_owned(),
+        cause: Some("c02 is not in the sudoers file".to_owned()),
+        hostname: None,
+        os: None,
+        observed_at: None,
+        start_observed_at: None,
+        identity_compared: Vec::new(),
+    });
+    vec![report(), other]
+}
+
+#[test]
+fn jury_csv_french_form_parses_back_with_semicolons_and_bom() {
+    use crate::render::{CsvDialect, session_csv_with};
+    let reports = two_candidates();
+    let text = session_csv_with(&reports, &opts(Audience::Examiner), CsvDialect::French);
+    assert!(text.starts_with('\u{feff}'), "no BOM");
+    insta::assert_snapshot!(text);
+    // What a spreadsheet does: strip the BOM, split on `;`.
+    let body = text.strip_prefix('\u{feff}').unwrap();
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(body.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.len(), 14, "{header:?}");
+    assert_eq!(&header[0], "candidat");
+    assert_eq!(&header[13], "hotes");
+    let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row.len(), 14, "{row:?}");
+        // Numbers with a decimal comma, never a point; percentages out of 100.
+        for i in 7..=9 {
+            let cell = &row[i];
+            assert!(!cell.contains('.'), "{cell}");
+            if !cell.is_empty() {
+                let value: f64 = cell.replace(',', ".").parse().unwrap();
+                assert!(i != 7 || (0.0..=100.0).contains(&value), "{value}");
+            }
+        }
+    }
+    let refused = rows.iter().find(|r| &r[0] == "c02").unwrap();
+    assert_eq!(
+        &refused[13],
+        "dc : sudo refusé (c02 is not in the sudoers file)"
+    );
+    assert!(
+        rows.iter()
+            .filter(|r| &r[0] != "c02")
+            .all(|r| r[13].is_empty())
+    );
+}
+
+#[test]
+fn jury_csv_international_form() {
+    use crate::render::{CsvDialect, session_csv_with};
+    let o = RenderOptions {
+        lang: Lang::En,
+        ..opts(Audience::Examiner)
+    };
+    let text = session_csv_with(&two_candidates(), &o, CsvDialect::International);
+    assert!(!text.starts_with('\u{feff}'));
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    for row in reader.records() {
+        assert_eq!(row.unwrap().len(), 14);
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn csv_numbers_in_each_dialect() {
+    use crate::render::CsvDialect::{French, International};
+    assert_eq!(French.number(85.5), "85,5");
+    assert_eq!(French.number(100.0), "100");
+    assert_eq!(French.number(2.0 / 3.0 * 100.0), "66,67");
+    assert_eq!(International.number(66.666), "66.67");
+    assert_eq!(International.number(-1.5), "-1.5");
+    assert_eq!(International.number(-0.001), "0");
+}
+
+#[test]
+fn moodle_gradebook() {
+    use crate::render::{GradebookId, moodle_csv};
+    let ids = std::collections::BTreeMap::from([(
+        "c02".to_owned(),
+        GradebookId {
+            idnumber: Some("=2026-017".to_owned()),
+            email: Some("zoe.martin@example.org".to_owned()),
+        },
+    )]);
+    let text = moodle_csv(&two_candidates(), &ids);
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    let width = reader.headers().unwrap().len();
+    assert_eq!(&reader.headers().unwrap()[0], "ID number");
+    for row in reader.records() {
+        let row = row.unwrap();
+        assert_eq!(row.len(), width);
+        // Grades: empty or a number with a decimal point.
+        for cell in row.iter().skip(4) {
+            assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "{cell}");
+        }
+    }
+    // A formula-looking id number is neutralised like every CSV cell.
+    assert!(text.contains("'=2026-017"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn junit_for_a_session() {
+    use crate::render::junit_session;
+    let text = junit_session(&two_candidates(), &opts(Audience::Examiner));
+    assert_eq!(text.matches("<testsuite ").count(), 2);
+    insta::assert_snapshot!(text);
+}
+
+// Jury notes, waivers and decisions (issue 14 item 4, issue 19 item 6).
+
+/// A waived check and the jury's note through the terminal, Markdown, HTML and JUnit; the
+/// note's text (typed by an examiner, but bounded and escaped like host text) never reaches
+/// an output raw.
+#[test]
+fn jury_notes_and_waived_checks_in_every_report() {
+    use crate::report::JuryNote;
+    let note = JuryNote {
+        author: "Mme <Jury>".to_owned(),
+        at: "2026-11-23T10:40:00Z".to_owned(),
+        text: "Disque du DC en panne à 10h40\u{1b}[2J | *non retenu*".to_owned(),
+        waive: vec!["lnx-updates-known".to_owned()],
+        decide: Vec::new(),
+    };
+    let r = crate::grade_with_jury(
+        &crate::test_support::lab_pack(),
+        &crate::test_support::candidate(),
+        &crate::test_support::options(),
+        &[note],
+    );
+    let o = opts(Audience::Examiner);
+    let mut shown = String::new();
+    for (name, text) in [
+        ("terminal", terminal(&r, &o)),
+        ("markdown", markdown(&r, &o)),
+        ("html", html(&r, &o)),
+        ("junit", junit(&r, &o)),
+    ] {
+        assert!(!text.contains('\u{1b}'), "{name}");
+        shown.push_str(&format!("== {name}\n"));
+        for line in text.lines().filter(|l| {
+            l.contains("Jury") || l.contains("lnx-updates-known") || l.contains("Notes du jury")
+        }) {
+            shown.push_str(line);
+            shown.push('\n');
+        }
+    }
+    insta::assert_snapshot!(shown);
 }

@@ -50,6 +50,10 @@ pub struct Report {
     /// expectation (wrong VM, swapped snapshot), sorted by role, property, reference.
     #[serde(default)]
     pub identity_warnings: Vec<IdentityWarning>,
+    /// The jury's notes about this candidate (waivers, decisions on `jury` checks), in the
+    /// order they were recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jury_notes: Vec<crate::report::JuryNote>,
 }
 
 /// A property of a host's identity.
@@ -243,6 +247,17 @@ pub struct CheckResult {
     /// An active test: the CLI ran a script for it (`--active-tests`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub active: bool,
+    /// The jury neutralised this check or decided it (`session note`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jury: Option<crate::report::JuryMark>,
+}
+
+impl CheckResult {
+    /// Whether it counts in scores: assessable and not neutralised by the jury.
+    pub fn counts(&self) -> bool {
+        self.outcome.is_assessable()
+            && !matches!(self.jury, Some(crate::report::JuryMark::Waived { .. }))
+    }
 }
 
 /// Earned over possible points.

@@ -1,7 +1,7 @@
 //! The session summary: several candidate reports → one grid candidates × critères (pure).
 
 use crate::referentiel::Verifiability;
-use crate::report::{CritereStatus, HostStatus, IdentityWarning, Report, Score};
+use crate::report::{CritereStatus, HostStatus, IdentityWarning, JuryMark, Report, Score};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,9 @@ pub struct SessionRow {
     /// candidate's report lacks it).
     #[serde(default)]
     pub competences: Vec<Option<Score>>,
+    /// The jury's notes about the candidate (waivers, decisions), in recorded order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jury_notes: Vec<crate::report::JuryNote>,
 }
 
 /// A competence shown in the summary: scored by the profile, with checks in a pack.
@@ -186,6 +189,7 @@ impl SessionSummary {
                     .filter(|c| !c.outcome.is_assessable())
                     .count(),
                 identity_warnings: r.identity_warnings.clone(),
+                jury_notes: r.jury_notes.clone(),
                 host_problems: r
                     .hosts
                     .iter()
@@ -230,20 +234,32 @@ fn coverage(reports: &[Report]) -> Vec<CoverageLine> {
         .map(|k| {
             let mut checks: Vec<String> = Vec::new();
             let mut scored = false;
+            // A `jury` check is evidence for the jury, not the machine's.
+            let mut machine = false;
             for p in &packs {
                 if let Some(pk) = p.criteres.iter().find(|x| x.id == k.id) {
                     scored |= pk.status != CritereStatus::Interview;
                     checks.extend(pk.checks.iter().map(|c| {
+                        let jury = p.checks.iter().any(|r| {
+                            r.id == *c
+                                && matches!(
+                                    r.jury,
+                                    Some(JuryMark::Pending | JuryMark::Decided { .. })
+                                )
+                        });
+                        machine |= !jury;
+                        let marker = if jury { " (jury)" } else { "" };
                         if several {
-                            format!("{}/{c}", p.pack.id)
+                            format!("{}/{c}{marker}", p.pack.id)
                         } else {
-                            c.to_string()
+                            format!("{c}{marker}")
                         }
                     }));
                 }
             }
             let assessment = match (k.class, checks.is_empty()) {
                 (Verifiability::C, _) => CoverageAssessment::Jury,
+                (_, false) if !machine => CoverageAssessment::Jury,
                 (_, true) => CoverageAssessment::Uncovered,
                 (Verifiability::A, false) => CoverageAssessment::Machine,
                 (_, false) => CoverageAssessment::MachineAndJury,

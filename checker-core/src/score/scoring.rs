@@ -5,6 +5,8 @@
 //! Rules: a check earns `points` when it passes, `points × fraction` when partial, and
 //! loses `penalty` when it fails. `not_assessable` checks leave the denominator; skipped
 //! checks (a prerequisite failed) stay in it with nothing earned, without their penalty.
+//! A check the jury neutralised (`CheckResult::counts` is false) leaves the numerator and
+//! the denominator, like a not-assessable one.
 
 use crate::referentiel::{Competence, Profile, Referentiel, Verifiability};
 use crate::report::{CcpScore, CheckResult, CompetenceScore, CritereScore, CritereStatus, Score};
@@ -19,7 +21,7 @@ pub(crate) struct Scores {
 fn sum<'a>(checks: impl Iterator<Item = &'a CheckResult>) -> Score {
     let (mut earned, mut max, mut any) = (0.0, 0.0, false);
     for c in checks {
-        if c.outcome.is_assessable() {
+        if c.counts() {
             earned += c.earned;
             max += c.points;
             any = true;
@@ -72,10 +74,7 @@ pub(crate) fn score(
                     *m = true;
                 }
             }
-            let assessable = citing
-                .iter()
-                .filter(|&&(_, i)| checks[i].outcome.is_assessable())
-                .count();
+            let assessable = citing.iter().filter(|&&(_, i)| checks[i].counts()).count();
             if assessable > 0 {
                 covered += 1;
             }

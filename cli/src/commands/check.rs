@@ -4,9 +4,7 @@
 use crate::commands::grade::AudienceArg;
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
-use crate::grading::{
-    all_passed, grade_this_machine, load_pack, render_options, write_report_files,
-};
+use crate::grading::{all_passed, grade_this_machine, load_pack, render_options};
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
 use clap::Args;
@@ -32,6 +30,9 @@ pub struct CheckArgs {
     /// que nobody, dans un dossier jetable, avec une limite de temps.
     #[arg(long)]
     pub active_tests: bool,
+    /// Rapports à écrire.
+    #[command(flatten)]
+    pub reports: crate::reports::ReportArgs,
 }
 
 /// The role this machine plays: `--role`, else the pack's only role.
@@ -65,6 +66,8 @@ pub fn pick_role(
 pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let pack = load_pack(&args.pack)?;
     let role = pick_role(&pack, args.role.as_deref())?;
+    // A bad --report is refused before anything is collected.
+    args.reports.requests()?;
     if args.active_tests && !pack.active_tests {
         return Err(CliError::input(
             tf("check.active_refused", &[("pack", &pack.id)]),
@@ -75,15 +78,24 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
     let report = grade_this_machine(&pack, role, "local", args.out.as_deref(), args.active_tests)?;
     let color = crate::output::stdout_color(format);
     let options = render_options(args.audience.into(), color);
-    if let Some(dir) = &args.out {
-        write_report_files(dir, "report", &report, &options)?;
-    }
+    let written = crate::reports::write_single(
+        &args.reports,
+        args.out.as_deref(),
+        "report",
+        &report,
+        &options,
+    )?;
     match format {
-        Format::Human => write!(
-            out,
-            "{}",
-            constat_checker_core::render::terminal(&report, &options)
-        )?,
+        Format::Human => {
+            write!(
+                out,
+                "{}",
+                constat_checker_core::render::terminal(&report, &options)
+            )?;
+            if !args.reports.report.is_empty() {
+                writeln!(out, "{}", crate::commands::grade::written_line(&written))?;
+            }
+        }
         Format::Json => write_json(
             out,
             &constat_checker_core::render::for_reader(&report, &options),

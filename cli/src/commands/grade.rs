@@ -2,7 +2,7 @@
 
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
-use crate::grading::{all_passed, load_pack, now_rfc3339, render_options, write_report_files};
+use crate::grading::{all_passed, load_pack, now_rfc3339, render_options};
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
 use clap::{Args, ValueEnum};
@@ -58,9 +58,12 @@ pub struct GradeArgs {
     /// Public du rapport.
     #[arg(long, value_enum, default_value_t = AudienceArg::Examiner)]
     pub audience: AudienceArg,
-    /// Dossier où écrire report.json, report.html et report.md.
+    /// Dossier où écrire report.json, report.html et report.md (ou les formats de --report).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Rapports à écrire.
+    #[command(flatten)]
+    pub reports: crate::reports::ReportArgs,
 }
 
 /// Splits `ROLE=VALUE`.
@@ -91,9 +94,22 @@ fn read_snapshot(path: &str) -> anyhow::Result<Snapshot> {
     })
 }
 
+/// « Fichiers écrits : a, b » (paths terminal-escaped: they come from the command line).
+pub fn written_line(written: &[PathBuf]) -> String {
+    let files: Vec<String> = written
+        .iter()
+        .map(|p| {
+            constat_checker_core::render::escape::terminal(&p.display().to_string()).into_owned()
+        })
+        .collect();
+    tf("report.written", &[("files", &files.join(", "))])
+}
+
 /// Grades snapshot files.
 pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let pack = load_pack(&args.pack)?;
+    // A bad --report is refused before anything is read.
+    args.reports.requests()?;
     let mut hosts: BTreeMap<String, HostObservation> = BTreeMap::new();
     for pair in &args.snapshots {
         let (role, file) = split_pair(pair)?;
@@ -147,9 +163,13 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
         },
     );
     let options = render_options(args.audience.into(), crate::output::stdout_color(format));
-    if let Some(dir) = &args.out {
-        write_report_files(dir, "report", &report, &options)?;
-    }
+    let written = crate::reports::write_single(
+        &args.reports,
+        args.out.as_deref(),
+        "report",
+        &report,
+        &options,
+    )?;
     match format {
         Format::Human => {
             write!(
@@ -157,8 +177,12 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
                 "{}",
                 constat_checker_core::render::terminal(&report, &options)
             )?;
-            if let Some(dir) = &args.out {
+            if let Some(dir) = &args.out
+                && args.reports.report.is_empty()
+            {
                 writeln!(out, "{}", tf("grade.written", &[("dir", &dir.display())]))?;
+            } else if !written.is_empty() {
+                writeln!(out, "{}", written_line(&written))?;
             }
         }
         Format::Json => write_json(

@@ -2,6 +2,7 @@
 
 mod export;
 mod init;
+mod note;
 mod regrade;
 mod run;
 mod sign;
@@ -22,6 +23,8 @@ pub enum SessionCommand {
     Run(run::RunArgs),
     /// Note de nouveau les instantanés enregistrés (pack corrigé), sans toucher aux VM.
     Regrade(regrade::RegradeArgs),
+    /// Enregistre une note du jury (neutralisation, décision), signée avec le manifeste.
+    Note(note::NoteArgs),
     /// Affiche la grille candidats × rôles × phases.
     Status(status::StatusArgs),
     /// Copie la session (instantanés, manifeste, signature) et vérifie la copie.
@@ -42,6 +45,7 @@ pub fn run(
         SessionCommand::Init(args) => init::run(args, format, out),
         SessionCommand::Run(args) => run::run(args, format, out),
         SessionCommand::Regrade(args) => regrade::run(args, format, out),
+        SessionCommand::Note(args) => note::run(args, format, out),
         SessionCommand::Status(args) => status::run(args, format, out),
         SessionCommand::Export(args) => export::run(args, format, out),
         SessionCommand::Sign(args) => sign::run(args, format, out),

@@ -1,5 +1,6 @@
 //! Candidates from a CSV file (`id,name[,variable...]`, header required): each extra column
-//! becomes a per-candidate variable for `${...}` templates.
+//! becomes a per-candidate variable for `${...}` templates, except `idnumber` and `email`, the
+//! candidate's gradebook identity (`--report moodle`).
 
 use super::model::Candidate;
 use super::names::{NameProblem, check_display_name, check_name};
@@ -8,6 +9,9 @@ use crate::i18n::{t, tf};
 use crate::local_input::{InputKind, read_local};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// Columns that are the candidate's gradebook identity, not variables.
+const GRADEBOOK_COLUMNS: [&str; 2] = ["idnumber", "email"];
 
 /// Reads candidates from `path`.
 pub fn import_candidates(path: &Path) -> anyhow::Result<Vec<Candidate>> {
@@ -52,8 +56,16 @@ pub fn parse_candidates(text: &str, origin: &str) -> anyhow::Result<Vec<Candidat
             .iter()
             .enumerate()
             .skip(2)
+            .filter(|(_, name)| !GRADEBOOK_COLUMNS.contains(&name.as_str()))
             .map(|(i, name)| (name.clone(), field(i)))
             .collect();
+        let gradebook = |column: &str| {
+            headers
+                .iter()
+                .position(|h| h == column)
+                .map(field)
+                .filter(|v| !v.is_empty())
+        };
         if field(0).is_empty() {
             return Err(CliError::input(
                 tf("csv.empty_id", &[("file", &origin), ("line", &line)]),
@@ -101,6 +113,8 @@ pub fn parse_candidates(text: &str, origin: &str) -> anyhow::Result<Vec<Candidat
             id: field(0),
             name: field(1),
             vars,
+            idnumber: gradebook("idnumber"),
+            email: gradebook("email"),
             hosts: BTreeMap::new(),
         });
     }
@@ -131,6 +145,20 @@ mod tests {
         )
         .unwrap();
         insta::assert_debug_snapshot!(candidates);
+    }
+
+    /// `idnumber` and `email` columns are the gradebook identity, not variables.
+    #[test]
+    fn gradebook_columns_are_not_variables() {
+        let candidates = parse_candidates(
+            "id,name,email,num,idnumber\nc01,Alice Martin,alice@example.org,1,2026-001\nc02,Bruno Petit,,2,\n",
+            "c.csv",
+        )
+        .unwrap();
+        assert_eq!(candidates[0].email.as_deref(), Some("alice@example.org"));
+        assert_eq!(candidates[0].idnumber.as_deref(), Some("2026-001"));
+        assert_eq!(candidates[1].email, None);
+        assert_eq!(candidates[0].vars.keys().collect::<Vec<_>>(), vec!["num"]);
     }
 
     /// Ids that would collide with the session's files or each other, or exceed a file-name

@@ -110,6 +110,13 @@ pub struct Candidate {
     /// Per-candidate variables for `${...}` templates.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub vars: BTreeMap<String, String>,
+    /// The candidate's « ID number » in the gradebook (Moodle `idnumber`), written in the
+    /// first column of `--report moodle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idnumber: Option<String>,
+    /// The candidate's email address in the gradebook, written in `--report moodle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Hosts by role; fields left out come from `defaults`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hosts: BTreeMap<String, HostSpec>,

@@ -10,15 +10,17 @@ use super::layout::SessionDir;
 use super::manifest::{HostStatus, Manifest, Phase};
 use super::write_atomically;
 use crate::errors::CliError;
-use crate::grading::{load_pack, now_rfc3339, render_options, write_report_files};
+use crate::grading::{load_pack, now_rfc3339, render_options};
 use crate::i18n::{t, tf};
 use crate::inventory::load_inventory;
 use crate::local_input::{InputKind, read_local};
+use crate::reports::SessionReports;
 use crate::transport::{HostError, HostErrorKind};
 use constat_checker_core::render::Audience;
+use constat_checker_core::render::GradebookId;
 use constat_checker_core::report::{Report, SessionSummary};
 use constat_checker_core::{
-    CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade,
+    CandidateInput, GradeOptions, HostFailure, HostObservation, Observed, grade_with_jury,
 };
 use constat_snapshot::Snapshot;
 use std::collections::BTreeMap;
@@ -143,8 +145,18 @@ pub(crate) fn pack_location(dir: &SessionDir, pack_spec: &str) -> String {
     }
 }
 
-/// Grades a session's collected snapshots and writes the reports.
+/// Grades a session's collected snapshots and writes today's reports (json, html, md per
+/// candidate, summary.html, jury.csv in the French form).
 pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<GradeOutcome> {
+    grade_session_with(dir, manifest, &SessionReports::default())
+}
+
+/// Grades a session's collected snapshots and writes the report files `files` asks for.
+pub fn grade_session_with(
+    dir: &SessionDir,
+    manifest: &Manifest,
+    files: &SessionReports,
+) -> anyhow::Result<GradeOutcome> {
     let inventory = load_inventory(&dir.inventory())?;
     let Some(pack_spec) = inventory.session.pack.clone() else {
         return Ok(GradeOutcome::NoPack);
@@ -153,6 +165,7 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
         return Ok(GradeOutcome::NoEndPhase);
     }
     let pack = load_pack(&pack_location(dir, &pack_spec))?;
+    let notes = super::notes::load_notes(dir)?;
     let graded_at = now_rfc3339();
     // The inventory's identity expectations (`expect_hostname`...), by candidate and role.
     let expectations: BTreeMap<(String, String), constat_checker_core::ExpectedIdentity> =
@@ -183,13 +196,14 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
                 .collect(),
             hosts,
         };
-        reports.push(grade(
+        reports.push(grade_with_jury(
             &pack,
             &input,
             &GradeOptions {
                 graded_at: graded_at.clone(),
                 profile: inventory.session.profile.clone(),
             },
+            &notes.of(&candidate.id),
         ));
     }
     let out = dir.root().join("reports");
@@ -198,7 +212,7 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
     // or the jury grid: failures are gathered and reported once everything else is written.
     let mut failures: Vec<String> = Vec::new();
     for report in &reports {
-        if let Err(e) = write_report_files(&out, &report.candidate.id, report, &options) {
+        if let Err(e) = files.write_candidate(&out, report, &options) {
             failures.push(tf(
                 "session.report_failed",
                 &[
@@ -209,17 +223,21 @@ pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<Gr
         }
     }
     let summary = SessionSummary::from_reports(&reports);
-    for (name, bytes) in [
-        (
-            "summary.html",
-            constat_checker_core::render::session_html(&summary, &options),
-        ),
-        (
-            "jury.csv",
-            constat_checker_core::render::session_csv(&reports, &options),
-        ),
-    ] {
-        let path = out.join(name);
+    // The gradebook identity of each candidate (`--report moodle`).
+    let ids: BTreeMap<String, GradebookId> = inventory
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                GradebookId {
+                    idnumber: c.idnumber.clone(),
+                    email: c.email.clone(),
+                },
+            )
+        })
+        .collect();
+    for (path, bytes) in files.session_files(&out, &reports, &summary, &ids, &options) {
         write_atomically(&path, bytes.as_bytes()).map_err(|e| {
             anyhow::anyhow!(tf(
                 "session.write_failed",

@@ -6,6 +6,7 @@
 //! <session>/request.json             files the agents report on (never the pack)
 //! <session>/manifest.json            files, sha256, times, per-host durations and errors
 //! <session>/manifest.json.sig        optional ed25519 signature of the manifest
+//! <session>/notes.json               the jury's notes (sha256 in the manifest)
 //! <session>/<candidate>/<phase>/<role>.json (+ .json.sha256)
 //! ```
 
@@ -61,6 +62,11 @@ impl SessionDir {
     /// The manifest signature.
     pub fn signature(&self) -> PathBuf {
         self.root.join("manifest.json.sig")
+    }
+
+    /// The jury's notes.
+    pub fn notes(&self) -> PathBuf {
+        self.root.join("notes.json")
     }
 
     /// Path of a snapshot relative to the session root.

@@ -58,6 +58,10 @@ pub struct Manifest {
     /// One entry per candidate, phase and role, sorted.
     #[serde(default)]
     pub hosts: Vec<HostEntry>,
+    /// SHA-256 of `notes.json` (the jury's notes) when there is one: signing the manifest
+    /// signs the notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes_sha256: Option<String>,
 }
 
 /// One phase's runs.
@@ -130,6 +134,7 @@ impl Manifest {
             session,
             phases: BTreeMap::new(),
             hosts: Vec::new(),
+            notes_sha256: None,
         }
     }
 

@@ -43,6 +43,10 @@ pub struct RunOptions {
     pub connect_timeout_s: Option<u64>,
     /// Progress display.
     pub progress: ProgressMode,
+    /// Only these candidates (empty: all); the others' snapshots are kept as they are.
+    pub candidates: Vec<String>,
+    /// Only these roles (empty: all).
+    pub roles: Vec<String>,
 }
 
 /// What a run did.
@@ -91,12 +95,51 @@ pub(crate) fn is_intact(dir: &SessionDir, entry: &HostEntry) -> bool {
     &actual == sha && sidecar.split_whitespace().next() == Some(actual.as_str())
 }
 
+/// Keeps the hosts of `--candidates` and `--roles` (each empty = all); a name that matches no
+/// host of the inventory is an error that lists the known ones.
+fn select_subset(hosts: &mut Vec<HostTarget>, options: &RunOptions) -> anyhow::Result<()> {
+    for (wanted, what, known) in [
+        (
+            &options.candidates,
+            "--candidates",
+            hosts
+                .iter()
+                .map(|h| h.candidate.clone())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            &options.roles,
+            "--roles",
+            hosts.iter().map(|h| h.role.clone()).collect::<Vec<_>>(),
+        ),
+    ] {
+        for name in wanted {
+            if !known.contains(name) {
+                let mut known = known.clone();
+                known.sort();
+                known.dedup();
+                return Err(crate::errors::CliError::input(
+                    tf("run.unknown_subset", &[("what", &what), ("name", name)]),
+                    tf("run.unknown_subset_hint", &[("known", &known.join(", "))]),
+                )
+                .into());
+            }
+        }
+    }
+    hosts.retain(|h| {
+        (options.candidates.is_empty() || options.candidates.contains(&h.candidate))
+            && (options.roles.is_empty() || options.roles.contains(&h.role))
+    });
+    Ok(())
+}
+
 /// Collects one phase of the session in `dir`.
 pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result<RunSummary> {
     let started = Instant::now();
     dir.ensure_exists()?;
     let inventory = load_inventory(&dir.inventory())?;
-    let hosts = resolve_hosts(&inventory)?;
+    let mut hosts = resolve_hosts(&inventory)?;
+    select_subset(&mut hosts, options)?;
     let manifest_path = dir.manifest();
     let mut manifest = if manifest_path.exists() {
         Manifest::load(&manifest_path)?

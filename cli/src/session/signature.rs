@@ -147,6 +147,9 @@ pub fn verify_session(
                 .push(tf("verify.missing", &[("file", file), ("error", &e)])),
         }
     }
+    if let Some(problem) = super::notes::check_notes(dir, &manifest) {
+        report.problems.push(problem);
+    }
     match std::fs::read_to_string(dir.signature()) {
         Ok(text) => match check_signature(&text, &manifest_bytes) {
             Ok(signer) => {

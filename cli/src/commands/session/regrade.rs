@@ -4,7 +4,7 @@
 use crate::exit_status::ExitStatus;
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
-use crate::session::{GradeOutcome, Manifest, SessionDir, grade_session};
+use crate::session::{GradeOutcome, Manifest, SessionDir, grade_session_with};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,6 +14,9 @@ use std::path::PathBuf;
 pub struct RegradeArgs {
     /// Dossier de session.
     pub dir: PathBuf,
+    /// Rapports à écrire.
+    #[command(flatten)]
+    pub reports: crate::reports::ReportArgs,
 }
 
 /// Regrades the session.
@@ -22,10 +25,11 @@ pub(super) fn run(
     format: Format,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
+    let files = crate::reports::SessionReports::from_args(&args.reports)?;
     let dir = SessionDir::new(&args.dir);
     dir.ensure_exists()?;
     let manifest = Manifest::load(&dir.manifest())?;
-    let outcome = grade_session(&dir, &manifest)?;
+    let outcome = grade_session_with(&dir, &manifest, &files)?;
     match (&outcome, format) {
         (graded @ GradeOutcome::Graded { .. }, Format::Human) => graded.write_graded(out)?,
         (

@@ -4,7 +4,7 @@ use crate::exit_status::ExitStatus;
 use crate::i18n::{t, tf};
 use crate::output::{Format, write_json};
 use crate::session::{
-    Manifest, Phase, ProgressMode, RunOptions, SessionDir, grade_session, run_phase,
+    Manifest, Phase, ProgressMode, RunOptions, SessionDir, grade_session_with, run_phase,
 };
 use clap::Args;
 use constat_checker_core::render::escape::terminal as visible;
@@ -40,6 +40,15 @@ pub struct RunArgs {
     /// Pas de barres de progression.
     #[arg(long)]
     pub quiet: bool,
+    /// Seulement ces candidats (séparés par des virgules) ; les relevés des autres sont gardés.
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    pub candidates: Vec<String>,
+    /// Seulement ces rôles (séparés par des virgules).
+    #[arg(long, value_delimiter = ',', value_name = "ROLE,ROLE")]
+    pub roles: Vec<String>,
+    /// Rapports à écrire.
+    #[command(flatten)]
+    pub reports: crate::reports::ReportArgs,
 }
 
 /// Runs the phase and prints the summary of hosts.
@@ -48,6 +57,7 @@ pub(super) fn run(
     format: Format,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
+    let files = crate::reports::SessionReports::from_args(&args.reports)?;
     let dir = SessionDir::new(&args.dir);
     let options = RunOptions {
         phase: args.phase,
@@ -62,10 +72,12 @@ pub(super) fn run(
         } else {
             ProgressMode::Auto
         },
+        candidates: args.candidates.clone(),
+        roles: args.roles.clone(),
     };
     let summary = crate::runtime()?.block_on(run_phase(&dir, &options))?;
     let manifest = Manifest::load(&dir.manifest())?;
-    let graded = grade_session(&dir, &manifest)?;
+    let graded = grade_session_with(&dir, &manifest, &files)?;
     match format {
         Format::Json => write_json(out, &summary)?,
         Format::Human => {
