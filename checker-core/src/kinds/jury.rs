@@ -46,6 +46,7 @@ pub fn is_jury(pack: &crate::pack::Pack, id: &str) -> bool {
 
 impl Kind for JuryExpect {
     const NAME: &'static str = "jury";
+    const SECTIONS: Option<&'static [&'static str]> = Some(&[]);
     const DOC: &'static str = r#"# jury
 
 ## What it checks

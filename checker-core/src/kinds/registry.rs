@@ -142,6 +142,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 39);
+        assert_eq!(kind_docs().len(), 40);
     }
 }
