@@ -134,6 +134,71 @@ const TEXT: &[(&str, &str, &str)] = &[
 
 /// English help texts, by key (see the module documentation).
 pub const HELP_EN: &[(&str, &str)] = &[
+    // Exports, jury notes and subsets (issue 14 items 3 and 4).
+    (
+        "csv_dialect=fr",
+        "French spreadsheet: UTF-8 BOM, `;`, decimal comma.",
+    ),
+    (
+        "csv_dialect=intl",
+        "International: `,`, decimal point, no BOM.",
+    ),
+    (
+        "check:report",
+        "Reports to write: `html,json,junit,md,csv,moodle` (into --out or reports/), or `FORMAT=PATH` (repeatable). Default: json, html and md (and csv for a session).",
+    ),
+    (
+        "check:csv_dialect",
+        "CSV form: `fr` (French spreadsheet: BOM, `;`, decimal comma) or `intl` (`,`, decimal point, no BOM).",
+    ),
+    (
+        "grade:report",
+        "Reports to write: `html,json,junit,md,csv,moodle` (into --out or reports/), or `FORMAT=PATH` (repeatable). Default: json, html and md (and csv for a session).",
+    ),
+    (
+        "grade:csv_dialect",
+        "CSV form: `fr` (French spreadsheet: BOM, `;`, decimal comma) or `intl` (`,`, decimal point, no BOM).",
+    ),
+    (
+        "session run:report",
+        "Reports to write: `html,json,junit,md,csv,moodle` (into --out or reports/), or `FORMAT=PATH` (repeatable). Default: json, html and md (and csv for a session).",
+    ),
+    (
+        "session run:csv_dialect",
+        "CSV form: `fr` (French spreadsheet: BOM, `;`, decimal comma) or `intl` (`,`, decimal point, no BOM).",
+    ),
+    (
+        "session regrade:report",
+        "Reports to write: `html,json,junit,md,csv,moodle` (into --out or reports/), or `FORMAT=PATH` (repeatable). Default: json, html and md (and csv for a session).",
+    ),
+    (
+        "session regrade:csv_dialect",
+        "CSV form: `fr` (French spreadsheet: BOM, `;`, decimal comma) or `intl` (`,`, decimal point, no BOM).",
+    ),
+    (
+        "session note",
+        "Records a jury note (waiver, decision), signed with the manifest",
+    ),
+    ("session note:dir", "Session directory"),
+    ("session note:candidate", "Candidate concerned"),
+    ("session note:author", "Author of the note (jury member)"),
+    (
+        "session note:text",
+        "Text of the note: the incident, the reason for the decision",
+    ),
+    (
+        "session note:waive",
+        "Check or critère waived (repeatable): out of both numerator and denominator",
+    ),
+    (
+        "session note:decide",
+        "The jury's decision on a `jury` check (repeatable): `ID=pass`, `ID=fail`, `ID=partial:N` (N points)",
+    ),
+    (
+        "session run:candidates",
+        "Only these candidates (comma-separated); the others' snapshots are kept",
+    ),
+    ("session run:roles", "Only these roles (comma-separated)"),
     (
         "",
         "constat: records the real state of exam machines and gives an indicative grade",
