@@ -91,6 +91,11 @@ fn redact_report(lab: &ExamLab, text: &str, guids: &[String]) -> String {
             "[TIME]",
         ),
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?", "[TIME]"),
+        // The report's local time for the jury (« 02/12/2026 10:54 (heure de Paris) · 09:54 UTC »).
+        (
+            r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} \(heure de Paris\) · \d{2}:\d{2} UTC",
+            "[TIME]",
+        ),
         (r"SHA256:[A-Za-z0-9+/=]+", "SHA256:[KEY]"),
         (r"\b\d+(\.\d+)? ?ms\b", "[MS]"),
         (r"S-1-5-21-\d+-\d+-\d+", "S-1-5-21-[DOMAIN]"),
