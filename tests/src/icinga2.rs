@@ -5,6 +5,7 @@
 //! `backup-flag` (dummy check, CRITICAL). Started with its stdio closed (`--close-stdio -d`:
 //! otherwise it holds the caller's output open); stopped and removed on drop.
 
+use crate::shell::sh;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -22,24 +23,6 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct Icinga2Lab {
     dir: PathBuf,
     ns: String,
-}
-
-fn sh(what: &str, script: &str) -> Result<String, String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{what} failed ({}): {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 const CONFIG: &str = r#"include <itl>

@@ -7,5 +7,6 @@ pub mod netns;
 pub mod nspawn;
 pub mod real;
 pub mod samba;
+mod shell;
 pub mod sshhost;
 pub mod zabbix;

@@ -10,6 +10,7 @@
 //! monitored by the agent, a trapper item `backup.flag` and the trigger « Backup missing on
 //! srv-debian-01 » (`last(…)=0`, high).
 
+use crate::shell::sh;
 use serde_json::{Value, json};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -42,24 +43,6 @@ pub struct ZabbixLab {
     admin_token: String,
     /// API token of [`READER_USER`].
     pub reader_token: String,
-}
-
-fn sh(what: &str, script: &str) -> Result<String, String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{what} failed ({}): {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {

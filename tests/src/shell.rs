@@ -1,0 +1,23 @@
+//! A shell script run for a service lab (Zabbix, Icinga2): its standard output, or an error
+//! naming the step with the exit status and both outputs.
+
+use std::process::{Command, Stdio};
+
+/// Runs `script` with `sh -c`, stdin closed; `what` names the step in the error.
+pub(crate) fn sh(what: &str, script: &str) -> Result<String, String> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
