@@ -33,7 +33,7 @@ const TOOLS: &[&str] = &[
 const PASSWORD: &str = "Exam-Hostile-2026!";
 
 /// Bound on constat's peak resident memory, whatever the hosts send. Measured on a debug
-/// build: 184–267 MiB over five runs (2026-12-02, load 0–3): the spread is how much of the
+/// build: 184–268 MiB over the runs of 2026-12-02 (load 0–3): the spread is how much of the
 /// stdout flood is in flight (SSH channel buffers, the buffer's last doubling) when the 64 MiB
 /// cap is reached. The bound is what must hold, with room for that spread; lowering the peak
 /// itself is issue 13's lean-client item (see BENCHMARKS.md).
