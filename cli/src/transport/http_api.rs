@@ -234,6 +234,31 @@ impl ApiClient {
 }
 
 /// The start of an answer, for an error message: at most 200 characters, on one line.
+/// Runs an API exchange within the host's time limit; past it, `timeout` naming the host, what
+/// was being read and the limit.
+pub(crate) async fn within_host_timeout<T>(
+    ctx: &CollectContext,
+    target: &HostTarget,
+    what: &str,
+    work: impl std::future::Future<Output = Result<T, HostError>>,
+) -> Result<T, HostError> {
+    tokio::time::timeout(ctx.host_timeout, work)
+        .await
+        .map_err(|_| {
+            HostError::new(
+                HostErrorKind::Timeout,
+                tf(
+                    "api.timed_out",
+                    &[
+                        ("host", &target.label()),
+                        ("error", &what),
+                        ("seconds", &ctx.host_timeout.as_secs()),
+                    ],
+                ),
+            )
+        })?
+}
+
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(800)]);
     let one_line: String = text

@@ -76,21 +76,7 @@ pub async fn collect_icinga2(
         }
     };
     let work = async { Ok::<_, HostError>((get(HOSTS_PATH).await?, get(SERVICES_PATH).await?)) };
-    let (hosts, services) = tokio::time::timeout(ctx.host_timeout, work)
-        .await
-        .map_err(|_| {
-            HostError::new(
-                HostErrorKind::Timeout,
-                tf(
-                    "api.timed_out",
-                    &[
-                        ("host", &target.label()),
-                        ("error", &base),
-                        ("seconds", &ctx.host_timeout.as_secs()),
-                    ],
-                ),
-            )
-        })??;
+    let (hosts, services) = super::http_api::within_host_timeout(ctx, target, &base, work).await?;
     let supervision = constat_systems::supervision::parse_icinga2(&hosts, &services, &base)
         .map_err(|e| {
             HostError::new(

@@ -177,21 +177,7 @@ pub async fn collect_zabbix(
             None => Ok(answers),
         }
     };
-    let answers = tokio::time::timeout(ctx.host_timeout, work)
-        .await
-        .map_err(|_| {
-            HostError::new(
-                HostErrorKind::Timeout,
-                tf(
-                    "api.timed_out",
-                    &[
-                        ("host", &target.label()),
-                        ("error", &url),
-                        ("seconds", &ctx.host_timeout.as_secs()),
-                    ],
-                ),
-            )
-        })??;
+    let answers = super::http_api::within_host_timeout(ctx, target, &url, work).await?;
     let [hosts, items, triggers, problems] = <[Vec<u8>; 4]>::try_from(answers)
         .map_err(|_| HostError::new(HostErrorKind::Other, "zabbix: 4 answers expected"))?;
     let supervision = parse_zabbix(
