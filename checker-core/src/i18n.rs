@@ -569,6 +569,20 @@ impl Lang {
             "equals" | "regex" | "contains" | "compare" | "count" => {
                 ("valeur relevée", "value read")
             }
+            "selection" => ("comptes sélectionnés", "selected accounts"),
+            "member" => (
+                "ce compte satisfait l'attente",
+                "this account meets the expectation",
+            ),
+            "member_expect" => (
+                "attente construite pour ce compte",
+                "expectation built for this account",
+            ),
+            "quantifier" => (
+                "comptes qui satisfont l'attente",
+                "accounts meeting the expectation",
+            ),
+            "home" => ("répertoire personnel", "home directory"),
             _ => return None,
         };
         Some(match self {

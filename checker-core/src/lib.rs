@@ -21,6 +21,7 @@ pub mod referentiel;
 pub mod render;
 pub mod report;
 mod score;
+pub mod selection;
 #[cfg(test)]
 mod test_support;
 

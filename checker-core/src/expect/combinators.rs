@@ -120,6 +120,7 @@ pub(crate) fn evaluate(
             ));
             (status, (f64::from(passes) / f64::from(*n)).min(1.0))
         }
+        CompiledExpect::Select(s) => crate::selection::evaluate_select(s, host, hosts, out),
         CompiledExpect::On(role, inner) => match hosts.by_role.get(role.as_str()) {
             Some(HostState::Observed(view)) => evaluate(inner, view, hosts, out),
             Some(HostState::Unreachable { expected, actual }) => {

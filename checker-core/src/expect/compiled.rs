@@ -38,6 +38,7 @@ pub(crate) enum CompiledExpect {
     None(Vec<CompiledExpect>),
     AtLeast(u32, Vec<CompiledExpect>),
     On(String, Box<CompiledExpect>),
+    Select(Box<crate::selection::CompiledSelect>),
 }
 
 /// Compiles an expectation; `None` when a problem was reported.
@@ -74,6 +75,8 @@ pub(crate) fn compile(raw: &Sp<RawExpect>, cx: &mut Compile<'_>) -> Option<Compi
             }
             Some(CompiledExpect::AtLeast(a.n, members))
         }
+        RawExpect::Select(s) => crate::selection::compile_select(raw, s, cx)
+            .map(|s| CompiledExpect::Select(Box::new(s))),
         RawExpect::On(on) => {
             let role = cx.text(&on.host);
             if !cx.roles.contains_key(&role) {
@@ -113,6 +116,18 @@ impl CompiledExpect {
                 }
             }
             CompiledExpect::On(role, e) => e.files(role, out),
+            CompiledExpect::Select(s) => {
+                // Paths naming a member (`${member.home}`) are known only at grading.
+                if let Some(t) = s.template() {
+                    let mut found = Vec::new();
+                    t.shape.files(default_role, &mut found);
+                    out.extend(
+                        found
+                            .into_iter()
+                            .filter(|(_, p)| !p.contains(crate::selection::PLACEHOLDER_OPEN)),
+                    );
+                }
+            }
         }
     }
 
@@ -142,6 +157,16 @@ impl CompiledExpect {
                 }
             }
             CompiledExpect::On(role, e) => e.sections(role, out),
+            CompiledExpect::Select(s) => {
+                out.extend(
+                    s.source_sections()
+                        .iter()
+                        .map(|n| (default_role.to_owned(), Some((*n).to_owned()))),
+                );
+                if let Some(t) = s.template() {
+                    t.shape.sections(default_role, out);
+                }
+            }
         }
     }
 
@@ -167,6 +192,8 @@ impl CompiledExpect {
                 }
             }
             CompiledExpect::On(role, e) => e.runs(role, out),
+            // A script run per member is not known before grading: none is requested.
+            CompiledExpect::Select(_) => {}
         }
     }
 }

@@ -126,6 +126,42 @@ time: `must_change_password` and `logon_hours` fail (observed « toujours autori
 
 ## Critères
 `tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
+
+## Selecting accounts by relation
+When the subject leaves the names free (« au moins deux utilisateurs par groupe ») or gives a
+rule per group (« les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h
+à 18 h »), `select` chooses the accounts by group (through nested groups and the primary
+group unless `nested: false`), by OU (`ou:` as a DN, a DN without its `DC=` part read from
+the domain root, or a name path `Siege/Compta`; sub-OUs included unless `recursive: false`)
+and by attributes (`enabled`, `name` regex, `department`, `title`), every criterion combined
+(AND). Then `count: {min, max}` bounds how many there are, and `all: {...}` (every one) or
+`at_least: {n, expect: {...}}` says what each must satisfy, with `${member}` (the
+`sAMAccountName`), `${member.home}` and `${member.dn}` bound to the account:
+```yaml
+- id: ad-horaires-compta
+  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
+  partial: true            # credit per member
+  expect:
+    select:
+      ad_user: {member_of: GG_Compta}
+      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
+- id: ad-deux-par-groupe
+  title: Au moins deux utilisateurs activés par groupe
+  for_each: [GG_Compta, GG_Direction, GG_Informatique]
+  expect:
+    select:
+      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
+      count: {min: 2}
+```
+The evidence lists the accounts selected, then each member with its own verdict and the
+properties that decided it (« jdupont — non conforme : logon_hours »), then how many hold.
+An empty selection fails `all` (nobody was found to judge: a group misnamed or left
+empty), unless the pack writes `allow_empty: true`; the evidence says when the group or
+OU does not exist. A `directory` section that was not collected makes the whole check not
+assessable, never failed. More than 500 accounts selected make `all`/`at_least` not
+assessable (narrow the selection). A per-member `file` check needs the path collected:
+members are known only at grading, so `${member.home}` paths are not requested from the
+collector and read « chemin non demandé au collecteur » unless another check requests them.
 "#;
     type Compiled = AdUserMatcher;
 

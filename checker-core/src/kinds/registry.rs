@@ -31,6 +31,9 @@ macro_rules! registry {
             AtLeast(RawAtLeast),
             /// Evaluate on another host role of the same candidate (cross-host checks).
             On(RawOn),
+            /// Accounts chosen by relation (group, OU) and attributes, then how many and what
+            /// each must satisfy (`count`, `all`, `at_least`).
+            Select(crate::selection::RawSelect),
         }
 
         /// A compiled typed kind.

@@ -93,6 +93,23 @@ expected `/bin/bash`, actual `/bin/sh`.
 
 ## Critères
 `tssr-2023/CP3/C1` (Linux), `tssr-2023/CP2/C1` for Windows local accounts.
+
+## Selecting accounts by relation
+`select` with `user:` chooses local accounts by group (`member_of`: listed in the group,
+or whose primary gid it is; through groups listed as members, on Windows, unless
+`nested: false`), `name` regex, `enabled` and `system` (`false`: human accounts), every
+criterion combined; then `count: {min, max}`, `all: {...}` or `at_least: {n, expect:
+{...}}` with `${member}` and `${member.home}` bound to each account:
+```yaml
+expect:
+  select:
+    user: {member_of: compta, system: false}
+    all: {user: {name: "${member}", shell: /bin/bash}}
+```
+Each member gets its own verdict in the evidence; an empty selection fails `all` unless
+`allow_empty: true`; `users` (and `groups` with `member_of`) not collected make the check
+not assessable. An account whose state `enabled` asks about is unknown makes the selection
+not assessable. See `ad_user` for the full description.
 "#;
     type Compiled = UserMatcher;
 
