@@ -13,6 +13,7 @@ pub mod dhcp_scope;
 pub(crate) mod directory;
 pub mod dns_record;
 pub mod domain_joined;
+pub(crate) mod drive_look_alike;
 pub(crate) mod existence;
 pub mod file;
 pub mod firewall;
