@@ -25,6 +25,7 @@ pub mod gpo_software;
 pub mod group;
 pub mod jury;
 pub(crate) mod kind;
+pub mod mapped_drive;
 pub mod monitored_host;
 pub mod monitoring_alert;
 pub mod network;

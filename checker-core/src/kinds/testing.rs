@@ -255,3 +255,26 @@ pub(crate) fn with_netlogon_script(
     });
     snapshot
 }
+
+/// A Windows client (`windows-probe.json`, domain tssr.lan) with the `profile_mappings`
+/// section in the shape of the probe normaliser (`windows/src/probe/profiles.rs`, its test
+/// data written in the probe's output format: no Windows host runs here): alefevre's hive
+/// loaded (S: and H:, a printer, MountPoints2 shares), bmoreau's not loaded.
+pub(crate) fn windows_client_profiles() -> Snapshot {
+    let mut snapshot = windows_probe();
+    snapshot.host.domain = Some("tssr.lan".to_owned());
+    snapshot.sections.profile_mappings = Section::Collected {
+        data: serde_json::from_value(serde_json::json!([
+            {"sid": "S-1-5-21-1004336348-1177238915-682003330-1121", "account": "TSSR\\alefevre",
+             "profile_path": "C:\\Users\\alefevre", "loaded": true,
+             "drives": [{"letter": "H", "remote_path": "\\\\SRV-AD\\Perso$\\alefevre", "provider": "Microsoft Windows Network"},
+                        {"letter": "S", "remote_path": "\\\\SRV-AD\\Commercial", "provider": "Microsoft Windows Network"}],
+             "printers": ["\\\\SRV-AD\\Imprimante-RDC"],
+             "mounted_shares": ["\\\\SRV-AD\\Commercial", "\\\\SRV-AD\\Perso$"]},
+            {"sid": "S-1-5-21-1004336348-1177238915-682003330-1122", "account": "TSSR\\bmoreau",
+             "profile_path": "C:\\Users\\bmoreau", "loaded": false, "drives": [], "printers": []}
+        ]))
+        .expect("profiles parse"),
+    };
+    snapshot
+}
