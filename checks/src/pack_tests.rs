@@ -215,6 +215,7 @@ const EXAMS: &[Exam] = &[
             "cp2-gg-commercial",
             "cp5-gpo-linked",
             "cp5-gpo-applied",
+            "cp5-drive-on-client",
             "cp3-nginx",
             "cp4-firewall-policy",
             "cp4-firewall-services",

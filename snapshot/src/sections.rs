@@ -7,8 +7,10 @@ use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
 use crate::hypervisor::Hypervisor;
 use crate::jobs::{Backups, ScheduledJob};
+use crate::logon_scripts::LogonScripts;
 use crate::network::Network;
 use crate::packages::Packages;
+use crate::profile_mappings::ProfileMappings;
 use crate::script_runs::ScriptRun;
 use crate::section::Section;
 use crate::services::{ListeningSocket, Process, Service};
@@ -125,6 +127,16 @@ pub struct Sections {
     /// absent, so snapshots of other hosts are unchanged.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub hypervisor: Section<Hypervisor>,
+    /// Logon and startup scripts of the domain (NETLOGON and GPO folders) with the drives
+    /// they map (the `dc` role, read over SMB). Left out of the JSON and of
+    /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub logon_scripts: Section<LogonScripts>,
+    /// Drives and printers mapped in each user profile of a Windows host (the probe). Left
+    /// out of the JSON and of [`Sections::NAMES`] while absent, so snapshots of other hosts
+    /// are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub profile_mappings: Section<Vec<ProfileMappings>>,
 }
 
 impl Sections {

@@ -305,6 +305,51 @@ Invoke-Section "rsop" {
     }
 }
 
+# --- drives and printers mapped in each user profile ----------------------------------
+# Read in the hives that are loaded (users with a session): HKU\<sid>\Network\<letter>
+# (persistent drive mappings), HKU\<sid>\Printers\Connections (",,server,printer" keys)
+# and the "##server#share" keys of Explorer's MountPoints2. A hive that is not loaded is
+# reported as such: loading it (reg load) would change the host.
+function Get-PropertyValue($Object, [string]$Name) {
+    if ($null -eq $Object) { return $null }
+    $property = $Object.PSObject.Properties[$Name]
+    if ($property) { return $property.Value }
+    return $null
+}
+function Get-SubkeyNames([string]$Path) {
+    if (-not (Test-Path -LiteralPath $Path)) { return @() }
+    return @(Get-ChildItem -LiteralPath $Path -ErrorAction Stop | ForEach-Object { $_.PSChildName })
+}
+Invoke-Section "profile_mappings" {
+    AsArray (Get-CimInstance Win32_UserProfile | Where-Object { -not $_.Special } | ForEach-Object {
+        $prof = $_
+        $sid = $prof.SID
+        $account = $null
+        try { $account = (New-Object System.Security.Principal.SecurityIdentifier($sid)).Translate([System.Security.Principal.NTAccount]).Value } catch { $account = $null }
+        $root = "Registry::HKEY_USERS\$sid"
+        $loaded = Test-Path -LiteralPath $root
+        $drives = @(); $printers = @(); $mounted = @()
+        $errors = New-Object System.Collections.ArrayList
+        if ($loaded) {
+            try {
+                $drives = @(Get-SubkeyNames "$root\Network" | ForEach-Object {
+                    $values = Get-ItemProperty -LiteralPath "$root\Network\$_"
+                    [ordered]@{ Letter = $_; RemotePath = Get-PropertyValue $values "RemotePath"
+                                UserName = Get-PropertyValue $values "UserName"; ProviderName = Get-PropertyValue $values "ProviderName" }
+                })
+            } catch { [void]$errors.Add("Network: $($_.Exception.Message)") }
+            try { $printers = @(Get-SubkeyNames "$root\Printers\Connections") }
+            catch { [void]$errors.Add("Printers\Connections: $($_.Exception.Message)") }
+            try { $mounted = @(Get-SubkeyNames "$root\Software\Microsoft\Windows\CurrentVersion\Explorer\MountPoints2" | Where-Object { $_ -like "##*" }) }
+            catch { [void]$errors.Add("MountPoints2: $($_.Exception.Message)") }
+        }
+        [ordered]@{
+            SID = $sid; Account = $account; LocalPath = $prof.LocalPath; Loaded = $loaded
+            Drives = AsArray $drives; Printers = AsArray $printers; MountPoints = AsArray $mounted; Errors = AsArray $errors.ToArray()
+        }
+    })
+}
+
 # --- files the pack asks for (-Files) --------------------------------------------------
 # For each path: whether it exists, what it is, size, last write time (UTC), owner, NTFS ACL
 # (identity, Allow/Deny, rights, inherited), SHA-256 and the first -HeadBytes bytes of a file

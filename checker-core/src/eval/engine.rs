@@ -89,6 +89,7 @@ fn evaluate_pair(
                 status: Status::NotAssessable,
                 context: None,
                 display: None,
+                look_alike: None,
             });
             return (Status::NotAssessable, 0.0);
         }
@@ -103,6 +104,7 @@ fn evaluate_pair(
                 status: Status::NotAssessable,
                 context: None,
                 display: None,
+                look_alike: None,
             });
             return (Status::NotAssessable, 0.0);
         }
@@ -122,6 +124,7 @@ fn evaluate_pair(
             status: Status::NotAssessable,
             context: None,
             display: None,
+            look_alike: None,
         });
         return (Status::NotAssessable, 0.0);
     };
@@ -142,6 +145,7 @@ fn evaluate_pair(
         status: s,
         context: None,
         display: None,
+        look_alike: None,
     });
     (s, if s == Status::Pass { 1.0 } else { 0.0 })
 }
@@ -294,6 +298,10 @@ pub fn grade_with_jury(
                     reason: not_assessable_reason(&evidence),
                 },
             }
+        };
+        let outcome = match &meta.near_miss {
+            Some(near) => near.apply(outcome, &evidence, meta.points),
+            None => outcome,
         };
         let earned = match &outcome {
             Outcome::Pass => meta.points,

@@ -63,6 +63,12 @@ pub struct Evidence {
     /// `render::for_reader`, absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<EvidenceDisplay>,
+    /// A failed expectation whose look-alike the kind found (issue 15): the mechanism found
+    /// instead of the expected one, as a neutral name (`logon_script`: a drive mapped by a
+    /// logon script, not by a Group Policy Preferences drive map). `actual` names it in
+    /// words. The verdict stays `fail`; a check's `near_miss` may give it points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look_alike: Option<Cow<'static, str>>,
 }
 
 /// Where an evidence line sits in an `any` or `none` (report readability, issue 14): the

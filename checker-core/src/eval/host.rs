@@ -52,6 +52,7 @@ impl<'a> HostView<'a> {
             status,
             context: None,
             display: None,
+            look_alike: None,
         }
     }
 

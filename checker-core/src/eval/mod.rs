@@ -7,8 +7,10 @@ pub(crate) mod host;
 mod identity;
 mod input;
 mod jury;
+pub(crate) mod near_miss;
 
 pub use engine::{grade, grade_with_jury};
 pub use evidence::{Evidence, EvidenceContext, EvidenceDisplay, Status};
 pub use identity::{ExpectedIdentity, MAX_VALUE_CHARS, compare as compare_identity};
 pub use input::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed};
+pub use near_miss::{LOOK_ALIKE_MECHANISMS, NearMiss};

@@ -3,6 +3,7 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::directory::names_container;
+use crate::kinds::drive_look_alike::drive_look_alikes;
 use crate::kinds::gpo_filtering::{
     AppliesToExpect, AppliesToMatcher, WmiFilterExpect, WmiFilterMatcher, check_applies_to,
     check_wmi_filter, linked_elsewhere,
@@ -169,7 +170,7 @@ pub struct GpoMatcher {
 
 impl Kind for GpoExpect {
     const NAME: &'static str = "gpo";
-    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory", "gpos"]);
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["directory", "gpos", "logon_scripts"]);
     const DOC: &'static str = r#"# gpo
 
 ## What it checks
@@ -231,6 +232,14 @@ always assigned. By default the package must also be *effective* (the Software
 Installation extension `{C6DC5466-…}` is registered in that part of the GPO). A missing
 package lists the packages the GPO does deploy.
 
+A missing drive map names its look-alikes, the other mechanisms found mapping that letter
+on the same host (issue 15): a logon script of NETLOGON or of a GPO folder (section
+`logon_scripts`: `net use`, `New-PSDrive`, `New-SmbMapping`, `MapNetworkDrive`) with its
+line and who runs it (accounts whose `scriptPath` names it, GPOs whose scripts.ini lists
+it), and the home folder of AD accounts (`homeDrive`). The line stays failed; a check may
+give points for it with `near_miss: {points: 1}` (optionally `mechanisms: [logon_script]` or
+`[home_folder]`): the check is then partial, at those points.
+
 ## Why it matters
 A GPO that is created but not linked, linked with the link disabled, or whose preference was
 written by a tool that did not register its extension, applies to nobody: the jury sees the
@@ -281,6 +290,11 @@ expect:
 `gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` when the drive item is there
 but the Drive Maps extension is not registered: `drives` fails with observed
 « S: → \\srv-file01\Compta, non effectif ».
+
+`gpo: {name: GPO_Commercial, drives: [{letter: S}]}` when the candidate mapped S: in a
+NETLOGON batch file instead: `drives S` fails with observed « (absent) ; trouvé à la place :
+lecteur S: → \\SRV-AD\Commercial mappé par le script de connexion NETLOGON\map.bat
+(ligne 3), pas par une préférence de GPO ; lancé pour alefevre (scriptPath) ».
 
 `registry: [{value: NoDrives, bits_set: 4, …}]` when the candidate hid only A: and B:
 (`NoDrives` = 3): fails with observed « 3 (0x3) (utilisateur) ».
@@ -399,6 +413,12 @@ filtres WMI compris; déploiement de logiciels par stratégie de groupe).
             exists,
         ));
         let Some(gpo) = gpo.filter(|_| m.exists) else {
+            if m.exists {
+                // No GPO at all: a logon script mapping the expected drive is still shown.
+                for (letter, unc, _) in &m.drives {
+                    push_drive_look_alike(host, out, p, letter, unc.as_deref(), "(GPO absente)");
+                }
+            }
             return exists;
         };
         let mut status = Status::Pass;
@@ -724,7 +744,14 @@ fn check_drive(
                 .collect::<Vec<_>>()
                 .join(" ; ")
         };
-        out.push(host.evidence("gpos", path, name, expected, actual, Status::Fail));
+        let found = drive_look_alikes(host.snapshot, letter);
+        let mut line = host.evidence("gpos", path, name, expected, actual, Status::Fail);
+        if let Some((mechanism, _)) = found.first() {
+            line.actual =
+                format!("{} ; trouvé à la place : {}", line.actual, joined(&found)).into();
+            line.look_alike = Some((*mechanism).into());
+        }
+        out.push(line);
         return Status::Fail;
     };
     let mut actual = format!("{letter}: → {}", drive.path.as_deref().unwrap_or("?"));
@@ -750,9 +777,49 @@ fn check_drive(
     status
 }
 
+/// The GPO is absent: when a logon script maps the expected letter, one failed `drives`
+/// line names it (the `exists` line already fails the check).
+fn push_drive_look_alike(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    letter: &str,
+    unc: Option<&str>,
+    why: &str,
+) {
+    let found = drive_look_alikes(host.snapshot, letter);
+    let Some((mechanism, _)) = found.first() else {
+        return;
+    };
+    let mut expected = format!("{letter}:");
+    if let Some(unc) = unc {
+        let _ = write!(expected, " → {unc}");
+    }
+    let mut line = host.evidence(
+        "gpos",
+        path,
+        format!("drives {letter}"),
+        expected,
+        format!("{why} ; trouvé à la place : {}", joined(&found)),
+        Status::Fail,
+    );
+    line.look_alike = Some((*mechanism).into());
+    out.push(line);
+}
+
+fn joined(found: &[(&'static str, String)]) -> String {
+    found
+        .iter()
+        .map(|(_, text)| text.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{ad, kind_case_as, kind_case_with_vars, without};
+    use crate::kinds::testing::{
+        ad, kind_case_as, kind_case_with_vars, with_netlogon_script, without,
+    };
     use std::collections::BTreeMap;
 
     /// Registry data and security values take `${variables}` like every other text (an
@@ -956,6 +1023,22 @@ mod tests {
             "dc",
             "gpo: {name: GPO_Lecteurs, software: [{name: Google Chrome, deployment: published}]}",
             &snapshot
+        ));
+    }
+
+    /// The real Samba DC with a NETLOGON script as the collector records it (the batch
+    /// script of `tests/tests/ad_samba.rs`, section shape of `constat_windows`'s
+    /// `logon_scripts::assemble`), run by mmartin's `scriptPath`; jdupont's recorded
+    /// `homeDrive` is H:. A missing drive map names each look-alike, also when the GPO
+    /// itself is missing; a drive no mechanism maps stays plainly absent.
+    #[test]
+    fn a_missing_drive_map_names_its_look_alikes() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"all:
+  - gpo: {name: GPO_Compta_Securite, drives: [{letter: "S:", path: '\\srv-file01\Compta'}, {letter: H}, {letter: Q}]}
+  - gpo: {name: GPO_Commercial, drives: [{letter: S}]}"#,
+            &with_netlogon_script(ad())
         ));
     }
 

@@ -106,6 +106,7 @@ registry! {
     DnsRecord => dns_record::DnsRecordExpect,
     ScheduledTask => scheduled_task::ScheduledTaskExpect,
     GpoApplied => gpo_applied::GpoAppliedExpect,
+    MappedDrive => mapped_drive::MappedDriveExpect,
     WindowsFirewall => windows_firewall::WindowsFirewallExpect,
     WindowsFirewallRule => windows_firewall_rule::WindowsFirewallRuleExpect,
     WindowsShare => windows_share::WindowsShareExpect,
@@ -145,6 +146,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 40);
+        assert_eq!(kind_docs().len(), 41);
     }
 }

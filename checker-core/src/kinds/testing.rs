@@ -215,3 +215,66 @@ pub(crate) fn kind_case_with_vars(
     }
     text
 }
+
+/// The real Samba DC (`ad()`) with one NETLOGON logon script as the LDAP collector records
+/// it (section shape of `constat_windows::logon_scripts::assemble`), run by mmartin's
+/// `scriptPath`, mapping S: to \\srv-file01\Compta at line 3.
+pub(crate) fn with_netlogon_script(
+    mut snapshot: constat_snapshot::Snapshot,
+) -> constat_snapshot::Snapshot {
+    use constat_snapshot::logon_scripts::{
+        DriveMapMethod, LogonScript, LogonScripts, ScriptDriveMap, ScriptLanguage, ScriptSource,
+    };
+    if let constat_snapshot::section::Section::Collected { data } = &mut snapshot.sections.directory
+    {
+        for user in &mut data.users {
+            if user.sam_account_name == "mmartin" {
+                user.script_path = Some("compta\\lecteurs.bat".to_owned());
+            }
+        }
+    }
+    snapshot.sections.logon_scripts = constat_snapshot::section::Section::collected(LogonScripts {
+        scripts: vec![LogonScript {
+            source: ScriptSource::Netlogon,
+            gpo_guid: None,
+            path: "Compta\\lecteurs.bat".to_owned(),
+            language: ScriptLanguage::Batch,
+            size: 96,
+            sha256: "0".repeat(64),
+            drive_maps: vec![ScriptDriveMap {
+                letter: "S".to_owned(),
+                path: "\\\\srv-file01\\Compta".to_owned(),
+                line: 3,
+                method: DriveMapMethod::NetUse,
+                persistent: Some(true),
+                user: None,
+                statement: "net use S: \\\\srv-file01\\Compta /persistent:yes".to_owned(),
+            }],
+        }],
+        skipped: Vec::new(),
+    });
+    snapshot
+}
+
+/// A Windows client (`windows-probe.json`, domain tssr.lan) with the `profile_mappings`
+/// section in the shape of the probe normaliser (`windows/src/probe/profiles.rs`, its test
+/// data written in the probe's output format: no Windows host runs here): alefevre's hive
+/// loaded (S: and H:, a printer, MountPoints2 shares), bmoreau's not loaded.
+pub(crate) fn windows_client_profiles() -> Snapshot {
+    let mut snapshot = windows_probe();
+    snapshot.host.domain = Some("tssr.lan".to_owned());
+    snapshot.sections.profile_mappings = Section::Collected {
+        data: serde_json::from_value(serde_json::json!([
+            {"sid": "S-1-5-21-1004336348-1177238915-682003330-1121", "account": "TSSR\\alefevre",
+             "profile_path": "C:\\Users\\alefevre", "loaded": true,
+             "drives": [{"letter": "H", "remote_path": "\\\\SRV-AD\\Perso$\\alefevre", "provider": "Microsoft Windows Network"},
+                        {"letter": "S", "remote_path": "\\\\SRV-AD\\Commercial", "provider": "Microsoft Windows Network"}],
+             "printers": ["\\\\SRV-AD\\Imprimante-RDC"],
+             "mounted_shares": ["\\\\SRV-AD\\Commercial", "\\\\SRV-AD\\Perso$"]},
+            {"sid": "S-1-5-21-1004336348-1177238915-682003330-1122", "account": "TSSR\\bmoreau",
+             "profile_path": "C:\\Users\\bmoreau", "loaded": false, "drives": [], "printers": []}
+        ]))
+        .expect("profiles parse"),
+    };
+    snapshot
+}

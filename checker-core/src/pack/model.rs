@@ -42,6 +42,8 @@ pub struct CheckMeta {
     pub explanation: Option<String>,
     /// It runs a script (a `script` expectation with `run:`): an active test.
     pub active: bool,
+    /// Credit for a look-alike of the expectation (`near_miss`).
+    pub near_miss: Option<crate::eval::NearMiss>,
 }
 
 /// A check's metadata as reports carry it: built once at load, cloned by reference count.

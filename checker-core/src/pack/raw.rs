@@ -155,8 +155,24 @@ pub struct RawCheck {
     /// Explanation for examiners.
     #[serde(default)]
     pub explanation: Option<String>,
+    /// Points earned when the check fails but its kind found a look-alike of what it
+    /// expects (a drive mapped by a logon script instead of a Group Policy Preferences
+    /// drive map): the verdict stays « non conforme », the check counts as partial.
+    #[serde(default)]
+    pub near_miss: Option<RawNearMiss>,
     /// What must hold.
     pub expect: Sp<RawExpect>,
+}
+
+/// `near_miss: {points: 1}` or `{points: 1, mechanisms: [logon_script]}`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNearMiss {
+    /// Points earned for a look-alike, at most the check's `points`.
+    pub points: f64,
+    /// Look-alikes that earn them (`logon_script`); every one when absent.
+    #[serde(default)]
+    pub mechanisms: Vec<Sp<String>>,
 }
 
 fn one() -> f64 {

@@ -139,6 +139,7 @@ pub(crate) fn compile_checks(
                 hint: c.hint.clone(),
                 explanation: c.explanation.clone(),
                 active: !runs.is_empty(),
+                near_miss: c.near_miss.as_ref().map(crate::eval::NearMiss::of),
             };
             Some(CompiledCheck {
                 shared: SharedMeta::of(&meta),
@@ -479,6 +480,46 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
                 ),
                 Some(format!("points et penalty sont des nombres de 0 à {MAX_POINTS} ; la pénalité est retirée quand la vérification échoue")),
             );
+        }
+        if let Some(near) = &c.near_miss {
+            if !(near.points.is_finite() && (0.0..=c.points).contains(&near.points)) {
+                diags.push_both(
+                    c.id.line,
+                    c.id.col,
+                    (
+                        format!(
+                            "near_miss.points hors bornes dans « {} » ({} pour une vérification de {} points)",
+                            c.id.value,
+                            shown(near.points),
+                            shown(c.points)
+                        ),
+                        format!(
+                            "near_miss.points out of range in \"{}\" ({} for a check worth {} points)",
+                            c.id.value,
+                            shown(near.points),
+                            shown(c.points)
+                        ),
+                    ),
+                    Some((
+                        "le crédit d'un mécanisme voisin va de 0 aux points de la vérification".to_owned(),
+                        "the credit for a look-alike goes from 0 to the check's points".to_owned(),
+                    )),
+                );
+            }
+            for m in &near.mechanisms {
+                if !crate::eval::LOOK_ALIKE_MECHANISMS.contains(&m.value.as_str()) {
+                    let known = crate::eval::LOOK_ALIKE_MECHANISMS.join(", ");
+                    diags.push_both(
+                        m.line,
+                        m.col,
+                        (
+                            format!("mécanisme voisin inconnu « {} »", m.value),
+                            format!("unknown look-alike mechanism \"{}\"", m.value),
+                        ),
+                        Some((format!("connus : {known}"), format!("known: {known}"))),
+                    );
+                }
+            }
         }
         for r in &c.requires {
             if r.value == c.id.value {

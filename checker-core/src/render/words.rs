@@ -149,6 +149,7 @@ mod tests {
             status: Status::Fail,
             context: None,
             display: None,
+            look_alike: None,
         }
     }
 

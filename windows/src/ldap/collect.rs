@@ -10,10 +10,13 @@ use crate::ldap::directory::{
 };
 use crate::ldap::session::{Entry, LdapStats, Session};
 use crate::ldap::software::PACKAGE_ATTRS;
-use crate::ldap::sysvol_smb::{SmbCredentials, fetch_policies, smb_account};
+use crate::ldap::sysvol_smb::{SmbCredentials, SysvolPolicies, fetch_policies, smb_account};
 use crate::ldap::target::{DirectoryOptions, LdapTarget, describe_security};
+use crate::logon_scripts::assemble::{Budget, ScriptLimits, assemble, gpo_script_files};
+use crate::logon_scripts::netlogon_smb::fetch_netlogon;
 use constat_snapshot::ad::Directory;
 use constat_snapshot::gpo::GpoSettings;
+use constat_snapshot::logon_scripts::{LogonScripts, ScriptSource, SkippedScript};
 use constat_snapshot::{
     CollectionMeta, CollectorRun, HostIdentity, OsFamily, OsInfo, SCHEMA_VERSION, Section,
     Sections, Snapshot,
@@ -309,11 +312,7 @@ fn host_of(url: &str) -> String {
         .to_owned()
 }
 
-async fn read_gpos(
-    target: &LdapTarget,
-    directory: &Directory,
-    options: &DirectoryOptions,
-) -> Section<Vec<GpoSettings>> {
+fn smb_credentials(target: &LdapTarget, directory: &Directory) -> SmbCredentials {
     let netbios = directory.domain.netbios_name.clone().unwrap_or_default();
     let dn_account = directory
         .users
@@ -321,22 +320,20 @@ async fn read_gpos(
         .find(|u| u.dn.eq_ignore_ascii_case(&target.bind_dn))
         .map(|u| u.sam_account_name.as_str());
     let (username, domain) = smb_account(&target.bind_dn, &netbios, dn_account);
-    let credentials = SmbCredentials {
+    SmbCredentials {
         username,
         domain,
         password: target.password.clone(),
-    };
-    let host = host_of(&target.url);
-    let policies = match fetch_policies(
-        &host,
-        &directory.domain.dns_name,
-        &credentials,
-        options.sysvol_timeout,
-    )
-    .await
-    {
+    }
+}
+
+fn gpos_section(
+    directory: &Directory,
+    fetched: &Result<SysvolPolicies, String>,
+) -> Section<Vec<GpoSettings>> {
+    let policies = match fetched {
         Ok(policies) => policies,
-        Err(message) => return Section::error(message),
+        Err(message) => return Section::error(message.clone()),
     };
     let mut settings: Vec<GpoSettings> = directory
         .gpos
@@ -367,6 +364,45 @@ async fn read_gpos(
             .extend(policies.warnings.iter().map(|w| format!("smbclient: {w}")));
     }
     Section::collected(settings)
+}
+
+/// NETLOGON's scripts (fetched here) and the scripts of the GPO folders already fetched,
+/// under one budget. NETLOGON that cannot be listed makes the section an error; GPO folders
+/// that could not be read are named in `skipped`.
+async fn logon_scripts_section(
+    host: &str,
+    credentials: &SmbCredentials,
+    options: &DirectoryOptions,
+    fetched: &Result<SysvolPolicies, String>,
+) -> Section<LogonScripts> {
+    let mut budget = Budget::new(ScriptLimits::default());
+    let mut skipped = Vec::new();
+    let mut files = match fetch_netlogon(
+        host,
+        credentials,
+        options.sysvol_timeout,
+        &mut budget,
+        &mut skipped,
+    )
+    .await
+    {
+        Ok(files) => files,
+        Err(message) => return Section::error(message),
+    };
+    match fetched {
+        Ok(policies) => {
+            for (guid, folder) in &policies.folders {
+                files.extend(gpo_script_files(guid, folder, &mut budget, &mut skipped));
+            }
+        }
+        Err(message) => skipped.push(SkippedScript {
+            source: ScriptSource::Gpo,
+            path: "Policies".to_owned(),
+            size: None,
+            reason: format!("GPO folders not read: {message}"),
+        }),
+    }
+    Section::collected(assemble(files, skipped))
 }
 
 /// Why an LDAP collection has no shares, services, roles, DHCP, files... of the DC: only
@@ -433,10 +469,25 @@ pub async fn collect_directory(
         })??;
     let directory = build_directory(&raw, options.local_timezone_offset_minutes);
     let directory_ms = clock.elapsed().as_millis() as u64;
-    let gpos = if options.sysvol {
-        read_gpos(target, &directory, options).await
+    let (gpos, logon_scripts) = if options.sysvol {
+        let credentials = smb_credentials(target, &directory);
+        let host = host_of(&target.url);
+        let fetched = fetch_policies(
+            &host,
+            &directory.domain.dns_name,
+            &credentials,
+            options.sysvol_timeout,
+        )
+        .await;
+        (
+            gpos_section(&directory, &fetched),
+            logon_scripts_section(&host, &credentials, options, &fetched).await,
+        )
     } else {
-        Section::not_collected("SYSVOL not requested")
+        (
+            Section::not_collected("SYSVOL not requested"),
+            Section::not_collected("SYSVOL not requested"),
+        )
     };
     let gpos_ms = clock.elapsed().as_millis() as u64 - directory_ms;
     let fqdn = directory.domain.dc_dns_host_name.clone();
@@ -447,6 +498,7 @@ pub async fn collect_directory(
     let gpos_status = gpos.status().to_owned();
     let mut sections = sections_not_read_over_ldap();
     sections.gpos = gpos;
+    sections.logon_scripts = logon_scripts;
     let domain = directory.domain.dns_name.clone();
     sections.directory = Section::collected(directory);
     // What constat never keeps: secret-looking values in descriptions, GPO settings…
@@ -456,7 +508,8 @@ pub async fn collect_directory(
         );
         sections = sections_not_read_over_ldap();
         sections.directory = Section::error(message.clone());
-        sections.gpos = Section::error(message);
+        sections.gpos = Section::error(message.clone());
+        sections.logon_scripts = Section::error(message);
     }
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,

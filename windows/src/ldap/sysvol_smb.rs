@@ -11,6 +11,7 @@ use crate::ldap::target::Secret;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// SMB credentials.
@@ -34,7 +35,73 @@ pub struct SysvolPolicies {
     pub warnings: Vec<String>,
 }
 
-fn explain(status: &str) -> &'static str {
+/// A private smbclient set-up: a 0700 temporary directory holding the 0600 authentication
+/// file and an empty client configuration, deleted on drop.
+pub(crate) struct SmbClient {
+    dir: tempfile::TempDir,
+    auth: PathBuf,
+    conf: PathBuf,
+}
+
+impl SmbClient {
+    /// Writes the authentication file and the configuration.
+    pub(crate) fn new(credentials: &SmbCredentials, prefix: &str) -> Result<SmbClient, String> {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .map_err(|e| format!("cannot create a private temporary directory: {e}"))?;
+        let auth = dir.path().join("auth");
+        let conf = dir.path().join("smb.conf");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&auth)
+            .map_err(|e| format!("{}: {e}", auth.display()))?;
+        writeln!(
+            file,
+            "username = {}\npassword = {}\ndomain = {}",
+            credentials.username,
+            credentials.password.expose(),
+            credentials.domain
+        )
+        .map_err(|e| format!("{}: {e}", auth.display()))?;
+        drop(file);
+        // An empty client configuration: the host's smb.conf (realm, kerberos) must not leak in.
+        std::fs::write(&conf, "[global]\n\tclient min protocol = SMB2\n")
+            .map_err(|e| format!("{}: {e}", conf.display()))?;
+        Ok(SmbClient { dir, auth, conf })
+    }
+
+    /// The private directory (for downloads).
+    pub(crate) fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `smbclient //host/share` running `commands`, killed when dropped, no stdin.
+    pub(crate) fn command(
+        &self,
+        host: &str,
+        share: &str,
+        commands: &str,
+    ) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new("smbclient");
+        command
+            .arg(format!("//{host}/{share}"))
+            .arg("-s")
+            .arg(&self.conf)
+            .arg("-A")
+            .arg(&self.auth)
+            .arg("--use-kerberos=off")
+            .arg("-c")
+            .arg(commands)
+            .kill_on_drop(true)
+            .stdin(std::process::Stdio::null());
+        command
+    }
+}
+
+pub(crate) fn explain(status: &str) -> &'static str {
     match status {
         "NT_STATUS_LOGON_FAILURE" => "wrong account or password",
         "NT_STATUS_ACCOUNT_DISABLED" | "NT_STATUS_ACCOUNT_LOCKED_OUT" => {
@@ -61,48 +128,14 @@ pub async fn fetch_policies(
     credentials: &SmbCredentials,
     timeout: Duration,
 ) -> Result<SysvolPolicies, String> {
-    let private = tempfile::Builder::new()
-        .prefix("constat-sysvol-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a private temporary directory: {e}"))?;
-    let auth_path = private.path().join("auth");
-    let conf_path = private.path().join("smb.conf");
-    let local = private.path().join("policies");
+    let client = SmbClient::new(credentials, "constat-sysvol-")?;
+    let local = client.dir().join("policies");
     std::fs::create_dir(&local).map_err(|e| format!("{}: {e}", local.display()))?;
-    let mut auth = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&auth_path)
-        .map_err(|e| format!("{}: {e}", auth_path.display()))?;
-    writeln!(
-        auth,
-        "username = {}\npassword = {}\ndomain = {}",
-        credentials.username,
-        credentials.password.expose(),
-        credentials.domain
-    )
-    .map_err(|e| format!("{}: {e}", auth_path.display()))?;
-    drop(auth);
-    // An empty client configuration: the host's smb.conf (realm, kerberos) must not leak in.
-    std::fs::write(&conf_path, "[global]\n\tclient min protocol = SMB2\n")
-        .map_err(|e| format!("{}: {e}", conf_path.display()))?;
     let commands = format!(
         "prompt OFF; recurse ON; lcd \"{}\"; cd \"{realm}\\Policies\"; mget *",
         local.display()
     );
-    let mut command = tokio::process::Command::new("smbclient");
-    command
-        .arg(format!("//{host}/sysvol"))
-        .arg("-s")
-        .arg(&conf_path)
-        .arg("-A")
-        .arg(&auth_path)
-        .arg("--use-kerberos=off")
-        .arg("-c")
-        .arg(&commands)
-        .kill_on_drop(true)
-        .stdin(std::process::Stdio::null());
+    let mut command = client.command(host, "sysvol", &commands);
     let output = match tokio::time::timeout(timeout, command.output()).await {
         Err(_) => {
             return Err(format!(

@@ -7,6 +7,7 @@ pub mod features;
 pub mod files;
 pub mod firewall;
 pub mod normalise;
+pub mod profiles;
 pub mod roles;
 pub mod rsop;
 pub mod script;

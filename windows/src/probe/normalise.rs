@@ -7,6 +7,7 @@ use crate::probe::backup::normalise_backup;
 use crate::probe::features::{normalise_features, normalise_hotfixes};
 use crate::probe::files::normalise_files;
 use crate::probe::firewall::normalise_firewall;
+use crate::probe::profiles::normalise_profile_mappings;
 use crate::probe::roles::{normalise_dhcp, normalise_dns};
 use crate::probe::rsop::normalise_rsop;
 use crate::probe::services::normalise_services;
@@ -134,6 +135,7 @@ pub fn normalise_probe_output(output: &str) -> Result<Snapshot, ProbeError> {
         windows_backup: section(&raw, "windows_backup", normalise_backup),
         rsop: section(&raw, "rsop", normalise_rsop),
         files: section(&raw, "files", normalise_files),
+        profile_mappings: section(&raw, "profile_mappings", normalise_profile_mappings),
         ..Sections::default()
     };
     // What constat never keeps: secret-looking values in any text the probe sent.

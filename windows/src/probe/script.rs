@@ -20,6 +20,7 @@ pub const PROBE_SECTIONS: &[&str] = &[
     "dns_server",
     "windows_backup",
     "rsop",
+    "profile_mappings",
     "files",
 ];
 
