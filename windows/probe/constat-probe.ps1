@@ -227,12 +227,22 @@ Invoke-Section "wsus_server" {
         ApprovalRules = AsArray ($wsus.GetInstallApprovalRules() | ForEach-Object { "$($_.Name) (enabled: $($_.Enabled))" })
     }
 }
+# The effective DNS dynamic-update settings of the server or of one scope; $null when unread.
+function Get-DhcpDnsFacts($Setting) {
+    if ($null -eq $Setting) { return $null }
+    [ordered]@{
+        DynamicUpdates = "$($Setting.DynamicUpdates)"; DeleteDnsRROnLeaseExpiry = $Setting.DeleteDnsRROnLeaseExpiry
+        UpdateDnsRRForOlderClients = $Setting.UpdateDnsRRForOlderClients; DisableDnsPtrRRUpdate = $Setting.DisableDnsPtrRRUpdate
+        NameProtection = $Setting.NameProtection
+    }
+}
 Invoke-Section "dhcp_server" {
     if (-not (Test-Feature "DHCP")) { return NotCollected "role absent (DHCP)" }
     $authorized = $null
     try { $authorized = [bool](Get-DhcpServerInDC | Where-Object { $_.DnsName -like "$env:COMPUTERNAME*" }) } catch { }
     [ordered]@{
         Authorized = $authorized
+        DnsSettings = Get-DhcpDnsFacts (Get-DhcpServerv4DnsSetting -ErrorAction SilentlyContinue)
         ServerOptions = AsArray (Get-DhcpServerv4OptionValue -ErrorAction SilentlyContinue | ForEach-Object { [ordered]@{ OptionId = $_.OptionId; Name = $_.Name; Value = AsArray $_.Value } })
         Scopes = AsArray (Get-DhcpServerv4Scope | ForEach-Object {
             $id = $_.ScopeId
@@ -243,6 +253,7 @@ Invoke-Section "dhcp_server" {
                 Options = AsArray (Get-DhcpServerv4OptionValue -ScopeId $id | ForEach-Object { [ordered]@{ OptionId = $_.OptionId; Name = $_.Name; Value = AsArray $_.Value } })
                 Reservations = AsArray (Get-DhcpServerv4Reservation -ScopeId $id | ForEach-Object { [ordered]@{ IPAddress = "$($_.IPAddress)"; ClientId = $_.ClientId; Name = $_.Name } })
                 Leases = AsArray (Get-DhcpServerv4Lease -ScopeId $id | ForEach-Object { [ordered]@{ IPAddress = "$($_.IPAddress)"; ClientId = $_.ClientId; HostName = $_.HostName; AddressState = "$($_.AddressState)"; LeaseExpiryTime = Get-DateText $_.LeaseExpiryTime } })
+                DnsSettings = Get-DhcpDnsFacts (Get-DhcpServerv4DnsSetting -ScopeId $id -ErrorAction SilentlyContinue)
             }
         })
     }

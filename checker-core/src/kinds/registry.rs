@@ -101,6 +101,7 @@ registry! {
     DhcpReservation => dhcp_reservation::DhcpReservationExpect,
     DhcpScope => dhcp_scope::DhcpScopeExpect,
     DnsRecord => dns_record::DnsRecordExpect,
+    DnsZone => dns_zone::DnsZoneExpect,
     ScheduledTask => scheduled_task::ScheduledTaskExpect,
     GpoApplied => gpo_applied::GpoAppliedExpect,
     WindowsFirewall => windows_firewall::WindowsFirewallExpect,
@@ -142,6 +143,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 40);
+        assert_eq!(kind_docs().len(), 41);
     }
 }
