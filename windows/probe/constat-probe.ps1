@@ -269,12 +269,18 @@ Invoke-Section "dns_server" {
                 IsReverseLookupZone = $zone.IsReverseLookupZone; DynamicUpdate = "$($zone.DynamicUpdate)"
                 Records = AsArray (Get-DnsServerResourceRecord -ZoneName $zone.ZoneName | ForEach-Object {
                     $d = $_.RecordData
+                    # One clause per line: the grammar of tests/probe_grammar.rs needs it.
                     $text = switch ($_.RecordType) {
-                        "A" { "$($d.IPv4Address)" } "AAAA" { "$($d.IPv6Address)" } "CNAME" { $d.HostNameAlias }
-                        "NS" { $d.NameServer } "PTR" { $d.PtrDomainName } "MX" { "$($d.Preference) $($d.MailExchange)" }
+                        "A" { "$($d.IPv4Address)" }
+                        "AAAA" { "$($d.IPv6Address)" }
+                        "CNAME" { $d.HostNameAlias }
+                        "NS" { $d.NameServer }
+                        "PTR" { $d.PtrDomainName }
+                        "MX" { "$($d.Preference) $($d.MailExchange)" }
                         "SRV" { "$($d.Priority) $($d.Weight) $($d.Port) $($d.DomainName)" }
                         "SOA" { "$($d.PrimaryServer) $($d.ResponsiblePerson) $($d.SerialNumber)" }
-                        "TXT" { "`"$($d.DescriptiveText)`"" } default { "$d" }
+                        "TXT" { "`"$($d.DescriptiveText)`"" }
+                        default { "$d" }
                     }
                     [ordered]@{ HostName = $_.HostName; RecordType = "$($_.RecordType)"; TimeToLive = [int]$_.TimeToLive.TotalSeconds; Data = $text }
                 })
@@ -364,7 +370,8 @@ function Get-FileFacts([string]$Path, [int]$Limit) {
         } catch { [void]$errors.Add("cannot list: $($_.Exception.Message)") }
     } elseif ($facts.Kind -eq "File") {
         $facts.Length = $item.Length
-        if ($item.Length -le 64MB) {
+        # 64 MiB written out: the grammar of tests/probe_grammar.rs has no `64MB` literal.
+        if ($item.Length -le 67108864) {
             try { $facts.SHA256 = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
             catch { [void]$errors.Add("not hashed: $($_.Exception.Message)") }
         } else { [void]$errors.Add("larger than 64 MiB: not hashed") }
