@@ -33,6 +33,40 @@ pub struct Directory {
     /// DNS zones stored in AD (DomainDnsZones, ForestDnsZones, legacy System container).
     #[serde(default)]
     pub dns_zones: Vec<DnsZone>,
+    /// DHCP servers authorised in the forest, from the configuration partition; absent when
+    /// not read (an older collector).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dhcp_authorizations: Option<DhcpAuthorizations>,
+}
+
+/// DHCP servers authorised in Active Directory ([MS-DHCPE] 7.3, 7.8): the `dHCPClass` objects
+/// under `CN=NetServices,CN=Services` of the configuration partition.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DhcpAuthorizations {
+    /// The servers `CN=DhcpRoot` lists in `dhcpServers` (what `Get-DhcpServerInDC` shows),
+    /// sorted by name then address.
+    #[serde(default)]
+    pub servers: Vec<AuthorizedDhcpServer>,
+    /// Per-server objects (`CN=srv-dc01.tssr.lan`) naming a server DhcpRoot does not list:
+    /// left behind or written by hand, not an authorisation. Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlisted: Vec<AuthorizedDhcpServer>,
+    /// `dhcpServers` values that do not follow `i<ip>$rcn=<name>$f<flags>$s<server>$`, as read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub malformed: Vec<String>,
+}
+
+/// One `dhcpServers` entry.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizedDhcpServer {
+    /// Server name (`srv-dc01.tssr.lan`), from the `s` field (else the `rcn=` one).
+    pub name: String,
+    /// IPv4 address from the `i` field (`255.0.0.1` for an IPv6-only server).
+    pub address: String,
 }
 
 /// The domain object (`DC=tssr,DC=lan`).
@@ -651,9 +685,14 @@ pub struct DnsZone {
     /// Zone type for the DNS role (`Primary`, `Secondary`, `Forwarder`, `Stub`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_type: Option<String>,
-    /// Dynamic updates (`None`, `Secure`, `NonsecureAndSecure`), when known.
+    /// Dynamic updates (`None`, `Secure`, `NonsecureAndSecure`), when known: the DNS role's
+    /// `DynamicUpdate`, or over LDAP the zone's `dnsProperty` `DSPROPERTY_ZONE_ALLOW_UPDATE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_update: Option<String>,
+    /// Zone properties that could not be read (a `dnsProperty` value too short or with an
+    /// unknown update flag), as `what: value`: malformed is not absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
     /// Records, sorted by name then type.
     #[serde(default)]
     pub records: Vec<DnsRecord>,

@@ -189,6 +189,31 @@ pub struct DhcpServer {
     /// Failover relationships (name, partner, mode).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failover: Vec<String>,
+    /// Server-level DNS dynamic-update settings (`Get-DhcpServerv4DnsSetting`), when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_settings: Option<DhcpDnsSettings>,
+}
+
+/// How a DHCP server registers its clients in DNS (`Get-DhcpServerv4DnsSetting`, the
+/// effective setting at its level: a scope inherits the server's unless it sets its own).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DhcpDnsSettings {
+    /// `Always`, `OnClientRequest` or `Never`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_updates: Option<String>,
+    /// Records deleted when the lease expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_lease_expiry: Option<bool>,
+    /// A and PTR records also registered for clients that do not ask (older clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_older_clients: Option<bool>,
+    /// PTR records not registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_ptr_update: Option<bool>,
+    /// Name protection (DHCID records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_protection: Option<bool>,
 }
 
 /// A DHCP scope.
@@ -223,6 +248,9 @@ pub struct DhcpScope {
     /// Current leases.
     #[serde(default)]
     pub leases: Vec<DhcpLease>,
+    /// Effective DNS dynamic-update settings of the scope, when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_settings: Option<DhcpDnsSettings>,
 }
 
 /// A DHCP option value.

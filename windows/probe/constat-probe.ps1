@@ -227,12 +227,22 @@ Invoke-Section "wsus_server" {
         ApprovalRules = AsArray ($wsus.GetInstallApprovalRules() | ForEach-Object { "$($_.Name) (enabled: $($_.Enabled))" })
     }
 }
+# The effective DNS dynamic-update settings of the server or of one scope; $null when unread.
+function Get-DhcpDnsFacts($Setting) {
+    if ($null -eq $Setting) { return $null }
+    [ordered]@{
+        DynamicUpdates = "$($Setting.DynamicUpdates)"; DeleteDnsRROnLeaseExpiry = $Setting.DeleteDnsRROnLeaseExpiry
+        UpdateDnsRRForOlderClients = $Setting.UpdateDnsRRForOlderClients; DisableDnsPtrRRUpdate = $Setting.DisableDnsPtrRRUpdate
+        NameProtection = $Setting.NameProtection
+    }
+}
 Invoke-Section "dhcp_server" {
     if (-not (Test-Feature "DHCP")) { return NotCollected "role absent (DHCP)" }
     $authorized = $null
     try { $authorized = [bool](Get-DhcpServerInDC | Where-Object { $_.DnsName -like "$env:COMPUTERNAME*" }) } catch { }
     [ordered]@{
         Authorized = $authorized
+        DnsSettings = Get-DhcpDnsFacts (Get-DhcpServerv4DnsSetting -ErrorAction SilentlyContinue)
         ServerOptions = AsArray (Get-DhcpServerv4OptionValue -ErrorAction SilentlyContinue | ForEach-Object { [ordered]@{ OptionId = $_.OptionId; Name = $_.Name; Value = AsArray $_.Value } })
         Scopes = AsArray (Get-DhcpServerv4Scope | ForEach-Object {
             $id = $_.ScopeId
@@ -243,6 +253,7 @@ Invoke-Section "dhcp_server" {
                 Options = AsArray (Get-DhcpServerv4OptionValue -ScopeId $id | ForEach-Object { [ordered]@{ OptionId = $_.OptionId; Name = $_.Name; Value = AsArray $_.Value } })
                 Reservations = AsArray (Get-DhcpServerv4Reservation -ScopeId $id | ForEach-Object { [ordered]@{ IPAddress = "$($_.IPAddress)"; ClientId = $_.ClientId; Name = $_.Name } })
                 Leases = AsArray (Get-DhcpServerv4Lease -ScopeId $id | ForEach-Object { [ordered]@{ IPAddress = "$($_.IPAddress)"; ClientId = $_.ClientId; HostName = $_.HostName; AddressState = "$($_.AddressState)"; LeaseExpiryTime = Get-DateText $_.LeaseExpiryTime } })
+                DnsSettings = Get-DhcpDnsFacts (Get-DhcpServerv4DnsSetting -ScopeId $id -ErrorAction SilentlyContinue)
             }
         })
     }
@@ -258,12 +269,18 @@ Invoke-Section "dns_server" {
                 IsReverseLookupZone = $zone.IsReverseLookupZone; DynamicUpdate = "$($zone.DynamicUpdate)"
                 Records = AsArray (Get-DnsServerResourceRecord -ZoneName $zone.ZoneName | ForEach-Object {
                     $d = $_.RecordData
+                    # One clause per line: the grammar of tests/probe_grammar.rs needs it.
                     $text = switch ($_.RecordType) {
-                        "A" { "$($d.IPv4Address)" } "AAAA" { "$($d.IPv6Address)" } "CNAME" { $d.HostNameAlias }
-                        "NS" { $d.NameServer } "PTR" { $d.PtrDomainName } "MX" { "$($d.Preference) $($d.MailExchange)" }
+                        "A" { "$($d.IPv4Address)" }
+                        "AAAA" { "$($d.IPv6Address)" }
+                        "CNAME" { $d.HostNameAlias }
+                        "NS" { $d.NameServer }
+                        "PTR" { $d.PtrDomainName }
+                        "MX" { "$($d.Preference) $($d.MailExchange)" }
                         "SRV" { "$($d.Priority) $($d.Weight) $($d.Port) $($d.DomainName)" }
                         "SOA" { "$($d.PrimaryServer) $($d.ResponsiblePerson) $($d.SerialNumber)" }
-                        "TXT" { "`"$($d.DescriptiveText)`"" } default { "$d" }
+                        "TXT" { "`"$($d.DescriptiveText)`"" }
+                        default { "$d" }
                     }
                     [ordered]@{ HostName = $_.HostName; RecordType = "$($_.RecordType)"; TimeToLive = [int]$_.TimeToLive.TotalSeconds; Data = $text }
                 })
@@ -398,7 +415,8 @@ function Get-FileFacts([string]$Path, [int]$Limit) {
         } catch { [void]$errors.Add("cannot list: $($_.Exception.Message)") }
     } elseif ($facts.Kind -eq "File") {
         $facts.Length = $item.Length
-        if ($item.Length -le 64MB) {
+        # 64 MiB written out: the grammar of tests/probe_grammar.rs has no `64MB` literal.
+        if ($item.Length -le 67108864) {
             try { $facts.SHA256 = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
             catch { [void]$errors.Add("not hashed: $($_.Exception.Message)") }
         } else { [void]$errors.Add("larger than 64 MiB: not hashed") }

@@ -2,6 +2,7 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::ad_user_paths::{PATH_KEYS, check_paths};
 use crate::kinds::directory::{in_ou, rdn_value, same_account};
 use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, includes_by, property};
@@ -62,6 +63,16 @@ pub struct AdUserExpect {
     /// `[]` means never allowed.
     #[serde(default)]
     pub logon_hours: Option<Vec<Sp<String>>>,
+    /// `homeDirectory` (`\\srv-fic\perso$\%USERNAME%`): environment variables filled in
+    /// for this account, server by any of its names, case ignored.
+    #[serde(default)]
+    pub home_directory: Option<Sp<String>>,
+    /// `homeDrive` (`H:`).
+    #[serde(default)]
+    pub home_drive: Option<Sp<String>>,
+    /// `profilePath` (roaming profile), compared as `home_directory`.
+    #[serde(default)]
+    pub profile_path: Option<Sp<String>>,
 }
 
 fn yes() -> bool {
@@ -87,6 +98,7 @@ pub struct AdUserMatcher {
     member_of: Vec<String>,
     nested: bool,
     logon_hours: Option<(String, Week)>,
+    paths: Vec<(&'static str, String)>,
 }
 
 impl Kind for AdUserExpect {
@@ -100,7 +112,11 @@ OU itself or one below it), enabled or disabled, with "must change password at n
 and "password never expires" as asked, the expected attributes (given name, surname, UPN,
 title, department; description as a regex), group memberships (direct, or through nested
 groups with `nested: true`) and logon hours, given as allowed ranges in local time and
-compared hour by hour with the decoded `logonHours` grid.
+compared hour by hour with the decoded `logonHours` grid. Folder paths (`home_directory`,
+`home_drive`, `profile_path`) are compared with the account's environment variables filled
+in: `\\srv-file01\perso$\%USERNAME%` (or `%LogonUser%`) matches the
+`\\srv-file01\perso$\jdupont` Active Directory Users and Computers writes for `jdupont`, the
+server by its short name or FQDN, case ignored; the evidence shows both forms.
 
 ## Why it matters
 Creating the users of a department in the right OU, in the right groups, with a first-logon
@@ -178,6 +194,16 @@ collector and read « chemin non demandé au collecteur » unless another check 
                 attributes.push((key, value));
             }
         }
+        let mut paths = Vec::new();
+        for (key, value) in
+            PATH_KEYS
+                .into_iter()
+                .zip([&self.home_directory, &self.home_drive, &self.profile_path])
+        {
+            if let Some(value) = cx.opt_text(value) {
+                paths.push((key, value));
+            }
+        }
         let description = cx.opt_regex(&self.description);
         let logon_hours = match &self.logon_hours {
             None => Some(None),
@@ -195,6 +221,7 @@ collector and read « chemin non demandé au collecteur » unless another check 
             member_of: cx.texts(&self.member_of),
             nested: self.nested,
             logon_hours: logon_hours?,
+            paths,
         })
     }
 
@@ -265,6 +292,14 @@ collector and read « chemin non demandé au collecteur » unless another check 
             ));
             status = status.and(st);
         }
+        status = status.and(check_paths(
+            host,
+            out,
+            &m.name,
+            user,
+            dir.domain.netbios_name.as_deref(),
+            &m.paths,
+        ));
         let groups: Vec<&str> = if m.nested {
             user.member_of_transitive
                 .iter()
@@ -519,6 +554,17 @@ mod tests {
             "dc",
             "ad_user: {name: mmartin}",
             &without(ad(), "directory")
+        ));
+    }
+
+    /// The real recording's jdupont has `\\srv-file01\perso$\jdupont` (what ADUC writes for
+    /// `%username%`): the pack may write the variable, in its GPP or environment spelling.
+    #[test]
+    fn folder_paths_fill_in_the_account_variables() {
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r"all: [{ad_user: {name: jdupont, home_directory: '\\SRV-FILE01.tssr.lan\Perso$\%USERNAME%', home_drive: h, profile_path: '\\srv-file01\profils$\%LogonUser%'}}, {ad_user: {name: jdupont, home_directory: '\\srv-file01\perso$\%USERDOMAIN%'}}]",
+            &ad()
         ));
     }
 }

@@ -45,13 +45,13 @@ pub struct DnsRecordMatcher {
     exists: bool,
 }
 
-fn bare(s: &str) -> &str {
+pub(crate) fn bare(s: &str) -> &str {
     s.trim().trim_end_matches('.')
 }
 
 /// Record data equal, or for MX and SRV the target host alone (`mail.tssr.lan` matches
 /// `10 mail.tssr.lan.`).
-fn same_data(actual: &str, expected: &str) -> bool {
+pub(crate) fn same_data(actual: &str, expected: &str) -> bool {
     same(bare(actual), bare(expected))
         || (!expected.trim().contains(' ')
             && actual
@@ -61,7 +61,7 @@ fn same_data(actual: &str, expected: &str) -> bool {
 }
 
 /// The owner name relative to `zone`: `intranet.tssr.lan.` → `intranet`, `tssr.lan` → `@`.
-fn relative(name: &str, zone: &str) -> String {
+pub(crate) fn relative(name: &str, zone: &str) -> String {
     let name = bare(name);
     let zone = bare(zone);
     if name.is_empty() || same(name, zone) {

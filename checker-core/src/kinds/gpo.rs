@@ -4,17 +4,22 @@ use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::directory::names_container;
 use crate::kinds::drive_look_alike::drive_look_alikes;
+use crate::kinds::env_path;
 use crate::kinds::gpo_filtering::{
     AppliesToExpect, AppliesToMatcher, WmiFilterExpect, WmiFilterMatcher, check_applies_to,
     check_wmi_filter, linked_elsewhere,
 };
 use crate::kinds::gpo_software::{SoftwareExpect, SoftwareMatcher, check_software};
 use crate::kinds::kind::{Kind, property};
-use crate::kinds::registry_data::{DataMatcher, HostNames, Observed, json_text, show_observed};
+use crate::kinds::registry_data::{
+    DataMatcher, HostNames, Observed, json_text, same_path, show_observed,
+};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::ad::{Directory, GpLink, GpoContainer};
-use constat_snapshot::gpo::{GpoSettings, PolicyScope, RegistryAction, SecurityTemplate};
+use constat_snapshot::gpo::{
+    GpoSettings, PolicyScope, Preference, RegistryAction, SecurityTemplate,
+};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::fmt::Write;
@@ -731,16 +736,24 @@ fn check_drive(
         expected.push_str(", effectif");
     }
     let name = format!("drives {letter}");
+    // `%LogonUser%` and `%USERNAME%` (any case) are one path; the server by any of its names.
+    let names = HostNames::of(host);
+    let shown_path = |d: &&Preference| {
+        d.path.as_deref().map_or_else(
+            || "?".to_owned(),
+            |p| env_path::shown(p, &env_path::canonical(p)),
+        )
+    };
     let Some(drive) = drives.iter().find(|d| {
         unc.as_ref()
-            .is_none_or(|u| d.path.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(u)))
+            .is_none_or(|u| d.path.as_deref().is_some_and(|p| same_path(&names, p, u)))
     }) else {
         let actual = if drives.is_empty() {
             "(absent)".to_owned()
         } else {
             drives
                 .iter()
-                .map(|d| format!("{letter}: → {}", d.path.as_deref().unwrap_or("?")))
+                .map(|d| format!("{letter}: → {}", shown_path(d)))
                 .collect::<Vec<_>>()
                 .join(" ; ")
         };
@@ -754,7 +767,7 @@ fn check_drive(
         out.push(line);
         return Status::Fail;
     };
-    let mut actual = format!("{letter}: → {}", drive.path.as_deref().unwrap_or("?"));
+    let mut actual = format!("{letter}: → {}", shown_path(drive));
     let mut status = Status::Pass;
     if drive.disabled {
         actual.push_str(", élément désactivé");
@@ -1086,6 +1099,28 @@ mod tests {
             "dc",
             "gpo: {name: GPO_Lecteurs}",
             &without(ad(), "directory")
+        ));
+    }
+
+    /// A drive map written with `%LogonUser%` (derived from the real recording: the path of
+    /// GPO_Lecteurs' S: drive edited) matches the pack's `%USERNAME%` with the server's FQDN;
+    /// `%USERDOMAIN%` is another variable. The evidence shows the raw and normalised path.
+    #[test]
+    fn drive_paths_compare_environment_variables() {
+        let mut snap = ad();
+        let mut gpos = snap.sections.gpos.data().cloned().expect("gpos collected");
+        for gpo in &mut gpos {
+            for p in &mut gpo.preferences {
+                if p.kind == "drives" {
+                    p.path = Some(r"\\srv-file01\perso$\%LogonUser%".to_owned());
+                }
+            }
+        }
+        snap.sections.gpos = constat_snapshot::section::Section::collected(gpos);
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r"all: [{gpo: {name: GPO_Lecteurs, drives: [{letter: S, path: '\\SRV-FILE01.tssr.lan\Perso$\%USERNAME%'}]}}, {gpo: {name: GPO_Lecteurs, drives: [{letter: S, path: '\\srv-file01\perso$\%USERDOMAIN%'}]}}]",
+            &snap
         ));
     }
 }

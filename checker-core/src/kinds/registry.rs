@@ -104,6 +104,7 @@ registry! {
     DhcpReservation => dhcp_reservation::DhcpReservationExpect,
     DhcpScope => dhcp_scope::DhcpScopeExpect,
     DnsRecord => dns_record::DnsRecordExpect,
+    DnsZone => dns_zone::DnsZoneExpect,
     ScheduledTask => scheduled_task::ScheduledTaskExpect,
     GpoApplied => gpo_applied::GpoAppliedExpect,
     MappedDrive => mapped_drive::MappedDriveExpect,

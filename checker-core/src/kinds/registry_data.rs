@@ -5,6 +5,7 @@
 //! matched against the server's known names (short name, FQDN) from the snapshot.
 
 use crate::eval::host::HostView;
+use crate::kinds::env_path::canonical;
 use regex::Regex;
 use std::fmt::Write;
 
@@ -263,9 +264,11 @@ fn split_unc(path: &str) -> Option<(String, String)> {
 
 /// Two paths are the same: UNC paths when their hosts have the same key and the rest is
 /// equal ignoring case (`\\WINSERV1\Ressources` = `\\winserv1.lab.lan\ressources\`); other
-/// paths equal ignoring case and the slash direction.
+/// paths equal ignoring case and the slash direction. Environment variables are compared
+/// by their canonical names (`%LogonUser%` = `%USERNAME%`, `env_path.rs`).
 pub(crate) fn same_path(names: &HostNames, a: &str, b: &str) -> bool {
-    match (split_unc(a), split_unc(b)) {
+    let (a, b) = (canonical(a), canonical(b));
+    match (split_unc(&a), split_unc(&b)) {
         (Some((host_a, rest_a)), Some((host_b, rest_b))) => {
             rest_a == rest_b && names.key(&host_a) == names.key(&host_b)
         }
@@ -276,7 +279,7 @@ pub(crate) fn same_path(names: &HostNames, a: &str, b: &str) -> bool {
                     .trim_end_matches('\\')
                     .to_lowercase()
             };
-            norm(a) == norm(b)
+            norm(&a) == norm(&b)
         }
         _ => false,
     }
@@ -382,6 +385,16 @@ mod tests {
             (r"\\WINSERV1\Ressources", r"\\winserv1\Ressources2", false),
             (r"\\WINSERV1\Ressources", r"C:\Ressources", false),
             (r"C:\Windows\Web\wall.jpg", r"c:/windows/web/WALL.jpg", true),
+            (
+                r"\\winserv1\perso$\%LogonUser%",
+                r"\\WINSERV1.lab.lan\Perso$\%username%",
+                true,
+            ),
+            (
+                r"\\winserv1\perso$\%LogonUser%",
+                r"\\winserv1\perso$\%LogonDomain%",
+                false,
+            ),
         ] {
             assert_eq!(same_path(&n, a, b), same, "{a} vs {b}");
         }

@@ -4,9 +4,10 @@
 use crate::error::CollectError;
 use crate::gpo::sysvol::settings_from_files;
 use crate::ldap::decode::unix_to_rfc3339;
+use crate::ldap::dhcp_authorization::DHCP_CLASS_ATTRS;
 use crate::ldap::directory::{
-    COMPUTER_ATTRS, DNS_NODE_ATTRS, DOMAIN_ATTRS, GPO_ATTRS, GROUP_ATTRS, OU_ATTRS, PSO_ATTRS,
-    RawDirectory, RawDnsPartition, USER_ATTRS, WMI_FILTER_ATTRS, build_directory,
+    COMPUTER_ATTRS, DNS_NODE_ATTRS, DNS_ZONE_ATTRS, DOMAIN_ATTRS, GPO_ATTRS, GROUP_ATTRS, OU_ATTRS,
+    PSO_ATTRS, RawDirectory, RawDnsPartition, USER_ATTRS, WMI_FILTER_ATTRS, build_directory,
 };
 use crate::ldap::session::{Entry, LdapStats, Session};
 use crate::ldap::software::PACKAGE_ATTRS;
@@ -100,6 +101,19 @@ async fn read_raw(
         ..RawDirectory::default()
     };
     if let Some(config) = root_dse.string("configurationnamingcontext") {
+        // DHCP servers authorised in the forest; a missing container is "none authorised".
+        raw.dhcp_classes = Some(
+            session
+                .search(
+                    "authorised DHCP servers",
+                    &format!("CN=NetServices,CN=Services,{config}"),
+                    Scope::Subtree,
+                    "(objectClass=dHCPClass)",
+                    DHCP_CLASS_ATTRS,
+                )
+                .await?
+                .unwrap_or_default(),
+        );
         let filter = format!(
             "(&(objectClass=crossRef)(nCName={}))",
             ldap3::ldap_escape(&base)
@@ -224,7 +238,7 @@ async fn read_raw(
                 &partition,
                 Scope::Subtree,
                 "(objectClass=dnsZone)",
-                &["name"],
+                DNS_ZONE_ATTRS,
             )
             .await?
         else {

@@ -6,7 +6,9 @@ use crate::ldap::decode::{
     DAY, MINUTE, filetime_to_rfc3339, functional_level, generalized_to_rfc3339, interval,
     logon_hours, parent_dn, pwd_properties, rdn_value, sid_to_string, uac_flags,
 };
+use crate::ldap::dhcp_authorization::authorizations;
 use crate::ldap::dns_record::decode_dns_record;
+use crate::ldap::dns_zone_property::zone_properties;
 use crate::ldap::gpo_security::{gpo_security, wmi_filter, wql_filter_id};
 use crate::ldap::session::Entry;
 use crate::ldap::software::packages_by_gpo;
@@ -116,6 +118,8 @@ pub const PSO_ATTRS: &[&str] = &[
     "msDS-MaximumPasswordAge",
     "msDS-MinimumPasswordAge",
 ];
+/// Attributes read from DNS zones.
+pub const DNS_ZONE_ATTRS: &[&str] = &["name", "dNSProperty"];
 /// Attributes read from DNS nodes.
 pub const DNS_NODE_ATTRS: &[&str] = &["name", "dnsRecord", "dNSTombstoned"];
 
@@ -158,6 +162,9 @@ pub struct RawDirectory {
     pub psos: Vec<Entry>,
     /// DNS partitions.
     pub dns: Vec<RawDnsPartition>,
+    /// `dHCPClass` objects under `CN=NetServices,CN=Services` of the configuration
+    /// partition; `None` when they were not searched.
+    pub dhcp_classes: Option<Vec<Entry>>,
 }
 
 fn lower(dn: &str) -> String {
@@ -656,12 +663,14 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
                     &b.data,
                 ))
             });
+            let properties = zone_properties(&zone.all_bytes("dnsproperty"));
             dns_zones.push(DnsZone {
                 reverse: name.ends_with(".in-addr.arpa") || name.ends_with(".ip6.arpa"),
                 name,
                 storage: partition.partition_dn.clone(),
                 zone_type: Some("Primary".to_owned()),
-                dynamic_update: None,
+                dynamic_update: properties.dynamic_update,
+                errors: properties.errors,
                 records,
             });
         }
@@ -676,6 +685,7 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
         computers,
         gpos,
         dns_zones,
+        dhcp_authorizations: raw.dhcp_classes.as_deref().map(authorizations),
     }
 }
 

@@ -2,8 +2,10 @@
 
 pub mod collect;
 pub mod decode;
+pub mod dhcp_authorization;
 pub mod directory;
 pub mod dns_record;
+pub mod dns_zone_property;
 pub mod gpo_security;
 pub mod security_descriptor;
 pub mod session;

@@ -4,7 +4,7 @@
 use crate::probe::value::{boolean, int, list, strings, text};
 use constat_snapshot::ad::{DnsRecord, DnsZone};
 use constat_snapshot::windows::{
-    DhcpLease, DhcpOption, DhcpReservation, DhcpScope, DhcpServer, DnsServer,
+    DhcpDnsSettings, DhcpLease, DhcpOption, DhcpReservation, DhcpScope, DhcpServer, DnsServer,
 };
 use serde_json::Value;
 
@@ -17,6 +17,19 @@ fn options(value: &Value, key: &str) -> Vec<DhcpOption> {
             values: strings(o, "Value"),
         })
         .collect()
+}
+
+/// `Get-DhcpServerv4DnsSetting` as the probe projects it; `None` when not read (an older
+/// probe, or the cmdlet failed).
+fn dns_settings(value: &Value, key: &str) -> Option<DhcpDnsSettings> {
+    let s = value.get(key).filter(|v| v.is_object())?;
+    Some(DhcpDnsSettings {
+        dynamic_updates: text(s, "DynamicUpdates"),
+        delete_on_lease_expiry: boolean(s, "DeleteDnsRROnLeaseExpiry"),
+        update_older_clients: boolean(s, "UpdateDnsRRForOlderClients"),
+        disable_ptr_update: boolean(s, "DisableDnsPtrRRUpdate"),
+        name_protection: boolean(s, "NameProtection"),
+    })
 }
 
 /// DHCP server.
@@ -52,6 +65,7 @@ pub fn normalise_dhcp(data: &Value) -> Result<DhcpServer, String> {
                         expires: text(l, "LeaseExpiryTime"),
                     })
                     .collect(),
+                dns_settings: dns_settings(s, "DnsSettings"),
             })
         })
         .collect::<Result<_, String>>()?;
@@ -60,6 +74,7 @@ pub fn normalise_dhcp(data: &Value) -> Result<DhcpServer, String> {
         server_options: options(data, "ServerOptions"),
         scopes,
         failover: Vec::new(),
+        dns_settings: dns_settings(data, "DnsSettings"),
     })
 }
 
@@ -91,6 +106,7 @@ pub fn normalise_dns(data: &Value) -> Result<DnsServer, String> {
                 reverse: boolean(z, "IsReverseLookupZone").unwrap_or(false),
                 zone_type: text(z, "ZoneType"),
                 dynamic_update: text(z, "DynamicUpdate"),
+                errors: Vec::new(),
                 records,
             })
         })
@@ -99,4 +115,41 @@ pub fn normalise_dns(data: &Value) -> Result<DnsServer, String> {
         forwarders: strings(data, "Forwarders"),
         zones,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// No recorded `Get-DhcpServerv4DnsSetting` output exists (SOURCES.md 3.21): the shape is
+    /// the probe's projection of the properties Microsoft documents, with a PS 5.1 `1`/`2`
+    /// boolean; an older probe without `DnsSettings` reads as "not read", never as false.
+    #[test]
+    fn dns_settings_of_server_and_scope() {
+        let data = json!({
+            "Authorized": true,
+            "DnsSettings": {"DynamicUpdates": "OnClientRequest", "DeleteDnsRROnLeaseExpiry": true,
+                            "UpdateDnsRRForOlderClients": false, "DisableDnsPtrRRUpdate": false,
+                            "NameProtection": 2},
+            "Scopes": [
+                {"ScopeId": "192.168.10.0", "SubnetMask": "255.255.255.0", "State": "Active",
+                 "LeaseDuration": "8.00:00:00",
+                 "DnsSettings": {"DynamicUpdates": "Always", "DeleteDnsRROnLeaseExpiry": "True"}},
+                {"ScopeId": "192.168.20.0", "SubnetMask": "255.255.255.0", "State": "Active"}
+            ]
+        });
+        let dhcp = normalise_dhcp(&data).expect("normalises");
+        let server = dhcp.dns_settings.expect("server settings");
+        assert_eq!(server.dynamic_updates.as_deref(), Some("OnClientRequest"));
+        assert_eq!(server.name_protection, Some(false));
+        let scope = dhcp.scopes[0]
+            .dns_settings
+            .as_ref()
+            .expect("scope settings");
+        assert_eq!(scope.dynamic_updates.as_deref(), Some("Always"));
+        assert_eq!(scope.delete_on_lease_expiry, Some(true));
+        assert_eq!(scope.update_older_clients, None);
+        assert_eq!(dhcp.scopes[1].dns_settings, None);
+    }
 }
