@@ -5,6 +5,7 @@ use crate::appliance::Appliance;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
+use crate::helpdesk::Helpdesk;
 use crate::hypervisor::Hypervisor;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::network::Network;
@@ -125,6 +126,10 @@ pub struct Sections {
     /// absent, so snapshots of other hosts are unchanged.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub hypervisor: Section<Hypervisor>,
+    /// Helpdesk (GLPI API: tickets, knowledge base). Left out of the JSON and of
+    /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub helpdesk: Section<Helpdesk>,
 }
 
 impl Sections {

@@ -115,6 +115,9 @@ registry! {
     MonitoringAlert => monitoring_alert::MonitoringAlertExpect,
     // Hypervisor kinds (systems the référentiel names, issue 16).
     Vm => vm::VmExpect,
+    // Helpdesk kinds (systems the référentiel names, issue 16).
+    Ticket => ticket::TicketExpect,
+    KbArticle => kb_article::KbArticleExpect,
     // Storage chain and RAID (issue 18).
     Storage => storage::StorageExpect,
     // Requirements handed to the jury (issue 19 item 6).
@@ -142,6 +145,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 40);
+        assert_eq!(kind_docs().len(), 42);
     }
 }
