@@ -28,6 +28,11 @@ pub struct Helpdesk {
     /// above are then partial, never complete.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub truncated: Vec<String>,
+    /// Lists the server refused to the reading account, with its answer (`User: HTTP 403
+    /// ERROR_RIGHT_MISSING …`): what they would have told is marked not read
+    /// (`actors_read`, `timeline_read`, categories as `#N`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// A ticket (incident or request).

@@ -454,6 +454,7 @@ pub fn parse_glpi(
         tickets,
         kb_articles,
         truncated: Vec::new(),
+        unread: Vec::new(),
     })
 }
 
