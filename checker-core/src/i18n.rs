@@ -521,6 +521,7 @@ impl Lang {
             "appliance" => ("pare-feu matériel", "firewall appliance"),
             "supervision" => ("supervision", "monitoring"),
             "hypervisor" => ("hyperviseur", "hypervisor"),
+            "helpdesk" => ("outil d'assistance", "helpdesk"),
             "script_runs" => ("script", "script"),
             _ => return None,
         };

@@ -23,10 +23,12 @@ macro_rules! embedded {
 
 static PACKS: &[EmbeddedPack] = embedded![
     "demo",
+    "lab-cp1-helpdesk",
     "lab-cp2-windows",
     "lab-cp3-linux",
     "lab-cp4-network",
     "lab-cp5-gpo",
+    "lab-cp5-supervision",
     "lab-cp6-scripts",
     "lab-cp7-firewall",
     "lab-cp7-appliance",

@@ -281,6 +281,16 @@ const EXAMS: &[Exam] = &[
         ],
     ),
     (
+        "lab-cp1-helpdesk",
+        &["lab-cp1-helpdesk"],
+        &["cp1-tickets-qualified", "cp1-kb-article"],
+    ),
+    (
+        "lab-cp5-supervision",
+        &["lab-cp5-supervision"],
+        &["cp5-vm", "cp5-alert-resolved"],
+    ),
+    (
         "lab-cp7-appliance",
         &["lab-cp7-appliance"],
         &["cp7-vlans", "cp7-wan-no-admin"],

@@ -314,19 +314,37 @@ a credentials file with mode 0600, or an interactive prompt.",
         "transport=winrm",
         "WinRM: PowerShell probe (never tried on a real Windows)",
     ),
-    ("collect:address", "Address of the host (ssh, ldap, winrm)"),
+    (
+        "transport=zabbix",
+        "Zabbix: JSON-RPC API of the supervision server (read-only)",
+    ),
+    (
+        "transport=icinga2",
+        "Icinga2: REST API of the supervision server (read-only)",
+    ),
+    (
+        "transport=glpi",
+        "GLPI: REST API of the helpdesk (tickets, knowledge base; read-only)",
+    ),
+    (
+        "collect:address",
+        "Address of the host (every transport but local)",
+    ),
     (
         "collect:port",
-        "Port (default: ssh 22, ldap 636 or 389 with --tls plain, winrm 5985 or 5986 over HTTPS)",
+        "Port (default: ssh 22, ldap 636 or 389 with --tls plain, winrm 5985 or 5986 over HTTPS, zabbix and glpi 443 or 80 with --tls plain, icinga2 5665)",
     ),
-    ("collect:user", "Login account"),
+    (
+        "collect:user",
+        "Login account (default root; zabbix and glpi: none, --cred is then an API token)",
+    ),
     (
         "collect:bind",
         "LDAP bind account (`Administrator@tssr.lan`, `TSSR\\Administrator` or a DN); replaces --user",
     ),
     (
         "collect:tls",
-        "TLS policy (ldap: verify by default; winrm: HTTPS if verify or insecure)",
+        "TLS policy (ldap and APIs: verify by default; winrm: HTTPS if verify or insecure)",
     ),
     (
         "tls=verify",
@@ -339,7 +357,15 @@ a credentials file with mode 0600, or an interactive prompt.",
     ("tls=plain", "No TLS (the password travels in clear)"),
     (
         "collect:ca_file",
-        "Certificate authorities (PEM) to verify the DC's certificate (ldap, --tls verify)",
+        "Certificate authorities (PEM) to verify the server's certificate (ldap, zabbix, icinga2, glpi; --tls verify)",
+    ),
+    (
+        "collect:api_path",
+        "Path of the API on the web server (zabbix: /zabbix/api_jsonrpc.php; glpi: /apirest.php)",
+    ),
+    (
+        "collect:app_token_cred",
+        "Name of the credential holding the API client's application token (glpi, App-Token)",
     ),
     (
         "collect:base_dn",

@@ -1107,6 +1107,21 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{host}: unexpected answer of Icinga2 ({url}): {error}",
     ),
     (
+        "glpi.needs_cred",
+        "{host} : le transport glpi a besoin du jeton d'API de l'utilisateur : « cred: » (Préférences > Clés d'accès distant > Jeton d'API)",
+        "{host}: the glpi transport needs the user's API token: \"cred:\" (Preferences > Remote access keys > API token)",
+    ),
+    (
+        "glpi.auth_refused",
+        "{host} : GLPI refuse la session ({url}, HTTP {status}) : {error} (vérifiez le jeton d'API, « app_token_cred: » et que l'API REST et l'accès par jeton sont activés)",
+        "{host}: GLPI refused the session ({url}, HTTP {status}): {error} (check the API token, \"app_token_cred:\" and that the REST API and token login are enabled)",
+    ),
+    (
+        "glpi.bad_answer",
+        "{host} : réponse inattendue de GLPI ({url}) : {error}",
+        "{host}: unexpected answer of GLPI ({url}): {error}",
+    ),
+    (
         "zabbix.needs_cred",
         "{host} : le transport zabbix a besoin d'un identifiant : « cred: » (mot de passe de « user: », ou jeton d'API sans « user: »)",
         "{host}: the zabbix transport needs a credential: \"cred:\" (the password of \"user:\", or an API token without \"user:\")",

@@ -28,6 +28,7 @@ pub mod collection;
 pub mod files;
 pub mod firewall;
 pub mod gpo;
+pub mod helpdesk;
 pub mod host;
 pub mod hypervisor;
 pub mod jobs;

@@ -5,6 +5,7 @@ use crate::appliance::Appliance;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
+use crate::helpdesk::Helpdesk;
 use crate::hypervisor::Hypervisor;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::logon_scripts::LogonScripts;
@@ -137,6 +138,10 @@ pub struct Sections {
     /// are unchanged.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub profile_mappings: Section<Vec<ProfileMappings>>,
+    /// Helpdesk (GLPI API: tickets, knowledge base). Left out of the JSON and of
+    /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub helpdesk: Section<Helpdesk>,
 }
 
 impl Sections {

@@ -4,11 +4,12 @@
 //! from an exported backup file or the appliance's `/conf/config.xml`; supervision servers
 //! (Nagios `status.dat`, Icinga2 API objects, [`supervision`]; Zabbix JSON-RPC answers,
 //! [`zabbix`]); hypervisors (Proxmox VE API
-//! answers, [`proxmox`]). Every reader is a pure
+//! answers, [`proxmox`]); helpdesks (GLPI REST API answers, [`glpi`]). Every reader is a pure
 //! function of bytes, bounded in size, tested on real public samples (`testdata/SOURCES.md`).
 
 pub mod appliance_xml;
 mod collection;
+pub mod glpi;
 pub mod proxmox;
 pub mod supervision;
 pub mod zabbix;

@@ -6,6 +6,7 @@
 use constat_snapshot::Snapshot;
 use constat_snapshot::section::Section;
 use constat_systems::appliance_snapshot;
+use constat_systems::glpi::{GlpiAnswers, ServerOffset, helpdesk_snapshot, parse_glpi};
 use constat_systems::proxmox::{hypervisor_snapshot, parse_proxmox};
 use constat_systems::supervision::{parse_icinga2, supervision_snapshot};
 use constat_systems::zabbix::{ZabbixAnswers, parse_zabbix};
@@ -109,6 +110,50 @@ fn proxmox() -> Snapshot {
     hypervisor_snapshot(h, "pve", "2026-11-23T17:00:00Z")
 }
 
+/// GLPI: the real `GET /Ticket` answer of a production GLPI, with the other lists derived
+/// from GLPI's tables for those tickets (`testdata/SOURCES.md`); the server is UTC−3.
+fn glpi() -> Snapshot {
+    let derived = |name: &str| testdata(&format!("glpi-schema-derived__{name}_list.json"));
+    let (categories, actors, users, followups, solutions) = (
+        derived("ITILCategory"),
+        derived("Ticket_User"),
+        derived("User"),
+        derived("ITILFollowup"),
+        derived("ITILSolution"),
+    );
+    let (kb, kb_links, kb_categories) = (
+        derived("KnowbaseItem"),
+        derived("KnowbaseItem_KnowbaseItemCategory"),
+        derived("KnowbaseItemCategory"),
+    );
+    let tickets = testdata("jozadaque_glpi_hoiol__apirest_Ticket_list_excerpt.json");
+    let h = parse_glpi(
+        GlpiAnswers {
+            tickets: &tickets,
+            ticket_categories: Some(&categories),
+            ticket_users: Some(&actors),
+            users: Some(&users),
+            followups: Some(&followups),
+            solutions: Some(&solutions),
+            kb_items: &kb,
+            kb_item_categories: Some(&kb_links),
+            kb_categories: Some(&kb_categories),
+        },
+        &ServerOffset {
+            minutes: Some(-180),
+            source: Some("server clock".to_owned()),
+        },
+        "https://glpi/apirest.php",
+    )
+    .unwrap();
+    helpdesk_snapshot(
+        h,
+        "glpi",
+        "https://glpi/apirest.php",
+        "2022-07-28T13:12:00Z",
+    )
+}
+
 #[test]
 fn checker_fixtures_are_fresh() {
     let dir =
@@ -119,6 +164,7 @@ fn checker_fixtures_are_fresh() {
         ("supervision-icinga2.json", icinga2()),
         ("supervision-zabbix.json", zabbix()),
         ("hypervisor-proxmox.json", proxmox()),
+        ("helpdesk-glpi.json", glpi()),
     ] {
         let text = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
         let path = dir.join(name);

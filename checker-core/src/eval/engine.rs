@@ -31,10 +31,15 @@ fn hosts_of<'a>(
                 Some(&h.end)
             }
         });
+        // The exam started when this host's start-phase collection did.
+        let exam_start = match input.hosts.get(role).and_then(|h| h.start.as_ref()) {
+            Some(Observed::Snapshot(s)) if !start => parse_rfc3339(&s.collection.started_at),
+            _ => None,
+        };
         let state = match observed {
-            Some(Observed::Snapshot(s)) => {
-                HostState::Observed(Box::new(HostView::new(role, s, now)))
-            }
+            Some(Observed::Snapshot(s)) => HostState::Observed(Box::new(
+                HostView::new(role, s, now).with_exam_start(exam_start),
+            )),
             Some(Observed::Unreachable { cause }) => HostState::Unreachable {
                 expected: "joignable",
                 actual: format!("injoignable : {cause}"),

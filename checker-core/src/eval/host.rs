@@ -18,6 +18,9 @@ pub(crate) struct HostView<'a> {
     pub(crate) snapshot: &'a Snapshot,
     /// Grading time (Unix seconds), for ages ("archive younger than N hours").
     pub(crate) now: Option<i64>,
+    /// When the exam started (Unix seconds): the start-phase snapshot of this host's
+    /// collection start, when there is one. For "created during the exam".
+    pub(crate) exam_start: Option<i64>,
     packages_sorted: OnceCell<bool>,
 }
 
@@ -27,8 +30,15 @@ impl<'a> HostView<'a> {
             role: role.into(),
             snapshot,
             now,
+            exam_start: None,
             packages_sorted: OnceCell::new(),
         }
+    }
+
+    /// The same view, the exam having started at `exam_start` (Unix seconds).
+    pub(crate) fn with_exam_start(mut self, exam_start: Option<i64>) -> Self {
+        self.exam_start = exam_start;
+        self
     }
 
     /// Evidence line on this host. `section` and `property` are borrowed when the kind

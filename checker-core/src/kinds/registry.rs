@@ -120,6 +120,9 @@ registry! {
     MonitoringAlert => monitoring_alert::MonitoringAlertExpect,
     // Hypervisor kinds (systems the référentiel names, issue 16).
     Vm => vm::VmExpect,
+    // Helpdesk kinds (systems the référentiel names, issue 16).
+    Ticket => ticket::TicketExpect,
+    KbArticle => kb_article::KbArticleExpect,
     // Storage chain and RAID (issue 18).
     Storage => storage::StorageExpect,
     // Requirements handed to the jury (issue 19 item 6).
@@ -147,6 +150,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 41);
+        assert_eq!(kind_docs().len(), 44);
     }
 }

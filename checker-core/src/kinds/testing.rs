@@ -103,6 +103,15 @@ pub(crate) fn hypervisor_proxmox() -> Snapshot {
     .expect("hypervisor-proxmox fixture parses")
 }
 
+/// The parser's output on a real GLPI Ticket list and lists derived from GLPI's tables
+/// (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn helpdesk_glpi() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/helpdesk-glpi.json"
+    ))
+    .expect("helpdesk-glpi fixture parses")
+}
+
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
     let x = &mut s.sections;
@@ -147,6 +156,11 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
         "supervision" => {
             x.supervision =
                 Section::error("icinga2 https://127.0.0.1:5665: 401 Unauthorized (derived fixture)")
+        }
+        "helpdesk" => {
+            x.helpdesk = Section::error(
+                "glpi https://127.0.0.1/apirest.php: 401 ERROR_SESSION_TOKEN_INVALID (derived fixture)",
+            )
         }
         "appliance" => {
             x.appliance = Section::error("ssh fw1: cat /conf/config.xml: exit 1 (derived fixture)")

@@ -1,4 +1,5 @@
-//! `constat collect`: one host → one snapshot file (`--transport local|ssh|ldap|winrm`).
+//! `constat collect`: one host → one snapshot file (`--transport
+//! local|ssh|ldap|winrm|zabbix|icinga2|glpi`).
 
 use crate::credentials::CredentialStore;
 use crate::errors::CliError;
@@ -26,6 +27,12 @@ pub enum CollectTransport {
     Ldap,
     /// WinRM : sonde PowerShell (jamais essayé sur un vrai Windows).
     Winrm,
+    /// Zabbix : API JSON-RPC du serveur de supervision (lecture seule).
+    Zabbix,
+    /// Icinga2 : API REST du serveur de supervision (lecture seule).
+    Icinga2,
+    /// GLPI : API REST de l'outil d'assistance (tickets, base de connaissances ; lecture seule).
+    Glpi,
 }
 
 /// TLS policy on the command line.
@@ -45,25 +52,31 @@ pub struct CollectArgs {
     /// Transport.
     #[arg(long, value_enum, default_value_t = CollectTransport::Local)]
     pub transport: CollectTransport,
-    /// Adresse de l'hôte (ssh, ldap, winrm).
-    #[arg(long, required_if_eq_any([("transport", "ssh"), ("transport", "ldap"), ("transport", "winrm")]))]
+    /// Adresse de l'hôte (tous les transports sauf local).
+    #[arg(long, required_if_eq_any([("transport", "ssh"), ("transport", "ldap"), ("transport", "winrm"), ("transport", "zabbix"), ("transport", "icinga2"), ("transport", "glpi")]))]
     pub address: Option<String>,
-    /// Port (par défaut : ssh 22, ldap 636 ou 389 avec --tls plain, winrm 5985 ou 5986 en HTTPS).
+    /// Port (par défaut : ssh 22, ldap 636 ou 389 avec --tls plain, winrm 5985 ou 5986 en HTTPS, zabbix et glpi 443 ou 80 avec --tls plain, icinga2 5665).
     #[arg(long)]
     pub port: Option<u16>,
-    /// Compte de connexion.
-    #[arg(long, default_value = "root")]
-    pub user: String,
+    /// Compte de connexion (par défaut root ; zabbix et glpi : aucun, --cred est alors un jeton d'API).
+    #[arg(long)]
+    pub user: Option<String>,
     /// Compte de liaison LDAP (`Administrator@tssr.lan`, `TSSR\Administrator` ou un DN) ;
     /// remplace --user.
     #[arg(long)]
     pub bind: Option<String>,
-    /// Politique TLS (ldap : verify par défaut ; winrm : HTTPS si verify ou insecure).
+    /// Politique TLS (ldap et API : verify par défaut ; winrm : HTTPS si verify ou insecure).
     #[arg(long, value_enum)]
     pub tls: Option<CollectTls>,
-    /// Autorités de certification (PEM) pour vérifier le certificat du DC (ldap, --tls verify).
+    /// Autorités de certification (PEM) pour vérifier le certificat du serveur (ldap, zabbix, icinga2, glpi ; --tls verify).
     #[arg(long)]
     pub ca_file: Option<PathBuf>,
+    /// Chemin de l'API sur le serveur web (zabbix : /zabbix/api_jsonrpc.php ; glpi : /apirest.php).
+    #[arg(long)]
+    pub api_path: Option<String>,
+    /// Nom de l'identifiant contenant le jeton d'application du client d'API (glpi, App-Token).
+    #[arg(long)]
+    pub app_token_cred: Option<String>,
     /// Contexte de nommage à lire (ldap), par ex. DC=tssr,DC=lan.
     #[arg(long)]
     pub base_dn: Option<String>,
@@ -123,13 +136,32 @@ fn check_option_transports(
     tls: Option<TlsMode>,
 ) -> Result<(), CliError> {
     let ldap = transport == TransportKind::Ldap;
+    let api = matches!(
+        transport,
+        TransportKind::Zabbix | TransportKind::Icinga2 | TransportKind::Glpi
+    );
     for (option, set, allowed) in [
         (
             "--tls",
-            tls.is_some() && !matches!(transport, TransportKind::Ldap | TransportKind::Winrm),
-            "ldap, winrm",
+            tls.is_some() && !(ldap || api || transport == TransportKind::Winrm),
+            "ldap, winrm, zabbix, icinga2, glpi",
         ),
-        ("--ca-file", args.ca_file.is_some() && !ldap, "ldap"),
+        (
+            "--ca-file",
+            args.ca_file.is_some() && !(ldap || api),
+            "ldap, zabbix, icinga2, glpi",
+        ),
+        (
+            "--api-path",
+            args.api_path.is_some()
+                && !matches!(transport, TransportKind::Zabbix | TransportKind::Glpi),
+            "zabbix, glpi",
+        ),
+        (
+            "--app-token-cred",
+            args.app_token_cred.is_some() && transport != TransportKind::Glpi,
+            "glpi",
+        ),
         ("--base-dn", args.base_dn.is_some() && !ldap, "ldap"),
         ("--no-sysvol", args.no_sysvol && !ldap, "ldap"),
     ] {
@@ -207,6 +239,30 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
             (TransportKind::Winrm, 5986)
         }
         (CollectTransport::Winrm, _) => (TransportKind::Winrm, 5985),
+        (CollectTransport::Zabbix, Some(TlsMode::Plain)) => (TransportKind::Zabbix, 80),
+        (CollectTransport::Zabbix, _) => (TransportKind::Zabbix, 443),
+        (CollectTransport::Icinga2, _) => (TransportKind::Icinga2, 5665),
+        (CollectTransport::Glpi, Some(TlsMode::Plain)) => (TransportKind::Glpi, 80),
+        (CollectTransport::Glpi, _) => (TransportKind::Glpi, 443),
+    };
+    if let Some(path) = args.api_path.as_deref()
+        && (!path.starts_with('/')
+            || path.contains(['?', '#'])
+            || path.chars().any(char::is_whitespace))
+    {
+        return Err(CliError::input(
+            tf(
+                "inventory.api_path_invalid",
+                &[("host", &"constat collect"), ("value", &path)],
+            ),
+            t("inventory.api_path_invalid_hint"),
+        )
+        .into());
+    }
+    // Zabbix and GLPI read with an API token when no account is named.
+    let default_user = match transport {
+        TransportKind::Zabbix | TransportKind::Glpi => "",
+        _ => "root",
     };
     check_option_transports(&args, transport, tls)?;
     let target = HostTarget {
@@ -215,7 +271,11 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         transport,
         address: args.address.clone().unwrap_or_default(),
         port: args.port.unwrap_or(default_port),
-        user: args.bind.clone().unwrap_or_else(|| args.user.clone()),
+        user: args
+            .bind
+            .clone()
+            .or_else(|| args.user.clone())
+            .unwrap_or_else(|| default_user.to_owned()),
         cred: args.cred.clone(),
         key: args.key.as_ref().map(|k| k.display().to_string()),
         agent_path: args.agent_path.clone(),
@@ -225,7 +285,8 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         base_dn: args.base_dn.clone(),
         sysvol: !args.no_sysvol,
         utc_offset_minutes: args.utc_offset_minutes,
-        api_path: None,
+        api_path: args.api_path.clone(),
+        app_token_cred: args.app_token_cred.clone(),
         output_limit: crate::inventory::DEFAULT_MAX_OUTPUT_MIB << 20,
         expected_identity: Default::default(),
     };

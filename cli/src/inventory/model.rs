@@ -170,10 +170,15 @@ pub struct HostSpec {
     /// grid (`ldap`, default 60: Paris in winter; -720 to 840).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc_offset_minutes: Option<i32>,
-    /// Path of the Zabbix API on the web server (`zabbix`, default
-    /// `/zabbix/api_jsonrpc.php`, as the Debian and Ubuntu packages serve it).
+    /// Path of the API on the web server (`zabbix`, default `/zabbix/api_jsonrpc.php`, as
+    /// the Debian and Ubuntu packages serve it; `glpi`, default `/apirest.php`, e.g.
+    /// `/glpi/apirest.php` when GLPI is served under `/glpi`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_path: Option<String>,
+    /// Name of the credential holding the API client's application token (`glpi`, when its
+    /// API client defines one; sent as `App-Token`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_token_cred: Option<String>,
     /// Largest snapshot accepted from this host, in MiB (default 64, 1 to 4096): past it
     /// the host fails with `output_too_large` and the session goes on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,6 +234,8 @@ pub enum TransportKind {
     Zabbix,
     /// Icinga2 REST API (supervision server, read-only `GET`s).
     Icinga2,
+    /// GLPI REST API (helpdesk: tickets and knowledge base, read-only `GET`s).
+    Glpi,
 }
 
 impl TransportKind {
@@ -241,6 +248,7 @@ impl TransportKind {
             TransportKind::Ldap => "ldap",
             TransportKind::Zabbix => "zabbix",
             TransportKind::Icinga2 => "icinga2",
+            TransportKind::Glpi => "glpi",
         }
     }
 }

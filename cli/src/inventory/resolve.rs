@@ -38,8 +38,10 @@ pub struct HostTarget {
     pub sysvol: bool,
     /// Local time offset from UTC in minutes (`ldap`).
     pub utc_offset_minutes: i32,
-    /// Path of the API on the web server (`zabbix`).
+    /// Path of the API on the web server (`zabbix`, `glpi`).
     pub api_path: Option<String>,
+    /// Credential name of the API client's application token (`glpi`).
+    pub app_token_cred: Option<String>,
     /// Largest snapshot (and any other output) accepted from the host, in bytes.
     pub output_limit: u64,
     /// What the host must report as its identity (`expect_hostname`, `expect_machine_id`).
@@ -99,6 +101,7 @@ fn merge(defaults: Option<&HostSpec>, own: Option<&HostSpec>) -> HostSpec {
         sysvol: own.sysvol.or(base.sysvol),
         utc_offset_minutes: own.utc_offset_minutes.or(base.utc_offset_minutes),
         api_path: own.api_path.clone().or(base.api_path),
+        app_token_cred: own.app_token_cred.clone().or(base.app_token_cred),
         max_output_mib: own.max_output_mib.or(base.max_output_mib),
         expect_hostname: own.expect_hostname.clone().or(base.expect_hostname),
         expect_machine_id: own.expect_machine_id.clone().or(base.expect_machine_id),
@@ -131,11 +134,13 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         (TransportKind::Zabbix, Some(TlsMode::Plain)) => 80,
         (TransportKind::Zabbix, _) => 443,
         (TransportKind::Icinga2, _) => 5665,
+        (TransportKind::Glpi, Some(TlsMode::Plain)) => 80,
+        (TransportKind::Glpi, _) => 443,
         _ => 22,
     };
-    // A Zabbix host without `user` is read with an API token (the credential).
+    // A Zabbix or GLPI host without `user` is read with an API token (the credential).
     let default_user = match transport {
-        TransportKind::Zabbix => "",
+        TransportKind::Zabbix | TransportKind::Glpi => "",
         _ => "root",
     };
     Ok(HostTarget {
@@ -157,6 +162,7 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
             .utc_offset_minutes
             .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES),
         api_path: fill("api_path", &spec.api_path)?,
+        app_token_cred: fill("app_token_cred", &spec.app_token_cred)?,
         output_limit: spec.max_output_mib.unwrap_or(DEFAULT_MAX_OUTPUT_MIB) << 20,
         expected_identity: constat_checker_core::ExpectedIdentity {
             hostname: fill("expect_hostname", &spec.expect_hostname)?,
@@ -186,15 +192,22 @@ fn check_transport_options(
         .into()
     };
     let ldap = transport == TransportKind::Ldap;
-    let api = matches!(transport, TransportKind::Zabbix | TransportKind::Icinga2);
+    let api = matches!(
+        transport,
+        TransportKind::Zabbix | TransportKind::Icinga2 | TransportKind::Glpi
+    );
     if spec.tls.is_some() && !(ldap || api || transport == TransportKind::Winrm) {
-        return Err(misplaced("tls", "ldap, winrm, zabbix, icinga2"));
+        return Err(misplaced("tls", "ldap, winrm, zabbix, icinga2, glpi"));
     }
     if spec.ca_file.is_some() && !(ldap || api) {
-        return Err(misplaced("ca_file", "ldap, zabbix, icinga2"));
+        return Err(misplaced("ca_file", "ldap, zabbix, icinga2, glpi"));
     }
-    if spec.api_path.is_some() && transport != TransportKind::Zabbix {
-        return Err(misplaced("api_path", "zabbix"));
+    if spec.api_path.is_some() && !matches!(transport, TransportKind::Zabbix | TransportKind::Glpi)
+    {
+        return Err(misplaced("api_path", "zabbix, glpi"));
+    }
+    if spec.app_token_cred.is_some() && transport != TransportKind::Glpi {
+        return Err(misplaced("app_token_cred", "glpi"));
     }
     if let Some(path) = spec.api_path.as_deref()
         && (!path.starts_with('/')

@@ -1,5 +1,5 @@
 //! One entry point for every transport: [`collect_host`] picks local, SSH, or a plugged-in
-//! collector (WinRM, LDAP, Zabbix and Icinga2 register through [`RemoteCollector`], see [`plugged_collectors`]).
+//! collector (WinRM, LDAP, Zabbix, Icinga2 and GLPI register through [`RemoteCollector`], see [`plugged_collectors`]).
 
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::KnownHosts;
@@ -76,6 +76,7 @@ pub fn plugged_collectors() -> BTreeMap<&'static str, Arc<dyn RemoteCollector>> 
         TransportKind::Icinga2.as_str(),
         Arc::new(super::Icinga2Collector),
     );
+    plugged.insert(TransportKind::Glpi.as_str(), Arc::new(super::GlpiCollector));
     plugged
 }
 

@@ -1,4 +1,4 @@
-//! The HTTP client of the API transports (`zabbix`, `icinga2`): one `reqwest` client per host
+//! The HTTP client of the API transports (`zabbix`, `icinga2`, `glpi`): one `reqwest` client per host
 //! with the inventory's TLS policy (`verify` with `ca_file` or the system roots, `insecure`,
 //! `plain` = HTTP), no proxy from the environment, no redirect followed, a connect and a
 //! whole-request time limit, and answers read in chunks up to the host's output limit (past
@@ -161,7 +161,16 @@ impl ApiClient {
         url: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<(u16, Vec<u8>), HostError> {
-        let mut response = request.send().await.map_err(|e| self.send_error(url, &e))?;
+        let response = request.send().await.map_err(|e| self.send_error(url, &e))?;
+        self.read_response(url, response).await
+    }
+
+    /// Reads an answer up to the output limit: the status and the body.
+    async fn read_response(
+        &self,
+        url: &str,
+        mut response: reqwest::Response,
+    ) -> Result<(u16, Vec<u8>), HostError> {
         let status = response.status().as_u16();
         let too_large = |size: u64| {
             HostError::new(
@@ -225,6 +234,32 @@ impl ApiClient {
             .header("Accept", "application/json")
             .basic_auth(user, Some(password.expose()));
         self.read(&url, request).await
+    }
+
+    /// `GET path` with these headers (secrets exposed only here): the status, the total
+    /// of the answer's `Content-Range: first-last/total` when it has one, and the body.
+    pub(crate) async fn get_with_headers(
+        &self,
+        path: &str,
+        headers: &[(&str, &Secret)],
+    ) -> Result<(u16, Option<u64>, Vec<u8>), HostError> {
+        let url = self.url(path);
+        let mut request = self.client.get(&url).header("Accept", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, value.expose());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.send_error(&url, &e))?;
+        let total = response
+            .headers()
+            .get("Content-Range")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit_once('/'))
+            .and_then(|(_, total)| total.trim().parse().ok());
+        let (status, body) = self.read_response(&url, response).await?;
+        Ok((status, total, body))
     }
 
     /// The host label (`candidate/role`).

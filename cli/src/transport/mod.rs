@@ -3,6 +3,7 @@
 mod agent_binary;
 mod bounded;
 mod dispatch;
+mod glpi;
 mod host_error;
 mod http_api;
 mod icinga2;
@@ -19,6 +20,7 @@ pub use agent_binary::{AgentBinary, LoadedAgent, find_agent_binary, load_agent};
 pub use dispatch::{
     CollectContext, CollectFuture, Collected, RemoteCollector, collect_host, plugged_collectors,
 };
+pub use glpi::{GlpiCollector, collect_glpi};
 pub use host_error::{HostError, HostErrorKind};
 pub use icinga2::{Icinga2Collector, collect_icinga2};
 pub use known_hosts::KnownHosts;

@@ -132,6 +132,7 @@ mod tests {
             sysvol: true,
             utc_offset_minutes: 60,
             api_path: None,
+            app_token_cred: None,
             output_limit: 1 << 20,
             expected_identity: Default::default(),
         };
