@@ -273,6 +273,43 @@ a credentials file with mode 0600, or an interactive prompt.",
         "Runs the pack's active test scripts (only if the pack allows it), as nobody, in a throwaway directory, with a time limit",
     ),
     (
+        "check:submit",
+        "Sends the snapshot to the trainer's server (constat serve), which grades it: its address",
+    ),
+    ("check:class", "Enrolment code of the class (with --submit)"),
+    (
+        "check:key",
+        "File of the learner key received at enrolment (default ~/constat-CODE.key)",
+    ),
+    (
+        "check:pin",
+        "SHA-256 fingerprint of the server certificate to pin (the one constat serve prints)",
+    ),
+    (
+        "check:watch",
+        "Submits again every N seconds (at least 5), until Ctrl-C",
+    ),
+    (
+        "serve",
+        "The trainer's live class: web server, enrolments, learner submissions",
+    ),
+    (
+        "serve:listen",
+        "Listen address and port (loopback by default; 0.0.0.0:8443 for the classroom)",
+    ),
+    (
+        "serve:data",
+        "Data directory: SQLite database, certificate (default ~/.local/share/constat/serve)",
+    ),
+    (
+        "serve:plain_http",
+        "Plain HTTP without TLS, behind a reverse proxy that does TLS",
+    ),
+    (
+        "serve:create_trainer",
+        "Creates a trainer account (password prompted, or read from standard input) then stops",
+    ),
+    (
         "grade",
         "Grades snapshots with a pack and prints or writes the report",
     ),
@@ -571,8 +608,12 @@ pub const HELP_FR: &[(&str, &str)] = &[
 ];
 
 /// English value names (`<ROLE=FICHIER>` → `<ROLE=FILE>`).
-const VALUE_NAMES_EN: &[(&str, &str)] =
-    &[("ROLE=FICHIER", "ROLE=FILE"), ("NOM=VALEUR", "NAME=VALUE")];
+const VALUE_NAMES_EN: &[(&str, &str)] = &[
+    ("ROLE=FICHIER", "ROLE=FILE"),
+    ("NOM=VALEUR", "NAME=VALUE"),
+    ("FICHIER", "FILE"),
+    ("NOM", "NAME"),
+];
 
 fn text(lang: Lang, key: &str) -> &'static str {
     TEXT.iter()

@@ -99,7 +99,7 @@ fn unseen_sections(snapshot: &Snapshot) -> Vec<String> {
 /// `constat check` as a non-root user sees less (shadow, sudoers, other users' crontabs, the
 /// owners of sockets): says so on stderr, with what it could not see, instead of grading a
 /// partial view silently.
-fn warn_when_not_root(snapshot: &Snapshot) {
+pub(crate) fn warn_when_not_root(snapshot: &Snapshot) {
     if is_root() {
         return;
     }

@@ -39,6 +39,14 @@ pub fn lang() -> Lang {
     }
 }
 
+/// `fr` or `en` (an `Accept-Language` value).
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "fr",
+        Lang::En => "en",
+    }
+}
+
 /// The message for `key` in the current language (the key itself when unknown, which a test
 /// prevents).
 pub fn t(key: &str) -> &'static str {
@@ -198,6 +206,136 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "check.active_refused_hint",
         "retirez --active-tests, ou ajoutez `active_tests: true` sous `pack:` si le pack doit exécuter des scripts",
         "drop --active-tests, or add `active_tests: true` under `pack:` if the pack must run scripts",
+    ),
+    (
+        "serve.no_data_dir",
+        "pas de dossier de données : ni --data, ni XDG_DATA_HOME, ni HOME",
+        "no data directory: neither --data, XDG_DATA_HOME nor HOME",
+    ),
+    (
+        "serve.no_data_dir_hint",
+        "passez --data DOSSIER",
+        "pass --data DIR",
+    ),
+    (
+        "serve.password_prompt",
+        "Mot de passe du formateur : ",
+        "Trainer password: ",
+    ),
+    (
+        "serve.password_again",
+        "Mot de passe (encore) : ",
+        "Password (again): ",
+    ),
+    (
+        "serve.password_mismatch",
+        "les deux mots de passe diffèrent",
+        "the two passwords differ",
+    ),
+    (
+        "serve.password_hint",
+        "au moins 10 caractères, tapés deux fois (ou sur la première ligne de l'entrée standard)",
+        "at least 10 characters, typed twice (or on the first line of standard input)",
+    ),
+    (
+        "serve.create_failed",
+        "compte formateur non créé : {error}",
+        "trainer account not created: {error}",
+    ),
+    (
+        "serve.trainer_created",
+        "compte formateur « {name} » créé dans {data}",
+        "trainer account “{name}” created in {data}",
+    ),
+    (
+        "serve.listening",
+        "constat serve écoute sur {url} (base {db})",
+        "constat serve listening on {url} (database {db})",
+    ),
+    (
+        "serve.fingerprint",
+        "empreinte SHA-256 du certificat (pour --pin) : {fingerprint}",
+        "certificate SHA-256 fingerprint (for --pin): {fingerprint}",
+    ),
+    (
+        "serve.failed",
+        "constat serve n'a pas démarré : {error}",
+        "constat serve did not start: {error}",
+    ),
+    (
+        "serve.failed_hint",
+        "vérifiez --listen (port libre ?) et les droits sur --data",
+        "check --listen (port free?) and the rights on --data",
+    ),
+    (
+        "submit.key_needed",
+        "--submit demande la clé d'apprenant : --key FICHIER ou --class CODE (clé ~/constat-CODE.key)",
+        "--submit needs the learner key: --key FILE or --class CODE (key ~/constat-CODE.key)",
+    ),
+    (
+        "submit.key_hint",
+        "la clé est donnée une seule fois à l'inscription (page « Rejoindre une classe » du serveur) ; réinscrivez-vous si vous l'avez perdue",
+        "the key is given once at enrolment (the server's “Join a class” page); enrol again if you lost it",
+    ),
+    (
+        "submit.key_unreadable",
+        "clé d'apprenant {file} illisible : {error}",
+        "learner key {file} unreadable: {error}",
+    ),
+    (
+        "submit.class_mismatch",
+        "la clé est celle de la classe {key_class}, pas de {class}",
+        "the key belongs to class {key_class}, not {class}",
+    ),
+    (
+        "submit.bad_url",
+        "adresse de serveur invalide : {url}",
+        "invalid server address: {url}",
+    ),
+    (
+        "submit.bad_url_hint",
+        "donnez l'adresse complète, par exemple https://formateur:8443/",
+        "give the full address, e.g. https://trainer:8443/",
+    ),
+    (
+        "submit.bad_pin",
+        "empreinte invalide : {pin}",
+        "invalid fingerprint: {pin}",
+    ),
+    (
+        "submit.bad_pin_hint",
+        "64 chiffres hexadécimaux (les « : » sont admis), tels qu'affichés par constat serve",
+        "64 hexadecimal digits (“:” allowed), as constat serve prints them",
+    ),
+    (
+        "submit.unreachable",
+        "envoi à {url} impossible : {error}",
+        "cannot submit to {url}: {error}",
+    ),
+    (
+        "submit.unreachable_hint",
+        "vérifiez l'adresse, que le serveur tourne et, pour un certificat auto-signé, --pin",
+        "check the address, that the server runs and, for a self-signed certificate, --pin",
+    ),
+    (
+        "submit.refused",
+        "le serveur a refusé l'envoi ({status}) : {error}",
+        "the server refused the submission ({status}): {error}",
+    ),
+    (
+        "submit.sent",
+        "envoyé à {url} ; votre page : {page}",
+        "sent to {url}; your page: {page}",
+    ),
+    (
+        "submit.watch_too_short",
+        "--watch doit valoir au moins {min} secondes",
+        "--watch must be at least {min} seconds",
+    ),
+    (
+        "submit.watch_hint",
+        "par exemple --watch 30",
+        "for example --watch 30",
     ),
     (
         "check.role_needed",

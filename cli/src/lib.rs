@@ -18,6 +18,7 @@ pub mod reports;
 pub mod script_runner;
 pub mod secret;
 pub mod session;
+pub mod submit_client;
 pub mod transport;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +85,8 @@ pub enum Command {
     Coverage(commands::coverage::CoverageArgs),
     /// Propose un pack à partir de l'instantané d'une solution de référence.
     Propose(commands::propose::ProposeArgs),
+    /// La classe en direct du formateur : serveur web, inscriptions, envois des apprenants.
+    Serve(commands::serve::ServeArgs),
     /// Affiche les schémas JSON (instantané, inventaire).
     Schema(commands::schema::SchemaArgs),
     /// Génère l'autocomplétion pour un shell.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
         Command::Import(args) => commands::import::run(args, format, out),
         Command::Session(command) => commands::session::run(command, format, out),
         Command::Validate(args) => commands::validate::run(args, format, out),
+        Command::Serve(args) => commands::serve::run(args, format, out),
         Command::Schema(args) => commands::schema::run(args, out),
         Command::Completions(args) => commands::completions::run(args, out),
     }

@@ -33,6 +33,99 @@ pub struct CheckArgs {
     /// Rapports à écrire.
     #[command(flatten)]
     pub reports: crate::reports::ReportArgs,
+    /// Envoie l'instantané au serveur du formateur (constat serve), qui le note : son adresse.
+    #[arg(long, value_name = "URL")]
+    pub submit: Option<String>,
+    /// Code d'inscription de la classe (avec --submit).
+    #[arg(long, requires = "submit", value_name = "CODE")]
+    pub class: Option<String>,
+    /// Fichier de la clé d'apprenant reçue à l'inscription (par défaut ~/constat-CODE.key).
+    #[arg(long, requires = "submit", value_name = "FICHIER")]
+    pub key: Option<PathBuf>,
+    /// Empreinte SHA-256 du certificat du serveur à épingler (celle qu'affiche constat serve).
+    #[arg(long, requires = "submit", value_name = "SHA256")]
+    pub pin: Option<String>,
+    /// Renvoie toutes les N secondes (5 au moins), jusqu'à Ctrl-C.
+    #[arg(long, requires = "submit", value_name = "SECS")]
+    pub watch: Option<u64>,
+}
+
+/// Shortest `--watch` interval.
+const MIN_WATCH_SECS: u64 = 5;
+
+/// `check --submit`: collects, sends, prints the server's grading; with `--watch`, again
+/// every N seconds (a refused or failed submission is reported and the loop goes on).
+fn submit(
+    args: &CheckArgs,
+    pack: &constat_checker_core::pack::Pack,
+    role: &str,
+    url: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    use crate::submit_client::SubmitTarget;
+    if let Some(secs) = args.watch
+        && secs < MIN_WATCH_SECS
+    {
+        return Err(CliError::input(
+            tf("submit.watch_too_short", &[("min", &MIN_WATCH_SECS)]),
+            tf("submit.watch_hint", &[("min", &MIN_WATCH_SECS)]),
+        )
+        .into());
+    }
+    let target = SubmitTarget::new(
+        url,
+        args.class.as_deref(),
+        args.key.as_deref(),
+        args.pin.as_deref(),
+    )?;
+    let runtime = crate::runtime()?;
+    let options = render_options(
+        constat_checker_core::render::Audience::Learner,
+        crate::output::stdout_color(format),
+    );
+    loop {
+        let snapshot = crate::grading::collect_local_for(pack, role);
+        crate::grading::warn_when_not_root(&snapshot);
+        let body = serde_json::to_vec(&snapshot)?;
+        let outcome = runtime.block_on(target.submit(role, body));
+        let report = match (outcome, args.watch) {
+            (Ok(report), _) => report,
+            (Err(e), None) => return Err(e),
+            (Err(e), Some(_)) => {
+                crate::errors::report(&e, format, &mut std::io::stderr());
+                std::thread::sleep(std::time::Duration::from_secs(
+                    args.watch.unwrap_or(MIN_WATCH_SECS),
+                ));
+                continue;
+            }
+        };
+        match format {
+            Format::Human => {
+                write!(
+                    out,
+                    "{}",
+                    constat_checker_core::render::terminal(&report, &options)
+                )?;
+                let page = target.page_url().unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}",
+                    tf("submit.sent", &[("url", &target.url), ("page", &page)])
+                )?;
+            }
+            Format::Json => write_json(out, &report)?,
+        }
+        out.flush()?;
+        let Some(secs) = args.watch else {
+            return Ok(if all_passed(&report) {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failures
+            });
+        };
+        std::thread::sleep(std::time::Duration::from_secs(secs));
+    }
 }
 
 /// The role this machine plays: `--role`, else the pack's only role.
@@ -74,6 +167,9 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             tf("check.active_refused_hint", &[]),
         )
         .into());
+    }
+    if let Some(url) = &args.submit {
+        return submit(&args, &pack, &role, url, format, out);
     }
     let report = grade_this_machine(&pack, role, "local", args.out.as_deref(), args.active_tests)?;
     let color = crate::output::stdout_color(format);

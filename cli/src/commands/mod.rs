@@ -10,5 +10,6 @@ pub mod grade;
 pub mod import;
 pub mod propose;
 pub mod schema;
+pub mod serve;
 pub mod session;
 pub mod validate;

@@ -1,0 +1,125 @@
+//! `constat serve`: the trainer's live class (a thin shell over `constat-serve`): starts the
+//! web server, or creates a trainer account with `--create-trainer NAME`.
+
+use crate::errors::CliError;
+use crate::exit_status::ExitStatus;
+use crate::i18n::{t, tf};
+use crate::output::Format;
+use clap::Args;
+use constat_serve::app::Limits;
+use constat_serve::server::{ServeConfig, create_trainer, serve};
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Adresse et port d'écoute (par défaut la boucle locale ; 0.0.0.0:8443 pour la salle).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    pub listen: SocketAddr,
+    /// Dossier des données : base SQLite, certificat (par défaut ~/.local/share/constat/serve).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// HTTP sans TLS, derrière un proxy inverse qui fait le TLS.
+    #[arg(long)]
+    pub plain_http: bool,
+    /// Crée un compte formateur (mot de passe demandé, ou lu sur l'entrée standard) puis s'arrête.
+    #[arg(long, value_name = "NOM")]
+    pub create_trainer: Option<String>,
+}
+
+/// The data directory: `--data`, else `$XDG_DATA_HOME/constat/serve`, else
+/// `~/.local/share/constat/serve`.
+fn data_dir(args: &ServeArgs) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = &args.data {
+        return Ok(dir.clone());
+    }
+    if let Some(base) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(base).join("constat/serve"));
+    }
+    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        Some(home) => Ok(PathBuf::from(home).join(".local/share/constat/serve")),
+        None => Err(CliError::input(t("serve.no_data_dir"), t("serve.no_data_dir_hint")).into()),
+    }
+}
+
+/// The new trainer's password: typed twice on a terminal, else the first line of stdin
+/// (never on the command line).
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(t("serve.password_prompt"))?;
+        let again = rpassword::prompt_password(t("serve.password_again"))?;
+        if first != again {
+            return Err(
+                CliError::input(t("serve.password_mismatch"), t("serve.password_hint")).into(),
+            );
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Runs `serve`.
+pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let data = data_dir(&args)?;
+    let runtime = crate::runtime()?;
+    if let Some(name) = &args.create_trainer {
+        let password = read_password()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        runtime
+            .block_on(create_trainer(&data, name, &password, now))
+            .map_err(|e| {
+                CliError::input(
+                    tf("serve.create_failed", &[("error", &e)]),
+                    t("serve.password_hint"),
+                )
+            })?;
+        writeln!(
+            out,
+            "{}",
+            tf(
+                "serve.trainer_created",
+                &[("name", name), ("data", &data.display())]
+            )
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    let config = ServeConfig {
+        listen: args.listen,
+        data_dir: data,
+        plain_http: args.plain_http,
+        limits: Limits::default(),
+    };
+    let scheme = if args.plain_http { "http" } else { "https" };
+    runtime
+        .block_on(serve(config, |started| {
+            let mut lines = vec![tf(
+                "serve.listening",
+                &[
+                    ("url", &format!("{scheme}://{}/", started.local_addr)),
+                    ("db", &started.database.display()),
+                ],
+            )];
+            if let Some(fingerprint) = &started.fingerprint {
+                lines.push(tf("serve.fingerprint", &[("fingerprint", fingerprint)]));
+            }
+            // Printed and flushed at once: a script waits for these lines.
+            let mut stdout = std::io::stdout().lock();
+            for line in lines {
+                let _ = writeln!(stdout, "{line}");
+            }
+            let _ = stdout.flush();
+        }))
+        .map_err(|e| {
+            anyhow::Error::new(CliError::input(
+                tf("serve.failed", &[("error", &e)]),
+                t("serve.failed_hint"),
+            ))
+        })?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,269 @@
+//! `constat check --submit URL --class CODE --key FILE`: sends this machine's snapshot to the
+//! trainer's `constat serve`, signed with the learner's key, and prints the learner's view
+//! of the result the server graded (the pack's expected values never leave the server).
+//! `--pin SHA256` trusts exactly the server certificate with that fingerprint (the
+//! self-signed one `constat serve` prints); without it the system's roots decide.
+
+use crate::errors::CliError;
+use crate::i18n::{lang, t, tf};
+use constat_checker_core::report::Report;
+use constat_serve::protocol::{
+    HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
+};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Largest key file read.
+const MAX_KEY_BYTES: u64 = 4096;
+
+/// Trusts the one certificate whose SHA-256 is pinned; signatures are still verified.
+#[derive(Debug)]
+struct PinnedCertificate {
+    pin: String,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinnedCertificate {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let seen = constat_serve::tls::fingerprint(end_entity.as_ref());
+        if seen == self.pin {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(format!(
+                "the server certificate's SHA-256 is {seen}, not the pinned {}",
+                self.pin
+            )))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Where and how to submit.
+#[derive(Debug)]
+pub struct SubmitTarget {
+    /// Server base URL (`https://trainer:8443/`).
+    pub url: String,
+    /// The learner's key.
+    pub key: LearnerKey,
+    client: reqwest::Client,
+}
+
+/// Reads the key file (`--key`, else `~/constat-<CLASS>.key`) and checks it against `--class`.
+fn read_key(key: Option<&Path>, class: Option<&str>) -> anyhow::Result<LearnerKey> {
+    let path = match (key, class) {
+        (Some(path), _) => path.to_owned(),
+        (None, Some(class)) => {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            Path::new(&home).join(format!("constat-{}.key", class.trim().to_uppercase()))
+        }
+        (None, None) => {
+            return Err(CliError::input(t("submit.key_needed"), t("submit.key_hint")).into());
+        }
+    };
+    let unreadable = |e: &dyn std::fmt::Display| {
+        CliError::input(
+            tf(
+                "submit.key_unreadable",
+                &[("file", &path.display()), ("error", e)],
+            ),
+            t("submit.key_hint"),
+        )
+    };
+    let file = std::fs::File::open(&path).map_err(|e| unreadable(&e))?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, MAX_KEY_BYTES), &mut text)
+        .map_err(|e| unreadable(&e))?;
+    let key = LearnerKey::parse(&text).map_err(|e| unreadable(&e))?;
+    if let Some(class) = class
+        && constat_serve::random::normalise_code(class).as_deref() != Some(key.class.as_str())
+    {
+        return Err(CliError::input(
+            tf(
+                "submit.class_mismatch",
+                &[("class", &class), ("key_class", &key.class)],
+            ),
+            t("submit.key_hint"),
+        )
+        .into());
+    }
+    Ok(key)
+}
+
+impl SubmitTarget {
+    /// The target of `--submit URL --class CODE --key FILE --pin SHA256`.
+    pub fn new(
+        url: &str,
+        class: Option<&str>,
+        key: Option<&Path>,
+        pin: Option<&str>,
+    ) -> anyhow::Result<SubmitTarget> {
+        let key = read_key(key, class)?;
+        let url = url.trim().trim_end_matches('/').to_owned();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(CliError::input(
+                tf("submit.bad_url", &[("url", &url)]),
+                t("submit.bad_url_hint"),
+            )
+            .into());
+        }
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("constat/", env!("CARGO_PKG_VERSION")));
+        if let Some(pin) = pin {
+            let pin = constat_serve::tls::normalise_fingerprint(pin).ok_or_else(|| {
+                CliError::input(
+                    tf("submit.bad_pin", &[("pin", &pin)]),
+                    t("submit.bad_pin_hint"),
+                )
+            })?;
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+                .with_safe_default_protocol_versions()?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(PinnedCertificate { pin, provider }))
+                .with_no_client_auth();
+            builder = builder.tls_backend_preconfigured(config);
+        }
+        Ok(SubmitTarget {
+            url,
+            key,
+            client: builder.build()?,
+        })
+    }
+
+    /// The learner's page on the server, when the key knows it.
+    pub fn page_url(&self) -> Option<String> {
+        self.key.page.as_ref().map(|p| format!("{}{p}", self.url))
+    }
+
+    /// Sends one snapshot for `role`; returns the learner's view of the graded report.
+    pub async fn submit(&self, role: &str, body: Vec<u8>) -> anyhow::Result<Report> {
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let signature = self.key.sign(role, timestamp, &body);
+        let endpoint = format!("{}/api/classes/{}/submissions", self.url, self.key.class);
+        let response = self
+            .client
+            .post(&endpoint)
+            .header(HEADER_LEARNER, self.key.learner.to_string())
+            .header(HEADER_ROLE, role)
+            .header(HEADER_TIMESTAMP, timestamp.to_string())
+            .header(HEADER_SIGNATURE, signature)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(
+                reqwest::header::ACCEPT_LANGUAGE,
+                crate::i18n::lang_code(lang()),
+            )
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| {
+                CliError::input(
+                    tf(
+                        "submit.unreachable",
+                        &[("url", &self.url), ("error", &error_chain(&e))],
+                    ),
+                    t("submit.unreachable_hint"),
+                )
+            })?;
+        let status = response.status();
+        // The server's answer is bounded like everything a host sends: 16 MiB at most.
+        let bytes = response.bytes().await?;
+        if bytes.len() > 16 << 20 {
+            anyhow::bail!("answer too large");
+        }
+        if status.is_success() {
+            #[derive(serde::Deserialize)]
+            struct Accepted {
+                report: Report,
+            }
+            let accepted: Accepted = serde_json::from_slice(&bytes)?;
+            return Ok(accepted.report);
+        }
+        let refusal: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let text = |k: &str| {
+            refusal
+                .get(k)
+                .and_then(|v| v.as_str())
+                .map(|s| s.chars().take(500).collect::<String>())
+        };
+        Err(CliError::input(
+            tf(
+                "submit.refused",
+                &[
+                    ("status", &status.as_u16()),
+                    (
+                        "error",
+                        &text("error").unwrap_or_else(|| status.to_string()),
+                    ),
+                ],
+            ),
+            text("help").unwrap_or_else(|| t("submit.unreachable_hint").to_owned()),
+        )
+        .into())
+    }
+}
+
+/// An error and its sources, on one line.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let more = inner.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = inner.source();
+    }
+    text
+}

@@ -1,0 +1,590 @@
+//! The server's words in French (default) and English: every page and every error message.
+//!
+//! The reader's language is `?lang=` (remembered in a `lang` cookie), else the cookie, else
+//! the first of `Accept-Language` that we speak, else French. Templates receive the whole
+//! table of their language as `t`; placeholders are `{name}`, replaced by [`tf`].
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+/// A reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Français.
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `fr` / `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// A language code as written by a user or a browser (`en-GB`, `FR`).
+    pub fn parse(text: &str) -> Option<Lang> {
+        let primary = text
+            .trim()
+            .split(['-', '_', ';'])
+            .next()?
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first language of an `Accept-Language` value that we speak (in the order given:
+    /// browsers list by preference).
+    pub fn from_accept_language(value: &str) -> Option<Lang> {
+        value.split(',').take(16).find_map(Lang::parse)
+    }
+
+    /// The reader's language from a request: `?lang=`, the `lang` cookie, `Accept-Language`.
+    pub fn of_request(query_lang: Option<&str>, headers: &HeaderMap) -> Lang {
+        query_lang
+            .and_then(Lang::parse)
+            .or_else(|| crate::auth::cookie(headers, "lang").and_then(|v| Lang::parse(&v)))
+            .or_else(|| {
+                headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The checker core's language.
+    pub fn core(self) -> constat_checker_core::i18n::Lang {
+        match self {
+            Lang::Fr => constat_checker_core::i18n::Lang::Fr,
+            Lang::En => constat_checker_core::i18n::Lang::En,
+        }
+    }
+}
+
+/// The reader's language as an extractor (`?lang=`, cookie, `Accept-Language`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReaderLang(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReaderLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<ReaderLang, Self::Rejection> {
+        Ok(ReaderLang(Lang::of_request(
+            crate::app::query_lang(parts.uri.query()),
+            &parts.headers,
+        )))
+    }
+}
+
+/// The text of `key` in `lang` (the key itself when unknown, which a test prevents).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    CATALOGUE
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("(?)", |(_, fr, en)| if lang == Lang::En { en } else { fr })
+}
+
+/// The text of `key` with its `{name}` placeholders replaced.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut text = t(lang, key).to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+/// Every text of `lang`, for the templates.
+pub fn table(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    CATALOGUE
+        .iter()
+        .map(|(k, fr, en)| (*k, if lang == Lang::En { *en } else { *fr }))
+        .collect()
+}
+
+/// `(key, French, English)`.
+pub const CATALOGUE: &[(&str, &str, &str)] = &[
+    // Layout.
+    ("app_tagline", "la classe en direct", "the live class"),
+    ("logout", "Se déconnecter", "Log out"),
+    ("lang_switch", "Langue", "Language"),
+    // Setup and login.
+    (
+        "setup_title",
+        "Premier démarrage : compte formateur",
+        "First start: trainer account",
+    ),
+    (
+        "setup_intro",
+        "Aucun compte formateur n'existe encore sur ce serveur. Créez le premier ; les suivants se créent avec « constat serve --create-trainer NOM ».",
+        "No trainer account exists on this server yet. Create the first one; the next ones are created with “constat serve --create-trainer NAME”.",
+    ),
+    ("setup_submit", "Créer le compte", "Create the account"),
+    ("login_title", "Connexion formateur", "Trainer login"),
+    ("login_submit", "Se connecter", "Log in"),
+    ("field_name", "Nom", "Name"),
+    ("field_password", "Mot de passe", "Password"),
+    (
+        "field_password_again",
+        "Mot de passe (encore)",
+        "Password (again)",
+    ),
+    // Classes.
+    ("classes_title", "Mes classes", "My classes"),
+    (
+        "classes_none",
+        "Aucune classe pour l'instant.",
+        "No class yet.",
+    ),
+    ("class_new", "Nouvelle classe", "New class"),
+    ("field_class_name", "Nom de la classe", "Class name"),
+    ("field_pack", "Pack intégré", "Shipped pack"),
+    (
+        "field_pack_yaml",
+        "ou un pack YAML (collez-le ici ; il remplace le pack intégré)",
+        "or a YAML pack (paste it here; it replaces the shipped pack)",
+    ),
+    (
+        "field_profile",
+        "Profil du référentiel (facultatif)",
+        "Référentiel profile (optional)",
+    ),
+    ("field_starts", "Début", "Starts"),
+    ("field_ends", "Fin", "Ends"),
+    ("class_create", "Créer la classe", "Create the class"),
+    ("col_class", "Classe", "Class"),
+    ("col_code", "Code d'inscription", "Enrolment code"),
+    ("col_pack", "Pack", "Pack"),
+    ("col_dates", "Dates", "Dates"),
+    // Grid.
+    (
+        "grid_enrol",
+        "Inscription des apprenants",
+        "Learner enrolment",
+    ),
+    (
+        "grid_enrol_help",
+        "Les apprenants ouvrent {url} et saisissent le code {code} avec leur nom.",
+        "Learners open {url} and type the code {code} with their name.",
+    ),
+    (
+        "grid_fingerprint",
+        "Empreinte du certificat (à épingler avec --pin)",
+        "Certificate fingerprint (pin it with --pin)",
+    ),
+    ("grid_exports", "Exports", "Exports"),
+    ("export_jury", "Grille CSV (jury)", "CSV grid (jury)"),
+    ("export_moodle", "Notes Moodle (CSV)", "Moodle grades (CSV)"),
+    ("col_learner", "Apprenant", "Learner"),
+    ("col_score", "Score", "Score"),
+    ("col_last_seen", "Vu", "Seen"),
+    (
+        "grid_empty",
+        "Aucun apprenant inscrit pour l'instant.",
+        "No learner enrolled yet.",
+    ),
+    (
+        "live_off",
+        "Mise à jour : rechargez la page.",
+        "Updates: reload the page.",
+    ),
+    ("live_on", "En direct", "Live"),
+    (
+        "live_lost",
+        "Connexion perdue : rechargez la page.",
+        "Connection lost: reload the page.",
+    ),
+    ("never", "jamais", "never"),
+    ("status_pass", "réussi", "passed"),
+    ("status_partial", "partiel", "partial"),
+    ("status_fail", "échoué", "failed"),
+    (
+        "status_skipped",
+        "non évalué (prérequis)",
+        "not evaluated (prerequisite)",
+    ),
+    ("status_not_assessable", "non évaluable", "not assessable"),
+    ("status_none", "pas encore de résultat", "no result yet"),
+    ("legend", "Légende", "Legend"),
+    // Per-check view.
+    (
+        "check_stuck",
+        "{stuck} sur {total} bloqués sur {check}",
+        "{stuck} of {total} stuck on {check}",
+    ),
+    (
+        "check_common",
+        "Valeur observée la plus fréquente : {value} ({count})",
+        "Most common observed value: {value} ({count})",
+    ),
+    (
+        "check_no_common",
+        "Aucune valeur observée pour l'instant.",
+        "No observed value yet.",
+    ),
+    ("col_status", "État", "Status"),
+    ("col_observed", "Observé", "Observed"),
+    ("col_expected", "Attendu", "Expected"),
+    ("col_property", "Propriété", "Property"),
+    ("col_check", "Contrôle", "Check"),
+    ("back_to_grid", "Retour à la grille", "Back to the grid"),
+    // Learner pages.
+    ("learner_history", "Progression", "Progress"),
+    ("learner_report", "Rapport complet", "Full report"),
+    (
+        "learner_no_result",
+        "Aucun envoi reçu pour l'instant.",
+        "No submission received yet.",
+    ),
+    (
+        "learner_last",
+        "Dernier envoi : {when}",
+        "Last submission: {when}",
+    ),
+    ("self_title", "Mon résultat", "My result"),
+    ("self_hint", "Indice", "Hint"),
+    (
+        "self_note",
+        "Score indicatif : votre formateur voit la même chose, avec les valeurs attendues.",
+        "Indicative score: your trainer sees the same, with the expected values.",
+    ),
+    // Join.
+    ("join_title", "Rejoindre une classe", "Join a class"),
+    ("field_code", "Code d'inscription", "Enrolment code"),
+    ("join_submit", "Rejoindre", "Join"),
+    (
+        "joined_title",
+        "Inscrit·e dans {class}",
+        "Enrolled in {class}",
+    ),
+    (
+        "joined_key",
+        "Votre clé d'apprenant (affichée une seule fois). Enregistrez-la sur votre VM dans un fichier privé :",
+        "Your learner key (shown once only). Save it on your VM in a private file:",
+    ),
+    (
+        "joined_command",
+        "Puis, sur la VM, à chaque fois que vous voulez être noté·e :",
+        "Then, on the VM, whenever you want to be graded:",
+    ),
+    (
+        "joined_page",
+        "Votre page de résultats (gardez ce lien pour vous) :",
+        "Your results page (keep this link to yourself):",
+    ),
+    // Errors.
+    ("error_title", "Erreur", "Error"),
+    ("err_not_found", "Page introuvable.", "Page not found."),
+    (
+        "err_csrf",
+        "Formulaire expiré ou venu d'ailleurs : rechargez la page et recommencez.",
+        "The form expired or came from elsewhere: reload the page and try again.",
+    ),
+    (
+        "err_login",
+        "Nom ou mot de passe incorrect.",
+        "Wrong name or password.",
+    ),
+    (
+        "err_login_busy",
+        "Trop de tentatives en cours : réessayez dans quelques secondes.",
+        "Too many attempts in progress: try again in a few seconds.",
+    ),
+    (
+        "err_setup_done",
+        "Un compte formateur existe déjà : connectez-vous.",
+        "A trainer account already exists: log in.",
+    ),
+    (
+        "err_password_mismatch",
+        "Les deux mots de passe diffèrent.",
+        "The two passwords differ.",
+    ),
+    (
+        "err_password_short",
+        "Mot de passe trop court : au moins {min} caractères.",
+        "Password too short: at least {min} characters.",
+    ),
+    (
+        "err_name",
+        "Nom vide ou trop long (1 à {max} caractères, sans caractère de contrôle).",
+        "Name empty or too long (1 to {max} characters, no control character).",
+    ),
+    (
+        "err_name_taken",
+        "Ce nom est déjà pris.",
+        "This name is already taken.",
+    ),
+    (
+        "err_pack_unknown",
+        "Pack inconnu : {pack}. Packs intégrés : {ids}.",
+        "Unknown pack: {pack}. Shipped packs: {ids}.",
+    ),
+    (
+        "err_pack_invalid",
+        "Le pack a {count} erreur(s) ; corrigez-les et recommencez :",
+        "The pack has {count} error(s); fix them and try again:",
+    ),
+    (
+        "err_pack_too_large",
+        "Pack trop gros (plus de {max} octets).",
+        "Pack too large (more than {max} bytes).",
+    ),
+    (
+        "err_profile",
+        "Profil inconnu pour ce pack : {profile}. Profils : {profiles}.",
+        "Unknown profile for this pack: {profile}. Profiles: {profiles}.",
+    ),
+    (
+        "err_date",
+        "Date invalide : {date} (attendu AAAA-MM-JJ).",
+        "Invalid date: {date} (expected YYYY-MM-DD).",
+    ),
+    (
+        "err_dates_order",
+        "La fin précède le début.",
+        "The end is before the start.",
+    ),
+    (
+        "err_code_unknown",
+        "Code d'inscription inconnu : vérifiez-le auprès de votre formateur.",
+        "Unknown enrolment code: check it with your trainer.",
+    ),
+    (
+        "err_class_closed",
+        "Cette classe est terminée (fin le {date}).",
+        "This class is over (ended on {date}).",
+    ),
+    (
+        "err_internal",
+        "Erreur interne du serveur ; le détail est dans son journal.",
+        "Internal server error; the details are in its log.",
+    ),
+    // Submission API errors (message, then help).
+    (
+        "err_body_too_large",
+        "Envoi trop gros : plus de {max} octets.",
+        "Submission too large: more than {max} bytes.",
+    ),
+    (
+        "help_body_too_large",
+        "Un instantané de constat check tient largement dans cette limite ; vérifiez que vous envoyez bien son JSON.",
+        "A constat check snapshot fits well within this limit; check that you are sending its JSON.",
+    ),
+    (
+        "err_header",
+        "En-tête {header} absent ou invalide.",
+        "Header {header} missing or invalid.",
+    ),
+    (
+        "help_header",
+        "Envoyez avec « constat check --submit URL --class CODE --key FICHIER ».",
+        "Submit with “constat check --submit URL --class CODE --key FILE”.",
+    ),
+    (
+        "err_learner_unknown",
+        "Apprenant inconnu dans cette classe.",
+        "Unknown learner in this class.",
+    ),
+    (
+        "help_learner_unknown",
+        "La clé ne correspond pas à cette classe : vérifiez --class et --key, ou réinscrivez-vous.",
+        "The key does not belong to this class: check --class and --key, or enrol again.",
+    ),
+    (
+        "err_signature",
+        "Signature refusée : {reason}.",
+        "Signature refused: {reason}.",
+    ),
+    (
+        "help_signature",
+        "Utilisez la clé reçue à l'inscription, sans la modifier.",
+        "Use the key received at enrolment, unchanged.",
+    ),
+    (
+        "err_clock",
+        "L'horloge de la VM diffère de celle du serveur de {secs} s (plus de {max} s).",
+        "The VM's clock differs from the server's by {secs} s (more than {max} s).",
+    ),
+    (
+        "help_clock",
+        "Mettez la VM à l'heure (timedatectl set-ntp true, ou date -s).",
+        "Set the VM's clock (timedatectl set-ntp true, or date -s).",
+    ),
+    (
+        "err_replay",
+        "Envoi déjà reçu (rejoué).",
+        "Submission already received (replayed).",
+    ),
+    (
+        "help_replay",
+        "Relancez constat check : chaque envoi est signé à nouveau.",
+        "Run constat check again: every submission is signed anew.",
+    ),
+    (
+        "err_too_soon",
+        "Trop d'envois : attendez {secs} s.",
+        "Too many submissions: wait {secs} s.",
+    ),
+    (
+        "help_too_soon",
+        "Avec --watch, gardez un intervalle d'au moins {min} s.",
+        "With --watch, keep an interval of at least {min} s.",
+    ),
+    (
+        "err_snapshot",
+        "Instantané illisible : {error}.",
+        "Unreadable snapshot: {error}.",
+    ),
+    (
+        "help_snapshot",
+        "Envoyez l'instantané tel que constat le produit (même version de constat que le serveur).",
+        "Send the snapshot as constat produces it (same constat version as the server).",
+    ),
+    (
+        "err_role",
+        "Rôle inconnu pour ce pack : {role}. Rôles : {roles}.",
+        "Unknown role for this pack: {role}. Roles: {roles}.",
+    ),
+    (
+        "help_role",
+        "Passez --role avec un des rôles du pack.",
+        "Pass --role with one of the pack's roles.",
+    ),
+    (
+        "err_class_pack",
+        "Le pack de cette classe ne se charge plus : {error}.",
+        "This class's pack no longer loads: {error}.",
+    ),
+    (
+        "help_internal",
+        "Prévenez votre formateur.",
+        "Tell your trainer.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_text_has_both_languages_with_the_same_placeholders() {
+        let mut keys: Vec<&str> = CATALOGUE.iter().map(|(k, _, _)| *k).collect();
+        keys.sort();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "duplicate keys");
+        for (key, fr, en) in CATALOGUE {
+            assert!(!fr.is_empty() && !en.is_empty(), "{key}");
+            assert_eq!(placeholders(fr), placeholders(en), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_the_sources_and_templates_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut texts = Vec::new();
+        let mut template_texts = Vec::new();
+        for root in [dir, templates] {
+            let mut stack = vec![std::path::PathBuf::from(root)];
+            while let Some(path) = stack.pop() {
+                if path.is_dir() {
+                    stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                } else if root == templates {
+                    template_texts.push(std::fs::read_to_string(&path).unwrap());
+                } else {
+                    texts.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let known: Vec<&str> = CATALOGUE.iter().map(|(k, _, _)| *k).collect();
+        let mut used = rust_keys(&texts);
+        used.extend(template_keys(&template_texts));
+        for key in used {
+            assert!(known.contains(&key.as_str()), "unknown text key {key}");
+        }
+    }
+
+    /// Keys used as `t.KEY` in templates.
+    fn template_keys(texts: &[String]) -> Vec<String> {
+        let mut keys = Vec::new();
+        for text in texts {
+            for (i, _) in text.match_indices("t.") {
+                let before = text[..i].chars().last();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    continue;
+                }
+                let key: String = text[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if key.contains('_') {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
+    }
+
+    /// Keys used as `"KEY"` after `t(lang, `/`tf(lang, ` in Rust.
+    fn rust_keys(texts: &[String]) -> Vec<String> {
+        let mut keys = Vec::new();
+        for text in texts {
+            for marker in [
+                "t(lang, \"",
+                "tf(lang, \"",
+                "Failure::new(\"",
+                "api_error(\"",
+            ] {
+                for (i, _) in text.match_indices(marker) {
+                    let rest = &text[i + marker.len()..];
+                    if let Some(end) = rest.find('"') {
+                        keys.push(rest[..end].to_owned());
+                    }
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    #[test]
+    fn the_language_comes_from_the_query_the_cookie_then_the_browser() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(Lang::of_request(None, &headers), Lang::Fr);
+        headers.insert(
+            "accept-language",
+            "de-DE, en-GB;q=0.8, fr;q=0.5".parse().unwrap(),
+        );
+        assert_eq!(Lang::of_request(None, &headers), Lang::En);
+        headers.insert("cookie", "a=b; lang=fr".parse().unwrap());
+        assert_eq!(Lang::of_request(None, &headers), Lang::Fr);
+        assert_eq!(Lang::of_request(Some("en"), &headers), Lang::En);
+        assert_eq!(Lang::of_request(Some("xx"), &headers), Lang::Fr);
+    }
+}

@@ -1,0 +1,29 @@
+//! `constat serve`: the trainer's live class.
+//!
+//! A trainer creates a class with a pack; learners join with its enrolment code and get a
+//! signing key; `constat check --submit` sends their snapshot, signed; the server verifies,
+//! scrubs and grades it (the pack never leaves the server) and the class grid updates live.
+//!
+//! * [`store`]: the [`store::Store`] trait and its SQLite implementation.
+//! * [`protocol`]: the signed submission protocol and the learner key file.
+//! * [`app`]: the router and shared state; [`pages`] the HTML pages, [`submit`] the
+//!   submission endpoint, [`grading`] packs and grading, [`templates`] the embedded pages.
+//! * [`auth`]: argon2id passwords, sessions, CSRF; [`i18n`]: French and English.
+//! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`].
+
+// Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
+// boxing it would only add an allocation to every refusal.
+#![allow(clippy::result_large_err)]
+
+pub mod app;
+pub mod auth;
+pub mod grading;
+pub mod i18n;
+pub mod pages;
+pub mod protocol;
+pub mod random;
+pub mod server;
+pub mod store;
+pub mod submit;
+pub mod templates;
+pub mod tls;

@@ -1,0 +1,341 @@
+//! Trainer accounts in the browser: the first-start setup page (open only while no trainer
+//! exists), login (argon2id, a new session token on success), logout.
+
+use crate::app::{AppState, Page, internal_error};
+use crate::auth::{
+    MIN_PASSWORD_CHARS, hash_password, new_session, removal_cookie, session_cookie,
+    verify_password, visitor,
+};
+use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::pages::guard::{MAX_NAME_CHARS, check_csrf, clean_name, see_other};
+use crate::store::StoreError;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The setup and login forms.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountForm {
+    csrf: String,
+    name: String,
+    password: String,
+    password_again: String,
+}
+
+#[derive(Serialize)]
+struct NameOnly<'a> {
+    name: &'a str,
+}
+
+/// `/`: the setup page on a new server, the classes when logged in, else the login page.
+pub async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+) -> Response {
+    match state.store.trainer_count().await {
+        Ok(0) => see_other("/setup", None),
+        Ok(_) => match crate::pages::guard::logged_in(&state, &headers, lang).await {
+            Ok(_) => see_other("/classes", None),
+            Err(redirect) => redirect,
+        },
+        Err(e) => internal_error(&state, lang, &e),
+    }
+}
+
+async fn setup_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    name: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let visitor = match visitor(
+        state.store.as_ref(),
+        headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return internal_error(state, lang, &e),
+    };
+    Page {
+        visitor: Some(&visitor),
+        error,
+        status,
+        ..Page::new("setup.html", t(lang, "setup_title"), lang)
+    }
+    .render(state, NameOnly { name })
+}
+
+/// `GET /setup`.
+pub async fn setup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+) -> Response {
+    match state.store.trainer_count().await {
+        Ok(0) => setup_page(&state, &headers, lang, "", None, StatusCode::OK).await,
+        Ok(_) => see_other("/login", None),
+        Err(e) => internal_error(&state, lang, &e),
+    }
+}
+
+/// `POST /setup`: creates the first trainer and logs them in.
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let visitor = match visitor(
+        state.store.as_ref(),
+        &headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return internal_error(&state, lang, &e),
+    };
+    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
+        return refused;
+    }
+    match state.store.trainer_count().await {
+        Ok(0) => {}
+        Ok(_) => return see_other("/login", None),
+        Err(e) => return internal_error(&state, lang, &e),
+    }
+    let checked = match checked_account(&form, lang) {
+        Ok(name) => name,
+        Err(message) => {
+            return setup_page(
+                &state,
+                &headers,
+                lang,
+                &form.name,
+                Some(&message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let password = form.password.clone();
+    let hash = match tokio::task::spawn_blocking(move || hash_password(&password)).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => return internal_error(&state, lang, &e),
+        Err(e) => return internal_error(&state, lang, &e),
+    };
+    let id = match state.store.create_trainer(checked, hash, state.now()).await {
+        Ok(id) => id,
+        Err(StoreError::Conflict(_)) => {
+            let message = t(lang, "err_name_taken");
+            return setup_page(
+                &state,
+                &headers,
+                lang,
+                &form.name,
+                Some(message),
+                StatusCode::CONFLICT,
+            )
+            .await;
+        }
+        Err(e) => return internal_error(&state, lang, &e),
+    };
+    start_session(&state, lang, &visitor.session.token_hash, id).await
+}
+
+/// The name of a new account, or what is wrong with the form.
+fn checked_account(form: &AccountForm, lang: Lang) -> Result<String, String> {
+    let name = clean_name(&form.name, MAX_NAME_CHARS)
+        .ok_or_else(|| tf(lang, "err_name", &[("max", &MAX_NAME_CHARS)]))?;
+    if form.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(tf(
+            lang,
+            "err_password_short",
+            &[("min", &MIN_PASSWORD_CHARS)],
+        ));
+    }
+    if form.password != form.password_again {
+        return Err(t(lang, "err_password_mismatch").to_owned());
+    }
+    Ok(name)
+}
+
+/// Replaces the visitor's session with a trainer's one, then goes to the classes.
+async fn start_session(
+    state: &AppState,
+    lang: Lang,
+    old_token_hash: &str,
+    trainer_id: i64,
+) -> Response {
+    let _ = state.store.delete_session(old_token_hash.to_owned()).await;
+    match new_session(state.store.as_ref(), Some(trainer_id), state.now()).await {
+        Ok((_, token)) => see_other("/classes", Some(session_cookie(&token, state.settings.tls))),
+        Err(e) => internal_error(state, lang, &e),
+    }
+}
+
+async fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    name: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let visitor = match visitor(
+        state.store.as_ref(),
+        headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return internal_error(state, lang, &e),
+    };
+    Page {
+        visitor: Some(&visitor),
+        error,
+        status,
+        ..Page::new("login.html", t(lang, "login_title"), lang)
+    }
+    .render(state, NameOnly { name })
+}
+
+/// `GET /login`.
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+) -> Response {
+    if let Ok(0) = state.store.trainer_count().await {
+        return see_other("/setup", None);
+    }
+    login_page(&state, &headers, lang, "", None, StatusCode::OK).await
+}
+
+/// `POST /login`.
+pub async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let visitor = match visitor(
+        state.store.as_ref(),
+        &headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return internal_error(&state, lang, &e),
+    };
+    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
+        return refused;
+    }
+    let trainer = match state
+        .store
+        .trainer_by_name(form.name.trim().to_owned())
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return internal_error(&state, lang, &e),
+    };
+    // Argon2 runs even for an unknown name (against a fixed hash), so that timing does not
+    // tell which names exist; at most two run at once.
+    let Ok(Ok(_slot)) = tokio::time::timeout(
+        Duration::from_secs(5),
+        state.password_slots.clone().acquire_owned(),
+    )
+    .await
+    else {
+        return login_page(
+            &state,
+            &headers,
+            lang,
+            &form.name,
+            Some(t(lang, "err_login_busy")),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
+    };
+    let phc = trainer.as_ref().map(|t| t.password_hash.clone());
+    let password = form.password.clone();
+    let matches = tokio::task::spawn_blocking(move || match phc {
+        Some(phc) => verify_password(&password, &phc),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    match trainer {
+        Some(trainer) if matches => {
+            start_session(&state, lang, &visitor.session.token_hash, trainer.id).await
+        }
+        _ => {
+            login_page(
+                &state,
+                &headers,
+                lang,
+                &form.name,
+                Some(t(lang, "err_login")),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
+        }
+    }
+}
+
+/// An argon2id hash of a password nobody knows (same cost as real ones), made once.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let secret = crate::random::token().unwrap_or_default();
+        hash_password(&secret).unwrap_or_default()
+    })
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let visitor = match visitor(
+        state.store.as_ref(),
+        &headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return internal_error(&state, lang, &e),
+    };
+    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
+        return refused;
+    }
+    if let Err(e) = state
+        .store
+        .delete_session(visitor.session.token_hash.clone())
+        .await
+    {
+        return internal_error(&state, lang, &e);
+    }
+    see_other("/login", Some(removal_cookie(state.settings.tls)))
+}

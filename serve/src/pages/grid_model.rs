@@ -1,0 +1,145 @@
+//! The class grid's rows: one learner × the pack's checks, colour per status, total and
+//! per-competence scores, last seen. Built from the stored full report; shared by the page
+//! and the live stream (which sends one rendered row per update).
+
+use crate::grading::ClassPack;
+use crate::i18n::{Lang, t};
+use crate::store::{Learner, StoredResult};
+use constat_checker_core::report::{Outcome, Report};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One cell.
+#[derive(Debug, Serialize)]
+pub(crate) struct Cell {
+    pub(crate) status: &'static str,
+    pub(crate) mark: &'static str,
+    pub(crate) title: String,
+}
+
+/// One learner's row.
+#[derive(Debug, Serialize)]
+pub(crate) struct Row {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) total: String,
+    pub(crate) tone: &'static str,
+    pub(crate) competences: Vec<String>,
+    pub(crate) cells: Vec<Cell>,
+    pub(crate) last_seen: String,
+}
+
+/// The status keyword of an outcome (CSS class `s-…`).
+pub(crate) fn status(outcome: &Outcome) -> &'static str {
+    outcome.keyword()
+}
+
+/// The reader's word for a status keyword (`none`: no result yet).
+pub(crate) fn status_label(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "pass" => t(lang, "status_pass"),
+        "partial" => t(lang, "status_partial"),
+        "fail" => t(lang, "status_fail"),
+        "skipped" => t(lang, "status_skipped"),
+        "not_assessable" => t(lang, "status_not_assessable"),
+        _ => t(lang, "status_none"),
+    }
+}
+
+fn mark(status: &str) -> &'static str {
+    match status {
+        "pass" => "✓",
+        "partial" => "½",
+        "fail" => "✗",
+        "skipped" => "→",
+        "not_assessable" => "?",
+        _ => "",
+    }
+}
+
+/// `73 %`, or `—` when nothing was assessable.
+pub(crate) fn percent(p: Option<f64>) -> String {
+    p.filter(|p| p.is_finite())
+        .map_or_else(|| "—".to_owned(), |p| format!("{:.0} %", p * 100.0))
+}
+
+fn tone(p: Option<f64>) -> &'static str {
+    match p {
+        Some(p) if p >= 0.8 => "s-pass",
+        Some(p) if p >= 0.5 => "s-partial",
+        Some(_) => "s-fail",
+        None => "s-none",
+    }
+}
+
+/// « 12 s », « 3 min », « 2 h », or « jamais ».
+pub(crate) fn ago(lang: Lang, then: Option<i64>, now: i64) -> String {
+    let Some(then) = then else {
+        return t(lang, "never").to_owned();
+    };
+    let secs = (now - then).max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min", secs / 60),
+        _ => format!("{} h", secs / 3600),
+    }
+}
+
+/// A stored report, or `None` when it does not parse (logged: the store holds what this
+/// server wrote, so that is a bug or a newer format).
+pub(crate) fn parse_report(result: &StoredResult) -> Option<Report> {
+    serde_json::from_str(&result.report_json)
+        .inspect_err(|e| {
+            eprintln!(
+                "constat serve: stored report of learner {}: {e}",
+                result.learner_id
+            )
+        })
+        .ok()
+}
+
+/// A learner's row.
+pub(crate) fn row(
+    pack: &ClassPack,
+    learner: &Learner,
+    report: Option<&Report>,
+    now: i64,
+    lang: Lang,
+) -> Row {
+    let outcomes: HashMap<&str, &Outcome> = report
+        .map(|r| r.checks.iter().map(|c| (&*c.id, &c.outcome)).collect())
+        .unwrap_or_default();
+    let cells = pack
+        .checks
+        .iter()
+        .map(|(id, title)| {
+            let status = outcomes.get(id.as_str()).map_or("none", |o| status(o));
+            Cell {
+                status,
+                mark: mark(status),
+                title: format!("{id} — {title} : {}", status_label(lang, status)),
+            }
+        })
+        .collect();
+    let competences = pack
+        .competences
+        .iter()
+        .map(|(id, _)| {
+            percent(
+                report
+                    .and_then(|r| r.competences.iter().find(|c| &c.id == id))
+                    .and_then(|c| c.score.percent),
+            )
+        })
+        .collect();
+    let total = report.and_then(|r| r.total.percent);
+    Row {
+        id: learner.id,
+        name: learner.fields.name.clone(),
+        total: percent(total),
+        tone: tone(total),
+        competences,
+        cells,
+        last_seen: ago(lang, learner.last_seen, now),
+    }
+}

@@ -1,0 +1,107 @@
+//! The [`Store`] trait: every read and write the pages and the submission endpoint make.
+//!
+//! Methods return boxed futures so that handlers hold an `Arc<dyn Store>`: the SQLite
+//! implementation runs its blocking calls on `spawn_blocking`; a PostgreSQL one
+//! (tokio-postgres) can implement the same trait, publishing [`ClassEvent`]s through
+//! `LISTEN/NOTIFY` (payload `class_id:learner_id`) so that several instances share one
+//! database and nothing lives only in one instance's memory.
+
+use super::model::*;
+use std::future::Future;
+use std::pin::Pin;
+use tokio::sync::broadcast;
+
+/// A store operation in flight.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database could not be opened or created.
+    #[error("cannot open the database {path}: {message}")]
+    Open {
+        /// File or URL (without password).
+        path: String,
+        /// Cause.
+        message: String,
+    },
+    /// The database was migrated by a newer constat.
+    #[error(
+        "the database {path} has schema version {found}, newer than this build's {known}: use a newer constat"
+    )]
+    TooNew {
+        /// File or URL.
+        path: String,
+        /// Version found.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// A unique name or code is taken.
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+/// Storage of trainers, sessions, classes, learners, submissions and results.
+pub trait Store: Send + Sync {
+    /// How many trainer accounts exist (0: the setup page is open).
+    fn trainer_count(&self) -> StoreFuture<'_, i64>;
+    /// Creates a trainer; [`StoreError::Conflict`] when the name is taken.
+    fn create_trainer(&self, name: String, password_hash: String, now: i64) -> StoreFuture<'_, Id>;
+    /// The trainer with this login name.
+    fn trainer_by_name(&self, name: String) -> StoreFuture<'_, Option<Trainer>>;
+    /// The trainer with this id.
+    fn trainer(&self, id: Id) -> StoreFuture<'_, Option<Trainer>>;
+
+    /// Stores a session (and forgets the expired ones).
+    fn create_session(&self, session: WebSession, now: i64) -> StoreFuture<'_, ()>;
+    /// The unexpired session with this token hash.
+    fn session(&self, token_hash: String, now: i64) -> StoreFuture<'_, Option<WebSession>>;
+    /// Forgets a session (logout, login replacing an anonymous session).
+    fn delete_session(&self, token_hash: String) -> StoreFuture<'_, ()>;
+
+    /// Creates a class; [`StoreError::Conflict`] when the code is taken.
+    fn create_class(&self, class: NewClass) -> StoreFuture<'_, Class>;
+    /// A trainer's classes, newest first.
+    fn classes_of(&self, trainer_id: Id) -> StoreFuture<'_, Vec<Class>>;
+    /// The class with this id.
+    fn class(&self, id: Id) -> StoreFuture<'_, Option<Class>>;
+    /// The class with this enrolment code.
+    fn class_by_code(&self, code: String) -> StoreFuture<'_, Option<Class>>;
+
+    /// Enrols a learner.
+    fn create_learner(&self, learner: NewLearner) -> StoreFuture<'_, Learner>;
+    /// A class's learners, by name then id.
+    fn learners_of(&self, class_id: Id) -> StoreFuture<'_, Vec<Learner>>;
+    /// The learner with this id.
+    fn learner(&self, id: Id) -> StoreFuture<'_, Option<Learner>>;
+    /// The learner whose page token hashes to this.
+    fn learner_by_page_token(&self, token_hash: String) -> StoreFuture<'_, Option<Learner>>;
+
+    /// Atomically decides whether a submission signed at `signed_at` may be graded at `now`
+    /// (strictly newer signing time than any accepted, at least `min_interval` seconds since
+    /// the last accepted) and, when accepted, records both times.
+    fn claim_submission(
+        &self,
+        learner_id: Id,
+        signed_at: i64,
+        now: i64,
+        min_interval: i64,
+    ) -> StoreFuture<'_, Claim>;
+    /// Stores a graded submission, marks the learner seen, prunes old bodies
+    /// ([`KEPT_BODIES_PER_LEARNER`]) and publishes a [`ClassEvent`].
+    fn record_submission(&self, submission: NewSubmission) -> StoreFuture<'_, Id>;
+    /// The latest result of each learner of a class.
+    fn latest_results(&self, class_id: Id) -> StoreFuture<'_, Vec<StoredResult>>;
+    /// A learner's latest result.
+    fn latest_result(&self, learner_id: Id) -> StoreFuture<'_, Option<StoredResult>>;
+    /// A learner's scores over time, oldest first.
+    fn history(&self, learner_id: Id) -> StoreFuture<'_, Vec<HistoryPoint>>;
+
+    /// Results stored from now on, by any instance sharing this store.
+    fn subscribe(&self) -> broadcast::Receiver<ClassEvent>;
+}

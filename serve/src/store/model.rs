@@ -1,0 +1,159 @@
+//! The records the store keeps. Times are Unix seconds (UTC) given by the caller, never read
+//! by the store, so that tests are deterministic.
+
+use serde::Serialize;
+
+/// A row id.
+pub type Id = i64;
+
+/// A trainer account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trainer {
+    /// Row id.
+    pub id: Id,
+    /// Login name.
+    pub name: String,
+    /// argon2id PHC string (`$argon2id$v=19$…`), never the password.
+    pub password_hash: String,
+}
+
+/// A browser session (trainer logged in, or an anonymous visitor filling a form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    /// SHA-256 (hex) of the cookie's token: the token itself is never stored.
+    pub token_hash: String,
+    /// The trainer logged in, `None` for an anonymous visitor.
+    pub trainer_id: Option<Id>,
+    /// The CSRF token every form of this session carries.
+    pub csrf: String,
+    /// Unix seconds after which the session is refused.
+    pub expires_at: i64,
+}
+
+/// What a new class is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClass {
+    /// Owner.
+    pub trainer_id: Id,
+    /// Name shown on the pages.
+    pub name: String,
+    /// Enrolment code (unique).
+    pub code: String,
+    /// The pack's id (from the YAML).
+    pub pack_id: String,
+    /// Shipped pack id, or the uploaded file's name.
+    pub pack_source: String,
+    /// The pack's YAML text: the answer key, which never leaves the server.
+    pub pack_yaml: String,
+    /// Référentiel profile (`None`: the pack's).
+    pub profile: Option<String>,
+    /// First day (`YYYY-MM-DD`).
+    pub starts_on: Option<String>,
+    /// Last day (`YYYY-MM-DD`).
+    pub ends_on: Option<String>,
+    /// Creation time.
+    pub created_at: i64,
+}
+
+/// A class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    /// Row id.
+    pub id: Id,
+    /// Its fields.
+    pub fields: NewClass,
+}
+
+/// What a new learner is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLearner {
+    /// Class joined.
+    pub class_id: Id,
+    /// Name given at enrolment.
+    pub name: String,
+    /// ed25519 public key (32 bytes) that verifies the learner's submissions.
+    pub public_key: Vec<u8>,
+    /// SHA-256 (hex) of the learner's page token (the page URL is the capability).
+    pub page_token_hash: String,
+    /// Enrolment time.
+    pub created_at: i64,
+}
+
+/// A learner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learner {
+    /// Row id.
+    pub id: Id,
+    /// Its fields.
+    pub fields: NewLearner,
+    /// Last accepted submission (server time).
+    pub last_seen: Option<i64>,
+}
+
+/// Whether a signed submission may be graded now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Yes: its signing time is newer than every accepted one, and the learner waited enough.
+    Accepted,
+    /// Its signing time is not newer than an accepted submission's: a replay.
+    Replayed,
+    /// The learner submitted less than the minimum interval ago.
+    TooSoon {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+}
+
+/// A graded submission to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSubmission {
+    /// Who.
+    pub learner_id: Id,
+    /// Their class.
+    pub class_id: Id,
+    /// Server time of reception.
+    pub received_at: i64,
+    /// Role graded.
+    pub role: String,
+    /// The scrubbed snapshot JSON.
+    pub snapshot_json: String,
+    /// SHA-256 (hex) of the body as received.
+    pub body_sha256: String,
+    /// The full (trainer's) report JSON; readers filter it by audience.
+    pub report_json: String,
+    /// Indicative total, 0..1 (`None`: nothing assessable).
+    pub percent: Option<f64>,
+}
+
+/// A stored result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResult {
+    /// Who.
+    pub learner_id: Id,
+    /// Server time of reception.
+    pub received_at: i64,
+    /// The full report JSON.
+    pub report_json: String,
+}
+
+/// One point of a learner's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HistoryPoint {
+    /// Server time of reception.
+    pub received_at: i64,
+    /// Indicative total, 0..1.
+    pub percent: Option<f64>,
+}
+
+/// A graded submission was stored: the class grids showing this learner update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassEvent {
+    /// Class.
+    pub class_id: Id,
+    /// Learner whose row changed.
+    pub learner_id: Id,
+}
+
+/// How many full snapshots and reports are kept per learner (older submissions keep their
+/// score for the history, not their bodies): a class resubmitting every 5 s stays bounded.
+pub const KEPT_BODIES_PER_LEARNER: i64 = 3;

@@ -1,0 +1,711 @@
+//! The embedded store: one SQLite file (created 0600 on first start, WAL journal), migrated
+//! by [`super::MIGRATIONS`]. Calls run on tokio's blocking pool behind one mutex: SQLite
+//! serialises writers anyway, and a class of 30 learners is far below what one connection
+//! serves. Live events go through an in-process broadcast channel (one instance per file).
+
+use super::api::{Store, StoreError, StoreFuture};
+use super::migrations::MIGRATIONS;
+use super::model::*;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// Capacity of the live event channel: a grid that lags this far behind reloads itself.
+const EVENT_BACKLOG: usize = 256;
+
+/// The SQLite store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    events: broadcast::Sender<ClassEvent>,
+}
+
+fn db_error(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(code, message) = &e
+        && code.code == rusqlite::ErrorCode::ConstraintViolation
+    {
+        return StoreError::Conflict(message.clone().unwrap_or_else(|| e.to_string()));
+    }
+    StoreError::Database(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating it 0600 when absent) and migrates the database file at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let shown = path.display().to_string();
+        let open_error = |message: String| StoreError::Open {
+            path: shown.clone(),
+            message,
+        };
+        if !path.exists() {
+            create_private_file(path).map_err(|e| open_error(e.to_string()))?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(|e| open_error(e.to_string()))?;
+        Self::from_connection(conn, &shown)
+    }
+
+    /// An in-memory store (tests).
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|e| StoreError::Open {
+            path: ":memory:".to_owned(),
+            message: e.to_string(),
+        })?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(db_error)?;
+        Self::from_connection(conn, ":memory:")
+    }
+
+    fn from_connection(mut conn: Connection, shown: &str) -> Result<SqliteStore, StoreError> {
+        migrate(&mut conn, shown)?;
+        let (events, _) = broadcast::channel(EVENT_BACKLOG);
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            events,
+        })
+    }
+
+    /// The schema version of the database (the last migration applied).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        let conn = self.conn.lock().map_err(|_| poisoned())?;
+        current_version(&conn)
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    fn run<T, F>(&self, work: F) -> StoreFuture<'_, T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut conn = conn.lock().map_err(|_| poisoned())?;
+                work(&mut conn).map_err(db_error)
+            })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?
+        })
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Database("a database call panicked earlier".to_owned())
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
+}
+
+fn current_version(conn: &Connection) -> Result<i64, StoreError> {
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(db_error)
+}
+
+/// Applies the migrations not applied yet, each in its own transaction.
+fn migrate(conn: &mut Connection, shown: &str) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            description TEXT NOT NULL
+        )",
+    )
+    .map_err(db_error)?;
+    let current = current_version(conn)?;
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    if current > known {
+        return Err(StoreError::TooNew {
+            path: shown.to_owned(),
+            found: current,
+            known,
+        });
+    }
+    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let tx = conn.transaction().map_err(db_error)?;
+        tx.execute_batch(migration.sql).map_err(db_error)?;
+        tx.execute(
+            "INSERT INTO schema_version (version, description) VALUES (?1, ?2)",
+            params![migration.version, migration.description],
+        )
+        .map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+    }
+    Ok(())
+}
+
+const CLASS_COLUMNS: &str = "id, trainer_id, name, code, pack_id, pack_source, pack_yaml, \
+     profile, starts_on, ends_on, created_at";
+
+fn class_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Class> {
+    Ok(Class {
+        id: r.get(0)?,
+        fields: NewClass {
+            trainer_id: r.get(1)?,
+            name: r.get(2)?,
+            code: r.get(3)?,
+            pack_id: r.get(4)?,
+            pack_source: r.get(5)?,
+            pack_yaml: r.get(6)?,
+            profile: r.get(7)?,
+            starts_on: r.get(8)?,
+            ends_on: r.get(9)?,
+            created_at: r.get(10)?,
+        },
+    })
+}
+
+const LEARNER_COLUMNS: &str =
+    "id, class_id, name, public_key, page_token_hash, created_at, last_seen";
+
+fn learner_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Learner> {
+    Ok(Learner {
+        id: r.get(0)?,
+        fields: NewLearner {
+            class_id: r.get(1)?,
+            name: r.get(2)?,
+            public_key: r.get(3)?,
+            page_token_hash: r.get(4)?,
+            created_at: r.get(5)?,
+        },
+        last_seen: r.get(6)?,
+    })
+}
+
+fn trainer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Trainer> {
+    Ok(Trainer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        password_hash: r.get(2)?,
+    })
+}
+
+fn result_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResult> {
+    Ok(StoredResult {
+        learner_id: r.get(0)?,
+        received_at: r.get(1)?,
+        report_json: r.get(2)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn trainer_count(&self) -> StoreFuture<'_, i64> {
+        self.run(|c| c.query_row("SELECT COUNT(*) FROM trainers", [], |r| r.get(0)))
+    }
+
+    fn create_trainer(&self, name: String, password_hash: String, now: i64) -> StoreFuture<'_, Id> {
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO trainers (name, password_hash, created_at) VALUES (?1, ?2, ?3)",
+                params![name, password_hash, now],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn trainer_by_name(&self, name: String) -> StoreFuture<'_, Option<Trainer>> {
+        self.run(move |c| {
+            c.query_row(
+                "SELECT id, name, password_hash FROM trainers WHERE name = ?1",
+                [name],
+                trainer_row,
+            )
+            .optional()
+        })
+    }
+
+    fn trainer(&self, id: Id) -> StoreFuture<'_, Option<Trainer>> {
+        self.run(move |c| {
+            c.query_row(
+                "SELECT id, name, password_hash FROM trainers WHERE id = ?1",
+                [id],
+                trainer_row,
+            )
+            .optional()
+        })
+    }
+
+    fn create_session(&self, session: WebSession, now: i64) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+            c.execute(
+                "INSERT INTO sessions (token_hash, trainer_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![session.token_hash, session.trainer_id, session.csrf, session.expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: String, now: i64) -> StoreFuture<'_, Option<WebSession>> {
+        self.run(move |c| {
+            c.query_row(
+                "SELECT token_hash, trainer_id, csrf, expires_at FROM sessions \
+                 WHERE token_hash = ?1 AND expires_at > ?2",
+                params![token_hash, now],
+                |r| {
+                    Ok(WebSession {
+                        token_hash: r.get(0)?,
+                        trainer_id: r.get(1)?,
+                        csrf: r.get(2)?,
+                        expires_at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+
+    fn delete_session(&self, token_hash: String) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
+                .map(drop)
+        })
+    }
+
+    fn create_class(&self, class: NewClass) -> StoreFuture<'_, Class> {
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO classes (trainer_id, name, code, pack_id, pack_source, pack_yaml, \
+                 profile, starts_on, ends_on, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    class.trainer_id,
+                    class.name,
+                    class.code,
+                    class.pack_id,
+                    class.pack_source,
+                    class.pack_yaml,
+                    class.profile,
+                    class.starts_on,
+                    class.ends_on,
+                    class.created_at
+                ],
+            )?;
+            Ok(Class {
+                id: c.last_insert_rowid(),
+                fields: class,
+            })
+        })
+    }
+
+    fn classes_of(&self, trainer_id: Id) -> StoreFuture<'_, Vec<Class>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {CLASS_COLUMNS} FROM classes WHERE trainer_id = ?1 ORDER BY id DESC"
+            ))?;
+            stmt.query_map([trainer_id], class_row)?.collect()
+        })
+    }
+
+    fn class(&self, id: Id) -> StoreFuture<'_, Option<Class>> {
+        self.run(move |c| {
+            c.query_row(
+                &format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?1"),
+                [id],
+                class_row,
+            )
+            .optional()
+        })
+    }
+
+    fn class_by_code(&self, code: String) -> StoreFuture<'_, Option<Class>> {
+        self.run(move |c| {
+            c.query_row(
+                &format!("SELECT {CLASS_COLUMNS} FROM classes WHERE code = ?1"),
+                [code],
+                class_row,
+            )
+            .optional()
+        })
+    }
+
+    fn create_learner(&self, learner: NewLearner) -> StoreFuture<'_, Learner> {
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO learners (class_id, name, public_key, page_token_hash, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    learner.class_id,
+                    learner.name,
+                    learner.public_key,
+                    learner.page_token_hash,
+                    learner.created_at
+                ],
+            )?;
+            Ok(Learner {
+                id: c.last_insert_rowid(),
+                fields: learner,
+                last_seen: None,
+            })
+        })
+    }
+
+    fn learners_of(&self, class_id: Id) -> StoreFuture<'_, Vec<Learner>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {LEARNER_COLUMNS} FROM learners WHERE class_id = ?1 ORDER BY name, id"
+            ))?;
+            stmt.query_map([class_id], learner_row)?.collect()
+        })
+    }
+
+    fn learner(&self, id: Id) -> StoreFuture<'_, Option<Learner>> {
+        self.run(move |c| {
+            c.query_row(
+                &format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE id = ?1"),
+                [id],
+                learner_row,
+            )
+            .optional()
+        })
+    }
+
+    fn learner_by_page_token(&self, token_hash: String) -> StoreFuture<'_, Option<Learner>> {
+        self.run(move |c| {
+            c.query_row(
+                &format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE page_token_hash = ?1"),
+                [token_hash],
+                learner_row,
+            )
+            .optional()
+        })
+    }
+
+    fn claim_submission(
+        &self,
+        learner_id: Id,
+        signed_at: i64,
+        now: i64,
+        min_interval: i64,
+    ) -> StoreFuture<'_, Claim> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let (last_signed, last_seen): (Option<i64>, Option<i64>) = tx.query_row(
+                "SELECT last_signed_at, last_seen FROM learners WHERE id = ?1",
+                [learner_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let claim = if last_signed.is_some_and(|last| signed_at <= last) {
+                Claim::Replayed
+            } else if let Some(seen) = last_seen
+                && now - seen < min_interval
+            {
+                Claim::TooSoon {
+                    retry_after: min_interval - (now - seen),
+                }
+            } else {
+                tx.execute(
+                    "UPDATE learners SET last_signed_at = ?2, last_seen = ?3 WHERE id = ?1",
+                    params![learner_id, signed_at, now],
+                )?;
+                Claim::Accepted
+            };
+            tx.commit()?;
+            Ok(claim)
+        })
+    }
+
+    fn record_submission(&self, s: NewSubmission) -> StoreFuture<'_, Id> {
+        let events = self.events.clone();
+        let event = ClassEvent {
+            class_id: s.class_id,
+            learner_id: s.learner_id,
+        };
+        let stored = self.run(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO submissions (learner_id, received_at, role, body_sha256, snapshot_json) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.learner_id, s.received_at, s.role, s.body_sha256, s.snapshot_json],
+            )?;
+            let submission_id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO results (submission_id, learner_id, class_id, received_at, percent, report_json) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![submission_id, s.learner_id, s.class_id, s.received_at, s.percent, s.report_json],
+            )?;
+            let result_id = tx.last_insert_rowid();
+            tx.execute(
+                "UPDATE learners SET last_seen = MAX(COALESCE(last_seen, 0), ?2) WHERE id = ?1",
+                params![s.learner_id, s.received_at],
+            )?;
+            tx.execute(
+                "UPDATE submissions SET snapshot_json = NULL WHERE learner_id = ?1 \
+                 AND snapshot_json IS NOT NULL AND id NOT IN \
+                 (SELECT id FROM submissions WHERE learner_id = ?1 ORDER BY id DESC LIMIT ?2)",
+                params![s.learner_id, KEPT_BODIES_PER_LEARNER],
+            )?;
+            tx.execute(
+                "UPDATE results SET report_json = NULL WHERE learner_id = ?1 \
+                 AND report_json IS NOT NULL AND id NOT IN \
+                 (SELECT id FROM results WHERE learner_id = ?1 ORDER BY id DESC LIMIT ?2)",
+                params![s.learner_id, KEPT_BODIES_PER_LEARNER],
+            )?;
+            tx.commit()?;
+            Ok(result_id)
+        });
+        Box::pin(async move {
+            let id = stored.await?;
+            // No grid open: nobody to tell, not an error.
+            let _ = events.send(event);
+            Ok(id)
+        })
+    }
+
+    fn latest_results(&self, class_id: Id) -> StoreFuture<'_, Vec<StoredResult>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT r.learner_id, r.received_at, r.report_json FROM results r \
+                 WHERE r.class_id = ?1 AND r.report_json IS NOT NULL AND r.id = \
+                 (SELECT MAX(id) FROM results WHERE learner_id = r.learner_id) \
+                 ORDER BY r.learner_id",
+            )?;
+            stmt.query_map([class_id], result_row)?.collect()
+        })
+    }
+
+    fn latest_result(&self, learner_id: Id) -> StoreFuture<'_, Option<StoredResult>> {
+        self.run(move |c| {
+            c.query_row(
+                "SELECT learner_id, received_at, report_json FROM results \
+                 WHERE learner_id = ?1 AND report_json IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [learner_id],
+                result_row,
+            )
+            .optional()
+        })
+    }
+
+    fn history(&self, learner_id: Id) -> StoreFuture<'_, Vec<HistoryPoint>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT received_at, percent FROM results WHERE learner_id = ?1 ORDER BY id",
+            )?;
+            stmt.query_map([learner_id], |r| {
+                Ok(HistoryPoint {
+                    received_at: r.get(0)?,
+                    percent: r.get(1)?,
+                })
+            })?
+            .collect()
+        })
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<ClassEvent> {
+        self.events.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(trainer_id: Id, code: &str) -> NewClass {
+        NewClass {
+            trainer_id,
+            name: "BTS 1".to_owned(),
+            code: code.to_owned(),
+            pack_id: "demo".to_owned(),
+            pack_source: "demo".to_owned(),
+            pack_yaml: "id: demo".to_owned(),
+            profile: None,
+            starts_on: Some("2026-12-01".to_owned()),
+            ends_on: None,
+            created_at: 10,
+        }
+    }
+
+    fn learner(class_id: Id, name: &str) -> NewLearner {
+        NewLearner {
+            class_id,
+            name: name.to_owned(),
+            public_key: vec![7; 32],
+            page_token_hash: format!("page-{name}"),
+            created_at: 20,
+        }
+    }
+
+    fn submission(learner_id: Id, class_id: Id, at: i64) -> NewSubmission {
+        NewSubmission {
+            learner_id,
+            class_id,
+            received_at: at,
+            role: "linux".to_owned(),
+            snapshot_json: format!("{{\"at\":{at}}}"),
+            body_sha256: "00".to_owned(),
+            report_json: format!("{{\"report\":{at}}}"),
+            percent: Some(at as f64 / 100.0),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_file_is_created_private_and_migrated_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("constat.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 1);
+        store
+            .create_trainer("ana".into(), "h".into(), 1)
+            .await
+            .unwrap();
+        drop(store);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // Reopened: nothing re-applied, the data is there.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.trainer_count().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_database_from_a_newer_build_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("constat.sqlite");
+        drop(SqliteStore::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.execute("INSERT INTO schema_version VALUES (99, 'future')", [])
+            .unwrap();
+        drop(conn);
+        let error = SqliteStore::open(&path).err().unwrap();
+        assert!(
+            matches!(error, StoreError::TooNew { found: 99, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("newer constat"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn names_and_codes_are_unique() {
+        let store = SqliteStore::in_memory().unwrap();
+        let t = store
+            .create_trainer("ana".into(), "h".into(), 1)
+            .await
+            .unwrap();
+        let again = store.create_trainer("ana".into(), "h".into(), 1).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        store.create_class(class(t, "ABC")).await.unwrap();
+        let again = store.create_class(class(t, "ABC")).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    }
+
+    #[tokio::test]
+    async fn sessions_expire() {
+        let store = SqliteStore::in_memory().unwrap();
+        let session = WebSession {
+            token_hash: "t".into(),
+            trainer_id: None,
+            csrf: "c".into(),
+            expires_at: 100,
+        };
+        store.create_session(session.clone(), 50).await.unwrap();
+        assert_eq!(store.session("t".into(), 99).await.unwrap(), Some(session));
+        assert_eq!(store.session("t".into(), 100).await.unwrap(), None);
+        store.delete_session("t".into()).await.unwrap();
+        assert_eq!(store.session("t".into(), 0).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn claims_refuse_replays_and_hurried_submissions() {
+        let store = SqliteStore::in_memory().unwrap();
+        let t = store
+            .create_trainer("ana".into(), "h".into(), 1)
+            .await
+            .unwrap();
+        let c = store.create_class(class(t, "ABC")).await.unwrap();
+        let l = store.create_learner(learner(c.id, "bob")).await.unwrap();
+        assert_eq!(
+            store.claim_submission(l.id, 1000, 1000, 2).await.unwrap(),
+            Claim::Accepted
+        );
+        assert_eq!(
+            store.claim_submission(l.id, 1000, 1005, 2).await.unwrap(),
+            Claim::Replayed
+        );
+        assert_eq!(
+            store.claim_submission(l.id, 1001, 1001, 2).await.unwrap(),
+            Claim::TooSoon { retry_after: 1 }
+        );
+        assert_eq!(
+            store.claim_submission(l.id, 1002, 1002, 2).await.unwrap(),
+            Claim::Accepted
+        );
+    }
+
+    #[tokio::test]
+    async fn results_keep_bounded_bodies_and_full_history_and_are_announced() {
+        let store = SqliteStore::in_memory().unwrap();
+        let mut events = store.subscribe();
+        let t = store
+            .create_trainer("ana".into(), "h".into(), 1)
+            .await
+            .unwrap();
+        let c = store.create_class(class(t, "ABC")).await.unwrap();
+        let bob = store.create_learner(learner(c.id, "bob")).await.unwrap();
+        let zoe = store.create_learner(learner(c.id, "zoe")).await.unwrap();
+        for at in 1..=5 {
+            store
+                .record_submission(submission(bob.id, c.id, at))
+                .await
+                .unwrap();
+        }
+        store
+            .record_submission(submission(zoe.id, c.id, 9))
+            .await
+            .unwrap();
+        let first = events.recv().await.unwrap();
+        assert_eq!(
+            first,
+            ClassEvent {
+                class_id: c.id,
+                learner_id: bob.id
+            }
+        );
+        let latest = store.latest_results(c.id).await.unwrap();
+        let got: Vec<(Id, i64)> = latest
+            .iter()
+            .map(|r| (r.learner_id, r.received_at))
+            .collect();
+        assert_eq!(got, vec![(bob.id, 5), (zoe.id, 9)]);
+        assert_eq!(store.history(bob.id).await.unwrap().len(), 5);
+        let bodies: i64 = store
+            .run(|c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM results WHERE report_json IS NOT NULL",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(bodies, KEPT_BODIES_PER_LEARNER + 1);
+        let seen = store.learner(bob.id).await.unwrap().unwrap().last_seen;
+        assert_eq!(seen, Some(5));
+    }
+}

@@ -1,0 +1,742 @@
+//! The web application driven through its router (`tower::ServiceExt::oneshot`), as a
+//! browser and `constat check --submit` use it: setup, login, CSRF, classes, enrolment,
+//! signed submissions and their limits, authorisation (a learner never sees another's
+//! result nor any expected value), the live stream and the exports. The store is a real
+//! SQLite database (in memory); the pack and snapshot are the checker core's fixtures (the
+//! real recorded Linux snapshot's end-of-lab variant).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use constat_serve::app::{AppState, Clock, Limits, Settings, router};
+use constat_serve::protocol::{
+    HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
+};
+use constat_serve::store::{SqliteStore, Store};
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+use tower::ServiceExt;
+
+const START: i64 = 1_796_000_000;
+
+struct Harness {
+    app: Router,
+    clock: Arc<AtomicI64>,
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../checker-core/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn harness() -> Harness {
+    let store = SqliteStore::in_memory().unwrap();
+    let clock = Arc::new(AtomicI64::new(START));
+    let read = Arc::clone(&clock);
+    let settings = Settings {
+        tls: true,
+        fingerprint: Some("ab".repeat(32)),
+        limits: Limits {
+            max_submission_bytes: 4 << 20,
+            ..Limits::default()
+        },
+        clock: Arc::new(move || read.load(Ordering::SeqCst)) as Clock,
+    };
+    let state = AppState::new(Arc::new(store) as Arc<dyn Store>, settings).unwrap();
+    Harness {
+        app: router(state),
+        clock,
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Harness {
+    async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A page's session cookie (new, or the one given) and its form's CSRF token.
+    async fn form_page(&self, path: &str, cookie: Option<&str>) -> (String, String) {
+        let page = self.get(path, cookie).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        let cookie = session_of(&page.headers)
+            .or_else(|| cookie.map(str::to_owned))
+            .unwrap();
+        (cookie, csrf_of(&page.body))
+    }
+
+    /// A trainer set up on a new server, logged in: their cookie.
+    async fn trainer(&self) -> String {
+        let (cookie, csrf) = self.form_page("/setup", None).await;
+        let done = self
+            .post_form(
+                "/setup",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Mme Martin"),
+                    ("password", "un mot de passe"),
+                    ("password_again", "un mot de passe"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        session_of(&done.headers).unwrap()
+    }
+
+    /// A class with the fixture pack (uploaded): its id and enrolment code.
+    async fn class(&self, cookie: &str) -> (i64, String) {
+        let (_, csrf) = self.form_page("/classes", Some(cookie)).await;
+        let pack = fixture("packs/lab-linux.yaml");
+        let done = self
+            .post_form(
+                "/classes",
+                Some(cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("name", "TSSR <2026>"),
+                    ("pack", "demo"),
+                    ("pack_yaml", &pack),
+                    ("starts_on", "2026-12-01"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let location = done.headers[header::LOCATION].to_str().unwrap().to_owned();
+        let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+        let grid = self.get(&location, Some(cookie)).await;
+        let code = grid
+            .body
+            .split("<p class=\"code\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_owned();
+        (id, code)
+    }
+
+    async fn join(&self, code: &str, name: &str) -> (LearnerKey, String) {
+        let request = Request::post("/api/join")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!({ "code": code, "name": name }).to_string(),
+            ))
+            .unwrap();
+        let answer = self.send(request).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+        let key = LearnerKey::parse(value["key"].as_str().unwrap()).unwrap();
+        (key, value["page"].as_str().unwrap().to_owned())
+    }
+
+    async fn submit_signed(
+        &self,
+        key: &LearnerKey,
+        body: &[u8],
+        signed_at: i64,
+        lang: &str,
+    ) -> Answer {
+        let signature = key.sign("linux", signed_at, body);
+        let request = Request::post(format!("/api/classes/{}/submissions", key.class))
+            .header(HEADER_LEARNER, key.learner.to_string())
+            .header(HEADER_ROLE, "linux")
+            .header(HEADER_TIMESTAMP, signed_at.to_string())
+            .header(HEADER_SIGNATURE, signature)
+            .header(header::ACCEPT_LANGUAGE, lang)
+            .body(Body::from(body.to_vec()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    fn tick(&self, secs: i64) -> i64 {
+        self.clock.fetch_add(secs, Ordering::SeqCst) + secs
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn session_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("constat_session=") && !v.starts_with("constat_session=;"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn snapshot() -> String {
+    fixture("snapshots/linux-lab.json")
+}
+
+/// Every expected value of a trainer's report that a learner must not see (values also
+/// observed somewhere are the learner's own state and left out).
+fn expected_values(report: &serde_json::Value) -> Vec<String> {
+    let checks = report["checks"].as_array().unwrap();
+    let observed: Vec<String> = checks
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().unwrap().iter())
+        .flat_map(|e| {
+            ["actual", "path", "property", "section"]
+                .map(|k| e[k].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    let mut out: Vec<String> = checks
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().unwrap().iter())
+        .filter_map(|e| e["expected"].as_str().map(str::to_owned))
+        .filter(|e| e.len() > 3 && !observed.iter().any(|o| o.contains(e.as_str())))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[tokio::test]
+async fn a_new_server_sets_up_the_first_trainer_then_only_logs_in() {
+    let h = harness();
+    let home = h.get("/", None).await;
+    assert_eq!(home.headers[header::LOCATION], "/setup");
+    let cookie = h.trainer().await;
+    let classes = h.get("/classes", Some(&cookie)).await;
+    assert_eq!(classes.status, StatusCode::OK);
+    assert!(classes.body.contains("Mme Martin"));
+    // The setup page is closed once a trainer exists.
+    assert_eq!(
+        h.get("/setup", None).await.headers[header::LOCATION],
+        "/login"
+    );
+    // Login: a wrong password is refused, the right one gives a new strict session cookie.
+    let (anon, csrf) = h.form_page("/login", None).await;
+    let wrong = h
+        .post_form(
+            "/login",
+            Some(&anon),
+            &[
+                ("csrf", &csrf),
+                ("name", "Mme Martin"),
+                ("password", "mauvais!!!!"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.body.contains("Nom ou mot de passe incorrect"),
+        "{}",
+        wrong.body
+    );
+    let right = h
+        .post_form(
+            "/login",
+            Some(&anon),
+            &[
+                ("csrf", &csrf),
+                ("name", "Mme Martin"),
+                ("password", "un mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    let set = right
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for part in ["HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(set.contains(part), "{set}");
+    }
+    let fresh = session_of(&right.headers).unwrap();
+    assert_ne!(fresh, anon, "a login never keeps the anonymous token");
+    // The anonymous session is gone.
+    let reuse = h.get("/classes", Some(&anon)).await;
+    assert_eq!(reuse.headers[header::LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn every_form_needs_its_sessions_csrf_token() {
+    let h = harness();
+    let (cookie, csrf) = h.form_page("/setup", None).await;
+    let fields = |token: &'static str| {
+        [
+            ("csrf", token),
+            ("name", "x"),
+            ("password", "aaaaaaaaaaaa"),
+            ("password_again", "aaaaaaaaaaaa"),
+        ]
+    };
+    // No token, another token, no cookie at all.
+    let none = h.post_form("/setup", Some(&cookie), &fields("")).await;
+    assert_eq!(none.status, StatusCode::FORBIDDEN);
+    assert!(none.body.contains("Formulaire expiré"), "{}", none.body);
+    let other = h
+        .post_form("/setup", Some(&cookie), &fields("forged"))
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let leaked: &'static str = Box::leak(csrf.clone().into_boxed_str());
+    let no_cookie = h.post_form("/setup", None, &fields(leaked)).await;
+    assert_eq!(no_cookie.status, StatusCode::FORBIDDEN);
+    // Logged in, creating a class without the token is refused too.
+    let trainer = h.trainer().await;
+    let forged = h
+        .post_form(
+            "/classes",
+            Some(&trainer),
+            &[("csrf", "x"), ("name", "c"), ("pack", "demo")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // And in English when asked.
+    let english = h
+        .post_form(
+            "/classes?lang=en",
+            Some(&trainer),
+            &[("csrf", "x"), ("name", "c"), ("pack", "demo")],
+        )
+        .await;
+    assert!(
+        english.body.contains("The form expired"),
+        "{}",
+        english.body
+    );
+}
+
+#[tokio::test]
+async fn an_uploaded_pack_gets_validates_diagnostics_and_pages_are_escaped() {
+    let h = harness();
+    let cookie = h.trainer().await;
+    let (_, csrf) = h.form_page("/classes", Some(&cookie)).await;
+    let broken = fixture("packs/typo-and-critere.yaml");
+    let refused = h
+        .post_form(
+            "/classes",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("name", "c"),
+                ("pack", "demo"),
+                ("pack_yaml", &broken),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("pack.yaml:"), "{}", refused.body);
+    assert!(refused.body.contains("erreur"), "{}", refused.body);
+    let (id, code) = h.class(&cookie).await;
+    assert_eq!(code.len(), 8);
+    let grid = h.get(&format!("/classes/{id}"), Some(&cookie)).await;
+    assert!(
+        grid.body.contains("TSSR &lt;2026&gt;"),
+        "the class name is escaped"
+    );
+    assert!(!grid.body.contains("TSSR <2026>"));
+    let csp = grid.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+}
+
+#[tokio::test]
+async fn a_class_belongs_to_its_trainer_only() {
+    let h = harness();
+    let ana = h.trainer().await;
+    let (id, _) = h.class(&ana).await;
+    assert_eq!(
+        h.get(&format!("/classes/{id}"), None).await.headers[header::LOCATION],
+        "/login"
+    );
+    // Someone with a session but no trainer account.
+    let other = {
+        let (anon, csrf) = h.form_page("/login", None).await;
+        // Unknown user: refused like a wrong password.
+        let refused = h
+            .post_form(
+                "/login",
+                Some(&anon),
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Nobody"),
+                    ("password", "whatever12345"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        anon
+    };
+    for path in [
+        format!("/classes/{id}"),
+        format!("/classes/{id}/export/jury.csv"),
+        format!("/classes/{id}/events"),
+    ] {
+        let answer = h.get(&path, Some(&other)).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{path}: an anonymous session is not a trainer"
+        );
+    }
+    assert_eq!(
+        h.get("/classes/999", Some(&ana)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_signed_submission_is_graded_and_learners_never_see_expected_values() {
+    let h = harness();
+    let cookie = h.trainer().await;
+    let (id, code) = h.class(&cookie).await;
+    let (alice, alice_page) = h.join(&code.to_lowercase(), "Alice <b>").await;
+    let (bob, bob_page) = h.join(&code, "Bob").await;
+    let answer = h
+        .submit_signed(&alice, snapshot().as_bytes(), START, "fr")
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let learner_json: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+
+    // The trainer's view has the expected values; the learner's answer, page and report none.
+    let trainer_page = h
+        .get(
+            &format!("/classes/{id}/learners/{}", alice.learner),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(trainer_page.status, StatusCode::OK);
+    let trainer_report = h
+        .get(
+            &format!("/classes/{id}/learners/{}/report", alice.learner),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(trainer_report.status, StatusCode::OK);
+    let jury = h
+        .get(&format!("/classes/{id}/export/jury.csv"), Some(&cookie))
+        .await;
+    assert!(jury.body.contains("Alice <b>"), "{}", jury.body);
+    let checks = learner_json["report"]["checks"].as_array().unwrap();
+    assert!(!checks.is_empty());
+    assert!(
+        checks
+            .iter()
+            .flat_map(|c| c["evidence"].as_array().unwrap())
+            .all(|e| e.get("expected").is_none()),
+        "no expected field in the learner's JSON"
+    );
+    let self_page = h.get(&alice_page, None).await;
+    assert_eq!(self_page.status, StatusCode::OK);
+    let self_report = h.get(&format!("{alice_page}/report"), None).await;
+    assert_eq!(self_report.status, StatusCode::OK);
+    let pack_expected = expected_values(&graded_for_trainer());
+    assert!(
+        pack_expected.len() > 3,
+        "the fixture has expected values to hide"
+    );
+    assert!(
+        pack_expected.iter().any(|v| trainer_page.body.contains(
+            &v.replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        )),
+        "the trainer sees expected values"
+    );
+    for value in &pack_expected {
+        assert!(
+            !self_page.body.contains(value.as_str()),
+            "learner page shows expected {value:?}"
+        );
+        assert!(
+            !self_report.body.contains(value.as_str()),
+            "learner report shows expected {value:?}"
+        );
+        assert!(
+            !answer.body.contains(value.as_str()),
+            "learner answer shows expected {value:?}"
+        );
+    }
+    assert!(self_page.body.contains("Alice &lt;b&gt;"));
+    // Bob's page shows no result of Alice's; a made-up token reaches nothing.
+    let bob_view = h.get(&bob_page, None).await;
+    assert!(
+        bob_view.body.contains("Aucun envoi reçu"),
+        "{}",
+        bob_view.body
+    );
+    assert!(!bob_view.body.contains("Alice"));
+    assert_eq!(
+        h.get("/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Bob's key cannot submit for Alice.
+    let forged = LearnerKey::parse(&bob.to_file_text().replace(
+        &format!("learner={}", bob.learner),
+        &format!("learner={}", alice.learner),
+    ))
+    .unwrap();
+    let refused = h
+        .submit_signed(&forged, snapshot().as_bytes(), h.tick(10), "fr")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    // The grid and the per-check view show the result.
+    let grid = h.get(&format!("/classes/{id}"), Some(&cookie)).await;
+    assert!(
+        grid.body
+            .contains(&format!("id=\"learner-{}\"", alice.learner))
+    );
+    assert!(grid.body.contains("s-pass") || grid.body.contains("s-fail"));
+    let check = h
+        .get(&format!("/classes/{id}/checks/lnx-users"), Some(&cookie))
+        .await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert!(
+        check.body.contains("sur 1 bloqués sur lnx-users"),
+        "{}",
+        check.body
+    );
+    let moodle = h
+        .get(&format!("/classes/{id}/export/moodle.csv"), Some(&cookie))
+        .await;
+    assert!(moodle.body.starts_with("ID number"), "{}", moodle.body);
+}
+
+/// The trainer's report of the fixture snapshot, graded here with the core.
+fn graded_for_trainer() -> serde_json::Value {
+    use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
+    let pack = constat_checker_core::pack::load("lab-linux.yaml", &fixture("packs/lab-linux.yaml"))
+        .unwrap();
+    let snapshot = constat_snapshot::Snapshot::from_json(&snapshot()).unwrap();
+    let input = CandidateInput {
+        id: "x".into(),
+        name: None,
+        variables: Default::default(),
+        expected_identity: Default::default(),
+        hosts: [(
+            "linux".to_owned(),
+            HostObservation {
+                end: Observed::Snapshot(Box::new(snapshot)),
+                start: None,
+            },
+        )]
+        .into(),
+    };
+    let report = grade(
+        &pack,
+        &input,
+        &GradeOptions {
+            graded_at: "2026-12-01T00:00:00Z".into(),
+            profile: None,
+        },
+    );
+    serde_json::to_value(report).unwrap()
+}
+
+#[tokio::test]
+async fn submissions_are_bounded_and_every_refusal_says_why() {
+    let h = harness();
+    let cookie = h.trainer().await;
+    let (_, code) = h.class(&cookie).await;
+    let (key, _) = h.join(&code, "Chloé").await;
+    let body = snapshot();
+
+    let tampered = {
+        let signature = key.sign("linux", START, body.as_bytes());
+        let request = Request::post(format!("/api/classes/{}/submissions", key.class))
+            .header(HEADER_LEARNER, key.learner.to_string())
+            .header(HEADER_ROLE, "linux")
+            .header(HEADER_TIMESTAMP, START.to_string())
+            .header(HEADER_SIGNATURE, signature)
+            .body(Body::from(body.replace("\"hostname\"", "\"hostname\" ")))
+            .unwrap();
+        h.send(request).await
+    };
+    assert_eq!(tampered.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        tampered.body.contains("Signature refusée"),
+        "{}",
+        tampered.body
+    );
+
+    let english = h
+        .submit_signed(&key, body.as_bytes(), START - 3600, "en-GB,en;q=0.9")
+        .await;
+    assert_eq!(english.status, StatusCode::BAD_REQUEST);
+    assert!(english.body.contains("clock differs"), "{}", english.body);
+
+    let ok = h.submit_signed(&key, body.as_bytes(), START, "fr").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let replay = h.submit_signed(&key, body.as_bytes(), START, "fr").await;
+    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
+    let hurried = h
+        .submit_signed(&key, body.as_bytes(), START + 1, "fr")
+        .await;
+    assert_eq!(
+        hurried.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        hurried.body
+    );
+    assert_eq!(hurried.headers[header::RETRY_AFTER], "2");
+
+    let at = h.tick(5);
+    let malformed = h
+        .submit_signed(&key, b"{\"schema_version\": 1, \"host\": ", at, "fr")
+        .await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        malformed.body.contains("Instantané illisible : 1:"),
+        "{}",
+        malformed.body
+    );
+
+    let at = h.tick(5);
+    let huge = vec![b' '; (4 << 20) + 1];
+    let too_large = h.submit_signed(&key, &huge, at, "fr").await;
+    assert_eq!(
+        too_large.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        too_large.body
+    );
+
+    let stranger = LearnerKey::from_seed(key.class.clone(), 9999, None, [1; 32]);
+    let unknown = h
+        .submit_signed(&stranger, body.as_bytes(), h.tick(5), "fr")
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(
+        unknown.body.contains("Apprenant inconnu"),
+        "{}",
+        unknown.body
+    );
+
+    let no_headers = h
+        .send(
+            Request::post(format!("/api/classes/{code}/submissions"))
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(no_headers.status, StatusCode::BAD_REQUEST);
+    assert!(
+        no_headers.body.contains("x-constat-learner"),
+        "{}",
+        no_headers.body
+    );
+}
+
+#[tokio::test]
+async fn the_grid_stream_receives_a_row_when_a_learner_submits() {
+    let h = harness();
+    let cookie = h.trainer().await;
+    let (id, code) = h.class(&cookie).await;
+    let (key, _) = h.join(&code, "Dan").await;
+    let response = h
+        .app
+        .clone()
+        .oneshot(
+            Request::get(format!("/classes/{id}/events"))
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    let mut body = response.into_body();
+    // The opening comment arrives first.
+    let first = tokio::time::timeout(Duration::from_secs(5), body.frame())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(first.data_ref().unwrap()).starts_with(':'));
+    let answer = h
+        .submit_signed(&key, snapshot().as_bytes(), START, "fr")
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let mut received = String::new();
+    while !received.contains("\n\n") {
+        let frame = tokio::time::timeout(Duration::from_secs(5), body.frame())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let Some(data) = frame.data_ref() {
+            received.push_str(&String::from_utf8_lossy(data));
+        }
+    }
+    assert!(
+        received.starts_with("event: row\ndata: <tr id=\"learner-"),
+        "{received}"
+    );
+    assert!(received.contains("Dan"), "{received}");
+    assert_eq!(
+        received.matches("\ndata:").count(),
+        1,
+        "one line of data: {received}"
+    );
+}
