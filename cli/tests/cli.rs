@@ -325,6 +325,16 @@ fn explain_prints_a_kind_doc_and_an_unknown_name_exits_2() {
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.starts_with("# firewall"), "{stdout}");
+    // One language at a time (issue 14 item 5): French by default, English with --lang en.
+    assert!(stdout.contains("## Ce qui est vérifié"), "{stdout}");
+    assert!(!stdout.contains("## What it checks"), "{stdout}");
+    let output = constat()
+        .args(["--lang", "en", "explain", "firewall"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("## What it checks"), "{stdout}");
+    assert!(!stdout.contains("## Ce qui est vérifié"), "{stdout}");
     let output = constat().args(["explain", "pare-feu"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
