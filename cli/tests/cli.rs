@@ -410,6 +410,13 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     );
     let summary = std::fs::read_to_string(session.join("reports/summary.html")).unwrap();
     assert!(summary.contains("Identité inattendue"), "{summary}");
+    // The session's name heads the candidate's report and the summary (issue 14 item 1).
+    assert!(md.contains("Session : local-2 · "), "{md}");
+    assert!(
+        summary.contains("<h1>Synthèse de session — local-2</h1>"),
+        "{summary}"
+    );
+    assert_eq!(report["session"], "local-2");
     std::fs::remove_dir_all(session.join("reports")).unwrap();
     let text = ok(&["session", "regrade", s]);
     assert!(text.contains("1 candidat(s) noté(s)"), "{text}");

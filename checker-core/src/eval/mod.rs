@@ -7,6 +7,7 @@ pub(crate) mod host;
 mod identity;
 mod input;
 mod jury;
+pub(crate) mod words;
 
 pub use engine::{grade, grade_with_jury};
 pub use evidence::{Evidence, EvidenceContext, EvidenceDisplay, Status};
