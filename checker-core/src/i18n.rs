@@ -54,6 +54,7 @@ pub(crate) struct Strings {
     pub(crate) scored_yes: &'static str,
     pub(crate) scored_interview: &'static str,
     pub(crate) session: &'static str,
+    pub(crate) session_label: &'static str,
     pub(crate) none: &'static str,
     pub(crate) columns: [&'static str; 5],
 }
@@ -93,6 +94,7 @@ const FR: Strings = Strings {
     scored_yes: "oui",
     scored_interview: "entretien technique",
     session: "Synthèse de session",
+    session_label: "Session",
     none: "aucun",
     columns: ["rôle / hôte", "état", "section", "objet", "propriété"],
 };
@@ -132,6 +134,7 @@ const EN: Strings = Strings {
     scored_yes: "yes",
     scored_interview: "technical interview",
     session: "Session summary",
+    session_label: "Session",
     none: "none",
     columns: ["role / host", "state", "section", "object", "property"],
 };
@@ -151,23 +154,17 @@ impl Strings {
 
 // one-language (issue 14 item 5): neutral evidence words and their display text.
 impl Lang {
-    /// The display text of a neutral evidence word (`listening` → « en écoute »), or `None`
-    /// when `value` is not one (then it is shown as is).
-    pub fn word(self, value: &str) -> Option<&'static str> {
-        const WORDS: &[(&str, &str, &str)] = &[
-            ("listening", "en écoute", "listening"),
-            ("closed", "fermé", "closed"),
-            ("unknown", "inconnu", "unknown"),
-        ];
-        WORDS
-            .iter()
-            .find(|(w, _, _)| *w == value)
-            .map(|(_, fr, en)| if self == Lang::En { *en } else { *fr })
+    /// The display text of a neutral evidence value (`listening` → « en écoute »,
+    /// `[a]; missing b` → « [a] ; manque b »), or `None` when `value` is not one (then it is
+    /// shown as is). The catalogue is `eval::words`.
+    pub fn word(self, value: &str) -> Option<String> {
+        crate::eval::words::display(self, value)
     }
 
-    /// `value` as a reader sees it: its display text when it is a neutral word.
-    pub fn shown(self, value: &str) -> &str {
-        self.word(value).unwrap_or(value)
+    /// `value` as a reader sees it: its display text when it is a neutral value.
+    pub fn shown(self, value: &str) -> std::borrow::Cow<'_, str> {
+        self.word(value)
+            .map_or(std::borrow::Cow::Borrowed(value), std::borrow::Cow::Owned)
     }
 }
 

@@ -6,7 +6,8 @@
 //! * [`grade`]: one candidate's snapshots + a pack → a [`report::Report`].
 //! * [`report::SessionSummary`]: several reports → the jury grid.
 //! * [`render`]: reports to terminal text, HTML, Markdown, CSV and JUnit XML.
-//! * [`kind_docs`]: the documentation of every check kind (`constat explain KIND`).
+//! * [`kind_docs`], [`kind_docs_fr`], [`kind_docs_in`]: the documentation of every check kind in
+//!   English and French (`constat explain KIND`, `docs/checks/en/`, `docs/checks/fr/`).
 //!
 //! **Invariant:** no I/O (no file system, no process, no environment, no clock): enforced by
 //! `#![deny(clippy::disallowed_methods)]` with the workspace `clippy.toml`, and by a test.
@@ -29,4 +30,4 @@ pub use eval::{
     CandidateInput, ExpectedIdentity, GradeOptions, HostFailure, HostObservation, Observed, grade,
     grade_with_jury,
 };
-pub use kinds::kind_docs;
+pub use kinds::{DOC_HEADINGS, kind_docs, kind_docs_fr, kind_docs_in};

@@ -325,6 +325,16 @@ fn explain_prints_a_kind_doc_and_an_unknown_name_exits_2() {
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.starts_with("# firewall"), "{stdout}");
+    // One language at a time (issue 14 item 5): French by default, English with --lang en.
+    assert!(stdout.contains("## Ce qui est vérifié"), "{stdout}");
+    assert!(!stdout.contains("## What it checks"), "{stdout}");
+    let output = constat()
+        .args(["--lang", "en", "explain", "firewall"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("## What it checks"), "{stdout}");
+    assert!(!stdout.contains("## Ce qui est vérifié"), "{stdout}");
     let output = constat().args(["explain", "pare-feu"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
@@ -400,6 +410,13 @@ fn a_local_session_with_a_pack_is_graded_after_the_end_phase_and_regraded() {
     );
     let summary = std::fs::read_to_string(session.join("reports/summary.html")).unwrap();
     assert!(summary.contains("Identité inattendue"), "{summary}");
+    // The session's name heads the candidate's report and the summary (issue 14 item 1).
+    assert!(md.contains("Session : local-2 · "), "{md}");
+    assert!(
+        summary.contains("<h1>Synthèse de session — local-2</h1>"),
+        "{summary}"
+    );
+    assert_eq!(report["session"], "local-2");
     std::fs::remove_dir_all(session.join("reports")).unwrap();
     let text = ok(&["session", "regrade", s]);
     assert!(text.contains("1 candidat(s) noté(s)"), "{text}");

@@ -417,6 +417,7 @@ pub fn grade_with_jury(
             id: input.id.clone(),
             name: input.name.clone(),
         },
+        session: None,
         pack: PackInfo {
             id: pack.id.clone(),
             title: pack.title.clone(),

@@ -8,6 +8,7 @@ mod identity;
 mod input;
 mod jury;
 pub(crate) mod near_miss;
+pub(crate) mod words;
 
 pub use engine::{grade, grade_with_jury};
 pub use evidence::{Evidence, EvidenceContext, EvidenceDisplay, Status};

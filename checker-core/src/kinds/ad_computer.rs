@@ -67,6 +67,30 @@ fails with expected `true`, actual `false`.
 ## Critères
 `tssr-2023/CP2/C1` (intégrer les postes au domaine), `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# ad_computer
+
+## Ce qui est vérifié
+Un compte d'ordinateur existe dans le domaine, ou n'existe pas, dans l'UO attendue (l'UO
+elle-même ou une UO en dessous), activé ou désactivé.
+
+## Pourquoi c'est important
+Joindre le poste client au domaine crée son compte dans `CN=Computers` ; le sujet demande
+d'ordinaire de le déplacer dans l'UO des postes pour que les GPO ordinateur qui y sont liées
+s'appliquent.
+
+## Exemple conforme
+```yaml
+expect:
+  ad_computer: {name: PC-COMPTA01, ou: "OU=Postes,OU=Comptabilite,DC=tssr,DC=lan"}
+```
+
+## Exemple non conforme
+`ad_computer: {name: PC-COMPTA01, enabled: true}` quand le compte est désactivé : `enabled`
+échoue avec attendu `true`, observé `false`.
+
+## Critères
+`tssr-2023/CP2/C1` (intégrer les postes au domaine), `tssr-2023/CP2/C2`.
+"#;
     type Compiled = AdComputerMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<AdComputerMatcher> {

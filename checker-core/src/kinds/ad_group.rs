@@ -97,6 +97,44 @@ distribution group whose direct members are `adminit` and `GG_Compta`: `type` fa
 ## Critères
 `tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
 "#;
+    const DOC_FR: &'static str = r#"# ad_group
+
+## Ce qui est vérifié
+Un groupe du domaine existe, ou n'existe pas, dans l'UO attendue (l'UO elle-même ou une UO
+en dessous), avec l'étendue (`global`, `domain_local`, `universal`), le type (`security`,
+`distribution`) et les membres attendus : ils doivent inclure les noms listés, ou être
+exactement ceux-là avec `exactly: true` ; par défaut les membres directs (plus les comptes dont
+c'est le groupe principal), tous les membres atteints par les groupes imbriqués avec
+`nested: true`. Les noms de comptes se comparent comme le fait l'annuaire : un ordinateur est
+`CLIENT1` ou `CLIENT1$`, et `TSSR\CLIENT1$` ou `client1@tssr.lan` désignent le même compte
+(dans `name` comme dans `members`).
+
+## Pourquoi c'est important
+La méthode AGDLP qu'attend l'épreuve (comptes dans des groupes globaux, groupes globaux dans
+des groupes de domaine local, droits sur les groupes de domaine local) ne fonctionne que si
+chaque groupe a la bonne étendue et les bons membres ; un groupe de distribution ne donne aucun
+droit.
+
+## Exemple conforme
+```yaml
+expect:
+  ad_group:
+    name: DL_Partage_Compta_RW
+    ou: "OU=Comptabilite,DC=tssr,DC=lan"
+    scope: domain_local
+    type: security
+    members: [GG_Compta]
+    exactly: true
+```
+
+## Exemple non conforme
+`ad_group: {name: U_Tous, type: security, members: [jdupont]}` quand `U_Tous` est un groupe
+de distribution dont les membres directs sont `adminit` et `GG_Compta` : `type` échoue, et
+`members` échoue avec `manque jdupont` (il réussit avec `nested: true`).
+
+## Critères
+`tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
+"#;
     type Compiled = AdGroupMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<AdGroupMatcher> {

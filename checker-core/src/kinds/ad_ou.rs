@@ -82,6 +82,33 @@ description: `description` fails with observed « (absent) ».
 ## Critères
 `tssr-2023/CP2/C1` (structurer l'annuaire), `tssr-2023/CP2/C2` for GPO inheritance.
 "#;
+    const DOC_FR: &'static str = r#"# ad_ou
+
+## Ce qui est vérifié
+Une unité d'organisation, désignée par son DN (`ou: "OU=Postes,OU=Comptabilite,DC=tssr,DC=lan"`)
+ou par son chemin de noms depuis la racine du domaine (`ou: Comptabilite/Postes`), existe ou
+n'existe pas, avec une description qui correspond à une expression régulière, l'héritage des
+GPO bloqué ou non, et la protection contre la suppression accidentelle.
+
+## Pourquoi c'est important
+L'arborescence d'UO que décrit le sujet décide où les comptes sont délégués et quelles GPO
+s'appliquent ; une UO mal placée ou un « bloquer l'héritage » oublié change toutes les
+stratégies en dessous.
+
+## Exemple conforme
+```yaml
+expect:
+  ad_ou: {ou: Comptabilite/Postes, block_inheritance: true}
+```
+L'annuaire a `OU=Postes,OU=Comptabilite,DC=tssr,DC=lan` avec `gPOptions` = 1.
+
+## Exemple non conforme
+`ad_ou: {ou: "OU=Informatique,DC=tssr,DC=lan", description: "^Service"}` quand cette UO n'a
+pas de description : `description` échoue avec observé « (absent) ».
+
+## Critères
+`tssr-2023/CP2/C1` (structurer l'annuaire), `tssr-2023/CP2/C2` pour l'héritage des GPO.
+"#;
     type Compiled = AdOuMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<AdOuMatcher> {

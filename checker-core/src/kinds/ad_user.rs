@@ -179,6 +179,45 @@ assessable (narrow the selection). A per-member `file` check needs the path coll
 members are known only at grading, so `${member.home}` paths are not requested from the
 collector and read « chemin non demandé au collecteur » unless another check requests them.
 "#;
+    const DOC_FR: &'static str = r#"# ad_user
+
+## Ce qui est vérifié
+Un compte d'utilisateur du domaine (par son `sAMAccountName`) existe, ou n'existe pas, dans
+l'UO attendue (l'UO elle-même ou une UO en dessous), activé ou désactivé, avec « l'utilisateur
+doit changer le mot de passe à la prochaine ouverture de session » et « le mot de passe
+n'expire jamais » comme demandé, les attributs attendus (prénom, nom, UPN, fonction, service ;
+description en expression régulière), les appartenances aux groupes (directes, ou par des
+groupes imbriqués avec `nested: true`) et les horaires d'ouverture de session, donnés en plages
+autorisées en heure locale et comparés heure par heure à la grille `logonHours` décodée.
+
+## Pourquoi c'est important
+Créer les comptes d'un service dans la bonne UO, dans les bons groupes, avec changement du mot
+de passe à la première ouverture de session et les horaires que demande le sujet est le cœur
+de la partie AD de l'épreuve : l'UO décide des GPO qui s'appliquent, les groupes décident des
+partages qui s'ouvrent.
+
+## Exemple conforme
+```yaml
+expect:
+  ad_user:
+    name: mmartin
+    ou: "OU=Comptabilite,DC=tssr,DC=lan"
+    must_change_password: true
+    member_of: [GG_Compta]
+    logon_hours: ["Mon-Fri 08:00-18:00"]
+```
+L'annuaire liste `mmartin` sous `OU=Comptabilite`, `pwdLastSet` = 0, membre direct de
+`GG_Compta`, avec ouverture de session autorisée du lundi au vendredi de 08:00 à 18:00 en
+heure locale.
+
+## Exemple non conforme
+La même attente pour `jdupont`, qui n'a pas à changer son mot de passe et peut ouvrir une
+session à toute heure : `must_change_password` et `logon_hours` échouent (observé « toujours
+autorisé »).
+
+## Critères
+`tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
+"#;
     type Compiled = AdUserMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<AdUserMatcher> {

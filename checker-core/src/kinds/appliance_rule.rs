@@ -171,6 +171,50 @@ wan → wanip:22) »).
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# appliance_rule
+
+## Ce qui est vérifié
+Ce que le pare-feu matériel (`config.xml` de pfSense ou d'OPNsense, section `appliance`) fait
+d'un flux qui arrive sur `interface` (clé `lan`, description `DMZ` ou périphérique, sans
+tenir compte de la casse) : les règles de cette interface sont lues dans l'ordre et la
+première règle activée qui couvre le flux décide (les règles d'interface sont « quick » : la
+première qui correspond l'emporte) ; quand aucune ne le couvre, le refus par défaut du
+pare-feu le bloque. Une règle couvre le flux quand son protocole est celui du flux (`tcp/udp`
+couvre les deux ; une règle sans protocole les couvre tous), que son port de destination
+(numéro, plage ou alias de ports) contient `port`, et que sa source/destination (`any`, une
+adresse ou un réseau, un alias, un mot-clé de réseau comme `lan`/`lanip` ; `<not/>` inverse)
+contient ce que nomme le sujet. Ce que la vérification ne donne pas n'est pas comparé ; une
+règle restreinte à un port source ne couvre aucun flux (les clients utilisent des ports
+éphémères). Quand le fichier contient des règles de filtrage que le lecteur ne lit pas encore
+(règles automation/MVC d'OPNsense, nommées dans la liste `unread` du relevé), la vérification
+est non évaluable plutôt que devinée. Les règles flottantes et les règles IPv6 seules ne sont
+pas évaluées (les règles flottantes sont listées pour le jury comme preuves dans le relevé).
+Une règle avec un calendrier compte comme toujours active ; la preuve nomme son calendrier.
+`action: block` réussit sur `block`, `reject` ou le refus par défaut ; `reject` seulement sur
+`reject`.
+
+## Pourquoi c'est important
+« Maintenir et sécuriser les accès à Internet et les interconnexions des réseaux » (CP7) : le
+sujet demande une politique de filtrage (« le WAN n'accepte que HTTPS vers la DMZ », « les
+invités n'atteignent pas le LAN ») ; ce qui compte est le verdict pour chaque flux, qui dépend
+de l'ordre des règles, pas de la présence d'une règle.
+
+## Exemple conforme
+```yaml
+expect:
+  all:
+    - appliance_rule: {interface: wan, protocol: tcp, port: 443, action: pass}
+    - appliance_rule: {interface: wan, protocol: tcp, port: 3389, action: block}
+```
+
+## Exemple non conforme
+`appliance_rule: {interface: wan, protocol: tcp, port: 22, action: block}` quand une règle
+précédente laisse passer SSH sur le WAN : `verdict` échoue (attendu block, observé « pass
+(règle n°2 pass tcp wan → wanip:22) »).
+
+## Critères
+`tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
+"#;
     type Compiled = ApplianceRuleMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<ApplianceRuleMatcher> {

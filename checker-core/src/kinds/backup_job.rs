@@ -125,6 +125,37 @@ The same when the newest archive is three days old: `last_archive` fails with it
 ## Critères
 `tssr-2023/CP8/C1`, `tssr-2023/CP8/C2`, `tssr-2023/CP6/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# backup_job
+
+## Ce qui est vérifié
+Parmi les tâches de sauvegarde que le collecteur a reconnues dans les tâches planifiées : une
+avec l'outil, la destination (expression régulière), la source (expression régulière) et la
+planification attendus et, éventuellement, dont l'archive la plus récente dans une destination
+locale a moins de `max_age_hours` heures au moment de la notation (la sauvegarde a donc
+vraiment tourné). `archive: /backup/etc-%F.tar.gz` demande un nom d'archive daté : les
+conversions strftime (`%F`, `%Y-%m-%d`, `%Y%m%d`, `%d-%m-%Y`, `%H%M`…) représentent la date,
+au format du motif ou à l'un des `date_formats` ; la tâche correspond quand sa destination est
+écrite ainsi (`/backup/etc-$(date +%Y%m%d).tar.gz`, `` `date +%F` ``, `\%` dans une crontab)
+ou quand le fichier le plus récent de sa destination porte un tel nom avec une vraie date
+(`etc-20261202.tar.gz`).
+
+## Pourquoi c'est important
+« Les sauvegardes sont fonctionnelles » : une sauvegarde planifiée qui n'a jamais produit
+d'archive, ou qui n'écrit nulle part, n'est pas une sauvegarde.
+
+## Exemple conforme
+```yaml
+expect:
+  backup_job: {tool: tar, destination: "^/srv/backup/", schedule: "30 23 * * *", max_age_hours: 24}
+```
+
+## Exemple non conforme
+La même attente quand l'archive la plus récente date de trois jours : `last_archive` échoue
+avec sa date.
+
+## Critères
+`tssr-2023/CP8/C1`, `tssr-2023/CP8/C2`, `tssr-2023/CP6/C2`.
+"#;
     type Compiled = BackupJobMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<BackupJobMatcher> {

@@ -64,6 +64,30 @@ The same when the reservation was made for another MAC address: `mac` fails.
 ## Critères
 `tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# dhcp_reservation
+
+## Ce qui est vérifié
+Le serveur DHCP a l'étendue `scope` et, dans celle-ci, une réservation de l'adresse `ip`
+(`Get-DhcpServerv4Reservation`), éventuellement pour l'adresse MAC `mac` (comparée sans tenir
+compte de la casse ni des séparateurs : `00-15-5D-0A-0B-0C` = `00:15:5d:0a:0b:0c`).
+
+## Pourquoi c'est important
+« Le serveur et les services sont opérationnels » (CP2) : les imprimantes et les serveurs ont
+besoin d'une adresse stable ; une réservation avec une adresse MAC mal saisie ne sert jamais
+son client.
+
+## Exemple conforme
+```yaml
+expect:
+  dhcp_reservation: {scope: 192.168.10.0, ip: 192.168.10.50, mac: "00-15-5D-0A-0B-0C"}
+```
+
+## Exemple non conforme
+La même attente quand la réservation a été faite pour une autre adresse MAC : `mac` échoue.
+
+## Critères
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
+"#;
     type Compiled = DhcpReservationMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<DhcpReservationMatcher> {

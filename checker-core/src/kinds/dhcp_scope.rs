@@ -128,6 +128,35 @@ The same when option 3 is missing: `option 3` fails (expected 192.168.10.254, ac
 ## Critères
 `tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# dhcp_scope
+
+## Ce qui est vérifié
+Le serveur DHCP a l'étendue IPv4 `scope` (`Get-DhcpServerv4Scope`) avec, quand ils sont
+donnés, la plage (`start`, `end`), le masque de sous-réseau, l'état (`active`), le routeur
+(option 3), les serveurs DNS (option 6 : chaque adresse attendue parmi celles distribuées, dans
+n'importe quel ordre) et le domaine DNS (option 15, sans tenir compte de la casse) attendus.
+Les options définies au niveau du serveur valent pour toutes les étendues, comme sous Windows.
+
+## Pourquoi c'est important
+« Le serveur et les services sont opérationnels » (CP2) : une étendue avec une mauvaise
+passerelle ou un mauvais serveur DNS distribue des baux avec lesquels les clients n'atteignent
+ni le domaine ni Internet ; une étendue inactive ne sert personne.
+
+## Exemple conforme
+```yaml
+expect:
+  dhcp_scope: {scope: 192.168.10.0, start: 192.168.10.100, end: 192.168.10.200,
+               mask: 255.255.255.0, active: true, router: 192.168.10.254,
+               dns_servers: [192.168.10.10], dns_domain: tssr.lan}
+```
+
+## Exemple non conforme
+La même attente quand l'option 3 manque : `router` échoue (attendu 192.168.10.254, observé
+(absent)).
+
+## Critères
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
+"#;
     type Compiled = DhcpScopeMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<DhcpScopeMatcher> {

@@ -106,6 +106,35 @@ intranet A 192.168.10.20, actual 192.168.10.21).
 ## Critères
 `tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# dns_record
+
+## Ce qui est vérifié
+La zone `zone` contient un enregistrement `name` (relatif à la zone, `@` pour l'apex, sans
+tenir compte de la casse) de type `type` (`A` par défaut), avec la donnée `data` quand elle est
+donnée (casse et `.` final ignorés ; pour les enregistrements MX et SRV, l'hôte cible seul
+suffit) ; avec `exists: false`, aucun enregistrement de ce genre n'existe. Les enregistrements
+sont lus dans les zones intégrées à AD de la section `directory` (LDAP) quand elle a été
+collectée et contient la zone, sinon dans le rôle de serveur DNS (`dns_server`,
+`Get-DnsServerResourceRecord`). La preuve indique laquelle.
+
+## Pourquoi c'est important
+« Le serveur et les services sont opérationnels » (CP2) : les clients joignent l'intranet, le
+serveur de messagerie ou les contrôleurs de domaine par leur nom ; un enregistrement manquant
+ou qui pointe vers la mauvaise adresse les coupe tous.
+
+## Exemple conforme
+```yaml
+expect:
+  dns_record: {zone: tssr.lan, name: intranet, type: A, data: "192.168.10.20"}
+```
+
+## Exemple non conforme
+La même attente quand `intranet` pointe vers `192.168.10.21` : `records` échoue (attendu
+intranet A 192.168.10.20, observé 192.168.10.21).
+
+## Critères
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
+"#;
     type Compiled = DnsRecordMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<DnsRecordMatcher> {

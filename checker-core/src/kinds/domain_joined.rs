@@ -66,6 +66,33 @@ The same on a client still in `WORKGROUP`: `joined` fails (expected true, actual
 ## Critères
 `tssr-2023/CP2/C1` (intégrer un poste client au domaine), `tssr-2023/CP9/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# domain_joined
+
+## Ce qui est vérifié
+La machine Windows est jointe au domaine attendu (`Win32_ComputerSystem.PartOfDomain` et
+`Domain`), comparé sans tenir compte de la casse au nom DNS (`tssr.lan`) ou au nom NetBIOS
+(`TSSR`, pris comme premier label du nom DNS). Avec `secure_channel: true`, le canal sécurisé
+avec un contrôleur de domaine doit aussi être valide (`Test-ComputerSecureChannel`) ; quand la
+sonde n'a pas pu le tester, cette propriété est non évaluable.
+
+## Pourquoi c'est important
+« Intégrer un poste client au domaine » est un savoir-faire de la CP2 (REAC 2023) : un poste
+resté en groupe de travail ne reçoit aucune GPO, aucun compte du domaine ne peut s'y connecter,
+et toute la partie AD du lab ne peut pas être montrée.
+
+## Exemple conforme
+```yaml
+expect:
+  domain_joined: {domain: tssr.lan}
+```
+
+## Exemple non conforme
+La même attente sur un poste encore dans `WORKGROUP` : `joined` échoue (attendu true, observé
+false).
+
+## Critères
+`tssr-2023/CP2/C1` (intégrer un poste client au domaine), `tssr-2023/CP9/C1`.
+"#;
     type Compiled = DomainJoinedMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<DomainJoinedMatcher> {

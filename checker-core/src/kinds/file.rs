@@ -86,6 +86,29 @@ The same with `mode: "0777"` observed: `mode` fails (expected 2770, actual 0777)
 ## Critères
 `tssr-2023/CP3/C1` (rights), `tssr-2023/CP6/C2` (scripts present), `tssr-2023/CP3/C4` (docs).
 "#;
+    const DOC_FR: &'static str = r#"# file
+
+## Ce qui est vérifié
+Un chemin que le pack demande au collecteur : existence, type, droits (en octal, zéros de tête
+ignorés), propriétaire, groupe, entrées d'ACL (doivent être incluses) et une expression
+régulière sur le début de son contenu.
+
+## Pourquoi c'est important
+Les droits et les fichiers de configuration sont l'endroit où le « seul le groupe X peut
+écrire » ou le « le vhost sert /var/www/intranet » d'un sujet devient observable.
+
+## Exemple conforme
+```yaml
+expect:
+  file: {path: /srv/compta, kind: directory, mode: "2770", group: compta, acl: ["group:compta:rwx"]}
+```
+
+## Exemple non conforme
+La même attente quand le mode observé est `0777` : `mode` échoue (attendu 2770, observé 0777).
+
+## Critères
+`tssr-2023/CP3/C1` (droits), `tssr-2023/CP6/C2` (scripts présents), `tssr-2023/CP3/C4` (documentation).
+"#;
     type Compiled = FileMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<FileMatcher> {

@@ -596,6 +596,66 @@ policy is `accept` and nothing drops 23/tcp.
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`, `tssr-2023/CP5/C4`; as a penalty ("firewall
 disabled") on any CP.
 "#;
+    const DOC_FR: &'static str = r#"# firewall
+
+## Ce qui est vérifié
+Sur la vue normalisée de tous les pare-feu actifs (nftables, iptables, ufw…) : si un
+pare-feu est actif, la politique par défaut des chaînes d'entrée, et quelles nouvelles
+connexions entrantes passent. `allow`/`deny` portent sur un port depuis n'importe où ;
+`access` lie le port, la source (`from`), la destination (`to`) et l'interface d'entrée
+(`iif`) au même chemin de règles, si bien que « 9101-9103/tcp depuis le LAN seulement » est
+une seule condition : `only: true` exige en plus que toute autre source (IPv4 et IPv6) soit
+rejetée (drop ou reject).
+
+Chaque question est jugée sur le jeu de règles effectif, dans l'ordre : chaque chaîne de base
+accrochée à `input` dont la famille voit le paquet, règle par règle, en suivant les
+`jump`/`goto` vers les chaînes ordinaires ; le premier `accept`/`drop`/`reject` décide, sinon
+la politique de la chaîne ; un drop dans n'importe quelle chaîne de base d'entrée est
+définitif. Les règles limitées à `ct state established,related` n'ouvrent pas de nouvelles
+connexions ; les ensembles nommés et anonymes, les préfixes et les plages sont compris. Les
+sources sont découpées à chaque limite que mentionne une règle : la réponse couvre toutes les
+adresses, pas un échantillon. Sans `to`, les destinations sont les adresses de la machine
+elle-même, et sans `iif` chacune de ses interfaces sauf la boucle locale (section `network`) ;
+une règle qui dépend de ce qui est inconnu, ou que le normaliseur n'a pas entièrement comprise,
+rend la condition non évaluable plutôt que devinée. La preuve cite la règle qui décide, dans
+les termes de nft, avec sa table, sa chaîne et son handle, ou le cas qui met la condition en
+défaut.
+
+`persisted: true` compare le jeu de règles nftables en service avec ce que charge
+`/etc/nftables.conf` (et ses inclusions), tous deux normalisés par nft lui-même (l'agent
+charge le fichier dans un espace de noms réseau jetable) : les règles, politiques de chaînes
+de base et contenus d'ensembles présents d'un seul côté sont listés, les chaînes aux mêmes
+règles dans un autre ordre sont nommées, et un fichier modifié après le dernier démarrage de
+nftables.service est signalé ; nftables.service doit aussi être activé. Un fichier qui ne peut
+pas y être chargé (erreur de syntaxe, `iif` sur une interface) est non évaluable.
+
+## Pourquoi c'est important
+Ouvrir exactement les ports dont un service a besoin, aux réseaux qui en ont besoin, sans
+désactiver le pare-feu, est à la fois une modification demandée et une règle de sécurité ;
+`ufw`, iptables ou nftables brut sont également acceptés.
+
+## Exemple conforme
+```yaml
+expect:
+  firewall:
+    active: true
+    input_policy: drop
+    allow: ["22/tcp", "80/tcp"]
+    deny: ["23/tcp"]
+    access:
+      - {port: 9101-9103/tcp, from: 192.168.1.0/24, only: true}
+    persisted: true
+```
+
+## Exemple non conforme
+La même attente quand `tcp dport 9101 accept` laisse entrer tout le monde (la preuve montre
+la source hors de 192.168.1.0/24 et cette règle), quand 9101-9103 n'est ouvert à personne, ou
+quand la politique d'entrée est `accept` et que rien ne bloque 23/tcp.
+
+## Critères
+`tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`, `tssr-2023/CP5/C4` ; en pénalité (« pare-feu
+désactivé ») sur n'importe quelle CP.
+"#;
     type Compiled = FirewallMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<FirewallMatcher> {

@@ -316,6 +316,141 @@ Authenticated Users (2 utilisateurs, 1 ordinateur) ».
 `tssr-2023/CP2/C2` (mettre en place les stratégies de groupe; filtrage de sécurité et
 filtres WMI compris; déploiement de logiciels par stratégie de groupe).
 "#;
+    const DOC_FR: &'static str = r#"# gpo
+
+## Ce qui est vérifié
+Un objet de stratégie de groupe (par son nom d'affichage) existe, ou n'existe pas ; il est
+lié aux UO ou au domaine attendus (lien activé sauf `enabled: false`, éventuellement appliqué
+(enforced) et à un ordre de liaison donné) ; ses parties ordinateur et utilisateur sont
+activées ; et il pose les paramètres attendus : stratégies de registre (`key`, `value`,
+`data`), paramètres de sécurité de GptTmpl.inf (`section`, `key`, `value`) et mappages de
+lecteurs des préférences (`letter`, `path`), qui par défaut doivent aussi être *effectifs*
+(l'extension côté client Drive Maps est enregistrée dans la GPO, sinon les postes ignorent
+l'élément).
+
+Le filtrage de sécurité (`applies_to`) est lu dans le descripteur de sécurité du conteneur de
+la GPO : la GPO s'applique à un principal autorisé à la fois en lecture et pour le droit
+étendu *Appliquer la stratégie de groupe*, et refusé pour aucun des deux. `includes` liste
+les principaux auxquels elle doit s'appliquer, `excludes` ceux auxquels elle ne doit pas
+s'appliquer (`Authenticated Users` pour une GPO filtrée ; les noms français et les SID comme
+`S-1-5-11` sont compris ; un compte listé là échoue aussi tant qu'un principal dont il est
+membre, comme Utilisateurs authentifiés, lui applique encore la GPO), `exactly` la liste
+complète. La preuve montre la cible effective — chaque principal avec les utilisateurs et
+ordinateurs compris dans la portée des liens activés de la GPO (blocage de l'héritage respecté
+sauf lien appliqué), en ne comptant que les parties activées (état de la GPO) et en laissant
+de côté les comptes refusés : « s'applique à : GG_Compta (3 utilisateurs) ». `wmi_filter`
+vérifie le filtre WMI lié (`msWMI-Som`) : son nom et une expression régulière à laquelle l'une
+de ses requêtes WQL doit correspondre, ou `exists: false` pour aucun filtre. Un lien absent là
+où il est attendu indique où la GPO est liée à la place (« liée à : Informatique », « liée
+nulle part »).
+
+Les données de registre sont comparées selon leur type (`registry`, d'abord sur les
+enregistrements de Registry.pol, puis sur les éléments Registre des préférences de stratégie
+de groupe, dont les DWORD sont en chiffres hexadécimaux) : `data` en texte sans tenir compte
+de la casse ; `equals` un nombre (comparé comme nombre : `1`, `0x1`, `00000001` sont égaux)
+ou un texte ; `bits_set` / `bits_clear` un masque DWORD (le YAML accepte `0x3FFFFFF`) ;
+`one_of` une liste ; `regex` un motif du texte ; `path` un chemin, UNC comparé sans tenir
+compte de la casse, le serveur écrit par son nom court ou son FQDN. Chaque condition donnée
+doit tenir. Les stratégies qu'emploient les sujets (Explorer =
+`Software\Microsoft\Windows\CurrentVersion\Policies\Explorer`, partie utilisateur sauf mention
+contraire) :
+
+| Le sujet dit | Clé, valeur | Sens et vérification |
+|---|---|---|
+| masquer le lecteur C: | Explorer, `NoDrives` | masque de bits, A = bit 0 (1), B = 2, C = 4, D = 8 … Z = 0x2000000 ; « tous les lecteurs » = 0x3FFFFFF. « C: masqué » accepte 4 et tout masque contenant C : `bits_set: 4` |
+| interdire l'accès à C: | Explorer, `NoViewOnDrive` | même masque que `NoDrives` |
+| pas de Panneau de configuration | Explorer, `NoControlPanel` | DWORD 1 = interdit : `equals: 1` |
+| pas de commande Exécuter | Explorer, `NoRun` | DWORD 1 : `equals: 1` |
+| pas de Gestionnaire des tâches | `…\Policies\System`, `DisableTaskMgr` | DWORD 1 : `equals: 1` |
+| fond d'écran | `…\Policies\System`, `Wallpaper` (et `WallpaperStyle`, `0` centré … `2` étiré, `10` remplir) | un chemin : `path: '\\WINSERV1\Ressources\fond.jpg'` ou `regex` |
+| écran de veille activé | `Software\Policies\Microsoft\Windows\Control Panel\Desktop`, `ScreenSaveActive` | chaîne `1` |
+| mot de passe à la sortie de veille | même clé, `ScreenSaverIsSecure` | chaîne `1` |
+| au bout de N minutes | même clé, `ScreenSaveTimeOut` | secondes en chaîne : 10 min = `600` ; `one_of: [600, 900]` accepte l'une ou l'autre |
+| fichier de l'écran de veille | même clé, `SCRNSAVE.EXE` | `regex: '(?i)scrnsave\.scr$'` |
+
+`software` vérifie les packages d'installation de logiciels, lus dans les objets
+`packageRegistration` des magasins de classes de la GPO
+(`CN=Packages,CN=Class Store,CN=Machine|User,<GPO>`) : `name` (`packageName`, sans tenir
+compte de la casse ; `7-Zip` correspond à `7-Zip 23.01 (x64 edition)`), `source` (le `.msi`,
+l'entrée `0:` de `msiFileList` ; comparée sans tenir compte de la casse, le serveur écrit par
+son nom court ou son FQDN : `\\SRV-FILE01\Deploiement\7z.msi` égale
+`\\srv-file01.tssr.lan\deploiement\7z.msi`), `deployment` (`assigned`, attribué, ou
+`published`, publié), `scope` (`machine` — `computer` est accepté — ou `user`) et
+`uninstall_when_out_of_scope`. Le mode de déploiement vient de `packageFlags` tel que le
+définit [MS-GPSI] 2.2.2.4.3 : `ACTFLG_Assigned` = 0x400, `ACTFLG_Published` = 0x8 (jamais les
+deux), `ACTFLG_UninstallOnPolicyRemoval` = 0x1000, `ACTFLG_InstallUserAssign` = 0x2000 (un
+package utilisateur attribué installé à l'ouverture de session), `ACTFLG_OnDemandInstall` =
+0x40. Windows ne publie qu'aux utilisateurs : un package ordinateur est toujours attribué. Par
+défaut le package doit aussi être *effectif* (l'extension Installation de logiciels
+`{C6DC5466-…}` est enregistrée dans cette partie de la GPO). Un package manquant liste les
+packages que la GPO déploie réellement.
+
+## Pourquoi c'est important
+Une GPO créée mais non liée, liée avec le lien désactivé, ou dont la préférence a été écrite
+par un outil qui n'a pas enregistré son extension, ne s'applique à personne : le jury voit les
+paramètres dans l'éditeur mais le poste ne les reçoit jamais.
+
+## Exemple conforme
+```yaml
+expect:
+  gpo:
+    name: GPO_Lecteurs
+    linked_to: [{ou: Comptabilite, order: 2}]
+    drives: [{letter: "S:", path: '\\srv-file01\Compta'}]
+```
+Une GPO filtrée sur un groupe au lieu d'Utilisateurs authentifiés, et une avec un filtre WMI :
+```yaml
+expect:
+  all:
+    - gpo: {name: GPO_Compta_Securite, applies_to: {exactly: [GG_Compta]}}
+    - gpo:
+        name: GPO_Informatique_Restrictions
+        wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
+```
+« Lecteur C: masqué » en une seule vérification (réussit avec 4 ou 0x3FFFFFF), le Panneau de
+configuration interdit et l'écran de veille verrouillé au bout de 10 ou 15 minutes :
+```yaml
+expect:
+  gpo:
+    name: GPO_Restrictions_Postes
+    registry:
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
+      - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\System', value: Wallpaper, path: '\\WINSERV1\Ressources\fond.jpg'}
+```
+7-Zip attribué aux ordinateurs, Chrome publié aux utilisateurs :
+```yaml
+expect:
+  all:
+    - gpo:
+        name: GPO_Informatique_Restrictions
+        software: [{name: 7-Zip, deployment: assigned, scope: computer, source: '\\srv-file01.tssr.lan\Deploiement\7z2301-x64.msi'}]
+    - gpo:
+        name: GPO_Lecteurs
+        software: [{name: Google Chrome, deployment: published, scope: user, uninstall_when_out_of_scope: true}]
+```
+
+## Exemple non conforme
+`gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` quand l'élément de lecteur est
+là mais que l'extension Drive Maps n'est pas enregistrée : `drives` échoue avec observé
+« S: → \\srv-file01\Compta, non effectif ».
+
+`registry: [{value: NoDrives, bits_set: 4, …}]` quand le candidat n'a masqué que A: et B:
+(`NoDrives` = 3) : échoue avec observé « 3 (0x3) (utilisateur) ».
+
+`gpo: {name: GPO_Lecteurs, software: [{name: Google Chrome, deployment: published}]}` quand
+Chrome a été attribué à la place : `software Google Chrome` échoue avec observé « Google
+Chrome : attribué (utilisateur), source \\srv-file01\Deploiement\chrome.msi, effectif ».
+
+`gpo: {name: GPO_Lecteurs, applies_to: {excludes: [Authenticated Users]}}` quand la GPO a
+gardé son filtrage par défaut : `applies_to` échoue avec observé « s'applique à :
+Authenticated Users (2 utilisateurs, 1 ordinateur) ».
+
+## Critères
+`tssr-2023/CP2/C2` (mettre en place les stratégies de groupe ; filtrage de sécurité et
+filtres WMI compris ; déploiement de logiciels par stratégie de groupe).
+"#;
     type Compiled = GpoMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<GpoMatcher> {

@@ -80,6 +80,35 @@ Denied (Security)).
 ## Critères
 `tssr-2023/CP5/C2`, `tssr-2023/CP2/C2`, `tssr-2023/CP9/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# gpo_applied
+
+## Ce qui est vérifié
+Dans le jeu de stratégie résultant que la sonde a calculé sur la machine (`gpresult`), la GPO
+`gpo` (nom d'affichage, sans tenir compte de la casse) fait partie des GPO appliquées de la
+partie utilisateur (`scope: user`, par défaut) ou de la partie ordinateur
+(`scope: computer`). Avec `user`, le RSoP doit être celui de ce compte (`alefevre` ou
+`TSSR\alefevre`). Une GPO listée comme filtrée échoue avec la raison qu'a donnée Windows
+(`Denied (Security)`, `Empty`, `Disabled link`).
+
+## Pourquoi c'est important
+« Spécifier et implémenter les nouvelles règles de gestion (GPO) dans un annuaire Active
+Directory » (CP5) : une GPO qui existe et qui est liée mais filtrée par la sécurité, ou liée à
+la mauvaise UO, ne change rien à la session de l'utilisateur. Seul le RSoP montre ce que le
+poste a réellement appliqué.
+
+## Exemple conforme
+```yaml
+expect:
+  gpo_applied: {gpo: GPO_Commercial, scope: user, user: alefevre}
+```
+
+## Exemple non conforme
+La même attente quand la GPO est filtrée : `applied` échoue (attendu appliquée, observé
+filtrée : Denied (Security)).
+
+## Critères
+`tssr-2023/CP5/C2`, `tssr-2023/CP2/C2`, `tssr-2023/CP9/C1`.
+"#;
     type Compiled = GpoAppliedMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<GpoAppliedMatcher> {

@@ -63,6 +63,30 @@ the list observed and `manque carol`.
 ## Critères
 `tssr-2023/CP3/C1`, `tssr-2023/CP2/C1` for Windows local groups.
 "#;
+    const DOC_FR: &'static str = r#"# group
+
+## Ce qui est vérifié
+Un groupe local existe, ou n'existe pas, avec le gid et les membres attendus (membres
+explicites plus les comptes dont c'est le groupe principal ; les groupes locaux Windows
+listent `DOMAINE\nom`).
+
+## Pourquoi c'est important
+Les droits se donnent à des groupes, pas à des personnes : un membre manquant, c'est un
+utilisateur sans accès.
+
+## Exemple conforme
+```yaml
+expect:
+  group: {name: compta, members: [alice, bob]}
+```
+
+## Exemple non conforme
+`group: {name: compta, members: [carol]}` quand carol n'est pas membre : `members` échoue avec
+la liste observée et `manque carol`.
+
+## Critères
+`tssr-2023/CP3/C1`, `tssr-2023/CP2/C1` pour les groupes locaux Windows.
+"#;
     type Compiled = GroupMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<GroupMatcher> {

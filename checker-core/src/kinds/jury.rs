@@ -85,6 +85,47 @@ after `--decide proc-restauration=fail` it is « échoué (décision du jury) »
 Any critère the requirement evidences, typically class B or C critères of the référentiel
 (`tssr-2023/CP4/C3`, `tssr-2023/CP1/C1`), which the machine cannot assess alone.
 "#;
+    const DOC_FR: &'static str = r#"# jury
+
+## Ce qui est vérifié
+Rien sur les machines : elle confie une exigence du sujet au jury — une procédure imprimée,
+une justification orale, un réglage visible seulement sur un poste client, un document que
+remet le candidat. La vérification garde son titre, ses critères et ses points ; `look_at`
+dit quoi regarder et ce qu'est une réponse satisfaisante. Le rapport la liste « à vérifier
+par le jury » et elle reste hors de tout score jusqu'à ce que le jury enregistre une décision
+dans la session :
+`constat session note DIR --candidate c01 --author "…" --text "…" --decide CHECK_ID=pass`
+(`fail`, ou `partial:N` pour N de ses points). La décision est signée avec le manifeste et la
+vérification est ensuite notée comme les autres. `constat coverage` la compte comme élément
+pour le jury.
+
+## Pourquoi c'est important
+Une partie de chaque sujet TSSR ne se voit pas sur les VM (la procédure écrite d'une
+restauration, la justification d'un choix pendant l'entretien technique). Cachée dans une
+`explanation`, elle était oubliée ; en vérification, elle est sur la liste du jury avec ses
+points et ses critères, et sa décision est enregistrée avec les preuves de la session.
+
+## Exemple conforme
+```yaml
+- id: proc-restauration
+  title: La procédure de restauration est rédigée et suivie
+  criteres: [tssr-2023/CP4/C3]
+  hosts: [linux]
+  points: 2
+  expect:
+    jury: {look_at: "Procédure imprimée : étapes de restauration d'un fichier depuis la sauvegarde, testée devant le jury"}
+```
+Après `--decide proc-restauration=pass`, la vérification est « réussi (décision du jury) », 2/2.
+
+## Exemple non conforme
+La même vérification sans décision est « à vérifier par le jury » et ne rapporte rien, ni dans
+un sens ni dans l'autre ; après `--decide proc-restauration=fail` elle est « échoué (décision
+du jury) », 0/2.
+
+## Critères
+Tout critère dont l'exigence est une preuve, en général les critères de classe B ou C du
+référentiel (`tssr-2023/CP4/C3`, `tssr-2023/CP1/C1`), que la machine ne peut pas évaluer seule.
+"#;
     type Compiled = JuryMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<JuryMatcher> {

@@ -8,9 +8,15 @@ use crate::pack::compile::Compile;
 pub(crate) trait Kind {
     /// YAML key (`user`, `scheduled_job`).
     const NAME: &'static str;
-    /// Documentation with the sections `## What it checks`, `## Why it matters`,
+    /// Documentation in English with the sections `## What it checks`, `## Why it matters`,
     /// `## Passing example`, `## Failing example`, `## Critères`.
     const DOC: &'static str;
+    /// The same documentation in French, for `constat explain` in French mode (the default)
+    /// and `docs/checks/fr/`: `# name` then `## Ce qui est vérifié`, `## Pourquoi c'est
+    /// important`, `## Exemple conforme`, `## Exemple non conforme`, `## Critères`, with the
+    /// YAML examples unchanged. Write it beside `DOC`; the registry test fails while it is
+    /// empty.
+    const DOC_FR: &'static str = "";
     /// Snapshot sections the matcher reads (JSON keys of `Sections`), so that a collection
     /// for this pack can skip the others. `None` (the default, for a kind that has not
     /// declared) means every section.

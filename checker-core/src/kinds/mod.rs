@@ -64,7 +64,7 @@ pub mod wsus_client;
 pub mod wsus_server;
 
 pub(crate) use jury::is_jury_check;
-pub use registry::{RawExpect, kind_docs};
+pub use registry::{DOC_HEADINGS, RawExpect, kind_docs, kind_docs_fr, kind_docs_in};
 
 #[cfg(test)]
 pub(crate) mod testing;

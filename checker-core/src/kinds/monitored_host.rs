@@ -65,6 +65,33 @@ expect:
 ## Critères
 `tssr-2023/CP5/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# monitored_host
+
+## Ce qui est vérifié
+Le serveur de supervision (section `supervision` : `status.dat` de Nagios ou l'API
+d'Icinga2) connaît l'hôte `host` (sans tenir compte de la casse), le voit `up` (sauf
+`up: false` ; un hôte jamais encore vérifié est `pending` et échoue), et exécute sur lui
+chacun des services listés (reconnus par nom de service ou commande de vérification, sans
+tenir compte de la casse), quel que soit leur état du moment.
+
+## Pourquoi c'est important
+« Maintenir des serveurs dans une infrastructure virtualisée » (CP5) comprend leur supervision
+(le « Superviser l'infrastructure » du titre de 2018) : un serveur que la supervision ne
+connaît pas, ou dont les services ne sont pas vérifiés, tombe en panne en silence.
+
+## Exemple conforme
+```yaml
+expect:
+  monitored_host: {host: vm, services: [ssh, http, apt]}
+```
+
+## Exemple non conforme
+`monitored_host: {host: srv-web-02}` quand la supervision ne connaît que `srv-debian-01` et
+`vm` : `exists` échoue (observé « absent (hôtes : srv-debian-01, vm) »).
+
+## Critères
+`tssr-2023/CP5/C2`.
+"#;
     type Compiled = MonitoredHostMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<MonitoredHostMatcher> {

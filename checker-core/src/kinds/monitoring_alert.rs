@@ -87,6 +87,48 @@ trigger is OK.
 ## Critères
 `tssr-2023/CP5/C3`, `tssr-2023/CP8/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# monitoring_alert
+
+## Ce qui est vérifié
+Le serveur de supervision (section `supervision` : `status.dat` de Nagios ou l'API
+d'Icinga2) a sur `host` une vérification nommée `service` (ou dont la commande de
+vérification est `service`, sans tenir compte de la casse) dans l'état attendu : `problem`
+(warning, critical ou unknown ; acquitté ou non), `ok`, ou `resolved` : un problème a été
+levé puis résolu, et la vérification est `ok` maintenant — la preuve que l'alerte se déclenche
+puis retombe. Une vérification jamais encore exécutée (`pending`) échoue, avec ce mot comme
+preuve. Si plusieurs vérifications correspondent, il suffit que l'une soit dans l'état
+attendu. Avec Zabbix (section lue par son API), une vérification est un déclencheur
+(`service` = son nom ou la clé de son élément, `backup.flag`) et `resolved` lit les problèmes
+que liste Zabbix (ouverts, et résolus pendant sa durée d'affichage des déclencheurs OK,
+5 min par défaut : collecter peu après la correction) ; Nagios et Icinga2 ne gardent aucun
+historique des problèmes lisible, `resolved` y est donc non évaluable.
+
+## Pourquoi c'est important
+Un sujet demande de superviser une condition (un fichier témoin de sauvegarde, un service, un
+disque) et de prouver que l'alerte se déclenche quand la condition est rompue, puis retombe :
+« La démarche de diagnostic est logique et efficace » (CP5), « Le suivi des espaces de
+stockage dédiés aux sauvegardes est assuré » (CP8).
+
+## Exemple conforme
+```yaml
+expect:
+  monitoring_alert: {host: srv-debian-01, service: flag-file, state: problem}
+```
+
+## Exemple non conforme
+`monitoring_alert: {host: srv-debian-01, service: flag-file, state: ok}` alors que le fichier
+témoin manque : `state` échoue (observé « critical « FILE_AGE CRITICAL: File not found … » »).
+
+```yaml
+expect:
+  monitoring_alert: {host: srv-debian-01, service: backup.flag, state: resolved}
+```
+réussit quand Zabbix liste « Backup missing on srv-debian-01 » levé puis résolu, et que le
+déclencheur est OK.
+
+## Critères
+`tssr-2023/CP5/C3`, `tssr-2023/CP8/C2`.
+"#;
     type Compiled = MonitoringAlertMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<MonitoringAlertMatcher> {

@@ -79,6 +79,31 @@ The same when the host has `192.0.2.10/25`: `address` fails with the addresses o
 ## Critères
 `tssr-2023/CP4/C2`, `tssr-2023/CP4/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# network
+
+## Ce qui est vérifié
+Une adresse (CIDR) sur une interface (ou sur n'importe laquelle), la passerelle par défaut,
+les routes (destination et prochain saut), et les serveurs DNS et domaines de recherche
+qu'utilise le résolveur.
+
+## Pourquoi c'est important
+Le plan d'adressage du sujet (souvent dérivé du numéro du candidat, voir `variables`) est la
+base de tous les autres services : un mauvais masque ou une mauvaise passerelle casse tout le
+lab.
+
+## Exemple conforme
+```yaml
+expect:
+  network: {address: "192.0.2.10/24", gateway: 192.0.2.1, nameservers: [10.255.255.53]}
+```
+
+## Exemple non conforme
+La même attente quand la machine a `192.0.2.10/25` : `address` échoue avec les adresses
+observées.
+
+## Critères
+`tssr-2023/CP4/C2`, `tssr-2023/CP4/C3`.
+"#;
     type Compiled = NetworkMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<NetworkMatcher> {

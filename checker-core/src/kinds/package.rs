@@ -59,6 +59,28 @@ expect:
 ## Critères
 `tssr-2023/CP3/C1`, `tssr-2023/CP5/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# package
+
+## Ce qui est vérifié
+Un paquet est installé, ou ne l'est pas, éventuellement dans une version qui correspond à une
+expression régulière.
+
+## Pourquoi c'est important
+Installer le bon service (et retirer ce que le sujet interdit, comme telnetd) est la première
+étape de la plupart des tâches Linux.
+
+## Exemple conforme
+```yaml
+expect:
+  package: {name: apache2}
+```
+
+## Exemple non conforme
+`package: {name: telnetd, installed: false}` quand telnetd est installé.
+
+## Critères
+`tssr-2023/CP3/C1`, `tssr-2023/CP5/C2`.
+"#;
     type Compiled = PackageMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<PackageMatcher> {

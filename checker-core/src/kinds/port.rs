@@ -87,6 +87,27 @@ expect:
 ## Critères
 `tssr-2023/CP3/C2`, `tssr-2023/CP4/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# port
+
+## Ce qui est vérifié
+Un port TCP ou UDP est en écoute (ou ne l'est pas), éventuellement par un programme donné et
+sur une adresse autre que la boucle locale.
+
+## Pourquoi c'est important
+Un service démarré qui n'écoute pas là où les clients se connectent n'est pas opérationnel.
+
+## Exemple conforme
+```yaml
+expect:
+  port: {port: 80, process: apache2}
+```
+
+## Exemple non conforme
+`port: {port: 23, listening: false}` quand telnetd écoute sur le port 23.
+
+## Critères
+`tssr-2023/CP3/C2`, `tssr-2023/CP4/C3`.
+"#;
     type Compiled = PortMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<PortMatcher> {

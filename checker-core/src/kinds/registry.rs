@@ -69,9 +69,14 @@ macro_rules! registry {
             }
         }
 
-        /// Every check kind: `(YAML key, documentation)`, in registry order.
+        /// Every check kind: `(YAML key, documentation in English)`, in registry order.
         pub fn kind_docs() -> Vec<(&'static str, &'static str)> {
             vec![$( (<crate::kinds::$module::$raw as Kind>::NAME, <crate::kinds::$module::$raw as Kind>::DOC), )*]
+        }
+
+        /// Every check kind: `(YAML key, documentation in French)`, in registry order.
+        pub fn kind_docs_fr() -> Vec<(&'static str, &'static str)> {
+            vec![$( (<crate::kinds::$module::$raw as Kind>::NAME, <crate::kinds::$module::$raw as Kind>::DOC_FR), )*]
         }
     };
 }
@@ -129,25 +134,61 @@ registry! {
     Jury => jury::JuryExpect,
 }
 
+/// Every check kind with its documentation in `lang`, in registry order.
+pub fn kind_docs_in(lang: crate::i18n::Lang) -> Vec<(&'static str, &'static str)> {
+    match lang {
+        crate::i18n::Lang::Fr => kind_docs_fr(),
+        crate::i18n::Lang::En => kind_docs(),
+    }
+}
+
+/// Headings every kind documents, in its English `DOC` and its French `DOC_FR`.
+pub const DOC_HEADINGS: [(&str, &str); 5] = [
+    ("## What it checks", "## Ce qui est vérifié"),
+    ("## Why it matters", "## Pourquoi c'est important"),
+    ("## Passing example", "## Exemple conforme"),
+    ("## Failing example", "## Exemple non conforme"),
+    ("## Critères", "## Critères"),
+];
+
 #[cfg(test)]
 mod tests {
-    use super::kind_docs;
+    use super::{DOC_HEADINGS, kind_docs, kind_docs_fr};
 
+    /// Both languages, every section, in order: a new kind without its `DOC_FR` fails here.
     #[test]
-    fn every_kind_documents_the_required_sections() {
-        for (name, doc) in kind_docs() {
-            for heading in [
-                "## What it checks",
-                "## Why it matters",
-                "## Passing example",
-                "## Failing example",
-                "## Critères",
-            ] {
-                assert!(doc.contains(heading), "kind {name} lacks {heading}");
+    fn every_kind_documents_the_required_sections_in_both_languages() {
+        let fr = kind_docs_fr();
+        for ((name, en), (fr_name, fr)) in kind_docs().into_iter().zip(fr) {
+            assert_eq!(name, fr_name);
+            for (lang, doc, pick) in [("DOC", en, 0), ("DOC_FR", fr, 1)] {
+                assert!(
+                    doc.starts_with(&format!("# {name}\n")),
+                    "kind {name}: {lang} must start with `# {name}` (is it empty? write it beside DOC)"
+                );
+                let mut last = 0;
+                for pair in DOC_HEADINGS {
+                    let heading = if pick == 0 { pair.0 } else { pair.1 };
+                    let at = doc.find(heading);
+                    assert!(at.is_some(), "kind {name}: {lang} lacks {heading}");
+                    assert!(
+                        at >= Some(last),
+                        "kind {name}: {lang} has {heading} out of order"
+                    );
+                    last = at.unwrap_or(last);
+                }
             }
-            assert!(
-                doc.starts_with(&format!("# {name}\n")),
-                "kind {name}: doc must start with its name"
+            // The examples are the same YAML in both languages.
+            let yaml = |doc: &str| -> Vec<String> {
+                doc.split("```yaml")
+                    .skip(1)
+                    .map(|b| b.split("```").next().unwrap_or_default().to_owned())
+                    .collect()
+            };
+            assert_eq!(
+                yaml(en),
+                yaml(fr),
+                "kind {name}: the YAML examples differ between DOC and DOC_FR"
             );
         }
         assert_eq!(kind_docs().len(), 44);

@@ -71,6 +71,31 @@ The same when the job runs at `0 2 * * *`: `schedule` fails with the schedule ob
 ## Critères
 `tssr-2023/CP6/C1`, `tssr-2023/CP6/C2`, `tssr-2023/CP8/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# scheduled_job
+
+## Ce qui est vérifié
+Une tâche planifiée (cron, crontab d'un compte, anacron, timer systemd, tâche Windows) lance
+une commande qui correspond à une expression régulière, avec la planification attendue (cinq
+champs cron, comparés à la planification normalisée), le compte et l'état activé attendus.
+N'importe quel planificateur convient quand le sujet n'en impose pas.
+
+## Pourquoi c'est important
+« Planifier sur un serveur le déclenchement d'une tâche automatisée » est un savoir-faire de
+la CP6 ; un script jamais planifié ne fait pas le travail.
+
+## Exemple conforme
+```yaml
+expect:
+  scheduled_job: {command: "tar czf /srv/backup", schedule: "30 23 * * *", user: root}
+```
+
+## Exemple non conforme
+La même attente quand la tâche tourne à `0 2 * * *` : `schedule` échoue avec la planification
+observée.
+
+## Critères
+`tssr-2023/CP6/C1`, `tssr-2023/CP6/C2`, `tssr-2023/CP8/C1`.
+"#;
     type Compiled = ScheduledJobMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<ScheduledJobMatcher> {

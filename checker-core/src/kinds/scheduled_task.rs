@@ -131,6 +131,36 @@ The same when the task runs at logon: `trigger` fails (expected daily, actual lo
 ## Critères
 `tssr-2023/CP6/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# scheduled_task
+
+## Ce qui est vérifié
+Une tâche planifiée Windows (`Get-ScheduledTask`) nommée `name` (sans tenir compte de la
+casse), dans le dossier `folder` quand il est donné (`\` la racine, `\TSSR\`), dont l'action
+(commande et arguments) contient `command` (sans tenir compte de la casse), avec un
+déclencheur de type `trigger` (`daily`, `weekly`, `logon`, `startup`), exécutée en tant que
+`principal` (`SYSTEM` correspond aussi à `NT AUTHORITY\SYSTEM` et `S-1-5-18` ; le préfixe de
+domaine est facultatif), activée sauf `enabled: false`. Sur une machine Linux elle est non
+évaluable (y employer `scheduled_job`).
+
+## Pourquoi c'est important
+« Planifier sur un serveur le déclenchement d'une tâche automatisée » (CP6) : un script non
+planifié, ou planifié sous un compte qui ferme sa session, ne tourne pas quand le jury
+vérifie.
+
+## Exemple conforme
+```yaml
+expect:
+  scheduled_task: {name: Export-Comptes, command: Export-Comptes.ps1, trigger: daily,
+                   principal: SYSTEM}
+```
+
+## Exemple non conforme
+La même attente quand la tâche se lance à l'ouverture de session : `trigger` échoue (attendu
+daily, observé logon).
+
+## Critères
+`tssr-2023/CP6/C1`.
+"#;
     type Compiled = ScheduledTaskMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<ScheduledTaskMatcher> {

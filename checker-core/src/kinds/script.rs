@@ -212,6 +212,78 @@ that exited 2 with « tar: /var/www: Permission denied » fails `exit` and `stdo
 `tssr-2023/CP6/C2` (Linux scripts), `tssr-2023/CP6/C1` (PowerShell scripts),
 `tssr-2023/CP6/C3` (documented: evidence for the jury).
 "#;
+    const DOC_FR: &'static str = r#"# script
+
+## Ce qui est vérifié
+Un fichier de script que le pack demande au collecteur, lu sans être exécuté :
+* il existe et (bash) a un bit d'exécution ;
+* (bash) sa première ligne est `#!` suivi de l'un des `interpreters` (par défaut `/bin/bash`,
+  `/usr/bin/bash`, `/usr/bin/env bash` ; les espaces sont normalisés) ;
+* il est documenté : (bash) le bloc de commentaires juste après la ligne d'interpréteur compte
+  au moins `min_comment_lines` lignes (3 par défaut) et correspond à `header` (par défaut
+  `(?i)usage|utilisation|description|auteur`) ; (PowerShell, `.ps1` ou `language: powershell`)
+  son aide intégrée (comment-based help) contient chaque entrée de `help_keywords` (par défaut
+  `.SYNOPSIS`, `.DESCRIPTION`) ;
+* éventuellement (`scheduled: true`), une tâche planifiée (cron, timer systemd, tâche Windows)
+  lance une commande qui contient le chemin du script ;
+* éventuellement, en **test actif** (`run:`), le script a rendu le code de sortie attendu
+  (`expect_exit`, 0 par défaut), la sortie standard attendue (`expect_stdout`, une expression
+  régulière) et créé un fichier (`creates`) en moins de `timeout_s` secondes (10 par défaut).
+
+Seul le début du fichier est collecté (la tête lue par l'agent), là où se trouvent la ligne
+d'interpréteur et l'en-tête.
+
+Sur une machine Windows (sonde PowerShell, scripts `.ps1`), il n'y a ni bit d'exécution ni
+ligne d'interpréteur : ce qui permet de lancer un script, c'est le droit de lecture NTFS et la
+stratégie d'exécution ; `executable` et `interpreters` sont donc **ignorés** pour PowerShell
+(ni vérifiés ni comptés ; la preuve ne liste que ce qui a été vérifié). La sonde envoie les
+premiers octets bruts et constat les décode (UTF-8, UTF-8 ou UTF-16 avec BOM comme l'écrivent
+`Out-File` et l'ISE, sinon Windows-1252) : une aide enregistrée en UTF-16 se lit comme les
+autres ; elle doit se trouver dans la tête, c'est-à-dire au début du script (une aide placée à
+la fin d'un long script n'est pas vue). Les chemins Windows sont comparés sans tenir compte de
+la casse avec les commandes des tâches planifiées
+(`powershell.exe -File c:\scripts\export-comptes.ps1` lance `C:\Scripts\Export-Comptes.ps1`).
+
+Le correcteur n'exécute jamais rien : un bloc `run:` ne fait que déclarer une demande. La CLI
+ne le lance que quand le pack indique `active_tests: true` ET que l'examinateur passe
+`--active-tests`, en tant que `nobody` (`setpriv`), dans un répertoire jetable, avec la limite
+de temps, et range le résultat dans la section `script_runs` du relevé ; sans cela, la partie
+active est `not_assessable`. Les rapports marquent ces vérifications « test actif ».
+
+## Pourquoi c'est important
+CP6 : « Les scripts sur le serveur Linux sont testés et fonctionnent conformément à la
+demande » et « Les scripts sont documentés ». Un script que personne ne peut lancer ni lire,
+ou qui n'est jamais planifié, ne répond pas à la demande.
+
+## Exemple conforme
+```yaml
+expect:
+  script: {path: /usr/local/bin/sauvegarde.sh, min_comment_lines: 3, scheduled: true}
+```
+avec un script qui commence par `#!/bin/bash` puis `# Description : sauvegarde de /var/www`,
+`# Usage : sauvegarde.sh`, `# Auteur : ...`, en mode `0755`, et une ligne cron
+`30 23 * * * root /usr/local/bin/sauvegarde.sh`.
+
+Test actif (le pack indique aussi `active_tests: true`) :
+```yaml
+expect:
+  script:
+    path: /usr/local/bin/sauvegarde.sh
+    run: {args: [--test], expect_stdout: "(?i)sauvegarde ok", creates: www.tgz, timeout_s: 20}
+```
+réussit quand l'exécution enregistrée dans `script_runs` s'est terminée avec le code 0, a
+affiché « Sauvegarde OK » et a laissé `www.tgz` dans son répertoire de travail.
+
+## Exemple non conforme
+Le même script en mode `0644` avec une seule ligne de commentaire : `executable` échoue (mode
+0644) et `header` échoue (1 ligne de commentaire, au moins 3 attendues). Avec le bloc `run:`
+ci-dessus, une exécution terminée avec le code 2 et « tar: /var/www: Permission denied »
+échoue à `exit` et à `stdout`.
+
+## Critères
+`tssr-2023/CP6/C2` (scripts Linux), `tssr-2023/CP6/C1` (scripts PowerShell),
+`tssr-2023/CP6/C3` (documentés : éléments pour le jury).
+"#;
     type Compiled = ScriptMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<ScriptMatcher> {

@@ -143,6 +143,33 @@ The same when apache2 is `inactive`: `running` fails (expected true, actual fals
 ## Critères
 `tssr-2023/CP3/C2`, `tssr-2023/CP2/C2`, `tssr-2023/CT2/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# service
+
+## Ce qui est vérifié
+Un service (unité systemd ou service Windows) existe, tourne et/ou démarre au boot. Un
+service qui n'existe pas échoue à `running: true` et réussit `running: false`. Sous Windows,
+`enabled` signifie un type de démarrage automatique (différé ou non), et `start_type`
+(`automatic`, `automatic_delayed`, `manual`, `disabled`) compare le type de démarrage
+lui-même ; la sonde lit `StartMode`, qui ne distingue pas le démarrage automatique différé de
+l'immédiat : `automatic_delayed` face à `Auto` est donc non évaluable.
+
+## Pourquoi c'est important
+« Le serveur et les services sont opérationnels » : un service démarré à la main mais non
+activé ne survit pas au redémarrage que fait le jury.
+
+## Exemple conforme
+```yaml
+expect:
+  service: {name: apache2, running: true, enabled: true}
+```
+Sur un serveur Windows : `service: {name: NTDS, running: true, start_type: automatic}`.
+
+## Exemple non conforme
+La même attente quand apache2 est `inactive` : `running` échoue (attendu true, observé false).
+
+## Critères
+`tssr-2023/CP3/C2`, `tssr-2023/CP2/C2`, `tssr-2023/CT2/C3`.
+"#;
     type Compiled = ServiceMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<ServiceMatcher> {

@@ -84,6 +84,29 @@ The same when the share has `guest ok = yes`.
 ## Critères
 `tssr-2023/CP3/C1`, `tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# share
+
+## Ce qui est vérifié
+Un partage Samba/NFS (Linux) ou SMB (Windows) existe avec le protocole, le chemin, les
+réglages lecture seule et invité, les comptes autorisés, la liste d'écriture et les principaux
+de l'ACL de partage attendus.
+
+## Pourquoi c'est important
+« Configurer les partages, les droits d'accès et les permissions conformément aux demandes »
+est un savoir-faire des CP2 et CP3 ; un partage ouvert aux invités est une faute de sécurité.
+
+## Exemple conforme
+```yaml
+expect:
+  share: {name: compta, path: /srv/compta, valid_users: ["@compta"], guest_ok: false}
+```
+
+## Exemple non conforme
+La même attente quand le partage a `guest ok = yes`.
+
+## Critères
+`tssr-2023/CP3/C1`, `tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
+"#;
     type Compiled = ShareMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<ShareMatcher> {

@@ -90,6 +90,49 @@ The same when `permitrootlogin yes` is effective, when `AllowUsers alice bob`, o
 ## Critères
 `tssr-2023/CP3/C1`, `tssr-2023/CP5/C4`.
 "#;
+    const DOC_FR: &'static str = r#"# sshd
+
+## Ce qui est vérifié
+Les réglages effectifs du serveur OpenSSH (`sshd -T`), ou les fichiers de configuration quand
+sshd n'a pas pu les afficher (les valeurs par défaut documentées d'OpenSSH remplacent alors
+les mots-clés absents, comme `PermitRootLogin prohibit-password`, et la preuve le dit).
+
+## Pourquoi c'est important
+Durcir SSH (pas de connexion root, clés seulement, un port non standard) est une demande
+fréquente des sujets et une recommandation de l'ANSSI.
+
+`exactly` compare une liste entière (`AllowUsers` exactement le compte personnel : un compte
+de plus échoue). La preuve nomme le fichier et la ligne qui ont fixé chaque valeur (un
+fichier d'appoint comme `sshd_config.d/50-cloud-init.conf` l'emporte sur `sshd_config` quand
+il est lu en premier).
+
+Appliqué ou seulement écrit : `sshd -T` lit les fichiers, pas le démon en service. Quand la
+section `services` montre un fichier de configuration de `ssh`/`sshd` modifié après le
+démarrage du processus principal du démon, la vérification ne réussit pas : « fichier modifié
+après le démarrage du service : modification probablement non appliquée » (redémarrer ou
+recharger sshd). `accept_unapplied: true` l'accepte (la ligne de preuve reste).
+
+Ce que propose le démon en service : collecté par SSH, le relevé enregistre les méthodes
+d'authentification que le serveur a annoncées à la connexion de l'examinateur
+(`collection.ssh_server`, après une tentative `none`). `PasswordAuthentication no` (de même
+`KbdInteractiveAuthentication`, `PubkeyAuthentication`) échoue quand le démon propose encore
+cette méthode (« le démon en service propose encore password »), et `AuthenticationMethods`
+échoue quand il propose une méthode par laquelle aucune liste ne commence — quoi que disent
+les fichiers, et même avec `accept_unapplied`.
+
+## Exemple conforme
+```yaml
+expect:
+  sshd: {settings: {PermitRootLogin: "no"}, exactly: {AllowUsers: "alice"}}
+```
+
+## Exemple non conforme
+La même attente quand `permitrootlogin yes` est effectif, quand `AllowUsers alice bob`, ou
+quand `sshd_config` a été modifié après le démarrage de sshd sans que sshd soit redémarré.
+
+## Critères
+`tssr-2023/CP3/C1`, `tssr-2023/CP5/C4`.
+"#;
     type Compiled = SshdMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<SshdMatcher> {

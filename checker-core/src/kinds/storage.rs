@@ -131,6 +131,51 @@ fails with actual `degraded`.
 `tssr-2023/CP3/C1` (configurer un serveur : stockage), `tssr-2023/CP7/C2` (sauvegarde :
 l'espace de stockage des sauvegardes).
 "#;
+    const DOC_FR: &'static str = r#"# storage
+
+## Ce qui est vérifié
+Une chaîne, telle qu'un sujet l'énonce : le système de fichiers monté **maintenant** sur
+`mount` (/proc/self/mountinfo), de type `fstype` et d'étiquette `label` (blkid), repose sur le
+volume logique LVM `lv` (nom, VG, taille `size` à `tolerance` près, 5 % par défaut), et une
+entrée d'/etc/fstab monte **ce même système de fichiers** sur `mount` (`persistent`, vrai par
+défaut) — qu'elle le désigne par chemin de périphérique, nom `/dev/mapper`, `/dev/VG/LV`,
+`UUID=`, `LABEL=` ou `/dev/disk/by-*` ; une entrée avec `noauto` n'est pas persistante. Les
+noms laissés au choix du candidat peuvent être omis (`lv: {size: 2GiB}`).
+Avec `raid`, une grappe RAID logicielle (/proc/mdstat) : `level`, `state` (`clean`,
+`degraded`, `recovering`, `resyncing`, `reshaping`, `checking`, `inactive`),
+`active_devices` et les membres (`members`) qui doivent y être actifs.
+Une partie que l'agent n'a pas pu lire (outils LVM absents, blkid refusé) est non évaluable,
+jamais échouée.
+
+## Pourquoi c'est important
+« Le LV de 2 Gio est celui monté de façon persistante sur /var/lib/bareos/storage » est une
+seule exigence : un montage fait à la main disparaît au redémarrage, une entrée fstab avec le
+mauvais UUID ou la mauvaise étiquette laisse le serveur en mode de secours, un volume de
+200 Mio ne contient pas les sauvegardes, et une grappe dégradée est à un disque de perdre les
+données.
+
+## Exemple conforme
+```yaml
+expect:
+  storage:
+    mount: /var/lib/bareos/storage
+    fstype: ext4
+    lv: {vg: vg_data, size: 2GiB}
+```
+`/dev/mapper/vg_data-bareos` (2 Gio) y est monté et fstab indique
+`LABEL=BAREOS /var/lib/bareos/storage ext4 defaults 0 2`, blkid donnant cette étiquette à
+`/dev/mapper/vg_data-bareos`.
+
+## Exemple non conforme
+La même attente quand le volume a été monté à la main et que fstab n'a pas de ligne pour le
+point de montage : `fstab` échoue avec « aucune entrée pour /var/lib/bareos/storage » (non
+persistant). Ou `storage: {raid: {device: md0, state: clean}}` quand /proc/mdstat montre
+`[2/1] [U_]` : `state` échoue avec observé `degraded`.
+
+## Critères
+`tssr-2023/CP3/C1` (configurer un serveur : stockage), `tssr-2023/CP7/C2` (sauvegarde :
+l'espace de stockage des sauvegardes).
+"#;
     type Compiled = StorageMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<StorageMatcher> {

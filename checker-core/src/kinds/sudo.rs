@@ -65,6 +65,30 @@ or one of his groups.
 ## Critères
 `tssr-2023/CP3/C1`, `tssr-2023/CP5/C4` (security rules respected).
 "#;
+    const DOC_FR: &'static str = r#"# sudo
+
+## Ce qui est vérifié
+Si un compte (directement ou par l'un de ses groupes) ou un `%groupe` a une règle sudoers
+qui l'autorise à lancer une commande (une règle `ALL` autorise tout), éventuellement avec ou
+sans NOPASSWD. Avec `allowed: false`, qu'aucune règle de ce genre n'existe (moindre privilège).
+
+## Pourquoi c'est important
+Déléguer exactement une commande d'administration, et rien de plus, est la demande habituelle
+des sujets ; donner `ALL` à la place est une faute de sécurité que le jury veut voir.
+
+## Exemple conforme
+```yaml
+expect:
+  sudo: {principal: alice, command: /usr/bin/systemctl restart apache2}
+```
+
+## Exemple non conforme
+`sudo: {principal: bob, command: /usr/bin/systemctl restart apache2}` quand aucune règle ne
+nomme bob ni l'un de ses groupes.
+
+## Critères
+`tssr-2023/CP3/C1`, `tssr-2023/CP5/C4` (règles de sécurité respectées).
+"#;
     type Compiled = SudoMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<SudoMatcher> {

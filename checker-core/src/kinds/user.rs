@@ -111,6 +111,32 @@ Each member gets its own verdict in the evidence; an empty selection fails `all`
 not assessable. An account whose state `enabled` asks about is unknown makes the selection
 not assessable. See `ad_user` for the full description.
 "#;
+    const DOC_FR: &'static str = r#"# user
+
+## Ce qui est vérifié
+Un compte local (entrée de passwd sous Linux ou utilisateur local Windows) existe, ou
+n'existe pas, avec l'uid, les groupes (doivent être inclus), le groupe principal (nom ou gid),
+le shell, le répertoire personnel, le nom complet, l'état activé et l'état du mot de passe attendus.
+
+## Pourquoi c'est important
+Créer les comptes exactement comme le sujet le demande (noms, groupes, shell) est la
+modification la plus courante demandée sur un serveur ; un compte oublié ou mal orthographié
+bloque les utilisateurs.
+
+## Exemple conforme
+```yaml
+expect:
+  user: {name: alice, groups: [compta], shell: /bin/bash}
+```
+Le relevé liste `alice` avec `groups: [alice, compta]` et `shell: /bin/bash`.
+
+## Exemple non conforme
+La même attente quand `alice` a `shell: /bin/sh` : la propriété `shell` échoue avec
+attendu `/bin/bash`, observé `/bin/sh`.
+
+## Critères
+`tssr-2023/CP3/C1` (Linux), `tssr-2023/CP2/C1` pour les comptes locaux Windows.
+"#;
     type Compiled = UserMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<UserMatcher> {

@@ -72,6 +72,34 @@ actual « absent (VLAN : 10 sur vtnet1, 20 sur vtnet1, 30 sur vtnet1) »).
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# vlan
+
+## Ce qui est vérifié
+Le pare-feu matériel (`config.xml` de pfSense ou d'OPNsense, section `appliance`) a un VLAN
+d'étiquette `tag` (sur le périphérique `parent` quand il est donné), affecté à une interface
+(désignée par sa clé `opt1`, sa description `USER` ou son périphérique, sans tenir compte de
+la casse) activée et qui a l'adresse IPv4 `address` (avec préfixe). Un VLAN qui existe mais
+n'est affecté à aucune interface échoue à `assigned` : il ne transporte aucun trafic.
+
+## Pourquoi c'est important
+« Maintenir et sécuriser les accès à Internet et les interconnexions des réseaux » (CP7) :
+segmenter utilisateurs, serveurs et invités en VLAN routés et filtrés par le pare-feu est le
+sujet habituel ; un VLAN créé mais jamais affecté, ou avec une mauvaise adresse de passerelle,
+laisse ses machines sans réseau.
+
+## Exemple conforme
+```yaml
+expect:
+  vlan: {tag: 10, parent: vtnet1, interface: USER, address: ${lan_prefix}.10.1/24}
+```
+
+## Exemple non conforme
+`vlan: {tag: 40}` sur un pare-feu qui a les VLAN 10, 20 et 30 : `exists` échoue (attendu
+étiquette 40, observé « absent (VLAN : 10 sur vtnet1, 20 sur vtnet1, 30 sur vtnet1) »).
+
+## Critères
+`tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
+"#;
     type Compiled = VlanMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<VlanMatcher> {

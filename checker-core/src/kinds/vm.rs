@@ -77,6 +77,34 @@ expect:
 ## Critères
 `tssr-2023/CP5/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# vm
+
+## Ce qui est vérifié
+L'hyperviseur (section `hypervisor` : `/cluster/resources` de Proxmox VE et la configuration
+de chaque invité) a un invité (VM ou conteneur, pas un modèle) nommé `name` (sans tenir compte
+de la casse, ou son identifiant numérique), démarré (sauf `running: false`), avec au moins
+`min_cpus` vCPU et `min_memory_mib` Mio de mémoire, et une interface réseau sur le pont
+`bridge` étiquetée `vlan`. Quand la configuration de l'invité n'a pas pu être lue, les
+attentes réseau sont non évaluables (jamais échouées).
+
+## Pourquoi c'est important
+« Maintenir des serveurs dans une infrastructure virtualisée » (CP5) : le sujet dimensionne
+les VM et les place sur le bon pont et le bon VLAN ; une VM sur le mauvais pont est coupée de
+son réseau, une VM sous-dimensionnée ne tient pas son service.
+
+## Exemple conforme
+```yaml
+expect:
+  vm: {name: test-qemu-multi-nic, min_cpus: 4, min_memory_mib: 8192, bridge: vmbr1}
+```
+
+## Exemple non conforme
+`vm: {name: test-qemu, min_memory_mib: 2048}` quand elle a 1000 Mio : `memory` échoue
+(attendu ≥ 2048 Mio, observé 1000 Mio).
+
+## Critères
+`tssr-2023/CP5/C2`.
+"#;
     type Compiled = VmMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<VmMatcher> {

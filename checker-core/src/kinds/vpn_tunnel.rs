@@ -135,6 +135,40 @@ when the server's tunnel network is 10.100.0.0/24: `tunnel_network` fails (expec
 ## Critères
 `tssr-2023/CP7/C4`, `tssr-2023/CP7/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# vpn_tunnel
+
+## Ce qui est vérifié
+Le pare-feu matériel (`config.xml` de pfSense ou d'OPNsense, section `appliance`) a un tunnel
+VPN de type `type` (`openvpn` : serveurs et clients ; `ipsec` : chaque phase 1 avec les
+réseaux de ses entrées de phase 2), avec le rôle (`role`), la description (`description`), le
+pair distant, le point d'accès OpenVPN (`UDP4/1194`) et le réseau du tunnel donnés, et chacun
+des réseaux locaux et distants listés ; il doit être activé. Parmi plusieurs tunnels de ce
+type, le plus proche est montré. Les clés prépartagées, les clés TLS et les certificats ne
+sont jamais lus. Les instances d'OPNsense 23.x et suivants (VPN > OpenVPN > Instances,
+connexions IPsec) ne sont pas encore lues : la liste `unread` du relevé les nomme, et la
+vérification est alors non évaluable plutôt qu'échouée.
+
+## Pourquoi c'est important
+« Les accès des utilisateurs nomades sont conformes aux besoins et aux recommandations de
+sécurité » (CP7) : un tunnel IPsec entre deux sites, ou un accès distant OpenVPN pour les
+nomades, est un sujet classique ; l'adresse du pair et les réseaux de chaque côté décident si
+les sites peuvent communiquer.
+
+## Exemple conforme
+```yaml
+expect:
+  vpn_tunnel: {type: ipsec, remote_gateway: 1.2.4.8,
+               local_networks: [lan], remote_networks: [10.20.30.40/24]}
+```
+
+## Exemple non conforme
+`vpn_tunnel: {type: openvpn, role: server, endpoint: UDP4/1194, tunnel_network: 10.8.0.0/24}`
+quand le réseau du tunnel du serveur est 10.100.0.0/24 : `tunnel_network` échoue (attendu
+10.8.0.0/24, observé 10.100.0.0/24).
+
+## Critères
+`tssr-2023/CP7/C4`, `tssr-2023/CP7/C1`.
+"#;
     type Compiled = VpnTunnelMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<VpnTunnelMatcher> {

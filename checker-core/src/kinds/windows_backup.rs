@@ -68,6 +68,32 @@ configured, actual none).
 ## Critères
 `tssr-2023/CP8/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# windows_backup
+
+## Ce qui est vérifié
+Une stratégie planifiée de Sauvegarde Windows Server existe (`Get-WBPolicy`), éventuellement
+avec la cible attendue (`E:`, `\\srv\backup` ; sans tenir compte de la casse, `\` final
+ignoré), une heure planifiée (`21:00`), les sources qu'elle doit inclure (`C:`, `SystemState`),
+et une dernière sauvegarde réussie (`Get-WBSummary`) de moins de `last_success_within_hours`
+heures au moment de la notation.
+
+## Pourquoi c'est important
+« Les sauvegardes sont fonctionnelles et conformes au PRA et au PCA » (CP8) : une stratégie
+qui n'a jamais tourné, ou qui oublie le volume système, ne restaure rien le jour de l'épreuve.
+
+## Exemple conforme
+```yaml
+expect:
+  windows_backup: {target: 'E:', schedule: "21:00", includes: ['C:', SystemState]}
+```
+
+## Exemple non conforme
+La même attente sur un serveur où seules des sauvegardes ponctuelles ont été faites : `policy`
+échoue (attendu configurée, observé aucune).
+
+## Critères
+`tssr-2023/CP8/C1`.
+"#;
     type Compiled = WindowsBackupMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<WindowsBackupMatcher> {

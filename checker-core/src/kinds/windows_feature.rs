@@ -59,6 +59,31 @@ true, actual false (Available)).
 ## Critères
 `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# windows_feature
+
+## Ce qui est vérifié
+Un rôle, service de rôle ou fonctionnalité de Windows Server (`Get-WindowsFeature`, nom
+comparé sans tenir compte de la casse) est installé, ou, avec `installed: false`, ne l'est
+pas. Une fonctionnalité que la machine ne liste pas du tout compte comme non installée.
+
+## Pourquoi c'est important
+« Le serveur et les services sont opérationnels » (CP2) : un rôle (AD DS, DNS, DHCP, WSUS…)
+doit être installé avant de pouvoir configurer quoi que ce soit, et un rôle inutile élargit la
+surface d'attaque.
+
+## Exemple conforme
+```yaml
+expect:
+  windows_feature: {name: AD-Domain-Services}
+```
+
+## Exemple non conforme
+La même attente sur un serveur membre où AD DS est seulement `Available` : `installed` échoue
+(attendu true, observé false (Available)).
+
+## Critères
+`tssr-2023/CP2/C2`.
+"#;
     type Compiled = WindowsFeatureMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<WindowsFeatureMatcher> {

@@ -119,6 +119,33 @@ false).
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`, `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# windows_firewall
+
+## Ce qui est vérifié
+Le profil `profile` du pare-feu Windows (`domain`, `private`, `public` ;
+`Get-NetFirewallProfile`) est activé (ou désactivé avec `enabled: false`) et ses actions par
+défaut en entrée / en sortie sont celles attendues. `NotConfigured` vaut la valeur par défaut
+intégrée de Windows (entrée bloquée, sortie autorisée) et la preuve le dit. Un profil que la
+sonde n'a pas rapporté est non évaluable.
+
+## Pourquoi c'est important
+« Configurer, tester et dépanner un service de filtrage IP (pare-feu) » (CP7) : désactiver le
+pare-feu « pour que ça marche » est la faute classique ; le jury l'attend activé, avec des
+règles explicites pour les services proposés.
+
+## Exemple conforme
+```yaml
+expect:
+  windows_firewall: {profile: domain, enabled: true, default_inbound: block}
+```
+
+## Exemple non conforme
+La même attente quand le profil domaine a été désactivé : `enabled` échoue (attendu true,
+observé false).
+
+## Critères
+`tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`, `tssr-2023/CP2/C2`.
+"#;
     type Compiled = WindowsFirewallMatcher;
 
     fn compile(&self, _cx: &mut Compile<'_>) -> Option<WindowsFirewallMatcher> {

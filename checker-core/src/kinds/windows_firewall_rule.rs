@@ -208,6 +208,37 @@ The same when the rule allows every port: `local_port` fails (expected 3389, act
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# windows_firewall_rule
+
+## Ce qui est vérifié
+Une règle activée du pare-feu Windows (`Get-NetFirewallRule` avec ses filtres de ports et
+d'adresses) dont le nom d'affichage (ou le nom de règle) est `display_name`, sans tenir compte
+de la casse, avec le sens (`inbound` par défaut), l'action (`allow`, `block`) et le protocole
+attendus, un port local qu'elle couvre (`3389`, aussi à l'intérieur d'une plage `3000-4000`) et
+une adresse distante qu'elle liste. Quand plusieurs règles portent le même nom (TCP et UDP),
+celle qui correspond compte. La sonde n'exporte que les règles activées : `enabled: false`
+réussit quand aucune règle activée ne porte ce nom. Un filtre que la sonde n'a pas pu lire est
+non évaluable, jamais pris pour « tout ».
+
+## Pourquoi c'est important
+« Configurer, tester et dépanner un service de filtrage IP (pare-feu) » (CP7) : ouvrir
+exactement le service nécessaire (RDP depuis le réseau d'administration seulement) plutôt que
+désactiver le pare-feu, c'est ce que le jury recherche.
+
+## Exemple conforme
+```yaml
+expect:
+  windows_firewall_rule: {display_name: "Bureau à distance - Mode utilisateur (TCP-Entrée)",
+                          action: allow, protocol: TCP, local_port: "3389"}
+```
+
+## Exemple non conforme
+La même attente quand la règle autorise tous les ports : `local_port` échoue (attendu 3389,
+observé Any).
+
+## Critères
+`tssr-2023/CP7/C1`, `tssr-2023/CP2/C2`.
+"#;
     type Compiled = WindowsFirewallRuleMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<WindowsFirewallRuleMatcher> {

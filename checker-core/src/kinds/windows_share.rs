@@ -296,6 +296,49 @@ The same when the share permission is `Everyone: Read`: the effective right of
 ## Critères
 `tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# windows_share
+
+## Ce qui est vérifié
+Un partage SMB d'une machine Windows (`Get-SmbShare`) existe avec le chemin attendu, et chaque
+principal de `access` a exactement le droit attendu : `read`, `modify`, `full_control`, ou
+`none` (tenu à l'écart). Par défaut le droit comparé est le droit EFFECTIF, le plus faible de
+la permission de partage (`Get-SmbShareAccess` : Read, Change, Full) et de la permission NTFS
+du dossier partagé (`Get-Acl` : Read/ReadAndExecute, Modify, FullControl), tel que l'obtient
+un utilisateur qui accède au partage par le réseau ; `via: share` ou `via: ntfs` (pour tout
+le partage ou par entrée) ne compare qu'une couche. Un principal reçoit les entrées accordées
+à lui-même, aux groupes dont il est membre (groupes de l'annuaire avec imbrication quand la
+section `directory` est là, groupes locaux), à `Everyone`, `Authenticated Users` et
+`BUILTIN\Users` (qui contient Utilisateurs authentifiés sur toute machine Windows) ; les
+entrées de refus l'emportent sur les entrées d'autorisation. La preuve liste les entrées qui
+ont décidé chaque couche. Quand la machine n'a pas de section `directory`, les membres des
+groupes du domaine sont inconnus : un écart qu'un tel groupe pourrait expliquer est non
+évaluable plutôt qu'échoué. Points partiels par entrée : écrire un `windows_share` par
+principal sous `all:` avec `partial: true`.
+
+## Pourquoi c'est important
+« Configurer les partages, les droits d'accès et les permissions conformément aux demandes
+des administrateurs » (CP2) : la faute classique à l'épreuve est un droit correct sur une
+couche et bloqué (ou grand ouvert) sur l'autre ; seul le droit effectif dit ce que les
+utilisateurs obtiennent réellement.
+
+## Exemple conforme
+```yaml
+expect:
+  windows_share:
+    name: Commercial
+    path: 'D:\Partages\Commercial'
+    access:
+      - {principal: 'TSSR\DL_Commercial_RW', right: modify}
+      - {principal: 'TSSR\DL_Commercial_R', right: read}
+```
+
+## Exemple non conforme
+La même attente quand la permission de partage est `Everyone: Read` : le droit effectif de
+`DL_Commercial_RW` est `read` (partage Read, NTFS Modify), `access` échoue pour lui.
+
+## Critères
+`tssr-2023/CP2/C1`, `tssr-2023/CP2/C2`.
+"#;
     type Compiled = WindowsShareMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<WindowsShareMatcher> {

@@ -65,6 +65,33 @@ absent).
 ## Critères
 `tssr-2023/CP9/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# wsus_client
+
+## Ce qui est vérifié
+La stratégie Windows Update (`HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate`, posée
+par une GPO ou à la main) désigne le serveur WSUS attendu dans `WUServer` (sans tenir compte
+de la casse, `/` final ignoré), éventuellement le groupe de ciblage côté client `TargetGroup`,
+et a `AU\UseWUServer = 1` (`use_wu_server: true`, par défaut ; une stratégie sans cette valeur
+est ignorée par Windows Update).
+
+## Pourquoi c'est important
+« Le déploiement des mises à jour a lieu sur tous les équipements » (CP9, avec le
+savoir-faire « suivi du déploiement des mises à jour logicielles (de type WSUS…) ») : un poste
+qui ne se rapporte pas au serveur WSUS ne reçoit jamais les mises à jour approuvées.
+
+## Exemple conforme
+```yaml
+expect:
+  wsus_client: {server: 'http://srv-ad01.tssr.lan:8530', target_group: Postes}
+```
+
+## Exemple non conforme
+La même attente sur un poste sans stratégie Windows Update : `policy` échoue (attendu présente,
+observé absente).
+
+## Critères
+`tssr-2023/CP9/C2`.
+"#;
     type Compiled = WsusClientMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<WsusClientMatcher> {

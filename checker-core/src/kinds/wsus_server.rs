@@ -65,6 +65,33 @@ The same when no client reported yet: `computers` fails (expected ≥ 1, actual 
 ## Critères
 `tssr-2023/CP9/C2`, `tssr-2023/CP2/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# wsus_server
+
+## Ce qui est vérifié
+Sur le serveur WSUS (`Get-WsusServer`) : un groupe d'ordinateurs cible existe (`group`), au
+moins `computers_at_least` ordinateurs sont inscrits (dans ce groupe quand `group` est donné),
+la dernière synchronisation a moins de `synced_within_hours` heures au moment de la notation,
+et au moins `approved_updates_at_least` mises à jour sont approuvées. Au moins une propriété
+doit être donnée. La sonde ne collecte pas encore les approbations : `approved_updates_at_least`
+est alors non évaluable, jamais un échec.
+
+## Pourquoi c'est important
+« Le déploiement des mises à jour a lieu sur tous les équipements » (CP9) : un serveur WSUS
+qui ne s'est jamais synchronisé, sans client et sans approbation, ne distribue rien.
+
+## Exemple conforme
+```yaml
+expect:
+  wsus_server: {group: Postes, computers_at_least: 1, synced_within_hours: 48}
+```
+
+## Exemple non conforme
+La même attente quand aucun poste ne s'est encore rapporté : `computers` échoue (attendu ≥ 1,
+observé 0).
+
+## Critères
+`tssr-2023/CP9/C2`, `tssr-2023/CP2/C2`.
+"#;
     type Compiled = WsusServerMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<WsusServerMatcher> {

@@ -24,11 +24,8 @@ pub fn for_reader(report: &Report, options: &RenderOptions) -> Report {
             }
             let expected = options.lang.word(&evidence.expected);
             let actual = options.lang.word(&evidence.actual);
-            evidence.display =
-                (expected.is_some() || actual.is_some()).then(|| crate::eval::EvidenceDisplay {
-                    expected: expected.map(str::to_owned),
-                    actual: actual.map(str::to_owned),
-                });
+            evidence.display = (expected.is_some() || actual.is_some())
+                .then_some(crate::eval::EvidenceDisplay { expected, actual });
         }
     }
     report

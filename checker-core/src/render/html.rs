@@ -61,9 +61,14 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
         .as_ref()
         .map(|v| format!(" {}", e(v)))
         .unwrap_or_default();
+    let session = report
+        .session
+        .as_ref()
+        .map(|s| format!("{} : {} · ", t.session_label, e(s)))
+        .unwrap_or_default();
     let _ = writeln!(
         o,
-        "<p class=\"meta\">{} : {}{version} « {} » · {} · {} : {} · {} {}</p>",
+        "<p class=\"meta\">{session}{} : {}{version} « {} » · {} · {} : {} · {} {}</p>",
         t.pack,
         e(&report.pack.id),
         e(&report.pack.title),
@@ -333,7 +338,7 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
             let _ = writeln!(
                 o,
                 "<td>{}</td><td>{}</td></tr>",
-                e(options.lang.shown(&ev.actual)),
+                e(&options.lang.shown(&ev.actual)),
                 e(d.verdict)
             );
         }

@@ -23,9 +23,14 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
         t.candidate,
         md(&report.candidate.id)
     );
+    let session = report
+        .session
+        .as_ref()
+        .map(|s| format!("{} : {} · ", t.session_label, md(s)))
+        .unwrap_or_default();
     let _ = writeln!(
         o,
-        "{} : `{}` « {} » · {} · {} : {} · {} {}\n",
+        "{session}{} : `{}` « {} » · {} · {} : {} · {} {}\n",
         t.pack,
         markdown_code(&report.pack.id),
         md(&report.pack.title),
@@ -243,14 +248,14 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
                     o,
                     "| {what} | {} | {} | {} |",
                     md(&d.expected),
-                    md(options.lang.shown(&e.actual)),
+                    md(&options.lang.shown(&e.actual)),
                     d.verdict
                 );
             } else {
                 let _ = writeln!(
                     o,
                     "| {what} | {} | {} |",
-                    md(options.lang.shown(&e.actual)),
+                    md(&options.lang.shown(&e.actual)),
                     d.verdict
                 );
             }

@@ -49,12 +49,16 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
     let w = options.lang.words();
     let e = escape;
     let mut o = String::new();
+    let title = match &summary.session {
+        Some(id) => format!("{} — {id}", t.session),
+        None => t.session.to_owned(),
+    };
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}{TONE_STYLE}{SESSION_STYLE}</style></head><body>\n<h1>{}</h1>\n<p class=\"note\">{}</p>\n<p class=\"note\">{}</p>\n",
         lang_code(options.lang),
-        e(t.session),
-        e(t.session),
+        e(&title),
+        e(&title),
         e(t.disclaimer),
         e(w.legend)
     );

@@ -55,9 +55,14 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         t.candidate,
         v(&report.candidate.id)
     );
+    let session = report
+        .session
+        .as_ref()
+        .map(|s| format!("{} : {} · ", t.session_label, v(s)))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} : {} « {} » · {} · {} : {} · {} {}",
+        "{session}{} : {} « {} » · {} · {} : {} · {} {}",
         t.pack,
         v(&report.pack.id),
         v(&report.pack.title),
@@ -157,7 +162,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                     t.expected,
                     v(&d.expected),
                     t.observed,
-                    v(options.lang.shown(&e.actual))
+                    v(&options.lang.shown(&e.actual))
                 );
             } else {
                 let _ = writeln!(
@@ -166,7 +171,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                     v(&d.what),
                     v(&e.host),
                     t.observed,
-                    v(options.lang.shown(&e.actual))
+                    v(&options.lang.shown(&e.actual))
                 );
             }
         }

@@ -449,3 +449,51 @@ fn jury_notes_and_waived_checks_in_every_report() {
     }
     insta::assert_snapshot!(shown);
 }
+
+/// The session a report was graded in heads every candidate report and the session summary
+/// (issue 14 item 1: « candidate, pack, session, local time »), escaped like any text.
+#[test]
+fn the_session_name_heads_every_report_and_the_summary() {
+    let mut r = report();
+    r.session = Some("tssr-2026-03<b>".to_owned());
+    for lang in [Lang::Fr, Lang::En] {
+        let o = RenderOptions {
+            lang,
+            audience: Audience::Examiner,
+            color: false,
+        };
+        let head = |text: &str| text.lines().take(12).collect::<Vec<_>>().join("\n");
+        let html_page = html(&r, &o);
+        assert!(
+            head(&html_page).contains("Session : tssr-2026-03&lt;b&gt; · "),
+            "{}",
+            head(&html_page)
+        );
+        assert!(!html_page.contains("tssr-2026-03<b>"));
+        let md = markdown(&r, &o);
+        assert!(
+            head(&md).contains("Session : tssr-2026-03"),
+            "{}",
+            head(&md)
+        );
+        let term = terminal(&r, &o);
+        assert!(
+            head(&term).contains("Session : tssr-2026-03"),
+            "{}",
+            head(&term)
+        );
+        let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
+        assert_eq!(summary.session.as_deref(), Some("tssr-2026-03<b>"));
+        let page = session_html(&summary, &o);
+        assert!(
+            page.contains(&format!(
+                "<h1>{} — tssr-2026-03&lt;b&gt;</h1>",
+                lang.strings().session
+            )),
+            "{}",
+            head(&page)
+        );
+    }
+    // Outside a session (`grade`, `check`) the header has no session.
+    assert!(!terminal(&report(), &opts(Audience::Examiner)).contains("Session :"));
+}

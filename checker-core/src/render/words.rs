@@ -101,7 +101,7 @@ pub(crate) fn describe(lang: Lang, ev: &Evidence) -> Described {
         Some(re) => format!("{} {re}", w.matching),
         None => lang
             .shown(ev.expected.strip_prefix("= ").unwrap_or(&ev.expected))
-            .to_owned(),
+            .into_owned(),
     };
     let (verdict, tone) = match (ev.context, ev.status) {
         (_, Status::NotAssessable) => (lang.status(ev.status), "not_assessable"),

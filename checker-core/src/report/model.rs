@@ -24,6 +24,10 @@ pub struct Report {
     pub graded_at: String,
     /// Who.
     pub candidate: CandidateInfo,
+    /// The exam session it was graded in (the inventory's `session.id`); absent outside a
+    /// session (`grade`, `check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     /// Which pack, référentiel and session profile.
     pub pack: PackInfo,
     /// Variables after the candidate's overrides.

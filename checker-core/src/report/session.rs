@@ -114,6 +114,9 @@ pub struct CoverageLine {
 /// The grid of a session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SessionSummary {
+    /// The session's id (from the first report that names one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     /// Columns: the critères cited by at least one check, in référentiel order (from the
     /// first report), then C critères for the jury.
     pub columns: Vec<SessionColumn>,
@@ -208,6 +211,7 @@ impl SessionSummary {
             .collect();
         rows.sort_by(|a, b| a.candidate.cmp(&b.candidate).then(a.pack.cmp(&b.pack)));
         SessionSummary {
+            session: reports.iter().find_map(|r| r.session.clone()),
             columns,
             rows,
             coverage: coverage(reports),

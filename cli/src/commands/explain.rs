@@ -3,7 +3,7 @@
 
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
-use crate::grading::load_pack;
+use crate::grading::{core_lang, load_pack};
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
 use clap::Args;
@@ -17,15 +17,23 @@ pub struct ExplainArgs {
     pub name: String,
 }
 
-/// Prints the documentation (with `--format json`: `{"kind", "doc"}` for a kind, or the list
-/// of matching checks with neutral fields).
+/// Prints the documentation in the `--lang` language (with `--format json`:
+/// `{"kind", "lang", "doc"}` for a kind, or the list of matching checks with neutral fields).
 pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
-    if let Some((kind, doc)) = constat_checker_core::kind_docs()
+    let lang = core_lang();
+    if let Some((kind, doc)) = constat_checker_core::kind_docs_in(lang)
         .into_iter()
         .find(|(kind, _)| *kind == args.name)
     {
+        let lang_code = match lang {
+            constat_checker_core::i18n::Lang::Fr => "fr",
+            constat_checker_core::i18n::Lang::En => "en",
+        };
         match format {
-            Format::Json => write_json(out, &serde_json::json!({ "kind": kind, "doc": doc }))?,
+            Format::Json => write_json(
+                out,
+                &serde_json::json!({ "kind": kind, "lang": lang_code, "doc": doc }),
+            )?,
             Format::Human => writeln!(out, "{}", doc.trim_end())?,
         }
         return Ok(ExitStatus::Success);

@@ -196,7 +196,7 @@ pub fn grade_session_with(
                 .collect(),
             hosts,
         };
-        reports.push(grade_with_jury(
+        let mut report = grade_with_jury(
             &pack,
             &input,
             &GradeOptions {
@@ -204,7 +204,9 @@ pub fn grade_session_with(
                 profile: inventory.session.profile.clone(),
             },
             &notes.of(&candidate.id),
-        ));
+        );
+        report.session = Some(inventory.session.id.clone());
+        reports.push(report);
     }
     let out = dir.root().join("reports");
     let options = render_options(Audience::Examiner, false);
