@@ -42,6 +42,9 @@ pub struct CheckMeta {
     pub explanation: Option<String>,
     /// It runs a script (a `script` expectation with `run:`): an active test.
     pub active: bool,
+    /// Where it comes from when an `include`/`extends` brought it, and what `overrides:`
+    /// changed.
+    pub origin: Option<crate::pack::raw::CheckOrigin>,
 }
 
 /// A check's metadata as reports carry it: built once at load, cloned by reference count.
@@ -107,6 +110,12 @@ pub struct Pack {
     pub hosts: BTreeMap<String, HostOs>,
     /// Whether the pack allows active tests (scripts run by the CLI with `--active-tests`).
     pub active_tests: bool,
+    /// Named groups of check ids that other packs can include.
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// The files this pack includes (`extends`, `include`), directly, in order.
+    pub includes: Vec<String>,
+    /// Description of each host role, when written.
+    pub(crate) host_descriptions: BTreeMap<String, String>,
     pub(crate) raw_checks: Vec<RawCheck>,
     pub(crate) checks: Vec<CompiledCheck>,
     /// Evaluation order: prerequisites first.
