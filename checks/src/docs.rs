@@ -6,7 +6,7 @@
 
 use crate::embedded::EmbeddedPack;
 use constat_checker_core::i18n::Lang;
-use constat_checker_core::pack::{Pack, load, render_diagnostics};
+use constat_checker_core::pack::{Pack, render_diagnostics};
 use constat_checker_core::{DOC_HEADINGS, kind_docs_in};
 use std::fmt::Write;
 
@@ -42,7 +42,7 @@ pub fn pages(packs: &[EmbeddedPack]) -> Result<Vec<(String, String)>, DocsError>
     out.push(("docs/checks/README.md".to_owned(), CHECKS_README.to_owned()));
     let mut loaded = Vec::new();
     for p in packs {
-        let pack = load(p.file_name, p.text).map_err(|d| DocsError {
+        let pack = crate::embedded::load_embedded(p).map_err(|d| DocsError {
             file: p.file_name.to_owned(),
             diagnostics: render_diagnostics(&d),
         })?;
@@ -156,6 +156,22 @@ fn pack_page(pack: &Pack, source: &EmbeddedPack) -> String {
         .map(|(role, os)| format!("`{role}` ({})", format!("{os:?}").to_lowercase()))
         .collect();
     let _ = writeln!(s, "* Hôtes : {}", hosts.join(", "));
+    if !pack.includes.is_empty() {
+        let files: Vec<String> = pack.includes.iter().map(|f| format!("`{f}`")).collect();
+        let _ = writeln!(s, "* Inclut : {}", files.join(", "));
+    }
+    if !pack.groups.is_empty() {
+        let groups: Vec<String> = pack
+            .groups
+            .iter()
+            .map(|(name, ids)| format!("`{name}` ({})", ids.len()))
+            .collect();
+        let _ = writeln!(
+            s,
+            "* Groupes (inclus par d'autres packs) : {}",
+            groups.join(", ")
+        );
+    }
     if !pack.variables.is_empty() {
         s.push_str("\n## Variables\n\n| Variable | Défaut | Description |\n|---|---|---|\n");
         for (name, v) in &pack.variables {
@@ -194,6 +210,7 @@ fn pack_page(pack: &Pack, source: &EmbeddedPack) -> String {
         );
     }
     let _ = writeln!(s, "\nTotal : {total} points.");
+    origins(&mut s, pack);
     s.push_str("\n## Critères couverts\n\n");
     let mut cited: Vec<&str> = pack
         .checks()
@@ -221,6 +238,27 @@ fn pack_page(pack: &Pack, source: &EmbeddedPack) -> String {
     s
 }
 
+/// Where each included check comes from, and what this pack changed in it.
+fn origins(s: &mut String, pack: &Pack) {
+    let included: Vec<_> = pack
+        .checks()
+        .filter_map(|c| Some((c, c.origin.as_ref()?)))
+        .collect();
+    if included.is_empty() {
+        return;
+    }
+    s.push_str("\n## Vérifications incluses\n\n| Id | Origine | Surchargé |\n|---|---|---|\n");
+    for (c, o) in included {
+        let mut from = format!("`{}:{}`", o.file, o.line);
+        if let Some(old) = &o.renamed_from {
+            let _ = write!(from, " (`{old}`)");
+        }
+        let fields: Vec<&str> = o.overridden.iter().map(|(f, _)| f.as_str()).collect();
+        let _ = writeln!(s, "| `{}` | {from} | {} |", c.id, fields.join(", "));
+    }
+}
+
+/// The letter of a critère's verifiability class.
 pub fn class(v: constat_checker_core::referentiel::Verifiability) -> &'static str {
     use constat_checker_core::referentiel::Verifiability as V;
     match v {

@@ -1,4 +1,10 @@
-//! The rule packs shipped with constat, embedded at compile time.
+//! The rule packs shipped with constat, embedded at compile time, and how they include
+//! one another.
+
+use constat_checker_core::pack::sources::{is_path, relative_to};
+use constat_checker_core::pack::{
+    Diagnostic, Pack, PackSources, SourceError, SourceText, load_with,
+};
 
 /// One pack shipped in the binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,16 +55,45 @@ pub fn find(id: &str) -> Option<&'static EmbeddedPack> {
     PACKS.iter().find(|p| p.id == id)
 }
 
+/// Resolves `include`/`extends` among the shipped packs: a pack id, or a path relative to
+/// the including shipped file (`./tssr-2023-msp-ccp1.yaml`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmbeddedSources;
+
+impl PackSources for EmbeddedSources {
+    fn find(&self, from: &str, spec: &str) -> Result<SourceText, SourceError> {
+        let found = if is_path(spec) {
+            relative_to(from, spec).and_then(|path| PACKS.iter().find(|p| p.file_name == path))
+        } else {
+            find(spec)
+        };
+        found
+            .map(|p| SourceText {
+                name: p.file_name.to_owned(),
+                text: p.text.to_owned(),
+            })
+            .ok_or_else(|| SourceError::NotFound {
+                spec: spec.to_owned(),
+                known: PACKS.iter().map(|p| p.id.to_owned()).collect(),
+            })
+    }
+}
+
+/// Loads a shipped pack, its includes resolved among the shipped packs.
+pub fn load_embedded(pack: &EmbeddedPack) -> Result<Pack, Vec<Diagnostic>> {
+    load_with(pack.file_name, pack.text, &EmbeddedSources)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use constat_checker_core::pack::{load, render_diagnostics};
+    use constat_checker_core::pack::render_diagnostics;
 
     #[test]
     fn every_embedded_pack_loads() {
         let mut failures = String::new();
         for p in packs() {
-            match load(p.file_name, p.text) {
+            match load_embedded(p) {
                 Ok(pack) => assert_eq!(
                     pack.id, p.id,
                     "{}: pack.id differs from file name",

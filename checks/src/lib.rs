@@ -13,5 +13,5 @@ mod pack_tests;
 mod propose;
 
 pub use coverage::{Assessment, Coverage, CritereCoverage, coverage, render_coverage};
-pub use embedded::{EmbeddedPack, find, packs};
+pub use embedded::{EmbeddedPack, EmbeddedSources, find, load_embedded, packs};
 pub use propose::propose;

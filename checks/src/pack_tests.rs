@@ -2,9 +2,9 @@
 //!
 //! Fixtures live under `checks/fixtures/` (see `FIXTURES.md` there for how each was derived).
 
-use crate::embedded::find;
+use crate::embedded::{find, load_embedded};
 use constat_checker_core::i18n::Lang;
-use constat_checker_core::pack::{Pack, load, render_diagnostics};
+use constat_checker_core::pack::{Pack, render_diagnostics};
 use constat_checker_core::render::{Audience, RenderOptions, terminal};
 use constat_checker_core::report::{Outcome, Report};
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
@@ -15,7 +15,7 @@ use std::path::Path;
 /// Loads an embedded pack, panicking with the full diagnostics.
 pub(crate) fn pack(id: &str) -> Pack {
     let p = find(id).unwrap_or_else(|| panic!("no embedded pack {id}"));
-    load(p.file_name, p.text).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d)))
+    load_embedded(p).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d)))
 }
 
 /// Reads a fixture snapshot, relative to `checks/fixtures/`.

@@ -7,7 +7,7 @@ use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
 use constat_agent::{CollectOptions, LocalHost};
 use constat_checker_core::pack::{
-    Pack, file_requests, load, render_diagnostics_in, script_run_requests, sections_for,
+    Pack, file_requests, load_with, render_diagnostics_in, script_run_requests, sections_for,
 };
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
@@ -34,7 +34,7 @@ pub fn load_pack(spec: &str) -> anyhow::Result<Pack> {
         }
     };
     crate::output::verbose(&tf("verbose.pack", &[("pack", &name)]));
-    load(&name, &text).map_err(|diagnostics| {
+    load_with(&name, &text, &crate::pack_sources::CliSources).map_err(|diagnostics| {
         CliError::input(
             format!(
                 "{}\n{}",

@@ -1142,6 +1142,31 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "test actif : exécute le script avec --active-tests",
         "active test: runs the script with --active-tests",
     ),
+    (
+        "explain.origin",
+        "origine : {file}:{line}:{col}, inclus ligne {included}",
+        "origin: {file}:{line}:{col}, included at line {included}",
+    ),
+    (
+        "explain.renamed",
+        "renommé : s'appelle « {id} » dans son fichier",
+        "renamed: called \"{id}\" in its file",
+    ),
+    (
+        "explain.overridden",
+        "surchargé : {field} ({at})",
+        "overridden: {field} ({at})",
+    ),
+    (
+        "validate.included",
+        "  {count} contrôle(s) inclus de : {files}",
+        "  {count} included check(s) from: {files}",
+    ),
+    (
+        "validate.overridden",
+        "  {id} : inclus de {from}, surchargé ({fields}) à {at}",
+        "  {id}: included from {from}, overridden ({fields}) at {at}",
+    ),
     ("explain.hint", "indice : {text}", "hint: {text}"),
     (
         "explain.explanation",

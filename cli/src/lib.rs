@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod inventory;
 pub mod local_input;
 pub mod output;
+pub mod pack_sources;
 pub mod private_fs;
 pub mod reports;
 pub mod script_runner;

@@ -714,3 +714,49 @@ fn check_as_non_root_says_to_use_sudo() {
     assert!(stderr.contains("lancez avec sudo"), "{stderr}");
     assert!(stderr.contains("Non relevé ou incomplet"), "{stderr}");
 }
+
+/// A trainer's pack on disk extends a shipped pack by id and includes a file beside it by
+/// relative path, with an override: `validate` says where each overridden check came from;
+/// a missing include and a cycle are errors at their `file:line:col`.
+#[test]
+fn validate_composes_packs_by_id_and_relative_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("commun")).unwrap();
+    std::fs::write(
+        dir.path().join("commun/linux.yaml"),
+        "pack: {id: commun-linux, title: Commun, referentiel: tssr-2023, profile: lab}\n\
+         hosts:\n  linux: {os: linux}\n\
+         checks:\n  - id: root-ssh\n    title: SSH root interdit\n    criteres: [tssr-2023/CP3/C1]\n    hosts: [linux]\n    expect: {sshd: {settings: {PermitRootLogin: \"no\"}}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sujet.yaml"),
+        "pack: {id: sujet, title: Sujet, referentiel: tssr-2023, profile: lab}\n\
+         extends: lab-cp3-linux\n\
+         overrides:\n  root-ssh: {points: 3}\n\
+         checks:\n  - include: ./commun/linux.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("casse.yaml"),
+        "pack: {id: casse, title: Cassé, referentiel: tssr-2023, profile: lab}\n\
+         hosts:\n  linux: {os: linux}\n\
+         checks:\n  - include: ./absent.yaml\n  - include: ./casse.yaml\n",
+    )
+    .unwrap();
+    let output = constat()
+        .current_dir(dir.path())
+        .args(["validate", "sujet.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    let output = constat()
+        .current_dir(dir.path())
+        .args(["validate", "casse.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    insta::assert_snapshot!(format!("{stdout}---\n{stderr}"));
+}

@@ -242,8 +242,12 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 }
 
 /// A pack loader result: either a pack, or diagnostics that all carry a line and a column.
+/// Includes resolve among the shipped packs (unmutated: their errors could only be of the
+/// mutated includer, under its own name).
 fn check_pack(name: &str, text: &str) -> Result<(), TestCaseError> {
-    if let Err(diags) = constat_checker_core::pack::load(name, text) {
+    let loaded =
+        constat_checker_core::pack::load_with(name, text, &constat_checks::EmbeddedSources);
+    if let Err(diags) = loaded {
         prop_assert!(!diags.is_empty(), "an error without any diagnostic");
         for d in &diags {
             prop_assert!(

@@ -83,6 +83,12 @@ impl Diagnostics {
         }
     }
 
+    /// Reports under another file name from now on (an included check's own file);
+    /// returns the previous name.
+    pub(crate) fn set_file(&mut self, file: &str) -> String {
+        std::mem::replace(&mut self.file, file.to_owned())
+    }
+
     pub(crate) fn push(&mut self, line: u32, col: u32, message: String, help: Option<String>) {
         self.list.push(Diagnostic {
             file: self.file.clone(),

@@ -1,8 +1,10 @@
 //! `load`: pack text → validated [`Pack`], or every problem found, with positions.
 
+use crate::pack::compose::compose;
 use crate::pack::diagnostics::{Diagnostic, Diagnostics};
 use crate::pack::model::Pack;
-use crate::pack::raw::{RawCheck, RawCheckId, RawPack, RawPackHead, RawPackPartial};
+use crate::pack::raw::{RawCheckId, RawEntry, RawPack, RawPackHead, RawPackPartial};
+use crate::pack::sources::{NoSources, PackSources};
 use crate::pack::split::check_document;
 use crate::pack::validate::validate;
 
@@ -120,7 +122,13 @@ fn explain_yaml_error(message: &str) -> ((String, String), (String, String)) {
 
 /// The semantic phase on the checks that parse, when others do not: their problems are
 /// reported with the syntax errors instead of after they are fixed.
-fn validate_what_parses(file_name: &str, text: &str, diags: &mut Diagnostics) {
+fn validate_what_parses(
+    file_name: &str,
+    text: &str,
+    sources: &dyn PackSources,
+    stack: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
     let Ok(partial) = serde_saphyr::from_str_with_options::<RawPackPartial>(text, options()) else {
         return;
     };
@@ -130,7 +138,7 @@ fn validate_what_parses(file_name: &str, text: &str, diags: &mut Diagnostics) {
         let Some(doc) = check_document(text, item.line, item.col) else {
             continue;
         };
-        match serde_saphyr::from_str_with_options::<RawCheck>(&doc, options()) {
+        match serde_saphyr::from_str_with_options::<RawEntry>(&doc, options()) {
             Ok(check) => checks.push(check),
             Err(_) => {
                 if let Ok(id) = serde_saphyr::from_str_with_options::<RawCheckId>(&doc, options()) {
@@ -141,12 +149,16 @@ fn validate_what_parses(file_name: &str, text: &str, diags: &mut Diagnostics) {
     }
     let raw = RawPack {
         pack: partial.pack,
+        extends: partial.extends,
         variables: partial.variables,
         hosts: partial.hosts,
+        groups: partial.groups,
+        overrides: partial.overrides,
         checks,
     };
     let mut semantic = Diagnostics::new(file_name);
-    let _ = validate(file_name, raw, &mut semantic);
+    let composed = compose(file_name, raw, sources, stack, &mut semantic);
+    let _ = validate(file_name, composed, &mut semantic);
     for d in semantic.list {
         let about_broken = broken_ids
             .iter()
@@ -168,9 +180,42 @@ fn strip_position(message: &str) -> String {
     m.to_owned()
 }
 
-/// Reads and validates a pack. `file_name` is only used in messages (`file:line:col`).
-/// On failure, returns every problem found, sorted by position.
+/// Reads and validates a pack that includes no other. `file_name` is only used in messages
+/// (`file:line:col`). On failure, returns every problem found, sorted by position.
 pub fn load(file_name: &str, text: &str) -> Result<Pack, Vec<Diagnostic>> {
+    load_with(file_name, text, &NoSources)
+}
+
+/// Reads and validates a pack whose `include`/`extends` are found through `sources`.
+/// On failure, returns every problem found (those of included files under their names).
+pub fn load_with(
+    file_name: &str,
+    text: &str,
+    sources: &dyn PackSources,
+) -> Result<Pack, Vec<Diagnostic>> {
+    load_at(file_name, text, sources, &mut Vec::new())
+}
+
+/// [`load_with`] inside a chain of includes (`stack`: the files being loaded, outermost
+/// first), so that cycles are found.
+pub(crate) fn load_at(
+    file_name: &str,
+    text: &str,
+    sources: &dyn PackSources,
+    stack: &mut Vec<String>,
+) -> Result<Pack, Vec<Diagnostic>> {
+    stack.push(file_name.to_owned());
+    let result = load_one(file_name, text, sources, stack);
+    stack.pop();
+    result
+}
+
+fn load_one(
+    file_name: &str,
+    text: &str,
+    sources: &dyn PackSources,
+    stack: &mut Vec<String>,
+) -> Result<Pack, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new(file_name);
     let raw: RawPack = match serde_saphyr::from_str_with_options(text, options()) {
         Ok(raw) => raw,
@@ -186,7 +231,7 @@ pub fn load(file_name: &str, text: &str) -> Result<Pack, Vec<Diagnostic>> {
                     let Some(doc) = check_document(text, item.line, item.col) else {
                         continue;
                     };
-                    if let Err(e) = serde_saphyr::from_str_with_options::<RawCheck>(&doc, options())
+                    if let Err(e) = serde_saphyr::from_str_with_options::<RawEntry>(&doc, options())
                     {
                         push_yaml_error(&mut diags, &e);
                     }
@@ -202,12 +247,13 @@ pub fn load(file_name: &str, text: &str) -> Result<Pack, Vec<Diagnostic>> {
                 }
             }
             if !breached {
-                validate_what_parses(file_name, text, &mut diags);
+                validate_what_parses(file_name, text, sources, stack, &mut diags);
             }
             return Err(diags.finish());
         }
     };
-    match validate(file_name, raw, &mut diags) {
+    let composed = compose(file_name, raw, sources, stack, &mut diags);
+    match validate(file_name, composed, &mut diags) {
         Some(pack) if diags.list.is_empty() => Ok(pack),
         _ => Err(diags.finish()),
     }

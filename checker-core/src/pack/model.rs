@@ -44,6 +44,9 @@ pub struct CheckMeta {
     pub active: bool,
     /// Credit for a look-alike of the expectation (`near_miss`).
     pub near_miss: Option<crate::eval::NearMiss>,
+    /// Where it comes from when an `include`/`extends` brought it, and what `overrides:`
+    /// changed.
+    pub origin: Option<crate::pack::raw::CheckOrigin>,
 }
 
 /// A check's metadata as reports carry it: built once at load, cloned by reference count.
@@ -109,6 +112,12 @@ pub struct Pack {
     pub hosts: BTreeMap<String, HostOs>,
     /// Whether the pack allows active tests (scripts run by the CLI with `--active-tests`).
     pub active_tests: bool,
+    /// Named groups of check ids that other packs can include.
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// The files this pack includes (`extends`, `include`), directly, in order.
+    pub includes: Vec<String>,
+    /// Description of each host role, when written.
+    pub(crate) host_descriptions: BTreeMap<String, String>,
     pub(crate) raw_checks: Vec<RawCheck>,
     pub(crate) checks: Vec<CompiledCheck>,
     /// Evaluation order: prerequisites first.

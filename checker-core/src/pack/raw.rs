@@ -16,14 +16,110 @@ use std::collections::BTreeMap;
 pub struct RawPack {
     /// Pack metadata.
     pub pack: RawMeta,
+    /// A pack this one starts from: its host roles, variables and every check (first, in
+    /// its order), then this pack's own `checks`. A shipped pack's id
+    /// (`tssr-2023-msp-ccp1`) or a path relative to this file (`./commun.yaml`).
+    #[serde(default)]
+    pub extends: Option<Sp<String>>,
     /// Variables usable as `${name}` in any text of a check; a candidate may override them
-    /// (e.g. a candidate number that changes the IP plan).
+    /// (e.g. a candidate number that changes the IP plan). A variable of an included pack
+    /// declared here again takes this default.
     #[serde(default)]
     pub variables: BTreeMap<String, RawVariable>,
-    /// Host roles of the lab (`dc`, `client`, `linux`), each with its OS.
+    /// Host roles of the lab (`dc`, `client`, `linux`), each with its OS; the roles of
+    /// included packs come with their checks.
+    #[serde(default)]
     pub hosts: BTreeMap<String, RawHost>,
-    /// The checks.
-    pub checks: Vec<RawCheck>,
+    /// Named groups of this pack's check ids, which another pack can include
+    /// (`- include: this-pack` with `group: name`).
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<Sp<String>>>,
+    /// Changes to checks that come from `extends` or an `include`, by check id (after
+    /// `rename`): points, critères, prerequisites, texts. `validate` and `explain` say where
+    /// each overridden check came from.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, Sp<RawOverride>>,
+    /// The checks, and `include` entries that bring the checks of another pack (or of one
+    /// of its groups) at that place.
+    pub checks: Vec<RawEntry>,
+}
+
+/// One entry of `checks`: a check, or an `include` (written first in the entry).
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawEntry {
+    /// A check of this pack.
+    Check(Box<RawCheck>),
+    /// The checks of another pack, or of one of its groups.
+    Include(RawInclude),
+}
+
+/// `- include: tssr-2023-msp-ccp1`: the checks of another pack at this place.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInclude {
+    /// A shipped pack's id (`tssr-2023-msp-ccp1`) or a path relative to this file
+    /// (`./commun.yaml`). Its host roles and variables come with it.
+    pub include: Sp<String>,
+    /// Only the checks of this group (`groups:` of the included pack), in the group's order.
+    #[serde(default)]
+    pub group: Option<Sp<String>>,
+    /// Only these checks, in this order.
+    #[serde(default)]
+    pub checks: Vec<Sp<String>>,
+    /// Every check but these.
+    #[serde(default)]
+    pub except: Vec<Sp<String>>,
+    /// New ids for included checks (`{cp7-firewall-policy: cp4-firewall-policy}`); the
+    /// `requires` of the included checks follow the new ids.
+    #[serde(default)]
+    pub rename: BTreeMap<String, Sp<String>>,
+}
+
+/// What `overrides:` may change in an included check. Unset fields keep the included value.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    /// French title shown in reports.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Points earned when it holds.
+    #[serde(default)]
+    pub points: Option<f64>,
+    /// Points taken away when it does not hold.
+    #[serde(default)]
+    pub penalty: Option<f64>,
+    /// Critère ids of the référentiel (replace the included list).
+    #[serde(default)]
+    pub criteres: Option<Vec<Sp<String>>>,
+    /// Check ids that must pass first (replace the included list; `[]` removes them).
+    #[serde(default)]
+    pub requires: Option<Vec<Sp<String>>>,
+    /// Hint for learners.
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// Explanation for examiners.
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+/// Where an included check comes from (set by composition, never written in a file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOrigin {
+    /// The file where the check is written (as given to the loader).
+    pub file: String,
+    /// Line of its `id` in that file.
+    pub line: u32,
+    /// Column of its `id` in that file.
+    pub col: u32,
+    /// The id it has there, when `rename` gave it another.
+    pub renamed_from: Option<String>,
+    /// Line of the `include`/`extends` that brought it into this pack.
+    pub included_line: u32,
+    /// Column of that `include`/`extends`.
+    pub included_col: u32,
+    /// Fields changed by `overrides:`, each with where (`file:line:col`).
+    pub overridden: Vec<(String, String)>,
 }
 
 /// The pack head, read on its own to locate each check when the whole file does not parse.
@@ -33,8 +129,14 @@ pub(crate) struct RawPackHead {
     pub(crate) _pack: serde::de::IgnoredAny,
     #[serde(default, rename = "variables")]
     pub(crate) _variables: Option<serde::de::IgnoredAny>,
-    #[serde(rename = "hosts")]
-    pub(crate) _hosts: serde::de::IgnoredAny,
+    #[serde(default, rename = "hosts")]
+    pub(crate) _hosts: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "extends")]
+    pub(crate) _extends: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "groups")]
+    pub(crate) _groups: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "overrides")]
+    pub(crate) _overrides: Option<serde::de::IgnoredAny>,
     pub(crate) checks: Vec<Sp<serde::de::IgnoredAny>>,
 }
 
@@ -44,8 +146,15 @@ pub(crate) struct RawPackHead {
 pub(crate) struct RawPackPartial {
     pub(crate) pack: RawMeta,
     #[serde(default)]
+    pub(crate) extends: Option<Sp<String>>,
+    #[serde(default)]
     pub(crate) variables: BTreeMap<String, RawVariable>,
+    #[serde(default)]
     pub(crate) hosts: BTreeMap<String, RawHost>,
+    #[serde(default)]
+    pub(crate) groups: BTreeMap<String, Vec<Sp<String>>>,
+    #[serde(default)]
+    pub(crate) overrides: BTreeMap<String, Sp<RawOverride>>,
     pub(crate) checks: Vec<Sp<serde::de::IgnoredAny>>,
 }
 
@@ -162,6 +271,11 @@ pub struct RawCheck {
     pub near_miss: Option<RawNearMiss>,
     /// What must hold.
     pub expect: Sp<RawExpect>,
+    /// Where the check comes from when an `include` or `extends` brought it (never read
+    /// from a file).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Option<CheckOrigin>,
 }
 
 /// `near_miss: {points: 1}` or `{points: 1, mechanisms: [logon_script]}`.

@@ -3,10 +3,11 @@
 
 use crate::expect::compile;
 use crate::pack::compile::Compile;
+use crate::pack::compose::Composed;
 use crate::pack::diagnostics::Diagnostics;
 use crate::pack::limits::{MAX_CHECKS, MAX_FOR_EACH, MAX_POINTS};
 use crate::pack::model::{CheckMeta, CompiledCheck, Pack, SharedMeta, Variable};
-use crate::pack::raw::{ForEachItem, HostOs, RawCheck, RawPack};
+use crate::pack::raw::{ForEachItem, HostOs, RawCheck};
 use crate::pack::variables::resolve;
 use crate::referentiel::{self, Referentiel};
 use std::collections::BTreeMap;
@@ -121,7 +122,13 @@ pub(crate) fn compile_checks(
 ) -> Vec<Option<CompiledCheck>> {
     raw.iter()
         .map(|c| {
-            let items = compile_items(c, vars, roles, diags)?;
+            // An included check's texts are in its own file: its errors name that file.
+            let home = c.origin.as_ref().map(|o| diags.set_file(&o.file));
+            let items = compile_items(c, vars, roles, diags);
+            if let Some(home) = home {
+                diags.set_file(&home);
+            }
+            let items = items?;
             let mut runs = Vec::new();
             for (_, e) in &items {
                 e.runs("", &mut runs);
@@ -140,6 +147,7 @@ pub(crate) fn compile_checks(
                 explanation: c.explanation.clone(),
                 active: !runs.is_empty(),
                 near_miss: c.near_miss.as_ref().map(crate::eval::NearMiss::of),
+                origin: c.origin.clone(),
             };
             Some(CompiledCheck {
                 shared: SharedMeta::of(&meta),
@@ -231,10 +239,10 @@ fn order(raw: &[RawCheck], ids: &BTreeMap<String, usize>, diags: &mut Diagnostic
                     .map(|&p| raw[p].id.value.as_str())
                     .collect();
                 names.push(&raw[i].id.value);
-                let at = &raw[i].id;
+                let at = position(&raw[i]);
                 diags.push(
-                    at.line,
-                    at.col,
+                    at.0,
+                    at.1,
                     format!("cycle de prérequis : {}", names.join(" → ")),
                     Some("retirez un des `requires:` du cycle".to_owned()),
                 );
@@ -261,9 +269,28 @@ fn order(raw: &[RawCheck], ids: &BTreeMap<String, usize>, diags: &mut Diagnostic
     out
 }
 
-/// Validates a parsed pack into a [`Pack`]; every problem goes to `diags`.
-pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Option<Pack> {
-    let meta = &raw.pack;
+/// Where to report a problem of a whole check: its `id`, or the `include` that brought it.
+fn position(c: &RawCheck) -> (u32, u32) {
+    match &c.origin {
+        Some(o) => (o.included_line, o.included_col),
+        None => (c.id.line, c.id.col),
+    }
+}
+
+/// Whether this file's `overrides:` set `field` of the check (its values then carry
+/// positions in this file and are validated here).
+fn overridden_here(c: &RawCheck, file: &str, field: &str) -> bool {
+    let here = format!("{file}:");
+    c.origin.as_ref().is_some_and(|o| {
+        o.overridden
+            .iter()
+            .any(|(f, at)| f == field && at.starts_with(&here))
+    })
+}
+
+/// Validates a composed pack into a [`Pack`]; every problem goes to `diags`.
+pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Option<Pack> {
+    let meta = &raw.meta;
     if raw.checks.len() > MAX_CHECKS {
         diags.push(
             meta.id.line,
@@ -326,7 +353,7 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     }
     let mut defaults = BTreeMap::new();
     for (name, v) in &raw.variables {
-        if !valid_variable(name) || name == "item" {
+        if raw.own_variables.contains(name) && (!valid_variable(name) || name == "item") {
             diags.push(
                 v.default.line,
                 v.default.col,
@@ -340,10 +367,13 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
         Ok(v) => v,
         Err(errors) => {
             for (name, message) in errors {
+                // An included variable has no position in this file: the pack id has one.
                 let at = raw
                     .variables
                     .get(&name)
-                    .map_or((0, 0), |v| (v.default.line, v.default.col));
+                    .map(|v| (v.default.line, v.default.col))
+                    .filter(|at| at.0 > 0)
+                    .unwrap_or((meta.id.line, meta.id.col));
                 diags.push(
                     at.0,
                     at.1,
@@ -358,8 +388,8 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     };
     if raw.hosts.is_empty() {
         diags.push(
-            0,
-            0,
+            meta.id.line,
+            meta.id.col,
             "aucun rôle d'hôte déclaré".to_owned(),
             Some("déclarez au moins un rôle sous `hosts:`, par ex. linux: {os: linux}".to_owned()),
         );
@@ -383,18 +413,19 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             );
         }
         if let Some(&first) = ids.get(&c.id.value) {
-            let f = &raw.checks[first].id;
+            let f = position(&raw.checks[first]);
+            let at = position(c);
             diags.push_both(
-                c.id.line,
-                c.id.col,
+                at.0,
+                at.1,
                 (
                     format!(
                         "id de vérification en double « {} » (déjà utilisé ligne {})",
-                        c.id.value, f.line
+                        c.id.value, f.0
                     ),
                     format!(
                         "duplicate check id \"{}\" (already used on line {})",
-                        c.id.value, f.line
+                        c.id.value, f.0
                     ),
                 ),
                 Some((
@@ -407,6 +438,10 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
         }
     }
     for c in &raw.checks {
+        if c.origin.is_some() {
+            validate_included(file, c, referentiel, &ids, diags);
+            continue;
+        }
         if c.criteres.is_empty() {
             diags.push_both(
                 c.id.line,
@@ -564,9 +599,10 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
     if !meta.active_tests {
         for (c, raw_check) in checks.iter().zip(&raw.checks) {
             if c.meta.active {
+                let at = position(raw_check);
                 diags.push(
-                    raw_check.id.line,
-                    raw_check.id.col,
+                    at.0,
+                    at.1,
                     format!(
                         "« {} » exécute un script (run:) mais le pack n'autorise pas les tests actifs",
                         c.meta.id
@@ -579,6 +615,7 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             return None;
         }
     }
+    let groups = validate_groups(&raw.groups, &ids, diags);
     resolve_competences(referentiel, &mut checks);
     Some(Pack {
         file: file.to_owned(),
@@ -603,10 +640,140 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             .collect(),
         hosts: roles,
         active_tests: meta.active_tests,
+        groups,
+        includes: raw.includes,
+        host_descriptions: raw
+            .hosts
+            .iter()
+            .filter_map(|(k, h)| Some((k.clone(), h.description.clone()?)))
+            .collect(),
         raw_checks: raw.checks,
         checks,
         order,
     })
+}
+
+/// An included check: its file validated it; what this file changed is checked here (the
+/// overridden critères and points, prerequisites that must exist in this pack).
+fn validate_included(
+    file: &str,
+    c: &RawCheck,
+    referentiel: Option<&Referentiel>,
+    ids: &BTreeMap<String, usize>,
+    diags: &mut Diagnostics,
+) {
+    let at = position(c);
+    if overridden_here(c, file, "criteres") {
+        if c.criteres.is_empty() {
+            diags.push_both(
+                at.0,
+                at.1,
+                (
+                    format!("la surcharge de « {} » ne cite aucun critère", c.id.value),
+                    format!("the override of \"{}\" cites no critère", c.id.value),
+                ),
+                None,
+            );
+        }
+        if let Some(r) = referentiel {
+            for k in &c.criteres {
+                check_critere(r, k, diags);
+            }
+        }
+    }
+    let bounded = |x: f64| x.is_finite() && (0.0..=MAX_POINTS).contains(&x);
+    if !(bounded(c.points) && bounded(c.penalty)) {
+        diags.push(
+            at.0,
+            at.1,
+            format!(
+                "points ou pénalité hors bornes dans la surcharge de « {} » (points: {}, penalty: {})",
+                c.id.value,
+                shown(c.points),
+                shown(c.penalty)
+            ),
+            Some(format!("points et penalty sont des nombres de 0 à {MAX_POINTS}")),
+        );
+    }
+    let requires_here = overridden_here(c, file, "requires");
+    for r in &c.requires {
+        let (line, col) = if requires_here { (r.line, r.col) } else { at };
+        if r.value == c.id.value {
+            diags.push_both(
+                line,
+                col,
+                (
+                    format!("« {} » se requiert elle-même", r.value),
+                    format!("\"{}\" requires itself", r.value),
+                ),
+                None,
+            );
+        } else if !ids.contains_key(&r.value) {
+            diags.push_both(
+                line,
+                col,
+                (
+                    format!(
+                        "« {} » (incluse) requiert « {} », absente de ce pack",
+                        c.id.value, r.value
+                    ),
+                    format!(
+                        "\"{}\" (included) requires \"{}\", missing from this pack",
+                        c.id.value, r.value
+                    ),
+                ),
+                Some((
+                    format!(
+                        "incluez aussi « {} », ou changez ses prérequis : `overrides: {{{}: {{requires: [...]}}}}`",
+                        r.value, c.id.value
+                    ),
+                    format!(
+                        "include \"{}\" too, or change its prerequisites: `overrides: {{{}: {{requires: [...]}}}}`",
+                        r.value, c.id.value
+                    ),
+                )),
+            );
+        }
+    }
+}
+
+/// The pack's named groups, each id checked against the pack's checks.
+fn validate_groups(
+    groups: &BTreeMap<String, Vec<crate::pack::span::Sp<String>>>,
+    ids: &BTreeMap<String, usize>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Vec<String>> {
+    let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+    let mut out = BTreeMap::new();
+    for (name, members) in groups {
+        for m in members {
+            if !ids.contains_key(&m.value) {
+                let help = crate::pack::diagnostics::closest(&m.value, &known).map(|best| {
+                    (
+                        format!("vouliez-vous dire « {best} » ?"),
+                        format!("did you mean \"{best}\"?"),
+                    )
+                });
+                diags.push_both(
+                    m.line,
+                    m.col,
+                    (
+                        format!(
+                            "le groupe « {name} » cite une vérification absente « {} »",
+                            m.value
+                        ),
+                        format!("group \"{name}\" names a missing check \"{}\"", m.value),
+                    ),
+                    help,
+                );
+            }
+        }
+        out.insert(
+            name.clone(),
+            members.iter().map(|m| m.value.clone()).collect(),
+        );
+    }
+    out
 }
 
 /// Fills each check's competences from its critères, and whether each profile of the

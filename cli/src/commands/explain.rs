@@ -64,6 +64,17 @@ pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
                 "active": check.active,
                 "hint": check.hint.as_deref(),
                 "explanation": check.explanation.as_deref(),
+                "origin": check.origin.as_ref().map(|o| serde_json::json!({
+                    "file": o.file,
+                    "line": o.line,
+                    "col": o.col,
+                    "renamed_from": o.renamed_from,
+                    "included_line": o.included_line,
+                    "included_col": o.included_col,
+                    "overridden": o.overridden.iter().map(|(field, at)| {
+                        serde_json::json!({"field": field, "at": at})
+                    }).collect::<Vec<_>>(),
+                })),
             }));
         }
     }
@@ -141,6 +152,7 @@ pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         if c["active"].as_bool() == Some(true) {
             writeln!(out, "{}", tf("explain.active", &[]))?;
         }
+        write_origin(out, &c["origin"])?;
         if c["hint"].is_string() {
             writeln!(out, "{}", tf("explain.hint", &[("text", &text("hint"))]))?;
         }
@@ -153,6 +165,45 @@ pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Where an included check comes from (`origin` of the JSON form), and what was overridden.
+fn write_origin(out: &mut dyn Write, origin: &serde_json::Value) -> anyhow::Result<()> {
+    if !origin.is_object() {
+        return Ok(());
+    }
+    let text = |key: &str| origin[key].as_str().unwrap_or_default().to_owned();
+    let number = |key: &str| origin[key].as_u64().unwrap_or_default();
+    writeln!(
+        out,
+        "{}",
+        tf(
+            "explain.origin",
+            &[
+                ("file", &text("file")),
+                ("line", &number("line")),
+                ("col", &number("col")),
+                ("included", &number("included_line")),
+            ]
+        )
+    )?;
+    if origin["renamed_from"].is_string() {
+        writeln!(
+            out,
+            "{}",
+            tf("explain.renamed", &[("id", &text("renamed_from"))])
+        )?;
+    }
+    for o in origin["overridden"].as_array().into_iter().flatten() {
+        let field = o["field"].as_str().unwrap_or_default();
+        let at = o["at"].as_str().unwrap_or_default();
+        writeln!(
+            out,
+            "{}",
+            tf("explain.overridden", &[("field", &field), ("at", &at)])
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

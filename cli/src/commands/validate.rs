@@ -86,16 +86,15 @@ fn validate_one(file: &Path) -> anyhow::Result<Checked> {
     {
         let pack = crate::grading::load_pack(embedded.id)?;
         let checks = pack.checks().count();
-        return Ok(Checked {
-            json: serde_json::json!({
-                "file": shown, "valid": true, "kind": "pack", "embedded": true,
-                "id": pack.id, "checks": checks,
-            }),
-            line: tf(
-                "validate.pack_embedded_ok",
-                &[("file", &shown), ("id", &pack.id), ("checks", &checks)],
-            ),
+        let mut json = serde_json::json!({
+            "file": shown, "valid": true, "kind": "pack", "embedded": true,
+            "id": pack.id, "checks": checks,
         });
+        let line = tf(
+            "validate.pack_embedded_ok",
+            &[("file", &shown), ("id", &pack.id), ("checks", &checks)],
+        ) + &composition(&pack, &mut json);
+        return Ok(Checked { json, line });
     }
     // Bounded and refused on a FIFO or device before anything else reads it.
     let text =
@@ -103,15 +102,14 @@ fn validate_one(file: &Path) -> anyhow::Result<Checked> {
     if text.lines().any(|l| l.starts_with("pack:")) {
         let pack = crate::grading::load_pack(&shown)?;
         let checks = pack.checks().count();
-        return Ok(Checked {
-            json: serde_json::json!({
-                "file": shown, "valid": true, "kind": "pack", "id": pack.id, "checks": checks,
-            }),
-            line: tf(
-                "pack.ok",
-                &[("file", &shown), ("id", &pack.id), ("checks", &checks)],
-            ),
+        let mut json = serde_json::json!({
+            "file": shown, "valid": true, "kind": "pack", "id": pack.id, "checks": checks,
         });
+        let line = tf(
+            "pack.ok",
+            &[("file", &shown), ("id", &pack.id), ("checks", &checks)],
+        ) + &composition(&pack, &mut json);
+        return Ok(Checked { json, line });
     }
     let inventory = load_inventory(file)?;
     let hosts = resolve_hosts(&inventory)?;
@@ -132,6 +130,58 @@ fn validate_one(file: &Path) -> anyhow::Result<Checked> {
             ],
         ),
     })
+}
+
+/// What composition brought into a pack: lines for the human output (how many checks came
+/// from which files, then each overridden check with where it came from), and the same as
+/// `included`/`overridden` in the JSON object. Empty for a pack that includes nothing.
+fn composition(pack: &constat_checker_core::pack::Pack, json: &mut serde_json::Value) -> String {
+    let included: Vec<_> = pack
+        .checks()
+        .filter_map(|c| Some((c, c.origin.as_ref()?)))
+        .collect();
+    if included.is_empty() {
+        return String::new();
+    }
+    let mut lines = format!(
+        "\n{}",
+        tf(
+            "validate.included",
+            &[
+                ("count", &included.len()),
+                ("files", &pack.includes.join(", ")),
+            ]
+        )
+    );
+    let mut overridden = Vec::new();
+    for (c, o) in &included {
+        if o.overridden.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = o.overridden.iter().map(|(f, _)| f.as_str()).collect();
+        let from = match &o.renamed_from {
+            Some(old) => format!("{}:{}:{} ({old})", o.file, o.line, o.col),
+            None => format!("{}:{}:{}", o.file, o.line, o.col),
+        };
+        let at = o.overridden[0].1.clone();
+        lines.push('\n');
+        lines.push_str(&tf(
+            "validate.overridden",
+            &[
+                ("id", &c.id),
+                ("from", &from),
+                ("fields", &fields.join(", ")),
+                ("at", &at),
+            ],
+        ));
+        overridden.push(serde_json::json!({
+            "id": c.id, "from": from, "fields": fields, "at": at,
+        }));
+    }
+    json["included"] = serde_json::json!(included.len());
+    json["includes"] = serde_json::json!(pack.includes);
+    json["overridden"] = serde_json::json!(overridden);
+    lines
 }
 
 /// The inventory's pack exists (embedded, as written, or beside the inventory, as
