@@ -307,7 +307,9 @@ fn main() {
                 ),
                 (
                     "sh script".into(),
-                    Box::new(move || run("sh local", timed(&l3, "/bin/sh", &[sc.clone()]))),
+                    Box::new(move || {
+                        run("sh local", timed(&l3, "/bin/sh", std::slice::from_ref(&sc)))
+                    }),
                 ),
             ],
         }
