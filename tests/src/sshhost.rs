@@ -89,6 +89,10 @@ pub struct SshHost {
     pub dir: PathBuf,
     /// Accounts created at start.
     pub accounts: Vec<Account>,
+    /// Shell run at start, inside the host's namespaces, after the accounts and before sshd
+    /// (`set -e`): the host state a test or benchmark prepares (writes under /etc and /home
+    /// land in the host's overlays, never on the machine).
+    pub setup: String,
     child: Option<Child>,
 }
 
@@ -223,6 +227,7 @@ impl Lab {
             address,
             dir,
             accounts,
+            setup: String::new(),
             child: None,
         });
         self.hosts.len() - 1
@@ -253,6 +258,8 @@ impl Lab {
                 ));
             }
         }
+        setup.push_str(&host.setup);
+        setup.push('\n');
         setup.push_str(&format!("exec /usr/sbin/sshd -D -e -f {d}/sshd_config\n"));
         let log = std::fs::File::create(host.dir.join("sshd.log")).unwrap();
         let child = Command::new("ip")

@@ -1,5 +1,9 @@
 //! Bounded reading of what a host sends: stdout kept up to a cap (the snapshot size limit),
 //! stderr kept as a bounded tail; past either cap the host fails with `output_too_large`.
+//!
+//! Stdout is kept as the chunks the transport received, joined once at the end: a host that
+//! floods up to the cap costs the cap, not the cap plus a doubling buffer's copy (a growing
+//! `Vec` briefly holds its old and new allocations: 32 + 64 MiB at a 64 MiB cap).
 
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
@@ -27,7 +31,8 @@ pub(crate) enum Stream {
 #[derive(Debug)]
 pub(crate) struct BoundedOutput {
     limit: u64,
-    stdout: Vec<u8>,
+    stdout: Vec<Vec<u8>>,
+    stdout_len: u64,
     stderr: VecDeque<u8>,
     stderr_total: u64,
 }
@@ -38,6 +43,7 @@ impl BoundedOutput {
         BoundedOutput {
             limit,
             stdout: Vec::new(),
+            stdout_len: 0,
             stderr: VecDeque::new(),
             stderr_total: 0,
         }
@@ -45,10 +51,13 @@ impl BoundedOutput {
 
     /// Appends to stdout; `Err` (nothing kept) once the total would pass the limit.
     pub(crate) fn push_stdout(&mut self, data: &[u8]) -> Result<(), Stream> {
-        if self.stdout.len() as u64 + data.len() as u64 > self.limit {
+        if self.stdout_len + data.len() as u64 > self.limit {
             return Err(Stream::Stdout);
         }
-        self.stdout.extend_from_slice(data);
+        if !data.is_empty() {
+            self.stdout_len += data.len() as u64;
+            self.stdout.push(data.to_vec());
+        }
         Ok(())
     }
 
@@ -66,14 +75,17 @@ impl BoundedOutput {
         Ok(())
     }
 
-    /// Everything kept on stdout.
+    /// Everything kept on stdout, joined.
     pub(crate) fn into_stdout(self) -> Vec<u8> {
-        self.stdout
+        match <[Vec<u8>; 1]>::try_from(self.stdout) {
+            Ok([only]) => only,
+            Err(chunks) => chunks.concat(),
+        }
     }
 
-    /// Stdout so far.
-    pub(crate) fn stdout(&self) -> &[u8] {
-        &self.stdout
+    /// Stdout so far, joined (a copy: for short helper commands).
+    pub(crate) fn stdout(&self) -> Vec<u8> {
+        self.stdout.concat()
     }
 
     /// The end of stderr, trimmed, as text for an error message (lossy UTF-8).
@@ -136,8 +148,11 @@ mod tests {
     #[test]
     fn stdout_stops_at_the_limit_and_keeps_nothing_past_it() {
         let mut out = BoundedOutput::new(10);
-        assert_eq!(out.push_stdout(b"0123456789"), Ok(()));
+        assert_eq!(out.push_stdout(b"01234"), Ok(()));
+        assert_eq!(out.push_stdout(b""), Ok(()));
+        assert_eq!(out.push_stdout(b"56789"), Ok(()));
         assert_eq!(out.push_stdout(b"x"), Err(Stream::Stdout));
+        assert_eq!(out.stdout(), b"0123456789");
         assert_eq!(out.into_stdout(), b"0123456789");
     }
 

@@ -516,7 +516,8 @@ async fn upload(
             ),
         ));
     }
-    let text = String::from_utf8_lossy(output.output.stdout());
+    let stdout = output.output.stdout();
+    let text = String::from_utf8_lossy(&stdout);
     let mut rest = Vec::new();
     for line in text.lines() {
         match line.strip_prefix(MARK) {
