@@ -86,7 +86,8 @@ fn values<'a>(scope: &'a DhcpScope, server: &'a [DhcpOption], id: u32) -> Option
 
 impl Kind for DhcpScopeExpect {
     const NAME: &'static str = "dhcp_scope";
-    const SECTIONS: Option<&'static [&'static str]> = Some(&["dhcp_server"]);
+    // `directory`: the authorisation in AD, read over LDAP.
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["dhcp_server", "directory"]);
     const DOC: &'static str = r#"# dhcp_scope
 
 ## What it checks

@@ -4,6 +4,7 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::directory::account_key;
+use crate::kinds::env_path;
 use crate::kinds::existence::existence;
 use crate::kinds::kind::Kind;
 use crate::kinds::windows::same;
@@ -368,9 +369,22 @@ La même attente quand la permission de partage est `Everyone: Read` : le droit 
         };
         let mut status = Status::Pass;
         if let Some(path) = &m.path {
-            let trim = |p: &str| p.trim().trim_end_matches('\\').to_owned();
+            // Variables by their canonical name (`%systemdrive%` = `%SystemDrive%`); a host
+            // variable is not expanded (`%SystemDrive%\Partages` is not `C:\Partages`).
+            let trim = |p: &str| {
+                env_path::canonical(p.trim())
+                    .trim_end_matches('\\')
+                    .to_owned()
+            };
             let s = Status::from_bool(same(&trim(&share.path), &trim(path)));
-            out.push(host.evidence(S, &m.name, "path", path.clone(), share.path.clone(), s));
+            out.push(host.evidence(
+                S,
+                &m.name,
+                "path",
+                path.clone(),
+                env_path::shown(&share.path, &env_path::canonical(&share.path)),
+                s,
+            ));
             status = status.and(s);
         }
         let directory_known = host.snapshot.sections.directory.data().is_some();

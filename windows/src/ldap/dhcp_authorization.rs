@@ -116,4 +116,28 @@ mod tests {
         assert_eq!(read.unlisted[0].address, "10.204.0.99");
         assert_eq!(read.malformed.len(), 1, "{:?}", read.malformed);
     }
+
+    /// Whatever text a hostile DC holds, each value is read or listed as malformed.
+    #[test]
+    fn any_text_is_read_or_listed_as_malformed() {
+        let base = "i10.204.0.10$rcn=dc01.tssr.lan$f0x00000000$sdc01.tssr.lan$";
+        let mut values: Vec<String> = (0..=base.len()).map(|n| base[..n].to_owned()).collect();
+        values.extend(
+            [
+                "",
+                "$",
+                "i$",
+                "i$r$s$",
+                "ié$rcn=é$sé$",
+                "s\u{202e}x$i1$",
+                "i1$s\0$",
+            ]
+            .map(str::to_owned),
+        );
+        for value in values {
+            let read =
+                authorizations(&[entry("CN=DhcpRoot,CN=NetServices", "DhcpRoot", &[&value])]);
+            assert_eq!(read.servers.len() + read.malformed.len(), 1, "{value:?}");
+        }
+    }
 }

@@ -116,4 +116,25 @@ mod tests {
         assert!(read.errors[1].contains("unknown value 7"));
         assert!(read.errors[2].contains("data length 200"));
     }
+
+    /// A candidate is root on the DC and may write any bytes: every cut and every byte
+    /// changed of real-shaped values gives a value or an error, never a panic.
+    #[test]
+    fn any_bytes_are_read_or_refused() {
+        let good = [property(1, &[1, 0, 0, 0]), property(ALLOW_UPDATE, &[2])];
+        for value in &good {
+            for cut in 0..=value.len() {
+                let _ = zone_properties(&[value[..cut].to_vec()]);
+            }
+            for at in 0..value.len() {
+                for byte in [0u8, 1, 3, 0x7f, 0x80, 0xff] {
+                    let mut v = value.clone();
+                    v[at] = byte;
+                    let _ = zone_properties(&[v]);
+                }
+            }
+        }
+        let unknown = zone_properties(&[property(ALLOW_UPDATE, &[3])]);
+        assert!(unknown.dynamic_update.is_none() && unknown.errors.len() == 1);
+    }
 }
