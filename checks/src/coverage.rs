@@ -156,7 +156,7 @@ pub fn render_coverage(c: &Coverage) -> String {
     let count = |a: Assessment| c.criteres.iter().filter(|k| k.assessment == a).count();
     let _ = write!(
         s,
-        "\n{} critères : {} vérifiés, {} avec preuves à compléter par le jury, {} réservés au jury (classe C), {} non couverts.\n",
+        "\n{} critères : {} vérifiés, {} avec preuves à compléter par le jury, {} réservés au jury (classe C, ou contrôle `jury`), {} non couverts.\n",
         c.criteres.len(),
         count(Assessment::Machine),
         count(Assessment::MachineAndJury),

@@ -148,7 +148,13 @@ const LABS: &[(&str, &[&str])] = &[
     ),
     (
         "lab-cp8-backup",
-        &["cp8-destination", "cp8-job", "cp8-recent"],
+        &[
+            "cp8-destination",
+            "cp8-job",
+            "cp8-recent",
+            "cp8-storage-monitored",
+            "cp8-restore-tested",
+        ],
     ),
 ];
 

@@ -41,6 +41,10 @@ pub struct FileExpect {
     /// Regex the content must not match.
     #[serde(default)]
     pub not_content: Option<Sp<String>>,
+    /// Another absolute path whose content must be identical (same SHA-256): a restored
+    /// file and its source (also requested from the collector).
+    #[serde(default)]
+    pub same_as: Option<Sp<String>>,
 }
 
 fn yes() -> bool {
@@ -59,6 +63,7 @@ pub struct FileMatcher {
     acl: Vec<String>,
     content: Option<Regex>,
     not_content: Option<Regex>,
+    same_as: Option<String>,
 }
 
 impl Kind for FileExpect {
@@ -68,7 +73,8 @@ impl Kind for FileExpect {
 
 ## What it checks
 A path the pack requests from the collector: existence, type, mode (octal, leading zeros
-ignored), owner, group, ACL entries (must include), and a regex on the start of its content.
+ignored), owner, group, ACL entries (must include), a regex on the start of its content, and
+`same_as`: the same content (SHA-256) as another path, e.g. a restored file and its source.
 
 ## Why it matters
 Permissions and configuration files are where a subject's "only group X may write" or "the
@@ -80,11 +86,16 @@ expect:
   file: {path: /srv/compta, kind: directory, mode: "2770", group: compta, acl: ["group:compta:rwx"]}
 ```
 
+A restore test: `file: {path: /srv/restauration/var/www/html/index.html, same_as: /var/www/html/index.html}`.
+
 ## Failing example
 The same with `mode: "0777"` observed: `mode` fails (expected 2770, actual 0777).
+A restored file whose SHA-256 differs from its source's fails `same_as`; a file whose hash the
+collector did not report (too big, secret) makes it not assessable, never failed.
 
 ## Critères
-`tssr-2023/CP3/C1` (rights), `tssr-2023/CP6/C2` (scripts present), `tssr-2023/CP3/C4` (docs).
+`tssr-2023/CP3/C1` (rights), `tssr-2023/CP6/C2` (scripts present), `tssr-2023/CP3/C4` (docs),
+`tssr-2023/CP8/C3` (restore tested: `same_as`).
 "#;
     const DOC_FR: &'static str = r#"# file
 
@@ -130,7 +141,19 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
                 Some("écrivez le mode en octal entre guillemets, par ex. \"0640\"".to_owned()),
             );
         }
+        let same_as = cx.opt_text(&self.same_as);
+        if let (Some(other), Some(at)) = (&same_as, &self.same_as)
+            && !other.starts_with('/')
+            && !other.contains(":\\")
+        {
+            cx.error(
+                at,
+                format!("chemin non absolu « {other} »"),
+                Some("same_as : donnez le chemin absolu du fichier d'origine".to_owned()),
+            );
+        }
         Some(FileMatcher {
+            same_as,
             path,
             exists: self.exists,
             kind: self.kind,
@@ -248,12 +271,46 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
             };
             status = status.and(s);
         }
+        if let Some(other) = &m.same_as {
+            status = status.and(same_content(host, out, &m.path, file, other));
+        }
         status
     }
 
     fn requested_files(m: &FileMatcher, out: &mut Vec<String>) {
         out.push(m.path.clone());
+        out.extend(m.same_as.clone());
     }
+}
+
+/// `same_as`: the file's SHA-256 equals that of `other` (both reported by the collector).
+fn same_content(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    path: &str,
+    file: &constat_snapshot::FileInfo,
+    other: &str,
+) -> Status {
+    const S: &str = "files";
+    let Some(source) = requested_file(host, other, out) else {
+        return Status::NotAssessable;
+    };
+    let short = |h: &str| h.chars().take(12).collect::<String>();
+    let expected = format!("même contenu que {other}");
+    let (status, actual) = match (&file.sha256, &source.sha256) {
+        (_, _) if !source.exists => (Status::Fail, format!("{other} absent")),
+        (Some(a), Some(b)) if a == b => (Status::Pass, format!("identique (sha256 {})", short(a))),
+        (Some(a), Some(b)) => (
+            Status::Fail,
+            format!("différent (sha256 {} ≠ {})", short(a), short(b)),
+        ),
+        _ => (
+            Status::NotAssessable,
+            "empreinte non rapportée par le collecteur".to_owned(),
+        ),
+    };
+    out.push(host.evidence(S, path, "same_as", expected, actual, status));
+    status
 }
 
 fn normalise_mode(mode: &str) -> String {
@@ -300,6 +357,39 @@ mod tests {
         insta::assert_snapshot!(kind_case(
             r#"all: [{file: {path: /srv/compta, mode: "0770", acl: ["group:direction:r-x"]}}, {file: {path: /etc/passwd, not_content: "^root:"}}]"#,
             &lab()
+        ));
+    }
+
+    /// `same_as` on the real recording: a "restored" copy of /etc/passwd (its recorded hash)
+    /// passes, one with another hash fails, and one whose hash was not reported (withheld or
+    /// too big) is not assessable.
+    #[test]
+    fn same_as_compares_the_recorded_hashes() {
+        let mut value = serde_json::to_value(fixture()).expect("snapshot");
+        let files = value["sections"]["files"]["data"]
+            .as_array_mut()
+            .expect("files recorded");
+        let passwd = files
+            .iter()
+            .find(|f| f["path"] == "/etc/passwd")
+            .cloned()
+            .expect("passwd recorded");
+        let mut restored = passwd.clone();
+        restored["path"] = "/srv/restauration/etc/passwd".into();
+        let mut altered = passwd.clone();
+        altered["path"] = "/srv/restauration/etc/passwd.old".into();
+        altered["sha256"] = "00".repeat(32).into();
+        let mut unhashed = passwd;
+        unhashed["path"] = "/srv/restauration/etc/passwd.big".into();
+        unhashed
+            .as_object_mut()
+            .map(|o| o.remove("sha256"))
+            .expect("an object");
+        files.extend([restored, altered, unhashed]);
+        let snapshot = serde_json::from_value(value).expect("snapshot");
+        insta::assert_snapshot!(kind_case(
+            "all: [{file: {path: /srv/restauration/etc/passwd, same_as: /etc/passwd}}, {file: {path: /srv/restauration/etc/passwd.old, same_as: /etc/passwd}}, {file: {path: /srv/restauration/etc/passwd.big, same_as: /etc/passwd}}]",
+            &snapshot
         ));
     }
 

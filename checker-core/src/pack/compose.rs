@@ -20,6 +20,18 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Deepest chain of includes (a pack including a pack including…).
 pub const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// Most included files loaded for one pack, all levels together: a pack including a few
+/// packs that include each other's neighbours cannot make the loader work exponentially.
+pub const MAX_INCLUDED_LOADS: usize = 64;
+
+/// The includes being followed: the files being loaded (outermost first) and how many
+/// included files were loaded in all.
+#[derive(Debug, Default)]
+pub(crate) struct Chain {
+    pub(crate) files: Vec<String>,
+    pub(crate) loads: usize,
+}
+
 /// A pack file with its includes resolved, ready for validation.
 pub(crate) struct Composed {
     pub(crate) meta: RawMeta,
@@ -68,7 +80,7 @@ impl<'a> Selection<'a> {
 struct Ctx<'a> {
     file: &'a str,
     sources: &'a dyn PackSources,
-    stack: &'a mut Vec<String>,
+    stack: &'a mut Chain,
     diags: &'a mut Diagnostics,
     variables: BTreeMap<String, RawVariable>,
     /// Which include gave each variable its default (for conflict messages).
@@ -88,7 +100,7 @@ pub(crate) fn compose(
     file: &str,
     raw: RawPack,
     sources: &dyn PackSources,
-    stack: &mut Vec<String>,
+    stack: &mut Chain,
     diags: &mut Diagnostics,
 ) -> Composed {
     let RawPack {
@@ -384,8 +396,8 @@ fn load_included(cx: &mut Ctx<'_>, spec: &Sp<String>) -> Option<Pack> {
             return None;
         }
     };
-    if let Some(start) = cx.stack.iter().position(|f| *f == found.name) {
-        let mut chain: Vec<&str> = cx.stack[start..].iter().map(String::as_str).collect();
+    if let Some(start) = cx.stack.files.iter().position(|f| *f == found.name) {
+        let mut chain: Vec<&str> = cx.stack.files[start..].iter().map(String::as_str).collect();
         chain.push(&found.name);
         let chain = chain.join(" → ");
         cx.diags.push_both(
@@ -402,7 +414,7 @@ fn load_included(cx: &mut Ctx<'_>, spec: &Sp<String>) -> Option<Pack> {
         );
         return None;
     }
-    if cx.stack.len() >= MAX_INCLUDE_DEPTH {
+    if cx.stack.files.len() >= MAX_INCLUDE_DEPTH {
         cx.diags.push_both(
             spec.line,
             spec.col,
@@ -420,6 +432,22 @@ fn load_included(cx: &mut Ctx<'_>, spec: &Sp<String>) -> Option<Pack> {
     if let Some(pack) = cx.loaded.get(&found.name) {
         return Some(pack.clone());
     }
+    if cx.stack.loads >= MAX_INCLUDED_LOADS {
+        cx.diags.push_both(
+            spec.line,
+            spec.col,
+            (
+                format!("plus de {MAX_INCLUDED_LOADS} packs inclus à charger en tout"),
+                format!("more than {MAX_INCLUDED_LOADS} included packs to load in all"),
+            ),
+            Some((
+                "incluez moins de packs, ou des groupes d'un même pack".to_owned(),
+                "include fewer packs, or groups of one pack".to_owned(),
+            )),
+        );
+        return None;
+    }
+    cx.stack.loads += 1;
     if !cx.includes.contains(&found.name) {
         cx.includes.push(found.name.clone());
     }
@@ -747,6 +775,35 @@ mod tests {
     }
 
     /// Two includes that disagree on a variable's default or a role's system.
+    /// Ten packs each including the next two: without a budget the loader would load
+    /// 2^9 files; it stops at MAX_INCLUDED_LOADS with an error at an include.
+    #[test]
+    fn an_include_fan_out_is_bounded() {
+        let mut extra = Vec::new();
+        for i in 0..10 {
+            let mut text = format!(
+                "{}hosts:\n  linux: {{os: linux}}\nchecks:\n",
+                head(&format!("p{i}"))
+            );
+            for j in [i + 1, i + 2] {
+                if j < 10 {
+                    text.push_str(&format!("  - include: ./p{j}.yaml\n"));
+                }
+            }
+            let name: &'static str = Box::leak(format!("p{i}.yaml").into_boxed_str());
+            extra.push((name, text));
+        }
+        let pack = format!("{}checks:\n  - include: ./p0.yaml\n", head("main"));
+        let e = loaded(&pack, &extra).err().unwrap_or_default();
+        assert!(
+            e.contains(&format!(
+                "plus de {} packs inclus",
+                super::MAX_INCLUDED_LOADS
+            )),
+            "{e}"
+        );
+    }
+
     #[test]
     fn conflicting_variables_and_roles_are_errors() {
         let other = format!(

@@ -1,6 +1,6 @@
 //! `load`: pack text → validated [`Pack`], or every problem found, with positions.
 
-use crate::pack::compose::compose;
+use crate::pack::compose::{Chain, compose};
 use crate::pack::diagnostics::{Diagnostic, Diagnostics};
 use crate::pack::model::Pack;
 use crate::pack::raw::{RawCheckId, RawEntry, RawPack, RawPackHead, RawPackPartial};
@@ -126,7 +126,7 @@ fn validate_what_parses(
     file_name: &str,
     text: &str,
     sources: &dyn PackSources,
-    stack: &mut Vec<String>,
+    stack: &mut Chain,
     diags: &mut Diagnostics,
 ) {
     let Ok(partial) = serde_saphyr::from_str_with_options::<RawPackPartial>(text, options()) else {
@@ -193,7 +193,7 @@ pub fn load_with(
     text: &str,
     sources: &dyn PackSources,
 ) -> Result<Pack, Vec<Diagnostic>> {
-    load_at(file_name, text, sources, &mut Vec::new())
+    load_at(file_name, text, sources, &mut Chain::default())
 }
 
 /// [`load_with`] inside a chain of includes (`stack`: the files being loaded, outermost
@@ -202,11 +202,11 @@ pub(crate) fn load_at(
     file_name: &str,
     text: &str,
     sources: &dyn PackSources,
-    stack: &mut Vec<String>,
+    stack: &mut Chain,
 ) -> Result<Pack, Vec<Diagnostic>> {
-    stack.push(file_name.to_owned());
+    stack.files.push(file_name.to_owned());
     let result = load_one(file_name, text, sources, stack);
-    stack.pop();
+    stack.files.pop();
     result
 }
 
@@ -214,7 +214,7 @@ fn load_one(
     file_name: &str,
     text: &str,
     sources: &dyn PackSources,
-    stack: &mut Vec<String>,
+    stack: &mut Chain,
 ) -> Result<Pack, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new(file_name);
     let raw: RawPack = match serde_saphyr::from_str_with_options(text, options()) {

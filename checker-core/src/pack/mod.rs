@@ -16,7 +16,7 @@ mod split;
 mod validate;
 mod variables;
 
-pub use compose::MAX_INCLUDE_DEPTH;
+pub use compose::{MAX_INCLUDE_DEPTH, MAX_INCLUDED_LOADS};
 pub(crate) use diagnostics::Diagnostics;
 pub use diagnostics::{Diagnostic, closest, render_diagnostics, render_diagnostics_in};
 pub use load::{load, load_with};
