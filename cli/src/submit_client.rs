@@ -184,6 +184,26 @@ impl SubmitTarget {
         self.key.page.as_ref().map(|p| format!("{}{p}", self.url))
     }
 
+    /// Reaches the server once (TLS handshake, pinned certificate) before anything is
+    /// collected: a wrong address or `--pin` fails at once, not after the collection.
+    pub async fn check_reachable(&self) -> anyhow::Result<()> {
+        self.client
+            .get(format!("{}/", self.url))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| {
+                CliError::input(
+                    tf(
+                        "submit.unreachable",
+                        &[("url", &self.url), ("error", &error_chain(&e))],
+                    ),
+                    t("submit.unreachable_hint"),
+                )
+                .into()
+            })
+    }
+
     /// Sends one snapshot for `role`; returns the learner's view of the graded report.
     pub async fn submit(&self, role: &str, body: Vec<u8>) -> anyhow::Result<Report> {
         let timestamp = std::time::SystemTime::now()

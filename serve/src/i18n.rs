@@ -369,6 +369,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "This class is over (ended on {date}).",
     ),
     (
+        "err_json",
+        "JSON invalide : {error} (attendu : un objet avec « code » et « name »).",
+        "Invalid JSON: {error} (expected: an object with “code” and “name”).",
+    ),
+    (
         "err_internal",
         "Erreur interne du serveur ; le détail est dans son journal.",
         "Internal server error; the details are in its log.",

@@ -669,6 +669,16 @@ async fn submissions_are_bounded_and_every_refusal_says_why() {
         unknown.body
     );
 
+    let bad_join = h
+        .send(
+            Request::post("/api/join")
+                .body(Body::from("{\"code\": 1"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad_join.status, StatusCode::BAD_REQUEST);
+    assert!(bad_join.body.contains("JSON invalide"), "{}", bad_join.body);
+
     let no_headers = h
         .send(
             Request::post(format!("/api/classes/{code}/submissions"))

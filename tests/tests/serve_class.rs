@@ -121,6 +121,8 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
     if !real_tests_enabled() {
         return;
     }
+    let began = Instant::now();
+    let step = |what: &str| eprintln!("[{:>6.1} s] {what}", began.elapsed().as_secs_f64());
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let jar = dir.path().join("cookies");
@@ -155,7 +157,9 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
     );
     assert_eq!(mode & 0o777, 0o600, "the database is private");
 
+    step("trainer created");
     let server = start_server(&data);
+    step("server listening");
     let login = curl(&jar, &[&format!("{}/login", server.url)]);
     let csrf = csrf_of(&login);
     let answer = curl(
@@ -258,6 +262,7 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
         let key = dir.path().join(format!("{name}.key"));
         std::fs::write(&key, value["key"].as_str().unwrap()).unwrap();
 
+        step(&format!("{name} enrolled"));
         let wrong = submit(&server, &code, &key, &"0".repeat(64));
         assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
         assert!(
@@ -266,7 +271,9 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
             String::from_utf8_lossy(&wrong.stderr)
         );
 
+        step("wrong pin refused");
         let sent = submit(&server, &code, &key, &server.fingerprint);
+        step("submitted");
         let stdout = String::from_utf8_lossy(&sent.stdout);
         assert!(matches!(sent.status.code(), Some(0 | 1)), "{sent:?}");
         assert!(
@@ -287,6 +294,7 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
             received.contains(&format!("<tr id=\"learner-{}\"", value["learner"])),
             "{received}"
         );
+        step("row received");
     }
     let _ = stream.kill();
     let _ = stream.wait();

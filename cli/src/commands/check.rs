@@ -80,6 +80,7 @@ fn submit(
         args.pin.as_deref(),
     )?;
     let runtime = crate::runtime()?;
+    runtime.block_on(target.check_reachable())?;
     let options = render_options(
         constat_checker_core::render::Audience::Learner,
         crate::output::stdout_color(format),

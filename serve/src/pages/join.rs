@@ -219,8 +219,19 @@ pub async fn submit(
 pub async fn api(
     State(state): State<AppState>,
     ReaderLang(lang): ReaderLang,
-    Json(form): Json<JoinForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let form: JoinForm = match serde_json::from_slice(&body) {
+        Ok(form) => form,
+        Err(e) => {
+            let message = tf(lang, "err_json", &[("error", &e)]);
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(serde_json::json!({ "error": message })),
+            )
+                .into_response();
+        }
+    };
     match enrol(&state, &form, lang).await {
         Ok((_, enrolment)) => (StatusCode::CREATED, Json(enrolment)).into_response(),
         Err(Refusal(status, message)) => {
