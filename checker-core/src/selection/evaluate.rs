@@ -252,12 +252,12 @@ fn member_summary(
     status: Status,
     lines: &[Evidence],
 ) -> Evidence {
-    let mut decided: Vec<&str> = lines
-        .iter()
-        .filter(|e| e.status == status)
-        .map(|e| &*e.property)
-        .collect();
-    decided.dedup();
+    let mut decided: Vec<&str> = Vec::new();
+    for e in lines.iter().filter(|e| e.status == status) {
+        if !decided.contains(&&*e.property) {
+            decided.push(&e.property);
+        }
+    }
     let actual = match status {
         Status::Pass => "conforme".to_owned(),
         Status::Fail => format!("non conforme : {}", decided.join(", ")),
