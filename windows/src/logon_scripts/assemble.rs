@@ -6,6 +6,7 @@ use crate::gpo::sysvol::GpoFile;
 use crate::gpo::text::decode;
 use crate::logon_scripts::batch::batch_drive_maps;
 use crate::logon_scripts::powershell::powershell_drive_maps;
+use crate::logon_scripts::statement::kept_statement;
 use crate::logon_scripts::vbscript::vbscript_drive_maps;
 use constat_snapshot::logon_scripts::{
     LogonScript, LogonScripts, ScriptDriveMap, ScriptLanguage, ScriptSource, SkippedScript,
@@ -67,11 +68,17 @@ pub fn language_of(path: &str) -> Option<ScriptLanguage> {
 /// The drive mappings of a script's bytes (any text encoding Windows editors write).
 pub fn drive_maps(language: ScriptLanguage, bytes: &[u8]) -> Vec<ScriptDriveMap> {
     let (text, _) = decode(bytes);
-    match language {
+    let mut maps = match language {
         ScriptLanguage::Batch => batch_drive_maps(&text),
         ScriptLanguage::Powershell => powershell_drive_maps(&text),
         ScriptLanguage::Vbscript => vbscript_drive_maps(&text),
+    };
+    // Host text: a path as long as the script itself is cut like the statement.
+    for map in &mut maps {
+        map.path = kept_statement(&map.path);
+        map.user = map.user.as_deref().map(kept_statement);
     }
+    maps
 }
 
 /// Running budget of the limits while files are accepted.
@@ -220,5 +227,21 @@ mod tests {
         ];
         let read = gpo_script_files("{abc}", &files, &mut budget, &mut skipped);
         insta::assert_yaml_snapshot!(assemble(read, skipped));
+    }
+
+    /// A hostile script: one mapping whose path is 100 000 characters long, control
+    /// characters inside. The path kept is cut and visible.
+    #[test]
+    fn host_text_is_cut() {
+        let script = format!("net use S: \\\\srv\\{}\x1b[2J\r\n", "a".repeat(100_000));
+        let maps = drive_maps(ScriptLanguage::Batch, script.as_bytes());
+        assert_eq!(maps.len(), 1);
+        assert!(
+            maps[0].path.chars().count() <= 300,
+            "{}",
+            maps[0].path.len()
+        );
+        assert!(!maps[0].path.contains('\x1b'));
+        assert!(maps[0].statement.chars().count() <= 300);
     }
 }
