@@ -183,6 +183,11 @@ fn the_tickets_and_articles_are_read_in_one_session_with_gets_only() {
     assert!(run.status.success(), "{run:?}");
     let snap: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let h = &snap["sections"]["helpdesk"]["data"];
+    // For BENCHMARKS.md (`-- --nocapture`): the whole exchange, 12 requests.
+    eprintln!(
+        "glpi replay collection: {} ms",
+        snap["collection"]["duration_ms"]
+    );
     assert_eq!(h["utc_offset_minutes"], 60, "{h}");
     assert_eq!(h["utc_offset_source"], "server clock");
     assert_eq!(h["tickets"][0]["created"], "2022-07-25T07:10:40Z");

@@ -27,6 +27,36 @@ pub struct Supervision {
     /// left out when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<MonitoringProblem>,
+    /// Whether the scheduled downtimes were read (`downtimes` is then the full list, even
+    /// empty); false when the server's downtimes were not asked for or refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub downtimes_read: bool,
+    /// Scheduled downtimes (Icinga2 `/v1/objects/downtimes`), sorted by host, service and
+    /// start; left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub downtimes: Vec<Downtime>,
+}
+
+/// A scheduled downtime: notifications of a host or service suspended for a maintenance.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Downtime {
+    /// Host.
+    pub host: String,
+    /// Service, absent for a host downtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Who scheduled it.
+    pub author: String,
+    /// Why (cut to 200 characters).
+    pub comment: String,
+    /// Start (RFC 3339, UTC).
+    pub start: String,
+    /// End (RFC 3339, UTC).
+    pub end: String,
+    /// Fixed (from start to end) rather than flexible (a duration once a problem starts).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed: bool,
 }
 
 /// A monitored host.

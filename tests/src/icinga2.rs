@@ -1,7 +1,8 @@
 //! A real Icinga2 2.13 for the real tier, in a network namespace of its own with only
 //! loopback: the REST API on 127.0.0.1:5665 with a certificate for `localhost` signed by a CA
-//! made here (openssl, in the run directory), an `ApiUser` allowed only to query hosts and
-//! services ([`READER_USER`]), the host `srv-debian-01` (dummy check, UP) and its service
+//! made here (openssl, in the run directory), an `ApiUser` allowed only to query hosts,
+//! services and downtimes ([`READER_USER`]), an `ApiUser` `examiner` that may schedule
+//! downtimes ([`Icinga2Lab::schedule_downtime`]), the host `srv-debian-01` (dummy check, UP) and its service
 //! `backup-flag` (dummy check, CRITICAL). Started with its stdio closed (`--close-stdio -d`:
 //! otherwise it holds the caller's output open); stopped and removed on drop.
 
@@ -32,7 +33,8 @@ object Endpoint NodeName {}
 object Zone ZoneName { endpoints = [ NodeName ] }
 object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = 5665; accept_config = false; accept_commands = false }
 object CheckerComponent "checker" {}
-object ApiUser "constat" { password = "Lecture-seule-2026"; permissions = [ "objects/query/Host", "objects/query/Service" ] }
+object ApiUser "constat" { password = "Lecture-seule-2026"; permissions = [ "objects/query/Host", "objects/query/Service", "objects/query/Downtime" ] }
+object ApiUser "examiner" { password = "Maintenance-2026"; permissions = [ "actions/schedule-downtime" ] }
 object Host "srv-debian-01" { address = "127.0.0.1"; check_command = "dummy"; vars.dummy_state = 0; vars.dummy_text = "UP"; check_interval = 1s; retry_interval = 1s }
 object Service "backup-flag" { host_name = "srv-debian-01"; check_command = "dummy"; vars.dummy_state = 2; vars.dummy_text = "CRITICAL: backup flag missing"; check_interval = 1s; retry_interval = 1s; max_check_attempts = 1 }
 "#;
@@ -105,6 +107,49 @@ impl Icinga2Lab {
     /// The CA file that verifies the API's certificate.
     pub fn ca_file(&self) -> PathBuf {
         self.dir.join("data/certs/ca.crt")
+    }
+
+    /// Schedules a fixed one-hour downtime of the service `backup-flag` through the API
+    /// (`POST /v1/actions/schedule-downtime` as `examiner`), as an operator would before a
+    /// maintenance.
+    pub fn schedule_downtime(&self) -> Result<(), String> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
+        let body = format!(
+            r#"{{"type":"Service","filter":"service.name==\"backup-flag\"","start_time":{now},"end_time":{end},"author":"examiner","comment":"maintenance de la sauvegarde","fixed":true}}"#,
+            end = now + 3600
+        );
+        let d = self.dir.display().to_string();
+        let out = self
+            .in_ns(&[
+                "curl",
+                "-sS",
+                "-m",
+                "10",
+                "--cacert",
+                &format!("{d}/data/certs/ca.crt"),
+                "-u",
+                "examiner:Maintenance-2026",
+                "-H",
+                "Accept: application/json",
+                "-X",
+                "POST",
+                "-d",
+                &body,
+                "https://localhost:5665/v1/actions/schedule-downtime",
+            ])
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        if text.contains("\"code\":200") {
+            Ok(())
+        } else {
+            Err(format!(
+                "schedule-downtime: {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
     }
 
     /// Runs `argv` in the lab's namespace.

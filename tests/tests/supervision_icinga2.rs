@@ -63,6 +63,7 @@ fn a_session_reads_icinga2_and_sees_the_critical_service() {
         return;
     }
     let lab = Icinga2Lab::start().unwrap_or_else(|e| panic!("{e}"));
+    lab.schedule_downtime().unwrap_or_else(|e| panic!("{e}"));
     let work = tempfile::tempdir().unwrap();
     let ca = lab.ca_file().display().to_string();
     let inventory = format!(
@@ -134,12 +135,43 @@ candidates:
         snapshot["sections"]["supervision"],
         insecure["sections"]["supervision"]
     );
+    // The downtime scheduled through the API, read back; its times are this run's clock.
+    let mut supervision = snapshot["sections"]["supervision"].clone();
+    assert_eq!(supervision["data"]["downtimes_read"], true, "{supervision}");
+    let downtimes = supervision["data"]["downtimes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(downtimes.len(), 1, "{supervision}");
+    let d = &downtimes[0];
+    assert_eq!(
+        (
+            &d["host"],
+            &d["service"],
+            &d["author"],
+            &d["comment"],
+            &d["fixed"]
+        ),
+        (
+            &json!("srv-debian-01"),
+            &json!("backup-flag"),
+            &json!("examiner"),
+            &json!("maintenance de la sauvegarde"),
+            &json!(true)
+        )
+    );
+    let (from, until) = (
+        d["start"].as_str().unwrap_or_default(),
+        d["end"].as_str().unwrap_or_default(),
+    );
+    assert!(from.ends_with('Z') && until > from, "{d}");
+    supervision["data"]["downtimes"] = json!("(checked above)");
     insta::assert_json_snapshot!(
         "icinga2_view",
         json!({
             "agent": snapshot["collection"]["agent"],
             "transport": [snapshot["collection"]["transport"], insecure["collection"]["transport"]],
-            "supervision": snapshot["sections"]["supervision"],
+            "supervision": supervision,
         })
     );
 

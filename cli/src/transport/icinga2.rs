@@ -1,9 +1,10 @@
 //! The `icinga2` transport: reads an Icinga2 (2.13) server through its REST API into one
 //! snapshot with the `supervision` section (`constat_systems::supervision::parse_icinga2`).
 //!
-//! Read-only: two `GET`s with HTTP basic authentication (an `ApiUser`; `permissions =
-//! [ "objects/query/Host", "objects/query/Service" ]` is enough): [`HOSTS_PATH`] and
-//! [`SERVICES_PATH`], asking only for the attributes read (states, last check output, check
+//! Read-only: three `GET`s with HTTP basic authentication (an `ApiUser`; `permissions =
+//! [ "objects/query/Host", "objects/query/Service", "objects/query/Downtime" ]`):
+//! [`HOSTS_PATH`], [`SERVICES_PATH`] and [`DOWNTIMES_PATH`] (refused or failing, the
+//! downtimes are marked not read, the rest kept), asking only for the attributes read (states, last check output, check
 //! command, `downtime_depth` for downtimes, `acknowledgement`). URL:
 //! `https://address:5665`; Icinga2's own CA (`/var/lib/icinga2/certs/ca.crt`) goes in
 //! `ca_file`, and the address must be the name in the server's certificate.
@@ -20,6 +21,10 @@ pub(super) const HOSTS_PATH: &str = "/v1/objects/hosts?attrs=name&attrs=address&
 
 /// Services and the attributes read.
 pub(super) const SERVICES_PATH: &str = "/v1/objects/services?attrs=name&attrs=host_name&attrs=state&attrs=last_check&attrs=last_check_result&attrs=check_command&attrs=downtime_depth&attrs=acknowledgement";
+
+/// Scheduled downtimes and the attributes read (needs `objects/query/Downtime`; without it
+/// the section says `downtimes_read: false`).
+pub(super) const DOWNTIMES_PATH: &str = "/v1/objects/downtimes?attrs=host_name&attrs=service_name&attrs=author&attrs=comment&attrs=start_time&attrs=end_time&attrs=fixed";
 
 /// Collects `icinga2` hosts.
 #[derive(Debug, Clone, Copy, Default)]
@@ -75,18 +80,41 @@ pub async fn collect_icinga2(
             }
         }
     };
-    let work = async { Ok::<_, HostError>((get(HOSTS_PATH).await?, get(SERVICES_PATH).await?)) };
-    let (hosts, services) = super::http_api::within_host_timeout(ctx, target, &base, work).await?;
-    let supervision = constat_systems::supervision::parse_icinga2(&hosts, &services, &base)
-        .map_err(|e| {
-            HostError::new(
-                HostErrorKind::BadOutput,
-                tf(
-                    "icinga2.bad_answer",
-                    &[("host", &target.label()), ("url", &base), ("error", &e)],
-                ),
-            )
-        })?;
+    let work = async {
+        let hosts = get(HOSTS_PATH).await?;
+        let services = get(SERVICES_PATH).await?;
+        // An ApiUser without objects/query/Downtime: the downtimes stay not read.
+        let downtimes = match get(DOWNTIMES_PATH).await {
+            Ok(d) => Some(d),
+            Err(e)
+                if matches!(
+                    e.kind,
+                    HostErrorKind::AuthRefused | HostErrorKind::BadOutput
+                ) =>
+            {
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        Ok::<_, HostError>((hosts, services, downtimes))
+    };
+    let (hosts, services, downtimes) =
+        super::http_api::within_host_timeout(ctx, target, &base, work).await?;
+    let bad = |e: &dyn std::fmt::Display| {
+        HostError::new(
+            HostErrorKind::BadOutput,
+            tf(
+                "icinga2.bad_answer",
+                &[("host", &target.label()), ("url", &base), ("error", &e)],
+            ),
+        )
+    };
+    let mut supervision = constat_systems::supervision::parse_icinga2(&hosts, &services, &base)
+        .map_err(|e| bad(&e))?;
+    if let Some(d) = downtimes {
+        constat_systems::supervision::parse_icinga2_downtimes(&mut supervision, &d, &base)
+            .map_err(|e| bad(&e))?;
+    }
     let mut snapshot = constat_systems::supervision::supervision_snapshot(
         supervision,
         &target.address,
@@ -97,5 +125,5 @@ pub async fn collect_icinga2(
     snapshot.collection.finished_at = crate::grading::now_rfc3339();
     snapshot.collection.duration_ms = started.elapsed().as_millis() as u64;
     snapshot.collection.transport = Some(channel_label("icinga2 api", target));
-    Collected::from_snapshot(&snapshot, 2)
+    Collected::from_snapshot(&snapshot, 3)
 }
