@@ -556,6 +556,7 @@ impl Lang {
             "schedule" => ("planification", "schedule"),
             "gateway" => ("passerelle", "gateway"),
             "nameservers" => ("serveurs DNS", "name servers"),
+            "none must hold" => ("aucune ne doit tenir", "none must hold"),
             "none" => (
                 "aucune possibilité interdite ne tient",
                 "no forbidden alternative holds",

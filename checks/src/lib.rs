@@ -9,6 +9,8 @@ mod coverage;
 pub mod docs;
 mod embedded;
 #[cfg(test)]
+mod one_language_tests;
+#[cfg(test)]
 mod pack_tests;
 mod propose;
 

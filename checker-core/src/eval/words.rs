@@ -28,10 +28,6 @@ const WORDS: &[(&str, &str)] = &[
     ("collected", "collecté"),
     ("not collected", "non collecté"),
     ("observed", "observé"),
-    (
-        "no snapshot given for this role",
-        "aucun snapshot fourni pour ce rôle",
-    ),
     ("absent at the start", "absent au début"),
     (
         "no start state to compare with",
@@ -57,6 +53,38 @@ const WORDS: &[(&str, &str)] = &[
     ("not assessable", "non évaluable"),
     ("no WMI filter", "aucun filtre WMI"),
     ("linked nowhere", "liée nulle part"),
+    (
+        "path not requested from the collector",
+        "chemin non demandé au collecteur",
+    ),
+    (
+        "not found (start of the file only)",
+        "non trouvé (début du fichier seulement)",
+    ),
+    ("not found in the header", "non trouvé dans l'en-tête"),
+    ("x bit set", "bit x positionné"),
+    ("no rule", "aucune règle"),
+    ("assigned to an interface", "affecté à une interface"),
+    (
+        "linux (Windows check, not applicable to this host)",
+        "linux (contrôle Windows non applicable à cet hôte)",
+    ),
+    ("RSoP without a user", "RSoP sans utilisateur"),
+    (
+        "unknown (a member is not assessable)",
+        "inconnu (un membre n'est pas évaluable)",
+    ),
+    (
+        "security filtering readable",
+        "filtrage de sécurité lisible",
+    ),
+    ("not up", "pas up"),
+    ("(set)", "(définie)"),
+    ("at least one holds", "au moins une tient"),
+    (
+        "section absent from the snapshot",
+        "section absente du snapshot",
+    ),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -71,6 +99,144 @@ const PHRASES: &[(&str, &str)] = &[
     ("applies exactly to: {}", "s'applique exactement à : {}"),
     ("not observed: {}", "non relevé : {}"),
     ("not read: {}", "non lu : {}"),
+    ("missing {}", "manque {}"),
+    (
+        "at least {} comment lines after #!",
+        "au moins {} lignes de commentaire après #!",
+    ),
+    (
+        "absent among {} recorded run(s)",
+        "absente parmi {} exécution(s) enregistrée(s)",
+    ),
+    ("allowed: {}", "autorisé : {}"),
+    ("forbidden: {}", "interdit : {}"),
+    (
+        "{} assigned to no interface",
+        "{} affecté à aucune interface",
+    ),
+    (
+        "RSoP computed for {}, not for {}",
+        "RSoP calculé pour {}, pas pour {}",
+    ),
+    ("applied (linked to {})", "appliquée (liée à {})"),
+    ("filtered: {}", "filtrée : {}"),
+    ("absent (GPOs: {})", "absente (GPO : {})"),
+    ("no record in {}", "pas d'enregistrement dans {}"),
+    ("absent (machines: {})", "absente (machines : {})"),
+    ("reservation of {}", "réservation de {}"),
+    ("absent (interfaces: {})", "absente (interfaces : {})"),
+    ("absent (scopes: {})", "absente (étendues : {})"),
+    ("absent (reservations: {})", "absente (réservations : {})"),
+    ("run of {}", "exécution de {}"),
+    ("not /{}/", "pas /{}/"),
+    (
+        "no #! line (first line \"{}\")",
+        "pas de ligne #! (première ligne « {} »)",
+    ),
+    ("{} comment line(s)", "{} ligne(s) de commentaire"),
+    ("comment-based help {}", "aide intégrée {}"),
+];
+
+/// Pieces of values composed from several parts (a GPO link, a software package): replaced
+/// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
+/// come before the pieces they contain.
+const FRAGMENTS: &[(&str, &str)] = &[
+    (
+        "no snapshot given for this role",
+        "aucun snapshot fourni pour ce rôle",
+    ),
+    ("; missing ", " ; manque "),
+    ("; extra ", " ; en trop "),
+    ("not linked here; ", "non liée ici ; "),
+    (
+        "linked nowhere (or links disabled)",
+        "liée nulle part (ou liens désactivés)",
+    ),
+    ("linked to: ", "liée à : "),
+    ("linked to ", "liée à "),
+    ("linked (", "liée ("),
+    ("; user part disabled", " ; partie utilisateur désactivée"),
+    (
+        "; computer part disabled",
+        " ; partie ordinateur désactivée",
+    ),
+    ("(enabled", "(activée"),
+    ("(disabled", "(désactivée"),
+    (", not enforced", ", non appliquée"),
+    (", enforced", ", appliquée"),
+    (", order ", ", ordre "),
+    (", item disabled", ", élément désactivé"),
+    (
+        ", not effective (preferences Registry extension not registered)",
+        ", non effectif (extension Registry des préférences non enregistrée)",
+    ),
+    (
+        ", not effective (Drive Maps extension not registered)",
+        ", non effectif (extension Drive Maps non enregistrée)",
+    ),
+    (
+        ", not effective (Software Installation extension not registered)",
+        ", non effectif (extension Software Installation non enregistrée)",
+    ),
+    (", effective", ", effectif"),
+    (
+        "neither assigned nor published (removed)",
+        "ni attribué ni publié (retiré)",
+    ),
+    (
+        "assigned and published (invalid object)",
+        "attribué et publié (objet invalide)",
+    ),
+    (": assigned", " : attribué"),
+    (": published", " : publié"),
+    (" (user)", " (utilisateur)"),
+    (" (computer)", " (ordinateur)"),
+    (
+        ", uninstalled when out of scope",
+        ", désinstallé hors de portée",
+    ),
+    (", kept when out of scope", ", conservé hors de portée"),
+    (
+        "(absent); packages of the GPO: ",
+        "(absent) ; paquets de la GPO : ",
+    ),
+    ("; invalid object: ", " ; objet invalide : "),
+    ("OU absent; ", "OU absente ; "),
+    (", Registry preference", ", préférence Registre"),
+    ("set bits ", "bits à 1 : "),
+    ("clear bits ", "bits à 0 : "),
+    ("one of ", "l'une de "),
+    ("matches /", "correspond à /"),
+    ("the path ", "le chemin "),
+    // The firewall's verdicts: « 443/tcp from 0.0.0.0/0 to 192.0.2.2 on eth0: blocked
+    // (policy drop of inet filter input) », « allowed from any source (…) ».
+    (
+        "no input chain (no filtering)",
+        "aucune chaîne input (pas de filtrage)",
+    ),
+    (
+        "allowed from any other source",
+        "autorisé depuis toute autre source",
+    ),
+    (
+        "blocked from any other source",
+        "bloqué depuis toute autre source",
+    ),
+    ("allowed from any source", "autorisé depuis toute source"),
+    ("blocked from any source", "bloqué depuis toute source"),
+    (": allowed (", " : autorisé ("),
+    (": blocked (", " : bloqué ("),
+    ("allowed from ", "autorisé depuis "),
+    ("blocked from ", "bloqué depuis "),
+    ("from any other source", "depuis toute autre source"),
+    ("from any source", "depuis toute source"),
+    (" from ", " depuis "),
+    (" to ", " vers "),
+    (" on ", " sur "),
+    ("policy drop of ", "politique drop de "),
+    ("policy accept of ", "politique accept de "),
+    ("; +", " ; +"),
+    (" more)", " autres)"),
 ];
 
 /// The display text of a neutral value in `lang` (`None` when it is not one, or when the
@@ -90,7 +256,15 @@ pub(crate) fn display(lang: Lang, value: &str) -> Option<String> {
             });
         }
     }
-    None
+    if !FRAGMENTS.iter().any(|(en, _)| value.contains(en)) {
+        return None;
+    }
+    Some(match lang {
+        Lang::Fr => FRAGMENTS
+            .iter()
+            .fold(value.to_owned(), |text, (en, fr)| text.replace(en, fr)),
+        Lang::En => value.to_owned(),
+    })
 }
 
 /// The data standing for each `{}` of `template` in `value`, when `value` is written that way.
@@ -150,6 +324,24 @@ mod tests {
         );
         assert_eq!(display(Lang::Fr, "/bin/bash"), None);
         assert_eq!(display(Lang::Fr, "present (x"), None);
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "Chrome: published (user), uninstalled when out of scope, effective"
+            )
+            .as_deref(),
+            Some("Chrome : publié (utilisateur), désinstallé hors de portée, effectif")
+        );
+    }
+
+    /// A fragment never contains one listed before it (it would be cut first).
+    #[test]
+    fn longer_fragments_come_first() {
+        for (i, (later, _)) in FRAGMENTS.iter().enumerate() {
+            for (earlier, _) in &FRAGMENTS[..i] {
+                assert!(!later.contains(earlier), "{later} after {earlier}");
+            }
+        }
     }
 
     /// Every entry has the same placeholders in both languages, no French in the English,
@@ -157,7 +349,7 @@ mod tests {
     #[test]
     fn the_catalogue_is_consistent() {
         let mut seen = std::collections::BTreeSet::new();
-        for (en, fr) in WORDS.iter().chain(PHRASES) {
+        for (en, fr) in WORDS.iter().chain(PHRASES).chain(FRAGMENTS) {
             assert_eq!(en.matches("{}").count(), fr.matches("{}").count(), "{en}");
             assert!(
                 !en.chars().any(|c| "àâçéèêëîïôûùüÿœ«»".contains(c)),

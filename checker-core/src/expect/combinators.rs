@@ -81,14 +81,14 @@ pub(crate) fn evaluate(
             out.push(host.evidence(
                 "",
                 "none",
-                "aucune ne doit tenir",
-                "aucune",
+                "none must hold",
+                "none",
                 if pass {
-                    "au moins une tient"
+                    "at least one holds"
                 } else if unknown {
-                    "inconnu (un membre n'est pas évaluable)"
+                    "unknown (a member is not assessable)"
                 } else {
-                    "aucune"
+                    "none"
                 },
                 status,
             ));
@@ -139,8 +139,8 @@ pub(crate) fn evaluate(
                     "",
                     role,
                     "host",
-                    "observé",
-                    "aucun snapshot fourni pour ce rôle",
+                    "observed",
+                    "no snapshot given for this role",
                     Status::NotAssessable,
                 ));
                 whole(Status::NotAssessable)

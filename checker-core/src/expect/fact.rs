@@ -430,7 +430,7 @@ pub(crate) fn evaluate_fact(
                         &f.text,
                         "section",
                         "collected",
-                        "section absente du snapshot",
+                        "section absent from the snapshot",
                         Status::NotAssessable,
                     ));
                     return Status::NotAssessable;
@@ -466,7 +466,7 @@ pub(crate) fn evaluate_fact(
         Operator::Exists(e) => (
             nodes.iter().any(|v| !v.is_null()) == *e,
             if *e {
-                "présent".to_owned()
+                "present".to_owned()
             } else {
                 "absent".to_owned()
             },
@@ -508,7 +508,7 @@ pub(crate) fn evaluate_fact(
             let expected = match op {
                 Operator::Equals(e) => format!("= {}", as_text(e)),
                 Operator::Regex(r) => format!("~ /{}/", r.as_str()),
-                Operator::Contains(e) => format!("contient {}", as_text(e)),
+                Operator::Contains(e) => format!("includes {}", as_text(e)),
                 Operator::Compare(c) => c.describe(),
                 Operator::Exists(_) | Operator::Count(_) => String::new(),
             };

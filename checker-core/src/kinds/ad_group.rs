@@ -236,10 +236,10 @@ de distribution dont les membres directs sont `adminit` et `GG_Compta` : `type` 
         sorted.sort_unstable_by_key(|s| s.to_lowercase());
         let mut actual = sorted.join(", ");
         if !missing.is_empty() {
-            actual.push_str(&format!(" ; manque {}", missing.join(", ")));
+            actual.push_str(&format!("; missing {}", missing.join(", ")));
         }
         if !extra.is_empty() {
-            actual.push_str(&format!(" ; en trop {}", extra.join(", ")));
+            actual.push_str(&format!("; extra {}", extra.join(", ")));
         }
         out.push(host.evidence(
             S,

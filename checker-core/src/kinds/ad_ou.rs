@@ -146,8 +146,8 @@ pas de description : `description` échoue avec observé « (absent) ».
             S,
             p,
             "exists",
-            if m.exists { "présent" } else { "absent" },
-            ou.map_or_else(|| "absent".to_owned(), |ou| format!("présent ({})", ou.dn)),
+            if m.exists { "present" } else { "absent" },
+            ou.map_or_else(|| "absent".to_owned(), |ou| format!("present ({})", ou.dn)),
             exists,
         ));
         let Some(ou) = ou.filter(|_| m.exists) else {

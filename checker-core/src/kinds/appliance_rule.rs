@@ -248,7 +248,7 @@ précédente laisse passer SSH sur le WAN : `verdict` échoue (attendu block, ob
                 &path,
                 "interface",
                 m.interface.clone(),
-                format!("absente (interfaces : {})", listed(&interface_names(a))),
+                format!("absent (interfaces: {})", listed(&interface_names(a))),
                 Status::Fail,
             ));
             return Status::Fail;

@@ -115,7 +115,7 @@ La même attente quand la réservation a été faite pour une autre adresse MAC 
                 &path,
                 "scope",
                 m.scope.clone(),
-                format!("absente (étendues : {})", listed(&ids)),
+                format!("absent (scopes: {})", listed(&ids)),
                 Status::Fail,
             ));
             return Status::Fail;
@@ -130,8 +130,8 @@ La même attente quand la réservation a été faite pour une autre adresse MAC 
                 S,
                 &path,
                 "reservation",
-                format!("réservation de {}", m.ip),
-                format!("absente (réservations : {})", listed(&ips)),
+                format!("reservation of {}", m.ip),
+                format!("absent (reservations: {})", listed(&ips)),
                 Status::Fail,
             ));
             return Status::Fail;
@@ -140,9 +140,9 @@ La même attente quand la réservation a été faite pour une autre adresse MAC 
             S,
             &path,
             "reservation",
-            format!("réservation de {}", m.ip),
+            format!("reservation of {}", m.ip),
             format!(
-                "présente{}",
+                "present{}",
                 reservation
                     .name
                     .as_ref()

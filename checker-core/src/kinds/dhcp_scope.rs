@@ -216,11 +216,11 @@ La même attente quand l'option 3 manque : `router` échoue (attendu 192.168.10.
             S,
             &m.scope,
             "exists",
-            "présente",
+            "present",
             if scope.is_some() {
-                "présente".to_owned()
+                "present".to_owned()
             } else {
-                format!("absente (étendues : {})", listed(&ids))
+                format!("absent (scopes: {})", listed(&ids))
             },
             Status::from_bool(scope.is_some()),
         ));
@@ -323,11 +323,11 @@ La même attente quand l'option 3 manque : `router` échoue (attendu 192.168.10.
                 S,
                 &m.scope,
                 "dns_servers (option 6)",
-                format!("contient {}", m.dns_servers.join(", ")),
+                format!("includes {}", m.dns_servers.join(", ")),
                 if missing.is_empty() {
                     listed(actual)
                 } else {
-                    format!("[{}] ; manque {}", listed(actual), missing.join(", "))
+                    format!("[{}]; missing {}", listed(actual), missing.join(", "))
                 },
                 s,
             ));

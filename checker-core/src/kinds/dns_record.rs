@@ -179,7 +179,7 @@ intranet A 192.168.10.20, observé 192.168.10.21).
                 if m.exists {
                     m.zone.clone()
                 } else {
-                    format!("pas d'enregistrement dans {}", m.zone)
+                    format!("no record in {}", m.zone)
                 },
                 format!("zone absente (zones : {})", listed(&names)),
                 status,

@@ -13,7 +13,7 @@ pub(crate) fn existence(
     expected: bool,
     found: bool,
 ) -> Status {
-    let word = |present: bool| if present { "présent" } else { "absent" };
+    let word = |present: bool| if present { "present" } else { "absent" };
     let status = Status::from_bool(found == expected);
     out.push(host.evidence(section, path, "exists", word(expected), word(found), status));
     status

@@ -176,8 +176,8 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
             S,
             &m.path,
             "exists",
-            if m.exists { "présent" } else { "absent" },
-            if file.exists { "présent" } else { "absent" },
+            if m.exists { "present" } else { "absent" },
+            if file.exists { "present" } else { "absent" },
             exists,
         ));
         if !(file.exists && m.exists) {
@@ -237,7 +237,7 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
                     let why = file
                         .error
                         .clone()
-                        .unwrap_or_else(|| "contenu non rapporté".to_owned());
+                        .unwrap_or_else(|| "content not reported".to_owned());
                     out.push(host.evidence(
                         S,
                         &m.path,
@@ -252,17 +252,17 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
                     let found = re.find(head);
                     let s = Status::from_bool(found.is_some() == wanted);
                     let actual = match found {
-                        Some(f) => format!("trouvé : {}", f.as_str()),
+                        Some(f) => format!("found: {}", f.as_str()),
                         None if file.head_truncated => {
-                            "non trouvé (début du fichier seulement)".to_owned()
+                            "not found (start of the file only)".to_owned()
                         }
-                        None => "non trouvé".to_owned(),
+                        None => "not found".to_owned(),
                     };
                     out.push(host.evidence(
                         S,
                         &m.path,
                         name,
-                        format!("{}/{}/", if wanted { "" } else { "pas " }, re.as_str()),
+                        format!("{}/{}/", if wanted { "" } else { "not " }, re.as_str()),
                         actual,
                         s,
                     ));
@@ -332,8 +332,8 @@ pub(crate) fn requested_file<'a>(
             "files",
             path,
             "requested",
-            "rapporté",
-            "chemin non demandé au collecteur",
+            "reported",
+            "path not requested from the collector",
             Status::NotAssessable,
         ));
     }

@@ -326,13 +326,12 @@ fn judge(
                             iif: *iif,
                         };
                         let case = || {
-                            let mut text =
-                                format!("{} depuis {src}", port_label((lo, hi), a.proto));
+                            let mut text = format!("{} from {src}", port_label((lo, hi), a.proto));
                             if !dst_label.is_empty() {
-                                text.push_str(&format!(" vers {dst_label}"));
+                                text.push_str(&format!(" to {dst_label}"));
                             }
                             if let Some(i) = iif {
-                                text.push_str(&format!(" sur {i}"));
+                                text.push_str(&format!(" on {i}"));
                             }
                             text
                         };
@@ -341,10 +340,10 @@ fn judge(
                                 return Judged::Unknown(format!("{} : {why}", case()));
                             }
                             Verdict::Accept(why) if !want_accept => {
-                                return Judged::Broken(format!("{} : autorisé ({why})", case()));
+                                return Judged::Broken(format!("{}: allowed ({why})", case()));
                             }
                             Verdict::Deny(why) if want_accept => {
-                                return Judged::Broken(format!("{} : bloqué ({why})", case()));
+                                return Judged::Broken(format!("{}: blocked ({why})", case()));
                             }
                             Verdict::Accept(why) | Verdict::Deny(why) => {
                                 if !reasons.contains(&why) {
@@ -374,14 +373,14 @@ fn anywhere(facts: &HostFacts, want_accept: bool) -> Vec<Span> {
 fn judged_evidence(judged: Judged, want_accept: bool, summary: &str) -> (Status, String) {
     match judged {
         Judged::Holds(reasons) => {
-            let word = if want_accept { "autorisé" } else { "bloqué" };
+            let word = if want_accept { "allowed" } else { "blocked" };
             let mut shown: Vec<String> = reasons.iter().take(3).cloned().collect();
             if reasons.len() > 3 {
-                shown.push(format!("+{} autres", reasons.len() - 3));
+                shown.push(format!("+{} more", reasons.len() - 3));
             }
             (
                 Status::Pass,
-                format!("{word} {summary} ({})", shown.join(" ; ")),
+                format!("{word} {summary} ({})", shown.join("; ")),
             )
         }
         Judged::Broken(case) => (Status::Fail, case),
@@ -800,7 +799,7 @@ désactivé ») sur n'importe quelle CP.
                         format!("{ports} depuis {label}"),
                         from.clone(),
                         a.allow,
-                        format!("depuis {label}"),
+                        format!("from {label}"),
                     ));
                     if a.only {
                         let mut elsewhere = complement(Family::V4, from);
@@ -809,7 +808,7 @@ désactivé ») sur n'importe quelle CP.
                             format!("{ports} depuis ailleurs que {label}"),
                             elsewhere,
                             false,
-                            "depuis toute autre source".to_owned(),
+                            "from any other source".to_owned(),
                         ));
                     }
                 }
@@ -817,7 +816,7 @@ désactivé ») sur n'importe quelle CP.
                     ports.clone(),
                     anywhere(&facts, a.allow),
                     a.allow,
-                    "depuis toute source".to_owned(),
+                    "from any source".to_owned(),
                 )),
             }
             for (path, sources, want_accept, summary) in questions {
@@ -834,7 +833,7 @@ désactivé ») sur n'importe quelle CP.
                     S,
                     &path,
                     "input",
-                    if want_accept { "autorisé" } else { "bloqué" },
+                    if want_accept { "allowed" } else { "blocked" },
                     actual,
                     s,
                 ));

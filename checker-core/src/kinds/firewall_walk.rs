@@ -417,8 +417,8 @@ pub(crate) fn verdict(all: &[FirewallChain], p: &Packet<'_>) -> Verdict {
     {
         let v = walk(all, chain, p, 0).unwrap_or_else(|| {
             match chain.policy.as_deref().unwrap_or("accept") {
-                "drop" => Verdict::Deny(format!("politique drop de {}", chain_label(chain))),
-                other => Verdict::Accept(format!("politique {other} de {}", chain_label(chain))),
+                "drop" => Verdict::Deny(format!("policy drop of {}", chain_label(chain))),
+                other => Verdict::Accept(format!("policy {other} of {}", chain_label(chain))),
             }
         });
         match v {
@@ -426,10 +426,7 @@ pub(crate) fn verdict(all: &[FirewallChain], p: &Packet<'_>) -> Verdict {
             Verdict::Unknown(why) => unknown = unknown.or(Some(why)),
             // A rule that accepts says more than a policy.
             Verdict::Accept(why) => {
-                if accepted
-                    .as_deref()
-                    .is_none_or(|a| a.starts_with("politique"))
-                {
+                if accepted.as_deref().is_none_or(|a| a.starts_with("policy ")) {
                     accepted = Some(why);
                 }
             }
@@ -438,7 +435,7 @@ pub(crate) fn verdict(all: &[FirewallChain], p: &Packet<'_>) -> Verdict {
     match (unknown, accepted) {
         (Some(why), _) => Verdict::Unknown(why),
         (None, Some(why)) => Verdict::Accept(why),
-        (None, None) => Verdict::Accept("aucune chaîne input (pas de filtrage)".to_owned()),
+        (None, None) => Verdict::Accept("no input chain (no filtering)".to_owned()),
     }
 }
 

@@ -548,8 +548,8 @@ filtres WMI compris ; déploiement de logiciels par stratégie de groupe).
             S,
             p,
             "exists",
-            if m.exists { "présent" } else { "absent" },
-            gpo.map_or_else(|| "absent".to_owned(), |g| format!("présent ({})", g.guid)),
+            if m.exists { "present" } else { "absent" },
+            gpo.map_or_else(|| "absent".to_owned(), |g| format!("present ({})", g.guid)),
             exists,
         ));
         let Some(gpo) = gpo.filter(|_| m.exists) else {
@@ -631,16 +631,12 @@ fn as_text(value: &serde_json::Value) -> String {
 
 fn show_link(l: &GpLink) -> String {
     format!(
-        "liée ({}, {}, ordre {})",
-        if l.enabled {
-            "activée"
-        } else {
-            "désactivée"
-        },
+        "linked ({}, {}, order {})",
+        if l.enabled { "enabled" } else { "disabled" },
         if l.enforced {
-            "appliquée"
+            "enforced"
         } else {
-            "non appliquée"
+            "not enforced"
         },
         l.link_order
     )
@@ -656,23 +652,19 @@ fn check_link(
 ) -> Status {
     let guid = gpo.guid.as_str();
     let mut expected = format!(
-        "liée à {} ({}",
+        "linked to {} ({}",
         link.ou,
-        if link.enabled {
-            "activée"
-        } else {
-            "désactivée"
-        }
+        if link.enabled { "enabled" } else { "disabled" }
     );
     if let Some(enforced) = link.enforced {
         expected.push_str(if enforced {
-            ", appliquée"
+            ", enforced"
         } else {
-            ", non appliquée"
+            ", not enforced"
         });
     }
     if let Some(order) = link.order {
-        let _ = write!(expected, ", ordre {order}");
+        let _ = write!(expected, ", order {order}");
     }
     expected.push(')');
     let links: Option<&[GpLink]> = if names_container(&dir.domain.dn, &link.ou) {
@@ -685,13 +677,13 @@ fn check_link(
     };
     let (actual, status) = match links {
         None => (
-            format!("OU absente ; {}", linked_elsewhere(dir, gpo)),
+            format!("OU absent; {}", linked_elsewhere(dir, gpo)),
             Status::Fail,
         ),
         Some(links) => match links.iter().find(|l| l.gpo_guid.eq_ignore_ascii_case(guid)) {
-            None if gpo.linked_to.is_empty() => ("liée nulle part".to_owned(), Status::Fail),
+            None if gpo.linked_to.is_empty() => ("linked nowhere".to_owned(), Status::Fail),
             None => (
-                format!("non liée ici ; {}", linked_elsewhere(dir, gpo)),
+                format!("not linked here; {}", linked_elsewhere(dir, gpo)),
                 Status::Fail,
             ),
             Some(l) => {
@@ -714,8 +706,8 @@ fn check_registry(
     (scope, key, value, data): &(Option<PolicyScope>, String, String, DataMatcher),
 ) -> Status {
     let scope_name = |s: &PolicyScope| match s {
-        PolicyScope::Machine => "ordinateur",
-        PolicyScope::User => "utilisateur",
+        PolicyScope::Machine => "computer",
+        PolicyScope::User => "user",
     };
     let name = format!("registry {key}\\{value}");
     let expected = format!(
@@ -759,7 +751,7 @@ fn check_registry(
                 Observed::from_preference(prop(p, "value").unwrap_or_default(), value_type);
             let mut status = Status::from_bool(data.holds(&names, &observed));
             let mut actual = format!(
-                "{} ({value_type}, {}, préférence Registre",
+                "{} ({value_type}, {}, Registry preference",
                 show_observed(data, &observed),
                 scope_name(&p.scope)
             );
@@ -768,19 +760,17 @@ fn check_registry(
                 status = Status::Fail;
             }
             if p.disabled {
-                actual.push_str(", élément désactivé");
+                actual.push_str(", item disabled");
                 status = Status::Fail;
             }
             if p.effective == Some(false) {
-                actual.push_str(
-                    ", non effectif (extension Registry des préférences non enregistrée)",
-                );
+                actual.push_str(", not effective (preferences Registry extension not registered)");
                 status = Status::Fail;
             }
             actual.push(')');
             (actual, status)
         }
-        (None, None) => ("(absente)".to_owned(), Status::Fail),
+        (None, None) => ("(absent)".to_owned(), Status::Fail),
     };
     out.push(host.evidence("gpos", path, name, expected, actual, status));
     status
@@ -868,7 +858,7 @@ fn check_drive(
         let _ = write!(expected, " → {unc}");
     }
     if *effective {
-        expected.push_str(", effectif");
+        expected.push_str(", effective");
     }
     let name = format!("drives {letter}");
     // `%LogonUser%` and `%USERNAME%` (any case) are one path; the server by any of its names.
@@ -905,14 +895,14 @@ fn check_drive(
     let mut actual = format!("{letter}: → {}", shown_path(drive));
     let mut status = Status::Pass;
     if drive.disabled {
-        actual.push_str(", élément désactivé");
+        actual.push_str(", item disabled");
         status = Status::Fail;
     }
     if *effective {
         match drive.effective {
-            Some(true) => actual.push_str(", effectif"),
+            Some(true) => actual.push_str(", effective"),
             Some(false) => {
-                actual.push_str(", non effectif (extension Drive Maps non enregistrée)");
+                actual.push_str(", not effective (Drive Maps extension not registered)");
                 status = Status::Fail;
             }
             None => {

@@ -144,8 +144,8 @@ filtrée : Denied (Security)).
                 user.clone(),
                 match &rsop.user {
                     Some(u) if s == Status::Pass => u.clone(),
-                    Some(u) => format!("RSoP calculé pour {u}, pas pour {user}"),
-                    None => "RSoP sans utilisateur".to_owned(),
+                    Some(u) => format!("RSoP computed for {u}, not for {user}"),
+                    None => "RSoP without a user".to_owned(),
                 },
                 s,
             ));
@@ -162,19 +162,19 @@ filtrée : Denied (Security)).
         let s = Status::from_bool(gpo.is_some_and(|g| g.applied));
         let actual = match gpo {
             Some(g) if g.applied => match &g.link {
-                Some(link) => format!("appliquée (liée à {link})"),
-                None => "appliquée".to_owned(),
+                Some(link) => format!("applied (linked to {link})"),
+                None => "applied".to_owned(),
             },
             Some(g) => format!(
-                "filtrée : {}",
-                g.filter_reason.as_deref().unwrap_or("raison non donnée")
+                "filtered: {}",
+                g.filter_reason.as_deref().unwrap_or("no reason given")
             ),
             None => {
                 let names: Vec<&str> = list.iter().map(|g| g.name.as_str()).collect();
-                format!("absente (GPO : {})", listed(&names))
+                format!("absent (GPOs: {})", listed(&names))
             }
         };
-        out.push(host.evidence(S, &path, "applied", "appliquée", actual, s));
+        out.push(host.evidence(S, &path, "applied", "applied", actual, s));
         status.and(s)
     }
 }

@@ -252,13 +252,13 @@ pub(crate) fn effective_target(dir: &Directory, gpo: &GpoContainer, sec: &GpoSec
         text.push_str(&format!(" ; refusé : {}", names.join(", ")));
     }
     if links.is_empty() {
-        text.push_str(" ; liée nulle part (ou liens désactivés)");
+        text.push_str("; linked nowhere (or links disabled)");
     }
     if gpo.user_disabled {
-        text.push_str(" ; partie utilisateur désactivée");
+        text.push_str("; user part disabled");
     }
     if gpo.computer_disabled {
-        text.push_str(" ; partie ordinateur désactivée");
+        text.push_str("; computer part disabled");
     }
     text
 }
@@ -280,14 +280,14 @@ fn security<'a>(
 ) -> Option<&'a GpoSecurity> {
     let why = match &gpo.security {
         Section::Collected { data } => return Some(data),
-        Section::NotCollected { reason } => format!("non relevé : {reason}"),
+        Section::NotCollected { reason } => format!("not observed: {reason}"),
         Section::Error { message } => format!("erreur : {message}"),
     };
     out.push(host.evidence(
         "directory",
         path,
         "applies_to",
-        "filtrage de sécurité lisible",
+        "security filtering readable",
         why,
         Status::NotAssessable,
     ));
@@ -401,7 +401,7 @@ pub(crate) fn check_wmi_filter(
 /// « liée à : Informatique, Comptabilite/Postes » or « liée nulle part ».
 pub(crate) fn linked_elsewhere(dir: &Directory, gpo: &GpoContainer) -> String {
     if gpo.linked_to.is_empty() {
-        return "liée nulle part".to_owned();
+        return "linked nowhere".to_owned();
     }
     let names: Vec<String> = gpo
         .linked_to
@@ -415,5 +415,5 @@ pub(crate) fn linked_elsewhere(dir: &Directory, gpo: &GpoContainer) -> String {
             }
         })
         .collect();
-    format!("liée à : {}", names.join(", "))
+    format!("linked to: {}", names.join(", "))
 }

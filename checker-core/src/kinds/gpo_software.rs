@@ -96,27 +96,27 @@ impl SoftwareExpect {
 
 fn scope_fr(scope: PolicyScope) -> &'static str {
     match scope {
-        PolicyScope::Machine => "ordinateur",
-        PolicyScope::User => "utilisateur",
+        PolicyScope::Machine => "computer",
+        PolicyScope::User => "user",
     }
 }
 
 fn deployment_fr(d: SoftwareDeployment) -> &'static str {
     match d {
-        SoftwareDeployment::Assigned => "attribué",
-        SoftwareDeployment::Published => "publié",
-        SoftwareDeployment::None => "ni attribué ni publié (retiré)",
-        SoftwareDeployment::Both => "attribué et publié (objet invalide)",
+        SoftwareDeployment::Assigned => "assigned",
+        SoftwareDeployment::Published => "published",
+        SoftwareDeployment::None => "neither assigned nor published (removed)",
+        SoftwareDeployment::Both => "assigned and published (invalid object)",
     }
 }
 
 fn show(p: &SoftwarePackage) -> String {
     format!(
-        "{} : {} ({}), source {}",
+        "{}: {} ({}), source {}",
         p.name,
         deployment_fr(p.deployment),
         scope_fr(p.scope),
-        p.msi_path.as_deref().unwrap_or("(aucune)")
+        p.msi_path.as_deref().unwrap_or("(none)")
     )
 }
 
@@ -137,8 +137,8 @@ pub(crate) fn check_software(
     let mut expected = m.name.clone();
     if let Some(d) = m.deployment {
         expected.push_str(match d {
-            Deployment::Assigned => " : attribué",
-            Deployment::Published => " : publié",
+            Deployment::Assigned => ": assigned",
+            Deployment::Published => ": published",
         });
     }
     if let Some(s) = m.scope {
@@ -149,13 +149,13 @@ pub(crate) fn check_software(
     }
     if let Some(u) = m.uninstall {
         expected.push_str(if u {
-            ", désinstallé hors de portée"
+            ", uninstalled when out of scope"
         } else {
-            ", conservé hors de portée"
+            ", kept when out of scope"
         });
     }
     if m.effective {
-        expected.push_str(", effectif");
+        expected.push_str(", effective");
     }
     let packages = match &gpo.software {
         Section::Collected { data } => data,
@@ -165,7 +165,7 @@ pub(crate) fn check_software(
                 path,
                 name,
                 expected,
-                format!("non relevé : {reason}"),
+                format!("not observed: {reason}"),
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
@@ -213,7 +213,7 @@ pub(crate) fn check_software(
             "(absent) ; aucun paquet dans cette GPO".to_owned()
         } else {
             let list: Vec<String> = packages.iter().map(show).collect();
-            format!("(absent) ; paquets de la GPO : {}", list.join(" ; "))
+            format!("(absent); packages of the GPO: {}", list.join("; "))
         };
         out.push(host.evidence("directory", path, name, expected, actual, Status::Fail));
         return Status::Fail;
@@ -222,13 +222,13 @@ pub(crate) fn check_software(
     let mut actual = show(found);
     if m.uninstall.is_some() {
         actual.push_str(if found.uninstall_when_out_of_scope {
-            ", désinstallé hors de portée"
+            ", uninstalled when out of scope"
         } else {
-            ", conservé hors de portée"
+            ", kept when out of scope"
         });
     }
     if !found.errors.is_empty() {
-        let _ = write!(actual, " ; objet invalide : {}", found.errors.join(" ; "));
+        let _ = write!(actual, "; invalid object: {}", found.errors.join("; "));
         status = Status::Fail;
     }
     if m.effective {
@@ -240,9 +240,9 @@ pub(crate) fn check_software(
             .iter()
             .any(|r| r.cse.eq_ignore_ascii_case(SOFTWARE_CSE))
         {
-            actual.push_str(", effectif");
+            actual.push_str(", effective");
         } else {
-            actual.push_str(", non effectif (extension Software Installation non enregistrée)");
+            actual.push_str(", not effective (Software Installation extension not registered)");
             status = Status::Fail;
         }
     }

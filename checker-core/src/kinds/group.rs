@@ -112,12 +112,8 @@ la liste observée et `manque carol`.
             S,
             &m.name,
             "exists",
-            if m.exists { "présent" } else { "absent" },
-            if group.is_some() {
-                "présent"
-            } else {
-                "absent"
-            },
+            if m.exists { "present" } else { "absent" },
+            if group.is_some() { "present" } else { "absent" },
             exists,
         ));
         let Some(group) = group.filter(|_| m.exists) else {

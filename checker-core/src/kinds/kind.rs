@@ -109,11 +109,11 @@ pub(crate) fn includes_by(
         section,
         path,
         name,
-        format!("contient {}", expected.join(", ")),
+        format!("includes {}", expected.join(", ")),
         if missing.is_empty() {
             sorted.join(", ")
         } else {
-            format!("[{}] ; manque {}", sorted.join(", "), missing.join(", "))
+            format!("[{}]; missing {}", sorted.join(", "), missing.join(", "))
         },
         status,
     ));

@@ -135,7 +135,7 @@ expect:
             S,
             &m.host,
             "state",
-            if m.up { "up" } else { "pas up" },
+            if m.up { "up" } else { "not up" },
             actual,
             up,
         ));
@@ -168,11 +168,11 @@ expect:
                 S,
                 &m.host,
                 "services",
-                format!("contient {}", m.services.join(", ")),
+                format!("includes {}", m.services.join(", ")),
                 if missing.is_empty() {
                     listed(&have)
                 } else {
-                    format!("[{}] ; manque {}", listed(&have), missing.join(", "))
+                    format!("[{}]; missing {}", listed(&have), missing.join(", "))
                 },
                 s,
             ));

@@ -177,7 +177,7 @@ observées.
                 "gateway",
                 want.clone(),
                 if net.default_gateways.is_empty() {
-                    "aucune".to_owned()
+                    "none".to_owned()
                 } else {
                     net.default_gateways.join(", ")
                 },
@@ -211,7 +211,7 @@ observées.
                     gw.as_ref().map(|g| format!(" via {g}")).unwrap_or_default()
                 ),
                 if actual.is_empty() {
-                    "absente".to_owned()
+                    "absent".to_owned()
                 } else {
                     actual.join(", ")
                 },

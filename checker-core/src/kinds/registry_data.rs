@@ -151,23 +151,23 @@ impl DataMatcher {
             parts.push(format!("= {}", json_text(e)));
         }
         if let Some(mask) = self.bits_set {
-            parts.push(format!("bits {mask:#x} posés"));
+            parts.push(format!("set bits {mask:#x}"));
         }
         if let Some(mask) = self.bits_clear {
-            parts.push(format!("bits {mask:#x} à zéro"));
+            parts.push(format!("clear bits {mask:#x}"));
         }
         if !self.one_of.is_empty() {
             let list: Vec<String> = self.one_of.iter().map(json_text).collect();
-            parts.push(format!("l'une de {}", list.join(", ")));
+            parts.push(format!("one of {}", list.join(", ")));
         }
         if let Some(re) = &self.regex {
-            parts.push(format!("correspond à /{}/", re.as_str()));
+            parts.push(format!("matches /{}/", re.as_str()));
         }
         if let Some(p) = &self.path {
-            parts.push(format!("chemin {p}"));
+            parts.push(format!("the path {p}"));
         }
         if parts.is_empty() {
-            "(définie)".to_owned()
+            "(set)".to_owned()
         } else {
             parts.join(", ")
         }

@@ -204,7 +204,7 @@ daily, observé logon).
                 "exists",
                 wanted,
                 if sources.is_empty() {
-                    "absente".to_owned()
+                    "absent".to_owned()
                 } else {
                     format!("ailleurs : {}", listed(&sources))
                 },
@@ -213,7 +213,7 @@ daily, observé logon).
             return Status::Fail;
         };
         let path = task.source.as_str();
-        out.push(host.evidence(S, path, "exists", "présente", "présente", Status::Pass));
+        out.push(host.evidence(S, path, "exists", "present", "present", Status::Pass));
         let mut status = bool_property(
             host,
             out,
@@ -232,7 +232,7 @@ daily, observé logon).
                 S,
                 path,
                 "command",
-                format!("contient {command}"),
+                format!("includes {command}"),
                 task.command.clone(),
                 s,
             ));

@@ -352,8 +352,8 @@ ci-dessus, une exécution terminée avec le code 2 et « tar: /var/www: Permissi
             S,
             &m.path,
             "exists",
-            "présent",
-            if file.exists { "présent" } else { "absent" },
+            "present",
+            if file.exists { "present" } else { "absent" },
             exists,
         ));
         if !file.exists {
@@ -369,7 +369,7 @@ ci-dessus, une exécution terminée avec le code 2 et « tar: /var/www: Permissi
                 let why = file
                     .error
                     .clone()
-                    .unwrap_or_else(|| "contenu non rapporté".to_owned());
+                    .unwrap_or_else(|| "content not reported".to_owned());
                 out.push(host.evidence(
                     S,
                     &m.path,
@@ -484,8 +484,8 @@ fn run_result(
             S,
             &m.path,
             "run",
-            format!("exécution de {}", command_line(&m.path, &r.args)),
-            format!("absente parmi {} exécution(s) enregistrée(s)", runs.len()),
+            format!("run of {}", command_line(&m.path, &r.args)),
+            format!("absent among {} recorded run(s)", runs.len()),
             Status::NotAssessable,
         ));
         return Status::NotAssessable;
@@ -495,7 +495,7 @@ fn run_result(
             S,
             &m.path,
             "run",
-            format!("exécution de {}", command_line(&m.path, &r.args)),
+            format!("run of {}", command_line(&m.path, &r.args)),
             format!("impossible : {error}"),
             Status::Fail,
         ));
@@ -543,7 +543,7 @@ fn run_result(
                 run.creates.as_deref().or(r.creates.as_deref()).unwrap_or_default()
             ),
             if run.created == Some(true) {
-                "présent"
+                "present"
             } else {
                 "absent"
             },
@@ -601,14 +601,7 @@ fn executable(
             format!("mode illisible ({})", mode.as_deref().unwrap_or("absent")),
         ),
     };
-    out.push(host.evidence(
-        "files",
-        &m.path,
-        "executable",
-        "bit x positionné",
-        actual,
-        status,
-    ));
+    out.push(host.evidence("files", &m.path, "executable", "x bit set", actual, status));
     status
 }
 
@@ -627,7 +620,7 @@ fn interpreter(
     );
     let actual = match found {
         Some(f) => format!("#!{f}"),
-        None => format!("pas de ligne #! (première ligne « {} »)", first.trim()),
+        None => format!("no #! line (first line \"{}\")", first.trim()),
     };
     out.push(
         host.evidence(
@@ -673,11 +666,8 @@ fn bash_header(
         "files",
         &m.path,
         "header",
-        format!(
-            "au moins {} lignes de commentaire après #!",
-            m.min_comment_lines
-        ),
-        format!("{count} ligne(s) de commentaire"),
+        format!("at least {} comment lines after #!", m.min_comment_lines),
+        format!("{count} comment line(s)"),
         lines,
     ));
     let text = block.join("\n");
@@ -689,8 +679,8 @@ fn bash_header(
         "header_marker",
         format!("/{}/", m.header.as_str()),
         match found {
-            Some(f) => format!("trouvé : {}", f.as_str()),
-            None => "non trouvé dans l'en-tête".to_owned(),
+            Some(f) => format!("found: {}", f.as_str()),
+            None => "not found in the header".to_owned(),
         },
         marker,
     ));
@@ -723,11 +713,11 @@ fn powershell_help(
         "files",
         &m.path,
         "help",
-        format!("aide intégrée {}", m.help_keywords.join(", ")),
+        format!("comment-based help {}", m.help_keywords.join(", ")),
         if missing.is_empty() {
-            "présente".to_owned()
+            "present".to_owned()
         } else {
-            format!("manque {}", missing.join(", "))
+            format!("missing {}", missing.join(", "))
         },
         status,
     ));

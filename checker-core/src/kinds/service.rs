@@ -199,7 +199,7 @@ La même attente quand apache2 est `inactive` : `running` échoue (attendu true,
                 if holds {
                     "absent ou arrêté"
                 } else {
-                    "présent"
+                    "present"
                 },
                 "absent",
                 s,

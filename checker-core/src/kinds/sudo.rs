@@ -125,15 +125,11 @@ nomme bob ni l'un de ses groupes.
             "command",
             format!(
                 "{} {}",
-                if m.allowed {
-                    "autorisé :"
-                } else {
-                    "interdit :"
-                },
+                if m.allowed { "allowed:" } else { "forbidden:" },
                 m.command
             ),
             matching.map_or_else(
-                || "aucune règle".to_owned(),
+                || "no rule".to_owned(),
                 |r| format!("{} ({})", r.commands.join(", "), r.source),
             ),
             status,

@@ -169,8 +169,8 @@ attendu `/bin/bash`, observé `/bin/sh`.
             S,
             &m.name,
             "exists",
-            if m.exists { "présent" } else { "absent" },
-            if user.is_some() { "présent" } else { "absent" },
+            if m.exists { "present" } else { "absent" },
+            if user.is_some() { "present" } else { "absent" },
             exists,
         ));
         let Some(user) = user.filter(|_| m.exists) else {

@@ -164,9 +164,9 @@ expect:
             S,
             &path,
             "assigned",
-            "affecté à une interface",
+            "assigned to an interface",
             iface.map_or_else(
-                || format!("{} affecté à aucune interface", vlan.device),
+                || format!("{} assigned to no interface", vlan.device),
                 interface_label,
             ),
             status,

@@ -139,7 +139,7 @@ expect:
                 S,
                 &m.name,
                 "exists",
-                "présente",
+                "present",
                 match guest {
                     Some(g) => format!("{} {} ({}) sur {}", g.guest_type, g.name, g.id, g.node),
                     None if h
@@ -149,7 +149,7 @@ expect:
                     {
                         format!("{} est un modèle (template), pas une machine", m.name)
                     }
-                    None => format!("absente (machines : {})", listed(&names)),
+                    None => format!("absent (machines: {})", listed(&names)),
                 },
                 Status::from_bool(guest.is_some()),
             ),

@@ -231,10 +231,10 @@ quand le réseau du tunnel du serveur est 10.100.0.0/24 : `tunnel_network` écho
                 Some(u) => (format!("non lu : {u}"), Status::NotAssessable),
                 None => (format!("absent (tunnels : {})", listed(&all)), Status::Fail),
             };
-            out.push(host.evidence(S, &path, "exists", "présent", actual, status));
+            out.push(host.evidence(S, &path, "exists", "present", actual, status));
             return status;
         };
-        out.push(host.evidence(S, &path, "exists", "présent", tunnel_label(t), Status::Pass));
+        out.push(host.evidence(S, &path, "exists", "present", tunnel_label(t), Status::Pass));
         let at = (S, path.as_str());
         let enabled = Status::from_bool(t.enabled);
         out.push(host.evidence(S, &path, "enabled", "true", t.enabled.to_string(), enabled));
@@ -280,11 +280,11 @@ quand le réseau du tunnel du serveur est 10.100.0.0/24 : `tunnel_network` écho
                 S,
                 &path,
                 name,
-                format!("contient {}", want.join(", ")),
+                format!("includes {}", want.join(", ")),
                 if missing.is_empty() {
                     listed(have)
                 } else {
-                    format!("[{}] ; manque {}", listed(have), missing.join(", "))
+                    format!("[{}]; missing {}", listed(have), missing.join(", "))
                 },
                 s,
             ));

@@ -119,7 +119,7 @@ pub(crate) fn on_linux(
             at.1,
             "os",
             "windows",
-            "linux (contrôle Windows non applicable à cet hôte)",
+            "linux (Windows check, not applicable to this host)",
             Status::NotAssessable,
         ));
     }

@@ -116,11 +116,11 @@ La même attente sur un serveur où seules des sauvegardes ponctuelles ont été
             S,
             P,
             "policy",
-            "configurée",
+            "configured",
             if b.policy_configured {
-                "configurée"
+                "configured"
             } else {
-                "aucune"
+                "none"
             },
             policy,
         ));
@@ -131,7 +131,7 @@ La même attente sur un serveur où seules des sauvegardes ponctuelles ont été
                 S,
                 P,
                 "targets",
-                format!("contient {target}"),
+                format!("includes {target}"),
                 listed(&b.targets),
                 s,
             ));
@@ -143,7 +143,7 @@ La même attente sur un serveur où seules des sauvegardes ponctuelles ont été
                 S,
                 P,
                 "schedule",
-                format!("contient {time}"),
+                format!("includes {time}"),
                 listed(&b.schedule),
                 s,
             ));

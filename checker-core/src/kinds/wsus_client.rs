@@ -113,11 +113,11 @@ observé absente).
             S,
             path,
             "policy",
-            "présente",
+            "present",
             if w.policy_present {
-                "présente"
+                "present"
             } else {
-                "absente"
+                "absent"
             },
             policy,
         ));

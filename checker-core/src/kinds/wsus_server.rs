@@ -133,7 +133,7 @@ observé 0).
                 S,
                 path,
                 "target_groups",
-                format!("contient {group}"),
+                format!("includes {group}"),
                 listed(&w.target_groups),
                 s,
             ));

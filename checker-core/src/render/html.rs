@@ -222,7 +222,7 @@ fn jury_section(report: &Report, options: &RenderOptions, o: &mut String) {
                 .cause
                 .as_deref()
                 .filter(|c| !c.is_empty())
-                .map(|c| format!(" — {}", e(c)))
+                .map(|c| format!(" — {}", e(&options.lang.shown(c))))
                 .unwrap_or_default();
             let _ = writeln!(o, "<li>{} : {}{cause}</li>", e(&h.role), e(label));
         }
@@ -301,7 +301,11 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
     );
     match &c.outcome {
         Outcome::NotAssessable { reason } => {
-            let _ = writeln!(o, "<p class=\"note\">{}</p>", e(reason));
+            let _ = writeln!(
+                o,
+                "<p class=\"note\">{}</p>",
+                e(&options.lang.shown(reason))
+            );
         }
         Outcome::Skipped { requires } => {
             let _ = writeln!(
@@ -478,7 +482,7 @@ fn hosts_table(report: &Report, options: &RenderOptions, o: &mut String) {
             failed => format!(
                 "{} : {}",
                 t.host_failure(failed).unwrap_or(t.unreachable),
-                h.cause.as_deref().unwrap_or("")
+                options.lang.shown(h.cause.as_deref().unwrap_or(""))
             ),
         };
         let at = h

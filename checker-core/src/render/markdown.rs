@@ -90,7 +90,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
                 "- {} : {} {}",
                 md(&h.role),
                 t.host_failure(h.status).unwrap_or(t.missing),
-                md(h.cause.as_deref().unwrap_or(""))
+                md(&options.lang.shown(h.cause.as_deref().unwrap_or("")))
             );
         }
         o.push('\n');
@@ -215,7 +215,7 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
     }
     match &c.outcome {
         Outcome::NotAssessable { reason } => {
-            let _ = writeln!(o, "*{}*\n", md(reason));
+            let _ = writeln!(o, "*{}*\n", md(&options.lang.shown(reason)));
         }
         Outcome::Skipped { requires } => {
             let _ = writeln!(

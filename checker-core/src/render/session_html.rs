@@ -113,7 +113,12 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
                     let label = t.host_failure(h.status).unwrap_or(t.missing);
                     match &h.cause {
                         Some(cause) if !cause.is_empty() => {
-                            format!("{} : {} — {}", e(&h.role), e(label), e(cause))
+                            format!(
+                                "{} : {} — {}",
+                                e(&h.role),
+                                e(label),
+                                e(&options.lang.shown(cause))
+                            )
                         }
                         _ => format!("{} : {}", e(&h.role), e(label)),
                     }

@@ -118,7 +118,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             paint(c, "1;31", "[!!]"),
             v(&h.role),
             label,
-            v(h.cause.as_deref().unwrap_or(""))
+            v(&options.lang.shown(h.cause.as_deref().unwrap_or("")))
         );
     }
     crate::render::jury_notes::terminal(report, options, &mut out);
@@ -137,7 +137,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         check_line(check, options, &mut out);
         match &check.outcome {
             Outcome::NotAssessable { reason } => {
-                let _ = writeln!(out, "     {}", v(reason));
+                let _ = writeln!(out, "     {}", v(&options.lang.shown(reason)));
             }
             Outcome::Skipped { requires } => {
                 let _ = writeln!(
