@@ -33,6 +33,7 @@ fn grades_one_check_per_record() {
     let options = GradeOptions {
         graded_at: "2026-12-02T09:00:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     let report = grade(&pack, &input, &options);
     let mut lines = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::eval::diff::diff;
 use crate::eval::evidence::{Evidence, Status};
+use crate::eval::exam_zone::{ExamZone, HostOffset};
 use crate::eval::host::{HostState, HostView, Hosts};
 use crate::eval::identity::{ExpectedIdentity, compare as compare_identity};
 use crate::eval::input::{CandidateInput, GradeOptions, Observed};
@@ -20,6 +21,7 @@ fn hosts_of<'a>(
     pack: &'a Pack,
     input: &'a CandidateInput,
     now: Option<i64>,
+    zone: &'a ExamZone,
     start: bool,
 ) -> Hosts<'a> {
     let mut by_role = BTreeMap::new();
@@ -33,7 +35,7 @@ fn hosts_of<'a>(
         });
         let state = match observed {
             Some(Observed::Snapshot(s)) => {
-                HostState::Observed(Box::new(HostView::new(role, s, now)))
+                HostState::Observed(Box::new(HostView::new(role, s, now, zone)))
             }
             Some(Observed::Unreachable { cause }) => HostState::Unreachable {
                 expected: "joignable",
@@ -240,8 +242,20 @@ pub fn grade_with_jury(
     // profile scores it.
     let profile_index =
         profile.and_then(|p| referentiel.profiles.iter().position(|q| std::ptr::eq(q, p)));
-    let end = hosts_of(pack, input, now, false);
-    let start = hosts_of(pack, input, now, true);
+    // The inventory's zone (where the exam takes place) wins over the pack's.
+    let zone = match options.timezone.as_deref().map(ExamZone::named) {
+        Some(Ok(zone)) => zone,
+        Some(Err(message)) => {
+            warnings.push(format!(
+                "{message} (inventaire) : fuseau du pack « {} » utilisé",
+                pack.timezone.name()
+            ));
+            pack.timezone.clone()
+        }
+        None => pack.timezone.clone(),
+    };
+    let end = hosts_of(pack, input, now, &zone, false);
+    let start = hosts_of(pack, input, now, &zone, true);
 
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     for &i in &pack.order {
@@ -391,7 +405,11 @@ pub fn grade_with_jury(
         if let (Some(before), Some(after)) = (start_snap, end_snap) {
             changes.push(HostChanges {
                 role: role.clone(),
-                changes: diff(before, after),
+                changes: diff(
+                    before,
+                    after,
+                    HostOffset::of_snapshot(&zone, after, now).minutes,
+                ),
             });
         }
     }

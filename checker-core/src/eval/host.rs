@@ -1,6 +1,7 @@
 //! A host under evaluation: its snapshot, the grading time, and lookups by name.
 
 use crate::eval::evidence::{Evidence, Status};
+use crate::eval::exam_zone::{ExamZone, HostOffset};
 use constat_snapshot::Snapshot;
 use constat_snapshot::packages::Package;
 use constat_snapshot::section::Section;
@@ -18,17 +19,31 @@ pub(crate) struct HostView<'a> {
     pub(crate) snapshot: &'a Snapshot,
     /// Grading time (Unix seconds), for ages ("archive younger than N hours").
     pub(crate) now: Option<i64>,
+    /// The exam's time zone (pack or inventory `timezone`).
+    zone: &'a ExamZone,
     packages_sorted: OnceCell<bool>,
 }
 
 impl<'a> HostView<'a> {
-    pub(crate) fn new(role: &'a str, snapshot: &'a Snapshot, now: Option<i64>) -> Self {
+    pub(crate) fn new(
+        role: &'a str,
+        snapshot: &'a Snapshot,
+        now: Option<i64>,
+        zone: &'a ExamZone,
+    ) -> Self {
         HostView {
             role: role.into(),
             snapshot,
             now,
+            zone,
             packages_sorted: OnceCell::new(),
         }
+    }
+
+    /// The exam zone's offset when this host was collected (its `collection.started_at`;
+    /// the grading time when that is unreadable), for the time windows kinds evaluate.
+    pub(crate) fn offset(&self) -> HostOffset {
+        HostOffset::of_snapshot(self.zone, self.snapshot, self.now)
     }
 
     /// Evidence line on this host. `section` and `property` are borrowed when the kind

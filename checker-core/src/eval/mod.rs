@@ -3,6 +3,7 @@
 mod diff;
 mod engine;
 pub(crate) mod evidence;
+pub mod exam_zone;
 pub(crate) mod host;
 mod identity;
 mod input;
@@ -10,5 +11,6 @@ mod jury;
 
 pub use engine::{grade, grade_with_jury};
 pub use evidence::{Evidence, EvidenceContext, EvidenceDisplay, Status};
+pub use exam_zone::{DEFAULT_TIMEZONE, ExamZone};
 pub use identity::{ExpectedIdentity, MAX_VALUE_CHARS, compare as compare_identity};
 pub use input::{CandidateInput, GradeOptions, HostFailure, HostObservation, Observed};

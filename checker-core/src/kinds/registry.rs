@@ -89,6 +89,8 @@ registry! {
     Sshd => sshd::SshdExpect,
     Network => network::NetworkExpect,
     AdUser => ad_user::AdUserExpect,
+    ForcedLogoff => forced_logoff::ForcedLogoffExpect,
+    PasswordPolicy => password_policy::PasswordPolicyExpect,
     AdGroup => ad_group::AdGroupExpect,
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,
@@ -142,6 +144,6 @@ mod tests {
                 "kind {name}: doc must start with its name"
             );
         }
-        assert_eq!(kind_docs().len(), 40);
+        assert_eq!(kind_docs().len(), 42);
     }
 }

@@ -107,6 +107,8 @@ pub struct Pack {
     pub hosts: BTreeMap<String, HostOs>,
     /// Whether the pack allows active tests (scripts run by the CLI with `--active-tests`).
     pub active_tests: bool,
+    /// The exam's time zone (`pack.timezone`, Europe/Paris by default).
+    pub timezone: crate::eval::ExamZone,
     pub(crate) raw_checks: Vec<RawCheck>,
     pub(crate) checks: Vec<CompiledCheck>,
     /// Evaluation order: prerequisites first.

@@ -283,6 +283,24 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             Some("minuscules, chiffres, - _ . uniquement".to_owned()),
         );
     }
+    let timezone = match &meta.timezone {
+        None => crate::eval::ExamZone::default(),
+        Some(name) => match crate::eval::ExamZone::named(&name.value) {
+            Ok(zone) => zone,
+            Err(message) => {
+                diags.push_both(
+                    name.line,
+                    name.col,
+                    (message, format!("unknown time zone \"{}\"", name.value)),
+                    Some((
+                        "un nom IANA : Europe/Paris, Indian/Reunion, America/Cayenne, America/Martinique, Pacific/Noumea…".to_owned(),
+                        "an IANA name: Europe/Paris, Indian/Reunion, America/Cayenne, America/Martinique, Pacific/Noumea…".to_owned(),
+                    )),
+                );
+                crate::eval::ExamZone::default()
+            }
+        },
+    };
     let referentiel = referentiel::get(&meta.referentiel.value);
     match referentiel {
         None => {
@@ -562,6 +580,7 @@ pub(crate) fn validate(file: &str, raw: RawPack, diags: &mut Diagnostics) -> Opt
             .collect(),
         hosts: roles,
         active_tests: meta.active_tests,
+        timezone,
         raw_checks: raw.checks,
         checks,
         order,
