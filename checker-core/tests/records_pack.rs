@@ -40,8 +40,14 @@ fn grades_one_check_per_record() {
     for c in &report.checks {
         lines.push(format!("{} {:?} earned {}", c.id, c.outcome, c.earned));
         for e in c.evidence.iter().filter(|e| e.property != "exists") {
+            // The record is said beside the object (`Evidence::item`), as it used to be
+            // glued to it.
+            let item = e
+                .item
+                .as_ref()
+                .map_or_else(String::new, |i| format!(" [{i}]"));
             lines.push(format!(
-                "  [{:?}] {} {}: attendu « {} », observé « {} »",
+                "  [{:?}] {}{item} {}: attendu « {} », observé « {} »",
                 e.status, e.path, e.property, e.expected, e.actual
             ));
         }

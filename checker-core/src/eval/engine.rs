@@ -89,6 +89,7 @@ fn evaluate_pair(
                 expected: Cow::Borrowed(expected),
                 actual: actual.clone().into(),
                 status: Status::NotAssessable,
+                item: None,
                 context: None,
                 display: None,
             });
@@ -103,6 +104,7 @@ fn evaluate_pair(
                 expected: Cow::Borrowed("observé"),
                 actual: Cow::Borrowed("aucun snapshot fourni pour ce rôle"),
                 status: Status::NotAssessable,
+                item: None,
                 context: None,
                 display: None,
             });
@@ -122,6 +124,7 @@ fn evaluate_pair(
             expected: Cow::Borrowed("absent au début"),
             actual: Cow::Borrowed("pas d'état initial pour comparer"),
             status: Status::NotAssessable,
+            item: None,
             context: None,
             display: None,
         });
@@ -142,6 +145,7 @@ fn evaluate_pair(
         expected: Cow::Borrowed("absent au début"),
         actual: Cow::Borrowed(actual),
         status: s,
+        item: None,
         context: None,
         display: None,
     });
@@ -286,12 +290,15 @@ pub fn grade_with_jury(
                 for (label, expect) in &check.items {
                     let before = evidence.len();
                     let (s, f) = evaluate_pair(check, expect, role, &end, &start, &mut evidence);
+                    // The item is said beside an object that is not the item (a file read
+                    // for the item `dlambert`, the Default Domain Policy read for the item
+                    // `GPO-ADM-Poste`), never glued to the object's name.
                     if let Some(label) = label {
                         for e in evidence[before..]
                             .iter_mut()
                             .filter(|e| !e.path.contains(label.as_str()))
                         {
-                            e.path = format!("{} [{label}]", e.path);
+                            e.item = Some(label.clone());
                         }
                     }
                     status = status.and(s);

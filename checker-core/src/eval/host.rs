@@ -65,6 +65,7 @@ impl<'a> HostView<'a> {
             expected: expected.into(),
             actual: actual.into(),
             status,
+            item: None,
             context: None,
             display: None,
         }
