@@ -85,6 +85,7 @@ fn main() {
     let options = GradeOptions {
         graded_at: "2026-11-23T17:35:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     let checks = pack.checks().count();
     let mut times = Vec::new();

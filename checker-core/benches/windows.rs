@@ -38,6 +38,7 @@ fn main() {
     let options = GradeOptions {
         graded_at: "2026-11-23T17:30:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     // `for_each` over 4 features: 14 evaluations per candidate for 11 checks.
     let evaluations_per_candidate = 14;

@@ -15,6 +15,7 @@ pub(crate) fn options() -> GradeOptions {
     GradeOptions {
         graded_at: "2026-11-23T17:35:00Z".to_owned(),
         profile: None,
+        timezone: None,
     }
 }
 

@@ -33,14 +33,21 @@ fn grades_one_check_per_record() {
     let options = GradeOptions {
         graded_at: "2026-12-02T09:00:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     let report = grade(&pack, &input, &options);
     let mut lines = Vec::new();
     for c in &report.checks {
         lines.push(format!("{} {:?} earned {}", c.id, c.outcome, c.earned));
         for e in c.evidence.iter().filter(|e| e.property != "exists") {
+            // The record is said beside the object (`Evidence::item`), as it used to be
+            // glued to it.
+            let item = e
+                .item
+                .as_ref()
+                .map_or_else(String::new, |i| format!(" [{i}]"));
             lines.push(format!(
-                "  [{:?}] {} {}: attendu « {} », observé « {} »",
+                "  [{:?}] {}{item} {}: attendu « {} », observé « {} »",
                 e.status, e.path, e.property, e.expected, e.actual
             ));
         }

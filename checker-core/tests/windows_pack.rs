@@ -32,6 +32,7 @@ fn grades_the_windows_lab() {
     let options = GradeOptions {
         graded_at: "2026-11-23T17:30:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     let report = grade(&pack, &input, &options);
     let lines: Vec<String> = report

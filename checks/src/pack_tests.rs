@@ -45,6 +45,7 @@ pub(crate) fn graded(pack: &Pack, fixture: &str, graded_at: &str) -> Report {
     let options = GradeOptions {
         graded_at: graded_at.to_owned(),
         profile: None,
+        timezone: None,
     };
     grade(pack, &input, &options)
 }
@@ -58,6 +59,7 @@ pub(crate) fn graded_roles(pack: &Pack, dirs: &[&str], state: &str, graded_at: &
     let options = GradeOptions {
         graded_at: graded_at.to_owned(),
         profile: None,
+        timezone: None,
     };
     grade(pack, &input, &options)
 }
@@ -402,6 +404,7 @@ fn exam_in_the_e2e_lab_shape_leaves_probe_checks_not_assessable() {
         &GradeOptions {
             graded_at: GRADED_AT.to_owned(),
             profile: None,
+            timezone: None,
         },
     );
     for c in &report.checks {
@@ -490,6 +493,7 @@ fn grading_on_the_requested_sections_equals_grading_on_everything() {
             let options = GradeOptions {
                 graded_at: GRADED_AT.to_owned(),
                 profile: None,
+                timezone: None,
             };
             same(
                 &p,
@@ -513,6 +517,7 @@ fn grading_on_the_requested_sections_equals_grading_on_everything() {
             let options = GradeOptions {
                 graded_at: GRADED_AT.to_owned(),
                 profile: None,
+                timezone: None,
             };
             same(&p, full, grade(&p, &reduced_input, &options), state);
         }

@@ -411,7 +411,7 @@ a credentials file with mode 0600, or an interactive prompt.",
     ("collect:no_sysvol", "Do not read SYSVOL (ldap)"),
     (
         "collect:utc_offset_minutes",
-        "Offset of the domain's local time in minutes (ldap, logon hours grid)",
+        "Legacy, no effect: logon hours are collected in UTC and read in the exam's time zone at grading (accepted for existing scripts)",
     ),
     (
         "collect:cred",

@@ -273,6 +273,7 @@ pub fn grade_this_machine(
         &GradeOptions {
             graded_at: now_rfc3339(),
             profile: None,
+            timezone: None,
         },
     ))
 }

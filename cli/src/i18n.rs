@@ -620,14 +620,14 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "cannot read the inventory {file}",
     ),
     (
-        "inventory.utc_offset_range",
-        "{host} : utc_offset_minutes vaut {value}, hors de -720..840",
-        "{host}: utc_offset_minutes is {value}, outside -720..840",
+        "inventory.unknown_timezone",
+        "{file} : session.timezone « {value} » n'est pas un fuseau horaire connu",
+        "{file}: session.timezone \"{value}\" is not a known time zone",
     ),
     (
-        "inventory.utc_offset_range_hint",
-        "décalage de l'heure locale du domaine en minutes : 60 pour Paris en hiver, 120 en été",
-        "offset of the domain's local time in minutes: 60 for Paris in winter, 120 in summer",
+        "inventory.unknown_timezone_hint",
+        "un nom IANA : Europe/Paris (par défaut), Indian/Reunion, America/Cayenne, America/Martinique, Pacific/Noumea…",
+        "an IANA name: Europe/Paris (the default), Indian/Reunion, America/Cayenne, America/Martinique, Pacific/Noumea…",
     ),
     (
         "inventory.zero_concurrency",

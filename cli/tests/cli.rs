@@ -145,7 +145,7 @@ fn an_invalid_inventory_exits_2_with_location_and_hint() {
         .unwrap()
         .replace(&dir.path().display().to_string(), "[DIR]");
     insta::assert_snapshot!(stderr, @r"
-    erreur : [DIR]/inv.yaml:4:3 : inventaire invalide : champ inconnu « pakc » (possibles : id, referentiel, profile, pack, start, end) ; vouliez-vous dire « pack » ?
+    erreur : [DIR]/inv.yaml:4:3 : inventaire invalide : champ inconnu « pakc » (possibles : id, referentiel, profile, pack, start, end, timezone) ; vouliez-vous dire « pack » ?
     que faire : comparez avec le schéma : « constat schema inventory »
     ");
     let output = constat()

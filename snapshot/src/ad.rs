@@ -298,30 +298,76 @@ pub struct DirectoryUser {
     pub when_changed: Option<String>,
 }
 
-/// Allowed logon hours, decoded from the 21-byte `logonHours` attribute.
+/// Allowed logon hours, as the 21-byte `logonHours` attribute stores them: in UTC.
 ///
 /// AD stores one bit per hour of the week, starting Sunday 00:00 **UTC**, least significant
-/// bit first. The `local` grid shifts it by the domain's time-zone offset given to the
-/// collector (`local_offset_minutes`), which is how an administrator sets it in ADUC.
+/// bit first. The collector keeps that UTC grid only; the checker shows and compares it in
+/// the exam's time zone (the pack's or inventory's `timezone`, Europe/Paris by default) with
+/// the offset in force when the snapshot was collected, daylight saving included.
+///
+/// Snapshots written before that also hold `local_offset_minutes`, `local` and
+/// `local_ranges` (a grid shifted by a fixed offset given at collection): they are still
+/// read, and ignored, since their `utc` grid is all the checker needs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogonHours {
-    /// The attribute is absent: logon allowed at any time.
+    /// The attribute is absent (or every bit is set): logon allowed at any time.
     pub always_allowed: bool,
     /// Every bit is clear: logon never allowed.
     #[serde(default)]
     pub never_allowed: bool,
-    /// Offset applied for the local grid, in minutes east of UTC (60 for CET).
-    pub local_offset_minutes: i32,
+    /// The attribute is present but is not the 21 bytes AD defines (a script that wrote
+    /// one byte per hour writes 168): neither allowed nor denied, it is malformed. Its
+    /// length and its first bytes are kept; `utc` is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub malformed: Option<MalformedValue>,
     /// UTC grid: seven days Sunday first, each 24 characters `1` (allowed) / `0` (denied).
     #[serde(default)]
     pub utc: Vec<DayHours>,
-    /// Local-time grid, same shape.
-    #[serde(default)]
+    /// Legacy (older collectors): the fixed offset, in minutes east of UTC, the collector
+    /// shifted `local` by. Ignored by the checker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_offset_minutes: Option<i32>,
+    /// Legacy (older collectors): the grid shifted by `local_offset_minutes`. Ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub local: Vec<DayHours>,
-    /// Allowed ranges in local time (`Mon 08:00-18:00`), Monday first.
-    #[serde(default)]
+    /// Legacy (older collectors): allowed ranges of `local`. Ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub local_ranges: Vec<String>,
+}
+
+/// A binary attribute value that does not have the shape its syntax requires.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MalformedValue {
+    /// Length of the value in bytes.
+    pub length: u64,
+    /// The value in lower-case hexadecimal, at most its first
+    /// [`MalformedValue::MAX_KEPT_BYTES`] bytes.
+    pub hex: String,
+    /// The value was longer than what `hex` keeps.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+impl MalformedValue {
+    /// How many bytes of a malformed value a snapshot keeps (a host may send megabytes).
+    pub const MAX_KEPT_BYTES: usize = 256;
+
+    /// Keeps the length and the first bytes of `bytes`.
+    pub fn of(bytes: &[u8]) -> MalformedValue {
+        let kept = &bytes[..bytes.len().min(Self::MAX_KEPT_BYTES)];
+        let mut hex = String::with_capacity(kept.len() * 2);
+        for b in kept {
+            hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            hex.push(char::from(b"0123456789abcdef"[usize::from(b & 0xF)]));
+        }
+        MalformedValue {
+            length: bytes.len() as u64,
+            hex,
+            truncated: bytes.len() > kept.len(),
+        }
+    }
 }
 
 /// One day of a logon-hours grid.

@@ -4,6 +4,9 @@
 //! without its CSE registered, a fine-grained password policy and DNS records
 //! (tests/scripts/samba-dc-build.sh). The collector runs in a client namespace with no
 //! default route and talks LDAPS + SMB to the DC only.
+//!
+//! Issue 15: a `logonHours` of 168 bytes written with `ldapmodify` and a PSO applied to a
+//! global group with `samba-tool` are collected and graded for real.
 
 use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
 use regex::Regex;
@@ -135,7 +138,6 @@ fn admin(tls: &str, url: &str) -> Value {
         "bind_dn": "Administrator@tssr.lan",
         "password": ADMIN_PASSWORD,
         "tls": tls,
-        "offset_minutes": 60,
     })
 }
 
@@ -195,6 +197,117 @@ fn starttls_and_failures_are_explained() {
             "plain": plain["error"],
             "wrong_password": wrong["error"],
             "verify_with_ca_by_ip": verified,
+        })
+    );
+}
+
+/// A student's script that wrote one byte per hour (168 bytes) into `logonHours`, and a
+/// fine-grained password policy applied to the global group GG_Compta: both written on the
+/// real DC, collected over LDAPS, graded with `ad_user` and `password_policy`.
+#[test]
+fn malformed_logon_hours_and_a_pso_on_a_group_are_graded_for_real() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
+    let script = format!(
+        r#"set -e
+PASS='{ADMIN_PASSWORD}'
+HOURS=$(head -c 168 /dev/zero | tr '\0' '\1' | base64 -w0)
+ldapmodify -x -H ldaps://{DC_IP} -D Administrator@tssr.lan -w "$PASS" -o tls_reqcert=never >/dev/null <<LDIF
+dn: CN=Marie Martin,OU=Comptabilite,DC=tssr,DC=lan
+changetype: modify
+replace: logonHours
+logonHours:: $HOURS
+LDIF
+samba-tool domain passwordsettings pso create PSO_Compta 20 --min-pwd-length=14 --complexity=on -H ldap://{DC_IP} -U "Administrator%$PASS" >/dev/null
+samba-tool domain passwordsettings pso apply PSO_Compta GG_Compta -H ldap://{DC_IP} -U "Administrator%$PASS" >/dev/null
+"#
+    );
+    dc.run_in_dc(&script).unwrap_or_else(|e| panic!("{e}"));
+    let result = collect(&dc, admin("insecure", &format!("ldaps://{DC_IP}")));
+    assert!(result.get("error").is_none(), "{result}");
+    let mmartin = result["snapshot"]["sections"]["directory"]["data"]["users"]
+        .as_array()
+        .and_then(|users| {
+            users
+                .iter()
+                .find(|u| u["sam_account_name"] == "mmartin")
+                .cloned()
+        })
+        .unwrap_or_default();
+    let snapshot = constat_snapshot::Snapshot::from_json(&result["snapshot"].to_string())
+        .unwrap_or_else(|e| panic!("snapshot: {e}"));
+    let pack = constat_checker_core::pack::load(
+        "real.yaml",
+        r#"pack: {id: real, title: Réel, referentiel: tssr-2023, profile: lab}
+hosts: {dc: {os: windows}}
+checks:
+  - id: hours
+    title: Horaires
+    criteres: [tssr-2023/CP2/C1]
+    hosts: [dc]
+    points: 1
+    expect:
+      ad_user: {name: mmartin, logon_hours: ["Mon-Fri 08:00-18:00"]}
+  - id: pso
+    title: PSO
+    criteres: [tssr-2023/CP2/C1]
+    hosts: [dc]
+    points: 1
+    expect:
+      all:
+        - password_policy: {applies_to: GG_Compta, min_length: 14, complexity: true}
+        - password_policy: {applies_to: mmartin, min_length: 14}
+        - password_policy: {applies_to: adminit, min_length: 15}
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d:?}"));
+    let input = constat_checker_core::CandidateInput {
+        id: "c".to_owned(),
+        hosts: std::collections::BTreeMap::from([(
+            "dc".to_owned(),
+            constat_checker_core::HostObservation {
+                end: constat_checker_core::Observed::Snapshot(Box::new(snapshot)),
+                start: None,
+            },
+        )]),
+        ..Default::default()
+    };
+    let report = constat_checker_core::grade(
+        &pack,
+        &input,
+        &constat_checker_core::GradeOptions {
+            graded_at: "2026-12-02T12:00:00Z".to_owned(),
+            profile: None,
+            timezone: None,
+        },
+    );
+    let lines: Vec<String> = report
+        .checks
+        .iter()
+        .flat_map(|c| {
+            c.evidence.iter().map(move |e| {
+                format!(
+                    "{} {:?} {} {}: {} | {}",
+                    c.id,
+                    e.status,
+                    e.path,
+                    e.property,
+                    e.actual,
+                    // The zone's offset depends on the day the test runs.
+                    Regex::new(r"UTC[+-]\d\d:\d\d le \d{4}-\d\d-\d\d")
+                        .unwrap()
+                        .replace(&e.expected, "UTC[offset] le [date]")
+                )
+            })
+        })
+        .collect();
+    insta::assert_yaml_snapshot!(
+        "malformed_hours_and_group_pso",
+        json!({
+            "logon_hours": mmartin["logon_hours"],
+            "graded": lines,
         })
     );
 }

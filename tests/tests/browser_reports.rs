@@ -84,6 +84,7 @@ fn graded(id: &str, variant: usize) -> Report {
         &GradeOptions {
             graded_at: "2026-11-23T17:35:00Z".to_owned(),
             profile: None,
+            timezone: None,
         },
     )
 }

@@ -77,6 +77,7 @@ fn graded(pack: &constat_checker_core::pack::Pack, snapshot: Snapshot) -> serde_
     let options = GradeOptions {
         graded_at: "2026-12-02T00:00:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     let mut report = serde_json::to_value(grade(pack, &input, &options)).expect("report JSON");
     // The hosts' collection times differ between the two runs; nothing else may.

@@ -2,6 +2,7 @@
 //! firewall, scheduled jobs, packages, requested files; on a DC the directory: OUs, users,
 //! groups, computers, GPOs and their links, DNS records).
 
+use crate::kinds::logon_week::{UtcHours, ranges_fr, to_local, utc_hours};
 use crate::report::{Change, ChangeKind};
 use constat_snapshot::Snapshot;
 use constat_snapshot::section::Section;
@@ -60,7 +61,9 @@ fn compare(
 }
 
 /// Changes from `before` to `after`, sorted.
-pub(crate) fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Change> {
+/// `offset_minutes`: the exam zone's offset at the end collection, for logon hours (both
+/// phases are shown with it, so a daylight-saving change between them is no change).
+pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> Vec<Change> {
     let (b, a) = (&before.sections, &after.sections);
     let mut out = Vec::new();
     keyed(
@@ -179,8 +182,8 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Change> {
     if let (Some(db), Some(da)) = (b.directory.data(), a.directory.data()) {
         compare(
             "directory",
-            &directory_items(db),
-            &directory_items(da),
+            &directory_items(db, offset_minutes),
+            &directory_items(da, offset_minutes),
             &mut out,
         );
     }
@@ -195,7 +198,10 @@ fn yes_no(value: bool, yes: &str, no: &str) -> String {
 /// The directory as keyed items (`ou …`, `user …`, `group …`, `computer …`, `gpo …`,
 /// `dns …`) with what an examiner compares; volatile attributes (whenChanged,
 /// pwdLastSet dates) are left out.
-fn directory_items(d: &constat_snapshot::ad::Directory) -> BTreeMap<String, String> {
+fn directory_items(
+    d: &constat_snapshot::ad::Directory,
+    offset_minutes: i32,
+) -> BTreeMap<String, String> {
     use constat_snapshot::ad::GroupScope;
     let mut map = BTreeMap::new();
     for ou in &d.ous {
@@ -205,10 +211,11 @@ fn directory_items(d: &constat_snapshot::ad::Directory) -> BTreeMap<String, Stri
         );
     }
     for u in &d.users {
-        let hours = if u.logon_hours.always_allowed {
-            "toujours".to_owned()
-        } else {
-            u.logon_hours.local_ranges.join(", ")
+        let hours = match utc_hours(&u.logon_hours) {
+            UtcHours::Always => "toujours".to_owned(),
+            UtcHours::Malformed(length) => format!("valeur mal formée ({length} octets)"),
+            UtcHours::Unreadable => "illisibles".to_owned(),
+            UtcHours::Grid(utc) => ranges_fr(&to_local(&utc, offset_minutes)),
         };
         map.insert(
             format!("user {}", u.sam_account_name),
@@ -334,7 +341,7 @@ mod tests {
                 ..record
             });
         }
-        let changes: Vec<String> = diff(&before, &after)
+        let changes: Vec<String> = diff(&before, &after, 60)
             .iter()
             .map(|c| format!("{:?} {} {}: {}", c.kind, c.section, c.item, c.detail))
             .collect();

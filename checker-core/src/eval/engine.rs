@@ -2,6 +2,7 @@
 
 use crate::eval::diff::diff;
 use crate::eval::evidence::{Evidence, Status};
+use crate::eval::exam_zone::{ExamZone, HostOffset};
 use crate::eval::host::{HostState, HostView, Hosts};
 use crate::eval::identity::{ExpectedIdentity, compare as compare_identity};
 use crate::eval::input::{CandidateInput, GradeOptions, Observed};
@@ -20,6 +21,7 @@ fn hosts_of<'a>(
     pack: &'a Pack,
     input: &'a CandidateInput,
     now: Option<i64>,
+    zone: &'a ExamZone,
     start: bool,
 ) -> Hosts<'a> {
     let mut by_role = BTreeMap::new();
@@ -38,7 +40,7 @@ fn hosts_of<'a>(
         };
         let state = match observed {
             Some(Observed::Snapshot(s)) => HostState::Observed(Box::new(
-                HostView::new(role, s, now).with_exam_start(exam_start),
+                HostView::new(role, s, now, zone).with_exam_start(exam_start),
             )),
             Some(Observed::Unreachable { cause }) => HostState::Unreachable {
                 expected: "joignable",
@@ -92,6 +94,7 @@ fn evaluate_pair(
                 expected: Cow::Borrowed(expected),
                 actual: actual.clone().into(),
                 status: Status::NotAssessable,
+                item: None,
                 context: None,
                 display: None,
                 look_alike: None,
@@ -107,6 +110,7 @@ fn evaluate_pair(
                 expected: Cow::Borrowed("observed"),
                 actual: Cow::Borrowed("no snapshot given for this role"),
                 status: Status::NotAssessable,
+                item: None,
                 context: None,
                 display: None,
                 look_alike: None,
@@ -127,6 +131,7 @@ fn evaluate_pair(
             expected: Cow::Borrowed("absent at the start"),
             actual: Cow::Borrowed("no start state to compare with"),
             status: Status::NotAssessable,
+            item: None,
             context: None,
             display: None,
             look_alike: None,
@@ -148,6 +153,7 @@ fn evaluate_pair(
         expected: Cow::Borrowed("absent at the start"),
         actual: Cow::Borrowed(actual),
         status: s,
+        item: None,
         context: None,
         display: None,
         look_alike: None,
@@ -249,8 +255,20 @@ pub fn grade_with_jury(
     // profile scores it.
     let profile_index =
         profile.and_then(|p| referentiel.profiles.iter().position(|q| std::ptr::eq(q, p)));
-    let end = hosts_of(pack, input, now, false);
-    let start = hosts_of(pack, input, now, true);
+    // The inventory's zone (where the exam takes place) wins over the pack's.
+    let zone = match options.timezone.as_deref().map(ExamZone::named) {
+        Some(Ok(zone)) => zone,
+        Some(Err(message)) => {
+            warnings.push(format!(
+                "{message} (inventaire) : fuseau du pack « {} » utilisé",
+                pack.timezone.name()
+            ));
+            pack.timezone.clone()
+        }
+        None => pack.timezone.clone(),
+    };
+    let end = hosts_of(pack, input, now, &zone, false);
+    let start = hosts_of(pack, input, now, &zone, true);
 
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     for &i in &pack.order {
@@ -281,12 +299,15 @@ pub fn grade_with_jury(
                 for (label, expect) in &check.items {
                     let before = evidence.len();
                     let (s, f) = evaluate_pair(check, expect, role, &end, &start, &mut evidence);
+                    // The item is said beside an object that is not the item (a file read
+                    // for the item `dlambert`, the Default Domain Policy read for the item
+                    // `GPO-ADM-Poste`), never glued to the object's name.
                     if let Some(label) = label {
                         for e in evidence[before..]
                             .iter_mut()
                             .filter(|e| !e.path.contains(label.as_str()))
                         {
-                            e.path = format!("{} [{label}]", e.path);
+                            e.item = Some(label.clone());
                         }
                     }
                     status = status.and(s);
@@ -404,7 +425,11 @@ pub fn grade_with_jury(
         if let (Some(before), Some(after)) = (start_snap, end_snap) {
             changes.push(HostChanges {
                 role: role.clone(),
-                changes: diff(before, after),
+                changes: diff(
+                    before,
+                    after,
+                    HostOffset::of_snapshot(&zone, after, now).minutes,
+                ),
             });
         }
     }

@@ -56,6 +56,11 @@ pub struct Evidence {
     pub actual: Cow<'static, str>,
     /// Verdict for this property.
     pub status: Status,
+    /// The `for_each` item this line was evaluated for, when the object it names is not the
+    /// item itself (`Default Domain Policy` read for the item `GPO-ADM-Poste`): shown beside
+    /// the object, never glued to its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     /// How to read the line inside a combinator (absent: plainly, by its status).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<EvidenceContext>,

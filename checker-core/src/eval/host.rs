@@ -1,6 +1,7 @@
 //! A host under evaluation: its snapshot, the grading time, and lookups by name.
 
 use crate::eval::evidence::{Evidence, Status};
+use crate::eval::exam_zone::{ExamZone, HostOffset};
 use constat_snapshot::Snapshot;
 use constat_snapshot::packages::Package;
 use constat_snapshot::section::Section;
@@ -21,16 +22,24 @@ pub(crate) struct HostView<'a> {
     /// When the exam started (Unix seconds): the start-phase snapshot of this host's
     /// collection start, when there is one. For "created during the exam".
     pub(crate) exam_start: Option<i64>,
+    /// The exam's time zone (pack or inventory `timezone`).
+    zone: &'a ExamZone,
     packages_sorted: OnceCell<bool>,
 }
 
 impl<'a> HostView<'a> {
-    pub(crate) fn new(role: &'a str, snapshot: &'a Snapshot, now: Option<i64>) -> Self {
+    pub(crate) fn new(
+        role: &'a str,
+        snapshot: &'a Snapshot,
+        now: Option<i64>,
+        zone: &'a ExamZone,
+    ) -> Self {
         HostView {
             role: role.into(),
             snapshot,
             now,
             exam_start: None,
+            zone,
             packages_sorted: OnceCell::new(),
         }
     }
@@ -39,6 +48,12 @@ impl<'a> HostView<'a> {
     pub(crate) fn with_exam_start(mut self, exam_start: Option<i64>) -> Self {
         self.exam_start = exam_start;
         self
+    }
+
+    /// The exam zone's offset when this host was collected (its `collection.started_at`;
+    /// the grading time when that is unreadable), for the time windows kinds evaluate.
+    pub(crate) fn offset(&self) -> HostOffset {
+        HostOffset::of_snapshot(self.zone, self.snapshot, self.now)
     }
 
     /// Evidence line on this host. `section` and `property` are borrowed when the kind
@@ -60,6 +75,7 @@ impl<'a> HostView<'a> {
             expected: expected.into(),
             actual: actual.into(),
             status,
+            item: None,
             context: None,
             display: None,
             look_alike: None,

@@ -87,4 +87,7 @@ pub struct GradeOptions {
     pub graded_at: String,
     /// Session profile to use instead of the pack's default.
     pub profile: Option<String>,
+    /// The exam's IANA time zone from the inventory (`Europe/Paris`), instead of the
+    /// pack's `timezone`; an unknown name is a report warning and the pack's zone is used.
+    pub timezone: Option<String>,
 }

@@ -573,7 +573,8 @@ mod tests {
             .data()
             .map(|p| p.installed[0].name.clone())
             .unwrap_or_default();
-        let host = HostView::new("linux", &snapshot, None);
+        let zone = crate::eval::ExamZone::default();
+        let host = HostView::new("linux", &snapshot, None, &zone);
         let paths = [
             format!("packages.installed[name={first}]"),
             "packages.installed[name=openssh-server].version".to_owned(),

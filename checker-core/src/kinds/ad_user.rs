@@ -6,6 +6,7 @@ use crate::kinds::ad_user_paths::{PATH_KEYS, check_paths};
 use crate::kinds::directory::{in_ou, rdn_value, same_account};
 use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, includes_by, property};
+use crate::kinds::logon_week::{DAYS, UtcHours, Week, ranges_fr, to_local, utc_hours};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::ad::{DirectoryUser, LogonHours};
@@ -59,8 +60,8 @@ pub struct AdUserExpect {
     /// Count memberships reached through nested groups.
     #[serde(default)]
     pub nested: bool,
-    /// Allowed logon hours in local time, exactly: `["Mon-Fri 08:00-18:00"]`; whole hours;
-    /// `[]` means never allowed.
+    /// Allowed logon hours in the exam's time zone (pack or inventory `timezone`, Europe/Paris
+    /// by default), exactly: `["Mon-Fri 08:00-18:00"]`; whole hours; `[]` means never allowed.
     #[serde(default)]
     pub logon_hours: Option<Vec<Sp<String>>>,
     /// `homeDirectory` (`\\srv-fic\perso$\%USERNAME%`): environment variables filled in
@@ -78,11 +79,6 @@ pub struct AdUserExpect {
 fn yes() -> bool {
     true
 }
-
-/// One week of hours, Sunday first (the order of the snapshot grids).
-type Week = [[bool; 24]; 7];
-
-const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// Compiled `ad_user` expectation.
 #[derive(Debug, Clone)]
@@ -112,11 +108,21 @@ OU itself or one below it), enabled or disabled, with "must change password at n
 and "password never expires" as asked, the expected attributes (given name, surname, UPN,
 title, department; description as a regex), group memberships (direct, or through nested
 groups with `nested: true`) and logon hours, given as allowed ranges in local time and
-compared hour by hour with the decoded `logonHours` grid. Folder paths (`home_directory`,
+compared hour by hour with the `logonHours` grid. Folder paths (`home_directory`,
 `home_drive`, `profile_path`) are compared with the account's environment variables filled
 in: `\\srv-file01\perso$\%USERNAME%` (or `%LogonUser%`) matches the
 `\\srv-file01\perso$\jdupont` Active Directory Users and Computers writes for `jdupont`, the
 server by its short name or FQDN, case ignored; the evidence shows both forms.
+
+AD stores logon hours in UTC. They are read in the exam's time zone — the pack's
+`timezone` (under `pack:`), or the inventory's `session.timezone`, Europe/Paris when
+neither says — with the offset in force when the directory was collected, so a June exam in
+Paris reads them at UTC+2 and a January one at UTC+1 with no option to set. The evidence
+names the zone and offset (« heure Europe/Paris, UTC+02:00 le 2026-06-15 ») and shows the
+allowed ranges Monday first, a range across midnight as one (« lun 22:00–mar 01:00 »),
+identical days grouped (« lun–ven 08:00–18:00 »). A value that is not the 21 bytes AD
+defines (a script that wrote one byte per hour writes 168) fails as « valeur mal formée
+(168 octets ; 21 attendus) », never as « toujours autorisé ».
 
 ## Why it matters
 Creating the users of a department in the right OU, in the right groups, with a first-logon
@@ -139,6 +145,8 @@ The directory lists `mmartin` under `OU=Comptabilite`, `pwdLastSet` = 0, a direc
 ## Failing example
 The same expectation for `jdupont`, who must not change his password and may log on at any
 time: `must_change_password` and `logon_hours` fail (observed « toujours autorisé »).
+A `logonHours` of 168 bytes fails with observed « valeur mal formée (168 octets ; 21
+attendus) ».
 
 ## Critères
 `tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
@@ -398,46 +406,44 @@ fn logon_hours(
     expected: &Week,
     actual: &LogonHours,
 ) -> Status {
-    let (grid, text) = if actual.always_allowed {
-        ([[true; 24]; 7], "toujours autorisé".to_owned())
-    } else {
-        let mut grid = [[false; 24]; 7];
-        let mut complete = actual.local.len() == 7;
-        for day in &actual.local {
-            let index = DAYS.iter().position(|d| *d == day.day);
-            match index {
-                Some(i) if day.hours.len() == 24 => {
-                    for (h, c) in day.hours.chars().enumerate() {
-                        grid[i][h] = c == '1';
-                    }
-                }
-                _ => complete = false,
-            }
-        }
-        if !complete {
+    let offset = host.offset();
+    let expected_text = format!("{shown} (heure {})", offset.describe());
+    let (grid, text) = match utc_hours(actual) {
+        UtcHours::Always => ([[true; 24]; 7], "toujours autorisé".to_owned()),
+        UtcHours::Malformed(length) => {
             out.push(host.evidence(
                 "directory",
                 path,
                 "logon_hours",
-                shown.to_owned(),
-                "grille locale illisible dans l'instantané",
+                expected_text,
+                format!("valeur mal formée ({length} octets ; 21 attendus)"),
+                Status::Fail,
+            ));
+            return Status::Fail;
+        }
+        UtcHours::Unreadable => {
+            out.push(host.evidence(
+                "directory",
+                path,
+                "logon_hours",
+                expected_text,
+                "grille UTC illisible dans l'instantané",
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
         }
-        let text = if actual.local_ranges.is_empty() {
-            "jamais autorisé".to_owned()
-        } else {
-            actual.local_ranges.join(", ")
-        };
-        (grid, text)
+        UtcHours::Grid(utc) => {
+            let local = to_local(&utc, offset.minutes);
+            let text = ranges_fr(&local);
+            (local, text)
+        }
     };
     let status = Status::from_bool(&grid == expected);
     out.push(host.evidence(
         "directory",
         path,
         "logon_hours",
-        shown.to_owned(),
+        expected_text,
         text,
         status,
     ));
@@ -534,7 +540,12 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
 
 #[cfg(test)]
 mod tests {
+    use crate::eval::{CandidateInput, GradeOptions, HostObservation, Observed};
     use crate::kinds::testing::{ad, kind_case_as, without};
+    use constat_snapshot::Snapshot;
+    use constat_snapshot::ad::{DayHours, DirectoryUser, LogonHours, MalformedValue};
+    use constat_snapshot::section::Section;
+    use std::collections::BTreeMap;
 
     // Fixture: the real Samba AD DC collection (tests/fixtures/snapshots/ad-samba.json).
 
@@ -576,6 +587,148 @@ mod tests {
   - ad_user: {name: absent.user}"#,
             &ad()
         ));
+    }
+
+    /// `ad-samba.json` with `name`'s UTC grid set to Monday-Friday `from..to` UTC and the
+    /// collection made at `collected_at`.
+    fn with_utc_hours(name: &str, from: usize, to: usize, collected_at: &str) -> Snapshot {
+        let mut snapshot = ad();
+        snapshot.collection.started_at = collected_at.to_owned();
+        let day = |d: &str, on: bool| DayHours {
+            day: d.to_owned(),
+            hours: (0..24)
+                .map(|h| {
+                    if on && (from..to).contains(&h) {
+                        '1'
+                    } else {
+                        '0'
+                    }
+                })
+                .collect(),
+        };
+        user_mut(&mut snapshot, name).logon_hours = LogonHours {
+            utc: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+                .iter()
+                .map(|d| day(d, *d != "Sun" && *d != "Sat"))
+                .collect(),
+            ..LogonHours::default()
+        };
+        snapshot
+    }
+
+    fn user_mut<'s>(snapshot: &'s mut Snapshot, name: &str) -> &'s mut DirectoryUser {
+        let Section::Collected { data } = &mut snapshot.sections.directory else {
+            panic!("the fixture has a directory");
+        };
+        data.users
+            .iter_mut()
+            .find(|u| u.sam_account_name == name)
+            .expect("user in the fixture")
+    }
+
+    /// A June exam in Paris (UTC+2): the administrator set 08:00-18:00 in ADUC, which AD
+    /// stores as 06:00-16:00 UTC. With no option anywhere it decodes to 08:00-18:00; the same
+    /// grid read in January (UTC+1) is 07:00-17:00, as Windows would enforce it then.
+    #[test]
+    fn a_june_exam_decodes_logon_hours_in_summer_time_with_no_option() {
+        let expect = r#"ad_user: {name: mmartin, logon_hours: ["Mon-Fri 08:00-18:00"]}"#;
+        insta::assert_snapshot!(format!(
+            "{}\n{}",
+            kind_case_as(
+                "dc",
+                expect,
+                &with_utc_hours("mmartin", 6, 16, "2026-06-15T07:30:00Z")
+            ),
+            kind_case_as(
+                "dc",
+                expect,
+                &with_utc_hours("mmartin", 6, 16, "2027-01-11T07:30:00Z")
+            )
+        ));
+    }
+
+    /// A value that is not 21 bytes (a script wrote one byte per hour) is malformed with its
+    /// length, never « toujours autorisé ».
+    #[test]
+    fn a_malformed_logon_hours_value_fails_with_its_length() {
+        let mut snapshot = ad();
+        user_mut(&mut snapshot, "mmartin").logon_hours = LogonHours {
+            malformed: Some(MalformedValue::of(&[1u8; 168])),
+            ..LogonHours::default()
+        };
+        insta::assert_snapshot!(kind_case_as(
+            "dc",
+            r#"ad_user: {name: mmartin, logon_hours: ["Mon-Fri 08:00-18:00"]}"#,
+            &snapshot
+        ));
+    }
+
+    /// The zone comes from the pack (`timezone: Indian/Reunion`, UTC+4: 07-17 UTC is 11-21)
+    /// unless the inventory names one (Paris: 08-18); an unknown inventory zone is a
+    /// warning and the pack's is used; an unknown pack zone is a load error at its line.
+    #[test]
+    fn the_zone_comes_from_the_pack_or_the_inventory() {
+        let pack = |zone: &str| {
+            format!(
+                "pack: {{id: t, title: T, referentiel: tssr-2023, profile: lab, timezone: {zone}}}\n\
+                 hosts: {{dc: {{os: windows}}}}\n\
+                 checks:\n  - id: h\n    title: H\n    criteres: [tssr-2023/CP2/C1]\n    hosts: [dc]\n    points: 1\n    expect:\n      ad_user: {{name: mmartin, logon_hours: [\"Mon-Fri 11:00-21:00\"]}}\n"
+            )
+        };
+        let reunion = crate::pack::load("t.yaml", &pack("Indian/Reunion")).expect("valid pack");
+        let input = CandidateInput {
+            id: "c".to_owned(),
+            hosts: BTreeMap::from([(
+                "dc".to_owned(),
+                HostObservation {
+                    end: Observed::Snapshot(Box::new(with_utc_hours(
+                        "mmartin",
+                        7,
+                        17,
+                        "2026-06-15T07:30:00Z",
+                    ))),
+                    start: None,
+                },
+            )]),
+            ..CandidateInput::default()
+        };
+        let graded = |timezone: Option<&str>| {
+            let report = crate::grade(
+                &reunion,
+                &input,
+                &GradeOptions {
+                    graded_at: "2026-06-15T12:00:00Z".to_owned(),
+                    profile: None,
+                    timezone: timezone.map(str::to_owned),
+                },
+            );
+            let check = &report.checks[0];
+            format!(
+                "{:?} {} / {} {:?}",
+                check.outcome,
+                check.evidence[1].expected,
+                check.evidence[1].actual,
+                report.warnings
+            )
+        };
+        let errors = crate::pack::load("t.yaml", &pack("Europe/Pariss"))
+            .err()
+            .map(|d| {
+                d.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        insta::assert_snapshot!(
+            [
+                graded(None),
+                graded(Some("Europe/Paris")),
+                graded(Some("Mars/Olympus")),
+                errors
+            ]
+            .join("\n")
+        );
     }
 
     #[test]

@@ -97,6 +97,8 @@ registry! {
     Sshd => sshd::SshdExpect,
     Network => network::NetworkExpect,
     AdUser => ad_user::AdUserExpect,
+    ForcedLogoff => forced_logoff::ForcedLogoffExpect,
+    PasswordPolicy => password_policy::PasswordPolicyExpect,
     AdGroup => ad_group::AdGroupExpect,
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,
@@ -191,6 +193,6 @@ mod tests {
                 "kind {name}: the YAML examples differ between DOC and DOC_FR"
             );
         }
-        assert_eq!(kind_docs().len(), 44);
+        assert_eq!(kind_docs().len(), 46);
     }
 }

@@ -213,7 +213,8 @@ pub(crate) fn kind_case_with_vars(
             .collect::<Vec<_>>()
             .join("\n");
     };
-    let view = HostView::new(role, snapshot, Some(1_795_455_000));
+    let zone = crate::eval::ExamZone::default();
+    let view = HostView::new(role, snapshot, Some(1_795_455_000), &zone);
     let hosts = Hosts {
         by_role: BTreeMap::from([("dc", HostState::Missing)]),
     };

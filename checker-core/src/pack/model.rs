@@ -118,6 +118,8 @@ pub struct Pack {
     pub includes: Vec<String>,
     /// Description of each host role, when written.
     pub(crate) host_descriptions: BTreeMap<String, String>,
+    /// The exam's time zone (`pack.timezone`, Europe/Paris by default).
+    pub timezone: crate::eval::ExamZone,
     pub(crate) raw_checks: Vec<RawCheck>,
     pub(crate) checks: Vec<CompiledCheck>,
     /// Evaluation order: prerequisites first.

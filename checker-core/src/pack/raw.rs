@@ -187,6 +187,12 @@ pub struct RawMeta {
     /// examiner also passes `--active-tests`, as an unprivileged user in a throwaway directory.
     #[serde(default)]
     pub active_tests: bool,
+    /// The exam's time zone, an IANA name (`Europe/Paris`, the default; `Indian/Reunion`,
+    /// `America/Cayenne`…): logon hours and every time window are read in it, with the
+    /// offset (daylight saving included) in force when each host was collected. The
+    /// inventory's `session.timezone` wins over it.
+    #[serde(default)]
+    pub timezone: Option<Sp<String>>,
 }
 
 /// A pack variable.

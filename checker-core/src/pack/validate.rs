@@ -311,6 +311,24 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
             Some("minuscules, chiffres, - _ . uniquement".to_owned()),
         );
     }
+    let timezone = match &meta.timezone {
+        None => crate::eval::ExamZone::default(),
+        Some(name) => match crate::eval::ExamZone::named(&name.value) {
+            Ok(zone) => zone,
+            Err(message) => {
+                diags.push_both(
+                    name.line,
+                    name.col,
+                    (message, format!("unknown time zone \"{}\"", name.value)),
+                    Some((
+                        "un nom IANA : Europe/Paris, Indian/Reunion, America/Cayenne, America/Martinique, Pacific/Noumea…".to_owned(),
+                        "an IANA name: Europe/Paris, Indian/Reunion, America/Cayenne, America/Martinique, Pacific/Noumea…".to_owned(),
+                    )),
+                );
+                crate::eval::ExamZone::default()
+            }
+        },
+    };
     let referentiel = referentiel::get(&meta.referentiel.value);
     match referentiel {
         None => {
@@ -647,6 +665,7 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
             .iter()
             .filter_map(|(k, h)| Some((k.clone(), h.description.clone()?)))
             .collect(),
+        timezone,
         raw_checks: raw.checks,
         checks,
         order,

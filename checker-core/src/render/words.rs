@@ -97,6 +97,10 @@ pub(crate) fn describe(lang: Lang, ev: &Evidence) -> Described {
             None => format!("{} {object} — {property}", ev.section),
         }
     };
+    let what = match &ev.item {
+        Some(item) => format!("{what} ({} {})", w.for_item, q(lang, item)),
+        None => what,
+    };
     let expected = match ev.expected.strip_prefix("~ ") {
         Some(re) => format!("{} {re}", w.matching),
         None => lang
@@ -147,6 +151,7 @@ mod tests {
             expected: Cow::Borrowed(expected),
             actual: Cow::Borrowed("x"),
             status: Status::Fail,
+            item: None,
             context: None,
             display: None,
             look_alike: None,
@@ -157,6 +162,8 @@ mod tests {
     fn machinery_becomes_words() {
         let mut unused = ev("sshd", "sshd_config", "permitrootlogin", "without-password");
         unused.context = Some(EvidenceContext::UnusedAlternative);
+        let mut for_item = ev("gpos", "Default Domain Policy", "forced_logoff", "activée");
+        for_item.item = Some("GPO-ADM-Poste".to_owned());
         let mut forbidden = ev("packages", "telnetd", "installed", "installé");
         forbidden.context = Some(EvidenceContext::MustNotHold);
         let lines = [
@@ -184,6 +191,7 @@ mod tests {
             ev("custom", "thing", "weird", "w"),
             unused,
             forbidden,
+            for_item,
         ];
         let mut shown = String::new();
         for lang in [Lang::Fr, Lang::En] {

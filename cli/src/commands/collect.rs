@@ -83,9 +83,10 @@ pub struct CollectArgs {
     /// Ne pas lire SYSVOL (ldap).
     #[arg(long)]
     pub no_sysvol: bool,
-    /// Décalage de l'heure locale du domaine en minutes (ldap, grille des heures de connexion).
-    #[arg(long, default_value_t = crate::inventory::DEFAULT_UTC_OFFSET_MINUTES, allow_hyphen_values = true)]
-    pub utc_offset_minutes: i32,
+    /// Obsolète, sans effet : les heures de connexion sont relevées en UTC et lues dans le
+    /// fuseau de l'épreuve à la notation (accepté pour les scripts existants).
+    #[arg(long, hide = true, allow_hyphen_values = true)]
+    pub utc_offset_minutes: Option<i32>,
     /// Nom de l'identifiant (mot de passe) : CONSTAT_CRED_<NOM>, fichier d'identifiants ou saisie.
     #[arg(long)]
     pub cred: Option<String>,
@@ -284,7 +285,6 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         ca_file: args.ca_file.as_ref().map(|p| p.display().to_string()),
         base_dn: args.base_dn.clone(),
         sysvol: !args.no_sysvol,
-        utc_offset_minutes: args.utc_offset_minutes,
         api_path: args.api_path.clone(),
         app_token_cred: args.app_token_cred.clone(),
         output_limit: crate::inventory::DEFAULT_MAX_OUTPUT_MIB << 20,

@@ -160,6 +160,7 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
         &GradeOptions {
             graded_at: now_rfc3339(),
             profile: args.profile.clone(),
+            timezone: None,
         },
     );
     let options = render_options(args.audience.into(), crate::output::stdout_color(format));

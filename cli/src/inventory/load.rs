@@ -170,6 +170,18 @@ fn check_inventory(inventory: &Inventory, origin: &str, text: Option<&str>) -> a
     };
     check_name(&inventory.session.id)
         .map_err(|p| refuse("session.id", &inventory.session.id, Place::SessionId, p))?;
+    if let Some(zone) = &inventory.session.timezone
+        && constat_checker_core::eval::ExamZone::named(zone).is_err()
+    {
+        return Err(CliError::input(
+            tf(
+                "inventory.unknown_timezone",
+                &[("file", &origin), ("value", zone)],
+            ),
+            t("inventory.unknown_timezone_hint"),
+        )
+        .into());
+    }
     // Case-folded: `C01` and `c01` would share a directory on a case-insensitive disk.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, candidate) in inventory.candidates.iter().enumerate() {

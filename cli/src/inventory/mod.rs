@@ -11,7 +11,4 @@ pub use load::{load_inventory, parse_inventory};
 pub use model::{
     Candidate, HostSpec, Inventory, SessionInfo, Settings, TlsMode, TransportKind, inventory_schema,
 };
-pub use resolve::{
-    DEFAULT_MAX_OUTPUT_MIB, DEFAULT_UTC_OFFSET_MINUTES, HostTarget, MAX_OUTPUT_MIB_LIMIT,
-    resolve_hosts,
-};
+pub use resolve::{DEFAULT_MAX_OUTPUT_MIB, HostTarget, MAX_OUTPUT_MIB_LIMIT, resolve_hosts};

@@ -54,6 +54,12 @@ pub struct SessionInfo {
     /// Planned end time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
+    /// The exam's IANA time zone (`Europe/Paris`, `Indian/Reunion`…): logon hours and
+    /// every time window are read in it, with the offset (daylight saving included) of
+    /// each host's collection date. Wins over the pack's `timezone`; Europe/Paris when
+    /// neither names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// Collection settings.
@@ -166,8 +172,9 @@ pub struct HostSpec {
     /// Also read the GPO files from SYSVOL over SMB (`ldap`, default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sysvol: Option<bool>,
-    /// Offset of the domain's local time from UTC in minutes, for the local logon-hours
-    /// grid (`ldap`, default 60: Paris in winter; -720 to 840).
+    /// Legacy, ignored: the collector keeps logon hours in UTC and the checker reads them in
+    /// `session.timezone` with the offset of the collection's date. Still accepted so that
+    /// older inventories load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc_offset_minutes: Option<i32>,
     /// Path of the API on the web server (`zabbix`, default `/zabbix/api_jsonrpc.php`, as

@@ -36,8 +36,6 @@ pub struct HostTarget {
     pub base_dn: Option<String>,
     /// Read SYSVOL too (`ldap`).
     pub sysvol: bool,
-    /// Local time offset from UTC in minutes (`ldap`).
-    pub utc_offset_minutes: i32,
     /// Path of the API on the web server (`zabbix`, `glpi`).
     pub api_path: Option<String>,
     /// Credential name of the API client's application token (`glpi`).
@@ -47,9 +45,6 @@ pub struct HostTarget {
     /// What the host must report as its identity (`expect_hostname`, `expect_machine_id`).
     pub expected_identity: constat_checker_core::ExpectedIdentity,
 }
-
-/// Default of `utc_offset_minutes`: Paris in winter.
-pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 60;
 
 /// Default of `max_output_mib`.
 pub const DEFAULT_MAX_OUTPUT_MIB: u64 = 64;
@@ -158,9 +153,6 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         ca_file: fill("ca_file", &spec.ca_file)?,
         base_dn: fill("base_dn", &spec.base_dn)?,
         sysvol: spec.sysvol.unwrap_or(true),
-        utc_offset_minutes: spec
-            .utc_offset_minutes
-            .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES),
         api_path: fill("api_path", &spec.api_path)?,
         app_token_cred: fill("app_token_cred", &spec.app_token_cred)?,
         output_limit: spec.max_output_mib.unwrap_or(DEFAULT_MAX_OUTPUT_MIB) << 20,
@@ -250,18 +242,6 @@ fn check_transport_options(
                 ],
             ),
             t("inventory.ca_file_needs_verify_hint"),
-        )
-        .into());
-    }
-    if let Some(offset) = spec.utc_offset_minutes
-        && !(-720..=840).contains(&offset)
-    {
-        return Err(CliError::input(
-            tf(
-                "inventory.utc_offset_range",
-                &[("host", &at), ("value", &offset)],
-            ),
-            t("inventory.utc_offset_range_hint"),
         )
         .into());
     }
@@ -385,11 +365,10 @@ candidates:
         assert_eq!(hosts[0].port, 636);
         assert_eq!(hosts[0].tls, Some(TlsMode::Insecure));
         assert!(!hosts[0].sysvol);
-        assert_eq!(hosts[0].utc_offset_minutes, 120);
+        // `utc_offset_minutes` is legacy: still accepted (older inventories load), ignored.
         let errors: Vec<String> = [
             "{ transport: ssh, address: a, sysvol: false }",
             "{ transport: ldap, address: a, tls: insecure, ca_file: ca.pem }",
-            "{ transport: ldap, address: a, utc_offset_minutes: 900 }",
             "{ transport: ldap, address: a, base_dn: tssr.lan }",
             "{ transport: local, tls: verify }",
         ]

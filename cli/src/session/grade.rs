@@ -202,6 +202,7 @@ pub fn grade_session_with(
             &GradeOptions {
                 graded_at: graded_at.clone(),
                 profile: inventory.session.profile.clone(),
+                timezone: inventory.session.timezone.clone(),
             },
             &notes.of(&candidate.id),
         );

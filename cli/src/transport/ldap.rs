@@ -128,7 +128,6 @@ pub async fn collect_ldap(
         base_dn: target.base_dn.clone(),
     };
     let options = DirectoryOptions {
-        local_timezone_offset_minutes: target.utc_offset_minutes,
         sysvol: target.sysvol,
         timeout: ctx.host_timeout,
         sysvol_timeout: ctx.host_timeout,
@@ -160,7 +159,6 @@ mod tests {
             ca_file: None,
             base_dn: None,
             sysvol: true,
-            utc_offset_minutes: 60,
             api_path: None,
             app_token_cred: None,
             output_limit: 1 << 20,

@@ -130,7 +130,6 @@ mod tests {
             ca_file: None,
             base_dn: None,
             sysvol: true,
-            utc_offset_minutes: 60,
             api_path: None,
             app_token_cred: None,
             output_limit: 1 << 20,

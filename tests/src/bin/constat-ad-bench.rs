@@ -69,7 +69,7 @@ fn main() {
         let mut last: Value = Value::Null;
         for _ in 0..RUNS {
             let settings = json!({"url": format!("ldaps://{DC_IP}"), "bind_dn": "Administrator@tssr.lan",
-                                  "password": ADMIN_PASSWORD, "tls": "insecure", "offset_minutes": 60, "sysvol": sysvol});
+                                  "password": ADMIN_PASSWORD, "tls": "insecure", "sysvol": sysvol});
             let started = Instant::now();
             let output = dc
                 .run_in_client(collector, &[], &settings.to_string())

@@ -4,7 +4,7 @@
 //! The real AD tests start it with `ip netns exec <client namespace>` so that the collector
 //! runs where only the test DC is reachable. Its settings, password included, arrive as JSON
 //! on stdin, never on the command line:
-//! `{"url", "bind_dn", "password", "tls": "insecure"|"plain"|"<CA file>", "offset_minutes", "sysvol"}`.
+//! `{"url", "bind_dn", "password", "tls": "insecure"|"plain"|"<CA file>", "sysvol"}`.
 
 use constat_windows::ldap::collect::collect_directory;
 use constat_windows::ldap::target::{DirectoryOptions, LdapTarget, Secret, TlsPolicy};
@@ -46,10 +46,6 @@ fn main() {
         base_dn: None,
     };
     let options = DirectoryOptions {
-        local_timezone_offset_minutes: config
-            .get("offset_minutes")
-            .and_then(Value::as_i64)
-            .unwrap_or(0) as i32,
         sysvol: config
             .get("sysvol")
             .and_then(Value::as_bool)

@@ -481,7 +481,7 @@ pub async fn collect_directory(
             url: target.url.clone(),
             seconds: options.timeout.as_secs(),
         })??;
-    let directory = build_directory(&raw, options.local_timezone_offset_minutes);
+    let directory = build_directory(&raw);
     let directory_ms = clock.elapsed().as_millis() as u64;
     let (gpos, logon_scripts) = if options.sysvol {
         let credentials = smb_credentials(target, &directory);

@@ -2,7 +2,7 @@
 //! 100-ns durations, `userAccountControl` / `pwdProperties` / `groupType` bits, functional
 //! levels and `logonHours`.
 
-use constat_snapshot::ad::{DayHours, LogonHours};
+use constat_snapshot::ad::{DayHours, LogonHours, MalformedValue};
 
 /// Binary SID ([MS-DTYP] 2.4.2.2) → `S-1-5-21-…`. `None` when malformed.
 pub fn sid_to_string(bytes: &[u8]) -> Option<String> {
@@ -184,58 +184,36 @@ pub fn functional_level(value: i64) -> String {
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// Decodes `logonHours` (21 bytes, bit `day*24+hour` with Sunday 00:00 UTC as bit 0, least
-/// significant bit first). `None` (attribute absent) means always allowed. The local grid is
-/// the UTC grid shifted by `offset_minutes` (rounded down to a whole hour: the attribute has
-/// one-hour resolution).
-pub fn logon_hours(bytes: Option<&[u8]>, offset_minutes: i32) -> LogonHours {
-    let Some(bytes) = bytes.filter(|b| b.len() == 21) else {
+/// significant bit first) into its UTC grid. `None` (attribute absent) means always allowed;
+/// a value of another length is malformed (kept, never read as "always allowed"). The grid
+/// stays in UTC: the checker shows it in the exam's time zone.
+pub fn logon_hours(bytes: Option<&[u8]>) -> LogonHours {
+    let Some(bytes) = bytes else {
         return LogonHours {
             always_allowed: true,
-            local_offset_minutes: offset_minutes,
             ..LogonHours::default()
         };
     };
-    let utc_bit = |index: usize| bytes[index / 8] & (1 << (index % 8)) != 0;
-    let shift = i64::from(offset_minutes).div_euclid(60);
-    // Local hour L corresponds to UTC hour L - shift.
-    let local_bit = |index: usize| {
-        let utc = (index as i64 - shift).rem_euclid(168) as usize;
-        utc_bit(utc)
-    };
-    let grid = |bit: &dyn Fn(usize) -> bool| -> Vec<DayHours> {
-        (0..7)
-            .map(|day| DayHours {
-                day: DAYS[day].to_owned(),
-                hours: (0..24)
-                    .map(|h| if bit(day * 24 + h) { '1' } else { '0' })
-                    .collect(),
-            })
-            .collect()
-    };
-    let local = grid(&local_bit);
-    let mut local_ranges = Vec::new();
-    for day in [1, 2, 3, 4, 5, 6, 0] {
-        let hours = local[day].hours.as_bytes();
-        let mut hour = 0;
-        while hour < 24 {
-            if hours[hour] == b'1' {
-                let start = hour;
-                while hour < 24 && hours[hour] == b'1' {
-                    hour += 1;
-                }
-                local_ranges.push(format!("{} {start:02}:00-{hour:02}:00", DAYS[day]));
-            } else {
-                hour += 1;
-            }
-        }
+    if bytes.len() != 21 {
+        return LogonHours {
+            malformed: Some(MalformedValue::of(bytes)),
+            ..LogonHours::default()
+        };
     }
+    let utc_bit = |index: usize| bytes[index / 8] & (1 << (index % 8)) != 0;
+    let utc = (0..7)
+        .map(|day| DayHours {
+            day: DAYS[day].to_owned(),
+            hours: (0..24)
+                .map(|h| if utc_bit(day * 24 + h) { '1' } else { '0' })
+                .collect(),
+        })
+        .collect();
     LogonHours {
         always_allowed: bytes.iter().all(|b| *b == 0xFF),
         never_allowed: bytes.iter().all(|b| *b == 0),
-        local_offset_minutes: offset_minutes,
-        utc: grid(&utc_bit),
-        local,
-        local_ranges,
+        utc,
+        ..LogonHours::default()
     }
 }
 
@@ -304,8 +282,10 @@ mod tests {
         ));
     }
 
-    /// The trap documented in SOURCES.md §3.12: a student's "Mon-Fri 08-18" array
-    /// `0,255,192` per day is LSB-first UTC, which in UTC+1 is 09-17 plus 23-01.
+    /// The raw UTC grid: a student's "Mon-Fri 08-18" array `0,255,192` per day (the trap of
+    /// SOURCES.md §3.12) is LSB-first UTC 08:00-16:00 and 22:00-24:00, which the checker
+    /// then shows in the exam's zone; 168 bytes (one per hour) is malformed, never "always
+    /// allowed".
     #[test]
     fn logon_hours_grids() {
         let mut student = [0u8; 21];
@@ -320,10 +300,19 @@ mod tests {
             }
         }
         insta::assert_yaml_snapshot!((
-            logon_hours(Some(&student), 60).local_ranges,
-            logon_hours(Some(&office), 60),
-            logon_hours(None, 60),
-            logon_hours(Some(&[0u8; 21]), 120).never_allowed,
+            logon_hours(Some(&student)).utc[1].hours.clone(),
+            logon_hours(Some(&office)),
+            logon_hours(None),
+            logon_hours(Some(&[0u8; 21])).never_allowed,
+            logon_hours(Some(&[1u8; 168]))
+                .malformed
+                .map(|m| (m.length, m.truncated, m.hex.len())),
+            logon_hours(Some(&[0xFFu8; 300])).malformed.map(|m| (
+                m.length,
+                m.truncated,
+                m.hex.len()
+            )),
+            logon_hours(Some(&[])).malformed.map(|m| m.length),
         ));
     }
 }

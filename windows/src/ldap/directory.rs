@@ -240,8 +240,8 @@ fn rid(sid: &str) -> Option<u32> {
     sid.rsplit('-').next()?.parse().ok()
 }
 
-/// Interprets the raw entries. `offset_minutes` is the domain's local time offset.
-pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
+/// Interprets the raw entries.
+pub fn build_directory(raw: &RawDirectory) -> Directory {
     let domain_dn = raw.domain.dn.clone();
     let dns_name = domain_dn
         .split(',')
@@ -526,7 +526,7 @@ pub fn build_directory(raw: &RawDirectory, offset_minutes: i32) -> Directory {
                 locked: e.int("lockouttime").is_some_and(|t| t > 0),
                 password_last_set: pwd_last_set.and_then(filetime_to_rfc3339),
                 account_expires: e.int("accountexpires").and_then(filetime_to_rfc3339),
-                logon_hours: logon_hours(e.bytes("logonhours").as_deref(), offset_minutes),
+                logon_hours: logon_hours(e.bytes("logonhours").as_deref()),
                 profile_path: e.string("profilepath"),
                 home_directory: e.string("homedirectory"),
                 home_drive: e.string("homedrive"),
@@ -784,7 +784,7 @@ mod tests {
             groups: vec![users, gg, dl],
             ..RawDirectory::default()
         };
-        let directory = build_directory(&raw, 60);
+        let directory = build_directory(&raw);
         insta::assert_yaml_snapshot!((
             &directory.domain.password_policy,
             directory

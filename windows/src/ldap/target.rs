@@ -67,9 +67,6 @@ pub struct LdapTarget {
 /// Options of a directory collection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DirectoryOptions {
-    /// Offset of the domain's local time from UTC in minutes (60 for Paris in winter),
-    /// used for the local logon-hours grid.
-    pub local_timezone_offset_minutes: i32,
     /// Also fetch and parse SYSVOL (GPO files) over SMB.
     pub sysvol: bool,
     /// Time limit of the LDAP part (connection included).
@@ -83,7 +80,6 @@ pub struct DirectoryOptions {
 impl Default for DirectoryOptions {
     fn default() -> Self {
         DirectoryOptions {
-            local_timezone_offset_minutes: 0,
             sysvol: true,
             timeout: Duration::from_secs(120),
             sysvol_timeout: Duration::from_secs(120),

@@ -1,0 +1,171 @@
+//! Where policy intents look: every GPO of the directory with its SYSVOL settings, whether
+//! it is linked (enabled) at the domain root, and how to name a setting found in it — the
+//! shared ground of `forced_logoff` and `password_policy`.
+
+use constat_snapshot::ad::{Directory, GpoContainer};
+use constat_snapshot::gpo::{GpoSettings, PolicyScope, RegistryAction};
+
+/// A GPO container with its settings (when SYSVOL had its folder).
+pub(crate) struct PolicyGpo<'a> {
+    pub(crate) container: &'a GpoContainer,
+    pub(crate) settings: Option<&'a GpoSettings>,
+    /// Link order at the domain root when the GPO is linked there with the link enabled
+    /// (1 = highest precedence).
+    pub(crate) domain_link: Option<u32>,
+}
+
+/// Every GPO of the directory, the domain-linked ones first by link order, then by name.
+pub(crate) fn policy_gpos<'a>(dir: &'a Directory, gpos: &'a [GpoSettings]) -> Vec<PolicyGpo<'a>> {
+    let mut list: Vec<PolicyGpo<'a>> = dir
+        .gpos
+        .iter()
+        .map(|container| PolicyGpo {
+            container,
+            settings: gpos
+                .iter()
+                .find(|s| s.guid.eq_ignore_ascii_case(&container.guid)),
+            domain_link: dir
+                .domain
+                .gp_links
+                .iter()
+                .find(|l| l.enabled && l.gpo_guid.eq_ignore_ascii_case(&container.guid))
+                .map(|l| l.link_order),
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (
+            a.domain_link.is_none(),
+            a.domain_link,
+            &a.container.display_name,
+        )
+            .cmp(&(
+                b.domain_link.is_none(),
+                b.domain_link,
+                &b.container.display_name,
+            ))
+    });
+    list
+}
+
+/// `GPO « X » (liée au domaine)`, `GPO « X » (liée à OU=Compta,DC=…)`, `… (liée nulle part)`.
+pub(crate) fn gpo_label(gpo: &PolicyGpo<'_>) -> String {
+    let name = &gpo.container.display_name;
+    if gpo.domain_link.is_some() {
+        return format!("GPO « {name} » (liée au domaine)");
+    }
+    if gpo.container.linked_to.is_empty() {
+        format!("GPO « {name} » (liée nulle part)")
+    } else {
+        format!(
+            "GPO « {name} » (liée à {})",
+            gpo.container.linked_to.join(", ")
+        )
+    }
+}
+
+/// A value of `[System Access]` in the GPO's security template, by key (case-insensitive).
+pub(crate) fn system_access<'a>(gpo: &PolicyGpo<'a>, key: &str) -> Option<&'a str> {
+    gpo.settings?
+        .security
+        .as_ref()?
+        .system_access
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.trim())
+}
+
+/// A registry-style setting a GPO writes, by any mechanism, named for a reader.
+pub(crate) struct RegistryFound {
+    /// `HKLM\System\…\Parameters EnableForcedLogOff = 1`.
+    pub(crate) shown: String,
+    /// Value name as written.
+    pub(crate) value_name: String,
+    /// Key as written, without the hive.
+    pub(crate) key: String,
+    /// `registre (Registry.pol)`, `préférence Registre`, `option de sécurité (GptTmpl.inf)`.
+    pub(crate) mechanism: &'static str,
+}
+
+/// Every registry value a GPO sets whose value name `wanted` accepts: Registry.pol
+/// records (set actions only), Group Policy Preferences Registry items, and the security
+/// template's `[Registry Values]`.
+pub(crate) fn registry_values(
+    gpo: &PolicyGpo<'_>,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<RegistryFound> {
+    let Some(settings) = gpo.settings else {
+        return Vec::new();
+    };
+    let hive = |scope: PolicyScope| match scope {
+        PolicyScope::Machine => "HKLM",
+        PolicyScope::User => "HKCU",
+    };
+    let mut found = Vec::new();
+    for r in &settings.registry {
+        if matches!(r.action, RegistryAction::Set | RegistryAction::SoftSet)
+            && wanted(&r.value_name)
+        {
+            found.push(RegistryFound {
+                shown: format!(
+                    "{}\\{} {} = {}",
+                    hive(r.scope),
+                    r.key,
+                    r.value_name,
+                    crate::kinds::registry_data::json_text(&r.data)
+                ),
+                value_name: r.value_name.clone(),
+                key: r.key.clone(),
+                mechanism: "stratégie de registre (Registry.pol)",
+            });
+        }
+    }
+    for p in settings.preferences.iter().filter(|p| p.kind == "registry") {
+        let prop = |name: &str| {
+            p.properties
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let Some(name) = prop("name") else { continue };
+        if !wanted(name) {
+            continue;
+        }
+        let key = prop("key").unwrap_or_default().trim_matches('\\');
+        found.push(RegistryFound {
+            shown: format!(
+                "{}\\{key} {name} = {}",
+                prop("hive").map_or(hive(p.scope), |h| {
+                    if h.eq_ignore_ascii_case("HKEY_LOCAL_MACHINE") {
+                        "HKLM"
+                    } else {
+                        "HKCU"
+                    }
+                }),
+                prop("value").unwrap_or_default()
+            ),
+            value_name: name.to_owned(),
+            key: key.to_owned(),
+            mechanism: "préférence Registre",
+        });
+    }
+    if let Some(template) = settings.security.as_ref() {
+        for (path, value) in &template.registry_values {
+            let (key, name) = path.rsplit_once('\\').unwrap_or(("", path));
+            if !wanted(name) {
+                continue;
+            }
+            let key = key
+                .strip_prefix("MACHINE\\")
+                .map_or_else(|| key.to_owned(), |k| format!("HKLM\\{k}"));
+            // `type,data`: `4,1` is a DWORD 1.
+            let data = value.split_once(',').map_or(value.as_str(), |(_, d)| d);
+            found.push(RegistryFound {
+                shown: format!("{key} {name} = {data}"),
+                value_name: name.to_owned(),
+                key: key.clone(),
+                mechanism: "option de sécurité (GptTmpl.inf [Registry Values])",
+            });
+        }
+    }
+    found
+}
