@@ -136,6 +136,7 @@ fn time(label: &str, pack_checks: &str, inputs: &[CandidateInput], evaluations: 
     let options = GradeOptions {
         graded_at: "2026-12-02T13:30:00Z".to_owned(),
         profile: None,
+        timezone: None,
     };
     let mut times = Vec::new();
     let mut sink = 0.0;

@@ -244,6 +244,7 @@ fn reports() -> Vec<(String, Report)> {
             let options = GradeOptions {
                 graded_at: "2026-11-23T18:00:00Z".to_owned(),
                 profile: None,
+                timezone: None,
             };
             out.push((format!("{} × {name}", p.id), grade(&pack, &input, &options)));
         }

@@ -67,6 +67,7 @@ fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
         &GradeOptions {
             graded_at: constat_snapshot::time::rfc3339_utc(0),
             profile,
+            timezone: None,
         },
     );
     let cited: Vec<&str> = empty
@@ -153,6 +154,7 @@ pub fn grade_learner(
         &GradeOptions {
             graded_at: constat_snapshot::time::rfc3339_utc(now),
             profile: class.fields.profile.clone(),
+            timezone: None,
         },
     )
 }

@@ -585,6 +585,7 @@ fn graded_for_trainer() -> serde_json::Value {
         &GradeOptions {
             graded_at: "2026-12-01T00:00:00Z".into(),
             profile: None,
+            timezone: None,
         },
     );
     serde_json::to_value(report).unwrap()

@@ -159,6 +159,7 @@ fn zones_and_dhcp_authorisation_over_ldap() {
         &GradeOptions {
             graded_at: "2026-12-02T12:00:00Z".to_owned(),
             profile: None,
+            timezone: None,
         },
     );
     let mut graded = String::new();

@@ -134,6 +134,7 @@ fn netlogon_scripts_are_collected_and_named_as_look_alikes() {
         &GradeOptions {
             graded_at: "2026-11-23T18:00:00Z".to_owned(),
             profile: None,
+            timezone: None,
         },
     );
     let mut graded = String::new();

@@ -205,6 +205,7 @@ fn selections_by_nested_group_primary_group_and_ou_on_a_real_dc() {
         &GradeOptions {
             graded_at: "2026-12-02T14:00:00Z".to_owned(),
             profile: None,
+            timezone: None,
         },
     );
     let mut value = serde_json::to_value(&report).unwrap_or_else(|e| panic!("{e}"));
