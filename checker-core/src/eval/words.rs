@@ -82,6 +82,14 @@ const WORDS: &[(&str, &str)] = &[
     ("(set)", "(définie)"),
     ("at least one holds", "au moins une tient"),
     (
+        "problem raised then resolved, check ok",
+        "problème levé puis résolu, contrôle ok",
+    ),
+    (
+        "exam start unknown: no start-phase collection of this host (collect it when the exam starts, or give since: in the pack)",
+        "début de l'épreuve inconnu : aucun relevé « start » de cette machine (relevez-la au début de l'épreuve, ou donnez since: dans le pack)",
+    ),
+    (
         "section absent from the snapshot",
         "section absente du snapshot",
     ),
@@ -135,12 +143,25 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("{} comment line(s)", "{} ligne(s) de commentaire"),
     ("comment-based help {}", "aide intégrée {}"),
+    ("same content as {}", "même contenu que {}"),
+    (
+        "problem history not read ({} keeps none)",
+        "historique des problèmes non relevé ({} n'en garde pas)",
+    ),
+    (
+        "\"{}\" raised at {}, resolved at {}; check ok",
+        "« {} » levé à {}, résolu à {} ; contrôle ok",
+    ),
+    ("identical (sha256 {})", "identique (sha256 {})"),
+    ("different (sha256 {} ≠ {})", "différent (sha256 {} ≠ {})"),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
 /// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
 /// come before the pieces they contain.
 const FRAGMENTS: &[(&str, &str)] = &[
+    ("; problems raised: ", " ; problèmes levés : "),
+    (", resolved: ", ", résolus : "),
     (
         "no snapshot given for this role",
         "aucun snapshot fourni pour ce rôle",

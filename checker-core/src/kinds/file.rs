@@ -296,13 +296,13 @@ fn same_content(
         return Status::NotAssessable;
     };
     let short = |h: &str| h.chars().take(12).collect::<String>();
-    let expected = format!("même contenu que {other}");
+    let expected = format!("same content as {other}");
     let (status, actual) = match (&file.sha256, &source.sha256) {
         (_, _) if !source.exists => (Status::Fail, format!("{other} absent")),
-        (Some(a), Some(b)) if a == b => (Status::Pass, format!("identique (sha256 {})", short(a))),
+        (Some(a), Some(b)) if a == b => (Status::Pass, format!("identical (sha256 {})", short(a))),
         (Some(a), Some(b)) => (
             Status::Fail,
-            format!("différent (sha256 {} ≠ {})", short(a), short(b)),
+            format!("different (sha256 {} ≠ {})", short(a), short(b)),
         ),
         _ => (
             Status::NotAssessable,

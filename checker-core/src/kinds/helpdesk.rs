@@ -53,7 +53,7 @@ pub(crate) fn window_start(since: Since, host: &HostView<'_>) -> Result<Option<i
         Since::Always => Ok(None),
         Since::At(t) => Ok(Some(t)),
         Since::ExamStart => host.exam_start.map(Some).ok_or_else(|| {
-            "début de l'épreuve inconnu : aucun relevé « start » de cette machine (relevez-la au début de l'épreuve, ou donnez since: dans le pack)".to_owned()
+            "exam start unknown: no start-phase collection of this host (collect it when the exam starts, or give since: in the pack)".to_owned()
         }),
     }
 }

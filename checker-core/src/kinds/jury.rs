@@ -147,7 +147,7 @@ référentiel (`tssr-2023/CP4/C3`, `tssr-2023/CP1/C1`), que la machine ne peut p
             &m.look_at,
             "jury",
             m.look_at.clone(),
-            "à vérifier par le jury",
+            "for the jury to check",
             Status::NotAssessable,
         ));
         Status::NotAssessable

@@ -219,17 +219,14 @@ fn resolved(
     out: &mut Vec<Evidence>,
 ) -> Status {
     const S: &str = "supervision";
-    const EXPECTED: &str = "problème levé puis résolu, contrôle ok";
+    const EXPECTED: &str = "problem raised then resolved, check ok";
     if !sup.problems_read {
         out.push(host.evidence(
             S,
             path,
             "resolved",
             EXPECTED,
-            format!(
-                "historique des problèmes non relevé ({} n'en garde pas)",
-                sup.product
-            ),
+            format!("problem history not read ({} keeps none)", sup.product),
             Status::NotAssessable,
         ));
         return Status::NotAssessable;
@@ -250,7 +247,7 @@ fn resolved(
                 "resolved",
                 EXPECTED,
                 format!(
-                    "« {} » levé à {}, résolu à {} ; contrôle ok",
+                    "\"{}\" raised at {}, resolved at {}; check ok",
                     p.name,
                     p.started_at,
                     p.resolved_at.as_deref().unwrap_or_default()
@@ -262,7 +259,7 @@ fn resolved(
         let raised = problems.len();
         let solved = problems.iter().filter(|p| p.resolved_at.is_some()).count();
         seen.push(format!(
-            "{} : {} ; {raised} problème(s) levé(s), {solved} résolu(s)",
+            "{}: {}; problems raised: {raised}, resolved: {solved}",
             check.name, check.state
         ));
     }
@@ -271,7 +268,7 @@ fn resolved(
         path,
         "resolved",
         EXPECTED,
-        seen.join(" ; "),
+        seen.join(" | "),
         Status::Fail,
     ));
     Status::Fail
