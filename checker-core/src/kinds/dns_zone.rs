@@ -158,6 +158,46 @@ the zones found.
 ## Critères
 `tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
 "#;
+    const DOC_FR: &'static str = r#"# dns_zone
+
+## Ce qui est vérifié
+La zone DNS `zone` existe (ou, avec `exists: false`, n'existe pas) ; quand c'est demandé, elle
+est ou non une zone de recherche inversée (`reverse`), stockée dans Active Directory ou dans un
+fichier (`ad_integrated`), accepte les mises à jour dynamiques voulues (`dynamic_update` :
+`none`, `secure`, `nonsecure_and_secure`) et contient chaque enregistrement de `records` (nom
+relatif à la zone, type, donnée, comparés comme le fait `dns_record`). Une zone inversée peut
+être désignée par son réseau : `zone: 192.168.10.0/24` désigne `10.168.192.in-addr.arpa`.
+Les zones sont lues dans les zones intégrées à AD de la section `directory` (LDAP : les objets
+`dnsZone` de DomainDnsZones, de ForestDnsZones et de l'ancien conteneur System, le réglage des
+mises à jour étant tiré de leur `dnsProperty`) quand la zone s'y trouve, sinon dans le rôle de
+serveur DNS (`dns_server`, `Get-DnsServerZone`). Par LDAP seul, une zone stockée dans un
+fichier est invisible : une zone absente échoue alors, sauf si `ad_integrated: false` est
+demandé, ce qui est alors non évaluable. Un `dnsProperty` illisible est affiché comme tel, et
+non comme un réglage.
+
+## Pourquoi c'est important
+« Le serveur et les services sont opérationnels » (CP2) : sans sa zone inversée, un réseau n'a
+pas d'enregistrements PTR (les outils et les journaux affichent des adresses, certains services
+refusent les clients) ; une zone qui n'est pas stockée dans AD n'est pas répliquée vers les
+autres contrôleurs de domaine ; une zone ouverte aux mises à jour non sécurisées permet à
+n'importe quelle machine d'enregistrer ou de détourner un nom.
+
+## Exemple conforme
+```yaml
+expect:
+  dns_zone: {zone: 192.168.10.0/24, reverse: true, ad_integrated: true,
+             dynamic_update: secure,
+             records: [{name: "10", type: PTR, data: srv-ad01.tssr.lan}]}
+```
+
+## Exemple non conforme
+La même attente quand la zone inversée accepte les mises à jour non sécurisées :
+`dynamic_update` échoue (attendu Secure, observé NonsecureAndSecure) ; quand la zone n'a jamais
+été créée : `exists` échoue et cite les zones trouvées.
+
+## Critères
+`tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.
+"#;
     type Compiled = DnsZoneMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<DnsZoneMatcher> {

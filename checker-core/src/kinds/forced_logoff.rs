@@ -84,6 +84,57 @@ Services\LanmanWorkstation\Parameters ForceLogoffWhenLogonHoursExpire = 1 dans G
 `tssr-2023/CP2/C2` (mettre en place les stratégies de groupe), `tssr-2023/CP2/C1`
 (horaires de connexion des comptes).
 "#;
+    const DOC_FR: &'static str = r#"# forced_logoff
+
+## Ce qui est vérifié
+Les utilisateurs sont déconnectés quand leurs horaires de connexion expirent : le paramètre de
+sécurité « Sécurité réseau : forcer la fermeture de session quand les horaires de connexion
+expirent » (GptTmpl.inf `[System Access] ForceLogoffWhenHourExpire = 1`) est activé dans une
+GPO liée, avec un lien activé, à la **racine du domaine**. C'est une stratégie de compte :
+Windows ne lit les stratégies de compte des comptes du domaine que dans les GPO liées au
+domaine (la Default Domain Policy, ou une autre GPO liée à cet endroit) ; s'il y en a
+plusieurs, celle dont l'ordre de lien est le plus faible l'emporte. La preuve cite la GPO
+trouvée.
+
+Quand le paramètre est absent, le contrôle cherche les paramètres ressemblants qu'un candidat
+écrit à la place et cite chacun avec la GPO qui le contient, sans changer le verdict (un pack
+qui veut accorder une partie des points pour un paramètre ressemblant le dit, par exemple avec
+`any` et `partial`) :
+* le même paramètre dans une GPO liée à une UO, ou non liée : « sans effet : une stratégie
+  de compte ne s'applique que depuis une GPO liée au domaine » ;
+* une valeur de registre dont le nom évoque la fermeture forcée de session
+  (`ForceLogoffWhenLogonHoursExpire` sous `LanmanWorkstation`, …) posée par Registry.pol, une
+  préférence de registre ou une option de sécurité : « mécanisme sans effet » ;
+* `LanManServer\Parameters EnableForcedLogOff` (« Serveur réseau Microsoft : déconnecter
+  les clients à l'expiration des horaires de connexion ») : un vrai paramètre, mais il coupe
+  les sessions SMB vers le serveur, pas la session de l'utilisateur.
+
+## Pourquoi c'est important
+Des horaires de connexion sans fermeture forcée de session n'empêchent que les *nouvelles*
+ouvertures de session : un utilisateur connecté à 17 h 55 le reste toute la nuit. Les sujets
+qui demandent des horaires de connexion par groupe demandent en général aussi ce paramètre, et
+une valeur de registre saisie à la main a l'air juste dans l'éditeur sans rien faire.
+
+## Exemple conforme
+```yaml
+expect:
+  forced_logoff: {}
+```
+La Default Domain Policy (liée à `DC=tssr,DC=lan`) a `ForceLogoffWhenHourExpire = 1` :
+observé « activée : GPO « Default Domain Policy » (liée au domaine), paramètre de
+sécurité ForceLogoffWhenHourExpire = 1 ».
+
+## Exemple non conforme
+Le candidat a écrit une valeur de registre à la place, dans une GPO liée à l'UO des
+utilisateurs : observé « paramètre absent ; trouvé à la place : valeur de registre
+HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters
+ForceLogoffWhenLogonHoursExpire = 1 dans GPO « GPO_Horaires » (liée à
+OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme sans effet) ».
+
+## Critères
+`tssr-2023/CP2/C2` (mettre en place les stratégies de groupe), `tssr-2023/CP2/C1`
+(horaires de connexion des comptes).
+"#;
     type Compiled = ForcedLogoffMatcher;
 
     fn compile(&self, _cx: &mut Compile<'_>) -> Option<ForcedLogoffMatcher> {

@@ -94,6 +94,35 @@ with the titles of the articles written during the exam.
 ## Critères
 `tssr-2023/CP1/C4`.
 "#;
+    const DOC_FR: &'static str = r#"# kb_article
+
+## Ce qui est vérifié
+La base de connaissances de l'outil d'assistance (section `helpdesk` : articles GLPI
+`KnowbaseItem` lus par son API REST) contient au moins `min_count` (1 par défaut) articles dont
+le titre correspond à `title` (une expression régulière), rédigés pendant l'épreuve (créés ou
+modifiés après la collecte de début d'épreuve de cette machine, ou après `since` ;
+`during_exam: false` compte tous les articles), classés dans une catégorie `category` (`any`,
+ou son nom), dans la FAQ ou non (`faq`), et dont la réponse compte au moins `min_chars`
+caractères. Quand le début de l'épreuve ou le décalage horaire du serveur est inconnu, les
+dates sont non évaluables, jamais en échec.
+
+## Pourquoi c'est important
+« La base de connaissances est correctement renseignée » (CP1) : ce qui a été résolu est
+consigné là où les collègues le cherchent, rangé dans une catégorie qu'ils parcourent.
+
+## Exemple conforme
+```yaml
+expect:
+  kb_article: {title: "(?i)nobreak", category: Hardware, min_chars: 40}
+```
+
+## Exemple non conforme
+`kb_article: {title: "(?i)imprimante"}` quand aucun article de l'épreuve ne porte un tel
+titre : échoue en citant les titres des articles rédigés pendant l'épreuve.
+
+## Critères
+`tssr-2023/CP1/C4`.
+"#;
     type Compiled = KbArticleMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<KbArticleMatcher> {

@@ -92,6 +92,50 @@ A user who never logged on to the client has no profile: `profile` fails with ob
 ## Critères
 `tssr-2023/CP5/C2` (stratégies de groupe appliquées aux utilisateurs), `tssr-2023/CP2/C1`.
 "#;
+    const DOC_FR: &'static str = r#"# mapped_drive
+
+## Ce qui est vérifié
+Sur une machine Windows (un poste client, avec la sonde PowerShell), le profil d'un
+utilisateur a une lettre de lecteur réseau connectée au partage attendu, et éventuellement des
+connexions d'imprimantes. La sonde lit chaque ruche utilisateur *chargée* :
+`HKU\<sid>\Network\<lettre>` (`RemotePath`), les clés `Printers\Connections` et les partages
+listés dans `MountPoints2` de l'Explorateur. L'utilisateur est reconnu par son nom de compte
+(`alefevre`, `TSSR\alefevre`, `alefevre@tssr.lan`) ou son SID ; le serveur du partage par son
+nom court ou son FQDN.
+
+Un profil dont la ruche n'est pas chargée (l'utilisateur n'a pas de session ouverte quand la
+sonde passe) est non évaluable : charger une ruche modifierait la machine. Une lettre absente
+des connexions persistantes alors que le partage figure dans `MountPoints2` est non évaluable
+elle aussi (un mappage de lecteur par les préférences de stratégie de groupe sans
+« Reconnecter » ne laisse pas de clé `Network` ; parcourir le partage laisse la même trace) :
+le rapport le signale pour que le jury regarde.
+
+Entre machines : combinez-le avec une attente sur l'annuaire via `on:` pour vérifier qu'un
+compte créé sur le DC obtient son lecteur sur le poste client (voir l'exemple conforme).
+
+## Pourquoi c'est important
+Un mappage de lecteur configuré sur le DC (GPO, script d'ouverture de session) ne prouve rien
+tant qu'un utilisateur ne s'est pas connecté sur un poste client et n'a pas obtenu le lecteur :
+c'est la preuve de bout en bout que demande le jury.
+
+## Exemple conforme
+```yaml
+hosts: [client]
+expect:
+  all:
+    - on: {host: dc, expect: {ad_user: {name: alefevre, enabled: true}}}
+    - mapped_drive: {user: alefevre, letter: "S:", path: '\\SRV-AD\Commercial'}
+```
+
+## Exemple non conforme
+Quand la GPO n'est pas liée, le profil d'alefevre n'a pas de clé S: : `drive S:` échoue avec
+l'observé « (absent) ; lecteurs : H: → \\SRV-AD\Perso$\alefevre ».
+Un utilisateur qui ne s'est jamais connecté sur le poste n'a pas de profil : `profile` échoue
+avec l'observé « aucun profil (jamais connecté sur ce poste) ; profils : TSSR\bmoreau ».
+
+## Critères
+`tssr-2023/CP5/C2` (stratégies de groupe appliquées aux utilisateurs), `tssr-2023/CP2/C1`.
+"#;
     type Compiled = MappedDriveMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<MappedDriveMatcher> {

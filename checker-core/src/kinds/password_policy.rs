@@ -115,6 +115,54 @@ GG_Compta ; trouvé à la place : MinimumPasswordLength = 12 dans GPO « GPO_Com
 `tssr-2023/CP2/C1` (gérer les comptes de l'annuaire), `tssr-2023/CP2/C2` (stratégies de
 groupe).
 "#;
+    const DOC_FR: &'static str = r#"# password_policy
+
+## Ce qui est vérifié
+La stratégie de mot de passe et de verrouillage en vigueur, selon le mécanisme qu'Active
+Directory applique réellement, cité dans la preuve :
+* sans `applies_to` : la stratégie par défaut du domaine, lue sur l'objet domaine (ce que le
+  DC impose, écrit là par la GPO liée à la racine du domaine — la Default Domain Policy, sauf
+  si une autre GPO liée l'emporte) ;
+* avec `applies_to: GG_Admins` (un groupe, ou un utilisateur) : la stratégie de mot de passe
+  affinée (objet PSO, Password Settings Object, `msDS-PasswordSettings`, lu par LDAP) qui
+  l'atteint — un PSO appliqué à l'utilisateur l'emporte sur ceux de ses groupes, puis la
+  priorité la plus faible — ; AD n'applique un PSO que par des groupes de sécurité
+  *globaux*, donc un PSO sur un groupe de domaine local échoue et le dit.
+
+Chaque propriété doit être « au moins aussi stricte » : `min_length`, `history_length`,
+`min_age_days`, `lockout_duration_minutes` au moins égaux à la valeur ; `max_age_days` et
+`lockout_threshold` au plus égaux à la valeur et définis (pas « n'expire jamais », pas 0 =
+jamais verrouillé) ; `complexity` égale.
+
+Quand l'attente échoue, les réglages ressemblants sont cités sans changer le verdict : la
+stratégie définie dans une GPO liée à une UO (« sans effet : une stratégie de mot de passe ne
+s'applique aux comptes du domaine que depuis une GPO liée au domaine ; pour un groupe,
+un PSO »), un PSO appliqué à d'autres comptes.
+
+## Pourquoi c'est important
+« 14 caractères pour les administrateurs » est un sujet classique : une GPO liée à l'UO des
+administrateurs a l'air juste dans l'éditeur et ne change rien ; seul un PSO y parvient.
+
+## Exemple conforme
+```yaml
+expect:
+  all:
+    - password_policy: {min_length: 12, complexity: true, lockout_threshold: 5}
+    - password_policy: {applies_to: adminit, min_length: 15}
+```
+Le domaine exige 12 caractères et la complexité, et verrouille après 5 tentatives ; le PSO
+`PSO_Admins` (priorité 10) appliqué à `adminit` exige 15 caractères.
+
+## Exemple non conforme
+`password_policy: {applies_to: GG_Compta, min_length: 12}` quand le candidat a fixé 12 dans
+`GPO_Compta_Securite`, liée à l'UO du groupe : observé « aucun PSO ne s'applique à
+GG_Compta ; trouvé à la place : MinimumPasswordLength = 12 dans GPO « GPO_Compta_Securite »
+(liée à OU=Comptabilite,DC=tssr,DC=lan) (sans effet …) ».
+
+## Critères
+`tssr-2023/CP2/C1` (gérer les comptes de l'annuaire), `tssr-2023/CP2/C2` (stratégies de
+groupe).
+"#;
     type Compiled = PasswordPolicyMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<PasswordPolicyMatcher> {

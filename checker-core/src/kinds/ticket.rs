@@ -160,6 +160,41 @@ tickets opened during the exam has no requester and no follow-up: its line fails
 ## Critères
 `tssr-2023/CP1/C5`, `tssr-2023/CP1/C2`.
 "#;
+    const DOC_FR: &'static str = r#"# ticket
+
+## Ce qui est vérifié
+L'outil d'assistance (section `helpdesk` : tickets GLPI lus par son API REST) contient au
+moins `min_count` (1 par défaut) tickets dont le titre correspond à `title` (une expression
+régulière), ouverts pendant l'épreuve (après la collecte de début d'épreuve de cette machine,
+ou après `since` ; `during_exam: false` compte tous les tickets), et qualifiés : de type
+`type` (`incident`/`request`), avec une catégorie `category` (`any`, ou son nom), une priorité
+au moins égale à `min_priority`, un statut `status` parmi ceux listés, un demandeur
+`requester` (`any`, ou un identifiant), un suivi (`followup`), une solution non refusée
+(`solution`), ou l'un des deux (`answered`). Chaque ticket examiné donne une ligne de preuve
+qui dit ce qui lui manque. Quand le début de l'épreuve est inconnu, que le décalage horaire du
+serveur n'était pas connu (ses dates sont locales), ou que les acteurs ou l'historique n'ont
+pas été lus, ce qui en dépend est non évaluable, jamais en échec.
+
+## Pourquoi c'est important
+« Assister les utilisateurs en centre de services » (CP1) : un incident se traite par un
+ticket créé et qualifié (catégorie, priorité, demandeur) qui indique ce qui a été fait (suivis,
+solution) ; le jury le lit dans l'outil d'assistance.
+
+## Exemple conforme
+```yaml
+expect:
+  ticket: {title: "(?i)imprimante", category: any, min_priority: 3, status: [solved, closed], requester: any, answered: true}
+```
+
+## Exemple non conforme
+`ticket: {category: any, requester: any, followup: true, min_count: 2}` quand l'un des deux
+tickets ouverts pendant l'épreuve n'a ni demandeur ni suivi : sa ligne échoue avec
+« sans demandeur, aucun suivi », et 1 ticket qualifié sur les 2 demandés fait échouer le
+contrôle.
+
+## Critères
+`tssr-2023/CP1/C5`, `tssr-2023/CP1/C2`.
+"#;
     type Compiled = TicketMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<TicketMatcher> {
