@@ -222,9 +222,49 @@ heure locale.
 La même attente pour `jdupont`, qui n'a pas à changer son mot de passe et peut ouvrir une
 session à toute heure : `must_change_password` et `logon_hours` échouent (observé « toujours
 autorisé »).
+Un `logonHours` de 168 octets échoue avec l'observé « valeur mal formée (168 octets ; 21
+attendus) ».
 
 ## Critères
 `tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
+
+## Sélection des comptes par relation
+Quand le sujet laisse les noms libres (« au moins deux utilisateurs par groupe ») ou donne une
+règle par groupe (« les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h
+à 18 h »), `select` choisit les comptes par groupe (en passant par les groupes imbriqués et le
+groupe principal, sauf avec `nested: false`), par UO (`ou:` sous forme de DN, de DN sans sa
+partie `DC=` lu depuis la racine du domaine, ou de chemin de noms `Siege/Compta` ; sous-UO
+comprises sauf avec `recursive: false`) et par attributs (`enabled`, expression régulière sur
+`name`, `department`, `title`), tous les critères combinés (ET). Ensuite `count: {min, max}`
+borne leur nombre, et `all: {...}` (tous) ou `at_least: {n, expect: {...}}` dit ce que chacun
+doit satisfaire, avec `${member}` (le `sAMAccountName`), `${member.home}` et `${member.dn}`
+liés au compte :
+```yaml
+- id: ad-horaires-compta
+  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
+  partial: true            # credit per member
+  expect:
+    select:
+      ad_user: {member_of: GG_Compta}
+      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
+- id: ad-deux-par-groupe
+  title: Au moins deux utilisateurs activés par groupe
+  for_each: [GG_Compta, GG_Direction, GG_Informatique]
+  expect:
+    select:
+      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
+      count: {min: 2}
+```
+La preuve liste les comptes sélectionnés, puis chaque membre avec son propre verdict et les
+propriétés qui l'ont décidé (« jdupont — non conforme : logon_hours »), puis combien sont
+conformes. Une sélection vide fait échouer `all` (personne n'a été trouvé à juger : un groupe
+mal nommé ou laissé vide), sauf si le pack écrit `allow_empty: true` ; la preuve signale quand
+le groupe ou l'UO n'existe pas. Une section `directory` non collectée rend tout le contrôle non
+évaluable, jamais en échec. Plus de 500 comptes sélectionnés rendent `all`/`at_least` non
+évaluables (restreignez la sélection). Un contrôle `file` par membre a besoin que le chemin
+soit collecté : les membres ne sont connus qu'à la notation, donc les chemins
+`${member.home}` ne sont pas demandés au collecteur et donnent « chemin non demandé au
+collecteur », sauf si un autre contrôle les demande.
 "#;
     type Compiled = AdUserMatcher;
 

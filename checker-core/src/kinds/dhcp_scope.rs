@@ -133,27 +133,42 @@ The same when option 3 is missing: `option 3` fails (expected 192.168.10.254, ac
 
 ## Ce qui est vérifié
 Le serveur DHCP a l'étendue IPv4 `scope` (`Get-DhcpServerv4Scope`) avec, quand ils sont
-donnés, la plage (`start`, `end`), le masque de sous-réseau, l'état (`active`), le routeur
+donnés, le nom (sans tenir compte de la casse), la plage (`start`, `end`), le masque de
+sous-réseau, l'état (`active`), la durée du bail (`lease_duration: 8d`, `12h`, `1d12h`, `90m`,
+en secondes ou au format Windows `8.00:00:00`, comparée comme une durée), le routeur
 (option 3), les serveurs DNS (option 6 : chaque adresse attendue parmi celles distribuées, dans
-n'importe quel ordre) et le domaine DNS (option 15, sans tenir compte de la casse) attendus.
-Les options définies au niveau du serveur valent pour toutes les étendues, comme sous Windows.
+n'importe quel ordre), le domaine DNS (option 15, sans tenir compte de la casse) et toute option
+désignée par son code (`options: {42: [192.168.10.1]}` : chaque valeur listée parmi celles de
+l'option) attendus. Les options définies au niveau du serveur valent pour toutes les étendues,
+comme sous Windows.
+`authorized: true` lit l'autorisation dans Active Directory : sur un relevé lu par LDAP, les
+serveurs que liste `CN=DhcpRoot,CN=NetServices,CN=Services,CN=Configuration,…` (un objet
+serveur laissé là sans son entrée dans DhcpRoot est cité comme trouvé à la place, sans effet) ;
+sinon le `Get-DhcpServerInDC` de la sonde. `dns_updates` compare les réglages effectifs de mise
+à jour dynamique du DNS de l'étendue (`Get-DhcpServerv4DnsSetting -ScopeId`) :
+`dynamic_updates` (`always`, `on_client_request`, `never`), `delete_on_lease_expiry`,
+`update_older_clients`, `disable_ptr_update`, `name_protection` ; si la sonde ne les a pas
+lus, ils sont non évaluables.
 
 ## Pourquoi c'est important
 « Le serveur et les services sont opérationnels » (CP2) : une étendue avec une mauvaise
 passerelle ou un mauvais serveur DNS distribue des baux avec lesquels les clients n'atteignent
-ni le domaine ni Internet ; une étendue inactive ne sert personne.
+ni le domaine ni Internet ; une étendue inactive ne sert personne ; un serveur DHCP non
+autorisé dans le domaine ne sert pas du tout (Windows l'arrête comme serveur illicite) ; sans
+mises à jour dynamiques, les noms des clients manquent dans le DNS.
 
 ## Exemple conforme
 ```yaml
 expect:
-  dhcp_scope: {scope: 192.168.10.0, start: 192.168.10.100, end: 192.168.10.200,
-               mask: 255.255.255.0, active: true, router: 192.168.10.254,
-               dns_servers: [192.168.10.10], dns_domain: tssr.lan}
+  dhcp_scope: {scope: 192.168.10.0, name: LAN, start: 192.168.10.100, end: 192.168.10.200,
+               mask: 255.255.255.0, active: true, lease_duration: 8d,
+               options: {3: [192.168.10.254], 6: [192.168.10.10], 15: [tssr.lan]},
+               authorized: true, dns_updates: {dynamic_updates: always, delete_on_lease_expiry: true}}
 ```
 
 ## Exemple non conforme
-La même attente quand l'option 3 manque : `router` échoue (attendu 192.168.10.254, observé
-(absent)).
+La même attente quand l'option 3 manque : `option 3` échoue (attendu 192.168.10.254, observé
+(absente)) ; quand le bail vaut `1.00:00:00`, `lease_duration` échoue (8d = 8 j, observé 1 j).
 
 ## Critères
 `tssr-2023/CP2/C2`, `tssr-2023/CP4/C3`.

@@ -136,6 +136,24 @@ attendu `/bin/bash`, observé `/bin/sh`.
 
 ## Critères
 `tssr-2023/CP3/C1` (Linux), `tssr-2023/CP2/C1` pour les comptes locaux Windows.
+
+## Sélection des comptes par relation
+`select` avec `user:` choisit les comptes locaux par groupe (`member_of` : listés dans le
+groupe, ou dont c'est le gid principal ; sous Windows, en passant par les groupes listés comme
+membres, sauf avec `nested: false`), par expression régulière sur `name`, par `enabled` et par
+`system` (`false` : comptes de personnes), tous les critères combinés ; puis `count: {min,
+max}`, `all: {...}` ou `at_least: {n, expect: {...}}`, avec `${member}` et `${member.home}`
+liés à chaque compte :
+```yaml
+expect:
+  select:
+    user: {member_of: compta, system: false}
+    all: {user: {name: "${member}", shell: /bin/bash}}
+```
+Chaque membre reçoit son propre verdict dans la preuve ; une sélection vide fait échouer `all`
+sauf avec `allow_empty: true` ; des `users` (et des `groups` avec `member_of`) non collectés
+rendent le contrôle non évaluable. Un compte dont l'état `enabled` demandé est inconnu rend la
+sélection non évaluable. Voir `ad_user` pour la description complète.
 "#;
     type Compiled = UserMatcher;
 
