@@ -49,7 +49,6 @@ const WORDS: &[(&str, &str)] = &[
     ("not found", "non trouvé"),
     ("(not read)", "(non lu)"),
     ("content not reported", "contenu non rapporté"),
-    ("for the jury to check", "à vérifier par le jury"),
     ("not assessable", "non évaluable"),
     ("no WMI filter", "aucun filtre WMI"),
     ("linked nowhere", "liée nulle part"),
@@ -160,6 +159,8 @@ const PHRASES: &[(&str, &str)] = &[
 /// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
 /// come before the pieces they contain.
 const FRAGMENTS: &[(&str, &str)] = &[
+    // Whole values that also arrive inside a longer one (a not-assessable reason).
+    ("for the jury to check", "à vérifier par le jury"),
     ("; problems raised: ", " ; problèmes levés : "),
     (", resolved: ", ", résolus : "),
     (
