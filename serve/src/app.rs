@@ -299,6 +299,39 @@ pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: &st
     .render(state, ())
 }
 
+/// A form page a visitor may see before logging in (setup, login, join): the request's
+/// session, or a new anonymous one with its cookie, for the CSRF token; `error` atop.
+#[allow(clippy::too_many_arguments)]
+pub async fn visitor_page(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    lang: Lang,
+    template: &'static str,
+    title_key: &str,
+    error: Option<&str>,
+    status: StatusCode,
+    data: impl Serialize,
+) -> Response {
+    let visitor = match crate::auth::visitor(
+        state.store.as_ref(),
+        headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return internal_error(state, lang, &e),
+    };
+    Page {
+        visitor: Some(&visitor),
+        error,
+        status,
+        ..Page::new(template, t(lang, title_key), lang)
+    }
+    .render(state, data)
+}
+
 /// A failure inside a handler: logged (the detail may be the store's), shown as the
 /// generic internal error.
 pub fn internal_error(state: &AppState, lang: Lang, what: &dyn std::fmt::Display) -> Response {

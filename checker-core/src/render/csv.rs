@@ -95,7 +95,7 @@ fn host_states(report: &Report, options: &RenderOptions) -> String {
         .map(|h| {
             let state = strings.host_failure(h.status).unwrap_or(strings.missing);
             match h.cause.as_deref().filter(|c| !c.is_empty()) {
-                Some(cause) => format!("{}{colon} {state} ({cause})", h.role),
+                Some(cause) => format!("{}{colon} {state} ({})", h.role, options.lang.shown(cause)),
                 None => format!("{}{colon} {state}", h.role),
             }
         })

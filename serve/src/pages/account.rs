@@ -1,7 +1,7 @@
 //! Trainer accounts in the browser: the first-start setup page (open only while no trainer
 //! exists), login (argon2id, a new session token on success), logout.
 
-use crate::app::{AppState, Page, internal_error};
+use crate::app::{AppState, internal_error, visitor_page};
 use crate::auth::{
     MIN_PASSWORD_CHARS, hash_password, new_session, removal_cookie, session_cookie,
     verify_password, visitor,
@@ -55,24 +55,17 @@ async fn setup_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
+    visitor_page(
+        state,
         headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(e) => return internal_error(state, lang, &e),
-    };
-    Page {
-        visitor: Some(&visitor),
+        lang,
+        "setup.html",
+        "setup_title",
         error,
         status,
-        ..Page::new("setup.html", t(lang, "setup_title"), lang)
-    }
-    .render(state, NameOnly { name })
+        NameOnly { name },
+    )
+    .await
 }
 
 /// `GET /setup`.
@@ -192,24 +185,17 @@ async fn login_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
+    visitor_page(
+        state,
         headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(e) => return internal_error(state, lang, &e),
-    };
-    Page {
-        visitor: Some(&visitor),
+        lang,
+        "login.html",
+        "login_title",
         error,
         status,
-        ..Page::new("login.html", t(lang, "login_title"), lang)
-    }
-    .render(state, NameOnly { name })
+        NameOnly { name },
+    )
+    .await
 }
 
 /// `GET /login`.

@@ -2,7 +2,7 @@
 //! with JSON for scripts) and gets, once, their signing key file and their page's address.
 //! The server keeps only the public key and the page token's hash.
 
-use crate::app::{AppState, Page, internal_error};
+use crate::app::{AppState, Page, internal_error, visitor_page};
 use crate::auth::visitor;
 use crate::i18n::{Lang, ReaderLang, t, tf};
 use crate::pages::grid::base_url;
@@ -127,24 +127,17 @@ async fn join_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
+    visitor_page(
+        state,
         headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(e) => return internal_error(state, lang, &e),
-    };
-    Page {
-        visitor: Some(&visitor),
+        lang,
+        "join.html",
+        "join_title",
         error,
         status,
-        ..Page::new("join.html", t(lang, "join_title"), lang)
-    }
-    .render(state, form)
+        form,
+    )
+    .await
 }
 
 #[derive(Serialize)]
