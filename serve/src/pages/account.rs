@@ -3,11 +3,10 @@
 
 use crate::app::{AppState, internal_error, visitor_page};
 use crate::auth::{
-    MIN_PASSWORD_CHARS, hash_password, new_session, removal_cookie, session_cookie,
-    verify_password, visitor,
+    MIN_PASSWORD_CHARS, hash_password, new_session, removal_cookie, session_cookie, verify_password,
 };
 use crate::i18n::{Lang, ReaderLang, t, tf};
-use crate::pages::guard::{MAX_NAME_CHARS, check_csrf, clean_name, see_other};
+use crate::pages::guard::{MAX_NAME_CHARS, clean_name, posting_visitor, see_other};
 use crate::store::StoreError;
 use axum::Form;
 use axum::extract::State;
@@ -88,20 +87,10 @@ pub async fn setup_submit(
     ReaderLang(lang): ReaderLang,
     Form(form): Form<AccountForm>,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
-        &headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
+    let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
-        Err(e) => return internal_error(&state, lang, &e),
+        Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
-        return refused;
-    }
     match state.store.trainer_count().await {
         Ok(0) => {}
         Ok(_) => return see_other("/login", None),
@@ -217,20 +206,10 @@ pub async fn login_submit(
     ReaderLang(lang): ReaderLang,
     Form(form): Form<AccountForm>,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
-        &headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
+    let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
-        Err(e) => return internal_error(&state, lang, &e),
+        Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
-        return refused;
-    }
     let trainer = match state
         .store
         .trainer_by_name(form.name.trim().to_owned())
@@ -302,20 +281,10 @@ pub async fn logout(
     ReaderLang(lang): ReaderLang,
     Form(form): Form<AccountForm>,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
-        &headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
+    let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
-        Err(e) => return internal_error(&state, lang, &e),
+        Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
-        return refused;
-    }
     if let Err(e) = state
         .store
         .delete_session(visitor.session.token_hash.clone())

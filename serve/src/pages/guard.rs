@@ -70,6 +70,26 @@ pub(crate) fn not_found(state: &AppState, lang: Lang) -> Response {
     error_page(state, lang, StatusCode::NOT_FOUND, t(lang, "err_not_found"))
 }
 
+/// The visitor of a posted form, once its CSRF token matched: the refusal page otherwise
+/// (or the internal error when the session store could not be read).
+pub(crate) async fn posting_visitor(
+    state: &AppState,
+    headers: &HeaderMap,
+    sent_csrf: &str,
+    lang: Lang,
+) -> Result<Visitor, Response> {
+    let visitor = crate::auth::visitor(
+        state.store.as_ref(),
+        headers,
+        state.now(),
+        state.settings.tls,
+    )
+    .await
+    .map_err(|e| internal_error(state, lang, &e))?;
+    check_csrf(state, &visitor, sent_csrf, lang)?;
+    Ok(visitor)
+}
+
 /// Refuses a form whose CSRF token is not the session's.
 pub(crate) fn check_csrf(
     state: &AppState,

@@ -2,11 +2,10 @@
 //! with JSON for scripts) and gets, once, their signing key file and their page's address.
 //! The server keeps only the public key and the page token's hash.
 
-use crate::app::{AppState, Page, internal_error, visitor_page};
-use crate::auth::visitor;
+use crate::app::{AppState, Page, visitor_page};
 use crate::i18n::{Lang, ReaderLang, t, tf};
 use crate::pages::grid::base_url;
-use crate::pages::guard::{MAX_NAME_CHARS, check_csrf, clean_name};
+use crate::pages::guard::{MAX_NAME_CHARS, clean_name, posting_visitor};
 use crate::protocol::LearnerKey;
 use crate::random::{self, normalise_code, token_hash};
 use crate::store::{Class, NewLearner};
@@ -157,20 +156,10 @@ pub async fn submit(
     ReaderLang(lang): ReaderLang,
     Form(form): Form<JoinForm>,
 ) -> Response {
-    let visitor = match visitor(
-        state.store.as_ref(),
-        &headers,
-        state.now(),
-        state.settings.tls,
-    )
-    .await
-    {
+    let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
-        Err(e) => return internal_error(&state, lang, &e),
+        Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &visitor, &form.csrf, lang) {
-        return refused;
-    }
     let (class, enrolment) = match enrol(&state, &form, lang).await {
         Ok(done) => done,
         Err(Refusal(status, message)) => {
