@@ -41,7 +41,7 @@ object Service "backup-flag" { host_name = "srv-debian-01"; check_command = "dum
 
 impl Icinga2Lab {
     /// Makes the CA and certificate, writes the configuration, starts Icinga2 in a new
-    /// network namespace and waits until the service has been checked.
+    /// network namespace and waits until the host and the service have been checked.
     pub fn start() -> Result<Icinga2Lab, String> {
         crate::real::require_programs(&["icinga2", "openssl", "curl", "ip"]);
         let unique = format!(
@@ -75,28 +75,34 @@ impl Icinga2Lab {
                 ns = lab.ns
             ),
         )?;
+        // Both the service and its host must have been checked once: a host still
+        // "pending" would make the collected view depend on how fast this machine is.
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let out = lab
-                .in_ns(&[
-                    "curl",
-                    "-sS",
-                    "-m",
-                    "10",
-                    "--cacert",
-                    &format!("{d}/data/certs/ca.crt"),
-                    "-u",
-                    &format!("{READER_USER}:{READER_PASSWORD}"),
-                    "https://localhost:5665/v1/objects/services?attrs=last_check",
-                ])
-                .map_err(|e| e.to_string())?;
-            let text = String::from_utf8_lossy(&out.stdout);
-            if text.contains("\"last_check\":1") {
+            let mut texts = Vec::new();
+            for objects in ["services", "hosts"] {
+                let out = lab
+                    .in_ns(&[
+                        "curl",
+                        "-sS",
+                        "-m",
+                        "10",
+                        "--cacert",
+                        &format!("{d}/data/certs/ca.crt"),
+                        "-u",
+                        &format!("{READER_USER}:{READER_PASSWORD}"),
+                        &format!("https://localhost:5665/v1/objects/{objects}?attrs=last_check"),
+                    ])
+                    .map_err(|e| e.to_string())?;
+                texts.push(String::from_utf8_lossy(&out.stdout).into_owned());
+            }
+            if texts.iter().all(|t| t.contains("\"last_check\":1")) {
                 return Ok(lab);
             }
             if Instant::now() > deadline {
                 return Err(format!(
-                    "Icinga2 never checked the service in 60 s: {text} {}",
+                    "Icinga2 never checked the host and the service in 60 s: {} {}",
+                    texts.join(" "),
                     std::fs::read_to_string(lab.dir.join("log/error.log")).unwrap_or_default()
                 ));
             }
