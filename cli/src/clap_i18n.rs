@@ -306,6 +306,18 @@ a credentials file with mode 0600, or an interactive prompt.",
         "Plain HTTP without TLS, behind a reverse proxy that does TLS",
     ),
     (
+        "serve:database",
+        "Shared PostgreSQL database instead of the SQLite file, for several instances behind a load balancer: postgres://USER@HOST:PORT/DATABASE (?sslmode=require for TLS); no password in the URL",
+    ),
+    (
+        "serve:database_cred",
+        "Name of the credential holding the PostgreSQL password (CONSTAT_CRED_<NAME>, --credentials file, or prompt); without it, PGPASSWORD",
+    ),
+    (
+        "serve:credentials",
+        "Credentials file (YAML `name: password`, mode 0600)",
+    ),
+    (
         "serve:create_trainer",
         "Creates a trainer account (password prompted, or read from standard input) then stops",
     ),

@@ -258,14 +258,24 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "certificate SHA-256 fingerprint (for --pin): {fingerprint}",
     ),
     (
+        "serve.bad_database",
+        "--database refusé : {error}",
+        "--database refused: {error}",
+    ),
+    (
+        "serve.bad_database_hint",
+        "écrivez postgres://UTILISATEUR@HÔTE:PORT/BASE (ajoutez ?sslmode=require pour TLS) ; le mot de passe va dans PGPASSWORD ou un identifiant nommé par --database-cred",
+        "write postgres://USER@HOST:PORT/DATABASE (add ?sslmode=require for TLS); the password goes in PGPASSWORD or a credential named by --database-cred",
+    ),
+    (
         "serve.failed",
         "constat serve n'a pas démarré : {error}",
         "constat serve did not start: {error}",
     ),
     (
         "serve.failed_hint",
-        "vérifiez --listen (port libre ?) et les droits sur --data",
-        "check --listen (port free?) and the rights on --data",
+        "vérifiez --listen (port libre ?), les droits sur --data et, avec --database, que PostgreSQL répond",
+        "check --listen (port free?), the rights on --data and, with --database, that PostgreSQL answers",
     ),
     (
         "submit.key_needed",

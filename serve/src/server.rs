@@ -1,11 +1,11 @@
-//! Listening: the data directory (0700, the SQLite file, the certificate), TLS or plain
-//! HTTP, and the accept loop. Every connection is bounded: a TLS handshake and a request's
+//! Listening: the data directory (0700, the SQLite file, the certificate), the store (that
+//! SQLite file, or a shared PostgreSQL database), TLS or plain HTTP, and the accept loop. Every connection is bounded: a TLS handshake and a request's
 //! headers must arrive within [`HANDSHAKE_SECS`], and at most [`MAX_CONNECTIONS`] are served
 //! at once (beyond, new connections wait in the kernel's backlog).
 
 use crate::app::{AppState, Limits, Settings, router, system_clock};
 use crate::auth::{MIN_PASSWORD_CHARS, hash_password};
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{PgStore, PgTarget, SqliteStore, Store, StoreError};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
@@ -31,6 +31,9 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// Data directory.
     pub data_dir: PathBuf,
+    /// A shared PostgreSQL database (several instances); `None`: the data directory's
+    /// SQLite file.
+    pub database: Option<PgTarget>,
     /// Plain HTTP (behind a reverse proxy that does TLS).
     pub plain_http: bool,
     /// Limits.
@@ -44,8 +47,8 @@ pub struct Started {
     pub local_addr: SocketAddr,
     /// Certificate fingerprint under TLS.
     pub fingerprint: Option<String>,
-    /// The database file.
-    pub database: PathBuf,
+    /// The database: the SQLite file, or the PostgreSQL URL without password.
+    pub database: String,
 }
 
 /// Why the server could not start.
@@ -99,22 +102,39 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.open(path)?.write_all(bytes)
 }
 
-fn open_store(data_dir: &Path) -> Result<SqliteStore, ServeError> {
+/// Opens the store: the PostgreSQL database when given, else the data directory's SQLite
+/// file (the directory is created either way: it holds the certificate). Returns it with
+/// how it may be shown (a path, or the URL without password).
+pub async fn open_store(
+    data_dir: &Path,
+    database: Option<&PgTarget>,
+) -> Result<(Arc<dyn Store>, String), ServeError> {
     create_private_dir(data_dir).map_err(|source| ServeError::Io {
         what: format!("cannot create the data directory {}", data_dir.display()),
         source,
     })?;
-    Ok(SqliteStore::open(&data_dir.join(DATABASE_FILE))?)
+    match database {
+        Some(target) => {
+            let store = PgStore::connect(target.clone()).await?;
+            Ok((Arc::new(store), target.shown().to_owned()))
+        }
+        None => {
+            let path = data_dir.join(DATABASE_FILE);
+            let store = SqliteStore::open(&path)?;
+            Ok((Arc::new(store), path.display().to_string()))
+        }
+    }
 }
 
-/// Creates a trainer account in the data directory's database (`--create-trainer`).
+/// Creates a trainer account in the server's database (`--create-trainer`).
 pub async fn create_trainer(
     data_dir: &Path,
+    database: Option<&PgTarget>,
     name: &str,
     password: &str,
     now: i64,
 ) -> Result<(), ServeError> {
-    let store = open_store(data_dir)?;
+    let (store, _) = open_store(data_dir, database).await?;
     let name = crate::pages::guard::clean_name(name, crate::pages::guard::MAX_NAME_CHARS)
         .ok_or_else(|| ServeError::Account(format!("invalid trainer name {name:?}")))?;
     if password.chars().count() < MIN_PASSWORD_CHARS {
@@ -157,7 +177,7 @@ fn certificate_names(listen: &SocketAddr) -> Vec<String> {
 
 /// Starts the server; `started` is called once it listens; then serves until the process ends.
 pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Result<(), ServeError> {
-    let store = open_store(&config.data_dir)?;
+    let (store, database) = open_store(&config.data_dir, config.database.as_ref()).await?;
     let tls = if config.plain_http {
         None
     } else {
@@ -172,8 +192,7 @@ pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Resul
         limits: config.limits,
         clock: system_clock(),
     };
-    let state = AppState::new(Arc::new(store) as Arc<dyn Store>, settings)
-        .map_err(|e| ServeError::Templates(e.to_string()))?;
+    let state = AppState::new(store, settings).map_err(|e| ServeError::Templates(e.to_string()))?;
     let app = router(state);
     let listener = TcpListener::bind(config.listen)
         .await
@@ -188,7 +207,7 @@ pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Resul
     started(&Started {
         local_addr,
         fingerprint: tls.as_ref().map(|t| t.fingerprint.clone()),
-        database: config.data_dir.join(DATABASE_FILE),
+        database,
     });
     let acceptor = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.config));
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));

@@ -5,6 +5,7 @@ pub mod icinga2;
 pub mod mountns;
 pub mod netns;
 pub mod nspawn;
+pub mod postgres;
 pub mod real;
 pub mod samba;
 mod shell;

@@ -1,6 +1,9 @@
 //! `constat serve`: the trainer's live class (a thin shell over `constat-serve`): starts the
-//! web server, or creates a trainer account with `--create-trainer NAME`.
+//! web server, or creates a trainer account with `--create-trainer NAME`; with `--database
+//! postgres://…` both use the shared PostgreSQL database, whose password comes from a
+//! credential source (`--database-cred NAME`, else `PGPASSWORD`), never from the URL.
 
+use crate::credentials::CredentialStore;
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::i18n::{t, tf};
@@ -8,6 +11,7 @@ use crate::output::Format;
 use clap::Args;
 use constat_serve::app::Limits;
 use constat_serve::server::{ServeConfig, create_trainer, serve};
+use constat_serve::store::PgTarget;
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +28,15 @@ pub struct ServeArgs {
     /// HTTP sans TLS, derrière un proxy inverse qui fait le TLS.
     #[arg(long)]
     pub plain_http: bool,
+    /// Base PostgreSQL partagée au lieu du fichier SQLite, pour plusieurs instances derrière un répartiteur : postgres://UTILISATEUR@HÔTE:PORT/BASE (?sslmode=require pour TLS) ; pas de mot de passe dans l'URL.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Nom de l'identifiant qui contient le mot de passe PostgreSQL (CONSTAT_CRED_<NOM>, fichier --credentials, ou saisie) ; sans lui, PGPASSWORD.
+    #[arg(long, value_name = "NOM", requires = "database")]
+    pub database_cred: Option<String>,
+    /// Fichier d'identifiants (YAML `nom: mot de passe`, mode 0600).
+    #[arg(long, env = "CONSTAT_CREDENTIALS")]
+    pub credentials: Option<PathBuf>,
     /// Crée un compte formateur (mot de passe demandé, ou lu sur l'entrée standard) puis s'arrête.
     #[arg(long, value_name = "NOM")]
     pub create_trainer: Option<String>,
@@ -62,9 +75,34 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+/// The PostgreSQL target of `--database`, with its password from `--database-cred NAME`
+/// (environment, credentials file, prompt) or else `PGPASSWORD`.
+fn database(args: &ServeArgs) -> anyhow::Result<Option<PgTarget>> {
+    let Some(url) = &args.database else {
+        return Ok(None);
+    };
+    let password = match &args.database_cred {
+        Some(name) => Some(
+            CredentialStore::open(args.credentials.as_deref())?
+                .get(name)?
+                .expose()
+                .to_owned(),
+        ),
+        None => std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
+    };
+    let target = PgTarget::parse(url, password.as_deref()).map_err(|e| {
+        CliError::input(
+            tf("serve.bad_database", &[("error", &e)]),
+            t("serve.bad_database_hint"),
+        )
+    })?;
+    Ok(Some(target))
+}
+
 /// Runs `serve`.
 pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let data = data_dir(&args)?;
+    let database = database(&args)?;
     let runtime = crate::runtime()?;
     if let Some(name) = &args.create_trainer {
         let password = read_password()?;
@@ -72,7 +110,13 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
         runtime
-            .block_on(create_trainer(&data, name, &password, now))
+            .block_on(create_trainer(
+                &data,
+                database.as_ref(),
+                name,
+                &password,
+                now,
+            ))
             .map_err(|e| {
                 CliError::input(
                     tf("serve.create_failed", &[("error", &e)]),
@@ -84,7 +128,15 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
             "{}",
             tf(
                 "serve.trainer_created",
-                &[("name", name), ("data", &data.display())]
+                &[
+                    ("name", name),
+                    (
+                        "data",
+                        &database
+                            .as_ref()
+                            .map_or_else(|| data.display().to_string(), |d| d.shown().to_owned())
+                    )
+                ]
             )
         )?;
         return Ok(ExitStatus::Success);
@@ -92,6 +144,7 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
     let config = ServeConfig {
         listen: args.listen,
         data_dir: data,
+        database,
         plain_http: args.plain_http,
         limits: Limits::default(),
     };
@@ -102,7 +155,7 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
                 "serve.listening",
                 &[
                     ("url", &format!("{scheme}://{}/", started.local_addr)),
-                    ("db", &started.database.display()),
+                    ("db", &started.database),
                 ],
             )];
             if let Some(fingerprint) = &started.fingerprint {

@@ -116,8 +116,14 @@ pub async fn setup_submit(
         Ok(Err(e)) => return internal_error(&state, lang, &e),
         Err(e) => return internal_error(&state, lang, &e),
     };
-    let id = match state.store.create_trainer(checked, hash, state.now()).await {
-        Ok(id) => id,
+    // Atomic: two setup forms posted at once (to two instances) make one account.
+    let id = match state
+        .store
+        .create_first_trainer(checked, hash, state.now())
+        .await
+    {
+        Ok(Some(id)) => id,
+        Ok(None) => return see_other("/login", None),
         Err(StoreError::Conflict(_)) => {
             let message = t(lang, "err_name_taken");
             return setup_page(

@@ -1,6 +1,7 @@
 //! `GET /classes/{id}/events`: the grid's Server-Sent Events. Each stored result of the
 //! class becomes a `row` event carrying that learner's row, rendered by the same template
-//! as the page (escaped); a stream that fell behind gets `reload`.
+//! as the page (escaped); a stream that fell behind, or whose store may have missed events
+//! ([`ClassEvent::RESYNC`]), gets `reload`.
 
 use crate::app::AppState;
 use crate::grading::ClassPack;
@@ -52,6 +53,11 @@ pub(crate) async fn rendered_row(
 async fn next_event(mut listener: Listener) -> Option<(Result<Event, Infallible>, Listener)> {
     loop {
         match listener.events.recv().await {
+            // Events may have been missed (another instance's, while the store could not
+            // listen): the page reloads from the store.
+            Ok(event) if event.is_resync() => {
+                return Some((Ok(Event::default().event("reload").data("")), listener));
+            }
             Ok(event) if event.class_id == listener.class_id => {
                 let html = rendered_row(
                     &listener.state,

@@ -1,10 +1,11 @@
 //! The [`Store`] trait: every read and write the pages and the submission endpoint make.
 //!
 //! Methods return boxed futures so that handlers hold an `Arc<dyn Store>`: the SQLite
-//! implementation runs its blocking calls on `spawn_blocking`; a PostgreSQL one
-//! (tokio-postgres) can implement the same trait, publishing [`ClassEvent`]s through
-//! `LISTEN/NOTIFY` (payload `class_id:learner_id`) so that several instances share one
-//! database and nothing lives only in one instance's memory.
+//! implementation runs its blocking calls on `spawn_blocking`; the PostgreSQL one
+//! (tokio-postgres) publishes [`ClassEvent`]s through `LISTEN/NOTIFY` (payload
+//! `class_id:learner_id`) so that several instances share one database and nothing lives
+//! only in one instance's memory. A decision that must hold across instances (a claim, the
+//! first trainer) is one store call, atomic in the database, never a read then a write.
 
 use super::model::*;
 use std::future::Future;
@@ -104,4 +105,16 @@ pub trait Store: Send + Sync {
 
     /// Results stored from now on, by any instance sharing this store.
     fn subscribe(&self) -> broadcast::Receiver<ClassEvent>;
+
+    // Several instances on one database (PostgreSQL): decisions that must be atomic across
+    // instances, not checked in one instance and acted on later.
+
+    /// Creates the first trainer (the setup page) only while no trainer exists, atomically
+    /// even when several instances share the database: `None` when one exists already.
+    fn create_first_trainer(
+        &self,
+        name: String,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Id>>;
 }

@@ -1,7 +1,10 @@
 //! Versioned schema migrations. Each is applied once, in order, in its own transaction, and
 //! recorded in `schema_version`; a released migration is never edited, only followed by a
-//! new one. The SQL is plain enough for PostgreSQL too, except `INTEGER PRIMARY KEY`
-//! (`BIGSERIAL` there), which a PostgreSQL store rewrites.
+//! new one. One text serves both stores: it is written for SQLite with the types both know
+//! (`BIGINT`, `TEXT`, `BYTEA`, `DOUBLE PRECISION`), and [`postgres_sql`] rewrites the few
+//! SQLite-only words for PostgreSQL (`INTEGER PRIMARY KEY` becomes `BIGSERIAL PRIMARY KEY`,
+//! any other `INTEGER` `BIGINT`, `REAL` `DOUBLE PRECISION`, `BLOB` `BYTEA`): every integer is
+//! 64 bits on both sides, so the stores read the same Rust types.
 
 /// One schema step.
 #[derive(Debug, Clone, Copy)]
@@ -79,9 +82,53 @@ CREATE INDEX results_class ON results(class_id, learner_id, id)
 ",
 }];
 
+/// A migration's SQL in PostgreSQL's dialect (see the module's documentation).
+pub fn postgres_sql(sql: &str) -> String {
+    let sql = sql.replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY");
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(match word.as_str() {
+            "INTEGER" => "BIGINT",
+            "REAL" => "DOUBLE PRECISION",
+            "BLOB" => "BYTEA",
+            other => other,
+        });
+        word.clear();
+    };
+    for c in sql.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_postgres_dialect_has_only_64_bit_integers_and_serial_keys() {
+        assert_eq!(
+            postgres_sql("id INTEGER PRIMARY KEY, n INTEGER, r REAL, b BLOB, INTEGERS_x TEXT"),
+            "id BIGSERIAL PRIMARY KEY, n BIGINT, r DOUBLE PRECISION, b BYTEA, INTEGERS_x TEXT"
+        );
+        for m in MIGRATIONS {
+            let sql = postgres_sql(m.sql);
+            for word in sql.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+                assert!(
+                    !["INTEGER", "REAL", "BLOB", "AUTOINCREMENT"].contains(&word),
+                    "migration {}: {word}",
+                    m.version
+                );
+            }
+        }
+    }
 
     #[test]
     fn versions_are_consecutive_from_one() {

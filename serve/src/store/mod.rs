@@ -4,9 +4,13 @@
 mod api;
 mod migrations;
 mod model;
+pub mod postgres;
 mod sqlite;
+#[cfg(any(test, feature = "store-suite"))]
+pub mod suite;
 
 pub use api::{Store, StoreError, StoreFuture};
-pub use migrations::{MIGRATIONS, Migration};
+pub use migrations::{MIGRATIONS, Migration, postgres_sql};
 pub use model::*;
+pub use postgres::{PgStore, PgTarget};
 pub use sqlite::SqliteStore;

@@ -154,6 +154,21 @@ pub struct ClassEvent {
     pub learner_id: Id,
 }
 
+impl ClassEvent {
+    /// Not one row but every grid: events may have been missed (the PostgreSQL store's
+    /// listening connection dropped and came back), so open grids reload from the store.
+    /// Row ids start at 1, so no real event looks like it.
+    pub const RESYNC: ClassEvent = ClassEvent {
+        class_id: 0,
+        learner_id: 0,
+    };
+
+    /// Whether this is [`ClassEvent::RESYNC`].
+    pub fn is_resync(&self) -> bool {
+        *self == ClassEvent::RESYNC
+    }
+}
+
 /// How many full snapshots and reports are kept per learner (older submissions keep their
 /// score for the history, not their bodies): a class resubmitting every 5 s stays bounded.
 pub const KEPT_BODIES_PER_LEARNER: i64 = 3;

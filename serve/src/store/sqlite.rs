@@ -517,6 +517,29 @@ impl Store for SqliteStore {
     fn subscribe(&self) -> broadcast::Receiver<ClassEvent> {
         self.events.subscribe()
     }
+
+    fn create_first_trainer(
+        &self,
+        name: String,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Id>> {
+        self.run(move |c| {
+            // IMMEDIATE: the write lock is taken before the count (another process on the file).
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let count: i64 = tx.query_row("SELECT COUNT(*) FROM trainers", [], |r| r.get(0))?;
+            if count > 0 {
+                return Ok(None);
+            }
+            tx.execute(
+                "INSERT INTO trainers (name, password_hash, created_at) VALUES (?1, ?2, ?3)",
+                params![name, password_hash, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(Some(id))
+        })
+    }
 }
 
 #[cfg(test)]

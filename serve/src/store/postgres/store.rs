@@ -1,0 +1,627 @@
+//! The shared store: the [`Store`] trait over PostgreSQL (tokio-postgres, a small pool),
+//! for several `constat serve` instances behind one load balancer. Everything an instance
+//! needs to answer any request is in the database (sessions and their CSRF tokens, the
+//! submission claims that rate-limit learners, results); live events go through
+//! `LISTEN/NOTIFY` ([`super::listen`]), sent in the transaction of the write they announce.
+//!
+//! Adding a method: write its SQL with `$n` parameters, run it through
+//! [`PgStore::run`] in a closure that owns its arguments, read columns with `try_get`.
+
+use super::listen::{CHANNEL, listen_forever, payload};
+use super::migrate::migrate;
+use super::pool::{Pool, Work};
+use super::target::PgTarget;
+use crate::store::api::{Store, StoreError, StoreFuture};
+use crate::store::model::*;
+use std::sync::Arc;
+use tokio::sync::{broadcast, oneshot};
+use tokio::task::JoinHandle;
+use tokio_postgres::{Client, Row};
+
+/// Capacity of the live event channel: a grid that lags this far behind reloads itself.
+const EVENT_BACKLOG: usize = 256;
+
+struct Inner {
+    pool: Pool,
+    events: broadcast::Sender<ClassEvent>,
+    listener: JoinHandle<()>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    inner: Arc<Inner>,
+}
+
+impl PgStore {
+    /// Connects, migrates (refusing a database a newer build migrated) and starts listening
+    /// for the other instances' events.
+    pub async fn connect(target: PgTarget) -> Result<PgStore, StoreError> {
+        let pool = Pool::new(target.clone());
+        let mut client = pool.open().await.map_err(|message| StoreError::Open {
+            path: target.shown().to_owned(),
+            message,
+        })?;
+        migrate(&mut client, target.shown()).await?;
+        let (events, _) = broadcast::channel(EVENT_BACKLOG);
+        let (ready, listening) = oneshot::channel();
+        let listener = tokio::spawn(listen_forever(target.for_listener(), events.clone(), ready));
+        let store = PgStore {
+            inner: Arc::new(Inner {
+                pool,
+                events,
+                listener,
+            }),
+        };
+        match listening.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(StoreError::Database(
+                    "the live-update listener stopped".to_owned(),
+                ));
+            }
+        }
+        Ok(store)
+    }
+
+    /// The URL without password.
+    pub fn shown(&self) -> &str {
+        self.inner.pool.target().shown()
+    }
+
+    /// The schema version of the database (the last migration applied).
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        self.run(|c| {
+            Box::pin(async move {
+                let row = c
+                    .query_one(
+                        "SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version",
+                        &[],
+                    )
+                    .await?;
+                row.try_get(0)
+            })
+        })
+        .await
+    }
+
+    /// Runs `work` on a pooled connection.
+    pub(super) fn run<'a, T, F>(&'a self, work: F) -> StoreFuture<'a, T>
+    where
+        F: for<'c> FnOnce(&'c mut Client) -> Work<'c, T> + Send + 'a,
+        T: Send + 'a,
+    {
+        Box::pin(self.inner.pool.run(work))
+    }
+}
+
+const CLASS_COLUMNS: &str = "id, trainer_id, name, code, pack_id, pack_source, pack_yaml, \
+     profile, starts_on, ends_on, created_at";
+
+fn class_row(r: &Row) -> Result<Class, tokio_postgres::Error> {
+    Ok(Class {
+        id: r.try_get(0)?,
+        fields: NewClass {
+            trainer_id: r.try_get(1)?,
+            name: r.try_get(2)?,
+            code: r.try_get(3)?,
+            pack_id: r.try_get(4)?,
+            pack_source: r.try_get(5)?,
+            pack_yaml: r.try_get(6)?,
+            profile: r.try_get(7)?,
+            starts_on: r.try_get(8)?,
+            ends_on: r.try_get(9)?,
+            created_at: r.try_get(10)?,
+        },
+    })
+}
+
+const LEARNER_COLUMNS: &str =
+    "id, class_id, name, public_key, page_token_hash, created_at, last_seen";
+
+fn learner_row(r: &Row) -> Result<Learner, tokio_postgres::Error> {
+    Ok(Learner {
+        id: r.try_get(0)?,
+        fields: NewLearner {
+            class_id: r.try_get(1)?,
+            name: r.try_get(2)?,
+            public_key: r.try_get(3)?,
+            page_token_hash: r.try_get(4)?,
+            created_at: r.try_get(5)?,
+        },
+        last_seen: r.try_get(6)?,
+    })
+}
+
+fn trainer_row(r: &Row) -> Result<Trainer, tokio_postgres::Error> {
+    Ok(Trainer {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        password_hash: r.try_get(2)?,
+    })
+}
+
+fn result_row(r: &Row) -> Result<StoredResult, tokio_postgres::Error> {
+    Ok(StoredResult {
+        learner_id: r.try_get(0)?,
+        received_at: r.try_get(1)?,
+        report_json: r.try_get(2)?,
+    })
+}
+
+fn session_row(r: &Row) -> Result<WebSession, tokio_postgres::Error> {
+    Ok(WebSession {
+        token_hash: r.try_get(0)?,
+        trainer_id: r.try_get(1)?,
+        csrf: r.try_get(2)?,
+        expires_at: r.try_get(3)?,
+    })
+}
+
+fn rows<T>(
+    rows: Vec<Row>,
+    each: fn(&Row) -> Result<T, tokio_postgres::Error>,
+) -> Result<Vec<T>, tokio_postgres::Error> {
+    rows.iter().map(each).collect()
+}
+
+fn optional<T>(
+    row: Option<Row>,
+    each: fn(&Row) -> Result<T, tokio_postgres::Error>,
+) -> Result<Option<T>, tokio_postgres::Error> {
+    row.as_ref().map(each).transpose()
+}
+
+impl Store for PgStore {
+    fn trainer_count(&self) -> StoreFuture<'_, i64> {
+        self.run(|c| {
+            Box::pin(async move {
+                c.query_one("SELECT COUNT(*)::BIGINT FROM trainers", &[])
+                    .await?
+                    .try_get(0)
+            })
+        })
+    }
+
+    fn create_trainer(&self, name: String, password_hash: String, now: i64) -> StoreFuture<'_, Id> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.query_one(
+                    "INSERT INTO trainers (name, password_hash, created_at) VALUES ($1, $2, $3) \
+                     RETURNING id",
+                    &[&name, &password_hash, &now],
+                )
+                .await?
+                .try_get(0)
+            })
+        })
+    }
+
+    fn trainer_by_name(&self, name: String) -> StoreFuture<'_, Option<Trainer>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        "SELECT id, name, password_hash FROM trainers WHERE name = $1",
+                        &[&name],
+                    )
+                    .await?;
+                optional(row, trainer_row)
+            })
+        })
+    }
+
+    fn trainer(&self, id: Id) -> StoreFuture<'_, Option<Trainer>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        "SELECT id, name, password_hash FROM trainers WHERE id = $1",
+                        &[&id],
+                    )
+                    .await?;
+                optional(row, trainer_row)
+            })
+        })
+    }
+
+    fn create_session(&self, session: WebSession, now: i64) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&now])
+                    .await?;
+                c.execute(
+                    "INSERT INTO sessions (token_hash, trainer_id, csrf, expires_at) \
+                     VALUES ($1, $2, $3, $4)",
+                    &[
+                        &session.token_hash,
+                        &session.trainer_id,
+                        &session.csrf,
+                        &session.expires_at,
+                    ],
+                )
+                .await?;
+                Ok(())
+            })
+        })
+    }
+
+    fn session(&self, token_hash: String, now: i64) -> StoreFuture<'_, Option<WebSession>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        "SELECT token_hash, trainer_id, csrf, expires_at FROM sessions \
+                         WHERE token_hash = $1 AND expires_at > $2",
+                        &[&token_hash, &now],
+                    )
+                    .await?;
+                optional(row, session_row)
+            })
+        })
+    }
+
+    fn delete_session(&self, token_hash: String) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])
+                    .await
+                    .map(drop)
+            })
+        })
+    }
+
+    fn create_class(&self, class: NewClass) -> StoreFuture<'_, Class> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let id: Id = c
+                    .query_one(
+                        "INSERT INTO classes (trainer_id, name, code, pack_id, pack_source, \
+                         pack_yaml, profile, starts_on, ends_on, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                        &[
+                            &class.trainer_id,
+                            &class.name,
+                            &class.code,
+                            &class.pack_id,
+                            &class.pack_source,
+                            &class.pack_yaml,
+                            &class.profile,
+                            &class.starts_on,
+                            &class.ends_on,
+                            &class.created_at,
+                        ],
+                    )
+                    .await?
+                    .try_get(0)?;
+                Ok(Class { id, fields: class })
+            })
+        })
+    }
+
+    fn classes_of(&self, trainer_id: Id) -> StoreFuture<'_, Vec<Class>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let found = c
+                    .query(
+                        &format!(
+                            "SELECT {CLASS_COLUMNS} FROM classes WHERE trainer_id = $1 \
+                             ORDER BY id DESC"
+                        ),
+                        &[&trainer_id],
+                    )
+                    .await?;
+                rows(found, class_row)
+            })
+        })
+    }
+
+    fn class(&self, id: Id) -> StoreFuture<'_, Option<Class>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        &format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = $1"),
+                        &[&id],
+                    )
+                    .await?;
+                optional(row, class_row)
+            })
+        })
+    }
+
+    fn class_by_code(&self, code: String) -> StoreFuture<'_, Option<Class>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        &format!("SELECT {CLASS_COLUMNS} FROM classes WHERE code = $1"),
+                        &[&code],
+                    )
+                    .await?;
+                optional(row, class_row)
+            })
+        })
+    }
+
+    fn create_learner(&self, learner: NewLearner) -> StoreFuture<'_, Learner> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let id: Id = c
+                    .query_one(
+                        "INSERT INTO learners (class_id, name, public_key, page_token_hash, \
+                         created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        &[
+                            &learner.class_id,
+                            &learner.name,
+                            &learner.public_key,
+                            &learner.page_token_hash,
+                            &learner.created_at,
+                        ],
+                    )
+                    .await?
+                    .try_get(0)?;
+                Ok(Learner {
+                    id,
+                    fields: learner,
+                    last_seen: None,
+                })
+            })
+        })
+    }
+
+    fn learners_of(&self, class_id: Id) -> StoreFuture<'_, Vec<Learner>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                // `COLLATE "C"`: the same byte order as SQLite's, whatever the database's locale.
+                let found = c
+                    .query(
+                        &format!(
+                            "SELECT {LEARNER_COLUMNS} FROM learners WHERE class_id = $1 \
+                             ORDER BY name COLLATE \"C\", id"
+                        ),
+                        &[&class_id],
+                    )
+                    .await?;
+                rows(found, learner_row)
+            })
+        })
+    }
+
+    fn learner(&self, id: Id) -> StoreFuture<'_, Option<Learner>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        &format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE id = $1"),
+                        &[&id],
+                    )
+                    .await?;
+                optional(row, learner_row)
+            })
+        })
+    }
+
+    fn learner_by_page_token(&self, token_hash: String) -> StoreFuture<'_, Option<Learner>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        &format!(
+                            "SELECT {LEARNER_COLUMNS} FROM learners WHERE page_token_hash = $1"
+                        ),
+                        &[&token_hash],
+                    )
+                    .await?;
+                optional(row, learner_row)
+            })
+        })
+    }
+
+    fn claim_submission(
+        &self,
+        learner_id: Id,
+        signed_at: i64,
+        now: i64,
+        min_interval: i64,
+    ) -> StoreFuture<'_, Claim> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                // The row lock serialises two instances claiming for the same learner.
+                let row = tx
+                    .query_one(
+                        "SELECT last_signed_at, last_seen FROM learners WHERE id = $1 FOR UPDATE",
+                        &[&learner_id],
+                    )
+                    .await?;
+                let last_signed: Option<i64> = row.try_get(0)?;
+                let last_seen: Option<i64> = row.try_get(1)?;
+                let claim = if last_signed.is_some_and(|last| signed_at <= last) {
+                    Claim::Replayed
+                } else if let Some(seen) = last_seen
+                    && now - seen < min_interval
+                {
+                    Claim::TooSoon {
+                        retry_after: min_interval - (now - seen),
+                    }
+                } else {
+                    tx.execute(
+                        "UPDATE learners SET last_signed_at = $2, last_seen = $3 WHERE id = $1",
+                        &[&learner_id, &signed_at, &now],
+                    )
+                    .await?;
+                    Claim::Accepted
+                };
+                tx.commit().await?;
+                Ok(claim)
+            })
+        })
+    }
+
+    fn record_submission(&self, s: NewSubmission) -> StoreFuture<'_, Id> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let event = ClassEvent {
+                    class_id: s.class_id,
+                    learner_id: s.learner_id,
+                };
+                let tx = c.transaction().await?;
+                let submission_id: Id = tx
+                    .query_one(
+                        "INSERT INTO submissions (learner_id, received_at, role, body_sha256, \
+                         snapshot_json) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        &[
+                            &s.learner_id,
+                            &s.received_at,
+                            &s.role,
+                            &s.body_sha256,
+                            &s.snapshot_json,
+                        ],
+                    )
+                    .await?
+                    .try_get(0)?;
+                let result_id: Id = tx
+                    .query_one(
+                        "INSERT INTO results (submission_id, learner_id, class_id, received_at, \
+                         percent, report_json) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        &[
+                            &submission_id,
+                            &s.learner_id,
+                            &s.class_id,
+                            &s.received_at,
+                            &s.percent,
+                            &s.report_json,
+                        ],
+                    )
+                    .await?
+                    .try_get(0)?;
+                tx.execute(
+                    "UPDATE learners SET last_seen = GREATEST(COALESCE(last_seen, 0), $2) \
+                     WHERE id = $1",
+                    &[&s.learner_id, &s.received_at],
+                )
+                .await?;
+                tx.execute(
+                    "UPDATE submissions SET snapshot_json = NULL WHERE learner_id = $1 \
+                     AND snapshot_json IS NOT NULL AND id NOT IN \
+                     (SELECT id FROM submissions WHERE learner_id = $1 ORDER BY id DESC LIMIT $2)",
+                    &[&s.learner_id, &KEPT_BODIES_PER_LEARNER],
+                )
+                .await?;
+                tx.execute(
+                    "UPDATE results SET report_json = NULL WHERE learner_id = $1 \
+                     AND report_json IS NOT NULL AND id NOT IN \
+                     (SELECT id FROM results WHERE learner_id = $1 ORDER BY id DESC LIMIT $2)",
+                    &[&s.learner_id, &KEPT_BODIES_PER_LEARNER],
+                )
+                .await?;
+                // Delivered to every listening instance (this one too) when the
+                // transaction commits, never before, never for a rolled-back write.
+                tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload(&event)])
+                    .await?;
+                tx.commit().await?;
+                Ok(result_id)
+            })
+        })
+    }
+
+    fn latest_results(&self, class_id: Id) -> StoreFuture<'_, Vec<StoredResult>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let found = c
+                    .query(
+                        "SELECT r.learner_id, r.received_at, r.report_json FROM results r \
+                         WHERE r.class_id = $1 AND r.report_json IS NOT NULL AND r.id = \
+                         (SELECT MAX(id) FROM results WHERE learner_id = r.learner_id) \
+                         ORDER BY r.learner_id",
+                        &[&class_id],
+                    )
+                    .await?;
+                rows(found, result_row)
+            })
+        })
+    }
+
+    fn latest_result(&self, learner_id: Id) -> StoreFuture<'_, Option<StoredResult>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        "SELECT learner_id, received_at, report_json FROM results \
+                         WHERE learner_id = $1 AND report_json IS NOT NULL \
+                         ORDER BY id DESC LIMIT 1",
+                        &[&learner_id],
+                    )
+                    .await?;
+                optional(row, result_row)
+            })
+        })
+    }
+
+    fn history(&self, learner_id: Id) -> StoreFuture<'_, Vec<HistoryPoint>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let found = c
+                    .query(
+                        "SELECT received_at, percent FROM results WHERE learner_id = $1 ORDER BY id",
+                        &[&learner_id],
+                    )
+                    .await?;
+                found
+                    .iter()
+                    .map(|r| -> Result<HistoryPoint, tokio_postgres::Error> {
+                        Ok(HistoryPoint {
+                            received_at: r.try_get(0)?,
+                            percent: r.try_get(1)?,
+                        })
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<ClassEvent> {
+        self.inner.events.subscribe()
+    }
+
+    fn create_first_trainer(
+        &self,
+        name: String,
+        password_hash: String,
+        now: i64,
+    ) -> StoreFuture<'_, Option<Id>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                // Blocks the other instances' inserts until this transaction ends.
+                tx.batch_execute("LOCK TABLE trainers IN SHARE ROW EXCLUSIVE MODE")
+                    .await?;
+                let count: i64 = tx
+                    .query_one("SELECT COUNT(*)::BIGINT FROM trainers", &[])
+                    .await?
+                    .try_get(0)?;
+                if count > 0 {
+                    return Ok(None);
+                }
+                let id: Id = tx
+                    .query_one(
+                        "INSERT INTO trainers (name, password_hash, created_at) \
+                         VALUES ($1, $2, $3) RETURNING id",
+                        &[&name, &password_hash, &now],
+                    )
+                    .await?
+                    .try_get(0)?;
+                tx.commit().await?;
+                Ok(Some(id))
+            })
+        })
+    }
+}
