@@ -760,3 +760,48 @@ fn validate_composes_packs_by_id_and_relative_path() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     insta::assert_snapshot!(format!("{stdout}---\n{stderr}"));
 }
+
+#[test]
+fn serve_refuses_a_database_url_with_a_password_without_repeating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, url, expected) in [
+        (
+            "en",
+            "postgres://constat:S3cret-pg@db.example:5432/classes",
+            "PGPASSWORD",
+        ),
+        (
+            "fr",
+            "postgres://constat:S3cret-pg@db.example/classes",
+            "PGPASSWORD",
+        ),
+        (
+            "en",
+            "postgres://constat@db.example/classes?sslmode=verify-full",
+            "sslmode=verify-full is not supported",
+        ),
+    ] {
+        let output = constat()
+            .args(["--lang", lang, "serve", "--data"])
+            .arg(dir.path())
+            .args(["--database", url])
+            .env_remove("PGPASSWORD")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!stderr.contains("S3cret-pg"), "{stderr}");
+        assert!(
+            stderr.contains("postgres://USER@HOST")
+                || stderr.contains("postgres://UTILISATEUR@HÔTE"),
+            "{stderr}"
+        );
+    }
+    // --database-cred without --database is a usage error.
+    let output = constat()
+        .args(["serve", "--database-cred", "db"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -1,8 +1,8 @@
 //! A PostgreSQL 15 cluster of its own for the real tier (`constat serve --database`): a new
 //! cluster (`initdb`, owned by `postgres`) in a run directory under /var/tmp/constat-tests,
 //! listening on 127.0.0.1 only, on a free port of its own, with SCRAM password
-//! authentication over TCP for the role [`ROLE`]; the superuser reaches it through the run
-//! directory's Unix socket. Stopped and removed on drop; the leftovers of an earlier run that
+//! authentication over TCP for the role [`ROLE`] (TLS on when asked, with a self-signed
+//! certificate); the superuser reaches it through the run directory's Unix socket. Stopped and removed on drop; the leftovers of an earlier run that
 //! died (its test process gone) are stopped and removed first, so a machine that already
 //! ran it runs it again the same way.
 
@@ -85,6 +85,15 @@ fn as_postgres(what: &str, argv: &[&str]) -> Result<String, String> {
 impl PgCluster {
     /// Creates and starts a cluster with the role [`ROLE`] and its database `constat`.
     pub fn start() -> Result<PgCluster, String> {
+        PgCluster::start_with(false)
+    }
+
+    /// The same with TLS on (`ssl = on`, a self-signed certificate made with `openssl`).
+    pub fn start_with_tls() -> Result<PgCluster, String> {
+        PgCluster::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Result<PgCluster, String> {
         if !Path::new(PGB).join("initdb").exists() {
             return Err(format!(
                 "{PGB}/initdb is missing: install postgresql (see the package list in .ci/run)"
@@ -122,6 +131,36 @@ impl PgCluster {
                 "--auth-host=scram-sha-256",
             ],
         )?;
+        let mut options = format!(
+            "-p {} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            cluster.port
+        );
+        if tls {
+            as_postgres(
+                "make a certificate",
+                &[
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=localhost",
+                    "-keyout",
+                    &format!("{d}/server.key"),
+                    "-out",
+                    &format!("{d}/server.crt"),
+                ],
+            )?;
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key"
+            ));
+        }
         as_postgres(
             "start PostgreSQL",
             &[
@@ -129,10 +168,7 @@ impl PgCluster {
                 "-D",
                 &format!("{d}/pg"),
                 "-o",
-                &format!(
-                    "-p {} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                    cluster.port
-                ),
+                &options,
                 "-l",
                 &format!("{d}/pg.log"),
                 "-w",

@@ -134,11 +134,58 @@ async fn instances_share_migrations_events_and_survive_a_dropped_listener() {
     assert!(message.contains(&cluster.url("future")), "{message}");
     assert!(!message.contains(PASSWORD), "{message}");
 
+    // This cluster has no TLS: sslmode=require is refused, saying what to change.
+    let url = format!("{}?sslmode=require", cluster.url("constat"));
+    let target = PgTarget::parse(&url, Some(PASSWORD)).unwrap();
+    let refused = PgStore::connect(target).await.err().unwrap().to_string();
+    assert!(refused.contains("ssl = on"), "{refused}");
+
     // A wrong password says where to give it, and never quotes it.
     let target = PgTarget::parse(&cluster.url("constat"), Some("not-the-password")).unwrap();
     let refused = PgStore::connect(target).await.err().unwrap().to_string();
     assert!(refused.contains("PGPASSWORD"), "{refused}");
     assert!(!refused.contains("not-the-password"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sslmode_require_encrypts_every_connection() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let cluster = PgCluster::start_with_tls().unwrap_or_else(|e| panic!("PostgreSQL: {e}"));
+    let url = format!("{}?sslmode=require", cluster.url("constat"));
+    let target = PgTarget::parse(&url, Some(PASSWORD)).unwrap();
+    assert!(target.tls_required());
+    let store = PgStore::connect(target)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.log()));
+    let mut events = store.subscribe();
+    let t = store
+        .create_trainer("ana".into(), "h".into(), 1)
+        .await
+        .unwrap();
+    let c = store.create_class(class(t, "ABC")).await.unwrap();
+    let l = store.create_learner(learner(c.id, "bob")).await.unwrap();
+    store
+        .record_submission(submission(l.id, c.id, 1))
+        .await
+        .unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(10), events.recv()).await;
+    assert_eq!(got.unwrap().unwrap().learner_id, l.id);
+    // The pool's connection and the listener's, both encrypted.
+    let seen = cluster
+        .psql(
+            "constat",
+            "SELECT a.application_name, s.ssl FROM pg_stat_activity a \
+             JOIN pg_stat_ssl s USING (pid) WHERE a.usename = 'constat' \
+             ORDER BY a.application_name",
+        )
+        .unwrap();
+    assert_eq!(
+        seen.trim(),
+        "constat-serve|t\nconstat-serve-listen|t",
+        "{seen}"
+    );
 }
 
 /// A `constat serve` process and what it printed on stderr (its log).
