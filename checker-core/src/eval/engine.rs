@@ -208,7 +208,7 @@ pub fn grade_with_jury(
     let vars = match crate::pack::variables_resolve(&defaults, &overrides) {
         Ok(v) => v,
         Err(errors) => {
-            warnings.extend(errors.into_iter().map(|(_, m)| m));
+            warnings.extend(errors.into_iter().map(|(_, m)| m.0));
             crate::pack::variables_resolve(&defaults, &BTreeMap::new()).unwrap_or(defaults)
         }
     };

@@ -39,8 +39,14 @@ pub(crate) fn compile_since(
         None => {
             cx.error(
                 at,
-                format!("date « {text} » illisible"),
-                Some("RFC 3339 attendu, avec le fuseau : 2026-06-12T08:00:00+02:00".to_owned()),
+                (
+                    format!("date « {text} » illisible"),
+                    format!("unreadable date \"{text}\""),
+                ),
+                Some((
+                    "RFC 3339 attendu, avec le fuseau : 2026-06-12T08:00:00+02:00".to_owned(),
+                    "RFC 3339 expected, with the offset: 2026-06-12T08:00:00+02:00".to_owned(),
+                )),
             );
             None
         }

@@ -122,7 +122,10 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
                 e(options.lang.change(ch.kind)),
                 e(&ch.section),
                 e(&ch.item),
-                e(&ch.detail)
+                e(&crate::eval::words::change_display(
+                    options.lang,
+                    &ch.detail
+                ))
             );
         }
         o.push_str("</tbody></table>\n");

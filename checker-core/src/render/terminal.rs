@@ -233,7 +233,10 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                 options.lang.change(ch.kind),
                 v(&ch.section),
                 v(&ch.item),
-                v(&ch.detail)
+                v(&crate::eval::words::change_display(
+                    options.lang,
+                    &ch.detail
+                ))
             );
         }
     }
