@@ -113,9 +113,14 @@ pub fn accented(word: &str) -> bool {
     word.chars().any(|c| "àâçéèêëîïôûùüÿœ".contains(c))
 }
 
-/// Whether a word is French as constat writes it (accented, or one of [`FRENCH`]).
+/// The référentiel's own terms, kept in English text as the project writes them
+/// (« the référentiel's critères »).
+pub const TERMS: &[&str] = &["référentiel", "référentiels", "critère", "critères"];
+
+/// Whether a word is French as constat writes it (accented, or one of [`FRENCH`]), other
+/// than the référentiel's [`TERMS`].
 pub fn french(word: &str) -> bool {
-    accented(word) || FRENCH.contains(&word)
+    (accented(word) || FRENCH.contains(&word)) && !TERMS.contains(&word)
 }
 
 /// Whether a word is one of the English words of constat's phrases ([`ENGLISH`]).

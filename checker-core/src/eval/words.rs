@@ -265,6 +265,11 @@ const PHRASES: &[(&str, &str)] = &[
         "identical (same chains, policies, rules and sets); {;}",
         "identiques (mêmes chaînes, politiques, règles et ensembles) ; {;}",
     ),
+    // Logon hours (kinds/ad_user.rs): the ranges asked, in the exam's zone.
+    (
+        "{*} (local time {}, UTC{w} on {w})",
+        "{*} (heure {}, UTC{w} le {w})",
+    ),
     (
         "malformed value ({} bytes; 21 expected)",
         "valeur mal formée ({} octets ; 21 attendus)",
@@ -682,6 +687,18 @@ mod tests {
         assert_eq!(
             display(Lang::Fr, "not collected: sshd absent").as_deref(),
             Some("non collecté : sshd absent")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "never allowed (local time Europe/Paris, UTC+02:00 on 2026-06-15)"
+            )
+            .as_deref(),
+            Some("jamais autorisé (heure Europe/Paris, UTC+02:00 le 2026-06-15)")
+        );
+        assert_eq!(
+            display(Lang::Fr, "Mon–Fri 08:00–18:00; Sat 09:00–12:00").as_deref(),
+            Some("lun–ven 08:00–18:00 ; sam 09:00–12:00")
         );
         assert_eq!(display(Lang::Fr, "/bin/bash"), None);
         assert_eq!(display(Lang::Fr, "present (x"), None);

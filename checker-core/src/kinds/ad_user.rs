@@ -118,11 +118,11 @@ AD stores logon hours in UTC. They are read in the exam's time zone — the pack
 `timezone` (under `pack:`), or the inventory's `session.timezone`, Europe/Paris when
 neither says — with the offset in force when the directory was collected, so a June exam in
 Paris reads them at UTC+2 and a January one at UTC+1 with no option to set. The evidence
-names the zone and offset (« heure Europe/Paris, UTC+02:00 le 2026-06-15 ») and shows the
-allowed ranges Monday first, a range across midnight as one (« lun 22:00–mar 01:00 »),
-identical days grouped (« lun–ven 08:00–18:00 »). A value that is not the 21 bytes AD
-defines (a script that wrote one byte per hour writes 168) fails as « valeur mal formée
-(168 octets ; 21 attendus) », never as « toujours autorisé ».
+names the zone and offset (“local time Europe/Paris, UTC+02:00 on 2026-06-15”) and shows the
+allowed ranges Monday first, a range across midnight as one (“Mon 22:00–Tue 01:00”),
+identical days grouped (“Mon–Fri 08:00–18:00”). A value that is not the 21 bytes AD
+defines (a script that wrote one byte per hour writes 168) fails as “malformed value
+(168 bytes; 21 expected)”, never as “always allowed”.
 
 ## Why it matters
 Creating the users of a department in the right OU, in the right groups, with a first-logon
@@ -144,9 +144,9 @@ The directory lists `mmartin` under `OU=Comptabilite`, `pwdLastSet` = 0, a direc
 
 ## Failing example
 The same expectation for `jdupont`, who must not change his password and may log on at any
-time: `must_change_password` and `logon_hours` fail (observed « toujours autorisé »).
-A `logonHours` of 168 bytes fails with observed « valeur mal formée (168 octets ; 21
-attendus) ».
+time: `must_change_password` and `logon_hours` fail (observed “always allowed”).
+A `logonHours` of 168 bytes fails with observed “malformed value (168 bytes; 21
+expected)”.
 
 ## Critères
 `tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
@@ -185,7 +185,8 @@ OU does not exist. A `directory` section that was not collected makes the whole 
 assessable, never failed. More than 500 accounts selected make `all`/`at_least` not
 assessable (narrow the selection). A per-member `file` check needs the path collected:
 members are known only at grading, so `${member.home}` paths are not requested from the
-collector and read « chemin non demandé au collecteur » unless another check requests them.
+collector and read “path not requested from the collector” unless another check requests
+them.
 "#;
     const DOC_FR: &'static str = r#"# ad_user
 
@@ -447,9 +448,9 @@ fn logon_hours(
     actual: &LogonHours,
 ) -> Status {
     let offset = host.offset();
-    let expected_text = format!("{shown} (heure {})", offset.describe());
+    let expected_text = format!("{shown} (local time {})", offset.describe());
     let (grid, text) = match utc_hours(actual) {
-        UtcHours::Always => ([[true; 24]; 7], "toujours autorisé".to_owned()),
+        UtcHours::Always => ([[true; 24]; 7], "always allowed".to_owned()),
         UtcHours::Malformed(length) => {
             out.push(host.evidence(
                 "directory",
@@ -714,7 +715,7 @@ mod tests {
     }
 
     /// A value that is not 21 bytes (a script wrote one byte per hour) is malformed with its
-    /// length, never « toujours autorisé ».
+    /// length, never “always allowed”.
     #[test]
     fn a_malformed_logon_hours_value_fails_with_its_length() {
         let mut snapshot = ad();

@@ -201,6 +201,61 @@ pub fn parser_message_fr(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("duplicate field ") {
         return format!("champ {rest} en double");
     }
+    // The YAML parser's own messages (serde-saphyr), the frequent ones.
+    const PARSER: &[(&str, &str)] = &[
+        ("unexpected end of input", "fin du texte inattendue"),
+        ("unexpected end of file", "fin du fichier inattendue"),
+        (
+            "invalid boolean (strict mode expects true/false)",
+            "booléen invalide (true ou false attendu)",
+        ),
+        (
+            "invalid boolean (true or false expected)",
+            "booléen invalide (true ou false attendu)",
+        ),
+        ("null is not allowed here", "valeur vide interdite ici"),
+        (
+            "cannot deserialize null into string; use Option<String>",
+            "valeur vide au lieu d'un texte",
+        ),
+        (
+            "alias references unknown anchor",
+            "l'alias cite une ancre inconnue",
+        ),
+        (
+            "duplicate mapping key not allowed here",
+            "clé en double interdite ici",
+        ),
+        (
+            "YAML document too large or too complex",
+            "document YAML trop grand ou trop complexe",
+        ),
+        (
+            "input is not valid UTF-8",
+            "le texte n'est pas de l'UTF-8 valide",
+        ),
+        (
+            "value requires quoting",
+            "la valeur doit être entre guillemets",
+        ),
+    ];
+    if let Some((_, fr)) = PARSER.iter().find(|(en, _)| *en == message) {
+        return (*fr).to_owned();
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key ") {
+        return format!(
+            "clé {}",
+            rest.replace("is not allowed here", "en double interdite ici")
+        );
+    }
+    if let Some(ty) = message.strip_prefix("invalid ")
+        && !ty.contains(' ')
+    {
+        return format!("valeur invalide pour le type {ty}");
+    }
+    if let Some(expected) = message.strip_prefix("expected ") {
+        return format!("attendu : {expected}");
+    }
     message.to_owned()
 }
 
@@ -228,4 +283,29 @@ pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_messages_are_shown_in_french() {
+        for (en, fr) in [
+            (
+                "invalid type: string \"many\", expected usize",
+                "type invalide : texte \"many\" au lieu d'un entier (usize)",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "type invalide : dictionnaire au lieu d'une liste",
+            ),
+            ("invalid u64", "valeur invalide pour le type u64"),
+            ("duplicate field `id`", "champ `id` en double"),
+            ("unexpected end of input", "fin du texte inattendue"),
+            ("something else entirely", "something else entirely"),
+        ] {
+            assert_eq!(parser_message_fr(en), fr);
+        }
+    }
 }
