@@ -100,6 +100,9 @@ const WORDS: &[(&str, &str)] = &[
         "UTC grid unreadable in the snapshot",
         "grille UTC illisible dans l'instantané",
     ),
+    // The helpdesk (kinds/kb_article.rs, ticket.rs).
+    ("written during the exam", "rédigé pendant l'épreuve"),
+    ("opened during the exam", "ouvert pendant l'épreuve"),
     // The firewall (kinds/firewall.rs, firewall_walk.rs).
     (
         "no input chain (no filtering)",
@@ -264,6 +267,15 @@ const PHRASES: &[(&str, &str)] = &[
     (
         "identical (same chains, policies, rules and sets); {;}",
         "identiques (mêmes chaînes, politiques, règles et ensembles) ; {;}",
+    ),
+    // The helpdesk: how many articles or tickets of the exam's window.
+    (
+        "≥ {w} article(s) written during the exam since {w}",
+        "≥ {w} article(s) rédigé(s) pendant l'épreuve depuis {w}",
+    ),
+    (
+        "≥ {w} ticket(s) opened during the exam since {w}",
+        "≥ {w} ticket(s) ouvert(s) pendant l'épreuve depuis {w}",
     ),
     // Logon hours (kinds/ad_user.rs): the ranges asked, in the exam's zone.
     (
@@ -699,6 +711,14 @@ mod tests {
         assert_eq!(
             display(Lang::Fr, "Mon–Fri 08:00–18:00; Sat 09:00–12:00").as_deref(),
             Some("lun–ven 08:00–18:00 ; sam 09:00–12:00")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "≥ 2 ticket(s) opened during the exam since 2026-06-12T08:00:00Z"
+            )
+            .as_deref(),
+            Some("≥ 2 ticket(s) ouvert(s) pendant l'épreuve depuis 2026-06-12T08:00:00Z")
         );
         assert_eq!(display(Lang::Fr, "/bin/bash"), None);
         assert_eq!(display(Lang::Fr, "present (x"), None);

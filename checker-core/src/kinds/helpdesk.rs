@@ -68,7 +68,7 @@ pub(crate) fn window_start(since: Since, host: &HostView<'_>) -> Result<Option<i
 pub(crate) fn window_words(start: Option<i64>) -> String {
     match start {
         None => String::new(),
-        Some(t) => format!(" depuis {}", rfc3339_utc(t)),
+        Some(t) => format!(" since {}", rfc3339_utc(t)),
     }
 }
 
