@@ -268,6 +268,36 @@ const PHRASES: &[(&str, &str)] = &[
         "identical (same chains, policies, rules and sets); {;}",
         "identiques (mêmes chaînes, politiques, règles et ensembles) ; {;}",
     ),
+    // A report's warnings (eval/engine.rs).
+    (
+        "grading time \"{}\" unreadable (RFC 3339 expected): ages are not assessed",
+        "heure de notation « {} » illisible (RFC 3339 attendu) : les âges ne sont pas évalués",
+    ),
+    (
+        "override of an unknown variable \"{}\": ignored",
+        "surcharge d'une variable inconnue « {} » : ignorée",
+    ),
+    (
+        "override of an unknown variable \"{}\"",
+        "surcharge d'une variable inconnue « {} »",
+    ),
+    (
+        "circular references between variables: {}",
+        "références circulaires entre variables : {}",
+    ),
+    ("unknown variable \"${}\"", "variable inconnue « ${} »"),
+    (
+        "the variable \"{}\" uses an unknown variable \"${}\"",
+        "la variable « {} » utilise une variable inconnue « ${} »",
+    ),
+    (
+        "unknown profile \"{}\": the pack's profile \"{}\" is used",
+        "profil « {} » inconnu : profil du pack « {} » utilisé",
+    ),
+    (
+        "unknown time zone \"{}\" (inventory): the pack's zone \"{}\" is used",
+        "fuseau horaire inconnu « {} » (inventaire) : fuseau du pack « {} » utilisé",
+    ),
     // The helpdesk: how many articles or tickets of the exam's window.
     (
         "≥ {w} article(s) written during the exam since {w}",
@@ -719,6 +749,18 @@ mod tests {
             )
             .as_deref(),
             Some("≥ 2 ticket(s) ouvert(s) pendant l'épreuve depuis 2026-06-12T08:00:00Z")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "unknown time zone \"Mars/Olympus\" (inventory): the pack's zone \"Indian/Reunion\" is used"
+            )
+            .as_deref(),
+            Some("fuseau horaire inconnu « Mars/Olympus » (inventaire) : fuseau du pack « Indian/Reunion » utilisé")
+        );
+        assert_eq!(
+            display(Lang::Fr, "unknown variable \"${nope}\"").as_deref(),
+            Some("variable inconnue « ${nope} »")
         );
         assert_eq!(display(Lang::Fr, "/bin/bash"), None);
         assert_eq!(display(Lang::Fr, "present (x"), None);

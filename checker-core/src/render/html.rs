@@ -131,7 +131,17 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
         o.push_str("</tbody></table>\n");
     }
     for warning in &report.warnings {
-        let _ = writeln!(o, "<p class=\"note\">{} : {}</p>", t.warnings, e(warning));
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">{}{} {}</p>",
+            t.warnings,
+            if options.lang == crate::i18n::Lang::Fr {
+                " :"
+            } else {
+                ":"
+            },
+            e(&options.lang.shown(warning))
+        );
     }
     annex(report, options, &mut o);
     let _ = writeln!(
