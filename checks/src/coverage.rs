@@ -1,7 +1,8 @@
 //! Coverage of a référentiel by packs: which critères machine checks cover, which are left
-//! to the jury, and a French text table.
+//! to the jury, and a text table in French or English.
 
 use crate::docs::class;
+use constat_checker_core::i18n::Lang;
 use constat_checker_core::pack::Pack;
 use constat_checker_core::referentiel::{Referentiel, Verifiability};
 use std::fmt::Write;
@@ -108,24 +109,42 @@ pub fn coverage(packs: &[&Pack]) -> Option<Coverage> {
     })
 }
 
-fn label(a: Assessment) -> &'static str {
-    match a {
-        Assessment::Machine => "vérifié",
-        Assessment::MachineAndJury => "preuves + jury",
-        Assessment::Jury => "jury",
-        Assessment::Uncovered => "non couvert",
+fn label(a: Assessment, lang: Lang) -> &'static str {
+    match (a, lang) {
+        (Assessment::Machine, Lang::Fr) => "vérifié",
+        (Assessment::Machine, Lang::En) => "checked",
+        (Assessment::MachineAndJury, Lang::Fr) => "preuves + jury",
+        (Assessment::MachineAndJury, Lang::En) => "evidence + jury",
+        (Assessment::Jury, _) => "jury",
+        (Assessment::Uncovered, Lang::Fr) => "non couvert",
+        (Assessment::Uncovered, Lang::En) => "not covered",
     }
 }
 
 /// The coverage as a French text table, followed by totals.
 pub fn render_coverage(c: &Coverage) -> String {
-    let mut s = format!(
-        "Couverture du référentiel {} par {} (profil{} {})\n\n",
-        c.referentiel,
-        c.packs.join(", "),
-        if c.profiles.len() > 1 { "s" } else { "" },
-        c.profiles.join(", ")
-    );
+    render_coverage_in(c, Lang::Fr)
+}
+
+/// The coverage as a text table in `lang`, followed by totals.
+pub fn render_coverage_in(c: &Coverage, lang: Lang) -> String {
+    let fr = lang == Lang::Fr;
+    let plural = if c.profiles.len() > 1 { "s" } else { "" };
+    let mut s = if fr {
+        format!(
+            "Couverture du référentiel {} par {} (profil{plural} {})\n\n",
+            c.referentiel,
+            c.packs.join(", "),
+            c.profiles.join(", ")
+        )
+    } else {
+        format!(
+            "Coverage of the référentiel {} by {} (profile{plural} {})\n\n",
+            c.referentiel,
+            c.packs.join(", "),
+            c.profiles.join(", ")
+        )
+    };
     let width = c
         .criteres
         .iter()
@@ -133,10 +152,15 @@ pub fn render_coverage(c: &Coverage) -> String {
         .max()
         .unwrap_or(8)
         .max(8);
+    let heads = if fr {
+        ["Critère", "Classe", "Noté", "Évaluation", "Vérifications"]
+    } else {
+        ["Critère", "Class", "Scored", "Assessment", "Checks"]
+    };
     let _ = writeln!(
         s,
-        "{:<width$}  {:<6}  {:<8}  {:<15}  Vérifications",
-        "Critère", "Classe", "Noté", "Évaluation"
+        "{:<width$}  {:<6}  {:<8}  {:<15}  {}",
+        heads[0], heads[1], heads[2], heads[3], heads[4]
     );
     for k in &c.criteres {
         let checks = if k.checks.is_empty() {
@@ -144,25 +168,40 @@ pub fn render_coverage(c: &Coverage) -> String {
         } else {
             k.checks.join(", ")
         };
+        let scored = match (k.scored, fr) {
+            (true, true) => "oui",
+            (true, false) => "yes",
+            (false, true) => "entretien",
+            (false, false) => "interview",
+        };
         let _ = writeln!(
             s,
             "{:<width$}  {:<6}  {:<8}  {:<15}  {checks}",
             k.critere,
             class(k.class),
-            if k.scored { "oui" } else { "entretien" },
-            label(k.assessment),
+            scored,
+            label(k.assessment, lang),
         );
     }
     let count = |a: Assessment| c.criteres.iter().filter(|k| k.assessment == a).count();
-    let _ = write!(
-        s,
-        "\n{} critères : {} vérifiés, {} avec preuves à compléter par le jury, {} réservés au jury (classe C, ou contrôle `jury`), {} non couverts.\n",
+    let (total, machine, both, jury, none) = (
         c.criteres.len(),
         count(Assessment::Machine),
         count(Assessment::MachineAndJury),
         count(Assessment::Jury),
         count(Assessment::Uncovered),
     );
+    let _ = if fr {
+        write!(
+            s,
+            "\n{total} critères : {machine} vérifiés, {both} avec preuves à compléter par le jury, {jury} réservés au jury (classe C, ou contrôle `jury`), {none} non couverts.\n",
+        )
+    } else {
+        write!(
+            s,
+            "\n{total} critères: {machine} checked, {both} with evidence for the jury to complete, {jury} left to the jury (class C, or a `jury` check), {none} not covered.\n",
+        )
+    };
     s
 }
 

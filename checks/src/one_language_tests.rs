@@ -7,6 +7,7 @@
 //! pack data may be French: a GPO named « Restrictions », a check titled « Comptes »).
 
 use crate::embedded::packs;
+use crate::one_language::{ENGLISH, FRENCH, accented, words};
 use crate::pack_tests::pack;
 use constat_checker_core::i18n::Lang;
 use constat_checker_core::render::{Audience, RenderOptions, for_reader, markdown, terminal};
@@ -15,104 +16,6 @@ use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observ
 use constat_snapshot::Snapshot;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// French words constat writes that carry no accent.
-const FRENCH: &[&str] = &[
-    "manque",
-    "aucun",
-    "aucune",
-    "contient",
-    "sur",
-    "non",
-    "oui",
-    "inconnu",
-    "inconnue",
-    "trouve",
-    "lu",
-    "pas",
-    "ou",
-    "et",
-    "avec",
-    "sans",
-    "dans",
-    "est",
-    "une",
-    "des",
-    "les",
-    "du",
-    "au",
-    "aux",
-    "pour",
-    "par",
-    "jamais",
-    "toujours",
-    "seul",
-    "seulement",
-    "ligne",
-    "lignes",
-    "fichier",
-    "utilisateur",
-    "utilisateurs",
-    "ordinateur",
-    "ordinateurs",
-    "attendu",
-    "absente",
-    "configuration",
-    "partage",
-    "compte",
-    "comptes",
-    "groupe",
-    "groupes",
-];
-
-/// English words of the evidence phrases: in French output they mean an untranslated phrase.
-const ENGLISH: &[&str] = &[
-    "missing",
-    "found",
-    "present",
-    "includes",
-    "collected",
-    "applies",
-    "enabled",
-    "disabled",
-    "none",
-    "never",
-    "always",
-    "allowed",
-    "blocked",
-    "linked",
-    "nowhere",
-    "not",
-    "no",
-    "and",
-    "with",
-    "without",
-    "the",
-    "of",
-    "for",
-    "only",
-    "line",
-    "lines",
-    "file",
-    "user",
-    "users",
-    "computer",
-    "computers",
-    "rule",
-    "rules",
-    "unknown",
-    "expected",
-    "installed",
-    "listening",
-    "closed",
-    "observed",
-    "reported",
-    "read",
-    "snapshot",
-    "given",
-    "role",
-    "start",
-];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -175,16 +78,6 @@ fn strings(value: &serde_json::Value, out: &mut String) {
         }),
         _ => {}
     }
-}
-
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-}
-
-fn accented(word: &str) -> bool {
-    word.chars().any(|c| "àâçéèêëîïôûùüÿœ".contains(c))
 }
 
 /// Every text the host or the pack wrote.

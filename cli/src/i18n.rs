@@ -1451,6 +1451,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "run.unknown_subset_hint",
         "possibles : {known}",
         "possible: {known}",
+    ), // --- jury-lang (issue 14 item 5, last gaps): one language at a time everywhere. ---
+    (
+        "pack.include_absolute",
+        "chemin absolu : écrivez un chemin relatif au fichier qui inclut",
+        "absolute path: write a path relative to the including file",
     ),
 ];
 

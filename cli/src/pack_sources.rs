@@ -20,7 +20,7 @@ impl PackSources for CliSources {
         }
         if Path::new(spec).is_absolute() {
             return Err(SourceError::Unreadable(
-                "chemin absolu : écrivez un chemin relatif au fichier qui inclut".to_owned(),
+                crate::i18n::t("pack.include_absolute").to_owned(),
             ));
         }
         // Resolved as text first (`a/./b/../c.yaml` → `a/c.yaml`), so one file always has

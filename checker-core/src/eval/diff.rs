@@ -1,8 +1,9 @@
 //! Start/end diff: what changed on a host during the exam (users, groups, services,
 //! firewall, scheduled jobs, packages, requested files; on a DC the directory: OUs, users,
-//! groups, computers, GPOs and their links, DNS records).
+//! groups, computers, GPOs and their links, DNS records). Details are language-neutral
+//! (English words around the host's data); `eval::words::change_display` shows them in French.
 
-use crate::kinds::logon_week::{UtcHours, ranges_fr, to_local, utc_hours};
+use crate::kinds::logon_week::{UtcHours, ranges, to_local, utc_hours};
 use crate::report::{Change, ChangeKind};
 use constat_snapshot::Snapshot;
 use constat_snapshot::section::Section;
@@ -73,7 +74,7 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> 
         |u| u.name.clone(),
         |u| {
             format!(
-                "uid {} ; groupes {} ; shell {}",
+                "uid {}; groups {}; shell {}",
                 u.uid.map_or("-".to_owned(), |x| x.to_string()),
                 u.groups.join(","),
                 u.shell.as_deref().unwrap_or("-")
@@ -86,7 +87,7 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> 
         &b.groups,
         &a.groups,
         |g| g.name.clone(),
-        |g| format!("membres {}", g.members.join(",")),
+        |g| format!("members {}", g.members.join(",")),
         &mut out,
     );
     keyed(
@@ -96,11 +97,11 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> 
         |s| s.name.clone(),
         |s| {
             format!(
-                "{} ; {}",
-                if s.running { "démarré" } else { "arrêté" },
+                "{}; {}",
+                if s.running { "running" } else { "stopped" },
                 match s.enabled {
-                    Some(true) => "activé",
-                    Some(false) => "désactivé",
+                    Some(true) => "enabled",
+                    Some(false) => "disabled",
                     None => "?",
                 }
             )
@@ -153,9 +154,9 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> 
                 map.insert(
                     format!("backend {}", backend.kind),
                     if backend.active {
-                        "actif".to_owned()
+                        "active".to_owned()
                     } else {
-                        "inactif".to_owned()
+                        "inactive".to_owned()
                     },
                 );
             }
@@ -163,7 +164,7 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> 
                 map.insert(
                     format!("{} {} {}", c.family, c.table, c.name),
                     format!(
-                        "politique {} ; {} règle(s)",
+                        "policy {}; {} rule(s)",
                         c.policy.as_deref().unwrap_or("-"),
                         c.rules.len()
                     ),
@@ -171,7 +172,7 @@ pub(crate) fn diff(before: &Snapshot, after: &Snapshot, offset_minutes: i32) -> 
                 for r in &c.rules {
                     map.insert(
                         format!("{} {} {}: {}", c.family, c.table, c.name, r.raw),
-                        "règle".to_owned(),
+                        "rule".to_owned(),
                     );
                 }
             }
@@ -212,18 +213,18 @@ fn directory_items(
     }
     for u in &d.users {
         let hours = match utc_hours(&u.logon_hours) {
-            UtcHours::Always => "toujours".to_owned(),
-            UtcHours::Malformed(length) => format!("valeur mal formée ({length} octets)"),
-            UtcHours::Unreadable => "illisibles".to_owned(),
-            UtcHours::Grid(utc) => ranges_fr(&to_local(&utc, offset_minutes)),
+            UtcHours::Always => "always".to_owned(),
+            UtcHours::Malformed(length) => format!("malformed value ({length} bytes)"),
+            UtcHours::Unreadable => "unreadable".to_owned(),
+            UtcHours::Grid(utc) => ranges(&to_local(&utc, offset_minutes)),
         };
         map.insert(
             format!("user {}", u.sam_account_name),
             format!(
-                "{} ; {} ; changement du mot de passe {} ; service {} ; horaires {} ; membre de {}",
+                "{}; {}; password change {}; department {}; hours {}; member of {}",
                 u.ou_dn,
-                yes_no(u.enabled, "activé", "désactivé"),
-                yes_no(u.must_change_password, "imposé", "non imposé"),
+                yes_no(u.enabled, "enabled", "disabled"),
+                yes_no(u.must_change_password, "required", "not required"),
                 u.department.as_deref().unwrap_or("-"),
                 hours,
                 sorted(&u.member_of)
@@ -233,9 +234,9 @@ fn directory_items(
     for g in &d.groups {
         let scope = match g.scope {
             GroupScope::Global => "global",
-            GroupScope::DomainLocal => "domaine local",
-            GroupScope::Universal => "universel",
-            GroupScope::Builtin => "intégré",
+            GroupScope::DomainLocal => "domain local",
+            GroupScope::Universal => "universal",
+            GroupScope::Builtin => "builtin",
         };
         let members = if g.member_names.is_empty() {
             &g.members
@@ -244,7 +245,7 @@ fn directory_items(
         };
         map.insert(
             format!("group {}", g.name),
-            format!("{} ; {scope} ; membres {}", g.ou_dn, sorted(members)),
+            format!("{}; {scope}; members {}", g.ou_dn, sorted(members)),
         );
     }
     for c in &d.computers {
@@ -260,15 +261,15 @@ fn directory_items(
         map.insert(
             format!("gpo {}", g.display_name),
             format!(
-                "version {} ; liée à {} ; extensions {}",
+                "version {}; linked to {}; extensions {}",
                 g.version,
                 if g.linked_to.is_empty() {
-                    "aucune OU".to_owned()
+                    "no OU".to_owned()
                 } else {
                     g.linked_to.join(", ")
                 },
                 if extensions.is_empty() {
-                    "aucune".to_owned()
+                    "none".to_owned()
                 } else {
                     extensions.join(", ")
                 }

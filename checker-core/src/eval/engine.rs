@@ -189,8 +189,9 @@ pub fn grade_with_jury(
     let mut warnings = Vec::new();
     let now = parse_rfc3339(&options.graded_at);
     if now.is_none() {
+        // Warnings are language-neutral (French at display, eval/words.rs).
         warnings.push(format!(
-            "heure de notation « {} » illisible (RFC 3339 attendu) : les âges ne sont pas évalués",
+            "grading time \"{}\" unreadable (RFC 3339 expected): ages are not assessed",
             options.graded_at
         ));
     }
@@ -200,7 +201,7 @@ pub fn grade_with_jury(
         let known = defaults.contains_key(name);
         if !known {
             warnings.push(format!(
-                "surcharge d'une variable inconnue « {name} » : ignorée"
+                "override of an unknown variable \"{name}\": ignored"
             ));
         }
         known
@@ -208,7 +209,7 @@ pub fn grade_with_jury(
     let vars = match crate::pack::variables_resolve(&defaults, &overrides) {
         Ok(v) => v,
         Err(errors) => {
-            warnings.extend(errors.into_iter().map(|(_, m)| m));
+            warnings.extend(errors.into_iter().map(|(_, m)| m.1));
             crate::pack::variables_resolve(&defaults, &BTreeMap::new()).unwrap_or(defaults)
         }
     };
@@ -246,7 +247,7 @@ pub fn grade_with_jury(
     let referentiel = pack.referentiel;
     let profile = referentiel.profile(&profile_id).or_else(|| {
         warnings.push(format!(
-            "profil « {profile_id} » inconnu : profil du pack « {} » utilisé",
+            "unknown profile \"{profile_id}\": the pack's profile \"{}\" is used",
             pack.profile
         ));
         referentiel.profile(&pack.profile)
@@ -258,9 +259,10 @@ pub fn grade_with_jury(
     // The inventory's zone (where the exam takes place) wins over the pack's.
     let zone = match options.timezone.as_deref().map(ExamZone::named) {
         Some(Ok(zone)) => zone,
-        Some(Err(message)) => {
+        Some(Err(_)) => {
             warnings.push(format!(
-                "{message} (inventaire) : fuseau du pack « {} » utilisé",
+                "unknown time zone \"{}\" (inventory): the pack's zone \"{}\" is used",
+                options.timezone.as_deref().unwrap_or_default(),
                 pack.timezone.name()
             ));
             pack.timezone.clone()

@@ -101,12 +101,13 @@ impl HostOffset {
         }
     }
 
-    /// `Europe/Paris, UTC+02:00 le 2026-06-15`.
+    /// `Europe/Paris, UTC+02:00 on 2026-06-15` (language-neutral: `eval/words.rs` shows
+    /// « Europe/Paris, UTC+02:00 le 2026-06-15 »).
     pub(crate) fn describe(&self) -> String {
         let sign = if self.minutes < 0 { '-' } else { '+' };
         let abs = self.minutes.unsigned_abs();
         format!(
-            "{}, UTC{sign}{:02}:{:02} le {}",
+            "{}, UTC{sign}{:02}:{:02} on {}",
             self.zone,
             abs / 60,
             abs % 60,

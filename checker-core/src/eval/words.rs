@@ -4,11 +4,15 @@
 //! The model (and so `--format json`, `report.json`) only ever holds the English form;
 //! renderers show [`display`]'s text in the reader's language, and `render::for_reader` puts
 //! it beside the value as `display`. A phrase is a template whose `{}` stand for host or pack
-//! data (kept as is, never translated). To add one: write the English in the kind, add the
+//! data (kept as is, never translated; `{w}` data without spaces), `{*}` for a neutral value
+//! shown in turn and `{;}` for a `; `-list of them. Fragments (replaced anywhere in a value)
+//! are only for texts that host data cannot hold in full; never a lone word (" on ", " to "):
+//! a host's text is never translated. To add one: write the English in the kind, add the
 //! pair here; the test `checks/src/one_language_tests.rs` fails on a French word left in the
 //! JSON of any shipped pack graded on any fixture.
 
 use crate::i18n::Lang;
+use std::borrow::Cow;
 
 /// Whole values: `(English in the model, French display)`.
 const WORDS: &[(&str, &str)] = &[
@@ -92,6 +96,40 @@ const WORDS: &[(&str, &str)] = &[
         "section absent from the snapshot",
         "section absente du snapshot",
     ),
+    (
+        "UTC grid unreadable in the snapshot",
+        "grille UTC illisible dans l'instantané",
+    ),
+    // The helpdesk (kinds/kb_article.rs, ticket.rs).
+    ("written during the exam", "rédigé pendant l'épreuve"),
+    ("opened during the exam", "ouvert pendant l'épreuve"),
+    // The firewall (kinds/firewall.rs, firewall_walk.rs).
+    (
+        "no input chain (no filtering)",
+        "aucune chaîne input (pas de filtrage)",
+    ),
+    ("no input chain", "aucune chaîne input"),
+    (
+        "running rules = rules of the file",
+        "règles en vigueur = règles du fichier",
+    ),
+    (
+        "running rules ≠ rules of the file",
+        "règles en vigueur ≠ règles du fichier",
+    ),
+    (
+        "comparison missing (older agent or unreadable ruleset)",
+        "comparaison absente (agent antérieur ou ruleset illisible)",
+    ),
+    ("nftables is not installed", "nftables n'est pas installé"),
+    (
+        "file absent: nothing is reloaded at boot",
+        "fichier absent : rien n'est rechargé au démarrage",
+    ),
+    (
+        "identical (same chains, policies, rules and sets)",
+        "identiques (mêmes chaînes, politiques, règles et ensembles)",
+    ),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -151,8 +189,187 @@ const PHRASES: &[(&str, &str)] = &[
         "\"{}\" raised at {}, resolved at {}; check ok",
         "« {} » levé à {}, résolu à {} ; contrôle ok",
     ),
+    // The firewall: a case judged (ports from source [to destination] [on interface]) and
+    // its verdict, whose reason (`{*}`) is a rule of the host, kept as is, or one of the
+    // phrases below; a question that holds, with up to three reasons (`{;}`).
+    (
+        "allowed from any other source ({;})",
+        "autorisé depuis toute autre source ({;})",
+    ),
+    (
+        "blocked from any other source ({;})",
+        "bloqué depuis toute autre source ({;})",
+    ),
+    (
+        "allowed from any source ({;})",
+        "autorisé depuis toute source ({;})",
+    ),
+    (
+        "blocked from any source ({;})",
+        "bloqué depuis toute source ({;})",
+    ),
+    ("allowed from {w} ({;})", "autorisé depuis {w} ({;})"),
+    ("blocked from {w} ({;})", "bloqué depuis {w} ({;})"),
+    (
+        "{w} from {w} to {w} on {w}: allowed ({*})",
+        "{w} depuis {w} vers {w} sur {w} : autorisé ({*})",
+    ),
+    (
+        "{w} from {w} to {w}: allowed ({*})",
+        "{w} depuis {w} vers {w} : autorisé ({*})",
+    ),
+    (
+        "{w} from {w} on {w}: allowed ({*})",
+        "{w} depuis {w} sur {w} : autorisé ({*})",
+    ),
+    (
+        "{w} from {w}: allowed ({*})",
+        "{w} depuis {w} : autorisé ({*})",
+    ),
+    (
+        "{w} from {w} to {w} on {w}: blocked ({*})",
+        "{w} depuis {w} vers {w} sur {w} : bloqué ({*})",
+    ),
+    (
+        "{w} from {w} to {w}: blocked ({*})",
+        "{w} depuis {w} vers {w} : bloqué ({*})",
+    ),
+    (
+        "{w} from {w} on {w}: blocked ({*})",
+        "{w} depuis {w} sur {w} : bloqué ({*})",
+    ),
+    (
+        "{w} from {w}: blocked ({*})",
+        "{w} depuis {w} : bloqué ({*})",
+    ),
+    (
+        "{w} from {w} to {w} on {w}: not assessable ({*})",
+        "{w} depuis {w} vers {w} sur {w} : non évaluable ({*})",
+    ),
+    (
+        "{w} from {w} to {w}: not assessable ({*})",
+        "{w} depuis {w} vers {w} : non évaluable ({*})",
+    ),
+    (
+        "{w} from {w} on {w}: not assessable ({*})",
+        "{w} depuis {w} sur {w} : non évaluable ({*})",
+    ),
+    (
+        "{w} from {w}: not assessable ({*})",
+        "{w} depuis {w} : non évaluable ({*})",
+    ),
+    (
+        "more than {} cases to examine: too many rules",
+        "plus de {} cas à examiner : règles trop nombreuses",
+    ),
+    ("comparison impossible: {}", "comparaison impossible : {}"),
+    ("differs: {;}", "différentes : {;}"),
+    (
+        "identical (same chains, policies, rules and sets); {;}",
+        "identiques (mêmes chaînes, politiques, règles et ensembles) ; {;}",
+    ),
+    // A report's warnings (eval/engine.rs).
+    (
+        "grading time \"{}\" unreadable (RFC 3339 expected): ages are not assessed",
+        "heure de notation « {} » illisible (RFC 3339 attendu) : les âges ne sont pas évalués",
+    ),
+    (
+        "override of an unknown variable \"{}\": ignored",
+        "surcharge d'une variable inconnue « {} » : ignorée",
+    ),
+    (
+        "override of an unknown variable \"{}\"",
+        "surcharge d'une variable inconnue « {} »",
+    ),
+    (
+        "circular references between variables: {}",
+        "références circulaires entre variables : {}",
+    ),
+    ("unknown variable \"${}\"", "variable inconnue « ${} »"),
+    (
+        "the variable \"{}\" uses an unknown variable \"${}\"",
+        "la variable « {} » utilise une variable inconnue « ${} »",
+    ),
+    (
+        "unknown profile \"{}\": the pack's profile \"{}\" is used",
+        "profil « {} » inconnu : profil du pack « {} » utilisé",
+    ),
+    (
+        "unknown time zone \"{}\" (inventory): the pack's zone \"{}\" is used",
+        "fuseau horaire inconnu « {} » (inventaire) : fuseau du pack « {} » utilisé",
+    ),
+    // The helpdesk: how many articles or tickets of the exam's window.
+    (
+        "≥ {w} article(s) written during the exam since {w}",
+        "≥ {w} article(s) rédigé(s) pendant l'épreuve depuis {w}",
+    ),
+    (
+        "≥ {w} ticket(s) opened during the exam since {w}",
+        "≥ {w} ticket(s) ouvert(s) pendant l'épreuve depuis {w}",
+    ),
+    // Logon hours (kinds/ad_user.rs): the ranges asked, in the exam's zone.
+    (
+        "{*} (local time {}, UTC{w} on {w})",
+        "{*} (heure {}, UTC{w} le {w})",
+    ),
+    (
+        "malformed value ({} bytes; 21 expected)",
+        "valeur mal formée ({} octets ; 21 attendus)",
+    ),
     ("identical (sha256 {})", "identique (sha256 {})"),
     ("different (sha256 {} ≠ {})", "différent (sha256 {} ≠ {})"),
+];
+
+/// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
+/// differences of a persisted ruleset), never alone: a host's text that reads like one is
+/// not translated.
+const REASONS: &[(&str, &str)] = &[
+    ("policy drop of {}", "politique drop de {}"),
+    ("policy {w} of {}", "politique {w} de {}"),
+    ("+{} more", "+{} autres"),
+    ("rule not interpreted: {}", "règle non interprétée : {}"),
+    (
+        "action \"{}\" not interpreted: {}",
+        "action « {} » non interprétée : {}",
+    ),
+    (
+        "chain \"{}\" not found: {}",
+        "chaîne « {} » introuvable : {}",
+    ),
+    (
+        "more than {} chain jumps: {}",
+        "plus de {} sauts de chaîne : {}",
+    ),
+    (
+        "the rule depends on the source address ({}): give it in the expectation — {}",
+        "la règle dépend de l'adresse source ({}) : précisez-la dans l'attente — {}",
+    ),
+    (
+        "the rule depends on the destination address ({}): give it in the expectation — {}",
+        "la règle dépend de l'adresse de destination ({}) : précisez-la dans l'attente — {}",
+    ),
+    (
+        "the rule depends on the input interface ({}): give `iif` — {}",
+        "la règle dépend de l'interface d'entrée ({}) : précisez `iif` — {}",
+    ),
+    (
+        "address not interpreted \"{}\" — {}",
+        "adresse non interprétée « {} » — {}",
+    ),
+    (
+        "port not interpreted \"{}\" — {}",
+        "port non interprété « {} » — {}",
+    ),
+    ("running only: {}", "en vigueur seulement : {}"),
+    ("in the file only: {}", "dans le fichier seulement : {}"),
+    (
+        "same rules in another order: {}",
+        "mêmes règles dans un autre ordre : {}",
+    ),
+    (
+        "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
+        "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
+    ),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
@@ -230,53 +447,13 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ("one of ", "l'une de "),
     ("matches /", "correspond à /"),
     ("the path ", "le chemin "),
-    // The firewall's verdicts: « 443/tcp from 0.0.0.0/0 to 192.0.2.2 on eth0: blocked
-    // (policy drop of inet filter input) », « allowed from any source (…) ».
-    (
-        "no input chain (no filtering)",
-        "aucune chaîne input (pas de filtrage)",
-    ),
-    (
-        "allowed from any other source",
-        "autorisé depuis toute autre source",
-    ),
-    (
-        "blocked from any other source",
-        "bloqué depuis toute autre source",
-    ),
-    ("allowed from any source", "autorisé depuis toute source"),
-    ("blocked from any source", "bloqué depuis toute source"),
-    (": allowed (", " : autorisé ("),
-    (": blocked (", " : bloqué ("),
-    ("allowed from ", "autorisé depuis "),
-    ("blocked from ", "bloqué depuis "),
-    ("from any other source", "depuis toute autre source"),
-    ("from any source", "depuis toute source"),
-    (" from ", " depuis "),
-    (" to ", " vers "),
-    (" on ", " sur "),
-    ("policy drop of ", "politique drop de "),
-    ("policy accept of ", "politique accept de "),
-    ("; +", " ; +"),
-    (" more)", " autres)"),
 ];
 
 /// The display text of a neutral value in `lang` (`None` when it is not one, or when the
 /// English is shown as is).
 pub(crate) fn display(lang: Lang, value: &str) -> Option<String> {
-    if let Some((_, fr)) = WORDS.iter().find(|(en, _)| *en == value) {
-        return Some(match lang {
-            Lang::Fr => (*fr).to_owned(),
-            Lang::En => value.to_owned(),
-        });
-    }
-    for (en, fr) in PHRASES {
-        if let Some(parts) = matches(en, value) {
-            return Some(match lang {
-                Lang::Fr => fill(fr, &parts),
-                Lang::En => value.to_owned(),
-            });
-        }
+    if let Some(shown) = display_whole(lang, value) {
+        return Some(shown);
     }
     if !FRAGMENTS.iter().any(|(en, _)| value.contains(en)) {
         return None;
@@ -289,9 +466,197 @@ pub(crate) fn display(lang: Lang, value: &str) -> Option<String> {
     })
 }
 
-/// The data standing for each `{}` of `template` in `value`, when `value` is written that way.
+/// Phrases of the start/end changes (`eval/diff.rs`), for [`change_display`] only.
+const CHANGE_PHRASES: &[(&str, &str)] = &[
+    (
+        "uid {}; groups {}; shell {}",
+        "uid {} ; groupes {} ; shell {}",
+    ),
+    ("members {}", "membres {}"),
+    ("{w}; {w}", "{w} ; {w}"),
+    ("policy {}; {} rule(s)", "politique {} ; {} règle(s)"),
+    (
+        "{}; {w}; password change {*}; department {}; hours {*}; member of {}",
+        "{} ; {w} ; changement du mot de passe {*} ; service {} ; horaires {*} ; membre de {}",
+    ),
+    ("{}; {*}; members {}", "{} ; {*} ; membres {}"),
+    (
+        "version {}; linked to {*}; extensions {*}",
+        "version {} ; liée à {*} ; extensions {*}",
+    ),
+    (
+        "malformed value ({} bytes)",
+        "valeur mal formée ({} octets)",
+    ),
+];
+
+/// Words of the start/end changes, alone or in a `{w}`/`{*}` slot of [`CHANGE_PHRASES`].
+const CHANGE_WORDS: &[(&str, &str)] = &[
+    ("running", "démarré"),
+    ("stopped", "arrêté"),
+    ("enabled", "activé"),
+    ("disabled", "désactivé"),
+    ("active", "actif"),
+    ("inactive", "inactif"),
+    ("rule", "règle"),
+    ("required", "imposé"),
+    ("not required", "non imposé"),
+    ("always", "toujours"),
+    ("unreadable", "illisibles"),
+    ("domain local", "domaine local"),
+    ("universal", "universel"),
+    ("builtin", "intégré"),
+    ("no OU", "aucune OU"),
+    ("none", "aucune"),
+];
+
+/// A change's detail (`old → new`, or one state) in `lang`: only the words `eval/diff.rs`
+/// writes are shown in French, the host's data in the slots as is.
+pub(crate) fn change_display(lang: Lang, detail: &str) -> Cow<'_, str> {
+    fn side(text: &str) -> String {
+        let word = |t: &str| -> Option<String> {
+            if let Some((_, fr)) = CHANGE_WORDS.iter().find(|(en, _)| *en == t) {
+                return Some((*fr).to_owned());
+            }
+            crate::kinds::logon_week::ranges_display_fr(t)
+        };
+        if let Some(shown) = word(text) {
+            return shown;
+        }
+        for (en, fr) in CHANGE_PHRASES {
+            let Some(parts) = matches(en, text) else {
+                continue;
+            };
+            let (literals, slots) = split_template(fr);
+            let mut out = String::new();
+            for (i, literal) in literals.iter().enumerate() {
+                out.push_str(literal);
+                if let (Some(slot), Some(part)) = (slots.get(i), parts.get(i)) {
+                    match slot {
+                        Slot::Data => out.push_str(part),
+                        _ => out.push_str(&word(part).unwrap_or_else(|| (*part).to_owned())),
+                    }
+                }
+            }
+            return out;
+        }
+        text.to_owned()
+    }
+    if lang == Lang::En {
+        return Cow::Borrowed(detail);
+    }
+    let shown = match detail.split_once(" → ") {
+        Some((old, new)) if !new.contains(" → ") => format!("{} → {}", side(old), side(new)),
+        Some(_) => detail.to_owned(),
+        None => side(detail),
+    };
+    Cow::Owned(shown)
+}
+
+/// An evidence object in `lang`. Only the firewall writes objects in words (`22/tcp from
+/// 10.0.0.0/8 to 192.0.2.2 on eth0`), built from the pack's ports, addresses and interface
+/// alone, so its words are replaced; every other object is data, shown as is.
+pub(crate) fn object_display<'v>(lang: Lang, section: &str, object: &'v str) -> Cow<'v, str> {
+    const FIREWALL: &[(&str, &str)] = &[
+        (" from anywhere but ", " depuis ailleurs que "),
+        (" from ", " depuis "),
+        (" to ", " vers "),
+        (" on ", " sur "),
+    ];
+    if lang == Lang::En || section != "firewall" {
+        return Cow::Borrowed(object);
+    }
+    let mut text = object.to_owned();
+    for (en, fr) in FIREWALL {
+        text = text.replace(en, fr);
+    }
+    Cow::Owned(text)
+}
+
+/// A whole word or a phrase (never fragments): host data stays in the phrase's slots, as is.
+fn display_whole(lang: Lang, value: &str) -> Option<String> {
+    if let Some(fr) = crate::kinds::logon_week::ranges_display_fr(value) {
+        return Some(match lang {
+            Lang::Fr => fr,
+            Lang::En => value.to_owned(),
+        });
+    }
+    if let Some((_, fr)) = WORDS.iter().find(|(en, _)| *en == value) {
+        return Some(match lang {
+            Lang::Fr => (*fr).to_owned(),
+            Lang::En => value.to_owned(),
+        });
+    }
+    for (en, fr) in PHRASES {
+        if let Some(parts) = matches(en, value) {
+            return Some(match lang {
+                Lang::Fr => fill(lang, fr, &parts),
+                Lang::En => value.to_owned(),
+            });
+        }
+    }
+    None
+}
+
+/// A value inside a phrase's `{*}`/`{;}`: a word or one of [`REASONS`] (a host's rule,
+/// which starts with its chain, matches none).
+fn display_nested(lang: Lang, value: &str) -> Option<String> {
+    if WORDS.iter().any(|(en, _)| *en == value) {
+        return display_whole(lang, value);
+    }
+    let (en, fr) = REASONS
+        .iter()
+        .find(|(en, _)| matches(en, value).is_some())?;
+    let parts = matches(en, value)?;
+    Some(match lang {
+        Lang::Fr => fill(lang, fr, &parts),
+        Lang::En => value.to_owned(),
+    })
+}
+
+/// What a phrase's slot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// `{}`: host or pack data, shown as is.
+    Data,
+    /// `{*}`: a neutral value written by constat (a verdict's reason), shown in turn when it
+    /// is a word or a phrase, as is otherwise.
+    Nested,
+    /// `{;}`: a `; `-separated list of such values.
+    List,
+    /// `{w}`: data without spaces (a port, an address list `a, b`, an interface), so that
+    /// a host's text never stands where the phrase's own words are.
+    Token,
+}
+
+/// A template's literals (one more than its slots) and its slots.
+fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
+    let mut literals = Vec::new();
+    let mut slots = Vec::new();
+    let mut rest = template;
+    loop {
+        let next = ["{}", "{*}", "{;}", "{w}"]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+            .min();
+        let Some((at, marker)) = next else {
+            literals.push(rest);
+            return (literals, slots);
+        };
+        literals.push(&rest[..at]);
+        slots.push(match marker {
+            "{}" => Slot::Data,
+            "{*}" => Slot::Nested,
+            "{w}" => Slot::Token,
+            _ => Slot::List,
+        });
+        rest = &rest[at + marker.len()..];
+    }
+}
+
+/// The data standing for each slot of `template` in `value`, when `value` is written that way.
 fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
-    let literals: Vec<&str> = template.split("{}").collect();
+    let (literals, slots) = split_template(template);
     let (first, rest) = literals.split_first()?;
     let mut tail = value.strip_prefix(first)?;
     let mut parts = Vec::new();
@@ -310,19 +675,40 @@ fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
         parts.push(&tail[..at]);
         tail = &tail[at + literal.len()..];
     }
-    Some(parts)
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .split(", ")
+                .all(|p| !p.is_empty() && !p.contains(char::is_whitespace))
+    };
+    let fits = slots
+        .iter()
+        .zip(&parts)
+        .all(|(slot, part)| *slot != Slot::Token || token(part));
+    fits.then_some(parts)
 }
 
-/// `template` with its `{}` replaced, in order, by `parts`.
-fn fill(template: &str, parts: &[&str]) -> String {
+/// `template` with its slots replaced, in order, by `parts` (nested values shown in `lang`).
+fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
+    let (literals, slots) = split_template(template);
     let mut out =
         String::with_capacity(template.len() + parts.iter().map(|p| p.len()).sum::<usize>());
-    let mut parts = parts.iter();
-    let mut literals = template.split("{}").peekable();
-    while let Some(literal) = literals.next() {
+    let nested = |part: &str| display_nested(lang, part).unwrap_or_else(|| part.to_owned());
+    for (i, literal) in literals.iter().enumerate() {
         out.push_str(literal);
-        if literals.peek().is_some() {
-            out.push_str(parts.next().copied().unwrap_or_default());
+        let (Some(slot), Some(part)) = (slots.get(i), parts.get(i)) else {
+            continue;
+        };
+        match slot {
+            Slot::Data | Slot::Token => out.push_str(part),
+            Slot::Nested => out.push_str(&nested(part)),
+            Slot::List => {
+                let items: Vec<String> = part.split("; ").map(nested).collect();
+                out.push_str(&items.join(match lang {
+                    Lang::Fr => " ; ",
+                    Lang::En => "; ",
+                }));
+            }
         }
     }
     out
@@ -344,6 +730,38 @@ mod tests {
             display(Lang::Fr, "not collected: sshd absent").as_deref(),
             Some("non collecté : sshd absent")
         );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "never allowed (local time Europe/Paris, UTC+02:00 on 2026-06-15)"
+            )
+            .as_deref(),
+            Some("jamais autorisé (heure Europe/Paris, UTC+02:00 le 2026-06-15)")
+        );
+        assert_eq!(
+            display(Lang::Fr, "Mon–Fri 08:00–18:00; Sat 09:00–12:00").as_deref(),
+            Some("lun–ven 08:00–18:00 ; sam 09:00–12:00")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "≥ 2 ticket(s) opened during the exam since 2026-06-12T08:00:00Z"
+            )
+            .as_deref(),
+            Some("≥ 2 ticket(s) ouvert(s) pendant l'épreuve depuis 2026-06-12T08:00:00Z")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "unknown time zone \"Mars/Olympus\" (inventory): the pack's zone \"Indian/Reunion\" is used"
+            )
+            .as_deref(),
+            Some("fuseau horaire inconnu « Mars/Olympus » (inventaire) : fuseau du pack « Indian/Reunion » utilisé")
+        );
+        assert_eq!(
+            display(Lang::Fr, "unknown variable \"${nope}\"").as_deref(),
+            Some("variable inconnue « ${nope} »")
+        );
         assert_eq!(display(Lang::Fr, "/bin/bash"), None);
         assert_eq!(display(Lang::Fr, "present (x"), None);
         assert_eq!(
@@ -353,6 +771,86 @@ mod tests {
             )
             .as_deref(),
             Some("Chrome : publié (utilisateur), désinstallé hors de portée, effectif")
+        );
+    }
+
+    /// A host's text is never translated (issue 14 item 5): a user named "on", a path with
+    /// " to ", a firewall rule whose comment says "from here to there", hours-like text.
+    #[test]
+    fn a_hosts_text_is_never_translated() {
+        for host in [
+            "on",
+            "to",
+            "/srv/back to school",
+            "mail from alice to bob on monday",
+            "Mon to Fri",
+            "policy drop of the week",
+        ] {
+            assert_eq!(display(Lang::Fr, host), None, "{host}");
+        }
+        let verdict = "22/tcp from 0.0.0.0/0 on eth0: allowed (inet filter input [handle 4]: \
+                       tcp dport 22 accept comment \"from here to there on foot\")";
+        assert_eq!(
+            display(Lang::Fr, verdict).as_deref(),
+            Some(
+                "22/tcp depuis 0.0.0.0/0 sur eth0 : autorisé (inet filter input [handle 4]: \
+                 tcp dport 22 accept comment \"from here to there on foot\")"
+            )
+        );
+        let holds = "blocked from any source (policy drop of inet filter input; inet filter \
+                     input [handle 9]: drop comment \"to be on the safe side\"; +2 more)";
+        assert_eq!(
+            display(Lang::Fr, holds).as_deref(),
+            Some(
+                "bloqué depuis toute source (politique drop de inet filter input ; inet filter \
+                 input [handle 9]: drop comment \"to be on the safe side\" ; +2 autres)"
+            )
+        );
+        let persisted = "differs: running only: inet filter input: tcp dport 22 accept | \
+                         inet filter input: drop; in the file only: inet filter input: accept";
+        assert_eq!(
+            display(Lang::Fr, persisted).as_deref(),
+            Some(
+                "différentes : en vigueur seulement : inet filter input: tcp dport 22 accept | \
+                 inet filter input: drop ; dans le fichier seulement : inet filter input: accept"
+            )
+        );
+        // A source that is not one token is not read as the case's source.
+        let odd = "22/tcp from a to b: allowed (x)";
+        assert_eq!(
+            display(Lang::Fr, odd).as_deref(),
+            Some("22/tcp depuis a vers b : autorisé (x)")
+        );
+        assert_eq!(display(Lang::Fr, "22/tcp from a b: allowed (x)"), None);
+        assert_eq!(
+            change_display(Lang::Fr, "uid 1000; groups on,to; shell /bin/on to"),
+            "uid 1000 ; groupes on,to ; shell /bin/on to"
+        );
+        assert_eq!(
+            change_display(Lang::Fr, "running; enabled → stopped; disabled"),
+            "démarré ; activé → arrêté ; désactivé"
+        );
+        assert_eq!(
+            change_display(
+                Lang::Fr,
+                "OU=Compta,DC=tssr,DC=lan; enabled; password change required; department on; \
+                 hours Mon–Fri 08:00–18:00; member of to"
+            ),
+            "OU=Compta,DC=tssr,DC=lan ; activé ; changement du mot de passe imposé ; service on ; \
+             horaires lun–ven 08:00–18:00 ; membre de to"
+        );
+        assert_eq!(change_display(Lang::Fr, "on to"), "on to");
+        assert_eq!(
+            object_display(
+                Lang::Fr,
+                "firewall",
+                "22/tcp from anywhere but 10.0.0.0/8 on eth0"
+            ),
+            "22/tcp depuis ailleurs que 10.0.0.0/8 sur eth0"
+        );
+        assert_eq!(
+            object_display(Lang::Fr, "files", "/srv/back to school"),
+            "/srv/back to school"
         );
     }
 
@@ -370,14 +868,24 @@ mod tests {
     /// and no two English forms are the same.
     #[test]
     fn the_catalogue_is_consistent() {
-        let mut seen = std::collections::BTreeSet::new();
-        for (en, fr) in WORDS.iter().chain(PHRASES).chain(FRAGMENTS) {
-            assert_eq!(en.matches("{}").count(), fr.matches("{}").count(), "{en}");
-            assert!(
-                !en.chars().any(|c| "àâçéèêëîïôûùüÿœ«»".contains(c)),
-                "French in the English form {en}"
-            );
-            assert!(seen.insert(*en), "{en} twice");
+        // Evidence values share one namespace; change details have their own.
+        let evidence: Vec<&(&str, &str)> = WORDS
+            .iter()
+            .chain(PHRASES)
+            .chain(REASONS)
+            .chain(FRAGMENTS)
+            .collect();
+        let changes: Vec<&(&str, &str)> = CHANGE_PHRASES.iter().chain(CHANGE_WORDS).collect();
+        for table in [evidence, changes] {
+            let mut seen = std::collections::BTreeSet::new();
+            for (en, fr) in table {
+                assert_eq!(split_template(en).1, split_template(fr).1, "{en}");
+                assert!(
+                    !en.chars().any(|c| "àâçéèêëîïôûùüÿœ«»".contains(c)),
+                    "French in the English form {en}"
+                );
+                assert!(seen.insert(*en), "{en} twice");
+            }
         }
     }
 }

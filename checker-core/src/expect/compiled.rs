@@ -50,8 +50,14 @@ pub(crate) fn compile(raw: &Sp<RawExpect>, cx: &mut Compile<'_>) -> Option<Compi
         if items.is_empty() {
             cx.error(
                 raw,
-                "combinateur sans membre".to_owned(),
-                Some("donnez au moins une attente dans la liste".to_owned()),
+                (
+                    "combinateur sans membre".to_owned(),
+                    "combinator without members".to_owned(),
+                ),
+                Some((
+                    "donnez au moins une attente dans la liste".to_owned(),
+                    "give at least one expectation in the list".to_owned(),
+                )),
             );
             return None;
         }
@@ -68,8 +74,14 @@ pub(crate) fn compile(raw: &Sp<RawExpect>, cx: &mut Compile<'_>) -> Option<Compi
             if a.n == 0 || a.n as usize > members.len() {
                 cx.error(
                     raw,
-                    format!("at_least: n = {} pour {} membre(s)", a.n, members.len()),
-                    Some("n doit être entre 1 et le nombre de membres".to_owned()),
+                    (
+                        format!("at_least: n = {} pour {} membre(s)", a.n, members.len()),
+                        format!("at_least: n = {} for {} member(s)", a.n, members.len()),
+                    ),
+                    Some((
+                        "n doit être entre 1 et le nombre de membres".to_owned(),
+                        "n must be between 1 and the number of members".to_owned(),
+                    )),
                 );
                 return None;
             }
@@ -83,11 +95,26 @@ pub(crate) fn compile(raw: &Sp<RawExpect>, cx: &mut Compile<'_>) -> Option<Compi
                 let known: Vec<&str> = cx.roles.keys().map(String::as_str).collect();
                 cx.error(
                     &on.host,
-                    format!("rôle d'hôte inconnu « {role} »"),
-                    Some(format!(
-                        "rôles déclarés sous `hosts:` : {}",
-                        known.join(", ")
-                    )),
+                    (
+                        format!("rôle d'hôte inconnu « {role} »"),
+                        format!("unknown host role \"{role}\""),
+                    ),
+                    Some(match crate::pack::closest(&role, &known) {
+                        Some(best) => (
+                            format!(
+                                "vouliez-vous dire « {best} » ? Rôles déclarés sous `hosts:` : {}",
+                                known.join(", ")
+                            ),
+                            format!(
+                                "did you mean \"{best}\"? Roles declared under `hosts:`: {}",
+                                known.join(", ")
+                            ),
+                        ),
+                        None => (
+                            format!("rôles déclarés sous `hosts:` : {}", known.join(", ")),
+                            format!("roles declared under `hosts:`: {}", known.join(", ")),
+                        ),
+                    }),
                 );
                 return None;
             }

@@ -199,7 +199,8 @@ impl Lookup {
     }
 }
 
-fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
+/// Errors are `(français, English)`.
+fn parse_path(path: &str) -> Result<(String, Vec<Segment>), (String, String)> {
     let mut segments = Vec::new();
     let mut chars = path.char_indices().peekable();
     let mut key = String::new();
@@ -213,7 +214,10 @@ fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
                     segments.last(),
                     Some(Segment::Index(_) | Segment::Every | Segment::Filter(..))
                 ) {
-                    return Err(format!("segment vide à la position {}", i + 1));
+                    return Err((
+                        format!("segment vide à la position {}", i + 1),
+                        format!("empty segment at position {}", i + 1),
+                    ));
                 }
             }
             '[' => {
@@ -222,7 +226,10 @@ fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
                 }
                 let rest = &bytes[i + 1..];
                 let Some(end) = rest.find(']') else {
-                    return Err(format!("« [ » sans « ] » à la position {}", i + 1));
+                    return Err((
+                        format!("« [ » sans « ] » à la position {}", i + 1),
+                        format!("\"[\" without \"]\" at position {}", i + 1),
+                    ));
                 };
                 let inner = &rest[..end];
                 let seg = if inner == "*" {
@@ -232,16 +239,27 @@ fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
                 } else if let Some((k, v)) = inner.split_once('=') {
                     Segment::Filter(k.trim().to_owned(), v.trim().to_owned())
                 } else {
-                    return Err(format!("sélecteur « [{inner}] » invalide"));
+                    return Err((
+                        format!("sélecteur « [{inner}] » invalide"),
+                        format!("invalid selector \"[{inner}]\""),
+                    ));
                 };
                 if matches!(segments.last(), Some(Segment::Filter(..))) {
                     // `[a=b][c=d]` or `[a=b][0]`: a filter yields elements, not a list, so
                     // a second selector would silently find nothing.
-                    return Err(format!(
-                        "sélecteur « [{inner}] » juste après un filtre, à la position {} : un \
-                         filtre donne des éléments, pas une liste (un seul filtre par niveau ; \
-                         pour un champ de l'élément, écrivez par exemple users[name=alice].groups[0])",
-                        i + 1
+                    return Err((
+                        format!(
+                            "sélecteur « [{inner}] » juste après un filtre, à la position {} : un \
+                             filtre donne des éléments, pas une liste (un seul filtre par niveau ; \
+                             pour un champ de l'élément, écrivez par exemple users[name=alice].groups[0])",
+                            i + 1
+                        ),
+                        format!(
+                            "selector \"[{inner}]\" right after a filter, at position {}: a \
+                             filter gives elements, not a list (one filter per level; for a \
+                             field of the element, write for example users[name=alice].groups[0])",
+                            i + 1
+                        ),
                     ));
                 }
                 segments.push(seg);
@@ -261,7 +279,10 @@ fn parse_path(path: &str) -> Result<(String, Vec<Segment>), String> {
             segments.remove(0);
             Ok((root, segments))
         }
-        _ => Err("le chemin doit commencer par un nom de section".to_owned()),
+        _ => Err((
+            "le chemin doit commencer par un nom de section".to_owned(),
+            "the path must start with a section name".to_owned(),
+        )),
     }
 }
 
@@ -273,8 +294,14 @@ impl RawFact {
             Err(e) => {
                 cx.error(
                     &self.path,
-                    format!("chemin de fait invalide « {text} » : {e}"),
-                    Some("exemple : users[name=alice].shell, network.dns.nameservers, sshd.settings.port[0]".to_owned()),
+                    (
+                        format!("chemin de fait invalide « {text} » : {}", e.0),
+                        format!("invalid fact path \"{text}\": {}", e.1),
+                    ),
+                    Some((
+                        "exemple : users[name=alice].shell, network.dns.nameservers, sshd.settings.port[0]".to_owned(),
+                        "example: users[name=alice].shell, network.dns.nameservers, sshd.settings.port[0]".to_owned(),
+                    )),
                 );
                 return None;
             }
@@ -297,8 +324,11 @@ impl RawFact {
                 if c.is_empty() {
                     cx.error(
                         at,
-                        "comparaison vide".to_owned(),
-                        Some("donnez au moins une borne : eq, ne, gt, ge, lt, le".to_owned()),
+                        ("comparaison vide".to_owned(), "empty comparison".to_owned()),
+                        Some((
+                            "donnez au moins une borne : eq, ne, gt, ge, lt, le".to_owned(),
+                            "give at least one bound: eq, ne, gt, ge, lt, le".to_owned(),
+                        )),
                     );
                     return None;
                 }
@@ -311,8 +341,14 @@ impl RawFact {
         if ops.len() != 1 {
             cx.error(
                 at,
-                format!("un fait demande exactement un opérateur, {} trouvé(s)", ops.len()),
-                Some("choisissez un seul de : equals, regex, contains, count, compare, exists (combinez avec all:)".to_owned()),
+                (
+                    format!("un fait demande exactement un opérateur, {} trouvé(s)", ops.len()),
+                    format!("a fact needs exactly one operator, {} found", ops.len()),
+                ),
+                Some((
+                    "choisissez un seul de : equals, regex, contains, count, compare, exists (combinez avec all:)".to_owned(),
+                    "choose only one of: equals, regex, contains, count, compare, exists (combine with all:)".to_owned(),
+                )),
             );
             return None;
         }
@@ -670,7 +706,11 @@ mod tests {
             "users[name=a][*]",
         ] {
             let err = parse_path(chained).expect_err(chained);
-            assert!(err.contains("juste après un filtre"), "{chained}: {err}");
+            assert!(
+                err.0.contains("juste après un filtre"),
+                "{chained}: {err:?}"
+            );
+            assert!(err.1.contains("right after a filter"), "{chained}: {err:?}");
         }
         assert!(parse_path("users[name=a].groups[0]").is_ok());
     }

@@ -141,8 +141,14 @@ de distribution dont les membres directs sont `adminit` et `GG_Compta` : `type` 
         if self.exactly && self.members.is_empty() {
             cx.error(
                 &self.name,
-                "`exactly: true` sans liste `members`".to_owned(),
-                Some("donnez la liste complète des membres attendus sous `members:`".to_owned()),
+                (
+                    "`exactly: true` sans liste `members`".to_owned(),
+                    "`exactly: true` without a `members` list".to_owned(),
+                ),
+                Some((
+                    "donnez la liste complète des membres attendus sous `members:`".to_owned(),
+                    "give the complete list of the expected members under `members:`".to_owned(),
+                )),
             );
             return None;
         }

@@ -6,7 +6,7 @@ use crate::kinds::ad_user_paths::{PATH_KEYS, check_paths};
 use crate::kinds::directory::{in_ou, rdn_value, same_account};
 use crate::kinds::existence::existence;
 use crate::kinds::kind::{Kind, includes_by, property};
-use crate::kinds::logon_week::{DAYS, UtcHours, Week, ranges_fr, to_local, utc_hours};
+use crate::kinds::logon_week::{DAYS, UtcHours, Week, ranges, to_local, utc_hours};
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::ad::{DirectoryUser, LogonHours};
@@ -118,11 +118,11 @@ AD stores logon hours in UTC. They are read in the exam's time zone — the pack
 `timezone` (under `pack:`), or the inventory's `session.timezone`, Europe/Paris when
 neither says — with the offset in force when the directory was collected, so a June exam in
 Paris reads them at UTC+2 and a January one at UTC+1 with no option to set. The evidence
-names the zone and offset (« heure Europe/Paris, UTC+02:00 le 2026-06-15 ») and shows the
-allowed ranges Monday first, a range across midnight as one (« lun 22:00–mar 01:00 »),
-identical days grouped (« lun–ven 08:00–18:00 »). A value that is not the 21 bytes AD
-defines (a script that wrote one byte per hour writes 168) fails as « valeur mal formée
-(168 octets ; 21 attendus) », never as « toujours autorisé ».
+names the zone and offset (“local time Europe/Paris, UTC+02:00 on 2026-06-15”) and shows the
+allowed ranges Monday first, a range across midnight as one (“Mon 22:00–Tue 01:00”),
+identical days grouped (“Mon–Fri 08:00–18:00”). A value that is not the 21 bytes AD
+defines (a script that wrote one byte per hour writes 168) fails as “malformed value
+(168 bytes; 21 expected)”, never as “always allowed”.
 
 ## Why it matters
 Creating the users of a department in the right OU, in the right groups, with a first-logon
@@ -144,9 +144,9 @@ The directory lists `mmartin` under `OU=Comptabilite`, `pwdLastSet` = 0, a direc
 
 ## Failing example
 The same expectation for `jdupont`, who must not change his password and may log on at any
-time: `must_change_password` and `logon_hours` fail (observed « toujours autorisé »).
-A `logonHours` of 168 bytes fails with observed « valeur mal formée (168 octets ; 21
-attendus) ».
+time: `must_change_password` and `logon_hours` fail (observed “always allowed”).
+A `logonHours` of 168 bytes fails with observed “malformed value (168 bytes; 21
+expected)”.
 
 ## Critères
 `tssr-2023/CP2/C1` (gérer les comptes et groupes de l'annuaire).
@@ -185,7 +185,8 @@ OU does not exist. A `directory` section that was not collected makes the whole 
 assessable, never failed. More than 500 accounts selected make `all`/`at_least` not
 assessable (narrow the selection). A per-member `file` check needs the path collected:
 members are known only at grading, so `${member.home}` paths are not requested from the
-collector and read « chemin non demandé au collecteur » unless another check requests them.
+collector and read “path not requested from the collector” unless another check requests
+them.
 "#;
     const DOC_FR: &'static str = r#"# ad_user
 
@@ -447,16 +448,16 @@ fn logon_hours(
     actual: &LogonHours,
 ) -> Status {
     let offset = host.offset();
-    let expected_text = format!("{shown} (heure {})", offset.describe());
+    let expected_text = format!("{shown} (local time {})", offset.describe());
     let (grid, text) = match utc_hours(actual) {
-        UtcHours::Always => ([[true; 24]; 7], "toujours autorisé".to_owned()),
+        UtcHours::Always => ([[true; 24]; 7], "always allowed".to_owned()),
         UtcHours::Malformed(length) => {
             out.push(host.evidence(
                 "directory",
                 path,
                 "logon_hours",
                 expected_text,
-                format!("valeur mal formée ({length} octets ; 21 attendus)"),
+                format!("malformed value ({length} bytes; 21 expected)"),
                 Status::Fail,
             ));
             return Status::Fail;
@@ -467,14 +468,14 @@ fn logon_hours(
                 path,
                 "logon_hours",
                 expected_text,
-                "grille UTC illisible dans l'instantané",
+                "UTC grid unreadable in the snapshot",
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
         }
         UtcHours::Grid(utc) => {
             let local = to_local(&utc, offset.minutes);
-            let text = ranges_fr(&local);
+            let text = ranges(&local);
             (local, text)
         }
     };
@@ -509,19 +510,25 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
             Err(message) => {
                 cx.error(
                     range,
-                    format!("plage horaire invalide « {text} » : {message}"),
-                    Some(
+                    (
+                        format!("plage horaire invalide « {text} » : {}", message.0),
+                        format!("invalid time range \"{text}\": {}", message.1),
+                    ),
+                    Some((
                         "forme attendue « Mon-Fri 08:00-18:00 » ou « Mon,Wed 08:00-12:00 », \
                          jours Mon Tue Wed Thu Fri Sat Sun, heures entières"
                             .to_owned(),
-                    ),
+                        "expected form \"Mon-Fri 08:00-18:00\" or \"Mon,Wed 08:00-12:00\", \
+                         days Mon Tue Wed Thu Fri Sat Sun, whole hours"
+                            .to_owned(),
+                    )),
                 );
                 ok = false;
             }
         }
     }
     let shown = if shown.is_empty() {
-        "jamais autorisé".to_owned()
+        "never allowed".to_owned()
     } else {
         shown.join(", ")
     };
@@ -529,18 +536,26 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
 }
 
 /// `Mon-Fri 08:00-18:00` → (Sunday-first day indexes, first hour, end hour exclusive).
-fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
-    let (days, hours) = text
-        .trim()
-        .split_once(' ')
-        .ok_or_else(|| "il manque l'espace entre les jours et les heures".to_owned())?;
+/// Errors are `(français, English)`.
+fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), (String, String)> {
+    let (days, hours) = text.trim().split_once(' ').ok_or_else(|| {
+        (
+            "il manque l'espace entre les jours et les heures".to_owned(),
+            "the space between the days and the hours is missing".to_owned(),
+        )
+    })?;
     // Monday-first order, as an administrator writes "Mon-Sun".
     const ORDER: [usize; 7] = [1, 2, 3, 4, 5, 6, 0];
     let position = |name: &str| {
         DAYS.iter()
             .position(|d| d.eq_ignore_ascii_case(name.trim()))
             .and_then(|i| ORDER.iter().position(|o| *o == i))
-            .ok_or_else(|| format!("jour inconnu « {} »", name.trim()))
+            .ok_or_else(|| {
+                (
+                    format!("jour inconnu « {} »", name.trim()),
+                    format!("unknown day \"{}\"", name.trim()),
+                )
+            })
     };
     let mut indexes = Vec::new();
     for part in days.split(',') {
@@ -548,8 +563,9 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
             Some((a, b)) => {
                 let (a, b) = (position(a)?, position(b)?);
                 if a > b {
-                    return Err(format!(
-                        "« {part} » va à rebours (la semaine commence lundi)"
+                    return Err((
+                        format!("« {part} » va à rebours (la semaine commence lundi)"),
+                        format!("\"{part}\" runs backwards (the week starts on Monday)"),
                     ));
                 }
                 indexes.extend(ORDER[a..=b].iter().copied());
@@ -557,23 +573,34 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
             None => indexes.push(ORDER[position(part)?]),
         }
     }
-    let (from, to) = hours
-        .trim()
-        .split_once('-')
-        .ok_or_else(|| "les heures s'écrivent « 08:00-18:00 »".to_owned())?;
-    let hour = |t: &str| -> Result<usize, String> {
+    let (from, to) = hours.trim().split_once('-').ok_or_else(|| {
+        (
+            "les heures s'écrivent « 08:00-18:00 »".to_owned(),
+            "hours are written \"08:00-18:00\"".to_owned(),
+        )
+    })?;
+    let hour = |t: &str| -> Result<usize, (String, String)> {
         let (h, min) = t.trim().split_once(':').unwrap_or((t.trim(), "00"));
-        let h: usize = h.parse().map_err(|_| format!("heure illisible « {t} »"))?;
+        let h: usize = h.parse().map_err(|_| {
+            (
+                format!("heure illisible « {t} »"),
+                format!("unreadable hour \"{t}\""),
+            )
+        })?;
         if min != "00" || h > 24 {
-            return Err(format!(
-                "« {t} » n'est pas une heure entière (la grille AD est horaire)"
+            return Err((
+                format!("« {t} » n'est pas une heure entière (la grille AD est horaire)"),
+                format!("\"{t}\" is not a whole hour (the AD grid is hourly)"),
             ));
         }
         Ok(h)
     };
     let (from, to) = (hour(from)?, hour(to)?);
     if from >= to {
-        return Err(format!("la fin {to}:00 doit suivre le début {from}:00"));
+        return Err((
+            format!("la fin {to}:00 doit suivre le début {from}:00"),
+            format!("the end {to}:00 must follow the start {from}:00"),
+        ));
     }
     Ok((indexes, from, to))
 }
@@ -688,7 +715,7 @@ mod tests {
     }
 
     /// A value that is not 21 bytes (a script wrote one byte per hour) is malformed with its
-    /// length, never « toujours autorisé ».
+    /// length, never “always allowed”.
     #[test]
     fn a_malformed_logon_hours_value_fails_with_its_length() {
         let mut snapshot = ad();

@@ -221,8 +221,14 @@ précédente laisse passer SSH sur le WAN : `verdict` échoue (attendu block, ob
         if let (Some(port), None) = (&self.port, &self.protocol) {
             cx.error(
                 port,
-                "a port without a protocol".to_owned(),
-                Some("add `protocol: tcp` or `protocol: udp`".to_owned()),
+                (
+                    "un port sans protocole".to_owned(),
+                    "a port without a protocol".to_owned(),
+                ),
+                Some((
+                    "ajoutez `protocol: tcp` ou `protocol: udp`".to_owned(),
+                    "add `protocol: tcp` or `protocol: udp`".to_owned(),
+                )),
             );
             return None;
         }

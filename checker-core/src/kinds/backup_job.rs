@@ -170,8 +170,14 @@ avec sa date.
                     Err(e) => {
                         cx.error(
                             a,
-                            format!("motif d'archive « {text} » : {e}"),
-                            Some("exemple : `archive: /backup/etc-%F.tar.gz` avec `date_formats: [\"%Y%m%d\"]`".to_owned()),
+                            (
+                                format!("motif d'archive « {text} » : {}", e.0),
+                                format!("archive pattern \"{text}\": {}", e.1),
+                            ),
+                            Some((
+                                "exemple : `archive: /backup/etc-%F.tar.gz` avec `date_formats: [\"%Y%m%d\"]`".to_owned(),
+                                "example: `archive: /backup/etc-%F.tar.gz` with `date_formats: [\"%Y%m%d\"]`".to_owned(),
+                            )),
                         );
                         return None;
                     }

@@ -30,7 +30,7 @@ pub(crate) struct DatePattern {
 }
 
 /// `%F` → `%Y-%m-%d`, `%T` → `%H:%M:%S`, `%D` → `%m/%d/%y`; checks every conversion.
-fn expand(format: &str) -> Result<String, String> {
+fn expand(format: &str) -> Result<String, (String, String)> {
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(c) = chars.next() {
@@ -48,11 +48,19 @@ fn expand(format: &str) -> Result<String, String> {
                 out.push(t);
             }
             Some(t) => {
-                return Err(format!(
-                    "conversion « %{t} » non prise en charge (%Y %m %d %H %M %S %y %s %F %T)"
+                return Err((
+                    format!(
+                        "conversion « %{t} » non prise en charge (%Y %m %d %H %M %S %y %s %F %T)"
+                    ),
+                    format!("unsupported conversion \"%{t}\" (%Y %m %d %H %M %S %y %s %F %T)"),
                 ));
             }
-            None => return Err("« % » seul en fin de motif".to_owned()),
+            None => {
+                return Err((
+                    "« % » seul en fin de motif".to_owned(),
+                    "\"%\" alone at the end of the pattern".to_owned(),
+                ));
+            }
         }
     }
     Ok(out)
@@ -108,14 +116,24 @@ fn slot(pattern: &str) -> Option<(&str, &str, &str)> {
 impl DatePattern {
     /// Compiles `pattern` (with its date conversions) and the other formats allowed for
     /// its date (`%Y%m%d`, `%d-%m-%Y`); the pattern's own format is always allowed.
-    pub(crate) fn compile(pattern: &str, formats: &[String]) -> Result<DatePattern, String> {
+    /// Errors are `(français, English)`.
+    pub(crate) fn compile(
+        pattern: &str,
+        formats: &[String],
+    ) -> Result<DatePattern, (String, String)> {
         let (before, own, after) = slot(pattern).ok_or_else(|| {
-            "aucune date dans le motif : écrivez-la avec %F, %Y%m%d, %d-%m-%Y…".to_owned()
+            (
+                "aucune date dans le motif : écrivez-la avec %F, %Y%m%d, %d-%m-%Y…".to_owned(),
+                "no date in the pattern: write it with %F, %Y%m%d, %d-%m-%Y…".to_owned(),
+            )
         })?;
         let mut allowed = vec![own.to_owned()];
         for f in formats {
             if !f.contains('%') {
-                return Err(format!("format de date « {f} » sans conversion %"));
+                return Err((
+                    format!("format de date « {f} » sans conversion %"),
+                    format!("date format \"{f}\" without a % conversion"),
+                ));
             }
             if !allowed.contains(f) {
                 allowed.push(f.clone());
@@ -131,7 +149,7 @@ impl DatePattern {
                 name_regex(&expanded),
                 regex::escape(after)
             );
-            names.push(Regex::new(&re).map_err(|e| e.to_string())?);
+            names.push(Regex::new(&re).map_err(|e| (e.to_string(), e.to_string()))?);
             expanded_formats.push(expanded);
         }
         // `$(date +FMT)`, `$(date "+FMT")`, `` `date +FMT` ``; the format is compared once
@@ -142,7 +160,7 @@ impl DatePattern {
             regex::escape(before),
             regex::escape(after)
         ))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| (e.to_string(), e.to_string()))?;
         Ok(DatePattern {
             text: pattern.to_owned(),
             names,
@@ -240,7 +258,8 @@ mod tests {
     fn bad_patterns_are_explained() {
         let e = |p: &str, f: &[&str]| {
             let f: Vec<String> = f.iter().map(|s| (*s).to_owned()).collect();
-            DatePattern::compile(p, &f).unwrap_err()
+            let (fr, en) = DatePattern::compile(p, &f).unwrap_err();
+            format!("{fr} | {en}")
         };
         insta::assert_snapshot!(format!(
             "{}\n{}\n{}",

@@ -183,11 +183,16 @@ La même attente quand l'option 3 manque : `option 3` échoue (attendu 192.168.1
                 let Some(seconds) = duration_seconds(&text) else {
                     cx.error(
                         sp,
-                        format!("durée de bail illisible : {text:?}"),
-                        Some(
+                        (
+                            format!("durée de bail illisible : {text:?}"),
+                            format!("unreadable lease duration: {text:?}"),
+                        ),
+                        Some((
                             "écrire 8d, 12h, 1d12h, 90m, un nombre de secondes ou 8.00:00:00"
                                 .to_owned(),
-                        ),
+                            "write 8d, 12h, 1d12h, 90m, a number of seconds or 8.00:00:00"
+                                .to_owned(),
+                        )),
                     );
                     return None;
                 };

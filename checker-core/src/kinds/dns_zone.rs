@@ -92,7 +92,7 @@ pub struct DnsZoneMatcher {
 
 /// `192.168.10.0/24` → `10.168.192.in-addr.arpa`; `Err` for a prefix that is not 8, 16 or
 /// 24 or an address that is not IPv4. `Ok(None)` when the text is not a network at all.
-fn reverse_zone_of(text: &str) -> Result<Option<String>, String> {
+fn reverse_zone_of(text: &str) -> Result<Option<String>, (String, String)> {
     let Some((address, prefix)) = text.trim().split_once('/') else {
         return Ok(None);
     };
@@ -101,14 +101,20 @@ fn reverse_zone_of(text: &str) -> Result<Option<String>, String> {
         .map(|o| o.parse().ok())
         .collect::<Option<_>>()
         .filter(|o: &Vec<u8>| o.len() == 4)
-        .ok_or_else(|| format!("{address:?} n'est pas une adresse IPv4"))?;
+        .ok_or_else(|| {
+            (
+                format!("{address:?} n'est pas une adresse IPv4"),
+                format!("{address:?} is not an IPv4 address"),
+            )
+        })?;
     let keep = match prefix.trim() {
         "8" => 1,
         "16" => 2,
         "24" => 3,
         other => {
-            return Err(format!(
-                "préfixe /{other} : une zone inverse IPv4 couvre /8, /16 ou /24"
+            return Err((
+                format!("préfixe /{other} : une zone inverse IPv4 couvre /8, /16 ou /24"),
+                format!("prefix /{other}: an IPv4 reverse zone covers /8, /16 or /24"),
             ));
         }
     };
@@ -208,8 +214,14 @@ La même attente quand la zone inversée accepte les mises à jour non sécuris�
             Err(message) => {
                 cx.error(
                     &self.zone,
-                    format!("zone {written:?} : {message}"),
-                    Some("écrire le nom de la zone (10.168.192.in-addr.arpa) ou un réseau /8, /16, /24".to_owned()),
+                    (
+                        format!("zone {written:?} : {}", message.0),
+                        format!("zone {written:?}: {}", message.1),
+                    ),
+                    Some((
+                        "écrire le nom de la zone (10.168.192.in-addr.arpa) ou un réseau /8, /16, /24".to_owned(),
+                        "write the zone's name (10.168.192.in-addr.arpa) or a /8, /16, /24 network".to_owned(),
+                    )),
                 );
                 return None;
             }

@@ -127,8 +127,14 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
         if !path.starts_with('/') && !path.contains(":\\") {
             cx.error(
                 &self.path,
-                format!("chemin non absolu « {path} »"),
-                Some("donnez un chemin absolu (/etc/..., C:\\...)".to_owned()),
+                (
+                    format!("chemin non absolu « {path} »"),
+                    format!("path not absolute \"{path}\""),
+                ),
+                Some((
+                    "donnez un chemin absolu (/etc/..., C:\\...)".to_owned(),
+                    "give an absolute path (/etc/..., C:\\...)".to_owned(),
+                )),
             );
         }
         let mode = cx.opt_text(&self.mode);
@@ -137,8 +143,14 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
         {
             cx.error(
                 at,
-                format!("mode « {m} » non octal"),
-                Some("écrivez le mode en octal entre guillemets, par ex. \"0640\"".to_owned()),
+                (
+                    format!("mode « {m} » non octal"),
+                    format!("mode \"{m}\" not octal"),
+                ),
+                Some((
+                    "écrivez le mode en octal entre guillemets, par ex. \"0640\"".to_owned(),
+                    "write the mode in octal between quotes, e.g. \"0640\"".to_owned(),
+                )),
             );
         }
         let same_as = cx.opt_text(&self.same_as);
@@ -148,8 +160,14 @@ La même attente quand le mode observé est `0777` : `mode` échoue (attendu 277
         {
             cx.error(
                 at,
-                format!("chemin non absolu « {other} »"),
-                Some("same_as : donnez le chemin absolu du fichier d'origine".to_owned()),
+                (
+                    format!("chemin non absolu « {other} »"),
+                    format!("path not absolute \"{other}\""),
+                ),
+                Some((
+                    "same_as : donnez le chemin absolu du fichier d'origine".to_owned(),
+                    "same_as: give the absolute path of the original file".to_owned(),
+                )),
             );
         }
         Some(FileMatcher {

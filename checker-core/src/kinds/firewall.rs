@@ -124,12 +124,17 @@ fn parse_port(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<((u16, u16), Proto
         _ => {
             cx.error(
                 s,
-                format!("port invalide « {text} »"),
-                Some(
+                (
+                    format!("port invalide « {text} »"),
+                    format!("invalid port \"{text}\""),
+                ),
+                Some((
                     "écrivez PORT/PROTO ou DÉBUT-FIN/PROTO, par ex. 22/tcp, 53/udp ou \
                      9101-9103/tcp"
                         .to_owned(),
-                ),
+                    "write PORT/PROTO or FIRST-LAST/PROTO, e.g. 22/tcp, 53/udp or 9101-9103/tcp"
+                        .to_owned(),
+                )),
             );
             None
         }
@@ -145,12 +150,18 @@ fn parse_spans(cx: &mut Compile<'_>, s: &Sp<String>) -> Option<Vec<Span>> {
             None => {
                 cx.error(
                     s,
-                    format!("adresse ou réseau invalide « {part} »"),
-                    Some(
+                    (
+                        format!("adresse ou réseau invalide « {part} »"),
+                        format!("invalid address or network \"{part}\""),
+                    ),
+                    Some((
                         "écrivez 192.168.1.0/24, 10.0.0.5, 10.0.0.1-10.0.0.9 ou fd00::/8, \
                          séparés par des virgules"
                             .to_owned(),
-                    ),
+                        "write 192.168.1.0/24, 10.0.0.5, 10.0.0.1-10.0.0.9 or fd00::/8, \
+                         separated by commas"
+                            .to_owned(),
+                    )),
                 );
                 return None;
             }
@@ -310,7 +321,7 @@ fn judge(
         let ports = port_atoms(chains, a.ports.0, a.ports.1);
         if srcs.len() * ports.len() * dsts.len() * iifs.len() > MAX_CASES {
             return Judged::Unknown(format!(
-                "trop de cas à examiner (plus de {MAX_CASES}) : règles trop nombreuses"
+                "more than {MAX_CASES} cases to examine: too many rules"
             ));
         }
         for src in &srcs {
@@ -337,7 +348,10 @@ fn judge(
                         };
                         match verdict(chains, &packet) {
                             Verdict::Unknown(why) => {
-                                return Judged::Unknown(format!("{} : {why}", case()));
+                                return Judged::Unknown(format!(
+                                    "{}: not assessable ({why})",
+                                    case()
+                                ));
                             }
                             Verdict::Accept(why) if !want_accept => {
                                 return Judged::Broken(format!("{}: allowed ({why})", case()));
@@ -378,6 +392,10 @@ fn judged_evidence(judged: Judged, want_accept: bool, summary: &str) -> (Status,
             if reasons.len() > 3 {
                 shown.push(format!("+{} more", reasons.len() - 3));
             }
+            // Each reason is one item of the phrase's `{;}` list (eval/words.rs).
+            for reason in &mut shown {
+                *reason = reason.replace("; ", ", ");
+            }
             (
                 Status::Pass,
                 format!("{word} {summary} ({})", shown.join("; ")),
@@ -392,35 +410,35 @@ fn judged_evidence(judged: Judged, want_accept: bool, summary: &str) -> (Status,
 fn some_lines(lines: &[String], n: usize) -> String {
     let mut shown: Vec<String> = lines.iter().take(n).cloned().collect();
     if lines.len() > n {
-        shown.push(format!("+{} autres", lines.len() - n));
+        shown.push(format!("+{} more", lines.len() - n));
     }
-    shown.join(" ; ")
+    // Not `; `: that separates the items of the evidence's `{;}` list (eval/words.rs).
+    shown.join(" | ").replace("; ", ", ")
 }
 
-/// ` ; fichier modifié le X, après le démarrage de nftables.service (Y)` when so.
-fn edited_after_start(host: &HostView<'_>, file: &NftablesFile) -> String {
+/// `file X modified at T, after the last (re)start of nftables.service (Y): …` when so.
+fn edited_after_start(host: &HostView<'_>, file: &NftablesFile) -> Option<String> {
     use constat_snapshot::time::parse_rfc3339;
-    let Some(modified) = file.modified_at.as_deref() else {
-        return String::new();
-    };
-    let Some(service) = host.snapshot.sections.services.data().and_then(|list| {
+    let modified = file.modified_at.as_deref()?;
+    let service = host.snapshot.sections.services.data().and_then(|list| {
         list.iter()
             .find(|s| matches!(s.name.as_str(), "nftables.service" | "nftables"))
-    }) else {
-        return String::new();
-    };
+    })?;
     let started = [&service.started_at, &service.reloaded_at]
         .into_iter()
         .filter_map(|t| t.as_deref())
         .filter_map(|t| parse_rfc3339(t).map(|s| (s, t)))
         .max();
     match (started, parse_rfc3339(modified)) {
-        (Some((at, text)), Some(m)) if m > at => format!(
-            " ; {} modifié le {modified}, après le dernier (re)démarrage de {} ({text}) : \
-             modification probablement non appliquée",
-            file.path, service.name
+        (Some((at, text)), Some(m)) if m > at => Some(
+            format!(
+                "file {} modified at {modified}, after the last (re)start of {} ({text}): \
+                 change probably not applied",
+                file.path, service.name
+            )
+            .replace("; ", ", "),
         ),
-        _ => String::new(),
+        _ => None,
     }
 }
 
@@ -433,17 +451,17 @@ fn persisted(
 ) -> Status {
     const S: &str = "firewall";
     let expected = if want {
-        "règles en vigueur = règles du fichier"
+        "running rules = rules of the file"
     } else {
-        "règles en vigueur ≠ règles du fichier"
+        "running rules ≠ rules of the file"
     };
     let Some(file) = &fw.nftables_file else {
         let why = match fw.not_collected.get("nftables") {
             Some(reason) => reason.clone(),
             None if fw.backends.iter().any(|b| b.kind == "nftables") => {
-                "comparaison absente (agent antérieur ou ruleset illisible)".to_owned()
+                "comparison missing (older agent or unreadable ruleset)".to_owned()
             }
-            None => "nftables n'est pas installé".to_owned(),
+            None => "nftables is not installed".to_owned(),
         };
         out.push(host.evidence(
             S,
@@ -462,7 +480,7 @@ fn persisted(
             &file.path,
             "persisted",
             expected,
-            "fichier absent : rien n'est rechargé au démarrage",
+            "file absent: nothing is reloaded at boot",
             s,
         ));
         s
@@ -472,38 +490,39 @@ fn persisted(
             &file.path,
             "persisted",
             expected,
-            format!("comparaison impossible : {error}"),
+            format!("comparison impossible: {error}"),
             Status::NotAssessable,
         ));
         Status::NotAssessable
     } else {
         let same =
             file.live_only.is_empty() && file.file_only.is_empty() && file.reordered.is_empty();
-        let mut actual = if same {
-            "identiques (mêmes chaînes, politiques, règles et ensembles)".to_owned()
-        } else {
-            let mut parts = Vec::new();
-            if !file.live_only.is_empty() {
-                parts.push(format!(
-                    "en vigueur seulement : {}",
-                    some_lines(&file.live_only, 8)
-                ));
-            }
-            if !file.file_only.is_empty() {
-                parts.push(format!(
-                    "dans le fichier seulement : {}",
-                    some_lines(&file.file_only, 8)
-                ));
-            }
-            if !file.reordered.is_empty() {
-                parts.push(format!(
-                    "mêmes règles dans un autre ordre : {}",
-                    file.reordered.join(", ")
-                ));
-            }
-            parts.join(" | ")
+        // Neutral phrases (eval/words.rs): `differs: {;}` with one item per difference.
+        let mut parts = Vec::new();
+        if !file.live_only.is_empty() {
+            parts.push(format!("running only: {}", some_lines(&file.live_only, 8)));
+        }
+        if !file.file_only.is_empty() {
+            parts.push(format!(
+                "in the file only: {}",
+                some_lines(&file.file_only, 8)
+            ));
+        }
+        if !file.reordered.is_empty() {
+            parts.push(format!(
+                "same rules in another order: {}",
+                file.reordered.join(", ").replace("; ", ", ")
+            ));
+        }
+        parts.extend(edited_after_start(host, file));
+        let actual = match (same, parts.is_empty()) {
+            (true, true) => "identical (same chains, policies, rules and sets)".to_owned(),
+            (true, false) => format!(
+                "identical (same chains, policies, rules and sets); {}",
+                parts.join("; ")
+            ),
+            (false, _) => format!("differs: {}", parts.join("; ")),
         };
-        actual.push_str(&edited_after_start(host, file));
         let s = Status::from_bool(same == want);
         out.push(host.evidence(S, &file.path, "persisted", expected, actual, s));
         s
@@ -684,12 +703,18 @@ désactivé ») sur n'importe quelle CP.
             if a.only && (!allow || a.from.is_none()) {
                 cx.error(
                     &a.port,
-                    "`only` demande `from` et le verdict `allow`".to_owned(),
-                    Some(
+                    (
+                        "`only` demande `from` et le verdict `allow`".to_owned(),
+                        "`only` needs `from` and the verdict `allow`".to_owned(),
+                    ),
+                    Some((
                         "écrivez {port: 9101-9103/tcp, from: 192.168.1.0/24, only: true} : \
                          autorisé depuis ce réseau, bloqué depuis tout autre"
                             .to_owned(),
-                    ),
+                        "write {port: 9101-9103/tcp, from: 192.168.1.0/24, only: true}: \
+                         allowed from that network, blocked from any other"
+                            .to_owned(),
+                    )),
                 );
                 ok = false;
             }
@@ -780,7 +805,7 @@ désactivé ») sur n'importe quelle CP.
                 "policy",
                 want_text,
                 if policies.is_empty() {
-                    "aucune chaîne input".to_owned()
+                    "no input chain".to_owned()
                 } else {
                     policies.join(", ")
                 },
@@ -796,7 +821,7 @@ désactivé ») sur n'importe quelle CP.
                 Some(from) => {
                     let label = spans_label(from);
                     questions.push((
-                        format!("{ports} depuis {label}"),
+                        format!("{ports} from {label}"),
                         from.clone(),
                         a.allow,
                         format!("from {label}"),
@@ -805,7 +830,7 @@ désactivé ») sur n'importe quelle CP.
                         let mut elsewhere = complement(Family::V4, from);
                         elsewhere.extend(complement(Family::V6, from));
                         questions.push((
-                            format!("{ports} depuis ailleurs que {label}"),
+                            format!("{ports} from anywhere but {label}"),
                             elsewhere,
                             false,
                             "from any other source".to_owned(),
@@ -822,10 +847,10 @@ désactivé ») sur n'importe quelle CP.
             for (path, sources, want_accept, summary) in questions {
                 let mut path = path;
                 if let Some(to) = &a.to {
-                    path.push_str(&format!(" vers {}", spans_label(to)));
+                    path.push_str(&format!(" to {}", spans_label(to)));
                 }
                 if let Some(i) = &a.iif {
-                    path.push_str(&format!(" sur {i}"));
+                    path.push_str(&format!(" on {i}"));
                 }
                 let judged = judge(&fw.chains, &facts, &sources, a, want_accept);
                 let (s, actual) = judged_evidence(judged, want_accept, &summary);

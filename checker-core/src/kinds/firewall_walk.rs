@@ -225,7 +225,7 @@ pub(crate) fn rule_label(chain: &FirewallChain, rule: &FirewallRule) -> String {
         .map(|h| format!(" [handle {h}]"))
         .unwrap_or_default();
     let text = rule.text.as_deref().unwrap_or(&rule.raw);
-    format!("{}{handle} : {text}", chain_label(chain))
+    format!("{}{handle}: {text}", chain_label(chain))
 }
 
 enum Match {
@@ -250,7 +250,7 @@ fn addresses(entries: &[String], family: Family, addr: Option<u128>, what: &str)
     }
     let Some(addr) = addr else {
         return Match::Unknown(format!(
-            "la règle dépend de l'adresse de {what} ({}) : précisez-la dans l'attente",
+            "the rule depends on the {what} address ({}): give it in the expectation",
             entries.join(", ")
         ));
     };
@@ -262,7 +262,7 @@ fn addresses(entries: &[String], family: Family, addr: Option<u128>, what: &str)
             None => (false, entry.as_str()),
         };
         let Some(span) = Span::parse(text) else {
-            return Match::Unknown(format!("adresse non interprétée « {entry} »"));
+            return Match::Unknown(format!("address not interpreted \"{entry}\""));
         };
         if negated {
             // nft's `ip saddr != X` only sees IPv4 packets (and `ip6` IPv6 ones).
@@ -306,7 +306,7 @@ fn matches(rule: &FirewallRule, p: &Packet<'_>) -> Match {
         for d in &rule.dports {
             match port_range(d) {
                 Some((a, b)) => hit |= a <= p.port && p.port <= b,
-                None => return Match::Unknown(format!("port non interprété « {d} »")),
+                None => return Match::Unknown(format!("port not interpreted \"{d}\"")),
             }
         }
         if !hit {
@@ -328,7 +328,7 @@ fn matches(rule: &FirewallRule, p: &Packet<'_>) -> Match {
             Some(_) => {}
             None => {
                 return Match::Unknown(format!(
-                    "la règle dépend de l'interface d'entrée ({pattern}) : précisez `iif`"
+                    "the rule depends on the input interface ({pattern}): give `iif`"
                 ));
             }
         }
@@ -365,7 +365,7 @@ fn walk(
         }
         if !rule.complete {
             return Some(Verdict::Unknown(format!(
-                "règle non interprétée : {}",
+                "rule not interpreted: {}",
                 rule_label(chain, rule)
             )));
         }
@@ -377,7 +377,7 @@ fn walk(
         }
         let Some((kind, target)) = action.split_once(':') else {
             return Some(Verdict::Unknown(format!(
-                "action « {action} » non interprétée : {}",
+                "action \"{action}\" not interpreted: {}",
                 rule_label(chain, rule)
             )));
         };
@@ -388,13 +388,13 @@ fn walk(
                 && c.name == target
         }) else {
             return Some(Verdict::Unknown(format!(
-                "chaîne « {target} » introuvable : {}",
+                "chain \"{target}\" not found: {}",
                 rule_label(chain, rule)
             )));
         };
         if depth >= MAX_DEPTH {
             return Some(Verdict::Unknown(format!(
-                "plus de {MAX_DEPTH} sauts de chaîne : {}",
+                "more than {MAX_DEPTH} chain jumps: {}",
                 rule_label(chain, rule)
             )));
         }

@@ -68,8 +68,14 @@ impl AppliesToExpect {
         if let (Some(first), false) = (self.exactly.first(), self.includes.is_empty()) {
             cx.error(
                 first,
-                "`applies_to` a à la fois `exactly` et `includes`".to_owned(),
-                Some("gardez `exactly` (liste complète) ou `includes` (au moins)".to_owned()),
+                (
+                    "`applies_to` a à la fois `exactly` et `includes`".to_owned(),
+                    "`applies_to` has both `exactly` and `includes`".to_owned(),
+                ),
+                Some((
+                    "gardez `exactly` (liste complète) ou `includes` (au moins)".to_owned(),
+                    "keep `exactly` (complete list) or `includes` (at least)".to_owned(),
+                )),
             );
             return None;
         }

@@ -39,8 +39,14 @@ pub(crate) fn compile_since(
         None => {
             cx.error(
                 at,
-                format!("date « {text} » illisible"),
-                Some("RFC 3339 attendu, avec le fuseau : 2026-06-12T08:00:00+02:00".to_owned()),
+                (
+                    format!("date « {text} » illisible"),
+                    format!("unreadable date \"{text}\""),
+                ),
+                Some((
+                    "RFC 3339 attendu, avec le fuseau : 2026-06-12T08:00:00+02:00".to_owned(),
+                    "RFC 3339 expected, with the offset: 2026-06-12T08:00:00+02:00".to_owned(),
+                )),
             );
             None
         }
@@ -62,7 +68,7 @@ pub(crate) fn window_start(since: Since, host: &HostView<'_>) -> Result<Option<i
 pub(crate) fn window_words(start: Option<i64>) -> String {
     match start {
         None => String::new(),
-        Some(t) => format!(" depuis {}", rfc3339_utc(t)),
+        Some(t) => format!(" since {}", rfc3339_utc(t)),
     }
 }
 

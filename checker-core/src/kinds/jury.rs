@@ -133,8 +133,14 @@ référentiel (`tssr-2023/CP4/C3`, `tssr-2023/CP1/C1`), que la machine ne peut p
         if look_at.trim().is_empty() {
             cx.error(
                 &self.look_at,
-                "`look_at` est vide".to_owned(),
-                Some("dites au jury ce qu'il doit regarder ou demander".to_owned()),
+                (
+                    "`look_at` est vide".to_owned(),
+                    "`look_at` is empty".to_owned(),
+                ),
+                Some((
+                    "dites au jury ce qu'il doit regarder ou demander".to_owned(),
+                    "tell the jury what to look at or ask".to_owned(),
+                )),
             );
             return None;
         }

@@ -151,7 +151,7 @@ titre : échoue en citant les titres des articles rédigés pendant l'épreuve.
                     S,
                     path,
                     "during_exam",
-                    "rédigé pendant l'épreuve",
+                    "written during the exam",
                     why,
                     Status::NotAssessable,
                 ));
@@ -214,7 +214,7 @@ titre : échoue en citant les titres des articles rédigés pendant l'épreuve.
                 "≥ {} article(s){}{}",
                 m.min_count,
                 if start.is_some() {
-                    " rédigé(s) pendant l'épreuve"
+                    " written during the exam"
                 } else {
                     ""
                 },

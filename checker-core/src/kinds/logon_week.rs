@@ -1,6 +1,8 @@
 //! Logon hours in the exam's time zone: the snapshot's UTC grid shifted by the zone's offset
 //! at collection time, and the allowed ranges written for a reader, a range across midnight
-//! as one (« lun 22:00–mar 01:00 »), identical days grouped (« lun–ven 08:00–18:00 »).
+//! as one (`Mon 22:00–Tue 01:00`), identical days grouped (`Mon–Fri 08:00–18:00`). The
+//! model holds the English day names; [`ranges_display_fr`] shows them in French
+//! (« lun–ven 08:00–18:00 »).
 
 use constat_snapshot::ad::LogonHours;
 
@@ -10,7 +12,10 @@ pub(crate) type Week = [[bool; 24]; 7];
 /// Snapshot day names, Sunday first.
 pub(crate) const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-/// French day abbreviations, Monday first (how the ranges are read).
+/// Day abbreviations of the ranges, Monday first (how the ranges are read).
+const WEEK_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Their French display, in the same order.
 const JOURS: [&str; 7] = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"];
 
 /// What the attribute says, before any time zone.
@@ -64,9 +69,9 @@ pub(crate) fn to_local(utc: &Week, offset_minutes: i32) -> Week {
     local
 }
 
-/// Allowed ranges of a local week in French, Monday first: « lun–ven 08:00–18:00 »,
-/// « lun 22:00–mar 01:00 », « jamais autorisé », « toujours autorisé ».
-pub(crate) fn ranges_fr(week: &Week) -> String {
+/// Allowed ranges of a local week, Monday first, language-neutral: `Mon–Fri 08:00–18:00`,
+/// `Mon 22:00–Tue 01:00`, `never allowed`, `always allowed` (words of `eval/words.rs`).
+pub(crate) fn ranges(week: &Week) -> String {
     // Hours of the week, Monday 00:00 first.
     let hours: Vec<bool> = (0..168)
         .map(|i| {
@@ -75,10 +80,10 @@ pub(crate) fn ranges_fr(week: &Week) -> String {
         })
         .collect();
     if hours.iter().all(|h| !h) {
-        return "jamais autorisé".to_owned();
+        return "never allowed".to_owned();
     }
     if hours.iter().all(|h| *h) {
-        return "toujours autorisé".to_owned();
+        return "always allowed".to_owned();
     }
     // Runs of allowed hours on the cyclic week, each as (start, length): a run that goes
     // past Sunday 24:00 goes on into Monday.
@@ -115,9 +120,9 @@ pub(crate) fn ranges_fr(week: &Week) -> String {
             last += 1;
         }
         let days = if last == day {
-            JOURS[day].to_owned()
+            WEEK_DAYS[day].to_owned()
         } else {
-            format!("{}–{}", JOURS[day], JOURS[last])
+            format!("{}–{}", WEEK_DAYS[day], WEEK_DAYS[last])
         };
         let times: Vec<String> = same_day[day]
             .iter()
@@ -137,9 +142,9 @@ pub(crate) fn ranges_fr(week: &Week) -> String {
             start,
             format!(
                 "{} {:02}:00–{} {end_hour:02}:00",
-                JOURS[start / 24],
+                WEEK_DAYS[start / 24],
                 start % 24,
-                JOURS[end_day]
+                WEEK_DAYS[end_day]
             ),
         ));
     }
@@ -148,7 +153,41 @@ pub(crate) fn ranges_fr(week: &Week) -> String {
         .into_iter()
         .map(|(_, text)| text)
         .collect::<Vec<_>>()
-        .join(" ; ")
+        .join("; ")
+}
+
+/// Ranges written by [`ranges`] in French (« lun–ven 08:00–18:00 ; sam 09:00–12:00 »);
+/// `None` for any other text (only that exact grammar is read, so a host's text never is).
+pub(crate) fn ranges_display_fr(text: &str) -> Option<String> {
+    let day = |d: &str| WEEK_DAYS.iter().position(|w| *w == d).map(|i| JOURS[i]);
+    let time =
+        |t: &str| t.len() == 5 && t.ends_with(":00") && t[..2].chars().all(|c| c.is_ascii_digit());
+    let mut parts = Vec::new();
+    for part in text.split("; ") {
+        let (days, rest) = part.split_once(' ')?;
+        let shown = if let Some((from, to)) = days.split_once('–') {
+            format!("{}–{}", day(from)?, day(to)?)
+        } else {
+            day(days)?.to_owned()
+        };
+        // `08:00–18:00, 20:00–22:00` or `22:00–Tue 01:00`.
+        let mut times = Vec::new();
+        for range in rest.split(", ") {
+            let (a, b) = range.split_once('–')?;
+            if !time(a) {
+                return None;
+            }
+            match b.split_once(' ') {
+                Some((end_day, end)) if time(end) => {
+                    times.push(format!("{a}–{} {end}", day(end_day)?));
+                }
+                None if time(b) => times.push(format!("{a}–{b}")),
+                _ => return None,
+            }
+        }
+        parts.push(format!("{shown} {}", times.join(", ")));
+    }
+    Some(parts.join(" ; "))
 }
 
 #[cfg(test)]
@@ -174,15 +213,15 @@ mod tests {
             .flat_map(|d| [(d * 24 + 8, d * 24 + 12), (d * 24 + 14, d * 24 + 18)])
             .collect();
         let shown = [
-            ranges_fr(&week(&office)),
-            ranges_fr(&week(&split)),
-            ranges_fr(&week(&[(22, 25)])),
-            ranges_fr(&week(&[(20, 24)])),
-            ranges_fr(&week(&[(6 * 24 + 22, 7 * 24 + 2)])),
-            ranges_fr(&week(&[(5 * 24, 7 * 24)])),
-            ranges_fr(&week(&[(8, 18), (22, 25), (24 + 8, 24 + 18)])),
-            ranges_fr(&week(&[])),
-            ranges_fr(&week(&[(0, 168)])),
+            ranges(&week(&office)),
+            ranges(&week(&split)),
+            ranges(&week(&[(22, 25)])),
+            ranges(&week(&[(20, 24)])),
+            ranges(&week(&[(6 * 24 + 22, 7 * 24 + 2)])),
+            ranges(&week(&[(5 * 24, 7 * 24)])),
+            ranges(&week(&[(8, 18), (22, 25), (24 + 8, 24 + 18)])),
+            ranges(&week(&[])),
+            ranges(&week(&[(0, 168)])),
         ];
         insta::assert_snapshot!(shown.join("\n"));
     }
@@ -192,17 +231,29 @@ mod tests {
     #[test]
     fn the_utc_grid_is_shifted_by_the_offset() {
         let utc = week(&[(6, 16), (24 * 6 + 23, 24 * 7)]);
+        assert_eq!(ranges(&to_local(&utc, 120)), "Mon 01:00–02:00, 08:00–18:00");
+        assert_eq!(ranges(&to_local(&utc, 330)), "Mon 04:00–05:00, 11:00–21:00");
         assert_eq!(
-            ranges_fr(&to_local(&utc, 120)),
-            "lun 01:00–02:00, 08:00–18:00"
+            ranges(&to_local(&utc, -180)),
+            "Mon 03:00–13:00; Sun 20:00–21:00"
         );
-        assert_eq!(
-            ranges_fr(&to_local(&utc, 330)),
-            "lun 04:00–05:00, 11:00–21:00"
-        );
-        assert_eq!(
-            ranges_fr(&to_local(&utc, -180)),
-            "lun 03:00–13:00 ; dim 20:00–21:00"
-        );
+    }
+
+    /// The French display of every shape, and nothing else read as ranges.
+    #[test]
+    fn ranges_are_shown_in_french_and_other_text_is_not() {
+        let cases = [
+            ("Mon–Fri 08:00–18:00", Some("lun–ven 08:00–18:00")),
+            (
+                "Mon 01:00–02:00, 08:00–18:00; Sun 22:00–Mon 01:00",
+                Some("lun 01:00–02:00, 08:00–18:00 ; dim 22:00–lun 01:00"),
+            ),
+            ("Mon to Fri", None),
+            ("Mon 08:00–18:00 on eth0", None),
+            ("never allowed", None),
+        ];
+        for (text, french) in cases {
+            assert_eq!(ranges_display_fr(text).as_deref(), french, "{text}");
+        }
     }
 }

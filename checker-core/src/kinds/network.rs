@@ -113,8 +113,14 @@ observées.
         {
             cx.error(
                 at,
-                format!("adresse « {a} » sans longueur de préfixe"),
-                Some("écrivez-la en CIDR, par ex. 192.168.10.10/24".to_owned()),
+                (
+                    format!("adresse « {a} » sans longueur de préfixe"),
+                    format!("address \"{a}\" without a prefix length"),
+                ),
+                Some((
+                    "écrivez-la en CIDR, par ex. 192.168.10.10/24".to_owned(),
+                    "write it in CIDR, e.g. 192.168.10.10/24".to_owned(),
+                )),
             );
         }
         Some(NetworkMatcher {

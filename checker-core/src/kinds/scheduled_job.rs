@@ -105,8 +105,14 @@ observée.
         {
             cx.error(
                 at,
-                format!("planification « {s} » : 5 champs cron attendus"),
-                Some("par ex. \"30 23 * * *\" (minute heure jour mois jour-de-semaine)".to_owned()),
+                (
+                    format!("planification « {s} » : 5 champs cron attendus"),
+                    format!("schedule \"{s}\": 5 cron fields expected"),
+                ),
+                Some((
+                    "par ex. \"30 23 * * *\" (minute heure jour mois jour-de-semaine)".to_owned(),
+                    "e.g. \"30 23 * * *\" (minute hour day month weekday)".to_owned(),
+                )),
             );
         }
         Some(ScheduledJobMatcher {

@@ -291,11 +291,16 @@ ci-dessus, une exécution terminée avec le code 2 et « tar: /var/www: Permissi
         if !path.starts_with('/') && !path.contains(":\\") {
             cx.error(
                 &self.path,
-                format!("chemin non absolu « {path} »"),
-                Some(
+                (
+                    format!("chemin non absolu « {path} »"),
+                    format!("path not absolute \"{path}\""),
+                ),
+                Some((
                     "donnez le chemin absolu du script (/usr/local/bin/..., C:\\Scripts\\...)"
                         .to_owned(),
-                ),
+                    "give the absolute path of the script (/usr/local/bin/..., C:\\Scripts\\...)"
+                        .to_owned(),
+                )),
             );
         }
         let language = self
@@ -420,8 +425,14 @@ fn compile_run(
     if language != ScriptLanguage::Bash {
         cx.error(
             r,
-            "run : seuls les scripts Linux (bash) peuvent être exécutés".to_owned(),
-            Some("retirez run: ou vérifiez le script PowerShell sans l'exécuter".to_owned()),
+            (
+                "run : seuls les scripts Linux (bash) peuvent être exécutés".to_owned(),
+                "run: only Linux (bash) scripts can be run".to_owned(),
+            ),
+            Some((
+                "retirez run: ou vérifiez le script PowerShell sans l'exécuter".to_owned(),
+                "remove run: or check the PowerShell script without running it".to_owned(),
+            )),
         );
         ok = false;
     }
@@ -429,8 +440,14 @@ fn compile_run(
     if timeout_s == 0 || timeout_s > MAX_TIMEOUT_S {
         cx.error(
             r,
-            format!("run : timeout_s {timeout_s} hors limites"),
-            Some(format!("entre 1 et {MAX_TIMEOUT_S} secondes")),
+            (
+                format!("run : timeout_s {timeout_s} hors limites"),
+                format!("run: timeout_s {timeout_s} out of bounds"),
+            ),
+            Some((
+                format!("entre 1 et {MAX_TIMEOUT_S} secondes"),
+                format!("between 1 and {MAX_TIMEOUT_S} seconds"),
+            )),
         );
         ok = false;
     }
@@ -440,8 +457,15 @@ fn compile_run(
     {
         cx.error(
             at,
-            format!("run : creates « {c} » remonte hors du dossier de travail"),
-            Some("un chemin absolu, ou relatif au dossier de travail sans « .. »".to_owned()),
+            (
+                format!("run : creates « {c} » remonte hors du dossier de travail"),
+                format!("run: creates \"{c}\" climbs out of the working directory"),
+            ),
+            Some((
+                "un chemin absolu, ou relatif au dossier de travail sans « .. »".to_owned(),
+                "an absolute path, or one relative to the working directory without \"..\""
+                    .to_owned(),
+            )),
         );
         ok = false;
     }

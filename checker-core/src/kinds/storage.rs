@@ -196,8 +196,14 @@ l'espace de stockage des sauvegardes).
                                     Err(e) => {
                                         cx.error(
                                             t,
-                                            format!("tolérance « {text} » illisible : {e}"),
-                                            Some("écrivez un pourcentage (`5%`) ou une taille (`64M`)".to_owned()),
+                                            (
+                                                format!("tolérance « {text} » illisible : {}", e.0),
+                                                format!("unreadable tolerance \"{text}\": {}", e.1),
+                                            ),
+                                            Some((
+                                                "écrivez un pourcentage (`5%`) ou une taille (`64M`)".to_owned(),
+                                                "write a percentage (`5%`) or a size (`64M`)".to_owned(),
+                                            )),
                                         );
                                         return None;
                                     }
@@ -216,14 +222,18 @@ l'espace de stockage des sauvegardes).
         };
         let raid = self.raid.as_ref().map(|r| r.compile(cx));
         if self.mount.is_none() && lv.is_none() && raid.is_none() {
-            cx.diags.push(
+            cx.diags.push_both(
                 0,
                 0,
-                "`storage` sans `mount`, `lv` ni `raid` : rien à vérifier".to_owned(),
-                Some(
+                (
+                    "`storage` sans `mount`, `lv` ni `raid` : rien à vérifier".to_owned(),
+                    "`storage` without `mount`, `lv` or `raid`: nothing to check".to_owned(),
+                ),
+                Some((
                     "ajoutez `mount: /chemin`, `lv: {size: 2GiB}` ou `raid: {device: md0}`"
                         .to_owned(),
-                ),
+                    "add `mount: /path`, `lv: {size: 2GiB}` or `raid: {device: md0}`".to_owned(),
+                )),
             );
             return None;
         }
@@ -265,8 +275,14 @@ fn size_or_error(cx: &mut Compile<'_>, at: &Sp<String>, text: &str) -> Option<u6
         Err(e) => {
             cx.error(
                 at,
-                format!("taille « {text} » illisible : {e}"),
-                Some("écrivez par exemple `2GiB`, `2G`, `500M` ou un nombre d'octets".to_owned()),
+                (
+                    format!("taille « {text} » illisible : {}", e.0),
+                    format!("unreadable size \"{text}\": {}", e.1),
+                ),
+                Some((
+                    "écrivez par exemple `2GiB`, `2G`, `500M` ou un nombre d'octets".to_owned(),
+                    "write for example `2GiB`, `2G`, `500M` or a number of bytes".to_owned(),
+                )),
             );
             None
         }

@@ -2,15 +2,19 @@
 
 /// Parses a size; K, M, G, T (with or without `i`, `B`, `o`) are powers of 1024, as
 /// `lvcreate -L` reads them.
-pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+/// Errors are `(français, English)`.
+pub(crate) fn parse_size(text: &str) -> Result<u64, (String, String)> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| "un nombre est attendu avant l'unité".to_owned())?;
+    let number: f64 = number.parse().map_err(|_| {
+        (
+            "un nombre est attendu avant l'unité".to_owned(),
+            "a number is expected before the unit".to_owned(),
+        )
+    })?;
     let unit = unit.trim().to_ascii_lowercase();
     let unit = unit
         .trim_end_matches(['b', 'o'])
@@ -22,25 +26,38 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
         "m" => 1 << 20,
         "g" => 1 << 30,
         "t" => 1 << 40,
-        other => return Err(format!("unité « {other} » inconnue (K, M, G, T)")),
+        other => {
+            return Err((
+                format!("unité « {other} » inconnue (K, M, G, T)"),
+                format!("unknown unit \"{other}\" (K, M, G, T)"),
+            ));
+        }
     };
     let bytes = number * factor as f64;
     if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
-        return Err("taille hors limites".to_owned());
+        return Err((
+            "taille hors limites".to_owned(),
+            "size out of bounds".to_owned(),
+        ));
     }
     Ok(bytes.round() as u64)
 }
 
 /// A tolerance: `5%` of `size`, or a size.
-pub(crate) fn parse_tolerance(text: &str, size: u64) -> Result<u64, String> {
+pub(crate) fn parse_tolerance(text: &str, size: u64) -> Result<u64, (String, String)> {
     match text.trim().strip_suffix('%') {
         Some(p) => {
-            let p: f64 = p
-                .trim()
-                .parse()
-                .map_err(|_| "pourcentage illisible".to_owned())?;
+            let p: f64 = p.trim().parse().map_err(|_| {
+                (
+                    "pourcentage illisible".to_owned(),
+                    "unreadable percentage".to_owned(),
+                )
+            })?;
             if !(0.0..=100.0).contains(&p) {
-                return Err("pourcentage entre 0 et 100 attendu".to_owned());
+                return Err((
+                    "pourcentage entre 0 et 100 attendu".to_owned(),
+                    "percentage from 0 to 100 expected".to_owned(),
+                ));
             }
             Ok((size as f64 * p / 100.0).round() as u64)
         }

@@ -231,7 +231,7 @@ contrôle.
                     S,
                     path,
                     "during_exam",
-                    "ouvert pendant l'épreuve",
+                    "opened during the exam",
                     why,
                     Status::NotAssessable,
                 ));
@@ -285,7 +285,7 @@ contrôle.
                 "≥ {} ticket(s){}{}",
                 m.min_count,
                 if start.is_some() {
-                    " ouvert(s) pendant l'épreuve"
+                    " opened during the exam"
                 } else {
                     ""
                 },

@@ -106,8 +106,14 @@ expect:
         if !(1..=4094).contains(&self.tag.value) {
             cx.error(
                 &self.tag,
-                format!("VLAN tag {} is out of range", self.tag.value),
-                Some("an 802.1Q tag is a number from 1 to 4094".to_owned()),
+                (
+                    format!("étiquette VLAN {} hors limites", self.tag.value),
+                    format!("VLAN tag {} is out of range", self.tag.value),
+                ),
+                Some((
+                    "une étiquette 802.1Q est un nombre de 1 à 4094".to_owned(),
+                    "an 802.1Q tag is a number from 1 to 4094".to_owned(),
+                )),
             );
             return None;
         }

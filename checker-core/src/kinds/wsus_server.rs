@@ -106,14 +106,19 @@ observé 0).
             && m.synced_within_hours.is_none()
             && m.approved_updates_at_least.is_none()
         {
-            cx.diags.push(
+            cx.diags.push_both(
                 0,
                 0,
-                "wsus_server : aucune propriété à vérifier".to_owned(),
-                Some(
+                (
+                    "wsus_server : aucune propriété à vérifier".to_owned(),
+                    "wsus_server: no property to check".to_owned(),
+                ),
+                Some((
                     "donnez au moins group, computers_at_least, synced_within_hours ou approved_updates_at_least"
                         .to_owned(),
-                ),
+                    "give at least group, computers_at_least, synced_within_hours or approved_updates_at_least"
+                        .to_owned(),
+                )),
             );
             return None;
         }

@@ -1,6 +1,6 @@
 //! The compile context: substitutes `${variables}`, compiles regexes, records diagnostics.
 
-use crate::pack::diagnostics::Diagnostics;
+use crate::pack::diagnostics::{Both, Diagnostics};
 use crate::pack::span::Sp;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -13,9 +13,9 @@ pub(crate) struct Compile<'a> {
 }
 
 impl Compile<'_> {
-    /// Reports a problem at a position.
-    pub(crate) fn error<T>(&mut self, at: &Sp<T>, message: String, help: Option<String>) {
-        self.diags.push(at.line, at.col, message, help);
+    /// Reports a problem at a position, in both languages: `(français, English)`.
+    pub(crate) fn error<T>(&mut self, at: &Sp<T>, message: Both, help: Option<Both>) {
+        self.diags.push_both(at.line, at.col, message, help);
     }
 
     /// The text with every `${name}` replaced; unknown names are reported.
@@ -28,21 +28,29 @@ impl Compile<'_> {
                     .keys()
                     .filter_map(|k| k.strip_prefix("item."))
                     .collect();
+                let field = &name["item.".len()..];
+                let item = self.vars.get("item").map_or("", String::as_str);
+                let help = if fields.is_empty() {
+                    (
+                        "`${item.champ}` demande des éléments for_each enregistrements : `for_each: [{dir: commercial, group: GG_Commercial}]`".to_owned(),
+                        "`${item.field}` needs for_each items that are records: `for_each: [{dir: commercial, group: GG_Commercial}]`".to_owned(),
+                    )
+                } else {
+                    let fields = fields.join(", ");
+                    (
+                        format!(
+                            "ajoutez ce champ à chaque élément ou utilisez un champ présent : {fields}"
+                        ),
+                        format!("add this field to every item or use a field they have: {fields}"),
+                    )
+                };
                 self.error(
                     s,
-                    format!(
-                        "champ « {} » absent de l'élément for_each « {} »",
-                        &name["item.".len()..],
-                        self.vars.get("item").map_or("", String::as_str)
+                    (
+                        format!("champ « {field} » absent de l'élément for_each « {item} »"),
+                        format!("field \"{field}\" missing from the for_each item \"{item}\""),
                     ),
-                    Some(if fields.is_empty() {
-                        "`${item.champ}` demande des éléments for_each enregistrements : `for_each: [{dir: commercial, group: GG_Commercial}]`".to_owned()
-                    } else {
-                        format!(
-                            "ajoutez ce champ à chaque élément ou utilisez un champ présent : {}",
-                            fields.join(", ")
-                        )
-                    }),
+                    Some(help),
                 );
                 s.value.clone()
             }
@@ -110,8 +118,14 @@ impl Compile<'_> {
                 let last = detail.lines().last().unwrap_or_default().to_owned();
                 self.error(
                     s,
-                    format!("expression régulière invalide « {text} » : {last}"),
-                    Some("syntaxe du crate regex (https://docs.rs/regex) ; échappez les caractères spéciaux avec \\".to_owned()),
+                    (
+                        format!("expression régulière invalide « {text} » : {last}"),
+                        format!("invalid regular expression \"{text}\": {last}"),
+                    ),
+                    Some((
+                        "syntaxe du crate regex (https://docs.rs/regex) ; échappez les caractères spéciaux avec \\".to_owned(),
+                        "syntax of the regex crate (https://docs.rs/regex); escape special characters with \\".to_owned(),
+                    )),
                 );
                 None
             }

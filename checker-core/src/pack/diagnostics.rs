@@ -13,7 +13,7 @@ pub struct Diagnostic {
     pub line: u32,
     /// 1-based column (0 when unknown).
     pub col: u32,
-    /// What is wrong (French, for trainers).
+    /// What is wrong (French, for trainers; every diagnostic also has its English).
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
@@ -68,6 +68,10 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A text in both languages: `(français, English)`. Every diagnostic is written in both
+/// (issue 14 item 5: `--lang en validate` prints no French).
+pub(crate) type Both = (String, String);
+
 /// Collects diagnostics for one file.
 #[derive(Debug)]
 pub(crate) struct Diagnostics {
@@ -89,26 +93,8 @@ impl Diagnostics {
         std::mem::replace(&mut self.file, file.to_owned())
     }
 
-    pub(crate) fn push(&mut self, line: u32, col: u32, message: String, help: Option<String>) {
-        self.list.push(Diagnostic {
-            file: self.file.clone(),
-            line,
-            col,
-            message,
-            help,
-            message_en: None,
-            help_en: None,
-        });
-    }
-
     /// A problem written in both languages: `(français, English)`.
-    pub(crate) fn push_both(
-        &mut self,
-        line: u32,
-        col: u32,
-        message: (String, String),
-        help: Option<(String, String)>,
-    ) {
+    pub(crate) fn push_both(&mut self, line: u32, col: u32, message: Both, help: Option<Both>) {
         let (help, help_en) = match help {
             Some((fr, en)) => (Some(fr), Some(en)),
             None => (None, None),
@@ -151,6 +137,128 @@ pub fn render_diagnostics_in(diagnostics: &[Diagnostic], lang: Lang) -> String {
     out
 }
 
+/// A parser's (serde's) English message in French: `invalid type: string "x", expected a
+/// boolean` → `type invalide : texte "x" au lieu d'un booléen (true/false)`. The parts it does
+/// not know stay as written (a name, a value); a message of another shape is returned as is.
+pub fn parser_message_fr(message: &str) -> String {
+    fn unexpected(u: &str) -> String {
+        const KINDS: &[(&str, &str)] = &[
+            ("boolean ", "booléen "),
+            ("integer ", "entier "),
+            ("floating point ", "nombre décimal "),
+            ("string ", "texte "),
+            ("char ", "caractère "),
+        ];
+        for (en, fr) in KINDS {
+            if let Some(rest) = u.strip_prefix(en) {
+                return format!("{fr}{rest}");
+            }
+        }
+        match u {
+            "unit value" => "valeur vide".to_owned(),
+            "sequence" => "liste".to_owned(),
+            "map" => "dictionnaire".to_owned(),
+            "enum" => "énumération".to_owned(),
+            other => other.to_owned(),
+        }
+    }
+    fn expected(e: &str) -> String {
+        let e = e.trim_end_matches('.');
+        match e {
+            "a boolean" => "d'un booléen (true/false)".to_owned(),
+            "a string" | "a borrowed string" => "d'un texte".to_owned(),
+            "a sequence" => "d'une liste".to_owned(),
+            "a map" => "d'un dictionnaire".to_owned(),
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+                format!("d'un entier ({e})")
+            }
+            "f32" | "f64" => "d'un nombre".to_owned(),
+            other => match other.strip_prefix("struct ") {
+                Some(name) => format!("d'un dictionnaire ({name})"),
+                None => format!("de : {other}"),
+            },
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((u, e)) = rest.split_once(", expected ")
+    {
+        return format!("type invalide : {} au lieu {}", unexpected(u), expected(e));
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ")
+        && let Some((u, e)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "valeur invalide : {} au lieu {}",
+            unexpected(u),
+            expected(e)
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ")
+        && let Some((n, e)) = rest.split_once(", expected ")
+    {
+        return format!("longueur invalide {n} au lieu {}", expected(e));
+    }
+    if let Some(rest) = message.strip_prefix("duplicate field ") {
+        return format!("champ {rest} en double");
+    }
+    // The YAML parser's own messages (serde-saphyr), the frequent ones.
+    const PARSER: &[(&str, &str)] = &[
+        ("unexpected end of input", "fin du texte inattendue"),
+        ("unexpected end of file", "fin du fichier inattendue"),
+        (
+            "invalid boolean (strict mode expects true/false)",
+            "booléen invalide (true ou false attendu)",
+        ),
+        (
+            "invalid boolean (true or false expected)",
+            "booléen invalide (true ou false attendu)",
+        ),
+        ("null is not allowed here", "valeur vide interdite ici"),
+        (
+            "cannot deserialize null into string; use Option<String>",
+            "valeur vide au lieu d'un texte",
+        ),
+        (
+            "alias references unknown anchor",
+            "l'alias cite une ancre inconnue",
+        ),
+        (
+            "duplicate mapping key not allowed here",
+            "clé en double interdite ici",
+        ),
+        (
+            "YAML document too large or too complex",
+            "document YAML trop grand ou trop complexe",
+        ),
+        (
+            "input is not valid UTF-8",
+            "le texte n'est pas de l'UTF-8 valide",
+        ),
+        (
+            "value requires quoting",
+            "la valeur doit être entre guillemets",
+        ),
+    ];
+    if let Some((_, fr)) = PARSER.iter().find(|(en, _)| *en == message) {
+        return (*fr).to_owned();
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key ") {
+        return format!(
+            "clé {}",
+            rest.replace("is not allowed here", "en double interdite ici")
+        );
+    }
+    if let Some(ty) = message.strip_prefix("invalid ")
+        && !ty.contains(' ')
+    {
+        return format!("valeur invalide pour le type {ty}");
+    }
+    if let Some(expected) = message.strip_prefix("expected ") {
+        return format!("attendu : {expected}");
+    }
+    message.to_owned()
+}
+
 /// Edit distance between two names (Levenshtein, on characters), for "did you mean".
 pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -175,4 +283,29 @@ pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_messages_are_shown_in_french() {
+        for (en, fr) in [
+            (
+                "invalid type: string \"many\", expected usize",
+                "type invalide : texte \"many\" au lieu d'un entier (usize)",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "type invalide : dictionnaire au lieu d'une liste",
+            ),
+            ("invalid u64", "valeur invalide pour le type u64"),
+            ("duplicate field `id`", "champ `id` en double"),
+            ("unexpected end of input", "fin du texte inattendue"),
+            ("something else entirely", "something else entirely"),
+        ] {
+            assert_eq!(parser_message_fr(en), fr);
+        }
+    }
 }

@@ -96,10 +96,11 @@ fn explain_yaml_error(message: &str) -> ((String, String), (String, String)) {
             ),
         );
     }
+    let message_fr = crate::pack::parser_message_fr(message);
     if message.contains("ForEachItem") {
         return (
             (
-                format!("YAML invalide : {message}"),
+                format!("YAML invalide : {message_fr}"),
                 format!("invalid YAML: {message}"),
             ),
             (
@@ -110,7 +111,7 @@ fn explain_yaml_error(message: &str) -> ((String, String), (String, String)) {
     }
     (
         (
-            format!("YAML invalide : {message}"),
+            format!("YAML invalide : {message_fr}"),
             format!("invalid YAML: {message}"),
         ),
         (
@@ -395,6 +396,75 @@ mod tests {
             "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\nhosts: {linux: {os: linux}}\nchecks:\n  - id: a\n    title: t\n    criteres: [tssr-2023/CP3/C1]\n    hosts: [linux]\n    expect: {user: {name: root, exists: yes}}\n",
         );
         insta::assert_snapshot!(format!("{a}---\n{b}---\n{c}"));
+    }
+
+    /// Every pack diagnostic has its English (issue 14 item 5: `--lang en validate` printed
+    /// French): the compile errors of the kinds and expectations, in one pack.
+    #[test]
+    fn every_diagnostic_is_written_in_both_languages() {
+        let mut text = HEAD.replace(
+            "checks:\n",
+            "variables: {a: {default: \"${b}\"}, b: {default: \"${a}\"}, \"bad name\": {default: x}}\nchecks:\n",
+        );
+        for (i, expect) in [
+            "{file: {path: etc/passwd, mode: \"999\"}}",
+            "{file: {path: /etc/x, same_as: relative}}",
+            "{network: {address: 10.0.0.1}}",
+            "{scheduled_job: {command: tar, schedule: \"* *\"}}",
+            "{firewall: {allow: [\"22/tcpx\"]}}",
+            "{firewall: {access: [{port: 22/tcp, only: true}]}}",
+            "{storage: {lv: {size: 2parsecs}}}",
+            "{storage: {lv: {size: 2G, tolerance: 200%}}}",
+            "{storage: {}}",
+            "{ad_user: {name: a, logon_hours: [\"Fri-Mon 08:00-18:00\"]}}",
+            "{dns_zone: {zone: 192.168.1.0/23}}",
+            "{backup_job: {archive: /backup/etc.tar.gz}}",
+            "{fact: {path: \"users[name=a\", equals: x}}",
+            "{fact: {path: users, compare: {}}}",
+            "{at_least: {n: 3, of: [{user: {name: a}}]}}",
+            "{all: []}",
+            "{on: {host: linx, expect: {user: {name: a}}}}",
+            "{file: {path: /x, content: \"[\"}}",
+            "{user: {name: \"${nope}\"}}",
+            "{vlan: {tag: 5000}}",
+            "{jury: {look_at: \"\"}}",
+            "{ad_group: {name: g, exactly: true}}",
+            "{dhcp_scope: {scope: 10.0.0.0, lease_duration: soon}}",
+            "{script: {path: run.sh}}",
+        ]
+        .iter()
+        .enumerate()
+        {
+            text.push_str(
+                &check(&format!("c{i}"), "")
+                    .replace("expect: {user: {name: root}}", &format!("expect: {expect}")),
+            );
+        }
+        text.push_str(&check("loop", "    requires: [loop2]\n"));
+        text.push_str(&check("loop2", "    requires: [loop]\n"));
+        let diagnostics = load("both.yaml", &text).unwrap_err();
+        assert!(
+            diagnostics.len() > 20,
+            "{}",
+            render_diagnostics(&diagnostics)
+        );
+        for d in &diagnostics {
+            let en = d
+                .message_en
+                .as_deref()
+                .unwrap_or_else(|| panic!("no English: {d}"));
+            assert_eq!(d.help.is_some(), d.help_en.is_some(), "{d}");
+            for text in [Some(en), d.help_en.as_deref()].into_iter().flatten() {
+                assert!(
+                    !text.chars().any(|c| "àâçéèêëîïôûùüÿœ«»".contains(c)),
+                    "French in the English of {d}: {text}"
+                );
+            }
+        }
+        insta::assert_snapshot!(crate::pack::render_diagnostics_in(
+            &diagnostics,
+            crate::i18n::Lang::En
+        ));
     }
 
     #[test]

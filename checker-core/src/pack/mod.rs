@@ -17,8 +17,10 @@ mod validate;
 mod variables;
 
 pub use compose::{MAX_INCLUDE_DEPTH, MAX_INCLUDED_LOADS};
-pub(crate) use diagnostics::Diagnostics;
-pub use diagnostics::{Diagnostic, closest, render_diagnostics, render_diagnostics_in};
+pub(crate) use diagnostics::{Both, Diagnostics};
+pub use diagnostics::{
+    Diagnostic, closest, parser_message_fr, render_diagnostics, render_diagnostics_in,
+};
 pub use load::{load, load_with};
 pub(crate) use model::CompiledCheck;
 pub use model::{CheckMeta, Pack, Variable};

@@ -41,15 +41,25 @@ pub(crate) fn compile_items(
     diags: &mut Diagnostics,
 ) -> Option<Vec<(Option<String>, crate::expect::CompiledExpect)>> {
     if check.for_each.len() > MAX_FOR_EACH {
-        diags.push(
+        diags.push_both(
             check.id.line,
             check.id.col,
-            format!(
-                "« {} » : for_each a {} éléments, au plus {MAX_FOR_EACH}",
-                check.id.value,
-                check.for_each.len()
+            (
+                format!(
+                    "« {} » : for_each a {} éléments, au plus {MAX_FOR_EACH}",
+                    check.id.value,
+                    check.for_each.len()
+                ),
+                format!(
+                    "\"{}\": for_each has {} items, at most {MAX_FOR_EACH}",
+                    check.id.value,
+                    check.for_each.len()
+                ),
             ),
-            Some("découpez la liste en plusieurs vérifications, ou utilisez un motif (regex) plutôt qu'une liste".to_owned()),
+            Some((
+                "découpez la liste en plusieurs vérifications, ou utilisez un motif (regex) plutôt qu'une liste".to_owned(),
+                "split the list into several checks, or use a pattern (regex) instead of a list".to_owned(),
+            )),
         );
         return None;
     }
@@ -68,28 +78,42 @@ pub(crate) fn compile_items(
             }
             ForEachItem::Record(fields) => {
                 if fields.is_empty() {
-                    diags.push(
+                    diags.push_both(
                         item.line,
                         item.col,
-                        format!("« {} » : élément for_each vide", check.id.value),
-                        Some(
+                        (
+                            format!("« {} » : élément for_each vide", check.id.value),
+                            format!("\"{}\": empty for_each item", check.id.value),
+                        ),
+                        Some((
                             "donnez au moins un champ : `{dir: commercial, group: GG_Commercial}`"
                                 .to_owned(),
-                        ),
+                            "give at least one field: `{dir: commercial, group: GG_Commercial}`"
+                                .to_owned(),
+                        )),
                     );
                     return None;
                 }
                 let mut parts = Vec::new();
                 for (field, text) in fields {
                     if !valid_variable(field) {
-                        diags.push(
+                        diags.push_both(
                             item.line,
                             item.col,
-                            format!(
-                                "« {} » : champ for_each « {field} » invalide",
-                                check.id.value
+                            (
+                                format!(
+                                    "« {} » : champ for_each « {field} » invalide",
+                                    check.id.value
+                                ),
+                                format!(
+                                    "\"{}\": invalid for_each field \"{field}\"",
+                                    check.id.value
+                                ),
                             ),
-                            Some("lettres, chiffres et _".to_owned()),
+                            Some((
+                                "lettres, chiffres et _".to_owned(),
+                                "letters, digits and _".to_owned(),
+                            )),
                         );
                         return None;
                     }
@@ -240,11 +264,17 @@ fn order(raw: &[RawCheck], ids: &BTreeMap<String, usize>, diags: &mut Diagnostic
                     .collect();
                 names.push(&raw[i].id.value);
                 let at = position(&raw[i]);
-                diags.push(
+                diags.push_both(
                     at.0,
                     at.1,
-                    format!("cycle de prérequis : {}", names.join(" → ")),
-                    Some("retirez un des `requires:` du cycle".to_owned()),
+                    (
+                        format!("cycle de prérequis : {}", names.join(" → ")),
+                        format!("prerequisite cycle: {}", names.join(" → ")),
+                    ),
+                    Some((
+                        "retirez un des `requires:` du cycle".to_owned(),
+                        "remove one of the `requires:` of the cycle".to_owned(),
+                    )),
                 );
                 return;
             }
@@ -292,23 +322,38 @@ fn overridden_here(c: &RawCheck, file: &str, field: &str) -> bool {
 pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Option<Pack> {
     let meta = &raw.meta;
     if raw.checks.len() > MAX_CHECKS {
-        diags.push(
+        diags.push_both(
             meta.id.line,
             meta.id.col,
-            format!(
-                "le pack a {} vérifications, au plus {MAX_CHECKS}",
-                raw.checks.len()
+            (
+                format!(
+                    "le pack a {} vérifications, au plus {MAX_CHECKS}",
+                    raw.checks.len()
+                ),
+                format!(
+                    "the pack has {} checks, at most {MAX_CHECKS}",
+                    raw.checks.len()
+                ),
             ),
-            Some("découpez-le en plusieurs packs (un par compétence)".to_owned()),
+            Some((
+                "découpez-le en plusieurs packs (un par compétence)".to_owned(),
+                "split it into several packs (one per competence)".to_owned(),
+            )),
         );
         return None;
     }
     if !valid_id(&meta.id.value) {
-        diags.push(
+        diags.push_both(
             meta.id.line,
             meta.id.col,
-            format!("id de pack invalide « {} »", meta.id.value),
-            Some("minuscules, chiffres, - _ . uniquement".to_owned()),
+            (
+                format!("id de pack invalide « {} »", meta.id.value),
+                format!("invalid pack id \"{}\"", meta.id.value),
+            ),
+            Some((
+                "minuscules, chiffres, - _ . uniquement".to_owned(),
+                "lowercase letters, digits, - _ . only".to_owned(),
+            )),
         );
     }
     let timezone = match &meta.timezone {
@@ -372,11 +417,17 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
     let mut defaults = BTreeMap::new();
     for (name, v) in &raw.variables {
         if raw.own_variables.contains(name) && (!valid_variable(name) || name == "item") {
-            diags.push(
+            diags.push_both(
                 v.default.line,
                 v.default.col,
-                format!("nom de variable invalide « {name} »"),
-                Some("lettres, chiffres et _ ; « item » est réservé à for_each".to_owned()),
+                (
+                    format!("nom de variable invalide « {name} »"),
+                    format!("invalid variable name \"{name}\""),
+                ),
+                Some((
+                    "lettres, chiffres et _ ; « item » est réservé à for_each".to_owned(),
+                    "letters, digits and _; \"item\" is reserved for for_each".to_owned(),
+                )),
             );
         }
         defaults.insert(name.clone(), v.default.value.clone());
@@ -392,24 +443,32 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
                     .map(|v| (v.default.line, v.default.col))
                     .filter(|at| at.0 > 0)
                     .unwrap_or((meta.id.line, meta.id.col));
-                diags.push(
+                diags.push_both(
                     at.0,
                     at.1,
                     message,
-                    Some(
+                    Some((
                         "chaque ${nom} doit être déclaré sous `variables:`, sans cycle".to_owned(),
-                    ),
+                        "every ${name} must be declared under `variables:`, with no cycle"
+                            .to_owned(),
+                    )),
                 );
             }
             defaults.clone()
         }
     };
     if raw.hosts.is_empty() {
-        diags.push(
+        diags.push_both(
             meta.id.line,
             meta.id.col,
-            "aucun rôle d'hôte déclaré".to_owned(),
-            Some("déclarez au moins un rôle sous `hosts:`, par ex. linux: {os: linux}".to_owned()),
+            (
+                "aucun rôle d'hôte déclaré".to_owned(),
+                "no host role declared".to_owned(),
+            ),
+            Some((
+                "déclarez au moins un rôle sous `hosts:`, par ex. linux: {os: linux}".to_owned(),
+                "declare at least one role under `hosts:`, e.g. linux: {os: linux}".to_owned(),
+            )),
         );
     }
     let roles: BTreeMap<String, HostOs> =
@@ -522,16 +581,27 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
         }
         let bounded = |x: f64| x.is_finite() && (0.0..=MAX_POINTS).contains(&x);
         if !(bounded(c.points) && bounded(c.penalty)) {
-            diags.push(
+            diags.push_both(
                 c.id.line,
                 c.id.col,
-                format!(
-                    "points ou pénalité hors bornes dans « {} » (points: {}, penalty: {})",
-                    c.id.value,
-                    shown(c.points),
-                    shown(c.penalty)
+                (
+                    format!(
+                        "points ou pénalité hors bornes dans « {} » (points: {}, penalty: {})",
+                        c.id.value,
+                        shown(c.points),
+                        shown(c.penalty)
+                    ),
+                    format!(
+                        "points or penalty out of bounds in \"{}\" (points: {}, penalty: {})",
+                        c.id.value,
+                        shown(c.points),
+                        shown(c.penalty)
+                    ),
                 ),
-                Some(format!("points et penalty sont des nombres de 0 à {MAX_POINTS} ; la pénalité est retirée quand la vérification échoue")),
+                Some((
+                    format!("points et penalty sont des nombres de 0 à {MAX_POINTS} ; la pénalité est retirée quand la vérification échoue"),
+                    format!("points and penalty are numbers from 0 to {MAX_POINTS}; the penalty is taken off when the check fails"),
+                )),
             );
         }
         if let Some(near) = &c.near_miss {
@@ -618,14 +688,23 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
         for (c, raw_check) in checks.iter().zip(&raw.checks) {
             if c.meta.active {
                 let at = position(raw_check);
-                diags.push(
+                diags.push_both(
                     at.0,
                     at.1,
-                    format!(
-                        "« {} » exécute un script (run:) mais le pack n'autorise pas les tests actifs",
-                        c.meta.id
+                    (
+                        format!(
+                            "« {} » exécute un script (run:) mais le pack n'autorise pas les tests actifs",
+                            c.meta.id
+                        ),
+                        format!(
+                            "\"{}\" runs a script (run:) but the pack does not allow active tests",
+                            c.meta.id
+                        ),
                     ),
-                    Some("ajoutez `active_tests: true` sous `pack:` (l'examinateur devra en plus passer --active-tests)".to_owned()),
+                    Some((
+                        "ajoutez `active_tests: true` sous `pack:` (l'examinateur devra en plus passer --active-tests)".to_owned(),
+                        "add `active_tests: true` under `pack:` (the examiner must also pass --active-tests)".to_owned(),
+                    )),
                 );
             }
         }
@@ -702,16 +781,27 @@ fn validate_included(
     }
     let bounded = |x: f64| x.is_finite() && (0.0..=MAX_POINTS).contains(&x);
     if !(bounded(c.points) && bounded(c.penalty)) {
-        diags.push(
+        diags.push_both(
             at.0,
             at.1,
-            format!(
-                "points ou pénalité hors bornes dans la surcharge de « {} » (points: {}, penalty: {})",
-                c.id.value,
-                shown(c.points),
-                shown(c.penalty)
+            (
+                format!(
+                    "points ou pénalité hors bornes dans la surcharge de « {} » (points: {}, penalty: {})",
+                    c.id.value,
+                    shown(c.points),
+                    shown(c.penalty)
+                ),
+                format!(
+                    "points or penalty out of bounds in the override of \"{}\" (points: {}, penalty: {})",
+                    c.id.value,
+                    shown(c.points),
+                    shown(c.penalty)
+                ),
             ),
-            Some(format!("points et penalty sont des nombres de 0 à {MAX_POINTS}")),
+            Some((
+                format!("points et penalty sont des nombres de 0 à {MAX_POINTS}"),
+                format!("points and penalty are numbers from 0 to {MAX_POINTS}"),
+            )),
         );
     }
     let requires_here = overridden_here(c, file, "requires");

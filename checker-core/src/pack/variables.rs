@@ -1,19 +1,24 @@
 //! Variable resolution: defaults, per-candidate overrides, references between variables.
 
+use crate::pack::Both;
 use crate::pack::compile::references;
 use std::collections::BTreeMap;
 
-/// Resolves every variable to its final text. Errors name the variable and the problem.
+/// Resolves every variable to its final text. Errors name the variable and the problem
+/// `(français, English)`.
 pub(crate) fn resolve(
     defaults: &BTreeMap<String, String>,
     overrides: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>, Vec<(String, String)>> {
+) -> Result<BTreeMap<String, String>, Vec<(String, Both)>> {
     let mut errors = Vec::new();
     for name in overrides.keys() {
         if !defaults.contains_key(name) {
             errors.push((
                 name.clone(),
-                format!("surcharge d'une variable inconnue « {name} »"),
+                (
+                    format!("surcharge d'une variable inconnue « {name} »"),
+                    format!("override of an unknown variable \"{name}\""),
+                ),
             ));
         }
     }
@@ -40,26 +45,36 @@ fn resolve_one<'a>(
     raw: &BTreeMap<&'a str, &'a str>,
     done: &mut BTreeMap<String, String>,
     stack: &mut Vec<&'a str>,
-) -> Result<String, String> {
+) -> Result<String, Both> {
     if let Some(v) = done.get(name) {
         return Ok(v.clone());
     }
     if stack.contains(&name) {
         stack.push(name);
-        return Err(format!(
-            "références circulaires entre variables : {}",
-            stack.join(" → ")
+        return Err((
+            format!(
+                "références circulaires entre variables : {}",
+                stack.join(" → ")
+            ),
+            format!(
+                "circular references between variables: {}",
+                stack.join(" → ")
+            ),
         ));
     }
     let Some(text) = raw.get(name) else {
-        return Err(format!("variable inconnue « ${{{name}}} »"));
+        return Err((
+            format!("variable inconnue « ${{{name}}} »"),
+            format!("unknown variable \"${{{name}}}\""),
+        ));
     };
     stack.push(name);
     let mut value = (*text).to_owned();
     for r in references(text) {
         let Some((key, _)) = raw.get_key_value(r) else {
-            return Err(format!(
-                "la variable « {name} » utilise une variable inconnue « ${{{r}}} »"
+            return Err((
+                format!("la variable « {name} » utilise une variable inconnue « ${{{r}}} »"),
+                format!("the variable \"{name}\" uses an unknown variable \"${{{r}}}\""),
             ));
         };
         let v = resolve_one(key, raw, done, stack)?;
@@ -97,8 +112,10 @@ mod tests {
     fn cycles_and_unknown_names_are_errors() {
         let e =
             resolve(&map(&[("a", "${b}"), ("b", "${a}")]), &BTreeMap::new()).expect_err("cycle");
-        assert!(e[0].1.contains("a → b → a"), "{e:?}");
+        assert!(e[0].1.0.contains("a → b → a"), "{e:?}");
+        assert!(e[0].1.1.starts_with("circular references"), "{e:?}");
         let e = resolve(&map(&[("a", "x")]), &map(&[("z", "1")])).expect_err("unknown");
-        assert!(e[0].1.contains("« z »"));
+        assert!(e[0].1.0.contains("« z »"));
+        assert!(e[0].1.1.contains("\"z\""), "{e:?}");
     }
 }

@@ -122,13 +122,26 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
                 e(options.lang.change(ch.kind)),
                 e(&ch.section),
                 e(&ch.item),
-                e(&ch.detail)
+                e(&crate::eval::words::change_display(
+                    options.lang,
+                    &ch.detail
+                ))
             );
         }
         o.push_str("</tbody></table>\n");
     }
     for warning in &report.warnings {
-        let _ = writeln!(o, "<p class=\"note\">{} : {}</p>", t.warnings, e(warning));
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">{}{} {}</p>",
+            t.warnings,
+            if options.lang == crate::i18n::Lang::Fr {
+                " :"
+            } else {
+                ":"
+            },
+            e(&options.lang.shown(warning))
+        );
     }
     annex(report, options, &mut o);
     let _ = writeln!(

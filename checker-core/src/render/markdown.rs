@@ -171,7 +171,10 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
                 options.lang.change(ch.kind),
                 md(&ch.section),
                 markdown_code(&ch.item),
-                md(&ch.detail)
+                md(&crate::eval::words::change_display(
+                    options.lang,
+                    &ch.detail
+                ))
             );
         }
     }

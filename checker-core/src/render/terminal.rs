@@ -233,12 +233,25 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
                 options.lang.change(ch.kind),
                 v(&ch.section),
                 v(&ch.item),
-                v(&ch.detail)
+                v(&crate::eval::words::change_display(
+                    options.lang,
+                    &ch.detail
+                ))
             );
         }
     }
     for warning in &report.warnings {
-        let _ = writeln!(out, "{} : {}", paint(c, "33", t.warnings), v(warning));
+        let _ = writeln!(
+            out,
+            "{}{} {}",
+            paint(c, "33", t.warnings),
+            if options.lang == crate::i18n::Lang::Fr {
+                " :"
+            } else {
+                ":"
+            },
+            v(&options.lang.shown(warning))
+        );
     }
     if !jury.is_empty() {
         let ids: Vec<&str> = jury.iter().map(|k| &*k.id).collect();

@@ -38,7 +38,10 @@ fn object_words(lang: Lang, section: &str, path: &str) -> String {
     match regex {
         Some("." | ".*" | ".+" | "^.*$") => w.any_value.to_owned(),
         Some(re) => format!("{} {}", w.matching, q(lang, re)),
-        None => q(lang, path),
+        None => q(
+            lang,
+            &crate::eval::words::object_display(lang, section, path),
+        ),
     }
 }
 

@@ -44,7 +44,11 @@ pub fn run(
         crate::output::write_json(out, &coverage_json(&coverage))?;
         return Ok(ExitStatus::Success);
     }
-    write!(out, "{}", constat_checks::render_coverage(&coverage))?;
+    write!(
+        out,
+        "{}",
+        constat_checks::render_coverage_in(&coverage, crate::grading::core_lang())
+    )?;
     Ok(ExitStatus::Success)
 }
 

@@ -66,8 +66,12 @@ fn serde_message(message: &str) -> String {
         let end = s[start..].find('`')? + start;
         Some(s[start..end].to_owned())
     };
+    let in_lang = |m: &str| match crate::i18n::lang() {
+        crate::i18n::Lang::Fr => constat_checker_core::pack::parser_message_fr(m),
+        crate::i18n::Lang::En => m.to_owned(),
+    };
     let Some(name) = quoted(message) else {
-        return message.to_owned();
+        return in_lang(message);
     };
     let expected: Vec<&str> = message
         .split_once("expected one of ")
@@ -81,7 +85,7 @@ fn serde_message(message: &str) -> String {
     } else if message.starts_with("missing field") {
         return tf("inventory.missing_field", &[("name", &name)]);
     } else {
-        return message.to_owned();
+        return in_lang(message);
     };
     let mut text = tf(key, &[("name", &name), ("expected", &expected.join(", "))]);
     if let Some(best) = constat_checker_core::pack::closest(&name, &expected) {
