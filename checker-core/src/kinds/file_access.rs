@@ -552,6 +552,40 @@ mod tests {
         ));
     }
 
+    /// The subject-style example of the documentation: every member of compta has a home of
+    /// its own that nobody else can enter; alice's (0700) passes, bob's (0755) fails naming
+    /// who can enter it, with partial credit per member.
+    #[test]
+    fn member_homes_are_judged_per_member() {
+        let mut snap = scenario();
+        if let constat_snapshot::Section::Collected { data } = &mut snap.sections.files {
+            data.extend([
+                dir("/home", "0755", "root", "root", &[]),
+                dir("/home/alice", "0700", "alice", "alice", &[]),
+                dir("/home/bob", "0755", "bob", "bob", &[]),
+            ]);
+        }
+        for (name, uid, home) in [("alice", 1001, "/home/alice"), ("bob", 1002, "/home/bob")] {
+            if let constat_snapshot::Section::Collected { data } = &mut snap.sections.users
+                && let Some(u) = data.iter_mut().find(|u| u.name == name)
+            {
+                u.home = Some(home.to_owned());
+                u.uid = Some(uid);
+            }
+        }
+        snap.sections.groups =
+            constat_snapshot::Section::collected(vec![constat_snapshot::users::Group {
+                name: "compta".to_owned(),
+                gid: Some(2000),
+                members: vec!["alice".to_owned(), "bob".to_owned()],
+                ..constat_snapshot::users::Group::default()
+            }]);
+        insta::assert_snapshot!(kind_case(
+            r#"select: {user: {member_of: compta}, all: {all: [{file: {path: "${member.home}", kind: directory, owner: "${member}"}}, {file_access: {path: "${member.home}", other_than: ["${member}"], cannot: rwx}}]}}"#,
+            &snap
+        ));
+    }
+
     #[test]
     fn missing_parts_are_not_assessable_or_absent() {
         let a = kind_case(
