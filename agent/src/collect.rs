@@ -325,6 +325,7 @@ mod tests {
                 paths: vec!["/etc/passwd".to_owned()],
                 head_bytes: None,
                 sections: Some(vec!["users".to_owned()]),
+                home_paths: Vec::new(),
             },
             only: Vec::new(),
         };
@@ -423,6 +424,7 @@ mod tests {
                 ],
                 head_bytes: None,
                 sections: None,
+                home_paths: Vec::new(),
             },
             only: Vec::new(),
         };

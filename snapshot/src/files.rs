@@ -18,7 +18,20 @@ pub struct FileRequest {
     /// Absent = every section (older requests, `constat collect`, a session's start phase).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<String>>,
+    /// Paths under each account's home directory, written `{home}` or `{home}/…`
+    /// (`{home}/.ssh/authorized_keys`): the collector reports them for every account it
+    /// knows (the Linux agent: passwd accounts with uid 0 or from 1000 on, at most
+    /// [`MAX_HOME_ACCOUNTS`]), plus the directories above each home. A pack whose checks
+    /// read `${member.home}` in a `select` asks for them: the members are known only at
+    /// grading.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub home_paths: Vec<String>,
 }
+
+/// The placeholder that [`FileRequest::home_paths`] entries start with.
+pub const HOME_PLACEHOLDER: &str = "{home}";
+/// Accounts whose home paths one request expands at most.
+pub const MAX_HOME_ACCOUNTS: usize = 1000;
 
 /// Default number of bytes of text kept from a requested file.
 pub const DEFAULT_HEAD_BYTES: u32 = 4096;
@@ -46,7 +59,9 @@ pub struct FileInfo {
     /// Group name (or gid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// POSIX ACL entries beyond the mode (`user:alice:rwx`, `default:group:web:r-x`), or
+    /// POSIX ACL entries beyond the mode, in getfacl's order (`user:alice:rwx`, `group::r-x`,
+    /// `group:web:rwx`, `mask::rwx`, `default:group:web:r-x`; `group::` — the owning group's
+    /// own entry — only beside a `mask::`, since the mode's group bits are then the mask), or
     /// NTFS entries `identity:allow|deny:Right,Right[:inherited]`
     /// (`TSSR\GG_Compta:allow:Modify,Synchronize`, `BUILTIN\Administrateurs:allow:FullControl:inherited`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

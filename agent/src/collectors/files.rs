@@ -10,7 +10,9 @@
 use crate::collect::{Context, Update};
 use crate::host::Host;
 use crate::id_names::IdNames;
-use constat_snapshot::files::{DEFAULT_HEAD_BYTES, MAX_HEAD_BYTES};
+use constat_snapshot::files::{
+    DEFAULT_HEAD_BYTES, FileRequest, HOME_PLACEHOLDER, MAX_HEAD_BYTES, MAX_HOME_ACCOUNTS,
+};
 use constat_snapshot::secrets::{self, MARKER_OVERLAP};
 use constat_snapshot::time::rfc3339_utc;
 use constat_snapshot::{FileInfo, FileKind, HeadWithheld, Section};
@@ -75,10 +77,10 @@ impl SecretIds {
     }
 }
 
-/// Reports on the requested paths.
+/// Reports on the requested paths, and on the `home_paths` of every account's home.
 pub fn collect(ctx: &Context) -> Update {
     let host = &*ctx.host;
-    let section = if ctx.request.paths.is_empty() {
+    let section = if ctx.request.paths.is_empty() && ctx.request.home_paths.is_empty() {
         Section::not_collected("no file requested")
     } else {
         let head = ctx
@@ -86,9 +88,77 @@ pub fn collect(ctx: &Context) -> Update {
             .head_bytes
             .unwrap_or(DEFAULT_HEAD_BYTES)
             .min(MAX_HEAD_BYTES) as usize;
-        Section::collected(read_files(host, &ctx.request.paths, head))
+        let (paths, cut) = requested_paths(host, &ctx.request);
+        let mut infos = read_files(host, &paths, head);
+        if let Some(note) = cut {
+            infos.push(FileInfo {
+                path: HOME_PLACEHOLDER.to_owned(),
+                error: Some(note),
+                ..FileInfo::default()
+            });
+        }
+        Section::collected(infos)
     };
     Box::new(move |s| s.files = section)
+}
+
+/// The request's paths, then its `home_paths` for every passwd account with a home (uid 0,
+/// or from 1000 on but 65534 `nobody`), each home preceded by the directories above it (so
+/// that access through them can be judged); deduplicated, in that order. Past
+/// [`MAX_HOME_ACCOUNTS`] homes, the note saying how many were left out.
+pub fn requested_paths(host: &dyn Host, request: &FileRequest) -> (Vec<String>, Option<String>) {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |p: String, out: &mut Vec<String>| {
+        if seen.insert(p.clone()) {
+            out.push(p);
+        }
+    };
+    for p in &request.paths {
+        push(p.clone(), &mut out);
+    }
+    if request.home_paths.is_empty() {
+        return (out, None);
+    }
+    let passwd = host.read_to_string("/etc/passwd").unwrap_or_default();
+    let mut homes: Vec<&str> = Vec::new();
+    for line in passwd.lines() {
+        let fields: Vec<&str> = line.split(':').collect();
+        let (Some(uid), Some(home)) = (fields.get(2), fields.get(5)) else {
+            continue;
+        };
+        let Ok(uid) = uid.parse::<u32>() else {
+            continue;
+        };
+        let human = uid == 0 || (uid >= 1000 && uid != 65534);
+        if human && home.starts_with('/') && *home != "/" && !homes.contains(home) {
+            homes.push(home);
+        }
+    }
+    let cut = (homes.len() > MAX_HOME_ACCOUNTS).then(|| {
+        format!(
+            "{} home directories: only the first {MAX_HOME_ACCOUNTS} (passwd order) reported",
+            homes.len()
+        )
+    });
+    for home in homes.into_iter().take(MAX_HOME_ACCOUNTS) {
+        // The home as passwd writes it: the checker substitutes the same text.
+        let trimmed = home.trim_end_matches('/');
+        push("/".to_owned(), &mut out);
+        let mut at = 0;
+        while let Some(i) = trimmed[at + 1..].find('/') {
+            at += i + 1;
+            push(trimmed[..at].to_owned(), &mut out);
+        }
+        for template in &request.home_paths {
+            match template.strip_prefix(HOME_PLACEHOLDER) {
+                Some(rest) => push(format!("{home}{rest}"), &mut out),
+                // Reported as not absolute: the request is wrong, and says so.
+                None => push(template.clone(), &mut out),
+            }
+        }
+    }
+    (out, cut)
 }
 
 /// Facts about each path, in request order.
@@ -357,7 +427,12 @@ fn read_acls(host: &dyn Host, paths: &[String]) -> Result<HashMap<String, Vec<St
     Ok(parse_getfacl(&out.stdout))
 }
 
-/// Parses `getfacl -pE` output (`# file: path` headers) into extended entries by path.
+/// Parses `getfacl -pE` output (`# file: path` headers) into extended entries by path, in
+/// getfacl's order (the kernel's: named users, groups, mask). `user::` and `other::` are the
+/// mode's owner and other bits and are left out; `group::` is kept when the ACL has a
+/// `mask::` (the mode's group bits are then the mask, and the owning group's own entry is
+/// needed to decide a member's access — `file_access`), left out otherwise (it is the mode's
+/// group bits).
 pub fn parse_getfacl(text: &str) -> HashMap<String, Vec<String>> {
     let mut map: HashMap<String, Vec<String>> = HashMap::new();
     let mut current: Option<String> = None;
@@ -377,9 +452,15 @@ pub fn parse_getfacl(text: &str) -> HashMap<String, Vec<String>> {
         let entry = line.trim();
         let base = matches!(entry.split(':').nth(1), Some(""))
             && !entry.starts_with("mask")
+            && !entry.starts_with("group::")
             && !entry.starts_with("default:");
         if !base {
             map.entry(path.clone()).or_default().push(entry.to_owned());
+        }
+    }
+    for entries in map.values_mut() {
+        if !entries.iter().any(|e| e.starts_with("mask::")) {
+            entries.retain(|e| !e.starts_with("group::"));
         }
     }
     map
@@ -569,10 +650,56 @@ mod tests {
         assert_eq!(resolve(&host, "/"), "/");
     }
 
+    /// `{home}` templates: every human account's home (and root's), the directories above
+    /// each, once each; system accounts and `nobody` are left out.
+    #[test]
+    fn home_paths_are_expanded_for_each_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        fs::create_dir_all(r.join("etc")).unwrap();
+        fs::write(
+            r.join("etc/passwd"),
+            "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n\
+             alice:x:1001:1001::/home/alice:/bin/bash\nbob:x:1002:1002::/srv/homes/bob/:/bin/sh\n\
+             twin:x:1003:1003::/home/alice:/bin/sh\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n\
+             broken:x:notanumber:1::/home/broken:/bin/sh\n",
+        )
+        .unwrap();
+        let host = LocalHost::offline(r);
+        let request = FileRequest {
+            paths: vec!["/srv".to_owned()],
+            home_paths: vec![
+                "{home}".to_owned(),
+                "{home}/.ssh".to_owned(),
+                "rel".to_owned(),
+            ],
+            ..FileRequest::default()
+        };
+        let (paths, cut) = requested_paths(&host, &request);
+        assert_eq!(cut, None);
+        assert_eq!(
+            paths,
+            [
+                "/srv",
+                "/",
+                "/root",
+                "/root/.ssh",
+                "rel",
+                "/home",
+                "/home/alice",
+                "/home/alice/.ssh",
+                "/srv/homes",
+                "/srv/homes/bob/",
+                "/srv/homes/bob//.ssh",
+            ]
+        );
+    }
+
     #[test]
     fn getfacl_output() {
-        // Output shape of `getfacl -pE` (acl 2.3.1) for a directory with an ACL and a plain file.
-        let text = "# file: /srv/partage\\040commun\n# owner: root\n# group: webadmins\n# flags: -s-\nuser::rwx\nuser:alice:rwx\ngroup::r-x\ngroup:webadmins:rwx\nmask::rwx\nother::---\ndefault:user::rwx\ndefault:group:webadmins:rwx\n\n# file: /etc/hosts\n# owner: root\n# group: root\nuser::rw-\ngroup::r--\nother::r--\n\n";
+        // Output shape of `getfacl -pE` (acl 2.3.1) for a directory with an ACL, a plain file, and a
+        // directory whose owning group entry (group::---) differs from its mask.
+        let text = "# file: /srv/partage\\040commun\n# owner: root\n# group: webadmins\n# flags: -s-\nuser::rwx\nuser:alice:rwx\ngroup::r-x\ngroup:webadmins:rwx\nmask::rwx\nother::---\ndefault:user::rwx\ndefault:group:webadmins:rwx\n\n# file: /etc/hosts\n# owner: root\n# group: root\nuser::rw-\ngroup::r--\nother::r--\n\n# file: /srv/compta\n# owner: root\n# group: compta\nuser::rwx\ngroup::---\ngroup:direction:r-x\nmask::r-x\nother::---\n\n";
         let map = parse_getfacl(text);
         let mut keys: Vec<_> = map.into_iter().collect();
         keys.sort();

@@ -21,6 +21,9 @@ const WORDS: &[(&str, &str)] = &[
     ("unknown", "inconnu"),
     ("(unknown)", "(inconnu)"),
     ("present", "présent"),
+    ("granted", "accordé"),
+    ("denied", "refusé"),
+    ("readable", "lisible"),
     ("absent", "absent"),
     ("(absent)", "(absent)"),
     ("installed", "installé"),
@@ -318,6 +321,22 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("identical (sha256 {})", "identique (sha256 {})"),
     ("different (sha256 {} ≠ {})", "différent (sha256 {} ≠ {})"),
+    // file_access (issue 15 item 7): the entry that decided, the accounts that differ.
+    ("granted by {} on {}", "accordé par {} sur {}"),
+    ("denied by {} on {}", "refusé par {} sur {}"),
+    ("granted by {}", "accordé par {}"),
+    ("denied by {}", "refusé par {}"),
+    (
+        "granted to all {} other accounts",
+        "accordé aux {} autres comptes",
+    ),
+    (
+        "denied to all {} other accounts",
+        "refusé aux {} autres comptes",
+    ),
+    ("granted to {}", "accordé à {}"),
+    ("denied to {}", "refusé à {}"),
+    ("absent: {}", "absent : {}"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the

@@ -144,15 +144,15 @@ impl CompiledExpect {
             }
             CompiledExpect::On(role, e) => e.files(role, out),
             CompiledExpect::Select(s) => {
-                // Paths naming a member (`${member.home}`) are known only at grading.
+                // Members are known only at grading: a path under `${member.home}` becomes a
+                // `{home}` template the collector expands for every account; any other
+                // path naming a member cannot be requested.
                 if let Some(t) = s.template() {
                     let mut found = Vec::new();
                     t.shape.files(default_role, &mut found);
-                    out.extend(
-                        found
-                            .into_iter()
-                            .filter(|(_, p)| !p.contains(crate::selection::PLACEHOLDER_OPEN)),
-                    );
+                    out.extend(found.into_iter().filter_map(|(role, p)| {
+                        crate::selection::home_template(&p).map(|p| (role, p))
+                    }));
                 }
             }
         }

@@ -184,9 +184,10 @@ empty), unless the pack writes `allow_empty: true`; the evidence says when the g
 OU does not exist. A `directory` section that was not collected makes the whole check not
 assessable, never failed. More than 500 accounts selected make `all`/`at_least` not
 assessable (narrow the selection). A per-member `file` check needs the path collected:
-members are known only at grading, so `${member.home}` paths are not requested from the
-collector and read “path not requested from the collector” unless another check requests
-them.
+members are known only at grading, so a path under `${member.home}` is requested as a
+`{home}` template that the Linux agent expands for every account of its host (see
+`file_access` for a subject-style example on Linux homes); the LDAP collector reads no files,
+so a directory account's home (a UNC path) reads “path not requested from the collector”.
 "#;
     const DOC_FR: &'static str = r#"# ad_user
 
@@ -263,9 +264,11 @@ mal nommé ou laissé vide), sauf si le pack écrit `allow_empty: true` ; la pre
 le groupe ou l'UO n'existe pas. Une section `directory` non collectée rend tout le contrôle non
 évaluable, jamais en échec. Plus de 500 comptes sélectionnés rendent `all`/`at_least` non
 évaluables (restreignez la sélection). Un contrôle `file` par membre a besoin que le chemin
-soit collecté : les membres ne sont connus qu'à la notation, donc les chemins
-`${member.home}` ne sont pas demandés au collecteur et donnent « chemin non demandé au
-collecteur », sauf si un autre contrôle les demande.
+soit collecté : les membres ne sont connus qu'à la notation, donc un chemin sous
+`${member.home}` est demandé comme modèle `{home}` que l'agent Linux développe pour chaque
+compte de son hôte (voir `file_access` pour un exemple de sujet sur les dossiers personnels
+Linux) ; le collecteur LDAP ne lit pas de fichiers, donc le dossier personnel d'un compte de
+l'annuaire (un chemin UNC) donne « chemin non demandé au collecteur ».
 "#;
     type Compiled = AdUserMatcher;
 

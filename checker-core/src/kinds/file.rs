@@ -75,6 +75,8 @@ impl Kind for FileExpect {
 A path the pack requests from the collector: existence, type, mode (octal, leading zeros
 ignored), owner, group, ACL entries (must include), a regex on the start of its content, and
 `same_as`: the same content (SHA-256) as another path, e.g. a restored file and its source.
+ACL entries are compared as text; whether an account can really read or write the path
+(mask, groups, parent directories) is `file_access`.
 
 ## Why it matters
 Permissions and configuration files are where a subject's "only group X may write" or "the
@@ -103,6 +105,8 @@ collector did not report (too big, secret) makes it not assessable, never failed
 Un chemin que le pack demande au collecteur : existence, type, droits (en octal, zéros de tête
 ignorés), propriétaire, groupe, entrées d'ACL (doivent être incluses) et une expression
 régulière sur le début de son contenu.
+Les entrées d'ACL sont comparées comme du texte ; savoir si un compte peut vraiment lire ou
+écrire le chemin (masque, groupes, dossiers parents) relève de `file_access`.
 
 ## Pourquoi c'est important
 Les droits et les fichiers de configuration sont l'endroit où le « seul le groupe X peut

@@ -86,6 +86,7 @@ registry! {
     Group => group::GroupExpect,
     Sudo => sudo::SudoExpect,
     File => file::FileExpect,
+    FileAccess => file_access::FileAccessExpect,
     Package => package::PackageExpect,
     Service => service::ServiceExpect,
     Port => port::PortExpect,
@@ -193,6 +194,6 @@ mod tests {
                 "kind {name}: the YAML examples differ between DOC and DOC_FR"
             );
         }
-        assert_eq!(kind_docs().len(), 46);
+        assert_eq!(kind_docs().len(), 47);
     }
 }

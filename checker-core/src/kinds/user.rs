@@ -110,6 +110,20 @@ Each member gets its own verdict in the evidence; an empty selection fails `all`
 `allow_empty: true`; `users` (and `groups` with `member_of`) not collected make the check
 not assessable. An account whose state `enabled` asks about is unknown makes the selection
 not assessable. See `ad_user` for the full description.
+
+Paths under `${member.home}` reach the agent as `{home}` templates: it reports them for
+every account with uid 0 or from 1000 on (not `nobody`), with the directories above each
+home, so each member's home can be judged — exists, owner, mode, and who else can enter it
+(`file_access`, whose documentation has the subject-style example):
+```yaml
+expect:
+  select:
+    user: {member_of: compta, system: false}
+    all:
+      all:
+        - file: {path: "${member.home}", kind: directory, owner: "${member}", mode: "0700"}
+        - file_access: {path: "${member.home}", other_than: ["${member}"], cannot: rwx}
+```
 "#;
     const DOC_FR: &'static str = r#"# user
 
@@ -154,6 +168,21 @@ Chaque membre reçoit son propre verdict dans la preuve ; une sélection vide fa
 sauf avec `allow_empty: true` ; des `users` (et des `groups` avec `member_of`) non collectés
 rendent le contrôle non évaluable. Un compte dont l'état `enabled` demandé est inconnu rend la
 sélection non évaluable. Voir `ad_user` pour la description complète.
+
+Les chemins sous `${member.home}` parviennent à l'agent comme modèles `{home}` : il les
+rapporte pour chaque compte d'uid 0 ou à partir de 1000 (sauf `nobody`), avec les dossiers
+au-dessus de chaque dossier personnel, pour que le dossier de chaque membre soit jugé —
+existence, propriétaire, mode, et qui d'autre peut y entrer (`file_access`, dont la
+documentation donne l'exemple de sujet) :
+```yaml
+expect:
+  select:
+    user: {member_of: compta, system: false}
+    all:
+      all:
+        - file: {path: "${member.home}", kind: directory, owner: "${member}", mode: "0700"}
+        - file_access: {path: "${member.home}", other_than: ["${member}"], cannot: rwx}
+```
 "#;
     type Compiled = UserMatcher;
 

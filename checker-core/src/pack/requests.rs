@@ -2,10 +2,13 @@
 //! snapshot sections its checks read (agent `--request`).
 
 use crate::pack::model::Pack;
+use constat_snapshot::files::HOME_PLACEHOLDER;
 use constat_snapshot::{FileRequest, ScriptRunRequest};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Paths each role must report, sorted and deduplicated. Roles with no file get no entry.
+/// Paths each role must report, sorted and deduplicated; paths under a selected member's
+/// home (`${member.home}`) become `home_paths` templates (`{home}/…`) the collector expands
+/// for every account. Roles with no file get no entry.
 pub fn file_requests(pack: &Pack) -> BTreeMap<String, FileRequest> {
     let mut by_role: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for check in &pack.checks {
@@ -22,12 +25,16 @@ pub fn file_requests(pack: &Pack) -> BTreeMap<String, FileRequest> {
     by_role
         .into_iter()
         .map(|(role, paths)| {
+            let (home_paths, paths): (Vec<String>, Vec<String>) = paths
+                .into_iter()
+                .partition(|p| p.starts_with(HOME_PLACEHOLDER));
             (
                 role,
                 FileRequest {
-                    paths: paths.into_iter().collect(),
+                    paths,
                     head_bytes: None,
                     sections: None,
+                    home_paths,
                 },
             )
         })
@@ -122,6 +129,39 @@ pub fn script_run_requests(pack: &Pack) -> BTreeMap<String, Vec<ScriptRunRequest
 mod tests {
     use super::{section_requests, sections_for};
     use crate::pack::load;
+
+    /// A member's home is a `{home}` template; a path naming a member otherwise is not
+    /// requestable; a path naming no member is requested as is.
+    #[test]
+    fn member_homes_become_home_templates() {
+        let pack = load(
+            "x.yaml",
+            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\n\
+             hosts: {linux: {os: linux}}\n\
+             checks:\n\
+             \x20 - id: a\n\
+             \x20   title: t\n\
+             \x20   criteres: [tssr-2023/CP3/C1]\n\
+             \x20   hosts: [linux]\n\
+             \x20   expect:\n\
+             \x20     select:\n\
+             \x20       user: {member_of: compta}\n\
+             \x20       all:\n\
+             \x20         all:\n\
+             \x20           - {file: {path: \"${member.home}\", owner: \"${member}\"}}\n\
+             \x20           - {file: {path: \"${member.home}/.ssh/authorized_keys\"}}\n\
+             \x20           - {file: {path: \"/home/${member}/notes\"}}\n\
+             \x20           - {file_access: {path: \"${member.home}/public\", other_than: [\"${member}\"], cannot: w}}\n\
+             \x20           - {file: {path: /srv/compta}}\n",
+        )
+        .expect("valid pack");
+        let request = super::file_requests(&pack).remove("linux").expect("linux");
+        assert_eq!(request.paths, ["/", "/srv/compta"]);
+        assert_eq!(
+            request.home_paths,
+            ["{home}", "{home}/.ssh/authorized_keys", "{home}/public"]
+        );
+    }
 
     #[test]
     fn sections_per_role_of_the_lab_pack() {

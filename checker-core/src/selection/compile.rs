@@ -315,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn the_collector_is_asked_for_what_names_no_member() {
+    fn the_collector_is_asked_for_member_homes_and_what_names_no_member() {
         let raw: Sp<crate::kinds::RawExpect> = serde_saphyr::from_str(
             r#"select: {user: {member_of: compta}, all: {all: [{file: {path: "${member.home}"}}, {file: {path: /srv/compta}}, {service: {name: ssh}}]}}"#,
         )
@@ -337,7 +337,14 @@ mod tests {
         compiled.sections("linux", &mut sections);
         sections.sort();
         sections.dedup();
-        assert_eq!(files, [("linux".to_owned(), "/srv/compta".to_owned())]);
+        // The member's home is a template the collector expands for every account.
+        assert_eq!(
+            files,
+            [
+                ("linux".to_owned(), "{home}".to_owned()),
+                ("linux".to_owned(), "/srv/compta".to_owned())
+            ]
+        );
         let names: Vec<&str> = sections.iter().filter_map(|(_, s)| s.as_deref()).collect();
         assert_eq!(names, ["files", "groups", "services", "users"]);
     }

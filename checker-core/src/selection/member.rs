@@ -36,6 +36,23 @@ fn placeholder(name: &str) -> String {
     format!("{PLACEHOLDER_OPEN}{name}⟩")
 }
 
+/// A path a member template reads, as the collector can be asked for it: unchanged when it
+/// names no member, `{home}…` when it is under `${member.home}`, `None` when it names a
+/// member otherwise (`/home/${member}`: not requestable).
+pub(crate) fn home_template(path: &str) -> Option<String> {
+    let home = format!("/{}", placeholder("member.home"));
+    if let Some(rest) = path.strip_prefix(&home)
+        && (rest.is_empty() || rest.starts_with('/'))
+        && !rest.contains(PLACEHOLDER_OPEN)
+    {
+        return Some(format!(
+            "{}{rest}",
+            constat_snapshot::files::HOME_PLACEHOLDER
+        ));
+    }
+    (!path.contains(PLACEHOLDER_OPEN)).then(|| path.to_owned())
+}
+
 /// The check's variables plus placeholders for the member variables of `source`.
 pub(crate) fn placeholder_vars(
     base: &BTreeMap<String, String>,

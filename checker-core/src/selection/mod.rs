@@ -11,5 +11,5 @@ mod raw;
 
 pub(crate) use compile::{CompiledSelect, compile_select};
 pub(crate) use evaluate::evaluate_select;
-pub(crate) use member::PLACEHOLDER_OPEN;
+pub(crate) use member::home_template;
 pub use raw::{AdUserSelector, RawCount, RawSelect, RawSelectAtLeast, UserSelector};

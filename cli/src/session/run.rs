@@ -182,6 +182,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             paths: settings.request.clone(),
             head_bytes: None,
             sections: None,
+            home_paths: Vec::new(),
         },
         plugged: crate::transport::plugged_collectors(),
         session_id: Some(inventory.session.id.clone()),
@@ -230,6 +231,11 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             for path in &request.paths {
                 if !ctx.request.paths.contains(path) {
                     ctx.request.paths.push(path.clone());
+                }
+            }
+            for template in &request.home_paths {
+                if !ctx.request.home_paths.contains(template) {
+                    ctx.request.home_paths.push(template.clone());
                 }
             }
             ctx.request.head_bytes = ctx.request.head_bytes.max(request.head_bytes);
