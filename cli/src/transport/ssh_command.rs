@@ -45,11 +45,11 @@ pub(super) enum AgentSource<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RemoteCollect<'a> {
     /// The agent.
-    pub agent: AgentSource<'a>,
+    pub(super) agent: AgentSource<'a>,
     /// With sudo: where the request is written on the host (stdin carries the password).
-    pub sudo_request: Option<&'a str>,
+    pub(super) sudo_request: Option<&'a str>,
     /// Shell run first (the session's stale-file sweep), ending in `; `.
-    pub sweep: Option<&'a str>,
+    pub(super) sweep: Option<&'a str>,
 }
 
 /// Single-quotes `word` for a POSIX shell.
