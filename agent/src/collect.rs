@@ -60,6 +60,8 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
     let registry = collectors::registry();
     let mut sections = Sections::default();
     let mut runs = Vec::new();
+    // Applied once every status is set: each writes only its collector's sections.
+    let mut updates: Vec<Update> = Vec::new();
     let (tx, rx) = mpsc::channel::<(usize, Result<Update, String>, Duration)>();
     let mut pending = Vec::new();
     let mut unrequested: Vec<&str> = Vec::new();
@@ -120,7 +122,7 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             .unwrap_or_else(|| (Err("collector vanished".to_owned()), Duration::ZERO));
         let timed_out = matches!(&result, Err(m) if m.starts_with("timed out"));
         match result {
-            Ok(update) => update(&mut sections),
+            Ok(update) => updates.push(update),
             Err(message) => {
                 for name in collector.sections {
                     set_error(
@@ -165,6 +167,9 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             &Section::not_collected("not requested (collection limited with --only)"),
         );
     }
+    for update in updates {
+        update(&mut sections);
+    }
     // What constat never keeps: secret-looking values in any text a collector kept.
     if let Err(e) = constat_snapshot::secrets::scrub_sections(&mut sections) {
         let all: Vec<&str> = registry
@@ -182,13 +187,8 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
     }
     // Statuses are read once, after every update: `status` holds the first section's key
     // until here.
-    let statuses = serde_json::to_value(&sections).unwrap_or_default();
     for run in &mut runs {
-        run.status = match statuses
-            .get(&run.status)
-            .and_then(|s| s.get("status"))
-            .and_then(|s| s.as_str())
-        {
+        run.status = match sections.status_of(&run.status) {
             Some("collected") => "collected",
             Some("not_collected") => "not_collected",
             _ => "error",
@@ -270,22 +270,10 @@ pub fn set_error(sections: &mut Sections, name: &str, message: &str) {
     set_sections(sections, &[name], &Section::<()>::error(message));
 }
 
-/// Sets the status of several sections, by JSON key, in one pass.
+/// Sets the status of several sections, by JSON key.
 fn set_sections(sections: &mut Sections, names: &[&str], status: &Section<()>) {
-    let mut value = match serde_json::to_value(&*sections) {
-        Ok(v) => v,
-        Err(_) => return,
-    };
-    if let Some(obj) = value.as_object_mut() {
-        for name in names {
-            obj.insert(
-                (*name).to_owned(),
-                serde_json::to_value(status).unwrap_or_default(),
-            );
-        }
-    }
-    if let Ok(updated) = serde_json::from_value(value) {
-        *sections = updated;
+    for name in names {
+        sections.set_missing(name, status);
     }
 }
 

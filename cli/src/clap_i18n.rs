@@ -290,6 +290,27 @@ a credentials file with mode 0600, or an interactive prompt.",
         "Submits again every N seconds (at least 5), until Ctrl-C",
     ),
     (
+        "check:host",
+        "Linux host to collect over SSH instead of this machine: ssh://[account@]address[:port] (root and port 22 by default)",
+    ),
+    ("check:ssh_key", "SSH private key (with --host)"),
+    (
+        "check:cred",
+        "Credential name (SSH password, and sudo's): CONSTAT_CRED_<NAME> or prompt (with --host)",
+    ),
+    (
+        "check:sudo",
+        "Runs the agent with `sudo -S` (password of --cred; with --host)",
+    ),
+    (
+        "check:known_hosts",
+        "known_hosts file (with --host; default ~/.local/share/constat/known_hosts)",
+    ),
+    (
+        "check:strict_host_keys",
+        "Refuses unknown host keys (with --host)",
+    ),
+    (
         "serve",
         "The trainer's live class: web server, enrolments, learner submissions",
     ),

@@ -233,7 +233,6 @@ pub fn grade_this_machine(
     keep_snapshot: Option<&Path>,
     active_tests: bool,
 ) -> anyhow::Result<Report> {
-    use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
     crate::output::verbose(&tf("verbose.collect", &[("role", &role)]));
     let mut snapshot = collect_local_for(pack, &role);
     warn_when_not_root(&snapshot);
@@ -252,6 +251,12 @@ pub fn grade_this_machine(
         json.push(b'\n');
         write_atomically(&dir.join("snapshot.json"), &json)?;
     }
+    Ok(grade_snapshot(pack, role, candidate_id, snapshot))
+}
+
+/// Grades one snapshot as `role` of the pack (no start snapshot, no variables).
+pub fn grade_snapshot(pack: &Pack, role: String, candidate_id: &str, snapshot: Snapshot) -> Report {
+    use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
     let mut hosts = std::collections::BTreeMap::new();
     hosts.insert(
         role,
@@ -267,7 +272,7 @@ pub fn grade_this_machine(
         expected_identity: Default::default(),
         hosts,
     };
-    Ok(grade(
+    grade(
         pack,
         &input,
         &GradeOptions {
@@ -275,5 +280,5 @@ pub fn grade_this_machine(
             profile: None,
             timezone: None,
         },
-    ))
+    )
 }

@@ -348,6 +348,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "for example --watch 30",
     ),
     (
+        "check.host_invalid",
+        "--host {host} : attendu ssh://[compte@]adresse[:port]",
+        "--host {host}: expected ssh://[account@]address[:port]",
+    ),
+    (
+        "check.host_invalid_hint",
+        "par exemple --host ssh://root@192.168.56.10 ou --host ssh://exam@[fd00::5]:2222 (IPv6 entre crochets)",
+        "for example --host ssh://root@192.168.56.10 or --host ssh://exam@[fd00::5]:2222 (IPv6 in brackets)",
+    ),
+    (
         "check.role_needed",
         "le pack {pack} a plusieurs rôles : précisez --role",
         "pack {pack} has several roles: give --role",

@@ -41,6 +41,7 @@ pub mod script_runs;
 pub mod secrets;
 pub mod section;
 pub mod sections;
+mod sections_by_name;
 pub mod services;
 pub mod shares;
 pub mod sshd;
@@ -80,14 +81,71 @@ pub struct Snapshot {
 impl Snapshot {
     /// Parses a snapshot from JSON, refusing unknown versions with a clear message.
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
-        let version = value.get("schema_version").and_then(|v| v.as_u64());
-        match version {
+        // The version alone is read first (nothing else is built), then the typed snapshot.
+        let probe: VersionProbe = serde_json::from_str(text).map_err(json_error)?;
+        match probe.0 {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
             Some(v) => return Err(SnapshotError::Version { found: v }),
             None => return Err(SnapshotError::NotASnapshot),
         }
         serde_json::from_str(text).map_err(json_error)
+    }
+}
+
+/// The top-level `schema_version` of any JSON value, when it is an object holding an
+/// unsigned integer there; every other field is skipped (checked as JSON, never stored).
+struct VersionProbe(Option<u64>);
+
+impl<'de> Deserialize<'de> for VersionProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(VersionProbeVisitor)
+    }
+}
+
+struct VersionProbeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for VersionProbeVisitor {
+    type Value = VersionProbe;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VersionProbe, A::Error> {
+        use serde::de::IgnoredAny;
+        let mut version = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "schema_version" {
+                version = map.next_value::<serde_json::Value>()?.as_u64();
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(VersionProbe(version))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<VersionProbe, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(VersionProbe(None))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<VersionProbe, E> {
+        Ok(VersionProbe(None))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<VersionProbe, E> {
+        Ok(VersionProbe(None))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<VersionProbe, E> {
+        Ok(VersionProbe(None))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<VersionProbe, E> {
+        Ok(VersionProbe(None))
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<VersionProbe, E> {
+        Ok(VersionProbe(None))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<VersionProbe, E> {
+        Ok(VersionProbe(None))
     }
 }
 

@@ -260,23 +260,6 @@ fn main() {
         args
     };
 
-    // The request a session's end phase sends (sections and paths the pack reads).
-    let loaded = {
-        let text = std::fs::read_to_string(&pack).unwrap();
-        constat_checker_core::pack::load("pack.yaml", &text).expect("bench pack")
-    };
-    let paths = constat_checker_core::pack::file_requests(&loaded)
-        .remove("linux")
-        .map(|r| r.paths)
-        .unwrap_or_default();
-    let sections = constat_checker_core::pack::sections_for(&loaded, "linux", false);
-    let request = lab.dir.join("request.json");
-    std::fs::write(
-        &request,
-        serde_json::json!({"paths": paths, "sections": sections}).to_string(),
-    )
-    .unwrap();
-
     println!("\n| where | tool | median wall | min–max | peak RSS (median) | ratio to constat |");
     println!("|---|---|---|---|---|---|");
 
@@ -319,33 +302,20 @@ fn main() {
     // Over SSH, one host.
     {
         let address = lab.hosts[0].address.clone();
-        let snapshot = lab.dir.join("snapshot.json").display().to_string();
-        let collect = {
-            let mut a = s(&["collect", "--transport", "ssh", "--address", &address]);
-            a.extend(s(&[
-                "--key",
-                &key,
-                "--known-hosts",
-                &known.display().to_string(),
-            ]));
-            a.extend(s(&[
-                "--request",
-                &request.display().to_string(),
-                "--out",
-                &snapshot,
-            ]));
-            a
-        };
-        let grade = s(&[
-            "grade",
+        // What a user types: collect over SSH and grade, one command, one process.
+        let check = s(&[
+            "check",
             "--pack",
             &pack,
-            "--snapshot",
-            &format!("linux={snapshot}"),
-        ])
-        .into_iter()
-        .chain(s(&["--format", "json"]))
-        .collect::<Vec<_>>();
+            "--host",
+            &format!("ssh://root@{address}"),
+            "--ssh-key",
+            &key,
+            "--known-hosts",
+            &known.display().to_string(),
+            "--format",
+            "json",
+        ]);
         let (cl, c) = (client.clone(), constat.display().to_string());
         let agent_bin = agent.clone();
         let (cl2, cl3, cl4) = (client.clone(), client.clone(), client.clone());
@@ -362,16 +332,11 @@ fn main() {
             title: "SSH, 1 host".into(),
             tools: vec![
                 (
-                    "constat collect --transport ssh + grade".into(),
+                    "constat check --host ssh://…".into(),
                     Box::new(move || {
-                        let mut first = timed(&cl, &c, &collect);
-                        first.env("CONSTAT_AGENT_BIN", &agent_bin);
-                        let a = run("constat collect", first);
-                        let b = run("constat grade", timed(&cl, &c, &grade));
-                        Sample {
-                            wall: a.wall + b.wall,
-                            rss_kib: a.rss_kib.max(b.rss_kib),
-                        }
+                        let mut command = timed(&cl, &c, &check);
+                        command.env("CONSTAT_AGENT_BIN", &agent_bin);
+                        run("constat check --host", command)
                     }),
                 ),
                 (

@@ -48,6 +48,9 @@ pub struct CheckArgs {
     /// Renvoie toutes les N secondes (5 au moins), jusqu'à Ctrl-C.
     #[arg(long, requires = "submit", value_name = "SECS")]
     pub watch: Option<u64>,
+    /// Un hôte distant (SSH) au lieu de cette machine.
+    #[command(flatten)]
+    pub remote: crate::commands::check_remote::RemoteArgs,
 }
 
 /// Shortest `--watch` interval.
@@ -172,7 +175,16 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
     if let Some(url) = &args.submit {
         return submit(&args, &pack, &role, url, format, out);
     }
-    let report = grade_this_machine(&pack, role, "local", args.out.as_deref(), args.active_tests)?;
+    let report = match &args.remote.host {
+        Some(url) => crate::commands::check_remote::grade_remote_host(
+            &pack,
+            role,
+            &args.remote,
+            url,
+            args.out.as_deref(),
+        )?,
+        None => grade_this_machine(&pack, role, "local", args.out.as_deref(), args.active_tests)?,
+    };
     let color = crate::output::stdout_color(format);
     let options = render_options(args.audience.into(), color);
     let written = crate::reports::write_single(

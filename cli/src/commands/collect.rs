@@ -122,7 +122,7 @@ pub struct CollectArgs {
     pub out: PathBuf,
 }
 
-fn default_known_hosts() -> PathBuf {
+pub(crate) fn default_known_hosts() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))

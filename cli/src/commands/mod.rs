@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub mod check;
+pub mod check_remote;
 pub mod collect;
 pub mod completions;
 pub mod coverage;

@@ -83,11 +83,6 @@ impl BoundedOutput {
         }
     }
 
-    /// Stdout so far, joined (a copy: for short helper commands).
-    pub(crate) fn stdout(&self) -> Vec<u8> {
-        self.stdout.concat()
-    }
-
     /// The end of stderr, trimmed, as text for an error message (lossy UTF-8).
     pub(crate) fn stderr_excerpt(&self) -> String {
         let (a, b) = self.stderr.as_slices();
@@ -152,7 +147,6 @@ mod tests {
         assert_eq!(out.push_stdout(b""), Ok(()));
         assert_eq!(out.push_stdout(b"56789"), Ok(()));
         assert_eq!(out.push_stdout(b"x"), Err(Stream::Stdout));
-        assert_eq!(out.stdout(), b"0123456789");
         assert_eq!(out.into_stdout(), b"0123456789");
     }
 

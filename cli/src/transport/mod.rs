@@ -12,6 +12,7 @@ mod ldap;
 mod local;
 mod scrub;
 mod ssh;
+mod ssh_command;
 mod ssh_offer;
 mod winrm;
 mod zabbix;

@@ -1,18 +1,17 @@
-//! The SSH transport (russh): one connection per host, two exec round trips.
+//! The SSH transport (russh): one connection per host, one exec round trip.
 //!
-//! 1. upload: `cat > /tmp/constat-<tag>-<random>-agent` with the binary on stdin, mode 0700,
-//!    then `uname -m` to check that the binary matches the host's architecture (skipped when
-//!    the inventory names an installed `agent_path`). In a session, `<tag>` is derived from
-//!    the session id and the host (`candidate/role`): the first upload of every run also
-//!    removes the login account's own `/tmp/constat-<tag>-*` files left by an interrupted
-//!    earlier run of the same session on the same host (never anything else), and reports
-//!    their names;
-//! 2. `<agent> collect --request -` with the file request JSON on stdin (through `sudo -S`
-//!    when asked: the password goes on stdin, never on a command line), followed in the same
-//!    command by the removal of what was uploaded. If that step never ran (time limit, lost
-//!    connection), a last `rm -f` is attempted.
-//!
-//! With `sudo`, the request travels as a second uploaded file (stdin carries the password).
+//! The command ([`super::ssh_command`]) reads the request line (and, with `sudo`, the password
+//! line) from stdin, writes the agent that follows on stdin to
+//! `/tmp/constat-<tag>-<random>-agent` (mode 0700), runs it only if `uname -m` matches the
+//! binary's architecture, with the request on its stdin (through `sudo -S` when asked: the
+//! password is piped by the shell's builtin `printf`, never on a command line; the request
+//! then goes through `…-request.json`), and removes what it wrote, all in the same command.
+//! An installed `agent_path` is run as is (nothing sent but the request). In a session,
+//! `<tag>` is derived from the session id and the host (`candidate/role`): a run that writes
+//! files first removes the login account's own `/tmp/constat-<tag>-*` files left by an
+//! interrupted earlier run of the same session on the same host (never anything else), and
+//! reports their names. If the command never finished (time limit, lost connection), a last
+//! `rm -f` is attempted.
 //!
 //! The agent is uploaded on every run, never cached on the host (issue 13 item 3, decided):
 //! the rule is that nothing of ours outlives a run on the candidate's machine, and a binary
@@ -20,8 +19,8 @@
 //! where the candidate is root (a sha256 check before reuse cannot exclude a swap between the
 //! check and the exec). The cost is bounded instead: the static `release-agent` build
 //! (~2.5 MB here, found first by `agent_binary.rs`) is read once per process and shared by
-//! every host ([`super::agent_binary::load_agent`]), and the upload shares its round trip with
-//! `uname -m`, so a host costs two exec round trips whatever it had before.
+//! every host ([`super::agent_binary::load_agent`]), and it travels in the same round trip as
+//! the request and the run: a host costs one exec round trip whatever it had before.
 //!
 //! Host keys: trust on first use recorded in the session's `known_hosts`, or refusal of
 //! unknown keys with `--strict-host-keys`; a changed key is always refused, showing both
@@ -32,6 +31,9 @@ use super::bounded::{BoundedOutput, SMALL_OUTPUT, too_large};
 use super::dispatch::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::{KeyCheck, KnownHosts};
+use super::ssh_command::{
+    AgentSource, REMOVED_MARK, RemoteCollect, RemoteOutcome, quote, read_output,
+};
 use crate::i18n::tf;
 use crate::inventory::HostTarget;
 use crate::secret::Secret;
@@ -179,7 +181,7 @@ pub async fn collect_ssh(
     let leftovers = std::mem::take(&mut *uploaded.lock().unwrap_or_else(|p| p.into_inner()));
     if !leftovers.is_empty() {
         let command = format!("rm -f {}", leftovers.join(" "));
-        let cleanup = exec(&handle, &command, None, SMALL_OUTPUT, "rm -f");
+        let cleanup = exec(&handle, &command, &[], SMALL_OUTPUT, "rm -f");
         let _ = tokio::time::timeout(CLEANUP_LIMIT, cleanup).await;
     }
     let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
@@ -369,13 +371,14 @@ async fn authenticate(
     ))
 }
 
-/// Runs one command, feeding `stdin` then end-of-file. Whatever the host sends is bounded:
+/// Runs one command, feeding the `stdin` parts in order then end-of-file (the agent's bytes
+/// are sent from the copy every host shares). Whatever the host sends is bounded:
 /// past `limit` bytes on stdout (or on stderr, of which only a tail is kept) the channel is
 /// closed and the command fails with `output_too_large`, naming `what`.
 async fn exec(
     handle: &Handle<KeyPolicy>,
     command: &str,
-    stdin: Option<&[u8]>,
+    stdin: &[&[u8]],
     limit: u64,
     what: &str,
 ) -> Result<ExecOutput, HostError> {
@@ -384,8 +387,8 @@ async fn exec(
         .await
         .map_err(protocol_error)?;
     channel.exec(true, command).await.map_err(protocol_error)?;
-    if let Some(bytes) = stdin {
-        channel.data(bytes).await.map_err(protocol_error)?;
+    for bytes in stdin.iter().filter(|b| !b.is_empty()) {
+        channel.data(*bytes).await.map_err(protocol_error)?;
     }
     channel.eof().await.map_err(protocol_error)?;
     let mut output = BoundedOutput::new(limit);
@@ -419,10 +422,6 @@ fn random_suffix() -> String {
         bytes = ((nanos as u64) ^ u64::from(std::process::id())).to_le_bytes();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
 }
 
 /// Names of the files uploaded to one host in one run.
@@ -462,7 +461,7 @@ impl UploadNames {
     fn sweep_command(&self) -> Option<String> {
         self.sweep.then(|| {
             format!(
-                "find /tmp -maxdepth 1 -type f -user \"$(id -u)\" -name {own} ! -name {this} -print -delete 2>/dev/null | sed 's/^/{MARK}/'; ",
+                "find /tmp -maxdepth 1 -type f -user \"$(id -u)\" -name {own} ! -name {this} -print -delete 2>/dev/null | sed 's/^/{REMOVED_MARK}/'; ",
                 own = quote(&format!("{}*", self.prefix)),
                 this = quote(&format!("{}*", self.run)),
             )
@@ -470,64 +469,16 @@ impl UploadNames {
     }
 }
 
-/// Marks a removed stale file in the first upload's output.
-const MARK: &str = "constat-removed ";
-
-/// This run's upload names and the paths uploaded so far (removed at the end).
+/// This run's upload names and the paths written so far (removed at the end if the run's own
+/// removal never ran).
 struct Uploads<'a> {
     names: &'a UploadNames,
     uploaded: &'a Mutex<Vec<String>>,
 }
 
-/// Writes `bytes` to `path` (mode 0700), then runs `then`; returns its trimmed output. The
-/// first upload of a run also removes stale files of the session ([`UploadNames`]), whose
-/// names are added to `removed`.
-async fn upload(
-    handle: &Handle<KeyPolicy>,
-    path: &str,
-    bytes: &[u8],
-    then: &str,
-    uploads: &Uploads<'_>,
-    round_trips: &mut u32,
-    removed: &mut Vec<String>,
-) -> Result<String, HostError> {
-    let first = {
-        let mut uploaded = uploads.uploaded.lock().unwrap_or_else(|p| p.into_inner());
-        uploaded.push(quote(path));
-        uploaded.len() == 1 && *round_trips == 0
-    };
-    let sweep = if first {
-        uploads.names.sweep_command().unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let command = format!(
-        "umask 077 && cat > {p} && chmod 700 {p} && {{ {sweep}{then}; }}",
-        p = quote(path)
-    );
-    *round_trips += 1;
-    let output = exec(handle, &command, Some(bytes), SMALL_OUTPUT, then).await?;
-    if output.status != Some(0) {
-        return Err(HostError::new(
-            HostErrorKind::AgentFailed,
-            tf(
-                "ssh.upload_failed",
-                &[("path", &path), ("stderr", &output.output.stderr_excerpt())],
-            ),
-        ));
-    }
-    let stdout = output.output.stdout();
-    let text = String::from_utf8_lossy(&stdout);
-    let mut rest = Vec::new();
-    for line in text.lines() {
-        match line.strip_prefix(MARK) {
-            Some(file) => removed.push(file.to_owned()),
-            None => rest.push(line),
-        }
-    }
-    Ok(rest.join("\n").trim().to_owned())
-}
-
+/// One exec round trip: sends the request (and the agent, unless installed), runs it, removes
+/// what was written, in the same command ([`RemoteCollect`]). Stale files of the session
+/// swept on the way are added to `removed`.
 async fn run_agent(
     handle: &Handle<KeyPolicy>,
     target: &HostTarget,
@@ -537,100 +488,111 @@ async fn run_agent(
     round_trips: &mut u32,
     removed: &mut Vec<String>,
 ) -> Result<Vec<u8>, HostError> {
-    let uploaded = uploads.uploaded;
-    let agent = match &target.agent_path {
-        Some(path) => path.clone(),
+    let use_sudo = target.sudo && target.user != "root";
+    if use_sudo && password.is_none() {
+        return Err(HostError::new(
+            HostErrorKind::Credentials,
+            tf("ssh.sudo_needs_password", &[("host", &target.label())]),
+        ));
+    }
+    let loaded = match &target.agent_path {
+        Some(_) => None,
         None => {
-            let agent =
-                load_agent().map_err(|message| HostError::new(HostErrorKind::NoAgent, message))?;
-            let (binary, bytes) = (&agent.binary, &agent.bytes);
-            let path = uploads.names.path("agent");
-            // The architecture comes back with the upload: one round trip instead of two.
-            // A binary that does not match is removed by the final clean-up.
-            let arch = upload(
-                handle,
-                &path,
-                bytes,
-                "uname -m",
-                uploads,
-                round_trips,
-                removed,
-            )
-            .await?;
-            if !binary.matches(&arch) {
-                return Err(HostError::new(
-                    HostErrorKind::NoAgent,
-                    tf(
-                        "ssh.arch_mismatch",
-                        &[
-                            ("arch", &arch),
-                            ("path", &binary.path.display()),
-                            (
-                                "binary_arch",
-                                &binary.arch.clone().unwrap_or_else(|| "?".to_owned()),
-                            ),
-                        ],
-                    ),
-                ));
-            }
-            path
+            Some(load_agent().map_err(|message| HostError::new(HostErrorKind::NoAgent, message))?)
         }
     };
+    let agent_path = uploads.names.path("agent");
+    let request_path = uploads.names.path("request.json");
+    let agent = match &target.agent_path {
+        Some(installed) => AgentSource::Installed(installed),
+        None => AgentSource::Upload {
+            path: &agent_path,
+            arch: loaded.as_ref().and_then(|l| l.binary.arch.as_deref()),
+        },
+    };
+    // Stale files are swept by a run that writes files of its own (as before: only then
+    // can an interrupted earlier run have left some).
+    let writes = loaded.is_some() || use_sudo;
+    let sweep = if writes {
+        uploads.names.sweep_command()
+    } else {
+        None
+    };
+    let remote = RemoteCollect {
+        agent,
+        sudo_request: use_sudo.then_some(request_path.as_str()),
+        sweep: sweep.as_deref(),
+    };
+    {
+        let mut uploaded = uploads.uploaded.lock().unwrap_or_else(|p| p.into_inner());
+        if loaded.is_some() {
+            uploaded.push(quote(&agent_path));
+        }
+        if use_sudo {
+            uploaded.push(quote(&request_path));
+        }
+    }
     let request = serde_json::to_vec(&ctx.request)
         .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    let use_sudo = target.sudo && target.user != "root";
-    let (command_line, stdin) = if use_sudo {
-        let Some(password) = password else {
-            return Err(HostError::new(
-                HostErrorKind::Credentials,
-                tf("ssh.sudo_needs_password", &[("host", &target.label())]),
-            ));
-        };
-        let path = uploads.names.path("request.json");
-        upload(
-            handle,
-            &path,
-            &request,
-            "true",
-            uploads,
-            round_trips,
-            removed,
-        )
-        .await?;
-        let mut stdin = password.expose().as_bytes().to_vec();
-        stdin.push(b'\n');
-        (
-            format!(
-                "sudo -S -p '' {} collect --request {}",
-                quote(&agent),
-                quote(&path)
-            ),
-            stdin,
-        )
-    } else {
-        (format!("{} collect --request -", quote(&agent)), request)
-    };
-    let removal = uploaded.lock().unwrap_or_else(|p| p.into_inner()).join(" ");
-    let command = if removal.is_empty() {
-        command_line
-    } else {
-        format!("{command_line}; rc=$?; rm -f {removal}; exit $rc")
-    };
+    let head = remote.stdin_head(&request, password.map(Secret::expose));
+    let agent_bytes: &[u8] = loaded.as_ref().map_or(&[], |l| &l.bytes[..]);
     *round_trips += 1;
     let output = exec(
         handle,
-        &command,
-        Some(&stdin),
+        &remote.command(),
+        &[&head, agent_bytes],
         target.output_limit,
         "constat-agent collect",
     )
     .await;
-    drop(stdin);
+    drop(head);
     let output = output?;
     if output.status.is_some() {
-        uploaded.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        uploads
+            .uploaded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
     let stderr = output.output.stderr_excerpt();
+    let (swept, outcome) = read_output(output.output.into_stdout());
+    removed.extend(swept);
+    let stdout = match outcome {
+        RemoteOutcome::Ran(stdout) => stdout,
+        RemoteOutcome::ArchMismatch(arch) => {
+            let binary = loaded.as_ref().map(|l| &l.binary);
+            return Err(HostError::new(
+                HostErrorKind::NoAgent,
+                tf(
+                    "ssh.arch_mismatch",
+                    &[
+                        ("arch", &arch),
+                        (
+                            "path",
+                            &binary
+                                .map(|b| b.path.display().to_string())
+                                .unwrap_or_default(),
+                        ),
+                        (
+                            "binary_arch",
+                            &binary
+                                .and_then(|b| b.arch.clone())
+                                .unwrap_or_else(|| "?".to_owned()),
+                        ),
+                    ],
+                ),
+            ));
+        }
+        RemoteOutcome::UploadFailed => {
+            return Err(HostError::new(
+                HostErrorKind::AgentFailed,
+                tf(
+                    "ssh.upload_failed",
+                    &[("path", &agent_path), ("stderr", &stderr)],
+                ),
+            ));
+        }
+    };
     if use_sudo
         && output.status != Some(0)
         && (stderr.contains("incorrect password")
@@ -661,7 +623,6 @@ async fn run_agent(
             ));
         }
     }
-    let stdout = output.output.into_stdout();
     validate_snapshot(&stdout)?;
     Ok(stdout)
 }
