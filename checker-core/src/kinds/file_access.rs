@@ -67,10 +67,14 @@ fn parse_rights(cx: &mut Compile<'_>, at: &Option<Sp<String>>, field: &str) -> V
             None => {
                 cx.error(
                     at,
-                    format!("{field} : lettre « {c} » inconnue dans « {text} »"),
-                    Some(
-                        "écrivez les droits avec les lettres r, w et x (par ex. \"rw\")".to_owned(),
+                    (
+                        format!("{field} : lettre « {c} » inconnue dans « {text} »"),
+                        format!("{field}: unknown letter \"{c}\" in \"{text}\""),
                     ),
+                    Some((
+                        "écrivez les droits avec les lettres r, w et x (par ex. \"rw\")".to_owned(),
+                        "write the rights with the letters r, w and x (e.g. \"rw\")".to_owned(),
+                    )),
                 );
                 return Vec::new();
             }
@@ -210,8 +214,14 @@ droits).
         if !path.starts_with('/') {
             cx.error(
                 &self.path,
-                format!("chemin non absolu « {path} »"),
-                Some("donnez un chemin absolu (/srv/..., \"${member.home}\")".to_owned()),
+                (
+                    format!("chemin non absolu « {path} »"),
+                    format!("path not absolute \"{path}\""),
+                ),
+                Some((
+                    "donnez un chemin absolu (/srv/..., \"${member.home}\")".to_owned(),
+                    "give an absolute path (/srv/..., \"${member.home}\")".to_owned(),
+                )),
             );
         }
         let who = match (&self.user, &self.other_than) {
@@ -220,16 +230,28 @@ droits).
             (Some(user), Some(_)) => {
                 cx.error(
                     user,
-                    "file_access : `user` et `other_than` ensemble".to_owned(),
-                    Some("un contrôle juge un compte (`user`) ou tous les autres (`other_than`) : écrivez deux contrôles".to_owned()),
+                    (
+                        "file_access : `user` et `other_than` ensemble".to_owned(),
+                        "file_access: `user` and `other_than` together".to_owned(),
+                    ),
+                    Some((
+                        "un contrôle juge un compte (`user`) ou tous les autres (`other_than`) : écrivez deux contrôles".to_owned(),
+                        "a check judges one account (`user`) or all the others (`other_than`): write two checks".to_owned(),
+                    )),
                 );
                 return None;
             }
             (None, None) => {
                 cx.error(
                     &self.path,
-                    "file_access : ni `user` ni `other_than`".to_owned(),
-                    Some("nommez le compte jugé (`user: alice`) ou ceux qui sont exclus (`other_than: [alice]`)".to_owned()),
+                    (
+                        "file_access : ni `user` ni `other_than`".to_owned(),
+                        "file_access: neither `user` nor `other_than`".to_owned(),
+                    ),
+                    Some((
+                        "nommez le compte jugé (`user: alice`) ou ceux qui sont exclus (`other_than: [alice]`)".to_owned(),
+                        "name the account judged (`user: alice`) or those excluded (`other_than: [alice]`)".to_owned(),
+                    )),
                 );
                 return None;
             }
@@ -239,22 +261,32 @@ droits).
         if can.is_empty() && cannot.is_empty() {
             cx.error(
                 &self.path,
-                "file_access : aucun droit demandé".to_owned(),
-                Some(
+                (
+                    "file_access : aucun droit demandé".to_owned(),
+                    "file_access: no right asked".to_owned(),
+                ),
+                Some((
                     "ajoutez `can: rw` (droits accordés) et/ou `cannot: x` (droits refusés)"
                         .to_owned(),
-                ),
+                    "add `can: rw` (rights granted) and/or `cannot: x` (rights denied)".to_owned(),
+                )),
             );
             return None;
         }
         if let (Some(r), Some(at)) = (can.iter().find(|r| cannot.contains(r)), &self.cannot) {
             cx.error(
                 at,
-                format!(
-                    "file_access : « {} » à la fois dans can et cannot",
-                    r.letter()
+                (
+                    format!(
+                        "file_access : « {} » à la fois dans can et cannot",
+                        r.letter()
+                    ),
+                    format!("file_access: \"{}\" in both can and cannot", r.letter()),
                 ),
-                Some("un droit est soit accordé, soit refusé".to_owned()),
+                Some((
+                    "un droit est soit accordé, soit refusé".to_owned(),
+                    "a right is either granted or denied".to_owned(),
+                )),
             );
             return None;
         }
