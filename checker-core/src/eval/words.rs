@@ -92,6 +92,7 @@ const WORDS: &[(&str, &str)] = &[
         "section absent from the snapshot",
         "section absente du snapshot",
     ),
+    ("not set", "non défini"),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -153,12 +154,95 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("identical (sha256 {})", "identique (sha256 {})"),
     ("different (sha256 {} ≠ {})", "différent (sha256 {} ≠ {})"),
+    // screensaver
+    (
+        "locked after at most {} min",
+        "verrouillé après {} min au plus",
+    ),
+    (
+        "locked after exactly {} min",
+        "verrouillé après exactement {} min",
+    ),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
 /// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
 /// come before the pieces they contain.
 const FRAGMENTS: &[(&str, &str)] = &[
+    // screensaver: « locked after 10 min: GPO "X" (linked: OU=…), Registry preference: … ».
+    (
+        "not set; found instead: ",
+        "non défini ; trouvé à la place : ",
+    ),
+    ("locked after ", "verrouillé après "),
+    (" min: GPO \"", " min : GPO \""),
+    (
+        " (linked at the domain root)",
+        " (liée à la racine du domaine)",
+    ),
+    (" (linked: ", " (liée à : "),
+    (" (no enabled link)", " (aucun lien activé)"),
+    (
+        ", Administrative Templates (Registry.pol)",
+        ", modèles d'administration (Registry.pol)",
+    ),
+    (", Registry preference: ", ", préférence Registre : "),
+    (
+        " under HKCU\\Control Panel\\Desktop: ",
+        " sous HKCU\\Control Panel\\Desktop : ",
+    ),
+    (
+        ", security option (GptTmpl.inf): ",
+        ", option de sécurité (GptTmpl.inf) : ",
+    ),
+    (
+        " (the machine inactivity limit)",
+        " (limite d'inactivité de l'ordinateur)",
+    ),
+    (
+        " (the GPO has no enabled link)",
+        " (la GPO n'a aucun lien activé)",
+    ),
+    (
+        " (the GPO's user part is disabled)",
+        " (partie utilisateur de la GPO désactivée)",
+    ),
+    (
+        " (the GPO's computer part is disabled)",
+        " (partie ordinateur de la GPO désactivée)",
+    ),
+    (
+        " (a user preference, not a policy: the user can change it)",
+        " (une préférence de l'utilisateur, pas une stratégie : il peut la changer)",
+    ),
+    (
+        " (the screen saver is not enabled: ScreenSaveActive is not 1)",
+        " (écran de veille non activé : ScreenSaveActive ne vaut pas 1)",
+    ),
+    (
+        " (a delay without the lock: ScreenSaverIsSecure is not 1)",
+        " (un délai sans verrouillage : ScreenSaverIsSecure ne vaut pas 1)",
+    ),
+    (" (no delay in seconds)", " (aucun délai en secondes)"),
+    (" (a delay of 0)", " (un délai de 0)"),
+    (" s instead of ", " s au lieu de "),
+    (" s, longer than ", " s, plus long que "),
+    (
+        " (written under HKCU: Windows reads it under HKLM)",
+        " (écrite sous HKCU : Windows la lit sous HKLM)",
+    ),
+    (
+        " (0 disables the inactivity limit)",
+        " (0 désactive la limite d'inactivité)",
+    ),
+    (" (item disabled)", " (élément désactivé)"),
+    (
+        " (not effective: preferences Registry extension not registered)",
+        " (sans effet : extension Registry des préférences non enregistrée)",
+    ),
+    (" (delete action)", " (action supprimer)"),
+    ("): ScreenSave", ") : ScreenSave"),
+    ("): InactivityTimeoutSecs", ") : InactivityTimeoutSecs"),
     // Whole values that also arrive inside a longer one (a not-assessable reason).
     ("for the jury to check", "à vérifier par le jury"),
     ("; problems raised: ", " ; problèmes levés : "),
@@ -353,6 +437,36 @@ mod tests {
             )
             .as_deref(),
             Some("Chrome : publié (utilisateur), désinstallé hors de portée, effectif")
+        );
+    }
+
+    /// The screensaver kind's composed values read in French.
+    #[test]
+    fn screensaver_values_are_shown_in_french() {
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "locked after 10 min: GPO \"GPO_Ecran\" (linked: OU=Compta,DC=tssr,DC=lan), \
+                 Administrative Templates (Registry.pol): ScreenSaveActive = 1"
+            )
+            .as_deref(),
+            Some(
+                "verrouillé après 10 min : GPO \"GPO_Ecran\" (liée à : OU=Compta,DC=tssr,DC=lan), \
+                 modèles d'administration (Registry.pol) : ScreenSaveActive = 1"
+            )
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "not set; found instead: GPO \"G\" (no enabled link), Registry preference: \
+                 ScreenSaveTimeOut = 600 (a delay without the lock: ScreenSaverIsSecure is not 1)"
+            )
+            .as_deref(),
+            Some(
+                "non défini ; trouvé à la place : GPO \"G\" (aucun lien activé), préférence \
+                 Registre : ScreenSaveTimeOut = 600 (un délai sans verrouillage : \
+                 ScreenSaverIsSecure ne vaut pas 1)"
+            )
         );
     }
 

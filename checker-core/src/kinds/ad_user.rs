@@ -495,13 +495,26 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
     let mut week = [[false; 24]; 7];
     let mut ok = true;
     let mut shown = Vec::new();
+    let mut across_midnight = false;
     for range in ranges {
         let text = cx.text(range);
         match parse_range(&text) {
             Ok((days, from, to)) => {
                 for day in days {
-                    for hour in week[day].iter_mut().take(to).skip(from) {
-                        *hour = true;
+                    if from < to {
+                        for hour in week[day].iter_mut().take(to).skip(from) {
+                            *hour = true;
+                        }
+                    } else {
+                        // `22:00-06:00`: the evening of each day and the next morning (the
+                        // week is cyclic: Sunday night runs into Monday).
+                        across_midnight = true;
+                        for hour in week[day].iter_mut().skip(from) {
+                            *hour = true;
+                        }
+                        for hour in week[(day + 1) % 7].iter_mut().take(to) {
+                            *hour = true;
+                        }
                     }
                 }
                 shown.push(text);
@@ -522,6 +535,9 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
     }
     let shown = if shown.is_empty() {
         "jamais autorisé".to_owned()
+    } else if across_midnight {
+        // Shown as the observed side is: each night as one range.
+        ranges_fr(&week)
     } else {
         shown.join(", ")
     };
@@ -544,7 +560,7 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
     };
     let mut indexes = Vec::new();
     for part in days.split(',') {
-        match part.split_once('-') {
+        match part.split_once(['-', '–']) {
             Some((a, b)) => {
                 let (a, b) = (position(a)?, position(b)?);
                 if a > b {
@@ -559,7 +575,7 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
     }
     let (from, to) = hours
         .trim()
-        .split_once('-')
+        .split_once(['-', '–'])
         .ok_or_else(|| "les heures s'écrivent « 08:00-18:00 »".to_owned())?;
     let hour = |t: &str| -> Result<usize, String> {
         let (h, min) = t.trim().split_once(':').unwrap_or((t.trim(), "00"));
@@ -572,8 +588,12 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), String> {
         Ok(h)
     };
     let (from, to) = (hour(from)?, hour(to)?);
-    if from >= to {
-        return Err(format!("la fin {to}:00 doit suivre le début {from}:00"));
+    // `22:00-06:00` crosses midnight (`to` < `from`); `22:00-00:00` ends at midnight.
+    let to = if to == 0 { 24 } else { to };
+    if from == to || from == 24 {
+        return Err(format!(
+            "la plage {from:02}:00-{to:02}:00 est vide (une nuit s'écrit « 22:00-06:00 »)"
+        ));
     }
     Ok((indexes, from, to))
 }
@@ -683,6 +703,92 @@ mod tests {
                 "dc",
                 expect,
                 &with_utc_hours("mmartin", 6, 16, "2027-01-11T07:30:00Z")
+            )
+        ));
+    }
+
+    /// `name`'s UTC grid set to the nights `from..24` of Monday-Friday and `0..to` of the
+    /// next mornings (Tuesday-Saturday), collected at `collected_at`.
+    fn with_utc_nights(name: &str, from: usize, to: usize, collected_at: &str) -> Snapshot {
+        let mut snapshot = ad();
+        snapshot.collection.started_at = collected_at.to_owned();
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        user_mut(&mut snapshot, name).logon_hours = LogonHours {
+            utc: days
+                .iter()
+                .enumerate()
+                .map(|(i, d)| DayHours {
+                    day: (*d).to_owned(),
+                    hours: (0..24)
+                        .map(|h| {
+                            let evening = (1..=5).contains(&i) && h >= from;
+                            let morning = (2..=6).contains(&i) && h < to;
+                            if evening || morning { '1' } else { '0' }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..LogonHours::default()
+        };
+        snapshot
+    }
+
+    /// A night shift « Mon-Fri 22:00-06:00 » (also written with an en dash) is the evening of
+    /// each day and the next morning, shown joined on both sides. Paris changes its offset
+    /// at 01:00 UTC on the last Sundays of March and October: the same grid (21:00-05:00
+    /// UTC, set in winter) passes when collected just before the March switch and fails one
+    /// hour after it (summer time reads it 23:00-07:00), and the October switch does the
+    /// reverse for a grid set in summer (20:00-04:00 UTC).
+    #[test]
+    fn night_ranges_cross_midnight_and_follow_the_daylight_saving_switches() {
+        let expect = r#"ad_user: {name: mmartin, logon_hours: ["Mon-Fri 22:00–06:00"]}"#;
+        let cases = [
+            with_utc_nights("mmartin", 21, 5, "2026-03-29T00:30:00Z"),
+            with_utc_nights("mmartin", 21, 5, "2026-03-29T01:30:00Z"),
+            with_utc_nights("mmartin", 20, 4, "2026-10-25T00:30:00Z"),
+            with_utc_nights("mmartin", 20, 4, "2026-10-25T01:30:00Z"),
+        ];
+        let shown: Vec<String> = cases
+            .iter()
+            .map(|snapshot| kind_case_as("dc", expect, snapshot))
+            .collect();
+        insta::assert_snapshot!(shown.join("\n"));
+    }
+
+    /// Sunday night runs into Monday morning (the week is cyclic); an empty range is an
+    /// error naming how a night is written.
+    #[test]
+    fn sunday_night_wraps_and_an_empty_range_is_rejected() {
+        let mut snapshot = ad();
+        snapshot.collection.started_at = "2027-01-11T07:30:00Z".to_owned();
+        // Sunday 22:00 to Monday 06:00 in Paris winter time = Sunday 21:00-Monday 05:00 UTC.
+        user_mut(&mut snapshot, "mmartin").logon_hours = LogonHours {
+            utc: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+                .iter()
+                .map(|d| DayHours {
+                    day: (*d).to_owned(),
+                    hours: (0..24)
+                        .map(|h| match *d {
+                            "Sun" if h >= 21 => '1',
+                            "Mon" if h < 5 => '1',
+                            _ => '0',
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..LogonHours::default()
+        };
+        insta::assert_snapshot!(format!(
+            "{}\n{}",
+            kind_case_as(
+                "dc",
+                r#"ad_user: {name: mmartin, logon_hours: ["Sun 22:00-06:00"]}"#,
+                &snapshot
+            ),
+            kind_case_as(
+                "dc",
+                r#"ad_user: {name: mmartin, logon_hours: ["Mon 08:00-08:00"]}"#,
+                &snapshot
             )
         ));
     }

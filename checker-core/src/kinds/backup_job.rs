@@ -3,8 +3,10 @@
 
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
+use crate::kinds::backup_restore::{check_free_space, check_restore_log};
 use crate::kinds::date_pattern::DatePattern;
 use crate::kinds::kind::Kind;
+use crate::kinds::storage_size::parse_size;
 use crate::pack::compile::Compile;
 use crate::pack::span::Sp;
 use constat_snapshot::jobs::BackupJob;
@@ -39,6 +41,17 @@ pub struct BackupJobExpect {
     /// Other date formats accepted in `archive` (`["%Y%m%d", "%d-%m-%Y"]`).
     #[serde(default)]
     pub date_formats: Vec<Sp<String>>,
+    /// Free space at least this (`2GiB`, `500MB`) on the file system of each local
+    /// destination (the `storage` section's `df` figures).
+    #[serde(default)]
+    pub min_free: Option<Sp<String>>,
+    /// Free space at least this percentage of that file system.
+    #[serde(default)]
+    pub min_free_percent: Option<Sp<u8>>,
+    /// A restore log (path on the host): its latest date must follow the destination's
+    /// newest archive (a restore of the current backup was run).
+    #[serde(default)]
+    pub restore_log: Option<Sp<String>>,
 }
 
 /// Compiled `backup_job` expectation.
@@ -51,6 +64,9 @@ pub struct BackupJobMatcher {
     schedule: Option<String>,
     max_age_hours: Option<u32>,
     archive: Option<DatePattern>,
+    min_free: Option<u64>,
+    min_free_percent: Option<u8>,
+    restore_log: Option<String>,
 }
 
 fn fields(s: &str) -> String {
@@ -96,7 +112,7 @@ fn archive_match(p: &DatePattern, job: &BackupJob) -> Option<String> {
 
 impl Kind for BackupJobExpect {
     const NAME: &'static str = "backup_job";
-    const SECTIONS: Option<&'static [&'static str]> = Some(&["backups"]);
+    const SECTIONS: Option<&'static [&'static str]> = Some(&["backups", "storage", "files"]);
     const DOC: &'static str = r#"# backup_job
 
 ## What it checks
@@ -178,7 +194,34 @@ avec sa date.
                 }
             }
         };
+        let min_free = match &self.min_free {
+            None => None,
+            Some(text) => match parse_size(&cx.text(text)) {
+                Ok(bytes) => Some(bytes),
+                Err(e) => {
+                    cx.error(
+                        text,
+                        format!("espace libre « {} » : {e}", text.value),
+                        Some("exemple : `min_free: 2GiB`".to_owned()),
+                    );
+                    return None;
+                }
+            },
+        };
+        if let Some(percent) = &self.min_free_percent
+            && percent.value > 100
+        {
+            cx.error(
+                percent,
+                format!("min_free_percent: {} dépasse 100", percent.value),
+                Some("un pourcentage de 0 à 100".to_owned()),
+            );
+            return None;
+        }
         Some(BackupJobMatcher {
+            min_free,
+            min_free_percent: self.min_free_percent.as_ref().map(|p| p.value),
+            restore_log: cx.opt_text(&self.restore_log),
             id: tool.clone().unwrap_or_else(|| "sauvegarde".to_owned()),
             tool,
             destination: cx.opt_regex(&self.destination)?,
@@ -246,6 +289,37 @@ avec sa date.
         {
             out.push(host.evidence(S, &m.id, "archive", p.text.clone(), found, Status::Pass));
         }
+        let mut status = Status::Pass;
+        if m.min_free.is_some() || m.min_free_percent.is_some() {
+            status = status.and(check_free_space(
+                host,
+                out,
+                &m.id,
+                job,
+                m.min_free,
+                m.min_free_percent,
+            ));
+        }
+        if let Some(log) = &m.restore_log {
+            status = status.and(check_restore_log(host, out, &m.id, job, log));
+        }
+        status.and(last_archive(m, host, out, job))
+    }
+
+    fn requested_files(m: &BackupJobMatcher, out: &mut Vec<String>) {
+        out.extend(m.restore_log.clone());
+    }
+}
+
+/// `max_age_hours`: the newest archive of a local destination is that young.
+fn last_archive(
+    m: &BackupJobMatcher,
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    job: &BackupJob,
+) -> Status {
+    const S: &str = "backups";
+    {
         let Some(hours) = m.max_age_hours else {
             return Status::Pass;
         };

@@ -11,6 +11,7 @@ use crate::kinds::gpo_filtering::{
 };
 use crate::kinds::gpo_software::{SoftwareExpect, SoftwareMatcher, check_software};
 use crate::kinds::kind::{Kind, property};
+use crate::kinds::policy_sources::unread_files;
 use crate::kinds::registry_data::{
     DataMatcher, HostNames, Observed, json_text, same_path, show_observed,
 };
@@ -770,7 +771,10 @@ fn check_registry(
             actual.push(')');
             (actual, status)
         }
-        (None, None) => ("(absent)".to_owned(), Status::Fail),
+        (None, None) => match unread_files(settings) {
+            Some(unread) => (format!("not read: {unread}"), Status::NotAssessable),
+            None => ("(absent)".to_owned(), Status::Fail),
+        },
     };
     out.push(host.evidence("gpos", path, name, expected, actual, status));
     status
@@ -820,17 +824,24 @@ fn check_security(
         .security
         .as_ref()
         .and_then(|t| security_value(t, section, key));
-    let status = Status::from_bool(
+    let mut status = Status::from_bool(
         actual
             .as_deref()
             .is_some_and(|a| a.trim().eq_ignore_ascii_case(value.trim())),
     );
+    let unread = unread_files(settings).filter(|_| actual.is_none());
+    if unread.is_some() {
+        status = Status::NotAssessable;
+    }
     out.push(host.evidence(
         "gpos",
         path,
         format!("security [{section}] {key}"),
         value.to_owned(),
-        actual.unwrap_or_else(|| "(absent)".to_owned()),
+        match unread {
+            Some(unread) => format!("not read: {unread}"),
+            None => actual.unwrap_or_else(|| "(absent)".to_owned()),
+        },
         status,
     ));
     status
@@ -873,6 +884,19 @@ fn check_drive(
         unc.as_ref()
             .is_none_or(|u| d.path.as_deref().is_some_and(|p| same_path(&names, p, u)))
     }) else {
+        if drives.is_empty()
+            && let Some(unread) = unread_files(settings)
+        {
+            out.push(host.evidence(
+                "gpos",
+                path,
+                name,
+                expected,
+                format!("not read: {unread}"),
+                Status::NotAssessable,
+            ));
+            return Status::NotAssessable;
+        }
         let actual = if drives.is_empty() {
             "(absent)".to_owned()
         } else {

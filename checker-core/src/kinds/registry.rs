@@ -99,6 +99,7 @@ registry! {
     AdUser => ad_user::AdUserExpect,
     ForcedLogoff => forced_logoff::ForcedLogoffExpect,
     PasswordPolicy => password_policy::PasswordPolicyExpect,
+    Screensaver => screensaver::ScreensaverExpect,
     AdGroup => ad_group::AdGroupExpect,
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,
@@ -193,6 +194,6 @@ mod tests {
                 "kind {name}: the YAML examples differ between DOC and DOC_FR"
             );
         }
-        assert_eq!(kind_docs().len(), 46);
+        assert_eq!(kind_docs().len(), 47);
     }
 }
