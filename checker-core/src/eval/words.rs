@@ -93,6 +93,20 @@ const WORDS: &[(&str, &str)] = &[
         "section absente du snapshot",
     ),
     ("not set", "non défini"),
+    // backup_job: free space and restore log
+    ("no date in the log", "aucune date dans le journal"),
+    (
+        "no date in the start of the log that was read",
+        "aucune date dans le début du journal qui a été lu",
+    ),
+    (
+        "no archive in a local destination to compare with",
+        "aucune archive dans une destination locale pour comparer",
+    ),
+    (
+        "no local destination (remote or not inspected)",
+        "aucune destination locale (distante ou non inspectée)",
+    ),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -154,6 +168,31 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("identical (sha256 {})", "identique (sha256 {})"),
     ("different (sha256 {} ≠ {})", "différent (sha256 {} ≠ {})"),
+    // backup_job: free space and restore log
+    (
+        "at least {} free, at least {}% free",
+        "au moins {} libres, au moins {} % libres",
+    ),
+    ("at least {}% free", "au moins {} % libres"),
+    ("at least {} free", "au moins {} libres"),
+    ("{} on {}: {} free ({}%)", "{} sur {} : {} libres ({} %)"),
+    ("{} on {}: {} free", "{} sur {} : {} libres"),
+    (
+        "{}: free space unknown (no df figure for its file system)",
+        "{} : espace libre inconnu (pas de chiffre df pour son système de fichiers)",
+    ),
+    (
+        "{}: a restore dated after the newest archive",
+        "{} : une restauration datée après l'archive la plus récente",
+    ),
+    (
+        "restore logged at {} after {} ({})",
+        "restauration journalisée le {} après {} ({})",
+    ),
+    (
+        "latest date in the log {} is not after {} ({})",
+        "la dernière date du journal {} ne suit pas {} ({})",
+    ),
     // screensaver
     (
         "locked after at most {} min",

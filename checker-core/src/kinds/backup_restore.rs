@@ -6,7 +6,6 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::file::requested_file;
-use crate::kinds::storage_size::show_size;
 use constat_snapshot::jobs::BackupJob;
 use constat_snapshot::storage::Mount;
 use constat_snapshot::time::{days_from_civil, parse_rfc3339, rfc3339_utc};
@@ -14,6 +13,26 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 const S: &str = "backups";
+
+/// `2147483648` → `2 GiB`, one decimal when not round (English units: the model's words).
+fn show_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 4] = [
+        ("TiB", 1 << 40),
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+    ];
+    for (name, factor) in UNITS {
+        if bytes >= factor {
+            return if bytes.is_multiple_of(factor) {
+                format!("{} {name}", bytes / factor)
+            } else {
+                format!("{:.1} {name}", bytes as f64 / factor as f64)
+            };
+        }
+    }
+    format!("{bytes} B")
+}
 
 /// The mount holding `dir`: the longest mount point that is `dir` or one of its parents.
 fn mount_of<'m>(mounts: &'m [Mount], dir: &str) -> Option<&'m Mount> {
@@ -51,6 +70,17 @@ pub(crate) fn check_free_space(
     let Some(storage) = host.section("storage", id, &host.snapshot.sections.storage, out) else {
         return Status::NotAssessable;
     };
+    if let Some(why) = storage.not_collected.get("mounts") {
+        out.push(host.evidence(
+            "storage",
+            id,
+            "free_space",
+            expected,
+            format!("not collected: {why}"),
+            Status::NotAssessable,
+        ));
+        return Status::NotAssessable;
+    }
     let dirs: Vec<&str> = job
         .destinations
         .iter()
