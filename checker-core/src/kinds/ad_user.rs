@@ -97,10 +97,47 @@ pub struct AdUserMatcher {
     paths: Vec<(&'static str, String)>,
 }
 
+// YAML examples written once for DOC and DOC_FR (the registry test requires them identical).
+macro_rules! ad_user_example_1 {
+    () => {
+        r##"```yaml
+expect:
+  ad_user:
+    name: mmartin
+    ou: "OU=Comptabilite,DC=tssr,DC=lan"
+    must_change_password: true
+    member_of: [GG_Compta]
+    logon_hours: ["Mon-Fri 08:00-18:00"]
+```"##
+    };
+}
+
+macro_rules! ad_user_example_2 {
+    () => {
+        r##"```yaml
+- id: ad-horaires-compta
+  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
+  partial: true            # credit per member
+  expect:
+    select:
+      ad_user: {member_of: GG_Compta}
+      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
+- id: ad-deux-par-groupe
+  title: Au moins deux utilisateurs activés par groupe
+  for_each: [GG_Compta, GG_Direction, GG_Informatique]
+  expect:
+    select:
+      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
+      count: {min: 2}
+```"##
+    };
+}
+
 impl Kind for AdUserExpect {
     const NAME: &'static str = "ad_user";
     const SECTIONS: Option<&'static [&'static str]> = Some(&["directory"]);
-    const DOC: &'static str = r#"# ad_user
+    const DOC: &'static str = concat!(
+        r#"# ad_user
 
 ## What it checks
 A domain user account (by `sAMAccountName`) exists, or does not, in the expected OU (the
@@ -130,15 +167,9 @@ password change and the working hours the subject asks is the core of the AD par
 exam: the OU decides which GPOs apply, the groups decide which shares open.
 
 ## Passing example
-```yaml
-expect:
-  ad_user:
-    name: mmartin
-    ou: "OU=Comptabilite,DC=tssr,DC=lan"
-    must_change_password: true
-    member_of: [GG_Compta]
-    logon_hours: ["Mon-Fri 08:00-18:00"]
-```
+"#,
+        ad_user_example_1!(),
+        r#"
 The directory lists `mmartin` under `OU=Comptabilite`, `pwdLastSet` = 0, a direct member of
 `GG_Compta`, with logon allowed Monday to Friday from 08:00 to 18:00 local time.
 
@@ -161,22 +192,9 @@ and by attributes (`enabled`, `name` regex, `department`, `title`), every criter
 (AND). Then `count: {min, max}` bounds how many there are, and `all: {...}` (every one) or
 `at_least: {n, expect: {...}}` says what each must satisfy, with `${member}` (the
 `sAMAccountName`), `${member.home}` and `${member.dn}` bound to the account:
-```yaml
-- id: ad-horaires-compta
-  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
-  partial: true            # credit per member
-  expect:
-    select:
-      ad_user: {member_of: GG_Compta}
-      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
-- id: ad-deux-par-groupe
-  title: Au moins deux utilisateurs activés par groupe
-  for_each: [GG_Compta, GG_Direction, GG_Informatique]
-  expect:
-    select:
-      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
-      count: {min: 2}
-```
+"#,
+        ad_user_example_2!(),
+        r#"
 The evidence lists the accounts selected, then each member with its own verdict and the
 properties that decided it (« jdupont — non conforme : logon_hours »), then how many hold.
 An empty selection fails `all` (nobody was found to judge: a group misnamed or left
@@ -186,8 +204,10 @@ assessable, never failed. More than 500 accounts selected make `all`/`at_least` 
 assessable (narrow the selection). A per-member `file` check needs the path collected:
 members are known only at grading, so `${member.home}` paths are not requested from the
 collector and read « chemin non demandé au collecteur » unless another check requests them.
-"#;
-    const DOC_FR: &'static str = r#"# ad_user
+"#
+    );
+    const DOC_FR: &'static str = concat!(
+        r#"# ad_user
 
 ## Ce qui est vérifié
 Un compte d'utilisateur du domaine (par son `sAMAccountName`) existe, ou n'existe pas, dans
@@ -205,15 +225,9 @@ de la partie AD de l'épreuve : l'UO décide des GPO qui s'appliquent, les group
 partages qui s'ouvrent.
 
 ## Exemple conforme
-```yaml
-expect:
-  ad_user:
-    name: mmartin
-    ou: "OU=Comptabilite,DC=tssr,DC=lan"
-    must_change_password: true
-    member_of: [GG_Compta]
-    logon_hours: ["Mon-Fri 08:00-18:00"]
-```
+"#,
+        ad_user_example_1!(),
+        r#"
 L'annuaire liste `mmartin` sous `OU=Comptabilite`, `pwdLastSet` = 0, membre direct de
 `GG_Compta`, avec ouverture de session autorisée du lundi au vendredi de 08:00 à 18:00 en
 heure locale.
@@ -239,22 +253,9 @@ comprises sauf avec `recursive: false`) et par attributs (`enabled`, expression 
 borne leur nombre, et `all: {...}` (tous) ou `at_least: {n, expect: {...}}` dit ce que chacun
 doit satisfaire, avec `${member}` (le `sAMAccountName`), `${member.home}` et `${member.dn}`
 liés au compte :
-```yaml
-- id: ad-horaires-compta
-  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
-  partial: true            # credit per member
-  expect:
-    select:
-      ad_user: {member_of: GG_Compta}
-      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
-- id: ad-deux-par-groupe
-  title: Au moins deux utilisateurs activés par groupe
-  for_each: [GG_Compta, GG_Direction, GG_Informatique]
-  expect:
-    select:
-      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
-      count: {min: 2}
-```
+"#,
+        ad_user_example_2!(),
+        r#"
 La preuve liste les comptes sélectionnés, puis chaque membre avec son propre verdict et les
 propriétés qui l'ont décidé (« jdupont — non conforme : logon_hours »), puis combien sont
 conformes. Une sélection vide fait échouer `all` (personne n'a été trouvé à juger : un groupe
@@ -265,7 +266,8 @@ le groupe ou l'UO n'existe pas. Une section `directory` non collectée rend tout
 soit collecté : les membres ne sont connus qu'à la notation, donc les chemins
 `${member.home}` ne sont pas demandés au collecteur et donnent « chemin non demandé au
 collecteur », sauf si un autre contrôle les demande.
-"#;
+"#
+    );
     type Compiled = AdUserMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<AdUserMatcher> {
