@@ -40,7 +40,7 @@ checks:
       gpo:
         name: GPO_Volumineux
         registry:
-          - {scope: computer, key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, equals: 'http://wsus'}
+          - {scope: machine, key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, equals: 'http://wsus'}
   - id: compta-registry
     title: "GPO_Compta_Securite fixe WUServer"
     criteres: [tssr-2023/CP2/C2]
@@ -49,7 +49,7 @@ checks:
       gpo:
         name: GPO_Compta_Securite
         registry:
-          - {scope: computer, key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, equals: 'http://srv-wsus.tssr.lan:8530'}
+          - {scope: machine, key: 'Software\Policies\Microsoft\Windows\WindowsUpdate', value: WUServer, equals: 'http://srv-wsus.tssr.lan:8530'}
 "#;
 
 fn collector() -> &'static Path {
