@@ -155,6 +155,7 @@ const LABS: &[(&str, &[&str])] = &[
             "cp8-job",
             "cp8-recent",
             "cp8-storage-monitored",
+            "cp8-free-space",
             "cp8-restore-tested",
         ],
     ),

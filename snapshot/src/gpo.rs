@@ -50,6 +50,26 @@ pub struct GpoSettings {
     /// The other settings are still reported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Settings files listed in the folder but not downloaded: over a size or count limit
+    /// (named in the reason), a name smbclient's command line cannot carry, a failed
+    /// download. What they would set is unknown, not absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedGpoFile>,
+}
+
+/// A settings file of a GPO folder the collector did not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedGpoFile {
+    /// Path relative to the GPO folder, `/`-separated (`Machine/Registry.pol`), control
+    /// characters shown as `\xNN`.
+    pub path: String,
+    /// Size in bytes as listed, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Why it was not read, naming the limit when one was reached
+    /// (`larger than 4194304 bytes (the per-file limit): not read`).
+    pub reason: String,
 }
 
 /// Machine (computer) or user half of a GPO.

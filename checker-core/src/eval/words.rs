@@ -133,6 +133,21 @@ const WORDS: &[(&str, &str)] = &[
         "identical (same chains, policies, rules and sets)",
         "identiques (mêmes chaînes, politiques, règles et ensembles)",
     ),
+    ("not set", "non défini"),
+    // backup_job: free space and restore log
+    ("no date in the log", "aucune date dans le journal"),
+    (
+        "no date in the start of the log that was read",
+        "aucune date dans le début du journal qui a été lu",
+    ),
+    (
+        "no archive in a local destination to compare with",
+        "aucune archive dans une destination locale pour comparer",
+    ),
+    (
+        "no local destination (remote or not inspected)",
+        "aucune destination locale (distante ou non inspectée)",
+    ),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -389,12 +404,120 @@ const REASONS: &[(&str, &str)] = &[
         "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
         "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
     ),
+    // backup_job: free space and restore log
+    (
+        "at least {} free, at least {}% free",
+        "au moins {} libres, au moins {} % libres",
+    ),
+    ("at least {}% free", "au moins {} % libres"),
+    ("at least {} free", "au moins {} libres"),
+    ("{} on {}: {} free ({}%)", "{} sur {} : {} libres ({} %)"),
+    ("{} on {}: {} free", "{} sur {} : {} libres"),
+    (
+        "{}: free space unknown (no df figure for its file system)",
+        "{} : espace libre inconnu (pas de chiffre df pour son système de fichiers)",
+    ),
+    (
+        "{}: a restore dated after the newest archive",
+        "{} : une restauration datée après l'archive la plus récente",
+    ),
+    (
+        "restore logged at {} after {} ({})",
+        "restauration journalisée le {} après {} ({})",
+    ),
+    (
+        "latest date in the log {} is not after {} ({})",
+        "la dernière date du journal {} ne suit pas {} ({})",
+    ),
+    // screensaver
+    (
+        "locked after at most {} min",
+        "verrouillé après {} min au plus",
+    ),
+    (
+        "locked after exactly {} min",
+        "verrouillé après exactement {} min",
+    ),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
 /// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
 /// come before the pieces they contain.
 const FRAGMENTS: &[(&str, &str)] = &[
+    // screensaver: « locked after 10 min: GPO "X" (linked: OU=…), Registry preference: … ».
+    (
+        "not set; found instead: ",
+        "non défini ; trouvé à la place : ",
+    ),
+    ("locked after ", "verrouillé après "),
+    (" min: GPO \"", " min : GPO \""),
+    (
+        " (linked at the domain root)",
+        " (liée à la racine du domaine)",
+    ),
+    (" (linked: ", " (liée à : "),
+    (" (no enabled link)", " (aucun lien activé)"),
+    (
+        ", Administrative Templates (Registry.pol)",
+        ", modèles d'administration (Registry.pol)",
+    ),
+    (", Registry preference: ", ", préférence Registre : "),
+    (
+        " under HKCU\\Control Panel\\Desktop: ",
+        " sous HKCU\\Control Panel\\Desktop : ",
+    ),
+    (
+        ", security option (GptTmpl.inf): ",
+        ", option de sécurité (GptTmpl.inf) : ",
+    ),
+    (
+        " (the machine inactivity limit)",
+        " (limite d'inactivité de l'ordinateur)",
+    ),
+    (
+        " (the GPO has no enabled link)",
+        " (la GPO n'a aucun lien activé)",
+    ),
+    (
+        " (the GPO's user part is disabled)",
+        " (partie utilisateur de la GPO désactivée)",
+    ),
+    (
+        " (the GPO's computer part is disabled)",
+        " (partie ordinateur de la GPO désactivée)",
+    ),
+    (
+        " (a user preference, not a policy: the user can change it)",
+        " (une préférence de l'utilisateur, pas une stratégie : il peut la changer)",
+    ),
+    (
+        " (the screen saver is not enabled: ScreenSaveActive is not 1)",
+        " (écran de veille non activé : ScreenSaveActive ne vaut pas 1)",
+    ),
+    (
+        " (a delay without the lock: ScreenSaverIsSecure is not 1)",
+        " (un délai sans verrouillage : ScreenSaverIsSecure ne vaut pas 1)",
+    ),
+    (" (no delay in seconds)", " (aucun délai en secondes)"),
+    (" (a delay of 0)", " (un délai de 0)"),
+    (" s instead of ", " s au lieu de "),
+    (" s, longer than ", " s, plus long que "),
+    (
+        " (written under HKCU: Windows reads it under HKLM)",
+        " (écrite sous HKCU : Windows la lit sous HKLM)",
+    ),
+    (
+        " (0 disables the inactivity limit)",
+        " (0 désactive la limite d'inactivité)",
+    ),
+    (" (item disabled)", " (élément désactivé)"),
+    (
+        " (not effective: preferences Registry extension not registered)",
+        " (sans effet : extension Registry des préférences non enregistrée)",
+    ),
+    (" (delete action)", " (action supprimer)"),
+    ("): ScreenSave", ") : ScreenSave"),
+    ("): InactivityTimeoutSecs", ") : InactivityTimeoutSecs"),
     // Whole values that also arrive inside a longer one (a not-assessable reason).
     ("for the jury to check", "à vérifier par le jury"),
     ("; problems raised: ", " ; problèmes levés : "),
@@ -870,6 +993,36 @@ mod tests {
         assert_eq!(
             object_display(Lang::Fr, "files", "/srv/back to school"),
             "/srv/back to school"
+        );
+    }
+
+    /// The screensaver kind's composed values read in French.
+    #[test]
+    fn screensaver_values_are_shown_in_french() {
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "locked after 10 min: GPO \"GPO_Ecran\" (linked: OU=Compta,DC=tssr,DC=lan), \
+                 Administrative Templates (Registry.pol): ScreenSaveActive = 1"
+            )
+            .as_deref(),
+            Some(
+                "verrouillé après 10 min : GPO \"GPO_Ecran\" (liée à : OU=Compta,DC=tssr,DC=lan), \
+                 modèles d'administration (Registry.pol) : ScreenSaveActive = 1"
+            )
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "not set; found instead: GPO \"G\" (no enabled link), Registry preference: \
+                 ScreenSaveTimeOut = 600 (a delay without the lock: ScreenSaverIsSecure is not 1)"
+            )
+            .as_deref(),
+            Some(
+                "non défini ; trouvé à la place : GPO \"G\" (aucun lien activé), préférence \
+                 Registre : ScreenSaveTimeOut = 600 (un délai sans verrouillage : \
+                 ScreenSaverIsSecure ne vaut pas 1)"
+            )
         );
     }
 

@@ -97,10 +97,47 @@ pub struct AdUserMatcher {
     paths: Vec<(&'static str, String)>,
 }
 
+// YAML examples written once for DOC and DOC_FR (the registry test requires them identical).
+macro_rules! ad_user_example_1 {
+    () => {
+        r##"```yaml
+expect:
+  ad_user:
+    name: mmartin
+    ou: "OU=Comptabilite,DC=tssr,DC=lan"
+    must_change_password: true
+    member_of: [GG_Compta]
+    logon_hours: ["Mon-Fri 08:00-18:00"]
+```"##
+    };
+}
+
+macro_rules! ad_user_example_2 {
+    () => {
+        r##"```yaml
+- id: ad-horaires-compta
+  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
+  partial: true            # credit per member
+  expect:
+    select:
+      ad_user: {member_of: GG_Compta}
+      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
+- id: ad-deux-par-groupe
+  title: Au moins deux utilisateurs activés par groupe
+  for_each: [GG_Compta, GG_Direction, GG_Informatique]
+  expect:
+    select:
+      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
+      count: {min: 2}
+```"##
+    };
+}
+
 impl Kind for AdUserExpect {
     const NAME: &'static str = "ad_user";
     const SECTIONS: Option<&'static [&'static str]> = Some(&["directory"]);
-    const DOC: &'static str = r#"# ad_user
+    const DOC: &'static str = concat!(
+        r#"# ad_user
 
 ## What it checks
 A domain user account (by `sAMAccountName`) exists, or does not, in the expected OU (the
@@ -130,15 +167,9 @@ password change and the working hours the subject asks is the core of the AD par
 exam: the OU decides which GPOs apply, the groups decide which shares open.
 
 ## Passing example
-```yaml
-expect:
-  ad_user:
-    name: mmartin
-    ou: "OU=Comptabilite,DC=tssr,DC=lan"
-    must_change_password: true
-    member_of: [GG_Compta]
-    logon_hours: ["Mon-Fri 08:00-18:00"]
-```
+"#,
+        ad_user_example_1!(),
+        r#"
 The directory lists `mmartin` under `OU=Comptabilite`, `pwdLastSet` = 0, a direct member of
 `GG_Compta`, with logon allowed Monday to Friday from 08:00 to 18:00 local time.
 
@@ -161,22 +192,9 @@ and by attributes (`enabled`, `name` regex, `department`, `title`), every criter
 (AND). Then `count: {min, max}` bounds how many there are, and `all: {...}` (every one) or
 `at_least: {n, expect: {...}}` says what each must satisfy, with `${member}` (the
 `sAMAccountName`), `${member.home}` and `${member.dn}` bound to the account:
-```yaml
-- id: ad-horaires-compta
-  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
-  partial: true            # credit per member
-  expect:
-    select:
-      ad_user: {member_of: GG_Compta}
-      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
-- id: ad-deux-par-groupe
-  title: Au moins deux utilisateurs activés par groupe
-  for_each: [GG_Compta, GG_Direction, GG_Informatique]
-  expect:
-    select:
-      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
-      count: {min: 2}
-```
+"#,
+        ad_user_example_2!(),
+        r#"
 The evidence lists the accounts selected, then each member with its own verdict and the
 properties that decided it (« jdupont — non conforme : logon_hours »), then how many hold.
 An empty selection fails `all` (nobody was found to judge: a group misnamed or left
@@ -188,8 +206,10 @@ members are known only at grading, so a path under `${member.home}` is requested
 `{home}` template that the Linux agent expands for every account of its host (see
 `file_access` for a subject-style example on Linux homes); the LDAP collector reads no files,
 so a directory account's home (a UNC path) reads “path not requested from the collector”.
-"#;
-    const DOC_FR: &'static str = r#"# ad_user
+"#
+    );
+    const DOC_FR: &'static str = concat!(
+        r#"# ad_user
 
 ## Ce qui est vérifié
 Un compte d'utilisateur du domaine (par son `sAMAccountName`) existe, ou n'existe pas, dans
@@ -207,15 +227,9 @@ de la partie AD de l'épreuve : l'UO décide des GPO qui s'appliquent, les group
 partages qui s'ouvrent.
 
 ## Exemple conforme
-```yaml
-expect:
-  ad_user:
-    name: mmartin
-    ou: "OU=Comptabilite,DC=tssr,DC=lan"
-    must_change_password: true
-    member_of: [GG_Compta]
-    logon_hours: ["Mon-Fri 08:00-18:00"]
-```
+"#,
+        ad_user_example_1!(),
+        r#"
 L'annuaire liste `mmartin` sous `OU=Comptabilite`, `pwdLastSet` = 0, membre direct de
 `GG_Compta`, avec ouverture de session autorisée du lundi au vendredi de 08:00 à 18:00 en
 heure locale.
@@ -241,22 +255,9 @@ comprises sauf avec `recursive: false`) et par attributs (`enabled`, expression 
 borne leur nombre, et `all: {...}` (tous) ou `at_least: {n, expect: {...}}` dit ce que chacun
 doit satisfaire, avec `${member}` (le `sAMAccountName`), `${member.home}` et `${member.dn}`
 liés au compte :
-```yaml
-- id: ad-horaires-compta
-  title: Les membres de GG_Compta peuvent se connecter du lundi au vendredi de 8 h à 18 h
-  partial: true            # credit per member
-  expect:
-    select:
-      ad_user: {member_of: GG_Compta}
-      all: {ad_user: {name: "${member}", logon_hours: ["Mon-Fri 08:00-18:00"]}}
-- id: ad-deux-par-groupe
-  title: Au moins deux utilisateurs activés par groupe
-  for_each: [GG_Compta, GG_Direction, GG_Informatique]
-  expect:
-    select:
-      ad_user: {member_of: "${item}", ou: "OU=Siege", enabled: true}
-      count: {min: 2}
-```
+"#,
+        ad_user_example_2!(),
+        r#"
 La preuve liste les comptes sélectionnés, puis chaque membre avec son propre verdict et les
 propriétés qui l'ont décidé (« jdupont — non conforme : logon_hours »), puis combien sont
 conformes. Une sélection vide fait échouer `all` (personne n'a été trouvé à juger : un groupe
@@ -269,7 +270,8 @@ soit collecté : les membres ne sont connus qu'à la notation, donc un chemin so
 compte de son hôte (voir `file_access` pour un exemple de sujet sur les dossiers personnels
 Linux) ; le collecteur LDAP ne lit pas de fichiers, donc le dossier personnel d'un compte de
 l'annuaire (un chemin UNC) donne « chemin non demandé au collecteur ».
-"#;
+"#
+    );
     type Compiled = AdUserMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<AdUserMatcher> {
@@ -499,13 +501,26 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
     let mut week = [[false; 24]; 7];
     let mut ok = true;
     let mut shown = Vec::new();
+    let mut across_midnight = false;
     for range in ranges {
         let text = cx.text(range);
         match parse_range(&text) {
             Ok((days, from, to)) => {
                 for day in days {
-                    for hour in week[day].iter_mut().take(to).skip(from) {
-                        *hour = true;
+                    if from < to {
+                        for hour in week[day].iter_mut().take(to).skip(from) {
+                            *hour = true;
+                        }
+                    } else {
+                        // `22:00-06:00`: the evening of each day and the next morning (the
+                        // week is cyclic: Sunday night runs into Monday).
+                        across_midnight = true;
+                        for hour in week[day].iter_mut().skip(from) {
+                            *hour = true;
+                        }
+                        for hour in week[(day + 1) % 7].iter_mut().take(to) {
+                            *hour = true;
+                        }
                     }
                 }
                 shown.push(text);
@@ -532,6 +547,9 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
     }
     let shown = if shown.is_empty() {
         "never allowed".to_owned()
+    } else if across_midnight {
+        // Shown as the observed side is: each night as one range.
+        ranges(&week)
     } else {
         shown.join(", ")
     };
@@ -562,7 +580,7 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), (String, String
     };
     let mut indexes = Vec::new();
     for part in days.split(',') {
-        match part.split_once('-') {
+        match part.split_once(['-', '–']) {
             Some((a, b)) => {
                 let (a, b) = (position(a)?, position(b)?);
                 if a > b {
@@ -576,7 +594,7 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), (String, String
             None => indexes.push(ORDER[position(part)?]),
         }
     }
-    let (from, to) = hours.trim().split_once('-').ok_or_else(|| {
+    let (from, to) = hours.trim().split_once(['-', '–']).ok_or_else(|| {
         (
             "les heures s'écrivent « 08:00-18:00 »".to_owned(),
             "hours are written \"08:00-18:00\"".to_owned(),
@@ -599,10 +617,12 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), (String, String
         Ok(h)
     };
     let (from, to) = (hour(from)?, hour(to)?);
-    if from >= to {
+    // `22:00-06:00` crosses midnight (`to` < `from`); `22:00-00:00` ends at midnight.
+    let to = if to == 0 { 24 } else { to };
+    if from == to || from == 24 {
         return Err((
-            format!("la fin {to}:00 doit suivre le début {from}:00"),
-            format!("the end {to}:00 must follow the start {from}:00"),
+            format!("la plage {from:02}:00-{to:02}:00 est vide (une nuit s'écrit « 22:00-06:00 »)"),
+            format!("the range {from:02}:00-{to:02}:00 is empty (a night is written \"22:00-06:00\")"),
         ));
     }
     Ok((indexes, from, to))
@@ -713,6 +733,92 @@ mod tests {
                 "dc",
                 expect,
                 &with_utc_hours("mmartin", 6, 16, "2027-01-11T07:30:00Z")
+            )
+        ));
+    }
+
+    /// `name`'s UTC grid set to the nights `from..24` of Monday-Friday and `0..to` of the
+    /// next mornings (Tuesday-Saturday), collected at `collected_at`.
+    fn with_utc_nights(name: &str, from: usize, to: usize, collected_at: &str) -> Snapshot {
+        let mut snapshot = ad();
+        snapshot.collection.started_at = collected_at.to_owned();
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        user_mut(&mut snapshot, name).logon_hours = LogonHours {
+            utc: days
+                .iter()
+                .enumerate()
+                .map(|(i, d)| DayHours {
+                    day: (*d).to_owned(),
+                    hours: (0..24)
+                        .map(|h| {
+                            let evening = (1..=5).contains(&i) && h >= from;
+                            let morning = (2..=6).contains(&i) && h < to;
+                            if evening || morning { '1' } else { '0' }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..LogonHours::default()
+        };
+        snapshot
+    }
+
+    /// A night shift « Mon-Fri 22:00-06:00 » (also written with an en dash) is the evening of
+    /// each day and the next morning, shown joined on both sides. Paris changes its offset
+    /// at 01:00 UTC on the last Sundays of March and October: the same grid (21:00-05:00
+    /// UTC, set in winter) passes when collected just before the March switch and fails one
+    /// hour after it (summer time reads it 23:00-07:00), and the October switch does the
+    /// reverse for a grid set in summer (20:00-04:00 UTC).
+    #[test]
+    fn night_ranges_cross_midnight_and_follow_the_daylight_saving_switches() {
+        let expect = r#"ad_user: {name: mmartin, logon_hours: ["Mon-Fri 22:00–06:00"]}"#;
+        let cases = [
+            with_utc_nights("mmartin", 21, 5, "2026-03-29T00:30:00Z"),
+            with_utc_nights("mmartin", 21, 5, "2026-03-29T01:30:00Z"),
+            with_utc_nights("mmartin", 20, 4, "2026-10-25T00:30:00Z"),
+            with_utc_nights("mmartin", 20, 4, "2026-10-25T01:30:00Z"),
+        ];
+        let shown: Vec<String> = cases
+            .iter()
+            .map(|snapshot| kind_case_as("dc", expect, snapshot))
+            .collect();
+        insta::assert_snapshot!(shown.join("\n"));
+    }
+
+    /// Sunday night runs into Monday morning (the week is cyclic); an empty range is an
+    /// error naming how a night is written.
+    #[test]
+    fn sunday_night_wraps_and_an_empty_range_is_rejected() {
+        let mut snapshot = ad();
+        snapshot.collection.started_at = "2027-01-11T07:30:00Z".to_owned();
+        // Sunday 22:00 to Monday 06:00 in Paris winter time = Sunday 21:00-Monday 05:00 UTC.
+        user_mut(&mut snapshot, "mmartin").logon_hours = LogonHours {
+            utc: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+                .iter()
+                .map(|d| DayHours {
+                    day: (*d).to_owned(),
+                    hours: (0..24)
+                        .map(|h| match *d {
+                            "Sun" if h >= 21 => '1',
+                            "Mon" if h < 5 => '1',
+                            _ => '0',
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..LogonHours::default()
+        };
+        insta::assert_snapshot!(format!(
+            "{}\n{}",
+            kind_case_as(
+                "dc",
+                r#"ad_user: {name: mmartin, logon_hours: ["Sun 22:00-06:00"]}"#,
+                &snapshot
+            ),
+            kind_case_as(
+                "dc",
+                r#"ad_user: {name: mmartin, logon_hours: ["Mon 08:00-08:00"]}"#,
+                &snapshot
             )
         ));
     }

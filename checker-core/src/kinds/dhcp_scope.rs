@@ -3,8 +3,8 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::dhcp_settings::{
-    DnsUpdatesExpect, check_authorized, check_dns_updates, check_options, duration_seconds, option,
-    show_duration,
+    DnsUpdatesExpect, check_authorized, check_dns_updates, check_options, check_values,
+    duration_seconds, option, show_duration,
 };
 use crate::kinds::kind::Kind;
 use crate::kinds::windows::{bool_property, listed, text_property};
@@ -331,27 +331,14 @@ La même attente quand l'option 3 manque : `option 3` échoue (attendu 192.168.1
             )),
         );
         if !m.dns_servers.is_empty() {
-            let actual = values(scope, &dhcp.server_options, 6).unwrap_or_default();
-            let missing: Vec<&str> = m
-                .dns_servers
-                .iter()
-                .filter(|d| !actual.contains(d))
-                .map(String::as_str)
-                .collect();
-            let s = Status::from_bool(missing.is_empty());
-            out.push(host.evidence(
-                S,
-                &m.scope,
-                "dns_servers (option 6)",
-                format!("includes {}", m.dns_servers.join(", ")),
-                if missing.is_empty() {
-                    listed(actual)
-                } else {
-                    format!("[{}]; missing {}", listed(actual), missing.join(", "))
-                },
-                s,
+            status = status.and(check_values(
+                host,
+                out,
+                at,
+                "dns_servers (option 6)".to_owned(),
+                &m.dns_servers,
+                values(scope, &dhcp.server_options, 6),
             ));
-            status = status.and(s);
         }
         status = status.and(check_options(host, out, at, dhcp, scope, &m.options));
         status.and(check_dns_updates(

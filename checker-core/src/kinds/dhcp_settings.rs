@@ -102,32 +102,46 @@ pub(crate) fn check_options(
     let mut status = Status::Pass;
     for (code, values) in expected {
         let found = option(scope, &dhcp.server_options, *code);
-        let actual: &[String] = found.map_or(&[], |o| o.values.as_slice());
-        let missing: Vec<&str> = values
-            .iter()
-            .filter(|v| !actual.iter().any(|a| same(bare(a), bare(v))))
-            .map(String::as_str)
-            .collect();
-        let st = Status::from_bool(found.is_some() && missing.is_empty());
         let name = match found.and_then(|o| o.name.as_deref()) {
             Some(n) => format!("option {code} ({n})"),
             None => format!("option {code}"),
         };
-        let shown = match found {
-            None => "(absente)".to_owned(),
-            Some(_) if missing.is_empty() => listed(actual),
-            Some(_) => format!("[{}] ; manque {}", listed(actual), missing.join(", ")),
-        };
-        out.push(host.evidence(
-            at.0,
-            at.1,
-            name,
-            format!("contient {}", values.join(", ")),
-            shown,
-            st,
-        ));
-        status = status.and(st);
+        let actual = found.map(|o| o.values.as_slice());
+        status = status.and(check_values(host, out, at, name, values, actual));
     }
+    status
+}
+
+/// One evidence line for an option's values: every expected value is among them (addresses
+/// and names compared as `same(bare(..))`), the missing ones named; `None` = not set.
+pub(crate) fn check_values(
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+    at: (&'static str, &str),
+    name: String,
+    expected: &[String],
+    actual: Option<&[String]>,
+) -> Status {
+    let values = actual.unwrap_or_default();
+    let missing: Vec<&str> = expected
+        .iter()
+        .filter(|v| !values.iter().any(|a| same(bare(a), bare(v))))
+        .map(String::as_str)
+        .collect();
+    let status = Status::from_bool(actual.is_some() && missing.is_empty());
+    let shown = match actual {
+        None => "(absent)".to_owned(),
+        Some(_) if missing.is_empty() => listed(values),
+        Some(_) => format!("[{}]; missing {}", listed(values), missing.join(", ")),
+    };
+    out.push(host.evidence(
+        at.0,
+        at.1,
+        name,
+        format!("includes {}", expected.join(", ")),
+        shown,
+        status,
+    ));
     status
 }
 

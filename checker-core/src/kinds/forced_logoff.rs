@@ -4,7 +4,9 @@
 use crate::eval::evidence::{Evidence, Status};
 use crate::eval::host::HostView;
 use crate::kinds::kind::Kind;
-use crate::kinds::policy_sources::{gpo_label, policy_gpos, registry_values, system_access};
+use crate::kinds::policy_sources::{
+    gpo_label, policy_gpos, registry_values, system_access, unread_files,
+};
 use crate::pack::compile::Compile;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -191,6 +193,26 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
                     found.mechanism
                 ));
             }
+        }
+        // A domain-linked GPO whose files were not all read may hold the setting.
+        let unread: Vec<String> = all
+            .iter()
+            .filter(|g| g.domain_link.is_some())
+            .filter_map(|g| {
+                let files = unread_files(g.settings?)?;
+                Some(format!("{} : {files}", gpo_label(g)))
+            })
+            .collect();
+        if effective.is_none() && !unread.is_empty() {
+            out.push(host.evidence(
+                "gpos",
+                SETTING,
+                "forced_logoff",
+                expected,
+                format!("not read: {}", unread.join(" ; ")),
+                Status::NotAssessable,
+            ));
+            return Status::NotAssessable;
         }
         let (actual, status) = match effective {
             Some((gpo, value)) => {

@@ -11,6 +11,7 @@ use crate::kinds::gpo_filtering::{
 };
 use crate::kinds::gpo_software::{SoftwareExpect, SoftwareMatcher, check_software};
 use crate::kinds::kind::{Kind, property};
+use crate::kinds::policy_sources::unread_files;
 use crate::kinds::registry_data::{
     DataMatcher, HostNames, Observed, json_text, same_path, show_observed,
 };
@@ -173,10 +174,67 @@ pub struct GpoMatcher {
     software: Vec<SoftwareMatcher>,
 }
 
+// YAML examples written once for DOC and DOC_FR (the registry test requires them identical).
+macro_rules! gpo_example_1 {
+    () => {
+        r##"```yaml
+expect:
+  gpo:
+    name: GPO_Lecteurs
+    linked_to: [{ou: Comptabilite, order: 2}]
+    drives: [{letter: "S:", path: '\\srv-file01\Compta'}]
+```"##
+    };
+}
+
+macro_rules! gpo_example_2 {
+    () => {
+        r##"```yaml
+expect:
+  all:
+    - gpo: {name: GPO_Compta_Securite, applies_to: {exactly: [GG_Compta]}}
+    - gpo:
+        name: GPO_Informatique_Restrictions
+        wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
+```"##
+    };
+}
+
+macro_rules! gpo_example_3 {
+    () => {
+        r##"```yaml
+expect:
+  gpo:
+    name: GPO_Restrictions_Postes
+    registry:
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
+      - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
+      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\System', value: Wallpaper, path: '\\WINSERV1\Ressources\fond.jpg'}
+```"##
+    };
+}
+
+macro_rules! gpo_example_4 {
+    () => {
+        r##"```yaml
+expect:
+  all:
+    - gpo:
+        name: GPO_Informatique_Restrictions
+        software: [{name: 7-Zip, deployment: assigned, scope: computer, source: '\\srv-file01.tssr.lan\Deploiement\7z2301-x64.msi'}]
+    - gpo:
+        name: GPO_Lecteurs
+        software: [{name: Google Chrome, deployment: published, scope: user, uninstall_when_out_of_scope: true}]
+```"##
+    };
+}
+
 impl Kind for GpoExpect {
     const NAME: &'static str = "gpo";
     const SECTIONS: Option<&'static [&'static str]> = Some(&["directory", "gpos", "logon_scripts"]);
-    const DOC: &'static str = r#"# gpo
+    const DOC: &'static str = concat!(
+        r#"# gpo
 
 ## What it checks
 A Group Policy Object (by display name) exists, or does not; it is linked to the expected
@@ -251,45 +309,22 @@ written by a tool that did not register its extension, applies to nobody: the ju
 settings in the editor but the workstation never gets them.
 
 ## Passing example
-```yaml
-expect:
-  gpo:
-    name: GPO_Lecteurs
-    linked_to: [{ou: Comptabilite, order: 2}]
-    drives: [{letter: "S:", path: '\\srv-file01\Compta'}]
-```
+"#,
+        gpo_example_1!(),
+        r#"
 A GPO filtered to a group instead of Authenticated Users, and one with a WMI filter:
-```yaml
-expect:
-  all:
-    - gpo: {name: GPO_Compta_Securite, applies_to: {exactly: [GG_Compta]}}
-    - gpo:
-        name: GPO_Informatique_Restrictions
-        wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
-```
+"#,
+        gpo_example_2!(),
+        r#"
 "Drive C: hidden" as one check (passes with 4 or 0x3FFFFFF), the Control Panel denied and
 the screensaver locked after 10 or 15 minutes:
-```yaml
-expect:
-  gpo:
-    name: GPO_Restrictions_Postes
-    registry:
-      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
-      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
-      - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
-      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\System', value: Wallpaper, path: '\\WINSERV1\Ressources\fond.jpg'}
-```
+"#,
+        gpo_example_3!(),
+        r#"
 7-Zip assigned to the computers, Chrome published to the users:
-```yaml
-expect:
-  all:
-    - gpo:
-        name: GPO_Informatique_Restrictions
-        software: [{name: 7-Zip, deployment: assigned, scope: computer, source: '\\srv-file01.tssr.lan\Deploiement\7z2301-x64.msi'}]
-    - gpo:
-        name: GPO_Lecteurs
-        software: [{name: Google Chrome, deployment: published, scope: user, uninstall_when_out_of_scope: true}]
-```
+"#,
+        gpo_example_4!(),
+        r#"
 
 ## Failing example
 `gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` when the drive item is there
@@ -315,8 +350,10 @@ Authenticated Users (2 utilisateurs, 1 ordinateur) ».
 ## Critères
 `tssr-2023/CP2/C2` (mettre en place les stratégies de groupe; filtrage de sécurité et
 filtres WMI compris; déploiement de logiciels par stratégie de groupe).
-"#;
-    const DOC_FR: &'static str = r#"# gpo
+"#
+    );
+    const DOC_FR: &'static str = concat!(
+        r#"# gpo
 
 ## Ce qui est vérifié
 Un objet de stratégie de groupe (par son nom d'affichage) existe, ou n'existe pas ; il est
@@ -391,45 +428,22 @@ par un outil qui n'a pas enregistré son extension, ne s'applique à personne : 
 paramètres dans l'éditeur mais le poste ne les reçoit jamais.
 
 ## Exemple conforme
-```yaml
-expect:
-  gpo:
-    name: GPO_Lecteurs
-    linked_to: [{ou: Comptabilite, order: 2}]
-    drives: [{letter: "S:", path: '\\srv-file01\Compta'}]
-```
+"#,
+        gpo_example_1!(),
+        r#"
 Une GPO filtrée sur un groupe au lieu d'Utilisateurs authentifiés, et une avec un filtre WMI :
-```yaml
-expect:
-  all:
-    - gpo: {name: GPO_Compta_Securite, applies_to: {exactly: [GG_Compta]}}
-    - gpo:
-        name: GPO_Informatique_Restrictions
-        wmi_filter: {name: Postes clients uniquement, query: 'ProductType\s*=\s*1'}
-```
+"#,
+        gpo_example_2!(),
+        r#"
 « Lecteur C: masqué » en une seule vérification (réussit avec 4 ou 0x3FFFFFF), le Panneau de
 configuration interdit et l'écran de veille verrouillé au bout de 10 ou 15 minutes :
-```yaml
-expect:
-  gpo:
-    name: GPO_Restrictions_Postes
-    registry:
-      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoDrives, bits_set: 4}
-      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\Explorer', value: NoControlPanel, equals: 1}
-      - {scope: user, key: 'Software\Policies\Microsoft\Windows\Control Panel\Desktop', value: ScreenSaveTimeOut, one_of: [600, 900]}
-      - {scope: user, key: 'Software\Microsoft\Windows\CurrentVersion\Policies\System', value: Wallpaper, path: '\\WINSERV1\Ressources\fond.jpg'}
-```
+"#,
+        gpo_example_3!(),
+        r#"
 7-Zip attribué aux ordinateurs, Chrome publié aux utilisateurs :
-```yaml
-expect:
-  all:
-    - gpo:
-        name: GPO_Informatique_Restrictions
-        software: [{name: 7-Zip, deployment: assigned, scope: computer, source: '\\srv-file01.tssr.lan\Deploiement\7z2301-x64.msi'}]
-    - gpo:
-        name: GPO_Lecteurs
-        software: [{name: Google Chrome, deployment: published, scope: user, uninstall_when_out_of_scope: true}]
-```
+"#,
+        gpo_example_4!(),
+        r#"
 
 ## Exemple non conforme
 `gpo: {name: GPO_Lecteurs_NonApplique, drives: [{letter: S}]}` quand l'élément de lecteur est
@@ -450,7 +464,8 @@ Authenticated Users (2 utilisateurs, 1 ordinateur) ».
 ## Critères
 `tssr-2023/CP2/C2` (mettre en place les stratégies de groupe ; filtrage de sécurité et
 filtres WMI compris ; déploiement de logiciels par stratégie de groupe).
-"#;
+"#
+    );
     type Compiled = GpoMatcher;
 
     fn compile(&self, cx: &mut Compile<'_>) -> Option<GpoMatcher> {
@@ -770,7 +785,10 @@ fn check_registry(
             actual.push(')');
             (actual, status)
         }
-        (None, None) => ("(absent)".to_owned(), Status::Fail),
+        (None, None) => match unread_files(settings) {
+            Some(unread) => (format!("not read: {unread}"), Status::NotAssessable),
+            None => ("(absent)".to_owned(), Status::Fail),
+        },
     };
     out.push(host.evidence("gpos", path, name, expected, actual, status));
     status
@@ -820,17 +838,24 @@ fn check_security(
         .security
         .as_ref()
         .and_then(|t| security_value(t, section, key));
-    let status = Status::from_bool(
+    let mut status = Status::from_bool(
         actual
             .as_deref()
             .is_some_and(|a| a.trim().eq_ignore_ascii_case(value.trim())),
     );
+    let unread = unread_files(settings).filter(|_| actual.is_none());
+    if unread.is_some() {
+        status = Status::NotAssessable;
+    }
     out.push(host.evidence(
         "gpos",
         path,
         format!("security [{section}] {key}"),
         value.to_owned(),
-        actual.unwrap_or_else(|| "(absent)".to_owned()),
+        match unread {
+            Some(unread) => format!("not read: {unread}"),
+            None => actual.unwrap_or_else(|| "(absent)".to_owned()),
+        },
         status,
     ));
     status
@@ -873,6 +898,19 @@ fn check_drive(
         unc.as_ref()
             .is_none_or(|u| d.path.as_deref().is_some_and(|p| same_path(&names, p, u)))
     }) else {
+        if drives.is_empty()
+            && let Some(unread) = unread_files(settings)
+        {
+            out.push(host.evidence(
+                "gpos",
+                path,
+                name,
+                expected,
+                format!("not read: {unread}"),
+                Status::NotAssessable,
+            ));
+            return Status::NotAssessable;
+        }
         let actual = if drives.is_empty() {
             "(absent)".to_owned()
         } else {

@@ -4,6 +4,7 @@
 
 use constat_snapshot::ad::{Directory, GpoContainer};
 use constat_snapshot::gpo::{GpoSettings, PolicyScope, RegistryAction};
+use std::fmt::Write;
 
 /// A GPO container with its settings (when SYSVOL had its folder).
 pub(crate) struct PolicyGpo<'a> {
@@ -84,6 +85,37 @@ pub(crate) struct RegistryFound {
     pub(crate) key: String,
     /// `registre (Registry.pol)`, `préférence Registre`, `option de sécurité (GptTmpl.inf)`.
     pub(crate) mechanism: &'static str,
+    /// Which mechanism, language-neutral.
+    pub(crate) source: RegistrySource,
+    /// `HKLM` or `HKCU`.
+    pub(crate) hive: &'static str,
+    /// The data as decimal text for numbers (a preference's DWORD is written in hex),
+    /// as written otherwise.
+    pub(crate) data: String,
+    /// Why a preference item does nothing (disabled, its extension not registered, a
+    /// delete action), in English.
+    pub(crate) inert: Option<&'static str>,
+}
+
+/// The file a registry-style value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RegistrySource {
+    /// Administrative Templates / `Registry.pol`.
+    RegistryPol,
+    /// A Group Policy Preferences Registry item.
+    Preference,
+    /// The security template's `[Registry Values]` (security options).
+    SecurityTemplate,
+}
+
+/// A preference's data as decimal text when its type is a number (GPMC writes DWORDs as
+/// eight hex digits), else as written.
+fn preference_data(value: &str, value_type: Option<&str>) -> String {
+    match value_type.map(str::to_ascii_uppercase).as_deref() {
+        Some("REG_DWORD" | "REG_QWORD") => u64::from_str_radix(value.trim(), 16)
+            .map_or_else(|_| value.to_owned(), |n| n.to_string()),
+        _ => value.to_owned(),
+    }
 }
 
 /// Every registry value a GPO sets whose value name `wanted` accepts: Registry.pol
@@ -116,6 +148,10 @@ pub(crate) fn registry_values(
                 value_name: r.value_name.clone(),
                 key: r.key.clone(),
                 mechanism: "stratégie de registre (Registry.pol)",
+                source: RegistrySource::RegistryPol,
+                hive: hive(r.scope),
+                data: crate::kinds::registry_data::json_text(&r.data),
+                inert: None,
             });
         }
     }
@@ -131,21 +167,34 @@ pub(crate) fn registry_values(
             continue;
         }
         let key = prop("key").unwrap_or_default().trim_matches('\\');
+        let item_hive = prop("hive").map_or(hive(p.scope), |h| {
+            if h.eq_ignore_ascii_case("HKEY_LOCAL_MACHINE") {
+                "HKLM"
+            } else {
+                "HKCU"
+            }
+        });
+        let inert = if p.disabled {
+            Some("item disabled")
+        } else if p.effective == Some(false) {
+            Some("not effective: preferences Registry extension not registered")
+        } else if p.action.as_deref() == Some("delete") {
+            Some("delete action")
+        } else {
+            None
+        };
         found.push(RegistryFound {
             shown: format!(
-                "{}\\{key} {name} = {}",
-                prop("hive").map_or(hive(p.scope), |h| {
-                    if h.eq_ignore_ascii_case("HKEY_LOCAL_MACHINE") {
-                        "HKLM"
-                    } else {
-                        "HKCU"
-                    }
-                }),
+                "{item_hive}\\{key} {name} = {}",
                 prop("value").unwrap_or_default()
             ),
             value_name: name.to_owned(),
             key: key.to_owned(),
             mechanism: "préférence Registre",
+            source: RegistrySource::Preference,
+            hive: item_hive,
+            data: preference_data(prop("value").unwrap_or_default(), prop("type")),
+            inert,
         });
     }
     if let Some(template) = settings.security.as_ref() {
@@ -164,8 +213,26 @@ pub(crate) fn registry_values(
                 value_name: name.to_owned(),
                 key: key.clone(),
                 mechanism: "option de sécurité (GptTmpl.inf [Registry Values])",
+                source: RegistrySource::SecurityTemplate,
+                hive: "HKLM",
+                data: data.trim().trim_matches('"').to_owned(),
+                inert: None,
             });
         }
     }
     found
+}
+
+/// The settings files of a GPO the collector listed but did not read (a SYSVOL limit, an
+/// unsafe name, a failed download), as `Machine/Registry.pol (larger than …)`: while any
+/// is unread, a setting not found in the GPO is unknown, not absent.
+pub(crate) fn unread_files(settings: &GpoSettings) -> Option<String> {
+    let mut text = String::new();
+    for (i, file) in settings.skipped.iter().enumerate() {
+        if i > 0 {
+            text.push_str("; ");
+        }
+        let _ = write!(text, "{} ({})", file.path, file.reason);
+    }
+    (!text.is_empty()).then_some(text)
 }

@@ -100,6 +100,7 @@ registry! {
     AdUser => ad_user::AdUserExpect,
     ForcedLogoff => forced_logoff::ForcedLogoffExpect,
     PasswordPolicy => password_policy::PasswordPolicyExpect,
+    Screensaver => screensaver::ScreensaverExpect,
     AdGroup => ad_group::AdGroupExpect,
     AdOu => ad_ou::AdOuExpect,
     Gpo => gpo::GpoExpect,

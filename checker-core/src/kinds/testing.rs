@@ -133,6 +133,7 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
             )
         }
         "files" => x.files = Section::not_collected(reason),
+        "storage" => x.storage = Section::error("df: exit 1 (derived fixture)"),
         "directory" => {
             x.directory = Section::error("ldap bind: invalid credentials (derived fixture)")
         }

@@ -43,6 +43,36 @@ pub fn read_gpo_dir(dir: &Path) -> std::io::Result<Vec<GpoFile>> {
     Ok(files)
 }
 
+/// Whether [`settings_from_files`] (or the logon-script reader) reads the file at
+/// `path` (relative to the GPO folder, `/`-separated, any case): only those are downloaded;
+/// the others are only listed in `files`.
+pub fn read_from_sysvol(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split('/').collect();
+    match parts.as_slice() {
+        ["gpt.ini"]
+        | ["machine" | "user", "registry.pol"]
+        | [
+            "machine",
+            "microsoft",
+            "windows nt",
+            "secedit",
+            "gpttmpl.inf",
+        ]
+        | [
+            "machine" | "user",
+            "scripts",
+            "scripts.ini" | "psscripts.ini",
+        ] => true,
+        ["machine" | "user", "preferences", _, name] => name.ends_with(".xml"),
+        ["machine" | "user", "applications", name] => name.ends_with(".aas"),
+        ["machine" | "user", "scripts", _, _, ..] => {
+            crate::logon_scripts::assemble::language_of(&lower).is_some()
+        }
+        _ => false,
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

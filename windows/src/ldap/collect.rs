@@ -11,9 +11,12 @@ use crate::ldap::directory::{
 };
 use crate::ldap::session::{Entry, LdapStats, Session};
 use crate::ldap::software::PACKAGE_ATTRS;
+use crate::ldap::sysvol_plan::SysvolLimits;
 use crate::ldap::sysvol_smb::{SmbCredentials, SysvolPolicies, fetch_policies, smb_account};
 use crate::ldap::target::{DirectoryOptions, LdapTarget, describe_security};
-use crate::logon_scripts::assemble::{Budget, ScriptLimits, assemble, gpo_script_files};
+use crate::logon_scripts::assemble::{
+    Budget, ScriptLimits, assemble, gpo_script_files, language_of,
+};
 use crate::logon_scripts::netlogon_smb::fetch_netlogon;
 use constat_snapshot::ad::Directory;
 use constat_snapshot::gpo::GpoSettings;
@@ -349,11 +352,22 @@ fn gpos_section(
         Ok(policies) => policies,
         Err(message) => return Section::error(message.clone()),
     };
+    // The folder as listed: every file, and the settings files not downloaded.
+    let listed = |mut settings: GpoSettings, guid: &str| {
+        if let Some(plan) = policies.listed.get(guid) {
+            settings.files.clone_from(&plan.listed);
+            settings.skipped.clone_from(&plan.skipped);
+        }
+        settings
+    };
     let mut settings: Vec<GpoSettings> = directory
         .gpos
         .iter()
         .map(|container| match policies.folders.get(&container.guid) {
-            Some(files) => settings_from_files(&container.guid, files, Some(container)),
+            Some(files) => listed(
+                settings_from_files(&container.guid, files, Some(container)),
+                &container.guid,
+            ),
             None => GpoSettings {
                 guid: container.guid.clone(),
                 display_name: Some(container.display_name.clone()),
@@ -365,7 +379,7 @@ fn gpos_section(
         .collect();
     for (guid, files) in &policies.folders {
         if !directory.gpos.iter().any(|g| &g.guid == guid) {
-            let mut orphan = settings_from_files(guid, files, None);
+            let mut orphan = listed(settings_from_files(guid, files, None), guid);
             orphan
                 .errors
                 .push("SYSVOL folder without a GPO container in AD (orphan)".to_owned());
@@ -407,6 +421,21 @@ async fn logon_scripts_section(
         Ok(policies) => {
             for (guid, folder) in &policies.folders {
                 files.extend(gpo_script_files(guid, folder, &mut budget, &mut skipped));
+            }
+            // Scripts SYSVOL's limits kept from being downloaded are unknown, not absent.
+            for (guid, plan) in &policies.listed {
+                for file in plan
+                    .skipped
+                    .iter()
+                    .filter(|f| language_of(&f.path).is_some())
+                {
+                    skipped.push(SkippedScript {
+                        source: ScriptSource::Gpo,
+                        path: format!("{guid}\\{}", file.path.replace('/', "\\")),
+                        size: file.size,
+                        reason: file.reason.clone(),
+                    });
+                }
             }
         }
         Err(message) => skipped.push(SkippedScript {
@@ -491,6 +520,7 @@ pub async fn collect_directory(
             &directory.domain.dns_name,
             &credentials,
             options.sysvol_timeout,
+            SysvolLimits::default(),
         )
         .await;
         (

@@ -9,6 +9,8 @@ pub mod dns_zone_property;
 pub mod gpo_security;
 pub mod security_descriptor;
 pub mod session;
+pub mod smb_listing;
 pub mod software;
+pub mod sysvol_plan;
 pub mod sysvol_smb;
 pub mod target;

@@ -1,115 +1,21 @@
 //! NETLOGON over SMB, bounded: one `smbclient //host/netlogon` lists the share (`recurse ON;
 //! ls`, at most `max_listing_bytes` of output read), the script files are chosen from the
 //! listing under the count and size limits, and a second smbclient fetches only those into
-//! a private directory, under fixed local names. A file larger on disk than the limit (it
-//! grew after the listing) is refused when read back; the whole exchange is bounded in time.
+//! a private directory, under fixed local names. The copying smbclient runs under a file-size
+//! resource limit (`prlimit --fsize`), so a file that grew after the listing stops at the
+//! limit on the examiner's disk and is refused when read back; the whole exchange is
+//! bounded in time.
 //!
 //! File names come from the host: a name smbclient's command line cannot carry safely (a
 //! `"`, a `;`, a control character) is never put on it, only listed in `skipped`.
 
+use crate::ldap::smb_listing::{ListedFile, parse_listing, run_bounded, safe_name, shown};
 use crate::ldap::sysvol_smb::{SmbClient, SmbCredentials, explain};
 use crate::logon_scripts::assemble::{Budget, ScriptFile, language_of};
 use constat_snapshot::logon_scripts::{ScriptSource, SkippedScript};
 use std::fmt::Write;
 use std::io::Read;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
-
-/// One entry of an smbclient listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListedFile {
-    /// Path inside the share, `\`-separated, without a leading `\`.
-    pub path: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// A directory.
-    pub directory: bool,
-}
-
-/// Parses `recurse ON; ls` output: `\dir` headers, then `  name  A  123  Mon Dec  1 …`
-/// lines (name padded to 30, attributes, size, a 5-word date). Other lines are ignored.
-pub fn parse_listing(text: &str) -> Vec<ListedFile> {
-    let mut out = Vec::new();
-    let mut dir = String::new();
-    for line in text.lines() {
-        if let Some(header) = line.strip_prefix('\\') {
-            dir = header.trim_end().to_owned();
-            continue;
-        }
-        let Some(body) = line.strip_prefix("  ") else {
-            continue;
-        };
-        let words: Vec<&str> = body.split_whitespace().collect();
-        if words.len() < 8 {
-            continue;
-        }
-        let n = words.len();
-        let Ok(size) = words[n - 6].parse::<u64>() else {
-            continue;
-        };
-        let attributes = words[n - 7];
-        if !attributes.chars().all(|c| c.is_ascii_uppercase()) {
-            continue;
-        }
-        // The name is what precedes the attributes, as printed (inner spaces kept).
-        let Some(end) = find_field(body, n - 7) else {
-            continue;
-        };
-        let name = body[..end].trim_end();
-        if name.is_empty() || name == "." || name == ".." {
-            continue;
-        }
-        let path = if dir.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{dir}\\{name}")
-        };
-        out.push(ListedFile {
-            path,
-            size,
-            directory: attributes.contains('D'),
-        });
-    }
-    out
-}
-
-/// Byte offset where whitespace-separated field `index` starts.
-fn find_field(text: &str, index: usize) -> Option<usize> {
-    let mut count = 0;
-    let mut in_word = false;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
-            in_word = false;
-        } else if !in_word {
-            if count == index {
-                return Some(i);
-            }
-            count += 1;
-            in_word = true;
-        }
-    }
-    None
-}
-
-/// Whether a path may be written inside smbclient's `-c "…"` commands.
-fn safe_name(path: &str) -> bool {
-    !path
-        .chars()
-        .any(|c| c.is_control() || matches!(c, '"' | ';' | '\u{7f}'))
-}
-
-/// Control characters shown as `\xNN` (a listed name is host text).
-fn shown(path: &str) -> String {
-    path.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\x{:02x}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
 
 /// The files to fetch (within the budget) and those skipped, from a listing.
 pub fn choose(
@@ -149,52 +55,6 @@ pub fn choose(
     chosen
 }
 
-/// Runs smbclient, reading at most `max_stdout` bytes of its output (then it is killed).
-async fn run_bounded(
-    mut command: tokio::process::Command,
-    max_stdout: usize,
-) -> Result<(Vec<u8>, String, bool), String> {
-    command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(
-                "smbclient is not installed: install the Debian package smbclient".to_owned(),
-            );
-        }
-        Err(e) => return Err(format!("cannot run smbclient: {e}")),
-    };
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let out_pipe = child.stdout.take();
-    let err_pipe = child.stderr.take();
-    let limit = u64::try_from(max_stdout).unwrap_or(u64::MAX) + 1;
-    let read_out = async {
-        if let Some(pipe) = out_pipe {
-            let _ = pipe.take(limit).read_to_end(&mut stdout).await;
-        }
-    };
-    let read_err = async {
-        if let Some(pipe) = err_pipe {
-            let _ = pipe.take(64 * 1024).read_to_end(&mut stderr).await;
-        }
-    };
-    tokio::join!(read_out, read_err);
-    let too_large = stdout.len() > max_stdout;
-    if too_large {
-        let _ = child.start_kill();
-    }
-    let status = child.wait().await.map_err(|e| format!("smbclient: {e}"))?;
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    Ok((stdout, text, status.success() && !too_large))
-}
-
 fn first_problem(host: &str, text: &str) -> String {
     let first = text
         .lines()
@@ -226,11 +86,12 @@ pub async fn fetch_netlogon(
     let work = async {
         let client = SmbClient::new(credentials, "constat-netlogon-")?;
         let limits = budget.limits();
-        let (listing, text, ok) = run_bounded(
+        let run = run_bounded(
             client.command(host, "netlogon", "recurse ON; ls"),
             limits.max_listing_bytes,
         )
         .await?;
+        let (listing, text, ok) = (run.stdout, run.text, run.ok);
         if listing.len() > limits.max_listing_bytes {
             return Err(format!(
                 "smbclient //{host}/netlogon: the listing is larger than {} bytes: the share \
@@ -257,8 +118,14 @@ pub async fn fetch_netlogon(
                 local.display()
             );
         }
-        let (_, text, _) =
-            run_bounded(client.command(host, "netlogon", &commands), 64 * 1024).await?;
+        // The kernel stops any copy at the size limit (a file that grew after the listing
+        // never fills the examiner's disk); the copy read back is then over the cap.
+        let text = run_bounded(
+            client.bounded_command(host, "netlogon", &commands, limits.max_file_bytes),
+            64 * 1024,
+        )
+        .await?
+        .text;
         let mut files = Vec::new();
         for (i, file) in chosen.into_iter().enumerate() {
             let path = local.join(format!("f{i:04}"));
