@@ -8,8 +8,8 @@
 //! into `dists/tssr/main/binary-amd64/Packages(.gz)`, a `Release` written by hand
 //! (`apt-ftparchive` is not installed here), Apache publishing `/srv/depot` under `/depot`,
 //! and the host's own sources pointing to it (deb822 `http://` and one-line `file:`). The
-//! repository is proved usable by APT itself: `apt-get update` and `apt-get install
-//! --download-only` from the `file:` source, with a private state directory.
+//! repository is proved usable by APT itself: `apt-get update` from the `file:` source, then
+//! `apt-cache show` finds the package file, with a private state directory.
 //! Then the agent collects `package_repositories`, the section is compared in full, and the
 //! CLI grades a pack (server side and client side) whose report is compared in full.
 
@@ -63,15 +63,17 @@ echo 'deb [trusted=yes] file:/srv/depot tssr main' > /etc/apt/sources.list.d/loc
 echo 'deb http://deb.debian.org/debian bookworm main' > /etc/apt/sources.list
 "#;
 
-/// APT reads the repository for real: `update` from the `file:` source only, then downloads
-/// the package, with a private state and cache (nothing of the machine's APT is touched).
+/// APT reads the repository for real: `update` from the `file:` source only, then
+/// `apt-cache show` names the package file, with a private state and cache (nothing of the
+/// machine's APT is touched).
 const APT_PROOF: &str = r#"set -e
 mkdir -p /srv/apt/lists/partial /srv/apt/cache/archives/partial /srv/apt/sources
 echo 'deb [trusted=yes] file:/srv/depot tssr main' > /srv/apt/sources/local.list
 opts="-o Dir::State::Lists=/srv/apt/lists -o Dir::Cache=/srv/apt/cache -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/srv/apt/sources -o Dir::State::status=/var/lib/dpkg/status -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
 apt-get $opts -qq update
-apt-get $opts -qq --download-only --no-install-recommends -y install outil-tssr >/dev/null
-ls /srv/apt/cache/archives/*.deb | sed 's|.*/||'
+# A file: repository is used in place (nothing is copied into the cache): APT's own record
+# of the package names the file it would install.
+apt-cache $opts show outil-tssr | sed -n 's|^Filename: .*/||p'
 "#;
 
 const PACK: &str = r#"pack:
@@ -122,9 +124,9 @@ fn a_repository_built_with_dpkg_tools_served_and_used() {
     ]);
     let root = OverlayRoot::new("pkgrepo");
     root.run(SCENARIO, &[]);
-    let downloaded = root.run(APT_PROOF, &[]);
+    let found = root.run(APT_PROOF, &[]);
     assert_eq!(
-        String::from_utf8_lossy(&downloaded.stdout).trim(),
+        String::from_utf8_lossy(&found.stdout).trim(),
         "outil-tssr_1.0_all.deb",
         "APT could not use the repository"
     );
