@@ -523,6 +523,8 @@ impl Lang {
             "supervision" => ("supervision", "monitoring"),
             "hypervisor" => ("hyperviseur", "hypervisor"),
             "helpdesk" => ("outil d'assistance", "helpdesk"),
+            "package_repositories" => ("dépôt de paquets", "package repository"),
+            "deployment" => ("déploiement", "deployment"),
             "script_runs" => ("script", "script"),
             _ => return None,
         };

@@ -1291,13 +1291,13 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "glpi.needs_cred",
-        "{host} : le transport glpi a besoin du jeton d'API de l'utilisateur : « cred: » (Préférences > Clés d'accès distant > Jeton d'API)",
-        "{host}: the glpi transport needs the user's API token: \"cred:\" (Preferences > Remote access keys > API token)",
+        "{host} : le transport glpi a besoin d'un identifiant : « cred: » (jeton d'API de l'utilisateur sans « user: » — Préférences > Clés d'accès distant > Jeton d'API —, ou mot de passe de « user: »)",
+        "{host}: the glpi transport needs a credential: \"cred:\" (the user's API token without \"user:\" — Preferences > Remote access keys > API token —, or the password of \"user:\")",
     ),
     (
         "glpi.auth_refused",
-        "{host} : GLPI refuse la session ({url}, HTTP {status}) : {error} (vérifiez le jeton d'API, « app_token_cred: » et que l'API REST et l'accès par jeton sont activés)",
-        "{host}: GLPI refused the session ({url}, HTTP {status}): {error} (check the API token, \"app_token_cred:\" and that the REST API and token login are enabled)",
+        "{host} : GLPI refuse la session ({url}, HTTP {status}) : {error} (vérifiez le jeton d'API ou l'identifiant et son mot de passe, « app_token_cred: » et que l'API REST et la connexion par jeton ou par identifiants sont activées)",
+        "{host}: GLPI refused the session ({url}, HTTP {status}): {error} (check the API token or the login and its password, \"app_token_cred:\" and that the REST API and login with a token or credentials are enabled)",
     ),
     (
         "glpi.bad_answer",

@@ -300,3 +300,40 @@ fn a_cut_list_and_a_list_refused_are_said_and_a_refused_token_fails_the_host() {
     );
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
+
+/// `user:` with its password in `cred`: `initSession` with HTTP Basic (GLPI's login and
+/// password method), the rest of the session as with a token; the password is nowhere in
+/// the snapshot.
+#[test]
+fn a_login_and_password_open_the_session_with_basic_auth() {
+    let (port, seen) = replay(glpi_answers());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("glpi.json");
+    let run = Command::new(env!("CARGO_BIN_EXE_constat"))
+        .env_remove("CONSTAT_LANG")
+        .env("CONSTAT_CRED_GLPI", "Jury-Passw0rd!")
+        .args(["collect", "--transport", "glpi", "--tls", "plain"])
+        .args(["--address", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--user", "jury", "--cred", "glpi", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let seen = seen.lock().unwrap().clone();
+    // base64("jury:Jury-Passw0rd!")
+    assert_eq!(
+        seen[0].authorization.as_deref(),
+        Some("Basic anVyeTpKdXJ5LVBhc3N3MHJkIQ==")
+    );
+    assert!(seen[0].app_token.is_none());
+    assert!(seen[1..].iter().all(|s| s.authorization.is_none()));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !text.contains("Jury-Passw0rd"),
+        "the password in the snapshot"
+    );
+    assert!(
+        !text.contains("anVyeTpKdXJ5"),
+        "the Basic header in the snapshot"
+    );
+}

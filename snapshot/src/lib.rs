@@ -25,6 +25,7 @@
 pub mod ad;
 pub mod appliance;
 pub mod collection;
+pub mod deployment;
 pub mod files;
 pub mod firewall;
 pub mod gpo;
@@ -34,6 +35,7 @@ pub mod hypervisor;
 pub mod jobs;
 pub mod logon_scripts;
 pub mod network;
+pub mod package_repositories;
 pub mod packages;
 pub mod profile_mappings;
 pub mod schema;

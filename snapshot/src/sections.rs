@@ -2,6 +2,7 @@
 
 use crate::ad::Directory;
 use crate::appliance::Appliance;
+use crate::deployment::Deployment;
 use crate::files::FileInfo;
 use crate::firewall::Firewall;
 use crate::gpo::GpoSettings;
@@ -10,6 +11,7 @@ use crate::hypervisor::Hypervisor;
 use crate::jobs::{Backups, ScheduledJob};
 use crate::logon_scripts::LogonScripts;
 use crate::network::Network;
+use crate::package_repositories::PackageRepositories;
 use crate::packages::Packages;
 use crate::profile_mappings::ProfileMappings;
 use crate::script_runs::ScriptRun;
@@ -142,6 +144,16 @@ pub struct Sections {
     /// [`Sections::NAMES`] while absent, so snapshots of other hosts are unchanged.
     #[serde(default, skip_serializing_if = "Section::is_absent")]
     pub helpdesk: Section<Helpdesk>,
+    /// Local package repositories served from this host and the sources its package manager
+    /// reads (the Linux agent). Left out of the JSON and of [`Sections::NAMES`] while
+    /// absent, so snapshots of other hosts are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub package_repositories: Section<PackageRepositories>,
+    /// Windows deployment services: MDT deployment shares and WDS images (the probe). Left
+    /// out of the JSON and of [`Sections::NAMES`] while absent, so snapshots of other hosts
+    /// are unchanged.
+    #[serde(default, skip_serializing_if = "Section::is_absent")]
+    pub deployment: Section<Deployment>,
 }
 
 impl Sections {

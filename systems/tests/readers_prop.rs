@@ -1,8 +1,10 @@
-//! The readers take what a hostile host sends: bounded property tests feed them the real
+//! The readers take what a hostile host sends (appliance config.xml, Nagios status.dat, Icinga2,
+//! Proxmox and GLPI API answers): bounded property tests feed them the real
 //! samples cut and mutated byte by byte, and arbitrary bytes. No input may panic; every
 //! refusal is an error naming the source (and `line:col` where the format has lines).
 //! Fixed seed, 128 cases per property (`PROPTEST_CASES=N` for a longer local run).
 
+use constat_systems::glpi::{GlpiAnswers, ServerOffset, offset_from_session, parse_glpi};
 use constat_systems::parse_config_xml;
 use constat_systems::proxmox::parse_proxmox;
 use constat_systems::supervision::{parse_icinga2, parse_nagios_status};
@@ -35,6 +37,9 @@ const SAMPLES: &[&str] = &[
     "recorded_nagios-4.4__status.dat",
     "recorded_icinga2-2.13__objects_services_problems.json",
     "ansible-collections_community.proxmox__api2_json_cluster_resources_type_vm.json",
+    "jozadaque_glpi_hoiol__apirest_Ticket_list_excerpt.json",
+    "glpi-schema-derived__KnowbaseItem_list.json",
+    "glpi-schema-derived__getFullSession_excerpt.json",
 ];
 
 /// Every reader on `bytes`; each error must name its source.
@@ -50,6 +55,30 @@ fn read_all(bytes: &[u8]) {
         parse_proxmox(bytes, &[("/nodes/n/qemu/1/config", bytes)], "SRC")
             .err()
             .map(|e| e.to_string()),
+        // GLPI: every list answer is the same hostile bytes; errors name `SRC/<list>`.
+        parse_glpi(
+            GlpiAnswers {
+                tickets: bytes,
+                ticket_categories: Some(bytes),
+                ticket_users: Some(bytes),
+                users: Some(bytes),
+                followups: Some(bytes),
+                solutions: Some(bytes),
+                kb_items: bytes,
+                kb_item_categories: Some(bytes),
+                kb_categories: Some(bytes),
+            },
+            &ServerOffset {
+                minutes: Some(60),
+                source: Some("server clock".to_owned()),
+            },
+            "SRC",
+        )
+        .err()
+        .map(|e| e.to_string()),
+        offset_from_session(bytes, 1_795_455_000)
+            .err()
+            .map(|e| e.to_string().replace("getFullSession", "SRC")),
     ]
     .into_iter()
     .flatten()

@@ -1,7 +1,8 @@
 //! Property tests of every parser that reads a file a person or a host wrote: the pack loader
 //! (YAML of the shipped packs, mutated, and arbitrary text), the snapshot parser (JSON of the
 //! real fixtures, mutated in text and in structure), the inventory loader and the candidates
-//! CSV import. Properties: no panic, and every error is located (`file:line:col` with a line
+//! CSV import, and the deployment readers (MDT control files, APT/yum sources, web server
+//! configurations). Properties: no panic, and every error is located (`file:line:col` with a line
 //! and column, or the CSV line, or the file and the value at fault).
 //!
 //! Bounded for CI (`CASES` per property, fixed seed); failures found are kept in
@@ -487,4 +488,67 @@ fn names_a_line(text: &str) -> bool {
     let re = regex::Regex::new(r"candidats\.csv:([0-9]+)").expect("valid regex");
     re.captures_iter(text)
         .any(|c| c[1].parse::<u64>().is_ok_and(|n| n > 0))
+}
+
+/// Deployment readers (issue 16): real MDT control files (the probe's `deployment` section)
+/// and APT/yum sources and web server configurations (the agent's `package_repositories`),
+/// mutated byte by byte and cut: no panic; an XML control file is read or refused with
+/// `line:col`.
+const DEPLOYMENT_SAMPLES: &[&str] = &[
+    include_str!(
+        "../../windows/tests/fixtures/samples/technology-toolbox_MDT-Deploy__Control_CustomSettings.ini"
+    ),
+    include_str!(
+        "../../windows/tests/fixtures/samples/technology-toolbox_MDT-Deploy__Control_TaskSequences.xml"
+    ),
+    include_str!(
+        "../../windows/tests/fixtures/samples/technology-toolbox_MDT-Deploy__Control_Applications_excerpt.xml"
+    ),
+    include_str!(
+        "../../windows/tests/fixtures/samples/Folinics_MDT-Windows11-Deployment__Control_Settings.xml"
+    ),
+    "Types: deb deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
+    "deb [trusted=yes arch=amd64] http://10.0.0.5/depot ./\n[local]\nbaseurl=http://10.0.0.5/rpm/\nenabled=1\n",
+    "server {\n root /var/www/html;\n location /debian/ { alias /srv/depot/; }\n}\n<VirtualHost *:80>\n DocumentRoot /var/www/html\n Alias /depot \"/srv/depot\"\n</VirtualHost>\nalias.url += ( \"/d\" => \"/srv/d\" )\n",
+];
+
+fn read_deployment(text: &str) -> Result<(), TestCaseError> {
+    use constat_agent::collectors::{package_sources, web_roots};
+    use constat_windows::deployment::{mdt_ini, mdt_xml};
+    let _ = mdt_ini::parse(text);
+    for result in [
+        mdt_xml::task_sequences(text).map(|_| ()),
+        mdt_xml::applications(text).map(|_| ()),
+        mdt_xml::settings(text).map(|_| ()),
+    ] {
+        if let Err(e) = result {
+            let located = e.split(':').take(2).all(|n| n.parse::<u32>().is_ok())
+                || e.starts_with("root element");
+            prop_assert!(located, "unlocated XML error: {e}");
+        }
+    }
+    let _ = package_sources::parse_one_line("F", text);
+    let _ = package_sources::parse_deb822("F", text);
+    let _ = package_sources::parse_yum_repo("F", text);
+    let _ = web_roots::nginx("F", text);
+    let _ = web_roots::apache("F", text);
+    let _ = web_roots::lighttpd("F", text);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn deployment_files_mutated_never_panic(
+        which in 0..DEPLOYMENT_SAMPLES.len(),
+        edits in proptest::collection::vec(edit(), 0..4),
+    ) {
+        read_deployment(&apply(DEPLOYMENT_SAMPLES[which], &edits))?;
+    }
+
+    #[test]
+    fn arbitrary_text_as_deployment_files_never_panics(text in "(?s).{0,300}") {
+        read_deployment(&text)?;
+    }
 }

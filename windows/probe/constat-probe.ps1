@@ -367,6 +367,62 @@ Invoke-Section "profile_mappings" {
     })
 }
 
+# --- deployment: MDT deployment shares and WDS images ---------------------------------
+# A deployment share is a folder holding Control\CustomSettings.ini: every SMB share's folder
+# is tried, then C:\DeploymentShare (the Workbench's default). Its control files are read as
+# text, at most 1 MiB each; password and product-key values are masked here, before the text
+# leaves the host, and again by constat. WDS images come from the WDS module when the role is
+# installed.
+$mdtControlFiles = @("CustomSettings.ini", "Bootstrap.ini", "TaskSequences.xml", "Applications.xml", "Settings.xml")
+function Get-ControlFile([string]$Path) {
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return $null }
+    $item = Get-Item -LiteralPath $Path
+    if ($item.Length -gt 1048576) { return [ordered]@{ Error = "$($item.Length) bytes, larger than 1048576: not read" } }
+    $text = Get-Content -Raw -LiteralPath $Path
+    if ($null -eq $text) { $text = "" }
+    $masked = [regex]::Replace($text, "(?im)^(\s*(?!skip)[^;=\r\n]*(password|productkey)[^=\r\n]*=)[^\r\n]*", '$1***')
+    return [ordered]@{ Text = $masked }
+}
+function Get-WdsImageFacts($Image) {
+    [ordered]@{
+        ImageName = "$(Get-PropertyValue $Image 'ImageName')"; Name = "$(Get-PropertyValue $Image 'Name')"
+        ImageGroup = Get-PropertyValue $Image 'ImageGroup'; Architecture = "$(Get-PropertyValue $Image 'Architecture')"
+        FileName = Get-PropertyValue $Image 'FileName'; Enabled = Get-PropertyValue $Image 'Enabled'
+    }
+}
+Invoke-Section "deployment" {
+    $shares = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $folders = New-Object System.Collections.ArrayList
+    if (Get-Command Get-SmbShare -ErrorAction SilentlyContinue) {
+        Get-SmbShare | Where-Object { $_.Path } | ForEach-Object { [void]$folders.Add(@($_.Path, $_.Name)) }
+    }
+    [void]$folders.Add(@("C:\DeploymentShare", $null))
+    foreach ($folder in $folders) {
+        $path = $folder[0].TrimEnd("\")
+        if ($seen.ContainsKey($path.ToLowerInvariant())) { continue }
+        if (-not (Test-Path -LiteralPath (Join-Path $path "Control\CustomSettings.ini") -PathType Leaf)) { continue }
+        $seen[$path.ToLowerInvariant()] = $true
+        # The control files sit beside Path and ShareName (not in a nested object): the JSON
+        # stays within ConvertTo-Json -Depth 8.
+        $share = [ordered]@{ Path = $path; ShareName = $folder[1] }
+        foreach ($name in $mdtControlFiles) {
+            try { $share[$name] = Get-ControlFile (Join-Path (Join-Path $path "Control") $name) }
+            catch { $share[$name] = [ordered]@{ Error = $_.Exception.Message } }
+        }
+        [void]$shares.Add($share)
+    }
+    $wds = $null
+    if (Test-Feature "WDS") {
+        $errors = New-Object System.Collections.ArrayList
+        $boot = @(); $install = @()
+        try { $boot = @(Get-WdsBootImage | ForEach-Object { Get-WdsImageFacts $_ }) } catch { [void]$errors.Add("Get-WdsBootImage: $($_.Exception.Message)") }
+        try { $install = @(Get-WdsInstallImage | ForEach-Object { Get-WdsImageFacts $_ }) } catch { [void]$errors.Add("Get-WdsInstallImage: $($_.Exception.Message)") }
+        $wds = [ordered]@{ BootImages = AsArray $boot; InstallImages = AsArray $install; Errors = AsArray $errors.ToArray() }
+    }
+    [ordered]@{ Shares = AsArray $shares.ToArray(); Wds = $wds }
+}
+
 # --- files the pack asks for (-Files) --------------------------------------------------
 # For each path: whether it exists, what it is, size, last write time (UTC), owner, NTFS ACL
 # (identity, Allow/Deny, rights, inherited), SHA-256 and the first -HeadBytes bytes of a file

@@ -1,5 +1,6 @@
 //! Windows and Active Directory collection for constat.
 //!
+//! * [`deployment`]: parsers of an MDT deployment share's control files (issue 16).
 //! * [`gpo`]: parsers for the files of a GPO (Registry.pol, GptTmpl.inf, GPT.INI, Group
 //!   Policy Preferences XML, scripts.ini) and for `Get-GPOReport` XML.
 //! * [`ldap`]: the directory collector (`constat-ldap`), AD over LDAPS/StartTLS plus SYSVOL
@@ -9,6 +10,7 @@
 //! * [`probe`]: the PowerShell probe shipped in the binary and the normalisation of its output.
 //! * [`winrm`]: running the probe over WinRM.
 
+pub mod deployment;
 pub mod error;
 pub mod gpo;
 pub mod ldap;

@@ -86,6 +86,9 @@ const ALLOWED_CMDLETS: &[(&str, &str)] = &[
     ("Get-WBFileSpec", "WindowsServerBackup"),
     ("Get-WBSystemState", "WindowsServerBackup"),
     ("Get-WBBareMetalRecovery", "WindowsServerBackup"),
+    // WDS (Windows Deployment Services role tools)
+    ("Get-WdsBootImage", "WDS"),
+    ("Get-WdsInstallImage", "WDS"),
 ];
 
 /// Native programs the probe runs (read-only queries), from `%SystemRoot%\System32`.

@@ -33,4 +33,9 @@ pub mod services;
 pub mod sudo;
 pub mod users;
 
+// Deployment (issue 16): local package repositories and the sources pointing to them.
+pub mod package_repositories;
+pub mod package_sources;
+pub mod web_roots;
+
 pub use registry::registry;

@@ -2,8 +2,8 @@
 
 use crate::collect::Collector;
 use crate::collectors::{
-    backups, files, firewall, listening, network, packages, processes, scheduled_jobs, services,
-    shares, sshd, storage, sudo, users,
+    backups, files, firewall, listening, network, package_repositories, packages, processes,
+    scheduled_jobs, services, shares, sshd, storage, sudo, users,
 };
 use std::time::Duration;
 
@@ -43,6 +43,12 @@ static REGISTRY: &[Collector] = &[
         sections: &["packages"],
         budget: Duration::from_secs(40),
         run: packages::collect,
+    },
+    Collector {
+        name: "package_repositories",
+        sections: &["package_repositories"],
+        budget: Duration::from_secs(15),
+        run: package_repositories::collect,
     },
     Collector {
         name: "scheduled_jobs",

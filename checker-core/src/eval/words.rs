@@ -148,6 +148,15 @@ const WORDS: &[(&str, &str)] = &[
         "no local destination (remote or not inspected)",
         "aucune destination locale (distante ou non inspectée)",
     ),
+    // Deployment (issue 16): package repositories, MDT and WDS.
+    ("served by a web server", "servi par un serveur web"),
+    ("not served by a web server", "non servi par un serveur web"),
+    ("signed", "signé"),
+    ("not signed", "non signé"),
+    ("(rpm repository: no suites)", "(dépôt rpm : pas de suites)"),
+    ("in the index", "dans l'index"),
+    ("package file present", "fichier de paquet présent"),
+    ("WDS role not installed", "rôle WDS non installé"),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -437,6 +446,33 @@ const REASONS: &[(&str, &str)] = &[
     (
         "locked after exactly {} min",
         "verrouillé après exactement {} min",
+    ),
+    // Deployment (issue 16): package repositories, MDT and WDS.
+    ("absent (searched: {})", "absent (cherché dans : {})"),
+    ("absent (repositories: {})", "absent (dépôts : {})"),
+    ("absent (sources: {})", "absente (sources : {})"),
+    ("absent (packages: {})", "absent (paquets : {})"),
+    ("disabled: {}", "désactivé : {}"),
+    (
+        "index not read, {} package files not all listed",
+        "index non lu, {} fichiers de paquets non tous listés",
+    ),
+    ("{} packages in the index", "{} paquets dans l'index"),
+    ("{} package files", "{} fichiers de paquets"),
+    (
+        "absent (deployment shares: {})",
+        "absent (partages de déploiement : {})",
+    ),
+    ("file absent: {}", "fichier absent : {}"),
+    ("not set in {}", "non défini dans {}"),
+    (
+        "absent (task sequences: {})",
+        "absente (séquences de tâches : {})",
+    ),
+    ("absent (applications: {})", "absente (applications : {})"),
+    (
+        "absent (install images: {})",
+        "absente (images d'installation : {})",
     ),
 ];
 

@@ -132,6 +132,9 @@ registry! {
     // Helpdesk kinds (systems the référentiel names, issue 16).
     Ticket => ticket::TicketExpect,
     KbArticle => kb_article::KbArticleExpect,
+    // Deployment kinds (systems the référentiel names, issue 16).
+    PackageRepository => package_repository::PackageRepositoryExpect,
+    DeploymentShare => deployment_share::DeploymentShareExpect,
     // Storage chain and RAID (issue 18).
     Storage => storage::StorageExpect,
     // Requirements handed to the jury (issue 19 item 6).
@@ -195,6 +198,6 @@ mod tests {
                 "kind {name}: the YAML examples differ between DOC and DOC_FR"
             );
         }
-        assert_eq!(kind_docs().len(), 47);
+        assert_eq!(kind_docs().len(), 50);
     }
 }

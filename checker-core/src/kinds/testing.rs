@@ -112,6 +112,24 @@ pub(crate) fn helpdesk_glpi() -> Snapshot {
     .expect("helpdesk-glpi fixture parses")
 }
 
+/// The Linux agent's collection of the repository host of
+/// `tests/tests/agent_package_repository.rs` (see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn package_repository_lab() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/package-repository-lab.json"
+    ))
+    .expect("package-repository-lab fixture parses")
+}
+
+/// The probe normaliser's output on real MDT control files (see
+/// `tests/fixtures/FIXTURES.md`).
+pub(crate) fn deployment_mdt() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/deployment-mdt.json"
+    ))
+    .expect("deployment-mdt fixture parses")
+}
+
 pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
     let reason = format!("{section}: not collected (derived fixture)");
     let x = &mut s.sections;
@@ -165,6 +183,14 @@ pub(crate) fn without(mut s: Snapshot, section: &str) -> Snapshot {
         }
         "appliance" => {
             x.appliance = Section::error("ssh fw1: cat /conf/config.xml: exit 1 (derived fixture)")
+        }
+        "package_repositories" => {
+            x.package_repositories = Section::error(
+                "collector package_repositories: timed out after 15.0 s (derived fixture)",
+            )
+        }
+        "deployment" => {
+            x.deployment = Section::error("deployment : Access is denied (derived fixture)")
         }
         other => panic!("unknown section {other}"),
     }

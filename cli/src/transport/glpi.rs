@@ -1,8 +1,10 @@
 //! The `glpi` transport: reads a GLPI server (9.5, 10) through its legacy REST API
 //! (`apirest.php`) into one snapshot with the `helpdesk` section (`constat_systems::glpi`).
 //!
-//! Read-only: `GET initSession` with the user's API token (`cred`, sent as
-//! `Authorization: user_token …`) and the API client's application token (`app_token_cred`,
+//! Read-only: `GET initSession` with the user's API token (`cred` without `user:`, sent as
+//! `Authorization: user_token …`) or the account's login and password (`user:` and its
+//! password in `cred`, sent as `Authorization: Basic …`, GLPI's other `initSession`
+//! method), and the API client's application token (`app_token_cred`,
 //! sent as `App-Token`, when the API client defines one), `GET getFullSession` (only its
 //! `glpi_currenttime` is kept: the server's clock gives its time offset), the `GET` of the
 //! lists in [`LISTS`] (each with `range=0-N` and `get_hateoas=false`; a longer list is cut
@@ -67,6 +69,20 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// `initSession`'s `Authorization` header: `user_token …` for an API token (no `user:`),
+/// else HTTP Basic with the login and its password. Both stay [`Secret`]s.
+fn initsession_authorization(user: &str, credential: &Secret) -> Secret {
+    use base64::Engine as _;
+    if user.is_empty() {
+        return Secret::new(format!("user_token {}", credential.expose()));
+    }
+    let pair = Secret::new(format!("{user}:{}", credential.expose()));
+    Secret::new(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair.expose())
+    ))
+}
+
 /// One read of the API.
 struct Reading {
     lists: BTreeMap<&'static str, Vec<u8>>,
@@ -80,7 +96,7 @@ pub async fn collect_glpi(
     target: &HostTarget,
     ctx: &CollectContext,
 ) -> Result<Collected, HostError> {
-    let user_token = ctx.required_password(target, "glpi.needs_cred")?;
+    let credential = ctx.required_password(target, "glpi.needs_cred")?;
     let app_token = target
         .app_token_cred
         .as_deref()
@@ -101,7 +117,7 @@ pub async fn collect_glpi(
         )
     };
     let work = async {
-        let authorization = Secret::new(format!("user_token {}", user_token.expose()));
+        let authorization = initsession_authorization(&target.user, &credential);
         let mut headers: Vec<(&str, &Secret)> = vec![("Authorization", &authorization)];
         if let Some(app) = &app_token {
             headers.push(("App-Token", app));

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod deployment;
 pub mod features;
 pub mod files;
 pub mod firewall;

@@ -4,6 +4,7 @@
 
 use crate::probe::accounts::{normalise_groups, normalise_users};
 use crate::probe::backup::normalise_backup;
+use crate::probe::deployment::normalise_deployment;
 use crate::probe::features::{normalise_features, normalise_hotfixes};
 use crate::probe::files::normalise_files;
 use crate::probe::firewall::normalise_firewall;
@@ -136,6 +137,7 @@ pub fn normalise_probe_output(output: &str) -> Result<Snapshot, ProbeError> {
         rsop: section(&raw, "rsop", normalise_rsop),
         files: section(&raw, "files", normalise_files),
         profile_mappings: section(&raw, "profile_mappings", normalise_profile_mappings),
+        deployment: section(&raw, "deployment", normalise_deployment),
         ..Sections::default()
     };
     // What constat never keeps: secret-looking values in any text the probe sent.

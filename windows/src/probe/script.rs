@@ -21,6 +21,7 @@ pub const PROBE_SECTIONS: &[&str] = &[
     "windows_backup",
     "rsop",
     "profile_mappings",
+    "deployment",
     "files",
 ];
 
