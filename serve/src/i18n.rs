@@ -299,6 +299,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Wrong name or password.",
     ),
     (
+        "err_login_throttled",
+        "Trop de tentatives, réessayez dans {secs} s.",
+        "Too many attempts, try again in {secs} s.",
+    ),
+    (
         "err_login_busy",
         "Trop de tentatives en cours : réessayez dans quelques secondes.",
         "Too many attempts in progress: try again in a few seconds.",
@@ -372,6 +377,61 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "err_json",
         "JSON invalide : {error} (attendu : un objet avec « code » et « name »).",
         "Invalid JSON: {error} (expected: an object with “code” and “name”).",
+    ),
+    (
+        "err_form_too_large",
+        "Formulaire trop gros : plus de {max} Kio. Un pack collé doit tenir dans cette limite ; raccourcissez-le (retirez les commentaires) ou choisissez un pack intégré.",
+        "Form too large: more than {max} KiB. A pasted pack must fit within this limit; shorten it (remove comments) or pick a shipped pack.",
+    ),
+    (
+        "err_form_type",
+        "Formulaire envoyé dans un format inattendu : envoyez-le depuis la page du formulaire (application/x-www-form-urlencoded).",
+        "Form sent in an unexpected format: send it from the form's page (application/x-www-form-urlencoded).",
+    ),
+    (
+        "err_form_unreadable",
+        "Formulaire illisible (un champ est mal encodé) : rechargez la page du formulaire et renvoyez-le.",
+        "Unreadable form (a field is badly encoded): reload the form's page and send it again.",
+    ),
+    (
+        "err_query",
+        "Adresse mal formée (paramètres illisibles) : ouvrez le lien donné par votre formateur tel quel.",
+        "Malformed address (unreadable parameters): open the link your trainer gave as it is.",
+    ),
+    (
+        "err_method",
+        "Cette adresse ne s'utilise pas ainsi : passez par les liens et boutons des pages.",
+        "This address is not used that way: go through the pages' links and buttons.",
+    ),
+    (
+        "err_api_not_found",
+        "Adresse d'API inconnue.",
+        "Unknown API address.",
+    ),
+    (
+        "help_api_not_found",
+        "Utilisez la commande constat check donnée à l'inscription ; mettez constat à jour s'il est plus ancien que le serveur.",
+        "Use the constat check command given at enrolment; update constat if it is older than the server.",
+    ),
+    (
+        "err_api_too_large",
+        "Corps de la requête trop gros : plus de {max} octets.",
+        "Request body too large: more than {max} bytes.",
+    ),
+    (
+        "err_api_body",
+        "Corps de la requête illisible (coupé ou mal encodé).",
+        "Unreadable request body (cut or badly encoded).",
+    ),
+    (
+        "help_json",
+        "Envoyez un objet JSON en UTF-8 avec les champs « code » et « name ».",
+        "Send a JSON object in UTF-8 with the fields “code” and “name”.",
+    ),
+    (
+        "help_join",
+        "Vérifiez le code auprès de votre formateur, et votre nom (1 à 80 caractères).",
+        "Check the code with your trainer, and your name (1 to 80 characters).",
     ),
     (
         "err_internal",
