@@ -229,9 +229,14 @@ impl Driver {
     /// The element `css` selects (the test fails when there is none).
     pub fn find(&self, css: &str) -> String {
         let query = serde_json::json!({"using": "css selector", "value": css});
-        self.call("POST", "/element", Some(&query))[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {css}"))
+        // W3C answers `{ELEMENT: id}`; an older dialect `{"ELEMENT": id}`.
+        let found = self.call("POST", "/element", Some(&query));
+        found
+            .get(ELEMENT)
+            .or_else(|| found.get("ELEMENT"))
+            .or_else(|| found.as_object().and_then(|o| o.values().next()))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {found}"))
             .to_owned()
     }
 
