@@ -1,4 +1,7 @@
-//! User-facing strings in French (default) and English (`--lang en`).
+//! User-facing strings in French (default) and English (`--lang en`); [`catalogue`]: the
+//! shape of the CLI's and the server's message tables.
+
+pub mod catalogue;
 
 use crate::eval::Status;
 use crate::report::HostStatus;

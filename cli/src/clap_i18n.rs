@@ -246,7 +246,10 @@ a credentials file with mode 0600, or an interactive prompt.",
         "check",
         "Collects this machine and grades it with a pack (learner, trainer), with hints",
     ),
-    ("check:pack", "Pack: id of an embedded pack or YAML file"),
+    (
+        "check:pack",
+        "Pack: id of an embedded pack or YAML file (with --submit, optional: the server then says what to collect)",
+    ),
     (
         "check:role",
         "Role of this machine in the pack (by default the pack's only Linux role)",

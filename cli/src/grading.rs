@@ -11,7 +11,7 @@ use constat_checker_core::pack::{
 };
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
-use constat_snapshot::{Snapshot, time::rfc3339_utc};
+use constat_snapshot::{FileRequest, Snapshot, time::rfc3339_utc};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -147,6 +147,12 @@ pub fn embedded_ids() -> String {
 pub fn collect_local_for(pack: &Pack, role: &str) -> Snapshot {
     let mut request = file_requests(pack).remove(role).unwrap_or_default();
     request.sections = sections_for(pack, role, false);
+    collect_local_with(request)
+}
+
+/// Collects this machine as `request` says (paths, sections): a `constat serve` class's
+/// collection plan.
+pub fn collect_local_with(request: FileRequest) -> Snapshot {
     constat_agent::collect(
         Arc::new(LocalHost::live()),
         &CollectOptions {

@@ -5,6 +5,7 @@
 //! languages with the same placeholders, and that every key used in the sources exists.
 
 use clap::ValueEnum;
+use constat_checker_core::i18n::catalogue::{Catalogue, fill};
 use std::fmt::Display;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -50,21 +51,16 @@ pub fn lang_code(lang: Lang) -> &'static str {
 /// The message for `key` in the current language (the key itself when unknown, which a test
 /// prevents).
 pub fn t(key: &str) -> &'static str {
-    let en = lang() == Lang::En;
-    CATALOGUE
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, fr, english)| if en { *english } else { *fr })
-        .unwrap_or("(message manquant)")
+    let lang = match lang() {
+        Lang::Fr => constat_checker_core::i18n::Lang::Fr,
+        Lang::En => constat_checker_core::i18n::Lang::En,
+    };
+    CATALOGUE.text(lang, key).unwrap_or("(message manquant)")
 }
 
 /// The message for `key` with `{name}` placeholders replaced.
 pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut text = t(key).to_owned();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
-    }
-    text
+    fill(t(key), args)
 }
 
 /// French texts of the operating system's error messages (`strerror`, as Rust prints them),
@@ -131,7 +127,7 @@ pub fn os_errors(text: &str) -> String {
 }
 
 /// `(key, français, English)`.
-pub const CATALOGUE: &[(&str, &str, &str)] = &[
+pub const CATALOGUE: Catalogue = Catalogue(&[
     (
         "pack.unreadable",
         "pack {pack} introuvable : ni pack intégré ni fichier lisible",
@@ -1467,25 +1463,13 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "chemin absolu : écrivez un chemin relatif au fichier qui inclut",
         "absolute path: write a path relative to the including file",
     ),
-];
+]);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
     use std::path::Path;
-
-    fn placeholders(text: &str) -> BTreeSet<String> {
-        let mut found = BTreeSet::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            let after = &rest[start + 1..];
-            let Some(end) = after.find('}') else { break };
-            found.insert(after[..end].to_owned());
-            rest = &after[end + 1..];
-        }
-        found
-    }
 
     #[test]
     fn os_errors_are_french_in_french_mode() {
@@ -1504,17 +1488,7 @@ mod tests {
 
     #[test]
     fn every_message_has_both_languages_with_the_same_placeholders() {
-        let mut keys = BTreeSet::new();
-        for (key, fr, en) in CATALOGUE {
-            assert!(keys.insert(*key), "duplicate key {key}");
-            assert!(!fr.trim().is_empty(), "{key}: French text missing");
-            assert!(!en.trim().is_empty(), "{key}: English text missing");
-            assert_eq!(
-                placeholders(fr),
-                placeholders(en),
-                "{key}: placeholders differ"
-            );
-        }
+        assert_eq!(CATALOGUE.problems(), Vec::<String>::new());
     }
 
     fn used_keys(dir: &Path, keys: &mut BTreeSet<String>) {
@@ -1549,7 +1523,7 @@ mod tests {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut keys,
         );
-        let known: BTreeSet<&str> = CATALOGUE.iter().map(|(k, _, _)| *k).collect();
+        let known: BTreeSet<&str> = CATALOGUE.keys().collect();
         let missing: Vec<&String> = keys
             .iter()
             .filter(|k| !known.contains(k.as_str()) && !k.contains('{'))

@@ -2,13 +2,16 @@
 //! trainer's `constat serve`, signed with the learner's key, and prints the learner's view
 //! of the result the server graded (the pack's expected values never leave the server).
 //! `--pin SHA256` trusts exactly the server certificate with that fingerprint (the
-//! self-signed one `constat serve` prints); without it the system's roots decide.
+//! self-signed one `constat serve` prints); without it the system's roots decide. Without
+//! `--pack`, the server's collection plan (`GET /api/classes/CODE/collect`) says what to
+//! collect: a pack pasted by the trainer exists only on the server.
 
 use crate::errors::CliError;
 use crate::i18n::{lang, t, tf};
 use constat_checker_core::report::Report;
 use constat_serve::protocol::{
-    HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
+    CollectionPlan, HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
+    collect_path,
 };
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -20,6 +23,9 @@ use std::time::Duration;
 
 /// Largest key file read.
 const MAX_KEY_BYTES: u64 = 4096;
+
+/// Largest answer read from the server.
+const MAX_ANSWER_BYTES: usize = 16 << 20;
 
 /// Trusts the one certificate whose SHA-256 is pinned; signatures are still verified.
 #[derive(Debug)]
@@ -235,19 +241,55 @@ impl SubmitTarget {
                     t("submit.unreachable_hint"),
                 )
             })?;
+        #[derive(serde::Deserialize)]
+        struct Accepted {
+            report: Report,
+        }
+        let accepted: Accepted = self.answer(response).await?;
+        Ok(accepted.report)
+    }
+
+    /// What to collect for the class (`constat check --submit` without `--pack`).
+    pub async fn collection_plan(&self) -> anyhow::Result<CollectionPlan> {
+        let endpoint = format!("{}{}", self.url, collect_path(&self.key.class));
+        let response = self
+            .client
+            .get(&endpoint)
+            .header(
+                reqwest::header::ACCEPT_LANGUAGE,
+                crate::i18n::lang_code(lang()),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                CliError::input(
+                    tf(
+                        "submit.unreachable",
+                        &[("url", &self.url), ("error", &error_chain(&e))],
+                    ),
+                    t("submit.unreachable_hint"),
+                )
+            })?;
+        self.answer(response).await
+    }
+
+    /// A successful answer's JSON, or the server's refusal as an error.
+    async fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        mut response: reqwest::Response,
+    ) -> anyhow::Result<T> {
         let status = response.status();
-        // The server's answer is bounded like everything a host sends: 16 MiB at most.
-        let bytes = response.bytes().await?;
-        if bytes.len() > 16 << 20 {
-            anyhow::bail!("answer too large");
+        // The server's answer is bounded like everything a host sends: 16 MiB at most,
+        // read chunk by chunk so that a longer one is never held whole.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+                anyhow::bail!("answer too large (more than {MAX_ANSWER_BYTES} bytes)");
+            }
+            bytes.extend_from_slice(&chunk);
         }
         if status.is_success() {
-            #[derive(serde::Deserialize)]
-            struct Accepted {
-                report: Report,
-            }
-            let accepted: Accepted = serde_json::from_slice(&bytes)?;
-            return Ok(accepted.report);
+            return Ok(serde_json::from_slice(&bytes)?);
         }
         let refusal: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         let text = |k: &str| {

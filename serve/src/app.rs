@@ -29,6 +29,13 @@ pub struct Limits {
     pub min_submit_interval_secs: i64,
     /// Time allowed to receive a submission's body.
     pub body_timeout_secs: u64,
+    /// Login attempts allowed per trainer name within [`Limits::login_window_secs`]
+    /// (a successful one is forgotten).
+    pub login_attempts_per_account: i64,
+    /// Login attempts allowed per client address within the window.
+    pub login_attempts_per_address: i64,
+    /// The login throttling window.
+    pub login_window_secs: i64,
 }
 
 impl Default for Limits {
@@ -38,6 +45,9 @@ impl Default for Limits {
             max_form_bytes: 1 << 20,
             min_submit_interval_secs: 2,
             body_timeout_secs: 60,
+            login_attempts_per_account: 5,
+            login_attempts_per_address: 10,
+            login_window_secs: 60,
         }
     }
 }
@@ -146,8 +156,10 @@ pub fn router(state: AppState) -> Router {
             "/api/classes/{code}/submissions",
             post(crate::submit::submit),
         )
+        .route("/api/classes/{code}/collect", get(pages::collect::plan))
         .route("/static/live.js", get(live_js))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.max_form_bytes))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -166,11 +178,39 @@ async fn not_found(
     request: Request,
 ) -> Response {
     let lang = Lang::of_request(query_lang(request.uri().query()), request.headers());
+    if request.uri().path().starts_with("/api/") {
+        return crate::extract::api_refusal(
+            StatusCode::NOT_FOUND,
+            t(lang, "err_api_not_found").to_owned(),
+            t(lang, "help_api_not_found").to_owned(),
+        );
+    }
     error_page(
         &state,
         lang,
         StatusCode::NOT_FOUND,
         t(lang, "err_not_found"),
+    )
+}
+
+/// A known address asked with the wrong method (`GET /logout`): a page, or JSON on the API.
+async fn method_not_allowed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+) -> Response {
+    let lang = Lang::of_request(query_lang(request.uri().query()), request.headers());
+    if request.uri().path().starts_with("/api/") {
+        return crate::extract::api_refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            t(lang, "err_method").to_owned(),
+            t(lang, "help_api_not_found").to_owned(),
+        );
+    }
+    error_page(
+        &state,
+        lang,
+        StatusCode::METHOD_NOT_ALLOWED,
+        t(lang, "err_method"),
     )
 }
 

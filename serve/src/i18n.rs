@@ -5,6 +5,7 @@
 //! table of their language as `t`; placeholders are `{name}`, replaced by [`tf`].
 
 use axum::http::HeaderMap;
+use constat_checker_core::i18n::catalogue::{Catalogue, fill};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -92,31 +93,21 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReaderLang {
 
 /// The text of `key` in `lang` (the key itself when unknown, which a test prevents).
 pub fn t(lang: Lang, key: &str) -> &'static str {
-    CATALOGUE
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or("(?)", |(_, fr, en)| if lang == Lang::En { en } else { fr })
+    CATALOGUE.text(lang.core(), key).unwrap_or("(?)")
 }
 
 /// The text of `key` with its `{name}` placeholders replaced.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut text = t(lang, key).to_owned();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
-    }
-    text
+    fill(t(lang, key), args)
 }
 
 /// Every text of `lang`, for the templates.
 pub fn table(lang: Lang) -> BTreeMap<&'static str, &'static str> {
-    CATALOGUE
-        .iter()
-        .map(|(k, fr, en)| (*k, if lang == Lang::En { *en } else { *fr }))
-        .collect()
+    CATALOGUE.texts(lang.core()).collect()
 }
 
 /// `(key, French, English)`.
-pub const CATALOGUE: &[(&str, &str, &str)] = &[
+pub const CATALOGUE: Catalogue = Catalogue(&[
     // Layout.
     ("app_tagline", "la classe en direct", "the live class"),
     ("logout", "Se déconnecter", "Log out"),
@@ -299,6 +290,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Wrong name or password.",
     ),
     (
+        "err_login_throttled",
+        "Trop de tentatives, réessayez dans {secs} s.",
+        "Too many attempts, try again in {secs} s.",
+    ),
+    (
         "err_login_busy",
         "Trop de tentatives en cours : réessayez dans quelques secondes.",
         "Too many attempts in progress: try again in a few seconds.",
@@ -372,6 +368,61 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "err_json",
         "JSON invalide : {error} (attendu : un objet avec « code » et « name »).",
         "Invalid JSON: {error} (expected: an object with “code” and “name”).",
+    ),
+    (
+        "err_form_too_large",
+        "Formulaire trop gros : plus de {max} Kio. Un pack collé doit tenir dans cette limite ; raccourcissez-le (retirez les commentaires) ou choisissez un pack intégré.",
+        "Form too large: more than {max} KiB. A pasted pack must fit within this limit; shorten it (remove comments) or pick a shipped pack.",
+    ),
+    (
+        "err_form_type",
+        "Formulaire envoyé dans un format inattendu : envoyez-le depuis la page du formulaire (application/x-www-form-urlencoded).",
+        "Form sent in an unexpected format: send it from the form's page (application/x-www-form-urlencoded).",
+    ),
+    (
+        "err_form_unreadable",
+        "Formulaire illisible (un champ est mal encodé) : rechargez la page du formulaire et renvoyez-le.",
+        "Unreadable form (a field is badly encoded): reload the form's page and send it again.",
+    ),
+    (
+        "err_query",
+        "Adresse mal formée (paramètres illisibles) : ouvrez le lien donné par votre formateur tel quel.",
+        "Malformed address (unreadable parameters): open the link your trainer gave as it is.",
+    ),
+    (
+        "err_method",
+        "Cette adresse ne s'utilise pas ainsi : passez par les liens et boutons des pages.",
+        "This address is not used that way: go through the pages' links and buttons.",
+    ),
+    (
+        "err_api_not_found",
+        "Adresse d'API inconnue.",
+        "Unknown API address.",
+    ),
+    (
+        "help_api_not_found",
+        "Utilisez la commande constat check donnée à l'inscription ; mettez constat à jour s'il est plus ancien que le serveur.",
+        "Use the constat check command given at enrolment; update constat if it is older than the server.",
+    ),
+    (
+        "err_api_too_large",
+        "Corps de la requête trop gros : plus de {max} octets.",
+        "Request body too large: more than {max} bytes.",
+    ),
+    (
+        "err_api_body",
+        "Corps de la requête illisible (coupé ou mal encodé).",
+        "Unreadable request body (cut or badly encoded).",
+    ),
+    (
+        "help_json",
+        "Envoyez un objet JSON en UTF-8 avec les champs « code » et « name ».",
+        "Send a JSON object in UTF-8 with the fields “code” and “name”.",
+    ),
+    (
+        "help_join",
+        "Vérifiez le code auprès de votre formateur, et votre nom (1 à 80 caractères).",
+        "Check the code with your trainer, and your name (1 to 80 characters).",
     ),
     (
         "err_internal",
@@ -479,33 +530,15 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Prévenez votre formateur.",
         "Tell your trainer.",
     ),
-];
+]);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn placeholders(text: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-            .collect();
-        out.sort();
-        out
-    }
-
     #[test]
     fn every_text_has_both_languages_with_the_same_placeholders() {
-        let mut keys: Vec<&str> = CATALOGUE.iter().map(|(k, _, _)| *k).collect();
-        keys.sort();
-        let before = keys.len();
-        keys.dedup();
-        assert_eq!(before, keys.len(), "duplicate keys");
-        for (key, fr, en) in CATALOGUE {
-            assert!(!fr.is_empty() && !en.is_empty(), "{key}");
-            assert_eq!(placeholders(fr), placeholders(en), "{key}");
-        }
+        assert_eq!(CATALOGUE.problems(), Vec::<String>::new());
     }
 
     #[test]
@@ -526,7 +559,7 @@ mod tests {
                 }
             }
         }
-        let known: Vec<&str> = CATALOGUE.iter().map(|(k, _, _)| *k).collect();
+        let known: Vec<&str> = CATALOGUE.keys().collect();
         let mut used = rust_keys(&texts);
         used.extend(template_keys(&template_texts));
         for key in used {

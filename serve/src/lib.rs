@@ -8,7 +8,9 @@
 //! * [`protocol`]: the signed submission protocol and the learner key file.
 //! * [`app`]: the router and shared state; [`pages`] the HTML pages, [`submit`] the
 //!   submission endpoint, [`grading`] packs and grading, [`templates`] the embedded pages.
-//! * [`auth`]: argon2id passwords, sessions, CSRF; [`i18n`]: French and English.
+//! * [`auth`]: argon2id passwords, sessions, CSRF, the login throttle; [`client_addr`]:
+//!   the peer's address; [`extract`]: extractors whose refusals are pages or JSON errors in
+//!   the reader's language; [`i18n`]: French and English.
 //! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`].
 
 // Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
@@ -17,6 +19,8 @@
 
 pub mod app;
 pub mod auth;
+pub mod client_addr;
+pub mod extract;
 pub mod grading;
 pub mod i18n;
 pub mod pages;

@@ -6,6 +6,9 @@
 //! [`signed_message`]). The server accepts a signing time within [`MAX_CLOCK_SKEW_SECS`] of
 //! its clock and strictly newer than the learner's last accepted one (no replay).
 //!
+//! `GET /api/classes/{CODE}/collect` answers the class's [`CollectionPlan`] (what to collect,
+//! and the exact command).
+//!
 //! The learner key file (written by the learner from the enrolment page, mode 0600):
 //!
 //! ```text
@@ -32,6 +35,30 @@ pub const HEADER_SIGNATURE: &str = "x-constat-signature";
 pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
 
 const CONTEXT: &str = "constat-submit-v1";
+
+/// `GET /api/classes/{CODE}/collect`: what a learner's VM collects for its class. `constat
+/// check --submit` without `--pack` reads it (a pasted pack exists only on the server). It
+/// names sections and file paths (what the subject itself names), never an expected value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CollectionPlan {
+    /// The class's enrolment code.
+    pub class: String,
+    /// The pack's id.
+    pub pack: String,
+    /// Whether the pack is the shipped one of that id, unchanged (`--pack ID` then works
+    /// on the VM too).
+    pub shipped: bool,
+    /// Per pack role: the paths and sections to collect.
+    pub roles: std::collections::BTreeMap<String, constat_snapshot::FileRequest>,
+    /// The exact `constat check` command for this class (server address as the reader
+    /// reached it, certificate pin).
+    pub command: String,
+}
+
+/// The path of a class's [`CollectionPlan`].
+pub fn collect_path(class: &str) -> String {
+    format!("/api/classes/{class}/collect")
+}
 
 /// What a learner signs: the context, class, learner, role, time and the body's SHA-256.
 pub fn signed_message(

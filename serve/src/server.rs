@@ -5,6 +5,7 @@
 
 use crate::app::{AppState, Limits, Settings, router, system_clock};
 use crate::auth::{MIN_PASSWORD_CHARS, hash_password};
+use crate::client_addr::ClientAddr;
 use crate::store::{PgStore, PgTarget, SqliteStore, Store, StoreError};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -215,7 +216,7 @@ pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Resul
         let Ok(permit) = Arc::clone(&slots).acquire_owned().await else {
             return Ok(());
         };
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             // Out of file descriptors and the like: wait a little, never stop serving.
             Err(e) => {
@@ -229,6 +230,15 @@ pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Resul
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
             let _permit = permit;
+            // The peer's address, for the login throttle (`ClientAddr`).
+            let client = ClientAddr(Some(peer.ip()));
+            let app = tower::ServiceExt::map_request(
+                app,
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(client);
+                    request
+                },
+            );
             let service = TowerToHyperService::new(app);
             let mut builder = auto::Builder::new(TokioExecutor::new());
             builder

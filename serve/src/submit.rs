@@ -9,6 +9,7 @@
 //! learner's view of the report: never an expected value.
 
 use crate::app::AppState;
+use crate::extract::ApiPath;
 use crate::grading::grade_learner;
 use crate::i18n::{Lang, ReaderLang, t, tf};
 use crate::protocol::{
@@ -19,7 +20,7 @@ use crate::random::{hex, normalise_code};
 use crate::store::{Claim, NewSubmission};
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use constat_checker_core::render::{Audience, RenderOptions, for_reader};
@@ -115,7 +116,7 @@ fn internal(lang: Lang, what: &dyn std::fmt::Display) -> Failure {
 pub async fn submit(
     State(state): State<AppState>,
     ReaderLang(lang): ReaderLang,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {

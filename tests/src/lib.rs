@@ -10,4 +10,5 @@ pub mod real;
 pub mod samba;
 mod shell;
 pub mod sshhost;
+pub mod webdriver;
 pub mod zabbix;

@@ -2,8 +2,8 @@
 //! session summary of 16 candidates, rendered from the checker's fixtures (the real recorded
 //! Linux snapshot and its end-of-lab variant), opened in Debian's headless Chromium.
 //!
-//! * Measured through chromedriver (WebDriver over loopback, a plain HTTP/1.1 client below;
-//!   our pages carry no script, the measuring script is the test's): at 1280 px wide, no
+//! * Measured through chromedriver (`constat_tests::webdriver`; our pages carry no script,
+//!   the measuring script is the test's): at 1280 px wide, no
 //!   horizontal overflow (`scrollWidth <= 1280`) in either page, and the total is above the
 //!   first check of the report.
 //! * Printed with `--print-to-pdf` (A4 from the page's `@page`): page count from `pdfinfo`,
@@ -21,15 +21,10 @@ use constat_checker_core::i18n::Lang;
 use constat_checker_core::render::{Audience, RenderOptions, html, session_html};
 use constat_checker_core::report::{Report, SessionSummary};
 use constat_snapshot::Snapshot;
+use constat_tests::webdriver::{Driver, WIDTH, chromium_flags, run};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const WIDTH: u32 = 1280;
+use std::time::Duration;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -89,209 +84,10 @@ fn graded(id: &str, variant: usize) -> Report {
     )
 }
 
-/// Runs a program with a deadline; its output, or a panic naming it.
-fn run(program: &str, args: &[&str], deadline: Duration) -> String {
-    let mut child = Command::new(program)
-        .args(args)
-        .process_group(0)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{program}: {e} (installed by .ci/run)"));
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            let mut out = String::new();
-            let mut err = String::new();
-            if let Some(mut s) = child.stdout.take() {
-                let _ = s.read_to_string(&mut out);
-            }
-            if let Some(mut s) = child.stderr.take() {
-                let _ = s.read_to_string(&mut err);
-            }
-            assert!(status.success(), "{program} {args:?}: {status}\n{err}");
-            return out;
-        }
-        if start.elapsed() > deadline {
-            kill_group(&mut child);
-            panic!("{program} {args:?}: still running after {deadline:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Kills a child started in its own process group, with everything it started (Chromium's
-/// renderers and zygote, chromedriver's browser): nothing is left behind, even on failure.
-fn kill_group(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", child.id())])
-        .status();
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Chromium's flags for a headless run. `--no-sandbox`: Chromium refuses to start as root
-/// with its sandbox, and the real tier runs as root; the pages are our own local files.
-fn chromium_flags(profile: &Path) -> Vec<String> {
-    vec![
-        "--headless=new".to_owned(),
-        "--no-sandbox".to_owned(),
-        "--disable-gpu".to_owned(),
-        "--disable-dev-shm-usage".to_owned(),
-        "--hide-scrollbars".to_owned(),
-        "--no-first-run".to_owned(),
-        // No crash reporter: it would write under the root user's ~/.config and outlive us.
-        "--disable-crash-reporter".to_owned(),
-        "--disable-breakpad".to_owned(),
-        format!("--user-data-dir={}", profile.display()),
-        format!("--window-size={WIDTH},900"),
-    ]
-}
-
-/// A tiny HTTP/1.1 client for chromedriver on loopback (`Connection: close`).
-fn http(
-    port: u16,
-    method: &str,
-    path: &str,
-    body: Option<&serde_json::Value>,
-) -> serde_json::Value {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("chromedriver connection");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).expect("request");
-    // chromedriver keeps the connection open: read the head, then Content-Length bytes.
-    let mut raw = Vec::new();
-    let mut buf = [0_u8; 8192];
-    let (head, body_start) = loop {
-        let n = stream.read(&mut buf).expect("response");
-        assert!(
-            n > 0,
-            "chromedriver {method} {path}: connection closed early"
-        );
-        raw.extend_from_slice(&buf[..n]);
-        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            break (String::from_utf8_lossy(&raw[..end]).into_owned(), end + 4);
-        }
-    };
-    let length: usize = head
-        .lines()
-        .find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length")
-                .then(|| v.trim().parse().ok())?
-        })
-        .unwrap_or_else(|| panic!("chromedriver {method} {path}: no Content-Length: {head}"));
-    while raw.len() < body_start + length {
-        let n = stream.read(&mut buf).expect("response body");
-        assert!(n > 0, "chromedriver {method} {path}: body cut");
-        raw.extend_from_slice(&buf[..n]);
-    }
-    let body = String::from_utf8_lossy(&raw[body_start..body_start + length]).into_owned();
-    let value: serde_json::Value = serde_json::from_str(&body)
-        .unwrap_or_else(|e| panic!("chromedriver {method} {path}: {e}: {body}"));
-    assert!(
-        head.starts_with("HTTP/1.1 200"),
-        "chromedriver {method} {path}: {head}\n{value}"
-    );
-    value
-}
-
-struct Driver {
-    child: Child,
-    port: u16,
-    session: String,
-}
-
-impl Driver {
-    fn start(profile: &Path) -> Driver {
-        // A free loopback port (the real tier runs under one lock, no one races for it).
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (package chromium-driver, installed by .ci/run)");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let mut driver = Driver {
-            child,
-            port,
-            session: String::new(),
-        };
-        // chromedriver needs the browser itself: Debian's /usr/bin/chromium is a shell
-        // launcher, through which the session never starts.
-        let binary = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .expect("chromium installed");
-        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": binary, "args": chromium_flags(profile)}
-        }}});
-        let answer = http(port, "POST", "/session", Some(&caps));
-        driver.session = answer["value"]["sessionId"]
-            .as_str()
-            .expect("session id")
-            .to_owned();
-        let rect = serde_json::json!({"width": WIDTH, "height": 900});
-        http(
-            port,
-            "POST",
-            &format!("/session/{}/window/rect", driver.session),
-            Some(&rect),
-        );
-        driver
-    }
-
-    /// Opens a page and evaluates `script` (its `return` value).
-    fn measure(&self, page: &Path, script: &str) -> serde_json::Value {
-        let url = serde_json::json!({"url": format!("file://{}", page.display())});
-        http(
-            self.port,
-            "POST",
-            &format!("/session/{}/url", self.session),
-            Some(&url),
-        );
-        let body = serde_json::json!({"script": script, "args": []});
-        http(
-            self.port,
-            "POST",
-            &format!("/session/{}/execute/sync", self.session),
-            Some(&body),
-        )["value"]
-            .clone()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let _ = std::panic::catch_unwind(|| {
-                http(
-                    self.port,
-                    "DELETE",
-                    &format!("/session/{}", self.session),
-                    None,
-                )
-            });
-        }
-        kill_group(&mut self.child);
-    }
+/// Opens a local page and evaluates `script` (its `return` value).
+fn measure(driver: &Driver, page: &Path, script: &str) -> serde_json::Value {
+    driver.open(&format!("file://{}", page.display()));
+    driver.execute(script, &[])
 }
 
 /// Lines that must never end a printed page: headings and table header rows (French).
@@ -391,7 +187,8 @@ fn reports_fit_the_screen_lead_with_the_result_and_print_cleanly() {
     let report = out.join("c04.html");
 
     let driver = Driver::start(profile.path());
-    let m = driver.measure(
+    let m = measure(
+        &driver,
         &report,
         "const first = document.querySelector('.check');\
          return [document.documentElement.scrollWidth, window.innerWidth,\
@@ -410,7 +207,8 @@ fn reports_fit_the_screen_lead_with_the_result_and_print_cleanly() {
         check_top > 0.0 && total_top < check_top,
         "the total ({total_top}) must be above the first check ({check_top})"
     );
-    let m = driver.measure(
+    let m = measure(
+        &driver,
         &summary,
         "const t = document.getElementById('candidates').getBoundingClientRect();\
          return [document.documentElement.scrollWidth, t.right, t.bottom,\

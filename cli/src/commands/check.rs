@@ -14,9 +14,10 @@ use std::path::PathBuf;
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Pack : identifiant d'un pack intégré ou fichier YAML.
-    #[arg(long)]
-    pub pack: String,
+    /// Pack : identifiant d'un pack intégré ou fichier YAML (avec --submit, facultatif : le
+    /// serveur dit alors quoi collecter).
+    #[arg(long, required_unless_present = "submit")]
+    pub pack: Option<String>,
     /// Rôle de cette machine dans le pack (par défaut le seul rôle Linux du pack).
     #[arg(long)]
     pub role: Option<String>,
@@ -56,12 +57,20 @@ pub struct CheckArgs {
 /// Shortest `--watch` interval.
 const MIN_WATCH_SECS: u64 = 5;
 
+/// What `check --submit` collects: what a local pack reads, or what the server's collection
+/// plan says (no `--pack`: the class's pack may exist only on the server).
+enum Collection<'a> {
+    /// `--pack`, and this machine's role in it.
+    Pack(&'a constat_checker_core::pack::Pack, String),
+    /// The server's plan.
+    Server,
+}
+
 /// `check --submit`: collects, sends, prints the server's grading; with `--watch`, again
 /// every N seconds (a refused or failed submission is reported and the loop goes on).
 fn submit(
     args: &CheckArgs,
-    pack: &constat_checker_core::pack::Pack,
-    role: &str,
+    collection: Collection<'_>,
     url: &str,
     format: Format,
     out: &mut dyn Write,
@@ -84,15 +93,30 @@ fn submit(
     )?;
     let runtime = crate::runtime()?;
     runtime.block_on(target.check_reachable())?;
+    let (pack, role, request) = match collection {
+        Collection::Pack(pack, role) => (Some(pack), role, None),
+        Collection::Server => {
+            let plan = runtime.block_on(target.collection_plan())?;
+            let roles: Vec<&str> = plan.roles.keys().map(String::as_str).collect();
+            let role = pick_role_among(&plan.pack, &roles, args.role.as_deref())?;
+            let request = plan.roles.get(&role).cloned().unwrap_or_default();
+            (None, role, Some(request))
+        }
+    };
     let options = render_options(
         constat_checker_core::render::Audience::Learner,
         crate::output::stdout_color(format),
     );
     loop {
-        let snapshot = crate::grading::collect_local_for(pack, role);
+        let snapshot = match (pack, &request) {
+            (Some(pack), _) => crate::grading::collect_local_for(pack, &role),
+            (None, request) => {
+                crate::grading::collect_local_with(request.clone().unwrap_or_default())
+            }
+        };
         crate::grading::warn_when_not_root(&snapshot);
         let body = serde_json::to_vec(&snapshot)?;
-        let outcome = runtime.block_on(target.submit(role, body));
+        let outcome = runtime.block_on(target.submit(&role, body));
         let report = match (outcome, args.watch) {
             (Ok(report), _) => report,
             (Err(e), None) => return Err(e),
@@ -137,23 +161,18 @@ pub fn pick_role(
     pack: &constat_checker_core::pack::Pack,
     wanted: Option<&str>,
 ) -> anyhow::Result<String> {
-    let roles: Vec<&String> = pack.hosts.keys().collect();
+    let roles: Vec<&str> = pack.hosts.keys().map(String::as_str).collect();
+    pick_role_among(&pack.id, &roles, wanted)
+}
+
+/// `--role` if it is one of `roles`, else the only role.
+fn pick_role_among(pack_id: &str, roles: &[&str], wanted: Option<&str>) -> anyhow::Result<String> {
     match wanted {
-        Some(role) if pack.hosts.contains_key(role) => Ok(role.to_owned()),
-        None if roles.len() == 1 => Ok(roles[0].clone()),
+        Some(role) if roles.contains(&role) => Ok(role.to_owned()),
+        None if roles.len() == 1 => Ok(roles[0].to_owned()),
         _ => Err(CliError::input(
-            tf("check.role_needed", &[("pack", &pack.id)]),
-            tf(
-                "grade.unknown_role_hint",
-                &[(
-                    "roles",
-                    &roles
-                        .iter()
-                        .map(|r| r.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )],
-            ),
+            tf("check.role_needed", &[("pack", &pack_id)]),
+            tf("grade.unknown_role_hint", &[("roles", &roles.join(", "))]),
         )
         .into()),
     }
@@ -161,7 +180,12 @@ pub fn pick_role(
 
 /// Collects this machine and grades it.
 pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
-    let pack = load_pack(&args.pack)?;
+    // Without --pack (clap allows it only with --submit) the server says what to collect.
+    let Some(pack_arg) = args.pack.as_deref() else {
+        let url = args.submit.clone().unwrap_or_default();
+        return submit(&args, Collection::Server, &url, format, out);
+    };
+    let pack = load_pack(pack_arg)?;
     let role = pick_role(&pack, args.role.as_deref())?;
     // A bad --report is refused before anything is collected.
     args.reports.requests()?;
@@ -173,7 +197,7 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
         .into());
     }
     if let Some(url) = &args.submit {
-        return submit(&args, &pack, &role, url, format, out);
+        return submit(&args, Collection::Pack(&pack, role), url, format, out);
     }
     let report = match &args.remote.host {
         Some(url) => crate::commands::check_remote::grade_remote_host(

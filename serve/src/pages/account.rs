@@ -1,16 +1,19 @@
 //! Trainer accounts in the browser: the first-start setup page (open only while no trainer
-//! exists), login (argon2id, a new session token on success), logout.
+//! exists), login (argon2id, a new session token on success, failed attempts throttled per
+//! name and per client address), logout.
 
 use crate::app::{AppState, internal_error, visitor_page};
 use crate::auth::{
-    MIN_PASSWORD_CHARS, hash_password, new_session, removal_cookie, session_cookie, verify_password,
+    MIN_PASSWORD_CHARS, account_key, attempt_keys, hash_password, new_session, removal_cookie,
+    session_cookie, verify_password,
 };
+use crate::client_addr::ClientAddr;
+use crate::extract::PageForm;
 use crate::i18n::{Lang, ReaderLang, t, tf};
 use crate::pages::guard::{MAX_NAME_CHARS, clean_name, posting_visitor, see_other};
-use crate::store::StoreError;
-use axum::Form;
+use crate::store::{LoginClaim, StoreError};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -85,7 +88,7 @@ pub async fn setup_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Form(form): Form<AccountForm>,
+    PageForm(form): PageForm<AccountForm>,
 ) -> Response {
     let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
@@ -210,11 +213,41 @@ pub async fn login_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Form(form): Form<AccountForm>,
+    client: ClientAddr,
+    PageForm(form): PageForm<AccountForm>,
 ) -> Response {
     let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
         Err(refused) => return refused,
+    };
+    let limits = state.settings.limits;
+    let attempt_ids = match state
+        .store
+        .claim_login_attempt(
+            attempt_keys(&limits, &form.name, &client),
+            state.now(),
+            limits.login_window_secs,
+        )
+        .await
+    {
+        Ok(LoginClaim::Allowed { attempt_ids }) => attempt_ids,
+        Ok(LoginClaim::Throttled { retry_after }) => {
+            let message = tf(lang, "err_login_throttled", &[("secs", &retry_after)]);
+            let mut page = login_page(
+                &state,
+                &headers,
+                lang,
+                &form.name,
+                Some(&message),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await;
+            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                page.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return page;
+        }
+        Err(e) => return internal_error(&state, lang, &e),
     };
     let trainer = match state
         .store
@@ -255,6 +288,13 @@ pub async fn login_submit(
     .unwrap_or(false);
     match trainer {
         Some(trainer) if matches => {
+            if let Err(e) = state
+                .store
+                .forget_login_attempts(account_key(&form.name), attempt_ids)
+                .await
+            {
+                eprintln!("constat serve: login attempts not forgotten: {e}");
+            }
             start_session(&state, lang, &visitor.session.token_hash, trainer.id).await
         }
         _ => {
@@ -285,7 +325,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Form(form): Form<AccountForm>,
+    PageForm(form): PageForm<AccountForm>,
 ) -> Response {
     let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,

@@ -2,10 +2,11 @@
 //! and each learner's status and observation for that check.
 
 use crate::app::{AppState, Page, internal_error};
+use crate::extract::PagePath;
 use crate::i18n::{ReaderLang, t, tf};
 use crate::pages::grid_model::{parse_report, status, status_label};
 use crate::pages::guard::{logged_in, not_found, owned_class};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use constat_checker_core::eval::Status;
@@ -63,7 +64,7 @@ pub async fn check(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path((id, check_id)): Path<(i64, String)>,
+    PagePath((id, check_id)): PagePath<(i64, String)>,
 ) -> Response {
     let me = match logged_in(&state, &headers, lang).await {
         Ok(me) => me,

@@ -2,12 +2,12 @@
 //! `validate`'s diagnostics, référentiel profile, dates) → an enrolment code.
 
 use crate::app::{AppState, Page, internal_error};
+use crate::extract::PageForm;
 use crate::grading::{shipped_pack_ids, validate_pack};
 use crate::i18n::{Lang, ReaderLang, t, tf};
 use crate::pages::guard::{MAX_NAME_CHARS, check_csrf, clean_name, logged_in, see_other};
 use crate::random::enrolment_code;
 use crate::store::{Class, NewClass, StoreError};
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -188,7 +188,7 @@ pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Form(form): Form<ClassForm>,
+    PageForm(form): PageForm<ClassForm>,
 ) -> Response {
     let me = match logged_in(&state, &headers, lang).await {
         Ok(me) => me,

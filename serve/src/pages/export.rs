@@ -2,10 +2,11 @@
 //! renderers over each learner's latest report.
 
 use crate::app::{AppState, internal_error};
+use crate::extract::PagePath;
 use crate::i18n::ReaderLang;
 use crate::pages::grid_model::parse_report;
 use crate::pages::guard::{logged_in, owned_class};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use constat_checker_core::render::{Audience, RenderOptions, moodle_csv as moodle, session_csv};
@@ -47,7 +48,7 @@ pub async fn jury_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     match reports(&state, &headers, lang, id).await {
         Ok((code, reports)) => {
@@ -67,7 +68,7 @@ pub async fn moodle_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     match reports(&state, &headers, lang, id).await {
         Ok((code, reports)) => csv_file(

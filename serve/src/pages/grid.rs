@@ -1,10 +1,11 @@
 //! The class grid page: enrolment code, exports, learners × checks.
 
 use crate::app::{AppState, Page, internal_error};
+use crate::extract::PagePath;
 use crate::i18n::{ReaderLang, tf};
 use crate::pages::grid_model::{Row, parse_report, row};
 use crate::pages::guard::{logged_in, owned_class};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use serde::Serialize;
@@ -56,7 +57,7 @@ pub async fn grid(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     let me = match logged_in(&state, &headers, lang).await {
         Ok(me) => me,

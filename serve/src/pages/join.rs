@@ -3,16 +3,18 @@
 //! The server keeps only the public key and the page token's hash.
 
 use crate::app::{AppState, Page, visitor_page};
+use crate::extract::{ApiJson, PageForm, PageQuery, api_refusal};
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::pages::collect::check_command;
 use crate::pages::grid::base_url;
 use crate::pages::guard::{MAX_NAME_CHARS, clean_name, posting_visitor};
 use crate::protocol::LearnerKey;
 use crate::random::{self, normalise_code, token_hash};
 use crate::store::{Class, NewLearner};
-use axum::extract::{Query, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
 use serde::{Deserialize, Serialize};
 
 /// The join form (and `?code=` to prefill it).
@@ -113,7 +115,7 @@ pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Query(prefill): Query<JoinForm>,
+    PageQuery(prefill): PageQuery<JoinForm>,
 ) -> Response {
     join_page(&state, &headers, lang, &prefill, None, StatusCode::OK).await
 }
@@ -154,7 +156,7 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Form(form): Form<JoinForm>,
+    PageForm(form): PageForm<JoinForm>,
 ) -> Response {
     let visitor = match posting_visitor(&state, &headers, &form.csrf, lang).await {
         Ok(v) => v,
@@ -167,16 +169,7 @@ pub async fn submit(
         }
     };
     let base = base_url(&state, &headers);
-    let pin = state
-        .settings
-        .fingerprint
-        .as_ref()
-        .map(|f| format!(" --pin {f}"))
-        .unwrap_or_default();
-    let command = format!(
-        "sudo constat check --pack {} --submit {base}/ --class {} --key ~/constat-{}.key{pin}",
-        class.fields.pack_id, enrolment.class, enrolment.class
-    );
+    let command = check_command(&state, &base, &class);
     let heading = tf(lang, "joined_title", &[("class", &class.fields.name)]);
     Page {
         visitor: Some(&visitor),
@@ -201,23 +194,12 @@ pub async fn submit(
 pub async fn api(
     State(state): State<AppState>,
     ReaderLang(lang): ReaderLang,
-    body: axum::body::Bytes,
+    ApiJson(form): ApiJson<JoinForm>,
 ) -> Response {
-    let form: JoinForm = match serde_json::from_slice(&body) {
-        Ok(form) => form,
-        Err(e) => {
-            let message = tf(lang, "err_json", &[("error", &e)]);
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(serde_json::json!({ "error": message })),
-            )
-                .into_response();
-        }
-    };
     match enrol(&state, &form, lang).await {
         Ok((_, enrolment)) => (StatusCode::CREATED, Json(enrolment)).into_response(),
         Err(Refusal(status, message)) => {
-            (status, Json(serde_json::json!({ "error": message }))).into_response()
+            api_refusal(status, message, t(lang, "help_join").to_owned())
         }
     }
 }

@@ -5,12 +5,13 @@
 //! is stored, and a learner reaches no other learner's page.
 
 use crate::app::{AppState, Page, internal_error};
+use crate::extract::PagePath;
 use crate::i18n::{Lang, ReaderLang, t, tf};
 use crate::pages::grid_model::{ago, parse_report, percent, status, status_label};
 use crate::pages::guard::{logged_in, not_found, owned_class};
 use crate::random::token_hash;
 use crate::store::{HistoryPoint, Learner};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use constat_checker_core::render::{Audience, RenderOptions, for_reader, html};
@@ -186,7 +187,7 @@ pub async fn trainer_view(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path((id, learner_id)): Path<(i64, i64)>,
+    PagePath((id, learner_id)): PagePath<(i64, i64)>,
 ) -> Response {
     let (me, learner) = match trainer_learner(&state, &headers, lang, id, learner_id).await {
         Ok(found) => found,
@@ -236,7 +237,7 @@ pub async fn trainer_report(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path((id, learner_id)): Path<(i64, i64)>,
+    PagePath((id, learner_id)): PagePath<(i64, i64)>,
 ) -> Response {
     let (_, learner) = match trainer_learner(&state, &headers, lang, id, learner_id).await {
         Ok(found) => found,
@@ -263,7 +264,7 @@ async fn learner_by_token(state: &AppState, token: &str, lang: Lang) -> Result<L
 pub async fn self_view(
     State(state): State<AppState>,
     ReaderLang(lang): ReaderLang,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
 ) -> Response {
     let learner = match learner_by_token(&state, &token, lang).await {
         Ok(l) => l,
@@ -290,7 +291,7 @@ pub async fn self_view(
 pub async fn self_report(
     State(state): State<AppState>,
     ReaderLang(lang): ReaderLang,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
 ) -> Response {
     let learner = match learner_by_token(&state, &token, lang).await {
         Ok(l) => l,

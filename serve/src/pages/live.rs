@@ -4,12 +4,13 @@
 //! ([`ClassEvent::RESYNC`]), gets `reload`.
 
 use crate::app::AppState;
+use crate::extract::PagePath;
 use crate::grading::ClassPack;
 use crate::i18n::{Lang, ReaderLang};
 use crate::pages::grid_model::{parse_report, row};
 use crate::pages::guard::{logged_in, owned_class};
 use crate::store::{ClassEvent, Id};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -86,7 +87,7 @@ pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
     ReaderLang(lang): ReaderLang,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     let me = match logged_in(&state, &headers, lang).await {
         Ok(me) => me,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod check;
 pub mod classes;
+pub mod collect;
 pub mod export;
 pub mod grid;
 pub(crate) mod grid_model;

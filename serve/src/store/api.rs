@@ -117,4 +117,26 @@ pub trait Store: Send + Sync {
         password_hash: String,
         now: i64,
     ) -> StoreFuture<'_, Option<Id>>;
+
+    // Login throttling (issue 17): login attempts per key (`account:<name>`,
+    // `address:<ip>`), kept in the store so that every instance sharing it counts the same
+    // attempts. A PostgreSQL store does the claim in one transaction (`SELECT … FOR UPDATE`
+    // on the keys' rows, or a serialisable transaction).
+    /// Atomically: forgets the attempts older than `window_secs`; when every key has fewer
+    /// attempts than its limit, records one attempt per key at `now` (until it is known to
+    /// have succeeded, an attempt counts as failed) and answers their ids; else answers
+    /// when the first key over its limit frees a place.
+    fn claim_login_attempt(
+        &self,
+        keys: Vec<(String, i64)>,
+        now: i64,
+        window_secs: i64,
+    ) -> StoreFuture<'_, LoginClaim>;
+    /// The attempt succeeded: forgets every attempt of `account_key` and the attempts
+    /// `attempt_ids` (the other keys' records of this one).
+    fn forget_login_attempts(
+        &self,
+        account_key: String,
+        attempt_ids: Vec<Id>,
+    ) -> StoreFuture<'_, ()>;
 }

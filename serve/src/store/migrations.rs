@@ -18,10 +18,11 @@ pub struct Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "trainers, sessions, classes, learners, submissions, results",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "trainers, sessions, classes, learners, submissions, results",
+        sql: "
 CREATE TABLE trainers (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -80,7 +81,21 @@ CREATE TABLE results (
 CREATE INDEX results_learner ON results(learner_id, id);
 CREATE INDEX results_class ON results(class_id, learner_id, id)
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        description: "login attempts (throttling failed logins per account and per address)",
+        sql: "
+CREATE TABLE login_attempts (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX login_attempts_key ON login_attempts(key, at);
+CREATE INDEX login_attempts_at ON login_attempts(at)
+",
+    },
+];
 
 /// A migration's SQL in PostgreSQL's dialect (see the module's documentation).
 pub fn postgres_sql(sql: &str) -> String {

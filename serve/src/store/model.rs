@@ -104,6 +104,21 @@ pub enum Claim {
     },
 }
 
+/// Whether a login attempt may check its password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginClaim {
+    /// Yes; the attempt is recorded under these ids (forgotten if it succeeds).
+    Allowed {
+        /// One record per key.
+        attempt_ids: Vec<Id>,
+    },
+    /// Too many attempts within the window.
+    Throttled {
+        /// Seconds until a place frees (at least 1).
+        retry_after: i64,
+    },
+}
+
 /// A graded submission to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSubmission {

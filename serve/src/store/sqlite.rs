@@ -540,6 +540,62 @@ impl Store for SqliteStore {
             Ok(Some(id))
         })
     }
+
+    fn claim_login_attempt(
+        &self,
+        keys: Vec<(String, i64)>,
+        now: i64,
+        window_secs: i64,
+    ) -> StoreFuture<'_, LoginClaim> {
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute(
+                "DELETE FROM login_attempts WHERE at <= ?1",
+                [now - window_secs],
+            )?;
+            let mut retry_after = 0;
+            for (key, limit) in &keys {
+                let (count, earliest): (i64, Option<i64>) = tx.query_row(
+                    "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE key = ?1",
+                    [key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                if count >= *limit {
+                    let frees_at = earliest.unwrap_or(now) + window_secs;
+                    retry_after = retry_after.max((frees_at - now).max(1));
+                }
+            }
+            if retry_after > 0 {
+                tx.commit()?;
+                return Ok(LoginClaim::Throttled { retry_after });
+            }
+            let mut attempt_ids = Vec::with_capacity(keys.len());
+            for (key, _) in &keys {
+                tx.execute(
+                    "INSERT INTO login_attempts (key, at) VALUES (?1, ?2)",
+                    params![key, now],
+                )?;
+                attempt_ids.push(tx.last_insert_rowid());
+            }
+            tx.commit()?;
+            Ok(LoginClaim::Allowed { attempt_ids })
+        })
+    }
+
+    fn forget_login_attempts(
+        &self,
+        account_key: String,
+        attempt_ids: Vec<Id>,
+    ) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM login_attempts WHERE key = ?1", [account_key])?;
+            for id in attempt_ids {
+                tx.execute("DELETE FROM login_attempts WHERE id = ?1", [id])?;
+            }
+            tx.commit()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -589,7 +645,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("constat.sqlite");
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         store
             .create_trainer("ana".into(), "h".into(), 1)
             .await
@@ -603,7 +659,7 @@ mod tests {
         }
         // Reopened: nothing re-applied, the data is there.
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         assert_eq!(store.trainer_count().await.unwrap(), 1);
     }
 
@@ -679,6 +735,64 @@ mod tests {
             store.claim_submission(l.id, 1002, 1002, 2).await.unwrap(),
             Claim::Accepted
         );
+    }
+
+    #[tokio::test]
+    async fn login_attempts_are_limited_per_key_within_the_window_and_forgotten_on_success() {
+        let store = SqliteStore::in_memory().unwrap();
+        let keys = |account: &str| {
+            vec![
+                (format!("account:{account}"), 2),
+                ("address:192.0.2.7".to_owned(), 3),
+            ]
+        };
+        for at in [100, 110] {
+            let claim = store.claim_login_attempt(keys("ana"), at, 60).await;
+            assert!(matches!(claim, Ok(LoginClaim::Allowed { .. })), "{claim:?}");
+        }
+        // The account is at its limit: free again 60 s after its first attempt.
+        assert_eq!(
+            store
+                .claim_login_attempt(keys("ana"), 120, 60)
+                .await
+                .unwrap(),
+            LoginClaim::Throttled { retry_after: 40 }
+        );
+        // Another account from the same address: one more, then the address is full.
+        let LoginClaim::Allowed { attempt_ids } = store
+            .claim_login_attempt(keys("bob"), 125, 60)
+            .await
+            .unwrap()
+        else {
+            panic!("bob's first attempt is allowed");
+        };
+        assert_eq!(
+            store
+                .claim_login_attempt(keys("bob"), 126, 60)
+                .await
+                .unwrap(),
+            LoginClaim::Throttled { retry_after: 34 }
+        );
+        // Bob's attempt succeeded: his records and this attempt's address record go.
+        store
+            .forget_login_attempts("account:bob".to_owned(), attempt_ids)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .claim_login_attempt(keys("bob"), 127, 60)
+                .await
+                .unwrap(),
+            LoginClaim::Allowed { .. }
+        ));
+        // Past the window everything is forgotten.
+        assert!(matches!(
+            store
+                .claim_login_attempt(keys("ana"), 200, 60)
+                .await
+                .unwrap(),
+            LoginClaim::Allowed { .. }
+        ));
     }
 
     #[tokio::test]
