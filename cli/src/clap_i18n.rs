@@ -306,6 +306,14 @@ a credentials file with mode 0600, or an interactive prompt.",
         "Plain HTTP without TLS, behind a reverse proxy that does TLS",
     ),
     (
+        "serve:credentials",
+        "Credentials file (mode 0600) of the VMs pulled over SSH, read at start (pull mode)",
+    ),
+    (
+        "serve:pull_keys",
+        "SSH private key the classes' inventories may name (key:), by path or file name; repeatable",
+    ),
+    (
         "serve:create_trainer",
         "Creates a trainer account (password prompted, or read from standard input) then stops",
     ),

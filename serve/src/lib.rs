@@ -9,6 +9,8 @@
 //! * [`app`]: the router and shared state; [`pages`] the HTML pages, [`submit`] the
 //!   submission endpoint, [`grading`] packs and grading, [`templates`] the embedded pages.
 //! * [`auth`]: argon2id passwords, sessions, CSRF; [`i18n`]: French and English.
+//! * [`pull`]: pull mode — an inventory attached to a class, its hosts collected over SSH
+//!   by a [`pull::PullEngine`] the `constat` command plugs in, graded like submissions.
 //! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`].
 
 // Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
@@ -21,6 +23,7 @@ pub mod grading;
 pub mod i18n;
 pub mod pages;
 pub mod protocol;
+pub mod pull;
 pub mod random;
 pub mod server;
 pub mod store;

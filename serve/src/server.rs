@@ -157,6 +157,16 @@ fn certificate_names(listen: &SocketAddr) -> Vec<String> {
 
 /// Starts the server; `started` is called once it listens; then serves until the process ends.
 pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Result<(), ServeError> {
+    serve_with(config, None, started).await
+}
+
+/// [`serve`], with pull mode collecting through `pull` (its schedule runs in the
+/// background).
+pub async fn serve_with(
+    config: ServeConfig,
+    pull: Option<Arc<dyn crate::pull::PullEngine>>,
+    started: impl FnOnce(&Started),
+) -> Result<(), ServeError> {
     let store = open_store(&config.data_dir)?;
     let tls = if config.plain_http {
         None
@@ -172,8 +182,12 @@ pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Resul
         limits: config.limits,
         clock: system_clock(),
     };
-    let state = AppState::new(Arc::new(store) as Arc<dyn Store>, settings)
+    let mut state = AppState::new(Arc::new(store) as Arc<dyn Store>, settings)
         .map_err(|e| ServeError::Templates(e.to_string()))?;
+    if let Some(engine) = pull {
+        state = state.with_pull(engine);
+        tokio::spawn(crate::pull::run_schedule(state.clone()));
+    }
     let app = router(state);
     let listener = TcpListener::bind(config.listen)
         .await

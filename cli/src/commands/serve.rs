@@ -1,16 +1,19 @@
 //! `constat serve`: the trainer's live class (a thin shell over `constat-serve`): starts the
-//! web server, or creates a trainer account with `--create-trainer NAME`.
+//! web server (pull mode through the session engine, [`crate::serve_pull`]), or creates a
+//! trainer account with `--create-trainer NAME`.
 
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::i18n::{t, tf};
 use crate::output::Format;
+use crate::serve_pull::SessionPullEngine;
 use clap::Args;
 use constat_serve::app::Limits;
-use constat_serve::server::{ServeConfig, create_trainer, serve};
+use constat_serve::server::{ServeConfig, create_trainer, serve_with};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -24,6 +27,12 @@ pub struct ServeArgs {
     /// HTTP sans TLS, derrière un proxy inverse qui fait le TLS.
     #[arg(long)]
     pub plain_http: bool,
+    /// Fichier d'identifiants (mode 0600) des VM relevées par SSH, lu au démarrage (mode relevé).
+    #[arg(long, value_name = "FICHIER")]
+    pub credentials: Option<PathBuf>,
+    /// Clé privée SSH que les inventaires des classes peuvent nommer (key:), par chemin ou nom de fichier ; répétable.
+    #[arg(long = "pull-key", value_name = "FICHIER")]
+    pub pull_keys: Vec<PathBuf>,
     /// Crée un compte formateur (mot de passe demandé, ou lu sur l'entrée standard) puis s'arrête.
     #[arg(long, value_name = "NOM")]
     pub create_trainer: Option<String>,
@@ -89,6 +98,8 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
         )?;
         return Ok(ExitStatus::Success);
     }
+    let engine = SessionPullEngine::new(args.credentials.as_deref(), args.pull_keys.clone(), &data)
+        .map_err(|e| e.context(t("serve.credentials")))?;
     let config = ServeConfig {
         listen: args.listen,
         data_dir: data,
@@ -97,7 +108,7 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
     };
     let scheme = if args.plain_http { "http" } else { "https" };
     runtime
-        .block_on(serve(config, |started| {
+        .block_on(serve_with(config, Some(Arc::new(engine)), |started| {
             let mut lines = vec![tf(
                 "serve.listening",
                 &[

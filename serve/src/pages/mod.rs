@@ -10,3 +10,4 @@ pub(crate) mod guard;
 pub mod join;
 pub mod learner;
 pub mod live;
+pub mod pull;
