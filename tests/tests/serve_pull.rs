@@ -347,7 +347,15 @@ candidates:
         pressed.elapsed()
     );
 
-    let grid = curl(&lab, &jar, &[&format!("{}{grid_path}", server.url)]);
+    // The run's summary is written once the last host is recorded (just after its row).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let grid = loop {
+        let grid = curl(&lab, &jar, &[&format!("{}{grid_path}", server.url)]);
+        if grid.contains("host(s) collected") || Instant::now() > deadline {
+            break grid;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
     let alice = row_of(&grid, "Alice Live").unwrap();
     assert!(alice.contains(" %</td>"), "graded: {alice}");
     assert!(
