@@ -15,6 +15,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Threads of the server's blocking pool.
+const MAX_BLOCKING_THREADS: usize = 8;
+
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -74,7 +77,12 @@ fn read_password() -> anyhow::Result<String> {
 /// Runs `serve`.
 pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let data = data_dir(&args)?;
-    let runtime = crate::runtime()?;
+    // Blocking calls (the store's, behind one connection; grading; argon2) need few
+    // threads: each one kept alive holds its own allocator heap (see BENCHMARKS.md).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .build()?;
     if let Some(name) = &args.create_trainer {
         let password = read_password()?;
         let now = std::time::SystemTime::now()
