@@ -339,7 +339,11 @@ a credentials file with mode 0600, or an interactive prompt.",
     ),
     (
         "serve:credentials",
-        "Credentials file (YAML `name: password`, mode 0600)",
+        "Credentials file (YAML `name: password`, mode 0600): the PostgreSQL password (--database-cred) and the VMs pulled over SSH (pull mode), read at start",
+    ),
+    (
+        "serve:pull_keys",
+        "SSH private key the classes' inventories may name (key:), by path or file name; repeatable",
     ),
     (
         "serve:create_trainer",

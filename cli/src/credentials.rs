@@ -54,6 +54,14 @@ impl CredentialStore {
         Ok(store)
     }
 
+    /// A store reading the environment and `file` if given, never prompting (a server: no
+    /// one is at the terminal when a host needs a credential).
+    pub fn without_prompt(file: Option<&Path>) -> anyhow::Result<CredentialStore> {
+        let mut store = CredentialStore::open(file)?;
+        store.allow_prompt = false;
+        Ok(store)
+    }
+
     /// Looks up every name once, before collection starts, so that prompts happen one after
     /// the other and never inside the concurrent host tasks. Missing names are left for the
     /// hosts that need them to report.

@@ -32,8 +32,29 @@ pub fn set_lang(lang: Lang) {
     );
 }
 
+thread_local! {
+    /// A language for this thread only ([`with_lang`]), over the process's.
+    static THREAD_LANG: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `work` with `lang` as this thread's language (`constat serve` checks an uploaded
+/// inventory in the reader's language, whatever the server's `--lang`).
+pub fn with_lang<T>(lang: Lang, work: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            THREAD_LANG.set(self.0);
+        }
+    }
+    let _restore = Restore(THREAD_LANG.replace(Some(lang)));
+    work()
+}
+
 /// The current language.
 pub fn lang() -> Lang {
+    if let Some(lang) = THREAD_LANG.get() {
+        return lang;
+    }
     match LANG.load(Ordering::Relaxed) {
         1 => Lang::En,
         _ => Lang::Fr,
@@ -272,6 +293,49 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "serve.failed_hint",
         "vérifiez --listen (port libre ?), les droits sur --data et, avec --database, que PostgreSQL répond",
         "check --listen (port free?), the rights on --data and, with --database, that PostgreSQL answers",
+    ),
+    (
+        "serve.credentials",
+        "fichier d'identifiants du relevé par SSH refusé",
+        "the pull credentials file was refused",
+    ),
+    (
+        "pull.transport",
+        "hôte {host} : le relevé de constat serve ne passe que par SSH (transport {transport})",
+        "host {host}: constat serve pulls over SSH only (transport {transport})",
+    ),
+    (
+        "pull.transport_hint",
+        "mettez `transport: ssh` (ou retirez transport) ; les autres transports se relèvent avec constat session run",
+        "set `transport: ssh` (or leave transport out); other transports are collected with constat session run",
+    ),
+    (
+        "pull.key_not_allowed",
+        "hôte {host} : la clé {key} n'est pas une clé donnée au serveur (clés : {keys})",
+        "host {host}: the key {key} is not a key given to the server (keys: {keys})",
+    ),
+    (
+        "pull.key_not_allowed_hint",
+        "nommez une clé donnée au démarrage par son chemin ou son nom de fichier, ou redémarrez constat serve avec --pull-key CHEMIN",
+        "name a key given at start by its path or file name, or restart constat serve with --pull-key PATH",
+    ),
+    ("pull.no_keys", "aucune", "none"),
+    ("pull.auth_key", "clé {key}", "key {key}"),
+    ("pull.auth_cred", "identifiant {cred}", "credential {cred}"),
+    (
+        "pull.auth_none",
+        "aucune (refusée par l'hôte)",
+        "none (the host will refuse)",
+    ),
+    (
+        "pull.host_failed",
+        "la tâche de relevé de l'hôte s'est arrêtée : {error}",
+        "the host's collection task stopped: {error}",
+    ),
+    (
+        "pull.known_hosts",
+        "impossible d'ouvrir les clés d'hôtes de la classe {file}",
+        "cannot open the class's host keys {file}",
     ),
     (
         "submit.key_needed",

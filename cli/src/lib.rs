@@ -18,6 +18,7 @@ pub mod private_fs;
 pub mod reports;
 pub mod script_runner;
 pub mod secret;
+pub mod serve_pull;
 pub mod session;
 pub mod submit_client;
 pub mod transport;

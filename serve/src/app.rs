@@ -91,6 +91,8 @@ pub struct AppState {
     /// Password checks in flight (argon2 is CPU- and memory-heavy): beyond, a login waits
     /// its turn a little, then is refused.
     pub password_slots: Arc<Semaphore>,
+    /// The collector of pull mode (`None`: pull mode is off on this server).
+    pub pull: Option<Arc<dyn crate::pull::PullEngine>>,
 }
 
 impl AppState {
@@ -102,7 +104,14 @@ impl AppState {
             packs: Arc::new(PackCache::default()),
             settings,
             password_slots: Arc::new(Semaphore::new(2)),
+            pull: None,
         })
+    }
+
+    /// The same state with pull mode collecting through `engine`.
+    pub fn with_pull(mut self, engine: Arc<dyn crate::pull::PullEngine>) -> AppState {
+        self.pull = Some(engine);
+        self
     }
 
     /// Now, Unix seconds.
@@ -132,6 +141,12 @@ pub fn router(state: AppState) -> Router {
         .route("/classes/{id}", get(pages::grid::grid))
         .route("/classes/{id}/events", get(pages::live::events))
         .route("/classes/{id}/checks/{check}", get(pages::check::check))
+        .route(
+            "/classes/{id}/pull",
+            get(pages::pull::page).post(pages::pull::run_now),
+        )
+        .route("/classes/{id}/pull/inventory", post(pages::pull::attach))
+        .route("/classes/{id}/pull/schedule", post(pages::pull::schedule))
         .route(
             "/classes/{id}/learners/{learner}",
             get(pages::learner::trainer_view),

@@ -135,13 +135,25 @@ pub fn grade_learner(
     snapshot: Snapshot,
     now: i64,
 ) -> Report {
-    let hosts = BTreeMap::from([(
-        role.to_owned(),
-        HostObservation {
-            end: Observed::Snapshot(Box::new(snapshot)),
-            start: None,
-        },
-    )]);
+    let hosts = BTreeMap::from([(role.to_owned(), Observed::Snapshot(Box::new(snapshot)))]);
+    grade_observed(class_pack, class, learner, hosts, None, now)
+}
+
+/// Grades one learner from what was observed of each role (a snapshot, or why there is
+/// none: a pulled host that failed is graded as such, with its cause); `timezone` is the
+/// pulled inventory's `session.timezone`.
+pub fn grade_observed(
+    class_pack: &ClassPack,
+    class: &Class,
+    learner: (Id, &str),
+    observed: BTreeMap<String, Observed>,
+    timezone: Option<String>,
+    now: i64,
+) -> Report {
+    let hosts = observed
+        .into_iter()
+        .map(|(role, end)| (role, HostObservation { end, start: None }))
+        .collect();
     grade(
         &class_pack.pack,
         &CandidateInput {
@@ -154,7 +166,7 @@ pub fn grade_learner(
         &GradeOptions {
             graded_at: constat_snapshot::time::rfc3339_utc(now),
             profile: class.fields.profile.clone(),
-            timezone: None,
+            timezone,
         },
     )
 }

@@ -11,6 +11,8 @@
 //! * [`auth`]: argon2id passwords, sessions, CSRF, the login throttle; [`client_addr`]:
 //!   the peer's address; [`extract`]: extractors whose refusals are pages or JSON errors in
 //!   the reader's language; [`i18n`]: French and English.
+//! * [`pull`]: pull mode — an inventory attached to a class, its hosts collected over SSH
+//!   by a [`pull::PullEngine`] the `constat` command plugs in, graded like submissions.
 //! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`].
 
 // Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
@@ -25,6 +27,7 @@ pub mod grading;
 pub mod i18n;
 pub mod pages;
 pub mod protocol;
+pub mod pull;
 pub mod random;
 pub mod server;
 pub mod store;

@@ -178,6 +178,16 @@ fn certificate_names(listen: &SocketAddr) -> Vec<String> {
 
 /// Starts the server; `started` is called once it listens; then serves until the process ends.
 pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Result<(), ServeError> {
+    serve_with(config, None, started).await
+}
+
+/// [`serve`], with pull mode collecting through `pull` (its schedule runs in the
+/// background).
+pub async fn serve_with(
+    config: ServeConfig,
+    pull: Option<Arc<dyn crate::pull::PullEngine>>,
+    started: impl FnOnce(&Started),
+) -> Result<(), ServeError> {
     let (store, database) = open_store(&config.data_dir, config.database.as_ref()).await?;
     let tls = if config.plain_http {
         None
@@ -193,7 +203,12 @@ pub async fn serve(config: ServeConfig, started: impl FnOnce(&Started)) -> Resul
         limits: config.limits,
         clock: system_clock(),
     };
-    let state = AppState::new(store, settings).map_err(|e| ServeError::Templates(e.to_string()))?;
+    let mut state =
+        AppState::new(store, settings).map_err(|e| ServeError::Templates(e.to_string()))?;
+    if let Some(engine) = pull {
+        state = state.with_pull(engine);
+        tokio::spawn(crate::pull::run_schedule(state.clone()));
+    }
     let app = router(state);
     let listener = TcpListener::bind(config.listen)
         .await

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("join.html", include_str!("../templates/join.html")),
     ("joined.html", include_str!("../templates/joined.html")),
+    ("pull.html", include_str!("../templates/pull.html")),
 ];
 
 /// The live grid's script: replaces a learner's row when the server sends it; without it

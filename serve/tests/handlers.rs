@@ -751,3 +751,73 @@ async fn the_grid_stream_receives_a_row_when_a_learner_submits() {
         "one line of data: {received}"
     );
 }
+
+#[tokio::test]
+async fn pull_pages_need_the_owner_and_csrf_and_say_when_pulling_is_off() {
+    let h = harness();
+    let ana = h.trainer().await;
+    let (id, _) = h.class(&ana).await;
+    let path = format!("/classes/{id}/pull");
+    assert_eq!(h.get(&path, None).await.headers[header::LOCATION], "/login");
+    let (_, csrf) = h.form_page(&format!("{path}?lang=en"), Some(&ana)).await;
+    let page = h.get(&format!("{path}?lang=en"), Some(&ana)).await;
+    // This router has no pull engine: the page says so, the grid offers the page.
+    assert!(
+        page.body
+            .contains("Pulling over SSH is not available on this server."),
+        "{}",
+        page.body
+    );
+    let grid = h.get(&format!("/classes/{id}?lang=en"), Some(&ana)).await;
+    assert!(
+        grid.body.contains(&format!("href=\"{path}\"")),
+        "{}",
+        grid.body
+    );
+    for (target, fields) in [
+        (
+            format!("{path}/inventory"),
+            vec![("inventory", "candidates: []")],
+        ),
+        (format!("{path}/schedule"), vec![("interval", "5")]),
+        (path.clone(), vec![]),
+    ] {
+        let mut forged = fields.clone();
+        forged.push(("csrf", "forged"));
+        let refused = h.post_form(&target, Some(&ana), &forged).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{target}");
+        let mut sent = fields.clone();
+        sent.push(("csrf", csrf.as_str()));
+        let answer = h
+            .post_form(&format!("{target}?lang=en"), Some(&ana), &sent)
+            .await;
+        assert!(
+            matches!(
+                answer.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ),
+            "{target}: {}",
+            answer.status
+        );
+    }
+    let refused = h
+        .post_form(&format!("{path}?lang=en"), Some(&ana), &[("csrf", &csrf)])
+        .await;
+    assert!(
+        refused.body.contains("not available on this server"),
+        "{}",
+        refused.body
+    );
+    let interval = h
+        .post_form(
+            &format!("{path}/schedule?lang=en"),
+            Some(&ana),
+            &[("csrf", &csrf), ("interval", "0")],
+        )
+        .await;
+    assert!(
+        interval.body.contains("Interval “0” refused"),
+        "{}",
+        interval.body
+    );
+}

@@ -1,20 +1,26 @@
 //! `constat serve`: the trainer's live class (a thin shell over `constat-serve`): starts the
-//! web server, or creates a trainer account with `--create-trainer NAME`; with `--database
-//! postgres://…` both use the shared PostgreSQL database, whose password comes from a
-//! credential source (`--database-cred NAME`, else `PGPASSWORD`), never from the URL.
+//! web server (pull mode through the session engine, [`crate::serve_pull`]), or creates a
+//! trainer account with `--create-trainer NAME`; with `--database postgres://…` both use
+//! the shared PostgreSQL database, whose password comes from a credential source
+//! (`--database-cred NAME`, else `PGPASSWORD`), never from the URL.
 
 use crate::credentials::CredentialStore;
 use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::i18n::{t, tf};
 use crate::output::Format;
+use crate::serve_pull::SessionPullEngine;
 use clap::Args;
 use constat_serve::app::Limits;
-use constat_serve::server::{ServeConfig, create_trainer, serve};
+use constat_serve::server::{ServeConfig, create_trainer, serve_with};
 use constat_serve::store::PgTarget;
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Threads of the server's blocking pool.
+const MAX_BLOCKING_THREADS: usize = 8;
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -34,9 +40,12 @@ pub struct ServeArgs {
     /// Nom de l'identifiant qui contient le mot de passe PostgreSQL (CONSTAT_CRED_<NOM>, fichier --credentials, ou saisie) ; sans lui, PGPASSWORD.
     #[arg(long, value_name = "NOM", requires = "database")]
     pub database_cred: Option<String>,
-    /// Fichier d'identifiants (YAML `nom: mot de passe`, mode 0600).
-    #[arg(long, env = "CONSTAT_CREDENTIALS")]
+    /// Fichier d'identifiants (YAML `nom: mot de passe`, mode 0600) : mot de passe PostgreSQL (--database-cred) et VM relevées par SSH (mode relevé), lu au démarrage.
+    #[arg(long, env = "CONSTAT_CREDENTIALS", value_name = "FICHIER")]
     pub credentials: Option<PathBuf>,
+    /// Clé privée SSH que les inventaires des classes peuvent nommer (key:), par chemin ou nom de fichier ; répétable.
+    #[arg(long = "pull-key", value_name = "FICHIER")]
+    pub pull_keys: Vec<PathBuf>,
     /// Crée un compte formateur (mot de passe demandé, ou lu sur l'entrée standard) puis s'arrête.
     #[arg(long, value_name = "NOM")]
     pub create_trainer: Option<String>,
@@ -103,7 +112,12 @@ fn database(args: &ServeArgs) -> anyhow::Result<Option<PgTarget>> {
 pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let data = data_dir(&args)?;
     let database = database(&args)?;
-    let runtime = crate::runtime()?;
+    // Blocking calls (the store's, behind one connection; grading; argon2) need few
+    // threads: each one kept alive holds its own allocator heap (see BENCHMARKS.md).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .build()?;
     if let Some(name) = &args.create_trainer {
         let password = read_password()?;
         let now = std::time::SystemTime::now()
@@ -141,6 +155,8 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
         )?;
         return Ok(ExitStatus::Success);
     }
+    let engine = SessionPullEngine::new(args.credentials.as_deref(), args.pull_keys.clone(), &data)
+        .map_err(|e| e.context(t("serve.credentials")))?;
     let config = ServeConfig {
         listen: args.listen,
         data_dir: data,
@@ -150,7 +166,7 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
     };
     let scheme = if args.plain_http { "http" } else { "https" };
     runtime
-        .block_on(serve(config, |started| {
+        .block_on(serve_with(config, Some(Arc::new(engine)), |started| {
             let mut lines = vec![tf(
                 "serve.listening",
                 &[

@@ -35,6 +35,7 @@ struct GridPage {
     competences: Vec<Column>,
     checks: Vec<Column>,
     rows: Vec<Row>,
+    pull: Option<crate::pages::pull::PullLine>,
 }
 
 /// The join page's address as the trainer's browser reached this server.
@@ -71,11 +72,15 @@ pub async fn grid(
         Ok(p) => p,
         Err(e) => return internal_error(&state, lang, &e),
     };
-    let (learners, results) =
-        match tokio::try_join!(state.store.learners_of(id), state.store.latest_results(id)) {
-            Ok(both) => both,
-            Err(e) => return internal_error(&state, lang, &e),
-        };
+    let (learners, results, pulls, pull_config) = match tokio::try_join!(
+        state.store.learners_of(id),
+        state.store.latest_results(id),
+        state.store.pull_hosts_of(id),
+        state.store.pull_config(id)
+    ) {
+        Ok(all) => all,
+        Err(e) => return internal_error(&state, lang, &e),
+    };
     let reports: HashMap<i64, _> = results
         .iter()
         .filter_map(|r| parse_report(r).map(|report| (r.learner_id, report)))
@@ -83,7 +88,14 @@ pub async fn grid(
     let now = state.now();
     let rows = learners
         .iter()
-        .map(|l| row(&pack, l, reports.get(&l.id), now, lang))
+        .map(|l| {
+            let own: Vec<_> = pulls
+                .iter()
+                .filter(|p| p.learner_id == l.id)
+                .cloned()
+                .collect();
+            row(&pack, l, reports.get(&l.id), &own, now, lang)
+        })
         .collect();
     let url = format!(
         "{}/join?code={}",
@@ -129,6 +141,9 @@ pub async fn grid(
                 })
                 .collect(),
             rows,
+            pull: pull_config
+                .as_ref()
+                .map(|c| crate::pages::pull::pull_line(c, now, lang)),
         },
     )
 }

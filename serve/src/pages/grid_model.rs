@@ -4,7 +4,7 @@
 
 use crate::grading::ClassPack;
 use crate::i18n::{Lang, t};
-use crate::store::{Learner, StoredResult};
+use crate::store::{Learner, PullHostStatus, StoredResult};
 use constat_checker_core::report::{Outcome, Report};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -27,6 +27,42 @@ pub(crate) struct Row {
     pub(crate) competences: Vec<String>,
     pub(crate) cells: Vec<Cell>,
     pub(crate) last_seen: String,
+    /// Hosts whose last pull failed, each with its cause.
+    pub(crate) pull_failures: Vec<String>,
+}
+
+/// Longest cause shown in a grid cell (the learner's page has the whole report).
+const MAX_CAUSE_CHARS: usize = 240;
+
+/// The reader's words for a host status keyword of a failed pull.
+pub(crate) fn host_status_label(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "unreachable" => t(lang, "host_unreachable"),
+        "auth_refused" => t(lang, "host_auth_refused"),
+        "sudo_refused" => t(lang, "host_sudo_refused"),
+        _ => t(lang, "host_collection_failed"),
+    }
+}
+
+/// « linux : injoignable — connexion refusée (il y a 12 s) » for each failed host.
+pub(crate) fn pull_failures(lang: Lang, pulls: &[PullHostStatus], now: i64) -> Vec<String> {
+    pulls
+        .iter()
+        .filter_map(|p| {
+            let failure = p.failure.as_ref()?;
+            let mut cause: String = failure.cause.chars().take(MAX_CAUSE_CHARS).collect();
+            if failure.cause.chars().count() > MAX_CAUSE_CHARS {
+                cause.push('…');
+            }
+            Some(format!(
+                "{} : {} — {} ({})",
+                p.role,
+                host_status_label(lang, &failure.status),
+                cause,
+                ago(lang, Some(p.attempted_at), now)
+            ))
+        })
+        .collect()
 }
 
 /// The status keyword of an outcome (CSS class `s-…`).
@@ -98,11 +134,12 @@ pub(crate) fn parse_report(result: &StoredResult) -> Option<Report> {
         .ok()
 }
 
-/// A learner's row.
+/// A learner's row; `pulls` are the last pulls of the learner's hosts (pull mode).
 pub(crate) fn row(
     pack: &ClassPack,
     learner: &Learner,
     report: Option<&Report>,
+    pulls: &[PullHostStatus],
     now: i64,
     lang: Lang,
 ) -> Row {
@@ -141,5 +178,6 @@ pub(crate) fn row(
         competences,
         cells,
         last_seen: ago(lang, learner.last_seen, now),
+        pull_failures: pull_failures(lang, pulls, now),
     }
 }

@@ -39,7 +39,8 @@ pub(crate) async fn rendered_row(
     let learner = state.store.learner(learner_id).await.ok().flatten()?;
     let result = state.store.latest_result(learner_id).await.ok().flatten();
     let report = result.as_ref().and_then(parse_report);
-    let row = row(pack, &learner, report.as_ref(), state.now(), lang);
+    let pulls = state.store.pull_hosts(learner_id).await.unwrap_or_default();
+    let row = row(pack, &learner, report.as_ref(), &pulls, state.now(), lang);
     let html = state
         .templates
         .render(

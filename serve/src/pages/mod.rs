@@ -11,3 +11,4 @@ pub(crate) mod guard;
 pub mod join;
 pub mod learner;
 pub mod live;
+pub mod pull;

@@ -139,4 +139,44 @@ pub trait Store: Send + Sync {
         account_key: String,
         attempt_ids: Vec<Id>,
     ) -> StoreFuture<'_, ()>;
+
+    // Pull mode (issue 17): a class's inventory, its schedule and runs, its candidates as
+    // learners, each host's last pull. A run is claimed in the database, so that instances
+    // sharing it never pull one class twice at once.
+
+    /// Attaches (or replaces) a class's inventory; the schedule is kept.
+    fn set_pull_inventory(&self, class_id: Id, inventory: PullInventory) -> StoreFuture<'_, ()>;
+    /// A class's pull mode, `None` without an inventory.
+    fn pull_config(&self, class_id: Id) -> StoreFuture<'_, Option<PullConfig>>;
+    /// Pulls every `minutes` minutes (`None`: on demand only).
+    fn set_pull_interval(&self, class_id: Id, minutes: Option<i64>) -> StoreFuture<'_, ()>;
+    /// The learner of each inventory candidate `(id, name)`, enrolled on first sight (no
+    /// signing key: a pulled learner does not submit), renamed when the inventory renamed
+    /// them; in the order given.
+    fn pull_learners(
+        &self,
+        class_id: Id,
+        candidates: Vec<(String, String)>,
+        now: i64,
+    ) -> StoreFuture<'_, Vec<(String, Id)>>;
+    /// Starts a run unless one holds the class: true when claimed, the class then held
+    /// until `now + lease_secs` (a crashed run frees it then).
+    fn claim_pull(&self, class_id: Id, now: i64, lease_secs: i64) -> StoreFuture<'_, bool>;
+    /// Ends the run: records it and frees the class.
+    fn finish_pull(&self, class_id: Id, run: PullRun) -> StoreFuture<'_, ()>;
+    /// Classes whose schedule says a run is due at `now` and that no run holds.
+    fn due_pulls(&self, now: i64) -> StoreFuture<'_, Vec<Id>>;
+    /// Records the last pull of a learner's hosts; with `announce`, publishes a
+    /// [`ClassEvent`] (a graded pull announces through [`Store::record_submission`]).
+    fn record_pull_hosts(
+        &self,
+        class_id: Id,
+        learner_id: Id,
+        hosts: Vec<PullHostStatus>,
+        announce: bool,
+    ) -> StoreFuture<'_, ()>;
+    /// The last pull of every host of a class, by learner then role.
+    fn pull_hosts_of(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>>;
+    /// The last pull of a learner's hosts, by role.
+    fn pull_hosts(&self, learner_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>>;
 }

@@ -95,6 +95,42 @@ CREATE INDEX login_attempts_key ON login_attempts(key, at);
 CREATE INDEX login_attempts_at ON login_attempts(at)
 ",
     },
+    Migration {
+        version: 3,
+        description: "pull mode: a class's inventory and schedule, its candidates, each host's last pull",
+        sql: "
+CREATE TABLE class_pulls (
+    class_id BIGINT PRIMARY KEY REFERENCES classes(id),
+    inventory_source TEXT NOT NULL,
+    inventory_yaml TEXT NOT NULL,
+    uploaded_at BIGINT NOT NULL,
+    interval_minutes BIGINT,
+    running_until BIGINT,
+    last_started_at BIGINT,
+    last_finished_at BIGINT,
+    last_collected BIGINT,
+    last_failed BIGINT,
+    last_error TEXT
+);
+CREATE TABLE pull_learners (
+    class_id BIGINT NOT NULL REFERENCES classes(id),
+    candidate_id TEXT NOT NULL,
+    learner_id BIGINT NOT NULL REFERENCES learners(id),
+    PRIMARY KEY (class_id, candidate_id)
+);
+CREATE TABLE pull_hosts (
+    learner_id BIGINT NOT NULL REFERENCES learners(id),
+    role TEXT NOT NULL,
+    class_id BIGINT NOT NULL REFERENCES classes(id),
+    attempted_at BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    kind TEXT,
+    cause TEXT,
+    PRIMARY KEY (learner_id, role)
+);
+CREATE INDEX pull_hosts_class ON pull_hosts(class_id)
+",
+    },
 ];
 
 /// A migration's SQL in PostgreSQL's dialect (see the module's documentation).

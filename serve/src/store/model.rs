@@ -187,3 +187,72 @@ impl ClassEvent {
 /// How many full snapshots and reports are kept per learner (older submissions keep their
 /// score for the history, not their bodies): a class resubmitting every 5 s stays bounded.
 pub const KEPT_BODIES_PER_LEARNER: i64 = 3;
+
+/// The inventory a trainer attached to a class (pull mode): the YAML as uploaded. It names
+/// credentials (`cred: NAME`) and key files, never a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullInventory {
+    /// File name shown on the pages (`inventory.yaml`, or the name the trainer gave).
+    pub source: String,
+    /// The inventory's YAML text.
+    pub yaml: String,
+    /// When it was attached.
+    pub uploaded_at: i64,
+}
+
+/// What one pull run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRun {
+    /// Start (server time).
+    pub started_at: i64,
+    /// End (server time).
+    pub finished_at: i64,
+    /// Hosts collected.
+    pub collected: i64,
+    /// Hosts that failed.
+    pub failed: i64,
+    /// Why the whole run could not go on (the inventory or the credentials), if it stopped.
+    pub error: Option<String>,
+}
+
+/// A class's pull mode: its inventory, its schedule and its last run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullConfig {
+    /// Class.
+    pub class_id: Id,
+    /// The attached inventory.
+    pub inventory: PullInventory,
+    /// Pull every N minutes (`None`: on demand only).
+    pub interval_minutes: Option<i64>,
+    /// A run holds the class until then (server time); `None`: no run.
+    pub running_until: Option<i64>,
+    /// Start of the last run.
+    pub last_started_at: Option<i64>,
+    /// The last finished run.
+    pub last: Option<PullRun>,
+}
+
+/// The last pull of one host (a learner's role): collected, or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullHostStatus {
+    /// Learner (one per inventory candidate).
+    pub learner_id: Id,
+    /// Pack role.
+    pub role: String,
+    /// Server time of the attempt.
+    pub attempted_at: i64,
+    /// `None`: collected and graded.
+    pub failure: Option<PullFailure>,
+}
+
+/// Why a host could not be pulled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullFailure {
+    /// The report's host status keyword (`unreachable`, `auth_refused`, `sudo_refused`,
+    /// `collection_failed`).
+    pub status: String,
+    /// The transport's neutral failure kind (`timeout`, `output_too_large`, …).
+    pub kind: String,
+    /// The cause, as the transport worded it (scrubbed of the host's credentials).
+    pub cause: String,
+}

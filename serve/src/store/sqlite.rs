@@ -596,6 +596,250 @@ impl Store for SqliteStore {
             tx.commit()
         })
     }
+
+    fn set_pull_inventory(&self, class_id: Id, inventory: PullInventory) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO class_pulls (class_id, inventory_source, inventory_yaml, uploaded_at) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (class_id) DO UPDATE SET \
+                 inventory_source = excluded.inventory_source, \
+                 inventory_yaml = excluded.inventory_yaml, uploaded_at = excluded.uploaded_at",
+                params![
+                    class_id,
+                    inventory.source,
+                    inventory.yaml,
+                    inventory.uploaded_at
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    fn pull_config(&self, class_id: Id) -> StoreFuture<'_, Option<PullConfig>> {
+        self.run(move |c| {
+            c.query_row(
+                "SELECT class_id, inventory_source, inventory_yaml, uploaded_at, interval_minutes, \
+                 running_until, last_started_at, last_finished_at, last_collected, last_failed, \
+                 last_error FROM class_pulls WHERE class_id = ?1",
+                [class_id],
+                pull_config_row,
+            )
+            .optional()
+        })
+    }
+
+    fn set_pull_interval(&self, class_id: Id, minutes: Option<i64>) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute(
+                "UPDATE class_pulls SET interval_minutes = ?2 WHERE class_id = ?1",
+                params![class_id, minutes],
+            )
+            .map(drop)
+        })
+    }
+
+    fn pull_learners(
+        &self,
+        class_id: Id,
+        candidates: Vec<(String, String)>,
+        now: i64,
+    ) -> StoreFuture<'_, Vec<(String, Id)>> {
+        // A pulled learner's page token is drawn like any other (its hash is unique), and
+        // never shown: the trainer's pages show the learner.
+        let mut tokens = Vec::with_capacity(candidates.len());
+        for _ in &candidates {
+            match crate::random::token() {
+                Ok(token) => tokens.push(crate::random::token_hash(&token)),
+                Err(e) => {
+                    let message = e.to_string();
+                    return Box::pin(async move { Err(StoreError::Database(message)) });
+                }
+            }
+        }
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let mut learners = Vec::with_capacity(candidates.len());
+            for ((candidate, name), token) in candidates.into_iter().zip(tokens) {
+                let found: Option<Id> = tx
+                    .query_row(
+                        "SELECT learner_id FROM pull_learners WHERE class_id = ?1 AND candidate_id = ?2",
+                        params![class_id, candidate],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let id = match found {
+                    Some(id) => {
+                        tx.execute(
+                            "UPDATE learners SET name = ?2 WHERE id = ?1 AND name <> ?2",
+                            params![id, name],
+                        )?;
+                        id
+                    }
+                    None => {
+                        tx.execute(
+                            "INSERT INTO learners (class_id, name, public_key, page_token_hash, created_at) \
+                             VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![class_id, name, Vec::<u8>::new(), token, now],
+                        )?;
+                        let id = tx.last_insert_rowid();
+                        tx.execute(
+                            "INSERT INTO pull_learners (class_id, candidate_id, learner_id) VALUES (?1, ?2, ?3)",
+                            params![class_id, candidate, id],
+                        )?;
+                        id
+                    }
+                };
+                learners.push((candidate, id));
+            }
+            tx.commit()?;
+            Ok(learners)
+        })
+    }
+
+    fn claim_pull(&self, class_id: Id, now: i64, lease_secs: i64) -> StoreFuture<'_, bool> {
+        self.run(move |c| {
+            let changed = c.execute(
+                "UPDATE class_pulls SET running_until = ?2 + ?3, last_started_at = ?2 \
+                 WHERE class_id = ?1 AND (running_until IS NULL OR running_until <= ?2)",
+                params![class_id, now, lease_secs],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    fn finish_pull(&self, class_id: Id, run: PullRun) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute(
+                "UPDATE class_pulls SET running_until = NULL, last_started_at = ?2, \
+                 last_finished_at = ?3, last_collected = ?4, last_failed = ?5, last_error = ?6 \
+                 WHERE class_id = ?1",
+                params![
+                    class_id,
+                    run.started_at,
+                    run.finished_at,
+                    run.collected,
+                    run.failed,
+                    run.error
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    fn due_pulls(&self, now: i64) -> StoreFuture<'_, Vec<Id>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT class_id FROM class_pulls WHERE interval_minutes IS NOT NULL \
+                 AND (running_until IS NULL OR running_until <= ?1) \
+                 AND (last_started_at IS NULL OR last_started_at + interval_minutes * 60 <= ?1) \
+                 ORDER BY class_id",
+            )?;
+            stmt.query_map([now], |r| r.get(0))?.collect()
+        })
+    }
+
+    fn record_pull_hosts(
+        &self,
+        class_id: Id,
+        learner_id: Id,
+        hosts: Vec<PullHostStatus>,
+        announce: bool,
+    ) -> StoreFuture<'_, ()> {
+        let events = self.events.clone();
+        let stored = self.run(move |c| {
+            let tx = c.transaction()?;
+            for host in hosts {
+                let (status, kind, cause) = match host.failure {
+                    Some(f) => (f.status, Some(f.kind), Some(f.cause)),
+                    None => ("observed".to_owned(), None, None),
+                };
+                tx.execute(
+                    "INSERT INTO pull_hosts (learner_id, role, class_id, attempted_at, status, kind, cause) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (learner_id, role) DO UPDATE SET \
+                     attempted_at = excluded.attempted_at, status = excluded.status, \
+                     kind = excluded.kind, cause = excluded.cause",
+                    params![learner_id, host.role, class_id, host.attempted_at, status, kind, cause],
+                )?;
+            }
+            tx.commit()
+        });
+        Box::pin(async move {
+            stored.await?;
+            if announce {
+                let _ = events.send(ClassEvent {
+                    class_id,
+                    learner_id,
+                });
+            }
+            Ok(())
+        })
+    }
+
+    fn pull_hosts_of(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT learner_id, role, attempted_at, status, kind, cause FROM pull_hosts \
+                 WHERE class_id = ?1 ORDER BY learner_id, role",
+            )?;
+            stmt.query_map([class_id], pull_host_row)?.collect()
+        })
+    }
+
+    fn pull_hosts(&self, learner_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT learner_id, role, attempted_at, status, kind, cause FROM pull_hosts \
+                 WHERE learner_id = ?1 ORDER BY role",
+            )?;
+            stmt.query_map([learner_id], pull_host_row)?.collect()
+        })
+    }
+}
+
+fn pull_config_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullConfig> {
+    let finished_at: Option<i64> = r.get(7)?;
+    let last_started_at: Option<i64> = r.get(6)?;
+    let last = match (last_started_at, finished_at) {
+        (Some(started_at), Some(finished_at)) => Some(PullRun {
+            started_at,
+            finished_at,
+            collected: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
+            failed: r.get::<_, Option<i64>>(9)?.unwrap_or(0),
+            error: r.get(10)?,
+        }),
+        _ => None,
+    };
+    Ok(PullConfig {
+        class_id: r.get(0)?,
+        inventory: PullInventory {
+            source: r.get(1)?,
+            yaml: r.get(2)?,
+            uploaded_at: r.get(3)?,
+        },
+        interval_minutes: r.get(4)?,
+        running_until: r.get(5)?,
+        last_started_at,
+        last,
+    })
+}
+
+fn pull_host_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullHostStatus> {
+    let status: String = r.get(3)?;
+    let failure = if status == "observed" {
+        None
+    } else {
+        Some(PullFailure {
+            status,
+            kind: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            cause: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        })
+    };
+    Ok(PullHostStatus {
+        learner_id: r.get(0)?,
+        role: r.get(1)?,
+        attempted_at: r.get(2)?,
+        failure,
+    })
 }
 
 #[cfg(test)]
@@ -844,5 +1088,112 @@ mod tests {
         assert_eq!(bodies, KEPT_BODIES_PER_LEARNER + 1);
         let seen = store.learner(bob.id).await.unwrap().unwrap().last_seen;
         assert_eq!(seen, Some(5));
+    }
+
+    #[tokio::test]
+    async fn pulls_are_claimed_once_scheduled_and_their_hosts_remembered() {
+        let store = SqliteStore::in_memory().unwrap();
+        let mut events = store.subscribe();
+        let t = store
+            .create_trainer("ana".into(), "h".into(), 1)
+            .await
+            .unwrap();
+        let c = store.create_class(class(t, "ABC")).await.unwrap();
+        assert_eq!(store.pull_config(c.id).await.unwrap(), None);
+        // No inventory: nothing to claim, nothing due.
+        assert!(!store.claim_pull(c.id, 100, 60).await.unwrap());
+        let inventory = PullInventory {
+            source: "inventory.yaml".into(),
+            yaml: "session: {}".into(),
+            uploaded_at: 100,
+        };
+        store
+            .set_pull_inventory(c.id, inventory.clone())
+            .await
+            .unwrap();
+        assert!(store.due_pulls(100).await.unwrap().is_empty());
+        store.set_pull_interval(c.id, Some(5)).await.unwrap();
+        assert_eq!(store.due_pulls(100).await.unwrap(), vec![c.id]);
+        assert!(store.claim_pull(c.id, 100, 60).await.unwrap());
+        assert!(!store.claim_pull(c.id, 159, 60).await.unwrap());
+        assert!(store.due_pulls(159).await.unwrap().is_empty());
+        store
+            .finish_pull(
+                c.id,
+                PullRun {
+                    started_at: 100,
+                    finished_at: 130,
+                    collected: 1,
+                    failed: 1,
+                    error: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(store.due_pulls(399).await.unwrap().is_empty());
+        assert_eq!(store.due_pulls(400).await.unwrap(), vec![c.id]);
+        let config = store.pull_config(c.id).await.unwrap().unwrap();
+        assert_eq!(config.inventory, inventory);
+        assert_eq!(config.interval_minutes, Some(5));
+        assert_eq!(config.running_until, None);
+        assert_eq!(config.last.as_ref().map(|r| r.failed), Some(1));
+        // A crashed run frees the class when its lease ends.
+        assert!(store.claim_pull(c.id, 500, 60).await.unwrap());
+        assert!(store.claim_pull(c.id, 560, 60).await.unwrap());
+
+        let first = store
+            .pull_learners(
+                c.id,
+                vec![("c01".into(), "Alice".into()), ("c02".into(), "Bob".into())],
+                100,
+            )
+            .await
+            .unwrap();
+        let again = store
+            .pull_learners(c.id, vec![("c01".into(), "Alice Martin".into())], 200)
+            .await
+            .unwrap();
+        assert_eq!(again, vec![first[0].clone()]);
+        let alice = store.learner(first[0].1).await.unwrap().unwrap();
+        assert_eq!(alice.fields.name, "Alice Martin");
+        assert!(
+            alice.fields.public_key.is_empty(),
+            "a pulled learner has no key"
+        );
+
+        let bob = first[1].1;
+        let failed = PullHostStatus {
+            learner_id: bob,
+            role: "linux".into(),
+            attempted_at: 130,
+            failure: Some(PullFailure {
+                status: "unreachable".into(),
+                kind: "unreachable".into(),
+                cause: "connection refused".into(),
+            }),
+        };
+        store
+            .record_pull_hosts(c.id, bob, vec![failed.clone()], true)
+            .await
+            .unwrap();
+        assert_eq!(
+            events.recv().await.unwrap(),
+            ClassEvent {
+                class_id: c.id,
+                learner_id: bob
+            }
+        );
+        assert_eq!(store.pull_hosts(bob).await.unwrap(), vec![failed.clone()]);
+        let ok = PullHostStatus {
+            attempted_at: 160,
+            failure: None,
+            ..failed
+        };
+        store
+            .record_pull_hosts(c.id, bob, vec![ok.clone()], false)
+            .await
+            .unwrap();
+        assert_eq!(store.pull_hosts_of(c.id).await.unwrap(), vec![ok]);
+        assert!(events.try_recv().is_err(), "not announced");
     }
 }
