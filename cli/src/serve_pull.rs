@@ -259,6 +259,7 @@ impl SessionPullEngine {
                 paths: settings.request.clone(),
                 head_bytes: None,
                 sections: None,
+                home_paths: Vec::new(),
             },
             plugged: BTreeMap::new(),
             session_id: Some(format!("constat-serve-class-{}", job.class_id)),
@@ -275,6 +276,11 @@ impl SessionPullEngine {
                 for path in &request.paths {
                     if !ctx.request.paths.contains(path) {
                         ctx.request.paths.push(path.clone());
+                    }
+                }
+                for template in &request.home_paths {
+                    if !ctx.request.home_paths.contains(template) {
+                        ctx.request.home_paths.push(template.clone());
                     }
                 }
                 ctx.request.head_bytes = ctx.request.head_bytes.max(request.head_bytes);

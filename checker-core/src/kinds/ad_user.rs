@@ -549,7 +549,7 @@ fn parse_week(ranges: &[Sp<String>], cx: &mut Compile<'_>) -> Option<(String, We
         "never allowed".to_owned()
     } else if across_midnight {
         // Shown as the observed side is: each night as one range.
-        ranges(&week)
+        crate::kinds::logon_week::ranges(&week)
     } else {
         shown.join(", ")
     };

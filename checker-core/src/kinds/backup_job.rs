@@ -243,8 +243,14 @@ restauration), `tssr-2023/CP6/C2`.
                 Err(e) => {
                     cx.error(
                         text,
-                        format!("espace libre « {} » : {e}", text.value),
-                        Some("exemple : `min_free: 2GiB`".to_owned()),
+                        (
+                            format!("espace libre « {} » : {}", text.value, e.0),
+                            format!("free space \"{}\": {}", text.value, e.1),
+                        ),
+                        Some((
+                            "exemple : `min_free: 2GiB`".to_owned(),
+                            "example: `min_free: 2GiB`".to_owned(),
+                        )),
                     );
                     return None;
                 }
@@ -255,8 +261,14 @@ restauration), `tssr-2023/CP6/C2`.
         {
             cx.error(
                 percent,
-                format!("min_free_percent: {} dépasse 100", percent.value),
-                Some("un pourcentage de 0 à 100".to_owned()),
+                (
+                    format!("min_free_percent : {} dépasse 100", percent.value),
+                    format!("min_free_percent: {} exceeds 100", percent.value),
+                ),
+                Some((
+                    "un pourcentage de 0 à 100".to_owned(),
+                    "a percentage from 0 to 100".to_owned(),
+                )),
             );
             return None;
         }

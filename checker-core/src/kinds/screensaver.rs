@@ -158,11 +158,17 @@ ScreenSaverIsSecure ne vaut pas 1) ».
         if !(1..=9999).contains(&self.minutes.value) {
             cx.error(
                 &self.minutes,
-                format!(
-                    "délai d'écran de veille invalide : {} minutes",
-                    self.minutes.value
+                (
+                    format!(
+                        "délai d'écran de veille invalide : {} minutes",
+                        self.minutes.value
+                    ),
+                    format!("invalid screen saver delay: {} minutes", self.minutes.value),
                 ),
-                Some("de 1 à 9999 minutes (Windows accepte au plus 599940 secondes)".to_owned()),
+                Some((
+                    "de 1 à 9999 minutes (Windows accepte au plus 599940 secondes)".to_owned(),
+                    "from 1 to 9999 minutes (Windows accepts at most 599940 seconds)".to_owned(),
+                )),
             );
             return None;
         }

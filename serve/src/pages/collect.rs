@@ -51,9 +51,10 @@ fn role_requests(pack: &Pack) -> std::collections::BTreeMap<String, FileRequest>
     pack.hosts
         .keys()
         .map(|role| {
-            let paths = files.remove(role).map(|r| r.paths).unwrap_or_default();
+            let asked = files.remove(role).unwrap_or_default();
             let request = FileRequest {
-                paths,
+                paths: asked.paths,
+                home_paths: asked.home_paths,
                 head_bytes: None,
                 sections: sections_for(pack, role, false),
             };
