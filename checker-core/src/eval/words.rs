@@ -361,58 +361,6 @@ const PHRASES: &[(&str, &str)] = &[
     ("granted to {}", "accordé à {}"),
     ("denied to {}", "refusé à {}"),
     ("absent: {}", "absent : {}"),
-];
-
-/// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
-/// differences of a persisted ruleset), never alone: a host's text that reads like one is
-/// not translated.
-const REASONS: &[(&str, &str)] = &[
-    ("policy drop of {}", "politique drop de {}"),
-    ("policy {w} of {}", "politique {w} de {}"),
-    ("+{} more", "+{} autres"),
-    ("rule not interpreted: {}", "règle non interprétée : {}"),
-    (
-        "action \"{}\" not interpreted: {}",
-        "action « {} » non interprétée : {}",
-    ),
-    (
-        "chain \"{}\" not found: {}",
-        "chaîne « {} » introuvable : {}",
-    ),
-    (
-        "more than {} chain jumps: {}",
-        "plus de {} sauts de chaîne : {}",
-    ),
-    (
-        "the rule depends on the source address ({}): give it in the expectation — {}",
-        "la règle dépend de l'adresse source ({}) : précisez-la dans l'attente — {}",
-    ),
-    (
-        "the rule depends on the destination address ({}): give it in the expectation — {}",
-        "la règle dépend de l'adresse de destination ({}) : précisez-la dans l'attente — {}",
-    ),
-    (
-        "the rule depends on the input interface ({}): give `iif` — {}",
-        "la règle dépend de l'interface d'entrée ({}) : précisez `iif` — {}",
-    ),
-    (
-        "address not interpreted \"{}\" — {}",
-        "adresse non interprétée « {} » — {}",
-    ),
-    (
-        "port not interpreted \"{}\" — {}",
-        "port non interprété « {} » — {}",
-    ),
-    ("running only: {}", "en vigueur seulement : {}"),
-    ("in the file only: {}", "dans le fichier seulement : {}"),
-    (
-        "same rules in another order: {}",
-        "mêmes règles dans un autre ordre : {}",
-    ),
-    (
-        "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
-        "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
-    ),
     // backup_job: free space and restore log
     (
         "at least {} free, at least {}% free",
@@ -473,6 +421,58 @@ const REASONS: &[(&str, &str)] = &[
     (
         "absent (install images: {})",
         "absente (images d'installation : {})",
+    ),
+];
+
+/// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
+/// differences of a persisted ruleset), never alone: a host's text that reads like one is
+/// not translated.
+const REASONS: &[(&str, &str)] = &[
+    ("policy drop of {}", "politique drop de {}"),
+    ("policy {w} of {}", "politique {w} de {}"),
+    ("+{} more", "+{} autres"),
+    ("rule not interpreted: {}", "règle non interprétée : {}"),
+    (
+        "action \"{}\" not interpreted: {}",
+        "action « {} » non interprétée : {}",
+    ),
+    (
+        "chain \"{}\" not found: {}",
+        "chaîne « {} » introuvable : {}",
+    ),
+    (
+        "more than {} chain jumps: {}",
+        "plus de {} sauts de chaîne : {}",
+    ),
+    (
+        "the rule depends on the source address ({}): give it in the expectation — {}",
+        "la règle dépend de l'adresse source ({}) : précisez-la dans l'attente — {}",
+    ),
+    (
+        "the rule depends on the destination address ({}): give it in the expectation — {}",
+        "la règle dépend de l'adresse de destination ({}) : précisez-la dans l'attente — {}",
+    ),
+    (
+        "the rule depends on the input interface ({}): give `iif` — {}",
+        "la règle dépend de l'interface d'entrée ({}) : précisez `iif` — {}",
+    ),
+    (
+        "address not interpreted \"{}\" — {}",
+        "adresse non interprétée « {} » — {}",
+    ),
+    (
+        "port not interpreted \"{}\" — {}",
+        "port non interprété « {} » — {}",
+    ),
+    ("running only: {}", "en vigueur seulement : {}"),
+    ("in the file only: {}", "dans le fichier seulement : {}"),
+    (
+        "same rules in another order: {}",
+        "mêmes règles dans un autre ordre : {}",
+    ),
+    (
+        "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
+        "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
     ),
 ];
 

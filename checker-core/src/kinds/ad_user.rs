@@ -622,7 +622,9 @@ fn parse_range(text: &str) -> Result<(Vec<usize>, usize, usize), (String, String
     if from == to || from == 24 {
         return Err((
             format!("la plage {from:02}:00-{to:02}:00 est vide (une nuit s'écrit « 22:00-06:00 »)"),
-            format!("the range {from:02}:00-{to:02}:00 is empty (a night is written \"22:00-06:00\")"),
+            format!(
+                "the range {from:02}:00-{to:02}:00 is empty (a night is written \"22:00-06:00\")"
+            ),
         ));
     }
     Ok((indexes, from, to))
