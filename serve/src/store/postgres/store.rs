@@ -624,4 +624,414 @@ impl Store for PgStore {
             })
         })
     }
+
+    fn claim_login_attempt(
+        &self,
+        keys: Vec<(String, i64)>,
+        now: i64,
+        window_secs: i64,
+    ) -> StoreFuture<'_, LoginClaim> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let cutoff = now - window_secs;
+                let tx = c.transaction().await?;
+                // Atomic across instances: a key may have no row yet, so `SELECT … FOR UPDATE`
+                // would lock nothing and two instances could both count 4 of 5 and both
+                // insert. Instead each key is locked by a transaction-scoped advisory lock
+                // (released at commit or rollback, held by the database, so valid across
+                // instances), taken in sorted order so that two claims sharing keys never
+                // deadlock. Under READ COMMITTED every statement after the lock sees the
+                // attempts the previous holder committed: count then insert is one step per
+                // key. (A serialisable transaction would need a retry loop for the same
+                // result.) A hash collision only serialises two unrelated keys.
+                let mut locked: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+                locked.sort_unstable();
+                locked.dedup();
+                for key in locked {
+                    tx.execute(
+                        "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))",
+                        &[&key, &LOGIN_LOCK_SEED],
+                    )
+                    .await?;
+                }
+                // Forgets the expired attempts without waiting on rows another transaction
+                // holds (it forgets them, or the next claim will): never blocks, never
+                // deadlocks. The counts below ignore expired rows anyway.
+                tx.execute(
+                    "DELETE FROM login_attempts WHERE id IN (SELECT id FROM login_attempts \
+                     WHERE at <= $1 FOR UPDATE SKIP LOCKED)",
+                    &[&cutoff],
+                )
+                .await?;
+                let mut retry_after = 0;
+                for (key, limit) in &keys {
+                    let row = tx
+                        .query_one(
+                            "SELECT COUNT(*)::BIGINT, MIN(at) FROM login_attempts \
+                             WHERE key = $1 AND at > $2",
+                            &[key, &cutoff],
+                        )
+                        .await?;
+                    let count: i64 = row.try_get(0)?;
+                    let earliest: Option<i64> = row.try_get(1)?;
+                    if count >= *limit {
+                        let frees_at = earliest.unwrap_or(now) + window_secs;
+                        retry_after = retry_after.max((frees_at - now).max(1));
+                    }
+                }
+                if retry_after > 0 {
+                    tx.commit().await?;
+                    return Ok(LoginClaim::Throttled { retry_after });
+                }
+                let mut attempt_ids = Vec::with_capacity(keys.len());
+                for (key, _) in &keys {
+                    let id: Id = tx
+                        .query_one(
+                            "INSERT INTO login_attempts (key, at) VALUES ($1, $2) RETURNING id",
+                            &[key, &now],
+                        )
+                        .await?
+                        .try_get(0)?;
+                    attempt_ids.push(id);
+                }
+                tx.commit().await?;
+                Ok(LoginClaim::Allowed { attempt_ids })
+            })
+        })
+    }
+
+    fn forget_login_attempts(
+        &self,
+        account_key: String,
+        attempt_ids: Vec<Id>,
+    ) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                // One statement: atomic without an explicit transaction.
+                c.execute(
+                    "DELETE FROM login_attempts WHERE key = $1 OR id = ANY($2)",
+                    &[&account_key, &attempt_ids],
+                )
+                .await
+                .map(drop)
+            })
+        })
+    }
+
+    fn set_pull_inventory(&self, class_id: Id, inventory: PullInventory) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "INSERT INTO class_pulls (class_id, inventory_source, inventory_yaml, \
+                     uploaded_at) VALUES ($1, $2, $3, $4) ON CONFLICT (class_id) DO UPDATE SET \
+                     inventory_source = EXCLUDED.inventory_source, \
+                     inventory_yaml = EXCLUDED.inventory_yaml, \
+                     uploaded_at = EXCLUDED.uploaded_at",
+                    &[
+                        &class_id,
+                        &inventory.source,
+                        &inventory.yaml,
+                        &inventory.uploaded_at,
+                    ],
+                )
+                .await
+                .map(drop)
+            })
+        })
+    }
+
+    fn pull_config(&self, class_id: Id) -> StoreFuture<'_, Option<PullConfig>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let row = c
+                    .query_opt(
+                        "SELECT class_id, inventory_source, inventory_yaml, uploaded_at, \
+                         interval_minutes, running_until, last_started_at, last_finished_at, \
+                         last_collected, last_failed, last_error FROM class_pulls \
+                         WHERE class_id = $1",
+                        &[&class_id],
+                    )
+                    .await?;
+                optional(row, pull_config_row)
+            })
+        })
+    }
+
+    fn set_pull_interval(&self, class_id: Id, minutes: Option<i64>) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "UPDATE class_pulls SET interval_minutes = $2 WHERE class_id = $1",
+                    &[&class_id, &minutes],
+                )
+                .await
+                .map(drop)
+            })
+        })
+    }
+
+    fn pull_learners(
+        &self,
+        class_id: Id,
+        candidates: Vec<(String, String)>,
+        now: i64,
+    ) -> StoreFuture<'_, Vec<(String, Id)>> {
+        // A pulled learner's page token is drawn like any other (its hash is unique), and
+        // never shown: the trainer's pages show the learner.
+        let mut tokens = Vec::with_capacity(candidates.len());
+        for _ in &candidates {
+            match crate::random::token() {
+                Ok(token) => tokens.push(crate::random::token_hash(&token)),
+                Err(e) => {
+                    let message = e.to_string();
+                    return Box::pin(async move { Err(StoreError::Database(message)) });
+                }
+            }
+        }
+        self.run(move |c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                // Two instances enrolling the same class's candidates at once (a claimed run
+                // and an on-demand one) wait for each other on the class's row instead of
+                // both enrolling a candidate; `NO KEY UPDATE` does not block enrolments
+                // (their foreign key check takes only `KEY SHARE`).
+                tx.query_opt(
+                    "SELECT id FROM classes WHERE id = $1 FOR NO KEY UPDATE",
+                    &[&class_id],
+                )
+                .await?;
+                let no_key: Vec<u8> = Vec::new();
+                let mut learners = Vec::with_capacity(candidates.len());
+                for ((candidate, name), token) in candidates.into_iter().zip(tokens) {
+                    let found = tx
+                        .query_opt(
+                            "SELECT learner_id FROM pull_learners \
+                             WHERE class_id = $1 AND candidate_id = $2",
+                            &[&class_id, &candidate],
+                        )
+                        .await?;
+                    let id: Id = match found {
+                        Some(row) => {
+                            let id: Id = row.try_get(0)?;
+                            tx.execute(
+                                "UPDATE learners SET name = $2 WHERE id = $1 AND name <> $2",
+                                &[&id, &name],
+                            )
+                            .await?;
+                            id
+                        }
+                        None => {
+                            let id: Id = tx
+                                .query_one(
+                                    "INSERT INTO learners (class_id, name, public_key, \
+                                     page_token_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+                                     RETURNING id",
+                                    &[&class_id, &name, &no_key, &token, &now],
+                                )
+                                .await?
+                                .try_get(0)?;
+                            tx.execute(
+                                "INSERT INTO pull_learners (class_id, candidate_id, learner_id) \
+                                 VALUES ($1, $2, $3)",
+                                &[&class_id, &candidate, &id],
+                            )
+                            .await?;
+                            id
+                        }
+                    };
+                    learners.push((candidate, id));
+                }
+                tx.commit().await?;
+                Ok(learners)
+            })
+        })
+    }
+
+    fn claim_pull(&self, class_id: Id, now: i64, lease_secs: i64) -> StoreFuture<'_, bool> {
+        self.run(move |c| {
+            Box::pin(async move {
+                // Atomic across instances as one statement: the UPDATE locks the class's row,
+                // and under READ COMMITTED a second instance's UPDATE waits for that lock,
+                // then re-checks its WHERE on the row as committed (running_until now in the
+                // future), so it changes nothing: exactly one claim wins.
+                let changed = c
+                    .execute(
+                        "UPDATE class_pulls SET running_until = $2 + $3, last_started_at = $2 \
+                         WHERE class_id = $1 AND (running_until IS NULL OR running_until <= $2)",
+                        &[&class_id, &now, &lease_secs],
+                    )
+                    .await?;
+                Ok(changed == 1)
+            })
+        })
+    }
+
+    fn finish_pull(&self, class_id: Id, run: PullRun) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "UPDATE class_pulls SET running_until = NULL, last_started_at = $2, \
+                     last_finished_at = $3, last_collected = $4, last_failed = $5, \
+                     last_error = $6 WHERE class_id = $1",
+                    &[
+                        &class_id,
+                        &run.started_at,
+                        &run.finished_at,
+                        &run.collected,
+                        &run.failed,
+                        &run.error,
+                    ],
+                )
+                .await
+                .map(drop)
+            })
+        })
+    }
+
+    fn due_pulls(&self, now: i64) -> StoreFuture<'_, Vec<Id>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let found = c
+                    .query(
+                        "SELECT class_id FROM class_pulls WHERE interval_minutes IS NOT NULL \
+                         AND (running_until IS NULL OR running_until <= $1) \
+                         AND (last_started_at IS NULL \
+                              OR last_started_at + interval_minutes * 60 <= $1) \
+                         ORDER BY class_id",
+                        &[&now],
+                    )
+                    .await?;
+                found.iter().map(|r| r.try_get(0)).collect()
+            })
+        })
+    }
+
+    fn record_pull_hosts(
+        &self,
+        class_id: Id,
+        learner_id: Id,
+        hosts: Vec<PullHostStatus>,
+        announce: bool,
+    ) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let tx = c.transaction().await?;
+                for host in hosts {
+                    let (status, kind, cause) = match host.failure {
+                        Some(f) => (f.status, Some(f.kind), Some(f.cause)),
+                        None => ("observed".to_owned(), None, None),
+                    };
+                    tx.execute(
+                        "INSERT INTO pull_hosts (learner_id, role, class_id, attempted_at, \
+                         status, kind, cause) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (learner_id, role) DO UPDATE SET \
+                         attempted_at = EXCLUDED.attempted_at, status = EXCLUDED.status, \
+                         kind = EXCLUDED.kind, cause = EXCLUDED.cause",
+                        &[
+                            &learner_id,
+                            &host.role,
+                            &class_id,
+                            &host.attempted_at,
+                            &status,
+                            &kind,
+                            &cause,
+                        ],
+                    )
+                    .await?;
+                }
+                if announce {
+                    // Delivered to every listening instance when the transaction commits.
+                    let event = ClassEvent {
+                        class_id,
+                        learner_id,
+                    };
+                    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload(&event)])
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            })
+        })
+    }
+
+    fn pull_hosts_of(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                // `COLLATE "C"`: the same byte order as SQLite's, whatever the database's locale.
+                let found = c
+                    .query(
+                        "SELECT learner_id, role, attempted_at, status, kind, cause FROM pull_hosts \
+                         WHERE class_id = $1 ORDER BY learner_id, role COLLATE \"C\"",
+                        &[&class_id],
+                    )
+                    .await?;
+                rows(found, pull_host_row)
+            })
+        })
+    }
+
+    fn pull_hosts(&self, learner_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let found = c
+                    .query(
+                        "SELECT learner_id, role, attempted_at, status, kind, cause FROM pull_hosts \
+                         WHERE learner_id = $1 ORDER BY role COLLATE \"C\"",
+                        &[&learner_id],
+                    )
+                    .await?;
+                rows(found, pull_host_row)
+            })
+        })
+    }
+}
+
+/// Seed of the advisory-lock hash of a login throttling key (`claim_login_attempt`): keeps
+/// these locks apart from any other use of `hashtextextended` locks.
+const LOGIN_LOCK_SEED: i64 = 0x636f_6e73_7461_7401;
+
+fn pull_config_row(r: &Row) -> Result<PullConfig, tokio_postgres::Error> {
+    let last_started_at: Option<i64> = r.try_get(6)?;
+    let finished_at: Option<i64> = r.try_get(7)?;
+    let last = match (last_started_at, finished_at) {
+        (Some(started_at), Some(finished_at)) => Some(PullRun {
+            started_at,
+            finished_at,
+            collected: r.try_get::<_, Option<i64>>(8)?.unwrap_or(0),
+            failed: r.try_get::<_, Option<i64>>(9)?.unwrap_or(0),
+            error: r.try_get(10)?,
+        }),
+        _ => None,
+    };
+    Ok(PullConfig {
+        class_id: r.try_get(0)?,
+        inventory: PullInventory {
+            source: r.try_get(1)?,
+            yaml: r.try_get(2)?,
+            uploaded_at: r.try_get(3)?,
+        },
+        interval_minutes: r.try_get(4)?,
+        running_until: r.try_get(5)?,
+        last_started_at,
+        last,
+    })
+}
+
+fn pull_host_row(r: &Row) -> Result<PullHostStatus, tokio_postgres::Error> {
+    let status: String = r.try_get(3)?;
+    let failure = if status == "observed" {
+        None
+    } else {
+        Some(PullFailure {
+            status,
+            kind: r.try_get::<_, Option<String>>(4)?.unwrap_or_default(),
+            cause: r.try_get::<_, Option<String>>(5)?.unwrap_or_default(),
+        })
+    };
+    Ok(PullHostStatus {
+        learner_id: r.try_get(0)?,
+        role: r.try_get(1)?,
+        attempted_at: r.try_get(2)?,
+        failure,
+    })
 }
