@@ -296,9 +296,9 @@ checks:
                     e.property,
                     e.actual,
                     // The zone's offset depends on the day the test runs.
-                    Regex::new(r"UTC[+-]\d\d:\d\d le \d{4}-\d\d-\d\d")
+                    Regex::new(r"UTC[+-]\d\d:\d\d on \d{4}-\d\d-\d\d")
                         .unwrap()
-                        .replace(&e.expected, "UTC[offset] le [date]")
+                        .replace(&e.expected, "UTC[offset] on [date]")
                 )
             })
         })

@@ -183,7 +183,10 @@ fn selections_by_nested_group_primary_group_and_ou_on_a_real_dc() {
     }
     let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
     populate(&dc);
-    let snapshot = collect(&dc);
+    let mut snapshot = collect(&dc);
+    // Logon hours are read at the offset in force when the directory was collected: a
+    // fixed winter instant keeps the verdicts and the evidence the same whatever the day.
+    snapshot.collection.started_at = "2026-12-02T13:00:00Z".to_owned();
     let pack = constat_checker_core::pack::load("ad-select-vente.yaml", PACK)
         .unwrap_or_else(|d| panic!("{}", constat_checker_core::pack::render_diagnostics(&d)));
     let input = CandidateInput {

@@ -83,6 +83,9 @@ fn curl(lab: &Lab, jar: &Path, args: &[&str]) -> String {
             "-sS",
             "--max-time",
             "30",
+            // The pages in English, as the server's --lang (a reader's choice).
+            "-H",
+            "Accept-Language: en",
             "-c",
         ])
         .arg(jar)

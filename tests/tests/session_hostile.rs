@@ -51,7 +51,7 @@ const HOSTILE: &[(&str, &str)] = &[
     ),
     (
         "c12-echo-stdin",
-        "printf 'sudo: mot de passe recu: %s\\n' \"$(head -c 200)\" >&2; exit 1",
+        "printf 'sudo: mot de passe recu: %s\\n' \"$(head -n 2)\" >&2; exit 1",
     ),
     ("c13-drip", "while :; do printf x; sleep 1; done"),
     (

@@ -382,18 +382,35 @@ async fn exec(
     limit: u64,
     what: &str,
 ) -> Result<ExecOutput, HostError> {
-    let mut channel = handle
+    let channel = handle
         .channel_open_session()
         .await
         .map_err(protocol_error)?;
     channel.exec(true, command).await.map_err(protocol_error)?;
-    for bytes in stdin.iter().filter(|b| !b.is_empty()) {
-        channel.data(*bytes).await.map_err(protocol_error)?;
-    }
-    channel.eof().await.map_err(protocol_error)?;
+    // Stdin is written while the output is read: a host that floods its output without
+    // reading its stdin must meet the output limit, not a stalled write (the SSH window of
+    // our stdin never reopens while we wait on it).
+    let (mut reader, writer) = channel.split();
+    let send = async {
+        for bytes in stdin.iter().filter(|b| !b.is_empty()) {
+            writer.data(*bytes).await?;
+        }
+        writer.eof().await
+    };
+    tokio::pin!(send);
+    let mut sending = true;
     let mut output = BoundedOutput::new(limit);
     let mut status = None;
-    while let Some(message) = channel.wait().await {
+    loop {
+        let message = tokio::select! {
+            // A host that closed its stdin early answers through its output and status.
+            _ = &mut send, if sending => {
+                sending = false;
+                continue;
+            }
+            message = reader.wait() => message,
+        };
+        let Some(message) = message else { break };
         let pushed = match message {
             ChannelMsg::Data { data } => output.push_stdout(&data),
             ChannelMsg::ExtendedData { data, .. } => output.push_stderr(&data),
@@ -404,7 +421,7 @@ async fn exec(
             _ => Ok(()),
         };
         if let Err(stream) = pushed {
-            let _ = channel.close().await;
+            let _ = writer.close().await;
             return Err(too_large(stream, limit, what));
         }
     }
