@@ -209,6 +209,12 @@ async fn watch_grid(client: reqwest::Client, url: String, cookie: String, grid: 
 }
 
 fn main() {
+    // `cargo test --all-targets` also runs bench targets, without `--bench`: only
+    // `scripts/bench-serve` (cargo bench) measures.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("skipped: run scripts/bench-serve (cargo bench) to measure the server under load");
+        return;
+    }
     let o = options();
     let loadavg = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load_before = loadavg();

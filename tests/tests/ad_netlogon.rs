@@ -39,7 +39,16 @@ printf '\377\376' > "$W/psscripts.ini"
 printf '\r\n[Logon]\r\n0CmdLine=lecteurs.ps1\r\n0Parameters=\r\n' | iconv -t UTF-16LE >> "$W/psscripts.ini"
 smbclient "//$IP/netlogon" -U "$A" -c "put $W/lecteurs.bat lecteurs.bat; mkdir Commercial; put $W/map.vbs Commercial\\map.vbs" >/dev/null
 samba-tool user create alefevre 'Commercial2024!' --script-path=lecteurs.bat -H "ldap://$IP" -U "$A" >/dev/null
-GUID=$(samba-tool gpo create GPO_Commercial -H "ldap://$IP" -U "$A" | grep -o '{[0-9A-Fa-f-]*}')
+# A CI run once saw this step fail with nothing on stderr (the GUID not printed): its output
+# is now kept and shown, and the creation retried.
+for try in 1 2 3; do
+  OUT=$(samba-tool gpo create GPO_Commercial -H "ldap://$IP" -U "$A" 2>&1) || true
+  GUID=$(printf '%s\n' "$OUT" | grep -o '{[0-9A-Fa-f-]*}' | head -n 1) || true
+  [ -n "$GUID" ] && break
+  echo "samba-tool gpo create (attempt $try): $OUT" >&2
+  sleep 2
+done
+[ -n "$GUID" ] || exit 1
 smbclient "//$IP/sysvol" -U "$A" -c "cd tssr.lan\\Policies\\$GUID\\User; mkdir Scripts; cd Scripts; put $W/psscripts.ini psscripts.ini; mkdir Logon; cd Logon; put $W/lecteurs.ps1 lecteurs.ps1" >/dev/null
 rm -rf "$W"
 "#;
