@@ -1,40 +1,66 @@
-//! Load benchmark of `constat serve` (issue 17, BENCHMARKS.md "Server under load").
+//! Load benchmark of `constat serve` (issue 17, BENCHMARKS.md "Under load: 30 learners").
 //!
 //! `scripts/bench-serve [--learners 30] [--interval 5] [--duration 120] [--grids 3]
-//! [--database URL]`: starts the release `constat serve` on loopback (plain HTTP, a fresh
-//! SQLite data directory, or `--database URL` passed through), a trainer logs in and creates
-//! a class, N learners enrol through `POST /api/join`, G grid clients open the class's event
-//! stream (Server-Sent Events), then every learner submits a real recorded snapshot (the
-//! checker core's `linux-lab.json`), signed with its key, every `interval` seconds for
-//! `duration` seconds (start times spread over the first interval). Measured:
+//! [--postgres [--kill-at SECONDS]] [--server-env NAME=VALUE]…`: starts the release
+//! `constat serve` on loopback (plain HTTP), a trainer logs in and creates a class, N
+//! learners enrol through `POST /api/join`, G grid clients open the class's event stream
+//! (Server-Sent Events), then every learner submits a real recorded snapshot (the checker
+//! core's `linux-lab.json`), signed with its key, every `interval` seconds for `duration`
+//! seconds (start times spread over the first interval).
 //!
-//! * submission → graded answer (the `POST`'s round trip), p50/p99;
+//! * SQLite (default): one instance on a fresh data directory.
+//! * `--postgres` (root: Debian's PostgreSQL 15): a cluster of the bench's own on loopback
+//!   (`constat_tests::postgres`, removed at the end) and **two** instances on its database,
+//!   as behind a load balancer: learners and grids are spread over both; at `--kill-at`
+//!   (default: half the duration) instance A is killed (SIGKILL). Like a load balancer, a
+//!   learner whose request to A fails sends it to B (signed anew, after the per-learner
+//!   minimum interval when the server asks for it); like a browser's `EventSource`, a grid
+//!   whose stream ends reconnects to B.
+//!
+//! Measured:
+//!
+//! * submission → graded answer (the accepted `POST`'s round trip), p50/p99;
 //! * submission → row seen on each open grid (the `row` event of that learner), p50/p99
-//!   over every (submission, grid) pair, and how many were never seen;
-//! * the server's peak RSS (`VmHWM` of /proc/<pid>/status, and the largest `VmRSS` sampled
-//!   every 100 ms);
-//! * nothing lost: submissions sent, accepted (200), and stored (counted in the database).
+//!   over every (submission, grid) pair, and submission → seen on *every* open grid (the
+//!   slowest grid of each submission), and how many pairs were never seen; a grid that was
+//!   reconnecting while a submission was handled does not count for that submission (its
+//!   reconnection shows the stored row);
+//! * the servers' peak RSS (`VmHWM` of /proc/<pid>/status, read just before a kill or at
+//!   the end, and the largest `VmRSS` sampled every 100 ms);
+//! * nothing lost: submissions sent, accepted (200, retries included), and results stored
+//!   (counted in the database).
 //!
-//! Not a timed test: it prints figures (with the load average) for BENCHMARKS.md.
+//! `--server-env NAME=VALUE` is set in the servers' environment only (allocator and runtime
+//! settings under test, e.g. `MIMALLOC_PURGE_DELAY=0`, `TOKIO_WORKER_THREADS=1`).
+//!
+//! Not a timed test: it prints figures (with the load average) for BENCHMARKS.md, and skips
+//! unless run by `cargo bench` (`cargo test --all-targets` runs bench targets too).
 
 use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
 use constat_serve::store::{SqliteStore, Store};
+use constat_tests::postgres::{PASSWORD, PgCluster};
 use constat_tests::sshhost::workspace_binary;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Attempts of one submission (a failed instance, then the per-learner limit on the other).
+const MAX_ATTEMPTS: usize = 5;
 
 struct Options {
     learners: usize,
     interval: u64,
     duration: u64,
     grids: usize,
-    database: Option<String>,
+    postgres: bool,
+    kill_at: Option<u64>,
+    server_env: Vec<(String, String)>,
 }
 
 fn options() -> Options {
@@ -43,7 +69,9 @@ fn options() -> Options {
         interval: 5,
         duration: 120,
         grids: 3,
-        database: None,
+        postgres: false,
+        kill_at: None,
+        server_env: Vec::new(),
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -54,7 +82,16 @@ fn options() -> Options {
             "--interval" => o.interval = value.parse().expect("--interval SECONDS"),
             "--duration" => o.duration = value.parse().expect("--duration SECONDS"),
             "--grids" => o.grids = value.parse().expect("--grids N"),
-            "--database" => o.database = Some(value),
+            "--kill-at" => o.kill_at = Some(value.parse().expect("--kill-at SECONDS")),
+            "--server-env" => {
+                let (name, v) = value.split_once('=').expect("--server-env NAME=VALUE");
+                o.server_env.push((name.to_owned(), v.to_owned()));
+            }
+            "--postgres" => {
+                o.postgres = true;
+                i += 1;
+                continue;
+            }
             // cargo bench passes --bench.
             _ => {
                 i += 1;
@@ -62,6 +99,13 @@ fn options() -> Options {
             }
         }
         i += 2;
+    }
+    assert!(
+        o.learners > 0 && o.interval > 0 && o.grids > 0,
+        "--learners, --interval and --grids must be at least 1"
+    );
+    if o.postgres && o.kill_at.is_none() {
+        o.kill_at = Some(o.duration / 2);
     }
     o
 }
@@ -78,8 +122,21 @@ impl Drop for Server {
     }
 }
 
-fn start_server(constat: &Path, data: &Path, database: Option<&str>) -> Server {
+/// The bench's environment for `constat serve`: the PostgreSQL password, the settings under
+/// test.
+fn server_command(constat: &Path, o: &Options) -> Command {
     let mut command = Command::new(constat);
+    if o.postgres {
+        command.env("PGPASSWORD", PASSWORD);
+    }
+    for (name, value) in &o.server_env {
+        command.env(name, value);
+    }
+    command
+}
+
+fn start_server(constat: &Path, o: &Options, data: &Path, database: Option<&str>) -> Server {
+    let mut command = server_command(constat, o);
     command
         .args([
             "--lang",
@@ -174,38 +231,258 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// One accepted or refused submission.
-struct Sent {
-    learner: i64,
-    at: Instant,
-    answered_ms: f64,
-    accepted: bool,
+/// The instances, as a load balancer sees them.
+struct Instances {
+    urls: Vec<String>,
+    alive: Vec<AtomicBool>,
 }
 
-/// Row events seen by the grid clients: (grid, learner, when).
-type Seen = Arc<Mutex<Vec<(usize, i64, Instant)>>>;
+impl Instances {
+    /// `preferred` if it is alive, else the first one alive.
+    fn pick(&self, preferred: usize) -> Option<usize> {
+        let preferred = preferred % self.urls.len();
+        if self.alive[preferred].load(Ordering::SeqCst) {
+            return Some(preferred);
+        }
+        (0..self.urls.len()).find(|&i| self.alive[i].load(Ordering::SeqCst))
+    }
 
-async fn watch_grid(client: reqwest::Client, url: String, cookie: String, grid: usize, seen: Seen) {
-    let mut response = client
-        .get(&url)
-        .header(reqwest::header::COOKIE, &cookie)
-        .send()
-        .await
-        .expect("the event stream opens");
-    assert!(response.status().is_success(), "{}", response.status());
-    let mut buffer = String::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let now = Instant::now();
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find('\n') {
-            let line: String = buffer.drain(..=end).collect();
-            if let Some(rest) = line.strip_prefix("data: <tr id=\"learner-")
-                && let Some(id) = rest.split('"').next().and_then(|n| n.parse().ok())
-            {
-                seen.lock().unwrap().push((grid, id, now));
+    fn failed(&self, i: usize) {
+        self.alive[i].store(false, Ordering::SeqCst);
+    }
+}
+
+/// One submission (one tick of one learner).
+struct Sent {
+    learner: i64,
+    /// When the accepted attempt was sent, and when its answer arrived.
+    at: Instant,
+    done: Instant,
+    accepted: bool,
+    /// Attempts before the accepted one (a failed instance, the per-learner limit).
+    retries: usize,
+}
+
+/// What the grid clients saw: row events (grid, learner, when), reload events, and the
+/// spans during which a grid was not connected (grid, from, to).
+#[derive(Default)]
+struct GridLog {
+    rows: Vec<(usize, i64, Instant)>,
+    reloads: usize,
+    gaps: Vec<(usize, Instant, Instant)>,
+}
+
+type Seen = Arc<Mutex<GridLog>>;
+
+/// One grid: the class's event stream on instance `grid % instances`, reconnected to an
+/// instance alive when it ends (as `EventSource` does), until `stop`.
+async fn watch_grid(
+    client: reqwest::Client,
+    instances: Arc<Instances>,
+    path: String,
+    cookie: String,
+    grid: usize,
+    seen: Seen,
+    stop: Arc<AtomicBool>,
+) {
+    let mut lost_at: Option<Instant> = None;
+    while !stop.load(Ordering::SeqCst) {
+        let Some(i) = instances.pick(grid) else {
+            return;
+        };
+        let response = client
+            .get(format!("{}{path}", instances.urls[i]))
+            .header(reqwest::header::COOKIE, &cookie)
+            .send()
+            .await;
+        let mut response = match response {
+            Ok(r) if r.status().is_success() => r,
+            Ok(r) => panic!("grid {grid}: the event stream answered {}", r.status()),
+            Err(_) => {
+                instances.failed(i);
+                lost_at.get_or_insert_with(Instant::now);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        if let Some(from) = lost_at.take() {
+            seen.lock().unwrap().gaps.push((grid, from, Instant::now()));
+        }
+        let mut buffer = String::new();
+        while let Ok(Some(chunk)) = response.chunk().await {
+            let now = Instant::now();
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find('\n') {
+                let line: String = buffer.drain(..=end).collect();
+                if let Some(rest) = line.strip_prefix("data: <tr id=\"learner-")
+                    && let Some(id) = rest.split('"').next().and_then(|n| n.parse().ok())
+                {
+                    seen.lock().unwrap().rows.push((grid, id, now));
+                } else if line.trim_end() == "event: reload" {
+                    seen.lock().unwrap().reloads += 1;
+                }
             }
         }
+        lost_at = Some(Instant::now());
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A learner's submissions, every `interval` until `duration` has passed since `started`.
+#[allow(clippy::too_many_arguments)]
+async fn learner_loop(
+    client: reqwest::Client,
+    instances: Arc<Instances>,
+    preferred: usize,
+    code: String,
+    key: LearnerKey,
+    body: Arc<Vec<u8>>,
+    (offset, interval, duration): (Duration, Duration, Duration),
+    started: Instant,
+    sent: Arc<Mutex<Vec<Sent>>>,
+) {
+    tokio::time::sleep(offset).await;
+    let mut tick = tokio::time::interval(interval);
+    let mut last_signed = 0;
+    while started.elapsed() < duration {
+        tick.tick().await;
+        let mut retries = 0;
+        let mut outcome = None;
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(i) = instances.pick(preferred) else {
+                break;
+            };
+            let url = format!("{}/api/classes/{code}/submissions", instances.urls[i]);
+            let signed_at = now_secs().max(last_signed + 1);
+            last_signed = signed_at;
+            let signature = key.sign("linux", signed_at, &body);
+            let at = Instant::now();
+            let answer = client
+                .post(&url)
+                .header(HEADER_LEARNER, key.learner.to_string())
+                .header(HEADER_ROLE, "linux")
+                .header(HEADER_TIMESTAMP, signed_at.to_string())
+                .header(HEADER_SIGNATURE, signature)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec())
+                .send()
+                .await;
+            match answer {
+                Ok(response) if response.status().is_success() => {
+                    let _ = response.bytes().await;
+                    outcome = Some((at, Instant::now(), true));
+                    break;
+                }
+                Ok(response) if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                    // The limit is in the database: an attempt that reached A before it died
+                    // counts. Wait as the server says, then send it again.
+                    let wait = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+                        .unwrap_or(1);
+                    retries += 1;
+                    tokio::time::sleep(Duration::from_secs(wait)).await;
+                }
+                Ok(response) => {
+                    eprintln!(
+                        "learner {}: {} {}",
+                        key.learner,
+                        response.status(),
+                        response.text().await.unwrap_or_default()
+                    );
+                    outcome = Some((at, Instant::now(), false));
+                    break;
+                }
+                Err(e) => {
+                    eprintln!("learner {}: instance {i}: {e}", key.learner);
+                    instances.failed(i);
+                    retries += 1;
+                }
+            }
+        }
+        let (at, done, accepted) = outcome.unwrap_or_else(|| {
+            let now = Instant::now();
+            (now, now, false)
+        });
+        sent.lock().unwrap().push(Sent {
+            learner: key.learner,
+            at,
+            done,
+            accepted,
+            retries,
+        });
+    }
+}
+
+/// Latencies from submission to grid rows: every (submission, grid) pair, and the slowest
+/// grid of each submission; pairs never seen; pairs left out (the grid was reconnecting).
+struct OnGrids {
+    pairs: Vec<f64>,
+    every: Vec<f64>,
+    missing: usize,
+    left_out: usize,
+}
+
+fn on_grids(sent: &[Sent], log: &GridLog, grids: usize) -> OnGrids {
+    let accepted: Vec<&Sent> = sent.iter().filter(|s| s.accepted).collect();
+    let mut by_learner: HashMap<i64, Vec<Instant>> = HashMap::new();
+    for s in &accepted {
+        by_learner.entry(s.learner).or_default().push(s.at);
+    }
+    let mut result = OnGrids {
+        pairs: Vec::new(),
+        every: Vec::new(),
+        missing: 0,
+        left_out: 0,
+    };
+    for s in accepted {
+        // The row of this submission: the first of that learner seen at or after it and
+        // before the learner's next one.
+        let next = by_learner[&s.learner]
+            .iter()
+            .copied()
+            .filter(|t| *t > s.at)
+            .min();
+        let mut slowest: Option<f64> = Some(0.0);
+        for g in 0..grids {
+            let reconnecting = log.gaps.iter().any(|(grid, from, to)| {
+                *grid == g && *from <= s.done + Duration::from_secs(1) && *to >= s.at
+            });
+            if reconnecting {
+                result.left_out += 1;
+                continue;
+            }
+            let first = log
+                .rows
+                .iter()
+                .filter(|(grid, learner, t)| {
+                    *grid == g
+                        && *learner == s.learner
+                        && *t >= s.at
+                        && next.is_none_or(|n| *t < n)
+                })
+                .map(|(_, _, t)| *t)
+                .min();
+            match first {
+                Some(t) => {
+                    let ms = t.duration_since(s.at).as_secs_f64() * 1000.0;
+                    result.pairs.push(ms);
+                    slowest = slowest.map(|m| m.max(ms));
+                }
+                None => {
+                    result.missing += 1;
+                    slowest = None;
+                }
+            }
+        }
+        if let Some(ms) = slowest {
+            result.every.push(ms);
+        }
+    }
+    result.pairs.sort_by(f64::total_cmp);
+    result.every.sort_by(f64::total_cmp);
+    result
 }
 
 fn main() {
@@ -220,17 +497,29 @@ fn main() {
     let load_before = loadavg();
     let constat = workspace_binary("constat");
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let mut create = Command::new(&constat)
-        .args([
-            "--lang",
-            "en",
-            "serve",
-            "--create-trainer",
-            "bench",
-            "--data",
-        ])
-        .arg(&data)
+    let cluster = o.postgres.then(|| {
+        PgCluster::start().unwrap_or_else(|e| {
+            panic!("--postgres needs root and Debian's postgresql (15): {e}")
+        })
+    });
+    let database = cluster.as_ref().map(|c| c.url("constat"));
+    let data: Vec<PathBuf> = (0..if o.postgres { 2 } else { 1 })
+        .map(|i| dir.path().join(format!("data-{i}")))
+        .collect();
+    let mut create = server_command(&constat, &o);
+    create.args([
+        "--lang",
+        "en",
+        "serve",
+        "--create-trainer",
+        "bench",
+        "--data",
+    ]);
+    create.arg(&data[0]);
+    if let Some(url) = &database {
+        create.args(["--database", url]);
+    }
+    let mut create = create
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -242,8 +531,16 @@ fn main() {
         .write_all(b"bench-password-2026\n")
         .unwrap();
     assert!(create.wait().unwrap().success());
-    let server = start_server(&constat, &data, o.database.as_deref());
-    let pid = server.child.id();
+    let servers: Vec<Server> = data
+        .iter()
+        .map(|d| start_server(&constat, &o, d, database.as_deref()))
+        .collect();
+    let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+    let instances = Arc::new(Instances {
+        urls: servers.iter().map(|s| s.url.clone()).collect(),
+        alive: servers.iter().map(|_| AtomicBool::new(true)).collect(),
+    });
+    let servers = Arc::new(Mutex::new(servers));
     let snapshot: Arc<Vec<u8>> = Arc::new(
         std::fs::read(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -260,8 +557,9 @@ fn main() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let base = server.url.clone();
-        // The trainer logs in and creates the class.
+        let base = instances.urls[0].clone();
+        // The trainer logs in and creates the class (on the first instance: sessions live
+        // in the database, so the cookie opens grids on every instance).
         let page = client.get(format!("{base}/login")).send().await.unwrap();
         let cookie = session_cookie(&page).unwrap();
         let csrf = csrf_of(&page.text().await.unwrap());
@@ -313,8 +611,9 @@ fn main() {
             .to_owned();
         let mut keys = Vec::new();
         for n in 0..o.learners {
+            let url = &instances.urls[n % instances.urls.len()];
             let answer = client
-                .post(format!("{base}/api/join"))
+                .post(format!("{url}/api/join"))
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(serde_json::json!({"code": code, "name": format!("learner {n:02}")}).to_string())
                 .send()
@@ -323,169 +622,155 @@ fn main() {
             let joined = json_value(answer).await;
             keys.push(LearnerKey::parse(joined["key"].as_str().unwrap()).unwrap());
         }
-        let seen: Seen = Arc::new(Mutex::new(Vec::new()));
+        let seen: Seen = Arc::new(Mutex::new(GridLog::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut watchers = Vec::new();
         for g in 0..o.grids {
-            tokio::spawn(watch_grid(
+            watchers.push(tokio::spawn(watch_grid(
                 client.clone(),
-                format!("{base}{grid_path}/events"),
+                Arc::clone(&instances),
+                format!("{grid_path}/events"),
                 cookie.clone(),
                 g,
                 Arc::clone(&seen),
-            ));
+                Arc::clone(&stop),
+            )));
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let peak_sampled = Arc::new(Mutex::new(0u64));
+        let peak_sampled = Arc::new(Mutex::new(vec![0u64; pids.len()]));
         let sampler = {
             let peak = Arc::clone(&peak_sampled);
+            let pids = pids.clone();
             tokio::spawn(async move {
                 loop {
-                    let rss = status_kib(pid, "VmRSS:");
-                    {
+                    for (i, pid) in pids.iter().enumerate() {
+                        let rss = status_kib(*pid, "VmRSS:");
                         let mut p = peak.lock().unwrap();
-                        *p = (*p).max(rss);
+                        p[i] = p[i].max(rss);
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             })
         };
         eprintln!(
-            "{} learners × every {} s × {} s, {} grids: running",
-            o.learners, o.interval, o.duration, o.grids
+            "{} learners × every {} s × {} s, {} grids, {} instance(s): running",
+            o.learners,
+            o.interval,
+            o.duration,
+            o.grids,
+            pids.len()
         );
         let started = Instant::now();
+        let hwm_killed = Arc::new(Mutex::new(None::<u64>));
+        let killer = o.kill_at.map(|secs| {
+            let servers = Arc::clone(&servers);
+            let hwm = Arc::clone(&hwm_killed);
+            let pid = pids[0];
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(secs)).await;
+                *hwm.lock().unwrap() = Some(status_kib(pid, "VmHWM:"));
+                let mut servers = servers.lock().unwrap();
+                let _ = servers[0].child.kill();
+                let _ = servers[0].child.wait();
+                eprintln!("instance A killed at {:.1} s", started.elapsed().as_secs_f64());
+            })
+        });
         let sent: Arc<Mutex<Vec<Sent>>> = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
         for (n, key) in keys.into_iter().enumerate() {
-            let client = client.clone();
-            let url = format!("{base}/api/classes/{code}/submissions");
-            let body = Arc::clone(&snapshot);
-            let sent = Arc::clone(&sent);
             let offset = Duration::from_millis(o.interval * 1000 * n as u64 / o.learners as u64);
-            let interval = Duration::from_secs(o.interval);
-            let duration = Duration::from_secs(o.duration);
-            tasks.push(tokio::spawn(async move {
-                tokio::time::sleep(offset).await;
-                let mut tick = tokio::time::interval(interval);
-                let mut last_signed = 0;
-                while started.elapsed() < duration {
-                    tick.tick().await;
-                    let signed_at = now_secs().max(last_signed + 1);
-                    last_signed = signed_at;
-                    let signature = key.sign("linux", signed_at, &body);
-                    let at = Instant::now();
-                    let answer = client
-                        .post(&url)
-                        .header(HEADER_LEARNER, key.learner.to_string())
-                        .header(HEADER_ROLE, "linux")
-                        .header(HEADER_TIMESTAMP, signed_at.to_string())
-                        .header(HEADER_SIGNATURE, signature)
-                        .header(reqwest::header::CONTENT_TYPE, "application/json")
-                        .body(body.to_vec())
-                        .send()
-                        .await;
-                    let accepted = match answer {
-                        Ok(response) => {
-                            let ok = response.status().is_success();
-                            if !ok {
-                                eprintln!(
-                                    "learner {}: {} {}",
-                                    key.learner,
-                                    response.status(),
-                                    response.text().await.unwrap_or_default()
-                                );
-                            } else {
-                                let _ = response.bytes().await;
-                            }
-                            ok
-                        }
-                        Err(e) => {
-                            eprintln!("learner {}: {e}", key.learner);
-                            false
-                        }
-                    };
-                    sent.lock().unwrap().push(Sent {
-                        learner: key.learner,
-                        at,
-                        answered_ms: at.elapsed().as_secs_f64() * 1000.0,
-                        accepted,
-                    });
-                }
-            }));
+            tasks.push(tokio::spawn(learner_loop(
+                client.clone(),
+                Arc::clone(&instances),
+                n,
+                code.clone(),
+                key,
+                Arc::clone(&snapshot),
+                (offset, Duration::from_secs(o.interval), Duration::from_secs(o.duration)),
+                started,
+                Arc::clone(&sent),
+            )));
         }
         for task in tasks {
             task.await.unwrap();
         }
+        if let Some(killer) = killer {
+            killer.await.unwrap();
+        }
         // The last rows reach the grids.
         tokio::time::sleep(Duration::from_secs(2)).await;
         sampler.abort();
+        stop.store(true, Ordering::SeqCst);
+        for watcher in watchers {
+            watcher.abort();
+        }
         let load_after = loadavg();
-        let hwm = status_kib(pid, "VmHWM:");
-        let sampled = *peak_sampled.lock().unwrap();
+        let mut hwm: Vec<u64> = pids.iter().map(|p| status_kib(*p, "VmHWM:")).collect();
+        if let Some(killed) = *hwm_killed.lock().unwrap() {
+            hwm[0] = killed;
+        }
+        let sampled = peak_sampled.lock().unwrap().clone();
 
         let sent = std::mem::take(&mut *sent.lock().unwrap());
-        let seen = std::mem::take(&mut *seen.lock().unwrap());
+        let log = std::mem::take(&mut *seen.lock().unwrap());
         let accepted = sent.iter().filter(|s| s.accepted).count();
-        let mut answered: Vec<f64> = sent.iter().filter(|s| s.accepted).map(|s| s.answered_ms).collect();
+        let retried = sent.iter().filter(|s| s.accepted && s.retries > 0).count();
+        let mut answered: Vec<f64> = sent
+            .iter()
+            .filter(|s| s.accepted)
+            .map(|s| s.done.duration_since(s.at).as_secs_f64() * 1000.0)
+            .collect();
         answered.sort_by(f64::total_cmp);
-        // Each accepted submission's row, on each grid: the first row of that learner seen
-        // at or after the submission and before the learner's next one.
-        let mut by_learner: HashMap<i64, Vec<Instant>> = HashMap::new();
-        for s in sent.iter().filter(|s| s.accepted) {
-            by_learner.entry(s.learner).or_default().push(s.at);
-        }
-        let mut on_grid = Vec::new();
-        let mut missing = 0;
-        for s in sent.iter().filter(|s| s.accepted) {
-            let next = by_learner[&s.learner]
-                .iter()
-                .copied()
-                .filter(|t| *t > s.at)
-                .min();
-            for g in 0..o.grids {
-                let first = seen
-                    .iter()
-                    .filter(|(grid, learner, t)| {
-                        *grid == g && *learner == s.learner && *t >= s.at && next.is_none_or(|n| *t < n)
-                    })
-                    .map(|(_, _, t)| *t)
-                    .min();
-                match first {
-                    Some(t) => on_grid.push(t.duration_since(s.at).as_secs_f64() * 1000.0),
-                    None => missing += 1,
-                }
-            }
-        }
-        on_grid.sort_by(f64::total_cmp);
-        let stored = match &o.database {
+        let grids = on_grids(&sent, &log, o.grids);
+        let (stored, submissions) = match &cluster {
             None => {
-                let store = SqliteStore::open(&data.join("constat.sqlite")).unwrap();
+                let store = SqliteStore::open(&data[0].join("constat.sqlite")).unwrap();
                 let mut count = 0;
                 for learner in store.learners_of(class_id).await.unwrap() {
                     count += store.history(learner.id).await.unwrap().len();
                 }
-                count
+                (count, None)
             }
-            Some(url) => {
-                let out = Command::new("psql")
-                    .args([url.as_str(), "-tAc"])
-                    .arg(format!(
-                        "SELECT COUNT(*) FROM results WHERE class_id = {class_id}"
-                    ))
-                    .output()
-                    .expect("psql runs");
-                String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+            Some(cluster) => {
+                let out = cluster
+                    .psql(
+                        "constat",
+                        &format!(
+                            "SELECT (SELECT count(*) FROM results WHERE class_id = {class_id}), \
+                             (SELECT count(*) FROM submissions s JOIN learners l ON l.id = s.learner_id \
+                             WHERE l.class_id = {class_id})"
+                        ),
+                    )
+                    .unwrap_or_else(|e| panic!("count the rows: {e}"));
+                let mut counts = out.trim().split('|').map(|n| n.parse::<usize>().unwrap_or(0));
+                (counts.next().unwrap_or(0), counts.next())
             }
         };
-        let backend = if o.database.is_some() { "PostgreSQL" } else { "SQLite" };
+        let backend = if o.postgres {
+            "PostgreSQL, 2 instances"
+        } else {
+            "SQLite"
+        };
         println!("load average before: {}", load_before.trim());
         println!("load average after:  {}", load_after.trim());
         println!(
             "{backend}: {} learners × every {} s × {} s, {} grids",
             o.learners, o.interval, o.duration, o.grids
         );
+        if let Some(secs) = o.kill_at {
+            println!(
+                "instance A killed at {secs} s; grid reconnections: {}; reload events: {}",
+                log.gaps.len(),
+                log.reloads
+            );
+        }
         println!(
-            "sent {} · accepted {accepted} · stored {stored} · rows never seen {missing}",
-            sent.len()
+            "sent {} · accepted {accepted} ({retried} after a retry) · results stored {stored}{} · \
+             grid rows never seen {} · left out while a grid reconnected {}",
+            sent.len(),
+            submissions.map(|n| format!(" · submissions stored {n}")).unwrap_or_default(),
+            grids.missing,
+            grids.left_out
         );
         println!(
             "submission → graded answer: p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms",
@@ -494,34 +779,50 @@ fn main() {
             answered.last().copied().unwrap_or(f64::NAN)
         );
         println!(
-            "submission → row on the grids: p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} rows)",
-            percentile(&on_grid, 50.0),
-            percentile(&on_grid, 99.0),
-            on_grid.last().copied().unwrap_or(f64::NAN),
-            on_grid.len()
+            "submission → row on a grid: p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} rows)",
+            percentile(&grids.pairs, 50.0),
+            percentile(&grids.pairs, 99.0),
+            grids.pairs.last().copied().unwrap_or(f64::NAN),
+            grids.pairs.len()
         );
         println!(
-            "server peak RSS: VmHWM {:.1} MiB · largest sampled VmRSS {:.1} MiB",
-            hwm as f64 / 1024.0,
-            sampled as f64 / 1024.0
+            "submission → on every open grid: p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} submissions)",
+            percentile(&grids.every, 50.0),
+            percentile(&grids.every, 99.0),
+            grids.every.last().copied().unwrap_or(f64::NAN),
+            grids.every.len()
         );
+        for (i, (h, s)) in hwm.iter().zip(&sampled).enumerate() {
+            println!(
+                "server {} peak RSS: VmHWM {:.1} MiB · largest sampled VmRSS {:.1} MiB",
+                ["A", "B"][i.min(1)],
+                *h as f64 / 1024.0,
+                *s as f64 / 1024.0
+            );
+        }
+        let rss = hwm
+            .iter()
+            .map(|h| format!("{:.1}", *h as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" + ");
         println!(
-            "| {backend} | {} × {} s × {} s, {} grids | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {:.1} MiB | {}/{}/{} | {} |",
+            "| {backend} | {} × {} s × {} s, {} grids | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {rss} MiB | {}/{}/{} | {} → {} |",
             o.learners,
             o.interval,
             o.duration,
             o.grids,
             percentile(&answered, 50.0),
             percentile(&answered, 99.0),
-            percentile(&on_grid, 50.0),
-            percentile(&on_grid, 99.0),
-            hwm as f64 / 1024.0,
+            percentile(&grids.every, 50.0),
+            percentile(&grids.every, 99.0),
             sent.len(),
             accepted,
             stored,
+            load_before.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
             load_after.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
         );
-        drop(server);
+        drop(servers);
+        drop(cluster);
     });
 }
 
