@@ -637,7 +637,9 @@ fn main() {
             )));
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let peak_sampled = Arc::new(Mutex::new(vec![0u64; pids.len()]));
+        // Per instance: the largest VmRSS sampled, with its anonymous and file-backed parts
+        // (heap and stacks; the binary's pages).
+        let peak_sampled = Arc::new(Mutex::new(vec![(0u64, 0u64, 0u64); pids.len()]));
         let sampler = {
             let peak = Arc::clone(&peak_sampled);
             let pids = pids.clone();
@@ -646,7 +648,13 @@ fn main() {
                     for (i, pid) in pids.iter().enumerate() {
                         let rss = status_kib(*pid, "VmRSS:");
                         let mut p = peak.lock().unwrap();
-                        p[i] = p[i].max(rss);
+                        if rss > p[i].0 {
+                            p[i] = (
+                                rss,
+                                status_kib(*pid, "RssAnon:"),
+                                status_kib(*pid, "RssFile:"),
+                            );
+                        }
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -794,10 +802,14 @@ fn main() {
         );
         for (i, (h, s)) in hwm.iter().zip(&sampled).enumerate() {
             println!(
-                "server {} peak RSS: VmHWM {:.1} MiB · largest sampled VmRSS {:.1} MiB",
+                "server {} peak RSS: VmHWM {:.1} MiB · largest sampled VmRSS {:.1} MiB \
+                 (anonymous {:.1} MiB, file-backed {:.1} MiB) · threads at the end {}",
                 ["A", "B"][i.min(1)],
                 *h as f64 / 1024.0,
-                *s as f64 / 1024.0
+                s.0 as f64 / 1024.0,
+                s.1 as f64 / 1024.0,
+                s.2 as f64 / 1024.0,
+                status_kib(pids[i], "Threads:")
             );
         }
         let rss = hwm
