@@ -457,10 +457,7 @@ fn on_grids(sent: &[Sent], log: &GridLog, grids: usize) -> OnGrids {
                 .rows
                 .iter()
                 .filter(|(grid, learner, t)| {
-                    *grid == g
-                        && *learner == s.learner
-                        && *t >= s.at
-                        && next.is_none_or(|n| *t < n)
+                    *grid == g && *learner == s.learner && *t >= s.at && next.is_none_or(|n| *t < n)
                 })
                 .map(|(_, _, t)| *t)
                 .min();
@@ -498,9 +495,8 @@ fn main() {
     let constat = workspace_binary("constat");
     let dir = tempfile::tempdir().unwrap();
     let cluster = o.postgres.then(|| {
-        PgCluster::start().unwrap_or_else(|e| {
-            panic!("--postgres needs root and Debian's postgresql (15): {e}")
-        })
+        PgCluster::start()
+            .unwrap_or_else(|e| panic!("--postgres needs root and Debian's postgresql (15): {e}"))
     });
     let database = cluster.as_ref().map(|c| c.url("constat"));
     let data: Vec<PathBuf> = (0..if o.postgres { 2 } else { 1 })
