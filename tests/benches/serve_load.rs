@@ -491,8 +491,9 @@ fn main() {
     }
     let o = options();
     let loadavg = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load_before = loadavg();
+    // Built first: the load average before is the one the run starts at.
     let constat = workspace_binary("constat");
+    let load_before = loadavg();
     let dir = tempfile::tempdir().unwrap();
     let cluster = o.postgres.then(|| {
         PgCluster::start()
