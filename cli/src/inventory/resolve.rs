@@ -131,11 +131,13 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         (TransportKind::Icinga2, _) => 5665,
         (TransportKind::Glpi, Some(TlsMode::Plain)) => 80,
         (TransportKind::Glpi, _) => 443,
+        (TransportKind::Proxmox, _) => 8006,
         _ => 22,
     };
-    // A Zabbix or GLPI host without `user` is read with an API token (the credential).
+    // A Zabbix or GLPI host without `user` is read with an API token (the credential); a
+    // Proxmox host's `user` is its token's id, required.
     let default_user = match transport {
-        TransportKind::Zabbix | TransportKind::Glpi => "",
+        TransportKind::Zabbix | TransportKind::Glpi | TransportKind::Proxmox => "",
         _ => "root",
     };
     Ok(HostTarget {
@@ -186,13 +188,19 @@ fn check_transport_options(
     let ldap = transport == TransportKind::Ldap;
     let api = matches!(
         transport,
-        TransportKind::Zabbix | TransportKind::Icinga2 | TransportKind::Glpi
+        TransportKind::Zabbix
+            | TransportKind::Icinga2
+            | TransportKind::Glpi
+            | TransportKind::Proxmox
     );
     if spec.tls.is_some() && !(ldap || api || transport == TransportKind::Winrm) {
-        return Err(misplaced("tls", "ldap, winrm, zabbix, icinga2, glpi"));
+        return Err(misplaced(
+            "tls",
+            "ldap, winrm, zabbix, icinga2, glpi, proxmox",
+        ));
     }
     if spec.ca_file.is_some() && !(ldap || api) {
-        return Err(misplaced("ca_file", "ldap, zabbix, icinga2, glpi"));
+        return Err(misplaced("ca_file", "ldap, zabbix, icinga2, glpi, proxmox"));
     }
     if spec.api_path.is_some() && !matches!(transport, TransportKind::Zabbix | TransportKind::Glpi)
     {
