@@ -387,6 +387,29 @@ candidates:
     }
 
     #[test]
+    fn a_proxmox_host_takes_its_port_token_id_and_ca_file() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let head = "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      pve: ";
+        let ok = parse_inventory(
+            &format!("{head}{{ transport: proxmox, address: pve.lab, user: 'constat@pve!audit', cred: pve, ca_file: pve-root-ca.pem }}\n"),
+            "inv.yaml",
+        )
+        .unwrap();
+        let hosts = resolve_hosts(&ok).unwrap();
+        assert_eq!(hosts[0].transport, TransportKind::Proxmox);
+        assert_eq!(hosts[0].port, 8006);
+        assert_eq!(hosts[0].user, "constat@pve!audit");
+        assert_eq!(hosts[0].ca_file.as_deref(), Some("pve-root-ca.pem"));
+        let error = resolve_error(&format!(
+            "{head}{{ transport: proxmox, address: pve.lab, api_path: /api2/json }}\n"
+        ));
+        assert!(
+            error.contains("api_path") && error.contains("zabbix, glpi"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn output_limit_comes_from_the_role_default_or_the_host() {
         crate::i18n::set_lang(crate::i18n::Lang::Fr);
         let inventory = parse_inventory(
