@@ -312,6 +312,8 @@ const EXAMS: &[Exam] = &[
             "cp9-wsus-dns",
             "cp9-wsus-client",
             "cp9-wsus-server",
+            "cp9-mdt-share",
+            "cp9-wds-images",
             "cp9-apt-repository",
             "cp9-apt-source",
         ],

@@ -404,16 +404,20 @@ a credentials file with mode 0600, or an interactive prompt.",
         "GLPI: REST API of the helpdesk (tickets, knowledge base; read-only)",
     ),
     (
+        "transport=proxmox",
+        "Proxmox VE: REST API of the hypervisor (VMs, resources, networks; read-only, API token)",
+    ),
+    (
         "collect:address",
         "Address of the host (every transport but local)",
     ),
     (
         "collect:port",
-        "Port (default: ssh 22, ldap 636 or 389 with --tls plain, winrm 5985 or 5986 over HTTPS, zabbix and glpi 443 or 80 with --tls plain, icinga2 5665)",
+        "Port (default: ssh 22, ldap 636 or 389 with --tls plain, winrm 5985 or 5986 over HTTPS, zabbix and glpi 443 or 80 with --tls plain, icinga2 5665, proxmox 8006)",
     ),
     (
         "collect:user",
-        "Login account (default root; zabbix and glpi: none, --cred is then an API token)",
+        "Login account (default root; zabbix and glpi: none, --cred is then an API token; proxmox: the token's id USER@REALM!TOKENID, --cred its secret)",
     ),
     (
         "collect:bind",
@@ -434,7 +438,7 @@ a credentials file with mode 0600, or an interactive prompt.",
     ("tls=plain", "No TLS (the password travels in clear)"),
     (
         "collect:ca_file",
-        "Certificate authorities (PEM) to verify the server's certificate (ldap, zabbix, icinga2, glpi; --tls verify)",
+        "Certificate authorities (PEM) to verify the server's certificate (ldap, zabbix, icinga2, glpi, proxmox; --tls verify)",
     ),
     (
         "collect:api_path",

@@ -1365,6 +1365,26 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "{host}: unexpected answer of GLPI ({url}): {error}",
     ),
     (
+        "proxmox.needs_cred",
+        "{host} : le transport proxmox a besoin du secret du jeton d'API : ajoutez « cred: » (Datacenter > Permissions > API Tokens)",
+        "{host}: the proxmox transport needs the API token's secret: add \"cred:\" (Datacenter > Permissions > API Tokens)",
+    ),
+    (
+        "proxmox.needs_token_id",
+        "{host} : « user: » doit être l'identifiant du jeton d'API, UTILISATEUR@ROYAUME!JETON (par ex. constat@pve!audit), pas « {user} »",
+        "{host}: \"user:\" must be the API token's id, USER@REALM!TOKENID (e.g. constat@pve!audit), not \"{user}\"",
+    ),
+    (
+        "proxmox.auth_refused",
+        "{host} : Proxmox VE refuse le jeton {user} ({url}, HTTP {status}) : {error} (vérifiez le secret, l'expiration du jeton et son privilège VM.Audit sur /vms ; avec la séparation des privilèges, le jeton a besoin de ses propres permissions)",
+        "{host}: Proxmox VE refused the token {user} ({url}, HTTP {status}): {error} (check the secret, the token's expiry and its VM.Audit privilege on /vms; with privilege separation the token needs permissions of its own)",
+    ),
+    (
+        "proxmox.bad_answer",
+        "{host} : réponse inattendue de Proxmox VE ({url}) : {error}",
+        "{host}: unexpected answer of Proxmox VE ({url}): {error}",
+    ),
+    (
         "zabbix.needs_cred",
         "{host} : le transport zabbix a besoin d'un identifiant : « cred: » (mot de passe de « user: », ou jeton d'API sans « user: »)",
         "{host}: the zabbix transport needs a credential: \"cred:\" (the password of \"user:\", or an API token without \"user:\")",

@@ -12,6 +12,10 @@ pub struct Hypervisor {
     /// Guests (VMs and containers), sorted by id.
     #[serde(default)]
     pub guests: Vec<Guest>,
+    /// Parts the API did not give, each with why (`qemu/101 on pve: HTTP 403 …`): the guests
+    /// concerned keep `config_read: false`, never an empty config.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// A virtual machine or container.

@@ -191,6 +191,7 @@ pub fn parse_proxmox(
     Ok(Hypervisor {
         product: "proxmox".to_owned(),
         guests,
+        unread: Vec::new(),
     })
 }
 

@@ -49,7 +49,14 @@ fn constat(lab: &Icinga2Lab, env: &[String], args: &[&str]) -> (Option<i32>, Str
     argv.extend(env.iter().map(String::as_str));
     argv.push(&binary);
     argv.extend(args);
+    let whole = std::time::Instant::now();
     let out = lab.in_ns(&argv).expect("run constat in the lab namespace");
+    // For BENCHMARKS.md (`-- --nocapture`), printed, never asserted.
+    eprintln!(
+        "constat {}: whole process {} ms",
+        args.join(" "),
+        whole.elapsed().as_millis()
+    );
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,5 +1,5 @@
 //! `constat collect`: one host → one snapshot file (`--transport
-//! local|ssh|ldap|winrm|zabbix|icinga2|glpi`).
+//! local|ssh|ldap|winrm|zabbix|icinga2|glpi|proxmox`).
 
 use crate::credentials::CredentialStore;
 use crate::errors::CliError;
@@ -33,6 +33,8 @@ pub enum CollectTransport {
     Icinga2,
     /// GLPI : API REST de l'outil d'assistance (tickets, base de connaissances ; lecture seule).
     Glpi,
+    /// Proxmox VE : API REST de l'hyperviseur (VM, ressources, réseaux ; lecture seule, jeton d'API).
+    Proxmox,
 }
 
 /// TLS policy on the command line.
@@ -53,12 +55,12 @@ pub struct CollectArgs {
     #[arg(long, value_enum, default_value_t = CollectTransport::Local)]
     pub transport: CollectTransport,
     /// Adresse de l'hôte (tous les transports sauf local).
-    #[arg(long, required_if_eq_any([("transport", "ssh"), ("transport", "ldap"), ("transport", "winrm"), ("transport", "zabbix"), ("transport", "icinga2"), ("transport", "glpi")]))]
+    #[arg(long, required_if_eq_any([("transport", "ssh"), ("transport", "ldap"), ("transport", "winrm"), ("transport", "zabbix"), ("transport", "icinga2"), ("transport", "glpi"), ("transport", "proxmox")]))]
     pub address: Option<String>,
-    /// Port (par défaut : ssh 22, ldap 636 ou 389 avec --tls plain, winrm 5985 ou 5986 en HTTPS, zabbix et glpi 443 ou 80 avec --tls plain, icinga2 5665).
+    /// Port (par défaut : ssh 22, ldap 636 ou 389 avec --tls plain, winrm 5985 ou 5986 en HTTPS, zabbix et glpi 443 ou 80 avec --tls plain, icinga2 5665, proxmox 8006).
     #[arg(long)]
     pub port: Option<u16>,
-    /// Compte de connexion (par défaut root ; zabbix et glpi : aucun, --cred est alors un jeton d'API).
+    /// Compte de connexion (par défaut root ; zabbix et glpi : aucun, --cred est alors un jeton d'API ; proxmox : l'identifiant du jeton USER@REALM!TOKENID, --cred son secret).
     #[arg(long)]
     pub user: Option<String>,
     /// Compte de liaison LDAP (`Administrator@tssr.lan`, `TSSR\Administrator` ou un DN) ;
@@ -68,7 +70,7 @@ pub struct CollectArgs {
     /// Politique TLS (ldap et API : verify par défaut ; winrm : HTTPS si verify ou insecure).
     #[arg(long, value_enum)]
     pub tls: Option<CollectTls>,
-    /// Autorités de certification (PEM) pour vérifier le certificat du serveur (ldap, zabbix, icinga2, glpi ; --tls verify).
+    /// Autorités de certification (PEM) pour vérifier le certificat du serveur (ldap, zabbix, icinga2, glpi, proxmox ; --tls verify).
     #[arg(long)]
     pub ca_file: Option<PathBuf>,
     /// Chemin de l'API sur le serveur web (zabbix : /zabbix/api_jsonrpc.php ; glpi : /apirest.php).
@@ -139,18 +141,21 @@ fn check_option_transports(
     let ldap = transport == TransportKind::Ldap;
     let api = matches!(
         transport,
-        TransportKind::Zabbix | TransportKind::Icinga2 | TransportKind::Glpi
+        TransportKind::Zabbix
+            | TransportKind::Icinga2
+            | TransportKind::Glpi
+            | TransportKind::Proxmox
     );
     for (option, set, allowed) in [
         (
             "--tls",
             tls.is_some() && !(ldap || api || transport == TransportKind::Winrm),
-            "ldap, winrm, zabbix, icinga2, glpi",
+            "ldap, winrm, zabbix, icinga2, glpi, proxmox",
         ),
         (
             "--ca-file",
             args.ca_file.is_some() && !(ldap || api),
-            "ldap, zabbix, icinga2, glpi",
+            "ldap, zabbix, icinga2, glpi, proxmox",
         ),
         (
             "--api-path",
@@ -245,6 +250,7 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         (CollectTransport::Icinga2, _) => (TransportKind::Icinga2, 5665),
         (CollectTransport::Glpi, Some(TlsMode::Plain)) => (TransportKind::Glpi, 80),
         (CollectTransport::Glpi, _) => (TransportKind::Glpi, 443),
+        (CollectTransport::Proxmox, _) => (TransportKind::Proxmox, 8006),
     };
     if let Some(path) = args.api_path.as_deref()
         && (!path.starts_with('/')
@@ -260,9 +266,10 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         )
         .into());
     }
-    // Zabbix and GLPI read with an API token when no account is named.
+    // Zabbix and GLPI read with an API token when no account is named; Proxmox's `--user`
+    // is its token's id, required.
     let default_user = match transport {
-        TransportKind::Zabbix | TransportKind::Glpi => "",
+        TransportKind::Zabbix | TransportKind::Glpi | TransportKind::Proxmox => "",
         _ => "root",
     };
     check_option_transports(&args, transport, tls)?;

@@ -156,13 +156,14 @@ pub struct HostSpec {
     /// Run the agent through `sudo -S` (password from `cred`) when the account is not root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sudo: Option<bool>,
-    /// TLS policy (`ldap`, `zabbix`, `icinga2`: default `verify`, `plain` = HTTP for the
+    /// TLS policy (`ldap`, `zabbix`, `icinga2`, `glpi`, `proxmox`: default `verify`, `plain` = HTTP for the
     /// APIs; `winrm`: `verify`/`insecure` mean HTTPS, left out or `plain` mean HTTP with NTLM
     /// message encryption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
     /// CA certificates (PEM file) checking the server's certificate (`ldap`, `zabbix`,
-    /// `icinga2`, with `tls: verify`); the system roots when left out.
+    /// `icinga2`, `glpi`, `proxmox` — its `/etc/pve/pve-root-ca.pem` —, with `tls: verify`);
+    /// the system roots when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Naming context to read (`ldap`), e.g. `DC=tssr,DC=lan`; the rootDSE's
@@ -243,6 +244,9 @@ pub enum TransportKind {
     Icinga2,
     /// GLPI REST API (helpdesk: tickets and knowledge base, read-only `GET`s).
     Glpi,
+    /// Proxmox VE REST API (hypervisor: guests, resources, networks; read-only `GET`s with
+    /// an API token).
+    Proxmox,
 }
 
 impl TransportKind {
@@ -256,6 +260,7 @@ impl TransportKind {
             TransportKind::Zabbix => "zabbix",
             TransportKind::Icinga2 => "icinga2",
             TransportKind::Glpi => "glpi",
+            TransportKind::Proxmox => "proxmox",
         }
     }
 }

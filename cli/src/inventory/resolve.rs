@@ -131,11 +131,13 @@ fn resolve_one(candidate: &Candidate, role: &str, spec: &HostSpec) -> anyhow::Re
         (TransportKind::Icinga2, _) => 5665,
         (TransportKind::Glpi, Some(TlsMode::Plain)) => 80,
         (TransportKind::Glpi, _) => 443,
+        (TransportKind::Proxmox, _) => 8006,
         _ => 22,
     };
-    // A Zabbix or GLPI host without `user` is read with an API token (the credential).
+    // A Zabbix or GLPI host without `user` is read with an API token (the credential); a
+    // Proxmox host's `user` is its token's id, required.
     let default_user = match transport {
-        TransportKind::Zabbix | TransportKind::Glpi => "",
+        TransportKind::Zabbix | TransportKind::Glpi | TransportKind::Proxmox => "",
         _ => "root",
     };
     Ok(HostTarget {
@@ -186,13 +188,19 @@ fn check_transport_options(
     let ldap = transport == TransportKind::Ldap;
     let api = matches!(
         transport,
-        TransportKind::Zabbix | TransportKind::Icinga2 | TransportKind::Glpi
+        TransportKind::Zabbix
+            | TransportKind::Icinga2
+            | TransportKind::Glpi
+            | TransportKind::Proxmox
     );
     if spec.tls.is_some() && !(ldap || api || transport == TransportKind::Winrm) {
-        return Err(misplaced("tls", "ldap, winrm, zabbix, icinga2, glpi"));
+        return Err(misplaced(
+            "tls",
+            "ldap, winrm, zabbix, icinga2, glpi, proxmox",
+        ));
     }
     if spec.ca_file.is_some() && !(ldap || api) {
-        return Err(misplaced("ca_file", "ldap, zabbix, icinga2, glpi"));
+        return Err(misplaced("ca_file", "ldap, zabbix, icinga2, glpi, proxmox"));
     }
     if spec.api_path.is_some() && !matches!(transport, TransportKind::Zabbix | TransportKind::Glpi)
     {
@@ -376,6 +384,29 @@ candidates:
         .map(|spec| resolve_error(&format!("{head}{spec}\n")))
         .collect();
         insta::assert_debug_snapshot!(errors);
+    }
+
+    #[test]
+    fn a_proxmox_host_takes_its_port_token_id_and_ca_file() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let head = "session: { id: s1, referentiel: TSSR }\ncandidates:\n  - id: c01\n    name: Alice\n    hosts:\n      pve: ";
+        let ok = parse_inventory(
+            &format!("{head}{{ transport: proxmox, address: pve.lab, user: 'constat@pve!audit', cred: pve, ca_file: pve-root-ca.pem }}\n"),
+            "inv.yaml",
+        )
+        .unwrap();
+        let hosts = resolve_hosts(&ok).unwrap();
+        assert_eq!(hosts[0].transport, TransportKind::Proxmox);
+        assert_eq!(hosts[0].port, 8006);
+        assert_eq!(hosts[0].user, "constat@pve!audit");
+        assert_eq!(hosts[0].ca_file.as_deref(), Some("pve-root-ca.pem"));
+        let error = resolve_error(&format!(
+            "{head}{{ transport: proxmox, address: pve.lab, api_path: /api2/json }}\n"
+        ));
+        assert!(
+            error.contains("api_path") && error.contains("zabbix, glpi"),
+            "{error}"
+        );
     }
 
     #[test]

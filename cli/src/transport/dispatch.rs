@@ -1,5 +1,5 @@
 //! One entry point for every transport: [`collect_host`] picks local, SSH, or a plugged-in
-//! collector (WinRM, LDAP, Zabbix, Icinga2 and GLPI register through [`RemoteCollector`], see [`plugged_collectors`]).
+//! collector (WinRM, LDAP, Zabbix, Icinga2, GLPI and Proxmox register through [`RemoteCollector`], see [`plugged_collectors`]).
 
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::KnownHosts;
@@ -77,6 +77,10 @@ pub fn plugged_collectors() -> BTreeMap<&'static str, Arc<dyn RemoteCollector>> 
         Arc::new(super::Icinga2Collector),
     );
     plugged.insert(TransportKind::Glpi.as_str(), Arc::new(super::GlpiCollector));
+    plugged.insert(
+        TransportKind::Proxmox.as_str(),
+        Arc::new(super::ProxmoxCollector),
+    );
     plugged
 }
 

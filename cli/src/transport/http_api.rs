@@ -1,4 +1,4 @@
-//! The HTTP client of the API transports (`zabbix`, `icinga2`, `glpi`): one `reqwest` client per host
+//! The HTTP client of the API transports (`zabbix`, `icinga2`, `glpi`, `proxmox`): one `reqwest` client per host
 //! with the inventory's TLS policy (`verify` with `ca_file` or the system roots, `insecure`,
 //! `plain` = HTTP), no proxy from the environment, no redirect followed, a connect and a
 //! whole-request time limit, and answers read in chunks up to the host's output limit (past
