@@ -5,9 +5,9 @@ use crate::errors::CliError;
 use crate::i18n::{Lang, lang, tf};
 use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
-use constat_agent::{CollectOptions, LocalHost};
+use constat_agent::{CollectOptions, FEW_WORKERS, LocalHost};
 use constat_checker_core::pack::{
-    Pack, file_requests, load_with, render_diagnostics_in, script_run_requests, sections_for,
+    Pack, file_requests, load_with, narrow_request, render_diagnostics_in, script_run_requests,
 };
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
@@ -143,10 +143,11 @@ pub fn embedded_ids() -> String {
 }
 
 /// Collects this machine with the file requests the pack needs for `role`, and only the
-/// sections its checks read (no start snapshot is diffed here).
+/// sections (and optional parts, such as pending updates) its checks read (no start
+/// snapshot is diffed here).
 pub fn collect_local_for(pack: &Pack, role: &str) -> Snapshot {
     let mut request = file_requests(pack).remove(role).unwrap_or_default();
-    request.sections = sections_for(pack, role, false);
+    narrow_request(pack, role, false, &mut request);
     collect_local_with(request)
 }
 
@@ -158,6 +159,8 @@ pub fn collect_local_with(request: FileRequest) -> Snapshot {
         &CollectOptions {
             request,
             only: Vec::new(),
+            // Grading shares the process: a few workers, not one thread heap per collector.
+            workers: FEW_WORKERS,
         },
     )
 }

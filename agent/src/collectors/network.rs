@@ -5,7 +5,7 @@
 //! IPv4 addresses then unknown and said so). An offline root has no interfaces or routes: only
 //! the configuration files are read, and `not_collected` says why.
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
 use crate::host::Host;
 use constat_snapshot::Section;

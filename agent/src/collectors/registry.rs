@@ -1,6 +1,6 @@
 //! The registry of collectors: name, sections filled, time budget, function.
 
-use crate::collect::Collector;
+use crate::context::Collector;
 use crate::collectors::{
     backups, files, firewall, listening, network, package_repositories, packages, processes,
     scheduled_jobs, services, shares, sshd, storage, sudo, users,

@@ -2,7 +2,7 @@
 //! or, without one, from unit files on disk (enabled from `*.wants` symlinks, running from
 //! /proc on a live host, unknown on an offline root).
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::collectors::processes::{ProcEntry, read_proc};
 use crate::collectors::service_configs;
 use crate::host::Host;
