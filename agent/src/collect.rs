@@ -64,7 +64,10 @@ fn spawn_worker(
             }
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&ctx)))
                 .map_err(|payload| panic_message(&*payload));
-            if tx.send(Event::Done(index, result, start.elapsed())).is_err() {
+            if tx
+                .send(Event::Done(index, result, start.elapsed()))
+                .is_err()
+            {
                 break;
             }
         }

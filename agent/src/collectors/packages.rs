@@ -57,7 +57,11 @@ fn read_packages(host: &dyn Host, updates: bool) -> Section<Packages> {
     }
     match host.run(
         "rpm",
-        &["-qa", "--qf", "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n"],
+        &[
+            "-qa",
+            "--qf",
+            "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n",
+        ],
         Duration::from_secs(20),
     ) {
         Ok(out) if out.success() => Section::collected(Packages {
@@ -266,7 +270,10 @@ Conf libssl3 (3.0.16-1~deb12u1 Debian-Security:12/stable-security [amd64])\n";
         assert_eq!(asked["installed"], left_out["installed"]);
         assert_eq!(asked["updates"].get("status"), None, "{asked}");
         assert_eq!(asked["updates"]["pending"], serde_json::json!([]));
-        assert_eq!(asked["updates"]["known"], false, "no apt lists in this root");
+        assert_eq!(
+            asked["updates"]["known"], false,
+            "no apt lists in this root"
+        );
     }
 
     #[test]
