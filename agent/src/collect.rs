@@ -47,9 +47,12 @@ enum Event {
     Done(usize, Result<Update, String>, Duration),
 }
 
+/// Collectors not started yet: registry index and function.
+type Queue = Arc<Mutex<VecDeque<(usize, fn(&Context) -> Update)>>>;
+
 /// Starts one worker: it takes collectors from `queue` until none is left.
 fn spawn_worker(
-    queue: &Arc<Mutex<VecDeque<(usize, fn(&Context) -> Update)>>>,
+    queue: &Queue,
     ctx: &Context,
     tx: &mpsc::Sender<Event>,
 ) {
@@ -91,7 +94,7 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
     let (tx, rx) = mpsc::channel::<Event>();
     let mut pending = Vec::new();
     let mut unrequested: Vec<&str> = Vec::new();
-    let queue = Arc::new(Mutex::new(VecDeque::new()));
+    let queue: Queue = Arc::new(Mutex::new(VecDeque::new()));
     for (index, collector) in registry.iter().enumerate() {
         if !options.only.is_empty() && !options.only.iter().any(|o| o == collector.name) {
             continue;

@@ -326,7 +326,10 @@ mod tests {
         assert_eq!(collect_workers(Ok(" 4 ".to_owned())).unwrap(), 4);
         for bad in ["", "two", "-1", "65"] {
             let e = collect_workers(Ok(bad.to_owned())).unwrap_err().to_string();
-            assert!(e.contains(bad) && e.contains("CONSTAT_COLLECT_WORKERS"), "{e}");
+            assert!(
+                e.contains(bad) && e.contains("CONSTAT_COLLECT_WORKERS"),
+                "{e}"
+            );
         }
     }
 }

@@ -364,10 +364,7 @@ impl RawFact {
             .into_iter()
             .map(|part| {
                 let (_, name) = part.split_once('.').unwrap_or((part, part));
-                (
-                    part,
-                    [key(&root), key("data"), key(name), key("status")],
-                )
+                (part, [key(&root), key("data"), key(name), key("status")])
             })
             .collect();
         Some(CompiledFact {
@@ -768,7 +765,11 @@ mod tests {
         ];
         let out: Vec<String> = cases.iter().map(|c| kind_case(c, &snapshot)).collect();
         let text = out.join("");
-        assert_eq!(text.matches("not_collected: not requested").count(), 3, "{text}");
+        assert_eq!(
+            text.matches("not_collected: not requested").count(),
+            3,
+            "{text}"
+        );
         insta::assert_snapshot!(text);
     }
 

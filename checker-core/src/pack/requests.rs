@@ -259,10 +259,16 @@ mod tests {
                 ),
             )
             .expect("valid pack");
-            assert_eq!(super::unread_parts_for(&pack, "other", false), Vec::<String>::new());
+            assert_eq!(
+                super::unread_parts_for(&pack, "other", false),
+                Vec::<String>::new()
+            );
             let mut request = constat_snapshot::FileRequest::default();
             super::narrow_request(&pack, "linux", false, &mut request);
-            assert_eq!(request.without, super::unread_parts_for(&pack, "linux", false));
+            assert_eq!(
+                request.without,
+                super::unread_parts_for(&pack, "linux", false)
+            );
             assert!(
                 request.sections.iter().flatten().all(|s| !s.contains('.')),
                 "parts never reach `sections`: {request:?}"
@@ -275,7 +281,10 @@ mod tests {
             unread("{fact: {path: \"packages.installed[name=apache2].version\", regex: \"^2\"}}"),
             left_out
         );
-        assert_eq!(unread("{fact: {path: packages.manager, equals: dpkg}}"), left_out);
+        assert_eq!(
+            unread("{fact: {path: packages.manager, equals: dpkg}}"),
+            left_out
+        );
         for reads in [
             "{fact: {path: packages.updates.known, equals: true}}",
             "{fact: {path: \"packages.updates.pending[*]\", count: {eq: 0}}}",
@@ -299,6 +308,9 @@ mod tests {
              \x20   expect: {user: {name: alice}}\n",
         )
         .expect("valid pack");
-        assert_eq!(super::unread_parts_for(&pack, "linux", true), ["packages.updates"]);
+        assert_eq!(
+            super::unread_parts_for(&pack, "linux", true),
+            ["packages.updates"]
+        );
     }
 }
