@@ -51,11 +51,7 @@ enum Event {
 type Queue = Arc<Mutex<VecDeque<(usize, fn(&Context) -> Update)>>>;
 
 /// Starts one worker: it takes collectors from `queue` until none is left.
-fn spawn_worker(
-    queue: &Queue,
-    ctx: &Context,
-    tx: &mpsc::Sender<Event>,
-) {
+fn spawn_worker(queue: &Queue, ctx: &Context, tx: &mpsc::Sender<Event>) {
     let (queue, ctx, tx) = (Arc::clone(queue), ctx.clone(), tx.clone());
     thread::spawn(move || {
         loop {
