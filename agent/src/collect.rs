@@ -1,8 +1,11 @@
 //! Runs every collector with its own time budget and assembles the snapshot.
 //!
-//! Each collector runs on its own thread. A collector that panics or overruns its budget has
-//! its sections recorded as `error`; the others go on. Results are applied in registry order,
-//! so the snapshot does not depend on thread timing.
+//! Collectors run on worker threads: one per collector by default (the agent), or a few
+//! (`CollectOptions::workers`: `constat check`, whose peak memory grows with each thread's
+//! heap). A collector's budget counts from its own start. A collector that panics or overruns
+//! its budget has its sections recorded as `error`; the others go on (a worker stuck past a
+//! budget is abandoned and replaced). Results are applied in registry order, so the snapshot
+//! does not depend on thread timing or on the number of workers.
 
 use crate::collectors::{self, identity};
 use crate::host::Host;
@@ -10,34 +13,13 @@ use constat_snapshot::{
     CollectionMeta, CollectorRun, FileRequest, SCHEMA_VERSION, Section, Sections, Snapshot,
     time::rfc3339_utc,
 };
-use std::sync::Arc;
+use std::collections::VecDeque;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// What a collector reads from.
-#[derive(Clone)]
-pub struct Context {
-    /// The host.
-    pub host: Arc<dyn Host>,
-    /// Files the checker asked for.
-    pub request: Arc<FileRequest>,
-}
-
-/// A collector's result: a function that writes its sections into the snapshot.
-pub type Update = Box<dyn FnOnce(&mut Sections) + Send>;
-
-/// One collector in the registry.
-pub struct Collector {
-    /// Name shown in collection metadata.
-    pub name: &'static str,
-    /// The sections it fills (JSON keys of [`Sections`]).
-    pub sections: &'static [&'static str],
-    /// Time budget.
-    pub budget: Duration,
-    /// The collector.
-    pub run: fn(&Context) -> Update,
-}
+use crate::context::{Collector, Context, Update};
 
 /// Options of one collection.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +28,49 @@ pub struct CollectOptions {
     pub request: FileRequest,
     /// Collect only these collectors (by name); all when empty.
     pub only: Vec<String>,
+    /// Worker threads running the collectors; 0 = one per collector (every collector
+    /// starts at once). Fewer workers hold fewer thread heaps and stacks: `constat check`
+    /// runs its in-process collection on [`FEW_WORKERS`].
+    pub workers: usize,
+}
+
+/// Workers of an in-process collection that shares the process with grading (`constat
+/// check`): half the peak memory of one thread per collector (BENCHMARKS.md), the same
+/// wall time on a 2-core machine.
+pub const FEW_WORKERS: usize = 2;
+
+/// What a worker tells the collection.
+enum Event {
+    /// Collector `index` starts now.
+    Started(usize, Instant),
+    /// Collector `index` finished (its update, or the panic message) after this long.
+    Done(usize, Result<Update, String>, Duration),
+}
+
+/// Collectors not started yet: registry index and function.
+type Queue = Arc<Mutex<VecDeque<(usize, fn(&Context) -> Update)>>>;
+
+/// Starts one worker: it takes collectors from `queue` until none is left.
+fn spawn_worker(queue: &Queue, ctx: &Context, tx: &mpsc::Sender<Event>) {
+    let (queue, ctx, tx) = (Arc::clone(queue), ctx.clone(), tx.clone());
+    thread::spawn(move || {
+        loop {
+            let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
+            let Some((index, run)) = next else { break };
+            let start = Instant::now();
+            if tx.send(Event::Started(index, start)).is_err() {
+                break;
+            }
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&ctx)))
+                .map_err(|payload| panic_message(&*payload));
+            if tx
+                .send(Event::Done(index, result, start.elapsed()))
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
 }
 
 /// Collects a snapshot of `host`.
@@ -62,9 +87,10 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
     let mut runs = Vec::new();
     // Applied once every status is set: each writes only its collector's sections.
     let mut updates: Vec<Update> = Vec::new();
-    let (tx, rx) = mpsc::channel::<(usize, Result<Update, String>, Duration)>();
+    let (tx, rx) = mpsc::channel::<Event>();
     let mut pending = Vec::new();
     let mut unrequested: Vec<&str> = Vec::new();
+    let queue: Queue = Arc::new(Mutex::new(VecDeque::new()));
     for (index, collector) in registry.iter().enumerate() {
         if !options.only.is_empty() && !options.only.iter().any(|o| o == collector.name) {
             continue;
@@ -73,48 +99,62 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             unrequested.extend(collector.sections.iter().copied());
             continue;
         }
-        let tx = tx.clone();
-        let ctx = ctx.clone();
-        let run = collector.run;
         pending.push(index);
-        thread::spawn(move || {
-            let start = Instant::now();
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&ctx)))
-                .map_err(|payload| panic_message(&*payload));
-            let _ = tx.send((index, result, start.elapsed()));
-        });
+        if let Ok(mut q) = queue.lock() {
+            q.push_back((index, collector.run));
+        }
     }
-    drop(tx);
-    // Wait for each collector up to its budget, counted from the start of the collection
-    // (they run in parallel).
+    let workers = match options.workers {
+        0 => pending.len(),
+        n => n.min(pending.len()),
+    };
+    for _ in 0..workers {
+        spawn_worker(&queue, &ctx, &tx);
+    }
+    // Wait for each collector up to its budget, counted from its own start.
+    let mut began: Vec<Option<Instant>> = registry.iter().map(|_| None).collect();
     let mut done: Vec<Option<(Result<Update, String>, Duration)>> =
         registry.iter().map(|_| None).collect();
-    let deadline = |i: usize| t0 + registry[i].budget;
     while pending.iter().any(|&i| done[i].is_none()) {
         let next_deadline = pending
             .iter()
             .filter(|&&i| done[i].is_none())
-            .map(|&i| deadline(i))
-            .min()
-            .unwrap_or_else(Instant::now);
-        let wait = next_deadline.saturating_duration_since(Instant::now());
+            .filter_map(|&i| Some(began[i]? + registry[i].budget))
+            .min();
+        // Nothing running yet: a worker is about to say which collector it started.
+        let wait = next_deadline.map_or(Duration::from_secs(1), |d| {
+            d.saturating_duration_since(Instant::now())
+        });
         match rx.recv_timeout(wait) {
-            Ok((i, result, elapsed)) => done[i] = Some((result, elapsed)),
+            Ok(Event::Started(i, at)) => began[i] = Some(at),
+            Ok(Event::Done(i, result, elapsed)) => {
+                if done[i].is_none() {
+                    done[i] = Some((result, elapsed));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) if next_deadline.is_none() => {
+                // Collectors wait in the queue and none runs: no worker is left to take them.
+                spawn_worker(&queue, &ctx, &tx);
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let now = Instant::now();
                 for &i in &pending {
-                    if done[i].is_none() && deadline(i) <= now {
+                    let overrun = began[i].is_some_and(|at| at + registry[i].budget <= now);
+                    if done[i].is_none() && overrun {
                         let budget = registry[i].budget.as_secs_f64();
                         done[i] = Some((
                             Err(format!("timed out after {budget:.1} s")),
                             registry[i].budget,
                         ));
+                        // Its worker may never come back: another one takes the queue.
+                        spawn_worker(&queue, &ctx, &tx);
                     }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
+    drop(tx);
     for &i in &pending {
         let collector = &registry[i];
         let (result, elapsed) = done[i]
@@ -209,8 +249,10 @@ pub fn collect(host: Arc<dyn Host>, options: &CollectOptions) -> Snapshot {
             transport: None,
             privileged: is_privileged(&*ctx.host),
             collectors: runs,
-            request: (!options.request.paths.is_empty() || options.request.sections.is_some())
-                .then(|| options.request.clone()),
+            request: (!options.request.paths.is_empty()
+                || options.request.sections.is_some()
+                || !options.request.without.is_empty())
+            .then(|| options.request.clone()),
             // Transport evidence: the CLI records it, never the agent.
             ssh_server: None,
         },
@@ -314,8 +356,10 @@ mod tests {
                 head_bytes: None,
                 sections: Some(vec!["users".to_owned()]),
                 home_paths: Vec::new(),
+                without: Vec::new(),
             },
             only: Vec::new(),
+            workers: 0,
         };
         let snapshot = collect(Arc::new(LocalHost::offline(dir.path())), &options);
         let json = serde_json::to_value(&snapshot.sections).unwrap();
@@ -413,8 +457,10 @@ mod tests {
                 head_bytes: None,
                 sections: None,
                 home_paths: Vec::new(),
+                without: Vec::new(),
             },
             only: Vec::new(),
+            workers: 0,
         };
         let snapshot = collect(Arc::new(crate::LocalHost::offline(r)), &options);
         let text = serde_json::to_string(&snapshot).unwrap();
@@ -431,5 +477,25 @@ mod tests {
         }
         // The cron job is still there, its password masked.
         assert!(text.contains("mysqldump -uroot -p***"), "{text}");
+        // One worker (or two) takes the collectors in turn: the same sections, the same
+        // collectors in the same order.
+        for workers in [1, FEW_WORKERS] {
+            let few = collect(
+                Arc::new(crate::LocalHost::offline(r)),
+                &CollectOptions {
+                    workers,
+                    ..options.clone()
+                },
+            );
+            assert_eq!(few.sections, snapshot.sections, "{workers} worker(s)");
+            let names = |s: &Snapshot| {
+                s.collection
+                    .collectors
+                    .iter()
+                    .map(|c| (c.name.clone(), c.status.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(&few), names(&snapshot), "{workers} worker(s)");
+        }
     }
 }

@@ -7,6 +7,7 @@
 pub mod collect;
 pub mod collectors;
 pub mod command;
+pub mod context;
 pub mod fingerprint;
 pub mod host;
 pub mod id_names;
@@ -15,5 +16,5 @@ pub mod systemd;
 #[cfg(test)]
 mod test_root;
 
-pub use collect::{CollectOptions, collect};
+pub use collect::{CollectOptions, FEW_WORKERS, collect};
 pub use host::{Host, LocalHost};

@@ -20,7 +20,8 @@ const USAGE: &str = "usage: constat-agent collect [--root DIR] [--request FILE|-
 Collects a read-only snapshot of this host (or of an offline root with --root) and prints it
 as JSON. --request names a JSON file {\"paths\": [...], \"sections\": [...]} (- for stdin): files
 to report on and, optionally, the only sections to collect (the others are recorded as
-not_collected, \"not requested\"; absent = every section).
+not_collected, \"not requested\"; absent = every section) and, in \"without\", parts not to
+compute (\"packages.updates\": pending updates, then recorded as not_collected).
 Exit codes: 0 written, 2 usage error, 3 request unreadable or output not writable.";
 
 struct Args {
@@ -126,6 +127,8 @@ fn main() -> ExitCode {
         &CollectOptions {
             request,
             only: args.only,
+            // The agent alone on the host: every collector at once.
+            workers: 0,
         },
     );
     let mut json = if args.pretty {

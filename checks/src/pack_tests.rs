@@ -442,8 +442,15 @@ fn exam_packs_request_the_addendum_documents() {
 }
 
 /// The snapshot an agent would send for a section selection: every section outside it is
-/// `not_collected` ("not requested"), as `agent/src/collect.rs` records it. `None` = all.
-fn as_if_requested(snapshot: &mut Snapshot, sections: Option<&[String]>) {
+/// `not_collected` ("not requested"), as `agent/src/collect.rs` records it, and the optional
+/// parts left out (`without`: pending updates) are `not_collected` as the agent's
+/// `packages.rs` records them. `None` = all.
+fn as_if_requested(snapshot: &mut Snapshot, sections: Option<&[String]>, without: &[String]) {
+    if without.iter().any(|p| p == "packages.updates")
+        && let Section::Collected { data } = &mut snapshot.sections.packages
+    {
+        data.updates = constat_snapshot::packages::PendingUpdates::not_requested();
+    }
     let Some(wanted) = sections else { return };
     let mut value = serde_json::to_value(&snapshot.sections).expect("sections serialize");
     let map = value.as_object_mut().expect("an object");
@@ -464,7 +471,7 @@ fn as_if_requested(snapshot: &mut Snapshot, sections: Option<&[String]>) {
 /// `SECTIONS` honest.
 #[test]
 fn grading_on_the_requested_sections_equals_grading_on_everything() {
-    use constat_checker_core::pack::sections_for;
+    use constat_checker_core::pack::{sections_for, unread_parts_for};
     let same = |pack: &Pack, full: Report, reduced: Report, what: &str| {
         assert_eq!(
             serde_json::to_value(&full).unwrap(),
@@ -476,10 +483,11 @@ fn grading_on_the_requested_sections_equals_grading_on_everything() {
     for (id, _) in LABS {
         let p = pack(id);
         let sections = sections_for(&p, "linux", false);
+        let without = unread_parts_for(&p, "linux", false);
         for state in ["pass", "fail"] {
             let fixture = format!("{id}/{state}.json");
             let mut end = snapshot(&fixture);
-            as_if_requested(&mut end, sections.as_deref());
+            as_if_requested(&mut end, sections.as_deref(), &without);
             let input = CandidateInput {
                 id: "fixture".to_owned(),
                 name: Some(fixture.clone()),
@@ -513,8 +521,9 @@ fn grading_on_the_requested_sections_equals_grading_on_everything() {
             let mut reduced_input = graded_input(&p, dirs, state);
             for (role, host) in reduced_input.hosts.iter_mut() {
                 let sections = sections_for(&p, role, host.start.is_some());
+                let without = unread_parts_for(&p, role, host.start.is_some());
                 if let Observed::Snapshot(end) = &mut host.end {
-                    as_if_requested(end, sections.as_deref());
+                    as_if_requested(end, sections.as_deref(), &without);
                 }
             }
             let options = GradeOptions {

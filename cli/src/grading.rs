@@ -5,9 +5,9 @@ use crate::errors::CliError;
 use crate::i18n::{Lang, lang, tf};
 use crate::local_input::{InputKind, read_local};
 use crate::session::write_atomically;
-use constat_agent::{CollectOptions, LocalHost};
+use constat_agent::{CollectOptions, FEW_WORKERS, LocalHost};
 use constat_checker_core::pack::{
-    Pack, file_requests, load_with, render_diagnostics_in, script_run_requests, sections_for,
+    Pack, file_requests, load_with, narrow_request, render_diagnostics_in, script_run_requests,
 };
 use constat_checker_core::render::{Audience, RenderOptions};
 use constat_checker_core::report::Report;
@@ -143,23 +143,43 @@ pub fn embedded_ids() -> String {
 }
 
 /// Collects this machine with the file requests the pack needs for `role`, and only the
-/// sections its checks read (no start snapshot is diffed here).
-pub fn collect_local_for(pack: &Pack, role: &str) -> Snapshot {
+/// sections (and optional parts, such as pending updates) its checks read (no start
+/// snapshot is diffed here).
+pub fn collect_local_for(pack: &Pack, role: &str) -> anyhow::Result<Snapshot> {
     let mut request = file_requests(pack).remove(role).unwrap_or_default();
-    request.sections = sections_for(pack, role, false);
+    narrow_request(pack, role, false, &mut request);
     collect_local_with(request)
 }
 
 /// Collects this machine as `request` says (paths, sections): a `constat serve` class's
 /// collection plan.
-pub fn collect_local_with(request: FileRequest) -> Snapshot {
-    constat_agent::collect(
+pub fn collect_local_with(request: FileRequest) -> anyhow::Result<Snapshot> {
+    Ok(constat_agent::collect(
         Arc::new(LocalHost::live()),
         &CollectOptions {
             request,
             only: Vec::new(),
+            workers: collect_workers(std::env::var("CONSTAT_COLLECT_WORKERS"))?,
         },
-    )
+    ))
+}
+
+/// Worker threads of the in-process collection: grading shares the process, so a few
+/// ([`FEW_WORKERS`]), not one thread heap per collector; `CONSTAT_COLLECT_WORKERS` (0 = one
+/// per collector, as the agent) overrides it, for a machine with more cores or to compare
+/// (BENCHMARKS.md).
+fn collect_workers(var: Result<String, std::env::VarError>) -> anyhow::Result<usize> {
+    let value = match var {
+        Err(std::env::VarError::NotPresent) => return Ok(FEW_WORKERS),
+        Ok(value) => value,
+        Err(std::env::VarError::NotUnicode(v)) => v.to_string_lossy().into_owned(),
+    };
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n <= 64)
+        .ok_or_else(|| anyhow::anyhow!(tf("error.collect_workers", &[("value", &value)])))
 }
 
 /// The current time in RFC 3339 UTC (the core never reads a clock; the CLI does).
@@ -240,7 +260,7 @@ pub fn grade_this_machine(
     active_tests: bool,
 ) -> anyhow::Result<Report> {
     crate::output::verbose(&tf("verbose.collect", &[("role", &role)]));
-    let mut snapshot = collect_local_for(pack, &role);
+    let mut snapshot = collect_local_for(pack, &role)?;
     warn_when_not_root(&snapshot);
     if active_tests {
         let requests = script_run_requests(pack).remove(&role).unwrap_or_default();
@@ -287,4 +307,29 @@ pub fn grade_snapshot(pack: &Pack, role: String, candidate_id: &str, snapshot: S
             timezone: None,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collect_workers;
+    use std::env::VarError;
+
+    /// Unset: a few workers; a number up to 64 is taken; anything else is refused with the
+    /// value and the accepted range.
+    #[test]
+    fn collect_workers_from_the_environment() {
+        assert_eq!(
+            collect_workers(Err(VarError::NotPresent)).unwrap(),
+            constat_agent::FEW_WORKERS
+        );
+        assert_eq!(collect_workers(Ok("0".to_owned())).unwrap(), 0);
+        assert_eq!(collect_workers(Ok(" 4 ".to_owned())).unwrap(), 4);
+        for bad in ["", "two", "-1", "65"] {
+            let e = collect_workers(Ok(bad.to_owned())).unwrap_err().to_string();
+            assert!(
+                e.contains(bad) && e.contains("CONSTAT_COLLECT_WORKERS"),
+                "{e}"
+            );
+        }
+    }
 }

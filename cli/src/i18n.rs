@@ -1198,6 +1198,11 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
     ),
     ("verbose.pack", "pack : {pack}", "pack: {pack}"),
     (
+        "error.collect_workers",
+        "CONSTAT_COLLECT_WORKERS vaut « {value} » : donnez un nombre de threads de relevé de 0 (un par collecteur) à 64, ou retirez la variable (2 par défaut)",
+        "CONSTAT_COLLECT_WORKERS is \"{value}\": give a number of collection threads from 0 (one per collector) to 64, or unset it (2 by default)",
+    ),
+    (
         "verbose.collect",
         "relevé de cette machine (rôle {role})",
         "collecting this machine (role {role})",

@@ -260,6 +260,7 @@ impl SessionPullEngine {
                 head_bytes: None,
                 sections: None,
                 home_paths: Vec::new(),
+                without: Vec::new(),
             },
             plugged: BTreeMap::new(),
             session_id: Some(format!("constat-serve-class-{}", job.class_id)),
@@ -284,6 +285,7 @@ impl SessionPullEngine {
                     }
                 }
                 ctx.request.head_bytes = ctx.request.head_bytes.max(request.head_bytes);
+                ctx.request.without = request.without.clone();
             }
             ctx.request.sections = job.sections.get(&target.role).cloned().flatten();
             let semaphore = Arc::clone(&semaphore);

@@ -26,7 +26,20 @@ pub struct FileRequest {
     /// grading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub home_paths: Vec<String>,
+    /// Parts of requested sections the checker does not read, written `section.part`
+    /// (`OPTIONAL_PARTS`): the collector does not compute them and marks them not
+    /// collected (`packages.updates` gets `status: not_collected`). A part it does not know
+    /// is collected as usual (leaving one out only ever saves work). Absent = every part
+    /// (older requests, `constat collect`, a session's start phase). Added in schema
+    /// version 1 as an optional field: requests without it mean what they meant before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without: Vec<String>,
 }
+
+/// Parts of a section that cost a collector much more than the rest of it, which a request
+/// may leave out (`FileRequest::without`): `packages.updates` (pending updates, computed
+/// from every apt list on the host).
+pub const OPTIONAL_PARTS: &[&str] = &["packages.updates"];
 
 /// The placeholder that [`FileRequest::home_paths`] entries start with.
 pub const HOME_PLACEHOLDER: &str = "{home}";

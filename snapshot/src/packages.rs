@@ -34,6 +34,12 @@ pub struct Package {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PendingUpdates {
+    /// `not_collected` when the collector did not compute them because the request left
+    /// them out (the request's `without` names `packages.updates`): `known` is then
+    /// false, `reason` says why and `pending` is absent, so that no check reads "no pending
+    /// updates". Absent = the collector looked (`known` says whether it could tell).
+    #[serde(default, skip_serializing_if = "PartStatus::is_collected")]
+    pub status: PartStatus,
     /// Whether the list below is meaningful.
     pub known: bool,
     /// Why not, when it is not (e.g. "apt lists absent: run apt update").
@@ -42,9 +48,43 @@ pub struct PendingUpdates {
     /// When the package lists were last refreshed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lists_updated_at: Option<String>,
-    /// Upgradable packages.
-    #[serde(default)]
-    pub pending: Vec<PendingUpdate>,
+    /// Upgradable packages; absent when not collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Vec<PendingUpdate>>,
+}
+
+impl PendingUpdates {
+    /// Pending updates the collector did not compute because the request left them out.
+    pub fn not_requested() -> Self {
+        PendingUpdates {
+            status: PartStatus::NotCollected,
+            known: false,
+            reason: Some(NOT_REQUESTED.to_owned()),
+            lists_updated_at: None,
+            pending: None,
+        }
+    }
+}
+
+/// Reason of pending updates left out of a request.
+pub const NOT_REQUESTED: &str = "not requested (the checks read no pending updates)";
+
+/// Whether the collector looked at one part of a collected section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartStatus {
+    /// It looked (the default, left out of the JSON).
+    #[default]
+    Collected,
+    /// It did not look, on purpose (the request left the part out).
+    NotCollected,
+}
+
+impl PartStatus {
+    /// Whether this is `collected` (left out of the JSON).
+    pub fn is_collected(&self) -> bool {
+        *self == PartStatus::Collected
+    }
 }
 
 /// One upgradable package.

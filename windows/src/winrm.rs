@@ -387,6 +387,7 @@ mod tests {
             head_bytes: Some(8192),
             sections: None,
             home_paths: Vec::new(),
+            without: Vec::new(),
         };
         let chunks = script_chunks(PROBE_SCRIPT, &files, CHUNK_SIZE);
         assert!(chunks.iter().all(|c| c.len() <= CHUNK_SIZE));

@@ -2,8 +2,8 @@
 //! duplicity, rclone, dump), directly or through a script read one level deep, with the
 //! state of their local destinations (exists, file count, newest file, total size).
 
-use crate::collect::{Context, Update};
 use crate::collectors::scheduled_jobs;
+use crate::context::{Context, Update};
 use crate::host::Host;
 use crate::shell_words::simple_commands;
 use constat_snapshot::Section;

@@ -7,7 +7,7 @@
 //! bind mount or a hard link of /etc/shadow is withheld like /etc/shadow itself. Other heads
 //! are scrubbed of secret-looking values.
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use crate::id_names::IdNames;
 use constat_snapshot::files::{

@@ -5,10 +5,10 @@
 //! still reported; the section is `error` only when no backend could be read at all, and
 //! `not_collected` when no firewall tool is installed.
 
-use crate::collect::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
 use crate::collectors::firewall_iptables::{SaveFile, parse_save};
 use crate::collectors::{firewall_firewalld, firewall_nft, firewall_nft_file, firewall_ufw};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::firewall::{Firewall, FirewallBackend};

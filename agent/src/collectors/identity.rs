@@ -1,6 +1,6 @@
 //! Host identity: os-release, hostname, FQDN, machine-id, kernel, uptime, time zone.
 
-use crate::collect::Context;
+use crate::context::Context;
 use constat_snapshot::{HostIdentity, OsFamily, OsInfo};
 
 /// Reads the host identity. Never fails: unknown facts are left empty.

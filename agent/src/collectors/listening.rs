@@ -4,7 +4,7 @@
 //! An IPv6 socket bound to a v4-mapped address (`::ffff:a.b.c.d`) only accepts IPv4, so it is
 //! reported as `ipv4` with the dotted address.
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::services::ListeningSocket;

@@ -5,8 +5,8 @@
 //! IPv4 addresses then unknown and said so). An offline root has no interfaces or routes: only
 //! the configuration files are read, and `not_collected` says why.
 
-use crate::collect::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::network::{

@@ -14,12 +14,12 @@
 //! [`apt_lists`]); gzip/xz ones are listed without a count, and the `.deb`/`.rpm` files
 //! under the repository are counted instead.
 
-use crate::collect::{Context, Update};
 use crate::collectors::apt_lists;
 use crate::collectors::package_sources::{
     Parsed, file_uri_path, parse_deb822, parse_one_line, parse_yum_repo,
 };
 use crate::collectors::web_roots::{self, WebRoot};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::package_repositories::{

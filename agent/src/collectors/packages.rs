@@ -1,9 +1,11 @@
 //! Installed packages (/var/lib/dpkg/status, or `rpm -qa` on a live RPM host) and pending
 //! updates computed from the dpkg status and the local apt lists (`apt_pending.rs`: what
-//! `apt-get -s dist-upgrade` would install, without running apt).
+//! `apt-get -s dist-upgrade` would install, without running apt), unless the request leaves
+//! them out (`without: ["packages.updates"]`): the lists are then not read at all and the
+//! updates are `not_collected`.
 
 use super::apt_pending;
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::packages::{Package, Packages, PendingUpdate, PendingUpdates};
@@ -13,19 +15,28 @@ use std::time::{Duration, UNIX_EPOCH};
 const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 const APT_LISTS: &str = "/var/lib/apt/lists";
 
+/// The request's name of the pending updates part (`FileRequest::without`).
+const UPDATES_PART: &str = "packages.updates";
+
 /// Reads packages.
 pub fn collect(ctx: &Context) -> Update {
-    let section = read_packages(&*ctx.host);
+    let updates = !ctx.request.without.iter().any(|p| p == UPDATES_PART);
+    let section = read_packages(&*ctx.host, updates);
     Box::new(move |s| s.packages = section)
 }
 
-fn read_packages(host: &dyn Host) -> Section<Packages> {
+/// The packages section; pending updates only when `updates` (else `not_collected`).
+fn read_packages(host: &dyn Host, updates: bool) -> Section<Packages> {
     match host.read_to_string(DPKG_STATUS) {
         Ok(text) => {
             return Section::collected(Packages {
                 manager: "dpkg".to_owned(),
                 installed: parse_dpkg_status(&text),
-                updates: apt_updates(host, &text),
+                updates: if updates {
+                    apt_updates(host, &text)
+                } else {
+                    PendingUpdates::not_requested()
+                },
             });
         }
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -46,19 +57,28 @@ fn read_packages(host: &dyn Host) -> Section<Packages> {
     }
     match host.run(
         "rpm",
-        &["-qa", "--qf", "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n"],
+        &[
+            "-qa",
+            "--qf",
+            "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n",
+        ],
         Duration::from_secs(20),
     ) {
         Ok(out) if out.success() => Section::collected(Packages {
             manager: "rpm".to_owned(),
             installed: parse_rpm_qa(&out.stdout),
-            updates: PendingUpdates {
-                known: false,
-                reason: Some(
-                    "pending updates on rpm hosts need the network (dnf check-update): not computed"
-                        .to_owned(),
-                ),
-                ..PendingUpdates::default()
+            updates: if updates {
+                PendingUpdates {
+                    known: false,
+                    reason: Some(
+                        "pending updates on rpm hosts need the network (dnf check-update): not computed"
+                            .to_owned(),
+                    ),
+                    pending: Some(Vec::new()),
+                    ..PendingUpdates::default()
+                }
+            } else {
+                PendingUpdates::not_requested()
             },
         }),
         Ok(out) => Section::error(format!("rpm -qa failed: {}", out.stderr.trim())),
@@ -119,7 +139,8 @@ fn apt_updates(host: &dyn Host, status: &str) -> PendingUpdates {
         known: false,
         reason: Some(reason),
         lists_updated_at: at,
-        pending: Vec::new(),
+        pending: Some(Vec::new()),
+        ..PendingUpdates::default()
     };
     let lists: Vec<String> = host
         .read_dir(APT_LISTS)
@@ -149,7 +170,8 @@ fn apt_updates(host: &dyn Host, status: &str) -> PendingUpdates {
             known: true,
             reason: None,
             lists_updated_at: newest,
-            pending,
+            pending: Some(pending),
+            ..PendingUpdates::default()
         },
         Err(reason) => unknown(reason, newest),
     }
@@ -216,6 +238,42 @@ Inst libgcrypt20-dev [1.10.1-3] (1.10.1-3+deb12u1 Debian:12.15/oldstable, Debian
 Inst bash [5.2.15-2+b8] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n\
 Conf libssl3 (3.0.16-1~deb12u1 Debian-Security:12/stable-security [amd64])\n";
         insta::assert_yaml_snapshot!(parse_apt_simulation(text));
+    }
+
+    /// Left out of the request, pending updates are `not_collected` with no list at all (never
+    /// an empty list read as "nothing pending"); asked for, they are computed as before.
+    #[test]
+    fn pending_updates_only_when_requested() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::test_root::write(
+            dir.path(),
+            DPKG_STATUS,
+            "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b7\n",
+            0o644,
+        );
+        let host = crate::host::LocalHost::offline(dir.path());
+        let json = |updates: bool| {
+            let section = read_packages(&host, updates);
+            serde_json::to_value(&section).unwrap()["data"].clone()
+        };
+        let left_out = json(false);
+        assert_eq!(left_out["installed"][0]["name"], "bash");
+        assert_eq!(
+            left_out["updates"],
+            serde_json::json!({
+                "status": "not_collected",
+                "known": false,
+                "reason": "not requested (the checks read no pending updates)"
+            })
+        );
+        let asked = json(true);
+        assert_eq!(asked["installed"], left_out["installed"]);
+        assert_eq!(asked["updates"].get("status"), None, "{asked}");
+        assert_eq!(asked["updates"]["pending"], serde_json::json!([]));
+        assert_eq!(
+            asked["updates"]["known"], false,
+            "no apt lists in this root"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Running processes from /proc (`stat`, `status`, `cmdline`, `exe`), with command-line
 //! arguments that look like secrets replaced by `***`.
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use crate::id_names::IdNames;
 use constat_snapshot::Section;

@@ -1,10 +1,10 @@
 //! The registry of collectors: name, sections filled, time budget, function.
 
-use crate::collect::Collector;
 use crate::collectors::{
     backups, files, firewall, listening, network, package_repositories, packages, processes,
     scheduled_jobs, services, shares, sshd, storage, sudo, users,
 };
+use crate::context::Collector;
 use std::time::Duration;
 
 /// Every collector, in the order their results are applied.

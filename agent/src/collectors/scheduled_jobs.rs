@@ -1,7 +1,7 @@
 //! Scheduled jobs: system and user crontabs, /etc/cron.d, anacron, the periodic
 //! /etc/cron.* directories, and systemd timers (with run times when systemd is live).
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use crate::systemd::{self, UnitFile};
 use constat_snapshot::Section;

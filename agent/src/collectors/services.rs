@@ -2,9 +2,9 @@
 //! or, without one, from unit files on disk (enabled from `*.wants` symlinks, running from
 //! /proc on a live host, unknown on an offline root).
 
-use crate::collect::{Context, Update};
 use crate::collectors::processes::{ProcEntry, read_proc};
 use crate::collectors::service_configs;
+use crate::context::{Context, Update};
 use crate::host::Host;
 use crate::systemd::{self, UnitFile};
 use constat_snapshot::Section;

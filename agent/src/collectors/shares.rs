@@ -16,8 +16,8 @@
 //! unset, it inherits `[global]` and then Samba's default (read only). Keys are lower-cased
 //! with their spaces collapsed, as Samba compares them.
 
-use crate::collect::{Context, Update};
 use crate::collectors::command_text::run_text;
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::shares::Share;

@@ -6,8 +6,8 @@
 //! relative to /etc/ssh, the first value of a single-valued keyword wins, keywords are
 //! case-insensitive (keys lower-cased) and `Match` blocks are kept apart in `matches`.
 
-use crate::collect::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::sshd::{Sshd, SshdMatch};

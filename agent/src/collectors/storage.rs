@@ -8,8 +8,8 @@
 //! would need a libc binding (`rustix`/`nix`) for one call; `df` has a time limit, so a hung
 //! network mount cannot block the collection. An offline root has no mounts: fstab only.
 
-use crate::collect::{Context, Update};
 use crate::collectors::command_text::{CommandFailure, run_text};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::storage::{

@@ -1,7 +1,7 @@
 //! sudo rules: /etc/sudoers and the files it includes (`#includedir`, `@include`…), aliases
 //! expanded, one rule per user specification with its `path:line`.
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::users::{SudoFile, SudoRule, SudoRules};

@@ -1,7 +1,7 @@
 //! Local accounts: /etc/passwd, /etc/group, /etc/shadow (password state only, never the
 //! hash), NSS accounts seen through `getent`, and authorized SSH keys as fingerprints.
 
-use crate::collect::{Context, Update};
+use crate::context::{Context, Update};
 use crate::fingerprint::ssh_sha256_fingerprint;
 use crate::host::Host;
 use constat_snapshot::Section;

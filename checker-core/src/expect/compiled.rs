@@ -159,7 +159,9 @@ impl CompiledExpect {
     }
 
     /// Sections any member reads, with the role it reads them on; `None` for the section
-    /// means every section (a kind that has not declared what it reads).
+    /// means every section (a kind that has not declared what it reads). An optional part
+    /// a member reads (`packages.updates`, see `constat_snapshot::files::OPTIONAL_PARTS`)
+    /// comes as its own `section.part` entry beside its section.
     pub(crate) fn sections(&self, default_role: &str, out: &mut Vec<(String, Option<String>)>) {
         match self {
             CompiledExpect::Kind(k) => match crate::kinds::registry::kind_sections(k) {
@@ -174,6 +176,10 @@ impl CompiledExpect {
                 if let Some(section) = f.section() {
                     out.push((default_role.to_owned(), Some(section.to_owned())));
                 }
+                out.extend(
+                    f.parts()
+                        .map(|part| (default_role.to_owned(), Some(part.to_owned()))),
+                );
             }
             CompiledExpect::All(v)
             | CompiledExpect::Any(v)

@@ -129,6 +129,9 @@ pub(crate) struct CompiledFact {
     /// Direct lookup for `packages.installed[name=X]...` / `users[name=X]...` /
     /// `groups[name=X]...`, decided once at compile time.
     lookup: Option<Lookup>,
+    /// Optional parts of the section the path reads (`packages.updates`), each with the
+    /// path of its `status` (`[root, "data", part, "status"]`).
+    parts: Vec<(&'static str, [Segment; 4])>,
 }
 
 /// A `[name=X]` filter over a typed list, answered by a lookup instead of serializing every
@@ -357,8 +360,16 @@ impl RawFact {
         let mut data_path = vec![key(&root), key("data")];
         data_path.extend(segments.iter().cloned());
         let lookup = Lookup::new(&root, &segments);
+        let parts = parts_read(&root, &segments)
+            .into_iter()
+            .map(|part| {
+                let (_, name) = part.split_once('.').unwrap_or((part, part));
+                (part, [key(&root), key("data"), key(name), key("status")])
+            })
+            .collect();
         Some(CompiledFact {
             lookup,
+            parts,
             text,
             root,
             segments,
@@ -437,6 +448,65 @@ impl CompiledFact {
             section => Some(section),
         }
     }
+
+    /// The optional parts of its section the path reads (`packages.updates` for
+    /// `packages.updates.known`, or for `packages` alone), see
+    /// [`constat_snapshot::files::OPTIONAL_PARTS`].
+    pub(crate) fn parts(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.parts.iter().map(|(part, _)| *part)
+    }
+}
+
+/// The optional parts of section `root` that a path of `segments` under it reads: the part
+/// its first key names, or every part when the path reads the section whole (no key, or a
+/// selector in first place).
+fn parts_read(root: &str, segments: &[Segment]) -> Vec<&'static str> {
+    constat_snapshot::files::OPTIONAL_PARTS
+        .iter()
+        .copied()
+        .filter(|part| {
+            let (section, name) = part.split_once('.').unwrap_or((part, ""));
+            section == root
+                && match segments.first() {
+                    Some(Segment::Key(k)) => k == name,
+                    _ => true,
+                }
+        })
+        .collect()
+}
+
+/// `Some(NotAssessable)`, with the evidence, when an optional part the fact reads was not
+/// collected (left out of the request): its empty or absent values are not observations.
+fn part_not_collected(
+    f: &CompiledFact,
+    host: &HostView<'_>,
+    out: &mut Vec<Evidence>,
+) -> Option<Status> {
+    for (_, status_path) in &f.parts {
+        let mut status = Vec::new();
+        select(&host.snapshot.sections, status_path, &mut status);
+        let Some(status) = status.first().and_then(Value::as_str) else {
+            continue;
+        };
+        if status == "collected" {
+            continue;
+        }
+        let mut reason = Vec::new();
+        let mut reason_path = status_path.to_vec();
+        reason_path[3] = Segment::Key("reason".to_owned());
+        select(&host.snapshot.sections, &reason_path, &mut reason);
+        let reason = reason.first().map(as_text).unwrap_or_default();
+        out.push(host.evidence(
+            f.root.clone(),
+            &f.text,
+            "section",
+            "collected",
+            format!("{status}: {reason}"),
+            Status::NotAssessable,
+        ));
+        return Some(Status::NotAssessable);
+    }
+    None
 }
 
 /// Evaluates a fact on one host.
@@ -459,7 +529,12 @@ pub(crate) fn evaluate_fact(
             let mut head = Vec::new();
             select(&snapshot.sections, &f.status_path, &mut head);
             match head.first().and_then(Value::as_str) {
-                Some("collected") => select(&snapshot.sections, &f.data_path, &mut nodes),
+                Some("collected") => {
+                    if let Some(status) = part_not_collected(f, host, out) {
+                        return status;
+                    }
+                    select(&snapshot.sections, &f.data_path, &mut nodes)
+                }
                 None => {
                     out.push(host.evidence(
                         section.to_owned(),
@@ -670,6 +745,32 @@ mod tests {
             &without(lab(), "users"),
         );
         insta::assert_snapshot!(format!("{a}{b}{c}"));
+    }
+
+    /// Pending updates left out of the request are not an empty list: a fact on them is not
+    /// assessable (with the collector's reason), a fact on installed packages is graded.
+    #[test]
+    fn is_not_assessable_when_pending_updates_were_left_out() {
+        let mut snapshot = lab();
+        if let constat_snapshot::section::Section::Collected { data: p } =
+            &mut snapshot.sections.packages
+        {
+            p.updates = constat_snapshot::packages::PendingUpdates::not_requested();
+        }
+        let cases = [
+            r#"fact: {path: "packages.updates.known", equals: true}"#,
+            r#"fact: {path: "packages.updates.pending[*]", count: {eq: 0}}"#,
+            r#"fact: {path: "packages", exists: true}"#,
+            r#"fact: {path: "packages.installed[name=openssh-server]", exists: true}"#,
+        ];
+        let out: Vec<String> = cases.iter().map(|c| kind_case(c, &snapshot)).collect();
+        let text = out.join("");
+        assert_eq!(
+            text.matches("not_collected: not requested").count(),
+            3,
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub(crate) trait Kind {
     const DOC_FR: &'static str = "";
     /// Snapshot sections the matcher reads (JSON keys of `Sections`), so that a collection
     /// for this pack can skip the others. `None` (the default, for a kind that has not
-    /// declared) means every section.
+    /// declared) means every section. A kind that reads an optional part of a section
+    /// (`constat_snapshot::files::OPTIONAL_PARTS`: `packages.updates`) names it too, beside
+    /// the section; otherwise the part is left out of the request.
     const SECTIONS: Option<&'static [&'static str]> = None;
     /// The matcher, after variables are substituted and regexes compiled.
     type Compiled: std::fmt::Debug + Clone + Send + Sync;

@@ -26,7 +26,8 @@ pub(crate) use model::CompiledCheck;
 pub use model::{CheckMeta, Pack, Variable};
 pub use raw::CheckOrigin;
 pub use requests::{
-    DIFF_SECTIONS, file_requests, script_run_requests, section_requests, sections_for,
+    DIFF_SECTIONS, file_requests, narrow_request, script_run_requests, section_requests,
+    sections_for, unread_parts_for,
 };
 pub use schema::pack_schema;
 pub use sources::{NoSources, PackSources, SourceError, SourceText};

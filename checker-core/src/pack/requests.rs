@@ -2,7 +2,7 @@
 //! snapshot sections its checks read (agent `--request`).
 
 use crate::pack::model::Pack;
-use constat_snapshot::files::HOME_PLACEHOLDER;
+use constat_snapshot::files::{HOME_PLACEHOLDER, OPTIONAL_PARTS};
 use constat_snapshot::{FileRequest, ScriptRunRequest};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +35,7 @@ pub fn file_requests(pack: &Pack) -> BTreeMap<String, FileRequest> {
                     head_bytes: None,
                     sections: None,
                     home_paths,
+                    without: Vec::new(),
                 },
             )
         })
@@ -56,10 +57,12 @@ pub const DIFF_SECTIONS: &[&str] = &[
 ];
 
 /// Snapshot sections each role's checks read (kinds' declared sections, `fact` path roots,
-/// through `on:` to the role they name), sorted. `None` for a role: one of its checks uses a
-/// kind that has not declared its sections, so it needs every section. A role that no check
-/// reads gets no entry: callers collect it in full. A `changed` check reads the same
-/// sections in the start snapshot, which is always collected in full.
+/// through `on:` to the role they name), sorted, with the optional parts they read
+/// (`packages.updates`, see [`OPTIONAL_PARTS`]) as `section.part` entries. `None` for a role:
+/// one of its checks uses a kind that has not declared its sections, so it needs every
+/// section. A role that no check reads gets no entry: callers collect it in full. A
+/// `changed` check reads the same sections in the start snapshot, which is always collected
+/// in full.
 pub fn section_requests(pack: &Pack) -> BTreeMap<String, Option<Vec<String>>> {
     let mut by_role: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
     for check in &pack.checks {
@@ -90,13 +93,44 @@ pub fn section_requests(pack: &Pack) -> BTreeMap<String, Option<Vec<String>>> {
 /// when a start snapshot will be diffed against this one (a session's end phase). `None`
 /// = every section (a role no check reads, or a kind that has not declared).
 pub fn sections_for(pack: &Pack, role: &str, with_diff: bool) -> Option<Vec<String>> {
-    let mut sections = section_requests(pack).remove(role)??;
+    let mut sections: Vec<String> = section_requests(pack)
+        .remove(role)??
+        .into_iter()
+        .filter(|s| !s.contains('.'))
+        .collect();
     if with_diff {
         sections.extend(DIFF_SECTIONS.iter().map(|s| (*s).to_owned()));
         sections.sort();
         sections.dedup();
     }
     Some(sections)
+}
+
+/// The optional parts ([`OPTIONAL_PARTS`]) of the sections asked of `role` that no check of
+/// `pack` reads, for the request's `without`: `["packages.updates"]` when the role's checks
+/// read `packages` only through the `package` kind or `packages.installed` facts. Empty
+/// when the role is collected in full (no entry, or a kind that has not declared) or a
+/// check reads the part; the diff (`with_diff`) reads no optional part.
+pub fn unread_parts_for(pack: &Pack, role: &str, with_diff: bool) -> Vec<String> {
+    let Some(Some(read)) = section_requests(pack).remove(role) else {
+        return Vec::new();
+    };
+    let sections = sections_for(pack, role, with_diff).unwrap_or_default();
+    OPTIONAL_PARTS
+        .iter()
+        .filter(|part| {
+            let section = part.split_once('.').map_or(**part, |(s, _)| s);
+            sections.iter().any(|s| s == section) && !read.iter().any(|r| r == *part)
+        })
+        .map(|part| (*part).to_owned())
+        .collect()
+}
+
+/// Narrows `request` to what grading `role` with `pack` reads: its `sections`
+/// ([`sections_for`]) and the optional parts left out ([`unread_parts_for`]).
+pub fn narrow_request(pack: &Pack, role: &str, with_diff: bool, request: &mut FileRequest) {
+    request.sections = sections_for(pack, role, with_diff);
+    request.without = unread_parts_for(pack, role, with_diff);
 }
 
 /// Script runs each role must perform for a pack that allows active tests (`pack.active_tests`),
@@ -203,5 +237,80 @@ mod tests {
         }
         assert!(end.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicate");
         assert_eq!(sections_for(&pack, "nobody-reads-me", false), None);
+    }
+
+    /// Pending updates are asked for only when a check reads them: a `fact` under
+    /// `packages.updates` or on `packages` whole, or a kind that has not declared its
+    /// sections; the `package` kind and `packages.installed` facts do not.
+    #[test]
+    fn pending_updates_only_for_the_checks_that_read_them() {
+        let unread = |expect: &str| {
+            let pack = load(
+                "x.yaml",
+                &format!(
+                    "pack: {{id: x, title: t, referentiel: tssr-2023, profile: lab}}\n\
+                     hosts: {{linux: {{os: linux}}, other: {{os: linux}}}}\n\
+                     checks:\n\
+                     \x20 - id: a\n\
+                     \x20   title: t\n\
+                     \x20   criteres: [tssr-2023/CP3/C1]\n\
+                     \x20   hosts: [linux]\n\
+                     \x20   expect: {expect}\n"
+                ),
+            )
+            .expect("valid pack");
+            assert_eq!(
+                super::unread_parts_for(&pack, "other", false),
+                Vec::<String>::new()
+            );
+            let mut request = constat_snapshot::FileRequest::default();
+            super::narrow_request(&pack, "linux", false, &mut request);
+            assert_eq!(
+                request.without,
+                super::unread_parts_for(&pack, "linux", false)
+            );
+            assert!(
+                request.sections.iter().flatten().all(|s| !s.contains('.')),
+                "parts never reach `sections`: {request:?}"
+            );
+            request.without
+        };
+        let left_out = vec!["packages.updates".to_owned()];
+        assert_eq!(unread("{package: {name: apache2}}"), left_out);
+        assert_eq!(
+            unread("{fact: {path: \"packages.installed[name=apache2].version\", regex: \"^2\"}}"),
+            left_out
+        );
+        assert_eq!(
+            unread("{fact: {path: packages.manager, equals: dpkg}}"),
+            left_out
+        );
+        for reads in [
+            "{fact: {path: packages.updates.known, equals: true}}",
+            "{fact: {path: \"packages.updates.pending[*]\", count: {eq: 0}}}",
+            "{fact: {path: packages, exists: true}}",
+            "{all: [{package: {name: apache2}}, {fact: {path: packages.updates.known, equals: true}}]}",
+        ] {
+            assert_eq!(unread(reads), Vec::<String>::new(), "{reads}");
+        }
+        // No `packages` asked: nothing to leave out of it.
+        assert_eq!(unread("{user: {name: alice}}"), Vec::<String>::new());
+        // The diff of a session's end phase reads installed packages only.
+        let pack = load(
+            "x.yaml",
+            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\n\
+             hosts: {linux: {os: linux}}\n\
+             checks:\n\
+             \x20 - id: a\n\
+             \x20   title: t\n\
+             \x20   criteres: [tssr-2023/CP3/C1]\n\
+             \x20   hosts: [linux]\n\
+             \x20   expect: {user: {name: alice}}\n",
+        )
+        .expect("valid pack");
+        assert_eq!(
+            super::unread_parts_for(&pack, "linux", true),
+            ["packages.updates"]
+        );
     }
 }

@@ -109,9 +109,9 @@ fn submit(
     );
     loop {
         let snapshot = match (pack, &request) {
-            (Some(pack), _) => crate::grading::collect_local_for(pack, &role),
+            (Some(pack), _) => crate::grading::collect_local_for(pack, &role)?,
             (None, request) => {
-                crate::grading::collect_local_with(request.clone().unwrap_or_default())
+                crate::grading::collect_local_with(request.clone().unwrap_or_default())?
             }
         };
         crate::grading::warn_when_not_root(&snapshot);

@@ -9,7 +9,7 @@ use crate::i18n::tf;
 use crate::inventory::{HostTarget, TransportKind};
 use crate::transport::{CollectContext, KnownHosts, collect_host, plugged_collectors};
 use clap::Args;
-use constat_checker_core::pack::{Pack, file_requests, sections_for};
+use constat_checker_core::pack::{Pack, file_requests, narrow_request};
 use constat_checker_core::report::Report;
 use constat_snapshot::Snapshot;
 use std::path::{Path, PathBuf};
@@ -95,7 +95,7 @@ pub(crate) fn grade_remote_host(
 ) -> anyhow::Result<Report> {
     let (user, address, port) = parse_host(url)?;
     let mut request = file_requests(pack).remove(&role).unwrap_or_default();
-    request.sections = sections_for(pack, &role, false);
+    narrow_request(pack, &role, false, &mut request);
     let known_hosts_path = remote
         .known_hosts
         .clone()

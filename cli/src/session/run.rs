@@ -15,7 +15,7 @@ use crate::grading::load_pack;
 use crate::i18n::{t, tf};
 use crate::inventory::{HostTarget, load_inventory, resolve_hosts};
 use crate::transport::{CollectContext, HostError, KnownHosts, collect_host};
-use constat_checker_core::pack::{file_requests, sections_for};
+use constat_checker_core::pack::{file_requests, sections_for, unread_parts_for};
 use constat_snapshot::FileRequest;
 use constat_snapshot::time::rfc3339_utc;
 use std::path::PathBuf;
@@ -183,6 +183,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             head_bytes: None,
             sections: None,
             home_paths: Vec::new(),
+            without: Vec::new(),
         },
         plugged: crate::transport::plugged_collectors(),
         session_id: Some(inventory.session.id.clone()),
@@ -197,8 +198,11 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     };
     let pack_requests = pack.as_ref().map(file_requests).unwrap_or_default();
     let end_sections = |role: &str| match (&pack, options.phase) {
-        (Some(pack), Phase::End) => sections_for(pack, role, true),
-        _ => None,
+        (Some(pack), Phase::End) => (
+            sections_for(pack, role, true),
+            unread_parts_for(pack, role, true),
+        ),
+        _ => (None, Vec::new()),
     };
     let concurrency = options.concurrency.unwrap_or(settings.concurrency).max(1);
     let progress = Arc::new(Progress::new(options.progress));
@@ -240,7 +244,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             }
             ctx.request.head_bytes = ctx.request.head_bytes.max(request.head_bytes);
         }
-        ctx.request.sections = end_sections(&target.role);
+        (ctx.request.sections, ctx.request.without) = end_sections(&target.role);
         let progress = progress.clone();
         let manifest = manifest.clone();
         let dir = dir.clone();

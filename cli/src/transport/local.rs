@@ -2,7 +2,7 @@
 
 use super::dispatch::{CollectContext, Collected};
 use super::host_error::{HostError, HostErrorKind};
-use constat_agent::{CollectOptions, LocalHost, collect};
+use constat_agent::{CollectOptions, FEW_WORKERS, LocalHost, collect};
 use std::sync::Arc;
 
 /// Collects this machine.
@@ -10,6 +10,7 @@ pub async fn collect_local(ctx: &CollectContext) -> Result<Collected, HostError>
     let options = CollectOptions {
         request: ctx.request.clone(),
         only: Vec::new(),
+        workers: FEW_WORKERS,
     };
     let snapshot =
         tokio::task::spawn_blocking(move || collect(Arc::new(LocalHost::live()), &options))

@@ -17,7 +17,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use constat_checker_core::pack::{Pack, file_requests, sections_for};
+use constat_checker_core::pack::{Pack, file_requests, sections_for, unread_parts_for};
 use constat_snapshot::FileRequest;
 
 /// Whether the class's pack is a shipped one, unchanged.
@@ -57,6 +57,7 @@ fn role_requests(pack: &Pack) -> std::collections::BTreeMap<String, FileRequest>
                 home_paths: asked.home_paths,
                 head_bytes: None,
                 sections: sections_for(pack, role, false),
+                without: unread_parts_for(pack, role, false),
             };
             (role.clone(), request)
         })

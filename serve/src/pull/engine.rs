@@ -54,7 +54,8 @@ pub struct PullJob {
     pub class_id: Id,
     /// The stored inventory.
     pub inventory: String,
-    /// The files the class's pack reads, per role (only paths leave the server).
+    /// The files the class's pack reads, per role (only paths leave the server), with the
+    /// optional parts of sections (`without`) no check reads.
     pub requests: BTreeMap<String, FileRequest>,
     /// The sections the class's pack reads, per role (`None`: all).
     pub sections: BTreeMap<String, Option<Vec<String>>>,

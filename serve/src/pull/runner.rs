@@ -10,7 +10,7 @@ use crate::grading::{ClassPack, grade_observed};
 use crate::i18n::{Lang, tf};
 use crate::random::hex;
 use crate::store::{Class, Id, NewSubmission, PullFailure, PullHostStatus, PullRun};
-use constat_checker_core::pack::{file_requests, sections_for};
+use constat_checker_core::pack::{file_requests, sections_for, unread_parts_for};
 use constat_checker_core::{HostFailure, Observed};
 use constat_snapshot::Snapshot;
 use sha2::{Digest, Sha256};
@@ -136,7 +136,17 @@ async fn run(
     let job = PullJob {
         class_id: class.id,
         inventory,
-        requests: file_requests(&pack.pack),
+        requests: {
+            // Each role's paths, and the optional parts (pending updates) no check reads.
+            let mut requests = file_requests(&pack.pack);
+            for role in pack.pack.hosts.keys() {
+                let without = unread_parts_for(&pack.pack, role, false);
+                if !without.is_empty() {
+                    requests.entry(role.clone()).or_default().without = without;
+                }
+            }
+            requests
+        },
         sections: pack
             .pack
             .hosts
