@@ -313,7 +313,11 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "la clé SSH de l'hôte n'a pas pu être enregistrée, il n'est pas relevé : {error}",
         "the host's SSH key could not be recorded, so it is not collected: {error}",
     ),
-    ("host_keys_title", "Clés SSH refusées", "SSH host keys refused"),
+    (
+        "host_keys_title",
+        "Clés SSH refusées",
+        "SSH host keys refused",
+    ),
     (
         "host_keys_intro",
         "Ces VM ont présenté une clé SSH différente de celle enregistrée au premier relevé : elles ne sont plus relevées. Une VM réinstallée change de clé ; une autre machine à la même adresse aussi. Vérifiez l'empreinte présentée sur la VM (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) avant de l'accepter.",
@@ -322,7 +326,11 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
     ("col_host", "Hôte", "Host"),
     ("col_key_recorded", "Clé enregistrée", "Recorded key"),
     ("col_key_presented", "Clé présentée", "Presented key"),
-    ("host_key_accept", "Accepter la nouvelle clé", "Accept the new key"),
+    (
+        "host_key_accept",
+        "Accepter la nouvelle clé",
+        "Accept the new key",
+    ),
     (
         "host_key_stale",
         "La clé {fingerprint} n'est plus celle que présente {host} (une autre a été présentée depuis, ou elle est déjà acceptée) : rechargez la page de la classe et vérifiez l'empreinte affichée.",

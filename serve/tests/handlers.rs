@@ -14,8 +14,8 @@ use constat_serve::app::Limits;
 use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
-use std::time::Duration;
 use http_body_util::BodyExt;
+use std::time::Duration;
 use tower::ServiceExt;
 
 fn harness() -> Harness {
@@ -646,8 +646,15 @@ async fn a_changed_host_key_is_shown_on_the_class_page_until_the_trainer_accepts
     h.store.trust_host_key(id, seen(1), START).await.unwrap();
     let grid_path = format!("/classes/{id}?lang=en");
     let grid = h.get(&grid_path, Some(&ana)).await;
-    assert!(!grid.body.contains("SSH host keys refused"), "{}", grid.body);
-    h.store.offer_host_key(id, seen(2), h.tick(60)).await.unwrap();
+    assert!(
+        !grid.body.contains("SSH host keys refused"),
+        "{}",
+        grid.body
+    );
+    h.store
+        .offer_host_key(id, seen(2), h.tick(60))
+        .await
+        .unwrap();
     let grid = h.get(&grid_path, Some(&ana)).await;
     let section = grid
         .body
@@ -671,7 +678,11 @@ async fn a_changed_host_key_is_shown_on_the_class_page_until_the_trainer_accepts
     let csrf = csrf.as_str();
     // Without the page's token, or without a trainer's session: refused, nothing changes.
     let forged = h
-        .post_form(&accept, Some(&ana), &host_key_form("forged", "SHA256:k/2+x"))
+        .post_form(
+            &accept,
+            Some(&ana),
+            &host_key_form("forged", "SHA256:k/2+x"),
+        )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let anonymous = h
@@ -684,7 +695,9 @@ async fn a_changed_host_key_is_shown_on_the_class_page_until_the_trainer_accepts
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(
-        stale.body.contains("reload the class page and check the fingerprint"),
+        stale
+            .body
+            .contains("reload the class page and check the fingerprint"),
         "{}",
         stale.body
     );
@@ -699,7 +712,11 @@ async fn a_changed_host_key_is_shown_on_the_class_page_until_the_trainer_accepts
         ("SHA256:k/2+x", true)
     );
     let grid = h.get(&grid_path, Some(&ana)).await;
-    assert!(!grid.body.contains("SSH host keys refused"), "{}", grid.body);
+    assert!(
+        !grid.body.contains("SSH host keys refused"),
+        "{}",
+        grid.body
+    );
 }
 
 /// The class page's form accepting the key of `[10.0.1.20]:22`.

@@ -242,7 +242,11 @@ async fn host_key(
     };
     let (presented, old) = match seen {
         HostKeySeen::FirstUse(key) => {
-            match state.store.trust_host_key(class_id, stored(&key), now).await {
+            match state
+                .store
+                .trust_host_key(class_id, stored(&key), now)
+                .await
+            {
                 Ok(None) => return outcome,
                 Ok(Some(recorded)) => (key, recorded.fingerprint),
                 Err(e) => {

@@ -864,7 +864,10 @@ const HOST_KEY_ACCEPT: &str = "UPDATE pull_host_keys SET key = offered_key, \
      WHERE class_id = ?1 AND host = ?2 AND offered_fingerprint = ?3 AND offered_key IS NOT NULL";
 
 fn pull_host_key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullHostKey> {
-    let offered = match (r.get::<_, Option<String>>(6)?, r.get::<_, Option<String>>(7)?) {
+    let offered = match (
+        r.get::<_, Option<String>>(6)?,
+        r.get::<_, Option<String>>(7)?,
+    ) {
         (Some(key), Some(fingerprint)) => Some(OfferedHostKey {
             key,
             fingerprint,

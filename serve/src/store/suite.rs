@@ -3,10 +3,10 @@
 //! only. SQLite runs it in this crate's unit tests; PostgreSQL in the real tier
 //! (`tests/tests/serve_postgres.rs`, a cluster on loopback), with the `store-suite` feature.
 
+use super::SeenHostKey;
 use super::{Claim, ClassEvent, Id, NewClass, NewLearner, NewSubmission, Store, StoreError};
 use super::{KEPT_BODIES_PER_LEARNER, LoginClaim, WebSession};
 use super::{OfferedHostKey, PullFailure, PullHostKey, PullHostStatus, PullInventory, PullRun};
-use super::SeenHostKey;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -38,7 +38,11 @@ pub const CASES: &[(&str, Case)] = &[
     }),
     (
         "login_attempts_are_limited_per_key_within_the_window_and_forgotten_on_success",
-        |s| Box::pin(login_attempts_are_limited_per_key_within_the_window_and_forgotten_on_success(s)),
+        |s| {
+            Box::pin(
+                login_attempts_are_limited_per_key_within_the_window_and_forgotten_on_success(s),
+            )
+        },
     ),
     ("concurrent_login_attempts_never_pass_the_limit", |s| {
         Box::pin(concurrent_login_attempts_never_pass_the_limit(s))
@@ -54,7 +58,11 @@ pub const CASES: &[(&str, Case)] = &[
     }),
     (
         "host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_trainer",
-        |s| Box::pin(host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_trainer(s)),
+        |s| {
+            Box::pin(
+                host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_trainer(s),
+            )
+        },
     ),
     ("concurrent_first_uses_trust_one_key", |s| {
         Box::pin(concurrent_first_uses_trust_one_key(s))
@@ -498,7 +506,10 @@ async fn pulls_are_claimed_once_and_scheduled(store: &dyn Store) {
     };
     store.set_pull_inventory(c, replaced.clone()).await.unwrap();
     let config = store.pull_config(c).await.unwrap().unwrap();
-    assert_eq!((config.inventory, config.interval_minutes), (replaced, Some(5)));
+    assert_eq!(
+        (config.inventory, config.interval_minutes),
+        (replaced, Some(5))
+    );
 }
 
 async fn concurrent_pull_claims_accept_one(store: &dyn Store) {
@@ -632,8 +643,20 @@ async fn host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_t
     let host = "[10.0.1.20]:22";
     assert!(store.pull_host_keys(c).await.unwrap().is_empty());
     // First use: trusted; the same key again: still trusted.
-    assert_eq!(store.trust_host_key(c, seen(host, 1, alice), 100).await.unwrap(), None);
-    assert_eq!(store.trust_host_key(c, seen(host, 1, alice), 150).await.unwrap(), None);
+    assert_eq!(
+        store
+            .trust_host_key(c, seen(host, 1, alice), 100)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .trust_host_key(c, seen(host, 1, alice), 150)
+            .await
+            .unwrap(),
+        None
+    );
     let trusted = PullHostKey {
         host: host.to_owned(),
         key: "ssh-ed25519 AAAA1".to_owned(),
@@ -643,17 +666,35 @@ async fn host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_t
         trusted_at: 100,
         offered: None,
     };
-    assert_eq!(store.pull_host_keys(c).await.unwrap(), vec![trusted.clone()]);
+    assert_eq!(
+        store.pull_host_keys(c).await.unwrap(),
+        vec![trusted.clone()]
+    );
     // Another key as a first use (another instance won): the recorded one, unchanged.
     assert_eq!(
-        store.trust_host_key(c, seen(host, 2, alice), 160).await.unwrap(),
+        store
+            .trust_host_key(c, seen(host, 2, alice), 160)
+            .await
+            .unwrap(),
         Some(trusted.clone())
     );
     // Keys are per class.
-    assert_eq!(store.trust_host_key(other, seen(host, 2, alice), 170).await.unwrap(), None);
+    assert_eq!(
+        store
+            .trust_host_key(other, seen(host, 2, alice), 170)
+            .await
+            .unwrap(),
+        None
+    );
     // A changed key is kept, refused, until the trainer accepts the key the page showed.
-    store.offer_host_key(c, seen(host, 2, alice), 200).await.unwrap();
-    store.offer_host_key(c, seen(host, 1, alice), 210).await.unwrap();
+    store
+        .offer_host_key(c, seen(host, 2, alice), 200)
+        .await
+        .unwrap();
+    store
+        .offer_host_key(c, seen(host, 1, alice), 210)
+        .await
+        .unwrap();
     let offered = PullHostKey {
         offered: Some(OfferedHostKey {
             key: "ssh-ed25519 AAAA2".to_owned(),
@@ -667,7 +708,10 @@ async fn host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_t
         vec![offered],
         "the trusted key presented again is no offer"
     );
-    store.offer_host_key(c, seen(host, 3, alice), 220).await.unwrap();
+    store
+        .offer_host_key(c, seen(host, 3, alice), 220)
+        .await
+        .unwrap();
     assert!(
         !store
             .accept_host_key(c, host.into(), "SHA256:key2".into(), 230)
@@ -705,7 +749,13 @@ async fn host_keys_are_trusted_on_first_use_per_class_and_changes_wait_for_the_t
             ..trusted
         }]
     );
-    assert_eq!(store.trust_host_key(c, seen(host, 3, alice), 260).await.unwrap(), None);
+    assert_eq!(
+        store
+            .trust_host_key(c, seen(host, 3, alice), 260)
+            .await
+            .unwrap(),
+        None
+    );
     // By host, in byte order.
     store
         .trust_host_key(c, seen("[10.0.1.9]:22", 4, alice), 270)
@@ -735,10 +785,7 @@ async fn concurrent_first_uses_trust_one_key(store: &dyn Store) {
         (1..=6).map(|n| store.trust_host_key(c, seen(host, n, alice), 100)),
     )
     .await;
-    let trusted: Vec<_> = answers
-        .iter()
-        .filter(|a| matches!(a, Ok(None)))
-        .collect();
+    let trusted: Vec<_> = answers.iter().filter(|a| matches!(a, Ok(None))).collect();
     assert_eq!(trusted.len(), 1, "{answers:?}");
     let keys = store.pull_host_keys(c).await.unwrap();
     assert_eq!(keys.len(), 1);
