@@ -15,6 +15,7 @@ use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
 use http_body_util::BodyExt;
+use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
@@ -726,4 +727,162 @@ fn host_key_form<'a>(csrf: &'a str, fingerprint: &'a str) -> [(&'a str, &'a str)
         ("host", "[10.0.1.20]:22"),
         ("fingerprint", fingerprint),
     ]
+}
+
+/// A pull engine standing for the SSH session engine: one candidate, one host, whose key is
+/// seen for the first time on the first run and changed on the next ones.
+struct KeyChangingEngine {
+    runs: std::sync::atomic::AtomicUsize,
+}
+
+impl constat_serve::pull::PullEngine for KeyChangingEngine {
+    fn check_inventory(
+        &self,
+        _text: &str,
+        _origin: &str,
+        _lang: constat_serve::i18n::Lang,
+    ) -> Result<constat_serve::pull::InventoryPlan, String> {
+        use constat_serve::pull::{InventoryPlan, PlannedCandidate, PlannedHost};
+        Ok(InventoryPlan {
+            candidates: vec![PlannedCandidate {
+                id: "c01".into(),
+                name: "Alice Martin".into(),
+                hosts: vec![PlannedHost {
+                    role: "linux".into(),
+                    address: "10.0.1.20:22".into(),
+                    user: "root".into(),
+                    auth: "key lab".into(),
+                }],
+            }],
+            pack: None,
+            timezone: None,
+            time_limit_secs: 60,
+        })
+    }
+
+    fn collect(
+        &self,
+        job: constat_serve::pull::PullJob,
+        hosts: tokio::sync::mpsc::UnboundedSender<constat_serve::pull::PulledHost>,
+    ) -> constat_serve::pull::PullFuture {
+        use constat_serve::pull::{HostKey, HostKeySeen, PulledHost};
+        use constat_serve::store::PullFailure;
+        let run = self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let key = |n: u8| HostKey {
+            host: "[10.0.1.20]:22".into(),
+            key: format!("ssh-ed25519 AAAA{n}"),
+            fingerprint: format!("SHA256:key{n}"),
+        };
+        let (outcome, host_key) = if run == 0 {
+            assert!(job.host_keys.is_empty(), "{:?}", job.host_keys);
+            let failure = PullFailure {
+                status: "unreachable".into(),
+                kind: "timeout".into(),
+                cause: "no answer".into(),
+            };
+            (Err(failure), Some(HostKeySeen::FirstUse(key(1))))
+        } else {
+            // The class's trusted key is handed to the engine.
+            assert_eq!(
+                job.host_keys.get("[10.0.1.20]:22").map(String::as_str),
+                Some("ssh-ed25519 AAAA1")
+            );
+            let failure = PullFailure {
+                status: "collection_failed".into(),
+                kind: "host_key".into(),
+                cause: "the engine's own words, replaced".into(),
+            };
+            (Err(failure), Some(HostKeySeen::Refused(key(2))))
+        };
+        let _ = hosts.send(PulledHost {
+            candidate: "c01".into(),
+            role: "linux".into(),
+            outcome,
+            host_key,
+        });
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Presses « pull now » and waits until the store has the run's end (the run goes on in
+/// the background).
+async fn pull_and_wait(h: &Harness, id: i64, cookie: &str, runs: i64) {
+    let (_, csrf) = h.form_page(&format!("/classes/{id}"), Some(cookie)).await;
+    let pressed = h
+        .post_form(
+            &format!("/classes/{id}/pull"),
+            Some(cookie),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(pressed.status, StatusCode::SEE_OTHER, "{}", pressed.body);
+    for _ in 0..500 {
+        let config = h.store.pull_config(id).await.unwrap().unwrap();
+        if config.running_until.is_none() && config.last.is_some() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("pull {runs} did not end");
+}
+
+#[tokio::test]
+async fn a_pull_trusts_a_host_key_on_first_use_and_refuses_a_changed_one_in_the_readers_words() {
+    use constat_serve::store::PullInventory;
+    let engine = Arc::new(KeyChangingEngine {
+        runs: Default::default(),
+    });
+    let h = common::harness_with_pull(Limits::default(), Some(engine));
+    let ana = h.trainer().await;
+    let (id, _) = h.uploaded_class(&ana).await;
+    h.store
+        .set_pull_inventory(
+            id,
+            PullInventory {
+                source: "lab.yaml".into(),
+                yaml: "candidates: []".into(),
+                uploaded_at: START,
+            },
+        )
+        .await
+        .unwrap();
+    pull_and_wait(&h, id, &ana, 1).await;
+    let keys = h.store.pull_host_keys(id).await.unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(
+        (keys[0].fingerprint.as_str(), keys[0].role.as_str()),
+        ("SHA256:key1", "linux")
+    );
+    // The host failed for another reason: its own cause stays.
+    let grid = h.get(&format!("/classes/{id}"), Some(&ana)).await;
+    assert!(grid.body.contains("no answer"), "{}", grid.body);
+
+    h.tick(120);
+    pull_and_wait(&h, id, &ana, 2).await;
+    let keys = h.store.pull_host_keys(id).await.unwrap();
+    assert_eq!(keys[0].fingerprint, "SHA256:key1", "still the trusted key");
+    assert_eq!(
+        keys[0].offered.as_ref().map(|o| o.fingerprint.as_str()),
+        Some("SHA256:key2")
+    );
+    // In the reader's language (French by default): whose host, which, both fingerprints.
+    let grid = h.get(&format!("/classes/{id}"), Some(&ana)).await;
+    assert!(
+        grid.body.contains(
+            "la clé SSH de l&#x27;hôte linux de Alice Martin ([10.0.1.20]:22) a changé : \
+             clé enregistrée SHA256:key1, clé présentée SHA256:key2"
+        ),
+        "{}",
+        grid.body
+    );
+    assert!(
+        !grid.body.contains("the engine's own words"),
+        "{}",
+        grid.body
+    );
+    assert!(
+        grid.body.contains("Accepter la nouvelle clé"),
+        "{}",
+        grid.body
+    );
 }

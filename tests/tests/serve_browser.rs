@@ -224,7 +224,7 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
         .expect("path")
         .to_owned();
     let (text, _) = trainer.page();
-    assert!(text.contains(&server.pin()), "the grid shows the pin");
+    assert!(text.contains(server.pin()), "the grid shows the pin");
     let code = trainer.execute(
         "return document.querySelector('p.code').textContent.trim();",
         &[],

@@ -48,6 +48,14 @@ pub(crate) fn fixture(path: &str) -> String {
 
 /// A server with TLS settings, a fingerprint and `limits`.
 pub(crate) fn harness_with(limits: Limits) -> Harness {
+    harness_with_pull(limits, None)
+}
+
+/// The same, pulling through `engine` when given.
+pub(crate) fn harness_with_pull(
+    limits: Limits,
+    engine: Option<Arc<dyn constat_serve::pull::PullEngine>>,
+) -> Harness {
     let store = SqliteStore::in_memory().unwrap();
     let clock = Arc::new(AtomicI64::new(START));
     let read = Arc::clone(&clock);
@@ -58,7 +66,10 @@ pub(crate) fn harness_with(limits: Limits) -> Harness {
         clock: Arc::new(move || read.load(Ordering::SeqCst)) as Clock,
     };
     let store = Arc::new(store) as Arc<dyn Store>;
-    let state = AppState::new(Arc::clone(&store), settings).unwrap();
+    let mut state = AppState::new(Arc::clone(&store), settings).unwrap();
+    if let Some(engine) = engine {
+        state = state.with_pull(engine);
+    }
     Harness {
         app: router(state),
         clock,
