@@ -331,7 +331,11 @@ a credentials file with mode 0600, or an interactive prompt.",
     ),
     (
         "serve:database",
-        "Shared PostgreSQL database instead of the SQLite file, for several instances behind a load balancer: postgres://USER@HOST:PORT/DATABASE (?sslmode=require for TLS); no password in the URL",
+        "Shared PostgreSQL database instead of the SQLite file, for several instances behind a load balancer: postgres://USER@HOST:PORT/DATABASE (?sslmode=require for TLS, ?sslmode=verify-full to verify the server); no password in the URL",
+    ),
+    (
+        "serve:database_ca",
+        "CA certificates (PEM) that sign the PostgreSQL server's, with ?sslmode=verify-full; without it, the system's",
     ),
     (
         "serve:database_cred",

@@ -281,8 +281,8 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
     ),
     (
         "serve.bad_database_hint",
-        "écrivez postgres://UTILISATEUR@HÔTE:PORT/BASE (ajoutez ?sslmode=require pour TLS) ; le mot de passe va dans PGPASSWORD ou un identifiant nommé par --database-cred",
-        "write postgres://USER@HOST:PORT/DATABASE (add ?sslmode=require for TLS); the password goes in PGPASSWORD or a credential named by --database-cred",
+        "écrivez postgres://UTILISATEUR@HÔTE:PORT/BASE (ajoutez ?sslmode=require pour TLS, ?sslmode=verify-full avec --database-ca FICHIER pour vérifier le serveur) ; le mot de passe va dans PGPASSWORD ou un identifiant nommé par --database-cred",
+        "write postgres://USER@HOST:PORT/DATABASE (add ?sslmode=require for TLS, ?sslmode=verify-full with --database-ca FILE to verify the server); the password goes in PGPASSWORD or a credential named by --database-cred",
     ),
     (
         "serve.failed",
@@ -331,11 +331,6 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "pull.host_failed",
         "la tâche de relevé de l'hôte s'est arrêtée : {error}",
         "the host's collection task stopped: {error}",
-    ),
-    (
-        "pull.known_hosts",
-        "impossible d'ouvrir les clés d'hôtes de la classe {file}",
-        "cannot open the class's host keys {file}",
     ),
     (
         "submit.key_needed",

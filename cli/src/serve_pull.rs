@@ -11,7 +11,9 @@
 //! `session run` does (per-host time limits, bounded output, credentials scrubbed), with at
 //! most the inventory's concurrency, each outcome sent as soon as it is known; the snapshot
 //! size is capped by the server's submission limit. Host keys are trusted on first use per
-//! class, in `<data>/pull/class-<id>/known_hosts`.
+//! class and kept in the server's store (shared by every instance on one database): a run
+//! starts from the class's trusted keys ([`PullJob::host_keys`]) and reports each host's key
+//! first seen or refused, for the server to record or show.
 
 use crate::credentials::CredentialStore;
 use crate::errors::report;
@@ -21,7 +23,8 @@ use crate::output::Format;
 use crate::transport::{CollectContext, HostError, HostErrorKind, KnownHosts, collect_host};
 use constat_serve::i18n::Lang as ReaderLang;
 use constat_serve::pull::{
-    InventoryPlan, PlannedCandidate, PlannedHost, PullEngine, PullFuture, PullJob, PulledHost,
+    HostKey, HostKeySeen, InventoryPlan, PlannedCandidate, PlannedHost, PullEngine, PullFuture,
+    PullJob, PulledHost,
 };
 use constat_serve::store::PullFailure;
 use constat_snapshot::FileRequest;
@@ -41,21 +44,18 @@ pub const MAX_PULL_CONCURRENCY: usize = 32;
 pub struct SessionPullEngine {
     credentials: Arc<CredentialStore>,
     keys: Arc<[PathBuf]>,
-    data_dir: PathBuf,
 }
 
 impl SessionPullEngine {
     /// An engine with the server's credential sources (`CONSTAT_CRED_*`, `credentials_file`)
-    /// and the key files inventories may name; host keys are kept under `data_dir`.
+    /// and the key files inventories may name.
     pub fn new(
         credentials_file: Option<&Path>,
         keys: Vec<PathBuf>,
-        data_dir: &Path,
     ) -> anyhow::Result<SessionPullEngine> {
         Ok(SessionPullEngine {
             credentials: Arc::new(CredentialStore::without_prompt(credentials_file)?),
             keys: keys.into(),
-            data_dir: data_dir.to_owned(),
         })
     }
 
@@ -205,6 +205,24 @@ fn failure_of(error: &HostError) -> PullFailure {
     }
 }
 
+/// What the server must record of `host`'s key after its collection: refused (another key
+/// than the trusted one), or first seen.
+fn host_key_seen(known_hosts: &KnownHosts, host: &str) -> Option<HostKeySeen> {
+    let described = |key: String| HostKey {
+        host: host.to_owned(),
+        fingerprint: russh::keys::PublicKey::from_openssh(&key)
+            .map(|k| k.fingerprint(russh::keys::HashAlg::Sha256).to_string())
+            .unwrap_or_else(|_| key.clone()),
+        key,
+    };
+    if let Some(key) = known_hosts.refused(host) {
+        return Some(HostKeySeen::Refused(described(key)));
+    }
+    known_hosts
+        .first_seen(host)
+        .map(|key| HostKeySeen::FirstUse(described(key)))
+}
+
 impl PullEngine for SessionPullEngine {
     fn check_inventory(
         &self,
@@ -234,24 +252,11 @@ impl SessionPullEngine {
         let (inventory, hosts, _) = self
             .plan(&job.inventory, "inventory.yaml")
             .map_err(|e| rendered(&e))?;
-        let dir = self
-            .data_dir
-            .join("pull")
-            .join(format!("class-{}", job.class_id));
-        let known_hosts_path = dir.join("known_hosts");
-        let known_hosts = crate::private_fs::create_private_dir_all(&dir)
-            .and_then(|()| KnownHosts::open(&known_hosts_path))
-            .map_err(|e| {
-                format!(
-                    "{}: {}",
-                    tf("pull.known_hosts", &[("file", &known_hosts_path.display())]),
-                    crate::i18n::os_errors(&e.to_string())
-                )
-            })?;
+        let known_hosts = Arc::new(KnownHosts::in_memory(job.host_keys.clone()));
         let settings = &inventory.settings;
         let ctx = CollectContext {
             credentials: Arc::clone(&self.credentials),
-            known_hosts: Arc::new(known_hosts),
+            known_hosts: Arc::clone(&known_hosts),
             strict_host_keys: settings.strict_host_keys,
             connect_timeout: Duration::from_secs(settings.connect_timeout_s),
             host_timeout: Duration::from_secs(settings.host_timeout_s),
@@ -290,6 +295,7 @@ impl SessionPullEngine {
             ctx.request.sections = job.sections.get(&target.role).cloned().flatten();
             let semaphore = Arc::clone(&semaphore);
             let sender = sender.clone();
+            let known_hosts = Arc::clone(&known_hosts);
             let label = (target.candidate.clone(), target.role.clone());
             let handle = tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
@@ -300,10 +306,12 @@ impl SessionPullEngine {
                     }),
                     Err(error) => Err(failure_of(&error)),
                 };
+                let host = KnownHosts::host_field(&target.address, target.port);
                 let _ = sender.send(PulledHost {
                     candidate: target.candidate,
                     role: target.role,
                     outcome,
+                    host_key: host_key_seen(&known_hosts, &host),
                 });
             });
             labels.insert(handle.id(), label);
@@ -321,6 +329,7 @@ impl SessionPullEngine {
                     candidate,
                     role,
                     outcome: Err(failure_of(&error)),
+                    host_key: None,
                 });
             }
         }
@@ -336,7 +345,6 @@ mod tests {
         SessionPullEngine {
             credentials: Arc::new(CredentialStore::default()),
             keys: keys.iter().map(PathBuf::from).collect::<Vec<_>>().into(),
-            data_dir: PathBuf::from("/nonexistent"),
         }
     }
 

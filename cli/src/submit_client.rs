@@ -9,14 +9,11 @@
 use crate::errors::CliError;
 use crate::i18n::{lang, t, tf};
 use constat_checker_core::report::Report;
+use constat_serve::cert_check::{Checked, PinnedCertificate};
 use constat_serve::protocol::{
     CollectionPlan, HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
     collect_path,
 };
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,68 +23,6 @@ const MAX_KEY_BYTES: u64 = 4096;
 
 /// Largest answer read from the server.
 const MAX_ANSWER_BYTES: usize = 16 << 20;
-
-/// Trusts the one certificate whose SHA-256 is pinned; signatures are still verified.
-#[derive(Debug)]
-struct PinnedCertificate {
-    pin: String,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for PinnedCertificate {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let seen = constat_serve::tls::fingerprint(end_entity.as_ref());
-        if seen == self.pin {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(format!(
-                "the server certificate's SHA-256 is {seen}, not the pinned {}",
-                self.pin
-            )))
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
 
 /// Where and how to submit.
 #[derive(Debug)]
@@ -174,7 +109,10 @@ impl SubmitTarget {
             let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
                 .with_safe_default_protocol_versions()?
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(PinnedCertificate { pin, provider }))
+                .with_custom_certificate_verifier(Arc::new(Checked::new(
+                    PinnedCertificate(pin),
+                    provider,
+                )))
                 .with_no_client_auth();
             builder = builder.tls_backend_preconfigured(config);
         }

@@ -764,30 +764,52 @@ fn validate_composes_packs_by_id_and_relative_path() {
 #[test]
 fn serve_refuses_a_database_url_with_a_password_without_repeating_it() {
     let dir = tempfile::tempdir().unwrap();
-    for (lang, url, expected) in [
+    let not_a_ca = dir.path().join("ca.pem");
+    std::fs::write(&not_a_ca, "not a certificate\n").unwrap();
+    let not_a_ca = not_a_ca.display().to_string();
+    for (lang, url, ca, expected) in [
         (
             "en",
             "postgres://constat:S3cret-pg@db.example:5432/classes",
+            None,
             "PGPASSWORD",
         ),
         (
             "fr",
             "postgres://constat:S3cret-pg@db.example/classes",
+            None,
             "PGPASSWORD",
         ),
         (
             "en",
+            "postgres://constat@db.example/classes?sslmode=verify-ca",
+            None,
+            "sslmode=verify-ca is not supported",
+        ),
+        // Refused before any connection: a CA file that verify-full would not use, or
+        // that holds no certificate.
+        (
+            "en",
+            "postgres://constat@db.example/classes?sslmode=require",
+            Some(not_a_ca.as_str()),
+            "used only with sslmode=verify-full",
+        ),
+        (
+            "en",
             "postgres://constat@db.example/classes?sslmode=verify-full",
-            "sslmode=verify-full is not supported",
+            Some(not_a_ca.as_str()),
+            "no certificate in it",
         ),
     ] {
-        let output = constat()
+        let mut command = constat();
+        command
             .args(["--lang", lang, "serve", "--data"])
             .arg(dir.path())
-            .args(["--database", url])
-            .env_remove("PGPASSWORD")
-            .output()
-            .unwrap();
+            .args(["--database", url]);
+        if let Some(ca) = ca {
+            command.args(["--database-ca", ca]);
+        }
+        let output = command.env_remove("PGPASSWORD").output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains(expected), "{stderr}");

@@ -148,6 +148,10 @@ pub fn router(state: AppState) -> Router {
         .route("/classes/{id}/pull/inventory", post(pages::pull::attach))
         .route("/classes/{id}/pull/schedule", post(pages::pull::schedule))
         .route(
+            "/classes/{id}/pull/host-key",
+            post(pages::pull::accept_host_key),
+        )
+        .route(
             "/classes/{id}/learners/{learner}",
             get(pages::learner::trainer_view),
         )

@@ -303,6 +303,39 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "le relevé a dépassé sa limite de {secs} s (délais de l'inventaire) : les hôtes restants sont en échec",
         "the pull ran past its limit of {secs} s (the inventory's time limits): the hosts left are failed",
     ),
+    (
+        "pull_host_key_changed",
+        "la clé SSH de l'hôte {role} de {learner} ({host}) a changé : clé enregistrée {old}, clé présentée {new} ; hôte refusé. Si la VM a été réinstallée, comparez l'empreinte présentée avec celle de la VM (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) puis cliquez « Accepter la nouvelle clé » sur la page de la classe",
+        "the SSH key of {learner}'s {role} host ({host}) changed: recorded key {old}, presented key {new}; host refused. If the VM was reinstalled, compare the presented fingerprint with the VM's (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then click “Accept the new key” on the class page",
+    ),
+    (
+        "pull_host_key_unsaved",
+        "la clé SSH de l'hôte n'a pas pu être enregistrée, il n'est pas relevé : {error}",
+        "the host's SSH key could not be recorded, so it is not collected: {error}",
+    ),
+    (
+        "host_keys_title",
+        "Clés SSH refusées",
+        "SSH host keys refused",
+    ),
+    (
+        "host_keys_intro",
+        "Ces VM ont présenté une clé SSH différente de celle enregistrée au premier relevé : elles ne sont plus relevées. Une VM réinstallée change de clé ; une autre machine à la même adresse aussi. Vérifiez l'empreinte présentée sur la VM (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) avant de l'accepter.",
+        "These VMs presented an SSH key other than the one recorded at their first pull: they are no longer collected. A reinstalled VM changes its key; so does another machine at the same address. Check the presented fingerprint on the VM (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before you accept it.",
+    ),
+    ("col_host", "Hôte", "Host"),
+    ("col_key_recorded", "Clé enregistrée", "Recorded key"),
+    ("col_key_presented", "Clé présentée", "Presented key"),
+    (
+        "host_key_accept",
+        "Accepter la nouvelle clé",
+        "Accept the new key",
+    ),
+    (
+        "host_key_stale",
+        "La clé {fingerprint} n'est plus celle que présente {host} (une autre a été présentée depuis, ou elle est déjà acceptée) : rechargez la page de la classe et vérifiez l'empreinte affichée.",
+        "The key {fingerprint} is no longer the one {host} presents (another was presented since, or it is already accepted): reload the class page and check the fingerprint shown.",
+    ),
     ("host_unreachable", "injoignable", "unreachable"),
     (
         "host_auth_refused",

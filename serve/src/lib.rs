@@ -13,7 +13,8 @@
 //!   the reader's language; [`i18n`]: French and English.
 //! * [`pull`]: pull mode — an inventory attached to a class, its hosts collected over SSH
 //!   by a [`pull::PullEngine`] the `constat` command plugs in, graded like submissions.
-//! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`].
+//! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`];
+//!   [`cert_check`]: the certificate checks of constat's TLS clients (PostgreSQL, `--submit`).
 
 // Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
 // boxing it would only add an allocation to every refusal.
@@ -21,6 +22,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cert_check;
 pub mod client_addr;
 pub mod extract;
 pub mod grading;

@@ -5,222 +5,25 @@
 //! SQLite database (in memory); the pack and snapshot are the checker core's fixtures (the
 //! real recorded Linux snapshot's end-of-lab variant).
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use constat_serve::app::{AppState, Clock, Limits, Settings, router};
+use axum::http::{Request, StatusCode, header};
+use common::{Harness, START, fixture, harness_with, session_of};
+use constat_serve::app::Limits;
 use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
-use constat_serve::store::{SqliteStore, Store};
 use http_body_util::BodyExt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use tower::ServiceExt;
 
-const START: i64 = 1_796_000_000;
-
-struct Harness {
-    app: Router,
-    clock: Arc<AtomicI64>,
-}
-
-fn fixture(path: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../checker-core/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
 fn harness() -> Harness {
-    let store = SqliteStore::in_memory().unwrap();
-    let clock = Arc::new(AtomicI64::new(START));
-    let read = Arc::clone(&clock);
-    let settings = Settings {
-        tls: true,
-        fingerprint: Some("ab".repeat(32)),
-        limits: Limits {
-            max_submission_bytes: 4 << 20,
-            ..Limits::default()
-        },
-        clock: Arc::new(move || read.load(Ordering::SeqCst)) as Clock,
-    };
-    let state = AppState::new(Arc::new(store) as Arc<dyn Store>, settings).unwrap();
-    Harness {
-        app: router(state),
-        clock,
-    }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Harness {
-    async fn send(&self, request: Request<Body>) -> Answer {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
-        let mut request = Request::get(path);
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
-        let body: String = fields
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut request =
-            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::from(body)).unwrap()).await
-    }
-
-    /// A page's session cookie (new, or the one given) and its form's CSRF token.
-    async fn form_page(&self, path: &str, cookie: Option<&str>) -> (String, String) {
-        let page = self.get(path, cookie).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-        let cookie = session_of(&page.headers)
-            .or_else(|| cookie.map(str::to_owned))
-            .unwrap();
-        (cookie, csrf_of(&page.body))
-    }
-
-    /// A trainer set up on a new server, logged in: their cookie.
-    async fn trainer(&self) -> String {
-        let (cookie, csrf) = self.form_page("/setup", None).await;
-        let done = self
-            .post_form(
-                "/setup",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("name", "Mme Martin"),
-                    ("password", "un mot de passe"),
-                    ("password_again", "un mot de passe"),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-        session_of(&done.headers).unwrap()
-    }
-
-    /// A class with the fixture pack (uploaded): its id and enrolment code.
-    async fn class(&self, cookie: &str) -> (i64, String) {
-        let (_, csrf) = self.form_page("/classes", Some(cookie)).await;
-        let pack = fixture("packs/lab-linux.yaml");
-        let done = self
-            .post_form(
-                "/classes",
-                Some(cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("name", "TSSR <2026>"),
-                    ("pack", "demo"),
-                    ("pack_yaml", &pack),
-                    ("starts_on", "2026-12-01"),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-        let location = done.headers[header::LOCATION].to_str().unwrap().to_owned();
-        let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
-        let grid = self.get(&location, Some(cookie)).await;
-        let code = grid
-            .body
-            .split("<p class=\"code\">")
-            .nth(1)
-            .unwrap()
-            .split('<')
-            .next()
-            .unwrap()
-            .to_owned();
-        (id, code)
-    }
-
-    async fn join(&self, code: &str, name: &str) -> (LearnerKey, String) {
-        let request = Request::post("/api/join")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(
-                serde_json::json!({ "code": code, "name": name }).to_string(),
-            ))
-            .unwrap();
-        let answer = self.send(request).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-        let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
-        let key = LearnerKey::parse(value["key"].as_str().unwrap()).unwrap();
-        (key, value["page"].as_str().unwrap().to_owned())
-    }
-
-    async fn submit_signed(
-        &self,
-        key: &LearnerKey,
-        body: &[u8],
-        signed_at: i64,
-        lang: &str,
-    ) -> Answer {
-        let signature = key.sign("linux", signed_at, body);
-        let request = Request::post(format!("/api/classes/{}/submissions", key.class))
-            .header(HEADER_LEARNER, key.learner.to_string())
-            .header(HEADER_ROLE, "linux")
-            .header(HEADER_TIMESTAMP, signed_at.to_string())
-            .header(HEADER_SIGNATURE, signature)
-            .header(header::ACCEPT_LANGUAGE, lang)
-            .body(Body::from(body.to_vec()))
-            .unwrap();
-        self.send(request).await
-    }
-
-    fn tick(&self, secs: i64) -> i64 {
-        self.clock.fetch_add(secs, Ordering::SeqCst) + secs
-    }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn session_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("constat_session=") && !v.starts_with("constat_session=;"))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
+    harness_with(Limits {
+        max_submission_bytes: 4 << 20,
+        ..Limits::default()
+    })
 }
 
 fn snapshot() -> String {
@@ -381,7 +184,7 @@ async fn an_uploaded_pack_gets_validates_diagnostics_and_pages_are_escaped() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("pack.yaml:"), "{}", refused.body);
     assert!(refused.body.contains("erreur"), "{}", refused.body);
-    let (id, code) = h.class(&cookie).await;
+    let (id, code) = h.uploaded_class(&cookie).await;
     assert_eq!(code.len(), 8);
     let grid = h.get(&format!("/classes/{id}"), Some(&cookie)).await;
     assert!(
@@ -399,7 +202,7 @@ async fn an_uploaded_pack_gets_validates_diagnostics_and_pages_are_escaped() {
 async fn a_class_belongs_to_its_trainer_only() {
     let h = harness();
     let ana = h.trainer().await;
-    let (id, _) = h.class(&ana).await;
+    let (id, _) = h.uploaded_class(&ana).await;
     assert_eq!(
         h.get(&format!("/classes/{id}"), None).await.headers[header::LOCATION],
         "/login"
@@ -444,7 +247,7 @@ async fn a_class_belongs_to_its_trainer_only() {
 async fn a_signed_submission_is_graded_and_learners_never_see_expected_values() {
     let h = harness();
     let cookie = h.trainer().await;
-    let (id, code) = h.class(&cookie).await;
+    let (id, code) = h.uploaded_class(&cookie).await;
     let (alice, alice_page) = h.join(&code.to_lowercase(), "Alice <b>").await;
     let (bob, bob_page) = h.join(&code, "Bob").await;
     let answer = h
@@ -595,7 +398,7 @@ fn graded_for_trainer() -> serde_json::Value {
 async fn submissions_are_bounded_and_every_refusal_says_why() {
     let h = harness();
     let cookie = h.trainer().await;
-    let (_, code) = h.class(&cookie).await;
+    let (_, code) = h.uploaded_class(&cookie).await;
     let (key, _) = h.join(&code, "Chloé").await;
     let body = snapshot();
 
@@ -699,7 +502,7 @@ async fn submissions_are_bounded_and_every_refusal_says_why() {
 async fn the_grid_stream_receives_a_row_when_a_learner_submits() {
     let h = harness();
     let cookie = h.trainer().await;
-    let (id, code) = h.class(&cookie).await;
+    let (id, code) = h.uploaded_class(&cookie).await;
     let (key, _) = h.join(&code, "Dan").await;
     let response = h
         .app
@@ -756,7 +559,7 @@ async fn the_grid_stream_receives_a_row_when_a_learner_submits() {
 async fn pull_pages_need_the_owner_and_csrf_and_say_when_pulling_is_off() {
     let h = harness();
     let ana = h.trainer().await;
-    let (id, _) = h.class(&ana).await;
+    let (id, _) = h.uploaded_class(&ana).await;
     let path = format!("/classes/{id}/pull");
     assert_eq!(h.get(&path, None).await.headers[header::LOCATION], "/login");
     let (_, csrf) = h.form_page(&format!("{path}?lang=en"), Some(&ana)).await;
@@ -819,5 +622,267 @@ async fn pull_pages_need_the_owner_and_csrf_and_say_when_pulling_is_off() {
         interval.body.contains("Interval “0” refused"),
         "{}",
         interval.body
+    );
+}
+
+#[tokio::test]
+async fn a_changed_host_key_is_shown_on_the_class_page_until_the_trainer_accepts_it() {
+    use constat_serve::store::SeenHostKey;
+    let h = harness();
+    let ana = h.trainer().await;
+    let (id, _) = h.uploaded_class(&ana).await;
+    let learners = h
+        .store
+        .pull_learners(id, vec![("c01".into(), "Alice <Martin>".into())], START)
+        .await
+        .unwrap();
+    let seen = |n: u8| SeenHostKey {
+        host: "[10.0.1.20]:22".into(),
+        key: format!("ssh-ed25519 AAAA{n}"),
+        fingerprint: format!("SHA256:k/{n}+x"),
+        learner_id: learners[0].1,
+        role: "linux".into(),
+    };
+    // What a pull run records: trusted on first use, then another key refused.
+    h.store.trust_host_key(id, seen(1), START).await.unwrap();
+    let grid_path = format!("/classes/{id}?lang=en");
+    let grid = h.get(&grid_path, Some(&ana)).await;
+    assert!(
+        !grid.body.contains("SSH host keys refused"),
+        "{}",
+        grid.body
+    );
+    h.store
+        .offer_host_key(id, seen(2), h.tick(60))
+        .await
+        .unwrap();
+    let grid = h.get(&grid_path, Some(&ana)).await;
+    let section = grid
+        .body
+        .split("<section id=\"host-keys\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_else(|| panic!("no refused key: {}", grid.body));
+    for shown in [
+        "Alice &lt;Martin&gt;",
+        "<td>linux</td>",
+        "[10.0.1.20]:22",
+        "SHA256:k&#x2f;1+x",
+        "SHA256:k&#x2f;2+x",
+        "Accept the new key",
+        "ssh-keygen -lf",
+    ] {
+        assert!(section.contains(shown), "{shown}: {section}");
+    }
+    let accept = format!("/classes/{id}/pull/host-key?lang=en");
+    let (_, csrf) = h.form_page(&grid_path, Some(&ana)).await;
+    let csrf = csrf.as_str();
+    // Without the page's token, or without a trainer's session: refused, nothing changes.
+    let forged = h
+        .post_form(
+            &accept,
+            Some(&ana),
+            &host_key_form("forged", "SHA256:k/2+x"),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let anonymous = h
+        .post_form(&accept, None, &host_key_form(csrf, "SHA256:k/2+x"))
+        .await;
+    assert_eq!(anonymous.headers[header::LOCATION], "/login");
+    // Another key than the one shown: refused with what to do.
+    let stale = h
+        .post_form(&accept, Some(&ana), &host_key_form(csrf, "SHA256:k/3+x"))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(
+        stale
+            .body
+            .contains("reload the class page and check the fingerprint"),
+        "{}",
+        stale.body
+    );
+    let accepted = h
+        .post_form(&accept, Some(&ana), &host_key_form(csrf, "SHA256:k/2+x"))
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(accepted.headers[header::LOCATION], format!("/classes/{id}"));
+    let keys = h.store.pull_host_keys(id).await.unwrap();
+    assert_eq!(
+        (keys[0].fingerprint.as_str(), keys[0].offered.is_none()),
+        ("SHA256:k/2+x", true)
+    );
+    let grid = h.get(&grid_path, Some(&ana)).await;
+    assert!(
+        !grid.body.contains("SSH host keys refused"),
+        "{}",
+        grid.body
+    );
+}
+
+/// The class page's form accepting the key of `[10.0.1.20]:22`.
+fn host_key_form<'a>(csrf: &'a str, fingerprint: &'a str) -> [(&'a str, &'a str); 3] {
+    [
+        ("csrf", csrf),
+        ("host", "[10.0.1.20]:22"),
+        ("fingerprint", fingerprint),
+    ]
+}
+
+/// A pull engine standing for the SSH session engine: one candidate, one host, whose key is
+/// seen for the first time on the first run and changed on the next ones.
+struct KeyChangingEngine {
+    runs: std::sync::atomic::AtomicUsize,
+}
+
+impl constat_serve::pull::PullEngine for KeyChangingEngine {
+    fn check_inventory(
+        &self,
+        _text: &str,
+        _origin: &str,
+        _lang: constat_serve::i18n::Lang,
+    ) -> Result<constat_serve::pull::InventoryPlan, String> {
+        use constat_serve::pull::{InventoryPlan, PlannedCandidate, PlannedHost};
+        Ok(InventoryPlan {
+            candidates: vec![PlannedCandidate {
+                id: "c01".into(),
+                name: "Alice Martin".into(),
+                hosts: vec![PlannedHost {
+                    role: "linux".into(),
+                    address: "10.0.1.20:22".into(),
+                    user: "root".into(),
+                    auth: "key lab".into(),
+                }],
+            }],
+            pack: None,
+            timezone: None,
+            time_limit_secs: 60,
+        })
+    }
+
+    fn collect(
+        &self,
+        job: constat_serve::pull::PullJob,
+        hosts: tokio::sync::mpsc::UnboundedSender<constat_serve::pull::PulledHost>,
+    ) -> constat_serve::pull::PullFuture {
+        use constat_serve::pull::{HostKey, HostKeySeen, PulledHost};
+        use constat_serve::store::PullFailure;
+        let run = self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let key = |n: u8| HostKey {
+            host: "[10.0.1.20]:22".into(),
+            key: format!("ssh-ed25519 AAAA{n}"),
+            fingerprint: format!("SHA256:key{n}"),
+        };
+        let (outcome, host_key) = if run == 0 {
+            assert!(job.host_keys.is_empty(), "{:?}", job.host_keys);
+            let failure = PullFailure {
+                status: "unreachable".into(),
+                kind: "timeout".into(),
+                cause: "no answer".into(),
+            };
+            (Err(failure), Some(HostKeySeen::FirstUse(key(1))))
+        } else {
+            // The class's trusted key is handed to the engine.
+            assert_eq!(
+                job.host_keys.get("[10.0.1.20]:22").map(String::as_str),
+                Some("ssh-ed25519 AAAA1")
+            );
+            let failure = PullFailure {
+                status: "collection_failed".into(),
+                kind: "host_key".into(),
+                cause: "the engine's own words, replaced".into(),
+            };
+            (Err(failure), Some(HostKeySeen::Refused(key(2))))
+        };
+        let _ = hosts.send(PulledHost {
+            candidate: "c01".into(),
+            role: "linux".into(),
+            outcome,
+            host_key,
+        });
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Presses « pull now » and waits until the store has the run's end (the run goes on in
+/// the background).
+async fn pull_and_wait(h: &Harness, id: i64, cookie: &str, runs: i64) {
+    let (_, csrf) = h.form_page(&format!("/classes/{id}"), Some(cookie)).await;
+    let pressed = h
+        .post_form(
+            &format!("/classes/{id}/pull"),
+            Some(cookie),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(pressed.status, StatusCode::SEE_OTHER, "{}", pressed.body);
+    for _ in 0..500 {
+        let config = h.store.pull_config(id).await.unwrap().unwrap();
+        if config.running_until.is_none() && config.last.is_some() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("pull {runs} did not end");
+}
+
+#[tokio::test]
+async fn a_pull_trusts_a_host_key_on_first_use_and_refuses_a_changed_one_in_the_readers_words() {
+    use constat_serve::store::PullInventory;
+    let engine = Arc::new(KeyChangingEngine {
+        runs: Default::default(),
+    });
+    let h = common::harness_with_pull(Limits::default(), Some(engine));
+    let ana = h.trainer().await;
+    let (id, _) = h.uploaded_class(&ana).await;
+    h.store
+        .set_pull_inventory(
+            id,
+            PullInventory {
+                source: "lab.yaml".into(),
+                yaml: "candidates: []".into(),
+                uploaded_at: START,
+            },
+        )
+        .await
+        .unwrap();
+    pull_and_wait(&h, id, &ana, 1).await;
+    let keys = h.store.pull_host_keys(id).await.unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(
+        (keys[0].fingerprint.as_str(), keys[0].role.as_str()),
+        ("SHA256:key1", "linux")
+    );
+    // The host failed for another reason: its own cause stays.
+    let grid = h.get(&format!("/classes/{id}"), Some(&ana)).await;
+    assert!(grid.body.contains("no answer"), "{}", grid.body);
+
+    h.tick(120);
+    pull_and_wait(&h, id, &ana, 2).await;
+    let keys = h.store.pull_host_keys(id).await.unwrap();
+    assert_eq!(keys[0].fingerprint, "SHA256:key1", "still the trusted key");
+    assert_eq!(
+        keys[0].offered.as_ref().map(|o| o.fingerprint.as_str()),
+        Some("SHA256:key2")
+    );
+    // In the reader's language (French by default): whose host, which, both fingerprints.
+    let grid = h.get(&format!("/classes/{id}"), Some(&ana)).await;
+    assert!(
+        grid.body.contains(
+            "la clé SSH de l&#x27;hôte linux de Alice Martin ([10.0.1.20]:22) a changé : \
+             clé enregistrée SHA256:key1, clé présentée SHA256:key2"
+        ),
+        "{}",
+        grid.body
+    );
+    assert!(
+        !grid.body.contains("the engine's own words"),
+        "{}",
+        grid.body
+    );
+    assert!(
+        grid.body.contains("Accepter la nouvelle clé"),
+        "{}",
+        grid.body
     );
 }

@@ -8,6 +8,7 @@ pub mod nspawn;
 pub mod postgres;
 pub mod real;
 pub mod samba;
+pub mod serve;
 mod shell;
 pub mod sshhost;
 pub mod webdriver;

@@ -109,6 +109,114 @@ impl PgCluster {
         PgCluster::start_with(true)
     }
 
+    /// The same with TLS on and a certificate for `localhost` only (no IP address in it)
+    /// signed by a CA the test makes with `openssl` ([`PgCluster::ca_file`]); another CA,
+    /// which signed nothing of the server's, is at [`PgCluster::other_ca_file`].
+    pub fn start_with_ca() -> Result<PgCluster, String> {
+        let cluster = PgCluster::start_with(false)?;
+        let d = cluster.dir.display().to_string();
+        let openssl = |what: &str, args: &[&str]| {
+            let mut argv = vec!["openssl"];
+            argv.extend_from_slice(args);
+            as_postgres(what, &argv)
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        for (name, subject) in [
+            ("ca", "/CN=constat test CA"),
+            ("other-ca", "/CN=another CA"),
+        ] {
+            let mut args = vec!["req", "-x509"];
+            args.extend_from_slice(&ec);
+            let key = format!("{d}/{name}.key");
+            let crt = format!("{d}/{name}.crt");
+            args.extend_from_slice(&[
+                "-days",
+                "2",
+                "-subj",
+                subject,
+                "-keyout",
+                &key,
+                "-out",
+                &crt,
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ]);
+            openssl("make a CA", &args)?;
+        }
+        let mut args = vec!["req"];
+        args.extend_from_slice(&ec);
+        let (key, csr) = (format!("{d}/server.key"), format!("{d}/server.csr"));
+        args.extend_from_slice(&["-subj", "/CN=localhost", "-keyout", &key, "-out", &csr]);
+        openssl("make the server's key", &args)?;
+        let ext = format!("{d}/server.ext");
+        std::fs::write(
+            &ext,
+            "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .map_err(|e| format!("{ext}: {e}"))?;
+        openssl(
+            "sign the server's certificate",
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                &format!("{d}/ca.crt"),
+                "-CAkey",
+                &format!("{d}/ca.key"),
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+                "-out",
+                &format!("{d}/server.crt"),
+            ],
+        )?;
+        // One statement a call: ALTER SYSTEM refuses to run in psql's implicit transaction.
+        for setting in [
+            format!("ssl_cert_file = '{d}/server.crt'"),
+            format!("ssl_key_file = '{d}/server.key'"),
+            "ssl = on".to_owned(),
+        ] {
+            cluster.psql("postgres", &format!("ALTER SYSTEM SET {setting}"))?;
+        }
+        cluster.psql("postgres", "SELECT pg_reload_conf()")?;
+        // The reload is asynchronous: wait until the server says TLS is on.
+        for _ in 0..100 {
+            if cluster.psql("postgres", "SHOW ssl")?.trim() == "on" {
+                return Ok(cluster);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(format!("ssl did not turn on: {}", cluster.log()))
+    }
+
+    /// The CA that signed the server's certificate ([`PgCluster::start_with_ca`]).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.join("ca.crt")
+    }
+
+    /// A CA that signed nothing of the server's.
+    pub fn other_ca_file(&self) -> PathBuf {
+        self.dir.join("other-ca.crt")
+    }
+
+    /// `url` with `localhost` as the host (the name in [`PgCluster::start_with_ca`]'s
+    /// certificate).
+    pub fn url_by_name(&self, db: &str) -> String {
+        format!("postgres://{ROLE}@localhost:{}/{db}", self.port)
+    }
+
     fn start_with(tls: bool) -> Result<PgCluster, String> {
         if !Path::new(PGB).join("initdb").exists() {
             return Err(format!(

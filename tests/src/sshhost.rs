@@ -327,6 +327,42 @@ impl Lab {
         }
     }
 
+    /// The SHA-256 fingerprint of host `i`'s SSH key, as `ssh-keygen -l` prints it.
+    pub fn host_key_fingerprint(&self, i: usize) -> String {
+        let public = self.hosts[i].dir.join("keys/host_key.pub");
+        let listed = sh(
+            "ssh-keygen",
+            &["-l", "-E", "sha256", "-f", &public.display().to_string()],
+        );
+        listed
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_else(|| panic!("no fingerprint in {listed}"))
+            .to_owned()
+    }
+
+    /// Gives host `i` a new SSH key (a reinstalled VM, or another machine at its address)
+    /// and restarts its sshd; answers the new key's fingerprint.
+    pub fn new_host_key(&mut self, i: usize) -> String {
+        let key = self.hosts[i].dir.join("keys/host_key");
+        let _ = std::fs::remove_file(&key);
+        let _ = std::fs::remove_file(key.with_extension("pub"));
+        sh(
+            "ssh-keygen",
+            &[
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-f",
+                &key.display().to_string(),
+            ],
+        );
+        self.start(i);
+        self.host_key_fingerprint(i)
+    }
+
     /// Freezes (SIGSTOP) or thaws (SIGCONT) every process of host `i`: a frozen host
     /// accepts TCP connections (the kernel does) but its sshd never answers, like a hung VM.
     /// (netem would be closer to a slow link, but the sch_netem module is not always there.)

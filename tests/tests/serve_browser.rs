@@ -26,13 +26,12 @@
 
 use constat_tests::mountns::OverlayRoot;
 use constat_tests::real::{cli_binary, real_tests_enabled, require_programs};
+use constat_tests::serve::{enrol, start_server};
 use constat_tests::webdriver::{Driver, WIDTH};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 /// The expected value no learner may see (the shell of the "secret" check).
 const MARKER: &str = "/bin/attendu-zq7";
@@ -75,82 +74,6 @@ const HALF: &str = "set -e
 groupadd informatique
 useradd -l -m -s /bin/bash -G informatique jdupont
 ";
-
-struct Server {
-    child: Child,
-    url: String,
-    fingerprint: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(data: &Path) -> Server {
-    let mut child = Command::new(cli_binary())
-        .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("constat serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    while lines.len() < 2 {
-        lines.push(
-            rx.recv_timeout(Duration::from_secs(60))
-                .unwrap_or_else(|_| panic!("constat serve printed only {lines:?}")),
-        );
-    }
-    let url = lines
-        .iter()
-        .find_map(|l| l.split("https://").nth(1))
-        .and_then(|rest| rest.split([' ', '/']).next())
-        .map(|host| format!("https://{host}"))
-        .unwrap_or_else(|| panic!("no address in {lines:?}"));
-    let fingerprint = lines
-        .iter()
-        .filter_map(|l| l.rsplit(' ').next())
-        .find(|w| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit()))
-        .unwrap_or_else(|| panic!("no fingerprint in {lines:?}"))
-        .to_owned();
-    Server {
-        child,
-        url,
-        fingerprint,
-    }
-}
-
-/// `POST /api/join` with curl (`-k`: the pin is checked by `constat check` itself).
-fn api_join(server: &Server, code: &str, name: &str) -> Value {
-    let body = json!({ "code": code, "name": name }).to_string();
-    let out = Command::new("curl")
-        .args([
-            "-sSk",
-            "--max-time",
-            "30",
-            "-H",
-            "Content-Type: application/json",
-        ])
-        .args(["--data", &body])
-        .arg(format!("{}/api/join", server.url))
-        .output()
-        .expect("curl runs");
-    assert!(out.status.success(), "{out:?}");
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 /// A learner VM: its overlays, its key file and its state.
 struct LearnerVm {
@@ -260,7 +183,12 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).expect("artefact dir");
     let dir = tempfile::tempdir().expect("temp dir");
-    let server = start_server(&dir.path().join("data"));
+    let mut command = Command::new(cli_binary());
+    command
+        .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data"))
+        .stderr(Stdio::inherit());
+    let server = start_server(command, true, None);
     step("server listening");
 
     // The trainer: first-start page, then the class form with the pasted pack.
@@ -296,7 +224,7 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
         .expect("path")
         .to_owned();
     let (text, _) = trainer.page();
-    assert!(text.contains(&server.fingerprint), "the grid shows the pin");
+    assert!(text.contains(server.pin()), "the grid shows the pin");
     let code = trainer.execute(
         "return document.querySelector('p.code').textContent.trim();",
         &[],
@@ -334,7 +262,7 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
     for part in [
         &format!("--submit {}/", server.url),
         &format!("--class {code}"),
-        &format!("--pin {}", server.fingerprint),
+        &format!("--pin {}", server.pin()),
     ] {
         assert!(command.contains(part.as_str()), "{part} not in {command}");
     }
@@ -350,13 +278,14 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or_else(|| panic!("no learner id in {key_text}"));
 
-    let bruno = api_join(&server, &code, "Bruno Petit");
-    let chloe = api_join(&server, &code, "Chloé Durand");
+    let bruno = enrol(&server.url, &code, "Bruno Petit", dir.path()).answer;
+    let chloe = enrol(&server.url, &code, "Chloé Durand", dir.path()).answer;
     for n in 1..=11 {
-        api_join(
-            &server,
+        enrol(
+            &server.url,
             &code,
             &format!("Apprenant·e n° {n:02} Marie-Éléonore de la Tour-Dupont"),
+            dir.path(),
         );
     }
     let vms = [

@@ -9,6 +9,10 @@
 //!   (LISTEN/NOTIFY); the listening connection killed by the server → the store logs,
 //!   reconnects, tells the grids to reload, and later writes are announced again; bodies kept
 //!   bounded.
+//! * TLS: `sslmode=require` encrypts the pool's and the listener's connections;
+//!   `sslmode=verify-full` with `--database-ca` connects to a server whose certificate the
+//!   test's own CA (openssl) signed for `localhost`, and refuses the same server reached by
+//!   its address (the name is checked), or checked against another CA or the system's roots.
 //! * Two `constat serve` instances on one database, as behind a load balancer (the second
 //!   one's data directory holds a copy of the first one's certificate): the trainer logs in
 //!   and creates the class on A and watches the grid stream on B (the session lives in the
@@ -23,10 +27,11 @@ use constat_serve::store::suite::{CASES, class, learner, submission};
 use constat_serve::store::{ClassEvent, MIGRATIONS, PgStore, PgTarget, Store, StoreError};
 use constat_tests::postgres::{PASSWORD, PgCluster, without_inherited_fds};
 use constat_tests::real::{cli_binary, real_tests_enabled};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use constat_tests::serve::{
+    Browser, Server, code_of, create_trainer, enrol, start_server, submit_accepted, trainer_command,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn cluster() -> PgCluster {
@@ -188,161 +193,83 @@ async fn sslmode_require_encrypts_every_connection() {
     );
 }
 
-/// A `constat serve` process and what it printed on stderr (its log).
-struct Server {
-    child: Child,
-    url: String,
-    fingerprint: String,
-    log: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// Why the store could not connect to `url` with `ca` (it must not).
+async fn refused(url: &str, ca: Option<&Path>) -> String {
+    let target = PgTarget::parse_verified(url, Some(PASSWORD), ca).unwrap();
+    match PgStore::connect(target).await {
+        Ok(_) => panic!("connected to {url} with {ca:?}"),
+        Err(e) => e.to_string(),
     }
 }
 
-fn start_server(data: &Path, database: &str) -> Server {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sslmode_verify_full_checks_the_ca_and_the_host_name() {
+    if !real_tests_enabled() {
+        return;
+    }
+    let cluster = PgCluster::start_with_ca().unwrap_or_else(|e| panic!("PostgreSQL: {e}"));
+    let by_name = format!("{}?sslmode=verify-full", cluster.url_by_name("constat"));
+    let ca = cluster.ca_file();
+    // The CA that signed the certificate, the host name it gives: connected, encrypted.
+    let target = PgTarget::parse_verified(&by_name, Some(PASSWORD), Some(&ca)).unwrap();
+    assert!(target.tls_required() && target.tls_verified());
+    let store = PgStore::connect(target)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.log()));
+    store
+        .create_trainer("ana".into(), "h".into(), 1)
+        .await
+        .unwrap();
+    let seen = cluster
+        .psql(
+            "constat",
+            "SELECT DISTINCT s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) \
+             WHERE a.usename = 'constat'",
+        )
+        .unwrap();
+    assert_eq!(seen.trim(), "t", "every connection encrypted");
+    drop(store);
+
+    // The same server by its address: the certificate names localhost only.
+    let by_address = format!("{}?sslmode=verify-full", cluster.url("constat"));
+    let error = refused(&by_address, Some(&ca)).await;
+    assert!(
+        error.contains("certificate") && error.contains("name"),
+        "{error}"
+    );
+    assert!(
+        error.contains("verify-full"),
+        "says what verify-full needs: {error}"
+    );
+    // Another CA, or the system's roots: the server is not trusted.
+    for ca in [Some(cluster.other_ca_file()), None] {
+        let error = refused(&by_name, ca.as_deref()).await;
+        assert!(error.contains("UnknownIssuer"), "{ca:?}: {error}");
+        assert!(
+            error.contains("--database-ca"),
+            "{ca:?}: says how to fix: {error}"
+        );
+        assert!(!error.contains(PASSWORD), "{error}");
+    }
+}
+
+/// `constat serve --database DATABASE` on loopback, its stderr in `DATA.log`.
+fn start_instance(data: &Path, database: &str) -> (Server, PathBuf) {
     let log = data.with_extension("log");
-    let mut child = without_inherited_fds(&cli_binary().display().to_string())
+    let mut command = without_inherited_fds(&cli_binary().display().to_string());
+    command
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .args(["--database", database])
         .env("PGPASSWORD", PASSWORD)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("constat serve starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let listening = rx
-        .recv_timeout(Duration::from_secs(60))
-        .unwrap_or_else(|_| {
-            panic!(
-                "no listening line; log: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            )
-        });
+        .stderr(std::fs::File::create(&log).unwrap());
+    let server = start_server(command, true, Some(&log));
     assert!(
-        listening.contains(&format!("(database {database})")),
-        "{listening}"
+        server.listening.contains(&format!("(database {database})")),
+        "{}",
+        server.listening
     );
-    let url = listening
-        .split("listening on ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .unwrap_or_else(|| panic!("unexpected first line: {listening}"))
-        .trim_end_matches('/')
-        .to_owned();
-    let printed = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("fingerprint line");
-    let fingerprint = printed.rsplit(' ').next().unwrap().to_owned();
-    Server {
-        child,
-        url,
-        fingerprint,
-        log,
-    }
-}
-
-/// `curl` as the trainer's browser, with its cookie jar.
-fn curl(jar: &Path, args: &[&str]) -> String {
-    let out = Command::new("curl")
-        .args(["-sSk", "--max-time", "30", "-c"])
-        .arg(jar)
-        .arg("-b")
-        .arg(jar)
-        .args(args)
-        .output()
-        .expect("curl runs");
-    assert!(
-        out.status.success(),
-        "curl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_else(|| panic!("no CSRF token in {html}"))
-        .to_owned()
-}
-
-fn enrol(
-    jar: &Path,
-    server: &Server,
-    code: &str,
-    name: &str,
-    dir: &Path,
-) -> (i64, std::path::PathBuf) {
-    let joined = curl(
-        jar,
-        &[
-            "-H",
-            "Content-Type: application/json",
-            "--data",
-            &format!("{{\"code\":\"{code}\",\"name\":\"{name}\"}}"),
-            &format!("{}/api/join", server.url),
-        ],
-    );
-    let value: serde_json::Value =
-        serde_json::from_str(&joined).unwrap_or_else(|e| panic!("{e}: {joined}"));
-    let key = dir.join(format!("{name}.key"));
-    std::fs::write(&key, value["key"].as_str().unwrap()).unwrap();
-    (value["learner"].as_i64().unwrap(), key)
-}
-
-fn submit(server: &Server, code: &str, key: &Path) {
-    let out = Command::new(cli_binary())
-        .args([
-            "--lang",
-            "en",
-            "--color",
-            "never",
-            "check",
-            "--pack",
-            "lab-cp3-linux",
-            "--submit",
-            &server.url,
-            "--class",
-            code,
-            "--key",
-        ])
-        .arg(key)
-        .args(["--pin", &server.fingerprint])
-        .output()
-        .expect("constat check runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
-    assert!(
-        stdout.contains(&format!("sent to {}", server.url)),
-        "{stdout}"
-    );
-}
-
-/// Reads the stream until `learner`'s row arrives.
-fn wait_row(rx: &mpsc::Receiver<String>, received: &mut String, learner: i64) {
-    let row = format!("<tr id=\"learner-{learner}\"");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !received.contains(&row) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        received.push_str(
-            &rx.recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no row for learner {learner}: {received}")),
-        );
-    }
+    (server, log)
 }
 
 #[test]
@@ -356,34 +283,14 @@ fn two_instances_share_one_class_and_the_survivor_keeps_serving() {
     let database = cluster.url("constat");
     let dir = tempfile::tempdir().unwrap();
     let (data_a, data_b) = (dir.path().join("a"), dir.path().join("b"));
-    let jar = dir.path().join("cookies");
+    let cli = cli_binary();
 
     // The trainer account, in the shared database.
-    let mut create = Command::new(cli_binary())
-        .args([
-            "--lang",
-            "en",
-            "serve",
-            "--create-trainer",
-            "Mme Martin",
-            "--data",
-        ])
-        .arg(&data_a)
+    let mut command = trainer_command(&cli, &data_a);
+    command
         .args(["--database", &database])
-        .env("PGPASSWORD", PASSWORD)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    create
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"formateur-2026\n")
-        .unwrap();
-    let created = create.wait_with_output().unwrap();
-    assert!(created.status.success(), "{created:?}");
+        .env("PGPASSWORD", PASSWORD);
+    let created = create_trainer(command);
     let said = String::from_utf8_lossy(&created.stdout);
     assert!(
         said.contains(&database) && !said.contains(PASSWORD),
@@ -395,7 +302,7 @@ fn two_instances_share_one_class_and_the_survivor_keeps_serving() {
     );
     step("trainer created");
 
-    let a = start_server(&data_a, &database);
+    let (a, log_a) = start_instance(&data_a, &database);
     // Behind one balancer the instances share the certificate: B gets a copy of A's.
     std::fs::create_dir_all(&data_b).unwrap();
     let copied = Command::new("cp")
@@ -405,115 +312,42 @@ fn two_instances_share_one_class_and_the_survivor_keeps_serving() {
         .status()
         .unwrap();
     assert!(copied.success());
-    let b = start_server(&data_b, &database);
+    let (b, log_b) = start_instance(&data_b, &database);
     assert_eq!(a.fingerprint, b.fingerprint);
-    let logs = [a.log.clone(), b.log.clone()];
+    let pin = b.pin().to_owned();
     step("two instances listening");
 
     // Log in and create the class on A.
-    let login = curl(&jar, &[&format!("{}/login", a.url)]);
-    let answer = curl(
-        &jar,
-        &[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code} %{redirect_url}",
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&login)),
-            "--data-urlencode",
-            "name=Mme Martin",
-            "--data-urlencode",
-            "password=formateur-2026",
-            &format!("{}/login", a.url),
-        ],
-    );
-    assert!(answer.starts_with("303"), "{answer}");
-    let classes = curl(&jar, &[&format!("{}/classes", a.url)]);
-    let answer = curl(
-        &jar,
-        &[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{redirect_url}",
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&classes)),
-            "--data-urlencode",
-            "name=TSSR décembre",
-            "--data-urlencode",
-            "pack=lab-cp3-linux",
-            &format!("{}/classes", a.url),
-        ],
-    );
-    let grid_path = answer
-        .split(&a.url)
-        .nth(1)
-        .unwrap_or_else(|| panic!("no class: {answer}"))
-        .to_owned();
+    let browser = Browser::new(&dir.path().join("cookies"));
+    browser.login(&a.url);
+    let grid_path = browser.create_class(&a.url, "TSSR décembre", "lab-cp3-linux");
     // The same session cookie opens the grid on B: sessions live in the database.
-    let grid = curl(&jar, &[&format!("{}{grid_path}", b.url)]);
-    let code = grid
-        .split("<p class=\"code\">")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no code on B's grid: {grid}"))
-        .split('<')
-        .next()
-        .unwrap()
-        .to_owned();
+    let code = code_of(&browser.get(&format!("{}{grid_path}", b.url)));
     step("class created on A, grid open on B");
 
     // B's live stream.
-    let mut stream = Command::new("curl")
-        .args(["-sSkN", "--max-time", "300", "-b"])
-        .arg(&jar)
-        .arg(format!("{}{grid_path}/events", b.url))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut events = stream.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = events.read(&mut buf) {
-            if n == 0
-                || tx
-                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                    .is_err()
-            {
-                break;
-            }
-        }
-    });
-    let opened = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the stream opens");
-    assert!(opened.starts_with(':'), "{opened}");
-    let mut received = String::new();
+    let mut stream = browser.events(&format!("{}{grid_path}/events", b.url));
 
     // Alice enrols and submits to A: her row arrives on B's stream.
-    let (alice, alice_key) = enrol(&jar, &a, &code, "Alice", dir.path());
-    submit(&a, &code, &alice_key);
-    wait_row(&rx, &mut received, alice);
+    let alice = enrol(&a.url, &code, "Alice", dir.path());
+    submit_accepted(&cli, &a.url, &code, &alice.key, &pin);
+    stream.wait_row(alice.id);
     step("Alice's submission to A seen on B");
 
     // A dies mid-class.
     drop(a);
     step("A killed");
 
-    // B keeps serving: Bob enrols and submits to B, Alice submits again to B.
-    let (bob, bob_key) = enrol(&jar, &b, &code, "Bob", dir.path());
-    submit(&b, &code, &bob_key);
-    wait_row(&rx, &mut received, bob);
-    received.clear();
-    // A learner may submit at most once every 2 s (the limit is in the database, so it holds
-    // across instances): Alice's second submission waits it out, whatever this machine's speed.
-    std::thread::sleep(std::time::Duration::from_millis(2500));
-    submit(&b, &code, &alice_key);
-    wait_row(&rx, &mut received, alice);
+    // B keeps serving: Bob enrols and submits to B, Alice submits again to B (her second
+    // submission is sent again while the store's 2 s per-learner limit refuses it).
+    let bob = enrol(&b.url, &code, "Bob", dir.path());
+    submit_accepted(&cli, &b.url, &code, &bob.key, &pin);
+    stream.wait_row(bob.id);
+    stream.clear();
+    submit_accepted(&cli, &b.url, &code, &alice.key, &pin);
+    stream.wait_row(alice.id);
     step("Bob's and Alice's submissions to B seen on B");
-    let _ = stream.kill();
-    let _ = stream.wait();
+    drop(stream);
 
     // Nothing lost: every accepted submission is a row, with its result.
     let counts = cluster
@@ -524,11 +358,11 @@ fn two_instances_share_one_class_and_the_survivor_keeps_serving() {
         )
         .unwrap();
     assert_eq!(counts.trim(), "2|3|3", "learners|submissions|results");
-    let grid = curl(&jar, &[&format!("{}{grid_path}", b.url)]);
+    let grid = browser.get(&format!("{}{grid_path}", b.url));
     assert!(grid.contains("Alice") && grid.contains("Bob"), "{grid}");
 
     drop(b);
-    for log in logs {
+    for log in [log_a, log_b] {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(!text.contains(PASSWORD), "{}: {text}", log.display());
     }

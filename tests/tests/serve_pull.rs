@@ -4,119 +4,23 @@
 //! real sshd (root by key), one dead (its sshd never started: connection refused), one hung
 //! (its sshd frozen: the TCP connection opens, nothing answers) — and presses « pull now ».
 //! The grid's event stream receives each learner's row: the first graded by the class's
-//! pack, the two others failed with their cause, and the class is not held up by them past
-//! the inventory's connect time limit. Nothing is left in the good host's /tmp, and the
-//! inventory page never shows a secret. Needs root and CONSTAT_REAL_TESTS=1.
+//! pack, the two others failed with their cause (the hung one with the inventory's connect
+//! time limit, not its host limit). Nothing is left in the good host's /tmp, and the
+//! inventory page never shows a secret. The live VM's host key was trusted on first use, in
+//! the store; the VM then gets a new key (reinstalled): the next pull refuses it and the
+//! class page says whose host, which, both fingerprints and how to accept it; the trainer
+//! accepts it and the next pull grades the VM again. Needs root and CONSTAT_REAL_TESTS=1.
 
+use constat_serve::store::{PullHostKey, SqliteStore, Store};
+use constat_tests::serve::{
+    Browser, EventStream, create_trainer, csrf_of, row_of, start_server, trainer_command,
+};
 use constat_tests::sshhost::{Lab, real_tests_enabled, workspace_binary};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const TOOLS: &[&str] = &["ip", "sshd", "ssh-keygen", "unshare", "curl"];
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(lab: &Lab, data: &Path, agent: &Path) -> Server {
-    let mut child = lab
-        .client_command(&workspace_binary("constat"))
-        .args([
-            "--lang",
-            "en",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--plain-http",
-        ])
-        .arg("--data")
-        .arg(data)
-        .arg("--pull-key")
-        .arg(&lab.client_key)
-        .env("CONSTAT_AGENT_BIN", agent)
-        .env("CONSTAT_CRED_LAB_SECRET", "Never-Shown-2026")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("constat serve starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let listening = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("listening line");
-    let url = listening
-        .split("listening on ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .unwrap_or_else(|| panic!("unexpected first line: {listening}"))
-        .trim_end_matches('/')
-        .to_owned();
-    Server { child, url }
-}
-
-/// `curl` in the lab's client namespace (where the server listens), with a cookie jar.
-fn curl(lab: &Lab, jar: &Path, args: &[&str]) -> String {
-    let out = Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &lab.client_ns,
-            "curl",
-            "-sS",
-            "--max-time",
-            "30",
-            // The pages in English, as the server's --lang (a reader's choice).
-            "-H",
-            "Accept-Language: en",
-            "-c",
-        ])
-        .arg(jar)
-        .arg("-b")
-        .arg(jar)
-        .args(args)
-        .output()
-        .expect("curl runs");
-    assert!(
-        out.status.success(),
-        "curl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_else(|| panic!("no CSRF token in {html}"))
-        .to_owned()
-}
-
-/// The grid row of the learner named `name` in `html` (a page or an event).
-fn row_of<'a>(html: &'a str, name: &str) -> Option<&'a str> {
-    html.split("<tr id=\"learner-")
-        .skip(1)
-        .map(|row| row.split("</tr>").next().unwrap_or(row))
-        .find(|row| row.contains(&format!(">{name}</a>")))
-}
 
 #[test]
 fn a_pull_grades_the_live_vm_and_shows_the_dead_and_hung_ones_with_their_cause() {
@@ -134,74 +38,30 @@ fn a_pull_grades_the_live_vm_and_shows_the_dead_and_hung_ones_with_their_cause()
     lab.start(2);
     lab.set_frozen(2, true);
     let data = lab.dir.join("data");
-    let jar = lab.dir.join("cookies");
-
-    let mut create = Command::new(workspace_binary("constat"))
+    let cli = workspace_binary("constat");
+    create_trainer(trainer_command(&cli, &data));
+    let mut command = lab.client_command(&cli);
+    command
         .args([
             "--lang",
             "en",
             "serve",
-            "--create-trainer",
-            "Mme Martin",
-            "--data",
+            "--listen",
+            "127.0.0.1:0",
+            "--plain-http",
         ])
+        .arg("--data")
         .arg(&data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    create
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"formateur-2026\n")
-        .unwrap();
-    assert!(create.wait().unwrap().success());
-    let server = start_server(&lab, &data, &agent);
+        .arg("--pull-key")
+        .arg(&lab.client_key)
+        .env("CONSTAT_AGENT_BIN", &agent)
+        .env("CONSTAT_CRED_LAB_SECRET", "Never-Shown-2026")
+        .stderr(Stdio::inherit());
+    let server = start_server(command, false, None);
     step("server listening");
-
-    let login = curl(&lab, &jar, &[&format!("{}/login", server.url)]);
-    let answer = curl(
-        &lab,
-        &jar,
-        &[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&login)),
-            "--data-urlencode",
-            "name=Mme Martin",
-            "--data-urlencode",
-            "password=formateur-2026",
-            &format!("{}/login", server.url),
-        ],
-    );
-    assert_eq!(answer, "303");
-    let classes = curl(&lab, &jar, &[&format!("{}/classes", server.url)]);
-    let answer = curl(
-        &lab,
-        &jar,
-        &[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{redirect_url}",
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&classes)),
-            "--data-urlencode",
-            "name=TSSR pull",
-            "--data-urlencode",
-            "pack=lab-cp3-linux",
-            &format!("{}/classes", server.url),
-        ],
-    );
-    let grid_path = answer
-        .split(&server.url)
-        .nth(1)
-        .unwrap_or_else(|| panic!("no class: {answer}"))
-        .to_owned();
+    let browser = Browser::in_netns(&lab.dir.join("cookies"), &lab.client_ns);
+    browser.login(&server.url);
+    let grid_path = browser.create_class(&server.url, "TSSR pull", "lab-cp3-linux");
 
     // The inventory names the key by its file name and a credential by its name.
     let key_name = lab.client_key.file_name().unwrap().to_string_lossy();
@@ -221,21 +81,19 @@ candidates:
         id = lab.id,
         net = lab.subnet,
     );
-    let pull_page = curl(&lab, &jar, &[&format!("{}{grid_path}/pull", server.url)]);
-    let attached = curl(
-        &lab,
-        &jar,
-        &[
-            "-L",
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&pull_page)),
-            "--data-urlencode",
-            "source=lab.yaml",
-            "--data-urlencode",
-            &format!("inventory={inventory}"),
-            &format!("{}{grid_path}/pull/inventory", server.url),
-        ],
-    );
+    let pull_url = format!("{}{grid_path}/pull", server.url);
+    let grid_url = format!("{}{grid_path}", server.url);
+    let pull_page = browser.get(&pull_url);
+    let attached = browser.curl(&[
+        "-L",
+        "--data-urlencode",
+        &format!("csrf={}", csrf_of(&pull_page)),
+        "--data-urlencode",
+        "source=lab.yaml",
+        "--data-urlencode",
+        &format!("inventory={inventory}"),
+        &format!("{pull_url}/inventory"),
+    ]);
     assert!(!attached.contains("class=\"error\""), "{attached}");
     for shown in [
         "Alice Live",
@@ -252,113 +110,28 @@ candidates:
     step("inventory attached");
 
     // A wrong key name is refused with validate's diagnostics.
-    let refused = curl(
-        &lab,
-        &jar,
-        &[
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&attached)),
-            "--data-urlencode",
-            &format!(
-                "inventory={}",
-                inventory.replace(&*key_name, "id_rsa_of_someone")
-            ),
-            &format!("{}{grid_path}/pull/inventory", server.url),
-        ],
-    );
+    let refused = browser.curl(&[
+        "--data-urlencode",
+        &format!("csrf={}", csrf_of(&attached)),
+        "--data-urlencode",
+        &format!(
+            "inventory={}",
+            inventory.replace(&*key_name, "id_rsa_of_someone")
+        ),
+        &format!("{pull_url}/inventory"),
+    ]);
     assert!(
         refused.contains("the key id_rsa_of_someone is not a key given to the server"),
         "{refused}"
     );
 
-    // The grid's live stream.
-    let mut stream = Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &lab.client_ns,
-            "curl",
-            "-sSN",
-            "--max-time",
-            "120",
-            "-b",
-        ])
-        .arg(&jar)
-        .arg(format!("{}{grid_path}/events", server.url))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut events = stream.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 16384];
-        while let Ok(n) = events.read(&mut buf) {
-            if n == 0
-                || tx
-                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                    .is_err()
-            {
-                break;
-            }
-        }
-    });
-    let opened = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the stream opens");
-    assert!(opened.starts_with(':'), "{opened}");
-
-    let grid = curl(&lab, &jar, &[&format!("{}{grid_path}", server.url)]);
-    let pressed = Instant::now();
-    let answer = curl(
-        &lab,
-        &jar,
-        &[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code} %{redirect_url}",
-            "--data-urlencode",
-            &format!("csrf={}", csrf_of(&grid)),
-            &format!("{}{grid_path}/pull", server.url),
-        ],
-    );
-    assert!(
-        answer.starts_with("303") && answer.ends_with(&grid_path),
-        "{answer}"
-    );
+    // The grid's live stream; « pull now ».
+    let mut stream = browser.events(&format!("{grid_url}/events"));
+    pull_now(&browser, &grid_url, &grid_path);
     step("pull started");
-
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let mut received = String::new();
-    while ["Alice Live", "Bob Dead", "Carol Hung"]
-        .iter()
-        .any(|name| row_of(&received, name).is_none())
-    {
-        let left = deadline.saturating_duration_since(Instant::now());
-        received.push_str(
-            &rx.recv_timeout(left)
-                .unwrap_or_else(|_| panic!("rows missing: {received}")),
-        );
-    }
+    wait_rows(&mut stream, &["Alice Live", "Bob Dead", "Carol Hung"]);
     step("three rows received");
-    let _ = stream.kill();
-    let _ = stream.wait();
-    // The hung host costs its connect limit (3 s), not the host limit (60 s).
-    assert!(
-        pressed.elapsed() < Duration::from_secs(45),
-        "the class waited {:?}",
-        pressed.elapsed()
-    );
-
-    // The run's summary is written once the last host is recorded (just after its row).
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let grid = loop {
-        let grid = curl(&lab, &jar, &[&format!("{}{grid_path}", server.url)]);
-        if grid.contains("host(s) collected") || Instant::now() > deadline {
-            break grid;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let grid = grid_after_the_run(&browser, &grid_url, "1 host(s) collected, 2 failed");
     let alice = row_of(&grid, "Alice Live").unwrap();
     assert!(alice.contains(" %</td>"), "graded: {alice}");
     assert!(
@@ -375,14 +148,11 @@ candidates:
         bob.contains("<td class=\"s-none\">—</td>"),
         "not graded: {bob}"
     );
+    // The hung host costs its connect limit (3 s), not the host limit (60 s): its cause says so.
     let carol = row_of(&grid, "Carol Hung").unwrap();
     assert!(
         carol.contains("linux : unreachable — ") && carol.contains("within 3"),
         "hung host with its cause: {carol}"
-    );
-    assert!(
-        grid.contains("1 host(s) collected, 2 failed"),
-        "the run's summary: {grid}"
     );
     assert!(!grid.contains("Never-Shown-2026"));
     assert!(
@@ -390,8 +160,140 @@ candidates:
         "left on the VM: {:?}",
         lab.tmp_files(0)
     );
-    // The host key was trusted on first use, for this class only.
-    let known = std::fs::read_to_string(data.join("pull/class-1/known_hosts")).unwrap();
-    assert_eq!(known.lines().count(), 1, "{known}");
+
+    // The live VM's host key was trusted on first use, in the store (shared by every
+    // instance on a database), for this class only.
+    let alice_host = format!("[10.203.{}.10]:22", lab.subnet);
+    let old = lab.host_key_fingerprint(0);
+    let keys = host_keys(&data);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(
+        (
+            keys[0].host.as_str(),
+            keys[0].fingerprint.as_str(),
+            keys[0].role.as_str()
+        ),
+        (alice_host.as_str(), old.as_str(), "linux")
+    );
+    assert!(keys[0].offered.is_none());
+    assert!(!grid.contains("SSH host keys refused"), "{grid}");
+    step("host key trusted on first use");
+
+    // The VM is reinstalled: a new key. The next pull refuses it, and says so.
+    let new = lab.new_host_key(0);
+    assert_ne!(old, new);
+    stream.clear();
+    pull_now(&browser, &grid_url, &grid_path);
+    wait_rows(&mut stream, &["Alice Live", "Bob Dead", "Carol Hung"]);
+    let grid = grid_after_the_run(&browser, &grid_url, "0 host(s) collected, 3 failed");
+    let alice = unescaped(row_of(&grid, "Alice Live").unwrap());
+    // The row says whose host and both fingerprints (its cause is cut short there; the
+    // refused keys' section below has the whole of it).
+    for said in [
+        "the SSH key of Alice Live's linux host",
+        &format!("recorded key {old}, presented key {new}"),
+    ] {
+        assert!(alice.contains(said), "{said}: {alice}");
+    }
+    let refused_keys = unescaped(
+        grid.split("<section id=\"host-keys\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_else(|| panic!("no refused key on the class page: {grid}")),
+    );
+    for shown in [
+        "Alice Live",
+        "linux",
+        &alice_host,
+        &old,
+        &new,
+        "Accept the new key",
+    ] {
+        assert!(refused_keys.contains(shown), "{shown}: {refused_keys}");
+    }
+    assert_eq!(host_keys(&data)[0].fingerprint, old, "still the old key");
+    step("changed key refused and shown");
+
+    // The trainer accepts it (the fingerprint the page showed); once only.
+    let accept = format!("{grid_url}/pull/host-key");
+    let fields = [
+        ("csrf", csrf_of(&refused_keys)),
+        ("host", alice_host.clone()),
+        ("fingerprint", new.clone()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let answer = browser.post(&accept, &fields);
+    assert!(
+        answer.starts_with("303") && answer.ends_with(&grid_path),
+        "{answer}"
+    );
+    let again = browser.post(&accept, &fields);
+    assert!(again.starts_with("409"), "{again}");
+    let keys = host_keys(&data);
+    assert_eq!(
+        (keys[0].fingerprint.as_str(), keys[0].offered.is_none()),
+        (new.as_str(), true)
+    );
+
+    // The next pull grades the VM again.
+    stream.clear();
+    pull_now(&browser, &grid_url, &grid_path);
+    wait_rows(&mut stream, &["Alice Live", "Bob Dead", "Carol Hung"]);
+    let grid = grid_after_the_run(&browser, &grid_url, "1 host(s) collected, 2 failed");
+    let alice = row_of(&grid, "Alice Live").unwrap();
+    assert!(!alice.contains("pull-failed"), "{alice}");
+    assert!(!grid.contains("SSH host keys refused"), "{grid}");
+    step("new key accepted, VM graded again");
+    drop(stream);
     lab.set_frozen(2, false);
+}
+
+/// `html` as a reader sees it (the templates escape `'` and `/`, which fingerprints hold).
+fn unescaped(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// « Pull now » on the grid; the server answers at once with the grid (the run goes on).
+fn pull_now(browser: &Browser, grid_url: &str, grid_path: &str) {
+    let answer = browser.submit_form(grid_url, &format!("{grid_url}/pull"), &[]);
+    assert!(
+        answer.starts_with("303") && answer.ends_with(grid_path),
+        "{answer}"
+    );
+}
+
+/// Reads the stream until a row of each of `names` arrived.
+fn wait_rows(stream: &mut EventStream, names: &[&str]) {
+    stream.wait_for("every learner's row", Duration::from_secs(90), |received| {
+        names.iter().all(|name| row_of(received, name).is_some())
+    });
+}
+
+/// The grid once the run's summary says `summary` (it is written once the last host is
+/// recorded, just after its row).
+fn grid_after_the_run(browser: &Browser, grid_url: &str, summary: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let grid = browser.get(grid_url);
+        if grid.contains(summary) {
+            return grid;
+        }
+        assert!(Instant::now() < deadline, "no « {summary} »: {grid}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The class's trusted host keys, read from the server's store.
+fn host_keys(data: &Path) -> Vec<PullHostKey> {
+    let store = SqliteStore::open(&data.join("constat.sqlite")).expect("the store opens");
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(store.pull_host_keys(1))
+        .unwrap()
 }

@@ -34,12 +34,15 @@ pub struct ServeArgs {
     /// HTTP sans TLS, derrière un proxy inverse qui fait le TLS.
     #[arg(long)]
     pub plain_http: bool,
-    /// Base PostgreSQL partagée au lieu du fichier SQLite, pour plusieurs instances derrière un répartiteur : postgres://UTILISATEUR@HÔTE:PORT/BASE (?sslmode=require pour TLS) ; pas de mot de passe dans l'URL.
+    /// Base PostgreSQL partagée au lieu du fichier SQLite, pour plusieurs instances derrière un répartiteur : postgres://UTILISATEUR@HÔTE:PORT/BASE (?sslmode=require pour TLS, ?sslmode=verify-full pour vérifier le serveur) ; pas de mot de passe dans l'URL.
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// Nom de l'identifiant qui contient le mot de passe PostgreSQL (CONSTAT_CRED_<NOM>, fichier --credentials, ou saisie) ; sans lui, PGPASSWORD.
     #[arg(long, value_name = "NOM", requires = "database")]
     pub database_cred: Option<String>,
+    /// Certificats d'autorité (PEM) qui signent celui du serveur PostgreSQL, avec ?sslmode=verify-full ; sans lui, ceux du système.
+    #[arg(long, value_name = "FICHIER", requires = "database")]
+    pub database_ca: Option<PathBuf>,
     /// Fichier d'identifiants (YAML `nom: mot de passe`, mode 0600) : mot de passe PostgreSQL (--database-cred) et VM relevées par SSH (mode relevé), lu au démarrage.
     #[arg(long, env = "CONSTAT_CREDENTIALS", value_name = "FICHIER")]
     pub credentials: Option<PathBuf>,
@@ -99,12 +102,13 @@ fn database(args: &ServeArgs) -> anyhow::Result<Option<PgTarget>> {
         ),
         None => std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
     };
-    let target = PgTarget::parse(url, password.as_deref()).map_err(|e| {
-        CliError::input(
-            tf("serve.bad_database", &[("error", &e)]),
-            t("serve.bad_database_hint"),
-        )
-    })?;
+    let target = PgTarget::parse_verified(url, password.as_deref(), args.database_ca.as_deref())
+        .map_err(|e| {
+            CliError::input(
+                tf("serve.bad_database", &[("error", &e)]),
+                t("serve.bad_database_hint"),
+            )
+        })?;
     Ok(Some(target))
 }
 
@@ -155,7 +159,7 @@ pub fn run(args: ServeArgs, _format: Format, out: &mut dyn Write) -> anyhow::Res
         )?;
         return Ok(ExitStatus::Success);
     }
-    let engine = SessionPullEngine::new(args.credentials.as_deref(), args.pull_keys.clone(), &data)
+    let engine = SessionPullEngine::new(args.credentials.as_deref(), args.pull_keys.clone())
         .map_err(|e| e.context(t("serve.credentials")))?;
     let config = ServeConfig {
         listen: args.listen,

@@ -1,5 +1,7 @@
 //! The session's `known_hosts` file: trust on first use, or refuse unknown and changed keys
 //! (`--strict-host-keys`). One line per host: `[address]:port <OpenSSH public key>`.
+//! `constat serve`'s pull mode keeps its keys in its store instead: it starts from the keys
+//! given ([`KnownHosts::in_memory`]) and reads back the keys first seen and refused.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -20,8 +22,13 @@ pub enum KeyCheck {
 /// Host keys of one session.
 #[derive(Debug)]
 pub struct KnownHosts {
-    path: PathBuf,
+    /// `None`: kept in memory only (the caller stores what [`KnownHosts::first_seen`] says).
+    path: Option<PathBuf>,
     entries: Mutex<BTreeMap<String, String>>,
+    /// Keys recorded by this instance, by host.
+    first_seen: Mutex<BTreeMap<String, String>>,
+    /// Keys presented in place of the recorded one, by host.
+    refused: Mutex<BTreeMap<String, String>>,
 }
 
 impl KnownHosts {
@@ -42,9 +49,44 @@ impl KnownHosts {
             Err(e) => return Err(e),
         }
         Ok(KnownHosts {
-            path: path.to_owned(),
+            path: Some(path.to_owned()),
             entries: Mutex::new(entries),
+            first_seen: Mutex::default(),
+            refused: Mutex::default(),
         })
+    }
+
+    /// Keys kept in memory, starting from `entries` (host field → OpenSSH key).
+    pub fn in_memory(entries: BTreeMap<String, String>) -> KnownHosts {
+        KnownHosts {
+            path: None,
+            entries: Mutex::new(
+                entries
+                    .into_iter()
+                    .map(|(host, key)| (host, key_material(&key)))
+                    .collect(),
+            ),
+            first_seen: Mutex::default(),
+            refused: Mutex::default(),
+        }
+    }
+
+    /// The key recorded for `host` on first use by this instance (`type base64`).
+    pub fn first_seen(&self, host: &str) -> Option<String> {
+        let seen = self.first_seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.get(host).cloned()
+    }
+
+    /// The key `host` last presented in place of the recorded one (`type base64`).
+    pub fn refused(&self, host: &str) -> Option<String> {
+        let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        refused.get(host).cloned()
+    }
+
+    /// Notes that `host` presented `key` in place of the recorded one.
+    pub fn refuse(&self, host: &str, key: &str) {
+        let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        refused.insert(host.to_owned(), key_material(key));
     }
 
     /// The file's host field for `address:port`.
@@ -62,13 +104,17 @@ impl KnownHosts {
         }
     }
 
-    /// Records a first-seen key (appends a line, synced to disk).
+    /// Records a first-seen key (appends a line, synced to disk, unless kept in memory).
     pub fn record(&self, host: &str, key: &str) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let mut file = crate::private_fs::append_private_file(&self.path)?;
-        file.write_all(format!("{host} {}\n", key_material(key)).as_bytes())?;
-        file.sync_all()?;
+        if let Some(path) = &self.path {
+            let mut file = crate::private_fs::append_private_file(path)?;
+            file.write_all(format!("{host} {}\n", key_material(key)).as_bytes())?;
+            file.sync_all()?;
+        }
         entries.insert(host.to_owned(), key_material(key));
+        let mut seen = self.first_seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.insert(host.to_owned(), key_material(key));
         Ok(())
     }
 }
@@ -104,5 +150,27 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "[10.0.0.1]:22 ssh-ed25519 AAAA1\n"
         );
+    }
+
+    #[test]
+    fn keys_in_memory_tell_what_was_first_seen_and_refused() {
+        let host = KnownHosts::host_field("10.0.0.1", 22);
+        let other = KnownHosts::host_field("10.0.0.2", 22);
+        let hosts = KnownHosts::in_memory(BTreeMap::from([(
+            host.clone(),
+            "ssh-ed25519 AAAA1 comment".to_owned(),
+        )]));
+        assert_eq!(hosts.check(&host, "ssh-ed25519 AAAA1"), KeyCheck::Known);
+        assert_eq!(hosts.check(&other, "ssh-ed25519 AAAA2"), KeyCheck::Unknown);
+        hosts.record(&other, "ssh-ed25519 AAAA2 root@vm").unwrap();
+        assert_eq!(hosts.check(&other, "ssh-ed25519 AAAA2"), KeyCheck::Known);
+        hosts.refuse(&host, "ssh-ed25519 AAAA3 root@vm");
+        assert_eq!(
+            hosts.first_seen(&other).as_deref(),
+            Some("ssh-ed25519 AAAA2")
+        );
+        assert_eq!(hosts.first_seen(&host), None);
+        assert_eq!(hosts.refused(&host).as_deref(), Some("ssh-ed25519 AAAA3"));
+        assert_eq!(hosts.refused(&other), None);
     }
 }

@@ -84,6 +84,7 @@ impl KeyPolicy {
                 ),
             )),
             KeyCheck::Changed(recorded) => {
+                self.known_hosts.refuse(&self.host_field, &text);
                 let old = PublicKey::from_openssh(&recorded)
                     .map(|k| k.fingerprint(HashAlg::Sha256).to_string())
                     .unwrap_or(recorded);

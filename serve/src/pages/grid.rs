@@ -36,6 +36,7 @@ struct GridPage {
     checks: Vec<Column>,
     rows: Vec<Row>,
     pull: Option<crate::pages::pull::PullLine>,
+    refused_keys: Vec<crate::pages::pull::RefusedKey>,
 }
 
 /// The join page's address as the trainer's browser reached this server.
@@ -72,11 +73,12 @@ pub async fn grid(
         Ok(p) => p,
         Err(e) => return internal_error(&state, lang, &e),
     };
-    let (learners, results, pulls, pull_config) = match tokio::try_join!(
+    let (learners, results, pulls, pull_config, host_keys) = match tokio::try_join!(
         state.store.learners_of(id),
         state.store.latest_results(id),
         state.store.pull_hosts_of(id),
-        state.store.pull_config(id)
+        state.store.pull_config(id),
+        state.store.pull_host_keys(id)
     ) {
         Ok(all) => all,
         Err(e) => return internal_error(&state, lang, &e),
@@ -144,6 +146,7 @@ pub async fn grid(
             pull: pull_config
                 .as_ref()
                 .map(|c| crate::pages::pull::pull_line(c, now, lang)),
+            refused_keys: crate::pages::pull::refused_keys(&host_keys, &learners, now, lang),
         },
     )
 }

@@ -79,6 +79,58 @@ pub struct ScheduleForm {
     interval: String,
 }
 
+/// The form accepting a host's new SSH key (the fingerprint the page showed).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct HostKeyForm {
+    csrf: String,
+    host: String,
+    fingerprint: String,
+}
+
+/// A refused host key, as the class page shows it.
+#[derive(Debug, Serialize)]
+pub struct RefusedKey {
+    /// Learner whose host it is.
+    pub learner: String,
+    /// Pack role.
+    pub role: String,
+    /// `[address]:port`.
+    pub host: String,
+    /// Fingerprint of the trusted key.
+    pub recorded: String,
+    /// Fingerprint of the key presented.
+    pub presented: String,
+    /// « il y a 2 min ».
+    pub ago: String,
+}
+
+/// The host keys of a class that presented another key than the trusted one.
+pub fn refused_keys(
+    keys: &[crate::store::PullHostKey],
+    learners: &[crate::store::Learner],
+    now: i64,
+    lang: Lang,
+) -> Vec<RefusedKey> {
+    keys.iter()
+        .filter_map(|k| {
+            let offered = k.offered.as_ref()?;
+            let learner = k
+                .learner_id
+                .and_then(|id| learners.iter().find(|l| l.id == id))
+                .map_or_else(String::new, |l| l.fields.name.clone());
+            Some(RefusedKey {
+                learner,
+                role: k.role.clone(),
+                host: k.host.clone(),
+                recorded: k.fingerprint.clone(),
+                presented: offered.fingerprint.clone(),
+                ago: ago(lang, Some(offered.at), now),
+            })
+        })
+        .collect()
+}
+
 /// The run-now form.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -412,4 +464,42 @@ pub async fn run_now(
         status,
     };
     render(&state, &me, &class, lang, shown).await
+}
+
+/// `POST /classes/{id}/pull/host-key`: the trainer accepts the key a host presented in place
+/// of the trusted one, if it is still the one the page showed.
+pub async fn accept_host_key(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
+    Path(id): Path<i64>,
+    Form(form): Form<HostKeyForm>,
+) -> Response {
+    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+        Ok(both) => both,
+        Err(refused) => return refused,
+    };
+    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
+        return refused;
+    }
+    let host = form.host.chars().take(300).collect::<String>();
+    let fingerprint = form.fingerprint.chars().take(100).collect::<String>();
+    match state
+        .store
+        .accept_host_key(class.id, host.clone(), fingerprint.clone(), state.now())
+        .await
+    {
+        Ok(true) => see_other(&format!("/classes/{}", class.id), None),
+        Ok(false) => crate::app::error_page(
+            &state,
+            lang,
+            StatusCode::CONFLICT,
+            &tf(
+                lang,
+                "host_key_stale",
+                &[("host", &host), ("fingerprint", &fingerprint)],
+            ),
+        ),
+        Err(e) => internal_error(&state, lang, &e),
+    }
 }

@@ -61,6 +61,30 @@ pub struct PullJob {
     pub sections: BTreeMap<String, Option<Vec<String>>>,
     /// Largest snapshot accepted from one host, in bytes.
     pub max_snapshot_bytes: u64,
+    /// The class's trusted SSH host keys: `[address]:port` → OpenSSH key (`type base64`).
+    /// A host not listed is trusted on first use (unless the inventory is strict); a host
+    /// presenting another key is refused.
+    pub host_keys: BTreeMap<String, String>,
+}
+
+/// What a host's SSH key was, when the run must record it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostKeySeen {
+    /// Not known before: trusted for this run, to be recorded for the class.
+    FirstUse(HostKey),
+    /// Not the trusted key: the host was refused (its failure says so).
+    Refused(HostKey),
+}
+
+/// A host's SSH key as presented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostKey {
+    /// `[address]:port`, as in [`PullJob::host_keys`].
+    pub host: String,
+    /// OpenSSH public key, `type base64`.
+    pub key: String,
+    /// `SHA256:…`, as `ssh-keygen -l` shows it.
+    pub fingerprint: String,
 }
 
 /// One host's outcome.
@@ -72,6 +96,8 @@ pub struct PulledHost {
     pub role: String,
     /// The snapshot JSON (validated, credentials scrubbed), or why there is none.
     pub outcome: Result<String, PullFailure>,
+    /// Its SSH key, when first seen or refused (`None`: the trusted key, or no key seen).
+    pub host_key: Option<HostKeySeen>,
 }
 
 /// A collection in flight: `Err` when the run could not start or go on (the cause).

@@ -11,7 +11,8 @@ mod runner;
 mod schedule;
 
 pub use engine::{
-    InventoryPlan, PlannedCandidate, PlannedHost, PullEngine, PullFuture, PullJob, PulledHost,
+    HostKey, HostKeySeen, InventoryPlan, PlannedCandidate, PlannedHost, PullEngine, PullFuture,
+    PullJob, PulledHost,
 };
 pub use runner::{PullStart, start_pull};
 pub use schedule::{TICK_SECS, run_schedule};

@@ -4,12 +4,14 @@
 //! submission — and each host's failure recorded with its cause for the grid. A run is
 //! bounded by the inventory's own time limits; past them, the hosts still out are failed.
 
-use super::engine::{InventoryPlan, PullJob, PulledHost};
+use super::engine::{HostKey, HostKeySeen, InventoryPlan, PullJob, PulledHost};
 use crate::app::AppState;
 use crate::grading::{ClassPack, grade_observed};
 use crate::i18n::{Lang, tf};
 use crate::random::hex;
-use crate::store::{Class, Id, NewSubmission, PullFailure, PullHostStatus, PullRun};
+use crate::store::{
+    Class, Id, NewSubmission, PullFailure, PullHostKey, PullHostStatus, PullRun, SeenHostKey,
+};
 use constat_checker_core::pack::{file_requests, sections_for, unread_parts_for};
 use constat_checker_core::{HostFailure, Observed};
 use constat_snapshot::Snapshot;
@@ -133,6 +135,13 @@ async fn run(
             ))
         })
         .collect();
+    let trusted = match state.store.pull_host_keys(class.id).await {
+        Ok(keys) => keys
+            .into_iter()
+            .map(|k| (k.host.clone(), k))
+            .collect::<HashMap<_, _>>(),
+        Err(e) => return ended(summary, Some(e.to_string())),
+    };
     let job = PullJob {
         class_id: class.id,
         inventory,
@@ -154,6 +163,10 @@ async fn run(
             .map(|role| (role.clone(), sections_for(&pack.pack, role, false)))
             .collect(),
         max_snapshot_bytes: state.settings.limits.max_submission_bytes as u64,
+        host_keys: trusted
+            .iter()
+            .map(|(host, k)| (host.clone(), k.key.clone()))
+            .collect(),
     };
     let (sender, mut outcomes) = mpsc::unbounded_channel::<PulledHost>();
     let mut collecting = tokio::spawn(engine.collect(job, sender));
@@ -165,7 +178,14 @@ async fn run(
             host = outcomes.recv() => {
                 let Some(host) = host else { break };
                 let Some(candidate) = pending.get_mut(&host.candidate) else { continue };
-                candidate.hosts.insert(host.role, host.outcome);
+                let outcome = match host.host_key {
+                    Some(seen) => {
+                        let whose = (candidate.learner, candidate.name.as_str(), host.role.as_str());
+                        host_key(state, class.id, whose, seen, &trusted, lang, host.outcome).await
+                    }
+                    None => host.outcome,
+                };
+                candidate.hosts.insert(host.role, outcome);
                 if candidate.roles.iter().all(|r| candidate.hosts.contains_key(r))
                     && let Some(done) = pending.remove(&host.candidate)
                 {
@@ -207,6 +227,76 @@ async fn run(
         summary.failed += failed;
     }
     ended(summary, error)
+}
+
+/// Records a host key the engine saw for the first time (trust on first use, shared by the
+/// instances on the store) or refused (kept for the trainer to accept on the class page);
+/// answers the host's outcome, refused when another key won meanwhile, and worded for the
+/// class page when the key changed: whose host, which, both fingerprints, how to accept.
+async fn host_key(
+    state: &AppState,
+    class_id: Id,
+    (learner_id, learner, role): (Id, &str, &str),
+    seen: HostKeySeen,
+    trusted: &HashMap<String, PullHostKey>,
+    lang: Lang,
+    outcome: Result<String, PullFailure>,
+) -> Result<String, PullFailure> {
+    let now = state.now();
+    let stored = |key: &HostKey| SeenHostKey {
+        host: key.host.clone(),
+        key: key.key.clone(),
+        fingerprint: key.fingerprint.clone(),
+        learner_id,
+        role: role.to_owned(),
+    };
+    let (presented, old) = match seen {
+        HostKeySeen::FirstUse(key) => {
+            match state
+                .store
+                .trust_host_key(class_id, stored(&key), now)
+                .await
+            {
+                Ok(None) => return outcome,
+                Ok(Some(recorded)) => (key, recorded.fingerprint),
+                Err(e) => {
+                    return Err(PullFailure {
+                        status: "collection_failed".to_owned(),
+                        kind: "host_key".to_owned(),
+                        cause: tf(lang, "pull_host_key_unsaved", &[("error", &e)]),
+                    });
+                }
+            }
+        }
+        HostKeySeen::Refused(key) => {
+            let old = trusted
+                .get(&key.host)
+                .map_or_else(String::new, |k| k.fingerprint.clone());
+            (key, old)
+        }
+    };
+    if let Err(e) = state
+        .store
+        .offer_host_key(class_id, stored(&presented), now)
+        .await
+    {
+        eprintln!("constat serve: pull of class {class_id}: {e}");
+    }
+    Err(PullFailure {
+        status: "collection_failed".to_owned(),
+        kind: "host_key".to_owned(),
+        cause: tf(
+            lang,
+            "pull_host_key_changed",
+            &[
+                ("learner", &learner),
+                ("role", &role),
+                ("host", &presented.host),
+                ("old", &old),
+                ("new", &presented.fingerprint),
+            ],
+        ),
+    })
 }
 
 /// What a failed host is for the checker core.

@@ -179,4 +179,31 @@ pub trait Store: Send + Sync {
     fn pull_hosts_of(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>>;
     /// The last pull of a learner's hosts, by role.
     fn pull_hosts(&self, learner_id: Id) -> StoreFuture<'_, Vec<PullHostStatus>>;
+
+    // Pull mode's SSH host keys: trusted on first use per class, in the store so that every
+    // instance sharing it trusts the same keys; a changed key is refused and kept for the
+    // trainer to accept.
+
+    /// A class's trusted host keys, by host.
+    fn pull_host_keys(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostKey>>;
+    /// Trusts a key seen for the first time, atomically: `None` when it is now the host's
+    /// key (recorded, or already the same), else the other key recorded meanwhile (nothing
+    /// changed).
+    fn trust_host_key(
+        &self,
+        class_id: Id,
+        seen: SeenHostKey,
+        now: i64,
+    ) -> StoreFuture<'_, Option<PullHostKey>>;
+    /// Keeps a refused key (different from the trusted one) for the trainer to accept.
+    fn offer_host_key(&self, class_id: Id, seen: SeenHostKey, now: i64) -> StoreFuture<'_, ()>;
+    /// The trainer accepts the key last refused for `host`, if its fingerprint is still
+    /// `fingerprint` (the one the page showed): true when it is now the trusted key.
+    fn accept_host_key(
+        &self,
+        class_id: Id,
+        host: String,
+        fingerprint: String,
+        now: i64,
+    ) -> StoreFuture<'_, bool>;
 }

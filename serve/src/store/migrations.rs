@@ -131,6 +131,25 @@ CREATE TABLE pull_hosts (
 CREATE INDEX pull_hosts_class ON pull_hosts(class_id)
 ",
     },
+    Migration {
+        version: 4,
+        description: "pull mode: SSH host keys trusted on first use per class, and the changed keys refused",
+        sql: "
+CREATE TABLE pull_host_keys (
+    class_id BIGINT NOT NULL REFERENCES classes(id),
+    host TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    learner_id BIGINT REFERENCES learners(id),
+    role TEXT NOT NULL,
+    trusted_at BIGINT NOT NULL,
+    offered_key TEXT,
+    offered_fingerprint TEXT,
+    offered_at BIGINT,
+    PRIMARY KEY (class_id, host)
+)
+",
+    },
 ];
 
 /// A migration's SQL in PostgreSQL's dialect (see the module's documentation).

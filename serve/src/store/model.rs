@@ -256,3 +256,51 @@ pub struct PullFailure {
     /// The cause, as the transport worded it (scrubbed of the host's credentials).
     pub cause: String,
 }
+
+/// An SSH host key seen by a pull (the engine's `[address]:port` host field, the OpenSSH
+/// key `type base64`, its SHA-256 fingerprint as `ssh-keygen -l` shows it), and whose host
+/// it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenHostKey {
+    /// `[address]:port`.
+    pub host: String,
+    /// OpenSSH public key, `type base64`.
+    pub key: String,
+    /// `SHA256:…`.
+    pub fingerprint: String,
+    /// Learner whose host it is.
+    pub learner_id: Id,
+    /// Pack role.
+    pub role: String,
+}
+
+/// A key presented in place of the trusted one, refused until the trainer accepts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferedHostKey {
+    /// OpenSSH public key, `type base64`.
+    pub key: String,
+    /// `SHA256:…`.
+    pub fingerprint: String,
+    /// When it was last presented (server time).
+    pub at: i64,
+}
+
+/// A class's trusted key for one host (trust on first use, shared by every instance on the
+/// store), with the changed key last refused, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullHostKey {
+    /// `[address]:port`.
+    pub host: String,
+    /// OpenSSH public key, `type base64`.
+    pub key: String,
+    /// `SHA256:…`.
+    pub fingerprint: String,
+    /// Learner whose host it was when trusted (`None` once the learner is gone).
+    pub learner_id: Option<Id>,
+    /// Pack role.
+    pub role: String,
+    /// When it was trusted (first use, or the trainer accepted it).
+    pub trusted_at: i64,
+    /// A different key presented since, refused.
+    pub offered: Option<OfferedHostKey>,
+}

@@ -794,6 +794,96 @@ impl Store for SqliteStore {
             stmt.query_map([learner_id], pull_host_row)?.collect()
         })
     }
+
+    fn pull_host_keys(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostKey>> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(HOST_KEYS_SELECT)?;
+            stmt.query_map(params![class_id], pull_host_key_row)?
+                .collect()
+        })
+    }
+
+    fn trust_host_key(
+        &self,
+        class_id: Id,
+        seen: SeenHostKey,
+        now: i64,
+    ) -> StoreFuture<'_, Option<PullHostKey>> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO pull_host_keys (class_id, host, key, fingerprint, learner_id, role, trusted_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (class_id, host) DO NOTHING",
+                params![class_id, seen.host, seen.key, seen.fingerprint, seen.learner_id, seen.role, now],
+            )?;
+            let recorded = tx.query_row(
+                &format!("{HOST_KEY_SELECT} AND host = ?2"),
+                params![class_id, seen.host],
+                pull_host_key_row,
+            )?;
+            tx.commit()?;
+            Ok((recorded.key != seen.key).then_some(recorded))
+        })
+    }
+
+    fn offer_host_key(&self, class_id: Id, seen: SeenHostKey, now: i64) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute(
+                "UPDATE pull_host_keys SET offered_key = ?3, offered_fingerprint = ?4, offered_at = ?5 \
+                 WHERE class_id = ?1 AND host = ?2 AND key <> ?3",
+                params![class_id, seen.host, seen.key, seen.fingerprint, now],
+            )
+            .map(drop)
+        })
+    }
+
+    fn accept_host_key(
+        &self,
+        class_id: Id,
+        host: String,
+        fingerprint: String,
+        now: i64,
+    ) -> StoreFuture<'_, bool> {
+        self.run(move |c| {
+            c.execute(HOST_KEY_ACCEPT, params![class_id, host, fingerprint, now])
+                .map(|changed| changed == 1)
+        })
+    }
+}
+
+/// A class's host keys; `?1` is the class.
+const HOST_KEY_SELECT: &str = "SELECT host, key, fingerprint, learner_id, role, trusted_at, \
+     offered_key, offered_fingerprint, offered_at FROM pull_host_keys WHERE class_id = ?1";
+const HOST_KEYS_SELECT: &str = "SELECT host, key, fingerprint, learner_id, role, trusted_at, \
+     offered_key, offered_fingerprint, offered_at FROM pull_host_keys WHERE class_id = ?1 \
+     ORDER BY host";
+/// `?1` class, `?2` host, `?3` the refused key's fingerprint as shown, `?4` now.
+const HOST_KEY_ACCEPT: &str = "UPDATE pull_host_keys SET key = offered_key, \
+     fingerprint = offered_fingerprint, trusted_at = ?4, offered_key = NULL, \
+     offered_fingerprint = NULL, offered_at = NULL \
+     WHERE class_id = ?1 AND host = ?2 AND offered_fingerprint = ?3 AND offered_key IS NOT NULL";
+
+fn pull_host_key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullHostKey> {
+    let offered = match (
+        r.get::<_, Option<String>>(6)?,
+        r.get::<_, Option<String>>(7)?,
+    ) {
+        (Some(key), Some(fingerprint)) => Some(OfferedHostKey {
+            key,
+            fingerprint,
+            at: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
+        }),
+        _ => None,
+    };
+    Ok(PullHostKey {
+        host: r.get(0)?,
+        key: r.get(1)?,
+        fingerprint: r.get(2)?,
+        learner_id: r.get(3)?,
+        role: r.get(4)?,
+        trusted_at: r.get(5)?,
+        offered,
+    })
 }
 
 fn pull_config_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullConfig> {
@@ -844,45 +934,10 @@ fn pull_host_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullHostStatus> {
 
 #[cfg(test)]
 mod tests {
+    //! SQLite only: the file, its version, what is kept; the behaviour every store shares is
+    //! in [`crate::store::suite`].
     use super::*;
-
-    fn class(trainer_id: Id, code: &str) -> NewClass {
-        NewClass {
-            trainer_id,
-            name: "BTS 1".to_owned(),
-            code: code.to_owned(),
-            pack_id: "demo".to_owned(),
-            pack_source: "demo".to_owned(),
-            pack_yaml: "id: demo".to_owned(),
-            profile: None,
-            starts_on: Some("2026-12-01".to_owned()),
-            ends_on: None,
-            created_at: 10,
-        }
-    }
-
-    fn learner(class_id: Id, name: &str) -> NewLearner {
-        NewLearner {
-            class_id,
-            name: name.to_owned(),
-            public_key: vec![7; 32],
-            page_token_hash: format!("page-{name}"),
-            created_at: 20,
-        }
-    }
-
-    fn submission(learner_id: Id, class_id: Id, at: i64) -> NewSubmission {
-        NewSubmission {
-            learner_id,
-            class_id,
-            received_at: at,
-            role: "linux".to_owned(),
-            snapshot_json: format!("{{\"at\":{at}}}"),
-            body_sha256: "00".to_owned(),
-            report_json: format!("{{\"report\":{at}}}"),
-            percent: Some(at as f64 / 100.0),
-        }
-    }
+    use crate::store::suite::{class, learner, submission};
 
     #[tokio::test]
     async fn a_file_is_created_private_and_migrated_once() {
@@ -922,121 +977,6 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("newer constat"), "{error}");
-    }
-
-    #[tokio::test]
-    async fn names_and_codes_are_unique() {
-        let store = SqliteStore::in_memory().unwrap();
-        let t = store
-            .create_trainer("ana".into(), "h".into(), 1)
-            .await
-            .unwrap();
-        let again = store.create_trainer("ana".into(), "h".into(), 1).await;
-        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-        store.create_class(class(t, "ABC")).await.unwrap();
-        let again = store.create_class(class(t, "ABC")).await;
-        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-    }
-
-    #[tokio::test]
-    async fn sessions_expire() {
-        let store = SqliteStore::in_memory().unwrap();
-        let session = WebSession {
-            token_hash: "t".into(),
-            trainer_id: None,
-            csrf: "c".into(),
-            expires_at: 100,
-        };
-        store.create_session(session.clone(), 50).await.unwrap();
-        assert_eq!(store.session("t".into(), 99).await.unwrap(), Some(session));
-        assert_eq!(store.session("t".into(), 100).await.unwrap(), None);
-        store.delete_session("t".into()).await.unwrap();
-        assert_eq!(store.session("t".into(), 0).await.unwrap(), None);
-    }
-
-    #[tokio::test]
-    async fn claims_refuse_replays_and_hurried_submissions() {
-        let store = SqliteStore::in_memory().unwrap();
-        let t = store
-            .create_trainer("ana".into(), "h".into(), 1)
-            .await
-            .unwrap();
-        let c = store.create_class(class(t, "ABC")).await.unwrap();
-        let l = store.create_learner(learner(c.id, "bob")).await.unwrap();
-        assert_eq!(
-            store.claim_submission(l.id, 1000, 1000, 2).await.unwrap(),
-            Claim::Accepted
-        );
-        assert_eq!(
-            store.claim_submission(l.id, 1000, 1005, 2).await.unwrap(),
-            Claim::Replayed
-        );
-        assert_eq!(
-            store.claim_submission(l.id, 1001, 1001, 2).await.unwrap(),
-            Claim::TooSoon { retry_after: 1 }
-        );
-        assert_eq!(
-            store.claim_submission(l.id, 1002, 1002, 2).await.unwrap(),
-            Claim::Accepted
-        );
-    }
-
-    #[tokio::test]
-    async fn login_attempts_are_limited_per_key_within_the_window_and_forgotten_on_success() {
-        let store = SqliteStore::in_memory().unwrap();
-        let keys = |account: &str| {
-            vec![
-                (format!("account:{account}"), 2),
-                ("address:192.0.2.7".to_owned(), 3),
-            ]
-        };
-        for at in [100, 110] {
-            let claim = store.claim_login_attempt(keys("ana"), at, 60).await;
-            assert!(matches!(claim, Ok(LoginClaim::Allowed { .. })), "{claim:?}");
-        }
-        // The account is at its limit: free again 60 s after its first attempt.
-        assert_eq!(
-            store
-                .claim_login_attempt(keys("ana"), 120, 60)
-                .await
-                .unwrap(),
-            LoginClaim::Throttled { retry_after: 40 }
-        );
-        // Another account from the same address: one more, then the address is full.
-        let LoginClaim::Allowed { attempt_ids } = store
-            .claim_login_attempt(keys("bob"), 125, 60)
-            .await
-            .unwrap()
-        else {
-            panic!("bob's first attempt is allowed");
-        };
-        assert_eq!(
-            store
-                .claim_login_attempt(keys("bob"), 126, 60)
-                .await
-                .unwrap(),
-            LoginClaim::Throttled { retry_after: 34 }
-        );
-        // Bob's attempt succeeded: his records and this attempt's address record go.
-        store
-            .forget_login_attempts("account:bob".to_owned(), attempt_ids)
-            .await
-            .unwrap();
-        assert!(matches!(
-            store
-                .claim_login_attempt(keys("bob"), 127, 60)
-                .await
-                .unwrap(),
-            LoginClaim::Allowed { .. }
-        ));
-        // Past the window everything is forgotten.
-        assert!(matches!(
-            store
-                .claim_login_attempt(keys("ana"), 200, 60)
-                .await
-                .unwrap(),
-            LoginClaim::Allowed { .. }
-        ));
     }
 
     #[tokio::test]
@@ -1088,112 +1028,5 @@ mod tests {
         assert_eq!(bodies, KEPT_BODIES_PER_LEARNER + 1);
         let seen = store.learner(bob.id).await.unwrap().unwrap().last_seen;
         assert_eq!(seen, Some(5));
-    }
-
-    #[tokio::test]
-    async fn pulls_are_claimed_once_scheduled_and_their_hosts_remembered() {
-        let store = SqliteStore::in_memory().unwrap();
-        let mut events = store.subscribe();
-        let t = store
-            .create_trainer("ana".into(), "h".into(), 1)
-            .await
-            .unwrap();
-        let c = store.create_class(class(t, "ABC")).await.unwrap();
-        assert_eq!(store.pull_config(c.id).await.unwrap(), None);
-        // No inventory: nothing to claim, nothing due.
-        assert!(!store.claim_pull(c.id, 100, 60).await.unwrap());
-        let inventory = PullInventory {
-            source: "inventory.yaml".into(),
-            yaml: "session: {}".into(),
-            uploaded_at: 100,
-        };
-        store
-            .set_pull_inventory(c.id, inventory.clone())
-            .await
-            .unwrap();
-        assert!(store.due_pulls(100).await.unwrap().is_empty());
-        store.set_pull_interval(c.id, Some(5)).await.unwrap();
-        assert_eq!(store.due_pulls(100).await.unwrap(), vec![c.id]);
-        assert!(store.claim_pull(c.id, 100, 60).await.unwrap());
-        assert!(!store.claim_pull(c.id, 159, 60).await.unwrap());
-        assert!(store.due_pulls(159).await.unwrap().is_empty());
-        store
-            .finish_pull(
-                c.id,
-                PullRun {
-                    started_at: 100,
-                    finished_at: 130,
-                    collected: 1,
-                    failed: 1,
-                    error: None,
-                },
-            )
-            .await
-            .unwrap();
-        assert!(store.due_pulls(399).await.unwrap().is_empty());
-        assert_eq!(store.due_pulls(400).await.unwrap(), vec![c.id]);
-        let config = store.pull_config(c.id).await.unwrap().unwrap();
-        assert_eq!(config.inventory, inventory);
-        assert_eq!(config.interval_minutes, Some(5));
-        assert_eq!(config.running_until, None);
-        assert_eq!(config.last.as_ref().map(|r| r.failed), Some(1));
-        // A crashed run frees the class when its lease ends.
-        assert!(store.claim_pull(c.id, 500, 60).await.unwrap());
-        assert!(store.claim_pull(c.id, 560, 60).await.unwrap());
-
-        let first = store
-            .pull_learners(
-                c.id,
-                vec![("c01".into(), "Alice".into()), ("c02".into(), "Bob".into())],
-                100,
-            )
-            .await
-            .unwrap();
-        let again = store
-            .pull_learners(c.id, vec![("c01".into(), "Alice Martin".into())], 200)
-            .await
-            .unwrap();
-        assert_eq!(again, vec![first[0].clone()]);
-        let alice = store.learner(first[0].1).await.unwrap().unwrap();
-        assert_eq!(alice.fields.name, "Alice Martin");
-        assert!(
-            alice.fields.public_key.is_empty(),
-            "a pulled learner has no key"
-        );
-
-        let bob = first[1].1;
-        let failed = PullHostStatus {
-            learner_id: bob,
-            role: "linux".into(),
-            attempted_at: 130,
-            failure: Some(PullFailure {
-                status: "unreachable".into(),
-                kind: "unreachable".into(),
-                cause: "connection refused".into(),
-            }),
-        };
-        store
-            .record_pull_hosts(c.id, bob, vec![failed.clone()], true)
-            .await
-            .unwrap();
-        assert_eq!(
-            events.recv().await.unwrap(),
-            ClassEvent {
-                class_id: c.id,
-                learner_id: bob
-            }
-        );
-        assert_eq!(store.pull_hosts(bob).await.unwrap(), vec![failed.clone()]);
-        let ok = PullHostStatus {
-            attempted_at: 160,
-            failure: None,
-            ..failed
-        };
-        store
-            .record_pull_hosts(c.id, bob, vec![ok.clone()], false)
-            .await
-            .unwrap();
-        assert_eq!(store.pull_hosts_of(c.id).await.unwrap(), vec![ok]);
-        assert!(events.try_recv().is_err(), "not announced");
     }
 }

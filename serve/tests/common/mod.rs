@@ -9,6 +9,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use constat_serve::app::{AppState, Clock, Limits, Settings, router};
 use constat_serve::client_addr::ClientAddr;
+use constat_serve::protocol::{
+    HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
+};
 use constat_serve::store::{SqliteStore, Store};
 use http_body_util::BodyExt;
 use std::net::IpAddr;
@@ -23,6 +26,8 @@ pub(crate) const START: i64 = 1_796_000_000;
 pub(crate) struct Harness {
     pub(crate) app: Router,
     pub(crate) clock: Arc<AtomicI64>,
+    /// The store behind the pages (to set up what a pull run would have recorded).
+    pub(crate) store: Arc<dyn Store>,
 }
 
 /// An answer, read whole.
@@ -43,6 +48,14 @@ pub(crate) fn fixture(path: &str) -> String {
 
 /// A server with TLS settings, a fingerprint and `limits`.
 pub(crate) fn harness_with(limits: Limits) -> Harness {
+    harness_with_pull(limits, None)
+}
+
+/// The same, pulling through `engine` when given.
+pub(crate) fn harness_with_pull(
+    limits: Limits,
+    engine: Option<Arc<dyn constat_serve::pull::PullEngine>>,
+) -> Harness {
     let store = SqliteStore::in_memory().unwrap();
     let clock = Arc::new(AtomicI64::new(START));
     let read = Arc::clone(&clock);
@@ -52,10 +65,15 @@ pub(crate) fn harness_with(limits: Limits) -> Harness {
         limits,
         clock: Arc::new(move || read.load(Ordering::SeqCst)) as Clock,
     };
-    let state = AppState::new(Arc::new(store) as Arc<dyn Store>, settings).unwrap();
+    let store = Arc::new(store) as Arc<dyn Store>;
+    let mut state = AppState::new(Arc::clone(&store), settings).unwrap();
+    if let Some(engine) = engine {
+        state = state.with_pull(engine);
+    }
     Harness {
         app: router(state),
         clock,
+        store,
     }
 }
 
@@ -156,19 +174,34 @@ impl Harness {
 
     /// A class with `pack` (shipped id) or `pack_yaml` (pasted): its id and enrolment code.
     pub(crate) async fn class(&self, cookie: &str, pack: &str, pack_yaml: &str) -> (i64, String) {
+        self.class_from(
+            cookie,
+            &[("name", "TSSR"), ("pack", pack), ("pack_yaml", pack_yaml)],
+        )
+        .await
+    }
+
+    /// A class « TSSR <2026> » from 2026-12-01 with the checker core's fixture pack pasted.
+    pub(crate) async fn uploaded_class(&self, cookie: &str) -> (i64, String) {
+        let pack = fixture("packs/lab-linux.yaml");
+        self.class_from(
+            cookie,
+            &[
+                ("name", "TSSR <2026>"),
+                ("pack", "demo"),
+                ("pack_yaml", &pack),
+                ("starts_on", "2026-12-01"),
+            ],
+        )
+        .await
+    }
+
+    /// A class made with the form `fields`: its id and enrolment code.
+    pub(crate) async fn class_from(&self, cookie: &str, fields: &[(&str, &str)]) -> (i64, String) {
         let (_, csrf) = self.form_page("/classes", Some(cookie)).await;
-        let done = self
-            .post_form(
-                "/classes",
-                Some(cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("name", "TSSR"),
-                    ("pack", pack),
-                    ("pack_yaml", pack_yaml),
-                ],
-            )
-            .await;
+        let mut sent = vec![("csrf", csrf.as_str())];
+        sent.extend_from_slice(fields);
+        let done = self.post_form("/classes", Some(cookie), &sent).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
         let location = done.headers[header::LOCATION].to_str().unwrap().to_owned();
         let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
@@ -183,6 +216,41 @@ impl Harness {
             .unwrap()
             .to_owned();
         (id, code)
+    }
+
+    /// A learner enrolled through `/api/join`: their key and page.
+    pub(crate) async fn join(&self, code: &str, name: &str) -> (LearnerKey, String) {
+        let request = Request::post("/api/join")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!({ "code": code, "name": name }).to_string(),
+            ))
+            .unwrap();
+        let answer = self.send(request).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        let value = json(&answer);
+        let key = LearnerKey::parse(value["key"].as_str().unwrap()).unwrap();
+        (key, value["page"].as_str().unwrap().to_owned())
+    }
+
+    /// `body` submitted as `constat check --submit` sends it, signed at `signed_at`.
+    pub(crate) async fn submit_signed(
+        &self,
+        key: &LearnerKey,
+        body: &[u8],
+        signed_at: i64,
+        lang: &str,
+    ) -> Answer {
+        let signature = key.sign("linux", signed_at, body);
+        let request = Request::post(format!("/api/classes/{}/submissions", key.class))
+            .header(HEADER_LEARNER, key.learner.to_string())
+            .header(HEADER_ROLE, "linux")
+            .header(HEADER_TIMESTAMP, signed_at.to_string())
+            .header(HEADER_SIGNATURE, signature)
+            .header(header::ACCEPT_LANGUAGE, lang)
+            .body(Body::from(body.to_vec()))
+            .unwrap();
+        self.send(request).await
     }
 
     pub(crate) fn tick(&self, secs: i64) -> i64 {

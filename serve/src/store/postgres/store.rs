@@ -984,11 +984,125 @@ impl Store for PgStore {
             })
         })
     }
+
+    fn pull_host_keys(&self, class_id: Id) -> StoreFuture<'_, Vec<PullHostKey>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                let found = c
+                    .query(
+                        &format!("{HOST_KEY_SELECT} ORDER BY host COLLATE \"C\""),
+                        &[&class_id],
+                    )
+                    .await?;
+                rows(found, pull_host_key_row)
+            })
+        })
+    }
+
+    fn trust_host_key(
+        &self,
+        class_id: Id,
+        seen: SeenHostKey,
+        now: i64,
+    ) -> StoreFuture<'_, Option<PullHostKey>> {
+        self.run(move |c| {
+            Box::pin(async move {
+                // The insert is atomic across instances; the row read after it is the key
+                // that won (read committed sees the other transaction's commit).
+                c.execute(
+                    "INSERT INTO pull_host_keys (class_id, host, key, fingerprint, learner_id, \
+                     role, trusted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (class_id, host) DO NOTHING",
+                    &[
+                        &class_id,
+                        &seen.host,
+                        &seen.key,
+                        &seen.fingerprint,
+                        &seen.learner_id,
+                        &seen.role,
+                        &now,
+                    ],
+                )
+                .await?;
+                let row = c
+                    .query_one(
+                        &format!("{HOST_KEY_SELECT} AND host = $2"),
+                        &[&class_id, &seen.host],
+                    )
+                    .await?;
+                let recorded = pull_host_key_row(&row)?;
+                Ok((recorded.key != seen.key).then_some(recorded))
+            })
+        })
+    }
+
+    fn offer_host_key(&self, class_id: Id, seen: SeenHostKey, now: i64) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "UPDATE pull_host_keys SET offered_key = $3, offered_fingerprint = $4, \
+                     offered_at = $5 WHERE class_id = $1 AND host = $2 AND key <> $3",
+                    &[&class_id, &seen.host, &seen.key, &seen.fingerprint, &now],
+                )
+                .await
+                .map(drop)
+            })
+        })
+    }
+
+    fn accept_host_key(
+        &self,
+        class_id: Id,
+        host: String,
+        fingerprint: String,
+        now: i64,
+    ) -> StoreFuture<'_, bool> {
+        self.run(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "UPDATE pull_host_keys SET key = offered_key, \
+                     fingerprint = offered_fingerprint, trusted_at = $4, offered_key = NULL, \
+                     offered_fingerprint = NULL, offered_at = NULL WHERE class_id = $1 \
+                     AND host = $2 AND offered_fingerprint = $3 AND offered_key IS NOT NULL",
+                    &[&class_id, &host, &fingerprint, &now],
+                )
+                .await
+                .map(|changed| changed == 1)
+            })
+        })
+    }
 }
 
 /// Seed of the advisory-lock hash of a login throttling key (`claim_login_attempt`): keeps
 /// these locks apart from any other use of `hashtextextended` locks.
 const LOGIN_LOCK_SEED: i64 = 0x636f_6e73_7461_7401;
+
+/// A class's host keys; `$1` is the class.
+const HOST_KEY_SELECT: &str = "SELECT host, key, fingerprint, learner_id, role, trusted_at, \
+     offered_key, offered_fingerprint, offered_at FROM pull_host_keys WHERE class_id = $1";
+
+fn pull_host_key_row(r: &Row) -> Result<PullHostKey, tokio_postgres::Error> {
+    let offered = match (
+        r.try_get::<_, Option<String>>(6)?,
+        r.try_get::<_, Option<String>>(7)?,
+    ) {
+        (Some(key), Some(fingerprint)) => Some(OfferedHostKey {
+            key,
+            fingerprint,
+            at: r.try_get::<_, Option<i64>>(8)?.unwrap_or(0),
+        }),
+        _ => None,
+    };
+    Ok(PullHostKey {
+        host: r.try_get(0)?,
+        key: r.try_get(1)?,
+        fingerprint: r.try_get(2)?,
+        learner_id: r.try_get(3)?,
+        role: r.try_get(4)?,
+        trusted_at: r.try_get(5)?,
+        offered,
+    })
+}
 
 fn pull_config_row(r: &Row) -> Result<PullConfig, tokio_postgres::Error> {
     let last_started_at: Option<i64> = r.try_get(6)?;

@@ -4,6 +4,7 @@
 
 use super::tls::RustlsConnector;
 use crate::store::StoreError;
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 use tokio_postgres::config::{Host, SslMode};
@@ -23,6 +24,7 @@ pub struct PgTarget {
     config: tokio_postgres::Config,
     shown: String,
     tls: RustlsConnector,
+    verified: bool,
 }
 
 impl std::fmt::Debug for PgTarget {
@@ -71,20 +73,55 @@ impl PgTarget {
     /// a credential source; a password written in the URL is refused.
     ///
     /// TLS: `sslmode=require` encrypts and refuses a server without TLS (the certificate is
-    /// not verified, as libpq's `require`); `disable` never encrypts; without `sslmode`, a
+    /// not verified, as libpq's `require`); `sslmode=verify-full` also verifies it (see
+    /// [`PgTarget::parse_verified`]); `disable` never encrypts; without `sslmode`, a
     /// loopback or Unix-socket server is reached in clear and any other one with TLS when
-    /// it offers it (`prefer`). `verify-ca` and `verify-full` are refused with a clear error.
+    /// it offers it (`prefer`). `verify-ca` is refused with a clear error.
     pub fn parse(url: &str, password: Option<&str>) -> Result<PgTarget, StoreError> {
+        PgTarget::parse_verified(url, password, None)
+    }
+
+    /// [`PgTarget::parse`], where `sslmode=verify-full` trusts the certificates of
+    /// `ca_file` (PEM; `--database-ca`), or the system's roots without it, and checks that
+    /// the server's certificate names the URL's host. A CA file with another `sslmode` is
+    /// refused (it would silently not be used).
+    pub fn parse_verified(
+        url: &str,
+        password: Option<&str>,
+        ca_file: Option<&Path>,
+    ) -> Result<PgTarget, StoreError> {
         let written = written_sslmode(url);
-        if let Some(other) = written.filter(|m| !matches!(*m, "disable" | "prefer" | "require")) {
+        if let Some(other) =
+            written.filter(|m| !matches!(*m, "disable" | "prefer" | "require" | "verify-full"))
+        {
             return Err(invalid(
                 "--database",
                 format!(
-                    "sslmode={other} is not supported: use require (encrypted, the server's \
-                     certificate not verified, as libpq's require), prefer or disable"
+                    "sslmode={other} is not supported: use verify-full (the server's \
+                     certificate verified against --database-ca or the system's roots, and its \
+                     host name checked), require (encrypted, the certificate not verified, as \
+                     libpq's require), prefer or disable"
                 ),
             ));
         }
+        let verified = written == Some("verify-full");
+        if let Some(ca) = ca_file.filter(|_| !verified) {
+            return Err(invalid(
+                "--database-ca",
+                format!(
+                    "{} is used only with sslmode=verify-full: add ?sslmode=verify-full to the \
+                     URL, or leave --database-ca out",
+                    ca.display()
+                ),
+            ));
+        }
+        // tokio-postgres knows `require`; the verification is this connector's.
+        let url = if verified {
+            url.replacen("sslmode=verify-full", "sslmode=require", 1)
+        } else {
+            url.to_owned()
+        };
+        let url = url.as_str();
         let mut config = tokio_postgres::Config::from_str(url).map_err(|e| {
             // The parser's message never quotes the URL; keep it that way.
             invalid(
@@ -126,10 +163,21 @@ impl PgTarget {
             .keepalives_idle(Duration::from_secs(30))
             .application_name(POOL_APPLICATION)
             .options(format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}"));
+        let tls = if verified {
+            let named = ca_file.map_or_else(
+                || "the system's CA roots".to_owned(),
+                |ca| format!("--database-ca {}", ca.display()),
+            );
+            RustlsConnector::verified(ca_file)
+                .map_err(|message| invalid(&shown, format!("{named}: {message}")))?
+        } else {
+            RustlsConnector::new()
+        };
         Ok(PgTarget {
             config,
             shown,
-            tls: RustlsConnector::new(),
+            tls,
+            verified,
         })
     }
 
@@ -141,6 +189,11 @@ impl PgTarget {
     /// Whether TLS is required.
     pub fn tls_required(&self) -> bool {
         self.config.get_ssl_mode() == SslMode::Require
+    }
+
+    /// Whether the server's certificate and host name are verified (`sslmode=verify-full`).
+    pub fn tls_verified(&self) -> bool {
+        self.verified
     }
 
     /// The same target for the live-update listener: its own application name, so that an
@@ -194,6 +247,11 @@ fn connect_message(e: &tokio_postgres::Error) -> String {
         format!("{text} (give the password in PGPASSWORD or with --database-cred NAME)")
     } else if text.contains("server does not support TLS") {
         format!("{text} (sslmode=require needs `ssl = on` in the server's postgresql.conf)")
+    } else if text.contains("invalid peer certificate") || text.contains("UnknownIssuer") {
+        format!(
+            "{text} (sslmode=verify-full: the server's certificate must be signed by the CA \
+             of --database-ca, or one of the system's, and name the host of the URL)"
+        )
     } else {
         text
     }
@@ -272,12 +330,42 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_or_malformed_urls_say_what_to_write() {
-        let error = PgTarget::parse("postgres://u@db.example/db?sslmode=verify-full", None)
+    fn verify_full_needs_usable_roots_and_a_ca_file_needs_verify_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, "no certificate here").unwrap();
+        let url = "postgres://u@db.example/db?sslmode=verify-full";
+        let error = PgTarget::parse_verified(url, None, Some(&ca))
             .unwrap_err()
             .to_string();
-        assert!(error.contains("verify-full is not supported"), "{error}");
-        assert!(error.contains("require"), "{error}");
+        assert!(
+            error.contains("--database-ca") && error.contains("no certificate in it"),
+            "{error}"
+        );
+        assert!(
+            error.contains("sslmode=verify-full"),
+            "the URL as written: {error}"
+        );
+        let error = PgTarget::parse_verified(
+            "postgres://u@db.example/db?sslmode=require",
+            None,
+            Some(&ca),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("used only with sslmode=verify-full"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unsupported_or_malformed_urls_say_what_to_write() {
+        let error = PgTarget::parse("postgres://u@db.example/db?sslmode=verify-ca", None)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("verify-ca is not supported"), "{error}");
+        assert!(error.contains("verify-full"), "{error}");
         let error = PgTarget::parse("postgres://u@h:notaport/db", None)
             .unwrap_err()
             .to_string();

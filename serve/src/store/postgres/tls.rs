@@ -1,72 +1,20 @@
-//! TLS to PostgreSQL with rustls (ring), as `sslmode=require` means in libpq: the session is
+//! TLS to PostgreSQL with rustls (ring). `sslmode=require`, as in libpq: the session is
 //! encrypted and a server without TLS is refused, but the server's certificate is not
-//! verified (a database reached over an untrusted network needs a tunnel or a pinned
-//! certificate, which constat does not offer yet). Handshake signatures are still checked.
+//! verified (handshake signatures still are). `sslmode=verify-full`: the certificate must
+//! chain to the CA file given (`--database-ca`) or else to the system's roots, and name the
+//! host of the URL (rustls' WebPKI verifier).
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use crate::cert_check::{AnyCertificate, Checked};
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::ServerName;
 use std::future::Future;
 use std::io;
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
-
-/// Accepts the server's certificate whatever it is (libpq's `require`); checks signatures.
-#[derive(Debug)]
-struct UnverifiedCertificate {
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for UnverifiedCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
 
 /// Makes TLS connections for tokio-postgres (used only when the `sslmode` asks for TLS).
 #[derive(Clone)]
@@ -75,7 +23,8 @@ pub(crate) struct RustlsConnector {
 }
 
 impl RustlsConnector {
-    /// A connector with ring and the safe default protocol versions.
+    /// A connector accepting any certificate (`sslmode=require`), with ring and the safe
+    /// default protocol versions.
     pub(crate) fn new() -> RustlsConnector {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
@@ -83,11 +32,30 @@ impl RustlsConnector {
             // ring's provider supports the default versions: this cannot fail.
             .unwrap_or_else(|_| unreachable!("ring supports TLS 1.2 and 1.3"))
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(UnverifiedCertificate { provider }))
+            .with_custom_certificate_verifier(Arc::new(Checked::new(AnyCertificate, provider)))
             .with_no_client_auth();
         RustlsConnector {
             config: Arc::new(config),
         }
+    }
+
+    /// A connector verifying the server (`sslmode=verify-full`): its certificate chains to
+    /// the CA file's certificates, else to the system's roots, and names the host.
+    pub(crate) fn verified(ca_file: Option<&Path>) -> Result<RustlsConnector, String> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let roots = crate::cert_check::roots(ca_file)?;
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+                .build()
+                .map_err(|e| format!("cannot verify with these CA certificates: {e}"))?;
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap_or_else(|_| unreachable!("ring supports TLS 1.2 and 1.3"))
+            .with_webpki_verifier(verifier)
+            .with_no_client_auth();
+        Ok(RustlsConnector {
+            config: Arc::new(config),
+        })
     }
 }
 
@@ -171,8 +139,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for RustlsStream<S> {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> tokio_postgres::tls::TlsStream for RustlsStream<S> {
     fn channel_binding(&self) -> ChannelBinding {
-        // SCRAM then runs without channel binding (`SCRAM-SHA-256`, not `-PLUS`): the
-        // certificate is not verified anyway.
+        // SCRAM then runs without channel binding (`SCRAM-SHA-256`, not `-PLUS`): with
+        // `require` the certificate is not verified anyway; with `verify-full` the verified
+        // certificate already authenticates the server.
         ChannelBinding::none()
     }
 }
