@@ -13,7 +13,8 @@
 //!   the reader's language; [`i18n`]: French and English.
 //! * [`pull`]: pull mode — an inventory attached to a class, its hosts collected over SSH
 //!   by a [`pull::PullEngine`] the `constat` command plugs in, graded like submissions.
-//! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`].
+//! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`];
+//!   [`private_fs`]: the files only the server's user may read.
 
 // Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
 // boxing it would only add an allocation to every refusal.
@@ -26,6 +27,7 @@ pub mod extract;
 pub mod grading;
 pub mod i18n;
 pub mod pages;
+pub mod private_fs;
 pub mod protocol;
 pub mod pull;
 pub mod random;
