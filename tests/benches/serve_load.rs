@@ -79,7 +79,7 @@ impl Drop for Server {
 }
 
 fn start_server(constat: &Path, data: &Path, database: Option<&str>) -> Server {
-    let mut command = Command::new(constat);
+    let mut command = constat_tests::daemon::command(constat);
     command
         .args([
             "--lang",

@@ -1,5 +1,6 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
 
+pub mod daemon;
 pub mod exam_lab;
 pub mod icinga2;
 pub mod mountns;

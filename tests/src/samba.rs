@@ -141,7 +141,7 @@ fn cached_archive(options: &DcOptions) -> Result<(PathBuf, PathBuf), String> {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         run(
             options.script,
-            Command::new(&script_path)
+            crate::daemon::command(&script_path)
                 .arg(&build_dir)
                 .arg(&archive)
                 .arg(format!("cdcb-{}", std::process::id())),
@@ -280,7 +280,7 @@ impl SambaDc {
         }
         let log =
             File::create(dc_dir.join("log/samba-fg.log")).map_err(|e| format!("samba log: {e}"))?;
-        let child = Command::new("ip")
+        let child = crate::daemon::command("ip")
             .args([
                 "netns",
                 "exec",

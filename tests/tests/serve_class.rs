@@ -30,7 +30,7 @@ impl Drop for Server {
 }
 
 fn start_server(data: &Path) -> Server {
-    let mut child = Command::new(cli_binary())
+    let mut child = constat_tests::daemon::command(cli_binary())
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .stdout(Stdio::piped())

@@ -21,7 +21,8 @@
 
 use constat_serve::store::suite::{CASES, class, learner, submission};
 use constat_serve::store::{ClassEvent, MIGRATIONS, PgStore, PgTarget, Store, StoreError};
-use constat_tests::postgres::{PASSWORD, PgCluster, without_inherited_fds};
+use constat_tests::daemon;
+use constat_tests::postgres::{PASSWORD, PgCluster};
 use constat_tests::real::{cli_binary, real_tests_enabled};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -205,7 +206,7 @@ impl Drop for Server {
 
 fn start_server(data: &Path, database: &str) -> Server {
     let log = data.with_extension("log");
-    let mut child = without_inherited_fds(&cli_binary().display().to_string())
+    let mut child = daemon::command(cli_binary())
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .args(["--database", database])
