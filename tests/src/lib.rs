@@ -2,6 +2,7 @@
 
 pub mod daemon;
 pub mod exam_lab;
+pub mod grading;
 pub mod icinga2;
 pub mod mountns;
 pub mod netns;
