@@ -1,7 +1,8 @@
-//! User-facing errors: a classified error with an optional "what to do" hint, and the
-//! printer that shows an error chain as "erreur : …", "cause : …", "que faire : …".
+//! User-facing errors: a classified error with an optional "what to do" hint, the exit
+//! status an error chain maps to, and the printer that shows a chain as "erreur : …",
+//! "cause : …", "que faire : …".
 
-use crate::exit_status::{ExitStatus, status_of};
+use crate::exit_status::ExitStatus;
 use crate::i18n::{os_errors, t};
 use crate::output::Format;
 use std::fmt;
@@ -36,6 +37,21 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+/// Maps an error chain to an exit status: an I/O error anywhere in the chain is 3, anything
+/// else (bad input, refused configuration) is 2.
+pub fn status_of(error: &anyhow::Error) -> ExitStatus {
+    if let Some(classified) = error.downcast_ref::<CliError>() {
+        return classified.status;
+    }
+    if error
+        .chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some())
+    {
+        return ExitStatus::IoError;
+    }
+    ExitStatus::InputError
+}
 
 /// A hint attached as context to any error (`.context(Hint(...))` would lose the message, so
 /// hints travel inside [`CliError`] or are found by [`hint_of`]).

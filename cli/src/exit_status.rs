@@ -32,18 +32,3 @@ impl From<ExitStatus> for ExitCode {
         ExitCode::from(status.code())
     }
 }
-
-/// Maps an error chain to an exit status: an I/O error anywhere in the chain is 3, anything
-/// else (bad input, refused configuration) is 2.
-pub fn status_of(error: &anyhow::Error) -> ExitStatus {
-    if let Some(classified) = error.downcast_ref::<crate::errors::CliError>() {
-        return classified.status;
-    }
-    if error
-        .chain()
-        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some())
-    {
-        return ExitStatus::IoError;
-    }
-    ExitStatus::InputError
-}

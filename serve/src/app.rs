@@ -2,7 +2,7 @@
 
 use crate::auth::Visitor;
 use crate::grading::PackCache;
-use crate::i18n::{Lang, t, table};
+use crate::i18n::{Lang, query_lang, t, table};
 use crate::pages;
 use crate::store::Store;
 use crate::templates::{LIVE_JS, Templates};
@@ -231,13 +231,6 @@ async fn method_not_allowed(
         StatusCode::METHOD_NOT_ALLOWED,
         t(lang, "err_method"),
     )
-}
-
-/// `lang=` in a query string.
-pub fn query_lang(query: Option<&str>) -> Option<&str> {
-    query?
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("lang="))
 }
 
 /// Security headers on every response; `?lang=` is remembered in a cookie.

@@ -3,8 +3,8 @@
 //! was wrong and how to fix it, a malformed address a "not found" page, and on `/api/…` a
 //! malformed or oversized body a JSON `{"error", "help"}` like every other API refusal.
 
-use crate::app::{AppState, error_page, query_lang};
-use crate::i18n::{Lang, t, tf};
+use crate::app::{AppState, error_page};
+use crate::i18n::{Lang, query_lang, t, tf};
 use axum::Json;
 use axum::extract::rejection::{BytesRejection, FormRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};

@@ -85,10 +85,17 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReaderLang {
         _state: &S,
     ) -> Result<ReaderLang, Self::Rejection> {
         Ok(ReaderLang(Lang::of_request(
-            crate::app::query_lang(parts.uri.query()),
+            query_lang(parts.uri.query()),
             &parts.headers,
         )))
     }
+}
+
+/// `lang=` in a query string.
+pub fn query_lang(query: Option<&str>) -> Option<&str> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
 }
 
 /// The text of `key` in `lang` (the key itself when unknown, which a test prevents).

@@ -15,6 +15,7 @@
 //!   by a [`pull::PullEngine`] the `constat` command plugs in, graded like submissions.
 //! * [`server`]: listening (TLS with a self-signed certificate, or plain HTTP), [`tls`];
 //!   [`cert_check`]: the certificate checks of constat's TLS clients (PostgreSQL, `--submit`).
+//!   [`private_fs`]: the files only the server's user may read.
 
 // Handlers' helpers return a ready `Response` as their error (a redirection, an error page):
 // boxing it would only add an allocation to every refusal.
@@ -28,6 +29,7 @@ pub mod extract;
 pub mod grading;
 pub mod i18n;
 pub mod pages;
+pub mod private_fs;
 pub mod protocol;
 pub mod pull;
 pub mod random;

@@ -10,7 +10,6 @@ use crate::store::{PgStore, PgTarget, SqliteStore, Store, StoreError};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -79,30 +78,6 @@ pub enum ServeError {
     Account(String),
 }
 
-/// Creates `dir` (and its parents) in 0700.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-/// Writes `bytes` to a new or truncated file created 0600.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(bytes)
-}
-
 /// Opens the store: the PostgreSQL database when given, else the data directory's SQLite
 /// file (the directory is created either way: it holds the certificate). Returns it with
 /// how it may be shown (a path, or the URL without password).
@@ -110,7 +85,7 @@ pub async fn open_store(
     data_dir: &Path,
     database: Option<&PgTarget>,
 ) -> Result<(Arc<dyn Store>, String), ServeError> {
-    create_private_dir(data_dir).map_err(|source| ServeError::Io {
+    crate::private_fs::create_private_dir(data_dir).map_err(|source| ServeError::Io {
         what: format!("cannot create the data directory {}", data_dir.display()),
         source,
     })?;

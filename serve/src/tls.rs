@@ -78,12 +78,15 @@ pub fn load_or_create(dir: &Path, names: Vec<String>) -> Result<TlsMaterial, Tls
     let cert_path = tls_dir.join("cert.pem");
     let key_path = tls_dir.join("key.pem");
     if !cert_path.exists() || !key_path.exists() {
-        crate::server::create_private_dir(&tls_dir).map_err(io(&tls_dir))?;
+        crate::private_fs::create_private_dir(&tls_dir).map_err(io(&tls_dir))?;
         let generated = rcgen::generate_simple_self_signed(names)
             .map_err(|e| TlsError::Generate(e.to_string()))?;
-        crate::server::write_private(&key_path, generated.signing_key.serialize_pem().as_bytes())
-            .map_err(io(&key_path))?;
-        crate::server::write_private(&cert_path, generated.cert.pem().as_bytes())
+        crate::private_fs::write_private(
+            &key_path,
+            generated.signing_key.serialize_pem().as_bytes(),
+        )
+        .map_err(io(&key_path))?;
+        crate::private_fs::write_private(&cert_path, generated.cert.pem().as_bytes())
             .map_err(io(&cert_path))?;
     }
     let invalid = |path: &Path, message: String| TlsError::Invalid {

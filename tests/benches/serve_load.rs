@@ -125,7 +125,7 @@ impl Drop for Server {
 /// The bench's environment for `constat serve`: the PostgreSQL password, the settings under
 /// test.
 fn server_command(constat: &Path, o: &Options) -> Command {
-    let mut command = Command::new(constat);
+    let mut command = constat_tests::daemon::command(constat);
     if o.postgres {
         command.env("PGPASSWORD", PASSWORD);
     }

@@ -76,9 +76,8 @@ st computer create PC-01 --computerou="OU=Postes,OU=Commercial"
 samba-tool dns add "$IP" tssr.lan intranet A "$LINUX_IP" -U "Administrator%$PASS" >/dev/null
 
 # 8. GPO_Commercial: drive map S: and NoControlPanel (B does not link it).
-samba-tool gpo create GPO_Commercial "${G[@]}" >/dev/null 2>&1
-GUID=$(samba-tool gpo listall "${G[@]}" | awk '/^GPO/{g=$3} /display name : GPO_Commercial$/ {print g}')
-[ -n "$GUID" ] || { echo "GPO_Commercial not found after creation" >&2; exit 1; }
+. "$HERE/gpo-create.sh"
+GUID=$(gpo_create GPO_Commercial "${G[@]}")
 if [ "$VARIANT" = a ]; then
   samba-tool gpo setlink "OU=Commercial,$BASE" "$GUID" "${G[@]}" >/dev/null
 fi

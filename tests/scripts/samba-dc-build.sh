@@ -93,12 +93,12 @@ LDIF
 
 # --- GPOs -----------------------------------------------------------------------------
 G=(-s "$DIR/client-smb.conf" "${A[@]}")
-guid() { in_ns samba-tool gpo listall "${G[@]}" | awk -v n="$1" '/^GPO/{g=$3} $0 ~ "display name : "n"$" {print g}'; }
-for name in GPO_Compta_Securite GPO_Informatique_Restrictions GPO_Lecteurs GPO_Lecteurs_NonApplique; do
-  in_ns samba-tool gpo create "$name" "${G[@]}" >/dev/null 2>&1
-done
-G1=$(guid GPO_Compta_Securite); G2=$(guid GPO_Informatique_Restrictions)
-G3=$(guid GPO_Lecteurs); G4=$(guid GPO_Lecteurs_NonApplique)
+. "$HERE/gpo-create.sh"
+SAMBA_TOOL="in_ns samba-tool"
+G1=$(gpo_create GPO_Compta_Securite "${G[@]}")
+G2=$(gpo_create GPO_Informatique_Restrictions "${G[@]}")
+G3=$(gpo_create GPO_Lecteurs "${G[@]}")
+G4=$(gpo_create GPO_Lecteurs_NonApplique "${G[@]}")
 in_ns samba-tool gpo setlink "OU=Comptabilite,DC=tssr,DC=lan" "$G1" "${G[@]}" >/dev/null
 in_ns samba-tool gpo setlink "OU=Comptabilite,DC=tssr,DC=lan" "$G3" "${G[@]}" >/dev/null
 in_ns samba-tool gpo setlink "OU=Informatique,DC=tssr,DC=lan" "$G2" --enforce "${G[@]}" >/dev/null

@@ -1,6 +1,8 @@
 //! Helpers of the real-system test tier (namespaces, lab hosts).
 
+pub mod daemon;
 pub mod exam_lab;
+pub mod grading;
 pub mod icinga2;
 pub mod mountns;
 pub mod netns;

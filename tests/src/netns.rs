@@ -100,8 +100,10 @@ impl NetNs {
     }
 
     /// A command that runs inside the namespace (network + private /etc and /run).
+    /// Its child inherits no descriptor but the standard ones ([`crate::daemon`]): it may be
+    /// a daemon ([`Self::spawn`]).
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
-        let mut c = Command::new("ip");
+        let mut c = crate::daemon::command("ip");
         c.args([
             "netns",
             "exec",

@@ -204,7 +204,7 @@ impl Container {
         );
         let log = std::fs::File::create(container.dir.join("console.log"))
             .unwrap_or_else(|e| panic!("cannot create the console log: {e}"));
-        let child = Command::new("sh")
+        let child = crate::daemon::command("sh")
             .args(["-c", &script])
             .stdin(Stdio::null())
             .stdout(

@@ -6,9 +6,10 @@
 //! died (its test process gone) are stopped and removed first, so a machine that already
 //! ran it runs it again the same way.
 
+use crate::daemon;
 use crate::shell::sh;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 const CACHE_DIR: &str = "/var/tmp/constat-tests";
@@ -63,25 +64,10 @@ fn remove_stale() {
     }
 }
 
-/// A command that runs `program` with only stdin, stdout and stderr open: a daemon (the
-/// postmaster, `constat serve`) must not inherit the real tier's lock file (`flock` passes
-/// its descriptor down), or it would hold the lock for everyone if the test died before
-/// stopping it.
-pub fn without_inherited_fds(program: &str) -> Command {
-    let mut command = Command::new("bash");
-    command.args([
-        "-c",
-        "for fd in $(ls /proc/$$/fd); do if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done; exec \"$@\"",
-        "bash",
-        program,
-    ]);
-    command
-}
-
 /// Runs `argv` as the `postgres` user (`runuser`: no shell, no quoting), with no inherited
 /// descriptor but the standard ones; its stdout.
 fn as_postgres(what: &str, argv: &[&str]) -> Result<String, String> {
-    let out = without_inherited_fds("runuser")
+    let out = daemon::command("runuser")
         .args(["-u", "postgres", "--"])
         .args(argv)
         .stdin(Stdio::null())

@@ -55,6 +55,13 @@ fn sh(what: &str, script: &str) -> Result<Output, String> {
     run(what, Command::new("sh").arg("-c").arg(script))
 }
 
+/// `script` preceded by the definition of `gpo_create NAME [samba-tool options…]`
+/// (`tests/scripts/gpo-create.sh`): every GPO a test creates goes through it, so a flaky
+/// `samba-tool gpo create` is retried (bounded) with each failed attempt's output shown.
+pub fn with_gpo_create(script: &str) -> String {
+    format!(". '{}'\n{script}", build_script("gpo-create.sh").display())
+}
+
 /// Which DC to restore and how to wire it.
 #[derive(Debug, Clone)]
 pub struct DcOptions {
@@ -120,10 +127,12 @@ fn cached_archive(options: &DcOptions) -> Result<(PathBuf, PathBuf), String> {
     let helper =
         std::fs::read(script_path.with_file_name("make_registry_pol.py")).unwrap_or_default();
     let netns_lib = std::fs::read(script_path.with_file_name("dc-netns.sh")).unwrap_or_default();
+    let gpo_lib = std::fs::read(script_path.with_file_name("gpo-create.sh")).unwrap_or_default();
     let hash = script
         .iter()
         .chain(&helper)
         .chain(&netns_lib)
+        .chain(&gpo_lib)
         .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
         });
@@ -141,7 +150,7 @@ fn cached_archive(options: &DcOptions) -> Result<(PathBuf, PathBuf), String> {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         run(
             options.script,
-            Command::new(&script_path)
+            crate::daemon::command(&script_path)
                 .arg(&build_dir)
                 .arg(&archive)
                 .arg(format!("cdcb-{}", std::process::id())),
@@ -280,7 +289,7 @@ impl SambaDc {
         }
         let log =
             File::create(dc_dir.join("log/samba-fg.log")).map_err(|e| format!("samba log: {e}"))?;
-        let child = Command::new("ip")
+        let child = crate::daemon::command("ip")
             .args([
                 "netns",
                 "exec",
@@ -326,6 +335,50 @@ impl SambaDc {
             "the lab DC did not open port {port} within 60 s; see {}/dc/log/samba-fg.log",
             self.dir.display()
         ))
+    }
+
+    /// Runs `collector` (the `constat-ldap-collect` binary) in the client namespace with
+    /// `settings` on its stdin; its JSON answer (`snapshot` or `error`), or a panic showing
+    /// both outputs.
+    pub fn collect_json(
+        &self,
+        collector: &Path,
+        settings: &serde_json::Value,
+    ) -> serde_json::Value {
+        let output = self
+            .run_in_client(collector, &[], &settings.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "collector output is not JSON ({e}):\n{}\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
+    }
+
+    /// The snapshot of a collection that must succeed ([`Self::collect_json`] without an
+    /// `error`).
+    pub fn collect_snapshot(
+        &self,
+        collector: &Path,
+        settings: &serde_json::Value,
+    ) -> constat_snapshot::Snapshot {
+        let result = self.collect_json(collector, settings);
+        assert!(result.get("error").is_none(), "{result}");
+        constat_snapshot::Snapshot::from_json(&result["snapshot"].to_string())
+            .unwrap_or_else(|e| panic!("the collector's snapshot: {e}"))
+    }
+
+    /// The collector settings of an administrator bind over LDAPS to this DC (certificate
+    /// not verified); tests add their own keys (`offset_minutes`, `sysvol`).
+    pub fn admin_settings(&self) -> serde_json::Value {
+        serde_json::json!({
+            "url": format!("ldaps://{}", self.dc_ip),
+            "bind_dn": "Administrator@tssr.lan",
+            "password": ADMIN_PASSWORD,
+            "tls": "insecure",
+        })
     }
 
     /// Runs a program inside the client namespace with `stdin` as input.

@@ -124,7 +124,7 @@ pub fn create_trainer(mut command: Command) -> Output {
 
 /// `command` as `constat --lang en serve --create-trainer TRAINER --data DATA`.
 pub fn trainer_command(cli: &Path, data: &Path) -> Command {
-    let mut command = Command::new(cli);
+    let mut command = crate::daemon::command(cli);
     command
         .args([
             "--lang",

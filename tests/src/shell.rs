@@ -1,11 +1,12 @@
-//! A shell script run for a service lab (Zabbix, Icinga2): its standard output, or an error
-//! naming the step with the exit status and both outputs.
+//! A shell script run for a service lab (Zabbix, Icinga2, PostgreSQL): its standard output,
+//! or an error naming the step with the exit status and both outputs. The daemons such a
+//! script starts inherit no descriptor but the standard ones ([`crate::daemon`]).
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// Runs `script` with `sh -c`, stdin closed; `what` names the step in the error.
 pub(crate) fn sh(what: &str, script: &str) -> Result<String, String> {
-    let out = Command::new("sh")
+    let out = crate::daemon::command("sh")
         .arg("-c")
         .arg(script)
         .stdin(Stdio::null())

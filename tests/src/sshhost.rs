@@ -262,7 +262,7 @@ impl Lab {
         setup.push('\n');
         setup.push_str(&format!("exec /usr/sbin/sshd -D -e -f {d}/sshd_config\n"));
         let log = std::fs::File::create(host.dir.join("sshd.log")).unwrap();
-        let child = Command::new("ip")
+        let child = crate::daemon::command("ip")
             .args([
                 "netns",
                 "exec",
@@ -386,7 +386,8 @@ impl Lab {
 
     /// A command run inside the client namespace.
     pub fn client_command(&self, program: &Path) -> Command {
-        let mut command = Command::new("ip");
+        // A client program may be a server (`constat serve` in pull mode).
+        let mut command = crate::daemon::command("ip");
         command
             .args(["netns", "exec", &self.client_ns])
             .arg(program);

@@ -18,7 +18,7 @@ const ELEMENT: &str = "element-6066-11e4-a52f-4a5d1c6e6f6f";
 
 /// Runs a program with a deadline; its output, or a panic naming it.
 pub fn run(program: &str, args: &[&str], deadline: Duration) -> String {
-    let mut child = Command::new(program)
+    let mut child = crate::daemon::command(program)
         .args(args)
         .process_group(0)
         .stdout(Stdio::piped())
@@ -145,7 +145,7 @@ impl Driver {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new("chromedriver")
+        let child = crate::daemon::command("chromedriver")
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .process_group(0)

@@ -176,7 +176,7 @@ impl ZabbixLab {
         // `ip netns exec` gives the command a mount namespace of its own: the bind mount
         // over /etc/zabbix is seen by php only.
         lab.php = Some(
-            Command::new("ip")
+            crate::daemon::command("ip")
                 .args(["netns", "exec", &ns, "sh", "-c"])
                 .arg(format!(
                     "mount --bind '{d}/etc' /etc/zabbix && exec php -S 127.0.0.1:{API_PORT} -t /usr/share/zabbix"

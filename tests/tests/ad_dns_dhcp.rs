@@ -7,11 +7,10 @@
 //! not list). The LDAP collector reads them from the client namespace; the checker grades
 //! them. No Windows DHCP server exists here: the scope itself is not collected over LDAP.
 
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
 use constat_snapshot::Snapshot;
+use constat_tests::grading::grade_snapshot;
 use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -98,27 +97,13 @@ PY"#,
     dc.run_in_dc(&script).unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn collect(dc: &SambaDc) -> Value {
-    let settings = json!({
-        "url": format!("ldaps://{DC_IP}"),
-        "bind_dn": "Administrator@tssr.lan",
-        "password": ADMIN_PASSWORD,
-        "tls": "insecure",
-        "sysvol": false,
-    });
-    let output = dc
-        .run_in_client(
-            Path::new(env!("CARGO_BIN_EXE_constat-ldap-collect")),
-            &[],
-            &settings.to_string(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "collector output is not JSON ({e}):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+fn collect(dc: &SambaDc) -> Snapshot {
+    let mut settings = dc.admin_settings();
+    settings["sysvol"] = false.into();
+    dc.collect_snapshot(
+        Path::new(env!("CARGO_BIN_EXE_constat-ldap-collect")),
+        &settings,
+    )
 }
 
 #[test]
@@ -128,10 +113,7 @@ fn zones_and_dhcp_authorisation_over_ldap() {
     }
     let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
     prepare(&dc);
-    let result = collect(&dc);
-    assert!(result.get("error").is_none(), "{result}");
-    let snapshot: Snapshot =
-        serde_json::from_value(result["snapshot"].clone()).expect("a snapshot");
+    let snapshot = collect(&dc);
     let directory = snapshot.sections.directory.data().expect("directory");
     // What the collector read, before any grading.
     let zones: Vec<Value> = directory
@@ -140,28 +122,7 @@ fn zones_and_dhcp_authorisation_over_ldap() {
         .map(|z| json!({"name": z.name, "reverse": z.reverse, "dynamic_update": z.dynamic_update, "errors": z.errors}))
         .collect();
     let pack = constat_checker_core::pack::load("lab-dns-dhcp.yaml", PACK).expect("pack");
-    let input = CandidateInput {
-        id: "a".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "dc".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot.clone())),
-                start: None,
-            },
-        )]),
-    };
-    let report = grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: "2026-12-02T12:00:00Z".to_owned(),
-            profile: None,
-            timezone: None,
-        },
-    );
+    let report = grade_snapshot(&pack, "a", "dc", snapshot.clone(), "2026-12-02T12:00:00Z");
     let mut graded = String::new();
     for check in &report.checks {
         let _ = writeln!(graded, "{} {:?}", check.id, check.outcome);

@@ -5,12 +5,9 @@
 //! SMB) records them in `logon_scripts`, and grading a pack that expects the drives from
 //! GPO_Commercial's preferences shows each look-alike, with the `near_miss` credit.
 
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed};
-use constat_snapshot::Snapshot;
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
+use constat_tests::grading::grade_snapshot;
+use constat_tests::samba::{SambaDc, real_tests_enabled, with_gpo_create};
 use regex::Regex;
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// What the candidate does on the DC: a batch file and a VBScript in NETLOGON, a user whose
@@ -39,16 +36,7 @@ printf '\377\376' > "$W/psscripts.ini"
 printf '\r\n[Logon]\r\n0CmdLine=lecteurs.ps1\r\n0Parameters=\r\n' | iconv -t UTF-16LE >> "$W/psscripts.ini"
 smbclient "//$IP/netlogon" -U "$A" -c "put $W/lecteurs.bat lecteurs.bat; mkdir Commercial; put $W/map.vbs Commercial\\map.vbs" >/dev/null
 samba-tool user create alefevre 'Commercial2024!' --script-path=lecteurs.bat -H "ldap://$IP" -U "$A" >/dev/null
-# A CI run once saw this step fail with nothing on stderr (the GUID not printed): its output
-# is now kept and shown, and the creation retried.
-for try in 1 2 3; do
-  OUT=$(samba-tool gpo create GPO_Commercial -H "ldap://$IP" -U "$A" 2>&1) || true
-  GUID=$(printf '%s\n' "$OUT" | grep -o '{[0-9A-Fa-f-]*}' | head -n 1) || true
-  [ -n "$GUID" ] && break
-  echo "samba-tool gpo create (attempt $try): $OUT" >&2
-  sleep 2
-done
-[ -n "$GUID" ] || exit 1
+GUID=$(gpo_create GPO_Commercial -H "ldap://$IP" -U "$A")
 smbclient "//$IP/sysvol" -U "$A" -c "cd tssr.lan\\Policies\\$GUID\\User; mkdir Scripts; cd Scripts; put $W/psscripts.ini psscripts.ini; mkdir Logon; cd Logon; put $W/lecteurs.ps1 lecteurs.ps1" >/dev/null
 rm -rf "$W"
 "#;
@@ -100,52 +88,15 @@ fn netlogon_scripts_are_collected_and_named_as_look_alikes() {
         return;
     }
     let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
-    dc.run_in_dc(CANDIDATE).unwrap_or_else(|e| panic!("{e}"));
-    let settings = json!({
-        "url": format!("ldaps://{DC_IP}"),
-        "bind_dn": "Administrator@tssr.lan",
-        "password": ADMIN_PASSWORD,
-        "tls": "insecure",
-        "offset_minutes": 60,
-    });
-    let output = dc
-        .run_in_client(collector(), &[], &settings.to_string())
+    dc.run_in_dc(&with_gpo_create(CANDIDATE))
         .unwrap_or_else(|e| panic!("{e}"));
-    let result: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "collector output is not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    assert!(result.get("error").is_none(), "{result}");
-    let snapshot =
-        Snapshot::from_json(&result["snapshot"].to_string()).expect("the collector's snapshot");
+    let mut settings = dc.admin_settings();
+    settings["offset_minutes"] = 60.into();
+    let snapshot = dc.collect_snapshot(collector(), &settings);
     let scripts = serde_json::to_string_pretty(&snapshot.sections.logon_scripts).unwrap();
 
     let pack = constat_checker_core::pack::load("netlogon.yaml", PACK).expect("pack");
-    let input = CandidateInput {
-        id: "a".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "dc".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot)),
-                start: None,
-            },
-        )]),
-    };
-    let report = constat_checker_core::grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: "2026-11-23T18:00:00Z".to_owned(),
-            profile: None,
-            timezone: None,
-        },
-    );
+    let report = grade_snapshot(&pack, "a", "dc", snapshot, "2026-11-23T18:00:00Z");
     let mut graded = String::new();
     for check in &report.checks {
         graded.push_str(&format!(

@@ -8,11 +8,8 @@
 //! look-alike). The collector reads them over LDAPS + SMB; `forced_logoff` and
 //! `screensaver` grade the collection.
 
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed};
-use constat_snapshot::Snapshot;
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use constat_tests::grading::grade_snapshot;
+use constat_tests::samba::{SambaDc, real_tests_enabled, with_gpo_create};
 use std::path::Path;
 
 /// What the candidate does on the DC (`$POL` is the Registry.pol writer).
@@ -34,7 +31,7 @@ smbclient "//$IP/sysvol" -U "$A" -c "cd tssr.lan\\Policies\\$DDP; mkdir Machine;
   'Control Panel\Desktop;ScreenSaveTimeOut;SZ;300' >/dev/null
 for pair in "GPO_Ecran ecran.pol" "GPO_Veille_Utilisateur veille.pol"; do
   set -- $pair
-  GUID=$(samba-tool gpo create "$1" -H "ldap://$IP" -U "$A" | grep -o '{[0-9A-Fa-f-]*}')
+  GUID=$(gpo_create "$1" -H "ldap://$IP" -U "$A")
   samba-tool gpo setlink "OU=Comptabilite,DC=tssr,DC=lan" "$GUID" -H "ldap://$IP" -U "$A" >/dev/null
   smbclient "//$IP/sysvol" -U "$A" -c "cd tssr.lan\\Policies\\$GUID\\User; put $W/$2 Registry.pol" >/dev/null
 done
@@ -77,27 +74,11 @@ fn forced_logoff_and_screensaver_from_real_gpos() {
         "POL='{}/scripts/make_registry_pol.py'\n{CANDIDATE}",
         env!("CARGO_MANIFEST_DIR")
     );
-    dc.run_in_dc(&script).unwrap_or_else(|e| panic!("{e}"));
-    let settings = json!({
-        "url": format!("ldaps://{DC_IP}"),
-        "bind_dn": "Administrator@tssr.lan",
-        "password": ADMIN_PASSWORD,
-        "tls": "insecure",
-        "offset_minutes": 60,
-    });
-    let output = dc
-        .run_in_client(collector(), &[], &settings.to_string())
+    dc.run_in_dc(&with_gpo_create(&script))
         .unwrap_or_else(|e| panic!("{e}"));
-    let result: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "collector output is not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    assert!(result.get("error").is_none(), "{result}");
-    let snapshot =
-        Snapshot::from_json(&result["snapshot"].to_string()).expect("the collector's snapshot");
+    let mut settings = dc.admin_settings();
+    settings["offset_minutes"] = 60.into();
+    let snapshot = dc.collect_snapshot(collector(), &settings);
     let gpos = snapshot.sections.gpos.data().expect("gpos collected");
     let mut collected = String::new();
     for gpo in gpos.iter().filter(|g| {
@@ -118,28 +99,7 @@ fn forced_logoff_and_screensaver_from_real_gpos() {
     }
 
     let pack = constat_checker_core::pack::load("intents.yaml", PACK).expect("pack");
-    let input = CandidateInput {
-        id: "a".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "dc".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot.clone())),
-                start: None,
-            },
-        )]),
-    };
-    let report = constat_checker_core::grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: "2026-11-23T18:00:00Z".to_owned(),
-            profile: None,
-            timezone: None,
-        },
-    );
+    let report = grade_snapshot(&pack, "a", "dc", snapshot.clone(), "2026-11-23T18:00:00Z");
     let mut graded = String::new();
     for check in &report.checks {
         graded.push_str(&format!("{} {:?}\n", check.id, check.outcome));

@@ -19,16 +19,7 @@ fn collector() -> &'static Path {
 }
 
 fn collect(dc: &SambaDc, settings: Value) -> Value {
-    let output = dc
-        .run_in_client(collector(), &[], &settings.to_string())
-        .unwrap_or_else(|e| panic!("{e}"));
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "collector output is not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+    dc.collect_json(collector(), &settings)
 }
 
 /// Replaces what changes between provisionings: GUIDs of GPOs (by order of appearance,

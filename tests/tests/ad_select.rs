@@ -6,11 +6,9 @@
 //! from the client namespace; a pack of `select` checks is graded on that real collection
 //! and compared with the full expected report.
 
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed};
 use constat_snapshot::Snapshot;
+use constat_tests::grading::grade_snapshot;
 use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// What the trainer's subject asks, written with selections (no account named).
@@ -155,25 +153,10 @@ fn collector() -> &'static Path {
 }
 
 fn collect(dc: &SambaDc) -> Snapshot {
-    let settings = json!({
-        "url": format!("ldaps://{DC_IP}"),
-        "bind_dn": "Administrator@tssr.lan",
-        "password": ADMIN_PASSWORD,
-        "tls": "insecure",
-        "offset_minutes": 60,
-        "sysvol": false,
-    });
-    let output = dc
-        .run_in_client(collector(), &[], &settings.to_string())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let result: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "collector output is not JSON ({e}):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    assert!(result.get("error").is_none(), "{result}");
-    serde_json::from_value(result["snapshot"].clone()).unwrap_or_else(|e| panic!("{e}"))
+    let mut settings = dc.admin_settings();
+    settings["offset_minutes"] = 60.into();
+    settings["sysvol"] = false.into();
+    dc.collect_snapshot(collector(), &settings)
 }
 
 #[test]
@@ -189,28 +172,7 @@ fn selections_by_nested_group_primary_group_and_ou_on_a_real_dc() {
     snapshot.collection.started_at = "2026-12-02T13:00:00Z".to_owned();
     let pack = constat_checker_core::pack::load("ad-select-vente.yaml", PACK)
         .unwrap_or_else(|d| panic!("{}", constat_checker_core::pack::render_diagnostics(&d)));
-    let input = CandidateInput {
-        id: "cand-1".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "dc".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot)),
-                start: None,
-            },
-        )]),
-    };
-    let report = constat_checker_core::grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: "2026-12-02T14:00:00Z".to_owned(),
-            profile: None,
-            timezone: None,
-        },
-    );
+    let report = grade_snapshot(&pack, "cand-1", "dc", snapshot, "2026-12-02T14:00:00Z");
     let mut value = serde_json::to_value(&report).unwrap_or_else(|e| panic!("{e}"));
     // What describes the machine (its name, SID, collection times) and the tool's version
     // is not what is graded here.

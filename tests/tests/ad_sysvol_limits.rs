@@ -5,11 +5,8 @@
 //! the GPO's `skipped` with the limit, and a check on that GPO's registry is not assessable
 //! (unknown, never "absent"). The other GPOs are read as before.
 
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed};
-use constat_snapshot::Snapshot;
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use constat_tests::grading::grade_snapshot;
+use constat_tests::samba::{SambaDc, real_tests_enabled, with_gpo_create};
 use std::path::Path;
 
 /// What the candidate does on the DC: a GPO whose Registry.pol is 5 MiB (the limit is 4),
@@ -18,7 +15,7 @@ const CANDIDATE: &str = r#"set -e
 IP=10.204.0.10
 A="Administrator%Passw0rd!TSSR"
 W=$(mktemp -d)
-GUID=$(samba-tool gpo create GPO_Volumineux -H "ldap://$IP" -U "$A" | grep -o '{[0-9A-Fa-f-]*}')
+GUID=$(gpo_create GPO_Volumineux -H "ldap://$IP" -U "$A")
 samba-tool gpo setlink "OU=Comptabilite,DC=tssr,DC=lan" "$GUID" -H "ldap://$IP" -U "$A" >/dev/null
 head -c 5242880 /dev/zero > "$W/Registry.pol"
 smbclient "//$IP/sysvol" -U "$A" -c "cd tssr.lan\\Policies\\$GUID\\Machine; put $W/Registry.pol Registry.pol" >/dev/null
@@ -63,27 +60,11 @@ fn oversized_sysvol_files_are_named_and_never_downloaded() {
     }
     let dc = SambaDc::start().unwrap_or_else(|e| panic!("{e}"));
     let script = format!("DC_DIR='{}'\n{CANDIDATE}", dc.dir().display());
-    dc.run_in_dc(&script).unwrap_or_else(|e| panic!("{e}"));
-    let settings = json!({
-        "url": format!("ldaps://{DC_IP}"),
-        "bind_dn": "Administrator@tssr.lan",
-        "password": ADMIN_PASSWORD,
-        "tls": "insecure",
-        "offset_minutes": 60,
-    });
-    let output = dc
-        .run_in_client(collector(), &[], &settings.to_string())
+    dc.run_in_dc(&with_gpo_create(&script))
         .unwrap_or_else(|e| panic!("{e}"));
-    let result: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "collector output is not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    assert!(result.get("error").is_none(), "{result}");
-    let snapshot =
-        Snapshot::from_json(&result["snapshot"].to_string()).expect("the collector's snapshot");
+    let mut settings = dc.admin_settings();
+    settings["offset_minutes"] = 60.into();
+    let snapshot = dc.collect_snapshot(collector(), &settings);
     let gpos = snapshot.sections.gpos.data().expect("gpos collected");
     let big = gpos
         .iter()
@@ -96,28 +77,7 @@ fn oversized_sysvol_files_are_named_and_never_downloaded() {
     assert!(!compta.registry.is_empty(), "the other GPOs are still read");
 
     let pack = constat_checker_core::pack::load("sysvol.yaml", PACK).expect("pack");
-    let input = CandidateInput {
-        id: "a".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "dc".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot.clone())),
-                start: None,
-            },
-        )]),
-    };
-    let report = constat_checker_core::grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: "2026-11-23T18:00:00Z".to_owned(),
-            profile: None,
-            timezone: None,
-        },
-    );
+    let report = grade_snapshot(&pack, "a", "dc", snapshot.clone(), "2026-11-23T18:00:00Z");
     let mut graded = String::new();
     for check in &report.checks {
         graded.push_str(&format!("{} {:?}\n", check.id, check.outcome));

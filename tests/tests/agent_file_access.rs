@@ -5,8 +5,8 @@
 //! templates); every verdict is compared with `sudo -u U test -r|-w|-x P` run in the same
 //! namespace (the kernel is the oracle).
 
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
 use constat_snapshot::Snapshot;
+use constat_tests::grading::grade_snapshot;
 use constat_tests::mountns::OverlayRoot;
 use constat_tests::real::{agent_binary, real_tests_enabled, require_programs};
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,28 +89,7 @@ fn rights(granted: &[char]) -> String {
 fn graded(pack_text: &str, snapshot: Snapshot) -> constat_checker_core::report::Report {
     let pack = constat_checker_core::pack::load("file-access.yaml", pack_text)
         .unwrap_or_else(|e| panic!("pack: {e:?}\n{pack_text}"));
-    let input = CandidateInput {
-        id: "a".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "linux".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot)),
-                start: None,
-            },
-        )]),
-    };
-    grade(
-        &pack,
-        &input,
-        &GradeOptions {
-            graded_at: "2026-12-02T16:00:00Z".to_owned(),
-            profile: None,
-            timezone: None,
-        },
-    )
+    grade_snapshot(&pack, "a", "linux", snapshot, "2026-12-02T16:00:00Z")
 }
 
 const HEAD: &str = "pack: {id: file-access, title: t, referentiel: tssr-2023, profile: lab}\n\

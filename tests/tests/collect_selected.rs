@@ -4,10 +4,9 @@
 //! the same report as grading a full collection of the same host.
 
 use constat_checker_core::pack::{file_requests, load, sections_for};
-use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
 use constat_snapshot::Snapshot;
+use constat_tests::grading::grade_snapshot;
 use constat_tests::real::{agent_binary, real_tests_enabled, require_programs};
-use std::collections::BTreeMap;
 use std::process::Command;
 
 const PACK: &str = "pack: {id: users-files, title: t, referentiel: tssr-2023, profile: lab}
@@ -61,25 +60,8 @@ fn collect(request: &str, dir: &std::path::Path, name: &str) -> (Snapshot, usize
 }
 
 fn graded(pack: &constat_checker_core::pack::Pack, snapshot: Snapshot) -> serde_json::Value {
-    let input = CandidateInput {
-        id: "live".to_owned(),
-        name: None,
-        variables: BTreeMap::new(),
-        expected_identity: Default::default(),
-        hosts: BTreeMap::from([(
-            "linux".to_owned(),
-            HostObservation {
-                end: Observed::Snapshot(Box::new(snapshot)),
-                start: None,
-            },
-        )]),
-    };
-    let options = GradeOptions {
-        graded_at: "2026-12-02T00:00:00Z".to_owned(),
-        profile: None,
-        timezone: None,
-    };
-    let mut report = serde_json::to_value(grade(pack, &input, &options)).expect("report JSON");
+    let report = grade_snapshot(pack, "live", "linux", snapshot, "2026-12-02T00:00:00Z");
+    let mut report = serde_json::to_value(report).expect("report JSON");
     // The hosts' collection times differ between the two runs; nothing else may.
     for host in report["hosts"].as_array_mut().expect("hosts") {
         host["observed_at"] = serde_json::Value::Null;

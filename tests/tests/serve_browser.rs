@@ -183,7 +183,7 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).expect("artefact dir");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut command = Command::new(cli_binary());
+    let mut command = constat_tests::daemon::command(cli_binary());
     command
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir.path().join("data"))

@@ -37,7 +37,7 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
     assert_eq!(mode & 0o777, 0o600, "the database is private");
 
     step("trainer created");
-    let mut command = Command::new(&cli);
+    let mut command = constat_tests::daemon::command(&cli);
     command
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(&data)

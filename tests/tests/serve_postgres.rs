@@ -25,7 +25,8 @@
 
 use constat_serve::store::suite::{CASES, class, learner, submission};
 use constat_serve::store::{ClassEvent, MIGRATIONS, PgStore, PgTarget, Store, StoreError};
-use constat_tests::postgres::{PASSWORD, PgCluster, without_inherited_fds};
+use constat_tests::daemon;
+use constat_tests::postgres::{PASSWORD, PgCluster};
 use constat_tests::real::{cli_binary, real_tests_enabled};
 use constat_tests::serve::{
     Browser, Server, code_of, create_trainer, enrol, start_server, submit_accepted, trainer_command,
@@ -256,7 +257,7 @@ async fn sslmode_verify_full_checks_the_ca_and_the_host_name() {
 /// `constat serve --database DATABASE` on loopback, its stderr in `DATA.log`.
 fn start_instance(data: &Path, database: &str) -> (Server, PathBuf) {
     let log = data.with_extension("log");
-    let mut command = without_inherited_fds(&cli_binary().display().to_string());
+    let mut command = daemon::command(cli_binary());
     command
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)

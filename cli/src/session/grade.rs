@@ -135,16 +135,6 @@ fn failed_observation(error: Option<&HostError>) -> Observed {
     Observed::Failed { failure, cause }
 }
 
-/// Where the inventory's `pack` is: an embedded pack id, a path as written, or a path
-/// relative to the session directory.
-pub(crate) fn pack_location(dir: &SessionDir, pack_spec: &str) -> String {
-    if constat_checks::find(pack_spec).is_some() || std::path::Path::new(pack_spec).exists() {
-        pack_spec.to_owned()
-    } else {
-        dir.root().join(pack_spec).display().to_string()
-    }
-}
-
 /// Grades a session's collected snapshots and writes today's reports (json, html, md per
 /// candidate, summary.html, jury.csv in the French form).
 pub fn grade_session(dir: &SessionDir, manifest: &Manifest) -> anyhow::Result<GradeOutcome> {
@@ -164,7 +154,7 @@ pub fn grade_session_with(
     if !manifest.hosts.iter().any(|h| h.phase == Phase::End) {
         return Ok(GradeOutcome::NoEndPhase);
     }
-    let pack = load_pack(&pack_location(dir, &pack_spec))?;
+    let pack = load_pack(&dir.pack_location(&pack_spec))?;
     let notes = super::notes::load_notes(dir)?;
     let graded_at = now_rfc3339();
     // The inventory's identity expectations (`expect_hostname`...), by candidate and role.

@@ -78,4 +78,14 @@ impl SessionDir {
     pub fn file(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
+
+    /// Where the inventory's `pack` is: an embedded pack id, a path as written, or a path
+    /// relative to the session directory.
+    pub(crate) fn pack_location(&self, pack_spec: &str) -> String {
+        if constat_checks::find(pack_spec).is_some() || Path::new(pack_spec).exists() {
+            pack_spec.to_owned()
+        } else {
+            self.root.join(pack_spec).display().to_string()
+        }
+    }
 }

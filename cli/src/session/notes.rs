@@ -13,7 +13,6 @@
 //! ```
 
 use super::atomic::{sha256_hex, write_atomically};
-use super::grade::pack_location;
 use super::layout::SessionDir;
 use super::manifest::Manifest;
 use crate::errors::CliError;
@@ -142,7 +141,7 @@ pub fn record_note(dir: &SessionDir, new: NewNote, at: &str) -> anyhow::Result<C
             t("notes.no_pack_hint").to_owned(),
         ));
     };
-    let pack = load_pack(&pack_location(dir, &pack_spec))?;
+    let pack = load_pack(&dir.pack_location(&pack_spec))?;
     let check_points = |id: &str| pack.checks().find(|c| c.id == id).map(|c| c.points);
     for id in &new.waive {
         let is_critere = pack

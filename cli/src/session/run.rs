@@ -6,7 +6,6 @@
 //! snapshot is on disk with a matching sha256 is not collected again.
 
 use super::atomic::{sha256_hex, write_atomically};
-use super::grade::pack_location;
 use super::layout::SessionDir;
 use super::manifest::{HostEntry, HostStatus, Manifest, Phase, PhaseRecord};
 use super::progress::{Progress, ProgressMode};
@@ -193,7 +192,7 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     // At the end phase, also only the sections the pack reads plus those the start/end
     // diff compares (the start phase stays full: it is the reference of every diff).
     let pack = match &inventory.session.pack {
-        Some(spec) => Some(load_pack(&pack_location(dir, spec))?),
+        Some(spec) => Some(load_pack(&dir.pack_location(spec))?),
         None => None,
     };
     let pack_requests = pack.as_ref().map(file_requests).unwrap_or_default();

@@ -12,7 +12,7 @@
 //! else is ever sent. URL: `https://address:443/apirest.php` by default (`tls: plain` = HTTP
 //! on port 80; `api_path` changes the path, e.g. `/glpi/apirest.php`).
 
-use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
 use crate::i18n::tf;

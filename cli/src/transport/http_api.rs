@@ -4,7 +4,7 @@
 //! whole-request time limit, and answers read in chunks up to the host's output limit (past
 //! it the host fails with `output_too_large`, nothing more is read).
 
-use super::dispatch::CollectContext;
+use super::collector::CollectContext;
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};

@@ -9,7 +9,7 @@
 //! `https://address:5665`; Icinga2's own CA (`/var/lib/icinga2/certs/ca.crt`) goes in
 //! `ca_file`, and the address must be the name in the server's certificate.
 
-use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
 use crate::i18n::tf;

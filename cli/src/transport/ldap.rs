@@ -6,7 +6,7 @@
 //! (default port 636). The password comes from the credential store and is only handed to
 //! the LDAP bind and to smbclient's stdin; it never reaches a message.
 
-use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};

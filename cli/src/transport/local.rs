@@ -1,6 +1,6 @@
 //! The `local` transport: the agent library runs in-process on this machine.
 
-use super::dispatch::{CollectContext, Collected};
+use super::collector::{CollectContext, Collected};
 use super::host_error::{HostError, HostErrorKind};
 use constat_agent::{CollectOptions, FEW_WORKERS, LocalHost, collect};
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 
 mod agent_binary;
 mod bounded;
+mod collector;
 mod dispatch;
 mod glpi;
 mod host_error;
@@ -19,9 +20,8 @@ mod winrm;
 mod zabbix;
 
 pub use agent_binary::{AgentBinary, LoadedAgent, find_agent_binary, load_agent};
-pub use dispatch::{
-    CollectContext, CollectFuture, Collected, RemoteCollector, collect_host, plugged_collectors,
-};
+pub use collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
+pub use dispatch::{collect_host, plugged_collectors};
 pub use glpi::{GlpiCollector, collect_glpi};
 pub use host_error::{HostError, HostErrorKind};
 pub use icinga2::{Icinga2Collector, collect_icinga2};

@@ -3,7 +3,7 @@
 //! (stderr tails included) and the snapshot JSON's strings, before anything is stored or
 //! printed. Every transport goes through it in [`super::collect_host`].
 
-use super::dispatch::Collected;
+use super::collector::Collected;
 use super::host_error::{HostError, HostErrorKind};
 use crate::secret::Secret;
 

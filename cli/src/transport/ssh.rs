@@ -28,7 +28,7 @@
 
 use super::agent_binary::load_agent;
 use super::bounded::{BoundedOutput, SMALL_OUTPUT, too_large};
-use super::dispatch::{CollectContext, Collected, validate_snapshot};
+use super::collector::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::{KeyCheck, KnownHosts};
 use super::ssh_command::{

@@ -5,7 +5,7 @@
 //! the target building and the error mapping are tested here; the client itself is tested in
 //! `constat-windows` against loopback listeners and recorded probe outputs.
 
-use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};

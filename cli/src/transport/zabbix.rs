@@ -8,7 +8,7 @@
 //! in an `Authorization` header. URL: `https://address:443/zabbix/api_jsonrpc.php` by default
 //! (`tls: plain` = HTTP on port 80; `api_path` changes the path).
 
-use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
 use crate::i18n::tf;
