@@ -5,7 +5,8 @@
 //! renderers show [`display`]'s text in the reader's language, and `render::for_reader` puts
 //! it beside the value as `display`. A phrase is a template whose `{}` stand for host or pack
 //! data (kept as is, never translated; `{w}` data without spaces), `{*}` for a neutral value
-//! shown in turn and `{;}` for a `; `-list of them. Fragments (replaced anywhere in a value)
+//! shown in turn, `{;}` for a `; `-list of them and `{=}` for another evidence line's value
+//! (shown as that line is). Fragments (replaced anywhere in a value)
 //! are only for texts that host data cannot hold in full; never a lone word (" on ", " to "):
 //! a host's text is never translated. To add one: write the English in the kind, add the
 //! pair here; the test `checks/src/one_language_tests.rs` fails on a French word left in the
@@ -157,6 +158,36 @@ const WORDS: &[(&str, &str)] = &[
     ("in the index", "dans l'index"),
     ("package file present", "fichier de paquet présent"),
     ("WDS role not installed", "rôle WDS non installé"),
+    ("mounted", "monté"),
+    ("not mounted", "non monté"),
+    ("a logical volume", "un volume logique"),
+    ("no method", "aucune méthode"),
+    ("no scheduled backup", "aucune sauvegarde planifiée"),
+    ("grading time unknown", "heure de notation inconnue"),
+    ("no archive in the destination", "aucune archive dans la destination"),
+    ("remote or uninspected destination", "destination distante ou non inspectée"),
+    ("(never)", "(jamais)"),
+    ("enabled (security setting ForceLogoffWhenHourExpire = 1, GPO linked to the domain)", "activée (paramètre de sécurité ForceLogoffWhenHourExpire = 1, GPO liée au domaine)"),
+    ("cuts the SMB sessions to the server, not the open session", "coupe les sessions SMB vers le serveur, pas la session ouverte"),
+    ("a mechanism without effect", "mécanisme sans effet"),
+    ("registry policy (Registry.pol)", "stratégie de registre (Registry.pol)"),
+    ("Registry preference", "préférence Registre"),
+    ("security option (GptTmpl.inf [Registry Values])", "option de sécurité (GptTmpl.inf [Registry Values])"),
+    ("setting absent (no GPO linked to the domain sets it)", "paramètre absent (aucune GPO liée au domaine ne le définit)"),
+    ("never expires", "n'expire jamais"),
+    ("until an administrator unlocks it", "jusqu'au déverrouillage par un administrateur"),
+    ("(nobody)", "(personne)"),
+    ("reachable", "joignable"),
+    ("already present at the start of the exam", "déjà présent au début de l'épreuve"),
+    ("absent at the start, present at the end", "absent au début, présent à la fin"),
+    ("the check does not compile with the candidate's variables", "la vérification ne compile pas avec les variables du candidat"),
+    ("expectation not compilable", "attente non compilable"),
+    ("all (empty selection accepted)", "tous (sélection vide acceptée)"),
+    ("all, at least one", "tous, au moins un"),
+    ("expectation built for this account", "attente construite pour ce compte"),
+    ("no account selected", "aucun compte sélectionné"),
+    ("compliant", "conforme"),
+    ("(any number)", "(nombre libre)"),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -422,6 +453,73 @@ const PHRASES: &[(&str, &str)] = &[
         "absent (install images: {})",
         "absente (images d'installation : {})",
     ),
+    ("{} is a template, not a machine", "{} est un modèle (template), pas une machine"),
+    ("machine configuration not read", "configuration de la machine non lue"),
+    ("{w} {w} ({w}) on {w}", "{w} {w} ({w}) sur {w}"),
+    ("{w} (rule #{w} {}, only during \"{}\")", "{w} (règle n°{w} {}, seulement pendant « {} »)"),
+    ("{w} (rule #{w} {})", "{w} (règle n°{w} {})"),
+    ("block (no rule of {} matches: default deny)", "block (aucune règle de {} ne correspond : refus par défaut)"),
+    ("absent (tunnels: {})", "absent (tunnels : {})"),
+    ("mounted on {}", "monté sur {}"),
+    ("not mounted on {}", "non monté sur {}"),
+    ("{} is not a logical volume", "{} n'est pas un volume logique"),
+    ("not found (volumes: {})", "introuvable (volumes : {})"),
+    ("an entry for {}", "entrée pour {}"),
+    ("an fstab entry for {} naming this file system", "entrée fstab pour {} désignant ce système de fichiers"),
+    ("an fstab entry for {} naming {}", "entrée fstab pour {} désignant {}"),
+    ("no entry for {}", "aucune entrée pour {}"),
+    ("{} (noauto: not mounted at boot)", "{} (noauto : non monté au démarrage)"),
+    ("{} (no file system to compare with)", "{} (aucun système de fichiers à comparer)"),
+    ("{} (names another device, absent from blkid)", "{} (désigne un autre périphérique, absent de blkid)"),
+    ("{} (UUID/LABEL not verifiable: blkid not collected)", "{} (UUID/LABEL non vérifiable : blkid non collecté)"),
+    ("{} (names {})", "{} (désigne {})"),
+    ("a logical volume of {} ± {}", "un volume logique de {} ± {}"),
+    ("{w} of {} ± {}", "{w} de {} ± {}"),
+    ("{} (OpenSSH default, absent from the files)", "{} (défaut OpenSSH, absent des fichiers)"),
+    ("exactly: {}", "exactement : {}"),
+    ("the running daemon still offers {w}: {*} (offered to {} by the running daemon)", "le démon en service propose encore {w} : {*} (proposé à {} par le démon en service)"),
+    ("{*} (offered to {} by the running daemon)", "{*} (proposé à {} par le démon en service)"),
+    ("{w} not offered", "{w} non proposé"),
+    ("only {}", "seulement {}"),
+    ("file older than the start or reload of {} ({})", "fichier antérieur au démarrage ou rechargement de {} ({})"),
+    ("modified at {}: file modified after the service started: change probably not applied (restart or reload sshd)", "modifié le {} : fichier modifié après le démarrage du service : modification probablement non appliquée (redémarrer ou recharger sshd)"),
+    ("written \"{}\"", "écrit « {} »"),
+    ("archive younger than {w} h", "archive de moins de {w} h"),
+    ("{} of {} ({w} h ago)", "{} du {} (il y a {w} h)"),
+    ("less than {w} h ago", "il y a moins de {w} h"),
+    ("{} (unreadable date: RFC 3339 expected)", "{} (date illisible : RFC 3339 attendu)"),
+    ("{} (grading time unknown)", "{} (heure de notation inconnue)"),
+    ("{} ({w} h ago)", "{} (il y a {w} h)"),
+    ("{*}; also found: {;}", "{*} ; trouvé aussi : {;}"),
+    ("{*}; found instead: {;}", "{*} ; trouvé à la place : {;}"),
+    ("setting absent; found instead: {;}", "paramètre absent ; trouvé à la place : {;}"),
+    ("a PSO applies to {}", "un PSO s'applique à {}"),
+    ("≤ {w} (never 0)", "≤ {w} (jamais 0)"),
+    ("{}; {w} ticket(s) not placed in time (server time zone unknown); partial list: {}", "{} ; {w} ticket(s) à la date locale non situable (fuseau du serveur inconnu) ; liste partielle : {}"),
+    ("{}; {w} ticket(s) not placed in time (server time zone unknown)", "{} ; {w} ticket(s) à la date locale non situable (fuseau du serveur inconnu)"),
+    ("{}; {w} article(s) not placed in time (server time zone unknown); partial list: {}", "{} ; {w} article(s) à la date locale non situable (fuseau du serveur inconnu) ; liste partielle : {}"),
+    ("{}; {w} article(s) not placed in time (server time zone unknown)", "{} ; {w} article(s) à la date locale non situable (fuseau du serveur inconnu)"),
+    ("{}; partial list: {}", "{} ; liste partielle : {}"),
+    ("unreachable: {}", "injoignable : {}"),
+    ("authentication refused: {}", "authentification refusée : {}"),
+    ("sudo refused: {}", "sudo refusé : {}"),
+    ("collection failed: {}", "collecte échouée : {}"),
+    ("{w} ({}): {=}", "{w} ({}) : {=}"),
+    ("state unknown for {}: selection not assessable", "état inconnu pour {} : sélection non évaluable"),
+    ("at least {w}", "au moins {w}"),
+    ("{w} accounts selected, more than the {w} judged one by one: narrow the selection", "{w} comptes sélectionnés, au-delà des {w} jugés un par un : affinez la sélection"),
+    ("{w} of {w} compliant; non-compliant: {}; not assessable: {}", "{w} sur {w} conforme(s) ; non conforme(s) : {} ; non évaluable(s) : {}"),
+    ("{w} of {w} compliant; non-compliant: {}", "{w} sur {w} conforme(s) ; non conforme(s) : {}"),
+    ("{w} of {w} compliant; not assessable: {}", "{w} sur {w} conforme(s) ; non évaluable(s) : {}"),
+    ("{w} of {w} compliant", "{w} sur {w} conforme(s)"),
+    ("non-compliant: {}", "non conforme : {}"),
+    ("not assessable: {=}", "non évaluable : {=}"),
+    ("exactly {w}", "exactement {w}"),
+    ("between {w} and {w}", "entre {w} et {w}"),
+    ("at most {w}", "au plus {w}"),
+    ("selected ({w}): {}; {;}", "sélectionnés ({w}) : {} ; {;}"),
+    ("selected ({w}): {}", "sélectionnés ({w}) : {}"),
+    ("no account selected; {;}", "aucun compte sélectionné ; {;}"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
@@ -474,6 +572,31 @@ const REASONS: &[(&str, &str)] = &[
         "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
         "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
     ),
+];
+
+/// Phrases found both alone and inside another phrase's `{*}`/`{;}` slot: a why followed by
+/// the look-alikes found instead (`{*}; found instead: {;}`), a GPO named with its links.
+/// Consulted for whole values after [`PHRASES`] and for nested ones after [`REASONS`].
+const PARTS: &[(&str, &str)] = &[
+    ("GPO \"{}\" (linked to the domain)", "GPO « {} » (liée au domaine)"),
+    ("GPO \"{}\" (linked nowhere)", "GPO « {} » (liée nulle part)"),
+    ("GPO \"{}\" (linked to {})", "GPO « {} » (liée à {})"),
+    ("security setting {w} = {} in {*} (no effect: an account policy applies only from a GPO linked to the domain)", "paramètre de sécurité {w} = {} dans {*} (sans effet : une stratégie de compte ne s'applique que depuis une GPO liée au domaine)"),
+    ("registry value {} in {*}, {*} ({*})", "valeur de registre {} dans {*}, {*} ({*})"),
+    ("{*}: {*}, security setting ForceLogoffWhenHourExpire = {w}", "{*} : {*}, paramètre de sécurité ForceLogoffWhenHourExpire = {w}"),
+    ("{*} (domain policy, read on the domain object)", "{*} (stratégie du domaine, lue sur l'objet domaine)"),
+    ("{*} (PSO \"{}\", precedence {w}, through a global group)", "{*} (PSO « {} », priorité {w}, par un groupe global)"),
+    ("{*} (PSO \"{}\", precedence {w})", "{*} (PSO « {} », priorité {w})"),
+    ("no PSO applies to {} (nor to its global groups)", "aucun PSO ne s'applique à {} (ni à ses groupes globaux)"),
+    ("no PSO applies to {}", "aucun PSO ne s'applique à {}"),
+    ("{}: neither a user nor a group of the directory", "{} : ni utilisateur ni groupe de l'annuaire"),
+    ("PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group", "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité"),
+    ("PSO \"{}\" applied to {*}", "PSO « {} » appliqué à {*}"),
+    ("{} in {*} (no effect: a password policy applies to the domain's accounts only from a GPO linked to the domain)", "{} dans {*} (sans effet : une stratégie de mot de passe ne s'applique aux comptes du domaine que depuis une GPO liée au domaine)"),
+    ("{} in {*} (no effect for a group or an account: it takes a PSO)", "{} dans {*} (sans effet pour un groupe ou un compte : il y faut un PSO)"),
+    ("group \"{}\" absent from the directory", "groupe « {} » absent de l'annuaire"),
+    ("OU \"{}\" absent from the directory", "OU « {} » absente de l'annuaire"),
+    ("group \"{}\" absent from the machine", "groupe « {} » absent de la machine"),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
@@ -765,7 +888,7 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             Lang::En => value.to_owned(),
         });
     }
-    for (en, fr) in PHRASES {
+    for (en, fr) in PHRASES.iter().chain(PARTS) {
         if let Some(parts) = matches(en, value) {
             return Some(match lang {
                 Lang::Fr => fill(lang, fr, &parts),
@@ -776,14 +899,15 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
     None
 }
 
-/// A value inside a phrase's `{*}`/`{;}`: a word or one of [`REASONS`] (a host's rule,
-/// which starts with its chain, matches none).
+/// A value inside a phrase's `{*}`/`{;}`: a word, one of [`REASONS`] (a host's rule,
+/// which starts with its chain, matches none) or of [`PARTS`].
 fn display_nested(lang: Lang, value: &str) -> Option<String> {
     if WORDS.iter().any(|(en, _)| *en == value) {
         return display_whole(lang, value);
     }
     let (en, fr) = REASONS
         .iter()
+        .chain(PARTS)
         .find(|(en, _)| matches(en, value).is_some())?;
     let parts = matches(en, value)?;
     Some(match lang {
@@ -805,6 +929,9 @@ enum Slot {
     /// `{w}`: data without spaces (a port, an address list `a, b`, an interface), so that
     /// a host's text never stands where the phrase's own words are.
     Token,
+    /// `{=}`: the value of another evidence line (the cause of a not-assessable check),
+    /// shown as that line is shown: through the words and phrases, as is otherwise.
+    Whole,
 }
 
 /// A template's literals (one more than its slots) and its slots.
@@ -813,7 +940,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}"]
+        let next = ["{}", "{*}", "{;}", "{w}", "{=}"]
             .iter()
             .filter_map(|m| rest.find(m).map(|at| (at, *m)))
             .min();
@@ -826,6 +953,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{}" => Slot::Data,
             "{*}" => Slot::Nested,
             "{w}" => Slot::Token,
+            "{=}" => Slot::Whole,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -878,8 +1006,15 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
             continue;
         };
         match slot {
+            // The empty list `kinds::windows::listed` writes, which no host data is alone.
+            Slot::Data if *part == "(none)" => out.push_str(&nested(part)),
             Slot::Data | Slot::Token => out.push_str(part),
             Slot::Nested => out.push_str(&nested(part)),
+            Slot::Whole => out.push_str(
+                &display_whole(lang, part)
+                    .or_else(|| display(lang, part))
+                    .unwrap_or_else(|| (*part).to_owned()),
+            ),
             Slot::List => {
                 let items: Vec<String> = part.split("; ").map(nested).collect();
                 out.push_str(&items.join(match lang {
@@ -1081,6 +1216,7 @@ mod tests {
             .iter()
             .chain(PHRASES)
             .chain(REASONS)
+            .chain(PARTS)
             .chain(FRAGMENTS)
             .collect();
         let changes: Vec<&(&str, &str)> = CHANGE_PHRASES.iter().chain(CHANGE_WORDS).collect();

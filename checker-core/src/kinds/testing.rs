@@ -247,6 +247,7 @@ pub(crate) fn kind_case_with_vars(
     };
     let mut out = Vec::new();
     let (status, fraction) = evaluate(&compiled, &view, &hosts, &mut out);
+    one_language(expect_yaml, snapshot, &out);
     let mut text = format!("{status:?} ({fraction:.2})\n");
     for e in out {
         let _ = writeln!(
@@ -256,6 +257,102 @@ pub(crate) fn kind_case_with_vars(
         );
     }
     text
+}
+
+/// One language at a time (issue 14 item 5), on every kind case: what the kind wrote into the
+/// model (expected, actual, path, look-alike) holds no French, and each value that holds one
+/// of constat's English words is shown in French through `eval/words.rs`. Host and pack text
+/// may be French or English: every string of the snapshot and every word of the expectation
+/// is removed from a value before its words are judged.
+fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval::Evidence]) {
+    use crate::i18n::Lang;
+    use crate::i18n::one_language::{english, french, words};
+    let kind = expect_yaml
+        .trim_start()
+        .split([':', '\n'])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let check = std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_owned();
+    let mut host: Option<Vec<String>> = None;
+    let mut host_strings = || -> Vec<String> {
+        host.get_or_insert_with(|| {
+            let mut all = Vec::new();
+            strings(&serde_json::to_value(snapshot).expect("snapshot serializes"), &mut all);
+            all.retain(|s| s.chars().count() >= 2);
+            all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            all.dedup();
+            all
+        })
+        .clone()
+    };
+    let pack: std::collections::BTreeSet<String> = words(expect_yaml).collect();
+    // The words of `value` that neither the host nor the pack wrote and that `bad` finds.
+    let mut written = |value: &str, bad: &dyn Fn(&str) -> bool| -> Vec<String> {
+        if !words(value).any(|w| bad(&w) && !pack.contains(&w)) {
+            return Vec::new();
+        }
+        let mut rest = value.to_owned();
+        for s in host_strings() {
+            if rest.contains(s.as_str()) {
+                rest = rest.replace(s.as_str(), " ");
+            }
+        }
+        words(&rest).filter(|w| bad(w) && !pack.contains(w)).collect()
+    };
+    let mut problems = Vec::new();
+    for e in evidence {
+        let fields = [
+            ("expected", Some(e.expected.as_ref())),
+            ("actual", Some(e.actual.as_ref())),
+            ("path", Some(e.path.as_str())),
+            ("look_alike", e.look_alike.as_deref()),
+        ];
+        for (field, value) in fields {
+            let Some(value) = value else { continue };
+            let found = written(value, &french);
+            if !found.is_empty() {
+                problems.push(format!(
+                    "French {found:?} in the model ({field} of {}): {value}",
+                    e.property
+                ));
+            }
+            if field == "path" {
+                continue;
+            }
+            let shown = crate::eval::words::display(Lang::Fr, value)
+                .unwrap_or_else(|| value.to_owned());
+            let found = written(&shown, &english);
+            if !found.is_empty() {
+                problems.push(format!(
+                    "English {found:?} left in French ({field} of {}): {value} → {shown}",
+                    e.property
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "kind `{kind}`, check {check}: one language at a time (write the English in the kind, \
+         its French in eval/words.rs PHRASES or WORDS):\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// Every string and object key of a JSON value.
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            strings(v, out);
+        }),
+        _ => {}
+    }
 }
 
 /// The real Samba DC (`ad()`) with one NETLOGON logon script as the LDAP collector records
