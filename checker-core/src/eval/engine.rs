@@ -550,7 +550,7 @@ mod tests {
         );
         assert!(matches!(r.checks[0].outcome, Outcome::NotAssessable { .. }));
         let text = crate::render::terminal(&r, &Default::default());
-        assert!(text.contains("linux (sudo refused: jury"), "{text}");
+        assert!(text.contains("linux (sudo refusé : jury"), "{text}");
     }
 
     #[test]

@@ -61,21 +61,19 @@ pub struct ApplianceRuleMatcher {
 }
 
 impl ApplianceRuleMatcher {
+    /// The flow, in a notation that reads the same in both languages:
+    /// `tcp any → wanip:443 (interface wan)`.
     fn flow(&self) -> String {
         let mut s = format!(
-            "{} sur {}",
-            self.protocol.as_deref().unwrap_or("tout protocole"),
-            self.interface
+            "{} {} → {}",
+            self.protocol.as_deref().unwrap_or("any"),
+            self.source.as_deref().unwrap_or("any"),
+            self.destination.as_deref().unwrap_or("any"),
         );
-        if let Some(src) = &self.source {
-            s.push_str(&format!(" de {src}"));
-        }
-        if let Some(dst) = &self.destination {
-            s.push_str(&format!(" vers {dst}"));
-        }
         if let Some(p) = self.port {
-            s.push_str(&format!(" port {p}"));
+            s.push_str(&format!(":{p}"));
         }
+        s.push_str(&format!(" (interface {})", self.interface));
         s
     }
 

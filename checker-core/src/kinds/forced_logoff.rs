@@ -187,7 +187,7 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
                     "a mechanism without effect"
                 };
                 lookalikes.push(format!(
-                    "registry value {} in {}, {} ({effect})",
+                    "registry value {} in {} through {}: {effect}",
                     found.shown,
                     gpo_label(gpo),
                     found.mechanism

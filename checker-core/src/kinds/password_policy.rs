@@ -173,7 +173,7 @@ groupe).
     }
 
     fn evaluate(m: &PasswordPolicyMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
-        let path = m.applies_to.as_deref().unwrap_or("domaine");
+        let path = m.applies_to.as_deref().unwrap_or("domain");
         let Some(dir) = host.section("directory", path, &host.snapshot.sections.directory, out)
         else {
             return Status::NotAssessable;

@@ -267,12 +267,27 @@ pub(crate) fn kind_case_with_vars(
 fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval::Evidence]) {
     use crate::i18n::Lang;
     use crate::i18n::one_language::{english, french, words};
-    let kind = expect_yaml
-        .trim_start()
-        .split([':', '\n'])
-        .next()
-        .unwrap_or_default()
-        .trim();
+    // The first kind the expectation names (`all: [{user: …}]` names `user`).
+    let names: Vec<String> = crate::kinds::kind_docs()
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .chain(["select".to_owned(), "fact".to_owned()])
+        .collect();
+    let kind = names
+        .iter()
+        .filter_map(|n| {
+            expect_yaml
+                .match_indices(&format!("{n}:"))
+                .find(|(at, _)| {
+                    expect_yaml[..*at]
+                        .chars()
+                        .last()
+                        .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+                })
+                .map(|(at, _)| (at, n.as_str()))
+        })
+        .min()
+        .map_or("?", |(_, n)| n);
     let check = std::thread::current()
         .name()
         .unwrap_or("(unnamed test)")
@@ -283,6 +298,9 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
             let mut all = Vec::new();
             strings(&serde_json::to_value(snapshot).expect("snapshot serializes"), &mut all);
             all.retain(|s| s.chars().count() >= 2);
+            for s in &mut all {
+                *s = s.to_lowercase();
+            }
             all.sort_by_key(|s| std::cmp::Reverse(s.len()));
             all.dedup();
             all
@@ -290,19 +308,25 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
         .clone()
     };
     let pack: std::collections::BTreeSet<String> = words(expect_yaml).collect();
+    // English words the French display itself uses (« snapshot », « start »).
+    let french_too: std::collections::BTreeSet<String> =
+        crate::eval::words::french_forms().flat_map(words).collect();
+    let english = |w: &str| english(w) && !french_too.contains(w);
     // The words of `value` that neither the host nor the pack wrote and that `bad` finds.
     let mut written = |value: &str, bad: &dyn Fn(&str) -> bool| -> Vec<String> {
         if !words(value).any(|w| bad(&w) && !pack.contains(&w)) {
             return Vec::new();
         }
-        let mut rest = value.to_owned();
+        let mut rest = value.to_lowercase();
         for s in host_strings() {
-            if rest.contains(s.as_str()) {
-                rest = rest.replace(s.as_str(), " ");
-            }
+            rest = without_whole(&rest, &s);
         }
         words(&rest).filter(|w| bad(w) && !pack.contains(w)).collect()
     };
+    // Property names are keys, shown as is in both languages (`read (other accounts)`).
+    let properties: std::collections::BTreeSet<String> =
+        evidence.iter().flat_map(|e| words(&e.property)).collect();
+    let english = |w: &str| english(w) && !properties.contains(w);
     let mut problems = Vec::new();
     for e in evidence {
         let fields = [
@@ -340,6 +364,24 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
          its French in eval/words.rs PHRASES or WORDS):\n  {}",
         problems.join("\n  ")
     );
+}
+
+/// `text` with every occurrence of `part` that does not cut a word replaced by a space.
+fn without_whole(text: &str, part: &str) -> String {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(part) {
+        let end = at + part.len();
+        let cuts = (alnum(rest[..at].chars().next_back())
+            && alnum(part.chars().next()))
+            || (alnum(rest[end..].chars().next()) && alnum(part.chars().next_back()));
+        out.push_str(&rest[..at]);
+        out.push_str(if cuts { part } else { " " });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every string and object key of a JSON value.

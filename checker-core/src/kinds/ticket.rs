@@ -433,7 +433,7 @@ fn qualify(m: &TicketMatcher, t: &Ticket) -> (Status, String) {
         "followups: ?".to_owned()
     };
     let solved = if t.timeline_read {
-        format!("solutions (not refused): {solutions}")
+        format!("solutions: {solutions}")
     } else {
         "solutions: ?".to_owned()
     };

@@ -229,7 +229,7 @@ fn quantify(
         actual = "no account selected".to_owned();
     }
     if !failed.is_empty() {
-        actual.push_str(&format!("; non-compliant: {}", names(failed.into_iter())));
+        actual.push_str(&format!("; not compliant: {}", names(failed.into_iter())));
     }
     if !unknown.is_empty() {
         actual.push_str(&format!(
@@ -257,7 +257,7 @@ fn member_summary(
     }
     let actual = match status {
         Status::Pass => "compliant".to_owned(),
-        Status::Fail => format!("non-compliant: {}", decided.join(", ")),
+        Status::Fail => format!("not compliant: {}", decided.join(", ")),
         Status::NotAssessable => {
             let cause = lines
                 .iter()
