@@ -643,7 +643,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("{w}: → {}; found instead: {;}", "{w}: → {} ; trouvé à la place : {;}"),
     ("value {;} ({*})", "valeur {;} ({*})"),
     ("value {;}", "valeur {;}"),
-    ("linked ({*}, {*}, order {w})", "lié ({*}, {*}, ordre {w})"),
+    ("linked ({*}, {*}, order {w})", "liée ({*}, {*}, ordre {w})"),
     ("linked to {} ({*}, {*}, order {w})", "liée à {} ({*}, {*}, ordre {w})"),
     ("linked to {} ({*}, order {w})", "liée à {} ({*}, ordre {w})"),
     ("linked to {} ({*}, {*})", "liée à {} ({*}, {*})"),
