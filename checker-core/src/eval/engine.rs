@@ -232,8 +232,7 @@ pub fn grade_with_jury(
                     c.unwrap_or_else(|| {
                         broken.insert(
                             i,
-                            "the check does not compile with the candidate's variables"
-                                .to_owned(),
+                            "the check does not compile with the candidate's variables".to_owned(),
                         );
                         pack.checks[i].clone()
                     })

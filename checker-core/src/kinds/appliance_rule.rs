@@ -284,10 +284,7 @@ précédente laisse passer SSH sur le WAN : `verdict` échoue (attendu block, ob
         };
         let actual = match first {
             Some(r) => format!("{action} ({})", rule_label(r)),
-            None => format!(
-                "block (no rule of {} matches: default deny)",
-                iface.key
-            ),
+            None => format!("block (no rule of {} matches: default deny)", iface.key),
         };
         let status = Status::from_bool(ok);
         out.push(host.evidence(S, &path, "verdict", expected, actual, status));

@@ -392,20 +392,14 @@ fn last_archive(
             .max_by_key(|(s, _)| *s);
         let expected = format!("archive younger than {hours} h");
         let (status, actual) = match (newest, host.now) {
-            (_, None) => (
-                Status::NotAssessable,
-                "grading time unknown".to_owned(),
-            ),
+            (_, None) => (Status::NotAssessable, "grading time unknown".to_owned()),
             (None, _)
                 if job
                     .destinations
                     .iter()
                     .any(|d| d.local && d.exists == Some(true)) =>
             {
-                (
-                    Status::Fail,
-                    "no archive in the destination".to_owned(),
-                )
+                (Status::Fail, "no archive in the destination".to_owned())
             }
             (None, _) => (
                 Status::NotAssessable,

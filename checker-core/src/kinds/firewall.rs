@@ -755,7 +755,13 @@ désactivé ») sur n'importe quelle CP.
             let backends: Vec<String> = fw
                 .backends
                 .iter()
-                .map(|b| format!("{}: {}", b.kind, if b.active { "active" } else { "inactive" }))
+                .map(|b| {
+                    format!(
+                        "{}: {}",
+                        b.kind,
+                        if b.active { "active" } else { "inactive" }
+                    )
+                })
                 .collect();
             out.push(host.evidence(
                 S,

@@ -233,10 +233,7 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
                 Status::from_bool(!m.enabled),
             ),
             None => (
-                format!(
-                    "setting absent; found instead: {}",
-                    lookalikes.join("; ")
-                ),
+                format!("setting absent; found instead: {}", lookalikes.join("; ")),
                 Status::from_bool(!m.enabled),
             ),
         };

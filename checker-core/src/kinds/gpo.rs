@@ -923,8 +923,7 @@ fn check_drive(
         let found = drive_look_alikes(host.snapshot, letter);
         let mut line = host.evidence("gpos", path, name, expected, actual, Status::Fail);
         if let Some((mechanism, _)) = found.first() {
-            line.actual =
-                format!("{}; found instead: {}", line.actual, joined(&found)).into();
+            line.actual = format!("{}; found instead: {}", line.actual, joined(&found)).into();
             line.look_alike = Some((*mechanism).into());
         }
         out.push(line);

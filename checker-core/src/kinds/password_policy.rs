@@ -352,9 +352,7 @@ fn resultant_pso<'d>(
             .collect();
         return best(&groups)
             .map(|p| (p, ", through a global group".to_owned()))
-            .ok_or_else(|| {
-                format!("no PSO applies to {account} (nor to its global groups)")
-            });
+            .ok_or_else(|| format!("no PSO applies to {account} (nor to its global groups)"));
     }
     let Some(group) = dir.groups.iter().find(|g| same_account(&g.name, account)) else {
         return Err(format!(
@@ -434,11 +432,7 @@ fn lookalikes(dir: &Directory, gpos: &[GpoSettings], account: &str) -> Vec<Strin
         } else {
             "no effect for a group or an account: it takes a PSO"
         };
-        found.push(format!(
-            "{} in {} ({why})",
-            set.join(", "),
-            gpo_label(&gpo)
-        ));
+        found.push(format!("{} in {} ({why})", set.join(", "), gpo_label(&gpo)));
     }
     found
 }

@@ -296,7 +296,10 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
     let mut host_strings = || -> Vec<String> {
         host.get_or_insert_with(|| {
             let mut all = Vec::new();
-            strings(&serde_json::to_value(snapshot).expect("snapshot serializes"), &mut all);
+            strings(
+                &serde_json::to_value(snapshot).expect("snapshot serializes"),
+                &mut all,
+            );
             all.retain(|s| s.chars().count() >= 2);
             for s in &mut all {
                 *s = s.to_lowercase();
@@ -321,7 +324,9 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
         for s in host_strings() {
             rest = without_whole(&rest, &s);
         }
-        words(&rest).filter(|w| bad(w) && !pack.contains(w)).collect()
+        words(&rest)
+            .filter(|w| bad(w) && !pack.contains(w))
+            .collect()
     };
     // Property names are keys, shown as is in both languages (`read (other accounts)`).
     let properties: std::collections::BTreeSet<String> =
@@ -347,8 +352,8 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
             if field == "path" {
                 continue;
             }
-            let shown = crate::eval::words::display(Lang::Fr, value)
-                .unwrap_or_else(|| value.to_owned());
+            let shown =
+                crate::eval::words::display(Lang::Fr, value).unwrap_or_else(|| value.to_owned());
             let found = written(&shown, &english);
             if !found.is_empty() {
                 problems.push(format!(
@@ -373,8 +378,7 @@ fn without_whole(text: &str, part: &str) -> String {
     let mut rest = text;
     while let Some(at) = rest.find(part) {
         let end = at + part.len();
-        let cuts = (alnum(rest[..at].chars().next_back())
-            && alnum(part.chars().next()))
+        let cuts = (alnum(rest[..at].chars().next_back()) && alnum(part.chars().next()))
             || (alnum(rest[end..].chars().next()) && alnum(part.chars().next_back()));
         out.push_str(&rest[..at]);
         out.push_str(if cuts { part } else { " " });

@@ -77,10 +77,7 @@ pub(crate) fn within_hours(
             Status::NotAssessable,
             format!("{t} (unreadable date: RFC 3339 expected)"),
         ),
-        (Some(t), Some(_), None) => (
-            Status::NotAssessable,
-            format!("{t} (grading time unknown)"),
-        ),
+        (Some(t), Some(_), None) => (Status::NotAssessable, format!("{t} (grading time unknown)")),
         (Some(t), Some(at), Some(now)) => {
             let age = (now - at) as f64 / 3600.0;
             (

@@ -232,10 +232,7 @@ fn quantify(
         actual.push_str(&format!("; not compliant: {}", names(failed.into_iter())));
     }
     if !unknown.is_empty() {
-        actual.push_str(&format!(
-            "; not assessable: {}",
-            names(unknown.into_iter())
-        ));
+        actual.push_str(&format!("; not assessable: {}", names(unknown.into_iter())));
     }
     out.push(host.evidence(section, what, "quantifier", expected, actual, status));
     (status, fraction)
