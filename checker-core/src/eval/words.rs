@@ -931,8 +931,9 @@ const PHRASES: &[(&str, &str)] = &[
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
-/// differences of a persisted ruleset), never alone: a host's text that reads like one is
-/// not translated.
+/// differences of a persisted ruleset, the pieces of a composed value: registry conditions,
+/// GPO labels, look-alikes), never alone: a host's text that reads like one is not
+/// translated.
 const REASONS: &[(&str, &str)] = &[
     ("policy drop of {}", "politique drop de {}"),
     ("policy {w} of {}", "politique {w} de {}"),
@@ -980,12 +981,8 @@ const REASONS: &[(&str, &str)] = &[
         "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
         "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
     ),
-];
-
-/// Phrases found both alone and inside another phrase's `{*}`/`{;}` slot: a why followed by
-/// the look-alikes found instead (`{*}; found instead: {;}`), a GPO named with its links.
-/// Consulted for whole values after [`PHRASES`] and for nested ones after [`REASONS`].
-const PARTS: &[(&str, &str)] = &[
+    // Pieces of composed values (issue 14): registry conditions, GPO labels, look-alikes
+    // and their runners, counts, notes; never a value alone.
     (
         "GPO \"{}\" (linked to the domain)",
         "GPO « {} » (liée au domaine)",
@@ -1002,35 +999,6 @@ const PARTS: &[(&str, &str)] = &[
     (
         "registry value {} in {*} through {*}: {*}",
         "valeur de registre {} dans {*} par {*} : {*}",
-    ),
-    (
-        "{*}: {*}, security setting ForceLogoffWhenHourExpire = {w}",
-        "{*} : {*}, paramètre de sécurité ForceLogoffWhenHourExpire = {w}",
-    ),
-    (
-        "{*} (domain policy, read on the domain object)",
-        "{*} (stratégie du domaine, lue sur l'objet domaine)",
-    ),
-    (
-        "{*} (PSO \"{}\", precedence {w}, through a global group)",
-        "{*} (PSO « {} », priorité {w}, par un groupe global)",
-    ),
-    (
-        "{*} (PSO \"{}\", precedence {w})",
-        "{*} (PSO « {} », priorité {w})",
-    ),
-    (
-        "no PSO applies to {} (nor to its global groups)",
-        "aucun PSO ne s'applique à {} (ni à ses groupes globaux)",
-    ),
-    ("no PSO applies to {}", "aucun PSO ne s'applique à {}"),
-    (
-        "{}: neither a user nor a group of the directory",
-        "{} : ni utilisateur ni groupe de l'annuaire",
-    ),
-    (
-        "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
-        "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
     ),
     ("PSO \"{}\" applied to {*}", "PSO « {} » appliqué à {*}"),
     (
@@ -1094,6 +1062,41 @@ const PARTS: &[(&str, &str)] = &[
     ("one of {}", "l'une de {}"),
     ("matches /{}/", "correspond à /{}/"),
     ("the path {}", "le chemin {}"),
+];
+
+/// Phrases found both alone and inside another phrase's `{*}`/`{;}` slot: a why followed by
+/// the look-alikes found instead (`{*}; found instead: {;}`), a GPO named with its links.
+/// Consulted for whole values after [`PHRASES`] and for nested ones after [`REASONS`].
+const PARTS: &[(&str, &str)] = &[
+    (
+        "{*}: {*}, security setting ForceLogoffWhenHourExpire = {w}",
+        "{*} : {*}, paramètre de sécurité ForceLogoffWhenHourExpire = {w}",
+    ),
+    (
+        "{*} (domain policy, read on the domain object)",
+        "{*} (stratégie du domaine, lue sur l'objet domaine)",
+    ),
+    (
+        "{*} (PSO \"{}\", precedence {w}, through a global group)",
+        "{*} (PSO « {} », priorité {w}, par un groupe global)",
+    ),
+    (
+        "{*} (PSO \"{}\", precedence {w})",
+        "{*} (PSO « {} », priorité {w})",
+    ),
+    (
+        "no PSO applies to {} (nor to its global groups)",
+        "aucun PSO ne s'applique à {} (ni à ses groupes globaux)",
+    ),
+    ("no PSO applies to {}", "aucun PSO ne s'applique à {}"),
+    (
+        "{}: neither a user nor a group of the directory",
+        "{} : ni utilisateur ni groupe de l'annuaire",
+    ),
+    (
+        "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
+        "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
+    ),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
@@ -1655,6 +1658,54 @@ mod tests {
             object_display(Lang::Fr, "files", "/srv/back to school"),
             "/srv/back to school"
         );
+    }
+
+    /// Registry conditions, GPO links and look-alike lists are whole phrases (issue 14): a
+    /// host's text that reads like one of their pieces is left as is.
+    #[test]
+    fn composed_values_are_whole_phrases() {
+        assert_eq!(
+            display(Lang::Fr, "value set bits 0x4; one of 3, 4 (computer)").as_deref(),
+            Some("valeur bits à 1 : 0x4 ; l'une de 3, 4 (ordinateur)")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "linked to OU=Compta,DC=tssr,DC=lan (enabled, enforced, order 2)"
+            )
+            .as_deref(),
+            Some("liée à OU=Compta,DC=tssr,DC=lan (activé, appliqué, ordre 2)")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "no PSO applies to GG_Compta; found instead: MinimumPasswordLength = 12 in \
+                 GPO \"G\" (linked to OU=Compta) (no effect for a group or an account: it \
+                 takes a PSO); PSO \"P\" applied to (nobody)"
+            )
+            .as_deref(),
+            Some(
+                "aucun PSO ne s'applique à GG_Compta ; trouvé à la place : MinimumPasswordLength \
+                 = 12 dans GPO « G » (liée à OU=Compta) (sans effet pour un groupe ou un compte : \
+                 il y faut un PSO) ; PSO « P » appliqué à (personne)"
+            )
+        );
+        assert_eq!(
+            display(Lang::Fr, "linux (section): not collected: sshd absent").as_deref(),
+            Some("linux (section) : non collecté : sshd absent")
+        );
+        assert_eq!(
+            display(Lang::Fr, "absent (machines: (none))").as_deref(),
+            Some("absente (machines : (aucun))")
+        );
+        for host in [
+            "one of us",
+            "matches /x/",
+            "the path home",
+            "linked to the past",
+        ] {
+            assert_eq!(display(Lang::Fr, host), None, "{host}");
+        }
     }
 
     /// The screensaver kind's composed values read in French.
