@@ -2,6 +2,7 @@
 //! shape of the CLI's and the server's message tables.
 
 pub mod catalogue;
+pub mod one_language;
 
 use crate::eval::Status;
 use crate::report::HostStatus;

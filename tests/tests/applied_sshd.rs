@@ -120,10 +120,7 @@ fn sshd_config_edited_without_restart_does_not_pass() {
     let check = grade(&container, dir.path(), "edited");
     assert_ne!(check["outcome"]["status"], "pass", "{check:#}");
     let text = check.to_string();
-    assert!(
-        text.contains("modification probablement non appliquée"),
-        "{check:#}"
-    );
+    assert!(text.contains("change probably not applied"), "{check:#}");
     assert!(text.contains("/etc/ssh/sshd_config"), "{check:#}");
 
     // Reloaded: the files are applied, the check passes.

@@ -43,12 +43,12 @@ fn hosts_of<'a>(
                 HostView::new(role, s, now, zone).with_exam_start(exam_start),
             )),
             Some(Observed::Unreachable { cause }) => HostState::Unreachable {
-                expected: "joignable",
-                actual: format!("injoignable : {cause}"),
+                expected: "reachable",
+                actual: format!("unreachable: {cause}"),
             },
             Some(Observed::Failed { failure, cause }) => HostState::Unreachable {
-                expected: "collecté",
-                actual: format!("{} : {cause}", failure.label_fr()),
+                expected: "collected",
+                actual: format!("{}: {cause}", failure.label()),
             },
             None => HostState::Missing,
         };
@@ -62,14 +62,14 @@ fn not_assessable_reason(evidence: &[Evidence]) -> String {
         .iter()
         .find(|e| e.status == Status::NotAssessable)
         .map_or_else(
-            || "non évaluable".to_owned(),
+            || "not assessable".to_owned(),
             |e| {
                 let what: &str = if e.section.is_empty() {
                     &e.path
                 } else {
                     &e.section
                 };
-                format!("{} ({what}) : {}", e.host, e.actual)
+                format!("{} ({what}): {}", e.host, e.actual)
             },
         )
 }
@@ -141,9 +141,9 @@ fn evaluate_pair(
     let mut ignored = Vec::new();
     let (was, _) = evaluate(expect, before, start, &mut ignored);
     let (s, actual) = match was {
-        Status::Pass => (Status::Fail, "déjà présent au début de l'épreuve"),
-        Status::Fail => (Status::Pass, "absent au début, présent à la fin"),
-        Status::NotAssessable => (Status::NotAssessable, "état initial non évaluable"),
+        Status::Pass => (Status::Fail, "already present at the start of the exam"),
+        Status::Fail => (Status::Pass, "absent at the start, present at the end"),
+        Status::NotAssessable => (Status::NotAssessable, "start state not assessable"),
     };
     evidence.push(Evidence {
         host: role.into(),
@@ -221,7 +221,8 @@ pub fn grade_with_jury(
         let mut diags = Diagnostics::new(&pack.file);
         let compiled = crate::pack::recompile(pack, &vars, &mut diags);
         for d in diags.finish() {
-            warnings.push(format!("{d}"));
+            // English in the model (a pack author's message: its French is not kept).
+            warnings.push(d.render(crate::i18n::Lang::En));
         }
         Cow::Owned(
             compiled
@@ -231,8 +232,7 @@ pub fn grade_with_jury(
                     c.unwrap_or_else(|| {
                         broken.insert(
                             i,
-                            "la vérification ne compile pas avec les variables du candidat"
-                                .to_owned(),
+                            "the check does not compile with the candidate's variables".to_owned(),
                         );
                         pack.checks[i].clone()
                     })
@@ -542,10 +542,10 @@ mod tests {
         let host = r.hosts.iter().find(|h| h.role == "linux").expect("linux");
         assert_eq!(host.status, HostStatus::SudoRefused);
         let evidence = &r.checks[0].evidence[0];
-        assert_eq!(evidence.expected, "collecté");
+        assert_eq!(evidence.expected, "collected");
         assert_eq!(
             evidence.actual,
-            "sudo refusé : jury is not in the sudoers file"
+            "sudo refused: jury is not in the sudoers file"
         );
         assert!(matches!(r.checks[0].outcome, Outcome::NotAssessable { .. }));
         let text = crate::render::terminal(&r, &Default::default());

@@ -45,12 +45,13 @@ impl HostFailure {
         }
     }
 
-    /// French label used in evidence lines (evidence is written in French, as the kinds').
-    pub fn label_fr(self) -> &'static str {
+    /// The label of evidence lines, in English as every model value (French through
+    /// `eval/words.rs`).
+    pub fn label(self) -> &'static str {
         match self {
-            HostFailure::AuthRefused => "authentification refusée",
-            HostFailure::SudoRefused => "sudo refusé",
-            HostFailure::CollectionFailed => "collecte échouée",
+            HostFailure::AuthRefused => "authentication refused",
+            HostFailure::SudoRefused => "sudo refused",
+            HostFailure::CollectionFailed => "collection failed",
         }
     }
 }

@@ -5,7 +5,8 @@
 //! renderers show [`display`]'s text in the reader's language, and `render::for_reader` puts
 //! it beside the value as `display`. A phrase is a template whose `{}` stand for host or pack
 //! data (kept as is, never translated; `{w}` data without spaces), `{*}` for a neutral value
-//! shown in turn and `{;}` for a `; `-list of them. Fragments (replaced anywhere in a value)
+//! shown in turn, `{;}` for a `; `-list of them and `{=}` for another evidence line's value
+//! (shown as that line is). Fragments (replaced anywhere in a value)
 //! are only for texts that host data cannot hold in full; never a lone word (" on ", " to "):
 //! a host's text is never translated. To add one: write the English in the kind, add the
 //! pair here; the test `checks/src/one_language_tests.rs` fails on a French word left in the
@@ -157,6 +158,199 @@ const WORDS: &[(&str, &str)] = &[
     ("in the index", "dans l'index"),
     ("package file present", "fichier de paquet présent"),
     ("WDS role not installed", "rôle WDS non installé"),
+    ("mounted", "monté"),
+    ("not mounted", "non monté"),
+    ("a logical volume", "un volume logique"),
+    ("no method", "aucune méthode"),
+    ("no scheduled backup", "aucune sauvegarde planifiée"),
+    ("grading time unknown", "heure de notation inconnue"),
+    (
+        "no archive in the destination",
+        "aucune archive dans la destination",
+    ),
+    (
+        "remote or uninspected destination",
+        "destination distante ou non inspectée",
+    ),
+    ("(never)", "(jamais)"),
+    (
+        "enabled (security setting ForceLogoffWhenHourExpire = 1, GPO linked to the domain)",
+        "activée (paramètre de sécurité ForceLogoffWhenHourExpire = 1, GPO liée au domaine)",
+    ),
+    (
+        "cuts the SMB sessions to the server, not the open session",
+        "coupe les sessions SMB vers le serveur, pas la session ouverte",
+    ),
+    ("a mechanism without effect", "mécanisme sans effet"),
+    (
+        "registry policy (Registry.pol)",
+        "stratégie de registre (Registry.pol)",
+    ),
+    ("Registry preference", "préférence Registre"),
+    (
+        "security option (GptTmpl.inf [Registry Values])",
+        "option de sécurité (GptTmpl.inf [Registry Values])",
+    ),
+    (
+        "setting absent (no GPO linked to the domain sets it)",
+        "paramètre absent (aucune GPO liée au domaine ne le définit)",
+    ),
+    ("never expires", "n'expire jamais"),
+    (
+        "until an administrator unlocks it",
+        "jusqu'au déverrouillage par un administrateur",
+    ),
+    ("(nobody)", "(personne)"),
+    ("reachable", "joignable"),
+    (
+        "already present at the start of the exam",
+        "déjà présent au début de l'épreuve",
+    ),
+    (
+        "absent at the start, present at the end",
+        "absent au début, présent à la fin",
+    ),
+    (
+        "the check does not compile with the candidate's variables",
+        "la vérification ne compile pas avec les variables du candidat",
+    ),
+    ("expectation not compilable", "attente non compilable"),
+    (
+        "all (empty selection accepted)",
+        "tous (sélection vide acceptée)",
+    ),
+    ("all, at least one", "tous, au moins un"),
+    (
+        "expectation built for this account",
+        "attente construite pour ce compte",
+    ),
+    ("no account selected", "aucun compte sélectionné"),
+    ("compliant", "conforme"),
+    ("(any number)", "(nombre libre)"),
+    ("unknown (ACL not read)", "inconnu (ACL non lue)"),
+    ("not tested by the probe", "non testé par la sonde"),
+    (
+        "digest not reported by the collector",
+        "empreinte non rapportée par le collecteur",
+    ),
+    ("no address", "aucune adresse"),
+    ("unknown (shadow unreadable)", "inconnu (shadow illisible)"),
+    ("false (absent from the list)", "false (absent de la liste)"),
+    ("not collected by the probe", "non collecté par la sonde"),
+    (
+        "(absent); no package in this GPO",
+        "(absent) ; aucun paquet dans cette GPO",
+    ),
+    ("DNS update settings", "réglages de mise à jour DNS"),
+    (
+        "not observed (Get-DhcpServerv4DnsSetting not read by this probe)",
+        "non relevés (Get-DhcpServerv4DnsSetting non lu par cette sonde)",
+    ),
+    ("(not observed)", "(non relevé)"),
+    ("authorized", "autorisé"),
+    ("not authorized", "non autorisé"),
+    (
+        "not observed (neither the directory through LDAP nor the probe)",
+        "non relevé (ni l'annuaire par LDAP ni la sonde)",
+    ),
+    (
+        "authorized (Get-DhcpServerInDC)",
+        "autorisé (Get-DhcpServerInDC)",
+    ),
+    (
+        "not authorized (Get-DhcpServerInDC)",
+        "non autorisé (Get-DhcpServerInDC)",
+    ),
+    (
+        "unknown (Get-DhcpServerInDC did not answer)",
+        "inconnu (Get-DhcpServerInDC n'a pas répondu)",
+    ),
+    ("reverse lookup zone", "zone inverse"),
+    ("forward lookup zone", "zone de recherche directe"),
+    ("AD-integrated", "intégrée à AD"),
+    ("stored in a file", "stockée dans un fichier"),
+    (
+        "(not set: no ALLOW_UPDATE property read)",
+        "(non renseigné : aucune propriété ALLOW_UPDATE lue)",
+    ),
+    ("(GPO absent)", "(GPO absente)"),
+    ("read in SYSVOL", "lus dans SYSVOL"),
+    (
+        "run by no account or GPO observed",
+        "lancé par aucun compte ni aucune GPO relevés",
+    ),
+    ("startup script", "script de démarrage"),
+    ("logon script", "script de connexion"),
+    (
+        "no profile (never logged on to this computer)",
+        "aucun profil (jamais connecté sur ce poste)",
+    ),
+    ("loaded", "chargé"),
+    ("(no printer connection)", "(aucune connexion d'imprimante)"),
+    ("no persistent drive", "aucun lecteur persistant"),
+    (
+        "(absent); no persistent drive",
+        "(absent) ; aucun lecteur persistant",
+    ),
+    ("enabled at boot", "activé au démarrage"),
+    (
+        "not enabled: the file will not be loaded at boot",
+        "non activé : le fichier ne sera pas chargé au démarrage",
+    ),
+    (
+        "unit nftables.service absent",
+        "unité nftables.service absente",
+    ),
+    ("no firewall", "aucun pare-feu"),
+    ("WMI filter", "filtre WMI"),
+    ("(no query)", "(aucune requête)"),
+    (
+        "nobody (no group has Read + Apply group policy)",
+        "personne (aucun groupe n'a Lecture + Appliquer la stratégie)",
+    ),
+    (
+        "linked nowhere (or links disabled)",
+        "liée nulle part (ou liens désactivés)",
+    ),
+    ("user part disabled", "partie utilisateur désactivée"),
+    ("computer part disabled", "partie ordinateur désactivée"),
+    (
+        "problem (warning, critical or unknown)",
+        "problème (warning, critical ou unknown)",
+    ),
+    ("any schedule", "toute planification"),
+    ("(no trigger)", "(aucun déclencheur)"),
+    ("start of the file", "début du fichier"),
+    ("active test run", "test actif exécuté"),
+    (
+        "not run: the examiner did not ask for active tests (--active-tests)",
+        "non exécuté : l'examinateur n'a pas demandé les tests actifs (--active-tests)",
+    ),
+    ("killed by a signal", "tué par un signal"),
+    ("(empty output)", "(sortie vide)"),
+    (
+        "an active scheduled job runs the script",
+        "une tâche planifiée active lance le script",
+    ),
+    ("absent or stopped", "absent ou arrêté"),
+    ("Windows firewall rules", "règles du pare-feu Windows"),
+    (
+        "no \"windows\" chain in the snapshot",
+        "aucune chaîne « windows » dans l'instantané",
+    ),
+    ("enabled rule", "règle activée"),
+    ("no enabled rule", "aucune règle activée"),
+    (
+        "no enabled rule of this name",
+        "aucune règle activée de ce nom",
+    ),
+    ("enforced", "appliqué"),
+    ("not enforced", "non appliqué"),
+    ("OU absent; linked nowhere", "OU absente ; liée nulle part"),
+    (
+        "not linked here; linked nowhere",
+        "non liée ici ; liée nulle part",
+    ),
 ];
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
@@ -167,7 +361,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("[{}]; missing {}", "[{}] ; manque {}"),
     ("present ({})", "présent ({})"),
     ("found: {}", "trouvé : {}"),
-    ("applies to: {}", "s'applique à : {}"),
+    ("applies to: {;}", "s'applique à : {;}"),
     ("applies exactly to: {}", "s'applique exactement à : {}"),
     ("not observed: {}", "non relevé : {}"),
     ("not read: {}", "non lu : {}"),
@@ -422,11 +616,324 @@ const PHRASES: &[(&str, &str)] = &[
         "absent (install images: {})",
         "absente (images d'installation : {})",
     ),
+    (
+        "{} is a template, not a machine",
+        "{} est un modèle (template), pas une machine",
+    ),
+    (
+        "machine configuration not read",
+        "configuration de la machine non lue",
+    ),
+    ("{w} {w} ({w}) on {w}", "{w} {w} ({w}) sur {w}"),
+    (
+        "{w} (rule #{w} {}, only during \"{}\")",
+        "{w} (règle n°{w} {}, seulement pendant « {} »)",
+    ),
+    ("{w} (rule #{w} {})", "{w} (règle n°{w} {})"),
+    (
+        "block (no rule of {} matches: default deny)",
+        "block (aucune règle de {} ne correspond : refus par défaut)",
+    ),
+    ("absent (tunnels: {})", "absent (tunnels : {})"),
+    ("mounted on {}", "monté sur {}"),
+    ("not mounted on {}", "non monté sur {}"),
+    (
+        "{} is not a logical volume",
+        "{} n'est pas un volume logique",
+    ),
+    ("not found (volumes: {})", "introuvable (volumes : {})"),
+    ("an entry for {}", "entrée pour {}"),
+    (
+        "an fstab entry for {} naming this file system",
+        "entrée fstab pour {} désignant ce système de fichiers",
+    ),
+    (
+        "an fstab entry for {} naming {}",
+        "entrée fstab pour {} désignant {}",
+    ),
+    ("no entry for {}", "aucune entrée pour {}"),
+    (
+        "{} (noauto: not mounted at boot)",
+        "{} (noauto : non monté au démarrage)",
+    ),
+    (
+        "{} (no file system to compare with)",
+        "{} (aucun système de fichiers à comparer)",
+    ),
+    (
+        "{} (names another device, absent from blkid)",
+        "{} (désigne un autre périphérique, absent de blkid)",
+    ),
+    (
+        "{} (UUID/LABEL not verifiable: blkid not collected)",
+        "{} (UUID/LABEL non vérifiable : blkid non collecté)",
+    ),
+    ("{} (names {})", "{} (désigne {})"),
+    (
+        "a logical volume of {} ± {}",
+        "un volume logique de {} ± {}",
+    ),
+    ("{w} of {} ± {}", "{w} de {} ± {}"),
+    (
+        "{} (OpenSSH default, absent from the files)",
+        "{} (défaut OpenSSH, absent des fichiers)",
+    ),
+    ("exactly: {}", "exactement : {}"),
+    (
+        "the running daemon still offers {w}: {*} (offered to {} by the running daemon)",
+        "le démon en service propose encore {w} : {*} (proposé à {} par le démon en service)",
+    ),
+    (
+        "{*} (offered to {} by the running daemon)",
+        "{*} (proposé à {} par le démon en service)",
+    ),
+    ("{w} not offered", "{w} non proposé"),
+    ("only {}", "seulement {}"),
+    (
+        "file older than the start or reload of {} ({})",
+        "fichier antérieur au démarrage ou rechargement de {} ({})",
+    ),
+    (
+        "modified at {}: file modified after the service started: change probably not applied (restart or reload sshd)",
+        "modifié le {} : fichier modifié après le démarrage du service : modification probablement non appliquée (redémarrer ou recharger sshd)",
+    ),
+    ("written \"{}\"", "écrit « {} »"),
+    ("archive younger than {w} h", "archive de moins de {w} h"),
+    ("{} of {} ({w} h ago)", "{} du {} (il y a {w} h)"),
+    ("less than {w} h ago", "il y a moins de {w} h"),
+    (
+        "{} (unreadable date: RFC 3339 expected)",
+        "{} (date illisible : RFC 3339 attendu)",
+    ),
+    (
+        "{} (grading time unknown)",
+        "{} (heure de notation inconnue)",
+    ),
+    ("{} ({w} h ago)", "{} (il y a {w} h)"),
+    ("{*}; also found: {;}", "{*} ; trouvé aussi : {;}"),
+    (
+        "setting absent; found instead: {;}",
+        "paramètre absent ; trouvé à la place : {;}",
+    ),
+    ("a PSO applies to {}", "un PSO s'applique à {}"),
+    ("≤ {w} (never 0)", "≤ {w} (jamais 0)"),
+    (
+        "{}; {w} ticket(s) not placed in time (server time zone unknown); partial list: {}",
+        "{} ; {w} ticket(s) à la date locale non situable (fuseau du serveur inconnu) ; liste partielle : {}",
+    ),
+    (
+        "{}; {w} ticket(s) not placed in time (server time zone unknown)",
+        "{} ; {w} ticket(s) à la date locale non situable (fuseau du serveur inconnu)",
+    ),
+    (
+        "{}; {w} article(s) not placed in time (server time zone unknown); partial list: {}",
+        "{} ; {w} article(s) à la date locale non situable (fuseau du serveur inconnu) ; liste partielle : {}",
+    ),
+    (
+        "{}; {w} article(s) not placed in time (server time zone unknown)",
+        "{} ; {w} article(s) à la date locale non situable (fuseau du serveur inconnu)",
+    ),
+    ("{}; partial list: {}", "{} ; liste partielle : {}"),
+    ("unreachable: {}", "injoignable : {}"),
+    (
+        "authentication refused: {}",
+        "authentification refusée : {}",
+    ),
+    ("sudo refused: {}", "sudo refusé : {}"),
+    ("collection failed: {}", "collecte échouée : {}"),
+    ("{w} ({}): {=}", "{w} ({}) : {=}"),
+    (
+        "state unknown for {}: selection not assessable",
+        "état inconnu pour {} : sélection non évaluable",
+    ),
+    ("at least {w}", "au moins {w}"),
+    (
+        "{w} accounts selected, more than the {w} judged one by one: narrow the selection",
+        "{w} comptes sélectionnés, au-delà des {w} jugés un par un : affinez la sélection",
+    ),
+    (
+        "{w} of {w} compliant; not compliant: {}; not assessable: {}",
+        "{w} sur {w} conforme(s) ; non conforme(s) : {} ; non évaluable(s) : {}",
+    ),
+    (
+        "{w} of {w} compliant; not compliant: {}",
+        "{w} sur {w} conforme(s) ; non conforme(s) : {}",
+    ),
+    (
+        "{w} of {w} compliant; not assessable: {}",
+        "{w} sur {w} conforme(s) ; non évaluable(s) : {}",
+    ),
+    ("{w} of {w} compliant", "{w} sur {w} conforme(s)"),
+    ("not compliant: {}", "non conforme : {}"),
+    ("not assessable: {=}", "non évaluable : {=}"),
+    ("exactly {w}", "exactement {w}"),
+    ("between {w} and {w}", "entre {w} et {w}"),
+    ("at most {w}", "au plus {w}"),
+    ("selected ({w}): {}; {;}", "sélectionnés ({w}) : {} ; {;}"),
+    ("selected ({w}): {}", "sélectionnés ({w}) : {}"),
+    ("no account selected; {;}", "aucun compte sélectionné ; {;}"),
+    ("{} (unreadable duration)", "{} (durée illisible)"),
+    ("in {}", "dans {}"),
+    ("zone absent (zones: {})", "zone absente (zones : {})"),
+    ("no record {}", "aucun enregistrement {}"),
+    ("workgroup {}", "groupe de travail {}"),
+    ("{} (normalised: {})", "{} (normalisé : {})"),
+    ("installed ({})", "installé ({})"),
+    (
+        "NotConfigured (= {*} by default)",
+        "NotConfigured (= {*} par défaut)",
+    ),
+    ("not reported (profiles: {})", "non rapporté (profils : {})"),
+    ("absent (hosts: {})", "absent (hôtes : {})"),
+    ("{*} (DhcpRoot: {}); {;}", "{*} (DhcpRoot : {}) ; {;}"),
+    ("{*} (DhcpRoot: {})", "{*} (DhcpRoot : {})"),
+    (
+        "absent (zones: {}); AD-integrated zones read through LDAP: a zone stored in a file is not seen there",
+        "absente (zones : {}) ; zones intégrées à AD lues par LDAP : une zone stockée dans un fichier ne s'y voit pas",
+    ),
+    ("absent (zones: {})", "absente (zones : {})"),
+    ("{} (unknown value)", "{} (valeur inconnue)"),
+    ("unreadable: {}", "illisible : {}"),
+    ("no folder {} observed", "aucun dossier {} relevé"),
+    (
+        "no profile (never logged on to this computer); profiles: {}",
+        "aucun profil (jamais connecté sur ce poste) ; profils : {}",
+    ),
+    (
+        "profile {} not loaded: no open session, its drives cannot be read without changing the computer",
+        "profil {} non chargé : pas de session ouverte, ses lecteurs ne sont pas lisibles sans modifier le poste",
+    ),
+    ("{w}: → {} (account {})", "{w}: → {} (compte {})"),
+    ("drives not read: {}", "lecteurs non lus : {}"),
+    (
+        "{w}: absent from the persistent drives ({*}); share {} mounted by this profile (MountPoints2): maybe a drive that does not persist, to check in the session",
+        "{w}: absent des lecteurs persistants ({*}) ; partage {} monté par ce profil (MountPoints2) : lecteur non persistant possible, à vérifier dans la session",
+    ),
+    ("(absent); drives: {}", "(absent) ; lecteurs : {}"),
+    ("absent (VLAN: {})", "absent (VLAN : {})"),
+    ("does not apply to: {}", "ne s'applique pas à : {}"),
+    (
+        "filter {} not found in the directory",
+        "filtre {} introuvable dans l'annuaire",
+    ),
+    (
+        "WMI filter \"{}\", query ~ {}",
+        "filtre WMI « {} », requête ~ {}",
+    ),
+    ("WMI filter \"{}\"", "filtre WMI « {} »"),
+    ("WMI filter, query ~ {}", "filtre WMI, requête ~ {}"),
+    (
+        "no WMI filter \"{}\", query ~ {}",
+        "aucun filtre WMI « {} », requête ~ {}",
+    ),
+    ("no WMI filter \"{}\"", "aucun filtre WMI « {} »"),
+    (
+        "no WMI filter, query ~ {}",
+        "aucun filtre WMI, requête ~ {}",
+    ),
+    (
+        "absent (services of {}: {})",
+        "absent (services de {} : {})",
+    ),
+    ("{w} \"{}\" (acknowledged)", "{w} « {} » (acquitté)"),
+    ("{w} (acknowledged)", "{w} (acquitté)"),
+    (
+        "any schedule (user {w})",
+        "toute planification (utilisateur {w})",
+    ),
+    (
+        "{} \"{}\" (user {w}) ({})",
+        "{} « {} » (utilisateur {w}) ({})",
+    ),
+    ("{} (user {w})", "{} (utilisateur {w})"),
+    ("no job among {w}", "aucune tâche parmi {w}"),
+    ("elsewhere: {}", "ailleurs : {}"),
+    (
+        "code {w} in under {w} s (as {})",
+        "code {w} en moins de {w} s (en tant que {})",
+    ),
+    (
+        "{*} in {w} ms; error: \"{}\"",
+        "{*} en {w} ms ; erreur : « {} »",
+    ),
+    ("{*} in {w} ms", "{*} en {w} ms"),
+    ("{} created", "{} créé"),
+    ("\"{}\" (+{w} line(s))", "« {} » (+{w} ligne(s))"),
+    (
+        "{} (delayed start not told apart by the probe)",
+        "{} (démarrage différé non distingué par la sonde)",
+    ),
+    ("{} (unknown type)", "{} (type inconnu)"),
+    (
+        "{} (Windows start type, host not Windows)",
+        "{} (type de démarrage Windows, hôte non Windows)",
+    ),
+    ("enabled rule(s): {}", "règle(s) activée(s) : {}"),
+    (
+        "{*} = min(share {*} [{}]; NTFS {*} [{}])",
+        "{*} = min(partage {*} [{}] ; NTFS {*} [{}])",
+    ),
+    ("share {*} [{}]", "partage {*} [{}]"),
+    (
+        "{=}; membership of {} unknown (no directory section on this host)",
+        "{=} ; appartenance inconnue à {} (pas de section directory sur cet hôte)",
+    ),
+    ("ACL not collected ({=})", "ACL non collectée ({=})"),
+    ("NTFS {*} [{}]", "NTFS {*} [{}]"),
+    (
+        "no PSO applies to {} (nor to its global groups); found instead: {;}",
+        "aucun PSO ne s'applique à {} (ni à ses groupes globaux) ; trouvé à la place : {;}",
+    ),
+    (
+        "no PSO applies to {}; found instead: {;}",
+        "aucun PSO ne s'applique à {} ; trouvé à la place : {;}",
+    ),
+    (
+        "{}: neither a user nor a group of the directory; found instead: {;}",
+        "{} : ni utilisateur ni groupe de l'annuaire ; trouvé à la place : {;}",
+    ),
+    (
+        "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group; found instead: {;}",
+        "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité ; trouvé à la place : {;}",
+    ),
+    (
+        "(absent); found instead: {;}",
+        "(absent) ; trouvé à la place : {;}",
+    ),
+    (
+        "(GPO absent); found instead: {;}",
+        "(GPO absente) ; trouvé à la place : {;}",
+    ),
+    (
+        "{w}: → {}; found instead: {;}",
+        "{w}: → {} ; trouvé à la place : {;}",
+    ),
+    ("value {;} ({*})", "valeur {;} ({*})"),
+    ("value {;}", "valeur {;}"),
+    ("linked ({*}, {*}, order {w})", "liée ({*}, {*}, ordre {w})"),
+    (
+        "linked to {} ({*}, {*}, order {w})",
+        "liée à {} ({*}, {*}, ordre {w})",
+    ),
+    (
+        "linked to {} ({*}, order {w})",
+        "liée à {} ({*}, ordre {w})",
+    ),
+    ("linked to {} ({*}, {*})", "liée à {} ({*}, {*})"),
+    ("linked to {} ({*})", "liée à {} ({*})"),
+    ("OU absent; linked to: {}", "OU absente ; liée à : {}"),
+    (
+        "not linked here; linked to: {}",
+        "non liée ici ; liée à : {}",
+    ),
+    ("linked to: {}", "liée à : {}"),
+    ("path not absolute \"{}\"", "chemin non absolu « {} »"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
-/// differences of a persisted ruleset), never alone: a host's text that reads like one is
-/// not translated.
+/// differences of a persisted ruleset, the pieces of a composed value: registry conditions,
+/// GPO labels, look-alikes), never alone: a host's text that reads like one is not
+/// translated.
 const REASONS: &[(&str, &str)] = &[
     ("policy drop of {}", "politique drop de {}"),
     ("policy {w} of {}", "politique {w} de {}"),
@@ -473,6 +980,122 @@ const REASONS: &[(&str, &str)] = &[
     (
         "file {} modified at {}, after the last (re)start of {} ({}): change probably not applied",
         "{} modifié le {}, après le dernier (re)démarrage de {} ({}) : modification probablement non appliquée",
+    ),
+    // Pieces of composed values (issue 14): registry conditions, GPO labels, look-alikes
+    // and their runners, counts, notes; never a value alone.
+    (
+        "GPO \"{}\" (linked to the domain)",
+        "GPO « {} » (liée au domaine)",
+    ),
+    (
+        "GPO \"{}\" (linked nowhere)",
+        "GPO « {} » (liée nulle part)",
+    ),
+    ("GPO \"{}\" (linked to {})", "GPO « {} » (liée à {})"),
+    (
+        "security setting {w} = {} in {*} (no effect: an account policy applies only from a GPO linked to the domain)",
+        "paramètre de sécurité {w} = {} dans {*} (sans effet : une stratégie de compte ne s'applique que depuis une GPO liée au domaine)",
+    ),
+    (
+        "registry value {} in {*} through {*}: {*}",
+        "valeur de registre {} dans {*} par {*} : {*}",
+    ),
+    ("PSO \"{}\" applied to {*}", "PSO « {} » appliqué à {*}"),
+    (
+        "{} in {*} (no effect: a password policy applies to the domain's accounts only from a GPO linked to the domain)",
+        "{} dans {*} (sans effet : une stratégie de mot de passe ne s'applique aux comptes du domaine que depuis une GPO liée au domaine)",
+    ),
+    (
+        "{} in {*} (no effect for a group or an account: it takes a PSO)",
+        "{} dans {*} (sans effet pour un groupe ou un compte : il y faut un PSO)",
+    ),
+    (
+        "group \"{}\" absent from the directory",
+        "groupe « {} » absent de l'annuaire",
+    ),
+    (
+        "OU \"{}\" absent from the directory",
+        "OU « {} » absente de l'annuaire",
+    ),
+    (
+        "group \"{}\" absent from the machine",
+        "groupe « {} » absent de la machine",
+    ),
+    (
+        "found instead: object CN={} under CN=NetServices, absent from DhcpRoot (no effect)",
+        "trouvé à la place : objet CN={} sous CN=NetServices, absent de DhcpRoot (sans effet)",
+    ),
+    ("unreadable values: {}", "valeurs illisibles : {}"),
+    ("drives: {}", "lecteurs : {}"),
+    (
+        "drive {w}: connected by the AD profile's home folder (homeDrive) of {} → {}, not by a GPO preference",
+        "lecteur {w}: connecté par le dossier de base du profil AD (homeDrive) de {} → {}, pas par une préférence de GPO",
+    ),
+    (
+        "drive {w}: → {} mapped by {} ({*}, line {w}), not by a GPO preference (New-PSDrive without -Persist: seen from PowerShell only), {*}",
+        "lecteur {w}: → {} mappé par {} ({*}, ligne {w}), pas par une préférence de GPO (New-PSDrive sans -Persist : visible de PowerShell seulement), {*}",
+    ),
+    (
+        "drive {w}: → {} mapped by {} ({*}, line {w}), not by a GPO preference, {*}",
+        "lecteur {w}: → {} mappé par {} ({*}, ligne {w}), pas par une préférence de GPO, {*}",
+    ),
+    (
+        "run for {} (scriptPath), run by {} (scripts.ini)",
+        "lancé pour {} (scriptPath), lancé par {} (scripts.ini)",
+    ),
+    ("run for {} (scriptPath)", "lancé pour {} (scriptPath)"),
+    ("run by {} (scripts.ini)", "lancé par {} (scripts.ini)"),
+    (
+        "{} (nobody in the links' scope)",
+        "{} (personne dans la portée des liens)",
+    ),
+    (
+        "{} ({w} user(s), {w} computer(s))",
+        "{} ({w} utilisateur(s), {w} ordinateur(s))",
+    ),
+    ("{} ({w} user(s))", "{} ({w} utilisateur(s))"),
+    ("{} ({w} computer(s))", "{} ({w} ordinateur(s))"),
+    ("denied: {}", "refusé : {}"),
+    ("stopped after {w} s", "arrêté au bout de {w} s"),
+    ("set bits {w}", "bits à 1 : {w}"),
+    ("clear bits {w}", "bits à 0 : {w}"),
+    ("one of {}", "l'une de {}"),
+    ("matches /{}/", "correspond à /{}/"),
+    ("the path {}", "le chemin {}"),
+];
+
+/// Phrases found both alone and inside another phrase's `{*}`/`{;}` slot: a why followed by
+/// the look-alikes found instead (`{*}; found instead: {;}`), a GPO named with its links.
+/// Consulted for whole values after [`PHRASES`] and for nested ones after [`REASONS`].
+const PARTS: &[(&str, &str)] = &[
+    (
+        "{*}: {*}, security setting ForceLogoffWhenHourExpire = {w}",
+        "{*} : {*}, paramètre de sécurité ForceLogoffWhenHourExpire = {w}",
+    ),
+    (
+        "{*} (domain policy, read on the domain object)",
+        "{*} (stratégie du domaine, lue sur l'objet domaine)",
+    ),
+    (
+        "{*} (PSO \"{}\", precedence {w}, through a global group)",
+        "{*} (PSO « {} », priorité {w}, par un groupe global)",
+    ),
+    (
+        "{*} (PSO \"{}\", precedence {w})",
+        "{*} (PSO « {} », priorité {w})",
+    ),
+    (
+        "no PSO applies to {} (nor to its global groups)",
+        "aucun PSO ne s'applique à {} (ni à ses groupes globaux)",
+    ),
+    ("no PSO applies to {}", "aucun PSO ne s'applique à {}"),
+    (
+        "{}: neither a user nor a group of the directory",
+        "{} : ni utilisateur ni groupe de l'annuaire",
+    ),
+    (
+        "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
+        "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
     ),
 ];
 
@@ -564,24 +1187,6 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ),
     ("; missing ", " ; manque "),
     ("; extra ", " ; en trop "),
-    ("not linked here; ", "non liée ici ; "),
-    (
-        "linked nowhere (or links disabled)",
-        "liée nulle part (ou liens désactivés)",
-    ),
-    ("linked to: ", "liée à : "),
-    ("linked to ", "liée à "),
-    ("linked (", "liée ("),
-    ("; user part disabled", " ; partie utilisateur désactivée"),
-    (
-        "; computer part disabled",
-        " ; partie ordinateur désactivée",
-    ),
-    ("(enabled", "(activée"),
-    ("(disabled", "(désactivée"),
-    (", not enforced", ", non appliquée"),
-    (", enforced", ", appliquée"),
-    (", order ", ", ordre "),
     (", item disabled", ", élément désactivé"),
     (
         ", not effective (preferences Registry extension not registered)",
@@ -618,13 +1223,11 @@ const FRAGMENTS: &[(&str, &str)] = &[
         "(absent) ; paquets de la GPO : ",
     ),
     ("; invalid object: ", " ; objet invalide : "),
-    ("OU absent; ", "OU absente ; "),
     (", Registry preference", ", préférence Registre"),
-    ("set bits ", "bits à 1 : "),
-    ("clear bits ", "bits à 0 : "),
-    ("one of ", "l'une de "),
-    ("matches /", "correspond à /"),
-    ("the path ", "le chemin "),
+    (
+        ", effect unknown (GPO container not read)",
+        ", effet inconnu (conteneur GPO non lu)",
+    ),
 ];
 
 /// The display text of a neutral value in `lang` (`None` when it is not one, or when the
@@ -642,6 +1245,19 @@ pub(crate) fn display(lang: Lang, value: &str) -> Option<String> {
             .fold(value.to_owned(), |text, (en, fr)| text.replace(en, fr)),
         Lang::En => value.to_owned(),
     })
+}
+
+/// Every French display text of the catalogue (the kinds' unit tests tell an English word
+/// the French also uses, « snapshot », from an untranslated one).
+#[cfg(test)]
+pub(crate) fn french_forms() -> impl Iterator<Item = &'static str> {
+    WORDS
+        .iter()
+        .chain(PHRASES)
+        .chain(REASONS)
+        .chain(PARTS)
+        .chain(FRAGMENTS)
+        .map(|(_, fr)| *fr)
 }
 
 /// Phrases of the start/end changes (`eval/diff.rs`), for [`change_display`] only.
@@ -765,7 +1381,7 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             Lang::En => value.to_owned(),
         });
     }
-    for (en, fr) in PHRASES {
+    for (en, fr) in PHRASES.iter().chain(PARTS) {
         if let Some(parts) = matches(en, value) {
             return Some(match lang {
                 Lang::Fr => fill(lang, fr, &parts),
@@ -776,14 +1392,15 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
     None
 }
 
-/// A value inside a phrase's `{*}`/`{;}`: a word or one of [`REASONS`] (a host's rule,
-/// which starts with its chain, matches none).
+/// A value inside a phrase's `{*}`/`{;}`: a word, one of [`REASONS`] (a host's rule,
+/// which starts with its chain, matches none) or of [`PARTS`].
 fn display_nested(lang: Lang, value: &str) -> Option<String> {
     if WORDS.iter().any(|(en, _)| *en == value) {
         return display_whole(lang, value);
     }
     let (en, fr) = REASONS
         .iter()
+        .chain(PARTS)
         .find(|(en, _)| matches(en, value).is_some())?;
     let parts = matches(en, value)?;
     Some(match lang {
@@ -805,6 +1422,9 @@ enum Slot {
     /// `{w}`: data without spaces (a port, an address list `a, b`, an interface), so that
     /// a host's text never stands where the phrase's own words are.
     Token,
+    /// `{=}`: the value of another evidence line (the cause of a not-assessable check),
+    /// shown as that line is shown: through the words and phrases, as is otherwise.
+    Whole,
 }
 
 /// A template's literals (one more than its slots) and its slots.
@@ -813,7 +1433,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}"]
+        let next = ["{}", "{*}", "{;}", "{w}", "{=}"]
             .iter()
             .filter_map(|m| rest.find(m).map(|at| (at, *m)))
             .min();
@@ -826,6 +1446,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{}" => Slot::Data,
             "{*}" => Slot::Nested,
             "{w}" => Slot::Token,
+            "{=}" => Slot::Whole,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -878,8 +1499,15 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
             continue;
         };
         match slot {
+            // The empty list `kinds::windows::listed` writes, which no host data is alone.
+            Slot::Data if *part == "(none)" => out.push_str(&nested(part)),
             Slot::Data | Slot::Token => out.push_str(part),
             Slot::Nested => out.push_str(&nested(part)),
+            Slot::Whole => out.push_str(
+                &display_whole(lang, part)
+                    .or_else(|| display(lang, part))
+                    .unwrap_or_else(|| (*part).to_owned()),
+            ),
             Slot::List => {
                 let items: Vec<String> = part.split("; ").map(nested).collect();
                 out.push_str(&items.join(match lang {
@@ -1032,6 +1660,54 @@ mod tests {
         );
     }
 
+    /// Registry conditions, GPO links and look-alike lists are whole phrases (issue 14): a
+    /// host's text that reads like one of their pieces is left as is.
+    #[test]
+    fn composed_values_are_whole_phrases() {
+        assert_eq!(
+            display(Lang::Fr, "value set bits 0x4; one of 3, 4 (computer)").as_deref(),
+            Some("valeur bits à 1 : 0x4 ; l'une de 3, 4 (ordinateur)")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "linked to OU=Compta,DC=tssr,DC=lan (enabled, enforced, order 2)"
+            )
+            .as_deref(),
+            Some("liée à OU=Compta,DC=tssr,DC=lan (activé, appliqué, ordre 2)")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "no PSO applies to GG_Compta; found instead: MinimumPasswordLength = 12 in \
+                 GPO \"G\" (linked to OU=Compta) (no effect for a group or an account: it \
+                 takes a PSO); PSO \"P\" applied to (nobody)"
+            )
+            .as_deref(),
+            Some(
+                "aucun PSO ne s'applique à GG_Compta ; trouvé à la place : MinimumPasswordLength \
+                 = 12 dans GPO « G » (liée à OU=Compta) (sans effet pour un groupe ou un compte : \
+                 il y faut un PSO) ; PSO « P » appliqué à (personne)"
+            )
+        );
+        assert_eq!(
+            display(Lang::Fr, "linux (section): not collected: sshd absent").as_deref(),
+            Some("linux (section) : non collecté : sshd absent")
+        );
+        assert_eq!(
+            display(Lang::Fr, "absent (machines: (none))").as_deref(),
+            Some("absente (machines : (aucun))")
+        );
+        for host in [
+            "one of us",
+            "matches /x/",
+            "the path home",
+            "linked to the past",
+        ] {
+            assert_eq!(display(Lang::Fr, host), None, "{host}");
+        }
+    }
+
     /// The screensaver kind's composed values read in French.
     #[test]
     fn screensaver_values_are_shown_in_french() {
@@ -1081,6 +1757,7 @@ mod tests {
             .iter()
             .chain(PHRASES)
             .chain(REASONS)
+            .chain(PARTS)
             .chain(FRAGMENTS)
             .collect();
         let changes: Vec<&(&str, &str)> = CHANGE_PHRASES.iter().chain(CHANGE_WORDS).collect();

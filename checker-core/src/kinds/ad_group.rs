@@ -210,7 +210,7 @@ de distribution dont les membres directs sont `adminit` et `GG_Compta` : `type` 
                 .collect()
         };
         let label = if m.nested {
-            "members (imbriqué)"
+            "members (nested)"
         } else {
             "members"
         };

@@ -189,7 +189,7 @@ pas de description : `description` échoue avec observé « (absent) ».
                     "protected",
                     expected.to_string(),
                     ou.protected
-                        .map_or_else(|| "inconnu (ACL non lue)".to_owned(), |a| a.to_string()),
+                        .map_or_else(|| "unknown (ACL not read)".to_owned(), |a| a.to_string()),
                     st,
                 ),
             );

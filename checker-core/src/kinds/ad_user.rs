@@ -406,7 +406,7 @@ l'annuaire (un chemin UNC) donne « chemin non demandé au collecteur ».
                 .collect()
         };
         let name = if m.nested {
-            "member_of (imbriqué)"
+            "member_of (nested)"
         } else {
             "member_of"
         };

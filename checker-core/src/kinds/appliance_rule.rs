@@ -61,21 +61,19 @@ pub struct ApplianceRuleMatcher {
 }
 
 impl ApplianceRuleMatcher {
+    /// The flow, in a notation that reads the same in both languages:
+    /// `tcp any → wanip:443 (interface wan)`.
     fn flow(&self) -> String {
         let mut s = format!(
-            "{} sur {}",
-            self.protocol.as_deref().unwrap_or("tout protocole"),
-            self.interface
+            "{} {} → {}",
+            self.protocol.as_deref().unwrap_or("any"),
+            self.source.as_deref().unwrap_or("any"),
+            self.destination.as_deref().unwrap_or("any"),
         );
-        if let Some(src) = &self.source {
-            s.push_str(&format!(" de {src}"));
-        }
-        if let Some(dst) = &self.destination {
-            s.push_str(&format!(" vers {dst}"));
-        }
         if let Some(p) = self.port {
-            s.push_str(&format!(" port {p}"));
+            s.push_str(&format!(":{p}"));
         }
+        s.push_str(&format!(" (interface {})", self.interface));
         s
     }
 
@@ -111,7 +109,7 @@ impl ApplianceRuleMatcher {
 
 fn rule_label(r: &ApplianceRule) -> String {
     let mut s = format!(
-        "règle n°{} {} {} {} → {}",
+        "rule #{} {} {} {} → {}",
         r.position,
         r.action,
         r.protocol.as_deref().unwrap_or("any"),
@@ -119,10 +117,10 @@ fn rule_label(r: &ApplianceRule) -> String {
         endpoint_label(&r.destination)
     );
     if let Some(d) = &r.description {
-        s.push_str(&format!(" « {d} »"));
+        s.push_str(&format!(" \"{d}\""));
     }
     if let Some(sched) = &r.schedule {
-        s.push_str(&format!(", seulement pendant « {sched} »"));
+        s.push_str(&format!(", only during \"{sched}\""));
     }
     s
 }
@@ -165,8 +163,8 @@ expect:
 
 ## Failing example
 `appliance_rule: {interface: wan, protocol: tcp, port: 22, action: block}` when an earlier
-rule passes SSH on WAN: `verdict` fails (expected block, actual « pass (règle n°2 pass tcp
-wan → wanip:22) »).
+rule passes SSH on WAN: `verdict` fails (expected block, actual "pass (rule #2 pass tcp
+wan → wanip:22)").
 
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
@@ -266,8 +264,8 @@ précédente laisse passer SSH sur le WAN : `verdict` échoue (attendu block, ob
                 S,
                 &path,
                 "verdict",
-                "lisible",
-                format!("non lu : {u}"),
+                "readable",
+                format!("not read: {u}"),
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
@@ -286,10 +284,7 @@ précédente laisse passer SSH sur le WAN : `verdict` échoue (attendu block, ob
         };
         let actual = match first {
             Some(r) => format!("{action} ({})", rule_label(r)),
-            None => format!(
-                "block (aucune règle de {} ne correspond : refus par défaut)",
-                iface.key
-            ),
+            None => format!("block (no rule of {} matches: default deny)", iface.key),
         };
         let status = Status::from_bool(ok);
         out.push(host.evidence(S, &path, "verdict", expected, actual, status));

@@ -102,7 +102,7 @@ impl BackupJobMatcher {
 fn archive_match(p: &DatePattern, job: &BackupJob) -> Option<String> {
     job.destinations.iter().find_map(|d| {
         if p.matches_written(&d.target) {
-            return Some(format!("écrit « {} »", d.target));
+            return Some(format!("written \"{}\"", d.target));
         }
         let (dir, name) = (d.directory.as_deref()?, d.newest_file.as_deref()?);
         let path = format!("{}/{name}", dir.trim_end_matches('/'));
@@ -292,24 +292,27 @@ restauration), `tssr-2023/CP6/C2`.
             return Status::NotAssessable;
         };
         let job = backups.jobs.iter().find(|j| m.matches(j));
+        // In the pack's own keys, the same in both languages.
         let expected = [
-            m.tool.clone(),
+            m.tool.as_ref().map(|t| format!("tool: {t}")),
             m.destination
                 .as_ref()
-                .map(|r| format!("vers /{}/", r.as_str())),
-            m.source.as_ref().map(|r| format!("de /{}/", r.as_str())),
-            m.schedule.clone(),
-            m.archive.as_ref().map(|a| format!("archive {}", a.text)),
+                .map(|r| format!("destination: /{}/", r.as_str())),
+            m.source
+                .as_ref()
+                .map(|r| format!("source: /{}/", r.as_str())),
+            m.schedule.as_ref().map(|s| format!("schedule: {s}")),
+            m.archive.as_ref().map(|a| format!("archive: {}", a.text)),
         ]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(", ");
         let Some(job) = job else {
             let seen: Vec<String> = backups
                 .jobs
                 .iter()
-                .map(|j| format!("{} « {} »", j.tool, j.command))
+                .map(|j| format!("{} \"{}\"", j.tool, j.command))
                 .collect();
             out.push(host.evidence(
                 S,
@@ -317,9 +320,9 @@ restauration), `tssr-2023/CP6/C2`.
                 "job",
                 expected,
                 if seen.is_empty() {
-                    "aucune sauvegarde planifiée".to_owned()
+                    "no scheduled backup".to_owned()
                 } else {
-                    seen.join(" ; ")
+                    seen.join("; ")
                 },
                 Status::Fail,
             ));
@@ -331,7 +334,7 @@ restauration), `tssr-2023/CP6/C2`.
             "job",
             expected,
             format!(
-                "{} « {} » ({})",
+                "{} \"{}\" ({})",
                 job.cron.as_deref().unwrap_or(&job.schedule),
                 job.command,
                 job.job_source
@@ -387,33 +390,27 @@ fn last_archive(
                     .and_then(|t| parse_rfc3339(t).map(|s| (s, d)))
             })
             .max_by_key(|(s, _)| *s);
-        let expected = format!("archive de moins de {hours} h");
+        let expected = format!("archive younger than {hours} h");
         let (status, actual) = match (newest, host.now) {
-            (_, None) => (
-                Status::NotAssessable,
-                "heure de notation inconnue".to_owned(),
-            ),
+            (_, None) => (Status::NotAssessable, "grading time unknown".to_owned()),
             (None, _)
                 if job
                     .destinations
                     .iter()
                     .any(|d| d.local && d.exists == Some(true)) =>
             {
-                (
-                    Status::Fail,
-                    "aucune archive dans la destination".to_owned(),
-                )
+                (Status::Fail, "no archive in the destination".to_owned())
             }
             (None, _) => (
                 Status::NotAssessable,
-                "destination distante ou non inspectée".to_owned(),
+                "remote or uninspected destination".to_owned(),
             ),
             (Some((at, d)), Some(now)) => {
                 let age = (now - at) as f64 / 3600.0;
                 (
                     Status::from_bool(age <= f64::from(hours)),
                     format!(
-                        "{} du {} (il y a {age:.1} h)",
+                        "{} of {} ({age:.1} h ago)",
                         d.newest_file.as_deref().unwrap_or("?"),
                         d.newest_mtime.as_deref().unwrap_or("?")
                     ),

@@ -273,7 +273,7 @@ La même attente quand l'option 3 manque : `option 3` échoue (attendu 192.168.1
                 format!("{written} ({})", show_duration(*want)),
                 match (actual, seconds) {
                     (None, _) => "(absent)".to_owned(),
-                    (Some(a), None) => format!("{a} (durée illisible)"),
+                    (Some(a), None) => format!("{a} (unreadable duration)"),
                     (Some(a), Some(s)) => format!("{a} ({})", show_duration(s)),
                 },
                 st,

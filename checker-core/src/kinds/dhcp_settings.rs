@@ -222,8 +222,8 @@ pub(crate) fn check_dns_updates(
             at.0,
             at.1,
             "dns_updates",
-            "réglages de mise à jour DNS",
-            "non relevés (Get-DhcpServerv4DnsSetting non lu par cette sonde)",
+            "DNS update settings",
+            "not observed (Get-DhcpServerv4DnsSetting not read by this probe)",
             Status::NotAssessable,
         ));
         return Status::NotAssessable;
@@ -240,7 +240,7 @@ pub(crate) fn check_dns_updates(
             at.1,
             "dns_updates.dynamic_updates",
             want.windows_name(),
-            actual.unwrap_or("(non relevé)").to_owned(),
+            actual.unwrap_or("(not observed)").to_owned(),
             st,
         ));
         status = status.and(st);
@@ -276,7 +276,7 @@ pub(crate) fn check_dns_updates(
             at.1,
             name,
             want.to_string(),
-            actual.map_or_else(|| "(non relevé)".to_owned(), |a| a.to_string()),
+            actual.map_or_else(|| "(not observed)".to_owned(), |a| a.to_string()),
             st,
         ));
         status = status.and(st);
@@ -315,19 +315,19 @@ pub(crate) fn check_authorized(
             .collect();
         let authorized = auth.servers.iter().any(|s| is_me(&s.name));
         let mut actual = if authorized {
-            format!("autorisé (DhcpRoot : {})", listed(&listed_names))
+            format!("authorized (DhcpRoot: {})", listed(&listed_names))
         } else {
-            format!("non autorisé (DhcpRoot : {})", listed(&listed_names))
+            format!("not authorized (DhcpRoot: {})", listed(&listed_names))
         };
         if let Some(stale) = auth.unlisted.iter().find(|s| is_me(&s.name)) {
             actual.push_str(&format!(
-                " ; trouvé à la place : objet CN={} sous CN=NetServices, absent de DhcpRoot (sans effet)",
+                "; found instead: object CN={} under CN=NetServices, absent from DhcpRoot (no effect)",
                 stale.name
             ));
         }
         if !auth.malformed.is_empty() {
             actual.push_str(&format!(
-                " ; valeurs illisibles : {}",
+                "; unreadable values: {}",
                 auth.malformed.join(" | ")
             ));
         }
@@ -336,7 +336,7 @@ pub(crate) fn check_authorized(
             "directory",
             path,
             "authorized (AD)",
-            if want { "autorisé" } else { "non autorisé" },
+            if want { "authorized" } else { "not authorized" },
             actual,
             st,
         ));
@@ -347,8 +347,8 @@ pub(crate) fn check_authorized(
             "dhcp_server",
             path,
             "authorized (AD)",
-            if want { "autorisé" } else { "non autorisé" },
-            "non relevé (ni l'annuaire par LDAP ni la sonde)",
+            if want { "authorized" } else { "not authorized" },
+            "not observed (neither the directory through LDAP nor the probe)",
             Status::NotAssessable,
         ));
         return Status::NotAssessable;
@@ -357,21 +357,21 @@ pub(crate) fn check_authorized(
         Some(a) => (
             Status::from_bool(a == want),
             if a {
-                "autorisé (Get-DhcpServerInDC)"
+                "authorized (Get-DhcpServerInDC)"
             } else {
-                "non autorisé (Get-DhcpServerInDC)"
+                "not authorized (Get-DhcpServerInDC)"
             },
         ),
         None => (
             Status::NotAssessable,
-            "inconnu (Get-DhcpServerInDC n'a pas répondu)",
+            "unknown (Get-DhcpServerInDC did not answer)",
         ),
     };
     out.push(host.evidence(
         "dhcp_server",
         path,
         "authorized (AD)",
-        if want { "autorisé" } else { "non autorisé" },
+        if want { "authorized" } else { "not authorized" },
         actual,
         st,
     ));

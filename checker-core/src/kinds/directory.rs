@@ -81,7 +81,7 @@ pub(crate) fn in_ou(
         "directory",
         path,
         "ou",
-        format!("dans {expected}"),
+        format!("in {expected}"),
         ou_dn.to_owned(),
         status,
     ));

@@ -181,7 +181,7 @@ intranet A 192.168.10.20, observé 192.168.10.21).
                 } else {
                     format!("no record in {}", m.zone)
                 },
-                format!("zone absente (zones : {})", listed(&names)),
+                format!("zone absent (zones: {})", listed(&names)),
                 status,
             ));
             return status;
@@ -209,10 +209,10 @@ intranet A 192.168.10.20, observé 192.168.10.21).
             if m.exists {
                 wanted
             } else {
-                format!("aucun {wanted}")
+                format!("no record {wanted}")
             },
             if candidates.is_empty() {
-                format!("aucun {} {}", m.name, m.record_type)
+                format!("no record {} {}", m.name, m.record_type)
             } else {
                 candidates.join(", ")
             },

@@ -265,8 +265,8 @@ La même attente quand la zone inversée accepte les mises à jour non sécuris�
             section,
             &m.zone,
             "exists",
-            if m.exists { "présente" } else { "absente" },
-            format!("présente ({})", zone.storage),
+            if m.exists { "present" } else { "absent" },
+            format!("present ({})", zone.storage),
             Status::from_bool(m.exists),
         ));
         if !m.exists {
@@ -284,13 +284,13 @@ La même attente quand la zone inversée accepte les mises à jour non sécuris�
             "reverse",
             m.reverse,
             zone.reverse,
-            ["zone inverse", "zone de recherche directe"],
+            ["reverse lookup zone", "forward lookup zone"],
         );
         flag(
             "ad_integrated",
             m.ad_integrated,
             in_ad,
-            ["intégrée à AD", "stockée dans un fichier"],
+            ["AD-integrated", "stored in a file"],
         );
         if let Some(want) = m.dynamic_update {
             status = status.and(dynamic_update(host, out, section, m, zone, want));
@@ -335,12 +335,12 @@ fn absent(
     let mut names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    let mut actual = format!("absente (zones : {})", listed(&names));
+    let mut actual = format!("absent (zones: {})", listed(&names));
     let status = if !m.exists {
         Status::Pass
     } else if only_ad && m.ad_integrated != Some(true) {
         actual.push_str(
-            " ; zones intégrées à AD lues par LDAP : une zone stockée dans un fichier ne s'y voit pas",
+            "; AD-integrated zones read through LDAP: a zone stored in a file is not seen there",
         );
         if m.ad_integrated == Some(false) {
             Status::NotAssessable
@@ -354,7 +354,7 @@ fn absent(
         section,
         &m.zone,
         "exists",
-        if m.exists { "présente" } else { "absente" },
+        if m.exists { "present" } else { "absent" },
         actual,
         status,
     ));
@@ -383,15 +383,15 @@ fn dynamic_update(
         }
     });
     let (status, actual) = match (zone.dynamic_update.as_deref(), normalised) {
-        (Some(raw), Some("?")) => (Status::NotAssessable, format!("{raw} (valeur inconnue)")),
+        (Some(raw), Some("?")) => (Status::NotAssessable, format!("{raw} (unknown value)")),
         (Some(raw), Some(n)) => (Status::from_bool(n == want.windows_name()), raw.to_owned()),
         _ if !zone.errors.is_empty() => (
             Status::NotAssessable,
-            format!("illisible : {}", zone.errors.join(" ; ")),
+            format!("unreadable: {}", zone.errors.join("; ")),
         ),
         _ => (
             Status::NotAssessable,
-            "(non renseigné : aucune propriété ALLOW_UPDATE lue)".to_owned(),
+            "(not set: no ALLOW_UPDATE property read)".to_owned(),
         ),
     };
     out.push(host.evidence(
@@ -427,7 +427,7 @@ fn record(
         section,
         &m.zone,
         format!("records {name} {record_type}"),
-        data.map_or_else(|| "présent".to_owned(), str::to_owned),
+        data.map_or_else(|| "present".to_owned(), str::to_owned),
         if candidates.is_empty() {
             "(absent)".to_owned()
         } else {

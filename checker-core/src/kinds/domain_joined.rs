@@ -122,8 +122,8 @@ false).
             m.domain.clone(),
             match (&d.domain, &d.workgroup) {
                 (Some(dom), _) if d.joined => dom.clone(),
-                (_, Some(wg)) => format!("groupe de travail {wg}"),
-                _ => "(aucun)".to_owned(),
+                (_, Some(wg)) => format!("workgroup {wg}"),
+                _ => "(none)".to_owned(),
             },
             domain,
         ));
@@ -134,7 +134,7 @@ false).
                     &m.domain,
                     "secure_channel",
                     expected.to_string(),
-                    "non testé par la sonde",
+                    "not tested by the probe",
                     Status::NotAssessable,
                 ));
                 Status::NotAssessable

@@ -100,30 +100,30 @@ fn runners(snapshot: &Snapshot, script: &LogonScript) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         if accounts.len() > NAMES_SHOWN {
-            let _ = write!(names, "… ({} comptes)", accounts.len());
+            let _ = write!(names, "… (+{})", accounts.len() - NAMES_SHOWN);
         }
-        out.push(format!("lancé pour {names} (scriptPath)"));
+        out.push(format!("run for {names} (scriptPath)"));
     }
     if !gpos.is_empty() {
         out.push(format!(
-            "lancé par {} (scripts.ini)",
+            "run by {} (scripts.ini)",
             gpos.iter().map(|g| cut(g)).collect::<Vec<_>>().join(", ")
         ));
     }
     if out.is_empty() {
-        return "lancé par aucun compte ni aucune GPO relevés".to_owned();
+        return "run by no account or GPO observed".to_owned();
     }
-    out.join(" ; ")
+    out.join(", ")
 }
 
 fn kind_of_script(script: &LogonScript) -> &'static str {
     let lower = script.path.to_lowercase();
     if lower.starts_with("machine\\scripts\\startup") {
-        "le script de démarrage"
+        "startup script"
     } else if lower.starts_with("machine\\") || lower.starts_with("user\\scripts\\logoff") {
-        "le script"
+        "script"
     } else {
-        "le script de connexion"
+        "logon script"
     }
 }
 
@@ -160,10 +160,10 @@ fn home_folder_look_alike(snapshot: &Snapshot, letter: &str) -> Option<String> {
         .collect::<Vec<_>>()
         .join(", ");
     if users.len() > NAMES_SHOWN {
-        let _ = write!(names, "… ({} comptes)", users.len());
+        let _ = write!(names, "… (+{})", users.len() - NAMES_SHOWN);
     }
     Some(format!(
-        "lecteur {}: connecté par le dossier de base du profil AD (homeDrive) de {names} → {}, pas par une préférence de GPO",
+        "drive {}: connected by the AD profile's home folder (homeDrive) of {names} → {}, not by a GPO preference",
         letter.to_uppercase(),
         cut(first.home_directory.as_deref().unwrap_or("?"))
     ))
@@ -190,16 +190,16 @@ fn script_drive_look_alikes(snapshot: &Snapshot, letter: &str) -> Vec<String> {
             .filter(|m| m.letter.eq_ignore_ascii_case(letter))
         {
             let mut text = format!(
-                "lecteur {}: → {} mappé par {} {location} (ligne {}), pas par une préférence de GPO",
+                "drive {}: → {} mapped by {location} ({}, line {}), not by a GPO preference",
                 map.letter,
                 cut(&map.path),
                 kind_of_script(script),
                 map.line
             );
             if map.method == DriveMapMethod::NewPsDrive && map.persistent != Some(true) {
-                text.push_str(" (New-PSDrive sans -Persist : visible de PowerShell seulement)");
+                text.push_str(" (New-PSDrive without -Persist: seen from PowerShell only)");
             }
-            let _ = write!(text, " ; {}", runners(snapshot, script));
+            let _ = write!(text, ", {}", runners(snapshot, script));
             out.push(text);
         }
     }

@@ -111,7 +111,7 @@ pub(crate) fn shown(raw: &str, normalised: &str) -> String {
     if raw == normalised {
         raw.to_owned()
     } else {
-        format!("{raw} (normalisé : {normalised})")
+        format!("{raw} (normalised: {normalised})")
     }
 }
 
@@ -160,7 +160,7 @@ mod tests {
         );
         assert_eq!(
             shown(r"\\srv\p\%LogonUser%", &canonical(r"\\srv\p\%LogonUser%")),
-            r"\\srv\p\%LogonUser% (normalisé : \\srv\p\%USERNAME%)"
+            r"\\srv\p\%LogonUser% (normalised: \\srv\p\%USERNAME%)"
         );
     }
 }

@@ -328,7 +328,7 @@ fn same_content(
         ),
         _ => (
             Status::NotAssessable,
-            "empreinte non rapportée par le collecteur".to_owned(),
+            "digest not reported by the collector".to_owned(),
         ),
     };
     out.push(host.evidence(S, path, "same_as", expected, actual, status));

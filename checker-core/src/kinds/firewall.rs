@@ -542,11 +542,11 @@ fn persisted(
             S,
             "nftables.service",
             "enabled",
-            "activé au démarrage",
+            "enabled at boot",
             match boot {
-                Some(true) => "activé",
-                Some(false) => "non activé : le fichier ne sera pas chargé au démarrage",
-                None => "unité nftables.service absente",
+                Some(true) => "enabled",
+                Some(false) => "not enabled: the file will not be loaded at boot",
+                None => "unit nftables.service absent",
             },
             s,
         ));
@@ -755,7 +755,13 @@ désactivé ») sur n'importe quelle CP.
             let backends: Vec<String> = fw
                 .backends
                 .iter()
-                .map(|b| format!("{}: {}", b.kind, if b.active { "actif" } else { "inactif" }))
+                .map(|b| {
+                    format!(
+                        "{}: {}",
+                        b.kind,
+                        if b.active { "active" } else { "inactive" }
+                    )
+                })
                 .collect();
             out.push(host.evidence(
                 S,
@@ -763,7 +769,7 @@ désactivé ») sur n'importe quelle CP.
                 "active",
                 want.to_string(),
                 if backends.is_empty() {
-                    "aucun pare-feu".to_owned()
+                    "no firewall".to_owned()
                 } else {
                     backends.join(", ")
                 },

@@ -155,9 +155,9 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
         };
         let all = policy_gpos(dir, gpos);
         let expected = if m.enabled {
-            "activée (paramètre de sécurité ForceLogoffWhenHourExpire = 1, GPO liée au domaine)"
+            "enabled (security setting ForceLogoffWhenHourExpire = 1, GPO linked to the domain)"
         } else {
-            "désactivée"
+            "disabled"
         };
         // Domain-linked GPOs come first, by link order: the first that sets it wins.
         let effective = all
@@ -168,8 +168,8 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
         for gpo in all.iter().filter(|g| g.domain_link.is_none()) {
             if let Some(value) = system_access(gpo, SETTING) {
                 lookalikes.push(format!(
-                    "paramètre de sécurité {SETTING} = {value} dans {} (sans effet : une \
-                     stratégie de compte ne s'applique que depuis une GPO liée au domaine)",
+                    "security setting {SETTING} = {value} in {} (no effect: an account \
+                     policy applies only from a GPO linked to the domain)",
                     gpo_label(gpo)
                 ));
             }
@@ -182,12 +182,12 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
                 let effect = if found.value_name.eq_ignore_ascii_case("EnableForcedLogOff")
                     && found.key.to_ascii_lowercase().contains("lanmanserver")
                 {
-                    "coupe les sessions SMB vers le serveur, pas la session ouverte"
+                    "cuts the SMB sessions to the server, not the open session"
                 } else {
-                    "mécanisme sans effet"
+                    "a mechanism without effect"
                 };
                 lookalikes.push(format!(
-                    "valeur de registre {} dans {}, {} ({effect})",
+                    "registry value {} in {} through {}: {effect}",
                     found.shown,
                     gpo_label(gpo),
                     found.mechanism
@@ -200,7 +200,7 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
             .filter(|g| g.domain_link.is_some())
             .filter_map(|g| {
                 let files = unread_files(g.settings?)?;
-                Some(format!("{} : {files}", gpo_label(g)))
+                Some(format!("GPO \"{}\": {files}", g.container.display_name))
             })
             .collect();
         if effective.is_none() && !unread.is_empty() {
@@ -209,7 +209,7 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
                 SETTING,
                 "forced_logoff",
                 expected,
-                format!("not read: {}", unread.join(" ; ")),
+                format!("not read: {}", unread.join("; ")),
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
@@ -218,25 +218,22 @@ OU=Commercial,DC=tssr,DC=lan), stratégie de registre (Registry.pol) (mécanisme
             Some((gpo, value)) => {
                 let on = value == "1";
                 let mut actual = format!(
-                    "{} : {}, paramètre de sécurité {SETTING} = {value}",
-                    if on { "activée" } else { "désactivée" },
+                    "{}: {}, security setting {SETTING} = {value}",
+                    if on { "enabled" } else { "disabled" },
                     gpo_label(gpo)
                 );
                 if on != m.enabled && !lookalikes.is_empty() {
-                    actual.push_str(" ; trouvé aussi : ");
-                    actual.push_str(&lookalikes.join(" ; "));
+                    actual.push_str("; also found: ");
+                    actual.push_str(&lookalikes.join("; "));
                 }
                 (actual, Status::from_bool(on == m.enabled))
             }
             None if lookalikes.is_empty() => (
-                "paramètre absent (aucune GPO liée au domaine ne le définit)".to_owned(),
+                "setting absent (no GPO linked to the domain sets it)".to_owned(),
                 Status::from_bool(!m.enabled),
             ),
             None => (
-                format!(
-                    "paramètre absent ; trouvé à la place : {}",
-                    lookalikes.join(" ; ")
-                ),
+                format!("setting absent; found instead: {}", lookalikes.join("; ")),
                 Status::from_bool(!m.enabled),
             ),
         };

@@ -571,7 +571,7 @@ filtres WMI compris ; déploiement de logiciels par stratégie de groupe).
             if m.exists {
                 // No GPO at all: a logon script mapping the expected drive is still shown.
                 for (letter, unc, _) in &m.drives {
-                    push_drive_look_alike(host, out, p, letter, unc.as_deref(), "(GPO absente)");
+                    push_drive_look_alike(host, out, p, letter, unc.as_deref(), "(GPO absent)");
                 }
             }
             return exists;
@@ -620,8 +620,8 @@ filtres WMI compris ; déploiement de logiciels par stratégie de groupe).
                 "gpos",
                 p,
                 "settings",
-                "lus dans SYSVOL",
-                format!("aucun dossier {} relevé", gpo.guid),
+                "read in SYSVOL",
+                format!("no folder {} observed", gpo.guid),
                 Status::NotAssessable,
             ));
             return status.and(Status::NotAssessable);
@@ -918,13 +918,12 @@ fn check_drive(
                 .iter()
                 .map(|d| format!("{letter}: → {}", shown_path(d)))
                 .collect::<Vec<_>>()
-                .join(" ; ")
+                .join("; ")
         };
         let found = drive_look_alikes(host.snapshot, letter);
         let mut line = host.evidence("gpos", path, name, expected, actual, Status::Fail);
         if let Some((mechanism, _)) = found.first() {
-            line.actual =
-                format!("{} ; trouvé à la place : {}", line.actual, joined(&found)).into();
+            line.actual = format!("{}; found instead: {}", line.actual, joined(&found)).into();
             line.look_alike = Some((*mechanism).into());
         }
         out.push(line);
@@ -944,7 +943,7 @@ fn check_drive(
                 status = Status::Fail;
             }
             None => {
-                actual.push_str(", effet inconnu (conteneur GPO non lu)");
+                actual.push_str(", effect unknown (GPO container not read)");
                 status = status.and(Status::NotAssessable);
             }
         }
@@ -976,7 +975,7 @@ fn push_drive_look_alike(
         path,
         format!("drives {letter}"),
         expected,
-        format!("{why} ; trouvé à la place : {}", joined(&found)),
+        format!("{why}; found instead: {}", joined(&found)),
         Status::Fail,
     );
     line.look_alike = Some((*mechanism).into());
@@ -988,7 +987,7 @@ fn joined(found: &[(&'static str, String)]) -> String {
         .iter()
         .map(|(_, text)| text.as_str())
         .collect::<Vec<_>>()
-        .join(" | ")
+        .join("; ")
 }
 
 #[cfg(test)]

@@ -236,45 +236,32 @@ pub(crate) fn effective_target(dir: &Directory, gpo: &GpoContainer, sec: &GpoSec
                 .filter(|c| !denied(&c.sam_account_name, &[]))
                 .count()
         };
-        let mut counts = Vec::new();
-        if users > 0 {
-            counts.push(plural(users, "utilisateur"));
-        }
-        if computers > 0 {
-            counts.push(plural(computers, "ordinateur"));
-        }
-        if counts.is_empty() {
-            counts.push("personne dans la portée des liens".to_owned());
-        }
-        parts.push(format!("{} ({})", trustee.name, counts.join(", ")));
+        let name = &trustee.name;
+        parts.push(match (users, computers) {
+            (0, 0) => format!("{name} (nobody in the links' scope)"),
+            (u, 0) => format!("{name} ({u} user(s))"),
+            (0, c) => format!("{name} ({c} computer(s))"),
+            (u, c) => format!("{name} ({u} user(s), {c} computer(s))"),
+        });
     }
-    let mut text = if parts.is_empty() {
-        "personne (aucun groupe n'a Lecture + Appliquer la stratégie)".to_owned()
-    } else {
-        parts.join(", ")
-    };
+    // One `; `-list of phrases (`eval/words.rs`), each shown in the reader's language.
+    if parts.is_empty() {
+        parts.push("nobody (no group has Read + Apply group policy)".to_owned());
+    }
     if !sec.denied.is_empty() {
         let names: Vec<&str> = sec.denied.iter().map(|t| t.name.as_str()).collect();
-        text.push_str(&format!(" ; refusé : {}", names.join(", ")));
+        parts.push(format!("denied: {}", names.join(", ")));
     }
     if links.is_empty() {
-        text.push_str("; linked nowhere (or links disabled)");
+        parts.push("linked nowhere (or links disabled)".to_owned());
     }
     if gpo.user_disabled {
-        text.push_str("; user part disabled");
+        parts.push("user part disabled".to_owned());
     }
     if gpo.computer_disabled {
-        text.push_str("; computer part disabled");
+        parts.push("computer part disabled".to_owned());
     }
-    text
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n > 1 {
-        format!("{n} {word}s")
-    } else {
-        format!("{n} {word}")
-    }
+    parts.join("; ")
 }
 
 /// The GPO's security, or the evidence saying why it cannot be judged.
@@ -287,7 +274,7 @@ fn security<'a>(
     let why = match &gpo.security {
         Section::Collected { data } => return Some(data),
         Section::NotCollected { reason } => format!("not observed: {reason}"),
-        Section::Error { message } => format!("erreur : {message}"),
+        Section::Error { message } => format!("error: {message}"),
     };
     out.push(host.evidence(
         "directory",
@@ -312,7 +299,7 @@ pub(crate) fn check_applies_to(
     let Some(sec) = security(host, out, path, gpo) else {
         return Status::NotAssessable;
     };
-    let actual = format!("s'applique à : {}", effective_target(dir, gpo, sec));
+    let actual = format!("applies to: {}", effective_target(dir, gpo, sec));
     let mut status = Status::Pass;
     let mut push = |expected: String, ok: bool| {
         let st = Status::from_bool(ok);
@@ -334,19 +321,19 @@ pub(crate) fn check_applies_to(
                 .any(|e| trustee_key(e) == trustee_key(&t.name) || e.eq_ignore_ascii_case(&t.sid))
         });
         push(
-            format!("s'applique exactement à : {}", exactly.join(", ")),
+            format!("applies exactly to: {}", exactly.join(", ")),
             all_listed && no_other,
         );
     }
     if !m.includes.is_empty() {
         push(
-            format!("s'applique à : {}", m.includes.join(", ")),
+            format!("applies to: {}", m.includes.join(", ")),
             m.includes.iter().all(|e| holds(&sec.apply_to, e)),
         );
     }
     if !m.excludes.is_empty() {
         push(
-            format!("ne s'applique pas à : {}", m.excludes.join(", ")),
+            format!("does not apply to: {}", m.excludes.join(", ")),
             !m.excludes
                 .iter()
                 .any(|e| holds(&sec.apply_to, e) || account_reached(dir, gpo, sec, e)),
@@ -365,29 +352,29 @@ pub(crate) fn check_wmi_filter(
 ) -> Status {
     let filter = gpo.wmi_filter_object.as_ref();
     let mut expected = if m.exists {
-        "filtre WMI".to_owned()
+        "WMI filter".to_owned()
     } else {
-        "aucun filtre WMI".to_owned()
+        "no WMI filter".to_owned()
     };
     if let Some(name) = &m.name {
-        expected.push_str(&format!(" « {name} »"));
+        expected.push_str(&format!(" \"{name}\""));
     }
     if let Some(re) = &m.query {
-        expected.push_str(&format!(", requête ~ {}", re.as_str()));
+        expected.push_str(&format!(", query ~ {}", re.as_str()));
     }
     let (actual, ok) = match (filter, gpo.wmi_filter.as_deref()) {
-        (None, None) => ("aucun filtre WMI".to_owned(), !m.exists),
-        (None, Some(raw)) => (format!("filtre {raw} introuvable dans l'annuaire"), false),
+        (None, None) => ("no WMI filter".to_owned(), !m.exists),
+        (None, Some(raw)) => (format!("filter {raw} not found in the directory"), false),
         (Some(f), _) => {
             let queries: Vec<&str> = f.queries.iter().map(|q| q.query.as_str()).collect();
             let body = if queries.is_empty() {
                 f.raw_queries
                     .clone()
-                    .unwrap_or_else(|| "(aucune requête)".to_owned())
+                    .unwrap_or_else(|| "(no query)".to_owned())
             } else {
-                queries.join(" ; ")
+                queries.join("; ")
             };
-            let shown = format!("« {} » : {body}", f.name.as_deref().unwrap_or(&f.id));
+            let shown = format!("\"{}\": {body}", f.name.as_deref().unwrap_or(&f.id));
             let ok = m.exists
                 && m.name
                     .as_ref()
@@ -414,7 +401,7 @@ pub(crate) fn linked_elsewhere(dir: &Directory, gpo: &GpoContainer) -> String {
         .iter()
         .map(|dn| {
             if normalize_dn(dn) == normalize_dn(&dir.domain.dn) {
-                format!("domaine {}", dir.domain.dns_name)
+                dir.domain.dns_name.clone()
             } else {
                 let path = name_path(dn);
                 if path.is_empty() { dn.clone() } else { path }

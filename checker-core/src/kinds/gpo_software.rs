@@ -210,7 +210,7 @@ pub(crate) fn check_software(
         .or_else(|| candidates.first())
     else {
         let actual = if packages.is_empty() {
-            "(absent) ; aucun paquet dans cette GPO".to_owned()
+            "(absent); no package in this GPO".to_owned()
         } else {
             let list: Vec<String> = packages.iter().map(show).collect();
             format!("(absent); packages of the GPO: {}", list.join("; "))

@@ -178,25 +178,25 @@ titre : échoue en citant les titres des articles rédigés pendant l'épreuve.
         }
         let label = |a: &KbArticle| {
             format!(
-                "#{} « {} » ({}{})",
+                "#{} \"{}\" ({}{})",
                 a.id,
                 a.title,
                 a.created_local,
                 a.modified_local
                     .as_deref()
                     .filter(|m| *m != a.created_local)
-                    .map_or(String::new(), |m| format!(", modifié {m}"))
+                    .map_or(String::new(), |m| format!(" → {m}"))
             )
         };
         let shown: Vec<String> = in_time.iter().take(MAX_LISTED).map(|a| label(a)).collect();
         let mut actual = listed(&shown);
         if unknown_time > 0 {
             actual.push_str(&format!(
-                " ; {unknown_time} article(s) à la date locale non situable (fuseau du serveur inconnu)"
+                "; {unknown_time} article(s) not placed in time (server time zone unknown)"
             ));
         }
         if !h.truncated.is_empty() {
-            actual.push_str(&format!(" ; liste partielle : {}", h.truncated.join(", ")));
+            actual.push_str(&format!("; partial list: {}", h.truncated.join(", ")));
         }
         let min = m.min_count as usize;
         let found = if in_time.len() >= min {
@@ -229,17 +229,13 @@ titre : échoue en citant les titres des articles rédigés pendant l'épreuve.
         }
         let mut asked = Vec::new();
         if let Some(c) = &m.category {
-            asked.push(if c.eq_ignore_ascii_case("any") {
-                "une catégorie".to_owned()
-            } else {
-                format!("catégorie {c}")
-            });
+            asked.push(format!("category: {c}"));
         }
         if let Some(f) = m.faq {
-            asked.push(if f { "dans la FAQ" } else { "hors FAQ" }.to_owned());
+            asked.push(format!("faq: {f}"));
         }
         if let Some(n) = m.min_chars {
-            asked.push(format!("≥ {n} caractères"));
+            asked.push(format!("min_chars: {n}"));
         }
         let mut complete = 0usize;
         for a in in_time.iter().take(MAX_LISTED) {
@@ -249,23 +245,27 @@ titre : échoue en citant les titres des articles rédigés pendant l'épreuve.
                 let ok = a.categories.iter().any(|x| category_matches(x, c));
                 holds &= ok;
                 said.push(format!(
-                    "{}catégories {}",
+                    "{}categories: {}",
                     if ok { "" } else { "✗ " },
-                    listed(&a.categories)
+                    if a.categories.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        a.categories.join("|")
+                    }
                 ));
             }
             if let Some(f) = m.faq {
                 holds &= a.faq == f;
                 said.push(format!(
-                    "{}{}",
+                    "{}faq: {}",
                     if a.faq == f { "" } else { "✗ " },
-                    if a.faq { "dans la FAQ" } else { "hors FAQ" }
+                    a.faq
                 ));
             }
             if let Some(n) = m.min_chars {
                 holds &= a.answer_chars >= n;
                 said.push(format!(
-                    "{}{} caractères",
+                    "{}answer_chars: {}",
                     if a.answer_chars >= n { "" } else { "✗ " },
                     a.answer_chars
                 ));

@@ -166,11 +166,11 @@ avec l'observé « aucun profil (jamais connecté sur ce poste) ; profils : TSSR
                 .map(profile_name)
                 .take(PROFILES_SHOWN)
                 .collect();
-            let mut actual = "aucun profil (jamais connecté sur ce poste)".to_owned();
+            let mut actual = "no profile (never logged on to this computer)".to_owned();
             if !others.is_empty() {
-                actual.push_str(&format!(" ; profils : {}", others.join(", ")));
+                actual.push_str(&format!("; profiles: {}", others.join(", ")));
             }
-            out.push(host.evidence(S, p, "profile", "présent", actual, Status::Fail));
+            out.push(host.evidence(S, p, "profile", "present", actual, Status::Fail));
             return Status::Fail;
         };
         if !profile.loaded {
@@ -178,9 +178,9 @@ avec l'observé « aucun profil (jamais connecté sur ce poste) ; profils : TSSR
                 S,
                 p,
                 "profile",
-                "chargé",
+                "loaded",
                 format!(
-                    "profil {} non chargé : pas de session ouverte, ses lecteurs ne sont pas lisibles sans modifier le poste",
+                    "profile {} not loaded: no open session, its drives cannot be read without changing the computer",
                     profile_name(profile)
                 ),
                 Status::NotAssessable,
@@ -208,7 +208,7 @@ avec l'observé « aucun profil (jamais connecté sur ce poste) ; profils : TSSR
             let actual = if holds {
                 printer.clone()
             } else if profile.printers.is_empty() {
-                "(aucune connexion d'imprimante)".to_owned()
+                "(no printer connection)".to_owned()
             } else {
                 profile.printers.join(", ")
             };
@@ -250,7 +250,7 @@ fn check_letter(
         let holds = path.is_none_or(|x| same_path(names, &drive.remote_path, x));
         let mut actual = format!("{letter}: → {}", drive.remote_path);
         if let Some(account) = &drive.user_name {
-            actual.push_str(&format!(" (compte {account})"));
+            actual.push_str(&format!(" (account {account})"));
         }
         let status = Status::from_bool(holds);
         out.push(host.evidence(S, user, property, expected, actual, status));
@@ -264,29 +264,29 @@ fn check_letter(
     });
     let network_unread = profile.errors.iter().any(|e| e.starts_with("Network"));
     let listed = if profile.drives.is_empty() {
-        "aucun lecteur persistant".to_owned()
+        "no persistent drive".to_owned()
     } else {
         let letters: Vec<String> = profile
             .drives
             .iter()
             .map(|d| format!("{}: → {}", d.letter, d.remote_path))
             .collect();
-        format!("lecteurs : {}", letters.join(", "))
+        format!("drives: {}", letters.join(", "))
     };
     let (actual, status) = if network_unread {
         (
-            format!("lecteurs non lus : {}", profile.errors.join(" ; ")),
+            format!("drives not read: {}", profile.errors.join("; ")),
             Status::NotAssessable,
         )
     } else if let Some(share) = mounted {
         (
             format!(
-                "{letter}: absent des lecteurs persistants ({listed}) ; partage {share} monté par ce profil (MountPoints2) : lecteur non persistant possible, à vérifier dans la session"
+                "{letter}: absent from the persistent drives ({listed}); share {share} mounted by this profile (MountPoints2): maybe a drive that does not persist, to check in the session"
             ),
             Status::NotAssessable,
         )
     } else {
-        (format!("(absent) ; {listed}"), Status::Fail)
+        (format!("(absent); {listed}"), Status::Fail)
     };
     out.push(host.evidence(S, user, property, expected, actual, status));
     status

@@ -116,10 +116,10 @@ expect:
             S,
             &m.host,
             "exists",
-            "supervisé",
+            "monitored",
             match found {
                 Some(h) => format!("{} ({})", h.name, sup.product),
-                None => format!("absent (hôtes : {})", listed(&names)),
+                None => format!("absent (hosts: {})", listed(&names)),
             },
             Status::from_bool(found.is_some()),
         ));
@@ -129,7 +129,7 @@ expect:
         let up = Status::from_bool((h.state == "up") == m.up && h.state != "pending");
         let mut actual = h.state.clone();
         if let Some(o) = &h.output {
-            actual.push_str(&format!(" « {o} »"));
+            actual.push_str(&format!(" \"{o}\""));
         }
         out.push(host.evidence(
             S,

@@ -169,8 +169,8 @@ déclencheur est OK.
                 S,
                 &path,
                 "exists",
-                "supervisé",
-                format!("absent (services de {} : {})", m.host, listed(&names)),
+                "monitored",
+                format!("absent (services of {}: {})", m.host, listed(&names)),
                 Status::Fail,
             ));
             return Status::Fail;
@@ -188,10 +188,10 @@ déclencheur est OK.
             .unwrap_or(&matching[0]);
         let mut actual = best.state.clone();
         if let Some(o) = &best.output {
-            actual.push_str(&format!(" « {o} »"));
+            actual.push_str(&format!(" \"{o}\""));
         }
         if best.acknowledged {
-            actual.push_str(" (acquitté)");
+            actual.push_str(" (acknowledged)");
         }
         let status = Status::from_bool(wanted(&best.state));
         out.push(host.evidence(
@@ -199,7 +199,7 @@ déclencheur est OK.
             &path,
             "state",
             match m.state {
-                AlertState::Problem => "problème (warning, critical ou unknown)",
+                AlertState::Problem => "problem (warning, critical or unknown)",
                 AlertState::Ok | AlertState::Resolved => "ok",
             },
             actual,

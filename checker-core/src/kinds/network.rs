@@ -167,7 +167,7 @@ observées.
                 "address",
                 want.clone(),
                 if seen.is_empty() {
-                    "aucune adresse".to_owned()
+                    "no address".to_owned()
                 } else {
                     seen.join(", ")
                 },

@@ -105,10 +105,10 @@ expect:
             S,
             &m.name,
             "installed",
-            if m.installed { "installé" } else { "absent" },
+            if m.installed { "installed" } else { "absent" },
             package.map_or_else(
                 || "absent".to_owned(),
-                |p| format!("installé ({})", p.version),
+                |p| format!("installed ({})", p.version),
             ),
             status,
         ));

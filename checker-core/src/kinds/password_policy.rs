@@ -173,7 +173,7 @@ groupe).
     }
 
     fn evaluate(m: &PasswordPolicyMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
-        let path = m.applies_to.as_deref().unwrap_or("domaine");
+        let path = m.applies_to.as_deref().unwrap_or("domain");
         let Some(dir) = host.section("directory", path, &host.snapshot.sections.directory, out)
         else {
             return Status::NotAssessable;
@@ -188,13 +188,13 @@ groupe).
         let (policy, mechanism) = match &m.applies_to {
             None => (
                 &dir.domain.password_policy,
-                "stratégie du domaine, lue sur l'objet domaine".to_owned(),
+                "domain policy, read on the domain object".to_owned(),
             ),
             Some(account) => match resultant_pso(dir, account) {
                 Ok((pso, note)) => (
                     &pso.policy,
                     format!(
-                        "PSO « {} », priorité {}{note}",
+                        "PSO \"{}\", precedence {}{note}",
                         pso.name,
                         pso.precedence
                             .map_or_else(|| "?".to_owned(), |p| p.to_string())
@@ -206,13 +206,13 @@ groupe).
                     let actual = if found.is_empty() {
                         why
                     } else {
-                        format!("{why} ; trouvé à la place : {}", found.join(" ; "))
+                        format!("{why}; found instead: {}", found.join("; "))
                     };
                     out.push(host.evidence(
                         "directory",
                         path,
                         "pso",
-                        format!("un PSO s'applique à {account}"),
+                        format!("a PSO applies to {account}"),
                         actual,
                         Status::Fail,
                     ));
@@ -262,7 +262,7 @@ groupe).
             line(
                 "max_age_days",
                 format!("≤ {want}"),
-                have.map_or_else(|| "n'expire jamais".to_owned(), |h| h.to_string()),
+                have.map_or_else(|| "never expires".to_owned(), |h| h.to_string()),
                 have.is_some_and(|h| h <= want),
             );
         }
@@ -279,7 +279,7 @@ groupe).
             let have = policy.lockout_threshold;
             line(
                 "lockout_threshold",
-                format!("≤ {want} (jamais 0)"),
+                format!("≤ {want} (never 0)"),
                 show(have.map(u64::from)),
                 have.is_some_and(|h| h > 0 && h <= want),
             );
@@ -290,7 +290,7 @@ groupe).
                 "lockout_duration_minutes",
                 format!("≥ {want}"),
                 have.map_or_else(
-                    || "jusqu'au déverrouillage par un administrateur".to_owned(),
+                    || "until an administrator unlocks it".to_owned(),
                     |h| h.to_string(),
                 ),
                 have.is_none_or(|h| h >= want),
@@ -301,7 +301,7 @@ groupe).
         if let Some(last) = lines.iter_mut().rev().find(|l| l.3 == Status::Fail) {
             let found = lookalikes(dir, gpos, m.applies_to.as_deref().unwrap_or_default());
             if !found.is_empty() {
-                last.2 = format!("{} ; trouvé aussi : {}", last.2, found.join(" ; "));
+                last.2 = format!("{}; also found: {}", last.2, found.join("; "));
             }
         }
         let mut status = Status::Pass;
@@ -351,24 +351,22 @@ fn resultant_pso<'d>(
             .map(|g| g.dn.as_str())
             .collect();
         return best(&groups)
-            .map(|p| (p, ", par un groupe global".to_owned()))
-            .ok_or_else(|| {
-                format!("aucun PSO ne s'applique à {account} (ni à ses groupes globaux)")
-            });
+            .map(|p| (p, ", through a global group".to_owned()))
+            .ok_or_else(|| format!("no PSO applies to {account} (nor to its global groups)"));
     }
     let Some(group) = dir.groups.iter().find(|g| same_account(&g.name, account)) else {
         return Err(format!(
-            "{account} : ni utilisateur ni groupe de l'annuaire"
+            "{account}: neither a user nor a group of the directory"
         ));
     };
     match best(&[group.dn.as_str()]) {
         Some(pso) if group.scope != GroupScope::Global => Err(format!(
-            "PSO « {} » appliqué à {account}, groupe {:?} : AD n'applique un PSO que par un \
-             groupe global de sécurité",
+            "PSO \"{}\" applied to {account}, group {:?}: AD applies a PSO only through a \
+             global security group",
             pso.name, group.scope
         )),
         Some(pso) => Ok((pso, String::new())),
-        None => Err(format!("aucun PSO ne s'applique à {account}")),
+        None => Err(format!("no PSO applies to {account}")),
     }
 }
 
@@ -384,10 +382,10 @@ fn other_psos(dir: &Directory) -> Vec<String> {
                 .map(|dn| crate::kinds::directory::rdn_value(dn))
                 .collect();
             format!(
-                "PSO « {} » appliqué à {}",
+                "PSO \"{}\" applied to {}",
                 p.name,
                 if targets.is_empty() {
-                    "personne".to_owned()
+                    "(nobody)".to_owned()
                 } else {
                     targets.join(", ")
                 }
@@ -430,15 +428,11 @@ fn lookalikes(dir: &Directory, gpos: &[GpoSettings], account: &str) -> Vec<Strin
             continue;
         }
         let why = if account.is_empty() {
-            "sans effet : une stratégie de mot de passe ne s'applique aux comptes du domaine que depuis une GPO liée au domaine"
+            "no effect: a password policy applies to the domain's accounts only from a GPO linked to the domain"
         } else {
-            "sans effet pour un groupe ou un compte : il y faut un PSO"
+            "no effect for a group or an account: it takes a PSO"
         };
-        found.push(format!(
-            "{} dans {} ({why})",
-            set.join(", "),
-            gpo_label(&gpo)
-        ));
+        found.push(format!("{} in {} ({why})", set.join(", "), gpo_label(&gpo)));
     }
     found
 }

@@ -48,17 +48,18 @@ pub(crate) fn policy_gpos<'a>(dir: &'a Directory, gpos: &'a [GpoSettings]) -> Ve
     list
 }
 
-/// `GPO « X » (liée au domaine)`, `GPO « X » (liée à OU=Compta,DC=…)`, `… (liée nulle part)`.
+/// `GPO "X" (linked to the domain)`, `GPO "X" (linked to OU=Compta,DC=…)`, `… (linked nowhere)`
+/// (in French through `eval/words.rs` PARTS).
 pub(crate) fn gpo_label(gpo: &PolicyGpo<'_>) -> String {
     let name = &gpo.container.display_name;
     if gpo.domain_link.is_some() {
-        return format!("GPO « {name} » (liée au domaine)");
+        return format!("GPO \"{name}\" (linked to the domain)");
     }
     if gpo.container.linked_to.is_empty() {
-        format!("GPO « {name} » (liée nulle part)")
+        format!("GPO \"{name}\" (linked nowhere)")
     } else {
         format!(
-            "GPO « {name} » (liée à {})",
+            "GPO \"{name}\" (linked to {})",
             gpo.container.linked_to.join(", ")
         )
     }
@@ -147,7 +148,7 @@ pub(crate) fn registry_values(
                 ),
                 value_name: r.value_name.clone(),
                 key: r.key.clone(),
-                mechanism: "stratégie de registre (Registry.pol)",
+                mechanism: "registry policy (Registry.pol)",
                 source: RegistrySource::RegistryPol,
                 hive: hive(r.scope),
                 data: crate::kinds::registry_data::json_text(&r.data),
@@ -190,7 +191,7 @@ pub(crate) fn registry_values(
             ),
             value_name: name.to_owned(),
             key: key.to_owned(),
-            mechanism: "préférence Registre",
+            mechanism: "Registry preference",
             source: RegistrySource::Preference,
             hive: item_hive,
             data: preference_data(prop("value").unwrap_or_default(), prop("type")),
@@ -212,7 +213,7 @@ pub(crate) fn registry_values(
                 shown: format!("{key} {name} = {data}"),
                 value_name: name.to_owned(),
                 key: key.clone(),
-                mechanism: "option de sécurité (GptTmpl.inf [Registry Values])",
+                mechanism: "security option (GptTmpl.inf [Registry Values])",
                 source: RegistrySource::SecurityTemplate,
                 hive: "HKLM",
                 data: data.trim().trim_matches('"').to_owned(),

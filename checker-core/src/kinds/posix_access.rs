@@ -159,7 +159,7 @@ impl<'a> Permissions<'a> {
             ));
         };
         let mode = u32::from_str_radix(mode, 8)
-            .map_err(|_| format!("{path}: mode « {mode} » is not octal"))?;
+            .map_err(|_| format!("{path}: mode \"{mode}\" is not octal"))?;
         if let Some(error) = &file.error
             && error.contains("acl not read")
         {
@@ -174,13 +174,13 @@ impl<'a> Permissions<'a> {
             let (Some(tag), Some(qualifier), Some(perms), None) =
                 (parts.next(), parts.next(), parts.next(), parts.next())
             else {
-                return Err(format!("{path}: ACL entry « {text} » is not tag:name:rwx"));
+                return Err(format!("{path}: ACL entry \"{text}\" is not tag:name:rwx"));
             };
             let Some(perms) = perms_of(perms) else {
-                return Err(format!("{path}: ACL entry « {text} » is not tag:name:rwx"));
+                return Err(format!("{path}: ACL entry \"{text}\" is not tag:name:rwx"));
             };
             if !matches!(tag, "user" | "group" | "mask" | "other") {
-                return Err(format!("{path}: ACL entry « {text} » has an unknown tag"));
+                return Err(format!("{path}: ACL entry \"{text}\" has an unknown tag"));
             }
             entries.push(Entry {
                 tag,

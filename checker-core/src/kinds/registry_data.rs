@@ -140,8 +140,8 @@ impl DataMatcher {
         data && equals && set && clear && one_of && regex && path
     }
 
-    /// The expectation in words (`bits 0x4 posés`, `l'une de 600, 900`), `(définie)` when
-    /// there is no condition.
+    /// The expectation in words: `value ` then its conditions as a `; `-list (`set bits 0x4`,
+    /// `one of 600, 900`), each a phrase of `eval/words.rs`; `(set)` when there is none.
     pub(crate) fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(d) = &self.data {
@@ -169,7 +169,7 @@ impl DataMatcher {
         if parts.is_empty() {
             "(set)".to_owned()
         } else {
-            parts.join(", ")
+            format!("value {}", parts.join("; "))
         }
     }
 }

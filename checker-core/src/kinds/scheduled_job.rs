@@ -142,20 +142,20 @@ observée.
         });
         let expected = format!(
             "{}{}",
-            m.schedule.as_deref().unwrap_or("toute planification"),
+            m.schedule.as_deref().unwrap_or("any schedule"),
             m.user
                 .as_ref()
-                .map(|u| format!(" en tant que {u}"))
+                .map(|u| format!(" (user {u})"))
                 .unwrap_or_default()
         );
         let describe = |j: &constat_snapshot::jobs::ScheduledJob| {
             format!(
-                "{} « {} »{} ({})",
+                "{} \"{}\"{} ({})",
                 j.cron.as_deref().unwrap_or(&j.schedule),
                 j.command,
                 j.user
                     .as_ref()
-                    .map(|u| format!(" en tant que {u}"))
+                    .map(|u| format!(" (user {u})"))
                     .unwrap_or_default(),
                 j.source
             )
@@ -163,7 +163,7 @@ observée.
         let (status, actual) = match (good, candidates.first()) {
             (Some(j), _) => (Status::Pass, describe(j)),
             (None, Some(j)) => (Status::Fail, describe(j)),
-            (None, None) => (Status::Fail, format!("aucune tâche parmi {}", jobs.len())),
+            (None, None) => (Status::Fail, format!("no job among {}", jobs.len())),
         };
         out.push(host.evidence(S, &id, "schedule", expected, actual, status));
         status

@@ -195,8 +195,8 @@ daily, observé logon).
         let Some(task) = task else {
             let sources: Vec<&str> = tasks.iter().map(|j| j.source.as_str()).collect();
             let wanted = match &m.folder {
-                Some(f) => format!("tâche {} dans {f}", m.name),
-                None => format!("tâche {}", m.name),
+                Some(f) => format!("{}\\{}", f.trim_end_matches('\\'), m.name),
+                None => m.name.clone(),
             };
             out.push(host.evidence(
                 S,
@@ -206,7 +206,7 @@ daily, observé logon).
                 if sources.is_empty() {
                     "absent".to_owned()
                 } else {
-                    format!("ailleurs : {}", listed(&sources))
+                    format!("elsewhere: {}", listed(&sources))
                 },
                 Status::Fail,
             ));
@@ -250,7 +250,7 @@ daily, observé logon).
                 "trigger",
                 format!("{trigger:?}").to_lowercase(),
                 if task.schedule.is_empty() {
-                    "(aucun déclencheur)".to_owned()
+                    "(no trigger)".to_owned()
                 } else {
                     task.schedule.clone()
                 },

@@ -207,7 +207,7 @@ ScreenSaverIsSecure ne vaut pas 1) ».
             .iter()
             .filter_map(|g| {
                 let files = unread_files(g.settings?)?;
-                Some(format!("{}: {files}", label(dir, g)))
+                Some(format!("GPO \"{}\": {files}", g.container.display_name))
             })
             .collect();
         let (actual, status) = match found {

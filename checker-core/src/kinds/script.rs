@@ -379,7 +379,7 @@ ci-dessus, une exécution terminée avec le code 2 et « tar: /var/www: Permissi
                     S,
                     &m.path,
                     "content",
-                    "début du fichier",
+                    "start of the file",
                     why,
                     Status::NotAssessable,
                 ));
@@ -494,8 +494,8 @@ fn run_result(
             S,
             &m.path,
             "run",
-            "test actif exécuté",
-            "non exécuté : l'examinateur n'a pas demandé les tests actifs (--active-tests)",
+            "active test run",
+            "not run: the examiner did not ask for active tests (--active-tests)",
             Status::NotAssessable,
         ));
         return Status::NotAssessable;
@@ -527,19 +527,19 @@ fn run_result(
     }
     let mut status = Status::Pass;
     let (exit, actual) = match (run.timed_out, run.exit_code) {
-        (true, _) => (Status::Fail, format!("arrêté au bout de {} s", r.timeout_s)),
+        (true, _) => (Status::Fail, format!("stopped after {} s", r.timeout_s)),
         (false, Some(code)) => (Status::from_bool(code == r.exit), format!("code {code}")),
-        (false, None) => (Status::Fail, "tué par un signal".to_owned()),
+        (false, None) => (Status::Fail, "killed by a signal".to_owned()),
     };
     out.push(host.evidence(
         S,
         &m.path,
         "exit",
         format!(
-            "code {} en moins de {} s (en tant que {})",
+            "code {} in under {} s (as {})",
             r.exit, r.timeout_s, run.run_as
         ),
-        format!("{actual} en {} ms{}", run.duration_ms, stderr_tail(run)),
+        format!("{actual} in {} ms{}", run.duration_ms, stderr_tail(run)),
         exit,
     ));
     status = status.and(exit);
@@ -563,7 +563,7 @@ fn run_result(
             &m.path,
             "creates",
             format!(
-                "{} créé",
+                "{} created",
                 run.creates.as_deref().or(r.creates.as_deref()).unwrap_or_default()
             ),
             if run.created == Some(true) {
@@ -588,15 +588,15 @@ fn command_line(path: &str, args: &[String]) -> String {
 fn first_line_or_empty(text: &str) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     match lines.as_slice() {
-        [] => "(sortie vide)".to_owned(),
-        [one] => format!("« {} »", one.trim()),
-        [first, rest @ ..] => format!("« {} » (+{} ligne(s))", first.trim(), rest.len()),
+        [] => "(empty output)".to_owned(),
+        [one] => format!("\"{}\"", one.trim()),
+        [first, rest @ ..] => format!("\"{}\" (+{} line(s))", first.trim(), rest.len()),
     }
 }
 
 fn stderr_tail(run: &ScriptRun) -> String {
     match run.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
-        Some(line) => format!(" ; erreur : « {} »", line.trim()),
+        Some(line) => format!("; error: \"{}\"", line.trim()),
         None => String::new(),
     }
 }
@@ -770,15 +770,15 @@ fn scheduled(m: &ScriptMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) ->
         S,
         &m.path,
         "scheduled",
-        "une tâche planifiée active lance le script",
+        "an active scheduled job runs the script",
         match job {
             Some(j) => format!(
-                "{} « {} » ({})",
+                "{} \"{}\" ({})",
                 j.cron.as_deref().unwrap_or(&j.schedule),
                 j.command,
                 j.source
             ),
-            None => format!("aucune tâche parmi {}", jobs.len()),
+            None => format!("no job among {}", jobs.len()),
         },
         status,
     ));

@@ -99,14 +99,14 @@ fn start_type(
         {
             (
                 Status::NotAssessable,
-                format!("{raw} (démarrage différé non distingué par la sonde)"),
+                format!("{raw} (delayed start not told apart by the probe)"),
             )
         }
         (ServiceManager::Windows, Some(_)) => (Status::Fail, raw.to_owned()),
-        (ServiceManager::Windows, None) => (Status::Fail, format!("{raw} (type inconnu)")),
+        (ServiceManager::Windows, None) => (Status::Fail, format!("{raw} (unknown type)")),
         (_, _) => (
             Status::NotAssessable,
-            format!("{raw} (type de démarrage Windows, hôte non Windows)"),
+            format!("{raw} (Windows start type, host not Windows)"),
         ),
     };
     out.push(host.evidence(S, &m.name, "start_type", expected.word(), actual, status));
@@ -197,7 +197,7 @@ La même attente quand apache2 est `inactive` : `running` échoue (attendu true,
                 &m.name,
                 "exists",
                 if holds {
-                    "absent ou arrêté"
+                    "absent or stopped"
                 } else {
                     "present"
                 },

@@ -170,7 +170,7 @@ quand `sshd_config` a été modifié après le démarrage de sshd sans que sshd 
             let (values, origin): (Vec<&str>, &str) = match sshd.settings.get(key) {
                 Some(v) => (v.iter().map(String::as_str).collect(), ""),
                 None if sshd.source != "sshd -T" => match DEFAULTS.iter().find(|(k, _)| k == key) {
-                    Some((_, d)) => (vec![*d], " (défaut OpenSSH, absent des fichiers)"),
+                    Some((_, d)) => (vec![*d], " (OpenSSH default, absent from the files)"),
                     None => (Vec::new(), ""),
                 },
                 None => (Vec::new(), ""),
@@ -205,7 +205,7 @@ quand `sshd_config` a été modifié après le démarrage de sshd sans que sshd 
             } else {
                 format!("{}{}", have.join(" "), set_at(sshd, key))
             };
-            let expected = format!("exactement : {}", want.join(" "));
+            let expected = format!("exactly: {}", want.join(" "));
             out.push(host.evidence(S, "sshd_config", key.clone(), expected, actual, s));
             status = status.and(s);
         }
@@ -234,9 +234,9 @@ fn running_offer(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) 
     };
     let offered = |method: &str| offer.auth_methods.iter().any(|a| a == method);
     let shown = format!(
-        "{} (proposé à {} par le démon en service)",
+        "{} (offered to {} by the running daemon)",
         if offer.auth_methods.is_empty() {
-            "aucune méthode".to_owned()
+            "no method".to_owned()
         } else {
             offer.auth_methods.join(",")
         },
@@ -250,7 +250,7 @@ fn running_offer(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) 
         {
             let s = Status::from_bool(!offered(method));
             let actual = if offered(method) {
-                format!("le démon en service propose encore {method} : {shown}")
+                format!("the running daemon still offers {method}: {shown}")
             } else {
                 shown.clone()
             };
@@ -258,7 +258,7 @@ fn running_offer(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) 
                 S,
                 "running",
                 "advertised",
-                format!("{method} non proposé"),
+                format!("{method} not offered"),
                 actual,
                 s,
             ));
@@ -290,14 +290,14 @@ fn running_offer(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) 
             .collect();
         let s = Status::from_bool(extra.is_empty());
         let actual = match extra.first() {
-            Some(e) => format!("le démon en service propose encore {e} : {shown}"),
+            Some(e) => format!("the running daemon still offers {e}: {shown}"),
             None => shown.clone(),
         };
         out.push(host.evidence(
             S,
             "running",
             "advertised",
-            format!("seulement {}", first.join(",")),
+            format!("only {}", first.join(",")),
             actual,
             s,
         ));
@@ -345,12 +345,12 @@ fn unapplied(m: &SshdMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> O
                 &file.path,
                 "application",
                 format!(
-                    "fichier antérieur au démarrage ou rechargement de {} ({started_text})",
+                    "file older than the start or reload of {} ({started_text})",
                     service.name
                 ),
                 format!(
-                    "modifié le {} : fichier modifié après le démarrage du service : \
-                     modification probablement non appliquée (redémarrer ou recharger sshd)",
+                    "modified at {}: file modified after the service started: change \
+                     probably not applied (restart or reload sshd)",
                     file.modified_at
                 ),
                 s,

@@ -369,10 +369,10 @@ fn lv_expected(e: &LvMatcher) -> String {
         (Some(vg), Some(n)) => format!("{vg}/{n}"),
         (Some(vg), None) => format!("{vg}/*"),
         (None, Some(n)) => format!("*/{n}"),
-        (None, None) => "un volume logique".to_owned(),
+        (None, None) => "a logical volume".to_owned(),
     };
     match e.size {
-        Some((size, tol)) => format!("{name} de {} ± {}", show_size(size), show_size(tol)),
+        Some((size, tol)) => format!("{name} of {} ± {}", show_size(size), show_size(tol)),
         None => name,
     }
 }
@@ -405,8 +405,8 @@ fn chain(
                 S,
                 path,
                 "mounted",
-                "monté",
-                format!("non collecté : {cause}"),
+                "mounted",
+                format!("not collected: {cause}"),
                 Status::NotAssessable,
             ));
             Status::NotAssessable
@@ -417,13 +417,13 @@ fn chain(
                 path,
                 "mounted",
                 if m.mounted {
-                    format!("monté sur {target}")
+                    format!("mounted on {target}")
                 } else {
-                    format!("non monté sur {target}")
+                    format!("not mounted on {target}")
                 },
                 match mount {
                     Some(mt) => format!("{} ({}, {})", mt.source, mt.fstype, mt.options),
-                    None => "non monté".to_owned(),
+                    None => "not mounted".to_owned(),
                 },
                 s,
             ));
@@ -450,7 +450,7 @@ fn chain(
                 path,
                 "lv",
                 lv_expected(e),
-                format!("non collecté : {cause}"),
+                format!("not collected: {cause}"),
                 Status::NotAssessable,
             ));
             Status::NotAssessable
@@ -464,13 +464,13 @@ fn chain(
                 }
                 (None, Some(mt)) => (
                     Status::Fail,
-                    format!("{} n'est pas un volume logique", mt.source),
+                    format!("{} is not a logical volume", mt.source),
                 ),
                 (None, None) => {
                     let all: Vec<String> = storage.logical_volumes.iter().map(lv_name).collect();
                     (
                         Status::Fail,
-                        format!("introuvable (volumes : {})", listed(&all)),
+                        format!("not found (volumes: {})", listed(&all)),
                     )
                 }
             };
@@ -511,7 +511,7 @@ fn chain(
             path,
             "fstype",
             expected.clone(),
-            actual.unwrap_or_else(|| "(inconnu)".to_owned()),
+            actual.unwrap_or_else(|| "(unknown)".to_owned()),
             s,
         ));
         status = status.and(s);
@@ -523,7 +523,7 @@ fn chain(
                 path,
                 "label",
                 expected.clone(),
-                format!("non collecté : {cause}"),
+                format!("not collected: {cause}"),
                 Status::NotAssessable,
             ));
             Status::NotAssessable
@@ -535,7 +535,7 @@ fn chain(
                 path,
                 "label",
                 expected.clone(),
-                actual.unwrap_or_else(|| "(aucune)".to_owned()),
+                actual.unwrap_or_else(|| "(none)".to_owned()),
                 s,
             ));
             s
@@ -551,8 +551,8 @@ fn chain(
                 S,
                 path,
                 "fstab",
-                format!("entrée pour {target}"),
-                format!("non collecté : {cause}"),
+                format!("an entry for {target}"),
+                format!("not collected: {cause}"),
                 Status::NotAssessable,
             ));
             Status::NotAssessable
@@ -642,8 +642,8 @@ fn persistent(
 ) -> Status {
     const S: &str = "storage";
     let expected = format!(
-        "entrée fstab pour {target} désignant {}",
-        primary.unwrap_or("ce système de fichiers")
+        "an fstab entry for {target} naming {}",
+        primary.unwrap_or("this file system")
     );
     let entries: Vec<&FstabEntry> = storage
         .fstab
@@ -656,7 +656,7 @@ fn persistent(
             path,
             "fstab",
             expected,
-            format!("aucune entrée pour {target}"),
+            format!("no entry for {target}"),
             Status::Fail,
         ));
         return Status::Fail;
@@ -671,7 +671,7 @@ fn persistent(
             path,
             "fstab",
             expected,
-            format!("{line} (noauto : non monté au démarrage)"),
+            format!("{line} (noauto: not mounted at boot)"),
             Status::Fail,
         ));
         return Status::Fail;
@@ -679,19 +679,19 @@ fn persistent(
     let (s, actual) = match designates(entry, names, storage) {
         _ if names.is_empty() => (
             Status::Fail,
-            format!("{line} (aucun système de fichiers à comparer)"),
+            format!("{line} (no file system to compare with)"),
         ),
         Some(true) => (Status::Pass, line),
         Some(false) => (
             Status::Fail,
             match designated(entry, storage) {
-                Some(other) => format!("{line} (désigne {other})"),
-                None => format!("{line} (désigne un autre périphérique, absent de blkid)"),
+                Some(other) => format!("{line} (names {other})"),
+                None => format!("{line} (names another device, absent from blkid)"),
             },
         ),
         None => (
             Status::NotAssessable,
-            format!("{line} (UUID/LABEL non vérifiable : blkid non collecté)"),
+            format!("{line} (UUID/LABEL not verifiable: blkid not collected)"),
         ),
     };
     out.push(host.evidence(S, path, "fstab", expected, actual, s));

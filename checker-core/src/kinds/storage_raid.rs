@@ -98,8 +98,8 @@ impl RaidMatcher {
                 S,
                 &path,
                 "raid",
-                "collecté",
-                format!("non collecté : {cause}"),
+                "collected",
+                format!("not collected: {cause}"),
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
@@ -142,7 +142,7 @@ impl RaidMatcher {
             "active_devices",
             self.active_devices.map(|n| n.to_string()),
             a.active_devices
-                .map_or_else(|| "(inconnu)".to_owned(), |n| n.to_string()),
+                .map_or_else(|| "(unknown)".to_owned(), |n| n.to_string()),
         );
         for member in &self.members {
             let found = a.member_states.iter().find(|m| &m.device == member);

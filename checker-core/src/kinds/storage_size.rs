@@ -65,13 +65,14 @@ pub(crate) fn parse_tolerance(text: &str, size: u64) -> Result<u64, (String, Str
     }
 }
 
-/// `2147483648` → `2 Gio`, `130023424` → `124 Mio`, one decimal when not round.
+/// `2147483648` → `2 GiB`, `130023424` → `124 MiB`, one decimal when not round (IEC symbols,
+/// the same in both languages).
 pub(crate) fn show_size(bytes: u64) -> String {
     const UNITS: [(&str, u64); 4] = [
-        ("Tio", 1 << 40),
-        ("Gio", 1 << 30),
-        ("Mio", 1 << 20),
-        ("Kio", 1 << 10),
+        ("TiB", 1 << 40),
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
     ];
     for (name, factor) in UNITS {
         if bytes >= factor {
@@ -83,7 +84,7 @@ pub(crate) fn show_size(bytes: u64) -> String {
             };
         }
     }
-    format!("{bytes} o")
+    format!("{bytes} B")
 }
 
 #[cfg(test)]
@@ -107,7 +108,7 @@ mod tests {
         assert!(parse_size("G").is_err());
         assert_eq!(parse_tolerance("5%", 2 << 30), Ok(107374182));
         assert_eq!(parse_tolerance("64M", 2 << 30), Ok(64 << 20));
-        assert_eq!(show_size(2 << 30), "2 Gio");
-        assert_eq!(show_size(130023424), "124 Mio");
+        assert_eq!(show_size(2 << 30), "2 GiB");
+        assert_eq!(show_size(130023424), "124 MiB");
     }
 }

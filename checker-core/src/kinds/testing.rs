@@ -247,6 +247,7 @@ pub(crate) fn kind_case_with_vars(
     };
     let mut out = Vec::new();
     let (status, fraction) = evaluate(&compiled, &view, &hosts, &mut out);
+    one_language(expect_yaml, snapshot, &out);
     let mut text = format!("{status:?} ({fraction:.2})\n");
     for e in out {
         let _ = writeln!(
@@ -256,6 +257,148 @@ pub(crate) fn kind_case_with_vars(
         );
     }
     text
+}
+
+/// One language at a time (issue 14 item 5), on every kind case: what the kind wrote into the
+/// model (expected, actual, path, look-alike) holds no French, and each value that holds one
+/// of constat's English words is shown in French through `eval/words.rs`. Host and pack text
+/// may be French or English: every string of the snapshot and every word of the expectation
+/// is removed from a value before its words are judged.
+fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval::Evidence]) {
+    use crate::i18n::Lang;
+    use crate::i18n::one_language::{english, french, words};
+    // The first kind the expectation names (`all: [{user: …}]` names `user`).
+    let names: Vec<String> = crate::kinds::kind_docs()
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .chain(["select".to_owned(), "fact".to_owned()])
+        .collect();
+    let kind = names
+        .iter()
+        .filter_map(|n| {
+            expect_yaml
+                .match_indices(&format!("{n}:"))
+                .find(|(at, _)| {
+                    expect_yaml[..*at]
+                        .chars()
+                        .last()
+                        .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+                })
+                .map(|(at, _)| (at, n.as_str()))
+        })
+        .min()
+        .map_or("?", |(_, n)| n);
+    let check = std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_owned();
+    let mut host: Option<Vec<String>> = None;
+    let mut host_strings = || -> Vec<String> {
+        host.get_or_insert_with(|| {
+            let mut all = Vec::new();
+            strings(
+                &serde_json::to_value(snapshot).expect("snapshot serializes"),
+                &mut all,
+            );
+            all.retain(|s| s.chars().count() >= 2);
+            for s in &mut all {
+                *s = s.to_lowercase();
+            }
+            all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            all.dedup();
+            all
+        })
+        .clone()
+    };
+    let pack: std::collections::BTreeSet<String> = words(expect_yaml).collect();
+    // English words the French display itself uses (« snapshot », « start »).
+    let french_too: std::collections::BTreeSet<String> =
+        crate::eval::words::french_forms().flat_map(words).collect();
+    let english = |w: &str| english(w) && !french_too.contains(w);
+    // The words of `value` that neither the host nor the pack wrote and that `bad` finds.
+    let mut written = |value: &str, bad: &dyn Fn(&str) -> bool| -> Vec<String> {
+        if !words(value).any(|w| bad(&w) && !pack.contains(&w)) {
+            return Vec::new();
+        }
+        let mut rest = value.to_lowercase();
+        for s in host_strings() {
+            rest = without_whole(&rest, &s);
+        }
+        words(&rest)
+            .filter(|w| bad(w) && !pack.contains(w))
+            .collect()
+    };
+    // Property names are keys, shown as is in both languages (`read (other accounts)`).
+    let properties: std::collections::BTreeSet<String> =
+        evidence.iter().flat_map(|e| words(&e.property)).collect();
+    let english = |w: &str| english(w) && !properties.contains(w);
+    let mut problems = Vec::new();
+    for e in evidence {
+        let fields = [
+            ("expected", Some(e.expected.as_ref())),
+            ("actual", Some(e.actual.as_ref())),
+            ("path", Some(e.path.as_str())),
+            ("look_alike", e.look_alike.as_deref()),
+        ];
+        for (field, value) in fields {
+            let Some(value) = value else { continue };
+            let found = written(value, &french);
+            if !found.is_empty() {
+                problems.push(format!(
+                    "French {found:?} in the model ({field} of {}): {value}",
+                    e.property
+                ));
+            }
+            if field == "path" {
+                continue;
+            }
+            let shown =
+                crate::eval::words::display(Lang::Fr, value).unwrap_or_else(|| value.to_owned());
+            let found = written(&shown, &english);
+            if !found.is_empty() {
+                problems.push(format!(
+                    "English {found:?} left in French ({field} of {}): {value} → {shown}",
+                    e.property
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "kind `{kind}`, check {check}: one language at a time (write the English in the kind, \
+         its French in eval/words.rs PHRASES or WORDS):\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// `text` with every occurrence of `part` that does not cut a word replaced by a space.
+fn without_whole(text: &str, part: &str) -> String {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(part) {
+        let end = at + part.len();
+        let cuts = (alnum(rest[..at].chars().next_back()) && alnum(part.chars().next()))
+            || (alnum(rest[end..].chars().next()) && alnum(part.chars().next_back()));
+        out.push_str(&rest[..at]);
+        out.push_str(if cuts { part } else { " " });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every string and object key of a JSON value.
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            strings(v, out);
+        }),
+        _ => {}
+    }
 }
 
 /// The real Samba DC (`ad()`) with one NETLOGON logon script as the LDAP collector records

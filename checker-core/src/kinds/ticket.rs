@@ -252,20 +252,20 @@ contrôle.
                 None => unknown_time.push(*t),
             }
         }
-        let label = |t: &Ticket| format!("#{} « {} » ({})", t.id, t.title, t.created_local);
+        let label = |t: &Ticket| format!("#{} \"{}\" ({})", t.id, t.title, t.created_local);
         let shown: Vec<String> = in_time.iter().take(MAX_LISTED).map(|t| label(t)).collect();
         let mut actual = listed(&shown);
         if in_time.len() > MAX_LISTED {
-            actual.push_str(&format!(" … ({} en tout)", in_time.len()));
+            actual.push_str(&format!(" … (+{})", in_time.len() - MAX_LISTED));
         }
         if !unknown_time.is_empty() {
             actual.push_str(&format!(
-                " ; {} ticket(s) à la date locale non situable (fuseau du serveur inconnu)",
+                "; {} ticket(s) not placed in time (server time zone unknown)",
                 unknown_time.len()
             ));
         }
         if !h.truncated.is_empty() {
-            actual.push_str(&format!(" ; liste partielle : {}", h.truncated.join(", ")));
+            actual.push_str(&format!("; partial list: {}", h.truncated.join(", ")));
         }
         let enough = in_time.len() >= m.min_count as usize;
         let found = if enough {
@@ -329,40 +329,32 @@ contrôle.
     }
 }
 
-/// The qualification asked, in words.
+/// The qualification asked, in the pack's own keys (the same in both languages).
 fn requirements(m: &TicketMatcher) -> Vec<String> {
     let mut asked = Vec::new();
     if let Some(t) = m.ticket_type {
-        asked.push(format!("type {t}"));
+        asked.push(format!("type: {t}"));
     }
     if let Some(c) = &m.category {
-        asked.push(if c.eq_ignore_ascii_case("any") {
-            "une catégorie".to_owned()
-        } else {
-            format!("catégorie {c}")
-        });
+        asked.push(format!("category: {c}"));
     }
     if let Some(p) = m.min_priority {
-        asked.push(format!("priorité ≥ {p}"));
+        asked.push(format!("min_priority: {p}"));
     }
     if !m.status.is_empty() {
-        asked.push(format!("statut {}", m.status.join("|")));
+        asked.push(format!("status: {}", m.status.join("|")));
     }
     if let Some(r) = &m.requester {
-        asked.push(if r.eq_ignore_ascii_case("any") {
-            "un demandeur".to_owned()
-        } else {
-            format!("demandeur {r}")
-        });
+        asked.push(format!("requester: {r}"));
     }
     if m.followup {
-        asked.push("un suivi".to_owned());
+        asked.push("followup: true".to_owned());
     }
     if m.solution {
-        asked.push("une solution".to_owned());
+        asked.push("solution: true".to_owned());
     }
     if m.answered {
-        asked.push("un suivi ou une solution".to_owned());
+        asked.push("answered: true".to_owned());
     }
     asked
 }
@@ -386,11 +378,11 @@ fn qualify(m: &TicketMatcher, t: &Ticket) -> (Status, String) {
     };
     if let Some(ty) = m.ticket_type {
         let actual = if t.ticket_type.is_empty() {
-            "(inconnu)"
+            "?"
         } else {
             &t.ticket_type
         };
-        check(Some(t.ticket_type == ty), format!("type {actual}"));
+        check(Some(t.ticket_type == ty), format!("type: {actual}"));
     }
     if let Some(c) = &m.category {
         let actual = t.category.as_deref().unwrap_or_default();
@@ -398,21 +390,20 @@ fn qualify(m: &TicketMatcher, t: &Ticket) -> (Status, String) {
             Some(category_matches(actual, c)),
             t.category
                 .as_ref()
-                .map_or("sans catégorie".to_owned(), |c| format!("catégorie {c}")),
+                .map_or("category: -".to_owned(), |c| format!("category: {c}")),
         );
     }
     if let Some(min) = m.min_priority {
         check(
             Some(t.priority.is_some_and(|p| p >= min)),
-            t.priority.map_or("priorité (absente)".to_owned(), |p| {
-                format!("priorité {p}")
-            }),
+            t.priority
+                .map_or("priority: -".to_owned(), |p| format!("priority: {p}")),
         );
     }
     if !m.status.is_empty() {
         check(
             Some(m.status.contains(&t.status.as_str())),
-            format!("statut {}", t.status),
+            format!("status: {}", t.status),
         );
     }
     if let Some(r) = &m.requester {
@@ -426,25 +417,25 @@ fn qualify(m: &TicketMatcher, t: &Ticket) -> (Status, String) {
         check(
             holds,
             if !t.actors_read {
-                "demandeurs non lus".to_owned()
+                "requesters: ?".to_owned()
             } else if t.requesters.is_empty() {
-                "sans demandeur".to_owned()
+                "requesters: -".to_owned()
             } else {
-                format!("demandeur {}", t.requesters.join(", "))
+                format!("requesters: {}", t.requesters.join("|"))
             },
         );
     }
     let solutions = t.solutions.iter().filter(|s| s.status != "refused").count();
     let timeline = |holds: bool| t.timeline_read.then_some(holds);
     let followups = if t.timeline_read {
-        format!("{} suivi(s)", t.followups)
+        format!("followups: {}", t.followups)
     } else {
-        "suivis non lus".to_owned()
+        "followups: ?".to_owned()
     };
     let solved = if t.timeline_read {
-        format!("{solutions} solution(s) non refusée(s)")
+        format!("solutions: {solutions}")
     } else {
-        "solutions non lues".to_owned()
+        "solutions: ?".to_owned()
     };
     if m.followup {
         check(timeline(t.followups > 0), followups.clone());

@@ -289,7 +289,7 @@ expect:
                     &m.name,
                     "password",
                     format!("{expected:?}"),
-                    "inconnu (shadow illisible)",
+                    "unknown (shadow unreadable)",
                     Status::NotAssessable,
                 ));
                 status = status.and(Status::NotAssessable);
@@ -331,7 +331,7 @@ fn primary_group(
         (Some(g), Some(gid)) => format!("{g} (gid {gid})"),
         (Some(g), None) => g.clone(),
         (None, Some(gid)) => format!("gid {gid}"),
-        (None, None) => "(inconnu)".to_owned(),
+        (None, None) => "(unknown)".to_owned(),
     };
     let status = match expected.trim().parse::<u32>() {
         Ok(gid) => match user.gid {

@@ -67,7 +67,7 @@ expect:
 
 ## Failing example
 `vlan: {tag: 40}` on an appliance with VLANs 10, 20 and 30: `exists` fails (expected tag 40,
-actual « absent (VLAN : 10 sur vtnet1, 20 sur vtnet1, 30 sur vtnet1) »).
+actual "absent (VLAN: vtnet1.10, vtnet1.20, vtnet1.30)").
 
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
@@ -95,7 +95,7 @@ expect:
 
 ## Exemple non conforme
 `vlan: {tag: 40}` sur un pare-feu qui a les VLAN 10, 20 et 30 : `exists` échoue (attendu
-étiquette 40, observé « absent (VLAN : 10 sur vtnet1, 20 sur vtnet1, 30 sur vtnet1) »).
+étiquette 40, observé « absent (VLAN : vtnet1.10, vtnet1.20, vtnet1.30) »).
 
 ## Critères
 `tssr-2023/CP7/C1`, `tssr-2023/CP7/C2`.
@@ -141,10 +141,10 @@ expect:
         let all: Vec<String> = a
             .vlans
             .iter()
-            .map(|v| format!("{} sur {}", v.tag, v.parent))
+            .map(|v| format!("{}.{}", v.parent, v.tag))
             .collect();
         let expected = match &m.parent {
-            Some(p) => format!("tag {} sur {p}", m.tag),
+            Some(p) => format!("{p}.{}", m.tag),
             None => format!("tag {}", m.tag),
         };
         out.push(host.evidence(
@@ -154,7 +154,7 @@ expect:
             expected,
             match vlan {
                 Some(v) => format!("{} ({})", v.device, v.parent),
-                None => format!("absent (VLAN : {})", listed(&all)),
+                None => format!("absent (VLAN: {})", listed(&all)),
             },
             Status::from_bool(vlan.is_some()),
         ));

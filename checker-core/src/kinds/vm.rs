@@ -72,7 +72,7 @@ expect:
 
 ## Failing example
 `vm: {name: test-qemu, min_memory_mib: 2048}` when it has 1000 MiB: `memory` fails
-(expected ≥ 2048 Mio, actual 1000 Mio).
+(expected ≥ 2048 MiB, actual 1000 MiB).
 
 ## Critères
 `tssr-2023/CP5/C2`.
@@ -141,13 +141,13 @@ expect:
                 "exists",
                 "present",
                 match guest {
-                    Some(g) => format!("{} {} ({}) sur {}", g.guest_type, g.name, g.id, g.node),
+                    Some(g) => format!("{} {} ({}) on {}", g.guest_type, g.name, g.id, g.node),
                     None if h
                         .guests
                         .iter()
                         .any(|g| g.template && g.name.eq_ignore_ascii_case(&m.name)) =>
                     {
-                        format!("{} est un modèle (template), pas une machine", m.name)
+                        format!("{} is a template, not a machine", m.name)
                     }
                     None => format!("absent (machines: {})", listed(&names)),
                 },
@@ -162,9 +162,9 @@ expect:
             S,
             &m.name,
             "status",
-            if m.running { "running" } else { "arrêtée" },
+            if m.running { "running" } else { "stopped" },
             if g.status.is_empty() {
-                "(inconnu)".to_owned()
+                "(unknown)".to_owned()
             } else {
                 g.status.clone()
             },
@@ -181,7 +181,7 @@ expect:
                 &m.name,
                 "cpus",
                 format!("≥ {min}"),
-                g.cpus.map_or("(non lu)".to_owned(), |c| c.to_string()),
+                g.cpus.map_or("(not read)".to_owned(), |c| c.to_string()),
                 s,
             ));
             status = status.and(s);
@@ -196,9 +196,9 @@ expect:
                     S,
                     &m.name,
                     "memory",
-                    format!("≥ {min} Mio"),
+                    format!("≥ {min} MiB"),
                     g.memory_mib
-                        .map_or("(non lu)".to_owned(), |c| format!("{c} Mio")),
+                        .map_or("(not read)".to_owned(), |c| format!("{c} MiB")),
                     s,
                 ),
             );
@@ -231,7 +231,7 @@ expect:
             let (s, actual) = if !g.config_read {
                 (
                     Status::NotAssessable,
-                    "configuration de la machine non lue".to_owned(),
+                    "machine configuration not read".to_owned(),
                 )
             } else {
                 (Status::from_bool(found), listed(&nets))

@@ -92,10 +92,10 @@ impl VpnTunnelMatcher {
 fn tunnel_label(t: &VpnTunnel) -> String {
     let mut s = format!("{} {}", t.vpn_type, t.role);
     if let Some(id) = &t.id {
-        s.push_str(&format!(" n°{id}"));
+        s.push_str(&format!(" #{id}"));
     }
     if let Some(d) = &t.description {
-        s.push_str(&format!(" « {d} »"));
+        s.push_str(&format!(" \"{d}\""));
     }
     s
 }
@@ -190,7 +190,7 @@ quand le réseau du tunnel du serveur est 10.100.0.0/24 : `tunnel_network` écho
     fn evaluate(m: &VpnTunnelMatcher, host: &HostView<'_>, out: &mut Vec<Evidence>) -> Status {
         const S: &str = "appliance";
         let path = match &m.description {
-            Some(d) => format!("{} « {d} »", m.vpn_type),
+            Some(d) => format!("{} \"{d}\"", m.vpn_type),
             None => m.vpn_type.to_owned(),
         };
         let Some(a) = host.section(S, &path, &host.snapshot.sections.appliance, out) else {
@@ -228,8 +228,8 @@ quand le réseau du tunnel du serveur est 10.100.0.0/24 : `tunnel_network` écho
                 .find(|u| u.to_ascii_lowercase().contains(m.vpn_type));
             let all: Vec<String> = a.vpn_tunnels.iter().map(tunnel_label).collect();
             let (actual, status) = match unread {
-                Some(u) => (format!("non lu : {u}"), Status::NotAssessable),
-                None => (format!("absent (tunnels : {})", listed(&all)), Status::Fail),
+                Some(u) => (format!("not read: {u}"), Status::NotAssessable),
+                None => (format!("absent (tunnels: {})", listed(&all)), Status::Fail),
             };
             out.push(host.evidence(S, &path, "exists", "present", actual, status));
             return status;

@@ -70,22 +70,19 @@ pub(crate) fn within_hours(
     let Some(hours) = hours else {
         return Status::Pass;
     };
-    let expected = format!("il y a moins de {hours} h");
+    let expected = format!("less than {hours} h ago");
     let (status, actual) = match (time, time.and_then(parse_rfc3339), host.now) {
-        (None, _, _) => (Status::Fail, "(jamais)".to_owned()),
+        (None, _, _) => (Status::Fail, "(never)".to_owned()),
         (Some(t), None, _) => (
             Status::NotAssessable,
-            format!("{t} (date illisible : RFC 3339 attendu)"),
+            format!("{t} (unreadable date: RFC 3339 expected)"),
         ),
-        (Some(t), Some(_), None) => (
-            Status::NotAssessable,
-            format!("{t} (heure de notation inconnue)"),
-        ),
+        (Some(t), Some(_), None) => (Status::NotAssessable, format!("{t} (grading time unknown)")),
         (Some(t), Some(at), Some(now)) => {
             let age = (now - at) as f64 / 3600.0;
             (
                 Status::from_bool(age <= f64::from(hours)),
-                format!("{t} (il y a {age:.1} h)"),
+                format!("{t} ({age:.1} h ago)"),
             )
         }
     };
@@ -93,10 +90,10 @@ pub(crate) fn within_hours(
     status
 }
 
-/// A list for an evidence line; `(aucun)` when empty.
+/// A list for an evidence line; `(none)` when empty (shown `(aucun)` in French).
 pub(crate) fn listed<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {
-        "(aucun)".to_owned()
+        "(none)".to_owned()
     } else {
         items
             .iter()

@@ -109,7 +109,7 @@ La même attente sur un serveur membre où AD DS est seulement `Available` : `in
             "installed",
             m.installed.to_string(),
             match feature {
-                None => "false (absent de la liste)".to_owned(),
+                None => "false (absent from the list)".to_owned(),
                 Some(f) => match &f.install_state {
                     Some(state) => format!("{} ({state})", f.installed),
                     None => f.installed.to_string(),

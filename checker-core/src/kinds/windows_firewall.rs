@@ -78,7 +78,7 @@ fn action_property(
         None => (None, "(absent)".to_owned()),
         Some(a) if same(a, "NotConfigured") => (
             Some(fallback),
-            format!("NotConfigured (= {} par défaut)", word(fallback)),
+            format!("NotConfigured (= {} by default)", word(fallback)),
         ),
         Some(a) if same(a, "Block") => (Some(DefaultAction::Block), a.to_owned()),
         Some(a) if same(a, "Allow") => (Some(DefaultAction::Allow), a.to_owned()),
@@ -175,7 +175,7 @@ observé false).
                 &path,
                 "profile",
                 name.clone(),
-                format!("non rapporté (profils : {})", listed(&names)),
+                format!("not reported (profiles: {})", listed(&names)),
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;

@@ -142,14 +142,14 @@ fn compare(
     if let Some(protocol) = &m.protocol {
         let (s, actual) = match &rule.protocol {
             Some(p) => (Status::from_bool(same(p, protocol)), p.clone()),
-            None if unknown(true) => (Status::NotAssessable, "non collecté".to_owned()),
+            None if unknown(true) => (Status::NotAssessable, "not collected".to_owned()),
             None => (Status::Fail, "Any".to_owned()),
         };
         line("protocol", protocol.clone(), actual, s);
     }
     if let Some(port) = &m.local_port {
         let (s, actual) = if unknown(rule.dports.is_empty()) {
-            (Status::NotAssessable, "non collecté".to_owned())
+            (Status::NotAssessable, "not collected".to_owned())
         } else if rule.dports.is_empty() {
             (Status::Fail, "Any".to_owned())
         } else {
@@ -162,7 +162,7 @@ fn compare(
     }
     if let Some(remote) = &m.remote_address {
         let (s, actual) = if unknown(rule.sources.is_empty()) {
-            (Status::NotAssessable, "non collecté".to_owned())
+            (Status::NotAssessable, "not collected".to_owned())
         } else if rule.sources.is_empty() {
             (Status::Fail, "Any".to_owned())
         } else {
@@ -272,8 +272,8 @@ observé Any).
                 S,
                 &m.name,
                 "rules",
-                "règles du pare-feu Windows",
-                "aucune chaîne « windows » dans l'instantané",
+                "Windows firewall rules",
+                "no \"windows\" chain in the snapshot",
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
@@ -295,14 +295,14 @@ observé Any).
                 &m.name,
                 "enabled",
                 if m.enabled {
-                    "règle activée"
+                    "enabled rule"
                 } else {
-                    "aucune règle activée"
+                    "no enabled rule"
                 },
                 if found.is_empty() {
-                    "aucune règle activée de ce nom".to_owned()
+                    "no enabled rule of this name".to_owned()
                 } else {
-                    format!("activée : {}", listed(&paths))
+                    format!("enabled rule(s): {}", listed(&paths))
                 },
                 s,
             ));

@@ -69,7 +69,7 @@ pub enum Right {
 impl Right {
     fn word(self) -> &'static str {
         match self {
-            Right::None => "aucun",
+            Right::None => "none",
             Right::Read => "read",
             Right::Modify => "modify",
             Right::FullControl => "full_control",
@@ -237,19 +237,16 @@ fn right_from(acl: &[AccessEntry], ids: &[String]) -> (Right, String) {
             allow |= b;
         }
         used.push(format!(
-            "{}{} : {}",
-            if denied { "refus " } else { "" },
+            "{}{}: {}",
+            if denied { "deny " } else { "" },
             ace.principal,
             ace.rights.join(", ")
         ));
     }
     // A denied right also takes full control away.
     let effective = if deny != 0 { allow & !deny & !F } else { allow };
-    let why = if used.is_empty() {
-        "aucune entrée applicable".to_owned()
-    } else {
-        used.join(" ; ")
-    };
+    // No applicable entry: an empty list, the same in both languages.
+    let why = used.join("; ");
     (level(effective), why)
 }
 
@@ -396,7 +393,7 @@ La même attente quand la permission de partage est `Everyone: Read` : le droit 
             let (actual, shown, unknown) = match via {
                 Via::Share => (
                     share_right,
-                    layer("partage", share_right, &share_why),
+                    layer("share", share_right, &share_why),
                     share.access.is_empty(),
                 ),
                 Via::Ntfs => (
@@ -409,9 +406,9 @@ La même attente quand la permission de partage est `Everyone: Read` : le droit 
                     (
                         eff,
                         format!(
-                            "{} = min({} ; {})",
+                            "{} = min({}; {})",
                             eff.word(),
-                            layer("partage", share_right, &share_why),
+                            layer("share", share_right, &share_why),
                             layer("NTFS", ntfs_right, &ntfs_why)
                         ),
                         share.access.is_empty() || share.ntfs.is_empty(),
@@ -437,16 +434,16 @@ La même attente quand la permission de partage est `Everyone: Read` : le droit 
             };
             let shown = if s == Status::NotAssessable && !unknown {
                 format!(
-                    "{shown} ; appartenance inconnue à {} (pas de section directory sur cet hôte)",
+                    "{shown}; membership of {} unknown (no directory section on this host)",
                     doubtful.join(", ")
                 )
             } else {
                 shown
             };
             let what = match via {
-                Via::Share => "partage",
+                Via::Share => "share",
                 Via::Ntfs => "NTFS",
-                Via::Effective => "effectif",
+                Via::Effective => "effective",
             };
             out.push(host.evidence(
                 S,
@@ -454,7 +451,7 @@ La même attente quand la permission de partage est `Everyone: Read` : le droit 
                 format!("access ({what})"),
                 right.word(),
                 if unknown {
-                    format!("ACL non collectée ({shown})")
+                    format!("ACL not collected ({shown})")
                 } else {
                     shown
                 },

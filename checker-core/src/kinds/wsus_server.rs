@@ -160,7 +160,7 @@ observé 0).
                 S,
                 path,
                 "computers",
-                format!("au moins {least}"),
+                format!("at least {least}"),
                 format!("{} [{}]", names.len(), names.join(", ")),
                 s,
             ));
@@ -179,8 +179,8 @@ observé 0).
                 S,
                 path,
                 "approved_updates",
-                format!("au moins {least}"),
-                "non collecté par la sonde",
+                format!("at least {least}"),
+                "not collected by the probe",
                 Status::NotAssessable,
             ));
             status = status.and(Status::NotAssessable);

@@ -15,7 +15,7 @@ pub(crate) fn select(sel: &DirectorySelector, dir: &Directory) -> Selection {
     let groups = sel.member_of.as_ref().map(|name| {
         let set = group_closure(dir, name, sel.nested);
         if set.is_empty() {
-            notes.push(format!("groupe « {name} » absent de l'annuaire"));
+            notes.push(format!("group \"{name}\" absent from the directory"));
         }
         (name, set)
     });
@@ -23,7 +23,7 @@ pub(crate) fn select(sel: &DirectorySelector, dir: &Directory) -> Selection {
         && !dir.ous.iter().any(|o| ou_matches(&o.dn, ou, true))
         && !dir.users.iter().any(|u| ou_matches(&u.ou_dn, ou, true))
     {
-        notes.push(format!("OU « {ou} » absente de l'annuaire"));
+        notes.push(format!("OU \"{ou}\" absent from the directory"));
     }
     let by_name: BTreeMap<String, &DirectoryGroup> = dir
         .groups

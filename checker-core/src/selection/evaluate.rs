@@ -37,7 +37,7 @@ pub(crate) fn evaluate_select(
             "selection",
             count_text(sel.count),
             format!(
-                "état inconnu pour {} : sélection non évaluable",
+                "state unknown for {}: selection not assessable",
                 names(selection.unknown.iter().map(String::as_str))
             ),
             Status::NotAssessable,
@@ -131,12 +131,12 @@ fn quantify(
         } => (
             template,
             if *allow_empty {
-                "tous (sélection vide acceptée)".to_owned()
+                "all (empty selection accepted)".to_owned()
             } else {
-                "tous, au moins un".to_owned()
+                "all, at least one".to_owned()
             },
         ),
-        Quantifier::AtLeast { n, template } => (template, format!("au moins {n}")),
+        Quantifier::AtLeast { n, template } => (template, format!("at least {n}")),
     };
     if members.len() > MAX_JUDGED {
         out.push(host.evidence(
@@ -145,7 +145,7 @@ fn quantify(
             "quantifier",
             expected,
             format!(
-                "{} comptes sélectionnés, au-delà de {MAX_JUDGED} jugés un par un : affinez la sélection",
+                "{} accounts selected, more than the {MAX_JUDGED} judged one by one: narrow the selection",
                 members.len()
             ),
             Status::NotAssessable,
@@ -162,7 +162,7 @@ fn quantify(
                     section,
                     &member.name,
                     "home",
-                    "défini",
+                    "(set)",
                     "(absent)",
                     Status::Fail,
                 ));
@@ -173,7 +173,7 @@ fn quantify(
                     section,
                     &member.name,
                     "member_expect",
-                    "attente construite pour ce compte",
+                    "expectation built for this account",
                     message,
                     Status::NotAssessable,
                 ));
@@ -224,21 +224,15 @@ fn quantify(
             (status, (passed.len() as f64 / n as f64).min(1.0))
         }
     };
-    let mut actual = format!("{} sur {total} conforme(s)", passed.len());
+    let mut actual = format!("{} of {total} compliant", passed.len());
     if total == 0 {
-        actual = "aucun compte sélectionné".to_owned();
+        actual = "no account selected".to_owned();
     }
     if !failed.is_empty() {
-        actual.push_str(&format!(
-            " ; non conforme(s) : {}",
-            names(failed.into_iter())
-        ));
+        actual.push_str(&format!("; not compliant: {}", names(failed.into_iter())));
     }
     if !unknown.is_empty() {
-        actual.push_str(&format!(
-            " ; non évaluable(s) : {}",
-            names(unknown.into_iter())
-        ));
+        actual.push_str(&format!("; not assessable: {}", names(unknown.into_iter())));
     }
     out.push(host.evidence(section, what, "quantifier", expected, actual, status));
     (status, fraction)
@@ -259,41 +253,41 @@ fn member_summary(
         }
     }
     let actual = match status {
-        Status::Pass => "conforme".to_owned(),
-        Status::Fail => format!("non conforme : {}", decided.join(", ")),
+        Status::Pass => "compliant".to_owned(),
+        Status::Fail => format!("not compliant: {}", decided.join(", ")),
         Status::NotAssessable => {
             let cause = lines
                 .iter()
                 .find(|e| e.status == Status::NotAssessable)
                 .map_or("", |e| &*e.actual);
-            format!("non évaluable : {cause}")
+            format!("not assessable: {cause}")
         }
     };
-    host.evidence(section, &member.name, "member", "conforme", actual, status)
+    host.evidence(section, &member.name, "member", "compliant", actual, status)
 }
 
 fn count_text(count: Option<(Option<u32>, Option<u32>)>) -> String {
     match count {
-        Some((Some(min), Some(max))) if min == max => format!("exactement {min}"),
-        Some((Some(min), Some(max))) => format!("entre {min} et {max}"),
-        Some((Some(min), None)) => format!("au moins {min}"),
-        Some((None, Some(max))) => format!("au plus {max}"),
-        Some((None, None)) | None => "(nombre libre)".to_owned(),
+        Some((Some(min), Some(max))) if min == max => format!("exactly {min}"),
+        Some((Some(min), Some(max))) => format!("between {min} and {max}"),
+        Some((Some(min), None)) => format!("at least {min}"),
+        Some((None, Some(max))) => format!("at most {max}"),
+        Some((None, None)) | None => "(any number)".to_owned(),
     }
 }
 
 fn selected_text(selection: &Selection) -> String {
     let n = selection.members.len();
     let mut text = if n == 0 {
-        "aucun compte".to_owned()
+        "no account selected".to_owned()
     } else {
         format!(
-            "{n} : {}",
+            "selected ({n}): {}",
             names(selection.members.iter().map(|m| m.name.as_str()))
         )
     };
     if !selection.notes.is_empty() {
-        text.push_str(&format!(" ({})", selection.notes.join(" ; ")));
+        text.push_str(&format!("; {}", selection.notes.join("; ")));
     }
     text
 }
@@ -308,56 +302,40 @@ fn names<'n>(list: impl Iterator<Item = &'n str>) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if all.len() > MAX_NAMES {
-        text.push_str(&format!(" … et {} autre(s)", all.len() - MAX_NAMES));
+        text.push_str(&format!(" … (+{})", all.len() - MAX_NAMES));
     }
     text
 }
 
-/// The selection in words, for the evidence path (« comptes de l'annuaire : membres de
-/// GG_Compta (groupes imbriqués compris), dans OU=Compta »).
+/// The selection for the evidence path, in the pack's own keys (the same in both
+/// languages): `ad_user {member_of: GG_Compta, nested: true, ou: OU=Compta, recursive: true}`.
 fn describe(selector: &Selector) -> String {
     let (base, parts) = match selector {
-        Selector::Directory(d) => ("comptes de l'annuaire", directory_parts(d)),
-        Selector::Local(l) => ("comptes locaux", local_parts(l)),
+        Selector::Directory(d) => ("ad_user", directory_parts(d)),
+        Selector::Local(l) => ("user", local_parts(l)),
     };
-    if parts.is_empty() {
-        format!("{base} : tous")
-    } else {
-        format!("{base} : {}", parts.join(", "))
-    }
-}
-
-fn membership(group: &str, nested: bool) -> String {
-    if nested {
-        format!("membres de {group} (groupes imbriqués compris)")
-    } else {
-        format!("membres directs de {group}")
-    }
+    format!("{base} {{{}}}", parts.join(", "))
 }
 
 fn directory_parts(d: &DirectorySelector) -> Vec<String> {
     let mut parts = Vec::new();
     if let Some(g) = &d.member_of {
-        parts.push(membership(g, d.nested));
+        parts.push(format!("member_of: {g}, nested: {}", d.nested));
     }
     if let Some(ou) = &d.ou {
-        parts.push(if d.recursive {
-            format!("dans {ou} ou ses sous-OU")
-        } else {
-            format!("directement dans {ou}")
-        });
+        parts.push(format!("ou: {ou}, recursive: {}", d.recursive));
     }
     if let Some(e) = d.enabled {
-        parts.push(if e { "activés" } else { "désactivés" }.to_owned());
+        parts.push(format!("enabled: {e}"));
     }
     if let Some(re) = &d.name {
-        parts.push(format!("nom ~ {}", re.as_str()));
+        parts.push(format!("name: {}", re.as_str()));
     }
     if let Some(v) = &d.department {
-        parts.push(format!("service {v}"));
+        parts.push(format!("department: {v}"));
     }
     if let Some(v) = &d.title {
-        parts.push(format!("fonction {v}"));
+        parts.push(format!("title: {v}"));
     }
     parts
 }
@@ -365,23 +343,16 @@ fn directory_parts(d: &DirectorySelector) -> Vec<String> {
 fn local_parts(l: &LocalSelector) -> Vec<String> {
     let mut parts = Vec::new();
     if let Some(g) = &l.member_of {
-        parts.push(membership(g, l.nested));
+        parts.push(format!("member_of: {g}, nested: {}", l.nested));
     }
     if let Some(re) = &l.name {
-        parts.push(format!("nom ~ {}", re.as_str()));
+        parts.push(format!("name: {}", re.as_str()));
     }
     if let Some(e) = l.enabled {
-        parts.push(if e { "actifs" } else { "inactifs" }.to_owned());
+        parts.push(format!("enabled: {e}"));
     }
     if let Some(s) = l.system {
-        parts.push(
-            if s {
-                "comptes système"
-            } else {
-                "comptes humains"
-            }
-            .to_owned(),
-        );
+        parts.push(format!("system: {s}"));
     }
     parts
 }

@@ -17,7 +17,7 @@ pub(crate) fn select(sel: &LocalSelector, users: &[User], groups: Option<&[Group
         (Some(name), Some(groups)) => {
             let set = group_closure(groups, name, sel.nested);
             if set.is_empty() {
-                notes.push(format!("groupe « {name} » absent de la machine"));
+                notes.push(format!("group \"{name}\" absent from the machine"));
             }
             Some(set)
         }

@@ -148,8 +148,8 @@ impl Template {
         let problems = diags.finish();
         match (compiled, problems.first()) {
             (Some(expect), None) => Ok(expect),
-            (_, Some(d)) => Err(d.message.clone()),
-            (None, None) => Err("attente non compilable".to_owned()),
+            (_, Some(d)) => Err(d.message_in(crate::i18n::Lang::En).to_owned()),
+            (None, None) => Err("expectation not compilable".to_owned()),
         }
     }
 }
