@@ -30,7 +30,7 @@ use constat_tests::serve::{enrol, start_server};
 use constat_tests::webdriver::{Driver, WIDTH};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// The expected value no learner may see (the shell of the "secret" check).

@@ -13,7 +13,7 @@ use constat_tests::real::{cli_binary, real_tests_enabled};
 use constat_tests::serve::{
     Browser, code_of, create_trainer, enrol, start_server, submit, trainer_command,
 };
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 #[test]

@@ -7,6 +7,7 @@ use super::host_error::{HostError, HostErrorKind};
 use super::icinga2::Icinga2Collector;
 use super::ldap::LdapCollector;
 use super::local::collect_local;
+use super::proxmox::ProxmoxCollector;
 use super::scrub::HostSecrets;
 use super::ssh::collect_ssh;
 use super::winrm::WinrmCollector;

@@ -16,7 +16,7 @@
 //! `/access/permissions` to say so is not done yet (the examiner's token is documented to
 //! need `VM.Audit` on `/vms`).
 
-use super::dispatch::{CollectContext, CollectFuture, Collected, RemoteCollector};
+use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
 use crate::i18n::tf;
