@@ -40,18 +40,21 @@ user alefevre Alice 'Lefèvre'
 user bmoreau Bruno Moreau
 user cgarcia 'Chloé' Garcia
 
-# 4. Logon hours Mon-Fri 08:00-19:00 local (UTC+1) = 07:00-18:00 UTC. B enters the hours
-# as if the grid were in UTC: 08:00-19:00 UTC, i.e. 09:00-20:00 local.
-if [ "$VARIANT" = a ]; then FIRST=7; else FIRST=8; fi
+# 4. Logon hours Mon-Fri 08:00-19:00 local. AD stores the grid in UTC and Windows reads it
+# at the offset in force today (constat too: Europe/Paris at the collection's date), so the
+# grid A enters is 08:00 local minus today's offset: 07:00-18:00 UTC in winter, 06:00-17:00
+# UTC in summer. B's grid is an hour late, 09:00-20:00 local: what entering the hours as if
+# the grid were in UTC gives in winter (the test grades the same in any season).
 HOURS=$(/usr/bin/python3 -c '
-import base64, sys
-first = int(sys.argv[1])
+import base64, sys, datetime, zoneinfo
+offset = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Paris")).utcoffset()
+first = (8 if sys.argv[1] == "a" else 9) - offset // datetime.timedelta(hours=1)
 bits = bytearray(21)
 for day in range(1, 6):
     for hour in range(first, first + 11):
         i = day * 24 + hour
         bits[i // 8] |= 1 << (i % 8)
-print(base64.b64encode(bytes(bits)).decode())' "$FIRST")
+print(base64.b64encode(bytes(bits)).decode())' "$VARIANT")
 CG_OU="OU=Commercial"; [ "$VARIANT" = b ] && CG_OU="CN=Users"
 for d in "CN=Alice Lefèvre,OU=Commercial" "CN=Bruno Moreau,OU=Commercial" "CN=Chloé Garcia,$CG_OU"; do
   ldapmodify "${LDAP[@]}" >/dev/null <<LDIF

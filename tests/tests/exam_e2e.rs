@@ -54,7 +54,6 @@ defaults:
     cred: dc
     tls: verify
     ca_file: '{ca}'
-    utc_offset_minutes: 60
   linux:
     transport: ssh
     address: '${{linux_ip}}'
@@ -95,6 +94,12 @@ fn redact_report(lab: &ExamLab, text: &str, guids: &[String]) -> String {
         (
             r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} \(heure de Paris\) · \d{2}:\d{2} UTC",
             "[TIME]",
+        ),
+        // Logon hours name the offset in force on the day of the collection (« UTC+01:00 le
+        // 2026-12-02 »): both change with the day the test runs.
+        (
+            r"UTC[+-]\d{2}:\d{2} (le|on) \d{4}-\d{2}-\d{2}",
+            "UTC[OFFSET] $1 [DATE]",
         ),
         (r"SHA256:[A-Za-z0-9+/=]+", "SHA256:[KEY]"),
         (r"\b\d+(\.\d+)? ?ms\b", "[MS]"),
