@@ -219,6 +219,7 @@ async fn render(
     )
 }
 
+/// The logged-in trainer and their class `id`, or the page that refuses.
 async fn trainer_and_class(
     state: &AppState,
     headers: &HeaderMap,
@@ -227,6 +228,19 @@ async fn trainer_and_class(
 ) -> Result<(LoggedIn, Class), Response> {
     let me = logged_in(state, headers, lang).await?;
     let class = owned_class(state, &me.trainer, id, lang).await?;
+    Ok((me, class))
+}
+
+/// [`trainer_and_class`] for a form: its CSRF token checked too.
+async fn trainer_and_class_posting(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    id: i64,
+    csrf: &str,
+) -> Result<(LoggedIn, Class), Response> {
+    let (me, class) = trainer_and_class(state, headers, lang, id).await?;
+    check_csrf(state, &me.visitor, csrf, lang)?;
     Ok((me, class))
 }
 
@@ -318,13 +332,11 @@ pub async fn attach(
     Path(id): Path<i64>,
     Form(form): Form<InventoryForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (me, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await
+    {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let source = source_name(&form.source);
     let text = form.inventory.replace("\r\n", "\n");
     let checked = match &state.pull {
@@ -386,13 +398,11 @@ pub async fn schedule(
     Path(id): Path<i64>,
     Form(form): Form<ScheduleForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (me, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await
+    {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let typed = form.interval.trim();
     let minutes = if typed.is_empty() {
         None
@@ -443,13 +453,11 @@ pub async fn run_now(
     Path(id): Path<i64>,
     Form(form): Form<RunForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (me, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await
+    {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let (message, status) = match start_pull(&state, &class, lang).await {
         PullStart::Started => return see_other(&format!("/classes/{}", class.id), None),
         PullStart::AlreadyRunning => (t(lang, "pull_running").to_owned(), StatusCode::CONFLICT),
@@ -475,13 +483,10 @@ pub async fn accept_host_key(
     Path(id): Path<i64>,
     Form(form): Form<HostKeyForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (_, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let host = form.host.chars().take(300).collect::<String>();
     let fingerprint = form.fingerprint.chars().take(100).collect::<String>();
     match state
