@@ -9,20 +9,12 @@
 #[path = "support/replay.rs"]
 mod replay;
 
+use replay::testdata;
+
 use std::collections::BTreeMap;
 use std::io::{BufReader, Write};
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-
-fn testdata(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../systems/testdata")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// One request as received: method, path, and the headers the test looks at.
 #[derive(Debug, Clone)]

@@ -10,6 +10,8 @@
 #[path = "support/replay.rs"]
 mod replay;
 
+use replay::testdata;
+
 use std::collections::BTreeMap;
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
@@ -20,15 +22,6 @@ use std::time::Duration;
 
 const TOKEN_ID: &str = "constat@pve!audit";
 const TOKEN_SECRET: &str = "5f3d8c1e-9a2b-4c7d-8e6f-0a1b2c3d4e5f";
-
-fn testdata(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../systems/testdata")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// What a path answers.
 #[derive(Clone)]

@@ -32,16 +32,6 @@ const CACHE_DIR: &str = "/var/tmp/constat-tests";
 const ARCHIVE_MAX_AGE: Duration = Duration::from_secs(30 * 86_400);
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// Whether the real-system tests run (`CONSTAT_REAL_TESTS=1`). When not, prints the skip
-/// line the project uses and returns false.
-pub fn real_tests_enabled() -> bool {
-    if std::env::var("CONSTAT_REAL_TESTS").as_deref() == Ok("1") {
-        return true;
-    }
-    println!("skipped: set CONSTAT_REAL_TESTS=1 (needs root)");
-    false
-}
-
 fn run(what: &str, command: &mut Command) -> Result<Output, String> {
     let output = command
         .output()

@@ -6,6 +6,16 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::net::{TcpListener, TcpStream};
 
+/// A recorded answer of `systems/testdata/` (its source in `SOURCES.md` there).
+pub(crate) fn testdata(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../systems/testdata")
+            .join(name),
+    )
+    .unwrap()
+}
+
 /// One request as received.
 pub(crate) struct Request {
     /// `GET`, `POST`…
