@@ -10,10 +10,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Harness, START, fixture, harness_with, session_of};
-use constat_serve::app::Limits;
 use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
+use constat_serve::state::Limits;
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use std::time::Duration;

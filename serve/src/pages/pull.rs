@@ -4,11 +4,12 @@
 //! own credential sources (`constat serve --credentials`, `CONSTAT_CRED_*`, `--pull-key`)
 //! hold them.
 
-use crate::app::{AppState, Page, internal_error};
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::page::{Page, internal_error};
 use crate::pages::grid_model::ago;
 use crate::pages::guard::{LoggedIn, check_csrf, logged_in, owned_class, see_other};
 use crate::pull::{InventoryPlan, PlannedCandidate, PullStart, start_pull};
+use crate::state::AppState;
 use crate::store::{Class, PullConfig, PullInventory};
 use axum::Form;
 use axum::extract::{Path, State};
@@ -495,7 +496,7 @@ pub async fn accept_host_key(
         .await
     {
         Ok(true) => see_other(&format!("/classes/{}", class.id), None),
-        Ok(false) => crate::app::error_page(
+        Ok(false) => crate::page::error_page(
             &state,
             lang,
             StatusCode::CONFLICT,

@@ -5,10 +5,10 @@
 //! bounded by the inventory's own time limits; past them, the hosts still out are failed.
 
 use super::engine::{HostKey, HostKeySeen, InventoryPlan, PullJob, PulledHost};
-use crate::app::AppState;
 use crate::grading::{ClassPack, grade_observed};
 use crate::i18n::{Lang, tf};
 use crate::random::hex;
+use crate::state::AppState;
 use crate::store::{
     Class, Id, NewSubmission, PullFailure, PullHostKey, PullHostStatus, PullRun, SeenHostKey,
 };
