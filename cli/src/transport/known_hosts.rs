@@ -77,13 +77,15 @@ impl KnownHosts {
         seen.get(host).cloned()
     }
 
-    /// The key `host` last presented in place of the recorded one (`type base64`).
+    /// The key `host` last presented and refused (`type base64`): in place of the recorded
+    /// one, or with none recorded under `--strict-host-keys` ([`KnownHosts::check`] tells
+    /// which).
     pub fn refused(&self, host: &str) -> Option<String> {
         let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
         refused.get(host).cloned()
     }
 
-    /// Notes that `host` presented `key` in place of the recorded one.
+    /// Notes that `host` presented `key` and it was refused.
     pub fn refuse(&self, host: &str, key: &str) {
         let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
         refused.insert(host.to_owned(), key_material(key));
