@@ -85,23 +85,16 @@ async fn live_js() -> Response {
         .into_response()
 }
 
+/// An unknown address: a page, or JSON on the API.
 async fn not_found(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
 ) -> Response {
-    let lang = Lang::of_request(query_lang(request.uri().query()), request.headers());
-    if request.uri().path().starts_with("/api/") {
-        return crate::extract::api_refusal(
-            StatusCode::NOT_FOUND,
-            t(lang, "err_api_not_found").to_owned(),
-            t(lang, "help_api_not_found").to_owned(),
-        );
-    }
-    error_page(
+    refused(
         &state,
-        lang,
+        &request,
         StatusCode::NOT_FOUND,
-        t(lang, "err_not_found"),
+        ("err_not_found", "err_api_not_found"),
     )
 }
 
@@ -110,20 +103,31 @@ async fn method_not_allowed(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
 ) -> Response {
+    refused(
+        &state,
+        &request,
+        StatusCode::METHOD_NOT_ALLOWED,
+        ("err_method", "err_method"),
+    )
+}
+
+/// `request` refused with `status`: the error page saying `page_key`, or under `/api/` the
+/// JSON error saying `api_key`, in the reader's language.
+fn refused(
+    state: &AppState,
+    request: &Request,
+    status: StatusCode,
+    (page_key, api_key): (&str, &str),
+) -> Response {
     let lang = Lang::of_request(query_lang(request.uri().query()), request.headers());
     if request.uri().path().starts_with("/api/") {
         return crate::extract::api_refusal(
-            StatusCode::METHOD_NOT_ALLOWED,
-            t(lang, "err_method").to_owned(),
+            status,
+            t(lang, api_key).to_owned(),
             t(lang, "help_api_not_found").to_owned(),
         );
     }
-    error_page(
-        &state,
-        lang,
-        StatusCode::METHOD_NOT_ALLOWED,
-        t(lang, "err_method"),
-    )
+    error_page(state, lang, status, t(lang, page_key))
 }
 
 /// Security headers on every response; `?lang=` is remembered in a cookie.

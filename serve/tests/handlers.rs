@@ -813,6 +813,26 @@ impl constat_serve::pull::PullEngine for KeyChangingEngine {
     }
 }
 
+/// A harness pulling with `engine`, its trainer's session and a class with an inventory.
+async fn class_pulled_by(engine: KeyChangingEngine) -> (common::Harness, String, i64) {
+    use constat_serve::store::PullInventory;
+    let h = common::harness_with_pull(Limits::default(), Some(Arc::new(engine)));
+    let ana = h.trainer().await;
+    let (id, _) = h.uploaded_class(&ana).await;
+    h.store
+        .set_pull_inventory(
+            id,
+            PullInventory {
+                source: "lab.yaml".into(),
+                yaml: "candidates: []".into(),
+                uploaded_at: START,
+            },
+        )
+        .await
+        .unwrap();
+    (h, ana, id)
+}
+
 /// Presses « pull now » and waits until the store has the run's end (the run goes on in
 /// the background).
 async fn pull_and_wait(h: &Harness, id: i64, cookie: &str, runs: i64) {
@@ -837,25 +857,11 @@ async fn pull_and_wait(h: &Harness, id: i64, cookie: &str, runs: i64) {
 
 #[tokio::test]
 async fn a_pull_trusts_a_host_key_on_first_use_and_refuses_a_changed_one_in_the_readers_words() {
-    use constat_serve::store::PullInventory;
-    let engine = Arc::new(KeyChangingEngine {
+    let (h, ana, id) = class_pulled_by(KeyChangingEngine {
         runs: Default::default(),
         strict: false,
-    });
-    let h = common::harness_with_pull(Limits::default(), Some(engine));
-    let ana = h.trainer().await;
-    let (id, _) = h.uploaded_class(&ana).await;
-    h.store
-        .set_pull_inventory(
-            id,
-            PullInventory {
-                source: "lab.yaml".into(),
-                yaml: "candidates: []".into(),
-                uploaded_at: START,
-            },
-        )
-        .await
-        .unwrap();
+    })
+    .await;
     pull_and_wait(&h, id, &ana, 1).await;
     let keys = h.store.pull_host_keys(id).await.unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");
@@ -902,25 +908,11 @@ async fn a_pull_trusts_a_host_key_on_first_use_and_refuses_a_changed_one_in_the_
 /// reader's language, which key it was and what the trainer can do there.
 #[tokio::test]
 async fn a_strict_inventory_refuses_an_unknown_host_key_and_says_what_to_do_on_the_class_page() {
-    use constat_serve::store::PullInventory;
-    let engine = Arc::new(KeyChangingEngine {
+    let (h, ana, id) = class_pulled_by(KeyChangingEngine {
         runs: Default::default(),
         strict: true,
-    });
-    let h = common::harness_with_pull(Limits::default(), Some(engine));
-    let ana = h.trainer().await;
-    let (id, _) = h.uploaded_class(&ana).await;
-    h.store
-        .set_pull_inventory(
-            id,
-            PullInventory {
-                source: "lab.yaml".into(),
-                yaml: "candidates: []".into(),
-                uploaded_at: START,
-            },
-        )
-        .await
-        .unwrap();
+    })
+    .await;
     pull_and_wait(&h, id, &ana, 1).await;
     assert!(h.store.pull_host_keys(id).await.unwrap().is_empty());
     let grid = h.get(&format!("/classes/{id}"), Some(&ana)).await;

@@ -47,6 +47,22 @@ fn run(lab: &Lab, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// `constat session init --inventory INVENTORY SESSION`, which must succeed.
+fn init_session(lab: &Lab, inventory: &Path, session: &Path, env: &[(&str, &str)]) {
+    let init = run(
+        lab,
+        &[
+            "session",
+            "init",
+            "--inventory",
+            &inventory.display().to_string(),
+            &session.display().to_string(),
+        ],
+        env,
+    );
+    assert_eq!(init.code, Some(0), "{}", init.stderr);
+}
+
 fn manifest_view(lab: &Lab, session: &Path) -> Value {
     let text = std::fs::read_to_string(session.join("manifest.json")).unwrap();
     serde_json::from_str(&lab.redact(&text)).unwrap()
@@ -123,18 +139,7 @@ candidates:
     let agent_env = agent.display().to_string();
     let env = [("CONSTAT_AGENT_BIN", agent_env.as_str())];
 
-    let init = run(
-        &lab,
-        &[
-            "session",
-            "init",
-            "--inventory",
-            &inventory_path.display().to_string(),
-            &session_arg,
-        ],
-        &env,
-    );
-    assert_eq!(init.code, Some(0), "{}", init.stderr);
+    init_session(&lab, &inventory_path, &session, &env);
 
     let first = run(
         &lab,
@@ -416,18 +421,7 @@ candidates:
     let session_arg = session.display().to_string();
     let agent_env = agent.display().to_string();
     let env = [("CONSTAT_AGENT_BIN", agent_env.as_str())];
-    let init = run(
-        &lab,
-        &[
-            "session",
-            "init",
-            "--inventory",
-            &inventory_path.display().to_string(),
-            &session_arg,
-        ],
-        &env,
-    );
-    assert_eq!(init.code, Some(0), "{}", init.stderr);
+    init_session(&lab, &inventory_path, &session, &env);
     let end = |lab: &Lab, accept: Option<&str>| {
         let mut args = vec!["session", "run", &session_arg, "--phase", "end", "--quiet"];
         if let Some(accept) = accept {
