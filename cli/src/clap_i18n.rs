@@ -314,6 +314,10 @@ a credentials file with mode 0600, or an interactive prompt.",
         "Refuses unknown host keys (with --host)",
     ),
     (
+        "check:accept_host_key",
+        "Accepts the host key of this fingerprint, checked on the machine (HOST=FINGERPRINT as the refusal names them; with --host)",
+    ),
+    (
         "serve",
         "The trainer's live class: web server, enrolments, learner submissions",
     ),
@@ -483,6 +487,10 @@ a credentials file with mode 0600, or an interactive prompt.",
         "known_hosts file (default ~/.local/share/constat/known_hosts)",
     ),
     ("collect:strict_host_keys", "Refuse unknown host keys"),
+    (
+        "collect:accept_host_key",
+        "Accept the host key of this fingerprint, checked on the machine (HOST=FINGERPRINT as the refusal names them; repeatable)",
+    ),
     ("collect:connect_timeout", "Connection timeout, in seconds"),
     (
         "collect:timeout",
@@ -540,6 +548,10 @@ a credentials file with mode 0600, or an interactive prompt.",
         "Hosts collected at the same time (default: inventory, 16)",
     ),
     ("session run:strict_host_keys", "Refuse unknown host keys"),
+    (
+        "session run:accept_host_key",
+        "Accept the host key of this fingerprint, checked on the machine (HOST=FINGERPRINT as the refusal names them; repeatable)",
+    ),
     (
         "session run:credentials",
         "Credentials file (YAML `name: password`, mode 0600)",
@@ -658,6 +670,7 @@ pub const HELP_FR: &[(&str, &str)] = &[
 /// English value names (`<ROLE=FICHIER>` → `<ROLE=FILE>`).
 const VALUE_NAMES_EN: &[(&str, &str)] = &[
     ("ROLE=FICHIER", "ROLE=FILE"),
+    ("HÔTE=EMPREINTE", "HOST=FINGERPRINT"),
     ("NOM=VALEUR", "NAME=VALUE"),
     ("FICHIER", "FILE"),
     ("NOM", "NAME"),

@@ -874,9 +874,19 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "the host did not finish within {seconds} s (per-host limit)",
     ),
     (
+        "ssh.accept_hint",
+        "copiez HÔTE=EMPREINTE du message de refus : l'hôte entre crochets avec son port, l'empreinte SHA256:… que vous avez vérifiée sur la machine",
+        "copy HOST=FINGERPRINT from the refusal: the host in brackets with its port, the SHA256:… fingerprint you checked on the machine",
+    ),
+    (
+        "ssh.accept_syntax",
+        "--accept-host-key « {value} » : attendu HÔTE=EMPREINTE tels que le refus les nomme, par exemple '[10.0.1.20]:22=SHA256:…'",
+        "--accept-host-key \"{value}\": expected HOST=FINGERPRINT as the refusal names them, e.g. '[10.0.1.20]:22=SHA256:…'",
+    ),
+    (
         "ssh.key_changed",
-        "la clé de {host} a changé : enregistrée {old}, présentée {new} ; si la machine a été réinstallée, retirez sa ligne du fichier known_hosts de la session",
-        "the key of {host} changed: recorded {old}, presented {new}; if the machine was reinstalled, remove its line from the session's known_hosts file",
+        "la clé de {host} a changé : enregistrée {old}, présentée {new} ; si la machine a été réinstallée, vérifiez cette empreinte sur elle (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) puis relancez avec --accept-host-key '{host}={new}'",
+        "the key of {host} changed: recorded {old}, presented {new}; if the machine was reinstalled, check this fingerprint on it (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then run again with --accept-host-key '{host}={new}'",
     ),
     (
         "ssh.key_file",
@@ -885,8 +895,8 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
     ),
     (
         "ssh.key_unknown",
-        "clé de {host} inconnue ({fingerprint}) et --strict-host-keys est actif ; ajoutez-la au fichier known_hosts de la session après l'avoir vérifiée",
-        "unknown key for {host} ({fingerprint}) and --strict-host-keys is on; add it to the session's known_hosts after checking it",
+        "clé de {host} inconnue ({fingerprint}) et --strict-host-keys est actif ; après l'avoir vérifiée sur la machine, relancez avec --accept-host-key '{host}={fingerprint}'",
+        "unknown key for {host} ({fingerprint}) and --strict-host-keys is on; once checked on the machine, run again with --accept-host-key '{host}={fingerprint}'",
     ),
     (
         "ssh.key_unreadable",

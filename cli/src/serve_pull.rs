@@ -20,7 +20,9 @@ use crate::errors::report;
 use crate::i18n::{t, tf, with_lang};
 use crate::inventory::{HostTarget, Inventory, TransportKind, parse_inventory, resolve_hosts};
 use crate::output::Format;
-use crate::transport::{CollectContext, HostError, HostErrorKind, KnownHosts, collect_host};
+use crate::transport::{
+    CollectContext, HostError, HostErrorKind, KeyCheck, KnownHosts, collect_host,
+};
 use constat_serve::i18n::Lang as ReaderLang;
 use constat_serve::pull::{
     HostKey, HostKeySeen, InventoryPlan, PlannedCandidate, PlannedHost, PullEngine, PullFuture,
@@ -206,7 +208,7 @@ fn failure_of(error: &HostError) -> PullFailure {
 }
 
 /// What the server must record of `host`'s key after its collection: refused (another key
-/// than the trusted one), or first seen.
+/// than the trusted one, or none trusted under `strict_host_keys`), or first seen.
 fn host_key_seen(known_hosts: &KnownHosts, host: &str) -> Option<HostKeySeen> {
     let described = |key: String| HostKey {
         host: host.to_owned(),
@@ -216,7 +218,10 @@ fn host_key_seen(known_hosts: &KnownHosts, host: &str) -> Option<HostKeySeen> {
         key,
     };
     if let Some(key) = known_hosts.refused(host) {
-        return Some(HostKeySeen::Refused(described(key)));
+        return Some(match known_hosts.check(host, &key) {
+            KeyCheck::Unknown => HostKeySeen::Unknown(described(key)),
+            _ => HostKeySeen::Refused(described(key)),
+        });
     }
     known_hosts
         .first_seen(host)
@@ -359,6 +364,28 @@ candidates:
     vars: { num: '2' }
     hosts: { linux: { user: exam, cred: lab-linux, sudo: true } }
 ";
+
+    /// A key refused with none trusted (`strict_host_keys`) is reported as unknown, for the
+    /// server to word for its class page; one refused in place of the trusted key as refused.
+    #[test]
+    fn a_refused_key_is_unknown_or_changed_after_what_the_class_trusted() {
+        let host = "[10.0.1.20]:22";
+        let strict = KnownHosts::in_memory(BTreeMap::new());
+        strict.refuse(host, "ssh-ed25519 AAAA3");
+        assert!(matches!(
+            host_key_seen(&strict, host),
+            Some(HostKeySeen::Unknown(key)) if key.key == "ssh-ed25519 AAAA3"
+        ));
+        let trusted = KnownHosts::in_memory(BTreeMap::from([(
+            host.to_owned(),
+            "ssh-ed25519 AAAA1".to_owned(),
+        )]));
+        trusted.refuse(host, "ssh-ed25519 AAAA2");
+        assert!(matches!(
+            host_key_seen(&trusted, host),
+            Some(HostKeySeen::Refused(key)) if key.key == "ssh-ed25519 AAAA2"
+        ));
+    }
 
     #[test]
     fn an_inventory_becomes_a_plan_without_any_secret() {

@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The `constat` binary, French by default whatever the caller's `CONSTAT_LANG`.
 fn constat() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_constat"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_constat"));
+    command.env_remove("CONSTAT_LANG");
+    command
 }
 
 /// Every file under `dir` is 0600 and every directory below it 0700, and no file holds a
@@ -706,6 +709,7 @@ fn check_as_non_root_says_to_use_sudo() {
         Command::new(binary)
     };
     let output = command
+        .env_remove("CONSTAT_LANG")
         .args(["check", "--pack", "lab-cp3-linux"])
         .current_dir("/")
         .output()

@@ -4,8 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The `constat` binary, French by default whatever the caller's `CONSTAT_LANG`.
 fn constat() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_constat"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_constat"));
+    command.env_remove("CONSTAT_LANG");
+    command
 }
 
 fn repo() -> PathBuf {

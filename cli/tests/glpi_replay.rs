@@ -6,21 +6,15 @@
 //! session closed, a cut list said so, a refused token an `auth_refused` error; then the
 //! snapshot graded by the `ticket` kind through the CP1 helpdesk pack.
 
+#[path = "support/replay.rs"]
+mod replay;
+
+use replay::testdata;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::path::PathBuf;
+use std::io::{BufReader, Write};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-
-fn testdata(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../systems/testdata")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// One request as received: method, path, and the headers the test looks at.
 #[derive(Debug, Clone)]
@@ -37,65 +31,42 @@ struct Seen {
 fn replay(
     answers: BTreeMap<String, (u16, Option<String>, Vec<u8>)>,
 ) -> (u16, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                continue;
-            }
-            let mut parts = line.split_whitespace();
-            let method = parts.next().unwrap_or_default().to_owned();
-            let target = parts.next().unwrap_or_default().to_owned();
-            let mut headers = BTreeMap::new();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':') {
-                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-                }
-            }
-            let length: usize = headers
-                .get("content-length")
-                .and_then(|l| l.parse().ok())
-                .unwrap_or(0);
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let path = target.split('?').next().unwrap_or_default().to_owned();
-            log.lock().unwrap().push(Seen {
-                method,
-                path: target.clone(),
-                authorization: headers.get("authorization").cloned(),
-                app_token: headers.get("app-token").cloned(),
-                session_token: headers.get("session-token").cloned(),
-            });
-            let (status, extra, mut body) = answers.get(&path).cloned().unwrap_or((
-                404,
-                None,
-                b"[\"ERROR_NOT_FOUND\",\"\"]".to_vec(),
-            ));
-            if body == CLOCK {
-                body = server_clock();
-            }
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            if let Some(extra) = extra {
-                head.push_str(&extra);
-                head.push_str("\r\n");
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
+    let port = replay::listen(false, move |mut stream| {
+        let Some(request) = replay::read_request(&mut BufReader::new(stream.try_clone().unwrap()))
+        else {
+            return;
+        };
+        let path = request
+            .target
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        log.lock().unwrap().push(Seen {
+            authorization: request.header("authorization"),
+            app_token: request.header("app-token"),
+            session_token: request.header("session-token"),
+            method: request.method,
+            path: request.target,
+        });
+        let (status, extra, mut body) = answers.get(&path).cloned().unwrap_or((
+            404,
+            None,
+            b"[\"ERROR_NOT_FOUND\",\"\"]".to_vec(),
+        ));
+        if body == CLOCK {
+            body = server_clock();
         }
+        let head = replay::head(
+            status,
+            "application/json",
+            Some(body.len() as u64),
+            extra.as_deref(),
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&body);
     });
     (port, seen)
 }

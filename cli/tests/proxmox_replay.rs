@@ -7,9 +7,14 @@
 //! said in `hypervisor.unread`; and the hostile cases: a refused token, a wrong certificate,
 //! an oversized answer, a server that never answers.
 
+#[path = "support/replay.rs"]
+mod replay;
+
+use replay::testdata;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufReader, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -17,15 +22,6 @@ use std::time::Duration;
 
 const TOKEN_ID: &str = "constat@pve!audit";
 const TOKEN_SECRET: &str = "5f3d8c1e-9a2b-4c7d-8e6f-0a1b2c3d4e5f";
-
-fn testdata(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../systems/testdata")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// What a path answers.
 #[derive(Clone)]
@@ -65,48 +61,23 @@ fn serve_one(
 ) {
     let connection = rustls::ServerConnection::new(config).unwrap();
     let mut tls = rustls::StreamOwned::new(connection, stream);
-    let mut reader = BufReader::new(&mut tls);
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+    let Some(request) = replay::read_request(&mut BufReader::new(&mut tls)) else {
         return;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_owned();
-    let target = parts.next().unwrap_or_default().to_owned();
-    let mut headers = BTreeMap::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
+    };
     log.lock().unwrap().push(Seen {
-        method,
-        path: target.clone(),
-        authorization: headers.get("authorization").cloned(),
+        authorization: request.header("authorization"),
+        method: request.method,
+        path: request.target.clone(),
     });
-    let answer = answers.get(&target).cloned().unwrap_or(Answer::Body(
-        404,
-        b"{\"data\":null,\"message\":\"no such resource\"}".to_vec(),
-    ));
+    let answer = answers
+        .get(&request.target)
+        .cloned()
+        .unwrap_or(Answer::Body(
+            404,
+            b"{\"data\":null,\"message\":\"no such resource\"}".to_vec(),
+        ));
     let head = |status: u16, length: Option<u64>| {
-        let mut head = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json;charset=UTF-8\r\nConnection: close\r\n"
-        );
-        if let Some(length) = length {
-            head.push_str(&format!("Content-Length: {length}\r\n"));
-        }
-        head.push_str("\r\n");
-        head
+        replay::head(status, "application/json;charset=UTF-8", length, None)
     };
     match answer {
         Answer::Body(status, body) => {
@@ -140,18 +111,10 @@ fn replay(
     config: Arc<rustls::ServerConfig>,
     answers: BTreeMap<String, Answer>,
 ) -> (u16, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
-    let answers = Arc::new(answers);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let (config, answers, log) =
-                (Arc::clone(&config), Arc::clone(&answers), Arc::clone(&log));
-            std::thread::spawn(move || serve_one(stream, config, &answers, &log));
-        }
+    let port = replay::listen(true, move |stream| {
+        serve_one(stream, Arc::clone(&config), &answers, &log)
     });
     (port, seen)
 }

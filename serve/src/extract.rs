@@ -3,8 +3,9 @@
 //! was wrong and how to fix it, a malformed address a "not found" page, and on `/api/…` a
 //! malformed or oversized body a JSON `{"error", "help"}` like every other API refusal.
 
-use crate::app::{AppState, error_page};
 use crate::i18n::{Lang, query_lang, t, tf};
+use crate::page::error_page;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::{BytesRejection, FormRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};

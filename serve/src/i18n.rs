@@ -316,6 +316,11 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "the SSH key of {learner}'s {role} host ({host}) changed: recorded key {old}, presented key {new}; host refused. If the VM was reinstalled, compare the presented fingerprint with the VM's (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then click “Accept the new key” on the class page",
     ),
     (
+        "pull_host_key_unknown",
+        "clé SSH inconnue {fingerprint} refusée (strict_host_keys : clés connues seulement). Si c'est celle de la VM, joignez l'inventaire sans strict_host_keys (page « Relevé par SSH ») le temps d'un relevé",
+        "unknown SSH key {fingerprint} refused (strict_host_keys: known keys only). If it is the VM's, attach the inventory without strict_host_keys (“Pull over SSH” page) for one pull",
+    ),
+    (
         "pull_host_key_unsaved",
         "la clé SSH de l'hôte n'a pas pu être enregistrée, il n'est pas relevé : {error}",
         "the host's SSH key could not be recorded, so it is not collected: {error}",

@@ -6,8 +6,9 @@
 //!
 //! * [`store`]: the [`store::Store`] trait and its SQLite implementation.
 //! * [`protocol`]: the signed submission protocol and the learner key file.
-//! * [`app`]: the router and shared state; [`pages`] the HTML pages, [`submit`] the
-//!   submission endpoint, [`grading`] packs and grading, [`templates`] the embedded pages.
+//! * [`state`]: what every handler shares; [`router`]: every address and its handler;
+//!   [`page`]: page rendering; [`pages`] the HTML pages, [`submit`] the submission endpoint,
+//!   [`grading`] packs and grading, [`templates`] the embedded pages.
 //! * [`auth`]: argon2id passwords, sessions, CSRF, the login throttle; [`client_addr`]:
 //!   the peer's address; [`extract`]: extractors whose refusals are pages or JSON errors in
 //!   the reader's language; [`i18n`]: French and English.
@@ -21,19 +22,21 @@
 // boxing it would only add an allocation to every refusal.
 #![allow(clippy::result_large_err)]
 
-pub mod app;
 pub mod auth;
 pub mod cert_check;
 pub mod client_addr;
 pub mod extract;
 pub mod grading;
 pub mod i18n;
+pub mod page;
 pub mod pages;
 pub mod private_fs;
 pub mod protocol;
 pub mod pull;
 pub mod random;
+pub mod router;
 pub mod server;
+pub mod state;
 pub mod store;
 pub mod submit;
 pub mod templates;

@@ -3,9 +3,10 @@
 //! headers must arrive within [`HANDSHAKE_SECS`], and at most [`MAX_CONNECTIONS`] are served
 //! at once (beyond, new connections wait in the kernel's backlog).
 
-use crate::app::{AppState, Limits, Settings, router, system_clock};
 use crate::auth::{MIN_PASSWORD_CHARS, hash_password};
 use crate::client_addr::ClientAddr;
+use crate::router::router;
+use crate::state::{AppState, Limits, Settings, system_clock};
 use crate::store::{PgStore, PgTarget, SqliteStore, Store, StoreError};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;

@@ -8,7 +8,6 @@
 //! (`Accept-Language`), with the HTTP status that says which kind it is. The answer is the
 //! learner's view of the report: never an expected value.
 
-use crate::app::AppState;
 use crate::extract::ApiPath;
 use crate::grading::grade_learner;
 use crate::i18n::{Lang, ReaderLang, t, tf};
@@ -17,6 +16,7 @@ use crate::protocol::{
     signed_message, verify,
 };
 use crate::random::{hex, normalise_code};
+use crate::state::AppState;
 use crate::store::{Claim, NewSubmission};
 use axum::Json;
 use axum::body::Body;

@@ -10,10 +10,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Harness, START, fixture, harness_with, session_of};
-use constat_serve::app::Limits;
 use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
+use constat_serve::state::Limits;
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -730,9 +730,11 @@ fn host_key_form<'a>(csrf: &'a str, fingerprint: &'a str) -> [(&'a str, &'a str)
 }
 
 /// A pull engine standing for the SSH session engine: one candidate, one host, whose key is
-/// seen for the first time on the first run and changed on the next ones.
+/// seen for the first time on the first run and changed on the next ones; with `strict`,
+/// refused on every run as unknown to an inventory that accepts known keys only.
 struct KeyChangingEngine {
     runs: std::sync::atomic::AtomicUsize,
+    strict: bool,
 }
 
 impl constat_serve::pull::PullEngine for KeyChangingEngine {
@@ -773,7 +775,14 @@ impl constat_serve::pull::PullEngine for KeyChangingEngine {
             key: format!("ssh-ed25519 AAAA{n}"),
             fingerprint: format!("SHA256:key{n}"),
         };
-        let (outcome, host_key) = if run == 0 {
+        let (outcome, host_key) = if self.strict {
+            let failure = PullFailure {
+                status: "collection_failed".into(),
+                kind: "host_key".into(),
+                cause: "the session's known_hosts wording, replaced".into(),
+            };
+            (Err(failure), Some(HostKeySeen::Unknown(key(3))))
+        } else if run == 0 {
             assert!(job.host_keys.is_empty(), "{:?}", job.host_keys);
             let failure = PullFailure {
                 status: "unreachable".into(),
@@ -804,6 +813,26 @@ impl constat_serve::pull::PullEngine for KeyChangingEngine {
     }
 }
 
+/// A harness pulling with `engine`, its trainer's session and a class with an inventory.
+async fn class_pulled_by(engine: KeyChangingEngine) -> (common::Harness, String, i64) {
+    use constat_serve::store::PullInventory;
+    let h = common::harness_with_pull(Limits::default(), Some(Arc::new(engine)));
+    let ana = h.trainer().await;
+    let (id, _) = h.uploaded_class(&ana).await;
+    h.store
+        .set_pull_inventory(
+            id,
+            PullInventory {
+                source: "lab.yaml".into(),
+                yaml: "candidates: []".into(),
+                uploaded_at: START,
+            },
+        )
+        .await
+        .unwrap();
+    (h, ana, id)
+}
+
 /// Presses « pull now » and waits until the store has the run's end (the run goes on in
 /// the background).
 async fn pull_and_wait(h: &Harness, id: i64, cookie: &str, runs: i64) {
@@ -828,24 +857,11 @@ async fn pull_and_wait(h: &Harness, id: i64, cookie: &str, runs: i64) {
 
 #[tokio::test]
 async fn a_pull_trusts_a_host_key_on_first_use_and_refuses_a_changed_one_in_the_readers_words() {
-    use constat_serve::store::PullInventory;
-    let engine = Arc::new(KeyChangingEngine {
+    let (h, ana, id) = class_pulled_by(KeyChangingEngine {
         runs: Default::default(),
-    });
-    let h = common::harness_with_pull(Limits::default(), Some(engine));
-    let ana = h.trainer().await;
-    let (id, _) = h.uploaded_class(&ana).await;
-    h.store
-        .set_pull_inventory(
-            id,
-            PullInventory {
-                source: "lab.yaml".into(),
-                yaml: "candidates: []".into(),
-                uploaded_at: START,
-            },
-        )
-        .await
-        .unwrap();
+        strict: false,
+    })
+    .await;
     pull_and_wait(&h, id, &ana, 1).await;
     let keys = h.store.pull_host_keys(id).await.unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");
@@ -882,6 +898,46 @@ async fn a_pull_trusts_a_host_key_on_first_use_and_refuses_a_changed_one_in_the_
     );
     assert!(
         grid.body.contains("Accepter la nouvelle clé"),
+        "{}",
+        grid.body
+    );
+}
+
+/// An inventory with `strict_host_keys` meets a host whose key the class has never trusted:
+/// the host is refused, nothing is trusted or offered, and the class page says, in the
+/// reader's language, which key it was and what the trainer can do there.
+#[tokio::test]
+async fn a_strict_inventory_refuses_an_unknown_host_key_and_says_what_to_do_on_the_class_page() {
+    let (h, ana, id) = class_pulled_by(KeyChangingEngine {
+        runs: Default::default(),
+        strict: true,
+    })
+    .await;
+    pull_and_wait(&h, id, &ana, 1).await;
+    assert!(h.store.pull_host_keys(id).await.unwrap().is_empty());
+    let grid = h.get(&format!("/classes/{id}"), Some(&ana)).await;
+    // Whole in the grid's cell (the row names the learner, the cell the role).
+    assert!(
+        grid.body.contains(
+            "linux : relevé échoué — clé SSH inconnue SHA256:key3 refusée (strict_host_keys : \
+             clés connues seulement). Si c&#x27;est celle de la VM, joignez l&#x27;inventaire sans \
+             strict_host_keys (page « Relevé par SSH ») le temps d&#x27;un relevé ("
+        ),
+        "{}",
+        grid.body
+    );
+    assert!(!grid.body.contains("known_hosts wording"), "{}", grid.body);
+    // A pull started by an English reader is worded in English.
+    h.tick(120);
+    let english = format!("{ana}; lang=en");
+    pull_and_wait(&h, id, &english, 2).await;
+    let grid = h.get(&format!("/classes/{id}"), Some(&english)).await;
+    assert!(
+        grid.body.contains(
+            "unknown SSH key SHA256:key3 refused (strict_host_keys: known keys only). If it is \
+             the VM&#x27;s, attach the inventory without strict_host_keys (“Pull over SSH” page) \
+             for one pull"
+        ),
         "{}",
         grid.body
     );

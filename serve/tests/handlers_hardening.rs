@@ -15,7 +15,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Answer, Harness, fixture, harness_with, json};
-use constat_serve::app::Limits;
+use constat_serve::state::Limits;
 
 fn harness() -> Harness {
     harness_with(Limits::default())

@@ -240,7 +240,7 @@ impl ExamLab {
     pub fn examiner_command(&self, program: &Path) -> Command {
         self.assert_no_default_route();
         let mut command = Command::new("ip");
-        command
+        crate::real::without_user_env(&mut command)
             .args(["netns", "exec", &self.examiner.netns])
             .arg(program);
         command

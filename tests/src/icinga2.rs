@@ -160,7 +160,7 @@ impl Icinga2Lab {
 
     /// Runs `argv` in the lab's namespace.
     pub fn in_ns(&self, argv: &[&str]) -> std::io::Result<std::process::Output> {
-        Command::new("ip")
+        crate::real::without_user_env(&mut Command::new("ip"))
             .args(["netns", "exec", &self.ns])
             .args(argv)
             .stdin(Stdio::null())

@@ -7,9 +7,8 @@
 //! ran it runs it again the same way.
 
 use crate::daemon;
-use crate::shell::sh;
+use crate::shell::{self, sh};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 const CACHE_DIR: &str = "/var/tmp/constat-tests";
@@ -67,21 +66,12 @@ fn remove_stale() {
 /// Runs `argv` as the `postgres` user (`runuser`: no shell, no quoting), with no inherited
 /// descriptor but the standard ones; its stdout.
 fn as_postgres(what: &str, argv: &[&str]) -> Result<String, String> {
-    let out = daemon::command("runuser")
-        .args(["-u", "postgres", "--"])
-        .args(argv)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{what} failed ({}): {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    shell::output(
+        what,
+        daemon::command("runuser")
+            .args(["-u", "postgres", "--"])
+            .args(argv),
+    )
 }
 
 impl PgCluster {

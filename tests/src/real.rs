@@ -24,6 +24,21 @@ pub fn real_tests_enabled() -> bool {
     true
 }
 
+/// Removes from `command` the `CONSTAT_*` variables of whoever runs the tests (all but the
+/// gate, `CONSTAT_REAL_TESTS`): `CONSTAT_LANG=en` in a developer's shell would turn every
+/// expected French line English, `CONSTAT_COLLECT_WORKERS`, `CONSTAT_AGENT_BIN`,
+/// `CONSTAT_CREDENTIALS` or a `CONSTAT_CRED_*` would change what is collected. A test sets
+/// what it needs after this call (a later `env` wins).
+pub fn without_user_env(command: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("CONSTAT_") && text != "CONSTAT_REAL_TESTS" {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
 /// Fails with a clear message when a program the test needs is missing.
 pub fn require_programs(programs: &[&str]) {
     for program in programs {
@@ -55,6 +70,14 @@ pub fn cli_binary() -> PathBuf {
         Ok(path) => path.clone(),
         Err(message) => panic!("{message}"),
     }
+}
+
+/// A command that runs the freshly built `constat` CLI without the caller's `CONSTAT_*`
+/// variables ([`without_user_env`]).
+pub fn cli_command() -> Command {
+    let mut command = Command::new(cli_binary());
+    without_user_env(&mut command);
+    command
 }
 
 /// `cargo build -q -p <package> --bin <bin>` with the cargo running the tests; the path of

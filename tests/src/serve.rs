@@ -125,7 +125,7 @@ pub fn create_trainer(mut command: Command) -> Output {
 /// `command` as `constat --lang en serve --create-trainer TRAINER --data DATA`.
 pub fn trainer_command(cli: &Path, data: &Path) -> Command {
     let mut command = crate::daemon::command(cli);
-    command
+    crate::real::without_user_env(&mut command)
         .args([
             "--lang",
             "en",
@@ -401,7 +401,7 @@ pub fn enrol(server_url: &str, code: &str, name: &str, dir: &Path) -> Enrolled {
 /// `constat check --pack lab-cp3-linux --submit URL --class CODE --key KEY --pin PIN` (the
 /// real agent collecting this machine).
 pub fn submit(cli: &Path, server_url: &str, code: &str, key: &Path, pin: &str) -> Output {
-    Command::new(cli)
+    crate::real::without_user_env(&mut Command::new(cli))
         .args([
             "--lang",
             "en",

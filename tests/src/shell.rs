@@ -2,13 +2,17 @@
 //! or an error naming the step with the exit status and both outputs. The daemons such a
 //! script starts inherit no descriptor but the standard ones ([`crate::daemon`]).
 
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
 /// Runs `script` with `sh -c`, stdin closed; `what` names the step in the error.
 pub(crate) fn sh(what: &str, script: &str) -> Result<String, String> {
-    let out = crate::daemon::command("sh")
-        .arg("-c")
-        .arg(script)
+    output(what, crate::daemon::command("sh").arg("-c").arg(script))
+}
+
+/// Runs `command` (started through [`crate::daemon::command`]) with stdin closed: its
+/// standard output, or an error naming `what` with the exit status and both outputs.
+pub(crate) fn output(what: &str, command: &mut Command) -> Result<String, String> {
+    let out = command
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("{what}: {e}"))?;

@@ -388,7 +388,7 @@ impl Lab {
     pub fn client_command(&self, program: &Path) -> Command {
         // A client program may be a server (`constat serve` in pull mode).
         let mut command = crate::daemon::command("ip");
-        command
+        crate::real::without_user_env(&mut command)
             .args(["netns", "exec", &self.client_ns])
             .arg(program);
         command

@@ -134,6 +134,9 @@ impl ZabbixLab {
                 "ip netns exec {ns} su postgres -s /bin/sh -c \"{PGB}/pg_ctl -D '{d}/pg' -o \\\"-p 5432 -k '{d}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off\\\" -l '{d}/pg.log' -w start\""
             ),
         )?;
+        // `Timeout=30` (the most Zabbix 6.0 allows; 3 s by default): on a loaded machine a
+        // slow answer of the agent is waited for instead of making the host unreachable, then
+        // unavailable after `UnreachablePeriod`, which the snapshots would show as `down`.
         std::fs::write(
             lab.dir.join("server.conf"),
             format!(
@@ -141,7 +144,8 @@ impl ZabbixLab {
                  DBHost=127.0.0.1\nDBPort=5432\nDBName=zabbix\nDBUser=zabbix\nDBPassword=zbx\n\
                  ListenIP=127.0.0.1\nStartPollers=1\nStartPreprocessors=1\nStartTrappers=1\n\
                  StartPingers=0\nStartDiscoverers=0\nStartHTTPPollers=0\nStartAlerters=1\n\
-                 StartEscalators=1\nStartTimers=1\nUnreachablePeriod=5\nUnavailableDelay=5\n"
+                 StartEscalators=1\nStartTimers=1\nUnreachablePeriod=5\nUnavailableDelay=5\n\
+                 Timeout=30\n"
             ),
         )
         .map_err(|e| e.to_string())?;
@@ -149,7 +153,7 @@ impl ZabbixLab {
             lab.dir.join("agent.conf"),
             format!(
                 "LogFile={d}/run/agent.log\nPidFile={d}/run/agent.pid\nServer=127.0.0.1\n\
-                 ListenIP=127.0.0.1\nHostname={HOST}\nStartAgents=1\n"
+                 ListenIP=127.0.0.1\nHostname={HOST}\nStartAgents=1\nTimeout=30\n"
             ),
         )
         .map_err(|e| e.to_string())?;
@@ -181,6 +185,9 @@ impl ZabbixLab {
                 .arg(format!(
                     "mount --bind '{d}/etc' /etc/zabbix && exec php -S 127.0.0.1:{API_PORT} -t /usr/share/zabbix"
                 ))
+                // The session collects its three candidates at once: one worker would answer
+                // them in turn, each within the host limit only on an idle machine.
+                .env("PHP_CLI_SERVER_WORKERS", "4")
                 .stdin(Stdio::null())
                 .stdout(log)
                 .stderr(log2)
@@ -194,7 +201,7 @@ impl ZabbixLab {
 
     /// Runs `argv` in the lab's namespace.
     pub fn in_ns(&self, argv: &[&str]) -> std::io::Result<std::process::Output> {
-        Command::new("ip")
+        crate::real::without_user_env(&mut Command::new("ip"))
             .args(["netns", "exec", &self.ns])
             .args(argv)
             .stdin(Stdio::null())
@@ -415,8 +422,20 @@ impl Drop for ZabbixLab {
     fn drop(&mut self) {
         let d = self.dir.display().to_string();
         if let Some(mut php) = self.php.take() {
+            // The master and its workers (PHP_CLI_SERVER_WORKERS): killed alone, the master
+            // would leave its workers listening.
+            let master = i32::try_from(php.id()).unwrap_or(0);
+            let workers: Vec<i32> = with_descendants(master)
+                .into_iter()
+                .filter(|p| *p != master)
+                .collect();
             let _ = php.kill();
             let _ = php.wait();
+            for pid in workers.into_iter().filter(|p| alive(*p)) {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
         }
         // Server and agent first (the server's HA manager spins when the database goes).
         let mains: Vec<i32> = [self.pid("server.pid"), self.pid("agent.pid")]

@@ -9,7 +9,8 @@
 
 use constat_snapshot::Snapshot;
 use constat_tests::grading::grade_snapshot;
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc};
 use serde_json::{Value, json};
 use std::fmt::Write;
 use std::path::Path;

@@ -6,7 +6,8 @@
 //! GPO_Commercial's preferences shows each look-alike, with the `near_miss` credit.
 
 use constat_tests::grading::grade_snapshot;
-use constat_tests::samba::{SambaDc, real_tests_enabled, with_gpo_create};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{SambaDc, with_gpo_create};
 use regex::Regex;
 use std::path::Path;
 

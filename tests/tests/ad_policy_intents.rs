@@ -9,7 +9,8 @@
 //! `screensaver` grade the collection.
 
 use constat_tests::grading::grade_snapshot;
-use constat_tests::samba::{SambaDc, real_tests_enabled, with_gpo_create};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{SambaDc, with_gpo_create};
 use std::path::Path;
 
 /// What the candidate does on the DC (`$POL` is the Registry.pol writer).

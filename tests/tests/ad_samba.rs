@@ -8,7 +8,8 @@
 //! Issue 15: a `logonHours` of 168 bytes written with `ldapmodify` and a PSO applied to a
 //! global group with `samba-tool` are collected and graded for real.
 
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc};
 use regex::Regex;
 use serde_json::{Value, json};
 use std::collections::HashMap;

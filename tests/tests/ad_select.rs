@@ -8,7 +8,8 @@
 
 use constat_snapshot::Snapshot;
 use constat_tests::grading::grade_snapshot;
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc};
 use std::path::Path;
 
 /// What the trainer's subject asks, written with selections (no account named).

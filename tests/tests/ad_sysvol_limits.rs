@@ -6,7 +6,8 @@
 //! (unknown, never "absent"). The other GPOs are read as before.
 
 use constat_tests::grading::grade_snapshot;
-use constat_tests::samba::{SambaDc, real_tests_enabled, with_gpo_create};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{SambaDc, with_gpo_create};
 use std::path::Path;
 
 /// What the candidate does on the DC: a GPO whose Registry.pol is 5 MiB (the limit is 4),

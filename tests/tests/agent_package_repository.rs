@@ -14,9 +14,8 @@
 //! CLI grades a pack (server side and client side) whose report is compared in full.
 
 use constat_tests::mountns::OverlayRoot;
-use constat_tests::real::{agent_binary, cli_binary, real_tests_enabled, require_programs};
+use constat_tests::real::{agent_binary, cli_command, real_tests_enabled, require_programs};
 use serde_json::Value;
-use std::process::Command;
 
 const SCENARIO: &str = r#"set -e
 # A known baseline: the machine's sources and web server configuration are hidden.
@@ -149,7 +148,7 @@ fn a_repository_built_with_dpkg_tools_served_and_used() {
 
     std::fs::write(shared.join("pack.yaml"), PACK).expect("write the pack");
     let report_dir = shared.join("report");
-    let graded = Command::new(cli_binary())
+    let graded = cli_command()
         .arg("grade")
         .arg("--pack")
         .arg(shared.join("pack.yaml"))

@@ -4,14 +4,14 @@
 //! `constat` CLI grades its snapshot on this machine.
 //!
 //! The file's modification time is set from systemd's own timestamps (one second after the
-//! daemon started, then one second before the reload), so the result never depends on how
-//! fast the machine is.
+//! daemon started and turned active, then one second before the reload), so the result never
+//! depends on how fast the machine is; the container is used once systemd says it has
+//! finished starting up (`systemctl is-system-running --wait`).
 
 use constat_tests::nspawn::{Container, debian_root};
-use constat_tests::real::{agent_binary, cli_binary, real_tests_enabled, require_programs};
+use constat_tests::real::{agent_binary, cli_command, real_tests_enabled, require_programs};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 const PACK: &str = r#"pack:
   id: applied-sshd
@@ -42,6 +42,17 @@ fn sh(container: &Container, script: &str) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// systemd's `property` of ssh.service in seconds since the epoch (`@1733130000`).
+fn unix_timestamp(container: &Container, property: &str) -> i64 {
+    let text = sh(
+        container,
+        &format!("systemctl show -p {property} --timestamp=unix --value ssh"),
+    );
+    text.trim_start_matches('@')
+        .parse()
+        .unwrap_or_else(|e| panic!("{property} {text:?}: {e}"))
+}
+
 /// Collects sshd and services in the container and grades them; the check's result JSON.
 fn grade(container: &Container, dir: &Path, label: &str) -> Value {
     let out = container.exec(&[
@@ -58,7 +69,7 @@ fn grade(container: &Container, dir: &Path, label: &str) -> Value {
     let snapshot = dir.join(format!("{label}.json"));
     std::fs::write(&snapshot, &out.stdout).expect("write the snapshot");
     let report_dir = dir.join(label);
-    let graded = Command::new(cli_binary())
+    let graded = cli_command()
         .arg("grade")
         .arg("--pack")
         .arg(dir.join("pack.yaml"))
@@ -99,22 +110,19 @@ fn sshd_config_edited_without_restart_does_not_pass() {
     let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::write(dir.path().join("pack.yaml"), PACK).expect("write the pack");
     sh(&container, "systemctl is-active ssh");
-    // The candidate's mistake: the file is right, sshd was never restarted.
-    let started = sh(
-        &container,
-        "systemctl show -p ExecMainStartTimestamp --timestamp=unix --value ssh",
-    );
-    let started: i64 = started
-        .trim_start_matches('@')
-        .parse()
-        .unwrap_or_else(|e| panic!("ExecMainStartTimestamp {started:?}: {e}"));
+    // The candidate's mistake: the file is right, sshd was never restarted. The kind takes
+    // sshd as applied when its main process started or systemd last changed its state,
+    // whichever is later; ssh turns active only once sshd says it is ready, which on a loaded
+    // machine is seconds after the process started: the file is dated one second after both.
+    let applied = unix_timestamp(&container, "ExecMainStartTimestamp")
+        .max(unix_timestamp(&container, "StateChangeTimestamp"));
     sh(
         &container,
         &format!(
             "sed -i 's/^#\\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config && \
              grep -q '^PermitRootLogin no' /etc/ssh/sshd_config && \
              touch -d @{} /etc/ssh/sshd_config",
-            started + 1
+            applied + 1
         ),
     );
     let check = grade(&container, dir.path(), "edited");
@@ -125,14 +133,7 @@ fn sshd_config_edited_without_restart_does_not_pass() {
 
     // Reloaded: the files are applied, the check passes.
     sh(&container, "systemctl reload ssh");
-    let reloaded = sh(
-        &container,
-        "systemctl show -p StateChangeTimestamp --timestamp=unix --value ssh",
-    );
-    let reloaded: i64 = reloaded
-        .trim_start_matches('@')
-        .parse()
-        .unwrap_or_else(|e| panic!("StateChangeTimestamp {reloaded:?}: {e}"));
+    let reloaded = unix_timestamp(&container, "StateChangeTimestamp");
     sh(
         &container,
         &format!("touch -d @{} /etc/ssh/sshd_config", reloaded - 1),

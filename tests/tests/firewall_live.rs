@@ -10,10 +10,9 @@
 //! a throw-away network namespace of its own (nested in this test's).
 
 use constat_tests::netns::{NetNs, run};
-use constat_tests::real::{agent_binary, cli_binary, real_tests_enabled, require_programs};
+use constat_tests::real::{agent_binary, cli_command, real_tests_enabled, require_programs};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
 
 const PACK: &str = r#"pack:
   id: firewall-live
@@ -87,7 +86,7 @@ fn grade(ns: &NetNs, dir: &Path, label: &str) -> Value {
     let snapshot = dir.join(format!("{label}.json"));
     std::fs::write(&snapshot, &out.stdout).expect("write the snapshot");
     let report_dir = dir.join(label);
-    let graded = Command::new(cli_binary())
+    let graded = cli_command()
         .arg("grade")
         .arg("--pack")
         .arg(dir.join("pack.yaml"))

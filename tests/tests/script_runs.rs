@@ -6,10 +6,10 @@
 //! The scripts are written by the test in its own temporary directory (they only print,
 //! create a file in their working directory, sleep or fail); nothing touches the network.
 
-use constat_tests::real::{cli_binary, real_tests_enabled, require_programs};
+use constat_tests::real::{cli_command, real_tests_enabled, require_programs};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -111,7 +111,7 @@ checks:
 }
 
 fn check(pack: &Path, extra: &[&str]) -> Output {
-    Command::new(cli_binary())
+    cli_command()
         .args(["check", "--pack"])
         .arg(pack)
         .args(["--audience", "examiner"])

@@ -184,7 +184,7 @@ fn a_trainer_watches_the_class_live_in_a_real_browser_and_learners_see_only_thei
     std::fs::create_dir_all(&out).expect("artefact dir");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut command = constat_tests::daemon::command(cli_binary());
-    command
+    constat_tests::real::without_user_env(&mut command)
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir.path().join("data"))
         .stderr(Stdio::inherit());

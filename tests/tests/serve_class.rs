@@ -38,7 +38,7 @@ fn a_class_grid_receives_the_real_agents_submissions_live() {
 
     step("trainer created");
     let mut command = constat_tests::daemon::command(&cli);
-    command
+    constat_tests::real::without_user_env(&mut command)
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(&data)
         .stderr(Stdio::inherit());

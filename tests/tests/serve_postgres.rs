@@ -258,7 +258,7 @@ async fn sslmode_verify_full_checks_the_ca_and_the_host_name() {
 fn start_instance(data: &Path, database: &str) -> (Server, PathBuf) {
     let log = data.with_extension("log");
     let mut command = daemon::command(cli_binary());
-    command
+    constat_tests::real::without_user_env(&mut command)
         .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .args(["--database", database])

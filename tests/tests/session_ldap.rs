@@ -3,7 +3,8 @@
 //! no default route). One candidate's DC is collected with the right password; another's
 //! bind is refused and the manifest says so. Needs root and CONSTAT_REAL_TESTS=1.
 
-use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc, real_tests_enabled};
+use constat_tests::real::real_tests_enabled;
+use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc};
 use constat_tests::sshhost::workspace_binary;
 use serde_json::{Value, json};
 use std::path::Path;

@@ -2,7 +2,8 @@
 //! sshd, users and /etc): one host is down, one refuses the password, one hangs (frozen sshd) past the
 //! time limit, one returns garbage. The session completes, each failure is reported with its
 //! cause, nothing collected is lost, and `--resume` after fixing collects only the missing
-//! hosts. Needs root and CONSTAT_REAL_TESTS=1.
+//! hosts; a host whose key changed is refused, then accepted by the fingerprint checked on
+//! it (`--accept-host-key`). Needs root and CONSTAT_REAL_TESTS=1.
 
 use constat_tests::sshhost::{Account, Lab, real_tests_enabled, workspace_binary};
 use serde_json::Value;
@@ -44,6 +45,22 @@ fn run(lab: &Lab, args: &[&str], env: &[(&str, &str)]) -> Run {
         stdout: lab.redact(&String::from_utf8_lossy(&stdout)),
         stderr: lab.redact(&String::from_utf8_lossy(&stderr)),
     }
+}
+
+/// `constat session init --inventory INVENTORY SESSION`, which must succeed.
+fn init_session(lab: &Lab, inventory: &Path, session: &Path, env: &[(&str, &str)]) {
+    let init = run(
+        lab,
+        &[
+            "session",
+            "init",
+            "--inventory",
+            &inventory.display().to_string(),
+            &session.display().to_string(),
+        ],
+        env,
+    );
+    assert_eq!(init.code, Some(0), "{}", init.stderr);
 }
 
 fn manifest_view(lab: &Lab, session: &Path) -> Value {
@@ -122,18 +139,7 @@ candidates:
     let agent_env = agent.display().to_string();
     let env = [("CONSTAT_AGENT_BIN", agent_env.as_str())];
 
-    let init = run(
-        &lab,
-        &[
-            "session",
-            "init",
-            "--inventory",
-            &inventory_path.display().to_string(),
-            &session_arg,
-        ],
-        &env,
-    );
-    assert_eq!(init.code, Some(0), "{}", init.stderr);
+    init_session(&lab, &inventory_path, &session, &env);
 
     let first = run(
         &lab,
@@ -357,7 +363,130 @@ fn strict_host_keys_refuse_unknown_and_changed_keys_with_both_fingerprints() {
     lab.start(0);
     let changed = collect(&lab, false);
     assert_eq!(changed.code, Some(1), "{}", changed.stderr);
+    // Both fingerprints, the new one twice: in the refusal and in the flag that accepts it.
     let fingerprints = changed.stderr.matches("SHA256:").count();
-    assert_eq!(fingerprints, 2, "{}", changed.stderr);
+    assert_eq!(fingerprints, 3, "{}", changed.stderr);
     assert!(changed.stderr.contains("a changé"), "{}", changed.stderr);
+    assert!(
+        changed
+            .stderr
+            .contains("--accept-host-key '[[NET].10]:22=SHA256:"),
+        "{}",
+        changed.stderr
+    );
+}
+
+/// The host's entry in the session's manifest for `phase`.
+fn host_entry(session: &Path, phase: &str) -> Value {
+    let text = std::fs::read_to_string(session.join("manifest.json")).unwrap();
+    let manifest: Value = serde_json::from_str(&text).unwrap();
+    manifest["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["phase"] == phase)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {phase} host in {text}"))
+}
+
+/// A VM reinstalled between the phases: `session run` refuses its new key, naming both
+/// fingerprints and the flag that accepts it; `--accept-host-key HOST=FINGERPRINT` with
+/// another fingerprint than the one presented is refused still; with the one checked on the
+/// machine (`ssh-keygen -l` of its key) the host is collected and the session's known_hosts
+/// holds the new key, so the next run needs no flag.
+#[test]
+fn a_reinstalled_host_is_accepted_by_the_fingerprint_checked_on_it() {
+    if !real_tests_enabled(TOOLS) {
+        return;
+    }
+    let agent = workspace_binary("constat-agent");
+    let mut lab = Lab::new();
+    lab.add_host(Vec::new());
+    lab.start(0);
+    let address = lab.hosts[0].address.clone();
+    let inventory = format!(
+        "session: {{ id: lab-{id}-reinstalled, referentiel: TSSR }}
+settings: {{ connect_timeout_s: 10, host_timeout_s: 120 }}
+defaults:
+  linux: {{ transport: ssh, address: '{address}', user: root, key: '{key}' }}
+candidates:
+  - {{ id: c00, name: Reinstalled }}
+",
+        id = lab.id,
+        key = lab.client_key.display(),
+    );
+    let inventory_path = lab.dir.join("inventory-reinstalled.yaml");
+    std::fs::write(&inventory_path, inventory).unwrap();
+    let session = lab.dir.join("session-reinstalled");
+    let session_arg = session.display().to_string();
+    let agent_env = agent.display().to_string();
+    let env = [("CONSTAT_AGENT_BIN", agent_env.as_str())];
+    init_session(&lab, &inventory_path, &session, &env);
+    let end = |lab: &Lab, accept: Option<&str>| {
+        let mut args = vec!["session", "run", &session_arg, "--phase", "end", "--quiet"];
+        if let Some(accept) = accept {
+            args.extend(["--accept-host-key", accept]);
+        }
+        run(lab, &args, &env)
+    };
+    let start = run(
+        &lab,
+        &[
+            "session",
+            "run",
+            &session_arg,
+            "--phase",
+            "start",
+            "--quiet",
+        ],
+        &env,
+    );
+    assert_eq!(start.code, Some(0), "{}\n{}", start.stdout, start.stderr);
+    let old = lab.host_key_fingerprint(0);
+    let new = lab.new_host_key(0);
+    assert_ne!(old, new);
+    let host = format!("[{address}]:22");
+
+    let refused = end(&lab, None);
+    assert_eq!(
+        refused.code,
+        Some(1),
+        "{}\n{}",
+        refused.stdout,
+        refused.stderr
+    );
+    let entry = host_entry(&session, "end");
+    let message = entry["error"]["message"].as_str().unwrap_or_default();
+    assert_eq!(entry["error"]["kind"], "host_key", "{entry}");
+    for part in [
+        format!("enregistrée {old}, présentée {new}"),
+        format!("relancez avec --accept-host-key '{host}={new}'"),
+    ] {
+        assert!(message.contains(&part), "{part}\n{message}");
+    }
+
+    // A fingerprint that is not the one presented accepts nothing.
+    let wrong = end(&lab, Some(&format!("{host}={old}")));
+    assert_eq!(wrong.code, Some(1), "{}\n{}", wrong.stdout, wrong.stderr);
+    assert_eq!(host_entry(&session, "end")["error"]["kind"], "host_key");
+
+    let accepted = end(&lab, Some(&format!("{host}={new}")));
+    assert_eq!(
+        accepted.code,
+        Some(0),
+        "{}\n{}",
+        accepted.stdout,
+        accepted.stderr
+    );
+    assert_eq!(host_entry(&session, "end")["status"], "collected");
+    let public = std::fs::read_to_string(lab.hosts[0].dir.join("keys/host_key.pub")).unwrap();
+    let material: Vec<&str> = public.split_whitespace().take(2).collect();
+    let known_hosts = std::fs::read_to_string(session.join("known_hosts")).unwrap();
+    assert_eq!(
+        known_hosts,
+        format!("{host} {}\n", material.join(" ")),
+        "the new key replaces the old one"
+    );
+    let again = end(&lab, None);
+    assert_eq!(again.code, Some(0), "{}\n{}", again.stdout, again.stderr);
 }

@@ -8,7 +8,7 @@
 //! This machine's kernel has no device-mapper: the LV link is tested on recorded `lvm`
 //! output in `checker-core` (`kinds::storage`), not here.
 
-use constat_tests::real::{agent_binary, cli_binary, real_tests_enabled, require_programs};
+use constat_tests::real::{agent_binary, cli_command, real_tests_enabled, require_programs};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -60,7 +60,7 @@ umount /mnt/constat-storage/bareos /mnt/constat-storage/other
 
 fn grade(dir: &Path, case: &str) -> Value {
     let report_dir = dir.join(format!("report-{case}"));
-    let graded = Command::new(cli_binary())
+    let graded = cli_command()
         .arg("grade")
         .arg("--pack")
         .arg(dir.join("pack.yaml"))

@@ -162,33 +162,39 @@ pub fn script_run_requests(pack: &Pack) -> BTreeMap<String, Vec<ScriptRunRequest
 #[cfg(test)]
 mod tests {
     use super::{section_requests, sections_for};
-    use crate::pack::load;
+    use crate::pack::{Pack, load};
+
+    /// A pack declaring `hosts` with one check `a` on `linux` that expects `expect` (YAML).
+    fn pack_with(hosts: &str, expect: &str) -> Pack {
+        load(
+            "x.yaml",
+            &format!(
+                "pack: {{id: x, title: t, referentiel: tssr-2023, profile: lab}}\n\
+                 hosts: {hosts}\n\
+                 checks:\n\
+                 \x20 - id: a\n\
+                 \x20   title: t\n\
+                 \x20   criteres: [tssr-2023/CP3/C1]\n\
+                 \x20   hosts: [linux]\n\
+                 \x20   expect: {expect}\n"
+            ),
+        )
+        .expect("valid pack")
+    }
 
     /// A member's home is a `{home}` template; a path naming a member otherwise is not
     /// requestable; a path naming no member is requested as is.
     #[test]
     fn member_homes_become_home_templates() {
-        let pack = load(
-            "x.yaml",
-            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\n\
-             hosts: {linux: {os: linux}}\n\
-             checks:\n\
-             \x20 - id: a\n\
-             \x20   title: t\n\
-             \x20   criteres: [tssr-2023/CP3/C1]\n\
-             \x20   hosts: [linux]\n\
-             \x20   expect:\n\
-             \x20     select:\n\
-             \x20       user: {member_of: compta}\n\
-             \x20       all:\n\
-             \x20         all:\n\
-             \x20           - {file: {path: \"${member.home}\", owner: \"${member}\"}}\n\
-             \x20           - {file: {path: \"${member.home}/.ssh/authorized_keys\"}}\n\
-             \x20           - {file: {path: \"/home/${member}/notes\"}}\n\
-             \x20           - {file_access: {path: \"${member.home}/public\", other_than: [\"${member}\"], cannot: w}}\n\
-             \x20           - {file: {path: /srv/compta}}\n",
-        )
-        .expect("valid pack");
+        let pack = pack_with(
+            "{linux: {os: linux}}",
+            "{select: {user: {member_of: compta}, all: {all: [\
+             {file: {path: \"${member.home}\", owner: \"${member}\"}}, \
+             {file: {path: \"${member.home}/.ssh/authorized_keys\"}}, \
+             {file: {path: \"/home/${member}/notes\"}}, \
+             {file_access: {path: \"${member.home}/public\", other_than: [\"${member}\"], cannot: w}}, \
+             {file: {path: /srv/compta}}]}}}",
+        );
         let request = super::file_requests(&pack).remove("linux").expect("linux");
         assert_eq!(request.paths, ["/", "/srv/compta"]);
         assert_eq!(
@@ -204,23 +210,12 @@ mod tests {
 
     #[test]
     fn fact_roots_and_on_name_their_sections_and_roles() {
-        let pack = load(
-            "x.yaml",
-            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\n\
-             hosts: {linux: {os: linux}, dc: {os: windows}}\n\
-             checks:\n\
-             \x20 - id: a\n\
-             \x20   title: t\n\
-             \x20   criteres: [tssr-2023/CP3/C1]\n\
-             \x20   hosts: [linux]\n\
-             \x20   expect:\n\
-             \x20     all:\n\
-             \x20       - {fact: {path: \"storage.mounts[*].target\", exists: true}}\n\
-             \x20       - {fact: {path: \"host.hostname\", equals: srv}}\n\
-             \x20       - {user: {name: alice}}\n\
-             \x20       - {on: {host: dc, expect: {ad_user: {name: alice}}}}\n",
-        )
-        .expect("valid pack");
+        let pack = pack_with(
+            "{linux: {os: linux}, dc: {os: windows}}",
+            "{all: [{fact: {path: \"storage.mounts[*].target\", exists: true}}, \
+             {fact: {path: \"host.hostname\", equals: srv}}, {user: {name: alice}}, \
+             {on: {host: dc, expect: {ad_user: {name: alice}}}}]}",
+        );
         let sections = section_requests(&pack);
         assert_eq!(
             sections.get("linux"),
@@ -245,20 +240,7 @@ mod tests {
     #[test]
     fn pending_updates_only_for_the_checks_that_read_them() {
         let unread = |expect: &str| {
-            let pack = load(
-                "x.yaml",
-                &format!(
-                    "pack: {{id: x, title: t, referentiel: tssr-2023, profile: lab}}\n\
-                     hosts: {{linux: {{os: linux}}, other: {{os: linux}}}}\n\
-                     checks:\n\
-                     \x20 - id: a\n\
-                     \x20   title: t\n\
-                     \x20   criteres: [tssr-2023/CP3/C1]\n\
-                     \x20   hosts: [linux]\n\
-                     \x20   expect: {expect}\n"
-                ),
-            )
-            .expect("valid pack");
+            let pack = pack_with("{linux: {os: linux}, other: {os: linux}}", expect);
             assert_eq!(
                 super::unread_parts_for(&pack, "other", false),
                 Vec::<String>::new()
@@ -296,18 +278,7 @@ mod tests {
         // No `packages` asked: nothing to leave out of it.
         assert_eq!(unread("{user: {name: alice}}"), Vec::<String>::new());
         // The diff of a session's end phase reads installed packages only.
-        let pack = load(
-            "x.yaml",
-            "pack: {id: x, title: t, referentiel: tssr-2023, profile: lab}\n\
-             hosts: {linux: {os: linux}}\n\
-             checks:\n\
-             \x20 - id: a\n\
-             \x20   title: t\n\
-             \x20   criteres: [tssr-2023/CP3/C1]\n\
-             \x20   hosts: [linux]\n\
-             \x20   expect: {user: {name: alice}}\n",
-        )
-        .expect("valid pack");
+        let pack = pack_with("{linux: {os: linux}}", "{user: {name: alice}}");
         assert_eq!(
             super::unread_parts_for(&pack, "linux", true),
             ["packages.updates"]

@@ -7,7 +7,9 @@ use crate::errors::CliError;
 use crate::exit_status::ExitStatus;
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TransportKind};
-use crate::transport::{CollectContext, KnownHosts, collect_host, plugged_collectors};
+use crate::transport::{
+    CollectContext, KnownHosts, collect_host, parse_accepted, plugged_collectors,
+};
 use clap::Args;
 use constat_checker_core::pack::{Pack, file_requests, narrow_request};
 use constat_checker_core::report::Report;
@@ -38,6 +40,10 @@ pub struct RemoteArgs {
     /// Refuser les clés d'hôte inconnues (avec --host).
     #[arg(long, requires = "host")]
     pub strict_host_keys: bool,
+    /// Accepter la clé d'hôte de cette empreinte, vérifiée sur la machine (HÔTE=EMPREINTE tels
+    /// que le refus les nomme ; avec --host).
+    #[arg(long, requires = "host", value_name = "HÔTE=EMPREINTE")]
+    pub accept_host_key: Vec<String>,
 }
 
 /// `[user@]address[:port]` of an `ssh://` URL: (user, address, port).
@@ -105,7 +111,10 @@ pub(crate) fn grade_remote_host(
     }
     let ctx = CollectContext {
         credentials: Arc::new(CredentialStore::open(None)?),
-        known_hosts: Arc::new(KnownHosts::open(&known_hosts_path)?),
+        known_hosts: Arc::new(
+            KnownHosts::open(&known_hosts_path)?
+                .accepting(parse_accepted(&remote.accept_host_key)?),
+        ),
         strict_host_keys: remote.strict_host_keys,
         connect_timeout: Duration::from_secs(10),
         host_timeout: Duration::from_secs(300),

@@ -8,7 +8,9 @@ use crate::i18n::{t, tf};
 use crate::inventory::{HostTarget, TlsMode, TransportKind};
 use crate::output::{Format, write_json};
 use crate::session::{sha256_hex, write_atomically};
-use crate::transport::{CollectContext, KnownHosts, collect_host, plugged_collectors};
+use crate::transport::{
+    CollectContext, KnownHosts, collect_host, parse_accepted, plugged_collectors,
+};
 use clap::{Args, ValueEnum};
 use constat_snapshot::FileRequest;
 use std::io::Write;
@@ -110,6 +112,10 @@ pub struct CollectArgs {
     /// Refuser les clés d'hôte inconnues.
     #[arg(long)]
     pub strict_host_keys: bool,
+    /// Accepter la clé d'hôte de cette empreinte, vérifiée sur la machine (HÔTE=EMPREINTE tels
+    /// que le refus les nomme ; répétable).
+    #[arg(long, value_name = "HÔTE=EMPREINTE")]
+    pub accept_host_key: Vec<String>,
     /// Délai de connexion, en secondes.
     #[arg(long, default_value_t = 10)]
     pub connect_timeout: u64,
@@ -223,7 +229,9 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
     }
     let ctx = CollectContext {
         credentials: Arc::new(CredentialStore::open(args.credentials.as_deref())?),
-        known_hosts: Arc::new(KnownHosts::open(&known_hosts_path)?),
+        known_hosts: Arc::new(
+            KnownHosts::open(&known_hosts_path)?.accepting(parse_accepted(&args.accept_host_key)?),
+        ),
         strict_host_keys: args.strict_host_keys,
         connect_timeout: Duration::from_secs(args.connect_timeout),
         host_timeout: Duration::from_secs(args.timeout),

@@ -34,6 +34,8 @@ pub struct RunOptions {
     pub concurrency: Option<usize>,
     /// Refuse unknown host keys (also enabled by the inventory).
     pub strict_host_keys: bool,
+    /// Host keys the examiner accepts by fingerprint (`--accept-host-key`), by host field.
+    pub accepted_host_keys: std::collections::BTreeMap<String, String>,
     /// Credentials file.
     pub credentials_file: Option<PathBuf>,
     /// Override of the per-host time limit, in seconds.
@@ -158,12 +160,16 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
 
     let credentials = Arc::new(CredentialStore::open(options.credentials_file.as_deref())?);
     credentials.prefetch(hosts.iter().filter_map(|h| h.cred.as_deref()));
-    let known_hosts = Arc::new(KnownHosts::open(&dir.known_hosts()).map_err(|e| {
-        anyhow::Error::new(e).context(tf(
-            "session.known_hosts",
-            &[("file", &dir.known_hosts().display())],
-        ))
-    })?);
+    let known_hosts = Arc::new(
+        KnownHosts::open(&dir.known_hosts())
+            .map_err(|e| {
+                anyhow::Error::new(e).context(tf(
+                    "session.known_hosts",
+                    &[("file", &dir.known_hosts().display())],
+                ))
+            })?
+            .accepting(options.accepted_host_keys.clone()),
+    );
     let settings = &inventory.settings;
     let ctx = CollectContext {
         credentials,

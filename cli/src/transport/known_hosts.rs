@@ -29,6 +29,9 @@ pub struct KnownHosts {
     first_seen: Mutex<BTreeMap<String, String>>,
     /// Keys presented in place of the recorded one, by host.
     refused: Mutex<BTreeMap<String, String>>,
+    /// Fingerprints (`SHA256:…`) the examiner accepts in place of the recorded key (or for a
+    /// host with none, under `--strict-host-keys`), by host: `--accept-host-key`.
+    accepted: BTreeMap<String, String>,
 }
 
 impl KnownHosts {
@@ -53,6 +56,7 @@ impl KnownHosts {
             entries: Mutex::new(entries),
             first_seen: Mutex::default(),
             refused: Mutex::default(),
+            accepted: BTreeMap::new(),
         })
     }
 
@@ -68,7 +72,37 @@ impl KnownHosts {
             ),
             first_seen: Mutex::default(),
             refused: Mutex::default(),
+            accepted: BTreeMap::new(),
         }
+    }
+
+    /// The same keys, accepting for each host of `accepted` the key whose fingerprint it
+    /// gives (`--accept-host-key`, see [`parse_accepted`]).
+    pub fn accepting(mut self, accepted: BTreeMap<String, String>) -> KnownHosts {
+        self.accepted = accepted;
+        self
+    }
+
+    /// Whether the examiner accepted the key of `host` whose fingerprint is `fingerprint`.
+    pub fn accepts(&self, host: &str, fingerprint: &str) -> bool {
+        self.accepted.get(host).is_some_and(|f| f == fingerprint)
+    }
+
+    /// Trusts `key` for `host` in place of whatever was recorded: the file is rewritten
+    /// whole (atomically, 0600) unless the keys are kept in memory.
+    pub fn replace(&self, host: &str, key: &str) -> std::io::Result<()> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut updated = entries.clone();
+        updated.insert(host.to_owned(), key_material(key));
+        if let Some(path) = &self.path {
+            let text: String = updated
+                .iter()
+                .map(|(host, key)| format!("{host} {key}\n"))
+                .collect();
+            crate::session::write_atomically(path, text.as_bytes())?;
+        }
+        *entries = updated;
+        Ok(())
     }
 
     /// The key recorded for `host` on first use by this instance (`type base64`).
@@ -77,13 +111,15 @@ impl KnownHosts {
         seen.get(host).cloned()
     }
 
-    /// The key `host` last presented in place of the recorded one (`type base64`).
+    /// The key `host` last presented and refused (`type base64`): in place of the recorded
+    /// one, or with none recorded under `--strict-host-keys` ([`KnownHosts::check`] tells
+    /// which).
     pub fn refused(&self, host: &str) -> Option<String> {
         let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
         refused.get(host).cloned()
     }
 
-    /// Notes that `host` presented `key` in place of the recorded one.
+    /// Notes that `host` presented `key` and it was refused.
     pub fn refuse(&self, host: &str, key: &str) {
         let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
         refused.insert(host.to_owned(), key_material(key));
@@ -117,6 +153,39 @@ impl KnownHosts {
         seen.insert(host.to_owned(), key_material(key));
         Ok(())
     }
+}
+
+/// The values of `--accept-host-key`, `HOST=FINGERPRINT` as a refusal names them
+/// (`[10.0.1.20]:22=SHA256:…`), by host; a value of another shape is an error saying so.
+pub fn parse_accepted(
+    values: &[String],
+) -> Result<BTreeMap<String, String>, crate::errors::CliError> {
+    let mut accepted = BTreeMap::new();
+    for value in values {
+        match value.split_once('=') {
+            Some((host, fingerprint))
+                if host.starts_with('[')
+                    && host.contains("]:")
+                    && fingerprint.starts_with("SHA256:")
+                    && fingerprint.len() > "SHA256:".len() =>
+            {
+                accepted.insert(host.to_owned(), fingerprint.to_owned());
+            }
+            _ => {
+                return Err(crate::errors::CliError::input(
+                    crate::i18n::tf(
+                        "ssh.accept_syntax",
+                        &[(
+                            "value",
+                            &constat_checker_core::render::escape::terminal(value),
+                        )],
+                    ),
+                    crate::i18n::tf("ssh.accept_hint", &[]),
+                ));
+            }
+        }
+    }
+    Ok(accepted)
 }
 
 /// `type base64`, without a trailing comment.
@@ -172,5 +241,47 @@ mod tests {
         assert_eq!(hosts.first_seen(&host), None);
         assert_eq!(hosts.refused(&host).as_deref(), Some("ssh-ed25519 AAAA3"));
         assert_eq!(hosts.refused(&other), None);
+    }
+
+    /// `--accept-host-key` takes `HOST=FINGERPRINT` as a refusal names them; an accepted key
+    /// replaces the recorded one in the file, the other hosts' lines kept.
+    #[test]
+    fn an_accepted_fingerprint_replaces_the_recorded_key() {
+        let accepted = parse_accepted(&["[10.0.0.1]:22=SHA256:abc".to_owned()]).unwrap();
+        assert_eq!(
+            accepted,
+            BTreeMap::from([("[10.0.0.1]:22".to_owned(), "SHA256:abc".to_owned())])
+        );
+        for bad in [
+            "10.0.0.1=SHA256:abc",
+            "[10.0.0.1]:22",
+            "[10.0.0.1]:22=MD5:ab",
+            "[10.0.0.1]:22=SHA256:",
+        ] {
+            let error = parse_accepted(&[bad.to_owned()]).unwrap_err().to_string();
+            assert!(error.contains("HÔTE=EMPREINTE"), "{bad}: {error}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("known_hosts");
+        std::fs::write(
+            &path,
+            "[10.0.0.1]:22 ssh-ed25519 AAAA1\n[10.0.0.2]:22 ssh-ed25519 AAAA2\n",
+        )
+        .unwrap();
+        let hosts = KnownHosts::open(&path).unwrap().accepting(accepted);
+        assert!(hosts.accepts("[10.0.0.1]:22", "SHA256:abc"));
+        assert!(!hosts.accepts("[10.0.0.1]:22", "SHA256:other"));
+        assert!(!hosts.accepts("[10.0.0.2]:22", "SHA256:abc"));
+        hosts
+            .replace("[10.0.0.1]:22", "ssh-ed25519 AAAA3 root@vm")
+            .unwrap();
+        assert_eq!(
+            hosts.check("[10.0.0.1]:22", "ssh-ed25519 AAAA3"),
+            KeyCheck::Known
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[10.0.0.1]:22 ssh-ed25519 AAAA3\n[10.0.0.2]:22 ssh-ed25519 AAAA2\n"
+        );
     }
 }

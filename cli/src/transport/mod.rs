@@ -25,7 +25,7 @@ pub use dispatch::{collect_host, plugged_collectors};
 pub use glpi::{GlpiCollector, collect_glpi};
 pub use host_error::{HostError, HostErrorKind};
 pub use icinga2::{Icinga2Collector, collect_icinga2};
-pub use known_hosts::KnownHosts;
+pub use known_hosts::{KeyCheck, KnownHosts, parse_accepted};
 pub use ldap::{LdapCollector, collect_ldap, ldap_url};
 pub use local::collect_local;
 pub use proxmox::{ProxmoxCollector, collect_proxmox};

@@ -1,12 +1,12 @@
 //! The login throttle: failed logins are limited per trainer name and per client address
-//! (a few per minute, [`crate::app::Limits`]), counted in the store so that every instance
+//! (a few per minute, [`crate::state::Limits`]), counted in the store so that every instance
 //! sharing it sees the same attempts. An attempt is recorded before its password is checked
 //! (so that parallel guesses count too) and forgotten when it succeeds. Beyond the limit the
 //! password is not checked at all and the form says when to try again.
 
-use crate::app::Limits;
 use crate::client_addr::ClientAddr;
 use crate::random::token_hash;
+use crate::state::Limits;
 
 /// The key of a trainer name: its SHA-256 (names are bounded by nothing a client promises,
 /// and the store need not hold them), case- and surrounding-space-insensitive.

@@ -2,7 +2,6 @@
 //! exists), login (argon2id, a new session token on success, failed attempts throttled per
 //! name and per client address), logout.
 
-use crate::app::{AppState, internal_error, visitor_page};
 use crate::auth::{
     MIN_PASSWORD_CHARS, account_key, attempt_keys, hash_password, new_session, removal_cookie,
     session_cookie, verify_password,
@@ -10,7 +9,9 @@ use crate::auth::{
 use crate::client_addr::ClientAddr;
 use crate::extract::PageForm;
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::page::{internal_error, visitor_page};
 use crate::pages::guard::{MAX_NAME_CHARS, clean_name, posting_visitor, see_other};
+use crate::state::AppState;
 use crate::store::{LoginClaim, StoreError};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

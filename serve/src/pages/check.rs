@@ -1,11 +1,12 @@
 //! The per-check view: « 9 sur 14 bloqués sur cp3-sudo », the most common observed value,
 //! and each learner's status and observation for that check.
 
-use crate::app::{AppState, Page, internal_error};
 use crate::extract::PagePath;
 use crate::i18n::{ReaderLang, t, tf};
+use crate::page::{Page, internal_error};
 use crate::pages::grid_model::{parse_report, status, status_label};
 use crate::pages::guard::{logged_in, not_found, owned_class};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;

@@ -1,12 +1,13 @@
 //! A trainer's classes: the list and the creation form (name, shipped or pasted pack with
 //! `validate`'s diagnostics, référentiel profile, dates) → an enrolment code.
 
-use crate::app::{AppState, Page, internal_error};
 use crate::extract::PageForm;
 use crate::grading::{shipped_pack_ids, validate_pack};
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::page::{Page, internal_error};
 use crate::pages::guard::{MAX_NAME_CHARS, check_csrf, clean_name, logged_in, see_other};
 use crate::random::enrolment_code;
+use crate::state::AppState;
 use crate::store::{Class, NewClass, StoreError};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

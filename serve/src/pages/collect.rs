@@ -6,12 +6,12 @@
 //! client asks this endpoint what to collect. Section names and paths only: the answer key
 //! stays on the server.
 
-use crate::app::AppState;
 use crate::extract::{ApiPath, api_refusal};
 use crate::i18n::{ReaderLang, t};
 use crate::pages::grid::base_url;
 use crate::protocol::CollectionPlan;
 use crate::random::normalise_code;
+use crate::state::AppState;
 use crate::store::Class;
 use axum::Json;
 use axum::extract::State;

@@ -1,11 +1,12 @@
 //! Exports of a class: the jury CSV grid and Moodle's grade import, from the core's
 //! renderers over each learner's latest report.
 
-use crate::app::{AppState, internal_error};
 use crate::extract::PagePath;
 use crate::i18n::ReaderLang;
+use crate::page::internal_error;
 use crate::pages::grid_model::parse_report;
 use crate::pages::guard::{logged_in, owned_class};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};

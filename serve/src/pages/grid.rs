@@ -1,10 +1,11 @@
 //! The class grid page: enrolment code, exports, learners × checks.
 
-use crate::app::{AppState, Page, internal_error};
 use crate::extract::PagePath;
 use crate::i18n::{ReaderLang, tf};
+use crate::page::{Page, internal_error};
 use crate::pages::grid_model::{Row, parse_report, row};
 use crate::pages::guard::{logged_in, owned_class};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;

@@ -2,10 +2,11 @@
 //! "not found", never "forbidden", so that class ids reveal nothing), and the CSRF token of
 //! every form.
 
-use crate::app::{AppState, error_page, internal_error};
 use crate::auth::{SESSION_COOKIE, Visitor, cookie, csrf_matches};
 use crate::i18n::{Lang, t};
+use crate::page::{error_page, internal_error};
 use crate::random::token_hash;
+use crate::state::AppState;
 use crate::store::{Class, Id, Trainer};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -2,14 +2,15 @@
 //! with JSON for scripts) and gets, once, their signing key file and their page's address.
 //! The server keeps only the public key and the page token's hash.
 
-use crate::app::{AppState, Page, visitor_page};
 use crate::extract::{ApiJson, PageForm, PageQuery, api_refusal};
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::page::{Page, visitor_page};
 use crate::pages::collect::check_command;
 use crate::pages::grid::base_url;
 use crate::pages::guard::{MAX_NAME_CHARS, clean_name, posting_visitor};
 use crate::protocol::LearnerKey;
 use crate::random::{self, normalise_code, token_hash};
+use crate::state::AppState;
 use crate::store::{Class, NewLearner};
 use axum::Json;
 use axum::extract::State;

@@ -4,12 +4,13 @@
 //! never an expected value). The page token is the learner's capability: only its SHA-256
 //! is stored, and a learner reaches no other learner's page.
 
-use crate::app::{AppState, Page, internal_error};
 use crate::extract::PagePath;
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::page::{Page, internal_error};
 use crate::pages::grid_model::{ago, parse_report, percent, status, status_label};
 use crate::pages::guard::{logged_in, not_found, owned_class};
 use crate::random::token_hash;
+use crate::state::AppState;
 use crate::store::{HistoryPoint, Learner};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};

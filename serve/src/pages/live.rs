@@ -3,12 +3,12 @@
 //! as the page (escaped); a stream that fell behind, or whose store may have missed events
 //! ([`ClassEvent::RESYNC`]), gets `reload`.
 
-use crate::app::AppState;
 use crate::extract::PagePath;
 use crate::grading::ClassPack;
 use crate::i18n::{Lang, ReaderLang};
 use crate::pages::grid_model::{parse_report, row};
 use crate::pages::guard::{logged_in, owned_class};
+use crate::state::AppState;
 use crate::store::{ClassEvent, Id};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -100,7 +100,7 @@ pub async fn events(
     };
     let pack = match state.packs.get(&class) {
         Ok(p) => p,
-        Err(e) => return crate::app::internal_error(&state, lang, &e),
+        Err(e) => return crate::page::internal_error(&state, lang, &e),
     };
     let listener = Listener {
         events: state.store.subscribe(),

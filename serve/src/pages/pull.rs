@@ -4,11 +4,12 @@
 //! own credential sources (`constat serve --credentials`, `CONSTAT_CRED_*`, `--pull-key`)
 //! hold them.
 
-use crate::app::{AppState, Page, internal_error};
 use crate::i18n::{Lang, ReaderLang, t, tf};
+use crate::page::{Page, internal_error};
 use crate::pages::grid_model::ago;
 use crate::pages::guard::{LoggedIn, check_csrf, logged_in, owned_class, see_other};
 use crate::pull::{InventoryPlan, PlannedCandidate, PullStart, start_pull};
+use crate::state::AppState;
 use crate::store::{Class, PullConfig, PullInventory};
 use axum::Form;
 use axum::extract::{Path, State};
@@ -219,6 +220,7 @@ async fn render(
     )
 }
 
+/// The logged-in trainer and their class `id`, or the page that refuses.
 async fn trainer_and_class(
     state: &AppState,
     headers: &HeaderMap,
@@ -227,6 +229,19 @@ async fn trainer_and_class(
 ) -> Result<(LoggedIn, Class), Response> {
     let me = logged_in(state, headers, lang).await?;
     let class = owned_class(state, &me.trainer, id, lang).await?;
+    Ok((me, class))
+}
+
+/// [`trainer_and_class`] for a form: its CSRF token checked too.
+async fn trainer_and_class_posting(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    id: i64,
+    csrf: &str,
+) -> Result<(LoggedIn, Class), Response> {
+    let (me, class) = trainer_and_class(state, headers, lang, id).await?;
+    check_csrf(state, &me.visitor, csrf, lang)?;
     Ok((me, class))
 }
 
@@ -318,13 +333,11 @@ pub async fn attach(
     Path(id): Path<i64>,
     Form(form): Form<InventoryForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (me, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await
+    {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let source = source_name(&form.source);
     let text = form.inventory.replace("\r\n", "\n");
     let checked = match &state.pull {
@@ -386,13 +399,11 @@ pub async fn schedule(
     Path(id): Path<i64>,
     Form(form): Form<ScheduleForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (me, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await
+    {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let typed = form.interval.trim();
     let minutes = if typed.is_empty() {
         None
@@ -443,13 +454,11 @@ pub async fn run_now(
     Path(id): Path<i64>,
     Form(form): Form<RunForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (me, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await
+    {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let (message, status) = match start_pull(&state, &class, lang).await {
         PullStart::Started => return see_other(&format!("/classes/{}", class.id), None),
         PullStart::AlreadyRunning => (t(lang, "pull_running").to_owned(), StatusCode::CONFLICT),
@@ -475,13 +484,10 @@ pub async fn accept_host_key(
     Path(id): Path<i64>,
     Form(form): Form<HostKeyForm>,
 ) -> Response {
-    let (me, class) = match trainer_and_class(&state, &headers, lang, id).await {
+    let (_, class) = match trainer_and_class_posting(&state, &headers, lang, id, &form.csrf).await {
         Ok(both) => both,
         Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&state, &me.visitor, &form.csrf, lang) {
-        return refused;
-    }
     let host = form.host.chars().take(300).collect::<String>();
     let fingerprint = form.fingerprint.chars().take(100).collect::<String>();
     match state
@@ -490,7 +496,7 @@ pub async fn accept_host_key(
         .await
     {
         Ok(true) => see_other(&format!("/classes/{}", class.id), None),
-        Ok(false) => crate::app::error_page(
+        Ok(false) => crate::page::error_page(
             &state,
             lang,
             StatusCode::CONFLICT,

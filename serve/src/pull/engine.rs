@@ -74,6 +74,9 @@ pub enum HostKeySeen {
     FirstUse(HostKey),
     /// Not the trusted key: the host was refused (its failure says so).
     Refused(HostKey),
+    /// No key trusted for this host and the inventory accepts known keys only
+    /// (`strict_host_keys`): the host was refused.
+    Unknown(HostKey),
 }
 
 /// A host's SSH key as presented.

@@ -5,10 +5,10 @@
 //! bounded by the inventory's own time limits; past them, the hosts still out are failed.
 
 use super::engine::{HostKey, HostKeySeen, InventoryPlan, PullJob, PulledHost};
-use crate::app::AppState;
 use crate::grading::{ClassPack, grade_observed};
 use crate::i18n::{Lang, tf};
 use crate::random::hex;
+use crate::state::AppState;
 use crate::store::{
     Class, Id, NewSubmission, PullFailure, PullHostKey, PullHostStatus, PullRun, SeenHostKey,
 };
@@ -232,7 +232,8 @@ async fn run(
 /// Records a host key the engine saw for the first time (trust on first use, shared by the
 /// instances on the store) or refused (kept for the trainer to accept on the class page);
 /// answers the host's outcome, refused when another key won meanwhile, and worded for the
-/// class page when the key changed: whose host, which, both fingerprints, how to accept.
+/// class page when the key changed (whose host, which, both fingerprints, how to accept) or
+/// was unknown to an inventory that accepts known keys only (how to have it trusted).
 async fn host_key(
     state: &AppState,
     class_id: Id,
@@ -267,6 +268,18 @@ async fn host_key(
                     });
                 }
             }
+        }
+        HostKeySeen::Unknown(key) => {
+            return Err(PullFailure {
+                status: "collection_failed".to_owned(),
+                kind: "host_key".to_owned(),
+                // Short enough for the grid cell, which names the learner and the role.
+                cause: tf(
+                    lang,
+                    "pull_host_key_unknown",
+                    &[("fingerprint", &key.fingerprint)],
+                ),
+            });
         }
         HostKeySeen::Refused(key) => {
             let old = trusted

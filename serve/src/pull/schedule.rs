@@ -3,8 +3,8 @@
 //! pulled is logged and tried again at its next due time.
 
 use super::runner::{PullStart, start_pull};
-use crate::app::AppState;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use std::time::Duration;
 
 /// How often the schedule looks for due pulls.

@@ -5,6 +5,7 @@ mod api;
 mod migrations;
 mod model;
 pub mod postgres;
+mod rows;
 mod sqlite;
 #[cfg(any(test, feature = "store-suite"))]
 pub mod suite;

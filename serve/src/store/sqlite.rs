@@ -6,6 +6,7 @@
 use super::api::{Store, StoreError, StoreFuture};
 use super::migrations::MIGRATIONS;
 use super::model::*;
+use super::rows;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -161,54 +162,22 @@ const CLASS_COLUMNS: &str = "id, trainer_id, name, code, pack_id, pack_source, p
      profile, starts_on, ends_on, created_at";
 
 fn class_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Class> {
-    Ok(Class {
-        id: r.get(0)?,
-        fields: NewClass {
-            trainer_id: r.get(1)?,
-            name: r.get(2)?,
-            code: r.get(3)?,
-            pack_id: r.get(4)?,
-            pack_source: r.get(5)?,
-            pack_yaml: r.get(6)?,
-            profile: r.get(7)?,
-            starts_on: r.get(8)?,
-            ends_on: r.get(9)?,
-            created_at: r.get(10)?,
-        },
-    })
+    rows::class(r)
 }
 
 const LEARNER_COLUMNS: &str =
     "id, class_id, name, public_key, page_token_hash, created_at, last_seen";
 
 fn learner_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Learner> {
-    Ok(Learner {
-        id: r.get(0)?,
-        fields: NewLearner {
-            class_id: r.get(1)?,
-            name: r.get(2)?,
-            public_key: r.get(3)?,
-            page_token_hash: r.get(4)?,
-            created_at: r.get(5)?,
-        },
-        last_seen: r.get(6)?,
-    })
+    rows::learner(r)
 }
 
 fn trainer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Trainer> {
-    Ok(Trainer {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        password_hash: r.get(2)?,
-    })
+    rows::trainer(r)
 }
 
 fn result_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResult> {
-    Ok(StoredResult {
-        learner_id: r.get(0)?,
-        received_at: r.get(1)?,
-        report_json: r.get(2)?,
-    })
+    rows::result(r)
 }
 
 impl Store for SqliteStore {
@@ -864,72 +833,15 @@ const HOST_KEY_ACCEPT: &str = "UPDATE pull_host_keys SET key = offered_key, \
      WHERE class_id = ?1 AND host = ?2 AND offered_fingerprint = ?3 AND offered_key IS NOT NULL";
 
 fn pull_host_key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullHostKey> {
-    let offered = match (
-        r.get::<_, Option<String>>(6)?,
-        r.get::<_, Option<String>>(7)?,
-    ) {
-        (Some(key), Some(fingerprint)) => Some(OfferedHostKey {
-            key,
-            fingerprint,
-            at: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
-        }),
-        _ => None,
-    };
-    Ok(PullHostKey {
-        host: r.get(0)?,
-        key: r.get(1)?,
-        fingerprint: r.get(2)?,
-        learner_id: r.get(3)?,
-        role: r.get(4)?,
-        trusted_at: r.get(5)?,
-        offered,
-    })
+    rows::pull_host_key(r)
 }
 
 fn pull_config_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullConfig> {
-    let finished_at: Option<i64> = r.get(7)?;
-    let last_started_at: Option<i64> = r.get(6)?;
-    let last = match (last_started_at, finished_at) {
-        (Some(started_at), Some(finished_at)) => Some(PullRun {
-            started_at,
-            finished_at,
-            collected: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
-            failed: r.get::<_, Option<i64>>(9)?.unwrap_or(0),
-            error: r.get(10)?,
-        }),
-        _ => None,
-    };
-    Ok(PullConfig {
-        class_id: r.get(0)?,
-        inventory: PullInventory {
-            source: r.get(1)?,
-            yaml: r.get(2)?,
-            uploaded_at: r.get(3)?,
-        },
-        interval_minutes: r.get(4)?,
-        running_until: r.get(5)?,
-        last_started_at,
-        last,
-    })
+    rows::pull_config(r)
 }
 
 fn pull_host_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PullHostStatus> {
-    let status: String = r.get(3)?;
-    let failure = if status == "observed" {
-        None
-    } else {
-        Some(PullFailure {
-            status,
-            kind: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-            cause: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-        })
-    };
-    Ok(PullHostStatus {
-        learner_id: r.get(0)?,
-        role: r.get(1)?,
-        attempted_at: r.get(2)?,
-        failure,
-    })
+    rows::pull_host(r)
 }
 
 #[cfg(test)]

@@ -7,11 +7,12 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use constat_serve::app::{AppState, Clock, Limits, Settings, router};
 use constat_serve::client_addr::ClientAddr;
 use constat_serve::protocol::{
     HEADER_LEARNER, HEADER_ROLE, HEADER_SIGNATURE, HEADER_TIMESTAMP, LearnerKey,
 };
+use constat_serve::router::router;
+use constat_serve::state::{AppState, Clock, Limits, Settings};
 use constat_serve::store::{SqliteStore, Store};
 use http_body_util::BodyExt;
 use std::net::IpAddr;

@@ -28,6 +28,10 @@ pub struct RunArgs {
     /// Refuser les clés d'hôte inconnues.
     #[arg(long)]
     pub strict_host_keys: bool,
+    /// Accepter la clé d'hôte de cette empreinte, vérifiée sur la machine (HÔTE=EMPREINTE tels
+    /// que le refus les nomme ; répétable).
+    #[arg(long, value_name = "HÔTE=EMPREINTE")]
+    pub accept_host_key: Vec<String>,
     /// Fichier d'identifiants (YAML `nom: mot de passe`, mode 0600).
     #[arg(long, env = "CONSTAT_CREDENTIALS")]
     pub credentials: Option<PathBuf>,
@@ -64,6 +68,7 @@ pub(super) fn run(
         resume: args.resume,
         concurrency: args.concurrency,
         strict_host_keys: args.strict_host_keys,
+        accepted_host_keys: crate::transport::parse_accepted(&args.accept_host_key)?,
         credentials_file: args.credentials.clone(),
         host_timeout_s: args.host_timeout,
         connect_timeout_s: args.connect_timeout,

@@ -13,6 +13,7 @@ use super::pool::{Pool, Work};
 use super::target::PgTarget;
 use crate::store::api::{Store, StoreError, StoreFuture};
 use crate::store::model::*;
+use crate::store::rows;
 use std::sync::Arc;
 use tokio::sync::{broadcast, oneshot};
 use tokio::task::JoinHandle;
@@ -106,54 +107,22 @@ const CLASS_COLUMNS: &str = "id, trainer_id, name, code, pack_id, pack_source, p
      profile, starts_on, ends_on, created_at";
 
 fn class_row(r: &Row) -> Result<Class, tokio_postgres::Error> {
-    Ok(Class {
-        id: r.try_get(0)?,
-        fields: NewClass {
-            trainer_id: r.try_get(1)?,
-            name: r.try_get(2)?,
-            code: r.try_get(3)?,
-            pack_id: r.try_get(4)?,
-            pack_source: r.try_get(5)?,
-            pack_yaml: r.try_get(6)?,
-            profile: r.try_get(7)?,
-            starts_on: r.try_get(8)?,
-            ends_on: r.try_get(9)?,
-            created_at: r.try_get(10)?,
-        },
-    })
+    rows::class(r)
 }
 
 const LEARNER_COLUMNS: &str =
     "id, class_id, name, public_key, page_token_hash, created_at, last_seen";
 
 fn learner_row(r: &Row) -> Result<Learner, tokio_postgres::Error> {
-    Ok(Learner {
-        id: r.try_get(0)?,
-        fields: NewLearner {
-            class_id: r.try_get(1)?,
-            name: r.try_get(2)?,
-            public_key: r.try_get(3)?,
-            page_token_hash: r.try_get(4)?,
-            created_at: r.try_get(5)?,
-        },
-        last_seen: r.try_get(6)?,
-    })
+    rows::learner(r)
 }
 
 fn trainer_row(r: &Row) -> Result<Trainer, tokio_postgres::Error> {
-    Ok(Trainer {
-        id: r.try_get(0)?,
-        name: r.try_get(1)?,
-        password_hash: r.try_get(2)?,
-    })
+    rows::trainer(r)
 }
 
 fn result_row(r: &Row) -> Result<StoredResult, tokio_postgres::Error> {
-    Ok(StoredResult {
-        learner_id: r.try_get(0)?,
-        received_at: r.try_get(1)?,
-        report_json: r.try_get(2)?,
-    })
+    rows::result(r)
 }
 
 fn session_row(r: &Row) -> Result<WebSession, tokio_postgres::Error> {
@@ -1082,70 +1051,13 @@ const HOST_KEY_SELECT: &str = "SELECT host, key, fingerprint, learner_id, role, 
      offered_key, offered_fingerprint, offered_at FROM pull_host_keys WHERE class_id = $1";
 
 fn pull_host_key_row(r: &Row) -> Result<PullHostKey, tokio_postgres::Error> {
-    let offered = match (
-        r.try_get::<_, Option<String>>(6)?,
-        r.try_get::<_, Option<String>>(7)?,
-    ) {
-        (Some(key), Some(fingerprint)) => Some(OfferedHostKey {
-            key,
-            fingerprint,
-            at: r.try_get::<_, Option<i64>>(8)?.unwrap_or(0),
-        }),
-        _ => None,
-    };
-    Ok(PullHostKey {
-        host: r.try_get(0)?,
-        key: r.try_get(1)?,
-        fingerprint: r.try_get(2)?,
-        learner_id: r.try_get(3)?,
-        role: r.try_get(4)?,
-        trusted_at: r.try_get(5)?,
-        offered,
-    })
+    rows::pull_host_key(r)
 }
 
 fn pull_config_row(r: &Row) -> Result<PullConfig, tokio_postgres::Error> {
-    let last_started_at: Option<i64> = r.try_get(6)?;
-    let finished_at: Option<i64> = r.try_get(7)?;
-    let last = match (last_started_at, finished_at) {
-        (Some(started_at), Some(finished_at)) => Some(PullRun {
-            started_at,
-            finished_at,
-            collected: r.try_get::<_, Option<i64>>(8)?.unwrap_or(0),
-            failed: r.try_get::<_, Option<i64>>(9)?.unwrap_or(0),
-            error: r.try_get(10)?,
-        }),
-        _ => None,
-    };
-    Ok(PullConfig {
-        class_id: r.try_get(0)?,
-        inventory: PullInventory {
-            source: r.try_get(1)?,
-            yaml: r.try_get(2)?,
-            uploaded_at: r.try_get(3)?,
-        },
-        interval_minutes: r.try_get(4)?,
-        running_until: r.try_get(5)?,
-        last_started_at,
-        last,
-    })
+    rows::pull_config(r)
 }
 
 fn pull_host_row(r: &Row) -> Result<PullHostStatus, tokio_postgres::Error> {
-    let status: String = r.try_get(3)?;
-    let failure = if status == "observed" {
-        None
-    } else {
-        Some(PullFailure {
-            status,
-            kind: r.try_get::<_, Option<String>>(4)?.unwrap_or_default(),
-            cause: r.try_get::<_, Option<String>>(5)?.unwrap_or_default(),
-        })
-    };
-    Ok(PullHostStatus {
-        learner_id: r.try_get(0)?,
-        role: r.try_get(1)?,
-        attempted_at: r.try_get(2)?,
-        failure,
-    })
+    rows::pull_host(r)
 }
