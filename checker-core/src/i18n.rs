@@ -170,6 +170,19 @@ impl Lang {
         self.word(value)
             .map_or(std::borrow::Cow::Borrowed(value), std::borrow::Cow::Owned)
     }
+
+    /// One of `report`'s warnings as a reader sees it: the French the report carries for it
+    /// (`warnings_fr`, a pack diagnostic), else the catalogue's display, else as is.
+    pub fn warning<'w>(
+        self,
+        report: &crate::report::Report,
+        warning: &'w str,
+    ) -> std::borrow::Cow<'w, str> {
+        match (self, report.warnings_fr.get(warning)) {
+            (Lang::Fr, Some(fr)) => std::borrow::Cow::Owned(fr.clone()),
+            _ => self.shown(warning),
+        }
+    }
 }
 
 impl Lang {

@@ -140,7 +140,7 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
             } else {
                 ":"
             },
-            e(&options.lang.shown(warning))
+            e(&options.lang.warning(report, warning))
         );
     }
     annex(report, options, &mut o);

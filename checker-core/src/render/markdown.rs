@@ -178,6 +178,12 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
             );
         }
     }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", t.warnings);
+        for warning in &report.warnings {
+            let _ = writeln!(o, "- {}", md(&options.lang.warning(report, warning)));
+        }
+    }
     if !jury.is_empty() {
         let _ = writeln!(
             o,

@@ -250,7 +250,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             } else {
                 ":"
             },
-            v(&options.lang.shown(warning))
+            v(&options.lang.warning(report, warning))
         );
     }
     if !jury.is_empty() {
