@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod one_language;
+pub(crate) mod properties;
 
 use crate::eval::Status;
 use crate::report::HostStatus;
@@ -543,6 +544,18 @@ impl Lang {
             "package_repositories" => ("dépôt de paquets", "package repository"),
             "deployment" => ("déploiement", "deployment"),
             "script_runs" => ("script", "script"),
+            "domain_membership" => ("appartenance au domaine", "domain membership"),
+            "windows_features" => ("rôle Windows", "Windows feature"),
+            "windows_updates" => ("mises à jour Windows", "Windows updates"),
+            "wsus_client" => ("client WSUS", "WSUS client"),
+            "wsus_server" => ("serveur WSUS", "WSUS server"),
+            "dhcp_server" => ("serveur DHCP", "DHCP server"),
+            "dns_server" => ("serveur DNS", "DNS server"),
+            "windows_backup" => ("sauvegarde Windows", "Windows backup"),
+            "rsop" => ("stratégie résultante (RSoP)", "resultant policy (RSoP)"),
+            "profile_mappings" => ("profil", "profile"),
+            "host" => ("machine", "host"),
+            "ad" => ("annuaire", "directory"),
             _ => return None,
         };
         Some(match self {
@@ -551,66 +564,10 @@ impl Lang {
         })
     }
 
-    /// A property compared, in words (`None`: shown as written).
-    pub(crate) fn property_words(self, property: &str) -> Option<&'static str> {
-        let w = match property {
-            "exists" => ("existe", "exists"),
-            "installed" => ("installé", "installed"),
-            "running" => ("démarré", "running"),
-            "enabled" => ("activé au démarrage", "enabled at boot"),
-            "listening" => ("en écoute", "listening"),
-            "process" => ("programme qui écoute", "listening program"),
-            "members" => ("membres", "members"),
-            "groups" => ("groupes", "groups"),
-            "mode" => ("droits", "mode"),
-            "owner" => ("propriétaire", "owner"),
-            "group" => ("groupe propriétaire", "owning group"),
-            "kind" => ("type", "kind"),
-            "acl" => ("ACL", "ACL"),
-            "policy" => ("politique par défaut", "default policy"),
-            "input" => ("trafic entrant", "incoming traffic"),
-            "active" => ("actif", "active"),
-            "changed" => ("créé pendant l'épreuve", "created during the exam"),
-            "host" => ("machine relevée", "host observed"),
-            "section" => ("section relevée", "section collected"),
-            "command" => ("commande autorisée", "allowed command"),
-            "job" => ("tâche de sauvegarde", "backup job"),
-            "last_archive" => ("dernière archive", "last archive"),
-            "schedule" => ("planification", "schedule"),
-            "gateway" => ("passerelle", "gateway"),
-            "nameservers" => ("serveurs DNS", "name servers"),
-            "none must hold" => ("aucune ne doit tenir", "none must hold"),
-            "none" => (
-                "aucune possibilité interdite ne tient",
-                "no forbidden alternative holds",
-            ),
-            "at_least" => (
-                "nombre de possibilités qui tiennent",
-                "alternatives that hold",
-            ),
-            "equals" | "regex" | "contains" | "compare" | "count" => {
-                ("valeur relevée", "value read")
-            }
-            "selection" => ("comptes sélectionnés", "selected accounts"),
-            "member" => (
-                "ce compte satisfait l'attente",
-                "this account meets the expectation",
-            ),
-            "member_expect" => (
-                "attente construite pour ce compte",
-                "expectation built for this account",
-            ),
-            "quantifier" => (
-                "comptes qui satisfont l'attente",
-                "accounts meeting the expectation",
-            ),
-            "home" => ("répertoire personnel", "home directory"),
-            _ => return None,
-        };
-        Some(match self {
-            Lang::Fr => w.0,
-            Lang::En => w.1,
-        })
+    /// A property's display name (`logon_hours` → « horaires de connexion »), `None` when
+    /// it has none (then it is shown as written). The table is `i18n/properties.rs`.
+    pub(crate) fn property_words(self, section: &str, property: &str) -> Option<String> {
+        properties::property_display(self, section, property)
     }
 }
 

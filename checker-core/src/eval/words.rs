@@ -17,6 +17,9 @@ use std::borrow::Cow;
 
 /// Whole values: `(English in the model, French display)`.
 const WORDS: &[(&str, &str)] = &[
+    // A kind's yes/no (`guest_ok`, `enabled`), never the host's own `yes`/`no`.
+    ("true", "oui"),
+    ("false", "non"),
     ("listening", "en écoute"),
     ("closed", "fermé"),
     ("unknown", "inconnu"),
@@ -823,6 +826,7 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("(absent); drives: {}", "(absent) ; lecteurs : {}"),
     ("absent (VLAN: {})", "absent (VLAN : {})"),
+    ("absent (members: {})", "absent (membres : {})"),
     ("does not apply to: {}", "ne s'applique pas à : {}"),
     (
         "filter {} not found in the directory",
@@ -1281,6 +1285,9 @@ const PARTS: &[(&str, &str)] = &[
         "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
         "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
     ),
+    // windows_feature: the state as the probe wrote it.
+    ("true ({})", "oui ({})"),
+    ("false ({})", "non ({})"),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
@@ -1531,7 +1538,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
 }
 
 /// The data standing for each slot of `template` in `value`, when `value` is written that way.
-fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
+pub(crate) fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
     if let Some(base) = template.strip_suffix("{,}") {
         let (head, _) = split_notes(value)?;
         let mut parts = matches(base, &value[..head])?;

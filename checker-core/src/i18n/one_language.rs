@@ -100,6 +100,8 @@ pub const ENGLISH: &[&str] = &[
     "given",
     "role",
     "start",
+    "true",
+    "false",
 ];
 
 /// The lowercase words of a text (runs of letters).
