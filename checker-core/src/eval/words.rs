@@ -487,6 +487,10 @@ const PHRASES: &[(&str, &str)] = &[
         "plus de {} cas à examiner : règles trop nombreuses",
     ),
     ("comparison impossible: {}", "comparaison impossible : {}"),
+    // firewall `active`: the backends that filter and those that do not.
+    ("active: {}; inactive: {}", "actifs : {} ; inactifs : {}"),
+    ("active: {}", "actifs : {}"),
+    ("inactive: {}", "inactifs : {}"),
     ("differs: {;}", "différentes : {;}"),
     (
         "identical (same chains, policies, rules and sets); {;}",

@@ -102,6 +102,7 @@ pub const ENGLISH: &[&str] = &[
     "start",
     "true",
     "false",
+    "inactive",
 ];
 
 /// The lowercase words of a text (runs of letters).
