@@ -488,9 +488,9 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("comparison impossible: {}", "comparaison impossible : {}"),
     // firewall `active`: the backends that filter and those that do not.
-    ("active: {}; inactive: {}", "actifs : {} ; inactifs : {}"),
-    ("active: {}", "actifs : {}"),
-    ("inactive: {}", "inactifs : {}"),
+    ("active: {}; inactive: {}", "actif(s) : {} ; inactif(s) : {}"),
+    ("active: {}", "actif(s) : {}"),
+    ("inactive: {}", "inactif(s) : {}"),
     ("differs: {;}", "différentes : {;}"),
     (
         "identical (same chains, policies, rules and sets); {;}",
