@@ -488,7 +488,10 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("comparison impossible: {}", "comparaison impossible : {}"),
     // firewall `active`: the backends that filter and those that do not.
-    ("active: {}; inactive: {}", "actif(s) : {} ; inactif(s) : {}"),
+    (
+        "active: {}; inactive: {}",
+        "actif(s) : {} ; inactif(s) : {}",
+    ),
     ("active: {}", "actif(s) : {}"),
     ("inactive: {}", "inactif(s) : {}"),
     ("differs: {;}", "différentes : {;}"),

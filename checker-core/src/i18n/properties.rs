@@ -23,6 +23,18 @@ const PROPERTIES: &[(&str, &str, &str, &str)] = &[
         "change applied",
     ),
     ("sudo", "command", "commande autorisée", "allowed command"),
+    (
+        "wsus_client",
+        "policy",
+        "stratégie Windows Update",
+        "Windows Update policy",
+    ),
+    (
+        "windows_backup",
+        "policy",
+        "stratégie de sauvegarde",
+        "backup policy",
+    ),
     ("storage", "member", "membre de la grappe", "array member"),
     ("storage", "state", "état de la grappe", "array state"),
     ("storage", "exists", "existe", "exists"),
