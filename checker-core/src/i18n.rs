@@ -159,6 +159,67 @@ impl Strings {
 
 // one-language (issue 14 item 5): neutral evidence words and their display text.
 impl Lang {
+    /// A session profile's label (written in French in the référentiel data) in `self`.
+    pub fn profile_label(self, label: &str) -> &str {
+        const EN: &[(&str, &str)] = &[
+            (
+                "Session du titre professionnel (MSP : CP1 à CP6)",
+                "Professional title session (MSP: CP1 to CP6)",
+            ),
+            (
+                "Session du titre professionnel (MSP 2018)",
+                "Professional title session (MSP 2018)",
+            ),
+            (
+                "Session CCP1 (MSP : CP1 à CP4)",
+                "CCP1 session (MSP: CP1 to CP4)",
+            ),
+            (
+                "Session CCP2 (MSP : CP5 à CP7)",
+                "CCP2 session (MSP: CP5 to CP7)",
+            ),
+            (
+                "Session CCP2 (MSP : CP5 à CP9)",
+                "CCP2 session (MSP: CP5 to CP9)",
+            ),
+            (
+                "Session CCP3 (MSP : CP10 à CP12)",
+                "CCP3 session (MSP: CP10 to CP12)",
+            ),
+            (
+                "CCS Administrer les serveurs Linux (MSP)",
+                "CCS Administer Linux servers (MSP)",
+            ),
+            (
+                "Entraînement (toutes les compétences)",
+                "Training (every competence)",
+            ),
+        ];
+        match self {
+            Lang::Fr => label,
+            Lang::En => EN
+                .iter()
+                .find(|(fr, _)| *fr == label)
+                .map_or(label, |(_, en)| en),
+        }
+    }
+
+    /// The colon as the language writes it after a label: ` :` in French, `:` in English.
+    pub(crate) fn colon(self) -> &'static str {
+        match self {
+            Lang::Fr => " :",
+            Lang::En => ":",
+        }
+    }
+
+    /// Opening and closing quotes around a quoted name: « » in French, “ ” in English.
+    pub(crate) fn quotes(self) -> (&'static str, &'static str) {
+        match self {
+            Lang::Fr => ("« ", " »"),
+            Lang::En => ("“", "”"),
+        }
+    }
+
     /// The display text of a neutral evidence value (`listening` → « en écoute »,
     /// `[a]; missing b` → « [a] ; manque b »), or `None` when `value` is not one (then it is
     /// shown as is). The catalogue is `eval::words`.

@@ -20,6 +20,10 @@ const WORDS: &[(&str, &str)] = &[
     // A kind's yes/no (`guest_ok`, `enabled`), never the host's own `yes`/`no`.
     ("true", "oui"),
     ("false", "non"),
+    // A file's kind (kinds/file.rs).
+    ("file", "fichier"),
+    ("directory", "répertoire"),
+    ("symlink", "lien symbolique"),
     ("listening", "en écoute"),
     ("closed", "fermé"),
     ("unknown", "inconnu"),
