@@ -205,7 +205,7 @@ impl Lang {
     }
 
     /// The colon as the language writes it after a label: ` :` in French, `:` in English.
-    pub(crate) fn colon(self) -> &'static str {
+    pub fn colon(self) -> &'static str {
         match self {
             Lang::Fr => " :",
             Lang::En => ":",
@@ -629,6 +629,12 @@ impl Lang {
     /// it has none (then it is shown as written). The table is `i18n/properties.rs`.
     pub(crate) fn property_words(self, section: &str, property: &str) -> Option<String> {
         properties::property_display(self, section, property)
+    }
+
+    /// A property as a reader sees it: its display name, else the key as written.
+    pub fn property_name(self, section: &str, property: &str) -> String {
+        self.property_words(section, property)
+            .unwrap_or_else(|| property.to_owned())
     }
 }
 

@@ -472,17 +472,9 @@ fn the_session_name_heads_every_report_and_the_summary() {
         );
         assert!(!html_page.contains("tssr-2026-03<b>"));
         let md = markdown(&r, &o);
-        assert!(
-            head(&md).contains(&session),
-            "{}",
-            head(&md)
-        );
+        assert!(head(&md).contains(&session), "{}", head(&md));
         let term = terminal(&r, &o);
-        assert!(
-            head(&term).contains(&session),
-            "{}",
-            head(&term)
-        );
+        assert!(head(&term).contains(&session), "{}", head(&term));
         let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
         assert_eq!(summary.session.as_deref(), Some("tssr-2026-03<b>"));
         let page = session_html(&summary, &o);
