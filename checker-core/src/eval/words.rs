@@ -111,6 +111,46 @@ const WORDS: &[(&str, &str)] = &[
         "UTC grid unreadable in the snapshot",
         "grille UTC illisible dans l'instantané",
     ),
+    // Why a collector did not look (the agent, the LDAP collector, the probe): written by
+    // constat into the snapshot, shown after `not_collected: `.
+    (
+        "not requested (the checks read no data from this section)",
+        "non demandée (les contrôles ne lisent rien de cette section)",
+    ),
+    (
+        "not requested (collection limited with --only)",
+        "non demandée (relevé limité par --only)",
+    ),
+    (
+        "not applicable: the Linux agent does not collect this section",
+        "sans objet : l'agent Linux ne relève pas cette section",
+    ),
+    (
+        "not read over LDAP: this part of the DC needs the PowerShell probe (winrm transport)",
+        "non lue par LDAP : cette partie du DC demande la sonde PowerShell (transport winrm)",
+    ),
+    (
+        "the probe did not report this section",
+        "la sonde n'a pas rapporté cette section",
+    ),
+    (
+        "sudo is not installed (/etc/sudoers absent)",
+        "sudo n'est pas installé (/etc/sudoers absent)",
+    ),
+    (
+        "no package database found (neither dpkg nor rpm)",
+        "aucune base de paquets trouvée (ni dpkg ni rpm)",
+    ),
+    ("no file requested", "aucun fichier demandé"),
+    (
+        "offline root: no running processes to read",
+        "racine hors ligne : aucun processus en cours à lire",
+    ),
+    ("SYSVOL not requested", "SYSVOL non demandé"),
+    (
+        "software installation packages not searched",
+        "paquets d'installation de logiciels non recherchés",
+    ),
     // The helpdesk (kinds/kb_article.rs, ticket.rs).
     ("written during the exam", "rédigé pendant l'épreuve"),
     ("opened during the exam", "ouvert pendant l'épreuve"),
@@ -364,6 +404,8 @@ const WORDS: &[(&str, &str)] = &[
 const PHRASES: &[(&str, &str)] = &[
     ("not collected: {}", "non collecté : {}"),
     ("error: {}", "erreur : {}"),
+    // A section's state as `HostView::section` writes it, the cause shown as a word below.
+    ("not_collected: {=}", "non collecté : {=}"),
     ("includes {}", "contient {}"),
     ("[{}]; missing {}", "[{}] ; manque {}"),
     ("present ({})", "présent ({})"),
