@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod one_language;
+pub(crate) mod properties;
 
 use crate::eval::Status;
 use crate::report::HostStatus;
@@ -158,6 +159,67 @@ impl Strings {
 
 // one-language (issue 14 item 5): neutral evidence words and their display text.
 impl Lang {
+    /// A session profile's label (written in French in the référentiel data) in `self`.
+    pub fn profile_label(self, label: &str) -> &str {
+        const EN: &[(&str, &str)] = &[
+            (
+                "Session du titre professionnel (MSP : CP1 à CP6)",
+                "Professional title session (MSP: CP1 to CP6)",
+            ),
+            (
+                "Session du titre professionnel (MSP 2018)",
+                "Professional title session (MSP 2018)",
+            ),
+            (
+                "Session CCP1 (MSP : CP1 à CP4)",
+                "CCP1 session (MSP: CP1 to CP4)",
+            ),
+            (
+                "Session CCP2 (MSP : CP5 à CP7)",
+                "CCP2 session (MSP: CP5 to CP7)",
+            ),
+            (
+                "Session CCP2 (MSP : CP5 à CP9)",
+                "CCP2 session (MSP: CP5 to CP9)",
+            ),
+            (
+                "Session CCP3 (MSP : CP10 à CP12)",
+                "CCP3 session (MSP: CP10 to CP12)",
+            ),
+            (
+                "CCS Administrer les serveurs Linux (MSP)",
+                "CCS Administer Linux servers (MSP)",
+            ),
+            (
+                "Entraînement (toutes les compétences)",
+                "Training (every competence)",
+            ),
+        ];
+        match self {
+            Lang::Fr => label,
+            Lang::En => EN
+                .iter()
+                .find(|(fr, _)| *fr == label)
+                .map_or(label, |(_, en)| en),
+        }
+    }
+
+    /// The colon as the language writes it after a label: ` :` in French, `:` in English.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::Fr => " :",
+            Lang::En => ":",
+        }
+    }
+
+    /// Opening and closing quotes around a quoted name: « » in French, “ ” in English.
+    pub(crate) fn quotes(self) -> (&'static str, &'static str) {
+        match self {
+            Lang::Fr => ("« ", " »"),
+            Lang::En => ("“", "”"),
+        }
+    }
+
     /// The display text of a neutral evidence value (`listening` → « en écoute »,
     /// `[a]; missing b` → « [a] ; manque b »), or `None` when `value` is not one (then it is
     /// shown as is). The catalogue is `eval::words`.
@@ -169,6 +231,19 @@ impl Lang {
     pub fn shown(self, value: &str) -> std::borrow::Cow<'_, str> {
         self.word(value)
             .map_or(std::borrow::Cow::Borrowed(value), std::borrow::Cow::Owned)
+    }
+
+    /// One of `report`'s warnings as a reader sees it: the French the report carries for it
+    /// (`warnings_fr`, a pack diagnostic), else the catalogue's display, else as is.
+    pub fn warning<'w>(
+        self,
+        report: &crate::report::Report,
+        warning: &'w str,
+    ) -> std::borrow::Cow<'w, str> {
+        match (self, report.warnings_fr.get(warning)) {
+            (Lang::Fr, Some(fr)) => std::borrow::Cow::Owned(fr.clone()),
+            _ => self.shown(warning),
+        }
     }
 }
 
@@ -530,6 +605,18 @@ impl Lang {
             "package_repositories" => ("dépôt de paquets", "package repository"),
             "deployment" => ("déploiement", "deployment"),
             "script_runs" => ("script", "script"),
+            "domain_membership" => ("appartenance au domaine", "domain membership"),
+            "windows_features" => ("rôle Windows", "Windows feature"),
+            "windows_updates" => ("mises à jour Windows", "Windows updates"),
+            "wsus_client" => ("client WSUS", "WSUS client"),
+            "wsus_server" => ("serveur WSUS", "WSUS server"),
+            "dhcp_server" => ("serveur DHCP", "DHCP server"),
+            "dns_server" => ("serveur DNS", "DNS server"),
+            "windows_backup" => ("sauvegarde Windows", "Windows backup"),
+            "rsop" => ("stratégie résultante (RSoP)", "resultant policy (RSoP)"),
+            "profile_mappings" => ("profil", "profile"),
+            "host" => ("machine", "host"),
+            "ad" => ("annuaire", "directory"),
             _ => return None,
         };
         Some(match self {
@@ -538,66 +625,16 @@ impl Lang {
         })
     }
 
-    /// A property compared, in words (`None`: shown as written).
-    pub(crate) fn property_words(self, property: &str) -> Option<&'static str> {
-        let w = match property {
-            "exists" => ("existe", "exists"),
-            "installed" => ("installé", "installed"),
-            "running" => ("démarré", "running"),
-            "enabled" => ("activé au démarrage", "enabled at boot"),
-            "listening" => ("en écoute", "listening"),
-            "process" => ("programme qui écoute", "listening program"),
-            "members" => ("membres", "members"),
-            "groups" => ("groupes", "groups"),
-            "mode" => ("droits", "mode"),
-            "owner" => ("propriétaire", "owner"),
-            "group" => ("groupe propriétaire", "owning group"),
-            "kind" => ("type", "kind"),
-            "acl" => ("ACL", "ACL"),
-            "policy" => ("politique par défaut", "default policy"),
-            "input" => ("trafic entrant", "incoming traffic"),
-            "active" => ("actif", "active"),
-            "changed" => ("créé pendant l'épreuve", "created during the exam"),
-            "host" => ("machine relevée", "host observed"),
-            "section" => ("section relevée", "section collected"),
-            "command" => ("commande autorisée", "allowed command"),
-            "job" => ("tâche de sauvegarde", "backup job"),
-            "last_archive" => ("dernière archive", "last archive"),
-            "schedule" => ("planification", "schedule"),
-            "gateway" => ("passerelle", "gateway"),
-            "nameservers" => ("serveurs DNS", "name servers"),
-            "none must hold" => ("aucune ne doit tenir", "none must hold"),
-            "none" => (
-                "aucune possibilité interdite ne tient",
-                "no forbidden alternative holds",
-            ),
-            "at_least" => (
-                "nombre de possibilités qui tiennent",
-                "alternatives that hold",
-            ),
-            "equals" | "regex" | "contains" | "compare" | "count" => {
-                ("valeur relevée", "value read")
-            }
-            "selection" => ("comptes sélectionnés", "selected accounts"),
-            "member" => (
-                "ce compte satisfait l'attente",
-                "this account meets the expectation",
-            ),
-            "member_expect" => (
-                "attente construite pour ce compte",
-                "expectation built for this account",
-            ),
-            "quantifier" => (
-                "comptes qui satisfont l'attente",
-                "accounts meeting the expectation",
-            ),
-            "home" => ("répertoire personnel", "home directory"),
-            _ => return None,
-        };
-        Some(match self {
-            Lang::Fr => w.0,
-            Lang::En => w.1,
-        })
+    /// A property's display name (`logon_hours` → « horaires de connexion »), `None` when
+    /// it has none (then it is shown as written). The table is `i18n/properties.rs`.
+    pub(crate) fn property_words(self, section: &str, property: &str) -> Option<String> {
+        properties::property_display(self, section, property)
+    }
+
+    /// A property as a reader sees it: its display name, else the key as written.
+    pub fn property_name(self, section: &str, property: &str) -> String {
+        self.property_words(section, property)
+            .unwrap_or_else(|| property.to_owned())
     }
 }
 

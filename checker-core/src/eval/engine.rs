@@ -206,10 +206,15 @@ pub fn grade_with_jury(
         }
         known
     });
+    // Warnings the catalogue cannot show in French carry it (`Report::warnings_fr`).
+    let mut warnings_fr = BTreeMap::new();
     let vars = match crate::pack::variables_resolve(&defaults, &overrides) {
         Ok(v) => v,
         Err(errors) => {
-            warnings.extend(errors.into_iter().map(|(_, m)| m.1));
+            for (_, (fr, en)) in errors {
+                warnings_fr.insert(en.clone(), fr);
+                warnings.push(en);
+            }
             crate::pack::variables_resolve(&defaults, &BTreeMap::new()).unwrap_or(defaults)
         }
     };
@@ -221,8 +226,11 @@ pub fn grade_with_jury(
         let mut diags = Diagnostics::new(&pack.file);
         let compiled = crate::pack::recompile(pack, &vars, &mut diags);
         for d in diags.finish() {
-            // English in the model (a pack author's message: its French is not kept).
-            warnings.push(d.render(crate::i18n::Lang::En));
+            // English in the model, the French beside it: a pack diagnostic is written in
+            // both languages, and no catalogue phrase could hold every one.
+            let en = d.render(crate::i18n::Lang::En);
+            warnings_fr.insert(en.clone(), d.render(crate::i18n::Lang::Fr));
+            warnings.push(en);
         }
         Cow::Owned(
             compiled
@@ -464,6 +472,7 @@ pub fn grade_with_jury(
         interview,
         changes,
         warnings,
+        warnings_fr,
         identity_warnings,
         jury_notes: notes.to_vec(),
     }
@@ -550,6 +559,49 @@ mod tests {
         assert!(matches!(r.checks[0].outcome, Outcome::NotAssessable { .. }));
         let text = crate::render::terminal(&r, &Default::default());
         assert!(text.contains("linux (sudo refusé : jury"), "{text}");
+    }
+
+    /// A check that no longer compiles with the candidate's variables: its diagnostic is
+    /// in English in the model, and the French report shows the French one (issue 14).
+    #[test]
+    fn a_recompile_warning_is_shown_in_the_reports_language() {
+        let mut input = candidate();
+        input
+            .variables
+            .insert("backup_dest".to_owned(), "^(".to_owned());
+        let r = grade(&lab_pack(), &input, &options());
+        let warning = r
+            .warnings
+            .iter()
+            .find(|w| w.starts_with("lab-linux.yaml:"))
+            .expect("a recompile warning");
+        assert!(warning.contains(": error: "), "{warning}");
+        let fr = r.warnings_fr.get(warning).expect("its French");
+        assert!(fr.contains(": erreur : "), "{fr}");
+        let shown = |lang| {
+            let options = crate::render::RenderOptions {
+                lang,
+                ..Default::default()
+            };
+            [
+                crate::render::terminal(&r, &options),
+                crate::render::markdown(&r, &options),
+                crate::render::html(&r, &options),
+            ]
+        };
+        // The regex crate's own message (`error: unclosed group`) is quoted in both.
+        let at = warning.split(": error: ").next().expect("a position");
+        for text in shown(crate::i18n::Lang::Fr) {
+            assert!(text.contains(&format!("{at}: erreur : ")), "{text}");
+            assert!(!text.contains(&format!("{at}: error: ")), "{text}");
+            assert!(!text.contains("invalid regular expression"), "{text}");
+        }
+        for text in shown(crate::i18n::Lang::En) {
+            assert!(text.contains(&format!("{at}: error: ")), "{text}");
+            assert!(!text.contains(": erreur : "), "{text}");
+            assert!(!text.contains("expression régulière"), "{text}");
+        }
+        insta::assert_snapshot!(format!("{warning}\n---\n{fr}"));
     }
 
     #[test]

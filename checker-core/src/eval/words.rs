@@ -17,6 +17,13 @@ use std::borrow::Cow;
 
 /// Whole values: `(English in the model, French display)`.
 const WORDS: &[(&str, &str)] = &[
+    // A kind's yes/no (`guest_ok`, `enabled`), never the host's own `yes`/`no`.
+    ("true", "oui"),
+    ("false", "non"),
+    // A file's kind (kinds/file.rs).
+    ("file", "fichier"),
+    ("directory", "répertoire"),
+    ("symlink", "lien symbolique"),
     ("listening", "en écoute"),
     ("closed", "fermé"),
     ("unknown", "inconnu"),
@@ -103,6 +110,46 @@ const WORDS: &[(&str, &str)] = &[
     (
         "UTC grid unreadable in the snapshot",
         "grille UTC illisible dans l'instantané",
+    ),
+    // Why a collector did not look (the agent, the LDAP collector, the probe): written by
+    // constat into the snapshot, shown after `not_collected: `.
+    (
+        "not requested (the checks read no data from this section)",
+        "non demandée (les contrôles ne lisent rien de cette section)",
+    ),
+    (
+        "not requested (collection limited with --only)",
+        "non demandée (relevé limité par --only)",
+    ),
+    (
+        "not applicable: the Linux agent does not collect this section",
+        "sans objet : l'agent Linux ne relève pas cette section",
+    ),
+    (
+        "not read over LDAP: this part of the DC needs the PowerShell probe (winrm transport)",
+        "non lue par LDAP : cette partie du DC demande la sonde PowerShell (transport winrm)",
+    ),
+    (
+        "the probe did not report this section",
+        "la sonde n'a pas rapporté cette section",
+    ),
+    (
+        "sudo is not installed (/etc/sudoers absent)",
+        "sudo n'est pas installé (/etc/sudoers absent)",
+    ),
+    (
+        "no package database found (neither dpkg nor rpm)",
+        "aucune base de paquets trouvée (ni dpkg ni rpm)",
+    ),
+    ("no file requested", "aucun fichier demandé"),
+    (
+        "offline root: no running processes to read",
+        "racine hors ligne : aucun processus en cours à lire",
+    ),
+    ("SYSVOL not requested", "SYSVOL non demandé"),
+    (
+        "software installation packages not searched",
+        "paquets d'installation de logiciels non recherchés",
     ),
     // The helpdesk (kinds/kb_article.rs, ticket.rs).
     ("written during the exam", "rédigé pendant l'épreuve"),
@@ -357,6 +404,8 @@ const WORDS: &[(&str, &str)] = &[
 const PHRASES: &[(&str, &str)] = &[
     ("not collected: {}", "non collecté : {}"),
     ("error: {}", "erreur : {}"),
+    // A section's state as `HostView::section` writes it, the cause shown as a word below.
+    ("not_collected: {=}", "non collecté : {=}"),
     ("includes {}", "contient {}"),
     ("[{}]; missing {}", "[{}] ; manque {}"),
     ("present ({})", "présent ({})"),
@@ -484,6 +533,13 @@ const PHRASES: &[(&str, &str)] = &[
         "plus de {} cas à examiner : règles trop nombreuses",
     ),
     ("comparison impossible: {}", "comparaison impossible : {}"),
+    // firewall `active`: the backends that filter and those that do not.
+    (
+        "active: {}; inactive: {}",
+        "actif(s) : {} ; inactif(s) : {}",
+    ),
+    ("active: {}", "actif(s) : {}"),
+    ("inactive: {}", "inactif(s) : {}"),
     ("differs: {;}", "différentes : {;}"),
     (
         "identical (same chains, policies, rules and sets); {;}",
@@ -588,6 +644,18 @@ const PHRASES: &[(&str, &str)] = &[
     (
         "locked after exactly {} min",
         "verrouillé après exactement {} min",
+    ),
+    (
+        "locked after {w} min: {*} (the machine inactivity limit)",
+        "verrouillé après {w} min : {*} (limite d'inactivité de l'ordinateur)",
+    ),
+    (
+        "locked after {w} min: {*}",
+        "verrouillé après {w} min : {*}",
+    ),
+    (
+        "not set; found instead: {;}",
+        "non défini ; trouvé à la place : {;}",
     ),
     // Deployment (issue 16): package repositories, MDT and WDS.
     ("absent (searched: {})", "absent (cherché dans : {})"),
@@ -811,6 +879,7 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("(absent); drives: {}", "(absent) ; lecteurs : {}"),
     ("absent (VLAN: {})", "absent (VLAN : {})"),
+    ("absent (members: {})", "absent (membres : {})"),
     ("does not apply to: {}", "ne s'applique pas à : {}"),
     (
         "filter {} not found in the directory",
@@ -928,6 +997,27 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("linked to: {}", "liée à : {}"),
     ("path not absolute \"{}\"", "chemin non absolu « {} »"),
+    // Generic shapes last: a more specific phrase above wins.
+    // gpo (kinds/gpo.rs): a registry value, a drive; `{+}` is a choice, `{,}` notes.
+    (
+        "{} ({w}, {+}, Registry preference){,}",
+        "{} ({w}, {+}, préférence Registre){,}",
+    ),
+    (
+        "{} ({w}, {+}, Registry preference)",
+        "{} ({w}, {+}, préférence Registre)",
+    ),
+    ("(set) ({+})", "(définie) ({+})"),
+    ("{w}: → {=}{,}", "{w}: → {=}{,}"),
+    ("{w}: → {=}", "{w}: → {=}"),
+    ("{w}:{,}", "{w}:{,}"),
+    // gpo software (kinds/gpo_software.rs): `7-Zip: assigned (computer), source \\s\\7z.msi,
+    // kept when out of scope, effective`, every part but the name optional in `expected`.
+    (
+        "(absent); packages of the GPO: {;}",
+        "(absent) ; paquets de la GPO : {;}",
+    ),
+    ("collection error: {}", "erreur de collecte : {}"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
@@ -1062,12 +1152,163 @@ const REASONS: &[(&str, &str)] = &[
     ("one of {}", "l'une de {}"),
     ("matches /{}/", "correspond à /{}/"),
     ("the path {}", "le chemin {}"),
+    // screensaver (kinds/screensaver.rs): a GPO, the mechanism and values it writes, and why
+    // a look-alike does not lock the session.
+    (
+        "{*}, Administrative Templates (Registry.pol): {} ({*})",
+        "{*}, modèles d'administration (Registry.pol) : {} ({*})",
+    ),
+    (
+        "{*}, Administrative Templates (Registry.pol) under HKCU\\Control Panel\\Desktop: {} ({*})",
+        "{*}, modèles d'administration (Registry.pol) sous HKCU\\Control Panel\\Desktop : {} ({*})",
+    ),
+    (
+        "{*}, Registry preference: {} ({*})",
+        "{*}, préférence Registre : {} ({*})",
+    ),
+    (
+        "{*}, Registry preference under HKCU\\Control Panel\\Desktop: {} ({*})",
+        "{*}, préférence Registre sous HKCU\\Control Panel\\Desktop : {} ({*})",
+    ),
+    (
+        "{*}, security option (GptTmpl.inf): {} ({*})",
+        "{*}, option de sécurité (GptTmpl.inf) : {} ({*})",
+    ),
+    (
+        "{*}, Administrative Templates (Registry.pol): {}",
+        "{*}, modèles d'administration (Registry.pol) : {}",
+    ),
+    (
+        "{*}, Administrative Templates (Registry.pol) under HKCU\\Control Panel\\Desktop: {}",
+        "{*}, modèles d'administration (Registry.pol) sous HKCU\\Control Panel\\Desktop : {}",
+    ),
+    (
+        "{*}, Registry preference: {}",
+        "{*}, préférence Registre : {}",
+    ),
+    (
+        "{*}, Registry preference under HKCU\\Control Panel\\Desktop: {}",
+        "{*}, préférence Registre sous HKCU\\Control Panel\\Desktop : {}",
+    ),
+    (
+        "{*}, security option (GptTmpl.inf): {}",
+        "{*}, option de sécurité (GptTmpl.inf) : {}",
+    ),
+    // The GPO labels after the values that start with one.
+    (
+        "GPO \"{}\" (linked at the domain root)",
+        "GPO « {} » (liée à la racine du domaine)",
+    ),
+    ("GPO \"{}\" (linked: {})", "GPO « {} » (liée à : {})"),
+    (
+        "GPO \"{}\" (no enabled link)",
+        "GPO « {} » (aucun lien activé)",
+    ),
+    (
+        "the GPO has no enabled link",
+        "la GPO n'a aucun lien activé",
+    ),
+    (
+        "the GPO's user part is disabled",
+        "partie utilisateur de la GPO désactivée",
+    ),
+    (
+        "the GPO's computer part is disabled",
+        "partie ordinateur de la GPO désactivée",
+    ),
+    (
+        "a user preference, not a policy: the user can change it",
+        "une préférence de l'utilisateur, pas une stratégie : il peut la changer",
+    ),
+    (
+        "the screen saver is not enabled: ScreenSaveActive is not 1",
+        "écran de veille non activé : ScreenSaveActive ne vaut pas 1",
+    ),
+    (
+        "a delay without the lock: ScreenSaverIsSecure is not 1",
+        "un délai sans verrouillage : ScreenSaverIsSecure ne vaut pas 1",
+    ),
+    ("no delay in seconds", "aucun délai en secondes"),
+    ("a delay of 0", "un délai de 0"),
+    ("{w} s instead of {w} s", "{w} s au lieu de {w} s"),
+    ("{w} s, longer than {w} s", "{w} s, plus long que {w} s"),
+    (
+        "written under HKCU: Windows reads it under HKLM",
+        "écrite sous HKCU : Windows la lit sous HKLM",
+    ),
+    (
+        "0 disables the inactivity limit",
+        "0 désactive la limite d'inactivité",
+    ),
+    ("item disabled", "élément désactivé"),
+    (
+        "not effective: preferences Registry extension not registered",
+        "sans effet : extension Registry des préférences non enregistrée",
+    ),
+    ("delete action", "action supprimer"),
+];
+
+/// The words a `{+}` slot stands for (a choice among a few): a phrase with one matches only
+/// when its slot holds one of them, so `{} ({+})` never reads a host's `x (y)`.
+const CHOICES: &[(&str, &str)] = &[
+    ("any deployment", "tout déploiement"),
+    ("user", "utilisateur"),
+    ("computer", "ordinateur"),
+    ("assigned", "attribué"),
+    ("published", "publié"),
+    (
+        "neither assigned nor published (removed)",
+        "ni attribué ni publié (retiré)",
+    ),
+    (
+        "assigned and published (invalid object)",
+        "attribué et publié (objet invalide)",
+    ),
+];
+
+/// The notes a `{,}` slot stands for: one or more, each after `, `, closing the value
+/// (`S: → \\srv\\x, item disabled, effective`). Read from the end: a value is a phrase with
+/// notes only when each of them is one of these.
+const NOTES: &[(&str, &str)] = &[
+    ("effective", "effectif"),
+    (
+        "not effective (Drive Maps extension not registered)",
+        "non effectif (extension Drive Maps non enregistrée)",
+    ),
+    (
+        "not effective (Software Installation extension not registered)",
+        "non effectif (extension Software Installation non enregistrée)",
+    ),
+    (
+        "not effective (preferences Registry extension not registered)",
+        "non effectif (extension Registry des préférences non enregistrée)",
+    ),
+    (
+        "effect unknown (GPO container not read)",
+        "effet inconnu (conteneur GPO non lu)",
+    ),
+    ("item disabled", "élément désactivé"),
+    ("delete action", "action supprimer"),
+    (
+        "uninstalled when out of scope",
+        "désinstallé hors de portée",
+    ),
+    ("kept when out of scope", "conservé hors de portée"),
+    ("source {}", "source {}"),
+    ("invalid object: {}", "objet invalide : {}"),
 ];
 
 /// Phrases found both alone and inside another phrase's `{*}`/`{;}` slot: a why followed by
 /// the look-alikes found instead (`{*}; found instead: {;}`), a GPO named with its links.
 /// Consulted for whole values after [`PHRASES`] and for nested ones after [`REASONS`].
 const PARTS: &[(&str, &str)] = &[
+    // A GPO's software package (kinds/gpo_software.rs), alone or in the GPO's list.
+    ("{}: {+} ({+}){,}", "{} : {+} ({+}){,}"),
+    ("{}: {+} ({+})", "{} : {+} ({+})"),
+    ("{}: {+}{,}", "{} : {+}{,}"),
+    ("{}: {+}", "{} : {+}"),
+    ("{} ({+}){,}", "{} ({+}){,}"),
+    ("{} ({+})", "{} ({+})"),
     (
         "{*}: {*}, security setting ForceLogoffWhenHourExpire = {w}",
         "{*} : {*}, paramètre de sécurité ForceLogoffWhenHourExpire = {w}",
@@ -1097,86 +1338,15 @@ const PARTS: &[(&str, &str)] = &[
         "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
         "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
     ),
+    // windows_feature: the state as the probe wrote it.
+    ("true ({})", "oui ({})"),
+    ("false ({})", "non ({})"),
 ];
 
 /// Pieces of values composed from several parts (a GPO link, a software package): replaced
 /// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
 /// come before the pieces they contain.
 const FRAGMENTS: &[(&str, &str)] = &[
-    // screensaver: « locked after 10 min: GPO "X" (linked: OU=…), Registry preference: … ».
-    (
-        "not set; found instead: ",
-        "non défini ; trouvé à la place : ",
-    ),
-    ("locked after ", "verrouillé après "),
-    (" min: GPO \"", " min : GPO \""),
-    (
-        " (linked at the domain root)",
-        " (liée à la racine du domaine)",
-    ),
-    (" (linked: ", " (liée à : "),
-    (" (no enabled link)", " (aucun lien activé)"),
-    (
-        ", Administrative Templates (Registry.pol)",
-        ", modèles d'administration (Registry.pol)",
-    ),
-    (", Registry preference: ", ", préférence Registre : "),
-    (
-        " under HKCU\\Control Panel\\Desktop: ",
-        " sous HKCU\\Control Panel\\Desktop : ",
-    ),
-    (
-        ", security option (GptTmpl.inf): ",
-        ", option de sécurité (GptTmpl.inf) : ",
-    ),
-    (
-        " (the machine inactivity limit)",
-        " (limite d'inactivité de l'ordinateur)",
-    ),
-    (
-        " (the GPO has no enabled link)",
-        " (la GPO n'a aucun lien activé)",
-    ),
-    (
-        " (the GPO's user part is disabled)",
-        " (partie utilisateur de la GPO désactivée)",
-    ),
-    (
-        " (the GPO's computer part is disabled)",
-        " (partie ordinateur de la GPO désactivée)",
-    ),
-    (
-        " (a user preference, not a policy: the user can change it)",
-        " (une préférence de l'utilisateur, pas une stratégie : il peut la changer)",
-    ),
-    (
-        " (the screen saver is not enabled: ScreenSaveActive is not 1)",
-        " (écran de veille non activé : ScreenSaveActive ne vaut pas 1)",
-    ),
-    (
-        " (a delay without the lock: ScreenSaverIsSecure is not 1)",
-        " (un délai sans verrouillage : ScreenSaverIsSecure ne vaut pas 1)",
-    ),
-    (" (no delay in seconds)", " (aucun délai en secondes)"),
-    (" (a delay of 0)", " (un délai de 0)"),
-    (" s instead of ", " s au lieu de "),
-    (" s, longer than ", " s, plus long que "),
-    (
-        " (written under HKCU: Windows reads it under HKLM)",
-        " (écrite sous HKCU : Windows la lit sous HKLM)",
-    ),
-    (
-        " (0 disables the inactivity limit)",
-        " (0 désactive la limite d'inactivité)",
-    ),
-    (" (item disabled)", " (élément désactivé)"),
-    (
-        " (not effective: preferences Registry extension not registered)",
-        " (sans effet : extension Registry des préférences non enregistrée)",
-    ),
-    (" (delete action)", " (action supprimer)"),
-    ("): ScreenSave", ") : ScreenSave"),
-    ("): InactivityTimeoutSecs", ") : InactivityTimeoutSecs"),
     // Whole values that also arrive inside a longer one (a not-assessable reason).
     ("for the jury to check", "à vérifier par le jury"),
     ("; problems raised: ", " ; problèmes levés : "),
@@ -1187,47 +1357,6 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ),
     ("; missing ", " ; manque "),
     ("; extra ", " ; en trop "),
-    (", item disabled", ", élément désactivé"),
-    (
-        ", not effective (preferences Registry extension not registered)",
-        ", non effectif (extension Registry des préférences non enregistrée)",
-    ),
-    (
-        ", not effective (Drive Maps extension not registered)",
-        ", non effectif (extension Drive Maps non enregistrée)",
-    ),
-    (
-        ", not effective (Software Installation extension not registered)",
-        ", non effectif (extension Software Installation non enregistrée)",
-    ),
-    (", effective", ", effectif"),
-    (
-        "neither assigned nor published (removed)",
-        "ni attribué ni publié (retiré)",
-    ),
-    (
-        "assigned and published (invalid object)",
-        "attribué et publié (objet invalide)",
-    ),
-    (": assigned", " : attribué"),
-    (": published", " : publié"),
-    (" (user)", " (utilisateur)"),
-    (" (computer)", " (ordinateur)"),
-    (
-        ", uninstalled when out of scope",
-        ", désinstallé hors de portée",
-    ),
-    (", kept when out of scope", ", conservé hors de portée"),
-    (
-        "(absent); packages of the GPO: ",
-        "(absent) ; paquets de la GPO : ",
-    ),
-    ("; invalid object: ", " ; objet invalide : "),
-    (", Registry preference", ", préférence Registre"),
-    (
-        ", effect unknown (GPO container not read)",
-        ", effet inconnu (conteneur GPO non lu)",
-    ),
 ];
 
 /// The display text of a neutral value in `lang` (`None` when it is not one, or when the
@@ -1257,6 +1386,8 @@ pub(crate) fn french_forms() -> impl Iterator<Item = &'static str> {
         .chain(REASONS)
         .chain(PARTS)
         .chain(FRAGMENTS)
+        .chain(CHOICES)
+        .chain(NOTES)
         .map(|(_, fr)| *fr)
 }
 
@@ -1425,6 +1556,10 @@ enum Slot {
     /// `{=}`: the value of another evidence line (the cause of a not-assessable check),
     /// shown as that line is shown: through the words and phrases, as is otherwise.
     Whole,
+    /// `{+}`: one of [`CHOICES`] (`user`, `assigned`), or the phrase does not match.
+    Choice,
+    /// `{,}`, last in a template: one or more of [`NOTES`], each after `, `.
+    Notes,
 }
 
 /// A template's literals (one more than its slots) and its slots.
@@ -1433,7 +1568,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}", "{=}"]
+        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}"]
             .iter()
             .filter_map(|m| rest.find(m).map(|at| (at, *m)))
             .min();
@@ -1447,6 +1582,8 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{*}" => Slot::Nested,
             "{w}" => Slot::Token,
             "{=}" => Slot::Whole,
+            "{+}" => Slot::Choice,
+            "{,}" => Slot::Notes,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -1454,37 +1591,124 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
 }
 
 /// The data standing for each slot of `template` in `value`, when `value` is written that way.
-fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
+pub(crate) fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
+    if let Some(base) = template.strip_suffix("{,}") {
+        let (head, _) = split_notes(value)?;
+        let mut parts = matches(base, &value[..head])?;
+        parts.push(&value[head + 2..]);
+        return Some(parts);
+    }
     let (literals, slots) = split_template(template);
     let (first, rest) = literals.split_first()?;
-    let mut tail = value.strip_prefix(first)?;
-    let mut parts = Vec::new();
-    for (i, literal) in rest.iter().enumerate() {
-        let last = i + 1 == rest.len();
-        let at = if last {
-            // The last literal closes the value.
-            tail.len()
-                .checked_sub(literal.len())
-                .filter(|&at| tail.is_char_boundary(at) && tail[at..] == **literal)?
-        } else if literal.is_empty() {
-            return None;
-        } else {
-            tail.find(literal)?
-        };
-        parts.push(&tail[..at]);
-        tail = &tail[at + literal.len()..];
+    let tail = value.strip_prefix(first)?;
+    if rest.is_empty() && !tail.is_empty() {
+        // A template without slots is the whole value.
+        return None;
     }
-    let token = |part: &str| {
-        !part.is_empty()
-            && part
-                .split(", ")
-                .all(|p| !p.is_empty() && !p.contains(char::is_whitespace))
+    let mut parts = Vec::with_capacity(slots.len());
+    let mut budget = 256;
+    split_at_literals(rest, &slots, tail, &mut parts, &mut budget).then_some(parts)
+}
+
+/// Cuts `tail` at `literals` in turn (the last one closes it), each part fitting its slot;
+/// when a cut leaves a part that does not fit (`4 (0x4) (computer)` read as `{} ({+})`), the
+/// literal's next occurrence is tried, at most `budget` cuts in all (host text is bounded,
+/// and so is the work a hostile one can cause).
+fn split_at_literals<'v>(
+    literals: &[&str],
+    slots: &[Slot],
+    tail: &'v str,
+    parts: &mut Vec<&'v str>,
+    budget: &mut u32,
+) -> bool {
+    let Some((literal, rest)) = literals.split_first() else {
+        return tail.is_empty();
     };
-    let fits = slots
+    let slot = slots.get(parts.len()).copied().unwrap_or(Slot::Data);
+    let fits = |part: &str| match slot {
+        Slot::Token => {
+            !part.is_empty()
+                && part
+                    .split(", ")
+                    .all(|p| !p.is_empty() && !p.contains(char::is_whitespace))
+        }
+        Slot::Choice => CHOICES.iter().any(|(en, _)| *en == part),
+        _ => true,
+    };
+    if rest.is_empty() {
+        // The last literal closes the value.
+        let Some(at) = tail
+            .len()
+            .checked_sub(literal.len())
+            .filter(|&at| tail.is_char_boundary(at) && tail[at..] == **literal)
+        else {
+            return false;
+        };
+        if !fits(&tail[..at]) {
+            return false;
+        }
+        parts.push(&tail[..at]);
+        return true;
+    }
+    if literal.is_empty() {
+        return false;
+    }
+    for (at, _) in tail.match_indices(literal) {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if !fits(&tail[..at]) {
+            continue;
+        }
+        parts.push(&tail[..at]);
+        if split_at_literals(rest, slots, &tail[at + literal.len()..], parts, budget) {
+            return true;
+        }
+        parts.pop();
+    }
+    false
+}
+
+/// Where the notes closing `value` start (the `, ` before the first) and the notes, in
+/// order, when it ends with at least one of [`NOTES`]; read from the end, the nearest note
+/// first, so a note holding data (`source {}`) never swallows the notes after it.
+fn split_notes(value: &str) -> Option<(usize, Vec<&str>)> {
+    let mut head = value.len();
+    let mut notes = Vec::new();
+    loop {
+        let text = &value[..head];
+        let nearest = NOTES
+            .iter()
+            .filter_map(|(en, _)| {
+                let first = split_template(en).0.first().copied().unwrap_or_default();
+                text.rmatch_indices(&format!(", {first}"))
+                    .map(|(at, _)| at)
+                    .find(|&at| matches(en, &text[at + 2..]).is_some())
+            })
+            .max();
+        let Some(at) = nearest else {
+            break;
+        };
+        notes.push(&value[at + 2..head]);
+        head = at;
+    }
+    notes.reverse();
+    (!notes.is_empty()).then_some((head, notes))
+}
+
+/// One of [`NOTES`] in `lang` (its data kept as is).
+fn note_display(lang: Lang, note: &str) -> String {
+    NOTES
         .iter()
-        .zip(&parts)
-        .all(|(slot, part)| *slot != Slot::Token || token(part));
-    fits.then_some(parts)
+        .find_map(|(en, fr)| {
+            let parts = matches(en, note)?;
+            Some(match lang {
+                Lang::Fr => fill(lang, fr, &parts),
+                Lang::En => note.to_owned(),
+            })
+        })
+        .unwrap_or_else(|| note.to_owned())
 }
 
 /// `template` with its slots replaced, in order, by `parts` (nested values shown in `lang`).
@@ -1503,6 +1727,19 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
             Slot::Data if *part == "(none)" => out.push_str(&nested(part)),
             Slot::Data | Slot::Token => out.push_str(part),
             Slot::Nested => out.push_str(&nested(part)),
+            Slot::Choice => out.push_str(
+                CHOICES
+                    .iter()
+                    .find(|(en, _)| en == part)
+                    .map_or(*part, |(en, fr)| if lang == Lang::Fr { fr } else { en }),
+            ),
+            Slot::Notes => {
+                let joined = format!(", {part}");
+                let notes = split_notes(&joined).map(|(_, n)| n).unwrap_or_default();
+                let shown: Vec<String> = notes.iter().map(|n| note_display(lang, n)).collect();
+                out.push_str(", ");
+                out.push_str(&shown.join(", "));
+            }
             Slot::Whole => out.push_str(
                 &display_whole(lang, part)
                     .or_else(|| display(lang, part))
@@ -1708,7 +1945,8 @@ mod tests {
         }
     }
 
-    /// The screensaver kind's composed values read in French.
+    /// The screensaver kind's composed values read in French, through whole phrases: a GPO
+    /// name or registry data that reads like a piece of them is kept as is.
     #[test]
     fn screensaver_values_are_shown_in_french() {
         assert_eq!(
@@ -1719,7 +1957,7 @@ mod tests {
             )
             .as_deref(),
             Some(
-                "verrouillé après 10 min : GPO \"GPO_Ecran\" (liée à : OU=Compta,DC=tssr,DC=lan), \
+                "verrouillé après 10 min : GPO « GPO_Ecran » (liée à : OU=Compta,DC=tssr,DC=lan), \
                  modèles d'administration (Registry.pol) : ScreenSaveActive = 1"
             )
         );
@@ -1727,15 +1965,76 @@ mod tests {
             display(
                 Lang::Fr,
                 "not set; found instead: GPO \"G\" (no enabled link), Registry preference: \
-                 ScreenSaveTimeOut = 600 (a delay without the lock: ScreenSaverIsSecure is not 1)"
+                 ScreenSaveTimeOut = 600 (a delay without the lock: ScreenSaverIsSecure is not 1); \
+                 GPO \"H\" (linked at the domain root), security option (GptTmpl.inf): \
+                 InactivityTimeoutSecs = 1200 (1200 s, longer than 600 s)"
             )
             .as_deref(),
             Some(
-                "non défini ; trouvé à la place : GPO \"G\" (aucun lien activé), préférence \
+                "non défini ; trouvé à la place : GPO « G » (aucun lien activé), préférence \
                  Registre : ScreenSaveTimeOut = 600 (un délai sans verrouillage : \
-                 ScreenSaverIsSecure ne vaut pas 1)"
+                 ScreenSaverIsSecure ne vaut pas 1) ; GPO « H » (liée à la racine du domaine), \
+                 option de sécurité (GptTmpl.inf) : InactivityTimeoutSecs = 1200 (1200 s, plus \
+                 long que 600 s)"
             )
         );
+        // Host text that holds the old fragments is no longer touched.
+        for host in [
+            "locked after 10 min of idling",
+            "x (linked: y)",
+            "a, Registry preference: b",
+            "mail sent, effective",
+            "Paris, source Seine",
+            "Bob (user) — a delay of 0",
+        ] {
+            assert_eq!(display(Lang::Fr, host), None, "{host}");
+        }
+    }
+
+    /// GPO drives, registry preferences and software packages: a head phrase and notes
+    /// read from the end, each one of NOTES; a choice slot holds only a CHOICES word.
+    #[test]
+    fn gpo_values_with_notes_are_whole_phrases() {
+        let fr = |v: &str| display(Lang::Fr, v);
+        assert_eq!(
+            fr("S: → \\\\srv\\Compta, item disabled, effective").as_deref(),
+            Some("S: → \\\\srv\\Compta, élément désactivé, effectif")
+        );
+        assert_eq!(
+            fr("S: → \\\\srv\\perso$\\%LogonUser% (normalised: \\\\srv\\perso$\\%USERNAME%), effective")
+                .as_deref(),
+            Some("S: → \\\\srv\\perso$\\%LogonUser% (normalisé : \\\\srv\\perso$\\%USERNAME%), effectif")
+        );
+        assert_eq!(fr("H:, effective").as_deref(), Some("H:, effectif"));
+        assert_eq!(
+            fr("600 (REG_SZ, user, Registry preference), delete action, item disabled").as_deref(),
+            Some(
+                "600 (REG_SZ, utilisateur, préférence Registre), action supprimer, élément désactivé"
+            )
+        );
+        assert_eq!(fr("4 (computer)").as_deref(), Some("4 (ordinateur)"));
+        assert_eq!(
+            fr("7-Zip 23.01 (x64 edition): assigned (computer), source \\\\s\\d\\7z, effective, x, \
+                kept when out of scope, invalid object: a; b, effective")
+                .as_deref(),
+            Some("7-Zip 23.01 (x64 edition) : attribué (ordinateur), source \\\\s\\d\\7z, effective, x, \
+                  conservé hors de portée, objet invalide : a; b, effectif")
+        );
+        assert_eq!(
+            fr("(absent); packages of the GPO: Google Chrome: published (user), source \\\\s\\c.msi")
+                .as_deref(),
+            Some("(absent) ; paquets de la GPO : Google Chrome : publié (utilisateur), source \\\\s\\c.msi")
+        );
+        // A note that is not one of NOTES, a choice that is not one of CHOICES: not a phrase.
+        for host in [
+            "Paris, France",
+            "x (y)",
+            "a: b (c)",
+            "note: enabled",
+            "S:, soon",
+        ] {
+            assert_eq!(fr(host), None, "{host}");
+        }
     }
 
     /// A fragment never contains one listed before it (it would be cut first).
@@ -1761,7 +2060,9 @@ mod tests {
             .chain(FRAGMENTS)
             .collect();
         let changes: Vec<&(&str, &str)> = CHANGE_PHRASES.iter().chain(CHANGE_WORDS).collect();
-        for table in [evidence, changes] {
+        // Choices and notes only ever stand in their slots.
+        let slots: Vec<&(&str, &str)> = CHOICES.iter().chain(NOTES).collect();
+        for table in [evidence, changes, slots] {
             let mut seen = std::collections::BTreeSet::new();
             for (en, fr) in table {
                 assert_eq!(split_template(en).1, split_template(fr).1, "{en}");

@@ -113,7 +113,7 @@ pub(crate) fn evaluate(
             out.push(host.evidence(
                 "",
                 "at_least",
-                "nombre qui tiennent",
+                "alternatives that hold",
                 format!("≥ {n}"),
                 passes.to_string(),
                 status,

@@ -100,6 +100,9 @@ pub const ENGLISH: &[&str] = &[
     "given",
     "role",
     "start",
+    "true",
+    "false",
+    "inactive",
 ];
 
 /// The lowercase words of a text (runs of letters).

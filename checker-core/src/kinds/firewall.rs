@@ -752,29 +752,24 @@ désactivé ») sur n'importe quelle CP.
         let active = fw.backends.iter().any(|b| b.active) || fw.profiles.iter().any(|p| p.enabled);
         if let Some(want) = m.active {
             let s = Status::from_bool(active == want);
-            let backends: Vec<String> = fw
-                .backends
-                .iter()
-                .map(|b| {
-                    format!(
-                        "{}: {}",
-                        b.kind,
-                        if b.active { "active" } else { "inactive" }
-                    )
-                })
-                .collect();
-            out.push(host.evidence(
-                S,
-                "filter",
-                "active",
-                want.to_string(),
-                if backends.is_empty() {
-                    "no firewall".to_owned()
-                } else {
-                    backends.join(", ")
-                },
-                s,
-            ));
+            // `active: nftables; inactive: iptables, ufw` (phrases of `eval/words.rs`).
+            let named = |on: bool| {
+                let kinds: Vec<String> = fw
+                    .backends
+                    .iter()
+                    .filter(|b| b.active == on)
+                    .map(|b| b.kind.clone())
+                    .collect();
+                kinds.join(", ")
+            };
+            let (on, off) = (named(true), named(false));
+            let actual = match (on.is_empty(), off.is_empty()) {
+                (true, true) => "no firewall".to_owned(),
+                (false, true) => format!("active: {on}"),
+                (true, false) => format!("inactive: {off}"),
+                (false, false) => format!("active: {on}; inactive: {off}"),
+            };
+            out.push(host.evidence(S, "filter", "active", want.to_string(), actual, s));
             status = status.and(s);
         }
         let inputs: Vec<&FirewallChain> = fw

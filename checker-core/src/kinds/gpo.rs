@@ -765,13 +765,15 @@ fn check_registry(
             let observed =
                 Observed::from_preference(prop(p, "value").unwrap_or_default(), value_type);
             let mut status = Status::from_bool(data.holds(&names, &observed));
+            // Notes after the source (`eval/words.rs` NOTES): `…, Registry preference), item
+            // disabled`.
             let mut actual = format!(
-                "{} ({value_type}, {}, Registry preference",
+                "{} ({value_type}, {}, Registry preference)",
                 show_observed(data, &observed),
                 scope_name(&p.scope)
             );
             if p.action.as_deref() == Some("delete") {
-                actual.push_str(", action supprimer");
+                actual.push_str(", delete action");
                 status = Status::Fail;
             }
             if p.disabled {
@@ -782,7 +784,6 @@ fn check_registry(
                 actual.push_str(", not effective (preferences Registry extension not registered)");
                 status = Status::Fail;
             }
-            actual.push(')');
             (actual, status)
         }
         (None, None) => match unread_files(settings) {

@@ -134,13 +134,13 @@ pub(crate) fn check_software(
     m: &SoftwareMatcher,
 ) -> Status {
     let name = format!("software {}", m.name);
+    // Always `name: deployment`: a whole phrase of `eval/words.rs` with its notes.
     let mut expected = m.name.clone();
-    if let Some(d) = m.deployment {
-        expected.push_str(match d {
-            Deployment::Assigned => ": assigned",
-            Deployment::Published => ": published",
-        });
-    }
+    expected.push_str(match m.deployment {
+        Some(Deployment::Assigned) => ": assigned",
+        Some(Deployment::Published) => ": published",
+        None => ": any deployment",
+    });
     if let Some(s) = m.scope {
         let _ = write!(expected, " ({})", scope_fr(s));
     }
@@ -176,7 +176,7 @@ pub(crate) fn check_software(
                 path,
                 name,
                 expected,
-                format!("erreur de collecte : {message}"),
+                format!("collection error: {message}"),
                 Status::NotAssessable,
             ));
             return Status::NotAssessable;
@@ -228,7 +228,7 @@ pub(crate) fn check_software(
         });
     }
     if !found.errors.is_empty() {
-        let _ = write!(actual, "; invalid object: {}", found.errors.join("; "));
+        let _ = write!(actual, ", invalid object: {}", found.errors.join("; "));
         status = Status::Fail;
     }
     if m.effective {

@@ -96,6 +96,29 @@ pub(crate) fn category_matches(actual: &str, expected: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Without a start-phase collection the window is unknown: the reason is English in the
+    /// model and French in a French report, in the evidence and in the not-assessable cause
+    /// (`glpi (helpdesk): …`), issue 14.
+    #[test]
+    fn an_unknown_exam_start_reads_in_the_reports_language() {
+        use crate::i18n::Lang;
+        let snapshot = crate::kinds::testing::helpdesk_glpi();
+        let zone = crate::eval::ExamZone::default();
+        let host = HostView::new("glpi", &snapshot, None, &zone);
+        let why = window_start(Since::ExamStart, &host).expect_err("no start");
+        assert!(why.starts_with("exam start unknown: "), "{why}");
+        for shown in [
+            Lang::Fr.shown(&why).into_owned(),
+            Lang::Fr
+                .shown(&format!("glpi (helpdesk): {why}"))
+                .into_owned(),
+        ] {
+            assert!(shown.contains("début de l'épreuve inconnu : "), "{shown}");
+            assert!(!shown.contains("exam start"), "{shown}");
+        }
+        assert_eq!(Lang::En.shown(&why), why);
+    }
+
     #[test]
     fn categories_match_by_complete_name_or_last_component() {
         assert!(category_matches("Matériel > Imprimante", "imprimante"));

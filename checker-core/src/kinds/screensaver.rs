@@ -218,7 +218,7 @@ ScreenSaverIsSecure ne vaut pas 1) ».
             ),
             None if near.is_empty() => ("not set".to_owned(), Status::Fail),
             None => (
-                format!("not set; found instead: {}", near.join(" | ")),
+                format!("not set; found instead: {}", near.join("; ")),
                 Status::Fail,
             ),
         };

@@ -152,7 +152,7 @@ impl RaidMatcher {
                 None if a.member_states.is_empty() && a.members.contains(member) => {
                     "active".to_owned()
                 }
-                None => format!("absent (membres : {})", listed(&a.members)),
+                None => format!("absent (members: {})", listed(&a.members)),
             };
             let s = Status::from_bool(actual == "active");
             out.push(host.evidence(S, &path, "member", format!("{member} active"), actual, s));

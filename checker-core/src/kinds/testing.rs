@@ -328,12 +328,34 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
             .filter(|w| bad(w) && !pack.contains(w))
             .collect()
     };
-    // Property names are keys, shown as is in both languages (`read (other accounts)`).
+    // Property names are keys in the model (`read (other accounts)`), shown through their
+    // display names (`i18n/properties.rs`): every one a kind writes has one.
     let properties: std::collections::BTreeSet<String> =
         evidence.iter().flat_map(|e| words(&e.property)).collect();
     let english = |w: &str| english(w) && !properties.contains(w);
     let mut problems = Vec::new();
     for e in evidence {
+        if !e.section.is_empty() && Lang::Fr.section_noun(&e.section).is_none() {
+            problems.push(format!(
+                "section `{}` has no noun: add it to i18n.rs `section_noun` in both languages",
+                e.section
+            ));
+        }
+        if Lang::Fr.property_words(&e.section, &e.property).is_none() {
+            problems.push(format!(
+                "property `{}` (section `{}`) has no display name: add it to \
+                 i18n/properties.rs in both languages",
+                e.property, e.section
+            ));
+        } else if let Some(fr) = Lang::Fr.property_words(&e.section, &e.property) {
+            let found = written(&fr, &english);
+            if !found.is_empty() {
+                problems.push(format!(
+                    "English {found:?} in the French name of property `{}`: {fr}",
+                    e.property
+                ));
+            }
+        }
         let fields = [
             ("expected", Some(e.expected.as_ref())),
             ("actual", Some(e.actual.as_ref())),

@@ -36,6 +36,8 @@ pub(crate) fn lang_code(lang: Lang) -> &'static str {
 
 /// Renders a report as a printable HTML page.
 pub fn html(report: &Report, options: &RenderOptions) -> String {
+    let colon = options.lang.colon();
+    let (oq, cq) = options.lang.quotes();
     let t = options.lang.strings();
     let w = options.lang.words();
     let e = escape;
@@ -64,17 +66,17 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
     let session = report
         .session
         .as_ref()
-        .map(|s| format!("{} : {} · ", t.session_label, e(s)))
+        .map(|s| format!("{}{colon} {} · ", t.session_label, e(s)))
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        "<p class=\"meta\">{session}{} : {}{version} « {} » · {} · {} : {} · {} {}</p>",
+        "<p class=\"meta\">{session}{}{colon} {}{version} {oq}{}{cq} · {} · {}{colon} {} · {} {}</p>",
         t.pack,
         e(&report.pack.id),
         e(&report.pack.title),
         e(&report.pack.referentiel_label),
         t.profile,
-        e(&report.pack.profile_label),
+        e(options.lang.profile_label(&report.pack.profile_label)),
         t.graded_at,
         e(&local_and_utc(options.lang, &report.graded_at))
     );
@@ -140,7 +142,7 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
             } else {
                 ":"
             },
-            e(&options.lang.shown(warning))
+            e(&options.lang.warning(report, warning))
         );
     }
     annex(report, options, &mut o);
@@ -154,11 +156,12 @@ pub fn html(report: &Report, options: &RenderOptions) -> String {
 
 /// The indicative total, the counts of checks by outcome and the per-competence chart.
 fn result_section(report: &Report, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let w = options.lang.words();
     let _ = writeln!(
         o,
-        "<section id=\"result\"><h2>{}</h2><div class=\"result\"><div><p class=\"total {}\" id=\"total\">{} : {} / {} {} ({})</p>",
+        "<section id=\"result\"><h2>{}</h2><div class=\"result\"><div><p class=\"total {}\" id=\"total\">{}{colon} {} / {} {} ({})</p>",
         w.result,
         tone(&report.total),
         t.total,
@@ -183,7 +186,7 @@ fn result_section(report: &Report, options: &RenderOptions, o: &mut String) {
         .collect();
     let _ = writeln!(
         o,
-        "<p class=\"counts\">{} : {}</p></div>",
+        "<p class=\"counts\">{}{colon} {}</p></div>",
         t.checks,
         escape(&parts.join(" · "))
     );
@@ -207,6 +210,7 @@ fn result_section(report: &Report, options: &RenderOptions, o: &mut String) {
 /// What needs the jury: identity, hosts not observed, jury notes, failed and partial
 /// checks, not assessable ones with their cause, checks not evaluated.
 fn jury_section(report: &Report, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let w = options.lang.words();
     let e = escape;
@@ -237,7 +241,7 @@ fn jury_section(report: &Report, options: &RenderOptions, o: &mut String) {
                 .filter(|c| !c.is_empty())
                 .map(|c| format!(" — {}", e(&options.lang.shown(c))))
                 .unwrap_or_default();
-            let _ = writeln!(o, "<li>{} : {}{cause}</li>", e(&h.role), e(label));
+            let _ = writeln!(o, "<li>{}{colon} {}{cause}</li>", e(&h.role), e(label));
         }
         o.push_str("</ul>\n");
     }
@@ -275,11 +279,12 @@ fn jury_section(report: &Report, options: &RenderOptions, o: &mut String) {
 
 /// `lnx-users — Les comptes… : partiel (67 %) (2 / 3 pts)`.
 fn check_heading(c: &CheckResult, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let e = escape;
     let _ = write!(
         o,
-        "{} — {} : {} ({} / {} {})",
+        "{} — {}{colon} {} ({} / {} {})",
         e(&c.id),
         e(&c.title),
         e(&options.lang.check_verdict(c)),
@@ -291,6 +296,7 @@ fn check_heading(c: &CheckResult, options: &RenderOptions, o: &mut String) {
 
 /// Critères, hosts, cause, evidence in words, explanation and hint of one check.
 fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let w = options.lang.words();
     let e = escape;
@@ -364,12 +370,12 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
     if options.audience.shows_explanations()
         && let Some(x) = &c.explanation
     {
-        let _ = writeln!(o, "<p>{} : {}</p>", t.explanation, e(x));
+        let _ = writeln!(o, "<p>{}{colon} {}</p>", t.explanation, e(x));
     }
     if options.audience.shows_hints()
         && let Some(h) = &c.hint
     {
-        let _ = writeln!(o, "<p>{} : {}</p>", t.hint, e(h));
+        let _ = writeln!(o, "<p>{}{colon} {}</p>", t.hint, e(h));
     }
 }
 
@@ -481,6 +487,7 @@ pub(crate) fn jury_criteres(report: &Report) -> Vec<&crate::report::CritereScore
 }
 
 fn hosts_table(report: &Report, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let e = escape;
     let _ = writeln!(
@@ -493,7 +500,7 @@ fn hosts_table(report: &Report, options: &RenderOptions, o: &mut String) {
             HostStatus::Observed => t.observed_host.to_owned(),
             HostStatus::Missing => t.missing.to_owned(),
             failed => format!(
-                "{} : {}",
+                "{}{colon} {}",
                 t.host_failure(failed).unwrap_or(t.unreachable),
                 options.lang.shown(h.cause.as_deref().unwrap_or(""))
             ),

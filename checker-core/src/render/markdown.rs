@@ -13,6 +13,8 @@ use std::fmt::Write;
 
 /// Renders a report as Markdown.
 pub fn markdown(report: &Report, options: &RenderOptions) -> String {
+    let colon = options.lang.colon();
+    let (oq, cq) = options.lang.quotes();
     let t = options.lang.strings();
     let w = options.lang.words();
     let mut o = String::new();
@@ -26,23 +28,23 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
     let session = report
         .session
         .as_ref()
-        .map(|s| format!("{} : {} · ", t.session_label, md(s)))
+        .map(|s| format!("{}{colon} {} · ", t.session_label, md(s)))
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        "{session}{} : `{}` « {} » · {} · {} : {} · {} {}\n",
+        "{session}{}{colon} `{}` {oq}{}{cq} · {} · {}{colon} {} · {} {}\n",
         t.pack,
         markdown_code(&report.pack.id),
         md(&report.pack.title),
         md(&report.pack.referentiel),
         t.profile,
-        md(&report.pack.profile_label),
+        md(options.lang.profile_label(&report.pack.profile_label)),
         t.graded_at,
         md(&local_and_utc(options.lang, &report.graded_at))
     );
     let _ = writeln!(
         o,
-        "## {}\n\n**{} : {} / {} {} ({})**\n",
+        "## {}\n\n**{}{colon} {} / {} {} ({})**\n",
         w.result,
         t.total,
         points(report.total.earned),
@@ -87,7 +89,7 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
         for h in failed {
             let _ = writeln!(
                 o,
-                "- {} : {} {}",
+                "- {}{colon} {} {}",
                 md(&h.role),
                 t.host_failure(h.status).unwrap_or(t.missing),
                 md(&options.lang.shown(h.cause.as_deref().unwrap_or("")))
@@ -178,6 +180,12 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
             );
         }
     }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", t.warnings);
+        for warning in &report.warnings {
+            let _ = writeln!(o, "- {}", md(&options.lang.warning(report, warning)));
+        }
+    }
     if !jury.is_empty() {
         let _ = writeln!(
             o,
@@ -198,9 +206,10 @@ pub fn markdown(report: &Report, options: &RenderOptions) -> String {
 }
 
 fn heading_text(c: &CheckResult, options: &RenderOptions, esc: &dyn Fn(&str) -> String) -> String {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     format!(
-        "{} — {} : {} ({} / {} {})",
+        "{} — {}{colon} {} ({} / {} {})",
         esc(&c.id),
         esc(&c.title),
         esc(&options.lang.check_verdict(c)),
@@ -211,6 +220,7 @@ fn heading_text(c: &CheckResult, options: &RenderOptions, esc: &dyn Fn(&str) -> 
 }
 
 fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let w = options.lang.words();
     if c.active {
@@ -268,11 +278,11 @@ fn check_body(c: &CheckResult, options: &RenderOptions, o: &mut String) {
     if options.audience.shows_explanations()
         && let Some(x) = &c.explanation
     {
-        let _ = writeln!(o, "{} : {}\n", t.explanation, md(x));
+        let _ = writeln!(o, "{}{colon} {}\n", t.explanation, md(x));
     }
     if options.audience.shows_hints()
         && let Some(h) = &c.hint
     {
-        let _ = writeln!(o, "{} : {}\n", t.hint, md(h));
+        let _ = writeln!(o, "{}{colon} {}\n", t.hint, md(h));
     }
 }

@@ -45,6 +45,7 @@ fn score_cell(o: &mut String, score: Option<&Score>) {
 /// Renders a session summary as a self-contained HTML page. Each candidate's name links to
 /// `<candidate>.html` beside the summary (`reports/` of the session directory).
 pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let w = options.lang.words();
     let e = escape;
@@ -114,13 +115,13 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
                     match &h.cause {
                         Some(cause) if !cause.is_empty() => {
                             format!(
-                                "{} : {} — {}",
+                                "{}{colon} {} — {}",
                                 e(&h.role),
                                 e(label),
                                 e(&options.lang.shown(cause))
                             )
                         }
-                        _ => format!("{} : {}", e(&h.role), e(label)),
+                        _ => format!("{}{colon} {}", e(&h.role), e(label)),
                     }
                 })
                 .collect();
@@ -216,6 +217,7 @@ fn critere_grid(summary: &SessionSummary, options: &RenderOptions, o: &mut Strin
 
 /// The per-critère coverage: class, scored or interview, assessment, covering checks.
 fn coverage_table(summary: &SessionSummary, options: &RenderOptions, o: &mut String) {
+    let colon = options.lang.colon();
     let t = options.lang.strings();
     let e = escape;
     if summary.coverage.is_empty() {
@@ -265,7 +267,7 @@ fn coverage_table(summary: &SessionSummary, options: &RenderOptions, o: &mut Str
     };
     let _ = writeln!(
         o,
-        "<p>{} : {} · {} : {} · {} : {} · {} : {}</p>",
+        "<p>{}{colon} {} · {}{colon} {} · {}{colon} {} · {}{colon} {}</p>",
         e(options.lang.coverage(CoverageAssessment::Machine)),
         count(CoverageAssessment::Machine),
         e(options.lang.coverage(CoverageAssessment::MachineAndJury)),

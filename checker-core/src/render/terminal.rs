@@ -38,6 +38,8 @@ fn bar(p: Option<f64>) -> String {
 
 /// Renders a report for a terminal.
 pub fn terminal(report: &Report, options: &RenderOptions) -> String {
+    let colon = options.lang.colon();
+    let (oq, cq) = options.lang.quotes();
     let t = options.lang.strings();
     let w = options.lang.words();
     let c = options.color;
@@ -58,24 +60,24 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
     let session = report
         .session
         .as_ref()
-        .map(|s| format!("{} : {} · ", t.session_label, v(s)))
+        .map(|s| format!("{}{colon} {} · ", t.session_label, v(s)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{session}{} : {} « {} » · {} · {} : {} · {} {}",
+        "{session}{}{colon} {} {oq}{}{cq} · {} · {}{colon} {} · {} {}",
         t.pack,
         v(&report.pack.id),
         v(&report.pack.title),
         v(&report.pack.referentiel),
         t.profile,
-        v(&report.pack.profile_label),
+        v(options.lang.profile_label(&report.pack.profile_label)),
         t.graded_at,
         v(&local_and_utc(options.lang, &report.graded_at))
     );
     // Result.
     let _ = writeln!(
         out,
-        "\n{} : {} / {} {} ({})",
+        "\n{}{colon} {} / {} {} ({})",
         paint(c, "1", t.total),
         points(report.total.earned),
         points(report.total.max),
@@ -114,7 +116,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         let label = t.host_failure(h.status).unwrap_or(t.missing);
         let _ = writeln!(
             out,
-            "{} {} ({} : {})",
+            "{} {} ({}{colon} {})",
             paint(c, "1;31", "[!!]"),
             v(&h.role),
             label,
@@ -156,7 +158,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             if options.audience.shows_expected() {
                 let _ = writeln!(
                     out,
-                    "     - {} ({}) : {} « {} », {} « {} »",
+                    "     - {} ({}){colon} {} {oq}{}{cq}, {} {oq}{}{cq}",
                     v(&d.what),
                     v(&e.host),
                     t.expected,
@@ -167,7 +169,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             } else {
                 let _ = writeln!(
                     out,
-                    "     - {} ({}) : {} « {} »",
+                    "     - {} ({}){colon} {} {oq}{}{cq}",
                     v(&d.what),
                     v(&e.host),
                     t.observed,
@@ -178,7 +180,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
         if options.audience.shows_hints()
             && let Some(h) = &check.hint
         {
-            let _ = writeln!(out, "     {} : {}", t.hint, v(h));
+            let _ = writeln!(out, "     {}{colon} {}", t.hint, v(h));
         }
     }
     // Passed checks, one line each.
@@ -216,7 +218,7 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
     }
     let _ = writeln!(
         out,
-        "{} : {}",
+        "{}{colon} {}",
         t.interview,
         if report.interview.is_empty() {
             t.none.to_owned()
@@ -250,12 +252,12 @@ pub fn terminal(report: &Report, options: &RenderOptions) -> String {
             } else {
                 ":"
             },
-            v(&options.lang.shown(warning))
+            v(&options.lang.warning(report, warning))
         );
     }
     if !jury.is_empty() {
         let ids: Vec<&str> = jury.iter().map(|k| &*k.id).collect();
-        let _ = writeln!(out, "\n{} : {}", w.annex, v(&ids.join(", ")));
+        let _ = writeln!(out, "\n{}{colon} {}", w.annex, v(&ids.join(", ")));
     }
     out
 }

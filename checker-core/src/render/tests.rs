@@ -463,25 +463,18 @@ fn the_session_name_heads_every_report_and_the_summary() {
             color: false,
         };
         let head = |text: &str| text.lines().take(12).collect::<Vec<_>>().join("\n");
+        let session = format!("Session{} tssr-2026-03", lang.colon());
         let html_page = html(&r, &o);
         assert!(
-            head(&html_page).contains("Session : tssr-2026-03&lt;b&gt; · "),
+            head(&html_page).contains(&format!("{session}&lt;b&gt; · ")),
             "{}",
             head(&html_page)
         );
         assert!(!html_page.contains("tssr-2026-03<b>"));
         let md = markdown(&r, &o);
-        assert!(
-            head(&md).contains("Session : tssr-2026-03"),
-            "{}",
-            head(&md)
-        );
+        assert!(head(&md).contains(&session), "{}", head(&md));
         let term = terminal(&r, &o);
-        assert!(
-            head(&term).contains("Session : tssr-2026-03"),
-            "{}",
-            head(&term)
-        );
+        assert!(head(&term).contains(&session), "{}", head(&term));
         let summary = SessionSummary::from_reports(std::slice::from_ref(&r));
         assert_eq!(summary.session.as_deref(), Some("tssr-2026-03<b>"));
         let page = session_html(&summary, &o);

@@ -91,8 +91,8 @@ pub(crate) fn describe(lang: Lang, ev: &Evidence) -> Described {
         format!("{} {}{on}", w.value_at, q(lang, &field))
     } else {
         let property = lang
-            .property_words(&ev.property)
-            .map_or_else(|| ev.property.to_string(), str::to_owned);
+            .property_words(&ev.section, &ev.property)
+            .unwrap_or_else(|| ev.property.to_string());
         let object = object_words(lang, &ev.section, &ev.path);
         match noun {
             Some(n) => format!("{n} {object} — {property}"),

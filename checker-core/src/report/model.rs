@@ -48,8 +48,14 @@ pub struct Report {
     pub interview: Vec<String>,
     /// What changed between the start and end snapshots, per host.
     pub changes: Vec<HostChanges>,
-    /// Problems with the inputs (unknown variable override, check that did not compile).
+    /// Problems with the inputs (unknown variable override, check that did not compile), in
+    /// English; the catalogue (`eval/words.rs`) shows them in French.
     pub warnings: Vec<String>,
+    /// The French text of the warnings the catalogue cannot show, keyed by the English
+    /// warning: a pack's diagnostics when the candidate's variables are compiled, which the
+    /// pack code writes in both languages (`file:line:col: error: …`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub warnings_fr: BTreeMap<String, String>,
     /// Hosts whose identity differs from the start snapshot's or from the inventory's
     /// expectation (wrong VM, swapped snapshot), sorted by role, property, reference.
     #[serde(default)]

@@ -41,14 +41,19 @@ struct CheckPage {
 
 /// What a learner's host showed for a check: the observed value of its first evidence
 /// line that did not pass (else the first line), cut to 200 characters.
-fn observed(check: &CheckResult) -> String {
+fn observed(check: &CheckResult, lang: constat_checker_core::i18n::Lang) -> String {
     let line = check
         .evidence
         .iter()
         .find(|e| e.status != Status::Pass)
         .or_else(|| check.evidence.first());
     line.map(|e| {
-        let text = format!("{} : {}", e.property, e.actual);
+        let text = format!(
+            "{}{} {}",
+            lang.property_name(&e.section, &e.property),
+            lang.colon(),
+            lang.shown(&e.actual)
+        );
         text.chars().take(200).collect()
     })
     .unwrap_or_default()
@@ -98,7 +103,7 @@ pub async fn check(
             .get(&learner.id)
             .and_then(|r| r.checks.iter().find(|c| *c.id == *check_id));
         let status = result.map_or("none", |c| status(&c.outcome));
-        let seen = result.map(observed).unwrap_or_default();
+        let seen = result.map(|r| observed(r, lang.core())).unwrap_or_default();
         if stuck(status) && !seen.is_empty() {
             *values.entry(seen.clone()).or_default() += 1;
         }

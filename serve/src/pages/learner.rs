@@ -95,7 +95,13 @@ fn check_lines(report: &Report, lang: Lang, audience: Audience) -> Vec<CheckLine
                     .evidence
                     .iter()
                     .map(|e| EvidenceLine {
-                        property: format!("{} {}", e.path, e.property).trim().to_owned(),
+                        property: format!(
+                            "{} {}",
+                            e.path,
+                            lang.core().property_name(&e.section, &e.property)
+                        )
+                        .trim()
+                        .to_owned(),
                         expected: e
                             .display
                             .as_ref()
