@@ -519,7 +519,7 @@ a credentials file with mode 0600, or an interactive prompt.",
     ),
     (
         "session",
-        "Exam sessions: init, run, status, export, sign, verify",
+        "Exam sessions: init, run, regrade, note, status, export, sign, verify",
     ),
     (
         "session init",
@@ -635,7 +635,7 @@ a credentials file with mode 0600, or an interactive prompt.",
         "propose:start",
         "Start snapshot (before the solution): only the differences are proposed",
     ),
-    ("schema", "Prints the JSON schemas (snapshot, inventory)"),
+    ("schema", "Prints the JSON schemas (snapshot, inventory, pack, report)"),
     (
         "schema:kind",
         "Schema to print (required: snapshot, inventory, pack or report)",
@@ -765,7 +765,8 @@ pub fn command(lang: Lang) -> Command {
             Arg::new("version")
                 .short('V')
                 .long("version")
-                .action(ArgAction::Version),
+                .action(ArgAction::Version)
+                .display_order(1010),
         )
         .mut_arg("lang", |a| a.default_value(lang_value));
     if lang == Lang::En {
@@ -821,8 +822,21 @@ fn value_help(lang: Lang, arg: &Arg, value: &PossibleValue) -> Option<String> {
         .or_else(|| (lang == Lang::Fr).then(|| value.get_help().map(|h| h.to_string()))?)
 }
 
+/// Where the global options are listed: after each command's own arguments (clap numbers
+/// both from 0, which interleaved `--format` with `--phase`), in this order, help last.
+fn global_order(id: &str) -> Option<usize> {
+    ["format", "lang", "color", "verbose", "help"]
+        .iter()
+        .position(|g| *g == id)
+        .map(|i| 1000 + i)
+}
+
 fn localize_arg(arg: Arg, lang: Lang, path: &str) -> Arg {
     let id = arg.get_id().as_str().to_owned();
+    let arg = match global_order(&id) {
+        Some(order) if arg.is_global_set() => arg.display_order(order),
+        _ => arg,
+    };
     if id == "help" {
         return arg
             .help(text(lang, "help"))

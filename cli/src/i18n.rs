@@ -134,14 +134,17 @@ const OS_ERRORS_FR: &[(&str, &str)] = &[
 ];
 
 /// `text` with the operating system's English error messages in the current language.
+/// A French text of them (a message recorded by a French run, read with `--lang en`) is
+/// put back in English.
 pub fn os_errors(text: &str) -> String {
-    if lang() == Lang::En {
-        return text.to_owned();
-    }
     let mut out = text.to_owned();
     for (english, french) in OS_ERRORS_FR {
-        if out.contains(english) {
-            out = out.replace(english, french);
+        let (from, to) = match lang() {
+            Lang::Fr => (english, french),
+            Lang::En => (french, english),
+        };
+        if out.contains(from) {
+            out = out.replace(from, to);
         }
     }
     out

@@ -16,6 +16,7 @@ pub mod output;
 pub mod pack_sources;
 pub mod private_fs;
 pub mod reports;
+pub mod retranslate;
 pub mod script_runner;
 pub mod secret;
 pub mod serve_pull;
@@ -76,7 +77,7 @@ pub enum Command {
     Collect(commands::collect::CollectArgs),
     /// Convertit un export d'un système (config.xml pfSense/OPNsense, status.dat Nagios) en instantané.
     Import(commands::import::ImportArgs),
-    /// Sessions d'examen : init, run, status, export, sign, verify.
+    /// Sessions d'examen : init, run, regrade, note, status, export, sign, verify.
     #[command(subcommand)]
     Session(commands::session::SessionCommand),
     /// Vérifie des packs de contrôles et des inventaires (toutes les erreurs, avec ligne et colonne).
@@ -89,7 +90,7 @@ pub enum Command {
     Propose(commands::propose::ProposeArgs),
     /// La classe en direct du formateur : serveur web, inscriptions, envois des apprenants.
     Serve(commands::serve::ServeArgs),
-    /// Affiche les schémas JSON (instantané, inventaire).
+    /// Affiche les schémas JSON (instantané, inventaire, pack, rapport).
     Schema(commands::schema::SchemaArgs),
     /// Génère l'autocomplétion pour un shell.
     Completions(commands::completions::CompletionsArgs),

@@ -164,7 +164,9 @@ fn write_named(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             "session.write_failed",
             &[("file", &path.display()), ("error", &e)]
         ))
-    })
+    })?;
+    crate::output::verbose(&tf("verbose.written", &[("file", &path.display())]));
+    Ok(())
 }
 
 /// One report in `format`.

@@ -86,7 +86,7 @@ fn observed(
         (HostStatus::Collected, Some(file)) => {
             let path = dir.file(file);
             let loaded = read_local(&path, InputKind::Snapshot)
-                .map_err(|e| format!("{e:#}"))
+                .map_err(|e| crate::i18n::os_errors(&format!("{e:#}")))
                 .and_then(|text| {
                     Snapshot::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
                 });
@@ -110,11 +110,15 @@ fn failed_observation(error: Option<&HostError>) -> Observed {
             cause: "not collected".to_owned(),
         };
     };
-    let cause = error.message.clone();
+    // Recorded in the language of the run that met it; the OS's words too.
+    let cause = crate::retranslate::in_current_lang(&error.message);
     let failure = match error.kind {
         HostErrorKind::Unreachable | HostErrorKind::Timeout => {
             return Observed::Unreachable {
-                cause: error.to_string(),
+                cause: tf(
+                    "host_error.display",
+                    &[("kind", &error.kind.label()), ("message", &cause)],
+                ),
             };
         }
         HostErrorKind::AuthRefused | HostErrorKind::Credentials => HostFailure::AuthRefused,
@@ -129,7 +133,10 @@ fn failed_observation(error: Option<&HostError>) -> Observed {
         | HostErrorKind::Other => HostFailure::CollectionFailed,
     };
     let cause = match failure {
-        HostFailure::CollectionFailed => error.to_string(),
+        HostFailure::CollectionFailed => tf(
+            "host_error.display",
+            &[("kind", &error.kind.label()), ("message", &cause)],
+        ),
         _ => cause,
     };
     Observed::Failed { failure, cause }
@@ -237,6 +244,7 @@ pub fn grade_session_with(
                 &[("file", &path.display()), ("error", &e)]
             ))
         })?;
+        crate::output::verbose(&tf("verbose.written", &[("file", &path.display())]));
     }
     if !failures.is_empty() {
         return Err(CliError {

@@ -29,8 +29,17 @@ impl SessionDir {
 
     /// Fails with a hint when `root` holds no session (no `inventory.yaml`).
     pub fn ensure_exists(&self) -> anyhow::Result<()> {
-        if self.inventory().is_file() {
-            return Ok(());
+        match std::fs::metadata(self.inventory()) {
+            Ok(meta) if meta.is_file() => return Ok(()),
+            // Not "not a session" when the directory cannot be read (permission denied):
+            // that error, with the path.
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(anyhow::Error::new(e).context(tf(
+                    "inventory.unreadable",
+                    &[("file", &self.inventory().display())],
+                )));
+            }
+            _ => {}
         }
         Err(CliError::input(
             tf("session.missing", &[("dir", &self.root.display())]),

@@ -162,7 +162,9 @@ impl StatusGrid {
                     ("phase", &cell.phase.as_str()),
                     (
                         "error",
-                        &crate::i18n::os_errors(&cell.error.clone().unwrap_or_default()),
+                        &crate::retranslate::in_current_lang(
+                            cell.error.as_deref().unwrap_or_default(),
+                        ),
                     ),
                 ],
             ));
