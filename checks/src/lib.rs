@@ -20,4 +20,4 @@ pub use coverage::{
     Assessment, Coverage, CritereCoverage, coverage, render_coverage, render_coverage_in,
 };
 pub use embedded::{EmbeddedPack, EmbeddedSources, find, load_embedded, packs};
-pub use propose::propose;
+pub use propose::{propose, propose_in};

@@ -635,7 +635,10 @@ a credentials file with mode 0600, or an interactive prompt.",
         "propose:start",
         "Start snapshot (before the solution): only the differences are proposed",
     ),
-    ("schema", "Prints the JSON schemas (snapshot, inventory, pack, report)"),
+    (
+        "schema",
+        "Prints the JSON schemas (snapshot, inventory, pack, report)",
+    ),
     (
         "schema:kind",
         "Schema to print (required: snapshot, inventory, pack or report)",

@@ -113,13 +113,7 @@ fn matches(template: &str, text: &str) -> Option<Vec<(String, String)>> {
     if !fill_slots(rest, &literals[1..], &mut values, 0) {
         return None;
     }
-    Some(
-        names
-            .iter()
-            .map(|n| (*n).to_owned())
-            .zip(values)
-            .collect(),
-    )
+    Some(names.iter().map(|n| (*n).to_owned()).zip(values).collect())
 }
 
 /// Backtracking over where each slot ends (at most 64 tries per level).
@@ -210,9 +204,12 @@ mod tests {
         );
         assert_eq!(matches("a {x} b", "a  b c"), None);
         assert_eq!(matches("a {x}", "a "), None);
-        assert_eq!(matches("{x} é {y}", "1 é 2"), Some(vec![
-            ("x".to_owned(), "1".to_owned()),
-            ("y".to_owned(), "2".to_owned())
-        ]));
+        assert_eq!(
+            matches("{x} é {y}", "1 é 2"),
+            Some(vec![
+                ("x".to_owned(), "1".to_owned()),
+                ("y".to_owned(), "2".to_owned())
+            ])
+        );
     }
 }

@@ -42,7 +42,11 @@ pub fn run(
 ) -> anyhow::Result<ExitStatus> {
     let golden = read(&args.snapshot)?;
     let start = args.start.as_deref().map(read).transpose()?;
-    let draft = constat_checks::propose(&golden, start.as_ref());
+    let lang = match crate::i18n::lang() {
+        crate::i18n::Lang::Fr => constat_checker_core::i18n::Lang::Fr,
+        crate::i18n::Lang::En => constat_checker_core::i18n::Lang::En,
+    };
+    let draft = constat_checks::propose_in(&golden, start.as_ref(), lang);
     if format == crate::output::Format::Json {
         // The draft is YAML for a trainer to edit; JSON carries it whole, with its checks
         // counted by loading it.
