@@ -491,3 +491,149 @@ fn a_jury_decision_scores_a_jury_check() {
         stderr(&output)
     );
 }
+
+/// A host failure is recorded in `manifest.json` in the language of the run that met it
+/// (here: a private key that does not exist, no network needed). `session status` and the
+/// session's reports read it in the reader's language, the operating system's words too:
+/// no « No such file or directory (os error 2) » in French, no « clé privée » in English.
+#[test]
+fn a_recorded_failure_reads_in_either_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = d.join("absent-key");
+    let inventory = d.join("inv.yaml");
+    std::fs::write(
+        &inventory,
+        format!(
+            "session: {{ id: s-lang, referentiel: tssr-2023, profile: lab, pack: lab-cp3-linux }}\n\
+             candidates:\n  - id: c01\n    name: A\n    hosts: {{ linux: {{ transport: ssh, \
+             address: 127.0.0.1, user: root, key: {} }} }}\n\
+             defaults:\n  linux: {{ transport: local }}\n",
+            key.display()
+        ),
+    )
+    .unwrap();
+    let session = d.join("session");
+    let s = session.to_str().unwrap();
+    ok(&["session", "init", "--inventory", inventory.to_str().unwrap(), s]);
+    let run = constat()
+        .args(["session", "run", s, "--phase", "end", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let manifest = read(&session.join("manifest.json"));
+    assert!(manifest.contains("clé privée"), "{manifest}");
+
+    let french = ok(&["session", "status", s]);
+    assert!(french.contains("clé privée"), "{french}");
+    assert!(french.contains("(erreur système 2)"), "{french}");
+    assert!(!french.contains("os error"), "{french}");
+    let jury = read(&session.join("reports/jury.csv"));
+    let summary = read(&session.join("reports/summary.html"));
+    for text in [&jury, &summary] {
+        assert!(text.contains("fichier ou dossier introuvable"), "{text}");
+        assert!(!text.contains("os error"), "{text}");
+    }
+
+    let english = ok(&["--lang", "en", "session", "status", s]);
+    assert!(english.contains("unreadable private key"), "{english}");
+    assert!(english.contains("No such file or directory (os error 2)"), "{english}");
+    assert!(!english.contains("clé"), "{english}");
+    assert!(!english.contains("erreur"), "{english}");
+    ok(&["--lang", "en", "session", "regrade", s]);
+    let summary = read(&session.join("reports/summary.html"));
+    assert!(summary.contains("unreadable private key"), "{summary}");
+    assert!(!summary.contains("clé privée"), "{summary}");
+}
+
+/// Issue 14 item 6 through the command line: a learner's `grade`, in every report format and
+/// on the terminal, holds none of the expected values the examiner's report shows on its
+/// failed lines (values the host also shows, like a property name, are not counted).
+#[test]
+fn the_learner_sees_no_expected_value_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = repo().join("checks/fixtures/lab-cp3-linux/fail.json");
+    let snapshot = format!("linux={}", snapshot.display());
+    let examiner = ok(&[
+        "--format",
+        "json",
+        "grade",
+        "--pack",
+        "lab-cp3-linux",
+        "--audience",
+        "examiner",
+        "--snapshot",
+        &snapshot,
+    ]);
+    let examiner: serde_json::Value = serde_json::from_str(&examiner).unwrap();
+    // Expected values of failed lines, and everything the report shows as observed.
+    let mut expected = std::collections::BTreeSet::new();
+    let mut shown = String::new();
+    for check in examiner["checks"].as_array().unwrap() {
+        for e in check["evidence"].as_array().unwrap() {
+            shown.push_str(&e.to_string());
+            if let Some(x) = e["expected"].as_str()
+                && Some(x) != e["actual"].as_str()
+            {
+                expected.insert(x.to_owned());
+            }
+            if let Some(x) = e["display"]["expected"].as_str() {
+                expected.insert(x.to_owned());
+            }
+        }
+    }
+    // What the examiner's report shows besides its expected values (titles, property names
+    // such as « port 80/tcp — en écoute », observed values): not answers.
+    fn without_expected(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("expected");
+                map.values_mut().for_each(without_expected);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(without_expected),
+            _ => {}
+        }
+    }
+    let mut rest = examiner.clone();
+    without_expected(&mut rest);
+    let rest = rest.to_string();
+    let learner_shown = |x: &str| rest.contains(x) || rest.contains(&x.replace('"', "\\\""));
+    let secrets: Vec<String> = expected
+        .into_iter()
+        .filter(|x| x.chars().count() > 3 && !learner_shown(x))
+        .collect();
+    assert!(!secrets.is_empty(), "{shown}");
+    let out = dir.path().join("learner");
+    let terminal = ok(&[
+        "grade",
+        "--pack",
+        "lab-cp3-linux",
+        "--audience",
+        "learner",
+        "--snapshot",
+        &snapshot,
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        "html,json,junit,md,csv,moodle",
+    ]);
+    let mut outputs = vec![("terminal".to_owned(), terminal)];
+    for ext in [
+        "html",
+        "json",
+        "junit.xml",
+        "md",
+        "csv",
+        "moodle.csv",
+    ] {
+        outputs.push((ext.to_owned(), read(&out.join(format!("report.{ext}")))));
+    }
+    for (name, text) in &outputs {
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{name} shows the expected value « {secret} »"
+            );
+        }
+    }
+}

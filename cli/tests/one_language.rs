@@ -229,6 +229,16 @@ fn every_command_speaks_one_language_at_a_time() {
         case("coverage", &["coverage", "lab-cp3-linux"]),
         case("session status", &["session", "status", &session]),
         case("schema without kind", &["schema"]),
+        case(
+            "propose",
+            &[
+                "propose",
+                "--snapshot",
+                &fixture("lab-cp3-linux/pass.json"),
+                "--start",
+                &fixture("real/debian12.json"),
+            ],
+        ),
     ];
     let mut paths = Vec::new();
     subcommands(
