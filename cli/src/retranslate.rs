@@ -153,44 +153,39 @@ fn fill_slots(text: &str, literals: &[&str], values: &mut Vec<String>, tries: us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{set_lang, tf, with_lang};
+    use crate::i18n::{tf, with_lang};
 
     /// A host failure recorded by a French run reads in English in `--lang en session
     /// status`, its nested OS error too; and the other way round.
     #[test]
     fn a_stored_message_reads_in_the_current_language() {
-        set_lang(Lang::Fr);
-        let french = tf(
-            "ssh.key_unreadable",
-            &[
-                ("file", &"/tmp/k"),
-                ("error", &"No such file or directory (os error 2)"),
-            ],
-        );
-        let english = with_lang(Lang::En, || {
-            tf(
-                "ssh.key_unreadable",
-                &[
-                    ("file", &"/tmp/k"),
-                    ("error", &"No such file or directory (os error 2)"),
-                ],
-            )
-        });
+        // Thread-local languages: other tests set the process's.
+        let message = |lang| {
+            with_lang(lang, || {
+                tf(
+                    "ssh.key_file",
+                    &[
+                        ("file", &"/tmp/k"),
+                        ("error", &"No such file or directory (os error 2)"),
+                    ],
+                )
+            })
+        };
+        let (french, english) = (message(Lang::Fr), message(Lang::En));
         assert_ne!(french, english);
         assert_eq!(with_lang(Lang::En, || in_current_lang(&french)), english);
-        assert_eq!(
-            in_current_lang(&english),
-            os_errors(&french),
-            "French reads French, OS error included"
-        );
-        assert!(in_current_lang(&english).contains("erreur système 2"));
-        // Already in the current language, or host text: unchanged.
-        assert_eq!(in_current_lang(&os_errors(&french)), os_errors(&french));
-        assert_eq!(
-            in_current_lang("sudo: exam is not in the sudoers file"),
-            "sudo: exam is not in the sudoers file"
-        );
-        assert_eq!(in_current_lang(""), "");
+        with_lang(Lang::Fr, || {
+            let shown = in_current_lang(&english);
+            assert_eq!(shown, os_errors(&french), "French, OS error included");
+            assert!(shown.contains("erreur système 2"), "{shown}");
+            // Already in the current language, or host text: unchanged.
+            assert_eq!(in_current_lang(&shown), shown);
+            assert_eq!(
+                in_current_lang("sudo: exam is not in the sudoers file"),
+                "sudo: exam is not in the sudoers file"
+            );
+            assert_eq!(in_current_lang(""), "");
+        });
     }
 
     #[test]

@@ -515,7 +515,13 @@ fn a_recorded_failure_reads_in_either_language() {
     .unwrap();
     let session = d.join("session");
     let s = session.to_str().unwrap();
-    ok(&["session", "init", "--inventory", inventory.to_str().unwrap(), s]);
+    ok(&[
+        "session",
+        "init",
+        "--inventory",
+        inventory.to_str().unwrap(),
+        s,
+    ]);
     let run = constat()
         .args(["session", "run", s, "--phase", "end", "--quiet"])
         .output()
@@ -537,7 +543,10 @@ fn a_recorded_failure_reads_in_either_language() {
 
     let english = ok(&["--lang", "en", "session", "status", s]);
     assert!(english.contains("unreadable private key"), "{english}");
-    assert!(english.contains("No such file or directory (os error 2)"), "{english}");
+    assert!(
+        english.contains("No such file or directory (os error 2)"),
+        "{english}"
+    );
     assert!(!english.contains("clé"), "{english}");
     assert!(!english.contains("erreur"), "{english}");
     ok(&["--lang", "en", "session", "regrade", s]);
@@ -618,14 +627,7 @@ fn the_learner_sees_no_expected_value_in_any_format() {
         "html,json,junit,md,csv,moodle",
     ]);
     let mut outputs = vec![("terminal".to_owned(), terminal)];
-    for ext in [
-        "html",
-        "json",
-        "junit.xml",
-        "md",
-        "csv",
-        "moodle.csv",
-    ] {
+    for ext in ["html", "json", "junit.xml", "md", "csv", "moodle.csv"] {
         outputs.push((ext.to_owned(), read(&out.join(format!("report.{ext}")))));
     }
     for (name, text) in &outputs {
