@@ -38,6 +38,23 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// A file that could not be written, named (exit 3: the OS error stays in the chain and is
+/// printed as the cause, in the user's language).
+pub fn cannot_write(path: &std::path::Path, error: std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(error).context(crate::i18n::tf(
+        "file.write_failed",
+        &[("file", &path.display())],
+    ))
+}
+
+/// A directory that could not be created or read, named (exit 3).
+pub fn cannot_use_dir(path: &std::path::Path, error: std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(error).context(crate::i18n::tf(
+        "file.dir_failed",
+        &[("dir", &path.display())],
+    ))
+}
+
 /// Maps an error chain to an exit status: an I/O error anywhere in the chain is 3, anything
 /// else (bad input, refused configuration) is 2.
 pub fn status_of(error: &anyhow::Error) -> ExitStatus {

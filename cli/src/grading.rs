@@ -212,13 +212,8 @@ pub fn write_report_files(
 ) -> anyhow::Result<()> {
     // Every file error names its path (a candidate id too long for the file system, a
     // directory where a report should be).
-    let named = |path: &Path, e: std::io::Error| {
-        anyhow::anyhow!(tf(
-            "session.write_failed",
-            &[("file", &path.display()), ("error", &e)]
-        ))
-    };
-    crate::private_fs::create_private_dir_all(dir).map_err(|e| named(dir, e))?;
+    crate::private_fs::create_private_dir_all(dir)
+        .map_err(|e| crate::errors::cannot_use_dir(dir, e))?;
     // What this audience may see, in every file (a learner's report.json has no expected
     // value either), with neutral words displayed in the report's language.
     let report = &constat_checker_core::render::for_reader(report, options);
@@ -232,7 +227,7 @@ pub fn write_report_files(
         ("md", md.as_bytes()),
     ] {
         let path = dir.join(format!("{stem}.{ext}"));
-        write_atomically(&path, bytes).map_err(|e| named(&path, e))?;
+        write_atomically(&path, bytes).map_err(|e| crate::errors::cannot_write(&path, e))?;
         crate::output::verbose(&tf("verbose.written", &[("file", &path.display())]));
     }
     Ok(())
@@ -272,10 +267,12 @@ pub fn grade_this_machine(
         };
     }
     if let Some(dir) = keep_snapshot {
-        crate::private_fs::create_private_dir_all(dir)?;
+        crate::private_fs::create_private_dir_all(dir)
+            .map_err(|e| crate::errors::cannot_use_dir(dir, e))?;
         let mut json = serde_json::to_vec_pretty(&snapshot)?;
         json.push(b'\n');
-        write_atomically(&dir.join("snapshot.json"), &json)?;
+        let path = dir.join("snapshot.json");
+        write_atomically(&path, &json).map_err(|e| crate::errors::cannot_write(&path, e))?;
     }
     Ok(grade_snapshot(pack, role, candidate_id, snapshot))
 }

@@ -812,6 +812,16 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "a collection task stopped abnormally",
     ),
     (
+        "file.write_failed",
+        "impossible d'écrire {file}",
+        "cannot write {file}",
+    ),
+    (
+        "file.dir_failed",
+        "impossible de créer ou de lire le dossier {dir}",
+        "cannot create or read the directory {dir}",
+    ),
+    (
         "session.write_failed",
         "impossible d'écrire {file} : {error}",
         "cannot write {file}: {error}",

@@ -159,12 +159,7 @@ impl ReportArgs {
 }
 
 fn write_named(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomically(path, bytes).map_err(|e| {
-        anyhow::anyhow!(tf(
-            "session.write_failed",
-            &[("file", &path.display()), ("error", &e)]
-        ))
-    })?;
+    write_atomically(path, bytes).map_err(|e| crate::errors::cannot_write(path, e))?;
     crate::output::verbose(&tf("verbose.written", &[("file", &path.display())]));
     Ok(())
 }

@@ -177,6 +177,84 @@ fn a_missing_file_exits_3() {
     ");
 }
 
+/// A file or directory constat cannot write is named, with the OS's cause in the user's
+/// language, and exits 3 (`check --out` said « fichier ou dossier introuvable (erreur système
+/// 2) » without a path). `/proc` refuses new entries even to root.
+#[test]
+fn an_unwritable_output_is_named_and_exits_3() {
+    let fixture = repo().join("checks/fixtures/lab-cp3-linux/fail.json");
+    let snapshot = format!("linux={}", fixture.display());
+    let inventory = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        inventory.path(),
+        "session: { id: s1, referentiel: tssr-2023 }\ncandidates:\n  - { id: c01, name: A }\n\
+         defaults:\n  linux: { transport: local }\n",
+    )
+    .unwrap();
+    let inventory = inventory.path().to_str().unwrap();
+    let mut text = String::new();
+    for (lang, args) in [
+        (
+            "fr",
+            vec![
+                "check",
+                "--pack",
+                "lab-cp3-linux",
+                "--out",
+                "/proc/constat-x",
+            ],
+        ),
+        (
+            "fr",
+            vec![
+                "grade",
+                "--pack",
+                "lab-cp3-linux",
+                "--snapshot",
+                &snapshot,
+                "--report",
+                "junit=/proc/constat-x/r.xml",
+            ],
+        ),
+        (
+            "en",
+            vec![
+                "session",
+                "init",
+                "--inventory",
+                inventory,
+                "/proc/constat-x",
+            ],
+        ),
+    ] {
+        let output = constat()
+            .args(["--lang", lang])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{args:?}");
+        text.push_str(&format!("$ constat {}\n", args[0]));
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
+    // Non-root `check` warns first; only the error lines are compared.
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("attention"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!(text, @r"
+    $ constat check
+    erreur : impossible de créer ou de lire le dossier /proc/constat-x
+    cause : fichier ou dossier introuvable (erreur système 2)
+    $ constat grade
+    erreur : impossible d'écrire /proc/constat-x/r.xml
+    cause : fichier ou dossier introuvable (erreur système 2)
+    $ constat session
+    error: cannot create or read the directory /proc/constat-x
+    cause: No such file or directory (os error 2)
+    ");
+}
+
 #[test]
 fn a_closed_stdout_is_not_an_error() {
     let mut child = constat()

@@ -107,7 +107,8 @@ pub(crate) fn grade_remote_host(
         .clone()
         .unwrap_or_else(crate::commands::collect::default_known_hosts);
     if let Some(parent) = known_hosts_path.parent() {
-        crate::private_fs::create_private_dir_all(parent)?;
+        crate::private_fs::create_private_dir_all(parent)
+            .map_err(|e| crate::errors::cannot_use_dir(parent, e))?;
     }
     let ctx = CollectContext {
         credentials: Arc::new(CredentialStore::open(None)?),
@@ -156,8 +157,11 @@ pub(crate) fn grade_remote_host(
         })?;
     drop(runtime);
     if let Some(dir) = keep_snapshot {
-        crate::private_fs::create_private_dir_all(dir)?;
-        crate::session::write_atomically(&dir.join("snapshot.json"), &collected.json)?;
+        crate::private_fs::create_private_dir_all(dir)
+            .map_err(|e| crate::errors::cannot_use_dir(dir, e))?;
+        let path = dir.join("snapshot.json");
+        crate::session::write_atomically(&path, &collected.json)
+            .map_err(|e| crate::errors::cannot_write(&path, e))?;
     }
     // Validated by the transport already.
     let text = String::from_utf8(collected.json)?;

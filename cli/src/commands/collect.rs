@@ -225,7 +225,8 @@ pub fn run(args: CollectArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
     };
     let known_hosts_path = args.known_hosts.clone().unwrap_or_else(default_known_hosts);
     if let Some(parent) = known_hosts_path.parent() {
-        crate::private_fs::create_private_dir_all(parent)?;
+        crate::private_fs::create_private_dir_all(parent)
+            .map_err(|e| crate::errors::cannot_use_dir(parent, e))?;
     }
     let ctx = CollectContext {
         credentials: Arc::new(CredentialStore::open(args.credentials.as_deref())?),

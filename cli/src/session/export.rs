@@ -32,9 +32,10 @@ pub fn export_session(dir: &SessionDir, out: &Path) -> anyhow::Result<usize> {
 }
 
 fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
-    crate::private_fs::create_private_dir_all(to)?;
+    crate::private_fs::create_private_dir_all(to)
+        .map_err(|e| crate::errors::cannot_use_dir(to, e))?;
     let mut count = 0;
-    for entry in std::fs::read_dir(from)? {
+    for entry in std::fs::read_dir(from).map_err(|e| crate::errors::cannot_use_dir(from, e))? {
         let entry = entry?;
         let name = entry.file_name();
         if name.to_string_lossy().ends_with(".tmp") {

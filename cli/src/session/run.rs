@@ -156,7 +156,9 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
             runs: 0,
         });
     record.runs += 1;
-    manifest.save(&manifest_path)?;
+    manifest
+        .save(&manifest_path)
+        .map_err(|e| crate::errors::cannot_write(&manifest_path, e))?;
 
     let credentials = Arc::new(CredentialStore::open(options.credentials_file.as_deref())?);
     credentials.prefetch(hosts.iter().filter_map(|h| h.cred.as_deref()));
@@ -288,7 +290,9 @@ pub async fn run_phase(dir: &SessionDir, options: &RunOptions) -> anyhow::Result
     if let Some(record) = guard.phases.get_mut(&options.phase) {
         record.finished_at = Some(now_rfc3339());
     }
-    guard.save(&manifest_path)?;
+    guard
+        .save(&manifest_path)
+        .map_err(|e| crate::errors::cannot_write(&manifest_path, e))?;
     summary.duration_ms = started.elapsed().as_millis() as u64;
     Ok(summary)
 }

@@ -76,7 +76,8 @@ pub fn sign_manifest(dir: &SessionDir, key_path: &Path) -> anyhow::Result<Signat
     };
     let mut text = serde_json::to_string_pretty(&file)?;
     text.push('\n');
-    write_atomically(&dir.signature(), text.as_bytes())?;
+    write_atomically(&dir.signature(), text.as_bytes())
+        .map_err(|e| crate::errors::cannot_write(&dir.signature(), e))?;
     Ok(file)
 }
 

@@ -48,8 +48,10 @@ pub(super) fn run(
     let origin = dir.inventory().display().to_string();
     parse_inventory(&text, &origin)?;
     let hosts = resolve_hosts(&inventory)?;
-    crate::private_fs::create_private_dir_all(dir.root())?;
-    write_atomically(&dir.inventory(), text.as_bytes())?;
+    crate::private_fs::create_private_dir_all(dir.root())
+        .map_err(|e| crate::errors::cannot_use_dir(dir.root(), e))?;
+    write_atomically(&dir.inventory(), text.as_bytes())
+        .map_err(|e| crate::errors::cannot_write(&dir.inventory(), e))?;
     match format {
         Format::Json => write_json(
             out,
