@@ -793,7 +793,7 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
     ),
     (
         "run.summary",
-        "phase {phase} : {collected} relevés, {skipped} déjà relevés, {failed} en échec ({seconds} s)",
+        "phase {phase} : {collected} relevé(s), {skipped} déjà relevé(s), {failed} en échec ({seconds} s)",
         "phase {phase}: {collected} collected, {skipped} already collected, {failed} failed ({seconds} s)",
     ),
     (
@@ -810,6 +810,16 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "session.task_failed",
         "une tâche de relevé s'est arrêtée anormalement",
         "a collection task stopped abnormally",
+    ),
+    (
+        "regrade.damaged",
+        "attention : instantané enregistré mais absent ou modifié depuis (sha256), noté comme une collecte échouée : {hosts}",
+        "warning: snapshot recorded but missing or changed since (sha256), graded as a failed collection: {hosts}",
+    ),
+    (
+        "regrade.damaged_hint",
+        "« constat session verify » détaille chaque fichier ; relevez de nouveau ces hôtes avec « session run --resume »",
+        "\"constat session verify\" details each file; collect these hosts again with \"session run --resume\"",
     ),
     (
         "file.write_failed",

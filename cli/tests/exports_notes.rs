@@ -639,3 +639,24 @@ fn the_learner_sees_no_expected_value_in_any_format() {
         }
     }
 }
+
+/// `session regrade` after a recorded snapshot went missing: graded as a failed collection
+/// (in the reports) and said on stderr with what to do, exit 1, not « 1 candidat noté » alone.
+#[test]
+fn regrading_a_missing_snapshot_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = local_session(dir.path(), &["c01"]);
+    let s = session.to_str().unwrap();
+    ok(&["session", "run", s, "--phase", "end", "--quiet"]);
+    let regrade = constat().args(["session", "regrade", s]).output().unwrap();
+    assert_eq!(regrade.status.code(), Some(0), "{}", stderr(&regrade));
+    std::fs::remove_file(session.join("c01/end/linux.json")).unwrap();
+    let regrade = constat().args(["session", "regrade", s]).output().unwrap();
+    assert_eq!(regrade.status.code(), Some(1), "{}", stderr(&regrade));
+    let said = stderr(&regrade);
+    assert!(said.contains("c01/linux/end"), "{said}");
+    assert!(said.contains("session verify"), "{said}");
+    let summary = read(&session.join("reports/summary.html"));
+    assert!(summary.contains("collecte échouée"), "{summary}");
+    assert!(!summary.contains("os error"), "{summary}");
+}

@@ -2,7 +2,7 @@
 //! corrected pack) without touching any VM.
 
 use crate::exit_status::ExitStatus;
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::output::{Format, write_json};
 use crate::session::{GradeOutcome, Manifest, SessionDir, grade_session_with};
 use clap::Args;
@@ -50,5 +50,27 @@ pub(super) fn run(
         (GradeOutcome::NoPack, _) => writeln!(out, "{}", tf("session.no_pack", &[]))?,
         (GradeOutcome::NoEndPhase, _) => writeln!(out, "{}", tf("session.no_end_phase", &[]))?,
     }
-    Ok(ExitStatus::Success)
+    // A snapshot the manifest records but that is missing or changed since was graded as a
+    // failed collection: said here too, not only in the reports.
+    let damaged: Vec<String> = crate::session::status_grid(&dir)?
+        .cells
+        .iter()
+        .filter(|c| c.state == "damaged")
+        .map(|c| format!("{}/{}/{}", c.candidate, c.role, c.phase.as_str()))
+        .collect();
+    if damaged.is_empty() {
+        return Ok(ExitStatus::Success);
+    }
+    let text = format!(
+        "{}\n{}{}{}\n",
+        tf("regrade.damaged", &[("hosts", &damaged.join(", "))]),
+        t("label.hint"),
+        t("label.separator"),
+        t("regrade.damaged_hint")
+    );
+    eprint!(
+        "{}",
+        constat_checker_core::render::escape::terminal_lines(&text)
+    );
+    Ok(ExitStatus::Failures)
 }
