@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 /// The window's width of every browser test.
 pub const WIDTH: u32 = 1280;
+/// The window height: one laptop screen.
+pub const HEIGHT: u32 = 900;
 
 /// The key of an element reference in W3C WebDriver answers.
 const ELEMENT: &str = "element-6066-11e4-a52f-4a5d1c6e6f6f";
@@ -70,7 +72,7 @@ pub fn chromium_flags(profile: &Path) -> Vec<String> {
         "--disable-crash-reporter".to_owned(),
         "--disable-breakpad".to_owned(),
         format!("--user-data-dir={}", profile.display()),
-        format!("--window-size={WIDTH},900"),
+        format!("--window-size={WIDTH},{HEIGHT}"),
     ]
 }
 
@@ -183,7 +185,7 @@ impl Driver {
             .as_str()
             .expect("session id")
             .to_owned();
-        driver.resize(WIDTH, 900);
+        driver.resize(WIDTH, HEIGHT);
         driver
     }
 

@@ -10,10 +10,15 @@ use crate::render::options::RenderOptions;
 use crate::report::{CoverageAssessment, CritereStatus, Score, SessionSummary};
 use std::fmt::Write;
 
-/// Extra style of the summary: compact rows, wrapped causes, the grid in its own scroll box.
-const SESSION_STYLE: &str = ".summary td,.summary th{padding:3px 5px;font-size:.92em}\
-.cause{max-width:24em;overflow-wrap:anywhere}.grid{overflow-x:auto;max-width:100%}\
-.grid table{width:auto}.num{text-align:right;white-space:nowrap}";
+/// Extra style of the summary: a compact head and rows (16 candidates fit a 1280 × 900
+/// screen: the candidate on one line, their name cut with an ellipsis on screen and whole in
+/// its tooltip and in print; causes in a smaller font), the grid in its own scroll box.
+const SESSION_STYLE: &str = ".session h1{font-size:1.5em;margin:0 0 .2em}.session p.note{margin:.1em 0}\
+.summary td,.summary th{padding:3px 5px;font-size:.92em}\
+.who{white-space:nowrap;max-width:15em;overflow:hidden;text-overflow:ellipsis}\
+.cause{max-width:26em;overflow-wrap:anywhere;font-size:.8em!important;line-height:1.25}\
+.grid{overflow-x:auto;max-width:100%}.grid table{width:auto}.num{text-align:right;white-space:nowrap}\
+@media print{.who{white-space:normal;max-width:none}}";
 
 /// Percent-encodes a candidate id for a relative link (`c 01` → `c%2001`).
 fn href_component(id: &str) -> String {
@@ -56,7 +61,7 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
     };
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}{TONE_STYLE}{SESSION_STYLE}</style></head><body>\n<h1>{}</h1>\n<p class=\"note\">{}</p>\n<p class=\"note\">{}</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}{TONE_STYLE}{SESSION_STYLE}</style></head><body class=\"session\">\n<h1>{}</h1>\n<p class=\"note\">{}</p>\n<p class=\"note\">{}</p>\n",
         lang_code(options.lang),
         e(&title),
         e(&title),
@@ -90,9 +95,15 @@ pub fn session_html(summary: &SessionSummary, options: &RenderOptions) -> String
             .as_ref()
             .map(|n| format!(" — {}", e(n)))
             .unwrap_or_default();
+        // The whole name as the cell's tooltip: the screen may cut it with an ellipsis.
+        let whole = r
+            .name
+            .as_ref()
+            .map(|n| format!(" title=\"{}\"", e(n)))
+            .unwrap_or_default();
         let _ = write!(
             o,
-            "<tr><td><a href=\"{}.html\" title=\"{}\">{}</a>{name}</td><td class=\"num {}\">{} / {} ({})</td>",
+            "<tr><td class=\"who\"{whole}><a href=\"{}.html\" title=\"{}\">{}</a>{name}</td><td class=\"num {}\">{} / {} ({})</td>",
             href_component(&r.candidate),
             w.report_link,
             e(&r.candidate),
