@@ -196,6 +196,23 @@ fn every_command_speaks_one_language_at_a_time() {
                 ],
             )
         },
+        Case {
+            written: vec!["report.junit.xml", "report.csv", "report.moodle.csv"],
+            ..case(
+                "grade lab-cp3-linux exports",
+                &[
+                    "grade",
+                    "--pack",
+                    "lab-cp3-linux",
+                    "--audience",
+                    "examiner",
+                    "--snapshot",
+                    &format!("linux={}", fixture("lab-cp3-linux/fail.json")),
+                    "--report",
+                    "junit,csv,moodle",
+                ],
+            )
+        },
         case(
             "grade lab-cp7-firewall",
             &[

@@ -4,6 +4,7 @@
 
 use crate::render::escape::xml as escape;
 use crate::render::options::RenderOptions;
+use crate::render::words::describe;
 use crate::report::{Outcome, Report};
 use std::fmt::Write;
 
@@ -67,21 +68,24 @@ fn suite(report: &Report, options: &RenderOptions, o: &mut String) {
             e(&report.pack.id),
             e(&format!("{} — {}", c.id, c.title))
         );
+        // The terminal's failed lines, in the report's language; the raw path last.
+        let lang = options.lang;
+        let (t, colon, (oq, cq)) = (lang.strings(), lang.colon(), lang.quotes());
         let details: Vec<String> = c
             .evidence
             .iter()
             .filter(|ev| ev.status != crate::eval::Status::Pass)
             .map(|ev| {
+                let d = describe(lang, ev);
+                let observed = format!("{} {oq}{}{cq}", t.observed, lang.shown(&ev.actual));
+                let raw = format!("[{} {} {} {}]", ev.host, ev.section, ev.path, ev.property);
                 if options.audience.shows_expected() {
                     format!(
-                        "{} {} {} {}: expected {} / actual {}",
-                        ev.host, ev.section, ev.path, ev.property, ev.expected, ev.actual
+                        "{} ({}){colon} {} {oq}{}{cq}, {observed} {raw}",
+                        d.what, ev.host, t.expected, d.expected
                     )
                 } else {
-                    format!(
-                        "{} {} {} {}: actual {}",
-                        ev.host, ev.section, ev.path, ev.property, ev.actual
-                    )
+                    format!("{} ({}){colon} {observed} {raw}", d.what, ev.host)
                 }
             })
             .collect();
@@ -108,14 +112,18 @@ fn suite(report: &Report, options: &RenderOptions, o: &mut String) {
                 let _ = writeln!(
                     o,
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    e(&format!("requires {}", requires.join(", ")))
+                    e(&lang.prerequisites_line(&requires.join(", ")))
                 );
             }
             Outcome::NotAssessable { reason } => {
                 let _ = writeln!(
                     o,
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    e(&format!("not assessable: {reason}"))
+                    e(&format!(
+                        "{}{colon} {}",
+                        lang.outcome(&c.outcome),
+                        lang.shown(reason)
+                    ))
                 );
             }
         }
