@@ -144,6 +144,14 @@ pub const HELP_EN: &[(&str, &str)] = &[
         "International: `,`, decimal point, no BOM.",
     ),
     (
+        "demo:report",
+        "Reports to write: `html,json,junit,md,csv,moodle` (into --out or reports/), or `FORMAT=PATH` (repeatable). Default: json, html and md (and csv for a session).",
+    ),
+    (
+        "demo:csv_dialect",
+        "CSV form: `fr` (French spreadsheet: BOM, `;`, decimal comma) or `intl` (`,`, decimal point, no BOM).",
+    ),
+    (
         "check:report",
         "Reports to write: `html,json,junit,md,csv,moodle` (into --out or reports/), or `FORMAT=PATH` (repeatable). Default: json, html and md (and csv for a session).",
     ),

@@ -203,36 +203,6 @@ pub fn render_options(audience: Audience, color: bool) -> RenderOptions {
     }
 }
 
-/// Writes `report.json`, `report.html` and `report.md` into `dir` (atomically each).
-pub fn write_report_files(
-    dir: &Path,
-    stem: &str,
-    report: &Report,
-    options: &RenderOptions,
-) -> anyhow::Result<()> {
-    // Every file error names its path (a candidate id too long for the file system, a
-    // directory where a report should be).
-    crate::private_fs::create_private_dir_all(dir)
-        .map_err(|e| crate::errors::cannot_use_dir(dir, e))?;
-    // What this audience may see, in every file (a learner's report.json has no expected
-    // value either), with neutral words displayed in the report's language.
-    let report = &constat_checker_core::render::for_reader(report, options);
-    let mut json = serde_json::to_vec_pretty(report)?;
-    json.push(b'\n');
-    let html = constat_checker_core::render::html(report, options);
-    let md = constat_checker_core::render::markdown(report, options);
-    for (ext, bytes) in [
-        ("json", &json[..]),
-        ("html", html.as_bytes()),
-        ("md", md.as_bytes()),
-    ] {
-        let path = dir.join(format!("{stem}.{ext}"));
-        write_atomically(&path, bytes).map_err(|e| crate::errors::cannot_write(&path, e))?;
-        crate::output::verbose(&tf("verbose.written", &[("file", &path.display())]));
-    }
-    Ok(())
-}
-
 /// Whether every assessable check of the report passed (skipped and not assessable checks
 /// are not failures).
 pub fn all_passed(report: &Report) -> bool {

@@ -660,3 +660,24 @@ fn regrading_a_missing_snapshot_says_so() {
     assert!(summary.contains("collecte échouée"), "{summary}");
     assert!(!summary.contains("os error"), "{summary}");
 }
+
+/// `demo` grades too, so it takes `--report` like `check` (issue 14 item 3: every report
+/// format on every command that grades); `report.html`, which it points to, is always written.
+#[test]
+fn demo_writes_the_requested_formats_and_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let printed = ok(&[
+        "demo",
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        "junit,csv",
+    ]);
+    assert!(printed.contains("report.junit.xml"), "{printed}");
+    for file in ["report.html", "report.junit.xml", "report.csv"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    assert!(!out.join("report.md").exists());
+    assert!(read(&out.join("report.csv")).starts_with('\u{feff}'));
+}

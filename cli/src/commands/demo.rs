@@ -3,7 +3,7 @@
 
 use crate::commands::check::pick_role;
 use crate::exit_status::ExitStatus;
-use crate::grading::{grade_this_machine, load_pack, render_options, write_report_files};
+use crate::grading::{grade_this_machine, load_pack, render_options};
 use crate::i18n::tf;
 use crate::output::{Format, write_json};
 use clap::Args;
@@ -17,6 +17,9 @@ pub struct DemoArgs {
     /// Dossier de sortie.
     #[arg(long, default_value = "constat-demo")]
     pub out: PathBuf,
+    /// Rapports à écrire (report.html toujours).
+    #[command(flatten)]
+    pub reports: crate::reports::ReportArgs,
 }
 
 /// Runs the demo.
@@ -26,7 +29,13 @@ pub fn run(args: DemoArgs, format: Format, out: &mut dyn Write) -> anyhow::Resul
     let report = grade_this_machine(&pack, role, "demo", Some(&args.out), false)?;
     let color = crate::output::stdout_color(format);
     let options = render_options(Audience::Trainer, color);
-    write_report_files(&args.out, "report", &report, &options)?;
+    // report.html is what the demo points to: always written, beside any --report asked.
+    let mut reports = args.reports.clone();
+    if !reports.report.is_empty() {
+        reports.report.push("html".to_owned());
+    }
+    let written =
+        crate::reports::write_single(&reports, Some(&args.out), "report", &report, &options)?;
     match format {
         Format::Human => {
             write!(
@@ -42,6 +51,9 @@ pub fn run(args: DemoArgs, format: Format, out: &mut dyn Write) -> anyhow::Resul
                     &[("html", &args.out.join("report.html").display())]
                 )
             )?;
+            if !args.reports.report.is_empty() {
+                writeln!(out, "{}", crate::commands::grade::written_line(&written))?;
+            }
         }
         Format::Json => write_json(out, &report)?,
     }
