@@ -109,8 +109,9 @@ pub(super) fn run(
                 for failed in &summary.failed {
                     writeln!(
                         out,
-                        "  {} : {}",
+                        "  {}{}{}",
                         visible(&failed.host),
+                        t("label.separator"),
                         visible(&failed.error.to_string())
                     )?;
                 }
