@@ -115,6 +115,9 @@ fn schema_without_a_kind_is_a_usage_error() {
     let output = constat().arg("schema").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
+    // The error names the kinds to choose from.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("<snapshot|inventory|pack|report>"), "{stderr}");
 }
 
 /// A reader that closes the pipe at once (`constat completions bash | head -1`) is the

@@ -22,7 +22,8 @@ pub enum SchemaKind {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Schéma à afficher (obligatoire : snapshot, inventory, pack ou report).
-    #[arg(value_enum)]
+    // The kinds in the name: `constat schema` alone then says which to give.
+    #[arg(value_enum, value_name = "snapshot|inventory|pack|report")]
     pub kind: SchemaKind,
 }
 
