@@ -943,6 +943,8 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "cannot upload {path}: {stderr}",
     ),
     ("status.candidate", "candidat", "candidate"),
+    ("phase.start", "début", "start"),
+    ("phase.end", "fin", "end"),
     ("status.collected", "relevé", "collected"),
     ("status.damaged", "ENDOMMAGÉ", "DAMAGED"),
     ("status.failed", "échec", "failed"),

@@ -117,7 +117,10 @@ fn schema_without_a_kind_is_a_usage_error() {
     assert!(output.stdout.is_empty());
     // The error names the kinds to choose from.
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("<snapshot|inventory|pack|report>"), "{stderr}");
+    assert!(
+        stderr.contains("<snapshot|inventory|pack|report>"),
+        "{stderr}"
+    );
 }
 
 /// A reader that closes the pipe at once (`constat completions bash | head -1`) is the

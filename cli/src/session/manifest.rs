@@ -43,6 +43,14 @@ impl Phase {
             Phase::End => "end",
         }
     }
+
+    /// The name shown to people (« début », « fin » in French; `--phase` takes `as_str`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Start => crate::i18n::t("phase.start"),
+            Phase::End => crate::i18n::t("phase.end"),
+        }
+    }
 }
 
 /// A session's manifest.

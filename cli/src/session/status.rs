@@ -104,7 +104,7 @@ impl StatusGrid {
         header.extend(
             columns
                 .iter()
-                .map(|(role, phase)| format!("{role}:{}", phase.as_str())),
+                .map(|(role, phase)| format!("{role} ({})", phase.label())),
         );
         table.push(header);
         for candidate in &rows {

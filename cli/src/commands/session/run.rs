@@ -92,7 +92,7 @@ pub(super) fn run(
                 tf(
                     "run.summary",
                     &[
-                        ("phase", &args.phase.as_str()),
+                        ("phase", &args.phase.label()),
                         ("collected", &summary.collected.len()),
                         ("skipped", &summary.skipped.len()),
                         ("failed", &summary.failed.len()),
