@@ -355,8 +355,8 @@ fn a_local_session_runs_resumes_verifies_and_exports() {
     let (code, text) = run(&["session", "status", s]);
     assert_eq!(code, Some(0));
     insta::assert_snapshot!(text, @r"
-    candidat  this:start  this:end
-    c01       relevé      à faire
+    candidat  this (début)  this (fin)
+    c01       relevé        à faire
     ");
     let (code, text) = run(&["--lang", "en", "session", "verify", s]);
     assert_eq!(code, Some(0));

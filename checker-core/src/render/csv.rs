@@ -70,12 +70,34 @@ pub(crate) const HEADER: [&str; 14] = [
     "hotes",
 ];
 
-/// The header line in `dialect`, with the preamble.
-pub(crate) fn header(dialect: CsvDialect) -> String {
+/// The same columns named in English, for `--lang en` (one language at a time).
+pub(crate) const HEADER_EN: [&str; 14] = [
+    "candidate",
+    "name",
+    "pack",
+    "criterion",
+    "competence",
+    "class",
+    "status",
+    "percent",
+    "points_earned",
+    "points_max",
+    "checks_assessable",
+    "checks",
+    "identity",
+    "hosts",
+];
+
+/// The header line in `dialect` and the report's language, with the preamble.
+pub(crate) fn header(dialect: CsvDialect, lang: crate::i18n::Lang) -> String {
+    let names = match lang {
+        crate::i18n::Lang::Fr => HEADER,
+        crate::i18n::Lang::En => HEADER_EN,
+    };
     format!(
         "{}{}\n",
         dialect.preamble(),
-        HEADER.join(dialect.separator())
+        names.join(dialect.separator())
     )
 }
 
@@ -157,7 +179,7 @@ pub fn csv(report: &Report, options: &RenderOptions) -> String {
 
 /// Renders one candidate's jury grid in `dialect`.
 pub fn csv_with(report: &Report, options: &RenderOptions, dialect: CsvDialect) -> String {
-    let mut out = header(dialect);
+    let mut out = header(dialect, options.lang);
     rows(report, options, dialect, &mut out);
     out
 }

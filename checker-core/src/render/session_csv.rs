@@ -22,7 +22,7 @@ pub fn session_csv_with(
             .cmp(&b.candidate.id)
             .then(a.pack.id.cmp(&b.pack.id))
     });
-    let mut out = header(dialect);
+    let mut out = header(dialect, options.lang);
     for r in sorted {
         rows(r, options, dialect, &mut out);
     }
