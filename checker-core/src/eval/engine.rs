@@ -589,7 +589,7 @@ mod tests {
                 crate::render::html(&r, &options),
             ]
         };
-        // The regex crate's message (`unclosed group`) is in the reader's language too.
+        // The regex crate's own message (`error: unclosed group`) is quoted in both.
         let at = warning.split(": error: ").next().expect("a position");
         for text in shown(crate::i18n::Lang::Fr) {
             assert!(text.contains(&format!("{at}: erreur : ")), "{text}");

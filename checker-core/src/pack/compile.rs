@@ -115,15 +115,11 @@ impl Compile<'_> {
             Ok(re) => Some(re),
             Err(e) => {
                 let detail = e.to_string();
-                let last = detail.lines().last().unwrap_or_default();
-                let last = last.strip_prefix("error: ").unwrap_or(last);
+                let last = detail.lines().last().unwrap_or_default().to_owned();
                 self.error(
                     s,
                     (
-                        format!(
-                            "expression régulière invalide « {text} » : {}",
-                            regex_error_fr(last)
-                        ),
+                        format!("expression régulière invalide « {text} » : {last}"),
                         format!("invalid regular expression \"{text}\": {last}"),
                     ),
                     Some((
@@ -180,69 +176,4 @@ pub(crate) fn references(text: &str) -> Vec<&str> {
         rest = &after[end + 1..];
     }
     names
-}
-
-/// The regex crate's syntax error in French (its messages are English): the usual ones by
-/// their text, any other quoted as the crate wrote it.
-fn regex_error_fr(english: &str) -> String {
-    const FR: &[(&str, &str)] = &[
-        (
-            "unclosed group",
-            "parenthèse ouvrante sans parenthèse fermante",
-        ),
-        (
-            "unopened group",
-            "parenthèse fermante sans parenthèse ouvrante",
-        ),
-        (
-            "unclosed character class",
-            "classe de caractères « [ » non fermée",
-        ),
-        ("unclosed counted repetition", "répétition « { » non fermée"),
-        (
-            "repetition operator missing expression",
-            "opérateur de répétition sans rien à répéter",
-        ),
-        (
-            "unrecognized escape sequence",
-            "séquence d'échappement inconnue",
-        ),
-        (
-            "invalid escape sequence found in character class",
-            "séquence d'échappement invalide dans une classe de caractères",
-        ),
-        (
-            "incomplete escape sequence",
-            "séquence d'échappement incomplète en fin de motif",
-        ),
-        (
-            "invalid character class range",
-            "intervalle de classe de caractères invalide (le début doit précéder la fin)",
-        ),
-        (
-            "invalid repetition count range",
-            "intervalle de répétition invalide (le minimum doit précéder le maximum)",
-        ),
-        (
-            "look-around",
-            "les assertions avant/arrière (look-around) ne sont pas prises en charge",
-        ),
-        (
-            "backreferences are not supported",
-            "les références arrière ne sont pas prises en charge",
-        ),
-        ("unrecognized flag", "option (drapeau) inconnue"),
-        (
-            "invalid Unicode character class",
-            "classe de caractères Unicode invalide",
-        ),
-    ];
-    if let Some(rest) = english.strip_prefix("Compiled regex exceeds size limit of ") {
-        let bytes: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        return format!("expression trop grande une fois compilée (limite : {bytes} octets)");
-    }
-    FR.iter()
-        .find(|(en, _)| english.starts_with(en))
-        .map(|(_, fr)| (*fr).to_owned())
-        .unwrap_or_else(|| format!("refusée par le crate regex (« {english} »)"))
 }
