@@ -1,5 +1,6 @@
 //! Evaluation: hosts, evidence, the engine that grades one candidate, and start/end diff.
 
+mod causes;
 mod diff;
 mod engine;
 pub(crate) mod evidence;

@@ -402,17 +402,12 @@ const WORDS: &[(&str, &str)] = &[
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
 const PHRASES: &[(&str, &str)] = &[
-    ("not collected: {}", "non collecté : {}"),
-    ("error: {}", "erreur : {}"),
-    // A section's state as `HostView::section` writes it, the cause shown as a word below.
-    ("not_collected: {=}", "non collecté : {=}"),
     ("includes {}", "contient {}"),
     ("[{}]; missing {}", "[{}] ; manque {}"),
     ("present ({})", "présent ({})"),
     ("found: {}", "trouvé : {}"),
     ("applies to: {;}", "s'applique à : {;}"),
     ("applies exactly to: {}", "s'applique exactement à : {}"),
-    ("not observed: {}", "non relevé : {}"),
     ("not read: {}", "non lu : {}"),
     ("missing {}", "manque {}"),
     (
@@ -1017,7 +1012,6 @@ const PHRASES: &[(&str, &str)] = &[
         "(absent); packages of the GPO: {;}",
         "(absent) ; paquets de la GPO : {;}",
     ),
-    ("collection error: {}", "erreur de collecte : {}"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
@@ -1512,6 +1506,15 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             Lang::En => value.to_owned(),
         });
     }
+    // A section's state and its cause (`HostView::section`, the kinds): `eval/causes.rs`.
+    if let Some(fr) = crate::eval::causes::state_fr(value, |cause| {
+        display_whole(Lang::Fr, cause).or_else(|| display(Lang::Fr, cause))
+    }) {
+        return Some(match lang {
+            Lang::Fr => fr,
+            Lang::En => value.to_owned(),
+        });
+    }
     for (en, fr) in PHRASES.iter().chain(PARTS) {
         if let Some(parts) = matches(en, value) {
             return Some(match lang {
@@ -1560,6 +1563,8 @@ enum Slot {
     Choice,
     /// `{,}`, last in a template: one or more of [`NOTES`], each after `, `.
     Notes,
+    /// `{!}`: a collector's cause (`eval/causes.rs`), in French when it is a known one.
+    Cause,
 }
 
 /// A template's literals (one more than its slots) and its slots.
@@ -1568,7 +1573,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}"]
+        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}"]
             .iter()
             .filter_map(|m| rest.find(m).map(|at| (at, *m)))
             .min();
@@ -1584,6 +1589,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{=}" => Slot::Whole,
             "{+}" => Slot::Choice,
             "{,}" => Slot::Notes,
+            "{!}" => Slot::Cause,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -1740,6 +1746,11 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
                 out.push_str(", ");
                 out.push_str(&shown.join(", "));
             }
+            Slot::Cause => out.push_str(
+                &crate::eval::causes::cause_fr(part)
+                    .filter(|_| lang == Lang::Fr)
+                    .unwrap_or_else(|| (*part).to_owned()),
+            ),
             Slot::Whole => out.push_str(
                 &display_whole(lang, part)
                     .or_else(|| display(lang, part))
@@ -1771,7 +1782,30 @@ mod tests {
         );
         assert_eq!(
             display(Lang::Fr, "not collected: sshd absent").as_deref(),
-            Some("non collecté : sshd absent")
+            Some("non collecté ; motif rapporté tel quel : sshd absent")
+        );
+        assert_eq!(
+            display(Lang::Fr, "not collected: sshd: not installed").as_deref(),
+            Some("non collecté : sshd : non installé")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "error: collector users: cannot read /etc/group: Permission denied (os error 13)"
+            )
+            .as_deref(),
+            Some(
+                "erreur : collecteur users : lecture de /etc/group impossible : permission \
+                 refusée (erreur système 13)"
+            )
+        );
+        assert_eq!(
+            display(
+                Lang::En,
+                "error: collector users: cannot read /etc/group: Permission denied (os error 13)"
+            )
+            .as_deref(),
+            Some("error: collector users: cannot read /etc/group: Permission denied (os error 13)")
         );
         assert_eq!(
             display(
@@ -1929,7 +1963,7 @@ mod tests {
         );
         assert_eq!(
             display(Lang::Fr, "linux (section): not collected: sshd absent").as_deref(),
-            Some("linux (section) : non collecté : sshd absent")
+            Some("linux (section) : non collecté ; motif rapporté tel quel : sshd absent")
         );
         assert_eq!(
             display(Lang::Fr, "absent (machines: (none))").as_deref(),
