@@ -8,6 +8,7 @@ pub mod exam_zone;
 pub(crate) mod host;
 mod identity;
 mod input;
+mod key_lists;
 mod jury;
 pub(crate) mod near_miss;
 pub(crate) mod words;

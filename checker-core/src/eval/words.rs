@@ -1506,6 +1506,13 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             Lang::En => value.to_owned(),
         });
     }
+    // A list in the pack's own keys (`category: any, min_priority: 3`): `eval/key_lists.rs`.
+    if let Some(fr) = crate::eval::key_lists::key_list_fr(value) {
+        return Some(match lang {
+            Lang::Fr => fr,
+            Lang::En => value.to_owned(),
+        });
+    }
     // A section's state and its cause (`HostView::section`, the kinds): `eval/causes.rs`.
     if let Some(fr) = crate::eval::causes::state_fr(value, |cause| {
         display_whole(Lang::Fr, cause).or_else(|| display(Lang::Fr, cause))
