@@ -30,6 +30,10 @@ const WORDS: &[(&str, &str)] = &[
     ("(unknown)", "(inconnu)"),
     ("present", "présent"),
     ("granted", "accordé"),
+    // A Windows right asked (kinds/windows_share.rs).
+    ("read", "lecture"),
+    ("modify", "modification"),
+    ("full_control", "contrôle total"),
     ("denied", "refusé"),
     ("readable", "lisible"),
     ("absent", "absent"),
@@ -934,16 +938,16 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("enabled rule(s): {}", "règle(s) activée(s) : {}"),
     (
-        "{*} = min(share {*} [{}]; NTFS {*} [{}])",
-        "{*} = min(partage {*} [{}] ; NTFS {*} [{}])",
+        "{*} = min(share {*} [{a}]; NTFS {*} [{a}])",
+        "{*} = min(partage {*} [{a}] ; NTFS {*} [{a}])",
     ),
-    ("share {*} [{}]", "partage {*} [{}]"),
+    ("share {*} [{a}]", "partage {*} [{a}]"),
     (
         "{=}; membership of {} unknown (no directory section on this host)",
         "{=} ; appartenance inconnue à {} (pas de section directory sur cet hôte)",
     ),
     ("ACL not collected ({=})", "ACL non collectée ({=})"),
-    ("NTFS {*} [{}]", "NTFS {*} [{}]"),
+    ("NTFS {*} [{a}]", "NTFS {*} [{a}]"),
     (
         "no PSO applies to {} (nor to its global groups); found instead: {;}",
         "aucun PSO ne s'applique à {} (ni à ses groupes globaux) ; trouvé à la place : {;}",
@@ -1572,6 +1576,9 @@ enum Slot {
     Notes,
     /// `{!}`: a collector's cause (`eval/causes.rs`), in French when it is a known one.
     Cause,
+    /// `{a}`: the access entries that decided a Windows right (`deny TSSR\\g: Write; …`), their
+    /// rights in words (`kinds/windows_share.rs`), the principals as is.
+    Acl,
 }
 
 /// A template's literals (one more than its slots) and its slots.
@@ -1580,7 +1587,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}"]
+        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}"]
             .iter()
             .filter_map(|m| rest.find(m).map(|at| (at, *m)))
             .min();
@@ -1597,6 +1604,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{+}" => Slot::Choice,
             "{,}" => Slot::Notes,
             "{!}" => Slot::Cause,
+            "{a}" => Slot::Acl,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -1753,6 +1761,10 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
                 out.push_str(", ");
                 out.push_str(&shown.join(", "));
             }
+            Slot::Acl => out.push_str(&match lang {
+                Lang::Fr => crate::kinds::windows_share::entries_fr(part),
+                Lang::En => (*part).to_owned(),
+            }),
             Slot::Cause => out.push_str(
                 &crate::eval::causes::cause_fr(part)
                     .filter(|_| lang == Lang::Fr)
