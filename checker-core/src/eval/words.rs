@@ -6,9 +6,10 @@
 //! it beside the value as `display`. A phrase is a template whose `{}` stand for host or pack
 //! data (kept as is, never translated; `{w}` data without spaces), `{*}` for a neutral value
 //! shown in turn, `{;}` for a `; `-list of them and `{=}` for another evidence line's value
-//! (shown as that line is). Fragments (replaced anywhere in a value)
-//! are only for texts that host data cannot hold in full; never a lone word (" on ", " to "):
-//! a host's text is never translated. To add one: write the English in the kind, add the
+//! (shown as that line is); a value is translated whole or not at all (no fragments replaced
+//! inside a value: a half-French sentence, or a host's text touched). A host's text is never
+//! translated; a collector's cause is shown through `eval/causes.rs`, a list in the pack's
+//! keys through `eval/key_lists.rs`. To add one: write the English in the kind, add the
 //! pair here; the test `checks/src/one_language_tests.rs` fails on a French word left in the
 //! JSON of any shipped pack graded on any fixture.
 
@@ -30,6 +31,13 @@ const WORDS: &[(&str, &str)] = &[
     ("(unknown)", "(inconnu)"),
     ("present", "présent"),
     ("granted", "accordé"),
+    // A jury check (kinds/jury.rs), a role without a snapshot (eval/engine.rs): also the
+    // cause in a not-assessable reason (`{=}`).
+    ("for the jury to check", "à vérifier par le jury"),
+    (
+        "no snapshot given for this role",
+        "aucun snapshot fourni pour ce rôle",
+    ),
     // A Windows right asked (kinds/windows_share.rs).
     ("read", "lecture"),
     ("modify", "modification"),
@@ -1016,6 +1024,13 @@ const PHRASES: &[(&str, &str)] = &[
         "(absent); packages of the GPO: {;}",
         "(absent) ; paquets de la GPO : {;}",
     ),
+    // ad_group (kinds/ad_group.rs): the members, those missing, those in excess.
+    ("{}; missing {}; extra {}", "{} ; manque {} ; en trop {}"),
+    ("{}; missing {}", "{} ; manque {}"),
+    ("{}; extra {}", "{} ; en trop {}"),
+    // monitoring_alert (kinds/monitoring_alert.rs): each check seen (in PARTS), ` | `
+    // between them.
+    ("{*} | {|}", "{*} | {|}"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
@@ -1336,42 +1351,20 @@ const PARTS: &[(&str, &str)] = &[
         "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
         "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
     ),
+    // monitoring_alert (kinds/monitoring_alert.rs): a check seen, alone or in a ` | ` list.
+    (
+        "{}: {w}; problems raised: {w}, resolved: {w}",
+        "{} : {w} ; problèmes levés : {w}, résolus : {w}",
+    ),
     // windows_feature: the state as the probe wrote it.
     ("true ({})", "oui ({})"),
     ("false ({})", "non ({})"),
 ];
 
-/// Pieces of values composed from several parts (a GPO link, a software package): replaced
-/// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
-/// come before the pieces they contain.
-const FRAGMENTS: &[(&str, &str)] = &[
-    // Whole values that also arrive inside a longer one (a not-assessable reason).
-    ("for the jury to check", "à vérifier par le jury"),
-    ("; problems raised: ", " ; problèmes levés : "),
-    (", resolved: ", ", résolus : "),
-    (
-        "no snapshot given for this role",
-        "aucun snapshot fourni pour ce rôle",
-    ),
-    ("; missing ", " ; manque "),
-    ("; extra ", " ; en trop "),
-];
-
 /// The display text of a neutral value in `lang` (`None` when it is not one, or when the
 /// English is shown as is).
 pub(crate) fn display(lang: Lang, value: &str) -> Option<String> {
-    if let Some(shown) = display_whole(lang, value) {
-        return Some(shown);
-    }
-    if !FRAGMENTS.iter().any(|(en, _)| value.contains(en)) {
-        return None;
-    }
-    Some(match lang {
-        Lang::Fr => FRAGMENTS
-            .iter()
-            .fold(value.to_owned(), |text, (en, fr)| text.replace(en, fr)),
-        Lang::En => value.to_owned(),
-    })
+    display_whole(lang, value)
 }
 
 /// Every French display text of the catalogue (the kinds' unit tests tell an English word
@@ -1383,7 +1376,6 @@ pub(crate) fn french_forms() -> impl Iterator<Item = &'static str> {
         .chain(PHRASES)
         .chain(REASONS)
         .chain(PARTS)
-        .chain(FRAGMENTS)
         .chain(CHOICES)
         .chain(NOTES)
         .map(|(_, fr)| *fr)
@@ -1496,7 +1488,7 @@ pub(crate) fn object_display<'v>(lang: Lang, section: &str, object: &'v str) -> 
     Cow::Owned(text)
 }
 
-/// A whole word or a phrase (never fragments): host data stays in the phrase's slots, as is.
+/// A whole word or a phrase: host data stays in the phrase's slots, as is.
 fn display_whole(lang: Lang, value: &str) -> Option<String> {
     if let Some(fr) = crate::kinds::logon_week::ranges_display_fr(value) {
         return Some(match lang {
@@ -1576,6 +1568,8 @@ enum Slot {
     Notes,
     /// `{!}`: a collector's cause (`eval/causes.rs`), in French when it is a known one.
     Cause,
+    /// `{|}`: a ` | `-separated list of nested values (as `{;}`).
+    Bars,
     /// `{a}`: the access entries that decided a Windows right (`deny TSSR\\g: Write; …`), their
     /// rights in words (`kinds/windows_share.rs`), the principals as is.
     Acl,
@@ -1587,7 +1581,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}"]
+        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}", "{|}"]
             .iter()
             .filter_map(|m| rest.find(m).map(|at| (at, *m)))
             .min();
@@ -1605,6 +1599,7 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{,}" => Slot::Notes,
             "{!}" => Slot::Cause,
             "{a}" => Slot::Acl,
+            "{|}" => Slot::Bars,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -1775,6 +1770,10 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
                     .or_else(|| display(lang, part))
                     .unwrap_or_else(|| (*part).to_owned()),
             ),
+            Slot::Bars => {
+                let items: Vec<String> = part.split(" | ").map(nested).collect();
+                out.push_str(&items.join(" | "));
+            }
             Slot::List => {
                 let items: Vec<String> = part.split("; ").map(nested).collect();
                 out.push_str(&items.join(match lang {
@@ -1790,6 +1789,37 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What fragments used to half-translate is now whole phrases (issue 14).
+    #[test]
+    fn former_fragments_are_whole_phrases() {
+        for (en, fr) in [
+            (
+                "jdupont, mmartin; missing adminit; extra mmartin",
+                "jdupont, mmartin ; manque adminit ; en trop mmartin",
+            ),
+            (
+                "Backup missing on srv: critical; problems raised: 1, resolved: 0",
+                "Backup missing on srv : critical ; problèmes levés : 1, résolus : 0",
+            ),
+            (
+                "a: ok; problems raised: 0, resolved: 0 | b c: critical; problems raised: 2, \
+                 resolved: 1",
+                "a : ok ; problèmes levés : 0, résolus : 0 | b c : critical ; problèmes levés : \
+                 2, résolus : 1",
+            ),
+            ("for the jury to check", "à vérifier par le jury"),
+            (
+                "dc (directory): no snapshot given for this role",
+                "dc (directory) : aucun snapshot fourni pour ce rôle",
+            ),
+        ] {
+            assert_eq!(display(Lang::Fr, en).as_deref(), Some(fr), "{en}");
+            assert_eq!(display(Lang::En, en).as_deref(), Some(en), "{en}");
+        }
+        // A host's text that only holds the words is left alone.
+        assert_eq!(display(Lang::Fr, "the jury: for the jury to check later"), None);
+    }
 
     #[test]
     fn words_and_phrases_are_shown_in_french_and_kept_in_english() {
@@ -2090,16 +2120,6 @@ mod tests {
         }
     }
 
-    /// A fragment never contains one listed before it (it would be cut first).
-    #[test]
-    fn longer_fragments_come_first() {
-        for (i, (later, _)) in FRAGMENTS.iter().enumerate() {
-            for (earlier, _) in &FRAGMENTS[..i] {
-                assert!(!later.contains(earlier), "{later} after {earlier}");
-            }
-        }
-    }
-
     /// Every entry has the same placeholders in both languages, no French in the English,
     /// and no two English forms are the same.
     #[test]
@@ -2110,7 +2130,6 @@ mod tests {
             .chain(PHRASES)
             .chain(REASONS)
             .chain(PARTS)
-            .chain(FRAGMENTS)
             .collect();
         let changes: Vec<&(&str, &str)> = CHANGE_PHRASES.iter().chain(CHANGE_WORDS).collect();
         // Choices and notes only ever stand in their slots.
