@@ -300,6 +300,13 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
                 &serde_json::to_value(snapshot).expect("snapshot serializes"),
                 &mut all,
             );
+            // A program's output is shown line by line (`stderr` without its newline).
+            let lines: Vec<String> = all
+                .iter()
+                .filter(|s| s.contains('\n'))
+                .flat_map(|s| s.lines().map(|l| l.trim().to_owned()))
+                .collect();
+            all.extend(lines);
             all.retain(|s| s.chars().count() >= 2);
             for s in &mut all {
                 *s = s.to_lowercase();
@@ -390,6 +397,21 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
             if !found.is_empty() {
                 problems.push(format!(
                     "English {found:?} left in French ({field} of {}): {value} → {shown}",
+                    e.property
+                ));
+            }
+            let forms = if crate::i18n::one_language::untranslated(&shown).is_empty() {
+                Vec::new()
+            } else {
+                let mut rest = shown.to_lowercase();
+                for s in host_strings() {
+                    rest = without_whole(&rest, &s);
+                }
+                crate::i18n::one_language::untranslated(&rest)
+            };
+            if !forms.is_empty() {
+                problems.push(format!(
+                    "untranslated {forms:?} in French ({field} of {}): {value} → {shown}",
                     e.property
                 ));
             }
