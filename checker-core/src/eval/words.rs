@@ -1526,7 +1526,12 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             });
         }
     }
-    None
+    // A collector's or a transport's cause alone (a host's failure in `hosts[].cause`).
+    let fr = crate::eval::causes::cause_fr(value)?;
+    Some(match lang {
+        Lang::Fr => fr,
+        Lang::En => value.to_owned(),
+    })
 }
 
 /// A value inside a phrase's `{*}`/`{;}`: a word, one of [`REASONS`] (a host's rule,
