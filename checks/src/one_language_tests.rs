@@ -260,4 +260,3 @@ fn the_json_and_the_english_reports_hold_no_french_and_the_french_no_english_phr
         list(&in_french),
     );
 }
-

@@ -25,7 +25,11 @@ const STATES: &[(&str, &str, &str)] = &[
         "erreur de collecte : ",
         "erreur de collecte ; message rapporté tel quel : ",
     ),
-    ("error: ", "erreur : ", "erreur ; message rapporté tel quel : "),
+    (
+        "error: ",
+        "erreur : ",
+        "erreur ; message rapporté tel quel : ",
+    ),
     (
         "not observed: ",
         "non relevé : ",
@@ -43,7 +47,10 @@ const CAUSES: &[(&str, &str)] = &[
     ("collector vanished", "collecteur disparu"),
     // agent/src/command.rs: a program run by a collector.
     ("{w}: not installed", "{w} : non installé"),
-    ("{w}: could not start: {!}", "{w} : lancement impossible : {!}"),
+    (
+        "{w}: could not start: {!}",
+        "{w} : lancement impossible : {!}",
+    ),
     (
         "{w}: no answer within {w} s, stopped",
         "{w} : pas de réponse en {w} s, arrêté",
@@ -115,19 +122,31 @@ const CAUSES: &[(&str, &str)] = &[
 /// ` (os error N)`), and `io::ErrorKind`'s own texts (lower case, without a number).
 const OS_ERRORS: &[(&str, &str)] = &[
     ("Permission denied", "permission refusée"),
-    ("No such file or directory", "fichier ou répertoire inexistant"),
+    (
+        "No such file or directory",
+        "fichier ou répertoire inexistant",
+    ),
     ("Operation not permitted", "opération non permise"),
     ("Connection refused", "connexion refusée"),
     ("Connection timed out", "délai de connexion dépassé"),
-    ("Connection reset by peer", "connexion réinitialisée par le pair"),
+    (
+        "Connection reset by peer",
+        "connexion réinitialisée par le pair",
+    ),
     ("No route to host", "aucune route vers l'hôte"),
     ("Network is unreachable", "réseau injoignable"),
     ("Host is down", "hôte éteint"),
     ("Is a directory", "c'est un répertoire"),
     ("Not a directory", "ce n'est pas un répertoire"),
     ("Input/output error", "erreur d'entrée/sortie"),
-    ("Read-only file system", "système de fichiers en lecture seule"),
-    ("No space left on device", "plus de place sur le périphérique"),
+    (
+        "Read-only file system",
+        "système de fichiers en lecture seule",
+    ),
+    (
+        "No space left on device",
+        "plus de place sur le périphérique",
+    ),
     ("Too many open files", "trop de fichiers ouverts"),
     ("Broken pipe", "tube rompu"),
     (
@@ -141,7 +160,10 @@ const OS_ERRORS: &[(&str, &str)] = &[
         "trop de niveaux de liens symboliques",
     ),
     ("File name too long", "nom de fichier trop long"),
-    ("Device or resource busy", "périphérique ou ressource occupé"),
+    (
+        "Device or resource busy",
+        "périphérique ou ressource occupé",
+    ),
     ("Text file busy", "fichier exécutable occupé"),
     ("permission denied", "permission refusée"),
     ("entity not found", "introuvable"),
@@ -312,7 +334,10 @@ mod tests {
             Some("non collecté : lvs : non installé")
         );
         assert_eq!(cause_fr("cannot read /x: the disk is on fire"), None);
-        assert_eq!(cause_fr("collector x: cannot read y: z: w: v: u (os error 2)"), None);
+        assert_eq!(
+            cause_fr("collector x: cannot read y: z: w: v: u (os error 2)"),
+            None
+        );
         assert_eq!(state_fr("collected", none), None);
     }
 

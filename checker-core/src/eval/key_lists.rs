@@ -74,7 +74,10 @@ pub(crate) fn key_list_fr(value: &str) -> Option<String> {
 /// key follows it (a category's name may hold `, `).
 fn items(value: &str) -> Option<Vec<(&str, &str, &str)>> {
     let head = |text: &str| -> Option<(usize, &'static str)> {
-        let mark = MARKS.iter().find(|m| text.starts_with(**m)).map_or("", |m| m);
+        let mark = MARKS
+            .iter()
+            .find(|m| text.starts_with(**m))
+            .map_or("", |m| m);
         let rest = &text[mark.len()..];
         KEYS.iter()
             .filter(|(k, _, _)| rest.strip_prefix(k).is_some_and(|r| r.starts_with(": ")))
@@ -94,7 +97,10 @@ fn items(value: &str) -> Option<Vec<(&str, &str, &str)>> {
     for (i, &(start, key_end)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(value.len(), |&(next, _)| next - 2);
         let item = &value[start..end];
-        let mark = MARKS.iter().find(|m| item.starts_with(**m)).map_or("", |m| m);
+        let mark = MARKS
+            .iter()
+            .find(|m| item.starts_with(**m))
+            .map_or("", |m| m);
         let key = &item[mark.len()..key_end];
         let text = item[key_end..].strip_prefix(": ")?;
         out.push((mark, key, text));

@@ -8,8 +8,8 @@ pub mod exam_zone;
 pub(crate) mod host;
 mod identity;
 mod input;
-mod key_lists;
 mod jury;
+mod key_lists;
 pub(crate) mod near_miss;
 pub(crate) mod words;
 

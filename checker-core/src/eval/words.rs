@@ -1586,10 +1586,12 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}", "{|}"]
-            .iter()
-            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
-            .min();
+        let next = [
+            "{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}", "{|}",
+        ]
+        .iter()
+        .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+        .min();
         let Some((at, marker)) = next else {
             literals.push(rest);
             return (literals, slots);
@@ -1823,7 +1825,10 @@ mod tests {
             assert_eq!(display(Lang::En, en).as_deref(), Some(en), "{en}");
         }
         // A host's text that only holds the words is left alone.
-        assert_eq!(display(Lang::Fr, "the jury: for the jury to check later"), None);
+        assert_eq!(
+            display(Lang::Fr, "the jury: for the jury to check later"),
+            None
+        );
     }
 
     #[test]

@@ -248,7 +248,10 @@ const RIGHTS_FR: &[(&str, &str)] = &[
     ("ExecuteFile", "Exécution de fichiers"),
     ("Traverse", "Parcours du dossier"),
     ("Delete", "Suppression"),
-    ("DeleteSubdirectoriesAndFiles", "Suppression de sous-dossiers et fichiers"),
+    (
+        "DeleteSubdirectoriesAndFiles",
+        "Suppression de sous-dossiers et fichiers",
+    ),
     ("ReadPermissions", "Autorisations de lecture"),
     ("ChangePermissions", "Modification des autorisations"),
     ("TakeOwnership", "Appropriation"),

@@ -183,7 +183,9 @@ pub(crate) fn regex_error(text: &str, e: &regex::Error) -> (String, String) {
                         "expression régulière invalide « {text} » ; message du crate regex : \
                          « {said} »"
                     ),
-                    format!("invalid regular expression \"{text}\"; the regex crate says: \"{said}\""),
+                    format!(
+                        "invalid regular expression \"{text}\"; the regex crate says: \"{said}\""
+                    ),
                 ),
             }
         }

@@ -208,10 +208,19 @@ mod tests {
             pull("ssh 10.0.0.1:22: banner exchange failed"),
         ];
         let fr = pull_failures(Lang::Fr, &pulls, 112);
-        assert!(fr[0].contains("connexion refusée (erreur système 111)"), "{fr:?}");
+        assert!(
+            fr[0].contains("connexion refusée (erreur système 111)"),
+            "{fr:?}"
+        );
         assert!(!fr[0].contains("Connection refused"), "{fr:?}");
-        assert!(fr[1].contains("ssh 10.0.0.1:22: banner exchange failed"), "{fr:?}");
+        assert!(
+            fr[1].contains("ssh 10.0.0.1:22: banner exchange failed"),
+            "{fr:?}"
+        );
         let en = pull_failures(Lang::En, &pulls, 112);
-        assert!(en[0].contains("Connection refused (os error 111)"), "{en:?}");
+        assert!(
+            en[0].contains("Connection refused (os error 111)"),
+            "{en:?}"
+        );
     }
 }
