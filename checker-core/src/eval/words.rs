@@ -1259,6 +1259,10 @@ const REASONS: &[(&str, &str)] = &[
         "sans effet : extension Registry des préférences non enregistrée",
     ),
     ("delete action", "action supprimer"),
+    // A Windows firewall profile's default action (kinds/windows_firewall.rs), in
+    // `NotConfigured (= {*} by default)`.
+    ("allow", "autoriser"),
+    ("block", "bloquer"),
 ];
 
 /// The words a `{+}` slot stands for (a choice among a few): a phrase with one matches only
@@ -1796,6 +1800,16 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Windows firewall profile left to its default: the default action in words.
+    #[test]
+    fn a_default_action_reads_in_french() {
+        assert_eq!(
+            display(Lang::Fr, "NotConfigured (= allow by default)").as_deref(),
+            Some("NotConfigured (= autoriser par défaut)")
+        );
+        assert_eq!(display(Lang::Fr, "block"), None);
+    }
 
     /// What fragments used to half-translate is now whole phrases (issue 14).
     #[test]
