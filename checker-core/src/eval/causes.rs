@@ -197,6 +197,11 @@ pub(crate) fn state_fr(value: &str, known: impl Fn(&str) -> Option<String>) -> O
     })
 }
 
+/// Whether `value` is a section's state with its cause (`not_collected: …`).
+pub(crate) fn is_state(value: &str) -> bool {
+    STATES.iter().any(|(en, _, _)| value.starts_with(en))
+}
+
 /// One of the collectors' fixed messages or an operating system error in French (the data
 /// in it as is), or `None`.
 pub(crate) fn cause_fr(text: &str) -> Option<String> {

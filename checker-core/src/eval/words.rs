@@ -1514,13 +1514,13 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
         });
     }
     // A section's state and its cause (`HostView::section`, the kinds): `eval/causes.rs`.
-    if let Some(fr) = crate::eval::causes::state_fr(value, |cause| {
-        display_whole(Lang::Fr, cause).or_else(|| display(Lang::Fr, cause))
-    }) {
-        return Some(match lang {
-            Lang::Fr => fr,
-            Lang::En => value.to_owned(),
-        });
+    // The English is the value: only whether it is a state is needed.
+    if lang == Lang::En && crate::eval::causes::is_state(value) {
+        return Some(value.to_owned());
+    }
+    if let Some(fr) = crate::eval::causes::state_fr(value, |cause| display_whole(Lang::Fr, cause))
+    {
+        return Some(fr);
     }
     for (en, fr) in PHRASES.iter().chain(PARTS) {
         if let Some(parts) = matches(en, value) {
