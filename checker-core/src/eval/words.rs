@@ -1518,8 +1518,7 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
     if lang == Lang::En && crate::eval::causes::is_state(value) {
         return Some(value.to_owned());
     }
-    if let Some(fr) = crate::eval::causes::state_fr(value, |cause| display_whole(Lang::Fr, cause))
-    {
+    if let Some(fr) = crate::eval::causes::state_fr(value, |cause| display_whole(Lang::Fr, cause)) {
         return Some(fr);
     }
     for (en, fr) in PHRASES.iter().chain(PARTS) {
