@@ -364,37 +364,47 @@ impl<R: Read> Lz4<R> {
     }
 }
 
-/// Bytes a copy may write past its end (copies of up to this many bytes are done whole,
-/// as fixed-size moves, instead of exactly).
+/// Bytes a copy may write past its end: short literals and matches are copied in whole
+/// 16-byte pieces rather than exactly.
 const WILD: usize = 16;
 
 /// Decodes one LZ4 block into `out[at..]` (`out[..at]` is the match window), writing no
 /// decoded byte past `limit` (and scratch bytes at most [`WILD`] past it; `out` must be
 /// that long). Returns the end of the decoded text. Hostile input gives an error, never a
 /// panic nor a write out of bounds.
+///
+/// Copies are fixed-size array moves (one 16-byte load and store each), not `memcpy` calls:
+/// the agent is built for size, where a call per sequence (musl's `rep movsq`) cost half of
+/// the decoding time.
 fn decode_block(src: &[u8], out: &mut [u8], at: usize, limit: usize) -> Result<usize, ListError> {
-    use ListError::Corrupt;
     debug_assert!(out.len() >= limit + WILD);
     let mut i = 0;
     let mut pos = at;
     loop {
-        let token = *src.get(i).ok_or(Corrupt("truncated sequence"))?;
+        let Some(&token) = src.get(i) else {
+            return Err(corrupt("truncated sequence"));
+        };
         i += 1;
         // Literals.
         let mut lit = usize::from(token >> 4);
         if lit == 15 {
             lit += extra_length(src, &mut i)?;
         }
-        let lit_end = pos
-            .checked_add(lit)
-            .filter(|&e| e <= limit)
-            .ok_or(Corrupt("block decodes past its maximum size"))?;
-        let src_end = i
-            .checked_add(lit)
-            .filter(|&e| e <= src.len())
-            .ok_or(Corrupt("literals past the block"))?;
-        if lit <= WILD && i + WILD <= src.len() {
-            out[pos..pos + WILD].copy_from_slice(&src[i..i + WILD]);
+        let Some(lit_end) = pos.checked_add(lit).filter(|&e| e <= limit) else {
+            return Err(corrupt("block decodes past its maximum size"));
+        };
+        let Some(src_end) = i.checked_add(lit).filter(|&e| e <= src.len()) else {
+            return Err(corrupt("literals past the block"));
+        };
+        if src_end + WILD <= src.len() {
+            // Whole pieces: the input has room to read past the literals, the output to
+            // write past them (`lit_end <= limit`).
+            let (mut from, mut to) = (i, pos);
+            while to < lit_end {
+                copy16(src, from, out, to);
+                from += WILD;
+                to += WILD;
+            }
         } else {
             out[pos..lit_end].copy_from_slice(&src[i..src_end]);
         }
@@ -406,7 +416,7 @@ fn decode_block(src: &[u8], out: &mut [u8], at: usize, limit: usize) -> Result<u
         // Match.
         let offset = match src.get(i..i + 2) {
             Some(&[lo, hi]) => usize::from(lo) | usize::from(hi) << 8,
-            _ => return Err(Corrupt("truncated sequence")),
+            _ => return Err(corrupt("truncated sequence")),
         };
         i += 2;
         let mut len = usize::from(token & 15) + 4;
@@ -414,17 +424,20 @@ fn decode_block(src: &[u8], out: &mut [u8], at: usize, limit: usize) -> Result<u
             len += extra_length(src, &mut i)?;
         }
         if offset == 0 || offset > pos {
-            return Err(Corrupt("match offset out of range"));
+            return Err(corrupt("match offset out of range"));
         }
-        let end = pos
-            .checked_add(len)
-            .filter(|&e| e <= limit)
-            .ok_or(Corrupt("block decodes past its maximum size"))?;
+        let Some(end) = pos.checked_add(len).filter(|&e| e <= limit) else {
+            return Err(corrupt("block decodes past its maximum size"));
+        };
         let from = pos - offset;
-        if offset >= WILD && len <= WILD {
-            out.copy_within(from..from + WILD, pos);
-        } else if offset >= len {
-            out.copy_within(from..from + len, pos);
+        if offset >= WILD {
+            // Each piece reads only bytes written before it (they are `offset` back).
+            let (mut from, mut to) = (from, pos);
+            while to < end {
+                copy16_within(out, from, to);
+                from += WILD;
+                to += WILD;
+            }
         } else if offset == 1 {
             let byte = out[from];
             out[pos..end].fill(byte);
@@ -442,13 +455,42 @@ fn decode_block(src: &[u8], out: &mut [u8], at: usize, limit: usize) -> Result<u
     }
 }
 
+/// `out[to..to + 16] = src[from..from + 16]`, as one array move.
+#[inline(always)]
+fn copy16(src: &[u8], from: usize, out: &mut [u8], to: usize) {
+    let (Some(piece), Some(dst)) = (
+        src.get(from..).and_then(<[u8]>::first_chunk::<WILD>),
+        out.get_mut(to..).and_then(<[u8]>::first_chunk_mut::<WILD>),
+    ) else {
+        unreachable!("16-byte copy out of bounds (the callers check them)");
+    };
+    *dst = *piece;
+}
+
+/// `out[to..to + 16] = out[from..from + 16]`, as one array move.
+#[inline(always)]
+fn copy16_within(out: &mut [u8], from: usize, to: usize) {
+    let Some(&piece) = out.get(from..).and_then(<[u8]>::first_chunk::<WILD>) else {
+        unreachable!("16-byte copy out of bounds (the callers check them)");
+    };
+    let Some(dst) = out.get_mut(to..).and_then(<[u8]>::first_chunk_mut::<WILD>) else {
+        unreachable!("16-byte copy out of bounds (the callers check them)");
+    };
+    *dst = piece;
+}
+
+#[cold]
+fn corrupt(what: &'static str) -> ListError {
+    ListError::Corrupt(what)
+}
+
 /// The bytes of a length past 15 (a run of 255s ended by a smaller byte).
 fn extra_length(src: &[u8], i: &mut usize) -> Result<usize, ListError> {
     let mut n = 0usize;
     loop {
-        let b = *src
-            .get(*i)
-            .ok_or(ListError::Corrupt("truncated length"))?;
+        let Some(&b) = src.get(*i) else {
+            return Err(corrupt("truncated length"));
+        };
         *i += 1;
         n += usize::from(b);
         if b != 255 {
