@@ -162,6 +162,20 @@ fn trim_newlines(mut s: &[u8]) -> &[u8] {
     s
 }
 
+/// `text.split("\n\n")` (the paragraphs of a dpkg status), with a vectorised search.
+pub fn split_blank_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    let mut ends =
+        memchr::memmem::find_iter(text.as_bytes(), b"\n\n").chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        // Both ends are at ASCII newlines (or the end), so these are char boundaries.
+        let piece = text.get(from..end)?;
+        from = end + 2;
+        Some(piece)
+    })
+}
+
 /// First index of `needle` (vectorised).
 pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
     memchr::memchr(needle, hay)
@@ -286,10 +300,13 @@ impl<R: Read> Lz4<R> {
         Ok(Some(u32::from_le_bytes(b)))
     }
 
+    /// Reads `len` bytes into `self.block[..len]` (the buffer only grows: no zeroing per block).
     fn read_exact(&mut self, len: usize) -> Result<(), ListError> {
-        self.block.resize(len, 0);
+        if self.block.len() < len {
+            self.block.resize(len, 0);
+        }
         self.input
-            .read_exact(&mut self.block)
+            .read_exact(&mut self.block[..len])
             .map_err(|_| ListError::Corrupt("truncated block"))
     }
 
@@ -350,11 +367,12 @@ impl<R: Read> Lz4<R> {
             if buf.len() < *filled + self.block_max + WILD {
                 buf.resize(*filled + self.block_max + WILD, 0);
             }
+            let block = &self.block[..len];
             if raw {
-                buf[*filled..*filled + len].copy_from_slice(&self.block);
+                buf[*filled..*filled + len].copy_from_slice(block);
                 *filled += len;
             } else {
-                *filled = decode_block(&self.block, buf, *filled, *filled + self.block_max)?;
+                *filled = decode_block(block, buf, *filled, *filled + self.block_max)?;
             }
             if self.block_checksum {
                 self.read_exact(4)?;
@@ -595,6 +613,24 @@ mod tests {
         assert!(err.contains("corrupt LZ4"), "{err}");
     }
 
+    #[test]
+    fn blank_line_split_is_str_split() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "\n\n\n",
+            "a\n\nb",
+            "a\n\n\nb\n\n",
+            "é\n\nü\n",
+            "x\n\n\n\ny",
+        ] {
+            let ours: Vec<&str> = split_blank_lines(text).collect();
+            let std: Vec<&str> = text.split("\n\n").collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
     /// A deterministic generator (xorshift), so the property tests are the same everywhere.
     struct Rng(u64);
 
@@ -663,13 +699,21 @@ mod tests {
     /// Text with the repetitions of a Packages list: words from a small vocabulary, runs of
     /// one byte and of short patterns.
     fn sample_text(rng: &mut Rng, len: usize) -> Vec<u8> {
-        let words: [&[u8]; 6] = [b"Package: ", b"libc6", b"\nVersion: 2.36-9", b" ", b"\n\n", b"amd64"];
+        let words: [&[u8]; 6] = [
+            b"Package: ",
+            b"libc6",
+            b"\nVersion: 2.36-9",
+            b" ",
+            b"\n\n",
+            b"amd64",
+        ];
         let mut text = Vec::new();
         while text.len() < len {
             match rng.below(4) {
                 0 => text.extend(std::iter::repeat_n(b'-', rng.below(300))),
                 1 => {
-                    let pattern: Vec<u8> = (0..1 + rng.below(7)).map(|_| rng.next() as u8).collect();
+                    let pattern: Vec<u8> =
+                        (0..1 + rng.below(7)).map(|_| rng.next() as u8).collect();
                     for _ in 0..rng.below(40) {
                         text.extend_from_slice(&pattern);
                     }
@@ -780,7 +824,10 @@ mod tests {
         };
         let from_plain = read(&plain).unwrap();
         assert_eq!(from_plain.len(), 40_000);
-        let last = format!("Package: p39999\nVersion: 1.11\nDescription: {}", "x".repeat(49));
+        let last = format!(
+            "Package: p39999\nVersion: 1.11\nDescription: {}",
+            "x".repeat(49)
+        );
         assert_eq!(from_plain[39_999], last.as_bytes());
         assert_eq!(read(&lz4).unwrap(), from_plain);
         let mut bad_size = frame.clone();
