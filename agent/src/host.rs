@@ -9,6 +9,28 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// First read of a file whose size is given as 0 (/proc, /sys: generated on read).
+const GENERATED_READ: usize = 4096;
+
+/// [`fs::read`], except for files that report a size of 0: `fs::read` then probes with 32
+/// bytes and doubles (seven `read` calls for a 2 KiB /proc/net/tcp, each walking the kernel's
+/// socket hash again); here the first read asks for a page. The same bytes either way.
+pub fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut buf = Vec::new();
+    match usize::try_from(size) {
+        Ok(0) => buf.reserve(GENERATED_READ),
+        Ok(n) => buf
+            .try_reserve_exact(n)
+            .map_err(|e| io::Error::new(io::ErrorKind::OutOfMemory, e))?,
+        Err(_) => {}
+    }
+    file.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// Read-only access to one host.
 pub trait Host: Send + Sync {
     /// Whether this is the running system (commands and /proc are meaningful).
@@ -22,7 +44,7 @@ pub trait Host: Send + Sync {
     }
     /// Reads a whole file as bytes.
     fn read(&self, host_path: &str) -> io::Result<Vec<u8>> {
-        fs::read(self.path(host_path))
+        read_file(&self.path(host_path))
     }
     /// Reads a whole file as text (invalid UTF-8 replaced).
     fn read_to_string(&self, host_path: &str) -> io::Result<String> {

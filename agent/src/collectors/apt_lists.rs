@@ -1,7 +1,9 @@
 //! Streaming reader of apt's local lists: `*_Packages` files (plain or LZ4, as Docker-style
 //! `Acquire::GzipIndexes` leaves them) paragraph by paragraph, and `*_Release`/`*_InRelease`
-//! headers. Files are read in 256 KiB steps: tens of MB of lists never sit in memory at once,
-//! and a paragraph is handed out as a borrowed slice (no per-line allocation).
+//! headers. Files are read in 256 KiB steps into one reused buffer: tens of MB of lists never
+//! sit in memory at once, and a paragraph is handed out as a borrowed slice (no per-line or
+//! per-paragraph allocation). The LZ4 decoder writes whole blocks in place, copying short
+//! literals and matches as fixed 16-byte moves and long overlapping matches by doubling.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -9,7 +11,11 @@ use std::path::Path;
 
 /// Bytes an LZ4 match may reach back (the format's window).
 const LZ4_WINDOW: usize = 64 * 1024;
+/// Text decoded or read per step before paragraphs are looked for.
 const STEP: usize = 256 * 1024;
+/// Longest paragraph read (Debian's longest are tens of KiB): bounds the buffer on hostile
+/// lists.
+pub const MAX_PARAGRAPH: usize = 4 * 1024 * 1024;
 
 /// Why a list could not be read.
 #[derive(Debug)]
@@ -20,6 +26,8 @@ pub enum ListError {
     Unsupported(&'static str),
     /// The LZ4 stream is malformed.
     Corrupt(&'static str),
+    /// A paragraph is longer than [`MAX_PARAGRAPH`].
+    TooLong,
 }
 
 impl std::fmt::Display for ListError {
@@ -32,6 +40,12 @@ impl std::fmt::Display for ListError {
                  set Acquire::GzipIndexes \"false\" and run `apt update` on the host"
             ),
             ListError::Corrupt(what) => write!(f, "corrupt LZ4 data: {what}"),
+            ListError::TooLong => write!(
+                f,
+                "a paragraph is longer than {} MiB (no blank line): not a Packages list; \
+                 remove the file and run `apt update` on the host",
+                MAX_PARAGRAPH / (1024 * 1024)
+            ),
         }
     }
 }
@@ -66,7 +80,13 @@ pub fn strip_compression(name: &str) -> (&str, Option<&'static str>) {
     (name, None)
 }
 
-/// Calls `f` on every paragraph (without its trailing blank line) of a `Packages` file.
+/// Calls `f` on every paragraph (without its blank lines around) of a `Packages` file.
+///
+/// The text sits in one reused buffer: decoded LZ4 blocks are appended to it, paragraphs are
+/// found with a vectorised search for `\n\n` and handed out in place, and the consumed front is
+/// moved away only when the buffer is full (keeping the 64 KiB an LZ4 match may reach back).
+/// A paragraph longer than [`MAX_PARAGRAPH`] is an error, so a hostile list cannot make the
+/// buffer grow without bound.
 pub fn for_each_paragraph(path: &Path, mut f: impl FnMut(&[u8])) -> Result<(), ListError> {
     let name = path
         .file_name()
@@ -80,39 +100,59 @@ pub fn for_each_paragraph(path: &Path, mut f: impl FnMut(&[u8])) -> Result<(), L
         ))),
         Some(other) => return Err(ListError::Unsupported(other)),
     };
-    let mut buf: Vec<u8> = Vec::with_capacity(STEP + LZ4_WINDOW);
-    let mut start = 0;
+    let window = match source {
+        Source::Plain(_) => 0,
+        Source::Lz4(_) => LZ4_WINDOW,
+    };
+    let blank_line = memchr::memmem::Finder::new(b"\n\n");
+    let mut buf: Vec<u8> = Vec::new();
+    // Bytes of `buf` holding text; the paragraph being read starts at `start`; no blank line
+    // starts before `searched` (past `start`).
+    let (mut filled, mut start, mut searched) = (0usize, 0, 0);
     loop {
-        let more = source.fill(&mut buf)?;
-        let mut pos = start;
-        while let Some(end) = find_blank_line(&buf, pos) {
-            if end > start {
-                f(&buf[start..end]);
+        // The consumed front goes once a good part of the buffer is consumed (amortised).
+        let keep_from = start.min(filled.saturating_sub(window));
+        if keep_from >= STEP {
+            buf.copy_within(keep_from..filled, 0);
+            filled -= keep_from;
+            start -= keep_from;
+            searched -= keep_from;
+        }
+        if filled - start > MAX_PARAGRAPH {
+            return Err(ListError::TooLong);
+        }
+        let more = source.fill(&mut buf, &mut filled)?;
+        let mut pos = searched;
+        while let Some(found) = blank_line.find(&buf[pos..filled]) {
+            let end = pos + found;
+            let paragraph = trim_leading_newlines(&buf[start..end]);
+            if !paragraph.is_empty() {
+                f(paragraph);
             }
             // Skip the run of newlines.
-            pos = end;
-            while buf.get(pos) == Some(&b'\n') {
+            pos = end + 2;
+            while buf[..filled].get(pos) == Some(&b'\n') {
                 pos += 1;
             }
             start = pos;
         }
+        // A blank line may straddle the end of what is decoded so far.
+        searched = filled.saturating_sub(1).max(start);
         if !more {
-            let rest = trim_newlines(&buf[start..]);
+            let rest = trim_newlines(trim_leading_newlines(&buf[start..filled]));
             if !rest.is_empty() {
                 f(rest);
             }
             return Ok(());
         }
-        let keep_from = match source {
-            Source::Plain(_) => start,
-            Source::Lz4(_) => start.min(buf.len().saturating_sub(LZ4_WINDOW)),
-        };
-        // Compact only once a good part of the buffer is consumed (amortised copies).
-        if keep_from >= STEP {
-            buf.drain(..keep_from);
-            start -= keep_from;
-        }
     }
+}
+
+fn trim_leading_newlines(mut s: &[u8]) -> &[u8] {
+    while let [b'\n', rest @ ..] = s {
+        s = rest;
+    }
+    s
 }
 
 fn trim_newlines(mut s: &[u8]) -> &[u8] {
@@ -122,43 +162,23 @@ fn trim_newlines(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// Index of the first `\n` of a `\n\n` at or after `from`.
-fn find_blank_line(buf: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    loop {
-        let nl = i + find_byte(&buf[i..], b'\n')?;
-        if buf.get(nl + 1) == Some(&b'\n') {
-            return Some(nl);
-        }
-        if nl + 1 >= buf.len() {
-            return None;
-        }
-        i = nl + 1;
-    }
+/// `text.split("\n\n")` (the paragraphs of a dpkg status), with a vectorised search.
+pub fn split_blank_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    let mut ends =
+        memchr::memmem::find_iter(text.as_bytes(), b"\n\n").chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        // Both ends are at ASCII newlines (or the end), so these are char boundaries.
+        let piece = text.get(from..end)?;
+        from = end + 2;
+        Some(piece)
+    })
 }
 
-/// First index of `needle`, eight bytes at a time.
+/// First index of `needle` (vectorised).
 pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pattern = LO.wrapping_mul(u64::from(needle));
-    let mut chunks = hay.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        let found = x.wrapping_sub(LO) & !x & HI;
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| offset + p)
+    memchr::memchr(needle, hay)
 }
 
 /// The value of a single-line field of a paragraph (`Name: value`), trimmed.
@@ -204,30 +224,29 @@ enum Source {
 }
 
 impl Source {
-    /// Appends the next piece of decoded text; false at the end.
-    fn fill(&mut self, buf: &mut Vec<u8>) -> Result<bool, ListError> {
+    /// Appends the next piece of text (about [`STEP`] bytes) to `buf[..*filled]`, growing
+    /// `buf` as needed; false at the end.
+    fn fill(&mut self, buf: &mut Vec<u8>, filled: &mut usize) -> Result<bool, ListError> {
         match self {
             Source::Plain(file) => {
-                let len = buf.len();
-                buf.resize(len + STEP, 0);
+                if buf.len() < *filled + STEP {
+                    buf.resize(*filled + STEP, 0);
+                }
                 let n = loop {
-                    match file.read(&mut buf[len..]) {
+                    match file.read(&mut buf[*filled..]) {
                         Ok(n) => break n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => {
-                            buf.truncate(len);
-                            return Err(e.into());
-                        }
+                        Err(e) => return Err(e.into()),
                     }
                 };
-                buf.truncate(len + n);
+                *filled += n;
                 Ok(n > 0)
             }
             Source::Lz4(lz4) => {
                 // Several blocks per call, so paragraphs are searched in large steps.
-                let target = buf.len() + STEP;
-                while buf.len() < target {
-                    if !lz4.fill(buf)? {
+                let target = *filled + STEP;
+                while *filled < target {
+                    if !lz4.fill(buf, filled)? {
                         return Ok(false);
                     }
                 }
@@ -243,6 +262,8 @@ struct Lz4<R> {
     in_frame: bool,
     block_checksum: bool,
     content_checksum: bool,
+    /// The frame's maximum block size: no block decodes to more.
+    block_max: usize,
     block: Vec<u8>,
 }
 
@@ -253,6 +274,7 @@ impl<R: Read> Lz4<R> {
             in_frame: false,
             block_checksum: false,
             content_checksum: false,
+            block_max: 0,
             block: Vec::new(),
         }
     }
@@ -261,7 +283,11 @@ impl<R: Read> Lz4<R> {
         let mut b = [0u8; 4];
         let mut got = 0;
         while got < 4 {
-            let n = self.input.read(&mut b[got..])?;
+            let n = match self.input.read(&mut b[got..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
             if n == 0 {
                 return if got == 0 {
                     Ok(None)
@@ -274,33 +300,49 @@ impl<R: Read> Lz4<R> {
         Ok(Some(u32::from_le_bytes(b)))
     }
 
+    /// Reads `len` bytes into `self.block[..len]` (the buffer only grows: no zeroing per block).
     fn read_exact(&mut self, len: usize) -> Result<(), ListError> {
-        self.block.resize(len, 0);
+        if self.block.len() < len {
+            self.block.resize(len, 0);
+        }
         self.input
-            .read_exact(&mut self.block)
+            .read_exact(&mut self.block[..len])
             .map_err(|_| ListError::Corrupt("truncated block"))
     }
 
-    fn fill(&mut self, out: &mut Vec<u8>) -> Result<bool, ListError> {
+    /// Decodes the next block onto `buf[..*filled]`; false at the end of the input.
+    fn fill(&mut self, buf: &mut Vec<u8>, filled: &mut usize) -> Result<bool, ListError> {
         loop {
             if !self.in_frame {
                 let Some(magic) = self.read_u32()? else {
                     return Ok(false);
                 };
                 if magic & 0xFFFF_FFF0 == 0x184D_2A50 {
-                    // Skippable frame.
+                    // Skippable frame: read in pieces, never allocated at its declared size.
                     let len = self.read_u32()?.ok_or(ListError::Corrupt("truncated"))?;
-                    self.read_exact(len as usize)?;
+                    let mut left = u64::from(len);
+                    while left > 0 {
+                        let piece = left.min(STEP as u64);
+                        self.read_exact(piece as usize)?;
+                        left -= piece;
+                    }
                     continue;
                 }
                 if magic != 0x184D_2204 {
                     return Err(ListError::Corrupt("bad frame magic"));
                 }
                 self.read_exact(2)?;
-                let (flg, _bd) = (self.block[0], self.block[1]);
+                let (flg, bd) = (self.block[0], self.block[1]);
                 if flg >> 6 != 1 {
                     return Err(ListError::Corrupt("unknown frame version"));
                 }
+                self.block_max = match (bd >> 4) & 7 {
+                    4 => 64 * 1024,
+                    5 => 256 * 1024,
+                    6 => 1024 * 1024,
+                    7 => 4 * 1024 * 1024,
+                    _ => return Err(ListError::Corrupt("unknown maximum block size")),
+                };
                 self.block_checksum = flg & 0x10 != 0;
                 self.content_checksum = flg & 0x04 != 0;
                 let extra =
@@ -318,14 +360,19 @@ impl<R: Read> Lz4<R> {
             }
             let raw = size & 0x8000_0000 != 0;
             let len = (size & 0x7FFF_FFFF) as usize;
-            if len > 4 * 1024 * 1024 {
-                return Err(ListError::Corrupt("block larger than 4 MiB"));
+            if len > self.block_max {
+                return Err(ListError::Corrupt("block larger than the frame's maximum"));
             }
             self.read_exact(len)?;
+            if buf.len() < *filled + self.block_max + WILD {
+                buf.resize(*filled + self.block_max + WILD, 0);
+            }
+            let block = &self.block[..len];
             if raw {
-                out.extend_from_slice(&self.block);
+                buf[*filled..*filled + len].copy_from_slice(block);
+                *filled += len;
             } else {
-                decode_block(&self.block, out)?;
+                *filled = decode_block(block, buf, *filled, *filled + self.block_max)?;
             }
             if self.block_checksum {
                 self.read_exact(4)?;
@@ -335,55 +382,139 @@ impl<R: Read> Lz4<R> {
     }
 }
 
-/// Decodes one LZ4 block, appending to `out` (whose tail is the match window).
-fn decode_block(src: &[u8], out: &mut Vec<u8>) -> Result<(), ListError> {
-    let corrupt = ListError::Corrupt;
+/// Bytes a copy may write past its end: short literals and matches are copied in whole
+/// 16-byte pieces rather than exactly.
+const WILD: usize = 16;
+
+/// Decodes one LZ4 block into `out[at..]` (`out[..at]` is the match window), writing no
+/// decoded byte past `limit` (and scratch bytes at most [`WILD`] past it; `out` must be
+/// that long). Returns the end of the decoded text. Hostile input gives an error, never a
+/// panic nor a write out of bounds.
+///
+/// Copies are fixed-size array moves (one 16-byte load and store each), not `memcpy` calls:
+/// the agent is built for size, where a call per sequence (musl's `rep movsq`) cost half of
+/// the decoding time.
+fn decode_block(src: &[u8], out: &mut [u8], at: usize, limit: usize) -> Result<usize, ListError> {
+    debug_assert!(out.len() >= limit + WILD);
     let mut i = 0;
-    let byte = |i: &mut usize| -> Result<u8, ListError> {
-        let b = *src.get(*i).ok_or(corrupt("truncated sequence"))?;
-        *i += 1;
-        Ok(b)
-    };
-    let length = |i: &mut usize, mut n: usize| -> Result<usize, ListError> {
-        if n == 15 {
-            loop {
-                let b = *src.get(*i).ok_or(corrupt("truncated length"))?;
-                *i += 1;
-                n += usize::from(b);
-                if b != 255 {
-                    break;
-                }
+    let mut pos = at;
+    loop {
+        let Some(&token) = src.get(i) else {
+            return Err(corrupt("truncated sequence"));
+        };
+        i += 1;
+        // Literals.
+        let mut lit = usize::from(token >> 4);
+        if lit == 15 {
+            lit += extra_length(src, &mut i)?;
+        }
+        let Some(lit_end) = pos.checked_add(lit).filter(|&e| e <= limit) else {
+            return Err(corrupt("block decodes past its maximum size"));
+        };
+        let Some(src_end) = i.checked_add(lit).filter(|&e| e <= src.len()) else {
+            return Err(corrupt("literals past the block"));
+        };
+        if src_end + WILD <= src.len() {
+            // Whole pieces: the input has room to read past the literals, the output to
+            // write past them (`lit_end <= limit`).
+            let (mut from, mut to) = (i, pos);
+            while to < lit_end {
+                copy16(src, from, out, to);
+                from += WILD;
+                to += WILD;
             }
+        } else {
+            out[pos..lit_end].copy_from_slice(&src[i..src_end]);
         }
-        Ok(n)
-    };
-    while i < src.len() {
-        let token = byte(&mut i)?;
-        let lit = length(&mut i, usize::from(token >> 4))?;
-        let lits = src
-            .get(i..i + lit)
-            .ok_or(corrupt("literals past the block"))?;
-        out.extend_from_slice(lits);
-        i += lit;
+        pos = lit_end;
+        i = src_end;
         if i == src.len() {
-            break;
+            return Ok(pos);
         }
-        let offset = usize::from(byte(&mut i)?) | usize::from(byte(&mut i)?) << 8;
-        let len = length(&mut i, usize::from(token & 15))? + 4;
-        if offset == 0 || offset > out.len() {
+        // Match.
+        let offset = match src.get(i..i + 2) {
+            Some(&[lo, hi]) => usize::from(lo) | usize::from(hi) << 8,
+            _ => return Err(corrupt("truncated sequence")),
+        };
+        i += 2;
+        let mut len = usize::from(token & 15) + 4;
+        if len == 19 {
+            len += extra_length(src, &mut i)?;
+        }
+        if offset == 0 || offset > pos {
             return Err(corrupt("match offset out of range"));
         }
-        let from = out.len() - offset;
-        if offset >= len {
-            out.extend_from_within(from..from + len);
+        let Some(end) = pos.checked_add(len).filter(|&e| e <= limit) else {
+            return Err(corrupt("block decodes past its maximum size"));
+        };
+        let from = pos - offset;
+        if offset >= WILD {
+            // Each piece reads only bytes written before it (they are `offset` back).
+            let (mut from, mut to) = (from, pos);
+            while to < end {
+                copy16_within(out, from, to);
+                from += WILD;
+                to += WILD;
+            }
+        } else if offset == 1 {
+            let byte = out[from];
+            out[pos..end].fill(byte);
         } else {
-            for k in 0..len {
-                let b = out[from + k];
-                out.push(b);
+            // Overlapping: the text repeats with period `offset`, so each copy can take
+            // everything from `from` on, doubling what is there.
+            let mut done = pos;
+            while done < end {
+                let n = (done - from).min(end - done);
+                out.copy_within(from..from + n, done);
+                done += n;
             }
         }
+        pos = end;
     }
-    Ok(())
+}
+
+/// `out[to..to + 16] = src[from..from + 16]`, as one array move.
+#[inline(always)]
+fn copy16(src: &[u8], from: usize, out: &mut [u8], to: usize) {
+    let (Some(piece), Some(dst)) = (
+        src.get(from..).and_then(<[u8]>::first_chunk::<WILD>),
+        out.get_mut(to..).and_then(<[u8]>::first_chunk_mut::<WILD>),
+    ) else {
+        unreachable!("16-byte copy out of bounds (the callers check them)");
+    };
+    *dst = *piece;
+}
+
+/// `out[to..to + 16] = out[from..from + 16]`, as one array move.
+#[inline(always)]
+fn copy16_within(out: &mut [u8], from: usize, to: usize) {
+    let Some(&piece) = out.get(from..).and_then(<[u8]>::first_chunk::<WILD>) else {
+        unreachable!("16-byte copy out of bounds (the callers check them)");
+    };
+    let Some(dst) = out.get_mut(to..).and_then(<[u8]>::first_chunk_mut::<WILD>) else {
+        unreachable!("16-byte copy out of bounds (the callers check them)");
+    };
+    *dst = piece;
+}
+
+#[cold]
+fn corrupt(what: &'static str) -> ListError {
+    ListError::Corrupt(what)
+}
+
+/// The bytes of a length past 15 (a run of 255s ended by a smaller byte).
+fn extra_length(src: &[u8], i: &mut usize) -> Result<usize, ListError> {
+    let mut n = 0usize;
+    loop {
+        let Some(&b) = src.get(*i) else {
+            return Err(corrupt("truncated length"));
+        };
+        *i += 1;
+        n += usize::from(b);
+        if b != 255 {
+            return Ok(n);
+        }
+    }
 }
 
 /// What a `Release`/`InRelease` file says about its archive.
@@ -480,6 +611,292 @@ mod tests {
         std::fs::write(&lz4, &frame[..frame.len() - 9]).unwrap();
         let err = for_each_paragraph(&lz4, |_| {}).unwrap_err().to_string();
         assert!(err.contains("corrupt LZ4"), "{err}");
+    }
+
+    #[test]
+    fn blank_line_split_is_str_split() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "\n\n\n",
+            "a\n\nb",
+            "a\n\n\nb\n\n",
+            "é\n\nü\n",
+            "x\n\n\n\ny",
+        ] {
+            let ours: Vec<&str> = split_blank_lines(text).collect();
+            let std: Vec<&str> = text.split("\n\n").collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    /// A deterministic generator (xorshift), so the property tests are the same everywhere.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// A naive LZ4 block encoder (longest match, searched byte by byte): valid blocks with
+    /// every shape the decoder meets (long literal runs, 255-byte length runs, overlapping
+    /// matches), to check the decoder against the text it came from.
+    fn encode_block(text: &[u8]) -> Vec<u8> {
+        fn length(out: &mut Vec<u8>, mut n: usize) {
+            while n >= 255 {
+                out.push(255);
+                n -= 255;
+            }
+            out.push(n as u8);
+        }
+        let mut out = Vec::new();
+        let (mut anchor, mut p) = (0, 0);
+        while p + 12 <= text.len() {
+            let (mut best, mut best_offset) = (0, 0);
+            for from in p.saturating_sub(65_535)..p {
+                let n = (0..text.len() - 5 - p)
+                    .take_while(|&k| text[from + k] == text[p + k])
+                    .count();
+                if n > best {
+                    (best, best_offset) = (n, p - from);
+                }
+            }
+            if best < 4 {
+                p += 1;
+                continue;
+            }
+            let lit = p - anchor;
+            let m = best - 4;
+            out.push(((lit.min(15) as u8) << 4) | m.min(15) as u8);
+            if lit >= 15 {
+                length(&mut out, lit - 15);
+            }
+            out.extend_from_slice(&text[anchor..p]);
+            out.extend_from_slice(&(best_offset as u16).to_le_bytes());
+            if m >= 15 {
+                length(&mut out, m - 15);
+            }
+            p += best;
+            anchor = p;
+        }
+        let lit = text.len() - anchor;
+        out.push((lit.min(15) as u8) << 4);
+        if lit >= 15 {
+            length(&mut out, lit - 15);
+        }
+        out.extend_from_slice(&text[anchor..]);
+        out
+    }
+
+    /// Text with the repetitions of a Packages list: words from a small vocabulary, runs of
+    /// one byte and of short patterns.
+    fn sample_text(rng: &mut Rng, len: usize) -> Vec<u8> {
+        let words: [&[u8]; 6] = [
+            b"Package: ",
+            b"libc6",
+            b"\nVersion: 2.36-9",
+            b" ",
+            b"\n\n",
+            b"amd64",
+        ];
+        let mut text = Vec::new();
+        while text.len() < len {
+            match rng.below(4) {
+                0 => text.extend(std::iter::repeat_n(b'-', rng.below(300))),
+                1 => {
+                    let pattern: Vec<u8> =
+                        (0..1 + rng.below(7)).map(|_| rng.next() as u8).collect();
+                    for _ in 0..rng.below(40) {
+                        text.extend_from_slice(&pattern);
+                    }
+                }
+                2 => text.push(rng.next() as u8),
+                _ => text.extend_from_slice(words[rng.below(words.len())]),
+            }
+        }
+        text.truncate(len);
+        text
+    }
+
+    #[test]
+    fn lz4_blocks_decode_to_their_text() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for round in 0..200 {
+            let len = rng.below(3000);
+            let text = sample_text(&mut rng, len);
+            let block = encode_block(&text);
+            // A window before the block, as when blocks are linked.
+            let window: Vec<u8> = (0..round % 40).map(|k| k as u8).collect();
+            let limit = window.len() + text.len();
+            let mut out = window.clone();
+            out.resize(limit + WILD, 0);
+            let end = decode_block(&block, &mut out, window.len(), limit).unwrap();
+            assert_eq!(&out[window.len()..end], &text[..], "round {round}");
+        }
+    }
+
+    #[test]
+    fn hostile_lz4_blocks_are_errors_not_panics() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let text = sample_text(&mut rng, 4000);
+        let good = encode_block(&text);
+        let limit = 4096;
+        let mut out = vec![0u8; limit + WILD];
+        // Truncated anywhere.
+        for cut in 0..good.len() {
+            let _ = decode_block(&good[..cut], &mut out, 0, limit);
+        }
+        // Flipped bytes (bad offsets, lengths, tokens) and random garbage.
+        for _ in 0..3000 {
+            let mut bad = good.clone();
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(bad.len());
+                bad[at] = rng.next() as u8;
+            }
+            if let Ok(end) = decode_block(&bad, &mut out, 0, limit) {
+                assert!(end <= limit);
+            }
+            let garbage: Vec<u8> = (0..rng.below(200)).map(|_| rng.next() as u8).collect();
+            if let Ok(end) = decode_block(&garbage, &mut out, 0, limit) {
+                assert!(end <= limit);
+            }
+        }
+        // A block claiming more than its frame's maximum: a 1 GiB match from 4 MiB of input.
+        let mut bomb = vec![0x1f, b'a', 1, 0];
+        bomb.extend(std::iter::repeat_n(255u8, 4 * 1024 * 1024));
+        bomb.push(0);
+        let err = decode_block(&bomb, &mut out, 0, limit).unwrap_err();
+        assert!(err.to_string().contains("past its maximum size"), "{err}");
+        let err = decode_block(&[0x00, 0x05, 0x00], &mut out, 2, limit).unwrap_err();
+        assert!(err.to_string().contains("offset out of range"), "{err}");
+    }
+
+    /// Whole files: paragraphs across block and buffer boundaries come out the same from a
+    /// plain list and its LZ4 frame; a frame declaring a bad block size, a truncated frame and
+    /// a paragraph past the cap are errors.
+    #[test]
+    fn lz4_frames_and_plain_lists_give_the_same_paragraphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = Vec::new();
+        for k in 0..40_000 {
+            text.extend_from_slice(
+                format!(
+                    "Package: p{k}\nVersion: {}.{}\nDescription: {}\n\n",
+                    k % 7,
+                    k % 13,
+                    "x".repeat(k % 50)
+                )
+                .as_bytes(),
+            );
+            if k % 1000 == 0 {
+                text.extend_from_slice(b"\n\n\n");
+            }
+        }
+        let plain = dir.path().join("a_Packages");
+        std::fs::write(&plain, &text).unwrap();
+        let mut frame = vec![0x04, 0x22, 0x4d, 0x18, 0x40, 0x40, 0xc0];
+        for (n, chunk) in text.chunks(64 * 1024).enumerate() {
+            if n % 5 == 4 {
+                frame.extend_from_slice(&(chunk.len() as u32 | 0x8000_0000).to_le_bytes());
+                frame.extend_from_slice(chunk);
+            } else {
+                // Linked blocks: matches reach into the 64 KiB before the block.
+                let start = n * 64 * 1024;
+                let block = encode_block_fast(&text[..start + chunk.len()], start);
+                frame.extend_from_slice(&(block.len() as u32).to_le_bytes());
+                frame.extend_from_slice(&block);
+            }
+        }
+        frame.extend_from_slice(&0u32.to_le_bytes());
+        let lz4 = dir.path().join("a_Packages.lz4");
+        std::fs::write(&lz4, &frame).unwrap();
+        let read = |path: &Path| {
+            let mut all = Vec::new();
+            for_each_paragraph(path, |p| all.push(p.to_vec())).map(|()| all)
+        };
+        let from_plain = read(&plain).unwrap();
+        assert_eq!(from_plain.len(), 40_000);
+        let last = format!(
+            "Package: p39999\nVersion: 1.11\nDescription: {}",
+            "x".repeat(49)
+        );
+        assert_eq!(from_plain[39_999], last.as_bytes());
+        assert_eq!(read(&lz4).unwrap(), from_plain);
+        let mut bad_size = frame.clone();
+        bad_size[5] = 0x30;
+        assert!(read_err(&bad_size, dir.path()).contains("maximum block size"));
+        assert!(read_err(&frame[..frame.len() / 2], dir.path()).contains("truncated"));
+        let long = dir.path().join("b_Packages");
+        std::fs::write(&long, vec![b'x'; MAX_PARAGRAPH + 2 * STEP]).unwrap();
+        let err = read(&long).unwrap_err().to_string();
+        assert!(err.contains("longer than 4 MiB"), "{err}");
+    }
+
+    fn read_err(frame: &[u8], dir: &Path) -> String {
+        let path = dir.join("c_Packages.lz4");
+        std::fs::write(&path, frame).unwrap();
+        for_each_paragraph(&path, |_| {}).unwrap_err().to_string()
+    }
+
+    /// A quicker encoder for large inputs: matches only at the previous occurrence of the
+    /// same 4 bytes (a hash table, as real LZ4 does). Encodes `text[start..]`, with matches
+    /// reaching back into the 64 KiB before `start` (a linked block).
+    fn encode_block_fast(text: &[u8], start: usize) -> Vec<u8> {
+        let mut table: std::collections::HashMap<&[u8], usize> = Default::default();
+        for p in start.saturating_sub(65_535)..start {
+            table.insert(&text[p..p + 4], p);
+        }
+        let mut out = Vec::new();
+        let (mut anchor, mut p) = (start, start);
+        let length = |out: &mut Vec<u8>, mut n: usize| {
+            while n >= 255 {
+                out.push(255);
+                n -= 255;
+            }
+            out.push(n as u8);
+        };
+        while p + 12 <= text.len() {
+            let key = &text[p..p + 4];
+            let previous = table.insert(key, p);
+            let Some(from) = previous.filter(|&f| p - f <= 65_535) else {
+                p += 1;
+                continue;
+            };
+            let best = (0..text.len() - 5 - p)
+                .take_while(|&k| text[from + k] == text[p + k])
+                .count();
+            if best < 4 {
+                p += 1;
+                continue;
+            }
+            let (lit, m) = (p - anchor, best - 4);
+            out.push(((lit.min(15) as u8) << 4) | m.min(15) as u8);
+            if lit >= 15 {
+                length(&mut out, lit - 15);
+            }
+            out.extend_from_slice(&text[anchor..p]);
+            out.extend_from_slice(&((p - from) as u16).to_le_bytes());
+            if m >= 15 {
+                length(&mut out, m - 15);
+            }
+            p += best;
+            anchor = p;
+        }
+        let lit = text.len() - anchor;
+        out.push((lit.min(15) as u8) << 4);
+        if lit >= 15 {
+            length(&mut out, lit - 15);
+        }
+        out.extend_from_slice(&text[anchor..]);
+        out
     }
 
     #[test]

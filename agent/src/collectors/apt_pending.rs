@@ -238,7 +238,7 @@ fn candidate<'a>(
 /// Installed packages of the dpkg status (any state with an unpacked version).
 fn parse_status(status: &str) -> Result<Vec<Installed>, String> {
     let mut out = Vec::new();
-    for paragraph in status.split("\n\n") {
+    for paragraph in apt_lists::split_blank_lines(status) {
         let p = paragraph.as_bytes();
         let text = |name: &[u8]| {
             apt_lists::field(p, name).map(|v| String::from_utf8_lossy(v).into_owned())

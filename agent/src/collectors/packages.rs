@@ -4,7 +4,7 @@
 //! them out (`without: ["packages.updates"]`): the lists are then not read at all and the
 //! updates are `not_collected`.
 
-use super::apt_pending;
+use super::{apt_lists, apt_pending};
 use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
@@ -89,7 +89,7 @@ fn read_packages(host: &dyn Host, updates: bool) -> Section<Packages> {
 /// Installed packages of a dpkg status file, sorted by name then arch.
 pub fn parse_dpkg_status(text: &str) -> Vec<Package> {
     let mut out = Vec::new();
-    for paragraph in text.split("\n\n") {
+    for paragraph in apt_lists::split_blank_lines(text) {
         let mut name = None;
         let mut version = None;
         let mut arch = None;

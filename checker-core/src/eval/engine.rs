@@ -576,8 +576,17 @@ mod tests {
             .find(|w| w.starts_with("lab-linux.yaml:"))
             .expect("a recompile warning");
         assert!(warning.contains(": error: "), "{warning}");
+        // The crate's message is quoted after a French sentence, with the column.
+        assert!(
+            warning.contains(", column 2; the regex crate says: \"unclosed group\""),
+            "{warning}"
+        );
         let fr = r.warnings_fr.get(warning).expect("its French");
         assert!(fr.contains(": erreur : "), "{fr}");
+        assert!(
+            fr.contains(", colonne 2 ; message du crate regex : « unclosed group »"),
+            "{fr}"
+        );
         let shown = |lang| {
             let options = crate::render::RenderOptions {
                 lang,

@@ -1,5 +1,6 @@
 //! Evaluation: hosts, evidence, the engine that grades one candidate, and start/end diff.
 
+mod causes;
 mod diff;
 mod engine;
 pub(crate) mod evidence;
@@ -8,6 +9,7 @@ pub(crate) mod host;
 mod identity;
 mod input;
 mod jury;
+mod key_lists;
 pub(crate) mod near_miss;
 pub(crate) mod words;
 

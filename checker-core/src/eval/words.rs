@@ -6,9 +6,10 @@
 //! it beside the value as `display`. A phrase is a template whose `{}` stand for host or pack
 //! data (kept as is, never translated; `{w}` data without spaces), `{*}` for a neutral value
 //! shown in turn, `{;}` for a `; `-list of them and `{=}` for another evidence line's value
-//! (shown as that line is). Fragments (replaced anywhere in a value)
-//! are only for texts that host data cannot hold in full; never a lone word (" on ", " to "):
-//! a host's text is never translated. To add one: write the English in the kind, add the
+//! (shown as that line is); a value is translated whole or not at all (no fragments replaced
+//! inside a value: a half-French sentence, or a host's text touched). A host's text is never
+//! translated; a collector's cause is shown through `eval/causes.rs`, a list in the pack's
+//! keys through `eval/key_lists.rs`. To add one: write the English in the kind, add the
 //! pair here; the test `checks/src/one_language_tests.rs` fails on a French word left in the
 //! JSON of any shipped pack graded on any fixture.
 
@@ -30,6 +31,17 @@ const WORDS: &[(&str, &str)] = &[
     ("(unknown)", "(inconnu)"),
     ("present", "présent"),
     ("granted", "accordé"),
+    // A jury check (kinds/jury.rs), a role without a snapshot (eval/engine.rs): also the
+    // cause in a not-assessable reason (`{=}`).
+    ("for the jury to check", "à vérifier par le jury"),
+    (
+        "no snapshot given for this role",
+        "aucun snapshot fourni pour ce rôle",
+    ),
+    // A Windows right asked (kinds/windows_share.rs).
+    ("read", "lecture"),
+    ("modify", "modification"),
+    ("full_control", "contrôle total"),
     ("denied", "refusé"),
     ("readable", "lisible"),
     ("absent", "absent"),
@@ -402,17 +414,12 @@ const WORDS: &[(&str, &str)] = &[
 
 /// Phrases with `{}` placeholders: `(English in the model, French display)`.
 const PHRASES: &[(&str, &str)] = &[
-    ("not collected: {}", "non collecté : {}"),
-    ("error: {}", "erreur : {}"),
-    // A section's state as `HostView::section` writes it, the cause shown as a word below.
-    ("not_collected: {=}", "non collecté : {=}"),
     ("includes {}", "contient {}"),
     ("[{}]; missing {}", "[{}] ; manque {}"),
     ("present ({})", "présent ({})"),
     ("found: {}", "trouvé : {}"),
     ("applies to: {;}", "s'applique à : {;}"),
     ("applies exactly to: {}", "s'applique exactement à : {}"),
-    ("not observed: {}", "non relevé : {}"),
     ("not read: {}", "non lu : {}"),
     ("missing {}", "manque {}"),
     (
@@ -939,16 +946,16 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("enabled rule(s): {}", "règle(s) activée(s) : {}"),
     (
-        "{*} = min(share {*} [{}]; NTFS {*} [{}])",
-        "{*} = min(partage {*} [{}] ; NTFS {*} [{}])",
+        "{*} = min(share {*} [{a}]; NTFS {*} [{a}])",
+        "{*} = min(partage {*} [{a}] ; NTFS {*} [{a}])",
     ),
-    ("share {*} [{}]", "partage {*} [{}]"),
+    ("share {*} [{a}]", "partage {*} [{a}]"),
     (
         "{=}; membership of {} unknown (no directory section on this host)",
         "{=} ; appartenance inconnue à {} (pas de section directory sur cet hôte)",
     ),
     ("ACL not collected ({=})", "ACL non collectée ({=})"),
-    ("NTFS {*} [{}]", "NTFS {*} [{}]"),
+    ("NTFS {*} [{a}]", "NTFS {*} [{a}]"),
     (
         "no PSO applies to {} (nor to its global groups); found instead: {;}",
         "aucun PSO ne s'applique à {} (ni à ses groupes globaux) ; trouvé à la place : {;}",
@@ -1017,7 +1024,13 @@ const PHRASES: &[(&str, &str)] = &[
         "(absent); packages of the GPO: {;}",
         "(absent) ; paquets de la GPO : {;}",
     ),
-    ("collection error: {}", "erreur de collecte : {}"),
+    // ad_group (kinds/ad_group.rs): the members, those missing, those in excess.
+    ("{}; missing {}; extra {}", "{} ; manque {} ; en trop {}"),
+    ("{}; missing {}", "{} ; manque {}"),
+    ("{}; extra {}", "{} ; en trop {}"),
+    // monitoring_alert (kinds/monitoring_alert.rs): each check seen (in PARTS), ` | `
+    // between them.
+    ("{*} | {|}", "{*} | {|}"),
 ];
 
 /// Values only ever found inside a phrase's `{*}`/`{;}` (a firewall verdict's reasons, the
@@ -1246,6 +1259,10 @@ const REASONS: &[(&str, &str)] = &[
         "sans effet : extension Registry des préférences non enregistrée",
     ),
     ("delete action", "action supprimer"),
+    // A Windows firewall profile's default action (kinds/windows_firewall.rs), in
+    // `NotConfigured (= {*} by default)`.
+    ("allow", "autoriser"),
+    ("block", "bloquer"),
 ];
 
 /// The words a `{+}` slot stands for (a choice among a few): a phrase with one matches only
@@ -1338,42 +1355,20 @@ const PARTS: &[(&str, &str)] = &[
         "PSO \"{}\" applied to {}, group {w}: AD applies a PSO only through a global security group",
         "PSO « {} » appliqué à {}, groupe {w} : AD n'applique un PSO que par un groupe global de sécurité",
     ),
+    // monitoring_alert (kinds/monitoring_alert.rs): a check seen, alone or in a ` | ` list.
+    (
+        "{}: {w}; problems raised: {w}, resolved: {w}",
+        "{} : {w} ; problèmes levés : {w}, résolus : {w}",
+    ),
     // windows_feature: the state as the probe wrote it.
     ("true ({})", "oui ({})"),
     ("false ({})", "non ({})"),
 ];
 
-/// Pieces of values composed from several parts (a GPO link, a software package): replaced
-/// wherever they occur when the whole value is neither a word nor a phrase. Longer pieces
-/// come before the pieces they contain.
-const FRAGMENTS: &[(&str, &str)] = &[
-    // Whole values that also arrive inside a longer one (a not-assessable reason).
-    ("for the jury to check", "à vérifier par le jury"),
-    ("; problems raised: ", " ; problèmes levés : "),
-    (", resolved: ", ", résolus : "),
-    (
-        "no snapshot given for this role",
-        "aucun snapshot fourni pour ce rôle",
-    ),
-    ("; missing ", " ; manque "),
-    ("; extra ", " ; en trop "),
-];
-
 /// The display text of a neutral value in `lang` (`None` when it is not one, or when the
 /// English is shown as is).
 pub(crate) fn display(lang: Lang, value: &str) -> Option<String> {
-    if let Some(shown) = display_whole(lang, value) {
-        return Some(shown);
-    }
-    if !FRAGMENTS.iter().any(|(en, _)| value.contains(en)) {
-        return None;
-    }
-    Some(match lang {
-        Lang::Fr => FRAGMENTS
-            .iter()
-            .fold(value.to_owned(), |text, (en, fr)| text.replace(en, fr)),
-        Lang::En => value.to_owned(),
-    })
+    display_whole(lang, value)
 }
 
 /// Every French display text of the catalogue (the kinds' unit tests tell an English word
@@ -1385,7 +1380,6 @@ pub(crate) fn french_forms() -> impl Iterator<Item = &'static str> {
         .chain(PHRASES)
         .chain(REASONS)
         .chain(PARTS)
-        .chain(FRAGMENTS)
         .chain(CHOICES)
         .chain(NOTES)
         .map(|(_, fr)| *fr)
@@ -1498,7 +1492,7 @@ pub(crate) fn object_display<'v>(lang: Lang, section: &str, object: &'v str) -> 
     Cow::Owned(text)
 }
 
-/// A whole word or a phrase (never fragments): host data stays in the phrase's slots, as is.
+/// A whole word or a phrase: host data stays in the phrase's slots, as is.
 fn display_whole(lang: Lang, value: &str) -> Option<String> {
     if let Some(fr) = crate::kinds::logon_week::ranges_display_fr(value) {
         return Some(match lang {
@@ -1512,6 +1506,21 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             Lang::En => value.to_owned(),
         });
     }
+    // A list in the pack's own keys (`category: any, min_priority: 3`): `eval/key_lists.rs`.
+    if let Some(fr) = crate::eval::key_lists::key_list_fr(value) {
+        return Some(match lang {
+            Lang::Fr => fr,
+            Lang::En => value.to_owned(),
+        });
+    }
+    // A section's state and its cause (`HostView::section`, the kinds): `eval/causes.rs`.
+    // The English is the value: only whether it is a state is needed.
+    if lang == Lang::En && crate::eval::causes::is_state(value) {
+        return Some(value.to_owned());
+    }
+    if let Some(fr) = crate::eval::causes::state_fr(value, |cause| display_whole(Lang::Fr, cause)) {
+        return Some(fr);
+    }
     for (en, fr) in PHRASES.iter().chain(PARTS) {
         if let Some(parts) = matches(en, value) {
             return Some(match lang {
@@ -1520,7 +1529,12 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
             });
         }
     }
-    None
+    // A collector's or a transport's cause alone (a host's failure in `hosts[].cause`).
+    let fr = crate::eval::causes::cause_fr(value)?;
+    Some(match lang {
+        Lang::Fr => fr,
+        Lang::En => value.to_owned(),
+    })
 }
 
 /// A value inside a phrase's `{*}`/`{;}`: a word, one of [`REASONS`] (a host's rule,
@@ -1560,6 +1574,13 @@ enum Slot {
     Choice,
     /// `{,}`, last in a template: one or more of [`NOTES`], each after `, `.
     Notes,
+    /// `{!}`: a collector's cause (`eval/causes.rs`), in French when it is a known one.
+    Cause,
+    /// `{|}`: a ` | `-separated list of nested values (as `{;}`).
+    Bars,
+    /// `{a}`: the access entries that decided a Windows right (`deny TSSR\\g: Write; …`), their
+    /// rights in words (`kinds/windows_share.rs`), the principals as is.
+    Acl,
 }
 
 /// A template's literals (one more than its slots) and its slots.
@@ -1568,10 +1589,12 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
     let mut slots = Vec::new();
     let mut rest = template;
     loop {
-        let next = ["{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}"]
-            .iter()
-            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
-            .min();
+        let next = [
+            "{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}", "{|}",
+        ]
+        .iter()
+        .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+        .min();
         let Some((at, marker)) = next else {
             literals.push(rest);
             return (literals, slots);
@@ -1584,6 +1607,9 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{=}" => Slot::Whole,
             "{+}" => Slot::Choice,
             "{,}" => Slot::Notes,
+            "{!}" => Slot::Cause,
+            "{a}" => Slot::Acl,
+            "{|}" => Slot::Bars,
             _ => Slot::List,
         });
         rest = &rest[at + marker.len()..];
@@ -1740,11 +1766,24 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
                 out.push_str(", ");
                 out.push_str(&shown.join(", "));
             }
+            Slot::Acl => out.push_str(&match lang {
+                Lang::Fr => crate::kinds::windows_share::entries_fr(part),
+                Lang::En => (*part).to_owned(),
+            }),
+            Slot::Cause => out.push_str(
+                &crate::eval::causes::cause_fr(part)
+                    .filter(|_| lang == Lang::Fr)
+                    .unwrap_or_else(|| (*part).to_owned()),
+            ),
             Slot::Whole => out.push_str(
                 &display_whole(lang, part)
                     .or_else(|| display(lang, part))
                     .unwrap_or_else(|| (*part).to_owned()),
             ),
+            Slot::Bars => {
+                let items: Vec<String> = part.split(" | ").map(nested).collect();
+                out.push_str(&items.join(" | "));
+            }
             Slot::List => {
                 let items: Vec<String> = part.split("; ").map(nested).collect();
                 out.push_str(&items.join(match lang {
@@ -1761,6 +1800,50 @@ fn fill(lang: Lang, template: &str, parts: &[&str]) -> String {
 mod tests {
     use super::*;
 
+    /// A Windows firewall profile left to its default: the default action in words.
+    #[test]
+    fn a_default_action_reads_in_french() {
+        assert_eq!(
+            display(Lang::Fr, "NotConfigured (= allow by default)").as_deref(),
+            Some("NotConfigured (= autoriser par défaut)")
+        );
+        assert_eq!(display(Lang::Fr, "block"), None);
+    }
+
+    /// What fragments used to half-translate is now whole phrases (issue 14).
+    #[test]
+    fn former_fragments_are_whole_phrases() {
+        for (en, fr) in [
+            (
+                "jdupont, mmartin; missing adminit; extra mmartin",
+                "jdupont, mmartin ; manque adminit ; en trop mmartin",
+            ),
+            (
+                "Backup missing on srv: critical; problems raised: 1, resolved: 0",
+                "Backup missing on srv : critical ; problèmes levés : 1, résolus : 0",
+            ),
+            (
+                "a: ok; problems raised: 0, resolved: 0 | b c: critical; problems raised: 2, \
+                 resolved: 1",
+                "a : ok ; problèmes levés : 0, résolus : 0 | b c : critical ; problèmes levés : \
+                 2, résolus : 1",
+            ),
+            ("for the jury to check", "à vérifier par le jury"),
+            (
+                "dc (directory): no snapshot given for this role",
+                "dc (directory) : aucun snapshot fourni pour ce rôle",
+            ),
+        ] {
+            assert_eq!(display(Lang::Fr, en).as_deref(), Some(fr), "{en}");
+            assert_eq!(display(Lang::En, en).as_deref(), Some(en), "{en}");
+        }
+        // A host's text that only holds the words is left alone.
+        assert_eq!(
+            display(Lang::Fr, "the jury: for the jury to check later"),
+            None
+        );
+    }
+
     #[test]
     fn words_and_phrases_are_shown_in_french_and_kept_in_english() {
         assert_eq!(display(Lang::Fr, "listening").as_deref(), Some("en écoute"));
@@ -1771,7 +1854,30 @@ mod tests {
         );
         assert_eq!(
             display(Lang::Fr, "not collected: sshd absent").as_deref(),
-            Some("non collecté : sshd absent")
+            Some("non collecté ; motif rapporté tel quel : sshd absent")
+        );
+        assert_eq!(
+            display(Lang::Fr, "not collected: sshd: not installed").as_deref(),
+            Some("non collecté : sshd : non installé")
+        );
+        assert_eq!(
+            display(
+                Lang::Fr,
+                "error: collector users: cannot read /etc/group: Permission denied (os error 13)"
+            )
+            .as_deref(),
+            Some(
+                "erreur : collecteur users : lecture de /etc/group impossible : permission \
+                 refusée (erreur système 13)"
+            )
+        );
+        assert_eq!(
+            display(
+                Lang::En,
+                "error: collector users: cannot read /etc/group: Permission denied (os error 13)"
+            )
+            .as_deref(),
+            Some("error: collector users: cannot read /etc/group: Permission denied (os error 13)")
         );
         assert_eq!(
             display(
@@ -1929,7 +2035,7 @@ mod tests {
         );
         assert_eq!(
             display(Lang::Fr, "linux (section): not collected: sshd absent").as_deref(),
-            Some("linux (section) : non collecté : sshd absent")
+            Some("linux (section) : non collecté ; motif rapporté tel quel : sshd absent")
         );
         assert_eq!(
             display(Lang::Fr, "absent (machines: (none))").as_deref(),
@@ -2037,16 +2143,6 @@ mod tests {
         }
     }
 
-    /// A fragment never contains one listed before it (it would be cut first).
-    #[test]
-    fn longer_fragments_come_first() {
-        for (i, (later, _)) in FRAGMENTS.iter().enumerate() {
-            for (earlier, _) in &FRAGMENTS[..i] {
-                assert!(!later.contains(earlier), "{later} after {earlier}");
-            }
-        }
-    }
-
     /// Every entry has the same placeholders in both languages, no French in the English,
     /// and no two English forms are the same.
     #[test]
@@ -2057,7 +2153,6 @@ mod tests {
             .chain(PHRASES)
             .chain(REASONS)
             .chain(PARTS)
-            .chain(FRAGMENTS)
             .collect();
         let changes: Vec<&(&str, &str)> = CHANGE_PHRASES.iter().chain(CHANGE_WORDS).collect();
         // Choices and notes only ever stand in their slots.

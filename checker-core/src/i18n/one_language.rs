@@ -105,6 +105,60 @@ pub const ENGLISH: &[&str] = &[
     "inactive",
 ];
 
+/// English forms a French report never shows, whoever wrote them (issue 14): constat's own
+/// causes, the operating system's error texts, Windows' right names, the pack's keys as
+/// labels. Host text shown as is comes after « tel quel : » (`eval/causes.rs`) and is not
+/// judged; see [`untranslated`].
+pub const UNTRANSLATED: &[&str] = &[
+    " (os error ",
+    "Permission denied",
+    "No such file or directory",
+    "Connection refused",
+    "timed out after ",
+    "cannot read ",
+    ": not installed",
+    "; missing ",
+    "; extra ",
+    "; problems raised: ",
+    "for the jury to check",
+    "no snapshot given for this role",
+    "category: ",
+    "categories: ",
+    "min_priority: ",
+    "requester: ",
+    "requesters: ",
+    "followups: ",
+    "answer_chars: ",
+    "schedule: ",
+    "= min(share ",
+    ": FullControl",
+    ": Full]",
+    ": Modify,",
+    ": Modify]",
+    ": ReadAndExecute",
+    ": Change]",
+    ": Change;",
+    "deny ",
+    "error: ",
+    "not_collected: ",
+    "not collected: ",
+];
+
+/// The [`UNTRANSLATED`] forms in a line of French output (any case), less the host text it
+/// shows as is (after « tel quel : »).
+pub fn untranslated(line: &str) -> Vec<&'static str> {
+    let judged = line
+        .split("tel quel : ")
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    UNTRANSLATED
+        .iter()
+        .filter(|form| judged.contains(&form.to_lowercase()))
+        .copied()
+        .collect()
+}
+
 /// The lowercase words of a text (runs of letters).
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphabetic())

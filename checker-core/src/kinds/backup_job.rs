@@ -292,7 +292,7 @@ restauration), `tssr-2023/CP6/C2`.
             return Status::NotAssessable;
         };
         let job = backups.jobs.iter().find(|j| m.matches(j));
-        // In the pack's own keys, the same in both languages.
+        // In the pack's own keys (French labels: `eval/key_lists.rs`).
         let expected = [
             m.tool.as_ref().map(|t| format!("tool: {t}")),
             m.destination

@@ -149,18 +149,15 @@ impl DatePattern {
                 name_regex(&expanded),
                 regex::escape(after)
             );
-            names.push(Regex::new(&re).map_err(|e| (e.to_string(), e.to_string()))?);
+            names.push(Regex::new(&re).map_err(|e| crate::pack::compile::regex_error(&re, &e))?);
             expanded_formats.push(expanded);
         }
         // `$(date +FMT)`, `$(date "+FMT")`, `` `date +FMT` ``; the format is compared once
         // expanded, so `date +%F` and `date +%Y-%m-%d` are the same date.
         let date = r#"(?:\$\(\s*date\s+["']?\+(?P<a>[^"')\s]+)["']?\s*\)|`\s*date\s+["']?\+(?P<b>[^"'`\s]+)["']?\s*`)"#;
-        let written = Regex::new(&format!(
-            "^{}{date}{}$",
-            regex::escape(before),
-            regex::escape(after)
-        ))
-        .map_err(|e| (e.to_string(), e.to_string()))?;
+        let written = format!("^{}{date}{}$", regex::escape(before), regex::escape(after));
+        let written =
+            Regex::new(&written).map_err(|e| crate::pack::compile::regex_error(&written, &e))?;
         Ok(DatePattern {
             text: pattern.to_owned(),
             names,

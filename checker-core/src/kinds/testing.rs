@@ -292,14 +292,21 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
         .name()
         .unwrap_or("(unnamed test)")
         .to_owned();
-    let mut host: Option<Vec<String>> = None;
-    let mut host_strings = || -> Vec<String> {
-        host.get_or_insert_with(|| {
+    let host: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
+    let host_strings = || -> Vec<String> {
+        host.get_or_init(|| {
             let mut all = Vec::new();
             strings(
                 &serde_json::to_value(snapshot).expect("snapshot serializes"),
                 &mut all,
             );
+            // A program's output is shown line by line (`stderr` without its newline).
+            let lines: Vec<String> = all
+                .iter()
+                .filter(|s| s.contains('\n'))
+                .flat_map(|s| s.lines().map(|l| l.trim().to_owned()))
+                .collect();
+            all.extend(lines);
             all.retain(|s| s.chars().count() >= 2);
             for s in &mut all {
                 *s = s.to_lowercase();
@@ -311,12 +318,22 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
         .clone()
     };
     let pack: std::collections::BTreeSet<String> = words(expect_yaml).collect();
+    // The expectation's keys (`min_priority` in `{min_priority: 3}`), less those the French
+    // catalogue itself names as keys (« donnez since: dans le pack »).
+    let catalogue: String = crate::eval::words::french_forms().collect();
+    let pack_keys: Vec<String> = expect_yaml
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .filter_map(|w| w.strip_suffix(':'))
+        .filter(|k| !k.is_empty() && !k.contains(':'))
+        .filter(|k| !catalogue.contains(&format!("{k}:")))
+        .map(str::to_owned)
+        .collect();
     // English words the French display itself uses (« snapshot », « start »).
     let french_too: std::collections::BTreeSet<String> =
         crate::eval::words::french_forms().flat_map(words).collect();
     let english = |w: &str| english(w) && !french_too.contains(w);
     // The words of `value` that neither the host nor the pack wrote and that `bad` finds.
-    let mut written = |value: &str, bad: &dyn Fn(&str) -> bool| -> Vec<String> {
+    let written = |value: &str, bad: &dyn Fn(&str) -> bool| -> Vec<String> {
         if !words(value).any(|w| bad(&w) && !pack.contains(&w)) {
             return Vec::new();
         }
@@ -383,6 +400,30 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
                     e.property
                 ));
             }
+            let forms = if crate::i18n::one_language::untranslated(&shown).is_empty() {
+                Vec::new()
+            } else {
+                let mut rest = shown.to_lowercase();
+                for s in host_strings() {
+                    rest = without_whole(&rest, &s);
+                }
+                crate::i18n::one_language::untranslated(&rest)
+            };
+            if !forms.is_empty() {
+                problems.push(format!(
+                    "untranslated {forms:?} in French ({field} of {}): {value} → {shown}",
+                    e.property
+                ));
+            }
+            // The pack's own keys (`category: any`) are English words the pack wrote: shown
+            // as labels, they read in French (`eval/key_lists.rs`).
+            let keys = written_keys(&shown, &pack_keys, &host_strings);
+            if !keys.is_empty() {
+                problems.push(format!(
+                    "pack key(s) {keys:?} left as labels in French ({field} of {}): {value} → {shown}",
+                    e.property
+                ));
+            }
         }
     }
     assert!(
@@ -391,6 +432,31 @@ fn one_language(expect_yaml: &str, snapshot: &Snapshot, evidence: &[crate::eval:
          its French in eval/words.rs PHRASES or WORDS):\n  {}",
         problems.join("\n  ")
     );
+}
+
+/// The pack keys written `key: ` in `shown` once the host's strings are removed.
+fn written_keys(
+    shown: &str,
+    keys: &[String],
+    host_strings: &dyn Fn() -> Vec<String>,
+) -> Vec<String> {
+    let label = |text: &str, key: &str| {
+        text.match_indices(&format!("{key}: ")).any(|(at, _)| {
+            text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+        })
+    };
+    let lower = shown.to_lowercase();
+    if !keys.iter().any(|k| label(&lower, k)) {
+        return Vec::new();
+    }
+    let mut rest = lower;
+    for s in host_strings() {
+        rest = without_whole(&rest, &s);
+    }
+    keys.iter().filter(|k| label(&rest, k)).cloned().collect()
 }
 
 /// `text` with every occurrence of `part` that does not cut a word replaced by a space.

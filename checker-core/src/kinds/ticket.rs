@@ -329,7 +329,8 @@ contrôle.
     }
 }
 
-/// The qualification asked, in the pack's own keys (the same in both languages).
+/// The qualification asked, in the pack's own keys (shown with French labels through
+/// `eval/key_lists.rs`).
 fn requirements(m: &TicketMatcher) -> Vec<String> {
     let mut asked = Vec::new();
     if let Some(t) = m.ticket_type {

@@ -224,6 +224,68 @@ fn unresolved<'a>(acl: &'a [AccessEntry], ids: &[String], hostname: &str) -> Vec
         .collect()
 }
 
+/// Windows' right names (`Get-SmbShareAccess`, `FileSystemRights`) as the French Windows
+/// shows them.
+const RIGHTS_FR: &[(&str, &str)] = &[
+    ("Full", "Contrôle total"),
+    ("Change", "Modifier"),
+    ("Read", "Lecture"),
+    ("FullControl", "Contrôle total"),
+    ("Modify", "Modification"),
+    ("ReadAndExecute", "Lecture et exécution"),
+    ("Write", "Écriture"),
+    ("Synchronize", "Synchroniser"),
+    ("ReadData", "Lecture de données"),
+    ("ListDirectory", "Liste du dossier"),
+    ("WriteData", "Écriture de données"),
+    ("CreateFiles", "Création de fichiers"),
+    ("AppendData", "Ajout de données"),
+    ("CreateDirectories", "Création de dossiers"),
+    ("ReadAttributes", "Attributs de lecture"),
+    ("WriteAttributes", "Attributs d'écriture"),
+    ("ReadExtendedAttributes", "Lecture des attributs étendus"),
+    ("WriteExtendedAttributes", "Écriture des attributs étendus"),
+    ("ExecuteFile", "Exécution de fichiers"),
+    ("Traverse", "Parcours du dossier"),
+    ("Delete", "Suppression"),
+    (
+        "DeleteSubdirectoriesAndFiles",
+        "Suppression de sous-dossiers et fichiers",
+    ),
+    ("ReadPermissions", "Autorisations de lecture"),
+    ("ChangePermissions", "Modification des autorisations"),
+    ("TakeOwnership", "Appropriation"),
+];
+
+/// The entries [`right_from`] lists (`deny TSSR\g: Write; TSSR\u: Modify, Synchronize`) in
+/// French: the rights as the French Windows names them, a denial said, the principals and
+/// numeric masks as is.
+pub(crate) fn entries_fr(entries: &str) -> String {
+    entries
+        .split("; ")
+        .map(|entry| {
+            let Some((who, rights)) = entry.rsplit_once(": ") else {
+                return entry.to_owned();
+            };
+            let (deny, who) = match who.strip_prefix("deny ") {
+                Some(who) => ("refus pour ", who),
+                None => ("", who),
+            };
+            let rights: Vec<&str> = rights
+                .split(", ")
+                .map(|r| {
+                    RIGHTS_FR
+                        .iter()
+                        .find(|(en, _)| *en == r)
+                        .map_or(r, |(_, fr)| fr)
+                })
+                .collect();
+            format!("{deny}{who} : {}", rights.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
 /// The right `ids` get from an ACL, and the ACEs that decided it.
 fn right_from(acl: &[AccessEntry], ids: &[String]) -> (Right, String) {
     let (mut allow, mut deny) = (0_u8, 0_u8);
@@ -466,6 +528,23 @@ La même attente quand la permission de partage est `Everyone: Read` : le droit 
 #[cfg(test)]
 mod tests {
     use crate::kinds::testing::{kind_case_as, windows_lab, windows_probe, without};
+
+    /// The rights of the recorded ACLs read in French; principals and masks as is.
+    #[test]
+    fn access_entries_read_in_french() {
+        use crate::i18n::Lang;
+        let value = "read = min(share full_control [Everyone: Full]; NTFS read [deny \
+                     TSSR\\GG_Compta: Write; TSSR\\U_Tous: Modify, Synchronize; NT \
+                     AUTHORITY\\Authenticated Users: -536805376])";
+        assert_eq!(
+            Lang::Fr.shown(value),
+            "lecture = min(partage contrôle total [Everyone : Contrôle total] ; NTFS lecture \
+             [refus pour TSSR\\GG_Compta : Écriture ; TSSR\\U_Tous : Modification, \
+             Synchroniser ; NT AUTHORITY\\Authenticated Users : -536805376])"
+        );
+        assert_eq!(Lang::En.shown(value), value);
+        assert_eq!(Lang::Fr.shown("full_control"), "contrôle total");
+    }
 
     /// The Compta share's ACLs come from a recorded Get-Acl and Get-SmbShareAccess; the
     /// directory (groups of jdupont) is the real Samba AD recording.

@@ -114,14 +114,10 @@ impl Compile<'_> {
         {
             Ok(re) => Some(re),
             Err(e) => {
-                let detail = e.to_string();
-                let last = detail.lines().last().unwrap_or_default().to_owned();
+                let message = regex_error(&text, &e);
                 self.error(
                     s,
-                    (
-                        format!("expression régulière invalide « {text} » : {last}"),
-                        format!("invalid regular expression \"{text}\": {last}"),
-                    ),
+                    message,
                     Some((
                         "syntaxe du crate regex (https://docs.rs/regex) ; échappez les caractères spéciaux avec \\".to_owned(),
                         "syntax of the regex crate (https://docs.rs/regex); escape special characters with \\".to_owned(),
@@ -136,6 +132,62 @@ impl Compile<'_> {
         match s {
             None => Some(None),
             Some(s) => self.regex(s).map(Some),
+        }
+    }
+}
+
+/// A regex the crate refused, in both languages: `(French, English)`. The crate's own
+/// message is quoted as it wrote it (never translated), after a French sentence in French,
+/// with the column of the expression it points at; the size limit is constat's, said in words.
+pub(crate) fn regex_error(text: &str, e: &regex::Error) -> (String, String) {
+    match e {
+        regex::Error::CompiledTooBig(limit) => (
+            format!(
+                "expression régulière invalide « {text} » : une fois compilée, elle dépasse la \
+                 limite de {limit} octets"
+            ),
+            format!(
+                "invalid regular expression \"{text}\": compiled, it exceeds the limit of \
+                 {limit} bytes"
+            ),
+        ),
+        other => {
+            let detail = other.to_string();
+            let last = detail.lines().last().unwrap_or_default();
+            let said = last.strip_prefix("error: ").unwrap_or(last);
+            // The crate draws a caret under the expression, indented by four spaces; a
+            // multi-line expression is drawn with line numbers, so no column then.
+            let column = (!text.contains('\n'))
+                .then(|| {
+                    detail.lines().find_map(|l| {
+                        let t = l.trim_start();
+                        (t.starts_with('^') && t.chars().all(|c| c == '^' || c == '~'))
+                            .then(|| l[..l.len() - t.len()].chars().count().checked_sub(3))
+                            .flatten()
+                    })
+                })
+                .flatten();
+            match column {
+                Some(c) => (
+                    format!(
+                        "expression régulière invalide « {text} », colonne {c} ; message du \
+                         crate regex : « {said} »"
+                    ),
+                    format!(
+                        "invalid regular expression \"{text}\", column {c}; the regex crate \
+                         says: \"{said}\""
+                    ),
+                ),
+                None => (
+                    format!(
+                        "expression régulière invalide « {text} » ; message du crate regex : \
+                         « {said} »"
+                    ),
+                    format!(
+                        "invalid regular expression \"{text}\"; the regex crate says: \"{said}\""
+                    ),
+                ),
+            }
         }
     }
 }

@@ -50,8 +50,11 @@ pub(crate) fn pull_failures(lang: Lang, pulls: &[PullHostStatus], now: i64) -> V
         .iter()
         .filter_map(|p| {
             let failure = p.failure.as_ref()?;
-            let mut cause: String = failure.cause.chars().take(MAX_CAUSE_CHARS).collect();
-            if failure.cause.chars().count() > MAX_CAUSE_CHARS {
+            // A transport's known cause (`Connection refused (os error 111)`) in the
+            // reader's language, any other text as is.
+            let shown = lang.core().shown(&failure.cause);
+            let mut cause: String = shown.chars().take(MAX_CAUSE_CHARS).collect();
+            if shown.chars().count() > MAX_CAUSE_CHARS {
                 cause.push('…');
             }
             Some(format!(
@@ -179,5 +182,45 @@ pub(crate) fn row(
         cells,
         last_seen: ago(lang, learner.last_seen, now),
         pull_failures: pull_failures(lang, pulls, now),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::PullFailure;
+
+    /// A transport's known cause reads in the reader's language; another stays as is.
+    #[test]
+    fn pull_failures_show_a_known_cause_in_the_readers_language() {
+        let pull = |cause: &str| PullHostStatus {
+            learner_id: 1,
+            role: "linux".to_owned(),
+            attempted_at: 100,
+            failure: Some(PullFailure {
+                status: "unreachable".to_owned(),
+                kind: "unreachable".to_owned(),
+                cause: cause.to_owned(),
+            }),
+        };
+        let pulls = [
+            pull("Connection refused (os error 111)"),
+            pull("ssh 10.0.0.1:22: banner exchange failed"),
+        ];
+        let fr = pull_failures(Lang::Fr, &pulls, 112);
+        assert!(
+            fr[0].contains("connexion refusée (erreur système 111)"),
+            "{fr:?}"
+        );
+        assert!(!fr[0].contains("Connection refused"), "{fr:?}");
+        assert!(
+            fr[1].contains("ssh 10.0.0.1:22: banner exchange failed"),
+            "{fr:?}"
+        );
+        let en = pull_failures(Lang::En, &pulls, 112);
+        assert!(
+            en[0].contains("Connection refused (os error 111)"),
+            "{en:?}"
+        );
     }
 }
