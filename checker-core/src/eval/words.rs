@@ -31,6 +31,21 @@ const WORDS: &[(&str, &str)] = &[
     ("(unknown)", "(inconnu)"),
     ("present", "présent"),
     ("granted", "accordé"),
+    // A firewall action as the French interfaces name it: a Windows rule's or profile's
+    // (kinds/windows_firewall*.rs, also in `NotConfigured (= {*} by default)`), an
+    // appliance's verdict (kinds/appliance_rule.rs, pfSense's « Passer/Bloquer/Rejeter »).
+    ("allow", "autoriser"),
+    ("block", "bloquer"),
+    ("pass", "passer"),
+    ("reject", "rejeter"),
+    // A supervised host's or check's state (snapshot/src/supervision.rs), as Centreon's
+    // French interface names them; `ok` and `unknown` read the same or are above.
+    ("up", "disponible"),
+    ("down", "indisponible"),
+    ("unreachable", "injoignable"),
+    ("pending", "en attente"),
+    ("warning", "avertissement"),
+    ("critical", "critique"),
     // A jury check (kinds/jury.rs), a role without a snapshot (eval/engine.rs): also the
     // cause in a not-assessable reason (`{=}`).
     ("for the jury to check", "à vérifier par le jury"),
@@ -104,7 +119,7 @@ const WORDS: &[(&str, &str)] = &[
         "security filtering readable",
         "filtrage de sécurité lisible",
     ),
-    ("not up", "pas up"),
+    ("not up", "non disponible"),
     ("(set)", "(définie)"),
     ("at least one holds", "au moins une tient"),
     (
@@ -375,7 +390,7 @@ const WORDS: &[(&str, &str)] = &[
     ("computer part disabled", "partie ordinateur désactivée"),
     (
         "problem (warning, critical or unknown)",
-        "problème (warning, critical ou unknown)",
+        "problème (avertissement, critique ou inconnu)",
     ),
     ("any schedule", "toute planification"),
     ("(no trigger)", "(aucun déclencheur)"),
@@ -701,13 +716,13 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("{w} {w} ({w}) on {w}", "{w} {w} ({w}) sur {w}"),
     (
-        "{w} (rule #{w} {}, only during \"{}\")",
-        "{w} (règle n°{w} {}, seulement pendant « {} »)",
+        "{*} (rule #{w} {}, only during \"{}\")",
+        "{*} (règle n°{w} {}, seulement pendant « {} »)",
     ),
-    ("{w} (rule #{w} {})", "{w} (règle n°{w} {})"),
+    ("{*} (rule #{w} {})", "{*} (règle n°{w} {})"),
     (
         "block (no rule of {} matches: default deny)",
-        "block (aucune règle de {} ne correspond : refus par défaut)",
+        "bloquer (aucune règle de {} ne correspond : refus par défaut)",
     ),
     ("absent (tunnels: {})", "absent (tunnels : {})"),
     ("mounted on {}", "monté sur {}"),
@@ -911,8 +926,11 @@ const PHRASES: &[(&str, &str)] = &[
         "absent (services of {}: {})",
         "absent (services de {} : {})",
     ),
-    ("{w} \"{}\" (acknowledged)", "{w} « {} » (acquitté)"),
-    ("{w} (acknowledged)", "{w} (acquitté)"),
+    ("{*} \"{}\" (acknowledged)", "{*} « {} » (acquitté)"),
+    ("{*} (acknowledged)", "{*} (acquitté)"),
+    // A supervised check's state and its last output (kinds/monitored_host.rs,
+    // monitoring_alert.rs): the state is one of the words above, the output the host's.
+    ("{+} \"{}\"", "{+} « {} »"),
     (
         "any schedule (user {w})",
         "toute planification (utilisateur {w})",
@@ -1259,10 +1277,6 @@ const REASONS: &[(&str, &str)] = &[
         "sans effet : extension Registry des préférences non enregistrée",
     ),
     ("delete action", "action supprimer"),
-    // A Windows firewall profile's default action (kinds/windows_firewall.rs), in
-    // `NotConfigured (= {*} by default)`.
-    ("allow", "autoriser"),
-    ("block", "bloquer"),
 ];
 
 /// The words a `{+}` slot stands for (a choice among a few): a phrase with one matches only
@@ -1281,6 +1295,15 @@ const CHOICES: &[(&str, &str)] = &[
         "assigned and published (invalid object)",
         "attribué et publié (objet invalide)",
     ),
+    // A supervised host's or check's state before its output (`{+} "{}"`), as in WORDS.
+    ("ok", "ok"),
+    ("warning", "avertissement"),
+    ("critical", "critique"),
+    ("unknown", "inconnu"),
+    ("pending", "en attente"),
+    ("up", "disponible"),
+    ("down", "indisponible"),
+    ("unreachable", "injoignable"),
 ];
 
 /// The notes a `{,}` slot stands for: one or more, each after `, `, closing the value
@@ -1357,8 +1380,8 @@ const PARTS: &[(&str, &str)] = &[
     ),
     // monitoring_alert (kinds/monitoring_alert.rs): a check seen, alone or in a ` | ` list.
     (
-        "{}: {w}; problems raised: {w}, resolved: {w}",
-        "{} : {w} ; problèmes levés : {w}, résolus : {w}",
+        "{}: {*}; problems raised: {w}, resolved: {w}",
+        "{} : {*} ; problèmes levés : {w}, résolus : {w}",
     ),
     // windows_feature: the state as the probe wrote it.
     ("true ({})", "oui ({})"),
@@ -1807,7 +1830,42 @@ mod tests {
             display(Lang::Fr, "NotConfigured (= allow by default)").as_deref(),
             Some("NotConfigured (= autoriser par défaut)")
         );
-        assert_eq!(display(Lang::Fr, "block"), None);
+        assert_eq!(display(Lang::Fr, "block").as_deref(), Some("bloquer"));
+    }
+
+    /// A firewall appliance's verdict and a supervised state read as the French interfaces
+    /// name them; the rule and the check's output are the host's, shown as is.
+    #[test]
+    fn verdicts_and_supervised_states_read_in_french() {
+        for (en, fr) in [
+            (
+                "pass (rule #2 pass tcp wan → wanip:22)",
+                "passer (règle n°2 pass tcp wan → wanip:22)",
+            ),
+            (
+                "block (no rule of wan matches: default deny)",
+                "bloquer (aucune règle de wan ne correspond : refus par défaut)",
+            ),
+            ("critical", "critique"),
+            ("not up", "non disponible"),
+            (
+                "critical \"connect to address 10.0.0.5 port 80: Connection refused\"",
+                "critique « connect to address 10.0.0.5 port 80: Connection refused »",
+            ),
+            (
+                "down \"PING CRITICAL\" (acknowledged)",
+                "indisponible « PING CRITICAL » (acquitté)",
+            ),
+            (
+                "problem (warning, critical or unknown)",
+                "problème (avertissement, critique ou inconnu)",
+            ),
+        ] {
+            assert_eq!(display(Lang::Fr, en).as_deref(), Some(fr), "{en}");
+            assert_eq!(display(Lang::En, en).as_deref(), Some(en), "{en}");
+        }
+        // A host's own text before quotes is not a state: left as it is.
+        assert_eq!(display(Lang::Fr, "upper \"x\""), None);
     }
 
     /// What fragments used to half-translate is now whole phrases (issue 14).
@@ -1820,12 +1878,12 @@ mod tests {
             ),
             (
                 "Backup missing on srv: critical; problems raised: 1, resolved: 0",
-                "Backup missing on srv : critical ; problèmes levés : 1, résolus : 0",
+                "Backup missing on srv : critique ; problèmes levés : 1, résolus : 0",
             ),
             (
                 "a: ok; problems raised: 0, resolved: 0 | b c: critical; problems raised: 2, \
                  resolved: 1",
-                "a : ok ; problèmes levés : 0, résolus : 0 | b c : critical ; problèmes levés : \
+                "a : ok ; problèmes levés : 0, résolus : 0 | b c : critique ; problèmes levés : \
                  2, résolus : 1",
             ),
             ("for the jury to check", "à vérifier par le jury"),
