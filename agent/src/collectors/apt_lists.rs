@@ -650,13 +650,6 @@ mod tests {
     /// every shape the decoder meets (long literal runs, 255-byte length runs, overlapping
     /// matches), to check the decoder against the text it came from.
     fn encode_block(text: &[u8]) -> Vec<u8> {
-        fn length(out: &mut Vec<u8>, mut n: usize) {
-            while n >= 255 {
-                out.push(255);
-                n -= 255;
-            }
-            out.push(n as u8);
-        }
         let mut out = Vec::new();
         let (mut anchor, mut p) = (0, 0);
         while p + 12 <= text.len() {
@@ -673,27 +666,37 @@ mod tests {
                 p += 1;
                 continue;
             }
-            let lit = p - anchor;
-            let m = best - 4;
-            out.push(((lit.min(15) as u8) << 4) | m.min(15) as u8);
-            if lit >= 15 {
-                length(&mut out, lit - 15);
-            }
-            out.extend_from_slice(&text[anchor..p]);
-            out.extend_from_slice(&(best_offset as u16).to_le_bytes());
-            if m >= 15 {
-                length(&mut out, m - 15);
-            }
+            sequence(&mut out, &text[anchor..p], Some((best_offset, best)));
             p += best;
             anchor = p;
         }
-        let lit = text.len() - anchor;
-        out.push((lit.min(15) as u8) << 4);
-        if lit >= 15 {
-            length(&mut out, lit - 15);
-        }
-        out.extend_from_slice(&text[anchor..]);
+        sequence(&mut out, &text[anchor..], None);
         out
+    }
+
+    /// One LZ4 sequence: its literals, then the match `(offset, length)`, or none for the
+    /// block's last literals.
+    fn sequence(out: &mut Vec<u8>, literals: &[u8], matched: Option<(usize, usize)>) {
+        fn length(out: &mut Vec<u8>, mut n: usize) {
+            while n >= 255 {
+                out.push(255);
+                n -= 255;
+            }
+            out.push(n as u8);
+        }
+        let lit = literals.len();
+        let m = matched.map_or(0, |(_, len)| len - 4);
+        out.push(((lit.min(15) as u8) << 4) | m.min(15) as u8);
+        if lit >= 15 {
+            length(out, lit - 15);
+        }
+        out.extend_from_slice(literals);
+        if let Some((offset, _)) = matched {
+            out.extend_from_slice(&(offset as u16).to_le_bytes());
+            if m >= 15 {
+                length(out, m - 15);
+            }
+        }
     }
 
     /// Text with the repetitions of a Packages list: words from a small vocabulary, runs of
@@ -856,13 +859,6 @@ mod tests {
         }
         let mut out = Vec::new();
         let (mut anchor, mut p) = (start, start);
-        let length = |out: &mut Vec<u8>, mut n: usize| {
-            while n >= 255 {
-                out.push(255);
-                n -= 255;
-            }
-            out.push(n as u8);
-        };
         while p + 12 <= text.len() {
             let key = &text[p..p + 4];
             let previous = table.insert(key, p);
@@ -877,25 +873,11 @@ mod tests {
                 p += 1;
                 continue;
             }
-            let (lit, m) = (p - anchor, best - 4);
-            out.push(((lit.min(15) as u8) << 4) | m.min(15) as u8);
-            if lit >= 15 {
-                length(&mut out, lit - 15);
-            }
-            out.extend_from_slice(&text[anchor..p]);
-            out.extend_from_slice(&((p - from) as u16).to_le_bytes());
-            if m >= 15 {
-                length(&mut out, m - 15);
-            }
+            sequence(&mut out, &text[anchor..p], Some((p - from, best)));
             p += best;
             anchor = p;
         }
-        let lit = text.len() - anchor;
-        out.push((lit.min(15) as u8) << 4);
-        if lit >= 15 {
-            length(&mut out, lit - 15);
-        }
-        out.extend_from_slice(&text[anchor..]);
+        sequence(&mut out, &text[anchor..], None);
         out
     }
 

@@ -256,23 +256,8 @@ fn os_error_fr(text: &str) -> Option<String> {
 }
 
 /// A template's literals, cut at its slots (`{}`, `{w}`, `{!}`).
-fn split(template: &str) -> (Vec<&str>, Vec<&str>) {
-    let mut literals = Vec::new();
-    let mut slots = Vec::new();
-    let mut rest = template;
-    loop {
-        let next = ["{}", "{w}", "{!}"]
-            .iter()
-            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
-            .min();
-        let Some((at, marker)) = next else {
-            literals.push(rest);
-            return (literals, slots);
-        };
-        literals.push(&rest[..at]);
-        slots.push(marker);
-        rest = &rest[at + marker.len()..];
-    }
+fn split(template: &str) -> (Vec<&str>, Vec<&'static str>) {
+    crate::eval::words::cut_at_markers(template, &["{}", "{w}", "{!}"])
 }
 
 /// A template's slots, in order.

@@ -1608,22 +1608,13 @@ enum Slot {
 
 /// A template's literals (one more than its slots) and its slots.
 fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
-    let mut literals = Vec::new();
-    let mut slots = Vec::new();
-    let mut rest = template;
-    loop {
-        let next = [
-            "{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}", "{|}",
-        ]
-        .iter()
-        .filter_map(|m| rest.find(m).map(|at| (at, *m)))
-        .min();
-        let Some((at, marker)) = next else {
-            literals.push(rest);
-            return (literals, slots);
-        };
-        literals.push(&rest[..at]);
-        slots.push(match marker {
+    const MARKERS: [&str; 10] = [
+        "{}", "{*}", "{;}", "{w}", "{=}", "{+}", "{,}", "{!}", "{a}", "{|}",
+    ];
+    let (literals, markers) = cut_at_markers(template, &MARKERS);
+    let slots = markers
+        .into_iter()
+        .map(|marker| match marker {
             "{}" => Slot::Data,
             "{*}" => Slot::Nested,
             "{w}" => Slot::Token,
@@ -1634,7 +1625,31 @@ fn split_template(template: &str) -> (Vec<&str>, Vec<Slot>) {
             "{a}" => Slot::Acl,
             "{|}" => Slot::Bars,
             _ => Slot::List,
-        });
+        })
+        .collect();
+    (literals, slots)
+}
+
+/// `template`'s literals (one more than its markers), cut at the first of `markers` each
+/// time, and the markers met, in order (shared with `eval/causes.rs`'s templates).
+pub(crate) fn cut_at_markers<'t>(
+    template: &'t str,
+    markers: &[&'static str],
+) -> (Vec<&'t str>, Vec<&'static str>) {
+    let mut literals = Vec::new();
+    let mut met = Vec::new();
+    let mut rest = template;
+    loop {
+        let next = markers
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+            .min();
+        let Some((at, marker)) = next else {
+            literals.push(rest);
+            return (literals, met);
+        };
+        literals.push(&rest[..at]);
+        met.push(marker);
         rest = &rest[at + marker.len()..];
     }
 }
