@@ -608,6 +608,10 @@ fn apply_overrides(
             check.title = v.clone();
             changed("title");
         }
+        if let Some(v) = &o.title_en {
+            check.title_en = Some(v.clone());
+            changed("title_en");
+        }
         if let Some(v) = o.points {
             check.points = v;
             changed("points");
@@ -628,9 +632,17 @@ fn apply_overrides(
             check.hint = Some(v.clone());
             changed("hint");
         }
+        if let Some(v) = &o.hint_en {
+            check.hint_en = Some(v.clone());
+            changed("hint_en");
+        }
         if let Some(v) = &o.explanation {
             check.explanation = Some(v.clone());
             changed("explanation");
+        }
+        if let Some(v) = &o.explanation_en {
+            check.explanation_en = Some(v.clone());
+            changed("explanation_en");
         }
     }
 }
