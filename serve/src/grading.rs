@@ -21,6 +21,8 @@ pub struct ClassPack {
     pub pack: Pack,
     /// Check columns: id and title, in pack order.
     pub checks: Vec<(String, String)>,
+    /// The same in English: the author's `title_en` where written, else the French title.
+    pub checks_en: Vec<(String, String)>,
     /// Competence columns the class's profile scores and the pack's checks cite: id, title.
     pub competences: Vec<(String, String)>,
 }
@@ -54,6 +56,10 @@ fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
         .checks()
         .map(|c| (c.id.clone(), c.title.clone()))
         .collect();
+    let checks_en = pack
+        .checks()
+        .map(|c| (c.id.clone(), c.title_en.clone().unwrap_or_else(|| c.title.clone())))
+        .collect();
     // The competences a report of this pack scores: grade nothing and read them off.
     let empty = grade(
         &pack,
@@ -85,7 +91,18 @@ fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
     ClassPack {
         pack,
         checks,
+        checks_en,
         competences,
+    }
+}
+
+impl ClassPack {
+    /// Check columns (id, title) in the reader's language.
+    pub fn check_columns(&self, lang: Lang) -> &[(String, String)] {
+        match lang {
+            Lang::Fr => &self.checks,
+            Lang::En => &self.checks_en,
+        }
     }
 }
 
