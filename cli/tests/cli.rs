@@ -55,9 +55,15 @@ fn the_demo_shows_the_packs_english_text_in_english_and_french_by_default() {
         } else {
             (pack.title.as_str(), pack_en)
         };
-        assert!(stdout.contains(shown) && !stdout.contains(hidden), "{stdout}");
+        assert!(
+            stdout.contains(shown) && !stdout.contains(hidden),
+            "{stdout}"
+        );
         for check in pack.checks() {
-            let title_en = check.title_en.as_deref().expect("every demo check has title_en");
+            let title_en = check
+                .title_en
+                .as_deref()
+                .expect("every demo check has title_en");
             assert!(check.hint_en.is_some(), "{} has no hint_en", check.id);
             let (shown, hidden) = if english {
                 (title_en, check.title.as_str())

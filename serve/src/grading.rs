@@ -58,7 +58,12 @@ fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
         .collect();
     let checks_en = pack
         .checks()
-        .map(|c| (c.id.clone(), c.title_en.clone().unwrap_or_else(|| c.title.clone())))
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.title_en.clone().unwrap_or_else(|| c.title.clone()),
+            )
+        })
         .collect();
     // The competences a report of this pack scores: grade nothing and read them off.
     let empty = grade(
@@ -211,5 +216,29 @@ mod tests {
         assert!(fr.contains("pack.yaml:1:1: erreur"), "{fr}");
         let en = validate_pack("", yaml, Lang::En).err().unwrap();
         assert!(en.contains("pack.yaml:1:1: error"), "{en}");
+    }
+
+    /// The grid's check columns in the reader's language: the pack's `title_en` in English,
+    /// its French title otherwise.
+    #[test]
+    fn check_columns_are_titled_in_the_readers_language() {
+        let (pack, _, _) = validate_pack("demo", "", Lang::Fr).unwrap();
+        let class = class_pack(pack, None);
+        let title = |lang| {
+            class
+                .check_columns(lang)
+                .iter()
+                .find(|(id, _)| id == "demo-firewall-policy")
+                .map(|(_, t)| t.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            title(Lang::Fr),
+            "Le pare-feu rejette par défaut le trafic entrant"
+        );
+        assert_eq!(
+            title(Lang::En),
+            "The firewall drops incoming traffic by default"
+        );
     }
 }

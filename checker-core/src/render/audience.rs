@@ -175,11 +175,16 @@ mod tests {
         assert_eq!(&*en.checks[0].title, "The title");
         assert_eq!(en.checks[0].hint.as_deref(), Some("The hint"));
         assert_eq!(en.checks[0].explanation.as_deref(), Some("The explanation"));
-        assert_eq!(en.checks[1].title, other_title, "no English form: French kept");
+        assert_eq!(
+            en.checks[1].title, other_title,
+            "no English form: French kept"
+        );
         assert!(en.pack.title_en.is_none());
-        assert!(en.checks.iter().all(|c| c.title_en.is_none()
-            && c.hint_en.is_none()
-            && c.explanation_en.is_none()));
+        assert!(
+            en.checks
+                .iter()
+                .all(|c| c.title_en.is_none() && c.hint_en.is_none() && c.explanation_en.is_none())
+        );
 
         let fr = for_reader(&full, &options(Lang::Fr, Audience::Trainer));
         assert_eq!(fr.pack.title, french_pack);

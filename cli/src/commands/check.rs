@@ -134,9 +134,9 @@ fn submit(
                     out,
                     "{}",
                     constat_checker_core::render::terminal(
-                    &constat_checker_core::render::for_reader(&report, &options),
-                    &options,
-                )
+                        &constat_checker_core::render::for_reader(&report, &options),
+                        &options,
+                    )
                 )?;
                 let page = target.page_url().unwrap_or_default();
                 writeln!(
