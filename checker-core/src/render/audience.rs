@@ -16,10 +16,10 @@ use std::borrow::Cow;
 /// French copy keeps them, so its JSON can still be rendered in English later).
 pub fn for_reader(report: &Report, options: &RenderOptions) -> Report {
     let mut report = report.clone();
-    if options.lang == Lang::En {
-        if let Some(title) = report.pack.title_en.take() {
-            report.pack.title = title;
-        }
+    if options.lang == Lang::En
+        && let Some(title) = report.pack.title_en.take()
+    {
+        report.pack.title = title;
     }
     for check in &mut report.checks {
         if options.lang == Lang::En {
