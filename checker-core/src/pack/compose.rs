@@ -756,6 +756,30 @@ mod tests {
         insta::assert_snapshot!(summary(&p));
     }
 
+    /// `overrides:` sets the English forms of an included check like its French ones, and
+    /// the origin names them.
+    #[test]
+    fn overrides_set_the_english_forms() {
+        let pack = format!(
+            "{}extends: base\nvariables:\n  who: {{default: admin}}\noverrides:\n  c: {{title_en: C in English, hint_en: Look, explanation_en: Why}}\nchecks: []\n",
+            head("main"),
+        );
+        let p = loaded(&pack, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let c = p.checks().find(|c| c.id == "c").unwrap();
+        assert_eq!(c.title_en.as_deref(), Some("C in English"));
+        assert_eq!(c.hint_en.as_deref(), Some("Look"));
+        assert_eq!(c.explanation_en.as_deref(), Some("Why"));
+        let fields: Vec<&str> = c
+            .origin
+            .as_ref()
+            .unwrap()
+            .overridden
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect();
+        assert_eq!(fields, ["title_en", "hint_en", "explanation_en"]);
+    }
+
     /// Every composition mistake, with its position and a way out; errors inside an
     /// included file are reported under that file's name.
     #[test]
