@@ -357,7 +357,14 @@ impl SessionReports {
         if self.wants(ReportFormat::Junit) {
             files.push((
                 self.session_file(ReportFormat::Junit, dir, "junit.xml"),
-                render::junit_session(reports, options),
+                // The reader's copies, like every single report (English pack texts).
+                render::junit_session(
+                    &reports
+                        .iter()
+                        .map(|r| render::for_reader(r, options))
+                        .collect::<Vec<_>>(),
+                    options,
+                ),
             ));
         }
         if self.wants(ReportFormat::Moodle) {

@@ -31,6 +31,56 @@ fn assert_private_and_secret_free(dir: &std::path::Path) {
     }
 }
 
+/// Issue 14: with `--lang en` the demo reads English throughout, the pack's own text too
+/// (every check's `title_en` and `hint_en`, the pack's `title_en`), in the terminal and in
+/// the HTML report; French by default.
+#[test]
+fn the_demo_shows_the_packs_english_text_in_english_and_french_by_default() {
+    let embedded = constat_checks::find("demo").unwrap();
+    let pack = constat_checker_core::pack::load(embedded.file_name, embedded.text).unwrap();
+    for (lang, english) in [(None, false), (Some("en"), true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("constat-demo");
+        let mut command = constat();
+        if let Some(lang) = lang {
+            command.args(["--lang", lang]);
+        }
+        let output = command.args(["demo", "--out"]).arg(&out).output().unwrap();
+        assert!(matches!(output.status.code(), Some(0 | 1)));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let pack_en = pack.title_en.as_deref().unwrap();
+        let (shown, hidden) = if english {
+            (pack_en, pack.title.as_str())
+        } else {
+            (pack.title.as_str(), pack_en)
+        };
+        assert!(
+            stdout.contains(shown) && !stdout.contains(hidden),
+            "{stdout}"
+        );
+        for check in pack.checks() {
+            let title_en = check
+                .title_en
+                .as_deref()
+                .expect("every demo check has title_en");
+            assert!(check.hint_en.is_some(), "{} has no hint_en", check.id);
+            let (shown, hidden) = if english {
+                (title_en, check.title.as_str())
+            } else {
+                (check.title.as_str(), title_en)
+            };
+            assert!(stdout.contains(shown), "{shown:?} missing: {stdout}");
+            assert!(!stdout.contains(hidden), "{hidden:?} shown: {stdout}");
+            let escaped = |t: &str| t.replace('\'', "&#39;").replace('"', "&quot;");
+            assert!(
+                html.contains(&escaped(shown)) || html.contains(shown),
+                "{shown:?} missing from report.html"
+            );
+        }
+    }
+}
+
 #[test]
 fn demo_keeps_no_password_hash_and_writes_private_files() {
     // `constat demo` grades this machine with the demo pack, which checks /etc/shadow's

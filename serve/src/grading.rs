@@ -21,6 +21,8 @@ pub struct ClassPack {
     pub pack: Pack,
     /// Check columns: id and title, in pack order.
     pub checks: Vec<(String, String)>,
+    /// The same in English: the author's `title_en` where written, else the French title.
+    pub checks_en: Vec<(String, String)>,
     /// Competence columns the class's profile scores and the pack's checks cite: id, title.
     pub competences: Vec<(String, String)>,
 }
@@ -54,6 +56,15 @@ fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
         .checks()
         .map(|c| (c.id.clone(), c.title.clone()))
         .collect();
+    let checks_en = pack
+        .checks()
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.title_en.clone().unwrap_or_else(|| c.title.clone()),
+            )
+        })
+        .collect();
     // The competences a report of this pack scores: grade nothing and read them off.
     let empty = grade(
         &pack,
@@ -85,7 +96,18 @@ fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
     ClassPack {
         pack,
         checks,
+        checks_en,
         competences,
+    }
+}
+
+impl ClassPack {
+    /// Check columns (id, title) in the reader's language.
+    pub fn check_columns(&self, lang: Lang) -> &[(String, String)] {
+        match lang {
+            Lang::Fr => &self.checks,
+            Lang::En => &self.checks_en,
+        }
     }
 }
 
@@ -194,5 +216,29 @@ mod tests {
         assert!(fr.contains("pack.yaml:1:1: erreur"), "{fr}");
         let en = validate_pack("", yaml, Lang::En).err().unwrap();
         assert!(en.contains("pack.yaml:1:1: error"), "{en}");
+    }
+
+    /// The grid's check columns in the reader's language: the pack's `title_en` in English,
+    /// its French title otherwise.
+    #[test]
+    fn check_columns_are_titled_in_the_readers_language() {
+        let (pack, _, _) = validate_pack("demo", "", Lang::Fr).unwrap();
+        let class = class_pack(pack, None);
+        let title = |lang| {
+            class
+                .check_columns(lang)
+                .iter()
+                .find(|(id, _)| id == "demo-firewall-policy")
+                .map(|(_, t)| t.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            title(Lang::Fr),
+            "Le pare-feu rejette par défaut le trafic entrant"
+        );
+        assert_eq!(
+            title(Lang::En),
+            "The firewall drops incoming traffic by default"
+        );
     }
 }

@@ -359,6 +359,7 @@ pub fn grade_with_jury(
         results[i] = Some(CheckResult {
             id: shared.id.clone(),
             title: shared.title.clone(),
+            title_en: shared.title_en.clone(),
             criteres: shared.criteres.clone(),
             hosts: shared.hosts.clone(),
             points: meta.points,
@@ -368,7 +369,9 @@ pub fn grade_with_jury(
             scored,
             evidence,
             hint: shared.hint.clone(),
+            hint_en: shared.hint_en.clone(),
             explanation: shared.explanation.clone(),
+            explanation_en: shared.explanation_en.clone(),
             active: meta.active,
             jury: None,
         });
@@ -456,6 +459,7 @@ pub fn grade_with_jury(
         pack: PackInfo {
             id: pack.id.clone(),
             title: pack.title.clone(),
+            title_en: pack.title_en.clone(),
             version: pack.version.clone(),
             referentiel: referentiel.id.clone(),
             referentiel_label: referentiel.label.clone(),

@@ -608,6 +608,10 @@ fn apply_overrides(
             check.title = v.clone();
             changed("title");
         }
+        if let Some(v) = &o.title_en {
+            check.title_en = Some(v.clone());
+            changed("title_en");
+        }
         if let Some(v) = o.points {
             check.points = v;
             changed("points");
@@ -628,9 +632,17 @@ fn apply_overrides(
             check.hint = Some(v.clone());
             changed("hint");
         }
+        if let Some(v) = &o.hint_en {
+            check.hint_en = Some(v.clone());
+            changed("hint_en");
+        }
         if let Some(v) = &o.explanation {
             check.explanation = Some(v.clone());
             changed("explanation");
+        }
+        if let Some(v) = &o.explanation_en {
+            check.explanation_en = Some(v.clone());
+            changed("explanation_en");
         }
     }
 }
@@ -742,6 +754,30 @@ mod tests {
         );
         let p = loaded(&pack, &[("local.yaml", local)]).unwrap_or_else(|e| panic!("{e}"));
         insta::assert_snapshot!(summary(&p));
+    }
+
+    /// `overrides:` sets the English forms of an included check like its French ones, and
+    /// the origin names them.
+    #[test]
+    fn overrides_set_the_english_forms() {
+        let pack = format!(
+            "{}extends: base\nvariables:\n  who: {{default: admin}}\noverrides:\n  c: {{title_en: C in English, hint_en: Look, explanation_en: Why}}\nchecks: []\n",
+            head("main"),
+        );
+        let p = loaded(&pack, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let c = p.checks().find(|c| c.id == "c").unwrap();
+        assert_eq!(c.title_en.as_deref(), Some("C in English"));
+        assert_eq!(c.hint_en.as_deref(), Some("Look"));
+        assert_eq!(c.explanation_en.as_deref(), Some("Why"));
+        let fields: Vec<&str> = c
+            .origin
+            .as_ref()
+            .unwrap()
+            .overridden
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect();
+        assert_eq!(fields, ["title_en", "hint_en", "explanation_en"]);
     }
 
     /// Every composition mistake, with its position and a way out; errors inside an

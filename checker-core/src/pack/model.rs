@@ -22,6 +22,8 @@ pub struct CheckMeta {
     pub id: String,
     /// French title.
     pub title: String,
+    /// English title, when the author wrote one.
+    pub title_en: Option<String>,
     /// Critère ids, validated against the référentiel.
     pub criteres: Vec<String>,
     /// Host roles.
@@ -38,8 +40,12 @@ pub struct CheckMeta {
     pub changed: bool,
     /// Hint for learners.
     pub hint: Option<String>,
+    /// English hint.
+    pub hint_en: Option<String>,
     /// Explanation for examiners.
     pub explanation: Option<String>,
+    /// English explanation.
+    pub explanation_en: Option<String>,
     /// It runs a script (a `script` expectation with `run:`): an active test.
     pub active: bool,
     /// Credit for a look-alike of the expectation (`near_miss`).
@@ -54,10 +60,13 @@ pub struct CheckMeta {
 pub(crate) struct SharedMeta {
     pub(crate) id: Arc<str>,
     pub(crate) title: Arc<str>,
+    pub(crate) title_en: Option<Arc<str>>,
     pub(crate) criteres: Arc<[Arc<str>]>,
     pub(crate) hosts: Arc<[Arc<str>]>,
     pub(crate) hint: Option<Arc<str>>,
+    pub(crate) hint_en: Option<Arc<str>>,
     pub(crate) explanation: Option<Arc<str>>,
+    pub(crate) explanation_en: Option<Arc<str>>,
 }
 
 impl SharedMeta {
@@ -65,10 +74,13 @@ impl SharedMeta {
         SharedMeta {
             id: meta.id.as_str().into(),
             title: meta.title.as_str().into(),
+            title_en: meta.title_en.as_deref().map(Into::into),
             criteres: meta.criteres.iter().map(|k| k.as_str().into()).collect(),
             hosts: meta.hosts.iter().map(|h| h.as_str().into()).collect(),
             hint: meta.hint.as_deref().map(Into::into),
+            hint_en: meta.hint_en.as_deref().map(Into::into),
             explanation: meta.explanation.as_deref().map(Into::into),
+            explanation_en: meta.explanation_en.as_deref().map(Into::into),
         }
     }
 }
@@ -98,6 +110,8 @@ pub struct Pack {
     pub id: String,
     /// French title.
     pub title: String,
+    /// English title, when the author wrote one.
+    pub title_en: Option<String>,
     /// Version.
     pub version: Option<String>,
     /// Description.

@@ -83,6 +83,9 @@ pub struct RawOverride {
     /// French title shown in reports.
     #[serde(default)]
     pub title: Option<String>,
+    /// English title, shown instead of `title` with `--lang en`.
+    #[serde(default)]
+    pub title_en: Option<String>,
     /// Points earned when it holds.
     #[serde(default)]
     pub points: Option<f64>,
@@ -98,9 +101,15 @@ pub struct RawOverride {
     /// Hint for learners.
     #[serde(default)]
     pub hint: Option<String>,
+    /// English hint, shown instead of `hint` with `--lang en`.
+    #[serde(default)]
+    pub hint_en: Option<String>,
     /// Explanation for examiners.
     #[serde(default)]
     pub explanation: Option<String>,
+    /// English explanation, shown instead of `explanation` with `--lang en`.
+    #[serde(default)]
+    pub explanation_en: Option<String>,
 }
 
 /// Where an included check comes from (set by composition, never written in a file).
@@ -173,6 +182,9 @@ pub struct RawMeta {
     pub id: Sp<String>,
     /// French title.
     pub title: String,
+    /// English title, shown instead of `title` with `--lang en`.
+    #[serde(default)]
+    pub title_en: Option<String>,
     /// Version of the pack (free text, e.g. `2026.1`).
     #[serde(default)]
     pub version: Option<String>,
@@ -238,6 +250,9 @@ pub struct RawCheck {
     pub id: Sp<String>,
     /// French title shown in reports.
     pub title: String,
+    /// English title, shown instead of `title` with `--lang en` (optional: French otherwise).
+    #[serde(default)]
+    pub title_en: Option<String>,
     /// Critère ids of the référentiel (`tssr-2023/CP3/C1`), at least one.
     pub criteres: Vec<Sp<String>>,
     /// Host roles the expectation is evaluated on (each must hold).
@@ -267,9 +282,15 @@ pub struct RawCheck {
     /// Hint for learners (trainer and learner reports).
     #[serde(default)]
     pub hint: Option<String>,
+    /// English hint, shown instead of `hint` with `--lang en`.
+    #[serde(default)]
+    pub hint_en: Option<String>,
     /// Explanation for examiners.
     #[serde(default)]
     pub explanation: Option<String>,
+    /// English explanation, shown instead of `explanation` with `--lang en`.
+    #[serde(default)]
+    pub explanation_en: Option<String>,
     /// Points earned when the check fails but its kind found a look-alike of what it
     /// expects (a drive mapped by a logon script instead of a Group Policy Preferences
     /// drive map): the verdict stays « non conforme », the check counts as partial.

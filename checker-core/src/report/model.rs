@@ -128,6 +128,10 @@ pub struct PackInfo {
     pub id: String,
     /// Pack title.
     pub title: String,
+    /// English pack title, when the author wrote one (the reader's copy in English shows it
+    /// as `title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     /// Pack version.
     pub version: Option<String>,
     /// Référentiel id.
@@ -234,6 +238,10 @@ pub struct CheckResult {
     pub id: Arc<str>,
     /// French title.
     pub title: Arc<str>,
+    /// English title, when the pack's author wrote one (the reader's copy in English shows
+    /// it as `title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<Arc<str>>,
     /// Critère ids.
     pub criteres: Arc<[Arc<str>]>,
     /// Host roles.
@@ -252,8 +260,14 @@ pub struct CheckResult {
     pub evidence: Vec<Evidence>,
     /// Hint for learners.
     pub hint: Option<Arc<str>>,
+    /// English hint, when the pack's author wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_en: Option<Arc<str>>,
     /// Explanation for examiners.
     pub explanation: Option<Arc<str>>,
+    /// English explanation, when the pack's author wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation_en: Option<Arc<str>>,
     /// An active test: the CLI ran a script for it (`--active-tests`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub active: bool,

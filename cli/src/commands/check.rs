@@ -133,7 +133,10 @@ fn submit(
                 write!(
                     out,
                     "{}",
-                    constat_checker_core::render::terminal(&report, &options)
+                    constat_checker_core::render::terminal(
+                        &constat_checker_core::render::for_reader(&report, &options),
+                        &options,
+                    )
                 )?;
                 let page = target.page_url().unwrap_or_default();
                 writeln!(
@@ -223,7 +226,10 @@ pub fn run(args: CheckArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             write!(
                 out,
                 "{}",
-                constat_checker_core::render::terminal(&report, &options)
+                constat_checker_core::render::terminal(
+                    &constat_checker_core::render::for_reader(&report, &options),
+                    &options,
+                )
             )?;
             if !args.reports.report.is_empty() {
                 writeln!(out, "{}", crate::commands::grade::written_line(&written))?;

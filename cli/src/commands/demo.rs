@@ -41,7 +41,10 @@ pub fn run(args: DemoArgs, format: Format, out: &mut dyn Write) -> anyhow::Resul
             write!(
                 out,
                 "{}",
-                constat_checker_core::render::terminal(&report, &options)
+                constat_checker_core::render::terminal(
+                    &constat_checker_core::render::for_reader(&report, &options),
+                    &options,
+                )
             )?;
             writeln!(
                 out,

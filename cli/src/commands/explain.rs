@@ -51,19 +51,24 @@ pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         }
         let pack = load_pack(embedded.id)?;
         if let Some(check) = pack.checks().find(|c| c.id == wanted_check) {
+            // The pack author's English forms in English, where written (else French).
+            let english = crate::i18n::lang() == crate::i18n::Lang::En;
+            let pick = |fr: &Option<String>, en: &Option<String>| {
+                en.as_ref().filter(|_| english).or(fr.as_ref()).cloned()
+            };
             found.push(serde_json::json!({
                 "id": check.id,
-                "title": check.title,
+                "title": pick(&Some(check.title.clone()), &check.title_en),
                 "pack": pack.id,
-                "pack_title": pack.title,
+                "pack_title": pick(&Some(pack.title.clone()), &pack.title_en),
                 "criteres": check.criteres,
                 "hosts": check.hosts,
                 "points": check.points,
                 "penalty": check.penalty,
                 "requires": check.requires,
                 "active": check.active,
-                "hint": check.hint.as_deref(),
-                "explanation": check.explanation.as_deref(),
+                "hint": pick(&check.hint, &check.hint_en),
+                "explanation": pick(&check.explanation, &check.explanation_en),
                 "origin": check.origin.as_ref().map(|o| serde_json::json!({
                     "file": o.file,
                     "line": o.line,

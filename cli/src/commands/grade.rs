@@ -176,7 +176,10 @@ pub fn run(args: GradeArgs, format: Format, out: &mut dyn Write) -> anyhow::Resu
             write!(
                 out,
                 "{}",
-                constat_checker_core::render::terminal(&report, &options)
+                constat_checker_core::render::terminal(
+                    &constat_checker_core::render::for_reader(&report, &options),
+                    &options,
+                )
             )?;
             if let Some(dir) = &args.out
                 && args.reports.report.is_empty()

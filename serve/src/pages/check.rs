@@ -84,7 +84,11 @@ pub async fn check(
         Ok(p) => p,
         Err(e) => return internal_error(&state, lang, &e),
     };
-    let Some((_, title)) = pack.checks.iter().find(|(c, _)| *c == check_id) else {
+    let Some((_, title)) = pack
+        .check_columns(lang)
+        .iter()
+        .find(|(c, _)| *c == check_id)
+    else {
         return not_found(&state, lang);
     };
     let (learners, results) =

@@ -136,7 +136,7 @@ pub async fn grid(
                 })
                 .collect(),
             checks: pack
-                .checks
+                .check_columns(lang)
                 .iter()
                 .map(|(id, title)| Column {
                     id: id.clone(),

@@ -150,7 +150,7 @@ pub(crate) fn row(
         .map(|r| r.checks.iter().map(|c| (&*c.id, &c.outcome)).collect())
         .unwrap_or_default();
     let cells = pack
-        .checks
+        .check_columns(lang)
         .iter()
         .map(|(id, title)| {
             let status = outcomes.get(id.as_str()).map_or("none", |o| status(o));
