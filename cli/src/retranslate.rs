@@ -12,6 +12,9 @@ use constat_checker_core::i18n::Lang as CoreLang;
 
 /// How deep nested messages are converted (a message inside a message inside a message).
 const MAX_DEPTH: usize = 3;
+/// Places tried for the slots' ends in one match, all levels together: a host's text full of
+/// a template's literals never costs more than this.
+const MAX_TRIES: usize = 4096;
 /// Literal characters (not spaces or punctuation) a template needs to be trusted: `{a} : {b}`
 /// would match any text holding a colon.
 const MIN_LITERAL: usize = 6;
@@ -58,11 +61,18 @@ fn convert(text: &str, to: Lang, depth: usize) -> String {
     let Some(target) = CATALOGUE.text(core(to), key) else {
         return text.to_owned();
     };
-    let mut out = target.to_owned();
-    for (name, value) in slots {
-        out = out.replace(&format!("{{{name}}}"), &convert(&value, to, depth + 1));
-    }
-    out
+    let values: Vec<(String, String)> = slots
+        .into_iter()
+        .map(|(name, value)| {
+            let value = convert(&value, to, depth + 1);
+            (name, value)
+        })
+        .collect();
+    let args: Vec<(&str, &dyn std::fmt::Display)> = values
+        .iter()
+        .map(|(name, value)| (name.as_str(), value as &dyn std::fmt::Display))
+        .collect();
+    constat_checker_core::i18n::catalogue::fill(target, &args)
 }
 
 /// Letters and digits outside the `{name}` slots.
@@ -110,14 +120,14 @@ fn matches(template: &str, text: &str) -> Option<Vec<(String, String)>> {
     }
     let rest = text.strip_prefix(literals[0])?;
     let mut values = Vec::new();
-    if !fill_slots(rest, &literals[1..], &mut values, 0) {
+    if !fill_slots(rest, &literals[1..], &mut values, &mut 0) {
         return None;
     }
     Some(names.iter().map(|n| (*n).to_owned()).zip(values).collect())
 }
 
-/// Backtracking over where each slot ends (at most 64 tries per level).
-fn fill_slots(text: &str, literals: &[&str], values: &mut Vec<String>, tries: usize) -> bool {
+/// Backtracking over where each slot ends ([`MAX_TRIES`] in all).
+fn fill_slots(text: &str, literals: &[&str], values: &mut Vec<String>, tries: &mut usize) -> bool {
     let Some((literal, later)) = literals.split_first() else {
         return text.is_empty();
     };
@@ -131,14 +141,18 @@ fn fill_slots(text: &str, literals: &[&str], values: &mut Vec<String>, tries: us
             _ => false,
         };
     }
-    if literal.is_empty() || tries > 64 {
+    if literal.is_empty() {
         return false;
     }
     let mut from = 1;
     while let Some(found) = text.get(from..).and_then(|t| t.find(literal)) {
+        *tries += 1;
+        if *tries > MAX_TRIES {
+            return false;
+        }
         let at = from + found;
         values.push(text[..at].to_owned());
-        if fill_slots(&text[at + literal.len()..], later, values, tries + 1) {
+        if fill_slots(&text[at + literal.len()..], later, values, tries) {
             return true;
         }
         values.pop();
@@ -185,6 +199,10 @@ mod tests {
                 "sudo: exam is not in the sudoers file"
             );
             assert_eq!(in_current_lang(""), "");
+            // A value holding a slot's name is not filled again.
+            let odd = "unreadable private key {error}: boom";
+            let shown = in_current_lang(odd);
+            assert_eq!(shown, "clé privée {error} illisible : boom");
         });
     }
 
@@ -199,6 +217,9 @@ mod tests {
         );
         assert_eq!(matches("a {x} b", "a  b c"), None);
         assert_eq!(matches("a {x}", "a "), None);
+        // A host's text full of the literals: the search gives up, it does not hang.
+        let flood = format!("a {}c", " b ".repeat(5_000));
+        assert_eq!(matches("a {x} b {y} b {z} b {w} d", &flood), None);
         assert_eq!(
             matches("{x} é {y}", "1 é 2"),
             Some(vec![

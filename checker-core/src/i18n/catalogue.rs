@@ -74,10 +74,31 @@ fn placeholders(text: &str) -> BTreeSet<&str> {
 
 /// `text` with its `{name}` placeholders replaced by `args`.
 pub fn fill(text: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    // One pass over the template: a value holding `{name}` (a host's text, a path) is shown
+    // as it is, never filled in turn.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let arg = after.find('}').and_then(|end| {
+            let name = &after[..end];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, value)| (end, value))
+        });
+        match arg {
+            Some((end, value)) => {
+                out.push_str(&value.to_string());
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -89,6 +110,19 @@ mod tests {
         ("hello", "bonjour {name}", "hello {name}"),
         ("bye", "au revoir", "bye"),
     ]);
+
+    /// A value is put in once: a `{name}` inside it (a host's text) is never filled.
+    #[test]
+    fn a_value_is_never_filled_again() {
+        assert_eq!(
+            fill(
+                "key {file}: {error}",
+                &[("file", &"{error}"), ("error", &"boom")]
+            ),
+            "key {error}: boom"
+        );
+        assert_eq!(fill("{a} {b} {", &[("a", &1)]), "1 {b} {");
+    }
 
     #[test]
     fn texts_are_found_filled_and_listed_per_language() {
