@@ -428,8 +428,14 @@ async fn submissions_are_bounded_and_every_refusal_says_why() {
 
     let ok = h.submit_signed(&key, body.as_bytes(), START, "fr").await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let replay = h.submit_signed(&key, body.as_bytes(), START, "fr").await;
-    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
+    // Sent again at once (the same signed second): told to wait, not called a replay.
+    let again = h.submit_signed(&key, body.as_bytes(), START, "fr").await;
+    assert_eq!(
+        again.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        again.body
+    );
     let hurried = h
         .submit_signed(&key, body.as_bytes(), START + 1, "fr")
         .await;
@@ -442,6 +448,9 @@ async fn submissions_are_bounded_and_every_refusal_says_why() {
     assert_eq!(hurried.headers[header::RETRY_AFTER], "2");
 
     let at = h.tick(5);
+    // The same signed submission later: a replay.
+    let replay = h.submit_signed(&key, body.as_bytes(), START, "fr").await;
+    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
     let malformed = h
         .submit_signed(&key, b"{\"schema_version\": 1, \"host\": ", at, "fr")
         .await;

@@ -377,14 +377,17 @@ impl Store for SqliteStore {
                 [learner_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            let claim = if last_signed.is_some_and(|last| signed_at <= last) {
-                Claim::Replayed
-            } else if let Some(seen) = last_seen
+            // Too soon first: a learner sending again within the same second signs the same
+            // time, and is told to wait (then signs anew), not that it was a replay. A replay is
+            // refused either way.
+            let claim = if let Some(seen) = last_seen
                 && now - seen < min_interval
             {
                 Claim::TooSoon {
                     retry_after: min_interval - (now - seen),
                 }
+            } else if last_signed.is_some_and(|last| signed_at <= last) {
+                Claim::Replayed
             } else {
                 tx.execute(
                     "UPDATE learners SET last_signed_at = ?2, last_seen = ?3 WHERE id = ?1",

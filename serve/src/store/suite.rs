@@ -226,6 +226,11 @@ async fn claims_refuse_replays_and_hurried_submissions(store: &dyn Store) {
         store.claim_submission(l.id, 1000, 1000, 2).await.unwrap(),
         Claim::Accepted
     );
+    // Sent again within the same second: the same signed time, told to wait.
+    assert_eq!(
+        store.claim_submission(l.id, 1000, 1000, 2).await.unwrap(),
+        Claim::TooSoon { retry_after: 2 }
+    );
     assert_eq!(
         store.claim_submission(l.id, 1000, 1005, 2).await.unwrap(),
         Claim::Replayed
@@ -251,7 +256,8 @@ async fn concurrent_claims_accept_one(store: &dyn Store) {
         .unwrap();
     let c = store.create_class(class(t, "ABC")).await.unwrap();
     let l = store.create_learner(learner(c.id, "bob")).await.unwrap();
-    // The same signed submission sent eight times at once (to as many instances).
+    // The same signed submission sent eight times at once (to as many instances): one is
+    // accepted, the others refused (too soon after it).
     let claims =
         futures_util::future::join_all((0..8).map(|_| store.claim_submission(l.id, 5000, 5000, 2)))
             .await;
@@ -261,9 +267,10 @@ async fn concurrent_claims_accept_one(store: &dyn Store) {
         .count();
     assert_eq!(accepted, 1, "{claims:?}");
     assert!(
-        claims
-            .iter()
-            .all(|c| matches!(c, Ok(Claim::Accepted | Claim::Replayed))),
+        claims.iter().all(|c| matches!(
+            c,
+            Ok(Claim::Accepted | Claim::TooSoon { .. } | Claim::Replayed)
+        )),
         "{claims:?}"
     );
 }
