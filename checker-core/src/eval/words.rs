@@ -1526,7 +1526,7 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
     if let Some((_, fr)) = WORDS.iter().find(|(en, _)| *en == value) {
         return Some(match lang {
             Lang::Fr => (*fr).to_owned(),
-            Lang::En => value.to_owned(),
+            Lang::En => english_yes_no(value).to_owned(),
         });
     }
     // A list in the pack's own keys (`category: any, min_priority: 3`): `eval/key_lists.rs`.
@@ -1548,7 +1548,7 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
         if let Some(parts) = matches(en, value) {
             return Some(match lang {
                 Lang::Fr => fill(lang, fr, &parts),
-                Lang::En => value.to_owned(),
+                Lang::En => english_phrase(en, value),
             });
         }
     }
@@ -1558,6 +1558,27 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
         Lang::Fr => fr,
         Lang::En => value.to_owned(),
     })
+}
+
+/// A kind's boolean as an English reader reads it: `yes`/`no` (the model keeps `true`/`false`).
+fn english_yes_no(value: &str) -> &str {
+    match value {
+        "true" => "yes",
+        "false" => "no",
+        other => other,
+    }
+}
+
+/// A phrase in English: the value itself, but a leading boolean (`true ({})`) read as yes/no.
+fn english_phrase(template: &str, value: &str) -> String {
+    for (word, shown) in [("true ", "yes "), ("false ", "no ")] {
+        if template.starts_with(word)
+            && let Some(rest) = value.strip_prefix(word)
+        {
+            return format!("{shown}{rest}");
+        }
+    }
+    value.to_owned()
 }
 
 /// A value inside a phrase's `{*}`/`{;}`: a word, one of [`REASONS`] (a host's rule,
@@ -1846,6 +1867,19 @@ mod tests {
             Some("NotConfigured (= autoriser par défaut)")
         );
         assert_eq!(display(Lang::Fr, "block").as_deref(), Some("bloquer"));
+    }
+
+    /// A kind's boolean reads yes/no in English too, never the model's `true`/`false`.
+    #[test]
+    fn booleans_read_yes_or_no_in_english() {
+        assert_eq!(display(Lang::En, "true").as_deref(), Some("yes"));
+        assert_eq!(display(Lang::En, "false").as_deref(), Some("no"));
+        assert_eq!(display(Lang::Fr, "true").as_deref(), Some("oui"));
+        assert_eq!(
+            display(Lang::En, "true (Installed)").as_deref(),
+            Some("yes (Installed)")
+        );
+        assert_eq!(display(Lang::En, "block").as_deref(), Some("block"));
     }
 
     /// A firewall appliance's verdict and a supervised state read as the French interfaces
