@@ -10,7 +10,7 @@ use crate::embedded::packs;
 use crate::one_language::{ENGLISH, FRENCH, accented, untranslated, words};
 use crate::pack_tests::pack;
 use constat_checker_core::i18n::Lang;
-use constat_checker_core::render::{Audience, RenderOptions, for_reader, markdown, terminal};
+use constat_checker_core::render::{Audience, RenderOptions, for_reader, html, markdown, terminal};
 use constat_checker_core::report::Report;
 use constat_checker_core::{CandidateInput, GradeOptions, HostObservation, Observed, grade};
 use constat_snapshot::Snapshot;
@@ -258,5 +258,66 @@ fn the_json_and_the_english_reports_hold_no_french_and_the_french_no_english_phr
         list(&in_english),
         in_french.len(),
         list(&in_french),
+    );
+}
+
+/// The pack's own French texts (title, each check's title, hint and explanation) that differ
+/// from their English form: none may show in an English report.
+fn french_pack_texts(pack: &constat_checker_core::pack::Pack) -> Vec<String> {
+    let en = Lang::En;
+    let mut out = vec![pack.title.clone()];
+    for c in pack.checks() {
+        for (fr, en) in [
+            (Some(c.title.as_str()), Some(c.title_in(en))),
+            (c.hint.as_deref(), c.hint_in(en)),
+            (c.explanation.as_deref(), c.explanation_in(en)),
+        ] {
+            if let Some(fr) = fr
+                && Some(fr) != en
+            {
+                out.push(fr.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// One language at a time for the packs' own texts: every shipped pack on every fixture,
+/// rendered in English for a trainer (hints and explanations shown) in every text format,
+/// shows none of the pack's French titles, hints or explanations.
+#[test]
+fn english_reports_show_none_of_the_packs_french_texts() {
+    let options = RenderOptions {
+        lang: Lang::En,
+        audience: Audience::Trainer,
+        color: false,
+    };
+    let mut texts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut shown = BTreeSet::new();
+    for (name, report) in reports() {
+        let french = texts
+            .entry(report.pack.id.clone())
+            .or_insert_with(|| french_pack_texts(&pack(&report.pack.id)));
+        let seen = for_reader(&report, &options);
+        let rendered = [
+            terminal(&seen, &options),
+            markdown(&seen, &options),
+            html(&seen, &options),
+            serde_json::to_string(&seen).unwrap(),
+        ];
+        for text in french.iter() {
+            let escaped = text.replace('\'', "&#39;").replace('"', "&quot;");
+            if rendered
+                .iter()
+                .any(|r| r.contains(text.as_str()) || r.contains(&escaped))
+            {
+                shown.insert(format!("{name}: {text}"));
+            }
+        }
+    }
+    assert!(
+        shown.is_empty(),
+        "French pack texts in English reports:\n{}",
+        shown.into_iter().collect::<Vec<_>>().join("\n")
     );
 }

@@ -535,3 +535,22 @@ fn grading_on_the_requested_sections_equals_grading_on_everything() {
         }
     }
 }
+
+/// One language at a time: every shipped pack writes the English form of each French text
+/// (pack title and description, role and variable descriptions, each check's title, hint
+/// and explanation, and what `overrides:` changes), so an English reader never gets a
+/// report in two languages.
+#[test]
+fn every_shipped_pack_has_the_english_form_of_each_french_text() {
+    let mut missing = Vec::new();
+    for p in crate::embedded::packs() {
+        for u in pack(p.id).untranslated() {
+            missing.push(format!("{}:{} lacks {}", p.id, u.place, u.field));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "French texts without their English form (write the `_en` field beside the French one):\n{}",
+        missing.join("\n")
+    );
+}

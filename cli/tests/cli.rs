@@ -81,6 +81,118 @@ fn the_demo_shows_the_packs_english_text_in_english_and_french_by_default() {
     }
 }
 
+/// One language at a time for every shipped pack, not only the demo: a lab pack and the
+/// title's exam pack (its checks included from the CCP packs) graded `--lang en` on their
+/// recorded fixtures show, in the terminal and in report.html, the English title of every
+/// check and none of the pack's French titles, hints or explanations (texts that read the
+/// same in both languages, such as a bare command, are left out).
+#[test]
+fn shipped_packs_in_english_show_none_of_their_french_texts() {
+    let fixtures = repo().join("checks/fixtures");
+    let cases: [(&str, Vec<String>); 2] = [
+        (
+            "lab-cp3-linux",
+            vec![
+                "--snapshot".into(),
+                format!(
+                    "linux={}",
+                    fixtures.join("lab-cp3-linux/fail.json").display()
+                ),
+            ],
+        ),
+        ("tssr-2023-msp-titre", {
+            let dir = fixtures.join("tssr-2023-msp-titre");
+            let mut args = Vec::new();
+            for role in ["client", "dc", "linux"] {
+                args.push("--snapshot".to_owned());
+                args.push(format!(
+                    "{role}={}",
+                    dir.join(format!("fail/{role}.json")).display()
+                ));
+            }
+            for role in ["dc", "linux"] {
+                args.push("--start".to_owned());
+                args.push(format!(
+                    "{role}={}",
+                    dir.join(format!("start/{role}.json")).display()
+                ));
+            }
+            args
+        }),
+    ];
+    let escaped = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('\'', "&#39;")
+            .replace('"', "&quot;")
+    };
+    for (id, inputs) in cases {
+        let embedded = constat_checks::find(id).unwrap();
+        let pack = constat_checker_core::pack::load_with(
+            embedded.file_name,
+            embedded.text,
+            &constat_checks::EmbeddedSources,
+        )
+        .unwrap();
+        let mut french: Vec<&str> = vec![pack.title.as_str()];
+        let mut english: Vec<&str> = vec![pack.title_in(constat_checker_core::i18n::Lang::En)];
+        for c in pack.checks() {
+            let en = constat_checker_core::i18n::Lang::En;
+            english.push(c.title_in(en));
+            for (fr, en) in [
+                (Some(c.title.as_str()), Some(c.title_in(en))),
+                (c.hint.as_deref(), c.hint_in(en)),
+                (c.explanation.as_deref(), c.explanation_in(en)),
+            ] {
+                if let Some(fr) = fr
+                    && Some(fr) != en
+                {
+                    french.push(fr);
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let output = constat()
+            .args([
+                "--lang",
+                "en",
+                "grade",
+                "--pack",
+                id,
+                "--audience",
+                "trainer",
+            ])
+            .args(&inputs)
+            .arg("--out")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{id}: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        for text in &english {
+            assert!(stdout.contains(text), "{id}: {text:?} missing: {stdout}");
+            assert!(
+                html.contains(&escaped(text)) || html.contains(text),
+                "{id}: {text:?} missing from report.html"
+            );
+        }
+        for text in &french {
+            assert!(
+                !stdout.contains(text),
+                "{id}: French {text:?} shown: {stdout}"
+            );
+            assert!(
+                !html.contains(&escaped(text)) && !html.contains(text),
+                "{id}: French {text:?} in report.html"
+            );
+        }
+    }
+}
+
 #[test]
 fn demo_keeps_no_password_hash_and_writes_private_files() {
     // `constat demo` grades this machine with the demo pack, which checks /etc/shadow's

@@ -52,19 +52,14 @@ impl PackCache {
 }
 
 fn class_pack(pack: Pack, profile: Option<String>) -> ClassPack {
-    let checks = pack
-        .checks()
-        .map(|c| (c.id.clone(), c.title.clone()))
-        .collect();
-    let checks_en = pack
-        .checks()
-        .map(|c| {
-            (
-                c.id.clone(),
-                c.title_en.clone().unwrap_or_else(|| c.title.clone()),
-            )
-        })
-        .collect();
+    // The pack's own swap (`CheckMeta::title_in`), as everywhere a pack text is read.
+    let columns = |lang| {
+        pack.checks()
+            .map(|c| (c.id.clone(), c.title_in(lang).to_owned()))
+            .collect()
+    };
+    let checks = columns(constat_checker_core::i18n::Lang::Fr);
+    let checks_en = columns(constat_checker_core::i18n::Lang::En);
     // The competences a report of this pack scores: grade nothing and read them off.
     let empty = grade(
         &pack,

@@ -140,16 +140,22 @@ pub(crate) fn compose(
     let own_variables = std::mem::take(&mut cx.own_variables);
     let mut all_variables = std::mem::take(&mut cx.variables);
     for (name, v) in variables {
-        let description = v.description.clone().or_else(|| {
+        // A description written here wins in both languages; else the included one's.
+        let (description, description_en) = if v.description.is_some() || v.description_en.is_some()
+        {
+            (v.description.clone(), v.description_en.clone())
+        } else {
             all_variables
                 .get(&name)
-                .and_then(|old| old.description.clone())
-        });
+                .map(|old| (old.description.clone(), old.description_en.clone()))
+                .unwrap_or_default()
+        };
         all_variables.insert(
             name,
             RawVariable {
                 default: v.default,
                 description,
+                description_en,
             },
         );
     }
@@ -504,12 +510,12 @@ fn merge_head(cx: &mut Ctx<'_>, spec: &Sp<String>, pack: &Pack) {
             }
             Some(_) => {}
             None => {
-                let description = pack.host_descriptions.get(role).cloned();
                 cx.hosts.insert(
                     role.clone(),
                     RawHost {
                         os: *os,
-                        description,
+                        description: pack.host_descriptions.get(role).cloned(),
+                        description_en: pack.host_descriptions_en.get(role).cloned(),
                     },
                 );
                 cx.host_from.insert(role.clone(), pack.file.clone());
@@ -546,6 +552,7 @@ fn merge_head(cx: &mut Ctx<'_>, spec: &Sp<String>, pack: &Pack) {
                     RawVariable {
                         default: Sp::unplaced(v.default.clone()),
                         description: v.description.clone(),
+                        description_en: v.description_en.clone(),
                     },
                 );
                 cx.variable_from.insert(name.clone(), pack.file.clone());

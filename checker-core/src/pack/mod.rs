@@ -8,6 +8,7 @@ pub mod limits;
 mod load;
 mod model;
 pub mod raw;
+mod reader_text;
 mod requests;
 mod schema;
 pub mod sources;
@@ -25,6 +26,7 @@ pub use load::{load, load_with};
 pub(crate) use model::CompiledCheck;
 pub use model::{CheckMeta, Pack, Variable};
 pub use raw::CheckOrigin;
+pub use reader_text::{Untranslated, in_lang};
 pub use requests::{
     DIFF_SECTIONS, file_requests, narrow_request, script_run_requests, section_requests,
     sections_for, unread_parts_for,

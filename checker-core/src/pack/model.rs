@@ -11,8 +11,10 @@ use std::sync::Arc;
 pub struct Variable {
     /// Default value as written (may reference other variables).
     pub default: String,
-    /// Description.
+    /// Description (French).
     pub description: Option<String>,
+    /// English description, when the author wrote one.
+    pub description_en: Option<String>,
 }
 
 /// What a report needs to know about a check, independent of the candidate.
@@ -114,8 +116,10 @@ pub struct Pack {
     pub title_en: Option<String>,
     /// Version.
     pub version: Option<String>,
-    /// Description.
+    /// Description (French).
     pub description: Option<String>,
+    /// English description, when the author wrote one.
+    pub description_en: Option<String>,
     /// The référentiel the checks cite.
     pub referentiel: &'static Referentiel,
     /// Default session profile id.
@@ -132,6 +136,8 @@ pub struct Pack {
     pub includes: Vec<String>,
     /// Description of each host role, when written.
     pub(crate) host_descriptions: BTreeMap<String, String>,
+    /// English description of each host role, when written.
+    pub(crate) host_descriptions_en: BTreeMap<String, String>,
     /// The exam's time zone (`pack.timezone`, Europe/Paris by default).
     pub timezone: crate::eval::ExamZone,
     pub(crate) raw_checks: Vec<RawCheck>,

@@ -192,9 +192,12 @@ pub struct RawMeta {
     pub referentiel: Sp<String>,
     /// Default session profile (`titre`, `ccp1`, `ccp2`, `lab`); the examiner may choose another.
     pub profile: Sp<String>,
-    /// Description of the subject.
+    /// Description of the subject (French).
     #[serde(default)]
     pub description: Option<String>,
+    /// English description, shown instead of `description` with `--lang en`.
+    #[serde(default)]
+    pub description_en: Option<String>,
     /// The pack may run scripts (`script: {run: ...}`): the CLI runs them only when the
     /// examiner also passes `--active-tests`, as an unprivileged user in a throwaway directory.
     #[serde(default)]
@@ -213,9 +216,12 @@ pub struct RawMeta {
 pub struct RawVariable {
     /// Value used when the candidate does not override it; may use other variables.
     pub default: Sp<String>,
-    /// What it stands for.
+    /// What it stands for (French).
     #[serde(default)]
     pub description: Option<String>,
+    /// English description, shown instead of `description` with `--lang en`.
+    #[serde(default)]
+    pub description_en: Option<String>,
 }
 
 /// Operating systems of host roles.
@@ -237,9 +243,12 @@ pub enum HostOs {
 pub struct RawHost {
     /// Its operating system.
     pub os: HostOs,
-    /// What it is in the subject.
+    /// What it is in the subject (French).
     #[serde(default)]
     pub description: Option<String>,
+    /// English description, shown instead of `description` with `--lang en`.
+    #[serde(default)]
+    pub description_en: Option<String>,
 }
 
 /// One check.

@@ -724,6 +724,7 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
         title_en: meta.title_en.clone(),
         version: meta.version.clone(),
         description: meta.description.clone(),
+        description_en: meta.description_en.clone(),
         referentiel,
         profile: meta.profile.value.clone(),
         variables: raw
@@ -735,6 +736,7 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
                     Variable {
                         default: v.default.value.clone(),
                         description: v.description.clone(),
+                        description_en: v.description_en.clone(),
                     },
                 )
             })
@@ -747,6 +749,11 @@ pub(crate) fn validate(file: &str, raw: Composed, diags: &mut Diagnostics) -> Op
             .hosts
             .iter()
             .filter_map(|(k, h)| Some((k.clone(), h.description.clone()?)))
+            .collect(),
+        host_descriptions_en: raw
+            .hosts
+            .iter()
+            .filter_map(|(k, h)| Some((k.clone(), h.description_en.clone()?)))
             .collect(),
         timezone,
         raw_checks: raw.checks,

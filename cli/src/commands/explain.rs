@@ -52,23 +52,19 @@ pub fn run(args: ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Re
         let pack = load_pack(embedded.id)?;
         if let Some(check) = pack.checks().find(|c| c.id == wanted_check) {
             // The pack author's English forms in English, where written (else French).
-            let english = crate::i18n::lang() == crate::i18n::Lang::En;
-            let pick = |fr: &Option<String>, en: &Option<String>| {
-                en.as_ref().filter(|_| english).or(fr.as_ref()).cloned()
-            };
             found.push(serde_json::json!({
                 "id": check.id,
-                "title": pick(&Some(check.title.clone()), &check.title_en),
+                "title": check.title_in(lang),
                 "pack": pack.id,
-                "pack_title": pick(&Some(pack.title.clone()), &pack.title_en),
+                "pack_title": pack.title_in(lang),
                 "criteres": check.criteres,
                 "hosts": check.hosts,
                 "points": check.points,
                 "penalty": check.penalty,
                 "requires": check.requires,
                 "active": check.active,
-                "hint": pick(&check.hint, &check.hint_en),
-                "explanation": pick(&check.explanation, &check.explanation_en),
+                "hint": check.hint_in(lang),
+                "explanation": check.explanation_in(lang),
                 "origin": check.origin.as_ref().map(|o| serde_json::json!({
                     "file": o.file,
                     "line": o.line,
