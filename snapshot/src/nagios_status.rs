@@ -113,7 +113,7 @@ type OpenBlock = (String, usize, Vec<(String, String)>);
 /// Parses a Nagios (3/4) `status.dat`: `hoststatus` and `servicestatus` blocks of
 /// `key=value` lines. Lossy UTF-8 (plugin output may be in any encoding). Each service keeps
 /// the last time it was seen in a problem state (`last_time_warning`, `last_time_critical`,
-/// `last_time_unknown`: the latest) and since when it is in its current state
+/// `last_time_unknown`, or its last check when in a problem now: the latest) and since when it is in its current state
 /// (`last_state_change`), so that an alert raised then resolved can be told
 /// (`last_problems_read`).
 ///
@@ -242,6 +242,12 @@ fn push_block(out: &mut Supervision, name: &str, fields: &[(String, String)]) {
             ]
             .into_iter()
             .filter_map(|(word, key)| Some((time(key)?, word)))
+            // In a problem now: Nagios updates `last_time_<state>` only from the next check.
+            .chain(
+                Some(service_state(num("current_state"), checked))
+                    .filter(|s| matches!(*s, "warning" | "critical" | "unknown"))
+                    .and_then(|s| Some((time("last_check")?, s))),
+            )
             .max();
             out.services.push(MonitoredService {
                 host: text("host_name").unwrap_or_default(),

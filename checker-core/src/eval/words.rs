@@ -481,6 +481,14 @@ const PHRASES: &[(&str, &str)] = &[
         "\"{}\" raised at {}, resolved at {}; check ok",
         "« {} » levé à {}, résolu à {} ; contrôle ok",
     ),
+    (
+        "\"{}\" {w} last seen at {}, ok since {}; check ok",
+        "« {} » vu {w} pour la dernière fois à {}, ok depuis {} ; contrôle ok",
+    ),
+    (
+        "\"{}\" {w} last seen at {}; check ok",
+        "« {} » vu {w} pour la dernière fois à {} ; contrôle ok",
+    ),
     // The firewall: a case judged (ports from source [to destination] [on interface]) and
     // its verdict, whose reason (`{*}`) is a rule of the host, kept as is, or one of the
     // phrases below; a question that holds, with up to three reasons (`{;}`).
@@ -1382,6 +1390,14 @@ const PARTS: &[(&str, &str)] = &[
     (
         "{}: {*}; problems raised: {w}, resolved: {w}",
         "{} : {*} ; problèmes levés : {w}, résolus : {w}",
+    ),
+    (
+        "{}: {*}; last problem: {w} at {}",
+        "{} : {*} ; dernier problème : {w} à {}",
+    ),
+    (
+        "{}: {*}; never in a problem state",
+        "{} : {*} ; jamais vu en problème",
     ),
     // windows_feature: the state as the probe wrote it.
     ("true ({})", "oui ({})"),
