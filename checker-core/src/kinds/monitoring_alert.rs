@@ -50,8 +50,8 @@ impl Kind for MonitoringAlertExpect {
     const DOC: &'static str = r#"# monitoring_alert
 
 ## What it checks
-The supervision server (section `supervision`: Nagios `status.dat` or the Icinga2 API) has a
-check on `host` named `service` (or whose check command is `service`, case-insensitive) in
+The supervision server (section `supervision`: Nagios `status.dat`, read over SSH by the
+agent or imported, or the Zabbix or Icinga2 API) has a check on `host` named `service` (or whose check command is `service`, case-insensitive) in
 the expected state: `problem` (warning, critical or unknown; acknowledged or not), `ok`, or
 `resolved`: a problem was raised on it and resolved, and it is `ok` now — the proof that
 the alert fires and clears. A check never run yet (`pending`) fails, with that word as
@@ -94,8 +94,8 @@ trigger is OK.
     const DOC_FR: &'static str = r#"# monitoring_alert
 
 ## Ce qui est vérifié
-Le serveur de supervision (section `supervision` : `status.dat` de Nagios ou l'API
-d'Icinga2) a sur `host` une vérification nommée `service` (ou dont la commande de
+Le serveur de supervision (section `supervision` : `status.dat` de Nagios, relevé par SSH
+par l'agent ou importé, ou l'API de Zabbix ou d'Icinga2) a sur `host` une vérification nommée `service` (ou dont la commande de
 vérification est `service`, sans tenir compte de la casse) dans l'état attendu : `problem`
 (warning, critical ou unknown ; acquitté ou non), `ok`, ou `resolved` : un problème a été
 levé puis résolu, et la vérification est `ok` maintenant — la preuve que l'alerte se déclenche
