@@ -138,8 +138,7 @@ pub fn status_file_of(config: &str) -> Option<&str> {
         .filter_map(|l| l.split_once('='))
         .filter(|(k, _)| k.trim() == "status_file")
         .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
-        .last()
+        .rfind(|v| !v.is_empty())
 }
 
 /// A regular file's bytes, at most `limit`; why not otherwise.
