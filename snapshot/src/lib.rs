@@ -34,6 +34,7 @@ pub mod host;
 pub mod hypervisor;
 pub mod jobs;
 pub mod logon_scripts;
+pub mod nagios_status;
 pub mod network;
 pub mod package_repositories;
 pub mod packages;

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 pub struct Supervision {
     /// `nagios`, `icinga2` or `zabbix`.
     pub product: String,
+    /// Where it was read on the host, when a host file (the Nagios status file and the
+    /// configuration that names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Monitored hosts, sorted by name.
     #[serde(default)]
     pub hosts: Vec<MonitoredHost>,
@@ -23,6 +27,11 @@ pub struct Supervision {
     /// empty); false for Nagios and Icinga2, which keep none to read.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub problems_read: bool,
+    /// Whether each check's last problem was read (Nagios `status.dat`): a check without
+    /// `last_problem_at` was then never seen in a problem state since the server keeps track
+    /// (its start, or its retention file).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub last_problems_read: bool,
     /// Problems open or recently resolved (Zabbix), sorted by start time then host and name;
     /// left out when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -100,6 +109,17 @@ pub struct MonitoredService {
     /// In a scheduled downtime.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_downtime: bool,
+    /// The last problem state the check was seen in (`warning`, `critical` or `unknown`),
+    /// when the server records it (Nagios `last_time_*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_problem_state: Option<String>,
+    /// When the check was last seen in that problem state (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_problem_at: Option<String>,
+    /// Since when the check is in its current state (RFC 3339, UTC), when recorded (Nagios
+    /// `last_state_change`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_since: Option<String>,
 }
 
 /// An item a supervision server collects (Zabbix items), with its last value.

@@ -1,5 +1,6 @@
-//! Supervision servers → [`Supervision`]: Nagios `status.dat` (read over SSH with the agent's
-//! file request, or a copy) and Icinga2 REST API answers (`/v1/objects/hosts`,
+//! Supervision servers → [`Supervision`]: Nagios `status.dat` (an exported copy; the agent
+//! reads it over SSH with the same reader, `constat_snapshot::nagios_status`) and Icinga2 REST
+//! API answers (`/v1/objects/hosts`,
 //! `/v1/objects/services`). Pure functions of bytes, bounded in size; states are normalised
 //! to words (`up`/`down`, `ok`/`warning`/`critical`/`unknown`, `pending` when never checked).
 
@@ -8,8 +9,8 @@ use constat_snapshot::time::rfc3339_utc;
 use constat_snapshot::{HostIdentity, OsInfo, SCHEMA_VERSION, Section, Sections, Snapshot};
 use serde_json::Value;
 
-/// Largest input accepted (a `status.dat` of a few hundred hosts is well under this).
-pub const MAX_SUPERVISION_BYTES: usize = 32 * 1024 * 1024;
+pub use constat_snapshot::nagios_status::MAX_SUPERVISION_BYTES;
+use constat_snapshot::nagios_status::{NagiosStatusError, host_state, service_state, sorted};
 
 /// Why a supervision answer could not be read.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -40,6 +41,33 @@ pub enum SupervisionError {
     },
 }
 
+impl From<NagiosStatusError> for SupervisionError {
+    fn from(e: NagiosStatusError) -> SupervisionError {
+        match e {
+            NagiosStatusError::TooLarge {
+                source_name,
+                size,
+                limit,
+            } => SupervisionError::TooLarge {
+                source_name,
+                size,
+                limit,
+            },
+            NagiosStatusError::Malformed {
+                source_name,
+                line,
+                col,
+                what,
+            } => SupervisionError::Malformed {
+                source_name,
+                line,
+                col,
+                what,
+            },
+        }
+    }
+}
+
 fn bounded<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a [u8], SupervisionError> {
     if bytes.len() > MAX_SUPERVISION_BYTES {
         return Err(SupervisionError::TooLarge {
@@ -51,126 +79,16 @@ fn bounded<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a [u8], Supervisi
     Ok(bytes)
 }
 
-fn host_state(code: i64, checked: bool) -> &'static str {
-    match (checked, code) {
-        (false, _) => "pending",
-        (true, 0) => "up",
-        (true, 1) => "down",
-        (true, 2) => "unreachable",
-        _ => "unknown",
-    }
-}
-
-fn service_state(code: i64, checked: bool) -> &'static str {
-    match (checked, code) {
-        (false, _) => "pending",
-        (true, 0) => "ok",
-        (true, 1) => "warning",
-        (true, 2) => "critical",
-        _ => "unknown",
-    }
-}
-
-fn sorted(mut s: Supervision) -> Supervision {
-    s.hosts.sort_by(|a, b| a.name.cmp(&b.name));
-    s.services
-        .sort_by(|a, b| (&a.host, &a.name).cmp(&(&b.host, &b.name)));
-    s
-}
-
-type OpenBlock = (String, usize, Vec<(String, String)>);
-
-/// Parses a Nagios (3/4) `status.dat`: `hoststatus` and `servicestatus` blocks of
-/// `key=value` lines. Lossy UTF-8 (plugin output may be in any encoding).
+/// Parses a Nagios (3/4) `status.dat` with the one reader the agent shares
+/// ([`constat_snapshot::nagios_status::parse_nagios_status`]).
 pub fn parse_nagios_status(
     bytes: &[u8],
     source_name: &str,
 ) -> Result<Supervision, SupervisionError> {
-    let text = String::from_utf8_lossy(bounded(bytes, source_name)?);
-    let mut out = Supervision {
-        product: "nagios".to_owned(),
-        ..Supervision::default()
-    };
-    // The open block: its name, its line, its `key=value` pairs.
-    let mut block: Option<OpenBlock> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let malformed = |what: String| SupervisionError::Malformed {
-            source_name: source_name.to_owned(),
-            line: i + 1,
-            col: raw.len() - raw.trim_start().len() + 1,
-            what,
-        };
-        if let Some(name) = line.strip_suffix('{') {
-            if let Some((open, at, _)) = &block {
-                return Err(malformed(format!(
-                    "block « {} » opens inside « {open} » (line {at}) that was never closed: pass the whole status.dat",
-                    name.trim()
-                )));
-            }
-            block = Some((name.trim().to_owned(), i + 1, Vec::new()));
-        } else if line == "}" {
-            let Some((name, _, fields)) = block.take() else {
-                return Err(malformed(
-                    "« } » closes no block: pass the whole status.dat".to_owned(),
-                ));
-            };
-            let get = |k: &str| {
-                fields
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.as_str())
-            };
-            let num = |k: &str| get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
-            let text = |k: &str| get(k).filter(|v| !v.is_empty()).map(str::to_owned);
-            let checked = num("has_been_checked") == 1;
-            match name.as_str() {
-                "hoststatus" => out.hosts.push(MonitoredHost {
-                    name: text("host_name").unwrap_or_default(),
-                    address: None,
-                    state: host_state(num("current_state"), checked).to_owned(),
-                    output: text("plugin_output").filter(|_| checked),
-                    in_downtime: num("scheduled_downtime_depth") > 0,
-                }),
-                "servicestatus" => out.services.push(MonitoredService {
-                    host: text("host_name").unwrap_or_default(),
-                    name: text("service_description").unwrap_or_default(),
-                    state: service_state(num("current_state"), checked).to_owned(),
-                    check_command: text("check_command")
-                        .map(|c| c.split('!').next().unwrap_or_default().to_owned()),
-                    output: text("plugin_output").filter(|_| checked),
-                    acknowledged: num("problem_has_been_acknowledged") == 1,
-                    in_downtime: num("scheduled_downtime_depth") > 0,
-                }),
-                _ => {}
-            }
-        } else if let Some((_, _, fields)) = &mut block {
-            let Some((k, v)) = line.split_once('=') else {
-                return Err(malformed(format!(
-                    "« {line} » is not a key=value line: pass the status.dat as Nagios wrote it"
-                )));
-            };
-            fields.push((k.to_owned(), v.to_owned()));
-        } else {
-            return Err(malformed(format!(
-                "« {line} » outside any block: pass the status.dat as Nagios wrote it"
-            )));
-        }
-    }
-    if let Some((name, at, _)) = block {
-        return Err(SupervisionError::Malformed {
-            source_name: source_name.to_owned(),
-            line: at,
-            col: 1,
-            what: format!(
-                "block « {name} » is never closed (file cut?): pass the whole status.dat"
-            ),
-        });
-    }
-    Ok(sorted(out))
+    Ok(constat_snapshot::nagios_status::parse_nagios_status(
+        bytes,
+        source_name,
+    )?)
 }
 
 fn json(bytes: &[u8], source_name: &str) -> Result<Vec<Value>, SupervisionError> {
@@ -271,6 +189,7 @@ pub fn parse_icinga2(
                     .and_then(Value::as_f64)
                     .is_some_and(|v| v > 0.0),
                 in_downtime: downtime(a),
+                ..MonitoredService::default()
             });
         }
     }

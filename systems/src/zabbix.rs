@@ -360,6 +360,7 @@ pub fn parse_zabbix(
             output,
             acknowledged: false,
             in_downtime: false,
+            ..MonitoredService::default()
         });
     }
     for (i, p) in results(answers.problems, &ps)?.iter().enumerate() {

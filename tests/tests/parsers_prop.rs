@@ -552,3 +552,58 @@ proptest! {
         read_deployment(&text)?;
     }
 }
+
+/// The Nagios collector of the agent on what a hostile host writes: a main configuration and
+/// a status file (Debian's Nagios 4.4.6 recording, `agent/src/collectors/testdata/`) mutated,
+/// in an offline root. Never a panic; the section is collected or an `error` naming the file
+/// (and `line:col` when the status file is malformed).
+fn read_nagios(config: &str, status: &str) -> Result<(), TestCaseError> {
+    use constat_agent::collectors::nagios;
+    let root = tempfile::tempdir().expect("temp root");
+    let write = |path: &str, text: &str| {
+        let p = root.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write("etc/nagios4/nagios.cfg", config);
+    write("var/lib/nagios4/status.dat", status);
+    write("srv/status.dat", status);
+    let section = nagios::read(&constat_agent::LocalHost::offline(root.path()));
+    let value = serde_json::to_value(&section).expect("section JSON");
+    match value["status"].as_str() {
+        Some("collected") => {}
+        Some("error") => {
+            let message = value["message"].as_str().unwrap_or_default();
+            prop_assert!(
+                message.contains("status.dat") || message.contains("nagios.cfg"),
+                "error names no file: {message}"
+            );
+        }
+        other => prop_assert!(false, "unexpected status {other:?}: {value}"),
+    }
+    Ok(())
+}
+
+const NAGIOS_STATUS: &str =
+    include_str!("../../agent/src/collectors/testdata/recorded_nagios-4.4__status.dat");
+const NAGIOS_CONFIGS: &[&str] = &[
+    "status_file=/var/lib/nagios4/status.dat\n",
+    "log_file=/var/log/nagios4/nagios.log\n# status_file=/nowhere\n",
+    "status_file=/srv/status.dat\nstatus_file = /srv/status.dat\n",
+];
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn nagios_files_mutated_are_read_or_an_error_naming_them(
+        which in 0..NAGIOS_CONFIGS.len(),
+        config_edits in proptest::collection::vec(edit(), 0..3),
+        status_edits in proptest::collection::vec(edit(), 0..4),
+    ) {
+        read_nagios(
+            &apply(NAGIOS_CONFIGS[which], &config_edits),
+            &apply(NAGIOS_STATUS, &status_edits),
+        )?;
+    }
+}

@@ -38,4 +38,7 @@ pub mod package_repositories;
 pub mod package_sources;
 pub mod web_roots;
 
+// Supervision (issue 16): a Nagios server's live status file.
+pub mod nagios;
+
 pub use registry::registry;

@@ -1,8 +1,8 @@
 //! The registry of collectors: name, sections filled, time budget, function.
 
 use crate::collectors::{
-    backups, files, firewall, listening, network, package_repositories, packages, processes,
-    scheduled_jobs, services, shares, sshd, storage, sudo, users,
+    backups, files, firewall, listening, nagios, network, package_repositories, packages,
+    processes, scheduled_jobs, services, shares, sshd, storage, sudo, users,
 };
 use crate::context::Collector;
 use std::time::Duration;
@@ -49,6 +49,12 @@ static REGISTRY: &[Collector] = &[
         sections: &["package_repositories"],
         budget: Duration::from_secs(15),
         run: package_repositories::collect,
+    },
+    Collector {
+        name: "nagios",
+        sections: &["supervision"],
+        budget: Duration::from_secs(10),
+        run: nagios::collect,
     },
     Collector {
         name: "scheduled_jobs",

@@ -481,6 +481,14 @@ const PHRASES: &[(&str, &str)] = &[
         "\"{}\" raised at {}, resolved at {}; check ok",
         "« {} » levé à {}, résolu à {} ; contrôle ok",
     ),
+    (
+        "\"{}\" {*} last seen at {}, ok since {}; check ok",
+        "« {} » vu {*} pour la dernière fois à {}, ok depuis {} ; contrôle ok",
+    ),
+    (
+        "\"{}\" {*} last seen at {}; check ok",
+        "« {} » vu {*} pour la dernière fois à {} ; contrôle ok",
+    ),
     // The firewall: a case judged (ports from source [to destination] [on interface]) and
     // its verdict, whose reason (`{*}`) is a rule of the host, kept as is, or one of the
     // phrases below; a question that holds, with up to three reasons (`{;}`).
@@ -1383,6 +1391,14 @@ const PARTS: &[(&str, &str)] = &[
         "{}: {*}; problems raised: {w}, resolved: {w}",
         "{} : {*} ; problèmes levés : {w}, résolus : {w}",
     ),
+    (
+        "{}: {*}; last problem: {*} at {}",
+        "{} : {*} ; dernier problème : {*} à {}",
+    ),
+    (
+        "{}: {*}; never in a problem state",
+        "{} : {*} ; jamais vu en problème",
+    ),
     // windows_feature: the state as the probe wrote it.
     ("true ({})", "oui ({})"),
     ("false ({})", "non ({})"),
@@ -1915,6 +1931,23 @@ mod tests {
         }
         // A host's own text before quotes is not a state: left as it is.
         assert_eq!(display(Lang::Fr, "upper \"x\""), None);
+    }
+
+    /// `monitoring_alert` on Nagios: a check resolved, or not, from its last problem.
+    #[test]
+    fn nagios_last_problem_phrases_are_french() {
+        for (en, fr) in [
+            (
+                "\"backup.flag\" critical last seen at 2026-12-03T08:29:56Z, ok since 2026-12-03T08:29:57Z; check ok",
+                "« backup.flag » vu critique pour la dernière fois à 2026-12-03T08:29:56Z, ok depuis 2026-12-03T08:29:57Z ; contrôle ok",
+            ),
+            (
+                "backup.flag: critical; last problem: critical at 2026-12-03T08:31:00Z | ssh: ok; never in a problem state",
+                "backup.flag : critique ; dernier problème : critique à 2026-12-03T08:31:00Z | ssh : ok ; jamais vu en problème",
+            ),
+        ] {
+            assert_eq!(display(Lang::Fr, en).as_deref(), Some(fr), "{en}");
+        }
     }
 
     /// What fragments used to half-translate is now whole phrases (issue 14).

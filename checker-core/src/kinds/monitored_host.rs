@@ -42,7 +42,8 @@ impl Kind for MonitoredHostExpect {
     const DOC: &'static str = r#"# monitored_host
 
 ## What it checks
-The supervision server (section `supervision`: Nagios `status.dat` or the Icinga2 API) knows
+The supervision server (section `supervision`: Nagios `status.dat`, read over SSH by the
+agent or imported, or the Zabbix or Icinga2 API) knows
 the host `host` (case-insensitive), sees it `up` (unless `up: false`; a host never checked yet
 is `pending` and fails), and runs every listed service on it (matched by service name or check
 command, case-insensitive), whatever their current state.
@@ -68,8 +69,8 @@ expect:
     const DOC_FR: &'static str = r#"# monitored_host
 
 ## Ce qui est vérifié
-Le serveur de supervision (section `supervision` : `status.dat` de Nagios ou l'API
-d'Icinga2) connaît l'hôte `host` (sans tenir compte de la casse), le voit `up` (sauf
+Le serveur de supervision (section `supervision` : `status.dat` de Nagios, relevé par SSH
+par l'agent ou importé, ou l'API de Zabbix ou d'Icinga2) connaît l'hôte `host` (sans tenir compte de la casse), le voit `up` (sauf
 `up: false` ; un hôte jamais encore vérifié est `pending` et échoue), et exécute sur lui
 chacun des services listés (reconnus par nom de service ou commande de vérification, sans
 tenir compte de la casse), quel que soit leur état du moment.

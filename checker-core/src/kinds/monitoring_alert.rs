@@ -32,7 +32,7 @@ pub enum AlertState {
     /// Checked and `ok`.
     Ok,
     /// A problem was raised on the check and resolved, and the check is `ok` now (needs the
-    /// server's problem history: Zabbix).
+    /// server's problem history, Zabbix, or each check's last problem, Nagios).
     Resolved,
 }
 
@@ -50,16 +50,20 @@ impl Kind for MonitoringAlertExpect {
     const DOC: &'static str = r#"# monitoring_alert
 
 ## What it checks
-The supervision server (section `supervision`: Nagios `status.dat` or the Icinga2 API) has a
-check on `host` named `service` (or whose check command is `service`, case-insensitive) in
+The supervision server (section `supervision`: Nagios `status.dat`, read over SSH by the
+agent or imported, or the Zabbix or Icinga2 API) has a check on `host` named `service` (or whose check command is `service`, case-insensitive) in
 the expected state: `problem` (warning, critical or unknown; acknowledged or not), `ok`, or
 `resolved`: a problem was raised on it and resolved, and it is `ok` now — the proof that
 the alert fires and clears. A check never run yet (`pending`) fails, with that word as
 evidence. Several checks matching: any one in the expected state passes. With Zabbix
 (section read from its API), a check is a trigger (`service` = its name or its item key,
 `backup.flag`) and `resolved` reads the problems Zabbix lists (open, and resolved in its
-« display OK triggers » time, 5 min by default: collect soon after the fix); Nagios and
-Icinga2 keep no problem history to read, so `resolved` is not assessable there.
+« display OK triggers » time, 5 min by default: collect soon after the fix). With Nagios
+(`status.dat`, read over SSH by the agent or imported), `resolved` reads each check's last
+problem (`last_time_warning`, `last_time_critical`, `last_time_unknown`) and since when it is
+ok (`last_state_change`): a check ok now that was seen in a problem state before passes (these
+times survive a Nagios restart only with its retention file). Icinga2 keeps no problem history
+to read, so `resolved` is not assessable there.
 
 ## Why it matters
 A subject asks to supervise a condition (a backup flag file, a service, a disk) and to prove
@@ -90,8 +94,8 @@ trigger is OK.
     const DOC_FR: &'static str = r#"# monitoring_alert
 
 ## Ce qui est vérifié
-Le serveur de supervision (section `supervision` : `status.dat` de Nagios ou l'API
-d'Icinga2) a sur `host` une vérification nommée `service` (ou dont la commande de
+Le serveur de supervision (section `supervision` : `status.dat` de Nagios, relevé par SSH
+par l'agent ou importé, ou l'API de Zabbix ou d'Icinga2) a sur `host` une vérification nommée `service` (ou dont la commande de
 vérification est `service`, sans tenir compte de la casse) dans l'état attendu : `problem`
 (warning, critical ou unknown ; acquitté ou non), `ok`, ou `resolved` : un problème a été
 levé puis résolu, et la vérification est `ok` maintenant — la preuve que l'alerte se déclenche
@@ -100,8 +104,12 @@ preuve. Si plusieurs vérifications correspondent, il suffit que l'une soit dans
 attendu. Avec Zabbix (section lue par son API), une vérification est un déclencheur
 (`service` = son nom ou la clé de son élément, `backup.flag`) et `resolved` lit les problèmes
 que liste Zabbix (ouverts, et résolus pendant sa durée d'affichage des déclencheurs OK,
-5 min par défaut : collecter peu après la correction) ; Nagios et Icinga2 ne gardent aucun
-historique des problèmes lisible, `resolved` y est donc non évaluable.
+5 min par défaut : collecter peu après la correction). Avec Nagios (`status.dat`, relevé par
+SSH par l'agent ou importé), `resolved` lit le dernier problème de chaque vérification
+(`last_time_warning`, `last_time_critical`, `last_time_unknown`) et depuis quand elle est ok
+(`last_state_change`) : une vérification ok maintenant, vue en problème avant, réussit (ces
+dates ne survivent à un redémarrage de Nagios qu'avec son fichier de rétention). Icinga2 ne
+garde aucun historique des problèmes lisible, `resolved` y est donc non évaluable.
 
 ## Pourquoi c'est important
 Un sujet demande de superviser une condition (un fichier témoin de sauvegarde, un service, un
@@ -220,6 +228,9 @@ fn resolved(
 ) -> Status {
     const S: &str = "supervision";
     const EXPECTED: &str = "problem raised then resolved, check ok";
+    if !sup.problems_read && sup.last_problems_read {
+        return resolved_from_last_problem(host, matching, path, out);
+    }
     if !sup.problems_read {
         out.push(host.evidence(
             S,
@@ -274,9 +285,64 @@ fn resolved(
     Status::Fail
 }
 
+/// `state: resolved` from each check's last problem (Nagios `status.dat`: `last_time_warning`,
+/// `last_time_critical`, `last_time_unknown`, `last_state_change`): a matching check that is
+/// `ok` now and was seen in a problem state before it turned ok.
+fn resolved_from_last_problem(
+    host: &HostView<'_>,
+    matching: &[&&MonitoredService],
+    path: &str,
+    out: &mut Vec<Evidence>,
+) -> Status {
+    const S: &str = "supervision";
+    const EXPECTED: &str = "problem raised then resolved, check ok";
+    let mut seen = Vec::new();
+    for check in matching {
+        let before_ok = match (&check.last_problem_at, &check.state_since) {
+            (Some(at), Some(since)) => at <= since,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if check.state == "ok"
+            && before_ok
+            && let (Some(state), Some(at)) = (&check.last_problem_state, &check.last_problem_at)
+        {
+            let actual = match &check.state_since {
+                Some(since) => format!(
+                    "\"{}\" {state} last seen at {at}, ok since {since}; check ok",
+                    check.name
+                ),
+                None => format!("\"{}\" {state} last seen at {at}; check ok", check.name),
+            };
+            out.push(host.evidence(S, path, "resolved", EXPECTED, actual, Status::Pass));
+            return Status::Pass;
+        }
+        seen.push(match (&check.last_problem_state, &check.last_problem_at) {
+            (Some(state), Some(at)) => {
+                format!(
+                    "{}: {}; last problem: {state} at {at}",
+                    check.name, check.state
+                )
+            }
+            _ => format!("{}: {}; never in a problem state", check.name, check.state),
+        });
+    }
+    out.push(host.evidence(
+        S,
+        path,
+        "resolved",
+        EXPECTED,
+        seen.join(" | "),
+        Status::Fail,
+    ));
+    Status::Fail
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::kinds::testing::{kind_case, supervision_icinga2, supervision_zabbix, without};
+    use crate::kinds::testing::{
+        kind_case, supervision_icinga2, supervision_nagios, supervision_zabbix, without,
+    };
 
     /// `supervision-icinga2.json`: real Icinga2 answers where the flag file is missing.
     #[test]
@@ -316,6 +382,34 @@ mod tests {
         }
         insta::assert_snapshot!(kind_case(
             "monitoring_alert: {host: srv-debian-01, service: backup.flag, state: resolved}",
+            &snapshot
+        ));
+    }
+
+    /// `supervision-nagios.json`: a real Nagios 4.4 collected over SSH, `backup.flag` OK after
+    /// it was CRITICAL (`last_time_critical`, `last_state_change`).
+    #[test]
+    fn nagios_resolved_from_the_last_problem() {
+        insta::assert_snapshot!(kind_case(
+            "all: [{monitoring_alert: {host: srv-debian-01, service: backup.flag, state: resolved}}, {monitoring_alert: {host: srv-debian-01, service: check_flag, state: ok}}]",
+            &supervision_nagios()
+        ));
+    }
+
+    /// Still CRITICAL, or never in a problem state: not resolved.
+    #[test]
+    fn nagios_not_resolved_while_critical_or_never_raised() {
+        let mut snapshot = supervision_nagios();
+        if let constat_snapshot::section::Section::Collected { data } =
+            &mut snapshot.sections.supervision
+        {
+            let flag = &mut data.services[0];
+            flag.state = "critical".to_owned();
+            flag.output = Some("FLAG CRITICAL: /srv/backup/flag is missing".to_owned());
+            flag.last_problem_at = Some("2026-12-03T08:31:00Z".to_owned());
+        }
+        insta::assert_snapshot!(kind_case(
+            "all: [{monitoring_alert: {host: srv-debian-01, service: backup.flag, state: resolved}}, {monitoring_alert: {host: srv-debian-01, service: ssh, state: resolved}}, {monitoring_alert: {host: srv-debian-01, service: backup.flag, state: problem}}]",
             &snapshot
         ));
     }

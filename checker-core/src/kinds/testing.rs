@@ -87,6 +87,15 @@ pub(crate) fn supervision_icinga2() -> Snapshot {
     .expect("supervision-icinga2 fixture parses")
 }
 
+/// The agent's collection of a real Nagios 4.4 over SSH, the backup flag's check CRITICAL then
+/// OK (`tests/tests/supervision_nagios.rs`, see `tests/fixtures/FIXTURES.md`).
+pub(crate) fn supervision_nagios() -> Snapshot {
+    Snapshot::from_json(include_str!(
+        "../../tests/fixtures/snapshots/supervision-nagios.json"
+    ))
+    .expect("supervision-nagios fixture parses")
+}
+
 /// The Zabbix reader's output on real Zabbix 6.0 answers (see `tests/fixtures/FIXTURES.md`).
 pub(crate) fn supervision_zabbix() -> Snapshot {
     Snapshot::from_json(include_str!(
