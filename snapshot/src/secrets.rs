@@ -708,4 +708,26 @@ mod tests {
             .collect();
         insta::assert_snapshot!(rows.join("\n"));
     }
+
+    /// Lines before and after a secret are kept byte for byte; text without a secret comes
+    /// back unchanged with a count of zero, in place too.
+    #[test]
+    fn only_secret_lines_change() {
+        let text = "a = 1\nb - c / d\r\nDB_PASSWORD=hunter2\nmachine nas login u\ntail";
+        assert_eq!(
+            scrub(text),
+            (
+                "a = 1\nb - c / d\r\nDB_PASSWORD=***\nmachine nas login u\ntail".to_owned(),
+                1
+            )
+        );
+        let plain = "no secret here\n--verbose /tmp\n";
+        assert_eq!(scrub(plain), (plain.to_owned(), 0));
+        let mut in_place = plain.to_owned();
+        assert_eq!(scrub_in_place(&mut in_place), 0);
+        assert_eq!(in_place, plain);
+        let mut two = "x\npassword=a\ny\ntoken=b".to_owned();
+        assert_eq!(scrub_in_place(&mut two), 2);
+        assert_eq!(two, "x\npassword=***\ny\ntoken=***");
+    }
 }
