@@ -150,23 +150,46 @@ pub const MARKER_OVERLAP: usize = 256;
 /// Text with its secret-looking values replaced by [`MASK`], and how many were replaced.
 /// Idempotent: scrubbing scrubbed text changes nothing and counts zero.
 pub fn scrub(text: &str) -> (String, usize) {
-    let mut out = String::with_capacity(text.len());
-    let mut count = 0;
-    for line in text.split_inclusive('\n') {
-        let (line, n) = scrub_line(line);
-        out.push_str(&line);
-        count += n;
-    }
-    (out, count)
+    scrub_changed(text).unwrap_or_else(|| (text.to_owned(), 0))
 }
 
 /// [`scrub`] in place; returns the count.
 pub fn scrub_in_place(text: &mut String) -> usize {
-    let (scrubbed, n) = scrub(text);
-    if n > 0 {
-        *text = scrubbed;
+    match scrub_changed(text) {
+        Some((scrubbed, n)) => {
+            *text = scrubbed;
+            n
+        }
+        None => 0,
     }
-    n
+}
+
+/// The scrubbed text and its count when something was replaced; `None` when nothing was,
+/// without allocating (most values of a snapshot hold no secret: they are not copied).
+fn scrub_changed(text: &str) -> Option<(String, usize)> {
+    let mut out: Option<String> = None;
+    let mut count = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        match scrub_line(line) {
+            Some((scrubbed, n)) => {
+                out.get_or_insert_with(|| {
+                    let mut o = String::with_capacity(text.len());
+                    o.push_str(&text[..offset]);
+                    o
+                })
+                .push_str(&scrubbed);
+                count += n;
+            }
+            None => {
+                if let Some(o) = &mut out {
+                    o.push_str(line);
+                }
+            }
+        }
+        offset += line.len();
+    }
+    out.map(|o| (o, count))
 }
 
 /// Scrubs every string value (not map keys) of a JSON tree in place; returns the count.
@@ -216,21 +239,27 @@ const SECRET_KEY_SUFFIXES: [&str; 15] = [
     "credentials",
 ];
 
-fn scrub_line(line: &str) -> (String, usize) {
+/// The line with its secrets masked and their count, or `None` when it holds none. Each pass
+/// returns a meaningful text only when its count is above zero.
+fn scrub_line(line: &str) -> Option<(String, usize)> {
     let mut count = 0;
-    let mut s = line.to_owned();
+    let mut s: Option<String> = None;
     for pass in [crypt_hashes, url_userinfo, assignments, options, netrc] {
-        let (next, n) = pass(&s);
+        let (next, n) = pass(s.as_deref().unwrap_or(line));
         if n > 0 {
-            s = next;
+            s = Some(next);
             count += n;
         }
     }
-    (s, count)
+    s.map(|s| (s, count))
 }
 
 /// Replaces `[start, end)` ranges (sorted, disjoint, on ASCII boundaries) with the mask.
+/// With no range, the text is left empty (count 0: callers ignore it), nothing is allocated.
 fn mask_ranges(s: &str, ranges: &[(usize, usize)]) -> (String, usize) {
+    if ranges.is_empty() {
+        return (String::new(), 0);
+    }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
     let mut n = 0;
@@ -419,6 +448,10 @@ fn word_spans(b: &[u8]) -> Vec<(usize, usize)> {
 /// `net use … /user:svc X`, `ConvertTo-SecureString 'X' -AsPlainText`.
 fn options(s: &str) -> (String, usize) {
     let b = s.as_bytes();
+    // Every option below starts with `-` or `/`: a line with neither has none.
+    if !b.iter().any(|c| matches!(c, b'-' | b'/')) {
+        return (String::new(), 0);
+    }
     let tokens = word_spans(b);
     let word = |t: (usize, usize)| &s[t.0..t.1];
     let mysql = tokens.iter().any(|t| {
@@ -486,7 +519,7 @@ fn netrc(s: &str) -> (String, usize) {
         .iter()
         .any(|t| matches!(w(*t), "machine" | "default" | "login"));
     if !is_netrc {
-        return (s.to_owned(), 0);
+        return (String::new(), 0);
     }
     let mut ranges = Vec::new();
     for pair in words.windows(2) {
@@ -674,5 +707,27 @@ mod tests {
             })
             .collect();
         insta::assert_snapshot!(rows.join("\n"));
+    }
+
+    /// Lines before and after a secret are kept byte for byte; text without a secret comes
+    /// back unchanged with a count of zero, in place too.
+    #[test]
+    fn only_secret_lines_change() {
+        let text = "a = 1\nb - c / d\r\nDB_PASSWORD=hunter2\nmachine nas login u\ntail";
+        assert_eq!(
+            scrub(text),
+            (
+                "a = 1\nb - c / d\r\nDB_PASSWORD=***\nmachine nas login u\ntail".to_owned(),
+                1
+            )
+        );
+        let plain = "no secret here\n--verbose /tmp\n";
+        assert_eq!(scrub(plain), (plain.to_owned(), 0));
+        let mut in_place = plain.to_owned();
+        assert_eq!(scrub_in_place(&mut in_place), 0);
+        assert_eq!(in_place, plain);
+        let mut two = "x\npassword=a\ny\ntoken=b".to_owned();
+        assert_eq!(scrub_in_place(&mut two), 2);
+        assert_eq!(two, "x\npassword=***\ny\ntoken=***");
     }
 }

@@ -9,8 +9,9 @@
 //! locally (inside host 0's namespaces), over SSH to one host, and over SSH to N hosts.
 //! Every tool must pass every check on every run (same verdicts), or the benchmark stops.
 //! Runs are interleaved (tool A, B, C, A, B, C…); it prints, per measure, the median wall time,
-//! the min–max, the median peak RSS (`/usr/bin/time -f %M`, largest process of the tree) and
-//! the ratio to constat, as Markdown rows for BENCHMARKS.md.
+//! the min–max, the median peak RSS (`/usr/bin/time -f %M`, largest process of the tree), the
+//! median CPU time (`%U + %S`: the command and the children it waited for) and the ratio to
+//! constat, as Markdown rows for BENCHMARKS.md.
 
 use constat_tests::sshhost::{Lab, real_tests_enabled, workspace_binary};
 use std::path::{Path, PathBuf};
@@ -77,10 +78,12 @@ fn ensure_venv() -> PathBuf {
     python
 }
 
-/// One measured command: wall time and peak RSS (KiB).
+/// One measured command: wall time, peak RSS (KiB) and CPU time (user + system, seconds) of
+/// the command and the children it waited for (`ssh` for constat and the sh loop).
 struct Sample {
     wall: Duration,
     rss_kib: u64,
+    cpu: f64,
 }
 
 /// Runs `command` wrapped in `/usr/bin/time`, asserting success (every check passed).
@@ -105,7 +108,16 @@ fn run(label: &str, mut command: Command) -> Sample {
         .filter_map(|v| v.trim().parse().ok())
         .max()
         .unwrap_or(0);
-    Sample { wall, rss_kib }
+    // Several lines when `time` wraps a wrapper (nsenter): the outermost is the largest.
+    let cpu = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("bench-cpu "))
+        .filter_map(|v| {
+            let (user, system) = v.trim().split_once(' ')?;
+            Some(user.parse::<f64>().ok()? + system.parse::<f64>().ok()?)
+        })
+        .fold(0.0, f64::max);
+    Sample { wall, rss_kib, cpu }
 }
 
 /// `/usr/bin/time -f … program args…`, through `prefix` (nsenter or `ip netns exec`).
@@ -113,7 +125,12 @@ fn timed(prefix: &[String], program: &str, args: &[String]) -> Command {
     let mut command = Command::new(&prefix[0]);
     command
         .args(&prefix[1..])
-        .args(["/usr/bin/time", "-f", "bench-rss-kib %M", program])
+        .args([
+            "/usr/bin/time",
+            "-f",
+            "bench-rss-kib %M\nbench-cpu %U %S",
+            program,
+        ])
         .args(args);
     command
 }
@@ -152,8 +169,9 @@ impl Measure {
             let max = walls.iter().copied().fold(0.0, f64::max);
             let wall = median(walls);
             let rss = median(samples.iter().map(|s| s.rss_kib as f64).collect()) / 1024.0;
+            let cpu = median(samples.iter().map(|s| s.cpu).collect());
             println!(
-                "| {} | {name} | {:.3} s | {:.3}–{:.3} s | {rss:.1} MiB | {:.2}× |",
+                "| {} | {name} | {:.3} s | {:.3}–{:.3} s | {rss:.1} MiB | {cpu:.3} s | {:.2}× |",
                 self.title,
                 wall,
                 min,
@@ -260,8 +278,10 @@ fn main() {
         args
     };
 
-    println!("\n| where | tool | median wall | min–max | peak RSS (median) | ratio to constat |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "\n| where | tool | median wall | min–max | peak RSS (median) | CPU user+sys with children (median) | ratio to constat |"
+    );
+    println!("|---|---|---|---|---|---|---|");
 
     // Locally, inside host 0.
     {

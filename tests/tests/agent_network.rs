@@ -3,9 +3,12 @@
 //! and ufw rules, a real sshd, and configuration files in the namespace's private /etc; plus
 //! one offline-root run on a directory of configuration files.
 
+use constat_agent::collectors::listening;
+use constat_snapshot::services::ListeningSocket;
 use constat_tests::netns::{NetNs, run};
 use constat_tests::real::{agent_binary, real_tests_enabled, require_programs};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -387,6 +390,85 @@ fn unprivileged_run_reports_why_not_instead_of_empty_lists() {
             "settings": sections["sshd"]["data"]["settings"],
         },
     }));
+}
+
+/// Sockets of every kind the listening collector tells apart, opened by one process: TCP
+/// listening on IPv4, on IPv6 (dual-stack), on a v4-mapped address, UDP unconnected on both
+/// families; and sockets that must not be reported (a connected UDP socket, an established TCP
+/// connection, an unbound UDP socket). It listens on 8089 last, when everything is open.
+const SOCKETS: &str = r#"
+import socket, time
+S = socket.socket
+def tcp(af, addr):
+    s = S(af, socket.SOCK_STREAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(addr); s.listen(); return s
+keep = [tcp(socket.AF_INET, ("127.0.0.1", 8081)), tcp(socket.AF_INET6, ("::", 8082)),
+        tcp(socket.AF_INET6, ("::ffff:127.0.0.1", 8083))]
+u4 = S(socket.AF_INET, socket.SOCK_DGRAM); u4.bind(("0.0.0.0", 5353)); keep.append(u4)
+u6 = S(socket.AF_INET6, socket.SOCK_DGRAM); u6.bind(("::1", 5354)); keep.append(u6)
+uc = S(socket.AF_INET, socket.SOCK_DGRAM); uc.connect(("127.0.0.1", 5353)); keep.append(uc)
+keep.append(S(socket.AF_INET, socket.SOCK_DGRAM))
+c = S(socket.AF_INET, socket.SOCK_STREAM); c.connect(("127.0.0.1", 8081)); keep.append(c)
+keep.append(keep[0].accept()[0])
+keep.append(tcp(socket.AF_INET, ("0.0.0.0", 8089)))
+time.sleep(600)
+"#;
+
+/// The agent reads listening sockets from `sock_diag` netlink; the /proc/net tables it falls
+/// back to, read inside the same namespace and parsed by the fallback's parser, list the same
+/// sockets.
+#[test]
+fn listening_from_netlink_equals_proc_net() {
+    if !real_tests_enabled() {
+        return;
+    }
+    require_programs(&["ip", "unshare", "python3", "cat"]);
+    let mut ns = NetNs::create();
+    ns.spawn("python3", &["-c", SOCKETS]);
+    ns.wait_listening(8089);
+    let agent = agent_binary().display().to_string();
+    let out = run(&mut ns.command(&agent, &["collect", "--only", "listening"]));
+    let snapshot: Value = serde_json::from_slice(&out.stdout).expect("agent output is JSON");
+    let mut from_agent: Vec<ListeningSocket> =
+        serde_json::from_value(section(&snapshot, "listening").clone()).expect("sockets");
+    // Every socket of the test has its owner (the test's process).
+    assert!(from_agent.iter().all(|s| s.pid.is_some()), "{from_agent:?}");
+    for s in &mut from_agent {
+        (s.pid, s.process) = (None, None);
+    }
+    let mut raw = Vec::new();
+    for (path, protocol, family) in [
+        ("/proc/net/tcp", "tcp", "ipv4"),
+        ("/proc/net/tcp6", "tcp", "ipv6"),
+        ("/proc/net/udp", "udp", "ipv4"),
+        ("/proc/net/udp6", "udp", "ipv6"),
+    ] {
+        raw.extend(listening::parse_proc_net(
+            &ns.sh(&format!("cat {path}")),
+            protocol,
+            family,
+        ));
+    }
+    let from_proc = listening::finish(raw, &BTreeMap::new());
+    assert_eq!(from_agent, from_proc);
+    insta::assert_json_snapshot!(from_agent);
+    // The agent did ask netlink (when strace is there to tell).
+    if Command::new("strace").arg("-V").output().is_ok() {
+        let out = run(&mut ns.command(
+            "strace",
+            &[
+                "-f",
+                "-e",
+                "trace=socket",
+                &agent,
+                "collect",
+                "--only",
+                "listening",
+            ],
+        ));
+        let trace = String::from_utf8_lossy(&out.stderr);
+        assert!(trace.contains("AF_NETLINK"), "{trace}");
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! per-paragraph allocation). The LZ4 decoder writes whole blocks in place, copying short
 //! literals and matches as fixed 16-byte moves and long overlapping matches by doubling.
 
+use constat_lz4::{WILD, decode_block};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -372,147 +373,13 @@ impl<R: Read> Lz4<R> {
                 buf[*filled..*filled + len].copy_from_slice(block);
                 *filled += len;
             } else {
-                *filled = decode_block(block, buf, *filled, *filled + self.block_max)?;
+                *filled = decode_block(block, buf, *filled, *filled + self.block_max)
+                    .map_err(|e| ListError::Corrupt(e.0))?;
             }
             if self.block_checksum {
                 self.read_exact(4)?;
             }
             return Ok(true);
-        }
-    }
-}
-
-/// Bytes a copy may write past its end: short literals and matches are copied in whole
-/// 16-byte pieces rather than exactly.
-const WILD: usize = 16;
-
-/// Decodes one LZ4 block into `out[at..]` (`out[..at]` is the match window), writing no
-/// decoded byte past `limit` (and scratch bytes at most [`WILD`] past it; `out` must be
-/// that long). Returns the end of the decoded text. Hostile input gives an error, never a
-/// panic nor a write out of bounds.
-///
-/// Copies are fixed-size array moves (one 16-byte load and store each), not `memcpy` calls:
-/// the agent is built for size, where a call per sequence (musl's `rep movsq`) cost half of
-/// the decoding time.
-fn decode_block(src: &[u8], out: &mut [u8], at: usize, limit: usize) -> Result<usize, ListError> {
-    debug_assert!(out.len() >= limit + WILD);
-    let mut i = 0;
-    let mut pos = at;
-    loop {
-        let Some(&token) = src.get(i) else {
-            return Err(corrupt("truncated sequence"));
-        };
-        i += 1;
-        // Literals.
-        let mut lit = usize::from(token >> 4);
-        if lit == 15 {
-            lit += extra_length(src, &mut i)?;
-        }
-        let Some(lit_end) = pos.checked_add(lit).filter(|&e| e <= limit) else {
-            return Err(corrupt("block decodes past its maximum size"));
-        };
-        let Some(src_end) = i.checked_add(lit).filter(|&e| e <= src.len()) else {
-            return Err(corrupt("literals past the block"));
-        };
-        if src_end + WILD <= src.len() {
-            // Whole pieces: the input has room to read past the literals, the output to
-            // write past them (`lit_end <= limit`).
-            let (mut from, mut to) = (i, pos);
-            while to < lit_end {
-                copy16(src, from, out, to);
-                from += WILD;
-                to += WILD;
-            }
-        } else {
-            out[pos..lit_end].copy_from_slice(&src[i..src_end]);
-        }
-        pos = lit_end;
-        i = src_end;
-        if i == src.len() {
-            return Ok(pos);
-        }
-        // Match.
-        let offset = match src.get(i..i + 2) {
-            Some(&[lo, hi]) => usize::from(lo) | usize::from(hi) << 8,
-            _ => return Err(corrupt("truncated sequence")),
-        };
-        i += 2;
-        let mut len = usize::from(token & 15) + 4;
-        if len == 19 {
-            len += extra_length(src, &mut i)?;
-        }
-        if offset == 0 || offset > pos {
-            return Err(corrupt("match offset out of range"));
-        }
-        let Some(end) = pos.checked_add(len).filter(|&e| e <= limit) else {
-            return Err(corrupt("block decodes past its maximum size"));
-        };
-        let from = pos - offset;
-        if offset >= WILD {
-            // Each piece reads only bytes written before it (they are `offset` back).
-            let (mut from, mut to) = (from, pos);
-            while to < end {
-                copy16_within(out, from, to);
-                from += WILD;
-                to += WILD;
-            }
-        } else if offset == 1 {
-            let byte = out[from];
-            out[pos..end].fill(byte);
-        } else {
-            // Overlapping: the text repeats with period `offset`, so each copy can take
-            // everything from `from` on, doubling what is there.
-            let mut done = pos;
-            while done < end {
-                let n = (done - from).min(end - done);
-                out.copy_within(from..from + n, done);
-                done += n;
-            }
-        }
-        pos = end;
-    }
-}
-
-/// `out[to..to + 16] = src[from..from + 16]`, as one array move.
-#[inline(always)]
-fn copy16(src: &[u8], from: usize, out: &mut [u8], to: usize) {
-    let (Some(piece), Some(dst)) = (
-        src.get(from..).and_then(<[u8]>::first_chunk::<WILD>),
-        out.get_mut(to..).and_then(<[u8]>::first_chunk_mut::<WILD>),
-    ) else {
-        unreachable!("16-byte copy out of bounds (the callers check them)");
-    };
-    *dst = *piece;
-}
-
-/// `out[to..to + 16] = out[from..from + 16]`, as one array move.
-#[inline(always)]
-fn copy16_within(out: &mut [u8], from: usize, to: usize) {
-    let Some(&piece) = out.get(from..).and_then(<[u8]>::first_chunk::<WILD>) else {
-        unreachable!("16-byte copy out of bounds (the callers check them)");
-    };
-    let Some(dst) = out.get_mut(to..).and_then(<[u8]>::first_chunk_mut::<WILD>) else {
-        unreachable!("16-byte copy out of bounds (the callers check them)");
-    };
-    *dst = piece;
-}
-
-#[cold]
-fn corrupt(what: &'static str) -> ListError {
-    ListError::Corrupt(what)
-}
-
-/// The bytes of a length past 15 (a run of 255s ended by a smaller byte).
-fn extra_length(src: &[u8], i: &mut usize) -> Result<usize, ListError> {
-    let mut n = 0usize;
-    loop {
-        let Some(&b) = src.get(*i) else {
-            return Err(corrupt("truncated length"));
-        };
-        *i += 1;
-        n += usize::from(b);
-        if b != 255 {
-            return Ok(n);
         }
     }
 }
@@ -569,6 +436,7 @@ pub fn parse_release(text: &str) -> ReleaseInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use constat_lz4::encode::encode_block_fast;
 
     #[test]
     fn paragraphs_fields_and_lz4() {
@@ -629,157 +497,6 @@ mod tests {
             let std: Vec<&str> = text.split("\n\n").collect();
             assert_eq!(ours, std, "{text:?}");
         }
-    }
-
-    /// A deterministic generator (xorshift), so the property tests are the same everywhere.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    /// A naive LZ4 block encoder (longest match, searched byte by byte): valid blocks with
-    /// every shape the decoder meets (long literal runs, 255-byte length runs, overlapping
-    /// matches), to check the decoder against the text it came from.
-    fn encode_block(text: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let (mut anchor, mut p) = (0, 0);
-        while p + 12 <= text.len() {
-            let (mut best, mut best_offset) = (0, 0);
-            for from in p.saturating_sub(65_535)..p {
-                let n = (0..text.len() - 5 - p)
-                    .take_while(|&k| text[from + k] == text[p + k])
-                    .count();
-                if n > best {
-                    (best, best_offset) = (n, p - from);
-                }
-            }
-            if best < 4 {
-                p += 1;
-                continue;
-            }
-            sequence(&mut out, &text[anchor..p], Some((best_offset, best)));
-            p += best;
-            anchor = p;
-        }
-        sequence(&mut out, &text[anchor..], None);
-        out
-    }
-
-    /// One LZ4 sequence: its literals, then the match `(offset, length)`, or none for the
-    /// block's last literals.
-    fn sequence(out: &mut Vec<u8>, literals: &[u8], matched: Option<(usize, usize)>) {
-        fn length(out: &mut Vec<u8>, mut n: usize) {
-            while n >= 255 {
-                out.push(255);
-                n -= 255;
-            }
-            out.push(n as u8);
-        }
-        let lit = literals.len();
-        let m = matched.map_or(0, |(_, len)| len - 4);
-        out.push(((lit.min(15) as u8) << 4) | m.min(15) as u8);
-        if lit >= 15 {
-            length(out, lit - 15);
-        }
-        out.extend_from_slice(literals);
-        if let Some((offset, _)) = matched {
-            out.extend_from_slice(&(offset as u16).to_le_bytes());
-            if m >= 15 {
-                length(out, m - 15);
-            }
-        }
-    }
-
-    /// Text with the repetitions of a Packages list: words from a small vocabulary, runs of
-    /// one byte and of short patterns.
-    fn sample_text(rng: &mut Rng, len: usize) -> Vec<u8> {
-        let words: [&[u8]; 6] = [
-            b"Package: ",
-            b"libc6",
-            b"\nVersion: 2.36-9",
-            b" ",
-            b"\n\n",
-            b"amd64",
-        ];
-        let mut text = Vec::new();
-        while text.len() < len {
-            match rng.below(4) {
-                0 => text.extend(std::iter::repeat_n(b'-', rng.below(300))),
-                1 => {
-                    let pattern: Vec<u8> =
-                        (0..1 + rng.below(7)).map(|_| rng.next() as u8).collect();
-                    for _ in 0..rng.below(40) {
-                        text.extend_from_slice(&pattern);
-                    }
-                }
-                2 => text.push(rng.next() as u8),
-                _ => text.extend_from_slice(words[rng.below(words.len())]),
-            }
-        }
-        text.truncate(len);
-        text
-    }
-
-    #[test]
-    fn lz4_blocks_decode_to_their_text() {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        for round in 0..200 {
-            let len = rng.below(3000);
-            let text = sample_text(&mut rng, len);
-            let block = encode_block(&text);
-            // A window before the block, as when blocks are linked.
-            let window: Vec<u8> = (0..round % 40).map(|k| k as u8).collect();
-            let limit = window.len() + text.len();
-            let mut out = window.clone();
-            out.resize(limit + WILD, 0);
-            let end = decode_block(&block, &mut out, window.len(), limit).unwrap();
-            assert_eq!(&out[window.len()..end], &text[..], "round {round}");
-        }
-    }
-
-    #[test]
-    fn hostile_lz4_blocks_are_errors_not_panics() {
-        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-        let text = sample_text(&mut rng, 4000);
-        let good = encode_block(&text);
-        let limit = 4096;
-        let mut out = vec![0u8; limit + WILD];
-        // Truncated anywhere.
-        for cut in 0..good.len() {
-            let _ = decode_block(&good[..cut], &mut out, 0, limit);
-        }
-        // Flipped bytes (bad offsets, lengths, tokens) and random garbage.
-        for _ in 0..3000 {
-            let mut bad = good.clone();
-            for _ in 0..1 + rng.below(4) {
-                let at = rng.below(bad.len());
-                bad[at] = rng.next() as u8;
-            }
-            if let Ok(end) = decode_block(&bad, &mut out, 0, limit) {
-                assert!(end <= limit);
-            }
-            let garbage: Vec<u8> = (0..rng.below(200)).map(|_| rng.next() as u8).collect();
-            if let Ok(end) = decode_block(&garbage, &mut out, 0, limit) {
-                assert!(end <= limit);
-            }
-        }
-        // A block claiming more than its frame's maximum: a 1 GiB match from 4 MiB of input.
-        let mut bomb = vec![0x1f, b'a', 1, 0];
-        bomb.extend(std::iter::repeat_n(255u8, 4 * 1024 * 1024));
-        bomb.push(0);
-        let err = decode_block(&bomb, &mut out, 0, limit).unwrap_err();
-        assert!(err.to_string().contains("past its maximum size"), "{err}");
-        let err = decode_block(&[0x00, 0x05, 0x00], &mut out, 2, limit).unwrap_err();
-        assert!(err.to_string().contains("offset out of range"), "{err}");
     }
 
     /// Whole files: paragraphs across block and buffer boundaries come out the same from a
@@ -847,38 +564,6 @@ mod tests {
         let path = dir.join("c_Packages.lz4");
         std::fs::write(&path, frame).unwrap();
         for_each_paragraph(&path, |_| {}).unwrap_err().to_string()
-    }
-
-    /// A quicker encoder for large inputs: matches only at the previous occurrence of the
-    /// same 4 bytes (a hash table, as real LZ4 does). Encodes `text[start..]`, with matches
-    /// reaching back into the 64 KiB before `start` (a linked block).
-    fn encode_block_fast(text: &[u8], start: usize) -> Vec<u8> {
-        let mut table: std::collections::HashMap<&[u8], usize> = Default::default();
-        for p in start.saturating_sub(65_535)..start {
-            table.insert(&text[p..p + 4], p);
-        }
-        let mut out = Vec::new();
-        let (mut anchor, mut p) = (start, start);
-        while p + 12 <= text.len() {
-            let key = &text[p..p + 4];
-            let previous = table.insert(key, p);
-            let Some(from) = previous.filter(|&f| p - f <= 65_535) else {
-                p += 1;
-                continue;
-            };
-            let best = (0..text.len() - 5 - p)
-                .take_while(|&k| text[from + k] == text[p + k])
-                .count();
-            if best < 4 {
-                p += 1;
-                continue;
-            }
-            sequence(&mut out, &text[anchor..p], Some((p - from, best)));
-            p += best;
-            anchor = p;
-        }
-        sequence(&mut out, &text[anchor..], None);
-        out
     }
 
     #[test]

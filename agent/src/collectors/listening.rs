@@ -1,14 +1,18 @@
-//! Listening sockets: /proc/net/{tcp,tcp6,udp,udp6}, owners found through /proc/<pid>/fd.
+//! Listening sockets: the kernel's `sock_diag` netlink, else /proc/net/{tcp,tcp6,udp,udp6};
+//! owners found through /proc/<pid>/fd.
 //!
 //! TCP sockets count when in state `0A` (LISTEN); UDP sockets when in state `07` (unconnected).
 //! An IPv6 socket bound to a v4-mapped address (`::ffff:a.b.c.d`) only accepts IPv4, so it is
-//! reported as `ipv4` with the dotted address.
+//! reported as `ipv4` with the dotted address. Each table is asked of netlink first
+//! ([`crate::collectors::sock_diag`]: only the listening hash is walked), and read from
+//! /proc/net when netlink fails; both give the same sockets.
 
+use crate::collectors::sock_diag;
 use crate::context::{Context, Update};
 use crate::host::Host;
 use constat_snapshot::Section;
 use constat_snapshot::services::ListeningSocket;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The /proc/net tables read, with their protocol and family.
@@ -35,6 +39,14 @@ fn listening(host: &dyn Host) -> Section<Vec<ListeningSocket>> {
     let mut errors = Vec::new();
     let mut read_any = false;
     for (path, protocol, family) in TABLES {
+        // Netlink answers for the running system only, never for a test root.
+        if host.root() == std::path::Path::new("/")
+            && let Ok(sockets) = sock_diag::dump(protocol, family)
+        {
+            read_any = true;
+            found.extend(sockets);
+            continue;
+        }
         match host.read_to_string(path) {
             Ok(text) => {
                 read_any = true;
@@ -51,7 +63,8 @@ fn listening(host: &dyn Host) -> Section<Vec<ListeningSocket>> {
             errors.join("; ")
         ));
     }
-    let owners = socket_owners(host);
+    let wanted: BTreeSet<u64> = found.iter().map(|r| r.inode).collect();
+    let owners = socket_owners(host, &wanted);
     Section::collected(finish(found, &owners))
 }
 
@@ -77,32 +90,60 @@ pub fn parse_proc_net(text: &str, protocol: &str, family: &str) -> Vec<RawSocket
             }
             let (addr_hex, port_hex) = local.split_once(':')?;
             let port = u16::from_str_radix(port_hex, 16).ok()?;
-            // An unbound UDP socket (port 0) receives nothing.
-            if port == 0 {
-                return None;
-            }
-            let (family, address) = decode_address(addr_hex, family)?;
-            Some(RawSocket {
-                socket: ListeningSocket {
-                    protocol: protocol.to_owned(),
-                    family,
-                    address,
-                    port,
-                    pid: None,
-                    process: None,
-                },
-                inode: inode.parse().ok()?,
-            })
+            raw_socket(
+                &hex_bytes(addr_hex)?,
+                port,
+                inode.parse().ok()?,
+                protocol,
+                family,
+            )
         })
         .collect()
 }
 
-/// Decodes a /proc/net address: 32-bit words in host (little-endian) byte order.
-fn decode_address(hex: &str, family: &str) -> Option<(String, String)> {
+/// A listening socket from its local address (network byte order), port and inode; `None`
+/// for an unbound socket (port 0: it receives nothing) or an address of the wrong length.
+pub fn raw_socket(
+    address: &[u8],
+    port: u16,
+    inode: u64,
+    protocol: &str,
+    family: &str,
+) -> Option<RawSocket> {
+    if port == 0 {
+        return None;
+    }
+    let (family, address) = address_of(address, family)?;
+    Some(RawSocket {
+        socket: ListeningSocket {
+            protocol: protocol.to_owned(),
+            family,
+            address,
+            port,
+            pid: None,
+            process: None,
+        },
+        inode,
+    })
+}
+
+/// A /proc/net address as bytes in network order: it prints 32-bit words in host
+/// (little-endian) byte order.
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
     let words: Vec<u32> = (0..hex.len() / 8)
         .map(|i| u32::from_str_radix(hex.get(i * 8..i * 8 + 8)?, 16).ok())
         .collect::<Option<_>>()?;
-    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    Some(words.iter().flat_map(|w| w.to_le_bytes()).collect())
+}
+
+/// Decodes a /proc/net address.
+#[cfg(test)]
+fn decode_address(hex: &str, family: &str) -> Option<(String, String)> {
+    address_of(&hex_bytes(hex)?, family)
+}
+
+/// The family and text of an address in network byte order (v4-mapped IPv6 is IPv4).
+fn address_of(bytes: &[u8], family: &str) -> Option<(String, String)> {
     match (family, bytes.len()) {
         ("ipv4", 4) => Some((
             "ipv4".to_owned(),
@@ -110,7 +151,7 @@ fn decode_address(hex: &str, family: &str) -> Option<(String, String)> {
         )),
         ("ipv6", 16) => {
             let mut octets = [0u8; 16];
-            octets.copy_from_slice(&bytes);
+            octets.copy_from_slice(bytes);
             let v6 = Ipv6Addr::from(octets);
             match v6.to_ipv4_mapped() {
                 Some(v4) => Some(("ipv4".to_owned(), v4.to_string())),
@@ -121,10 +162,16 @@ fn decode_address(hex: &str, family: &str) -> Option<(String, String)> {
     }
 }
 
-/// Maps socket inodes to (pid, process name), scanning /proc/<pid>/fd. Processes that vanish
-/// or cannot be read (not root) are skipped: their sockets keep no owner.
-fn socket_owners(host: &dyn Host) -> BTreeMap<u64, (u32, String)> {
+/// Maps the `wanted` socket inodes to (pid, process name), scanning /proc/<pid>/fd in the
+/// order of [`Host::read_dir`]: the first process holding a socket is its owner (a socket shared
+/// by several processes keeps the first). The scan stops once every wanted inode has its owner:
+/// later processes could not change the answer. Processes that vanish or cannot be read (not
+/// root) are skipped: their sockets keep no owner.
+fn socket_owners(host: &dyn Host, wanted: &BTreeSet<u64>) -> BTreeMap<u64, (u32, String)> {
     let mut owners = BTreeMap::new();
+    if wanted.is_empty() {
+        return owners;
+    }
     let Ok(entries) = host.read_dir("/proc") else {
         return owners;
     };
@@ -140,6 +187,9 @@ fn socket_owners(host: &dyn Host) -> BTreeMap<u64, (u32, String)> {
             let Some(inode) = socket_inode(&target.to_string_lossy()) else {
                 continue;
             };
+            if !wanted.contains(&inode) || owners.contains_key(&inode) {
+                continue;
+            }
             let name = name
                 .get_or_insert_with(|| {
                     host.read_to_string(&format!("/proc/{pid}/comm"))
@@ -147,8 +197,10 @@ fn socket_owners(host: &dyn Host) -> BTreeMap<u64, (u32, String)> {
                         .unwrap_or_default()
                 })
                 .clone();
-            // The lowest pid wins (the parent of a pre-forked server, e.g. sshd's listener).
-            owners.entry(inode).or_insert((pid, name));
+            owners.insert(inode, (pid, name));
+        }
+        if owners.len() == wanted.len() {
+            break;
         }
     }
     owners

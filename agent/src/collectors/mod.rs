@@ -19,6 +19,7 @@ pub mod firewall_ufw;
 pub mod listening;
 pub mod network;
 pub mod shares;
+pub mod sock_diag;
 pub mod sshd;
 pub mod storage;
 
