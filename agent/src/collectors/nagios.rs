@@ -48,10 +48,6 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 /// Pseudo-file systems a status file may not resolve into (/dev/zero, /proc/kcore, …).
 const REFUSED_TREES: [&str; 3] = ["/proc", "/sys", "/dev"];
 
-/// `O_NONBLOCK` (asm-generic value: x86_64, aarch64, arm, riscv): opening a FIFO returns at
-/// once instead of waiting for a writer.
-const O_NONBLOCK: i32 = 0o4000;
-
 /// Collects the `supervision` section.
 pub fn collect(ctx: &Context) -> Update {
     let section = read(&*ctx.host);
@@ -75,7 +71,7 @@ pub fn read(host: &dyn Host) -> Section<Supervision> {
     let bytes = match read_bounded(host, &status_file, MAX_SUPERVISION_BYTES as u64) {
         Ok(bytes) => bytes,
         Err(why) => {
-            let hint = if why.contains("does not exist") {
+            let hint = if !host.exists(&status_file) {
                 ": is Nagios running? (it removes its status file when it stops)"
             } else {
                 ""
@@ -162,7 +158,8 @@ pub fn read_bounded(host: &dyn Host, path: &str, limit: u64) -> Result<Vec<u8>, 
     }
     let mut file = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(O_NONBLOCK)
+        // Opening a FIFO returns at once instead of waiting for a writer.
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(host.path(&resolved))
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("does not exist{via}"),
