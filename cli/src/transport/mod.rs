@@ -2,6 +2,7 @@
 
 mod agent_binary;
 mod bounded;
+mod cause;
 mod collector;
 mod dispatch;
 mod glpi;
