@@ -206,6 +206,37 @@ mod tests {
         });
     }
 
+    /// A library failure recorded by a French run (our phrase, then « détail : » and the
+    /// library's text) reads wholly in English: the phrase is converted, the detail keeps
+    /// the library's words with the OS's in English.
+    #[test]
+    fn a_worded_library_failure_reads_in_the_other_language() {
+        let message = |lang| {
+            with_lang(lang, || {
+                let refused = std::io::Error::from_raw_os_error(111);
+                tf(
+                    "ssh.connect_failed",
+                    &[
+                        ("address", &"10.0.1.20"),
+                        ("port", &22),
+                        (
+                            "error",
+                            &os_errors(&crate::transport::cause_of_io(&refused)),
+                        ),
+                    ],
+                )
+            })
+        };
+        let (french, english) = (message(Lang::Fr), message(Lang::En));
+        assert!(french.contains("(détail : connexion refusée"), "{french}");
+        assert_eq!(with_lang(Lang::En, || in_current_lang(&french)), english);
+        assert_eq!(
+            with_lang(Lang::Fr, || in_current_lang(&english)),
+            french,
+            "and back"
+        );
+    }
+
     #[test]
     fn templates_match_whole_texts_only() {
         assert_eq!(

@@ -40,7 +40,7 @@ pub(crate) fn link(failure: LinkFailure, detail: &str) -> String {
 }
 
 /// An I/O error: what its kind (or the TLS error it wraps) says, then its text.
-pub(crate) fn io(error: &std::io::Error) -> String {
+pub fn io(error: &std::io::Error) -> String {
     let phrase = match link::from_io(error) {
         Some(failure) => link_phrase(failure),
         None => match error.kind() {

@@ -68,12 +68,29 @@ fn is_tls_failure(message: &str) -> bool {
 }
 
 /// Maps a collector failure to a host error kind and a translated message.
-/// The library's text without the English hint it appends in parentheses (ours replaces it).
+/// The library's text without the English hint it appends in parentheses (ours replaces it):
+/// the last balanced `( … )` group that ends the text, if it follows a space.
 fn detail(message: &str) -> &str {
-    match message.rfind(" (") {
-        Some(index) if message.ends_with(')') => &message[..index],
-        _ => message,
+    if !message.ends_with(')') {
+        return message;
     }
+    let mut depth = 0usize;
+    for (index, c) in message.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return match message[..index].strip_suffix(' ') {
+                        Some(text) if !text.is_empty() => text,
+                        _ => message,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    message
 }
 
 pub(super) fn map_collect_error(target: &HostTarget, error: CollectError) -> HostError {
@@ -248,6 +265,19 @@ mod tests {
         .map(|(tls, port)| ldap_url(&target(tls, port)))
         .collect();
         insta::assert_debug_snapshot!(urls);
+    }
+
+    #[test]
+    fn the_libraries_hint_is_cut_whole() {
+        assert_eq!(
+            detail("I/O error: refused (os error 111) (nothing there: check (636 for ldaps://))"),
+            "I/O error: refused (os error 111)"
+        );
+        assert_eq!(
+            detail("result recv error: channel closed"),
+            "result recv error: channel closed"
+        );
+        assert_eq!(detail("(only a hint)"), "(only a hint)");
     }
 
     #[test]
