@@ -53,13 +53,13 @@ candidates:
   - id: c02-badpw
     name: Bruno Petit
     hosts: {{ dc: {{ cred: dc-wrong, sysvol: false }} }}
-  - id: c03-closed
+  - id: c03-port1
     name: Chloé Port
     hosts: {{ dc: {{ port: 1, sysvol: false }} }}
-  - id: c04-notldap
+  - id: c04-plain
     name: Denis Clair
     hosts: {{ dc: {{ port: 636, tls: plain, sysvol: false }} }}
-  - id: c05-untrusted
+  - id: c05-verify
     name: Emma Verif
     hosts: {{ dc: {{ tls: verify, sysvol: false }} }}
 ",
@@ -106,7 +106,7 @@ candidates:
             .join("\n")
             .replace(DC_IP, "[DC]")
     };
-    constat_tests::one_language::assert_french_first(&status_fr.stdout);
+    constat_tests::one_language::assert_french_first(&failures(&status_fr.stdout));
     insta::assert_snapshot!(
         "ldap_failures_both_languages",
         format!(
