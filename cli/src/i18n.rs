@@ -1532,6 +1532,31 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "the JSON answer does not have the API's expected shape (an unsupported version?)",
     ),
     (
+        "cause.snapshot_not_json",
+        "ce n'est pas du JSON (ligne {line}, colonne {column})",
+        "this is not JSON (line {line}, column {column})",
+    ),
+    (
+        "cause.snapshot_shape",
+        "le JSON ne suit pas le format des instantanés (ligne {line}, colonne {column})",
+        "the JSON does not follow the snapshot format (line {line}, column {column})",
+    ),
+    (
+        "cause.snapshot_shape_any",
+        "le JSON ne suit pas le format des instantanés",
+        "the JSON does not follow the snapshot format",
+    ),
+    (
+        "cause.snapshot_no_version",
+        "JSON sans « schema_version » : ce n'est pas un instantané constat",
+        "JSON without \"schema_version\": not a constat snapshot",
+    ),
+    (
+        "cause.snapshot_version",
+        "instantané au format {found}, celui-ci lit le format {expected} : prenez l'agent de la même version que constat",
+        "a snapshot in format {found}, this build reads format {expected}: use the agent of the same version as constat",
+    ),
+    (
         "ssh.known_hosts_unwritable",
         "fichier known_hosts non enregistrable : {error}",
         "cannot write the known_hosts file: {error}",

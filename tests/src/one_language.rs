@@ -18,6 +18,7 @@ pub const ENGLISH: &[&str] = &[
     "channel",
     "peer",
     "closed",
+    "expected",
 ];
 
 /// Panics when a line of `text` shows one of [`ENGLISH`] before its « détail ».

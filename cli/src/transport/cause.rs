@@ -130,6 +130,35 @@ pub(crate) fn shape(bodies: &[&[u8]]) -> String {
     }
 }
 
+/// A host's output that is not a snapshot: what is wrong, then the parser's text.
+pub(crate) fn snapshot(error: &constat_snapshot::SnapshotError, text: &str) -> String {
+    use constat_snapshot::SnapshotError as E;
+    let phrase = match error {
+        E::Json { line, column, .. }
+            if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() =>
+        {
+            tf(
+                "cause.snapshot_not_json",
+                &[("line", line), ("column", column)],
+            )
+        }
+        E::Json { line, column, .. } => tf(
+            "cause.snapshot_shape",
+            &[("line", line), ("column", column)],
+        ),
+        E::NotASnapshot => t("cause.snapshot_no_version").to_owned(),
+        E::Version { found } => tf(
+            "cause.snapshot_version",
+            &[
+                ("found", found),
+                ("expected", &constat_snapshot::SCHEMA_VERSION),
+            ],
+        ),
+        _ => t("cause.snapshot_shape_any").to_owned(),
+    };
+    detailed(&phrase, &error.to_string())
+}
+
 /// Our phrase for a refused LDAP bind.
 pub(crate) fn bind_phrase(failure: BindFailure) -> String {
     match failure {
@@ -166,6 +195,7 @@ pub(crate) mod tests {
         "channel",
         "peer",
         "closed",
+        "expected",
     ];
 
     /// The text before « détail » has none of the libraries' English words.
@@ -340,6 +370,24 @@ pub(crate) mod tests {
         ]
         .into_iter()
         .map(|f| both(|| bind_phrase(f)))
+        .collect::<Vec<_>>()
+        .join("\n");
+        insta::assert_snapshot!(texts);
+    }
+
+    #[test]
+    fn outputs_that_are_no_snapshot_are_worded() {
+        let texts = [
+            "Segmentation fault? not JSON",
+            "{}",
+            r#"{"schema_version": 99}"#,
+            r#"{"schema_version": 1, "sections": 3}"#,
+        ]
+        .iter()
+        .map(|text| {
+            let error = constat_snapshot::Snapshot::from_json(text).unwrap_err();
+            both(|| snapshot(&error, text))
+        })
         .collect::<Vec<_>>()
         .join("\n");
         insta::assert_snapshot!(texts);
