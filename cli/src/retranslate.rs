@@ -47,15 +47,18 @@ fn convert(text: &str, to: Lang, depth: usize) -> String {
                 if weight < MIN_LITERAL {
                     return None;
                 }
-                matches(template, text).map(|slots| (weight, key, slots))
+                matches(template, text).map(|slots| {
+                    let balanced = slots.iter().all(|(_, value)| balanced(value));
+                    ((balanced, weight), key, slots)
+                })
             })
-            .max_by_key(|(weight, _, _)| *weight)
+            .max_by_key(|(fit, _, _)| *fit)
     };
-    let Some((weight, key, slots)) = best(from) else {
+    let Some((fit, key, slots)) = best(from) else {
         return text.to_owned();
     };
     // Already in the current language (a template there fits at least as well).
-    if best(to).is_some_and(|(own, _, _)| own >= weight) {
+    if best(to).is_some_and(|(own, _, _)| own >= fit) {
         return text.to_owned();
     }
     let Some(target) = CATALOGUE.text(core(to), key) else {
@@ -73,6 +76,24 @@ fn convert(text: &str, to: Lang, depth: usize) -> String {
         .map(|(name, value)| (name.as_str(), value as &dyn std::fmt::Display))
         .collect();
     constat_checker_core::i18n::catalogue::fill(target, &args)
+}
+
+/// Whether `value`'s parentheses pair up: a template whose slots cut a parenthesised group
+/// (`… (ligne {line}, colonne {column})` over `… (ligne 1, colonne 1) (détail : …)`) fits
+/// worse than one whose slots keep groups whole (`{phrase} (détail : {detail})`).
+fn balanced(value: &str) -> bool {
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// Letters and digits outside the `{name}` slots.
@@ -229,6 +250,23 @@ mod tests {
         };
         let (french, english) = (message(Lang::Fr), message(Lang::En));
         assert!(french.contains("(détail : connexion refusée"), "{french}");
+        // A phrase with slots of its own inside the detail wrapper.
+        let junk = |lang| {
+            with_lang(lang, || {
+                let text = "Segmentation fault? not JSON";
+                let error = constat_snapshot::Snapshot::from_json(text).unwrap_err();
+                tf(
+                    "transport.bad_output",
+                    &[
+                        ("error", &crate::transport::cause_of_snapshot(&error, text)),
+                        ("start", &format!("{text:?}")),
+                    ],
+                )
+            })
+        };
+        let (junk_fr, junk_en) = (junk(Lang::Fr), junk(Lang::En));
+        assert_eq!(with_lang(Lang::En, || in_current_lang(&junk_fr)), junk_en);
+        assert_eq!(with_lang(Lang::Fr, || in_current_lang(&junk_en)), junk_fr);
         assert_eq!(with_lang(Lang::En, || in_current_lang(&french)), english);
         assert_eq!(
             with_lang(Lang::Fr, || in_current_lang(&english)),

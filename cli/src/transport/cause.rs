@@ -131,7 +131,7 @@ pub(crate) fn shape(bodies: &[&[u8]]) -> String {
 }
 
 /// A host's output that is not a snapshot: what is wrong, then the parser's text.
-pub(crate) fn snapshot(error: &constat_snapshot::SnapshotError, text: &str) -> String {
+pub fn snapshot(error: &constat_snapshot::SnapshotError, text: &str) -> String {
     use constat_snapshot::SnapshotError as E;
     let phrase = match error {
         E::Json { line, column, .. }
