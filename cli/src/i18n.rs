@@ -1333,6 +1333,234 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "{file} : pack intégré {id} valide ({checks} contrôles)",
         "{file}: embedded pack {id} valid ({checks} checks)",
     ),
+    // --- Library failures in the reader's language (transport/cause.rs): our phrase,
+    // then the library's text as a detail ---
+    (
+        "cause.detail",
+        "{phrase} (détail : {detail})",
+        "{phrase} (detail: {detail})",
+    ),
+    (
+        "cause.refused",
+        "connexion refusée : rien n'écoute sur ce port (vérifiez l'adresse, le port et que le service tourne)",
+        "connection refused: nothing listens on this port (check the address, the port and that the service runs)",
+    ),
+    (
+        "cause.reset",
+        "connexion coupée net par l'hôte distant (un pare-feu ou un service qui rejette la connexion ?)",
+        "connection reset by the remote host (a firewall or a service rejecting the connection?)",
+    ),
+    (
+        "cause.unreachable",
+        "hôte ou réseau injoignable (vérifiez l'adresse et la route)",
+        "host or network unreachable (check the address and the route)",
+    ),
+    (
+        "cause.timed_out",
+        "délai dépassé sans réponse",
+        "time limit reached without an answer",
+    ),
+    (
+        "cause.closed",
+        "l'hôte distant a fermé la connexion avant la fin de l'échange",
+        "the remote host closed the connection before the exchange ended",
+    ),
+    (
+        "cause.tls_not_spoken",
+        "le serveur ne répond pas en TLS sur ce port (mauvais port, ou service sans TLS)",
+        "the server does not answer in TLS on this port (wrong port, or a service without TLS)",
+    ),
+    (
+        "cause.tls_untrusted",
+        "certificat du serveur signé par une autorité inconnue (ou autosigné)",
+        "the server's certificate is signed by an unknown authority (or self-signed)",
+    ),
+    (
+        "cause.tls_wrong_name",
+        "le certificat du serveur ne porte pas le nom ou l'adresse demandés",
+        "the server's certificate does not carry the name or address asked for",
+    ),
+    (
+        "cause.tls_expired",
+        "certificat du serveur expiré ou pas encore valide (vérifiez aussi l'horloge)",
+        "the server's certificate is expired or not valid yet (check the clock too)",
+    ),
+    (
+        "cause.tls_other",
+        "échec de la négociation TLS",
+        "the TLS handshake failed",
+    ),
+    (
+        "cause.not_protocol",
+        "le serveur a répondu, mais pas dans le protocole attendu (mauvais port ?)",
+        "the server answered, but not in the expected protocol (wrong port?)",
+    ),
+    (
+        "cause.link_other",
+        "échec de la liaison réseau",
+        "the network link failed",
+    ),
+    (
+        "cause.not_found",
+        "fichier ou dossier introuvable",
+        "no such file or directory",
+    ),
+    (
+        "cause.permission_denied",
+        "permission refusée",
+        "permission denied",
+    ),
+    ("cause.io", "erreur d'entrée/sortie", "input/output failure"),
+    (
+        "cause.ssh_closed",
+        "le serveur a fermé la connexion SSH (service qui n'est pas SSH, ou qui refuse cette machine)",
+        "the server closed the SSH connection (a service that is not SSH, or that refuses this machine)",
+    ),
+    (
+        "cause.ssh_not_ssh",
+        "le serveur ne parle pas SSH sur ce port",
+        "the server does not speak SSH on this port",
+    ),
+    (
+        "cause.ssh_no_common_algo",
+        "aucun algorithme commun avec le serveur SSH",
+        "no algorithm in common with the SSH server",
+    ),
+    (
+        "cause.ssh_kex",
+        "échec de l'échange de clés SSH",
+        "the SSH key exchange failed",
+    ),
+    (
+        "cause.ssh_host_key",
+        "clé d'hôte SSH refusée",
+        "SSH host key refused",
+    ),
+    (
+        "cause.ssh_channel_refused",
+        "le serveur SSH a refusé d'ouvrir la session de commande",
+        "the SSH server refused to open the command session",
+    ),
+    (
+        "cause.ssh_auth_method",
+        "méthode d'authentification SSH refusée",
+        "SSH authentication method refused",
+    ),
+    (
+        "cause.ssh_protocol",
+        "échange SSH interrompu par une erreur de protocole",
+        "SSH exchange stopped by a protocol failure",
+    ),
+    (
+        "cause.key_encrypted",
+        "la clé est protégée par une phrase de passe (non prise en charge : chargez-la dans une clé sans phrase de passe réservée au labo)",
+        "the key is protected by a passphrase (not supported: use a lab key without a passphrase)",
+    ),
+    (
+        "cause.key_invalid",
+        "ce n'est pas une clé privée OpenSSH lisible",
+        "not a readable OpenSSH private key",
+    ),
+    (
+        "cause.http_broken",
+        "la connexion s'est interrompue sans réponse HTTP complète",
+        "the connection broke off without a complete HTTP answer",
+    ),
+    (
+        "cause.ldap_invalid_credentials",
+        "compte ou mot de passe refusé (ou compte désactivé ou verrouillé)",
+        "wrong account or password (or the account is disabled or locked)",
+    ),
+    (
+        "cause.ldap_tls_required",
+        "le serveur exige TLS pour une liaison simple : utilisez ldaps:// ou StartTLS, pas « tls: plain »",
+        "the server requires TLS for a simple bind: use ldaps:// or StartTLS, not \"tls: plain\"",
+    ),
+    (
+        "cause.ldap_result",
+        "le serveur a refusé la liaison (code de résultat LDAP {code})",
+        "the server refused the bind (LDAP result code {code})",
+    ),
+    (
+        "cause.ldap_closed",
+        "le serveur a fermé la connexion sans réponse LDAP (est-ce bien un annuaire sur ce port ?)",
+        "the server closed the connection without an LDAP answer (is a directory really on this port?)",
+    ),
+    (
+        "cause.winrm_auth",
+        "compte ou mot de passe refusé (un compte local demande le nom de l'ordinateur comme domaine : ORDINATEUR\\compte)",
+        "wrong account or password (a local account needs the computer's name as its domain: COMPUTER\\account)",
+    ),
+    (
+        "cause.winrm_protocol",
+        "le port a répondu, mais pas comme un service WinRM (vérifiez le port et HTTP/HTTPS)",
+        "the port answered, but not as a WinRM service (check the port and HTTP/HTTPS)",
+    ),
+    (
+        "cause.winrm_output",
+        "la sonde a tourné mais sa sortie est illisible",
+        "the probe ran but its output cannot be read",
+    ),
+    (
+        "cause.winrm_too_large",
+        "la sonde a envoyé plus que la limite (augmentez « max_output_mib » si la sortie est légitime)",
+        "the probe sent more than the limit (raise \"max_output_mib\" if the output is legitimate)",
+    ),
+    (
+        "cause.ldap_search",
+        "la recherche {what} (base {base}) a échoué",
+        "the search {what} (base {base}) failed",
+    ),
+    (
+        "cause.ldap_too_large",
+        "collecte abandonnée à la recherche {what} (base {base}) : un annuaire de labo est bien plus petit, vérifiez le base DN",
+        "collection abandoned at the search {what} (base {base}): a lab directory is far smaller, check the base DN",
+    ),
+    (
+        "cause.http_status",
+        "le serveur a répondu HTTP {status} au lieu d'une réponse de l'API (vérifiez l'adresse, le port et le chemin)",
+        "the server answered HTTP {status} instead of an API answer (check the address, the port and the path)",
+    ),
+    (
+        "cause.not_json",
+        "la réponse n'est pas du JSON : ce n'est pas l'API attendue (une page web ? vérifiez le port et le chemin)",
+        "the answer is not JSON: this is not the expected API (a web page? check the port and the path)",
+    ),
+    (
+        "cause.unexpected_answer",
+        "la réponse JSON n'a pas la forme attendue de l'API (version non prise en charge ?)",
+        "the JSON answer does not have the API's expected shape (an unsupported version?)",
+    ),
+    (
+        "cause.snapshot_not_json",
+        "ce n'est pas du JSON (ligne {line}, colonne {column})",
+        "this is not JSON (line {line}, column {column})",
+    ),
+    (
+        "cause.snapshot_shape",
+        "le JSON ne suit pas le format des instantanés (ligne {line}, colonne {column})",
+        "the JSON does not follow the snapshot format (line {line}, column {column})",
+    ),
+    (
+        "cause.snapshot_shape_any",
+        "le JSON ne suit pas le format des instantanés",
+        "the JSON does not follow the snapshot format",
+    ),
+    (
+        "cause.snapshot_no_version",
+        "JSON sans « schema_version » : ce n'est pas un instantané constat",
+        "JSON without \"schema_version\": not a constat snapshot",
+    ),
+    (
+        "cause.snapshot_version",
+        "instantané au format {found}, celui-ci lit le format {expected} : prenez l'agent de la même version que constat",
+        "a snapshot in format {found}, this build reads format {expected}: use the agent of the same version as constat",
+    ),
+    (
+        "ssh.known_hosts_unwritable",
+        "fichier known_hosts non enregistrable : {error}",
+        "cannot write the known_hosts file: {error}",
+    ),
     // --- Supervision APIs (issue 16: zabbix, icinga2 transports) ---
     (
         "api.ca_file_unreadable",

@@ -47,15 +47,18 @@ fn convert(text: &str, to: Lang, depth: usize) -> String {
                 if weight < MIN_LITERAL {
                     return None;
                 }
-                matches(template, text).map(|slots| (weight, key, slots))
+                matches(template, text).map(|slots| {
+                    let balanced = slots.iter().all(|(_, value)| balanced(value));
+                    ((balanced, weight), key, slots)
+                })
             })
-            .max_by_key(|(weight, _, _)| *weight)
+            .max_by_key(|(fit, _, _)| *fit)
     };
-    let Some((weight, key, slots)) = best(from) else {
+    let Some((fit, key, slots)) = best(from) else {
         return text.to_owned();
     };
     // Already in the current language (a template there fits at least as well).
-    if best(to).is_some_and(|(own, _, _)| own >= weight) {
+    if best(to).is_some_and(|(own, _, _)| own >= fit) {
         return text.to_owned();
     }
     let Some(target) = CATALOGUE.text(core(to), key) else {
@@ -73,6 +76,24 @@ fn convert(text: &str, to: Lang, depth: usize) -> String {
         .map(|(name, value)| (name.as_str(), value as &dyn std::fmt::Display))
         .collect();
     constat_checker_core::i18n::catalogue::fill(target, &args)
+}
+
+/// Whether `value`'s parentheses pair up: a template whose slots cut a parenthesised group
+/// (`… (ligne {line}, colonne {column})` over `… (ligne 1, colonne 1) (détail : …)`) fits
+/// worse than one whose slots keep groups whole (`{phrase} (détail : {detail})`).
+fn balanced(value: &str) -> bool {
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// Letters and digits outside the `{name}` slots.
@@ -204,6 +225,54 @@ mod tests {
             let shown = in_current_lang(odd);
             assert_eq!(shown, "clé privée {error} illisible : boom");
         });
+    }
+
+    /// A library failure recorded by a French run (our phrase, then « détail : » and the
+    /// library's text) reads wholly in English: the phrase is converted, the detail keeps
+    /// the library's words with the OS's in English.
+    #[test]
+    fn a_worded_library_failure_reads_in_the_other_language() {
+        let message = |lang| {
+            with_lang(lang, || {
+                let refused = std::io::Error::from_raw_os_error(111);
+                tf(
+                    "ssh.connect_failed",
+                    &[
+                        ("address", &"10.0.1.20"),
+                        ("port", &22),
+                        (
+                            "error",
+                            &os_errors(&crate::transport::cause_of_io(&refused)),
+                        ),
+                    ],
+                )
+            })
+        };
+        let (french, english) = (message(Lang::Fr), message(Lang::En));
+        assert!(french.contains("(détail : connexion refusée"), "{french}");
+        // A phrase with slots of its own inside the detail wrapper.
+        let junk = |lang| {
+            with_lang(lang, || {
+                let text = "Segmentation fault? not JSON";
+                let error = constat_snapshot::Snapshot::from_json(text).unwrap_err();
+                tf(
+                    "transport.bad_output",
+                    &[
+                        ("error", &crate::transport::cause_of_snapshot(&error, text)),
+                        ("start", &format!("{text:?}")),
+                    ],
+                )
+            })
+        };
+        let (junk_fr, junk_en) = (junk(Lang::Fr), junk(Lang::En));
+        assert_eq!(with_lang(Lang::En, || in_current_lang(&junk_fr)), junk_en);
+        assert_eq!(with_lang(Lang::Fr, || in_current_lang(&junk_en)), junk_fr);
+        assert_eq!(with_lang(Lang::En, || in_current_lang(&french)), english);
+        assert_eq!(
+            with_lang(Lang::Fr, || in_current_lang(&english)),
+            french,
+            "and back"
+        );
     }
 
     #[test]

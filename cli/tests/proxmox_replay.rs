@@ -145,10 +145,20 @@ fn proxmox_answers() -> BTreeMap<String, Answer> {
 }
 
 fn collect(port: u16, ca_file: &Path, out: &Path, timeout: u64) -> std::process::Output {
+    collect_in("en", port, ca_file, out, timeout)
+}
+
+fn collect_in(
+    lang: &str,
+    port: u16,
+    ca_file: &Path,
+    out: &Path,
+    timeout: u64,
+) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_constat"))
         .env_remove("CONSTAT_LANG")
         .env("CONSTAT_CRED_PVE", TOKEN_SECRET)
-        .args(["--lang", "en", "collect", "--transport", "proxmox"])
+        .args(["--lang", lang, "collect", "--transport", "proxmox"])
         .args(["--address", "127.0.0.1", "--port", &port.to_string()])
         .args(["--user", TOKEN_ID, "--cred", "pve", "--ca-file"])
         .arg(ca_file)
@@ -322,4 +332,91 @@ fn a_server_that_never_answers_meets_the_time_limit() {
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("the API did not answer within 2 s"), "{err}");
+}
+
+/// Words of the libraries' English messages (reqwest, hyper, rustls, std::io, serde_json)
+/// that no French phrase of constat holds.
+const ENGLISH: &[&str] = &[
+    "error",
+    "refused",
+    "Connection",
+    "connection",
+    "certificate",
+    "received",
+    "sending",
+    "peer",
+    "closed",
+    "expected",
+];
+
+/// The first thing a French reader sees holds no library English: everything before
+/// « détail » (where constat puts the library's own text).
+fn assert_french_first(text: &str) {
+    let first = text.split("détail").next().unwrap_or(text);
+    for word in ENGLISH {
+        assert!(
+            !first.contains(word),
+            "English library text « {word} » read before the detail in: {text}"
+        );
+    }
+}
+
+/// Each failure met for real on loopback (nothing listening, a certificate the CA file does
+/// not sign, a server that does not speak TLS, a web page instead of the API, an HTTP error)
+/// reads in French with `constat collect`'s default language, the library's own text only
+/// after « détail », and in English with `--lang en`.
+#[test]
+fn each_failure_reads_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, ca_file) = certificate(&dir.path().join("server"));
+    let (_, other_ca) = certificate(&dir.path().join("other"));
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let (signed_elsewhere, _) = replay(Arc::clone(&config), proxmox_answers());
+    let plain = replay::listen(true, |mut stream| {
+        let mut buffer = [0u8; 512];
+        let _ = std::io::Read::read(&mut stream, &mut buffer);
+        let _ = stream.write_all(b"HTTP/1.0 200 OK\r\n\r\n<html>a web page</html>");
+    });
+    let web_page = {
+        let mut answers = BTreeMap::new();
+        answers.insert(
+            "/api2/json/cluster/resources?type=vm".to_owned(),
+            Answer::Body(200, b"<html>a web page</html>".to_vec()),
+        );
+        replay(Arc::clone(&config), answers).0
+    };
+    let server_error = {
+        let mut answers = BTreeMap::new();
+        answers.insert(
+            "/api2/json/cluster/resources?type=vm".to_owned(),
+            Answer::Body(500, b"<html>internal error</html>".to_vec()),
+        );
+        replay(Arc::clone(&config), answers).0
+    };
+    let cases = [
+        ("nothing listens", closed, &ca_file),
+        ("certificate signed elsewhere", signed_elsewhere, &other_ca),
+        ("no TLS on the port", plain, &ca_file),
+        ("a web page", web_page, &ca_file),
+        ("HTTP 500", server_error, &ca_file),
+    ];
+    let mut shown = Vec::new();
+    for (what, port, ca) in cases {
+        let mut both = Vec::new();
+        for lang in ["fr", "en"] {
+            let run = collect_in(lang, port, ca, &dir.path().join("pve.json"), 20);
+            assert!(!run.status.success(), "{what}");
+            let err = String::from_utf8_lossy(&run.stderr).into_owned();
+            both.push(
+                err.trim_end()
+                    .replace(&format!("127.0.0.1:{port}"), "127.0.0.1:[PORT]"),
+            );
+        }
+        assert_french_first(&both[0]);
+        shown.push(format!("{what}:\nfr: {}\nen: {}", both[0], both[1]));
+    }
+    insta::assert_snapshot!(shown.join("\n"));
 }

@@ -1,7 +1,8 @@
 //! A session whose `dc` hosts are read over LDAPS from a real Samba AD DC
 //! (tests/src/samba.rs: DC in its own namespaces, `constat` run in a client namespace with
 //! no default route). One candidate's DC is collected with the right password; another's
-//! bind is refused and the manifest says so. Needs root and CONSTAT_REAL_TESTS=1.
+//! bind is refused and the manifest says so; others meet a closed port, plain LDAP on the
+//! LDAPS port and a certificate not verified, each worded in French then read in English. Needs root and CONSTAT_REAL_TESTS=1.
 
 use constat_tests::real::real_tests_enabled;
 use constat_tests::samba::{ADMIN_PASSWORD, DC_IP, SambaDc};
@@ -52,6 +53,15 @@ candidates:
   - id: c02-badpw
     name: Bruno Petit
     hosts: {{ dc: {{ cred: dc-wrong, sysvol: false }} }}
+  - id: c03-port1
+    name: Chloé Port
+    hosts: {{ dc: {{ port: 1, sysvol: false }} }}
+  - id: c04-plain
+    name: Denis Clair
+    hosts: {{ dc: {{ port: 636, tls: plain, sysvol: false }} }}
+  - id: c05-verify
+    name: Emma Verif
+    hosts: {{ dc: {{ tls: verify, sysvol: false }} }}
 ",
         pid = std::process::id()
     );
@@ -80,6 +90,30 @@ candidates:
     assert!(
         !run.stdout.contains(ADMIN_PASSWORD) && !run.stderr.contains(ADMIN_PASSWORD),
         "the password leaked"
+    );
+
+    // One language at a time: each failure reads in French first (the run's language), the
+    // library's own text only after « détail »; read back in English, the same failures are
+    // English.
+    let status_fr = constat(&dc, &["session", "status", &session_arg]);
+    assert_eq!(status_fr.code, Some(0), "{}", status_fr.stderr);
+    let status_en = constat(&dc, &["--lang", "en", "session", "status", &session_arg]);
+    assert_eq!(status_en.code, Some(0), "{}", status_en.stderr);
+    let failures = |text: &str| -> String {
+        text.lines()
+            .filter(|l| l.starts_with("  "))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(DC_IP, "[DC]")
+    };
+    constat_tests::one_language::assert_french_first(&failures(&status_fr.stdout));
+    insta::assert_snapshot!(
+        "ldap_failures_both_languages",
+        format!(
+            "{}\n---\n{}",
+            failures(&status_fr.stdout),
+            failures(&status_en.stdout)
+        )
     );
 
     let manifest_text = std::fs::read_to_string(session.join("manifest.json")).unwrap();

@@ -158,6 +158,21 @@ candidates:
     assert_eq!(first.code, Some(1), "{}\n{}", first.stdout, first.stderr);
     let summary: Vec<&str> = first.stdout.lines().skip(1).collect();
     insta::assert_snapshot!("first_run_failures", summary.join("\n"));
+    // One language at a time: each failure reads in French first, the library's own text
+    // only after « détail »; read back in English, the same failures are English.
+    constat_tests::one_language::assert_french_first(&first.stdout);
+    let status_en = run(
+        &lab,
+        &["--lang", "en", "session", "status", &session_arg],
+        &env,
+    );
+    assert_eq!(status_en.code, Some(0), "{}", status_en.stderr);
+    let failures_en: Vec<&str> = status_en
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": "))
+        .collect();
+    insta::assert_snapshot!("first_run_failures_en", failures_en.join("\n"));
     insta::assert_json_snapshot!("first_run_manifest", manifest_view(&lab, &session), {
         ".phases.*.frozen_at" => "[TIME]",
         ".phases.*.finished_at" => "[TIME]",

@@ -131,6 +131,24 @@ candidates:
         .map(|h| json!([h["candidate"], h["status"], h["error"]["kind"]]))
         .collect();
     insta::assert_json_snapshot!("icinga2_manifest_hosts", hosts);
+    // One language at a time: the refused certificate (another name) and the refused
+    // password read in French first, the library's own text only after « détail ».
+    let failures: Vec<&str> = manifest["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["error"]["message"].as_str())
+        .collect();
+    assert!(!failures.is_empty(), "{manifest}");
+    for failure in &failures {
+        constat_tests::one_language::assert_french_first(failure);
+    }
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("le certificat du serveur ne porte pas le nom")),
+        "{failures:?}"
+    );
 
     let end = session.join("c01/end/supervision.json");
     let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(&end).unwrap()).unwrap();

@@ -35,6 +35,21 @@ pub enum ParseError {
     },
 }
 
+/// Why a bind failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BindFailure {
+    /// Result 49 `invalidCredentials`: wrong account or password, or the account is disabled
+    /// or locked.
+    InvalidCredentials,
+    /// Result 8 `strongerAuthRequired`: the server wants TLS for simple binds.
+    TlsRequired,
+    /// Another LDAP result code.
+    Result(u32),
+    /// No LDAP answer at all: the link failed (a server that is not LDAP closes it).
+    Link(crate::link::LinkFailure),
+}
+
 /// Why a directory collection failed as a whole (connection, TLS, bind). Failures of one
 /// part (SYSVOL, DNS zones) are recorded in the snapshot instead.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +70,8 @@ pub enum CollectError {
         url: String,
         /// Cause, with a hint.
         message: String,
+        /// The cause, typed (for the caller's own wording).
+        failure: crate::link::LinkFailure,
     },
     /// The bind was refused.
     #[error("LDAP bind as {bind_dn} on {url} refused: {message}")]
@@ -65,6 +82,8 @@ pub enum CollectError {
         bind_dn: String,
         /// Server diagnostic and a hint.
         message: String,
+        /// Why, typed (for the caller's own wording).
+        failure: BindFailure,
     },
     /// A search failed.
     #[error("LDAP search {what} (base {base}) failed: {message}")]

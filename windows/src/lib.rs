@@ -5,6 +5,7 @@
 //!   Policy Preferences XML, scripts.ini) and for `Get-GPOReport` XML.
 //! * [`ldap`]: the directory collector (`constat-ldap`), AD over LDAPS/StartTLS plus SYSVOL
 //!   over SMB, producing one snapshot for the `dc` role.
+//! * [`link`]: why a network link failed, from the libraries' typed errors.
 //! * [`logon_scripts`]: NETLOGON and GPO logon scripts over SMB and the drive mappings
 //!   they make (`net use`, `New-PSDrive`, `New-SmbMapping`, `MapNetworkDrive`).
 //! * [`probe`]: the PowerShell probe shipped in the binary and the normalisation of its output.
@@ -14,6 +15,7 @@ pub mod deployment;
 pub mod error;
 pub mod gpo;
 pub mod ldap;
+pub mod link;
 pub mod logon_scripts;
 pub mod probe;
 pub mod winrm;

@@ -91,6 +91,8 @@ pub enum WinrmRunError {
         port: u16,
         /// Cause.
         message: String,
+        /// The cause, typed (for the caller's own wording).
+        failure: crate::link::LinkFailure,
     },
     /// No answer in time.
     #[error("WinRM on {host} did not answer within {seconds} s")]
@@ -107,6 +109,8 @@ pub enum WinrmRunError {
         host: String,
         /// Fault or parse error.
         message: String,
+        /// What the link said, when the failure is the link's (`Other` for a fault).
+        failure: crate::link::LinkFailure,
     },
     /// The probe sent more than the size limit: the command was abandoned.
     #[error(
@@ -172,11 +176,13 @@ pub fn map_error(target: &WinrmTarget, error: WinrmError) -> WinrmRunError {
                 message.push_str(&format!(": {cause}"));
                 source = cause.source();
             }
+            let failure = crate::link::classify(&e);
             if e.is_connect() {
                 WinrmRunError::Connect {
                     host,
                     port: target.port(),
                     message,
+                    failure,
                 }
             } else {
                 WinrmRunError::Protocol {
@@ -184,12 +190,14 @@ pub fn map_error(target: &WinrmTarget, error: WinrmError) -> WinrmRunError {
                     message: format!(
                         "{message} (the port answered but not as a WinRM HTTP listener: check the port and HTTP/HTTPS)"
                     ),
+                    failure,
                 }
             }
         }
         other => WinrmRunError::Protocol {
             host,
             message: other.to_string(),
+            failure: crate::link::LinkFailure::Other,
         },
     }
 }

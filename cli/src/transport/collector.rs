@@ -129,7 +129,10 @@ pub(crate) fn validate_snapshot(json: &[u8]) -> Result<(), HostError> {
                 HostErrorKind::BadOutput,
                 tf(
                     "transport.bad_output",
-                    &[("error", &e), ("start", &start(json))],
+                    &[
+                        ("error", &super::cause::snapshot(&e, text)),
+                        ("start", &start(json)),
+                    ],
                 ),
             )
         })

@@ -12,6 +12,7 @@
 //! else is ever sent. URL: `https://address:443/apirest.php` by default (`tls: plain` = HTTP
 //! on port 80; `api_path` changes the path, e.g. `/glpi/apirest.php`).
 
+use super::cause;
 use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
@@ -141,7 +142,12 @@ pub async fn collect_glpi(
         let session = serde_json::from_slice::<Value>(&body)
             .ok()
             .and_then(|v| v["session_token"].as_str().map(Secret::new))
-            .ok_or_else(|| bad(&api.url(&init), excerpt(&body)))?;
+            .ok_or_else(|| {
+                bad(
+                    &api.url(&init),
+                    cause::detailed(&cause::answer(status, &body), &excerpt(&body)),
+                )
+            })?;
         let mut headers: Vec<(&str, &Secret)> = vec![("Session-Token", &session)];
         if let Some(app) = &app_token {
             headers.push(("App-Token", app));
@@ -170,7 +176,13 @@ pub async fn collect_glpi(
         &reading.offset,
         &base,
     )
-    .map_err(|e| bad(&base, e.to_string()))?;
+    .map_err(|e| {
+        let bodies: Vec<&[u8]> = reading.lists.values().map(Vec::as_slice).collect();
+        bad(
+            &base,
+            cause::detailed(&cause::shape(&bodies), &e.to_string()),
+        )
+    })?;
     helpdesk.truncated = reading.truncated;
     helpdesk.unread = reading.unread;
     let mut snapshot =
@@ -202,8 +214,12 @@ async fn read_lists(
     let (status, _, body) = api.get_with_headers(&session_path, headers).await?;
     let answered = unix_now();
     let offset = if (200..300).contains(&status) {
-        let minutes = offset_from_session(&body, asked + (answered - asked) / 2)
-            .map_err(|e| bad(&api.url(&session_path), e.to_string()))?;
+        let minutes = offset_from_session(&body, asked + (answered - asked) / 2).map_err(|e| {
+            bad(
+                &api.url(&session_path),
+                cause::detailed(&cause::shape(&[&body]), &e.to_string()),
+            )
+        })?;
         ServerOffset {
             minutes,
             source: minutes.map(|_| "server clock".to_owned()),
@@ -243,7 +259,15 @@ async fn read_lists(
                     .push(format!("{name}: HTTP {status} {}", glpi_error(&body)));
                 continue;
             }
-            _ => return Err(bad(&url, format!("HTTP {status} {}", glpi_error(&body)))),
+            _ => {
+                return Err(bad(
+                    &url,
+                    cause::detailed(
+                        &cause::answer(status, &body),
+                        &format!("HTTP {status} {}", glpi_error(&body)),
+                    ),
+                ));
+            }
         }
         if let Some(total) = total
             && total > u64::from(*last) + 1

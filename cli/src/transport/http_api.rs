@@ -4,11 +4,13 @@
 //! whole-request time limit, and answers read in chunks up to the host's output limit (past
 //! it the host fails with `output_too_large`, nothing more is read).
 
+use super::cause;
 use super::collector::CollectContext;
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};
 use crate::secret::Secret;
+use constat_windows::link::LinkFailure;
 use std::time::Duration;
 
 /// An API endpoint of one host.
@@ -27,14 +29,6 @@ pub(crate) fn channel_label(name: &str, target: &HostTarget) -> String {
         TlsMode::Insecure => format!("{name} https, certificate NOT verified (insecure chosen)"),
         TlsMode::Plain => format!("{name} http (no TLS)"),
     }
-}
-
-/// Whether a failure is about the server's certificate or the TLS handshake.
-fn is_tls_failure(message: &str) -> bool {
-    let lower = message.to_ascii_lowercase();
-    ["certificate", "tls", "handshake", "unknownissuer"]
-        .iter()
-        .any(|w| lower.contains(w))
 }
 
 /// The whole chain of an error's sources, on one line.
@@ -71,7 +65,11 @@ impl ApiClient {
                             HostErrorKind::Tls,
                             tf(
                                 "api.ca_file_unreadable",
-                                &[("host", &label), ("path", &ca_file), ("error", &e)],
+                                &[
+                                    ("host", &label),
+                                    ("path", &ca_file),
+                                    ("error", &cause::io(&e)),
+                                ],
                             ),
                         )
                     })?;
@@ -130,17 +128,19 @@ impl ApiClient {
         format!("{}{path}", self.base)
     }
 
-    /// Maps a `reqwest` failure on `url` to a host error.
+    /// Maps a `reqwest` failure on `url` to a host error: the kind and our phrase from the
+    /// typed error (the I/O or TLS error in its chain), the library's text as the detail.
     fn send_error(&self, url: &str, error: &reqwest::Error) -> HostError {
-        let text = chain(error);
-        let (kind, key) = if error.is_timeout() {
-            (HostErrorKind::Timeout, "api.timed_out")
-        } else if is_tls_failure(&text) {
-            (HostErrorKind::Tls, "api.tls_refused")
-        } else if error.is_connect() {
-            (HostErrorKind::Unreachable, "api.connect_failed")
-        } else {
-            (HostErrorKind::Other, "api.connect_failed")
+        let (failure, phrase) = cause::http(error);
+        let (kind, key) = match failure {
+            LinkFailure::TimedOut => (HostErrorKind::Timeout, "api.timed_out"),
+            LinkFailure::TlsNotSpoken => (HostErrorKind::Other, "api.connect_failed"),
+            f if f.is_tls() => (HostErrorKind::Tls, "api.tls_refused"),
+            LinkFailure::Refused | LinkFailure::Reset | LinkFailure::Unreachable => {
+                (HostErrorKind::Unreachable, "api.connect_failed")
+            }
+            _ if error.is_connect() => (HostErrorKind::Unreachable, "api.connect_failed"),
+            _ => (HostErrorKind::Other, "api.connect_failed"),
         };
         HostError::new(
             kind,
@@ -148,7 +148,10 @@ impl ApiClient {
                 key,
                 &[
                     ("host", &self.label),
-                    ("error", &format!("{url}: {text}")),
+                    (
+                        "error",
+                        &cause::detailed(phrase, &format!("{url}: {}", chain(error))),
+                    ),
                     ("seconds", &self.timeout.as_secs()),
                 ],
             ),

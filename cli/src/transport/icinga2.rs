@@ -9,6 +9,7 @@
 //! `https://address:5665`; Icinga2's own CA (`/var/lib/icinga2/certs/ca.crt`) goes in
 //! `ca_file`, and the address must be the name in the server's certificate.
 
+use super::cause;
 use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
@@ -73,7 +74,13 @@ pub async fn collect_icinga2(
                         &[
                             ("host", &api.label()),
                             ("url", &url),
-                            ("error", &format!("HTTP {status} {}", excerpt(&body))),
+                            (
+                                "error",
+                                &cause::detailed(
+                                    &cause::answer(status, &body),
+                                    &format!("HTTP {status} {}", excerpt(&body)),
+                                ),
+                            ),
                         ],
                     ),
                 )),
@@ -100,20 +107,27 @@ pub async fn collect_icinga2(
     };
     let (hosts, services, downtimes) =
         super::http_api::within_host_timeout(ctx, target, &base, work).await?;
-    let bad = |e: &dyn std::fmt::Display| {
+    let bad = |bodies: &[&[u8]], e: &dyn std::fmt::Display| {
         HostError::new(
             HostErrorKind::BadOutput,
             tf(
                 "icinga2.bad_answer",
-                &[("host", &target.label()), ("url", &base), ("error", &e)],
+                &[
+                    ("host", &target.label()),
+                    ("url", &base),
+                    (
+                        "error",
+                        &cause::detailed(&cause::shape(bodies), &e.to_string()),
+                    ),
+                ],
             ),
         )
     };
     let mut supervision = constat_systems::supervision::parse_icinga2(&hosts, &services, &base)
-        .map_err(|e| bad(&e))?;
+        .map_err(|e| bad(&[&hosts, &services], &e))?;
     if let Some(d) = downtimes {
         constat_systems::supervision::parse_icinga2_downtimes(&mut supervision, &d, &base)
-            .map_err(|e| bad(&e))?;
+            .map_err(|e| bad(&[&d], &e))?;
     }
     let mut snapshot = constat_systems::supervision::supervision_snapshot(
         supervision,

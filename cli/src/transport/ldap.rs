@@ -6,13 +6,15 @@
 //! (default port 636). The password comes from the credential store and is only handed to
 //! the LDAP bind and to smbclient's stdin; it never reaches a message.
 
+use super::cause;
 use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use crate::i18n::tf;
 use crate::inventory::{HostTarget, TlsMode};
-use constat_windows::error::CollectError;
+use constat_windows::error::{BindFailure, CollectError};
 use constat_windows::ldap::collect::collect_directory;
 use constat_windows::ldap::target::{DirectoryOptions, LdapTarget, Secret, TlsPolicy};
+use constat_windows::link::LinkFailure;
 use std::path::PathBuf;
 
 /// Collects `ldap` hosts.
@@ -66,6 +68,31 @@ fn is_tls_failure(message: &str) -> bool {
 }
 
 /// Maps a collector failure to a host error kind and a translated message.
+/// The library's text without the English hint it appends in parentheses (ours replaces it):
+/// the last balanced `( … )` group that ends the text, if it follows a space.
+fn detail(message: &str) -> &str {
+    if !message.ends_with(')') {
+        return message;
+    }
+    let mut depth = 0usize;
+    for (index, c) in message.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return match message[..index].strip_suffix(' ') {
+                        Some(text) if !text.is_empty() => text,
+                        _ => message,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    message
+}
+
 pub(super) fn map_collect_error(target: &HostTarget, error: CollectError) -> HostError {
     let host = target.label();
     let text = error.to_string();
@@ -78,30 +105,88 @@ pub(super) fn map_collect_error(target: &HostTarget, error: CollectError) -> Hos
             HostErrorKind::Other,
             tf("ldap.target_invalid", &[("host", &host), ("error", &text)]),
         ),
-        CollectError::Connect { .. } if is_tls_failure(&text) => HostError::new(
-            HostErrorKind::Tls,
-            tf("ldap.tls_refused", &[("host", &host), ("error", &text)]),
-        ),
-        CollectError::Connect { .. } if text.to_ascii_lowercase().contains("timed out") => {
+        CollectError::Connect {
+            failure, message, ..
+        } => {
+            let (kind, key) = match failure {
+                LinkFailure::TlsNotSpoken => (HostErrorKind::Other, "ldap.connect_failed"),
+                f if f.is_tls() => (HostErrorKind::Tls, "ldap.tls_refused"),
+                LinkFailure::TimedOut => (HostErrorKind::Timeout, "ldap.connect_failed"),
+                _ => (HostErrorKind::Unreachable, "ldap.connect_failed"),
+            };
             HostError::new(
-                HostErrorKind::Timeout,
-                tf("ldap.connect_failed", &[("host", &host), ("error", &text)]),
+                kind,
+                tf(
+                    key,
+                    &[
+                        ("host", &host),
+                        ("error", &cause::link(failure, detail(&message))),
+                    ],
+                ),
             )
         }
-        CollectError::Connect { .. } => HostError::new(
-            HostErrorKind::Unreachable,
-            tf("ldap.connect_failed", &[("host", &host), ("error", &text)]),
-        ),
-        CollectError::Bind { .. } => HostError::new(
-            HostErrorKind::AuthRefused,
+        CollectError::Bind {
+            failure, message, ..
+        } => {
+            let phrase = cause::bind_phrase(failure);
+            let (kind, key) = match failure {
+                BindFailure::Link(LinkFailure::TimedOut) => {
+                    (HostErrorKind::Timeout, "ldap.connect_failed")
+                }
+                BindFailure::Link(_) => (HostErrorKind::Other, "ldap.connect_failed"),
+                _ => (HostErrorKind::AuthRefused, "ldap.bind_refused"),
+            };
+            HostError::new(
+                kind,
+                tf(
+                    key,
+                    &[
+                        ("host", &host),
+                        ("user", &target.user),
+                        ("error", &cause::detailed(&phrase, &message)),
+                    ],
+                ),
+            )
+        }
+        CollectError::TooLarge {
+            what,
+            base,
+            message,
+        } => HostError::new(
+            HostErrorKind::OutputTooLarge,
             tf(
-                "ldap.bind_refused",
-                &[("host", &host), ("user", &target.user), ("error", &text)],
+                "ldap.too_large",
+                &[
+                    ("host", &host),
+                    (
+                        "error",
+                        &cause::detailed(
+                            &tf("cause.ldap_too_large", &[("what", &what), ("base", &base)]),
+                            &message,
+                        ),
+                    ),
+                ],
             ),
         ),
-        CollectError::TooLarge { .. } => HostError::new(
-            HostErrorKind::OutputTooLarge,
-            tf("ldap.too_large", &[("host", &host), ("error", &text)]),
+        CollectError::Search {
+            what,
+            base,
+            message,
+        } => HostError::new(
+            HostErrorKind::Other,
+            tf(
+                "ldap.search_failed",
+                &[
+                    ("host", &host),
+                    (
+                        "error",
+                        &cause::detailed(
+                            &tf("cause.ldap_search", &[("what", &what), ("base", &base)]),
+                            &message,
+                        ),
+                    ),
+                ],
+            ),
         ),
         CollectError::Timeout { seconds, .. } => HostError::new(
             HostErrorKind::Timeout,
@@ -142,6 +227,7 @@ pub async fn collect_ldap(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, with_lang};
 
     fn target(tls: Option<TlsMode>, port: u16) -> HostTarget {
         HostTarget {
@@ -182,41 +268,68 @@ mod tests {
     }
 
     #[test]
+    fn the_libraries_hint_is_cut_whole() {
+        assert_eq!(
+            detail("I/O error: refused (os error 111) (nothing there: check (636 for ldaps://))"),
+            "I/O error: refused (os error 111)"
+        );
+        assert_eq!(
+            detail("result recv error: channel closed"),
+            "result recv error: channel closed"
+        );
+        assert_eq!(detail("(only a hint)"), "(only a hint)");
+    }
+
+    #[test]
     fn errors_map_to_kinds() {
         let t = target(None, 636);
         let url = "ldaps://10.0.1.10:636".to_owned();
-        let errors = vec![
-            CollectError::Connect {
-                url: url.clone(),
-                message: "Connection refused (os error 111) (nothing listens there)".to_owned(),
-            },
-            CollectError::Connect {
-                url: url.clone(),
-                message: "invalid peer certificate: UnknownIssuer".to_owned(),
-            },
-            CollectError::Bind {
-                url: url.clone(),
-                bind_dn: "Administrator@tssr.lan".to_owned(),
-                message: "result code 49 invalidCredentials".to_owned(),
-            },
-            CollectError::Timeout {
-                url: url.clone(),
-                seconds: 30,
-            },
-            CollectError::Search {
-                what: "OUs".to_owned(),
-                base: "DC=tssr,DC=lan".to_owned(),
-                message: "busy".to_owned(),
-            },
-        ];
-        crate::i18n::set_lang(crate::i18n::Lang::Fr);
-        let mapped: Vec<(HostErrorKind, String)> = errors
-            .into_iter()
-            .map(|e| {
-                let h = map_collect_error(&t, e);
-                (h.kind, h.message)
-            })
-            .collect();
+        let errors = || {
+            vec![
+                CollectError::Connect {
+                    url: url.clone(),
+                    message: "Connection refused (os error 111) (nothing listens there)".to_owned(),
+                    failure: LinkFailure::Refused,
+                },
+                CollectError::Connect {
+                    url: url.clone(),
+                    message: "invalid peer certificate: UnknownIssuer".to_owned(),
+                    failure: LinkFailure::TlsUntrusted,
+                },
+                CollectError::Bind {
+                    url: url.clone(),
+                    bind_dn: "Administrator@tssr.lan".to_owned(),
+                    message: "result code 49 invalidCredentials".to_owned(),
+                    failure: BindFailure::InvalidCredentials,
+                },
+                CollectError::Timeout {
+                    url: url.clone(),
+                    seconds: 30,
+                },
+                CollectError::Search {
+                    what: "OUs".to_owned(),
+                    base: "DC=tssr,DC=lan".to_owned(),
+                    message: "busy".to_owned(),
+                },
+            ]
+        };
+        let mapped: Vec<(HostErrorKind, String)> = with_lang(Lang::Fr, || {
+            errors()
+                .into_iter()
+                .map(|e| map_collect_error(&t, e))
+                .map(|h| (h.kind, h.message))
+                .collect()
+        });
+        for (_, message) in &mapped {
+            super::super::cause::tests::assert_french_first(message);
+        }
+        let english: Vec<String> = with_lang(Lang::En, || {
+            errors()
+                .into_iter()
+                .map(|e| map_collect_error(&t, e).message)
+                .collect()
+        });
         insta::assert_debug_snapshot!(mapped);
+        insta::assert_debug_snapshot!("errors_map_to_kinds_en", english);
     }
 }

@@ -2,6 +2,7 @@
 
 mod agent_binary;
 mod bounded;
+mod cause;
 mod collector;
 mod dispatch;
 mod glpi;
@@ -20,6 +21,7 @@ mod winrm;
 mod zabbix;
 
 pub use agent_binary::{AgentBinary, LoadedAgent, find_agent_binary, load_agent};
+pub use cause::{io as cause_of_io, snapshot as cause_of_snapshot};
 pub use collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 pub use dispatch::{collect_host, plugged_collectors};
 pub use glpi::{GlpiCollector, collect_glpi};

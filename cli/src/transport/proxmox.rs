@@ -16,6 +16,7 @@
 //! `/access/permissions` to say so is not done yet (the examiner's token is documented to
 //! need `VM.Audit` on `/vms`).
 
+use super::cause;
 use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
@@ -117,10 +118,22 @@ pub async fn collect_proxmox(
         match status {
             200..=299 => {}
             401 | 403 => return Err(refused(&url, status, &resources)),
-            _ => return Err(bad(&url, format!("HTTP {status} {}", excerpt(&resources)))),
+            _ => {
+                return Err(bad(
+                    &url,
+                    cause::detailed(
+                        &cause::answer(status, &resources),
+                        &format!("HTTP {status} {}", excerpt(&resources)),
+                    ),
+                ));
+            }
         }
-        let listed =
-            parse_proxmox(&resources, &[], RESOURCES_PATH).map_err(|e| bad(&url, e.to_string()))?;
+        let listed = parse_proxmox(&resources, &[], RESOURCES_PATH).map_err(|e| {
+            bad(
+                &url,
+                cause::detailed(&cause::shape(&[&resources]), &e.to_string()),
+            )
+        })?;
         let mut configs: Vec<(String, Vec<u8>)> = Vec::new();
         let mut unread = Vec::new();
         for (n, guest) in listed.guests.iter().enumerate() {
@@ -165,8 +178,14 @@ pub async fn collect_proxmox(
         .iter()
         .map(|(path, body)| (path.as_str(), body.as_slice()))
         .collect();
-    let mut hypervisor = parse_proxmox(&resources, &refs, RESOURCES_PATH)
-        .map_err(|e| bad(&api.url(RESOURCES_PATH), e.to_string()))?;
+    let mut hypervisor = parse_proxmox(&resources, &refs, RESOURCES_PATH).map_err(|e| {
+        let mut bodies: Vec<&[u8]> = vec![&resources];
+        bodies.extend(refs.iter().map(|(_, body)| *body));
+        bad(
+            &api.url(RESOURCES_PATH),
+            cause::detailed(&cause::shape(&bodies), &e.to_string()),
+        )
+    })?;
     hypervisor.unread = unread;
     let mut snapshot = hypervisor_snapshot(hypervisor, &target.address, &started_at);
     snapshot.collection.agent = "constat-proxmox".to_owned();

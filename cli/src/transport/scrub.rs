@@ -5,6 +5,7 @@
 
 use super::collector::Collected;
 use super::host_error::{HostError, HostErrorKind};
+use crate::i18n::tf;
 use crate::secret::Secret;
 
 /// What replaces a credential.
@@ -56,8 +57,17 @@ impl HostSecrets {
     /// agent's output. The JSON is decoded once, so a credential written with escapes
     /// (`\u0041`) is found too; bytes are kept as the host sent them when nothing is found.
     pub fn scrub_collected(&self, collected: Collected) -> Result<Collected, HostError> {
-        let mut value: serde_json::Value = serde_json::from_slice(&collected.json)
-            .map_err(|e| HostError::new(HostErrorKind::BadOutput, e.to_string()))?;
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&collected.json).map_err(|e| {
+                let phrase = tf(
+                    "cause.snapshot_not_json",
+                    &[("line", &e.line()), ("column", &e.column())],
+                );
+                HostError::new(
+                    HostErrorKind::BadOutput,
+                    super::cause::detailed(&phrase, &e.to_string()),
+                )
+            })?;
         let credentials = !self.secrets.is_empty() && self.scrub_value(&mut value);
         let values = value
             .get_mut("sections")

@@ -28,6 +28,7 @@
 
 use super::agent_binary::load_agent;
 use super::bounded::{BoundedOutput, SMALL_OUTPUT, too_large};
+use super::cause;
 use super::collector::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::{KeyCheck, KnownHosts};
@@ -77,7 +78,7 @@ impl KeyPolicy {
             // `--accept-host-key`: the examiner checked this fingerprint on the machine.
             return match self.known_hosts.replace(&self.host_field, &text) {
                 Ok(()) => true,
-                Err(e) => self.refuse(HostError::new(HostErrorKind::Other, e.to_string())),
+                Err(e) => self.refuse(known_hosts_unwritable(&e)),
             };
         }
         match check {
@@ -85,7 +86,7 @@ impl KeyPolicy {
             KeyCheck::Unknown if !self.strict => {
                 match self.known_hosts.record(&self.host_field, &text) {
                     Ok(()) => true,
-                    Err(e) => self.refuse(HostError::new(HostErrorKind::Other, e.to_string())),
+                    Err(e) => self.refuse(known_hosts_unwritable(&e)),
                 }
             }
             KeyCheck::Unknown => {
@@ -118,6 +119,16 @@ impl KeyPolicy {
             }
         }
     }
+}
+
+fn known_hosts_unwritable(error: &std::io::Error) -> HostError {
+    HostError::new(
+        HostErrorKind::Other,
+        tf(
+            "ssh.known_hosts_unwritable",
+            &[("error", &cause::io(error))],
+        ),
+    )
 }
 
 impl client::Handler for KeyPolicy {
@@ -154,7 +165,10 @@ pub async fn collect_ssh(
         Some(path) => Some(russh::keys::load_secret_key(path, None).map_err(|e| {
             HostError::new(
                 HostErrorKind::Credentials,
-                tf("ssh.key_file", &[("file", path), ("error", &e)]),
+                tf(
+                    "ssh.key_file",
+                    &[("file", path), ("error", &cause::key_file(&e))],
+                ),
             )
         })?),
         None => None,
@@ -300,7 +314,7 @@ fn connect_error(target: &HostTarget, error: &russh::Error) -> HostError {
             &[
                 ("address", &target.address),
                 ("port", &target.port),
-                ("error", &error),
+                ("error", &cause::russh(error)),
             ],
         ),
     )
@@ -314,7 +328,10 @@ fn protocol_error(error: russh::Error) -> HostError {
         }
         _ => HostErrorKind::Other,
     };
-    HostError::new(kind, tf("ssh.protocol", &[("error", &error)]))
+    HostError::new(
+        kind,
+        tf("ssh.protocol", &[("error", &cause::russh(&error))]),
+    )
 }
 
 async fn authenticate(

@@ -5,11 +5,13 @@
 //! the target building and the error mapping are tested here; the client itself is tested in
 //! `constat-windows` against loopback listeners and recorded probe outputs.
 
+use super::cause;
 use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::inventory::{HostTarget, TlsMode};
 use constat_windows::ldap::target::Secret;
+use constat_windows::link::LinkFailure;
 use constat_windows::winrm::{WinrmRunError, WinrmTarget, collect_windows};
 
 /// Collects `winrm` hosts.
@@ -61,13 +63,28 @@ pub(super) fn map_winrm_error(target: &HostTarget, error: WinrmRunError) -> Host
     let text = error.to_string();
     let (kind, key) = match &error {
         WinrmRunError::Auth { .. } => (HostErrorKind::AuthRefused, "winrm.auth_refused"),
-        WinrmRunError::Connect { message, .. } => {
-            let lower = message.to_ascii_lowercase();
-            if lower.contains("certificate") || lower.contains("tls") {
-                (HostErrorKind::Tls, "winrm.connect_failed")
-            } else {
-                (HostErrorKind::Unreachable, "winrm.connect_failed")
-            }
+        WinrmRunError::Connect { failure, .. } => {
+            let kind = match failure {
+                LinkFailure::TlsNotSpoken => HostErrorKind::Other,
+                f if f.is_tls() => HostErrorKind::Tls,
+                _ => HostErrorKind::Unreachable,
+            };
+            return HostError::new(
+                kind,
+                tf(
+                    "winrm.connect_failed",
+                    &[("host", &host), ("error", &cause::link(*failure, &text))],
+                ),
+            );
+        }
+        WinrmRunError::Protocol { failure, .. } if *failure != LinkFailure::Other => {
+            return HostError::new(
+                HostErrorKind::Other,
+                tf(
+                    "winrm.protocol",
+                    &[("host", &host), ("error", &cause::link(*failure, &text))],
+                ),
+            );
         }
         WinrmRunError::Timeout { seconds, .. } => {
             return HostError::new(
@@ -81,7 +98,26 @@ pub(super) fn map_winrm_error(target: &HostTarget, error: WinrmRunError) -> Host
         }
         _ => (HostErrorKind::Other, "winrm.protocol"),
     };
-    HostError::new(kind, tf(key, &[("host", &host), ("error", &text)]))
+    HostError::new(
+        kind,
+        tf(
+            key,
+            &[
+                ("host", &host),
+                ("error", &cause::detailed(t(detail_phrase(key)), &text)),
+            ],
+        ),
+    )
+}
+
+/// Our phrase before the library's text, for the failures worded by the key alone.
+fn detail_phrase(key: &str) -> &'static str {
+    match key {
+        "winrm.auth_refused" => "cause.winrm_auth",
+        "winrm.bad_output" => "cause.winrm_output",
+        "winrm.output_too_large" => "cause.winrm_too_large",
+        _ => "cause.winrm_protocol",
+    }
 }
 
 /// Collects one `winrm` host.
@@ -145,6 +181,7 @@ mod tests {
                 host: "10.0.1.10".to_owned(),
                 port: 5985,
                 message: "Connection refused".to_owned(),
+                failure: constat_windows::link::LinkFailure::Refused,
             },
             WinrmRunError::Timeout {
                 host: "10.0.1.10".to_owned(),
@@ -153,6 +190,7 @@ mod tests {
             WinrmRunError::Protocol {
                 host: "10.0.1.10".to_owned(),
                 message: "s:Fault".to_owned(),
+                failure: constat_windows::link::LinkFailure::Other,
             },
         ];
         crate::i18n::set_lang(crate::i18n::Lang::Fr);

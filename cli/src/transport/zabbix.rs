@@ -8,6 +8,7 @@
 //! in an `Authorization` header. URL: `https://address:443/zabbix/api_jsonrpc.php` by default
 //! (`tls: plain` = HTTP on port 80; `api_path` changes the path).
 
+use super::cause;
 use super::collector::{CollectContext, CollectFuture, Collected, RemoteCollector};
 use super::host_error::{HostError, HostErrorKind};
 use super::http_api::{ApiClient, channel_label, excerpt};
@@ -72,10 +73,17 @@ impl Rpc<'_> {
             )
         };
         if !(200..300).contains(&status) {
-            return Err(bad(format!("HTTP {status} {}", excerpt(&answer))));
+            return Err(bad(cause::detailed(
+                &cause::answer(status, &answer),
+                &format!("HTTP {status} {}", excerpt(&answer)),
+            )));
         }
-        let value: Value = serde_json::from_slice(&answer)
-            .map_err(|e| bad(format!("{e} {}", excerpt(&answer))))?;
+        let value: Value = serde_json::from_slice(&answer).map_err(|e| {
+            bad(cause::detailed(
+                &cause::answer(status, &answer),
+                &format!("{e} {}", excerpt(&answer)),
+            ))
+        })?;
         if let Some(error) = value.get("error") {
             let text = |k: &str| match error.get(k) {
                 Some(Value::String(s)) => s.clone(),
@@ -150,7 +158,13 @@ pub async fn collect_zabbix(
                                 ("host", &target.label()),
                                 ("url", &url),
                                 ("method", &"user.login"),
-                                ("error", &excerpt(&answer)),
+                                (
+                                    "error",
+                                    &cause::detailed(
+                                        &cause::answer(200, &answer),
+                                        &excerpt(&answer),
+                                    ),
+                                ),
                             ],
                         ),
                     )
@@ -198,7 +212,13 @@ pub async fn collect_zabbix(
                     ("host", &target.label()),
                     ("url", &url),
                     ("method", &"*.get"),
-                    ("error", &e),
+                    (
+                        "error",
+                        &cause::detailed(
+                            &cause::shape(&[&hosts, &items, &triggers, &problems]),
+                            &e.to_string(),
+                        ),
+                    ),
                 ],
             ),
         )

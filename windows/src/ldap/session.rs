@@ -1,8 +1,9 @@
 //! An authenticated LDAP session: TLS setup (LDAPS, StartTLS or plain when asked), simple
 //! bind, and paged searches that skip continuation referrals and count round trips.
 
-use crate::error::CollectError;
+use crate::error::{BindFailure, CollectError};
 use crate::ldap::target::{LdapTarget, TlsPolicy};
+use crate::link::{self, LinkFailure};
 use ldap3::controls::{ControlType, MakeCritical, PagedResults, RawControl};
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry};
 use std::collections::HashMap;
@@ -143,6 +144,21 @@ fn hint_for_io(message: &str) -> &'static str {
     }
 }
 
+/// What a ldap3 failure says about the link, from its typed variants.
+fn link_failure(error: &LdapError) -> LinkFailure {
+    match error {
+        LdapError::Io { source } => link::from_io(source).unwrap_or(LinkFailure::Other),
+        LdapError::Timeout { .. } => LinkFailure::TimedOut,
+        // The connection's driver stopped: the server closed the link, or sent what is not
+        // LDAP (the driver stops on an undecodable answer).
+        LdapError::ResultRecv { .. } | LdapError::OpSend { .. } | LdapError::EndOfStream => {
+            LinkFailure::Closed
+        }
+        LdapError::Rustls { source } => link::from_tls(source),
+        other => link::classify(other),
+    }
+}
+
 impl Session {
     /// Connects and binds.
     pub async fn open(
@@ -187,6 +203,7 @@ impl Session {
                 CollectError::Connect {
                     url: url.to_owned(),
                     message: format!("{message} ({})", hint_for_io(&message)),
+                    failure: link_failure(&e),
                 }
             })?;
         ldap3::drive!(conn);
@@ -198,6 +215,7 @@ impl Session {
                 url: url.to_owned(),
                 bind_dn: target.bind_dn.clone(),
                 message: e.to_string(),
+                failure: BindFailure::Link(link_failure(&e)),
             })?;
         if result.rc != 0 {
             let hint = match result.rc {
@@ -211,6 +229,11 @@ impl Session {
                 url: url.to_owned(),
                 bind_dn: target.bind_dn.clone(),
                 message: format!("result code {} {}: {hint}", result.rc, result.text.trim()),
+                failure: match result.rc {
+                    49 => BindFailure::InvalidCredentials,
+                    8 => BindFailure::TlsRequired,
+                    rc => BindFailure::Result(rc),
+                },
             });
         }
         Ok(Session {
