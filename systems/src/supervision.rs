@@ -336,6 +336,47 @@ mod tests {
         assert!(parse_icinga2_downtimes(&mut s, b"{}", "icinga").is_err());
     }
 
+    /// The shape of `/v1/objects/services` with the `last_state_*` attributes as the transport
+    /// asks them (Icinga2 2.13 writes never as `0`; the live answer is read in
+    /// `tests/tests/supervision_icinga2.rs`): the latest problem time and `state_since` kept;
+    /// one service without them, and `last_problems_read` is false (`resolved` then not
+    /// assessable, never failed).
+    #[test]
+    fn icinga2_last_problem_and_state_since() {
+        let answer = br#"{"results":[
+          {"attrs":{"host_name":"srv-debian-01","name":"backup-flag","state":0,"last_check":1796290262.5,"check_command":"check_flag","last_check_result":{"output":"OK: backup flag present"},"last_state_warning":1796290100.0,"last_state_critical":1796290261.7,"last_state_unknown":0,"last_state_change":1796290262.5},"name":"srv-debian-01!backup-flag","type":"Service"},
+          {"attrs":{"host_name":"srv-debian-01","name":"ssh","state":0,"last_check":1796290262.0,"check_command":"ssh","last_check_result":{"output":"SSH OK"},"last_state_warning":0,"last_state_critical":0,"last_state_unknown":0,"last_state_change":1796290200.0},"name":"srv-debian-01!ssh","type":"Service"}]}"#;
+        let s = parse_icinga2(b"", answer, "icinga").unwrap();
+        assert!(s.last_problems_read);
+        let seen: Vec<_> = s
+            .services
+            .iter()
+            .map(|x| {
+                (
+                    x.name.as_str(),
+                    x.last_problem_state.as_deref(),
+                    x.last_problem_at.as_deref(),
+                    x.state_since.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "backup-flag",
+                    Some("critical"),
+                    Some("2026-12-03T09:31:01Z"),
+                    Some("2026-12-03T09:31:02Z")
+                ),
+                ("ssh", None, None, Some("2026-12-03T09:30:00Z")),
+            ]
+        );
+        let older = String::from_utf8_lossy(answer).replace(r#","last_state_unknown":0,"last_state_change":1796290200.0"#, "");
+        let s = parse_icinga2(b"", older.as_bytes(), "icinga").unwrap();
+        assert!(!s.last_problems_read);
+    }
+
     #[test]
     fn bad_inputs_are_located_errors() {
         let errors = [
