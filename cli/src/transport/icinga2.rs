@@ -111,11 +111,12 @@ pub async fn collect_icinga2(
             ),
         )
     };
+    let reader_error = |e| bad(&crate::supervision_errors::supervision_error(&e));
     let mut supervision = constat_systems::supervision::parse_icinga2(&hosts, &services, &base)
-        .map_err(|e| bad(&e))?;
+        .map_err(reader_error)?;
     if let Some(d) = downtimes {
         constat_systems::supervision::parse_icinga2_downtimes(&mut supervision, &d, &base)
-            .map_err(|e| bad(&e))?;
+            .map_err(reader_error)?;
     }
     let mut snapshot = constat_systems::supervision::supervision_snapshot(
         supervision,

@@ -198,7 +198,7 @@ pub async fn collect_zabbix(
                     ("host", &target.label()),
                     ("url", &url),
                     ("method", &"*.get"),
-                    ("error", &e),
+                    ("error", &crate::supervision_errors::supervision_error(&e)),
                 ],
             ),
         )
