@@ -204,7 +204,8 @@ pub fn parse_icinga2(
             .into_iter()
             .filter_map(|(word, key)| Some((time(key)?, word)))
             .max();
-            let was_checked = checked(a) || a.get("last_check_result").is_some_and(Value::is_object);
+            let was_checked =
+                checked(a) || a.get("last_check_result").is_some_and(Value::is_object);
             // Full object names are `host!service`.
             let full = r.get("name").and_then(Value::as_str).unwrap_or_default();
             let (host, name) = full.split_once('!').unwrap_or(("", full));
@@ -372,7 +373,10 @@ mod tests {
                 ("ssh", None, None, Some("2026-12-03T09:30:00Z")),
             ]
         );
-        let older = String::from_utf8_lossy(answer).replace(r#","last_state_unknown":0,"last_state_change":1796290200.0"#, "");
+        let older = String::from_utf8_lossy(answer).replace(
+            r#","last_state_unknown":0,"last_state_change":1796290200.0"#,
+            "",
+        );
         let s = parse_icinga2(b"", older.as_bytes(), "icinga").unwrap();
         assert!(!s.last_problems_read);
     }

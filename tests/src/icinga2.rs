@@ -61,8 +61,11 @@ impl Icinga2Lab {
         };
         let d = lab.dir.display().to_string();
         std::fs::create_dir_all(lab.dir.join("conf")).map_err(|e| format!("{d}: {e}"))?;
-        std::fs::write(lab.dir.join("conf/icinga2.conf"), CONFIG.replace("@DIR@", &d))
-            .map_err(|e| e.to_string())?;
+        std::fs::write(
+            lab.dir.join("conf/icinga2.conf"),
+            CONFIG.replace("@DIR@", &d),
+        )
+        .map_err(|e| e.to_string())?;
         lab.set_flag_check(2, FLAG_CRITICAL)?;
         sh(
             "make the CA, the certificate and the namespace",
@@ -155,8 +158,7 @@ impl Icinga2Lab {
                     "https://localhost:5665/v1/objects/services?attrs=state&attrs=last_check",
                 ])
                 .map_err(|e| e.to_string())?;
-            let answer: serde_json::Value =
-                serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
             let attrs = &answer["results"][0]["attrs"];
             let state = attrs["state"].as_f64().unwrap_or(-1.0);
             let checked = attrs["last_check"].as_f64().unwrap_or(0.0);

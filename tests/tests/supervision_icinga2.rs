@@ -183,7 +183,14 @@ candidates:
     let (code, out, err) = constat(
         &lab,
         &env,
-        &["session", "run", &session_arg, "--phase", "start", "--quiet"],
+        &[
+            "session",
+            "run",
+            &session_arg,
+            "--phase",
+            "start",
+            "--quiet",
+        ],
     );
     assert_eq!(code, Some(1), "{out}\n{err}");
     assert!(!out.contains(READER_PASSWORD) && !err.contains(READER_PASSWORD));
@@ -199,8 +206,7 @@ candidates:
     // The downtime scheduled through the API, read back; its times are this run's clock.
     let mut supervision = snapshot["sections"]["supervision"].clone();
     assert_eq!(
-        supervision["data"]["services"][0]["output"],
-        FLAG_CRITICAL,
+        supervision["data"]["services"][0]["output"], FLAG_CRITICAL,
         "{supervision}"
     );
     assert_eq!(supervision["data"]["downtimes_read"], true, "{supervision}");

@@ -246,14 +246,7 @@ fn resolved(
         } else {
             format!("problem history not read ({} keeps none)", sup.product)
         };
-        out.push(host.evidence(
-            S,
-            path,
-            "resolved",
-            EXPECTED,
-            why,
-            Status::NotAssessable,
-        ));
+        out.push(host.evidence(S, path, "resolved", EXPECTED, why, Status::NotAssessable));
         return Status::NotAssessable;
     }
     let mut seen = Vec::new();
