@@ -1607,6 +1607,88 @@ pub const CATALOGUE: Catalogue = Catalogue(&[
         "{host} : Icinga2 refuse l'ApiUser {user} ({url}, HTTP {status}) : vérifiez le mot de passe et ses permissions objects/query",
         "{host}: Icinga2 refused the ApiUser {user} ({url}, HTTP {status}): check the password and its objects/query permissions",
     ),
+    // The supervision readers' errors (`supervision_errors.rs`): the location and the limit
+    // filled here, each description converted from the library's English (`retranslate.rs`).
+    (
+        "supervision.too_large",
+        "{source} : {size} octets, au-delà de la limite de {limit} octets d'une réponse de supervision : donnez le fichier d'état ou la réponse de l'API elle-même",
+        "{source}: {size} bytes, over the {limit}-byte limit of a supervision answer: pass the status file or API answer itself",
+    ),
+    (
+        "supervision.malformed",
+        "{source}:{line}:{col} : {what}",
+        "{source}:{line}:{col}: {what}",
+    ),
+    (
+        "supervision.nagios_binary",
+        "contenu binaire (un caractère de contrôle) : ce n'est pas un status.dat, donnez le fichier qu'écrit Nagios",
+        "binary content (a control character): this is not a status.dat, pass the file Nagios writes",
+    ),
+    (
+        "supervision.nagios_nested",
+        "le bloc « {name} » s'ouvre dans « {open} » (ligne {line}), jamais fermé : donnez le status.dat entier",
+        "block « {name} » opens inside « {open} » (line {line}) that was never closed: pass the whole status.dat",
+    ),
+    (
+        "supervision.nagios_stray_close",
+        "« } » ne ferme aucun bloc : donnez le status.dat entier",
+        "« } » closes no block: pass the whole status.dat",
+    ),
+    (
+        "supervision.nagios_not_key_value",
+        "« {line} » n'est pas une ligne clé=valeur : donnez le status.dat tel que Nagios l'a écrit",
+        "« {line} » is not a key=value line: pass the status.dat as Nagios wrote it",
+    ),
+    (
+        "supervision.nagios_outside",
+        "« {line} » hors de tout bloc : donnez le status.dat tel que Nagios l'a écrit",
+        "« {line} » outside any block: pass the status.dat as Nagios wrote it",
+    ),
+    (
+        "supervision.nagios_unclosed",
+        "le bloc « {name} » n'est jamais fermé (fichier coupé ?) : donnez le status.dat entier",
+        "block « {name} » is never closed (file cut?): pass the whole status.dat",
+    ),
+    (
+        "supervision.icinga2_not_json",
+        "pas une réponse de l'API d'Icinga2 ({error})",
+        "not an Icinga2 API answer ({error})",
+    ),
+    (
+        "supervision.icinga2_no_results",
+        "pas de tableau « results » : donnez la réponse de /v1/objects/hosts ou /v1/objects/services",
+        "no « results » array: pass the answer of /v1/objects/hosts or /v1/objects/services",
+    ),
+    (
+        "supervision.zabbix_not_json",
+        "pas une réponse de l'API de Zabbix ({error})",
+        "not a Zabbix API answer ({error})",
+    ),
+    (
+        "supervision.zabbix_error",
+        "le serveur a répondu par l'erreur {code} : {message} {data}",
+        "the server answered error {code}: {message} {data}",
+    ),
+    (
+        "supervision.zabbix_no_result",
+        "pas de tableau « result » : donnez la réponse JSON-RPC entière de la méthode",
+        "no « result » array: pass the whole JSON-RPC answer of the method",
+    ),
+    (
+        "supervision.zabbix_too_many",
+        "{count} objets, le plus qu'une lecture demande : la réponse est peut-être coupée, lisez un serveur plus petit",
+        "{count} objects, the most one reading asks for: the answer may be cut, read a smaller server",
+    ),
+    (
+        "supervision.zabbix_not_string",
+        "objet {index} : « {key} » vaut {value}, pas une chaîne comme l'écrit Zabbix : donnez la réponse du serveur telle quelle",
+        "object {index}: « {key} » is {value}, not a string as Zabbix writes it: pass the server's answer unchanged",
+    ),
+    (
+        "supervision.zabbix_not_number",
+        "objet {index} : « {key} » vaut « {value} », pas un nombre",
+        "object {index}: « {key} » is « {value} », not a number",
+    ),
     (
         "icinga2.bad_answer",
         "{host} : réponse inattendue d'Icinga2 ({url}) : {error}",

@@ -22,6 +22,7 @@ pub mod secret;
 pub mod serve_pull;
 pub mod session;
 pub mod submit_client;
+pub mod supervision_errors;
 pub mod transport;
 
 use clap::{Parser, Subcommand};

@@ -64,3 +64,38 @@ fn a_wrong_file_is_a_located_input_error() {
     );
     assert!(!dir.path().join("x.json").exists());
 }
+
+/// A `config.xml` given to `import nagios`: the reader's located error in the reader's
+/// language, French by default, English with `--lang en` (never a half-English message).
+#[test]
+fn a_wrong_status_file_is_a_located_error_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = Vec::new();
+    for lang in ["fr", "en"] {
+        let out = constat()
+            .args(["--lang", lang, "import", "nagios"])
+            .arg(testdata(
+                "idx39993198255__opnsense_25_vlans_interfaces_rules_excerpt.xml",
+            ))
+            .arg("--out")
+            .arg(dir.path().join("x.json"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let line = err
+            .lines()
+            .find(|l| l.contains("excerpt.xml:"))
+            .unwrap_or_else(|| panic!("{err}"));
+        seen.push(line[line.find("excerpt.xml:").unwrap()..].to_owned());
+    }
+    assert!(!dir.path().join("x.json").exists());
+    assert!(
+        seen[0].contains(" hors de tout bloc : donnez le status.dat tel que Nagios l'a écrit"),
+        "{seen:?}"
+    );
+    assert!(
+        seen[1].contains(" outside any block: pass the status.dat as Nagios wrote it"),
+        "{seen:?}"
+    );
+}

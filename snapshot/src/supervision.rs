@@ -24,10 +24,12 @@ pub struct Supervision {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<MonitoredItem>,
     /// Whether the server's problem history was read (`problems` is then the full list, even
-    /// empty); false for Nagios and Icinga2, which keep none to read.
+    /// empty); false for Nagios and Icinga2, which keep none to read (each check's last
+    /// problem is read instead: `last_problems_read`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub problems_read: bool,
-    /// Whether each check's last problem was read (Nagios `status.dat`): a check without
+    /// Whether each check's last problem was read (Nagios `status.dat`; Icinga2 services
+    /// when the answer has their `last_state_*` attributes): a check without
     /// `last_problem_at` was then never seen in a problem state since the server keeps track
     /// (its start, or its retention file).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -110,14 +112,14 @@ pub struct MonitoredService {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_downtime: bool,
     /// The last problem state the check was seen in (`warning`, `critical` or `unknown`),
-    /// when the server records it (Nagios `last_time_*`).
+    /// when the server records it (Nagios `last_time_*`, Icinga2 `last_state_*`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_problem_state: Option<String>,
     /// When the check was last seen in that problem state (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_problem_at: Option<String>,
     /// Since when the check is in its current state (RFC 3339, UTC), when recorded (Nagios
-    /// `last_state_change`).
+    /// and Icinga2 `last_state_change`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_since: Option<String>,
 }

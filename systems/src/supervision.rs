@@ -1,7 +1,7 @@
 //! Supervision servers → [`Supervision`]: Nagios `status.dat` (an exported copy; the agent
 //! reads it over SSH with the same reader, `constat_snapshot::nagios_status`) and Icinga2 REST
 //! API answers (`/v1/objects/hosts`,
-//! `/v1/objects/services`). Pure functions of bytes, bounded in size; states are normalised
+//! `/v1/objects/services`, `/v1/objects/downtimes`). Pure functions of bytes, bounded in size; states are normalised
 //! to words (`up`/`down`, `ok`/`warning`/`critical`/`unknown`, `pending` when never checked).
 
 use constat_snapshot::supervision::{Downtime, MonitoredHost, MonitoredService, Supervision};
@@ -121,9 +121,25 @@ fn attr_str(attrs: &Value, k: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The service attributes that tell an alert raised then resolved (Icinga2's `Service`
+/// runtime state: when the check was last in each problem state, 0 for never, and since when
+/// it is in its current state).
+pub const ICINGA2_LAST_PROBLEM_ATTRS: [&str; 4] = [
+    "last_state_warning",
+    "last_state_critical",
+    "last_state_unknown",
+    "last_state_change",
+];
+
 /// Parses Icinga2 `/v1/objects/hosts` and `/v1/objects/services` answers (either may be
 /// empty bytes when not fetched). A host or service without `last_check` (or with
-/// `last_check` ≤ 0) is `pending`.
+/// `last_check` ≤ 0) is `pending`. Each service keeps the last time it was in a problem state
+/// (the latest of `last_state_warning`, `last_state_critical`, `last_state_unknown`) and
+/// since when it is in its current state (`last_state_change`, once checked);
+/// `last_problems_read` is set only when every service carries the four attributes
+/// ([`ICINGA2_LAST_PROBLEM_ATTRS`]) as numbers: an answer without them (asked with another
+/// `attrs` filter, or from an Icinga2 that lacks them) leaves `resolved` not assessable,
+/// never failed.
 pub fn parse_icinga2(
     hosts: &[u8],
     services: &[u8],
@@ -166,19 +182,37 @@ pub fn parse_icinga2(
         }
     }
     if !services.is_empty() {
-        for r in json(services, &format!("{source_name} (services)"))? {
+        let results = json(services, &format!("{source_name} (services)"))?;
+        out.last_problems_read = results.iter().all(|r| {
+            ICINGA2_LAST_PROBLEM_ATTRS
+                .iter()
+                .all(|k| r["attrs"].get(k).is_some_and(Value::is_number))
+        });
+        for r in results {
             let a = &r["attrs"];
+            let time = |k: &str| {
+                a.get(k)
+                    .and_then(Value::as_f64)
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .map(|t| t.floor() as i64)
+            };
+            let last_problem = [
+                ("warning", "last_state_warning"),
+                ("critical", "last_state_critical"),
+                ("unknown", "last_state_unknown"),
+            ]
+            .into_iter()
+            .filter_map(|(word, key)| Some((time(key)?, word)))
+            .max();
+            let was_checked =
+                checked(a) || a.get("last_check_result").is_some_and(Value::is_object);
             // Full object names are `host!service`.
             let full = r.get("name").and_then(Value::as_str).unwrap_or_default();
             let (host, name) = full.split_once('!').unwrap_or(("", full));
             out.services.push(MonitoredService {
                 host: attr_str(a, "host_name").unwrap_or_else(|| host.to_owned()),
                 name: attr_str(a, "name").unwrap_or_else(|| name.to_owned()),
-                state: service_state(
-                    code(a),
-                    checked(a) || a.get("last_check_result").is_some_and(Value::is_object),
-                )
-                .to_owned(),
+                state: service_state(code(a), was_checked).to_owned(),
                 check_command: attr_str(a, "check_command"),
                 output: a
                     .pointer("/last_check_result/output")
@@ -189,7 +223,11 @@ pub fn parse_icinga2(
                     .and_then(Value::as_f64)
                     .is_some_and(|v| v > 0.0),
                 in_downtime: downtime(a),
-                ..MonitoredService::default()
+                last_problem_state: last_problem.map(|(_, word)| word.to_owned()),
+                last_problem_at: last_problem.map(|(t, _)| rfc3339_utc(t)),
+                state_since: time("last_state_change")
+                    .filter(|_| was_checked)
+                    .map(rfc3339_utc),
             });
         }
     }
@@ -297,6 +335,50 @@ mod tests {
         parse_icinga2_downtimes(&mut s, answer, "icinga").unwrap();
         insta::assert_json_snapshot!(s);
         assert!(parse_icinga2_downtimes(&mut s, b"{}", "icinga").is_err());
+    }
+
+    /// The shape of `/v1/objects/services` with the `last_state_*` attributes as the transport
+    /// asks them (Icinga2 2.13 writes never as `0`; the live answer is read in
+    /// `tests/tests/supervision_icinga2.rs`): the latest problem time and `state_since` kept;
+    /// one service without them, and `last_problems_read` is false (`resolved` then not
+    /// assessable, never failed).
+    #[test]
+    fn icinga2_last_problem_and_state_since() {
+        let answer = br#"{"results":[
+          {"attrs":{"host_name":"srv-debian-01","name":"backup-flag","state":0,"last_check":1796290262.5,"check_command":"check_flag","last_check_result":{"output":"OK: backup flag present"},"last_state_warning":1796290100.0,"last_state_critical":1796290261.7,"last_state_unknown":0,"last_state_change":1796290262.5},"name":"srv-debian-01!backup-flag","type":"Service"},
+          {"attrs":{"host_name":"srv-debian-01","name":"ssh","state":0,"last_check":1796290262.0,"check_command":"ssh","last_check_result":{"output":"SSH OK"},"last_state_warning":0,"last_state_critical":0,"last_state_unknown":0,"last_state_change":1796290200.0},"name":"srv-debian-01!ssh","type":"Service"}]}"#;
+        let s = parse_icinga2(b"", answer, "icinga").unwrap();
+        assert!(s.last_problems_read);
+        let seen: Vec<_> = s
+            .services
+            .iter()
+            .map(|x| {
+                (
+                    x.name.as_str(),
+                    x.last_problem_state.as_deref(),
+                    x.last_problem_at.as_deref(),
+                    x.state_since.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "backup-flag",
+                    Some("critical"),
+                    Some("2026-12-03T09:31:01Z"),
+                    Some("2026-12-03T09:31:02Z")
+                ),
+                ("ssh", None, None, Some("2026-12-03T09:30:00Z")),
+            ]
+        );
+        let older = String::from_utf8_lossy(answer).replace(
+            r#","last_state_unknown":0,"last_state_change":1796290200.0"#,
+            "",
+        );
+        let s = parse_icinga2(b"", older.as_bytes(), "icinga").unwrap();
+        assert!(!s.last_problems_read);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! made here (openssl, in the run directory), an `ApiUser` allowed only to query hosts,
 //! services and downtimes ([`READER_USER`]), an `ApiUser` `examiner` that may schedule
 //! downtimes ([`Icinga2Lab::schedule_downtime`]), the host `srv-debian-01` (dummy check, UP) and its service
-//! `backup-flag` (dummy check, CRITICAL). Started with its stdio closed (`--close-stdio -d`:
+//! `backup-flag`, a plugin script in the run directory that the test rewrites
+//! ([`Icinga2Lab::set_flag_check`]: CRITICAL at start, then OK once the candidate « restores
+//! the flag »), checked every second. Started with its stdio closed (`--close-stdio -d`:
 //! otherwise it holds the caller's output open); stopped and removed on drop.
 
 use crate::shell::sh;
@@ -36,8 +38,12 @@ object CheckerComponent "checker" {}
 object ApiUser "constat" { password = "Lecture-seule-2026"; permissions = [ "objects/query/Host", "objects/query/Service", "objects/query/Downtime" ] }
 object ApiUser "examiner" { password = "Maintenance-2026"; permissions = [ "actions/schedule-downtime" ] }
 object Host "srv-debian-01" { address = "127.0.0.1"; check_command = "dummy"; vars.dummy_state = 0; vars.dummy_text = "UP"; check_interval = 1s; retry_interval = 1s }
-object Service "backup-flag" { host_name = "srv-debian-01"; check_command = "dummy"; vars.dummy_state = 2; vars.dummy_text = "CRITICAL: backup flag missing"; check_interval = 1s; retry_interval = 1s; max_check_attempts = 1 }
+object CheckCommand "check_flag" { command = [ "@DIR@/check_backup.sh" ] }
+object Service "backup-flag" { host_name = "srv-debian-01"; check_command = "check_flag"; check_interval = 1s; retry_interval = 1s; max_check_attempts = 1 }
 "#;
+
+/// The output of `backup-flag` while the flag is missing (exit 2, CRITICAL).
+pub const FLAG_CRITICAL: &str = "CRITICAL: backup flag missing";
 
 impl Icinga2Lab {
     /// Makes the CA and certificate, writes the configuration, starts Icinga2 in a new
@@ -55,7 +61,12 @@ impl Icinga2Lab {
         };
         let d = lab.dir.display().to_string();
         std::fs::create_dir_all(lab.dir.join("conf")).map_err(|e| format!("{d}: {e}"))?;
-        std::fs::write(lab.dir.join("conf/icinga2.conf"), CONFIG).map_err(|e| e.to_string())?;
+        std::fs::write(
+            lab.dir.join("conf/icinga2.conf"),
+            CONFIG.replace("@DIR@", &d),
+        )
+        .map_err(|e| e.to_string())?;
+        lab.set_flag_check(2, FLAG_CRITICAL)?;
         sh(
             "make the CA, the certificate and the namespace",
             &format!(
@@ -104,6 +115,59 @@ impl Icinga2Lab {
                     "Icinga2 never checked the host and the service in 60 s: {} {}",
                     texts.join(" "),
                     std::fs::read_to_string(lab.dir.join("log/error.log")).unwrap_or_default()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// Rewrites the plugin of `backup-flag`: prints `output`, exits `exit` (0 OK, 2
+    /// CRITICAL). Renamed into place: Icinga2 never runs a half-written script.
+    pub fn set_flag_check(&self, exit: u8, output: &str) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.join("check_backup.sh");
+        let tmp = self.dir.join("check_backup.sh.new");
+        let write = || -> std::io::Result<()> {
+            std::fs::write(&tmp, format!("#!/bin/sh\necho '{output}'\nexit {exit}\n"))?;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+            std::fs::rename(&tmp, &path)
+        };
+        write().map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Waits (60 s at most) until the API shows `backup-flag` in the state `code` (0 OK,
+    /// 2 CRITICAL) from a check run after this call.
+    pub fn wait_for_flag_state(&self, code: u8) -> Result<(), String> {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs_f64();
+        let d = self.dir.display().to_string();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let out = self
+                .in_ns(&[
+                    "curl",
+                    "-sS",
+                    "-m",
+                    "10",
+                    "--cacert",
+                    &format!("{d}/data/certs/ca.crt"),
+                    "-u",
+                    &format!("{READER_USER}:{READER_PASSWORD}"),
+                    "https://localhost:5665/v1/objects/services?attrs=state&attrs=last_check",
+                ])
+                .map_err(|e| e.to_string())?;
+            let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let attrs = &answer["results"][0]["attrs"];
+            let state = attrs["state"].as_f64().unwrap_or(-1.0);
+            let checked = attrs["last_check"].as_f64().unwrap_or(0.0);
+            if state == f64::from(code) && checked > since {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "Icinga2 did not show backup-flag in state {code} within 60 s: {answer}"
                 ));
             }
             std::thread::sleep(Duration::from_millis(300));

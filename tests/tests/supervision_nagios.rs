@@ -11,7 +11,10 @@
 //!
 //! Phase 1: the host is up, `backup.flag` is CRITICAL: the alert is seen, not resolved.
 //! Phase 2: the script exits 0: `backup.flag` is OK after a problem: resolved.
-//! Each report is compared in full (times and lab addresses redacted). Needs root and
+//! Each report is compared in full (times and lab addresses redacted). The same server is
+//! also an exam session's `supervision` role (`session run --phase start` in phase 1,
+//! `--phase end` in phase 2, the pack `lab-cp5-supervision` named in the inventory): the
+//! session's report of the candidate is compared in full too. Needs root and
 //! CONSTAT_REAL_TESTS=1.
 
 use constat_snapshot::nagios_status::parse_nagios_status;
@@ -216,6 +219,76 @@ fn check(lab: &Lab, out: &Path) -> (Value, u128) {
     (serde_json::from_str(&redacted).expect("report is JSON"), ms)
 }
 
+/// A session of one candidate whose `supervision` role is the Nagios host over SSH (no
+/// `pve` host: that role is not assessable); `session init` run. Returns the session
+/// directory.
+fn init_session(lab: &Lab, work: &Path) -> std::path::PathBuf {
+    let inventory = format!(
+        "session: {{ id: lab-nagios, referentiel: TSSR, pack: lab-cp5-supervision }}
+settings: {{ concurrency: 1, connect_timeout_s: 10, host_timeout_s: 60 }}
+candidates:
+  - id: c01
+    name: Alice Martin
+    hosts: {{ supervision: {{ transport: ssh, address: '{address}', user: root, key: '{key}' }} }}
+",
+        address = lab.hosts[0].address,
+        key = lab.client_key.display(),
+    );
+    let path = work.join("inventory.yaml");
+    std::fs::write(&path, inventory).unwrap();
+    let session = work.join("session");
+    session_command(
+        lab,
+        &[
+            "session",
+            "init",
+            "--inventory",
+            &path.display().to_string(),
+            &session.display().to_string(),
+        ],
+    );
+    session
+}
+
+/// Runs `constat ARGS` (a session command, in English) in the client namespace; it must
+/// succeed. Returns its whole wall time in milliseconds.
+fn session_command(lab: &Lab, args: &[&str]) -> u128 {
+    let agent = workspace_binary("constat-agent");
+    let whole = Instant::now();
+    let output = lab
+        .client_command(&workspace_binary("constat"))
+        .env("CONSTAT_AGENT_BIN", &agent)
+        .args(["--lang", "en"])
+        .args(args)
+        .output()
+        .expect("run constat");
+    let ms = whole.elapsed().as_millis();
+    assert!(
+        output.status.success(),
+        "constat {args:?}: {:?}\n{}\n{}",
+        output.status.code(),
+        lab.redact(&String::from_utf8_lossy(&output.stdout)),
+        lab.redact(&String::from_utf8_lossy(&output.stderr))
+    );
+    ms
+}
+
+/// `session run --phase PHASE`; for BENCHMARKS.md its wall time is printed, never asserted.
+fn session_phase(lab: &Lab, session: &Path, phase: &str) {
+    let ms = session_command(
+        lab,
+        &[
+            "session",
+            "run",
+            &session.display().to_string(),
+            "--phase",
+            phase,
+            "--quiet",
+        ],
+    );
+    eprintln!("constat session run --phase {phase} (Nagios over SSH): whole process {ms} ms");
+}
+
 fn outcome(report: &Value, id: &str) -> String {
     report["checks"]
         .as_array()
@@ -254,6 +327,7 @@ fn nagios_over_ssh_sees_the_alert_raised_then_resolved() {
     lab.hosts[0].setup = SETUP.to_owned();
     lab.start(0);
     let work = tempfile::tempdir().unwrap();
+    let session = init_session(&lab, work.path());
 
     // Phase 1: the flag is missing, the check is CRITICAL.
     wait_for(&nagios_dir, "critical");
@@ -261,6 +335,7 @@ fn nagios_over_ssh_sees_the_alert_raised_then_resolved() {
     assert_eq!(outcome(&report, "cp5-supervised"), "pass", "{report:#}");
     assert_eq!(outcome(&report, "cp5-alert-resolved"), "fail", "{report:#}");
     snapshot_report("critical", &report);
+    session_phase(&lab, &session, "start");
 
     // Phase 2: the candidate restores the flag; the check is OK after its problem.
     write_script(&nagios_dir, 0, "FLAG OK: /srv/backup/flag is 3 minutes old");
@@ -269,6 +344,16 @@ fn nagios_over_ssh_sees_the_alert_raised_then_resolved() {
     assert_eq!(outcome(&report, "cp5-supervised"), "pass", "{report:#}");
     assert_eq!(outcome(&report, "cp5-alert-resolved"), "pass", "{report:#}");
     snapshot_report("resolved", &report);
+    session_phase(&lab, &session, "end");
+    let session_report = session_report(&lab, &session);
+    assert_eq!(outcome(&session_report, "cp5-supervised"), "pass");
+    assert_eq!(outcome(&session_report, "cp5-alert-resolved"), "pass");
+    assert_eq!(outcome(&session_report, "cp5-vm"), "not_assessable");
+    insta::assert_json_snapshot!("session_report", session_report, {
+        ".tool" => "[TOOL]",
+        ".hosts[].hostname" => "[HOST]",
+        ".hosts[].os" => "[OS]",
+    });
     // For BENCHMARKS.md (`CONSTAT_BENCH_RUNS=N … -- --nocapture`): the median of N whole
     // `constat check` processes, printed, never asserted.
     let runs: usize = std::env::var("CONSTAT_BENCH_RUNS")
@@ -286,6 +371,15 @@ fn nagios_over_ssh_sees_the_alert_raised_then_resolved() {
         times.len()
     );
     write_checker_fixture(&work.path().join("resolved/snapshot.json"));
+}
+
+/// The session's report of `c01` (`reports/c01.json`), times and lab addresses redacted.
+fn session_report(lab: &Lab, session: &Path) -> Value {
+    let text = std::fs::read_to_string(session.join("reports/c01.json"))
+        .expect("session run --phase end graded the session");
+    let times = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").unwrap();
+    serde_json::from_str(&times.replace_all(&lab.redact(&text), "[TIME]"))
+        .expect("the session report is JSON")
 }
 
 /// `checker-core/tests/fixtures/snapshots/supervision-nagios.json` is the resolved phase's

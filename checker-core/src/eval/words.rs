@@ -478,6 +478,10 @@ const PHRASES: &[(&str, &str)] = &[
         "historique des problèmes non relevé ({} n'en garde pas)",
     ),
     (
+        "each check's last problem not read (no last_state_warning, last_state_critical, last_state_unknown, last_state_change in the {} answer)",
+        "dernier problème de chaque vérification non relevé (ni last_state_warning, ni last_state_critical, ni last_state_unknown, ni last_state_change dans la réponse de {})",
+    ),
+    (
         "\"{}\" raised at {}, resolved at {}; check ok",
         "« {} » levé à {}, résolu à {} ; contrôle ok",
     ),

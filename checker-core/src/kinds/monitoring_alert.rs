@@ -32,7 +32,7 @@ pub enum AlertState {
     /// Checked and `ok`.
     Ok,
     /// A problem was raised on the check and resolved, and the check is `ok` now (needs the
-    /// server's problem history, Zabbix, or each check's last problem, Nagios).
+    /// server's problem history, Zabbix, or each check's last problem, Nagios and Icinga2).
     Resolved,
 }
 
@@ -62,8 +62,10 @@ evidence. Several checks matching: any one in the expected state passes. With Za
 (`status.dat`, read over SSH by the agent or imported), `resolved` reads each check's last
 problem (`last_time_warning`, `last_time_critical`, `last_time_unknown`) and since when it is
 ok (`last_state_change`): a check ok now that was seen in a problem state before passes (these
-times survive a Nagios restart only with its retention file). Icinga2 keeps no problem history
-to read, so `resolved` is not assessable there.
+times survive a Nagios restart only with its retention file). With Icinga2 (its API),
+`resolved` reads the same facts of each service (`last_state_warning`, `last_state_critical`,
+`last_state_unknown`, `last_state_change`; kept across restarts in its state file); an answer
+without them leaves `resolved` not assessable (with why), never failed.
 
 ## Why it matters
 A subject asks to supervise a condition (a backup flag file, a service, a disk) and to prove
@@ -108,8 +110,11 @@ que liste Zabbix (ouverts, et résolus pendant sa durée d'affichage des déclen
 SSH par l'agent ou importé), `resolved` lit le dernier problème de chaque vérification
 (`last_time_warning`, `last_time_critical`, `last_time_unknown`) et depuis quand elle est ok
 (`last_state_change`) : une vérification ok maintenant, vue en problème avant, réussit (ces
-dates ne survivent à un redémarrage de Nagios qu'avec son fichier de rétention). Icinga2 ne
-garde aucun historique des problèmes lisible, `resolved` y est donc non évaluable.
+dates ne survivent à un redémarrage de Nagios qu'avec son fichier de rétention). Avec Icinga2
+(son API), `resolved` lit les mêmes informations de chaque service (`last_state_warning`,
+`last_state_critical`, `last_state_unknown`, `last_state_change` ; conservées d'un
+redémarrage à l'autre dans son fichier d'état) ; une réponse qui ne les donne pas laisse
+`resolved` non évaluable (avec la raison), jamais en échec.
 
 ## Pourquoi c'est important
 Un sujet demande de superviser une condition (un fichier témoin de sauvegarde, un service, un
@@ -232,14 +237,16 @@ fn resolved(
         return resolved_from_last_problem(host, matching, path, out);
     }
     if !sup.problems_read {
-        out.push(host.evidence(
-            S,
-            path,
-            "resolved",
-            EXPECTED,
-            format!("problem history not read ({} keeps none)", sup.product),
-            Status::NotAssessable,
-        ));
+        let why = if sup.product == "icinga2" {
+            // Read from each service (`last_state_*`), when the API answer has them.
+            format!(
+                "each check's last problem not read (no last_state_warning, last_state_critical, last_state_unknown, last_state_change in the {} answer)",
+                sup.product
+            )
+        } else {
+            format!("problem history not read ({} keeps none)", sup.product)
+        };
+        out.push(host.evidence(S, path, "resolved", EXPECTED, why, Status::NotAssessable));
         return Status::NotAssessable;
     }
     let mut seen = Vec::new();
@@ -286,8 +293,9 @@ fn resolved(
 }
 
 /// `state: resolved` from each check's last problem (Nagios `status.dat`: `last_time_warning`,
-/// `last_time_critical`, `last_time_unknown`, `last_state_change`): a matching check that is
-/// `ok` now and was seen in a problem state before it turned ok.
+/// `last_time_critical`, `last_time_unknown`, `last_state_change`; Icinga2 services:
+/// `last_state_warning`, `last_state_critical`, `last_state_unknown`, `last_state_change`): a
+/// matching check that is `ok` now and was seen in a problem state before it turned ok.
 fn resolved_from_last_problem(
     host: &HostView<'_>,
     matching: &[&&MonitoredService],
@@ -414,6 +422,37 @@ mod tests {
         ));
     }
 
+    /// Icinga2's services read with `last_state_critical` and `last_state_change` (the
+    /// reader's `last_problems_read`): OK now after CRITICAL passes, CRITICAL now fails.
+    #[test]
+    fn icinga2_resolved_from_the_last_state_times() {
+        let mut snapshot = supervision_icinga2();
+        if let constat_snapshot::section::Section::Collected { data } =
+            &mut snapshot.sections.supervision
+        {
+            data.last_problems_read = true;
+            for service in &mut data.services {
+                service.last_problem_state = Some("critical".to_owned());
+                service.last_problem_at = Some("2026-12-03T08:31:00Z".to_owned());
+                service.state_since = Some("2026-12-03T08:29:00Z".to_owned());
+            }
+            let flag = data
+                .services
+                .iter_mut()
+                .find(|s| s.name == "flag-file")
+                .expect("flag-file in the fixture");
+            flag.state = "ok".to_owned();
+            flag.output = Some("FILE_AGE OK: /tmp/constat-flag is 3 seconds old".to_owned());
+            flag.state_since = Some("2026-12-03T08:31:01Z".to_owned());
+        }
+        insta::assert_snapshot!(kind_case(
+            "all: [{monitoring_alert: {host: srv-debian-01, service: flag-file, state: resolved}}, {monitoring_alert: {host: vm, service: http, state: resolved}}]",
+            &snapshot
+        ));
+    }
+
+    /// `supervision-icinga2.json` was read without the `last_state_*` attributes: not
+    /// assessable, with why.
     #[test]
     fn resolved_is_not_assessable_without_a_problem_history() {
         insta::assert_snapshot!(kind_case(

@@ -52,7 +52,7 @@ pub fn run(args: ImportArgs, format: Format, out: &mut dyn Write) -> anyhow::Res
             .map(|s| {
                 constat_systems::supervision::supervision_snapshot(s, &args.hostname, &file, &now)
             })
-            .map_err(|e| e.to_string()),
+            .map_err(|e| crate::supervision_errors::supervision_error(&e)),
     }
     .map_err(|message| CliError::input(message, tf("import.invalid_hint", &[])))?;
     // Scrubbed like every collected snapshot (descriptions and comments are candidate text).

@@ -212,13 +212,7 @@ pub async fn collect_zabbix(
                     ("host", &target.label()),
                     ("url", &url),
                     ("method", &"*.get"),
-                    (
-                        "error",
-                        &cause::detailed(
-                            &cause::shape(&[&hosts, &items, &triggers, &problems]),
-                            &e.to_string(),
-                        ),
-                    ),
+                    ("error", &crate::supervision_errors::supervision_error(&e)),
                 ],
             ),
         )
