@@ -185,7 +185,14 @@ impl Measure {
 /// `CONSTAT_BENCH_HOLD=1`: keeps the N hosts up for profiling the client (nothing is timed)
 /// and prints how to run a session against them; stops (and removes the lab) when the file it
 /// names is deleted. Hold the real-tier lock only as long as needed.
-fn hold(lab: &Lab, client: &[String], constat: &Path, agent: &Path, inventory: &Path, known: &Path) {
+fn hold(
+    lab: &Lab,
+    client: &[String],
+    constat: &Path,
+    agent: &Path,
+    inventory: &Path,
+    known: &Path,
+) {
     let stop = lab.dir.join("hold");
     std::fs::write(&stop, "").unwrap();
     let dir = lab.dir.join("session");
