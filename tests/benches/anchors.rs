@@ -182,6 +182,40 @@ impl Measure {
     }
 }
 
+/// `CONSTAT_BENCH_HOLD=1`: keeps the N hosts up for profiling the client (nothing is timed)
+/// and prints how to run a session against them; stops (and removes the lab) when the file it
+/// names is deleted. Hold the real-tier lock only as long as needed.
+fn hold(
+    lab: &Lab,
+    client: &[String],
+    constat: &Path,
+    agent: &Path,
+    inventory: &Path,
+    known: &Path,
+) {
+    let stop = lab.dir.join("hold");
+    std::fs::write(&stop, "").unwrap();
+    let dir = lab.dir.join("session");
+    println!(
+        "hosts up; a session against them (as root):\n  \
+         {client} {constat} session init --inventory {inventory} {dir} && \
+         cp {known} {dir}/known_hosts\n  \
+         CONSTAT_AGENT_BIN={agent} {client} {constat} session run {dir} --phase end --quiet \
+         --concurrency {n}\nrm {stop} to stop",
+        client = client.join(" "),
+        constat = constat.display(),
+        inventory = inventory.display(),
+        dir = dir.display(),
+        known = known.display(),
+        agent = agent.display(),
+        n = lab.hosts.len(),
+        stop = stop.display(),
+    );
+    while stop.exists() {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -283,8 +317,9 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|");
 
+    let holding = std::env::var_os("CONSTAT_BENCH_HOLD").is_some();
     // Locally, inside host 0.
-    {
+    if !holding {
         let (l, c, p) = (local.clone(), constat.clone(), pack.clone());
         let (l2, py2, l3) = (local.clone(), py.clone(), local.clone());
         let (sc, pt) = (script.clone(), pytest("local://", &plain_config, &[]));
@@ -320,7 +355,7 @@ fn main() {
     }
 
     // Over SSH, one host.
-    {
+    if !holding {
         let address = lab.hosts[0].address.clone();
         // What a user types: collect over SSH and grade, one command, one process.
         let check = s(&[
@@ -400,6 +435,10 @@ fn main() {
         }
         let inventory_path = lab.dir.join("inventory.yaml");
         std::fs::write(&inventory_path, inventory).unwrap();
+        if holding {
+            hold(&lab, &client, &constat, &agent, &inventory_path, &known);
+            return;
+        }
         let all: Vec<String> = lab.hosts.iter().map(|h| h.address.clone()).collect();
         let lab_dir = lab.dir.clone();
         let (cl, c) = (client.clone(), constat.display().to_string());

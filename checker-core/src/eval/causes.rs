@@ -7,6 +7,9 @@
 //! by a French sentence that says it is reported as is ([`STATES`]): never translated, never
 //! passed off as constat's French.
 
+use crate::eval::words::{Cut, cut_all};
+use std::sync::LazyLock;
+
 /// A section's or a part's state and its cause: `(English prefix, French prefix when the cause
 /// is known, French prefix when the cause is shown as the collector reported it)`.
 const STATES: &[(&str, &str, &str)] = &[
@@ -215,8 +218,9 @@ fn cause_at(text: &str, depth: u8) -> Option<String> {
     if let Some(fr) = os_error_fr(text) {
         return Some(fr);
     }
-    'templates: for (en, fr) in CAUSES {
-        let Some(parts) = crate::eval::words::matches(en, text) else {
+    static CUT: LazyLock<Vec<Cut<'static>>> = LazyLock::new(|| cut_all(CAUSES.iter()));
+    'templates: for ((en, fr), cut) in CAUSES.iter().zip(CUT.iter()) {
+        let Some(parts) = cut.matches(text) else {
             continue;
         };
         let (literals, _) = split(fr);

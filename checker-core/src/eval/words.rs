@@ -15,6 +15,7 @@
 
 use crate::i18n::Lang;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Whole values: `(English in the model, French display)`.
 const WORDS: &[(&str, &str)] = &[
@@ -1564,8 +1565,8 @@ fn display_whole(lang: Lang, value: &str) -> Option<String> {
     if let Some(fr) = crate::eval::causes::state_fr(value, |cause| display_whole(Lang::Fr, cause)) {
         return Some(fr);
     }
-    for (en, fr) in PHRASES.iter().chain(PARTS) {
-        if let Some(parts) = matches(en, value) {
+    for ((en, fr), cut) in PHRASES.iter().chain(PARTS).zip(phrases_cut()) {
+        if let Some(parts) = cut.matches(value) {
             return Some(match lang {
                 Lang::Fr => fill(lang, fr, &parts),
                 Lang::En => english_phrase(en, value),
@@ -1607,11 +1608,11 @@ fn display_nested(lang: Lang, value: &str) -> Option<String> {
     if WORDS.iter().any(|(en, _)| *en == value) {
         return display_whole(lang, value);
     }
-    let (en, fr) = REASONS
+    let (parts, (_, fr)) = REASONS
         .iter()
         .chain(PARTS)
-        .find(|(en, _)| matches(en, value).is_some())?;
-    let parts = matches(en, value)?;
+        .zip(nested_cut())
+        .find_map(|(phrase, cut)| Some((cut.matches(value)?, phrase)))?;
     Some(match lang {
         Lang::Fr => fill(lang, fr, &parts),
         Lang::En => value.to_owned(),
@@ -1620,7 +1621,7 @@ fn display_nested(lang: Lang, value: &str) -> Option<String> {
 
 /// What a phrase's slot holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
+pub(crate) enum Slot {
     /// `{}`: host or pack data, shown as is.
     Data,
     /// `{*}`: a neutral value written by constat (a verdict's reason), shown in turn when it
@@ -1681,10 +1682,17 @@ pub(crate) fn cut_at_markers<'t>(
     let mut met = Vec::new();
     let mut rest = template;
     loop {
-        let next = markers
-            .iter()
-            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
-            .min();
+        // The nearest marker (the smallest of those starting at the same place), found in
+        // one pass over the bytes: a marker is valid UTF-8, so where its bytes match is a
+        // character boundary.
+        let next = rest.bytes().enumerate().find_map(|(at, byte)| {
+            markers
+                .iter()
+                .filter(|m| m.as_bytes().first() == Some(&byte))
+                .filter(|m| rest.as_bytes()[at..].starts_with(m.as_bytes()))
+                .min()
+                .map(|m| (at, *m))
+        });
         let Some((at, marker)) = next else {
             literals.push(rest);
             return (literals, met);
@@ -1697,22 +1705,98 @@ pub(crate) fn cut_at_markers<'t>(
 
 /// The data standing for each slot of `template` in `value`, when `value` is written that way.
 pub(crate) fn matches<'v>(template: &str, value: &'v str) -> Option<Vec<&'v str>> {
-    if let Some(base) = template.strip_suffix("{,}") {
-        let (head, _) = split_notes(value)?;
-        let mut parts = matches(base, &value[..head])?;
-        parts.push(&value[head + 2..]);
-        return Some(parts);
+    Cut::new(template).matches(value)
+}
+
+/// A template cut once at its slots, to be matched against many values: the catalogue's
+/// tables are cut on first use ([`phrases_cut`] and the others) instead of at every value a
+/// report shows (a report of 16 hosts matches each of its values against hundreds of
+/// phrases: cutting them every time was most of a session's CPU, BENCHMARKS.md round 7).
+pub(crate) enum Cut<'t> {
+    /// Literals (one more than the slots) and slots.
+    Plain(Vec<&'t str>, Vec<Slot>),
+    /// A template ending in `{,}`: the template before it, then the notes.
+    Notes(Box<Cut<'t>>),
+}
+
+impl<'t> Cut<'t> {
+    /// Cuts `template`.
+    pub(crate) fn new(template: &'t str) -> Cut<'t> {
+        match template.strip_suffix("{,}") {
+            Some(base) => Cut::Notes(Box::new(Cut::new(base))),
+            None => {
+                let (literals, slots) = split_template(template);
+                Cut::Plain(literals, slots)
+            }
+        }
     }
-    let (literals, slots) = split_template(template);
-    let (first, rest) = literals.split_first()?;
-    let tail = value.strip_prefix(first)?;
-    if rest.is_empty() && !tail.is_empty() {
-        // A template without slots is the whole value.
-        return None;
+
+    /// The data standing for each slot in `value`, when `value` is written that way.
+    pub(crate) fn matches<'v>(&self, value: &'v str) -> Option<Vec<&'v str>> {
+        let (literals, slots) = match self {
+            Cut::Notes(base) => {
+                let (head, _) = split_notes(value)?;
+                let mut parts = base.matches(&value[..head])?;
+                parts.push(&value[head + 2..]);
+                return Some(parts);
+            }
+            Cut::Plain(literals, slots) => (literals, slots),
+        };
+        let (first, rest) = literals.split_first()?;
+        let tail = value.strip_prefix(first)?;
+        if rest.is_empty() && !tail.is_empty() {
+            // A template without slots is the whole value.
+            return None;
+        }
+        let mut parts = Vec::with_capacity(slots.len());
+        let mut budget = 256;
+        split_at_literals(rest, slots, tail, &mut parts, &mut budget).then_some(parts)
     }
-    let mut parts = Vec::with_capacity(slots.len());
-    let mut budget = 256;
-    split_at_literals(rest, &slots, tail, &mut parts, &mut budget).then_some(parts)
+
+    /// The first literal (what a value written this way starts with).
+    fn first(&self) -> &'t str {
+        match self {
+            Cut::Notes(base) => base.first(),
+            Cut::Plain(literals, _) => literals.first().copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// Cuts of `templates`, in order.
+pub(crate) fn cut_all<'a>(
+    templates: impl Iterator<Item = &'a (&'static str, &'static str)>,
+) -> Vec<Cut<'static>> {
+    templates.map(|(en, _)| Cut::new(en)).collect()
+}
+
+/// Cuts of [`PHRASES`] then [`PARTS`] (the English side), in order.
+fn phrases_cut() -> &'static [Cut<'static>] {
+    static CUT: LazyLock<Vec<Cut<'static>>> =
+        LazyLock::new(|| cut_all(PHRASES.iter().chain(PARTS)));
+    &CUT
+}
+
+/// Cuts of [`REASONS`] then [`PARTS`], in order.
+fn nested_cut() -> &'static [Cut<'static>] {
+    static CUT: LazyLock<Vec<Cut<'static>>> =
+        LazyLock::new(|| cut_all(REASONS.iter().chain(PARTS)));
+    &CUT
+}
+
+/// Cuts of [`NOTES`], in order, with the text that announces each in a value (`, ` and its
+/// first literal).
+fn notes_cut() -> &'static [(Cut<'static>, String)] {
+    static CUT: LazyLock<Vec<(Cut<'static>, String)>> = LazyLock::new(|| {
+        NOTES
+            .iter()
+            .map(|(en, _)| {
+                let cut = Cut::new(en);
+                let lead = format!(", {}", cut.first());
+                (cut, lead)
+            })
+            .collect()
+    });
+    &CUT
 }
 
 /// Cuts `tail` at `literals` in turn (the last one closes it), each part fitting its slot;
@@ -1783,13 +1867,12 @@ fn split_notes(value: &str) -> Option<(usize, Vec<&str>)> {
     let mut notes = Vec::new();
     loop {
         let text = &value[..head];
-        let nearest = NOTES
+        let nearest = notes_cut()
             .iter()
-            .filter_map(|(en, _)| {
-                let first = split_template(en).0.first().copied().unwrap_or_default();
-                text.rmatch_indices(&format!(", {first}"))
+            .filter_map(|(cut, lead)| {
+                text.rmatch_indices(lead.as_str())
                     .map(|(at, _)| at)
-                    .find(|&at| matches(en, &text[at + 2..]).is_some())
+                    .find(|&at| cut.matches(&text[at + 2..]).is_some())
             })
             .max();
         let Some(at) = nearest else {
@@ -1806,8 +1889,9 @@ fn split_notes(value: &str) -> Option<(usize, Vec<&str>)> {
 fn note_display(lang: Lang, note: &str) -> String {
     NOTES
         .iter()
-        .find_map(|(en, fr)| {
-            let parts = matches(en, note)?;
+        .zip(notes_cut())
+        .find_map(|((_, fr), (cut, _))| {
+            let parts = cut.matches(note)?;
             Some(match lang {
                 Lang::Fr => fill(lang, fr, &parts),
                 Lang::En => note.to_owned(),
@@ -2284,6 +2368,37 @@ mod tests {
             "S:, soon",
         ] {
             assert_eq!(fr(host), None, "{host}");
+        }
+    }
+
+    /// Markers are found in one pass: the nearest first, the smallest of those starting at
+    /// the same place, literals kept between them (multi-byte text included).
+    #[test]
+    fn templates_are_cut_at_the_nearest_marker() {
+        assert_eq!(
+            cut_at_markers("é{}x{w}{*}", &["{*}", "{}", "{w}"]),
+            (vec!["é", "x", "", ""], vec!["{}", "{w}", "{*}"])
+        );
+        assert_eq!(
+            cut_at_markers("a{}b", &["{}", "{"]),
+            (vec!["a", "}b"], vec!["{"])
+        );
+        assert_eq!(
+            cut_at_markers("no slot", &["{}"]),
+            (vec!["no slot"], vec![])
+        );
+    }
+
+    /// The tables cut once match as the templates cut at each value did.
+    #[test]
+    fn cut_tables_follow_the_catalogue() {
+        assert_eq!(phrases_cut().len(), PHRASES.len() + PARTS.len());
+        assert_eq!(nested_cut().len(), REASONS.len() + PARTS.len());
+        assert_eq!(notes_cut().len(), NOTES.len());
+        for ((en, _), cut) in PHRASES.iter().chain(PARTS).zip(phrases_cut()) {
+            // Each template, its slots filled with a word, is matched by its own cut.
+            let value = en.replace("{,}", ", default").replace(['{', '}'], "");
+            assert_eq!(matches(en, &value), cut.matches(&value), "{en}");
         }
     }
 
