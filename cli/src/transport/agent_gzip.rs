@@ -10,24 +10,26 @@
 //! core, busybox); a host without it is told apart by the command and sent the raw bytes.
 //!
 //! The compressed form is kept as `$XDG_CACHE_HOME/constat/agent-<size>-<crc32>.gz` (else
-//! `~/.cache/constat/`), written atomically; a cached file is used only if it inflates to
-//! exactly the agent's bytes (a few milliseconds), else it is made again. Nothing of this
-//! touches a host: only the grader's own cache.
+//! `~/.cache/constat/`), written atomically and privately. A cached file is used only if its
+//! gzip trailer names the agent's CRC-32 and size, else it is made again; the host's `gzip -dc`
+//! checks the content against that trailer, so a damaged file fails the upload (named) and
+//! never runs. Checking the trailer instead of inflating the file keeps the client's cost
+//! under a millisecond. Nothing of this touches a host: only the grader's own cache.
 
 use flate2::Compression;
-use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The gzip stream of `agent`: from the cache when it holds exactly these bytes, else
 /// compressed now (and kept for the next run when the cache directory is writable).
 pub(super) fn gzipped(agent: &[u8]) -> Vec<u8> {
     let dir = cache_dir();
-    let name = cache_name(agent);
+    let crc = crc32(agent);
+    let name = format!("agent-{}-{crc:08x}.gz", agent.len());
     if let Some(dir) = &dir
         && let Ok(cached) = std::fs::read(dir.join(&name))
-        && inflates_to(&cached, agent)
+        && trailer_names(&cached, crc, agent.len())
     {
         return cached;
     }
@@ -39,11 +41,22 @@ pub(super) fn gzipped(agent: &[u8]) -> Vec<u8> {
     packed
 }
 
-/// `agent-<size>-<crc32>.gz`: a rebuilt agent gets another name, an old one stays valid.
-fn cache_name(agent: &[u8]) -> String {
+fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = flate2::Crc::new();
-    crc.update(agent);
-    format!("agent-{}-{:08x}.gz", agent.len(), crc.sum())
+    crc.update(bytes);
+    crc.sum()
+}
+
+/// Whether `packed` starts like gzip and ends with the trailer of a content of this CRC-32
+/// and size (RFC 1952: CRC-32 then the size modulo 2^32, little-endian).
+fn trailer_names(packed: &[u8], crc: u32, size: usize) -> bool {
+    let Some(trailer) = packed.len().checked_sub(8).and_then(|at| packed.get(at..)) else {
+        return false;
+    };
+    packed.len() >= 18
+        && packed.starts_with(b"\x1f\x8b\x08")
+        && trailer[..4] == crc.to_le_bytes()
+        && trailer[4..] == (size as u32).to_le_bytes()
 }
 
 /// `$XDG_CACHE_HOME/constat`, else `~/.cache/constat`; none without either variable.
@@ -63,20 +76,6 @@ fn compress(agent: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// Whether `packed` is one gzip stream whose content is exactly `agent`.
-fn inflates_to(packed: &[u8], agent: &[u8]) -> bool {
-    let mut decoder = GzDecoder::new(packed);
-    let mut content = Vec::with_capacity(agent.len());
-    // One byte more than the agent: a longer content is not a match.
-    let limit = agent.len() as u64 + 1;
-    decoder
-        .by_ref()
-        .take(limit)
-        .read_to_end(&mut content)
-        .is_ok()
-        && content == agent
-}
-
 /// Writes `dir/name` atomically and privately (the session's own writer).
 fn store(dir: &Path, name: &str, packed: &[u8]) -> std::io::Result<()> {
     crate::session::write_atomically(&dir.join(name), packed)
@@ -85,6 +84,7 @@ fn store(dir: &Path, name: &str, packed: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     fn sample() -> Vec<u8> {
         // Compressible like a binary: repeated structure with variation.
@@ -103,28 +103,35 @@ mod tests {
             "gzip magic: what `gzip -dc` reads"
         );
         assert!(packed.len() < agent.len() / 4);
-        assert!(inflates_to(&packed, &agent));
+        let mut content = Vec::new();
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_end(&mut content)
+            .unwrap();
+        assert_eq!(content, agent);
+        assert!(trailer_names(&packed, crc32(&agent), agent.len()));
     }
 
     #[test]
-    fn a_cached_file_is_used_only_when_it_is_exactly_the_agent() {
-        let dir = tempfile::tempdir().unwrap();
+    fn a_cached_file_is_used_only_when_its_trailer_names_the_agent() {
         let agent = sample();
-        let name = cache_name(&agent);
-        // Made and kept.
-        store(dir.path(), &name, &compress(&agent)).unwrap();
-        let cached = std::fs::read(dir.path().join(&name)).unwrap();
-        assert!(inflates_to(&cached, &agent));
-        // Another agent of the same size, a truncated file, garbage, a longer content: no.
+        let packed = compress(&agent);
+        let (crc, size) = (crc32(&agent), agent.len());
+        assert!(trailer_names(&packed, crc, size));
+        // Another agent (one bit changed), another size, a truncated file, garbage: no.
         let mut other = agent.clone();
         other[7] ^= 1;
-        assert!(!inflates_to(&cached, &other));
-        assert!(!inflates_to(&cached[..cached.len() - 9], &agent));
-        assert!(!inflates_to(b"not gzip at all", &agent));
-        let mut longer = agent.clone();
-        longer.push(0);
-        assert!(!inflates_to(&compress(&longer), &agent));
-        // A rebuilt agent has another name.
-        assert_ne!(cache_name(&other), name);
+        assert!(!trailer_names(&packed, crc32(&other), size));
+        assert!(!trailer_names(&packed, crc, size + 1));
+        assert!(!trailer_names(&packed[..packed.len() - 1], crc, size));
+        assert!(!trailer_names(
+            b"not gzip at all, but long enough",
+            crc,
+            size
+        ));
+        assert!(!trailer_names(b"", crc, size));
+        // Kept atomically where the next run finds it.
+        let dir = tempfile::tempdir().unwrap();
+        store(dir.path(), "agent.gz", &packed).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("agent.gz")).unwrap(), packed);
     }
 }
