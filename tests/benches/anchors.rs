@@ -216,6 +216,34 @@ fn hold(
     }
 }
 
+/// How much of `cli/link-order.txt` the binary still has: a stale list (its names changed with
+/// the code) silently loses round 4's memory gain, so the bench says it next to the RSS column.
+fn link_order_coverage(constat: &Path) -> String {
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/link-order.txt");
+    let Ok(list) = std::fs::read_to_string(&list) else {
+        return "link order: cli/link-order.txt not found".to_owned();
+    };
+    let Ok(nm) = Command::new("nm").arg(constat).output() else {
+        return "link order: nm not found".to_owned();
+    };
+    let symbols: std::collections::HashSet<&str> = std::str::from_utf8(&nm.stdout)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(2))
+        .collect();
+    let listed: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+    let found = listed.iter().filter(|name| symbols.contains(*name)).count();
+    let stale = if found * 10 < listed.len() * 9 {
+        " (stale: run scripts/link-order, `check`'s RSS depends on it)"
+    } else {
+        ""
+    };
+    format!(
+        "link order: {found} of {} listed functions in the binary{stale}",
+        listed.len()
+    )
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -255,6 +283,7 @@ fn main() {
         std::fs::metadata(&agent).map(|m| m.len()).unwrap_or(0),
         loadavg()
     );
+    println!("{}", link_order_coverage(&constat));
 
     let mut lab = Lab::new();
     let mut known_hosts = String::new();

@@ -391,6 +391,73 @@ fn strict_host_keys_refuse_unknown_and_changed_keys_with_both_fingerprints() {
     );
 }
 
+/// The agent travels as gzip (under sshd's 2 MiB channel window, `agent_gzip.rs`); a host
+/// without `gzip` (here left out of its /usr/bin, in the host's own mount namespace) says so before writing anything and is sent the raw agent: the
+/// collection succeeds, and nothing of ours is left in its /tmp either way.
+#[test]
+fn a_host_without_gzip_is_sent_the_raw_agent() {
+    if !real_tests_enabled(TOOLS) {
+        return;
+    }
+    let agent = workspace_binary("constat-agent");
+    let mut lab = Lab::new();
+    for _ in 0..2 {
+        lab.add_host(Vec::new());
+    }
+    // /usr/bin seen through symlinks to the real one, gzip left out (merged /usr: /bin is
+    // /usr/bin), in host 1's own mount namespace.
+    lab.hosts[1].setup = "mkdir -p /run/bin && mount --bind /usr/bin /run/bin && \
+         mount -t tmpfs tmpfs /usr/bin && /run/bin/ln -s /run/bin/* /usr/bin/ && rm /usr/bin/gzip && \
+         ! command -v gzip"
+        .to_owned();
+    lab.start(0);
+    lab.start(1);
+    let key = lab.client_key.display().to_string();
+    let known = lab.dir.join("known_hosts").display().to_string();
+    let request = lab.dir.join("request.json");
+    std::fs::write(&request, r#"{"sections":["users"]}"#).unwrap();
+    let request = request.display().to_string();
+    let env = [("CONSTAT_AGENT_BIN", agent.to_str().unwrap())];
+    for i in 0..2 {
+        let address = lab.hosts[i].address.clone();
+        let out = lab.dir.join(format!("snap-{i}.json")).display().to_string();
+        let collected = run(
+            &lab,
+            &[
+                "collect",
+                "--transport",
+                "ssh",
+                "--address",
+                &address,
+                "--key",
+                &key,
+                "--known-hosts",
+                &known,
+                "--request",
+                &request,
+                "--out",
+                &out,
+                "--timeout",
+                "120",
+            ],
+            &env,
+        );
+        assert_eq!(collected.code, Some(0), "host {i}: {}", collected.stderr);
+        let snapshot: Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(
+            snapshot["sections"]["users"]["status"], "collected",
+            "host {i}: {}",
+            snapshot["sections"]["users"]
+        );
+        assert!(
+            lab.tmp_files(i).is_empty(),
+            "host {i}: {:?}",
+            lab.tmp_files(i)
+        );
+    }
+}
+
 /// The host's entry in the session's manifest for `phase`.
 fn host_entry(session: &Path, phase: &str) -> Value {
     let text = std::fs::read_to_string(session.join("manifest.json")).unwrap();

@@ -7,7 +7,7 @@
 
 use crate::i18n::tf;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 /// A local agent executable.
@@ -52,6 +52,18 @@ pub struct LoadedAgent {
     pub binary: AgentBinary,
     /// The executable.
     pub bytes: Arc<[u8]>,
+    /// Its gzip form, made on first use ([`LoadedAgent::gzipped`]).
+    gzip: OnceLock<Arc<[u8]>>,
+}
+
+impl LoadedAgent {
+    /// The executable as gzip, what an upload sends ([`super::agent_gzip`]): made once per
+    /// process (from the examiner's cache when it holds it) and shared by every host.
+    pub fn gzipped(&self) -> Arc<[u8]> {
+        self.gzip
+            .get_or_init(|| super::agent_gzip::gzipped(&self.bytes).into())
+            .clone()
+    }
 }
 
 /// The agent found by [`find_agent_binary`], read once per process (again only when the file
@@ -78,6 +90,7 @@ fn load_at(binary: AgentBinary) -> Result<Arc<LoadedAgent>, String> {
     let agent = Arc::new(LoadedAgent {
         binary,
         bytes: bytes.into(),
+        gzip: OnceLock::new(),
     });
     *cache = Some((key, agent.clone()));
     Ok(agent)

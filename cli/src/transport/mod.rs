@@ -1,6 +1,7 @@
 //! Transports: how a host's snapshot reaches the examiner's machine.
 
 mod agent_binary;
+mod agent_gzip;
 mod bounded;
 mod cause;
 mod collector;

@@ -18,9 +18,10 @@
 //! kept between a session's start and end phases would sit for the whole exam on a machine
 //! where the candidate is root (a sha256 check before reuse cannot exclude a swap between the
 //! check and the exec). The cost is bounded instead: the static `release-agent` build
-//! (~2.5 MB here, found first by `agent_binary.rs`) is read once per process and shared by
-//! every host ([`super::agent_binary::load_agent`]), and it travels in the same round trip as
-//! the request and the run: a host costs one exec round trip whatever it had before.
+//! (~3.2 MB, found first by `agent_binary.rs`) is read once per process and shared by every
+//! host ([`super::agent_binary::load_agent`]), and it travels as gzip (~1.4 MB, under sshd's
+//! 2 MiB channel window: `agent_gzip.rs`) in the same round trip as the request and the run: a
+//! host costs one exec round trip whatever it had before.
 //!
 //! Host keys: trust on first use recorded in the session's `known_hosts`, or refusal of
 //! unknown keys with `--strict-host-keys`; a changed key is always refused, showing both
@@ -33,7 +34,7 @@ use super::collector::{CollectContext, Collected, validate_snapshot};
 use super::host_error::{HostError, HostErrorKind};
 use super::known_hosts::{KeyCheck, KnownHosts};
 use super::ssh_command::{
-    AgentSource, REMOVED_MARK, RemoteCollect, RemoteOutcome, quote, read_output,
+    AgentSource, Packing, REMOVED_MARK, RemoteCollect, RemoteOutcome, quote, read_output,
 };
 use crate::i18n::tf;
 use crate::inventory::HostTarget;
@@ -597,13 +598,6 @@ async fn run_agent(
     };
     let agent_path = uploads.names.path("agent");
     let request_path = uploads.names.path("request.json");
-    let agent = match &target.agent_path {
-        Some(installed) => AgentSource::Installed(installed),
-        None => AgentSource::Upload {
-            path: &agent_path,
-            arch: loaded.as_ref().and_then(|l| l.binary.arch.as_deref()),
-        },
-    };
     // Stale files are swept by a run that writes files of its own (as before: only then
     // can an interrupted earlier run have left some).
     let writes = loaded.is_some() || use_sudo;
@@ -611,11 +605,6 @@ async fn run_agent(
         uploads.names.sweep_command()
     } else {
         None
-    };
-    let remote = RemoteCollect {
-        agent,
-        sudo_request: use_sudo.then_some(request_path.as_str()),
-        sweep: sweep.as_deref(),
     };
     {
         let mut uploaded = uploads.uploaded.lock().unwrap_or_else(|p| p.into_inner());
@@ -628,29 +617,56 @@ async fn run_agent(
     }
     let request = serde_json::to_vec(&ctx.request)
         .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
-    let head = remote.stdin_head(&request, password.map(Secret::expose));
-    let agent_bytes: &[u8] = loaded.as_ref().map_or(&[], |l| &l.bytes[..]);
-    *round_trips += 1;
-    let output = exec(
-        handle,
-        &remote.command(),
-        &[&head, agent_bytes],
-        target.output_limit,
-        "constat-agent collect",
-    )
-    .await;
-    drop(head);
-    let output = output?;
-    if output.status.is_some() {
-        uploads
-            .uploaded
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-    let stderr = output.output.stderr_excerpt();
-    let (swept, outcome) = read_output(output.output.into_stdout());
-    removed.extend(swept);
+    // Gzip first; a host without `gzip` says so before writing anything, and is sent the
+    // raw bytes in a second round trip (`agent_gzip.rs`).
+    let mut packing = Packing::Gzip;
+    let (status, stderr, outcome) = loop {
+        let agent = match &target.agent_path {
+            Some(installed) => AgentSource::Installed(installed),
+            None => AgentSource::Upload {
+                path: &agent_path,
+                arch: loaded.as_ref().and_then(|l| l.binary.arch.as_deref()),
+                packing,
+            },
+        };
+        let remote = RemoteCollect {
+            agent,
+            sudo_request: use_sudo.then_some(request_path.as_str()),
+            sweep: sweep.as_deref(),
+        };
+        let head = remote.stdin_head(&request, password.map(Secret::expose));
+        let agent_bytes: Arc<[u8]> = match (&loaded, packing) {
+            (Some(loaded), Packing::Gzip) => loaded.gzipped(),
+            (Some(loaded), Packing::Raw) => loaded.bytes.clone(),
+            (None, _) => Arc::from(&[][..]),
+        };
+        *round_trips += 1;
+        let output = exec(
+            handle,
+            &remote.command(),
+            &[&head, &agent_bytes],
+            target.output_limit,
+            "constat-agent collect",
+        )
+        .await;
+        drop(head);
+        let output = output?;
+        if output.status.is_some() {
+            uploads
+                .uploaded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
+        }
+        let stderr = output.output.stderr_excerpt();
+        let (swept, outcome) = read_output(output.output.into_stdout());
+        removed.extend(swept);
+        if outcome == RemoteOutcome::NoGzip && packing == Packing::Gzip && loaded.is_some() {
+            packing = Packing::Raw;
+            continue;
+        }
+        break (output.status, stderr, outcome);
+    };
     let stdout = match outcome {
         RemoteOutcome::Ran(stdout) => stdout,
         RemoteOutcome::ArchMismatch(arch) => {
@@ -677,7 +693,9 @@ async fn run_agent(
                 ),
             ));
         }
-        RemoteOutcome::UploadFailed => {
+        // A second `no gzip` answer to the raw upload is a host that lies: named as a failed
+        // upload, never retried again.
+        RemoteOutcome::UploadFailed | RemoteOutcome::NoGzip => {
             return Err(HostError::new(
                 HostErrorKind::AgentFailed,
                 tf(
@@ -688,7 +706,7 @@ async fn run_agent(
         }
     };
     if use_sudo
-        && output.status != Some(0)
+        && status != Some(0)
         && (stderr.contains("incorrect password")
             || stderr.contains("Sorry, try again")
             || stderr.contains("not in the sudoers")
@@ -702,7 +720,7 @@ async fn run_agent(
             ),
         ));
     }
-    match output.status {
+    match status {
         Some(0) => {}
         Some(code) => {
             return Err(HostError::new(

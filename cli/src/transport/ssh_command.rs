@@ -2,16 +2,18 @@
 //!
 //! Everything travels in one exec round trip (issue 13): stdin carries, in this order, the
 //! sudo password line (only with `sudo`), the request JSON on one line, then the agent's bytes
-//! (only when uploading). The command reads the two lines with `IFS= read -r` (a shell reads a
-//! pipe one byte at a time: the agent's bytes are never touched), writes the agent to
-//! `/tmp/constat-…-agent` (mode 0700, `umask 077`), checks `uname -m` against the agent's
+//! (only when uploading: gzip, see `agent_gzip.rs`, or raw for a host without `gzip`). The
+//! command reads the two lines with `IFS= read -r` (a shell reads a pipe one byte at a time:
+//! the agent's bytes are never touched), writes the agent to `/tmp/constat-…-agent` through
+//! `gzip -dc` (mode 0700, `umask 077`), checks `uname -m` against the agent's
 //! architecture, runs `collect`, and removes what it wrote whatever happened, in the same
 //! command. The password never appears on a command line: the shell's builtin `printf` pipes
 //! it to `sudo -S`.
 //!
 //! What comes back on stdout: first the `constat-removed <path>` lines of the session's stale
 //! files swept (see `ssh.rs`), then either the snapshot, or one marker line saying that the
-//! upload failed ([`UPLOAD_FAILED`]) or that the host's architecture does not match
+//! upload failed ([`UPLOAD_FAILED`]), that the host has no `gzip` ([`NO_GZIP`]: the client
+//! then sends the raw bytes, once) or that the host's architecture does not match
 //! ([`ARCH_MARK`]). A hostile host can print these lines too: it only gets itself a named
 //! error, quoted escaped and bounded like any other host text.
 
@@ -26,6 +28,19 @@ pub(super) const ARCH_MARK: &str = "constat-arch ";
 /// Marks a failed upload (the reason is on stderr).
 pub(super) const UPLOAD_FAILED: &str = "constat-upload-failed";
 
+/// Marks a host without `gzip`: nothing was written, the raw agent is to be sent instead.
+pub(super) const NO_GZIP: &str = "constat-no-gzip";
+
+/// How the uploaded agent's bytes are packed on stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Packing {
+    /// A gzip stream, inflated on the host by `gzip -dc` (the default: under sshd's 2 MiB
+    /// channel window, see `agent_gzip.rs`).
+    Gzip,
+    /// The executable as is, for a host without `gzip`.
+    Raw,
+}
+
 /// How the agent reaches the host.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum AgentSource<'a> {
@@ -38,6 +53,8 @@ pub(super) enum AgentSource<'a> {
         path: &'a str,
         /// The binary's architecture.
         arch: Option<&'a str>,
+        /// How its bytes travel.
+        packing: Packing,
     },
 }
 
@@ -97,10 +114,20 @@ impl RemoteCollect<'_> {
             None => format!("printf '%s' \"$req\" | {agent} collect --request -"),
         };
         let body = match self.agent {
-            AgentSource::Upload { arch, .. } if run_guarded => format!(
-                "if cat > {agent} && chmod 700 {agent}; then m=$(uname -m); case \"$m\" in {pattern}) {run}; rc=$? ;; *) printf '{ARCH_MARK}%s\\n' \"$m\"; rc=0 ;; esac; else rc=$?; cat > /dev/null; echo {UPLOAD_FAILED}; fi",
-                pattern = arch_pattern(arch),
-            ),
+            AgentSource::Upload { arch, packing, .. } if run_guarded => {
+                // Without gzip nothing is written: stdin is drained and the marker asks for
+                // the raw bytes.
+                let write = match packing {
+                    Packing::Gzip => format!(
+                        "if ! command -v gzip >/dev/null 2>&1; then cat > /dev/null; echo {NO_GZIP}; rc=0; elif gzip -dc > {agent}"
+                    ),
+                    Packing::Raw => format!("if cat > {agent}"),
+                };
+                format!(
+                    "{write} && chmod 700 {agent}; then m=$(uname -m); case \"$m\" in {pattern}) {run}; rc=$? ;; *) printf '{ARCH_MARK}%s\\n' \"$m\"; rc=0 ;; esac; else rc=$?; cat > /dev/null; echo {UPLOAD_FAILED}; fi",
+                    pattern = arch_pattern(arch),
+                )
+            }
             _ => format!("{run}; rc=$?"),
         };
         script.push_str(&body);
@@ -135,6 +162,8 @@ pub(super) enum RemoteOutcome {
     ArchMismatch(String),
     /// The agent could not be written (see stderr).
     UploadFailed,
+    /// The host has no `gzip`: nothing was written or run.
+    NoGzip,
 }
 
 /// Splits the host's stdout: the stale files removed, and the outcome.
@@ -162,6 +191,9 @@ pub(super) fn read_output(mut stdout: Vec<u8>) -> (Vec<String>, RemoteOutcome) {
     }
     if rest.starts_with(UPLOAD_FAILED.as_bytes()) {
         return (removed, RemoteOutcome::UploadFailed);
+    }
+    if rest.starts_with(NO_GZIP.as_bytes()) {
+        return (removed, RemoteOutcome::NoGzip);
     }
     stdout.drain(..start);
     (removed, RemoteOutcome::Ran(stdout))
@@ -206,37 +238,96 @@ mod tests {
             .to_owned()
     }
 
+    /// `bytes` as a gzip stream, as `agent_gzip.rs` sends the agent.
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
     /// The real shell: the request line and the uploaded agent are split exactly (the agent
-    /// written byte for byte, run with the request on stdin), its output comes back, and
-    /// nothing is left in the directory.
+    /// written byte for byte — inflated by `gzip -dc`, or raw — run with the request on
+    /// stdin), its output comes back, and nothing is left in the directory.
     #[test]
     fn one_exec_uploads_runs_and_removes_the_agent() {
+        for (packing, bytes) in [
+            (Packing::Gzip, gzip(FAKE_AGENT)),
+            (Packing::Raw, FAKE_AGENT.to_vec()),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("constat-x-agent").display().to_string();
+            let arch = this_arch();
+            let run = RemoteCollect {
+                agent: AgentSource::Upload {
+                    path: &path,
+                    arch: Some(&arch),
+                    packing,
+                },
+                sudo_request: None,
+                sweep: None,
+            };
+            let command = run.command();
+            assert!(command.contains(" collect "), "{command}");
+            let request = br#"{"paths":["/etc/it's here"],"sections":["users"]}"#;
+            let mut stdin = run.stdin_head(request, None).to_vec();
+            stdin.extend_from_slice(&bytes);
+            let (code, stdout, stderr) = sh(&command, &stdin);
+            assert_eq!(code, 0, "{packing:?}: {stderr}");
+            let (removed, outcome) = read_output(stdout);
+            assert!(removed.is_empty());
+            let expected = format!(
+                "args: collect --request -\n{}",
+                String::from_utf8_lossy(request)
+            );
+            assert_eq!(
+                outcome,
+                RemoteOutcome::Ran(expected.into_bytes()),
+                "{packing:?}"
+            );
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        }
+    }
+
+    /// A host without `gzip`: nothing is written or run, stdin is drained, and the marker
+    /// asks for the raw bytes.
+    #[test]
+    fn a_host_without_gzip_asks_for_the_raw_agent() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("constat-x-agent").display().to_string();
+        // A PATH with `cat` and `uname` only.
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        for tool in ["cat", "uname", "chmod", "rm"] {
+            let found = Command::new("sh")
+                .args(["-c", &format!("command -v {tool}")])
+                .output()
+                .unwrap();
+            let found = String::from_utf8(found.stdout).unwrap();
+            std::os::unix::fs::symlink(found.trim(), bin.join(tool)).unwrap();
+        }
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let path = tmp.join("constat-x-agent").display().to_string();
+        let marker = dir.path().join("ran");
+        let agent = format!("#!/bin/sh\ntouch '{}'\n", marker.display());
         let arch = this_arch();
         let run = RemoteCollect {
             agent: AgentSource::Upload {
                 path: &path,
                 arch: Some(&arch),
+                packing: Packing::Gzip,
             },
             sudo_request: None,
             sweep: None,
         };
-        let command = run.command();
-        assert!(command.contains(" collect "), "{command}");
-        let request = br#"{"paths":["/etc/it's here"],"sections":["users"]}"#;
-        let mut stdin = run.stdin_head(request, None).to_vec();
-        stdin.extend_from_slice(FAKE_AGENT);
+        let mut stdin = run.stdin_head(b"{}", None).to_vec();
+        stdin.extend_from_slice(&gzip(agent.as_bytes()));
+        stdin.extend_from_slice(&[0u8; 300_000]);
+        let command = format!("PATH={}; {}", bin.display(), run.command());
         let (code, stdout, stderr) = sh(&command, &stdin);
         assert_eq!(code, 0, "{stderr}");
-        let (removed, outcome) = read_output(stdout);
-        assert!(removed.is_empty());
-        let expected = format!(
-            "args: collect --request -\n{}",
-            String::from_utf8_lossy(request)
-        );
-        assert_eq!(outcome, RemoteOutcome::Ran(expected.into_bytes()));
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(read_output(stdout).1, RemoteOutcome::NoGzip);
+        assert!(!marker.exists());
+        assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
     }
 
     /// Another architecture: the binary is written, not run, removed; the host's `uname -m`
@@ -249,12 +340,16 @@ mod tests {
         let agent = format!("#!/bin/sh\ntouch '{}'\n", marker.display());
         for arch in [Some("riscv64"), None] {
             let run = RemoteCollect {
-                agent: AgentSource::Upload { path: &path, arch },
+                agent: AgentSource::Upload {
+                    path: &path,
+                    arch,
+                    packing: Packing::Gzip,
+                },
                 sudo_request: None,
                 sweep: None,
             };
             let mut stdin = run.stdin_head(b"{}", None).to_vec();
-            stdin.extend_from_slice(agent.as_bytes());
+            stdin.extend_from_slice(&gzip(agent.as_bytes()));
             let (code, stdout, stderr) = sh(&run.command(), &stdin);
             assert_eq!(code, 0, "{stderr}");
             assert_eq!(
@@ -267,23 +362,50 @@ mod tests {
     }
 
     /// An agent that cannot be written (no such directory) is said so, the rest of stdin is
-    /// drained, and the exit code is the failure's.
+    /// drained, and the exit code is the failure's; so is a stream `gzip` refuses (a
+    /// corrupt upload), and nothing of it is left or run.
     #[test]
     fn an_upload_that_fails_is_named() {
+        for packing in [Packing::Gzip, Packing::Raw] {
+            let run = RemoteCollect {
+                agent: AgentSource::Upload {
+                    path: "/nonexistent-constat-dir/agent",
+                    arch: Some("x86_64"),
+                    packing,
+                },
+                sudo_request: None,
+                sweep: None,
+            };
+            let mut stdin = run.stdin_head(b"{}", None).to_vec();
+            stdin.extend_from_slice(&gzip(&[0u8; 300_000]));
+            stdin.extend_from_slice(&[0u8; 300_000]);
+            let (code, stdout, stderr) = sh(&run.command(), &stdin);
+            assert_ne!(code, 0, "{packing:?}");
+            assert_eq!(read_output(stdout).1, RemoteOutcome::UploadFailed);
+            assert!(stderr.contains("nonexistent-constat-dir"), "{stderr}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("constat-x-agent").display().to_string();
+        let arch = this_arch();
         let run = RemoteCollect {
             agent: AgentSource::Upload {
-                path: "/nonexistent-constat-dir/agent",
-                arch: Some("x86_64"),
+                path: &path,
+                arch: Some(&arch),
+                packing: Packing::Gzip,
             },
             sudo_request: None,
             sweep: None,
         };
         let mut stdin = run.stdin_head(b"{}", None).to_vec();
-        stdin.extend_from_slice(&[0u8; 300_000]);
+        let mut corrupt = gzip(FAKE_AGENT);
+        let middle = corrupt.len() / 2;
+        corrupt[middle] ^= 0xff;
+        stdin.extend_from_slice(&corrupt);
         let (code, stdout, stderr) = sh(&run.command(), &stdin);
         assert_ne!(code, 0);
         assert_eq!(read_output(stdout).1, RemoteOutcome::UploadFailed);
-        assert!(stderr.contains("nonexistent-constat-dir"), "{stderr}");
+        assert!(stderr.contains("gzip"), "{stderr}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     /// With sudo: the password goes to `sudo -S` through a pipe (never on a command line),
@@ -310,6 +432,7 @@ mod tests {
             agent: AgentSource::Upload {
                 path: &agent,
                 arch: Some(&arch),
+                packing: Packing::Gzip,
             },
             sudo_request: Some(&request),
             sweep: None,
@@ -319,7 +442,7 @@ mod tests {
         let mut stdin = run
             .stdin_head(br#"{"paths":[]}"#, Some("S3cr3t 'x"))
             .to_vec();
-        stdin.extend_from_slice(FAKE_AGENT);
+        stdin.extend_from_slice(&gzip(FAKE_AGENT));
         let command = format!("PATH={}:$PATH; {command}", bin.display());
         let (code, stdout, stderr) = sh(&command, &stdin);
         assert_eq!(code, 0, "{stderr}");
@@ -363,5 +486,9 @@ mod tests {
         assert_eq!(outcome, RemoteOutcome::Ran(b"{\"x\":1}\n".to_vec()));
         let (_, arch) = read_output(format!("{ARCH_MARK}{}\n", "a".repeat(500)).into_bytes());
         assert_eq!(arch, RemoteOutcome::ArchMismatch("a".repeat(64)));
+        assert_eq!(
+            read_output(format!("{NO_GZIP}\n").into_bytes()).1,
+            RemoteOutcome::NoGzip
+        );
     }
 }
