@@ -12,6 +12,8 @@ pub mod grading;
 pub mod i18n;
 pub mod inventory;
 pub mod local_input;
+#[doc(hidden)]
+pub mod one_language;
 pub mod output;
 pub mod pack_sources;
 pub mod private_fs;

@@ -334,32 +334,7 @@ fn a_server_that_never_answers_meets_the_time_limit() {
     assert!(err.contains("the API did not answer within 2 s"), "{err}");
 }
 
-/// Words of the libraries' English messages (reqwest, hyper, rustls, std::io, serde_json)
-/// that no French phrase of constat holds.
-const ENGLISH: &[&str] = &[
-    "error",
-    "refused",
-    "Connection",
-    "connection",
-    "certificate",
-    "received",
-    "sending",
-    "peer",
-    "closed",
-    "expected",
-];
-
-/// The first thing a French reader sees holds no library English: everything before
-/// « détail » (where constat puts the library's own text).
-fn assert_french_first(text: &str) {
-    let first = text.split("détail").next().unwrap_or(text);
-    for word in ENGLISH {
-        assert!(
-            !first.contains(word),
-            "English library text « {word} » read before the detail in: {text}"
-        );
-    }
-}
+use constat_cli::one_language::assert_french_first;
 
 /// Each failure met for real on loopback (nothing listening, a certificate the CA file does
 /// not sign, a server that does not speak TLS, a web page instead of the API, an HTTP error)

@@ -7,7 +7,6 @@ pub mod icinga2;
 pub mod mountns;
 pub mod netns;
 pub mod nspawn;
-pub mod one_language;
 pub mod postgres;
 pub mod real;
 pub mod samba;

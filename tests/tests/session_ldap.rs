@@ -106,7 +106,7 @@ candidates:
             .join("\n")
             .replace(DC_IP, "[DC]")
     };
-    constat_tests::one_language::assert_french_first(&failures(&status_fr.stdout));
+    constat_cli::one_language::assert_french_first(&failures(&status_fr.stdout));
     insta::assert_snapshot!(
         "ldap_failures_both_languages",
         format!(

@@ -160,7 +160,7 @@ candidates:
     insta::assert_snapshot!("first_run_failures", summary.join("\n"));
     // One language at a time: each failure reads in French first, the library's own text
     // only after « détail »; read back in English, the same failures are English.
-    constat_tests::one_language::assert_french_first(&first.stdout);
+    constat_cli::one_language::assert_french_first(&first.stdout);
     let status_en = run(
         &lab,
         &["--lang", "en", "session", "status", &session_arg],

@@ -292,7 +292,7 @@ candidates:
         .collect();
     assert!(!failures.is_empty(), "{manifest}");
     for failure in &failures {
-        constat_tests::one_language::assert_french_first(failure);
+        constat_cli::one_language::assert_french_first(failure);
     }
     assert!(
         failures

@@ -180,34 +180,7 @@ pub(crate) mod tests {
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
 
-    /// Words of the libraries' English messages that no French phrase holds.
-    pub(crate) const ENGLISH: &[&str] = &[
-        "error",
-        "Error",
-        "refused",
-        "Connection",
-        "connection",
-        "Disconnected",
-        "certificate",
-        "received",
-        "sending",
-        "timed out",
-        "channel",
-        "peer",
-        "closed",
-        "expected",
-    ];
-
-    /// The text before « détail » has none of the libraries' English words.
-    pub(crate) fn assert_french_first(text: &str) {
-        let first = text.split("détail").next().unwrap_or(text);
-        for word in ENGLISH {
-            assert!(
-                !first.contains(word),
-                "English library text « {word} » read before the detail in: {text}"
-            );
-        }
-    }
+    use crate::one_language::assert_french_first;
 
     fn closed_port() -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();

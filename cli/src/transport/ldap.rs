@@ -321,7 +321,7 @@ mod tests {
                 .collect()
         });
         for (_, message) in &mapped {
-            super::super::cause::tests::assert_french_first(message);
+            crate::one_language::assert_french_first(message);
         }
         let english: Vec<String> = with_lang(Lang::En, || {
             errors()

@@ -1,6 +1,7 @@
 //! One language at a time for the libraries' failures: in a French text, what is read before
 //! « détail » (where constat puts a library's own English text) holds none of the words of
-//! the libraries' English messages.
+//! the libraries' English messages. Test support (the CLI's own tests, its integration tests
+//! and the real tier's), kept here so that there is one list.
 
 /// Words of the libraries' English messages (std::io, russh, ldap3, reqwest, rustls) that no
 /// French phrase of constat holds.
