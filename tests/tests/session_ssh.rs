@@ -407,7 +407,7 @@ fn a_host_without_gzip_is_sent_the_raw_agent() {
     // /usr/bin seen through symlinks to the real one, gzip left out (merged /usr: /bin is
     // /usr/bin), in host 1's own mount namespace.
     lab.hosts[1].setup = "mkdir -p /run/bin && mount --bind /usr/bin /run/bin && \
-         mount -t tmpfs tmpfs /usr/bin && /run/bin/ln -s /run/bin/* /usr/bin/ && rm /usr/bin/gzip && \
+         mount -t tmpfs tmpfs /usr/bin && /run/bin/ln -s /run/bin/* /usr/bin/ && rm -f /usr/bin/gzip && \
          ! command -v gzip"
         .to_owned();
     lab.start(0);

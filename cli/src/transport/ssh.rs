@@ -606,21 +606,24 @@ async fn run_agent(
     } else {
         None
     };
-    {
-        let mut uploaded = uploads.uploaded.lock().unwrap_or_else(|p| p.into_inner());
-        if loaded.is_some() {
-            uploaded.push(quote(&agent_path));
-        }
-        if use_sudo {
-            uploaded.push(quote(&request_path));
-        }
-    }
     let request = serde_json::to_vec(&ctx.request)
         .map_err(|e| HostError::new(HostErrorKind::Other, e.to_string()))?;
     // Gzip first; a host without `gzip` says so before writing anything, and is sent the
     // raw bytes in a second round trip (`agent_gzip.rs`).
     let mut packing = Packing::Gzip;
     let (status, stderr, outcome) = loop {
+        // What this exec may write, for the last-chance removal if it never finishes; set
+        // again for the raw retry, since a finished exec clears it.
+        {
+            let mut uploaded = uploads.uploaded.lock().unwrap_or_else(|p| p.into_inner());
+            uploaded.clear();
+            if loaded.is_some() {
+                uploaded.push(quote(&agent_path));
+            }
+            if use_sudo {
+                uploaded.push(quote(&request_path));
+            }
+        }
         let agent = match &target.agent_path {
             Some(installed) => AgentSource::Installed(installed),
             None => AgentSource::Upload {
